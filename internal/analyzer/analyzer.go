@@ -1,0 +1,37 @@
+// Package analyzer defines how the layer walker hands files to the parsers
+// that turn them into packages and OS facts. An analyzer never sees a
+// filesystem: it declares which paths it wants, and is given each wanted
+// file's bytes once, per layer, as the layer streams past. Results are kept
+// per layer and per path, so that a layer shared by many images is parsed
+// once, and the final image view is computed by overlaying per-layer results
+// (see package inventory).
+package analyzer
+
+import (
+	"context"
+	"io/fs"
+
+	"github.com/scanfleet/scanfleet/internal/report"
+)
+
+// Analyzer parses one kind of file.
+type Analyzer interface {
+	// Name is a short stable identifier, e.g. "dpkg".
+	Name() string
+	// Wants reports whether the file at path (clean, relative to the image
+	// root, no leading slash, e.g. "var/lib/dpkg/status") is needed. It is
+	// called for every entry of every layer, so it must be cheap.
+	Wants(path string, mode fs.FileMode, size int64) bool
+	// MaxSize is the largest file the analyzer accepts; larger wanted files
+	// are reported as errors rather than read.
+	MaxSize() int64
+	// Analyze parses one file's full content. Errors name the cause; the
+	// caller adds the path and the image.
+	Analyze(ctx context.Context, path string, content []byte) (*Result, error)
+}
+
+// Result is what one file contributes.
+type Result struct {
+	OS       *report.OS       `json:"os,omitempty"`
+	Packages []report.Package `json:"packages,omitempty"`
+}

@@ -1,0 +1,133 @@
+// Package report defines the scan report: the one document every scan
+// produces, whatever its source, and whatever later consumes it (the CLI,
+// the controller, the console). Its JSON form is versioned and documented in
+// docs/report-schema.md; change both together and bump SchemaVersion when a
+// field changes meaning or disappears.
+package report
+
+import "time"
+
+// SchemaVersion is the version of the JSON document written by scans.
+const SchemaVersion = "1.0"
+
+// Report is the result of one scan.
+type Report struct {
+	SchemaVersion   string          `json:"schema_version"`
+	Image           *Image          `json:"image,omitempty"`
+	OS              *OS             `json:"os,omitempty"`
+	Packages        []Package       `json:"packages"`
+	Vulnerabilities []Vulnerability `json:"vulnerabilities"`
+	// Coverage says, per ecosystem found in the image, whether the database
+	// had data for it. A scan never looks clean because data is missing.
+	Coverage []Coverage `json:"coverage,omitempty"`
+	// Suppressed lists findings removed by VEX statements (issue 4).
+	Warnings       []string  `json:"warnings,omitempty"`
+	DB             *DBInfo   `json:"db,omitempty"`
+	ScannedAt      time.Time `json:"scanned_at"`
+	ScannerVersion string    `json:"scanner_version"`
+}
+
+// Image identifies what was scanned.
+type Image struct {
+	Reference string  `json:"reference"`
+	Digest    string  `json:"digest,omitempty"`
+	Platform  string  `json:"platform,omitempty"`
+	Layers    []Layer `json:"layers"`
+}
+
+// Layer is one filesystem layer of the image, bottom first.
+type Layer struct {
+	Digest    string `json:"digest"`
+	DiffID    string `json:"diff_id,omitempty"`
+	Size      int64  `json:"size"`
+	CreatedBy string `json:"created_by,omitempty"`
+	// Packages and Vulnerabilities introduced by this layer; filled only
+	// with --layers.
+	Packages        []Package       `json:"packages,omitempty"`
+	Vulnerabilities []Vulnerability `json:"vulnerabilities,omitempty"`
+}
+
+// OS is the distribution found in the image.
+type OS struct {
+	ID              string `json:"id"`
+	VersionID       string `json:"version_id,omitempty"`
+	VersionCodename string `json:"version_codename,omitempty"`
+	PrettyName      string `json:"pretty_name,omitempty"`
+	// IDLike is os-release's ID_LIKE, split on spaces.
+	IDLike []string `json:"id_like,omitempty"`
+}
+
+// Package types.
+const (
+	TypeDeb = "deb"
+	TypeAPK = "apk"
+	TypeRPM = "rpm"
+)
+
+// Package is one installed package.
+type Package struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// Type is the package manager or ecosystem: deb, apk, rpm, ...
+	Type string `json:"type"`
+	Arch string `json:"arch,omitempty"`
+	// SourceName and SourceVersion name the source package the binary was
+	// built from (dpkg Source:, apk origin, source RPM). Distro advisories
+	// are keyed by source package, so matching uses these.
+	SourceName    string `json:"source_name,omitempty"`
+	SourceVersion string `json:"source_version,omitempty"`
+	// Path is the file the package was read from (a package database, a
+	// manifest or a binary), relative to the image root.
+	Path string `json:"path,omitempty"`
+	// Layer is the digest of the layer that introduced the package in its
+	// current version; LayerCreatedBy that layer's history line.
+	Layer          string `json:"layer,omitempty"`
+	LayerCreatedBy string `json:"layer_created_by,omitempty"`
+	PURL           string `json:"purl,omitempty"`
+}
+
+// Vulnerability is one finding: one advisory affecting one package.
+type Vulnerability struct {
+	ID               string   `json:"id"`
+	Aliases          []string `json:"aliases,omitempty"`
+	Package          string   `json:"package"`
+	PackageType      string   `json:"package_type,omitempty"`
+	SourceName       string   `json:"source_name,omitempty"`
+	InstalledVersion string   `json:"installed_version"`
+	FixedVersion     string   `json:"fixed_version"`
+	// Status is "fixed" when a fixed version exists, "no-fix" otherwise.
+	Status string `json:"status,omitempty"`
+	// Severity is the normalised severity (CRITICAL, HIGH, MEDIUM, LOW,
+	// NEGLIGIBLE, UNKNOWN): the vendor's when the distro gives one, else
+	// derived from the highest CVSS score.
+	Severity       string   `json:"severity"`
+	VendorSeverity string   `json:"vendor_severity,omitempty"`
+	CVSS           []CVSS   `json:"cvss,omitempty"`
+	Layer          string   `json:"layer,omitempty"`
+	LayerCreatedBy string   `json:"layer_created_by,omitempty"`
+	Source         string   `json:"source"` // feed: osv, alpine-secdb, debian-tracker
+	Description    string   `json:"description,omitempty"`
+	References     []string `json:"references,omitempty"`
+}
+
+// CVSS is one scored vector.
+type CVSS struct {
+	Version string  `json:"version"` // "3.1", "4.0"
+	Vector  string  `json:"vector"`
+	Score   float64 `json:"score"`
+}
+
+// Coverage records whether the database knows an ecosystem the image uses.
+type Coverage struct {
+	Ecosystem string `json:"ecosystem"` // e.g. "Alpine:v3.20", "Debian:12", "Go"
+	Packages  int    `json:"packages"`
+	Covered   bool   `json:"covered"`
+	Note      string `json:"note,omitempty"`
+}
+
+// DBInfo identifies the vulnerability database used for matching.
+type DBInfo struct {
+	SchemaVersion int       `json:"schema_version"`
+	BuiltAt       time.Time `json:"built_at"`
+	Digest        string    `json:"digest"`
+}
