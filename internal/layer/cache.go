@@ -1,0 +1,62 @@
+package layer
+
+import (
+	"context"
+	"sync"
+)
+
+// Cache stores layer analyses by key (see Key). A scanner keeps one in
+// memory; the controller keeps one for the whole fleet, so that a base layer
+// shared by a thousand images is pulled and analysed once.
+type Cache interface {
+	Get(ctx context.Context, key string) (*Analysis, bool)
+	Put(ctx context.Context, key string, a *Analysis)
+}
+
+// Key is the cache key of a layer: its digest, qualified by the analyzer
+// set's version, because a new analyzer must see layers analysed before it
+// existed.
+func Key(analyzersVersion, layerDigest string) string {
+	return analyzersVersion + "/" + layerDigest
+}
+
+// MemCache is a bounded in-memory Cache. Analyses are small (parsed package
+// lists, not file contents), so a few thousand fit comfortably.
+type MemCache struct {
+	mu    sync.Mutex
+	max   int
+	items map[string]*Analysis
+	order []string // insertion order, for eviction
+}
+
+// NewMemCache returns a cache holding at most max analyses (max <= 0: 4096).
+func NewMemCache(max int) *MemCache {
+	if max <= 0 {
+		max = 4096
+	}
+	return &MemCache{max: max, items: map[string]*Analysis{}}
+}
+
+// Get implements Cache.
+func (c *MemCache) Get(_ context.Context, key string) (*Analysis, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.items[key]
+	return a, ok
+}
+
+// Put implements Cache.
+func (c *MemCache) Put(_ context.Context, key string, a *Analysis) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[key]; ok {
+		c.items[key] = a
+		return
+	}
+	for len(c.order) >= c.max {
+		delete(c.items, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.items[key] = a
+	c.order = append(c.order, key)
+}

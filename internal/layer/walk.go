@@ -1,0 +1,307 @@
+// Package layer reads one image layer as a stream, once, and keeps only what
+// analyzers asked for: the parsed results of the few files they want, and the
+// layer's deletions (whiteouts, opaque directories, and wanted paths replaced
+// by something that is not a regular file). Nothing is extracted; the rest of
+// the layer is decompressed and skipped.
+//
+// An Analysis depends on nothing but the layer's bytes and the analyzer set,
+// so it can be cached by layer digest and shared by every image that
+// contains the layer (see Cache). Overlaying the analyses of an image's
+// layers into the final view is package inventory's job.
+package layer
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/scanfleet/scanfleet/internal/analyzer"
+)
+
+// Whiteout markers, as the OCI image spec defines them.
+const (
+	whiteoutPrefix = ".wh."
+	whiteoutOpaque = ".wh..wh..opq"
+)
+
+// DefaultMaxBytes bounds how many uncompressed bytes one layer may expand to
+// before the walk is abandoned: a defence against decompression bombs that
+// still admits any real layer.
+const DefaultMaxBytes = 64 << 30
+
+// ErrTooLarge is wrapped when a layer expands past the walker's limit.
+var ErrTooLarge = errors.New("layer expands past the size limit")
+
+// File is the outcome of one analyzer on one wanted file.
+type File struct {
+	Path     string           `json:"path"`
+	Analyzer string           `json:"analyzer"`
+	Result   *analyzer.Result `json:"result,omitempty"`
+	// Err is set when the file was wanted but could not be parsed (too
+	// large, malformed). It is kept rather than dropped so the report can
+	// say that part of the image was not understood.
+	Err string `json:"error,omitempty"`
+}
+
+// Analysis is what one layer contributes, independently of other layers.
+type Analysis struct {
+	// Files are sorted by path, then analyzer.
+	Files []File `json:"files,omitempty"`
+	// Whiteouts are paths this layer deletes from the layers below it,
+	// together with everything under them.
+	Whiteouts []string `json:"whiteouts,omitempty"`
+	// Opaque are directories whose lower-layer contents this layer hides.
+	Opaque []string `json:"opaque,omitempty"`
+	// Replaced are wanted paths that this layer turns into something other
+	// than a regular file (a symlink, a directory), hiding the lower file.
+	Replaced []string `json:"replaced,omitempty"`
+	// Entries and Bytes count the tar entries and uncompressed bytes seen.
+	Entries int   `json:"entries"`
+	Bytes   int64 `json:"bytes"`
+}
+
+// Walker analyses layers with a fixed set of analyzers.
+type Walker struct {
+	Analyzers []analyzer.Analyzer
+	// MaxBytes bounds the uncompressed size of a layer; 0 means
+	// DefaultMaxBytes.
+	MaxBytes int64
+}
+
+// Analyze reads a layer stream, compressed (gzip, zstd) or not, to its end.
+// Reading to the end matters: sources verify the layer digest at EOF.
+func (w *Walker) Analyze(ctx context.Context, r io.Reader) (*Analysis, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	plain, closeFn, err := decompress(br)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+
+	limit := w.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	counted := &countingReader{r: plain, limit: limit}
+	a, err := w.walk(ctx, tar.NewReader(counted))
+	if err != nil {
+		return nil, err
+	}
+	// Drain what follows the end-of-archive marker so the source sees EOF
+	// and can verify the digest of everything it served.
+	if _, err := io.Copy(io.Discard, counted); err != nil {
+		return nil, fmt.Errorf("reading past end of tar: %w", err)
+	}
+	if _, err := io.Copy(io.Discard, br); err != nil {
+		return nil, fmt.Errorf("reading layer: %w", err)
+	}
+	a.Bytes = counted.n
+	return a, nil
+}
+
+func (w *Walker) walk(ctx context.Context, tr *tar.Reader) (*Analysis, error) {
+	a := &Analysis{}
+	// A path may occur twice in one tar; the last entry wins, as on
+	// extraction.
+	files := map[string][]File{}
+	// Hard links may point at a file read earlier in the same layer.
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading tar entry %d: %w", a.Entries+1, err)
+		}
+		a.Entries++
+		p := Clean(hdr.Name)
+		if p == "" {
+			continue
+		}
+		dir, base := path.Split(p)
+		if strings.HasPrefix(base, whiteoutPrefix) {
+			switch {
+			case base == whiteoutOpaque:
+				a.Opaque = append(a.Opaque, strings.TrimSuffix(dir, "/"))
+			case strings.HasPrefix(base, whiteoutPrefix+whiteoutPrefix):
+				// Other AUFS metadata (.wh..wh.plnk, .wh..wh.aufs): not
+				// part of the image's filesystem.
+			default:
+				a.Whiteouts = append(a.Whiteouts, dir+strings.TrimPrefix(base, whiteoutPrefix))
+			}
+			continue
+		}
+		switch hdr.Typeflag {
+		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+			fr, err := w.readWanted(ctx, tr, p, hdr)
+			if err != nil {
+				return nil, err
+			}
+			if fr != nil {
+				files[p] = fr
+			} else {
+				delete(files, p)
+			}
+		case tar.TypeLink:
+			target := Clean(hdr.Linkname)
+			if prior, ok := files[target]; ok && w.wanted(p, hdr) {
+				linked := make([]File, len(prior))
+				for i, f := range prior {
+					f.Path = p
+					linked[i] = f
+				}
+				files[p] = linked
+				continue
+			}
+			// A link to a file of a lower layer: rare for the files we
+			// read, and resolving it would need other layers. Treat it like
+			// any non-regular entry.
+			fallthrough
+		default:
+			if w.wanted(p, hdr) {
+				delete(files, p)
+				a.Replaced = append(a.Replaced, p)
+			}
+		}
+	}
+	for _, fs := range files {
+		a.Files = append(a.Files, fs...)
+	}
+	sort.Slice(a.Files, func(i, j int) bool {
+		if a.Files[i].Path != a.Files[j].Path {
+			return a.Files[i].Path < a.Files[j].Path
+		}
+		return a.Files[i].Analyzer < a.Files[j].Analyzer
+	})
+	return a, nil
+}
+
+func (w *Walker) wanted(p string, hdr *tar.Header) bool {
+	for _, an := range w.Analyzers {
+		if an.Wants(p, fs.FileMode(hdr.Mode)&fs.ModePerm, hdr.Size) {
+			return true
+		}
+	}
+	return false
+}
+
+// readWanted reads a regular file once and hands it to every analyzer that
+// wants it. It returns nil when no analyzer wants the file.
+func (w *Walker) readWanted(ctx context.Context, tr *tar.Reader, p string, hdr *tar.Header) ([]File, error) {
+	var wanting []analyzer.Analyzer
+	var maxSize int64
+	mode := fs.FileMode(hdr.Mode) & fs.ModePerm
+	for _, an := range w.Analyzers {
+		if an.Wants(p, mode, hdr.Size) {
+			wanting = append(wanting, an)
+			maxSize = max(maxSize, an.MaxSize())
+		}
+	}
+	if len(wanting) == 0 {
+		return nil, nil
+	}
+	var out []File
+	if hdr.Size > maxSize {
+		for _, an := range wanting {
+			out = append(out, File{Path: p, Analyzer: an.Name(),
+				Err: fmt.Sprintf("file is %d bytes, over the %d-byte limit", hdr.Size, an.MaxSize())})
+		}
+		return out, nil
+	}
+	// The header's size is trusted only as far as the limit: read one byte
+	// more to notice a lie without reading unbounded data.
+	var buf bytes.Buffer
+	buf.Grow(int(hdr.Size))
+	if _, err := io.Copy(&buf, io.LimitReader(tr, maxSize+1)); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", p, err)
+	}
+	content := buf.Bytes()
+	for _, an := range wanting {
+		f := File{Path: p, Analyzer: an.Name()}
+		switch {
+		case int64(len(content)) > an.MaxSize():
+			f.Err = fmt.Sprintf("file is over the %d-byte limit", an.MaxSize())
+		default:
+			res, err := analyze(ctx, an, p, content)
+			if err != nil {
+				f.Err = err.Error()
+			}
+			f.Result = res
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// analyze runs one analyzer, turning a panic into an error: a parser bug on
+// one hostile file must not take down a scanner serving many images.
+func analyze(ctx context.Context, an analyzer.Analyzer, p string, content []byte) (res *analyzer.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("analyzer %s panicked on %s: %v", an.Name(), p, r)
+		}
+	}()
+	return an.Analyze(ctx, p, content)
+}
+
+// Clean turns a tar entry name into the path analyzers see: relative to the
+// root, no leading "/" or "./", and never above the root ("../../etc/x"
+// becomes "etc/x", as a safe extractor would place it). The root itself
+// becomes "".
+func Clean(name string) string {
+	p := path.Clean("/" + name)
+	return strings.TrimPrefix(p, "/")
+}
+
+// decompress sniffs the stream's first bytes for gzip or zstd magic.
+func decompress(br *bufio.Reader) (io.Reader, func(), error) {
+	magic, err := br.Peek(4)
+	if err != nil && err != io.EOF {
+		return nil, nil, fmt.Errorf("reading layer header: %w", err)
+	}
+	switch {
+	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, fmt.Errorf("opening gzip layer: %w", err)
+		}
+		return zr, func() { _ = zr.Close() }, nil
+	case len(magic) == 4 && bytes.Equal(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			return nil, nil, fmt.Errorf("opening zstd layer: %w", err)
+		}
+		return zr, zr.Close, nil
+	default:
+		return br, func() {}, nil
+	}
+}
+
+type countingReader struct {
+	r     io.Reader
+	n     int64
+	limit int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.n > c.limit {
+		return n, fmt.Errorf("%w (%d bytes)", ErrTooLarge, c.limit)
+	}
+	return n, err
+}
