@@ -1,0 +1,13 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/scanfleet/scanfleet/internal/dbcmd"
+)
+
+// addCommands attaches the subcommands implemented outside this package.
+func addCommands(root *cobra.Command, e *env) {
+	root.AddCommand(dbcmd.NewCommand())
+	root.AddCommand(newDemoCmd(e))
+}

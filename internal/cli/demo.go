@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/spf13/cobra"
+
+	"github.com/scanfleet/scanfleet/internal/imagebuild"
+	"github.com/scanfleet/scanfleet/internal/vulndb"
+)
+
+// The demo is the README's main job: it needs no external service. It
+// starts an in-process registry, builds an image from a real root
+// filesystem plus real binaries, pushes it, builds a vulnerability database
+// from real advisory files, and scans the image through the registry with
+// the same pipeline as 'scanfleet scan'.
+func newDemoCmd(e *env) *cobra.Command {
+	var (
+		rootfs     string
+		adds       []string
+		advisories []string
+		workDir    string
+		format     string
+	)
+	cmd := &cobra.Command{
+		Use:   "demo --rootfs ROOTFS.tar.gz [--add SRC:DEST]... --advisories SRC...",
+		Short: "Build an image, serve it from an embedded registry, and scan it end to end",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if rootfs == "" {
+				return usagef("--rootfs is required")
+			}
+			ctx := cmd.Context()
+			host, stop, err := startRegistry()
+			if err != nil {
+				return err
+			}
+			defer stop()
+			ref := host + "/demo/app:1.0"
+			fmt.Fprintf(e.stderr, "demo: embedded registry at %s\n", host)
+
+			layers := []imagebuild.Layer{}
+			base, err := imagebuild.FromFile(rootfs)
+			if err != nil {
+				return err
+			}
+			layers = append(layers, imagebuild.Layer{Layer: base, CreatedBy: "ADD " + filepath.Base(rootfs) + " /"})
+			for _, a := range adds {
+				src, dest, ok := strings.Cut(a, ":")
+				if !ok || dest == "" {
+					return usagef("--add wants SRC:DEST, got %q", a)
+				}
+				b, err := os.ReadFile(src)
+				if err != nil {
+					return fmt.Errorf("--add: %w", err)
+				}
+				l, err := imagebuild.Files(imagebuild.File{Path: strings.TrimPrefix(dest, "/"), Content: b, Mode: 0o755})
+				if err != nil {
+					return err
+				}
+				layers = append(layers, imagebuild.Layer{Layer: l, CreatedBy: "COPY " + filepath.Base(src) + " " + dest})
+			}
+			img, err := imagebuild.Image(layers...)
+			if err != nil {
+				return err
+			}
+			r, err := name.ParseReference(ref)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "demo: pushing %s (%d layers)\n", ref, len(layers))
+			if err := remote.Write(r, img, remote.WithContext(ctx)); err != nil {
+				return fmt.Errorf("pushing demo image: %w", err)
+			}
+
+			if workDir == "" {
+				workDir, err = os.MkdirTemp("", "scanfleet-demo-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(workDir)
+			}
+			dbPath := filepath.Join(workDir, "scanfleet.db")
+			f := &scanFlags{format: format, platform: "linux/amd64", timeout: 10 * time.Minute}
+			if len(advisories) == 0 {
+				f.skipDB = true
+			} else {
+				fmt.Fprintf(e.stderr, "demo: building vulnerability database from %d sources\n", len(advisories))
+				info, err := vulndb.Build(ctx, dbPath, advisories, vulndb.BuildOptions{})
+				if err != nil {
+					return fmt.Errorf("building demo database: %w", err)
+				}
+				fmt.Fprintf(e.stderr, "demo: database %s: %d advisories\n", dbPath, info.Advisories)
+				f.dbPath = dbPath
+			}
+			fmt.Fprintf(e.stderr, "demo: scanning %s\n", ref)
+			return runScan(ctx, e, ref, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&rootfs, "rootfs", "", "root filesystem tarball (tar or tar.gz) for the base layer")
+	fl.StringArrayVar(&adds, "add", nil, "add the file SRC at DEST in a layer of its own (repeatable)")
+	fl.StringArrayVar(&advisories, "advisories", nil, "advisory source for the database (directory, zip, tar.gz, URL; repeatable)")
+	fl.StringVar(&workDir, "work-dir", "", "keep the database here instead of a temporary directory")
+	fl.StringVarP(&format, "format", "f", "table", "output format")
+	return cmd
+}
+
+// startRegistry serves go-containerregistry's in-memory registry on a
+// loopback port.
+func startRegistry() (host string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("embedded registry: %w", err)
+	}
+	srv := &http.Server{Handler: registry.New(registry.Logger(nopLogger())), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(os.Stderr, "embedded registry:", err)
+		}
+	}()
+	return ln.Addr().String(), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}, nil
+}
+
+func nopLogger() *log.Logger { return log.New(io.Discard, "", 0) }

@@ -1,0 +1,140 @@
+// Package cli implements the scanfleet command line: argument parsing,
+// environment, exit codes and wiring of the internal packages. Each
+// subcommand lives in its own file; the work itself lives elsewhere.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scanfleet/scanfleet/internal/buildinfo"
+)
+
+// Exit codes. Documented in README.md; keep them stable.
+const (
+	ExitOK         = 0
+	ExitError      = 1 // the scan (or command) failed
+	ExitUsage      = 2 // bad flags or arguments
+	ExitIncomplete = 4 // the database has no data for something the image contains
+)
+
+// exitError carries a specific exit code up to Main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+
+// env is what commands need from the process, passed down instead of read
+// from globals so tests can run commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	logger         *slog.Logger
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(ctx, args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv})
+}
+
+func run(ctx context.Context, args []string, e *env) int {
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(e.stderr, "scanfleet:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(e.stderr, "scanfleet:", err)
+	if isUsage(err) {
+		return ExitUsage
+	}
+	return ExitError
+}
+
+// usageError marks errors in flags or arguments.
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func isUsage(err error) bool {
+	var u usageError
+	if errors.As(err, &u) {
+		return true
+	}
+	// cobra's own flag and argument errors
+	msg := err.Error()
+	for _, s := range []string{"unknown flag", "unknown shorthand", "unknown command", "accepts ", "requires at least", "invalid argument", "flag needs an argument"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func newRoot(e *env) *cobra.Command {
+	var logLevel, logFormat string
+	root := &cobra.Command{
+		Use:           "scanfleet",
+		Short:         "Scan container images, hosts and registries for known vulnerabilities",
+		Version:       buildinfo.Version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			var lvl slog.Level
+			if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
+				return usagef("--log-level: %v", err)
+			}
+			opts := &slog.HandlerOptions{Level: lvl}
+			switch logFormat {
+			case "text":
+				e.logger = slog.New(slog.NewTextHandler(e.stderr, opts))
+			case "json":
+				e.logger = slog.New(slog.NewJSONHandler(e.stderr, opts))
+			default:
+				return usagef("--log-format must be text or json, not %q", logFormat)
+			}
+			return nil
+		},
+		// NeuVector's scanner image runs with no arguments and
+		// SCANNER_ON_DEMAND=true; so do we.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if onDemand(e.getenv) {
+				return runOnDemand(cmd.Context(), e)
+			}
+			return cmd.Help()
+		},
+	}
+	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
+	root.PersistentFlags().StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	root.AddCommand(newScanCmd(e))
+	addCommands(root, e)
+	return root
+}

@@ -1,0 +1,262 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scanfleet/scanfleet/internal/analyzer/all"
+	"github.com/scanfleet/scanfleet/internal/buildinfo"
+	"github.com/scanfleet/scanfleet/internal/output"
+	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/scan"
+	"github.com/scanfleet/scanfleet/internal/source"
+	"github.com/scanfleet/scanfleet/internal/vulndb"
+)
+
+// resultFile is the name NeuVector's standalone scanner writes.
+const resultFile = "scan_result.json"
+
+type scanFlags struct {
+	format        string
+	output        string
+	resultsDir    string
+	layers        bool
+	platform      string
+	username      string
+	password      string
+	passwordStdin bool
+	dockerConfig  string
+	insecure      bool
+	caCert        string
+	dockerHost    string
+	dbPath        string
+	skipDB        bool
+	severity      string
+	ignoreUnfixed bool
+	exitCode      int
+	timeout       time.Duration
+	quiet         bool
+}
+
+func newScanCmd(e *env) *cobra.Command {
+	f := &scanFlags{}
+	cmd := &cobra.Command{
+		Use:   "scan [flags] IMAGE",
+		Short: "Scan one image for installed packages and known vulnerabilities",
+		Long: `Scan one image. IMAGE is one of:
+  REGISTRY/REPO:TAG or REGISTRY/REPO@sha256:...   from a registry (Registry HTTP API v2)
+  docker-archive:PATH[:REPO:TAG]                  what 'docker save' writes
+  oci-archive:PATH[:TAG]                          a tar of an OCI image layout
+  oci:DIR                                         an OCI image layout directory
+  docker:NAME                                     from a Docker Engine API socket
+
+Exit status: 0 when the scan succeeded (and, with --exit-code, found nothing
+at the chosen severities); the --exit-code value when it found something; 4
+when the vulnerability database has no data for an OS release or ecosystem
+the image contains; 1 when the scan failed; 2 on bad usage.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				if onDemand(e.getenv) {
+					return runOnDemand(cmd.Context(), e)
+				}
+				return usagef("scan needs an IMAGE argument (or SCANNER_ON_DEMAND=true with SCANNER_REPOSITORY)")
+			}
+			if f.passwordStdin {
+				b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<16))
+				if err != nil {
+					return fmt.Errorf("reading password from stdin: %w", err)
+				}
+				f.password = strings.TrimRight(string(b), "\r\n")
+			}
+			if f.password == "" {
+				f.password = e.getenv("SCANFLEET_PASSWORD")
+			}
+			return runScan(cmd.Context(), e, args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(output.Formats, ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
+	fl.StringVar(&f.resultsDir, "results-dir", "", "also write the JSON report to DIR/"+resultFile)
+	fl.BoolVar(&f.layers, "layers", false, "show packages and findings per layer")
+	fl.StringVar(&f.platform, "platform", "linux/amd64", "platform to pick from a multi-arch image (os/arch[/variant])")
+	fl.StringVarP(&f.username, "username", "u", "", "registry user name")
+	fl.StringVarP(&f.password, "password", "p", "", "registry password (prefer --password-stdin or SCANFLEET_PASSWORD)")
+	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the registry password from standard input")
+	fl.StringVar(&f.dockerConfig, "docker-config", "", "docker config.json to take registry credentials from (default: $DOCKER_CONFIG or ~/.docker/config.json)")
+	fl.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP and unverified TLS for the registry")
+	fl.StringVar(&f.caCert, "ca-cert", "", "PEM bundle of extra CAs for the registry's TLS")
+	fl.StringVar(&f.dockerHost, "docker-host", "", "Docker Engine API address for docker: images (default $SCANNER_DOCKER_URL, $DOCKER_HOST, unix:///var/run/docker.sock)")
+	fl.StringVar(&f.dbPath, "db", "", "vulnerability database file (default $SCANFLEET_DB or the user cache)")
+	fl.BoolVar(&f.skipDB, "skip-db", false, "list packages only; do not match vulnerabilities")
+	fl.StringVar(&f.severity, "severity", "", "report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN)")
+	fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fix")
+	fl.IntVar(&f.exitCode, "exit-code", 0, "exit with this status when findings remain after filtering")
+	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up on the scan after this long")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on standard error")
+	return cmd
+}
+
+func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
+	sev, err := output.ParseSeverities(f.severity)
+	if err != nil {
+		return usagef("--severity: %v", err)
+	}
+	if !contains(output.Formats, f.format) {
+		return usagef("--format must be one of %s, not %q", strings.Join(output.Formats, ", "), f.format)
+	}
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
+
+	var matcher scan.Matcher
+	if !f.skipDB {
+		path := f.dbPath
+		if path == "" {
+			path = vulndb.DefaultPath()
+		}
+		db, err := vulndb.Open(path)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("no vulnerability database at %s: run 'scanfleet db update' (or 'db build'/'db import'), pass --db FILE, or --skip-db for packages only", path)
+			}
+			return fmt.Errorf("opening vulnerability database: %w", err)
+		}
+		defer db.Close()
+		matcher = scan.StoreMatcher{Store: db, DB: dbInfo(db.Info())}
+	}
+
+	img, err := source.Open(ctx, ref, source.Options{
+		Platform:     f.platform,
+		Username:     f.username,
+		Password:     f.password,
+		DockerConfig: f.dockerConfig,
+		Insecure:     f.insecure,
+		CACertFile:   f.caCert,
+		DockerHost:   f.dockerHost,
+	})
+	if err != nil {
+		return err // source errors already name the image
+	}
+	defer img.Close()
+
+	s := defaultScanner(e)
+	opts := scan.Options{Layers: f.layers, Matcher: matcher}
+	if !f.quiet {
+		opts.Progress = func(done, total int, l report.Layer, cached bool) {
+			how := "analysed"
+			if cached {
+				how = "cached"
+			}
+			fmt.Fprintf(e.stderr, "layer %d/%d %s %s\n", done, total, short(l.Digest), how)
+		}
+	}
+	rep, err := s.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: f.platform, StoredUncompressed: img.StoredUncompressed}, opts)
+	if err != nil {
+		return err
+	}
+	if f.skipDB {
+		rep.Warnings = append(rep.Warnings, "vulnerability matching skipped (--skip-db): packages only")
+	}
+	return emit(e, rep, f, sev)
+}
+
+// emit filters, writes the report where asked, and turns the outcome into
+// the exit status.
+func emit(e *env, rep *report.Report, f *scanFlags, sev map[string]bool) error {
+	output.Filter(rep, sev, f.ignoreUnfixed)
+	if f.resultsDir != "" {
+		if err := writeResult(f.resultsDir, rep); err != nil {
+			return err
+		}
+	}
+	w := e.stdout
+	if f.output != "" {
+		file, err := os.Create(f.output)
+		if err != nil {
+			return fmt.Errorf("creating report file: %w", err)
+		}
+		defer file.Close()
+		w = file
+	}
+	if err := output.Write(w, f.format, rep); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	if f.exitCode != 0 && len(rep.Vulnerabilities) > 0 {
+		return &exitError{code: f.exitCode}
+	}
+	if !f.skipDB {
+		var missing []string
+		for _, c := range rep.Coverage {
+			if !c.Covered {
+				missing = append(missing, c.Ecosystem)
+			}
+		}
+		if len(missing) > 0 {
+			return &exitError{code: ExitIncomplete, err: fmt.Errorf("incomplete scan of %s: the database has no data for %s", rep.Image.Reference, strings.Join(missing, ", "))}
+		}
+	}
+	return nil
+}
+
+// writeResult writes the JSON report atomically, so a reader polling the
+// results directory never sees half a file.
+func writeResult(dir string, rep *report.Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("results directory: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".scan_result-*.json")
+	if err != nil {
+		return fmt.Errorf("results directory: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := output.Write(tmp, "json", rep); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	final := filepath.Join(dir, resultFile)
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return fmt.Errorf("writing %s: %w", final, err)
+	}
+	return nil
+}
+
+func defaultScanner(e *env) *scan.Scanner {
+	return &scan.Scanner{
+		Analyzers:        all.Analyzers(),
+		AnalyzersVersion: all.Version,
+		OSPriority:       all.OSPriority,
+		ScannerVersion:   buildinfo.Version(),
+		Logger:           e.logger,
+	}
+}
+
+func short(d string) string {
+	if _, hex, ok := strings.Cut(d, ":"); ok && len(hex) > 12 {
+		return d[:len(d)-len(hex)] + hex[:12]
+	}
+	return d
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
