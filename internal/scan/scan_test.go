@@ -190,13 +190,13 @@ func TestScanLayeredAlpine(t *testing.T) {
 
 func TestScanWhiteout(t *testing.T) {
 	path := testutil.Data(t, "rootfs", "alpine-minirootfs-3.20.3-x86_64.tar.gz")
-	wh, err := imagebuild.Files(imagebuild.File{Path: "lib/apk/db/.wh.installed"}, imagebuild.File{Path: "etc/.wh.os-release"}, imagebuild.File{Path: "etc/.wh.alpine-release"})
+	wh, err := imagebuild.Files(imagebuild.File{Path: "lib/apk/db/.wh.installed"}, imagebuild.File{Path: "etc/.wh.os-release"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	img := imageOf(t,
 		imagebuild.Layer{Layer: fileLayer(t, path), CreatedBy: "ADD rootfs /"},
-		imagebuild.Layer{Layer: wh, CreatedBy: "RUN rm -rf /lib/apk/db/installed /etc/os-release /etc/alpine-release"},
+		imagebuild.Layer{Layer: wh, CreatedBy: "RUN rm -rf /lib/apk/db/installed /etc/os-release"},
 	)
 	rep, err := newScanner().Scan(context.Background(), scan.Target{Image: img, Reference: "whiteout"}, scan.Options{})
 	if err != nil {
@@ -205,10 +205,9 @@ func TestScanWhiteout(t *testing.T) {
 	if len(rep.Packages) != 0 {
 		t.Errorf("%d packages after the database was deleted, want 0", len(rep.Packages))
 	}
-	// etc/os-release in Alpine is a symlink to usr/lib/os-release, which
-	// survives; the OS must still be found through it.
-	if rep.OS == nil || rep.OS.ID != "alpine" {
-		t.Errorf("os = %+v, want alpine from usr/lib/os-release", rep.OS)
+	// With os-release gone, the OS still comes from etc/alpine-release.
+	if rep.OS == nil || rep.OS.ID != "alpine" || rep.OS.VersionID != "3.20.3" {
+		t.Errorf("os = %+v, want alpine 3.20.3 from etc/alpine-release", rep.OS)
 	}
 }
 
