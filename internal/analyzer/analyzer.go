@@ -30,6 +30,19 @@ type Analyzer interface {
 	Analyze(ctx context.Context, path string, content []byte) (*Result, error)
 }
 
+// HeaderMatcher is implemented by analyzers that recognise files by content
+// rather than by name (executables by their ELF magic). For a file that
+// Wants accepted, the walker first reads at most HeaderSize bytes and reads
+// the rest only if MatchHeader says yes, so most candidates cost a few
+// hundred bytes, not their whole size.
+type HeaderMatcher interface {
+	MatchHeader(path string, header []byte) bool
+}
+
+// HeaderSize is how many leading bytes MatchHeader is shown (fewer for
+// smaller files).
+const HeaderSize = 512
+
 // Result is what one file contributes.
 type Result struct {
 	OS       *report.OS       `json:"os,omitempty"`

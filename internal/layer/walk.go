@@ -214,6 +214,26 @@ func (w *Walker) readWanted(ctx context.Context, tr *tar.Reader, p string, hdr *
 	if len(wanting) == 0 {
 		return nil, nil
 	}
+	var header []byte
+	if needsHeader(wanting) {
+		header = make([]byte, min(hdr.Size, analyzer.HeaderSize))
+		n, err := io.ReadFull(tr, header)
+		if err != nil && err != io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("reading %s: %w", p, err)
+		}
+		header = header[:n]
+		kept := wanting[:0]
+		maxSize = 0
+		for _, an := range wanting {
+			if hm, ok := an.(analyzer.HeaderMatcher); !ok || hm.MatchHeader(p, header) {
+				kept = append(kept, an)
+				maxSize = max(maxSize, an.MaxSize())
+			}
+		}
+		if wanting = kept; len(wanting) == 0 {
+			return nil, nil
+		}
+	}
 	var out []File
 	if hdr.Size > maxSize {
 		for _, an := range wanting {
@@ -226,7 +246,8 @@ func (w *Walker) readWanted(ctx context.Context, tr *tar.Reader, p string, hdr *
 	// more to notice a lie without reading unbounded data.
 	var buf bytes.Buffer
 	buf.Grow(int(hdr.Size))
-	if _, err := io.Copy(&buf, io.LimitReader(tr, maxSize+1)); err != nil {
+	buf.Write(header)
+	if _, err := io.Copy(&buf, io.LimitReader(tr, maxSize+1-int64(len(header)))); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", p, err)
 	}
 	content := buf.Bytes()
@@ -245,6 +266,15 @@ func (w *Walker) readWanted(ctx context.Context, tr *tar.Reader, p string, hdr *
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+func needsHeader(ans []analyzer.Analyzer) bool {
+	for _, an := range ans {
+		if _, ok := an.(analyzer.HeaderMatcher); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // analyze runs one analyzer, turning a panic into an error: a parser bug on

@@ -277,3 +277,31 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+// elf wants every file but keeps only those starting with the ELF magic.
+type elf struct{ lines }
+
+func (elf) Name() string                          { return "elf" }
+func (elf) Wants(string, fs.FileMode, int64) bool { return true }
+func (elf) MatchHeader(_ string, header []byte) bool {
+	return bytes.HasPrefix(header, []byte("\x7fELF"))
+}
+func (elf) Analyze(_ context.Context, p string, b []byte) (*analyzer.Result, error) {
+	return &analyzer.Result{Packages: []report.Package{{Name: p, Version: fmt.Sprint(len(b))}}}, nil
+}
+
+func TestHeaderMatcher(t *testing.T) {
+	bin := "\x7fELF" + strings.Repeat("x", 3000)
+	raw := mkTar(t, []ent{{name: "bin/app", body: bin}, {name: "bin/script", body: "#!/bin/sh\n" + strings.Repeat("y", 3000)}, {name: "bin/tiny", body: "\x7fE"}})
+	a, err := (&Walker{Analyzers: []analyzer.Analyzer{elf{}}}).Analyze(context.Background(), bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Files) != 1 || a.Files[0].Path != "bin/app" {
+		t.Fatalf("files = %+v, want only bin/app", a.Files)
+	}
+	// The analyzer sees the whole file, header included.
+	if got := a.Files[0].Result.Packages[0].Version; got != fmt.Sprint(len(bin)) {
+		t.Fatalf("analyzer saw %s bytes, want %d", got, len(bin))
+	}
+}
