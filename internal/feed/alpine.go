@@ -1,0 +1,203 @@
+package feed
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/version"
+)
+
+// Alpine secdb documents list, per package, fixed version -> vulnerability
+// ids ("secfixes"). This package turns them into one advisory per
+// vulnerability id per document, ID = the CVE (or XSA-, GHSA-... id),
+// Source alpine-secdb, with one Affected entry per package that fixed it,
+// each with one ECOSYSTEM range {introduced 0, fixed V} per fixed version.
+// The same CVE can therefore be emitted more than once for one branch (by
+// main and community, or by vuln-list's per-package split files); the
+// store must merge Affected entries by (source, id) rather than replace.
+//
+// A fixed version of "0" states that the package was never affected; such
+// entries are counted as Skipped and never produce a range.
+
+type secdbPackage struct {
+	Pkg struct {
+		Name     string              `json:"name" yaml:"name"`
+		Secfixes map[string][]string `json:"secfixes" yaml:"secfixes"`
+	} `json:"pkg" yaml:"pkg"`
+}
+
+var (
+	alpineBranch = regexp.MustCompile(`^v?\d+\.\d+$`)
+	// vulnID is the shape of an advisory id: CVE-2024-1234, XSA-214,
+	// GHSA-xxxx-xxxx-xxxx, ALPINE-13661, ...
+	// and Wireshark's lower-case wnpa-sec-2017-18.
+	vulnID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9][A-Za-z0-9._:-]*$`)
+	// spacedCVE repairs "CVE 2018-16859", a typo found in the legacy secdb.
+	spacedCVE = regexp.MustCompile(`^CVE[ _](\d{4}-\d+)`)
+	// cvePrefix cuts what the legacy secdb appends to some CVE ids
+	// ("CVE-2017-17434-1", "CVE-2019-19451.patch").
+	cvePrefix = regexp.MustCompile(`^CVE-\d{4}-\d{4,}`)
+)
+
+// secdbBranch finds the branch ("v3.20") of a secdb document: its
+// distroversion, else a path element that looks like one ("v3.9/main.yaml",
+// "alpine/3.20/main/openssl.json").
+func secdbBranch(name string, d *document) string {
+	if b := strings.TrimSpace(d.Distroversion); b != "" {
+		return b
+	}
+	_, member, _ := strings.Cut(name, ":")
+	if member == "" {
+		member = name
+	}
+	for dir := path.Dir(member); dir != "." && dir != "/"; dir = path.Dir(dir) {
+		if alpineBranch.MatchString(path.Base(dir)) {
+			return path.Base(dir)
+		}
+	}
+	return ""
+}
+
+// splitVulnIDs reads one secfixes entry: "CVE-2017-8904 XSA-214" is CVE
+// 2017-8904, also known as XSA-214; in "CVE-????-????? XSA-295" (no CVE
+// assigned yet) the id is XSA-295. ok is false when no id can be read.
+func splitVulnIDs(entry string) (id string, aliases []string, ok bool) {
+	entry = strings.TrimSpace(entry)
+	if m := spacedCVE.FindStringSubmatch(entry); m != nil {
+		entry = "CVE-" + m[1] + entry[len(m[0]):]
+	}
+	for _, f := range strings.Fields(entry) {
+		f = strings.Trim(f, "(),;")
+		if m := cvePrefix.FindString(f); m != "" {
+			f = m
+		}
+		switch {
+		case !vulnID.MatchString(f):
+		case id == "":
+			id = f
+		case f != id:
+			aliases = append(aliases, f)
+		}
+	}
+	return id, aliases, id != ""
+}
+
+func (l *loader) handleSecDB(name string, d *document) error {
+	branch := secdbBranch(name, d)
+	if !alpineBranch.MatchString(branch) && branch != "edge" {
+		l.malformed(name, "unknown Alpine branch %q", branch)
+		return nil
+	}
+	eco := advisory.NormalizeEcosystem("Alpine:" + branch)
+	cmp, _ := version.For(eco)
+
+	type pkgFixes struct {
+		name     string
+		secfixes map[string][]string
+	}
+	var pkgs []pkgFixes
+	if d.Secfixes != nil || d.Name != "" {
+		pkgs = append(pkgs, pkgFixes{d.Name, d.Secfixes})
+	}
+	for _, p := range d.Packages {
+		pkgs = append(pkgs, pkgFixes{p.Pkg.Name, p.Pkg.Secfixes})
+	}
+
+	type vuln struct {
+		aliases map[string]bool
+		fixes   map[string]map[string]bool // package -> fixed versions
+	}
+	vulns := map[string]*vuln{}
+	for _, p := range pkgs {
+		pkg := strings.TrimSpace(p.name)
+		if pkg == "" {
+			l.malformed(name, "package without a name")
+			continue
+		}
+		for fixed, ids := range p.secfixes {
+			fixed = strings.TrimSpace(fixed)
+			if fixed == "0" {
+				l.stats.Skipped += len(ids) // not affected
+				continue
+			}
+			if _, err := cmp.Compare(fixed, fixed); err != nil {
+				l.malformed(name, "%s: fixed version: %v", pkg, err)
+				continue
+			}
+			for _, entry := range ids {
+				id, aliases, ok := splitVulnIDs(entry)
+				if !ok {
+					l.malformed(name, "%s %s: unreadable id %q", pkg, fixed, entry)
+					continue
+				}
+				v := vulns[id]
+				if v == nil {
+					v = &vuln{aliases: map[string]bool{}, fixes: map[string]map[string]bool{}}
+					vulns[id] = v
+				}
+				for _, a := range aliases {
+					v.aliases[a] = true
+				}
+				if v.fixes[pkg] == nil {
+					v.fixes[pkg] = map[string]bool{}
+				}
+				v.fixes[pkg][fixed] = true
+			}
+		}
+	}
+
+	ids := make([]string, 0, len(vulns))
+	for id := range vulns {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		v := vulns[id]
+		a := &advisory.Advisory{
+			ID:     id,
+			Source: advisory.SourceAlpineSecDB,
+		}
+		if strings.HasPrefix(id, "CVE-") {
+			a.References = []string{"https://security.alpinelinux.org/vuln/" + id}
+		}
+		a.Aliases = sortedKeys(v.aliases)
+		for _, pkg := range sortedKeys(v.fixes) {
+			af := advisory.Affected{Ecosystem: eco, Package: pkg}
+			fixedVersions := sortedKeys(v.fixes[pkg])
+			sort.SliceStable(fixedVersions, func(i, j int) bool {
+				c, _ := cmp.Compare(fixedVersions[i], fixedVersions[j])
+				return c < 0
+			})
+			for _, fv := range fixedVersions {
+				af.Ranges = append(af.Ranges, advisory.Range{
+					Type:   "ECOSYSTEM",
+					Events: []advisory.Event{{Introduced: "0"}, {Fixed: fv}},
+				})
+			}
+			a.Affected = append(a.Affected, af)
+		}
+		if err := l.send(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// String gives a one-line summary of the stats.
+func (s Stats) String() string {
+	return fmt.Sprintf("%s: %d files, %d records, %d withdrawn, %d skipped, %d malformed",
+		s.Source, s.Files, s.Records, s.Withdrawn, s.Skipped, s.Malformed)
+}

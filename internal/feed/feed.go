@@ -1,0 +1,365 @@
+// Package feed reads vulnerability feeds into advisory.Advisory records:
+// OSV records (JSON or YAML, one per file, in a directory, a zip such as
+// OSV's per-ecosystem all.zip, or a tar.gz), Alpine's secdb (per-branch
+// JSON, vuln-list's per-package split files, and the legacy YAML), and the
+// Debian security tracker's JSON export. It also parses the tracker's
+// DSA/DLA list files (see ParseDSAList), which the database builder uses to
+// attach advisory ids to Debian records.
+//
+// Loading streams: records are handed to a callback one by one, archives
+// are read member by member, and the Debian tracker export (tens of MB) is
+// decoded one source package at a time. A malformed record is counted and
+// skipped; only an unreadable source fails the load.
+package feed
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/scanfleet/scanfleet/internal/advisory"
+)
+
+// Stats describes one load.
+type Stats struct {
+	// Source is what was loaded (a path or URL).
+	Source string
+	// Files counts the feed documents read (JSON or YAML files and
+	// archive members that looked like one), malformed ones included.
+	Files int
+	// Records counts the advisories emitted.
+	Records int
+	// Withdrawn counts OSV records marked withdrawn, which are not emitted.
+	Withdrawn int
+	// Skipped counts what was deliberately not emitted: files that are not
+	// feed documents (LICENSE, README.md), records with nothing matchable
+	// (only GIT ranges), "not affected" statements (secdb fixed version
+	// "0", tracker fixed_version "0", <removed>, sid-only entries).
+	Skipped int
+	// Malformed counts records that could not be used: bad JSON or YAML,
+	// unknown ecosystem, bad version, impossible or empty ranges.
+	Malformed int
+	// Errors holds the first MaxErrors malformed-record causes, each
+	// naming the file (and record) it came from.
+	Errors []string
+}
+
+// MaxErrors is how many causes Stats.Errors keeps.
+const MaxErrors = 20
+
+// Limits on what one load reads, so that a hostile or broken source cannot
+// exhaust memory or disk.
+const (
+	// maxDocSize bounds one JSON or YAML document read into memory. The
+	// Debian tracker export, the only big document, is streamed instead.
+	maxDocSize = 64 << 20
+	// maxDownload bounds an HTTP download spooled to disk (zip archives
+	// need random access).
+	maxDownload = 4 << 30
+)
+
+// EmitFunc receives each advisory. Returning an error stops the load.
+type EmitFunc func(*advisory.Advisory) error
+
+type loader struct {
+	ctx   context.Context
+	stats *Stats
+	emit  EmitFunc
+}
+
+// errStop wraps an error returned by emit or a cancelled context, which
+// ends the whole load (unlike a malformed record).
+type errStop struct{ err error }
+
+func (e errStop) Error() string { return e.err.Error() }
+func (e errStop) Unwrap() error { return e.err }
+
+func (l *loader) malformed(name, format string, args ...any) {
+	l.stats.Malformed++
+	if len(l.stats.Errors) < MaxErrors {
+		l.stats.Errors = append(l.stats.Errors, name+": "+fmt.Sprintf(format, args...))
+	}
+}
+
+func (l *loader) send(a *advisory.Advisory) error {
+	if err := l.ctx.Err(); err != nil {
+		return errStop{err}
+	}
+	if err := l.emit(a); err != nil {
+		return errStop{fmt.Errorf("emit %s: %w", a.ID, err)}
+	}
+	l.stats.Records++
+	return nil
+}
+
+// Load reads advisories from src — a directory, a .zip (OSV all.zip), a
+// .tar.gz/.tgz, a single .json/.yaml file, or an http(s) URL of any of
+// those — detecting the format by content, calling emit for each advisory.
+// Malformed records are counted in Stats and skipped, never fatal to the
+// whole load; unreadable sources are errors. client may be nil
+// (http.DefaultClient).
+func Load(ctx context.Context, src string, client *http.Client, emit func(*advisory.Advisory) error) (Stats, error) {
+	st := Stats{Source: src}
+	l := &loader{ctx: ctx, stats: &st, emit: emit}
+	var err error
+	if u, perr := url.Parse(src); perr == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		err = l.loadURL(u, client)
+	} else {
+		err = l.loadPath(src)
+	}
+	if err != nil {
+		return st, fmt.Errorf("load %s: %w", src, err)
+	}
+	return st, nil
+}
+
+func (l *loader) loadPath(p string) error {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return l.loadDir(p)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return l.loadStream(filepath.Base(p), f, f, fi.Size())
+}
+
+// loadDir reads every regular file under dir, in lexical order so that
+// loads are reproducible.
+func (l *loader) loadDir(dir string) error {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Strings(files)
+	for _, p := range files {
+		if err := l.ctx.Err(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		fi, err := f.Stat()
+		if err == nil {
+			err = l.loadStream(filepath.ToSlash(rel), f, f, fi.Size())
+		}
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *loader) loadURL(u *url.URL, client *http.Client) error {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	req, err := http.NewRequestWithContext(l.ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET: %s", resp.Status)
+	}
+	name := path.Base(u.Path)
+	br := bufio.NewReaderSize(resp.Body, 64<<10)
+	head, _ := br.Peek(4)
+	if !bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return l.loadStream(name, br, nil, -1)
+	}
+	// A zip's directory is at its end: spool it to a temporary file.
+	tmp, err := os.CreateTemp("", "scanfleet-feed-*.zip")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	n, err := io.Copy(tmp, io.LimitReader(br, maxDownload+1))
+	if err != nil {
+		return fmt.Errorf("download: %w", err)
+	}
+	if n > maxDownload {
+		return fmt.Errorf("download larger than %d bytes", int64(maxDownload))
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	return l.loadStream(name, tmp, tmp, n)
+}
+
+// loadStream reads one file: an archive (by magic number) or a document.
+// ra and size are set when the file allows random access (needed by zip).
+func (l *loader) loadStream(name string, r io.Reader, ra io.ReaderAt, size int64) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(512)
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		if ra == nil {
+			return fmt.Errorf("%s: zip archive needs random access", name)
+		}
+		return l.loadZip(name, ra, size)
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		defer gz.Close()
+		inner := bufio.NewReaderSize(gz, 64<<10)
+		ih, _ := inner.Peek(512)
+		if isTar(ih) {
+			return l.loadTar(name, inner)
+		}
+		return l.loadDoc(strings.TrimSuffix(name, ".gz"), inner)
+	case isTar(head):
+		return l.loadTar(name, br)
+	}
+	return l.loadDoc(name, br)
+}
+
+func isTar(head []byte) bool {
+	return len(head) >= 262 && string(head[257:262]) == "ustar"
+}
+
+func (l *loader) loadTar(name string, r io.Reader) error {
+	tr := tar.NewReader(r)
+	for {
+		if err := l.ctx.Err(); err != nil {
+			return err
+		}
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: read tar: %w", name, err)
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		if err := l.loadDoc(name+":"+strings.TrimPrefix(h.Name, "./"), tr); err != nil {
+			return err
+		}
+	}
+}
+
+func (l *loader) loadZip(name string, ra io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for _, f := range zr.File {
+		if err := l.ctx.Err(); err != nil {
+			return err
+		}
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		member := name + ":" + f.Name
+		rc, err := f.Open()
+		if err != nil {
+			l.stats.Files++
+			l.malformed(member, "open zip member: %v", err)
+			continue
+		}
+		err = l.loadDoc(member, rc)
+		rc.Close()
+		var st errStop
+		if errors.As(err, &st) {
+			return err
+		} else if err != nil {
+			// Zip members are independent: a corrupt one (bad CRC,
+			// truncated data) is one malformed record.
+			l.malformed(member, "%v", err)
+		}
+	}
+	return nil
+}
+
+// debianTrackerHead recognises the tracker export: an object of source
+// packages, each an object keyed by CVE (or TEMP-) ids.
+var debianTrackerHead = regexp.MustCompile(`^\s*\{\s*"[^"]*"\s*:\s*\{\s*"(CVE|TEMP)-`)
+
+// loadDoc reads one document, whose kind is told by its first bytes (and,
+// for YAML, which has no reliable signature, by its name). Errors returned
+// end the load: they are read errors of the source itself, or a stop from
+// emit. Problems with the document are counted instead.
+func (l *loader) loadDoc(name string, r io.Reader) error {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 64<<10)
+	}
+	head, err := br.Peek(512)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+	ext := strings.ToLower(path.Ext(name))
+	var kind string
+	switch {
+	case len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
+		kind = "json"
+		if debianTrackerHead.Match(trimmed) {
+			kind = "debian"
+		}
+	case ext == ".yaml" || ext == ".yml" || bytes.HasPrefix(trimmed, []byte("---")):
+		kind = "yaml"
+	default:
+		l.stats.Skipped++
+		return nil
+	}
+	l.stats.Files++
+	if kind == "debian" {
+		return l.loadDebianTracker(name, br)
+	}
+	data, err := io.ReadAll(io.LimitReader(br, maxDocSize+1))
+	if err != nil {
+		// A read error (a truncated archive, a corrupt compressed stream,
+		// a dropped connection) is a broken source, not a bad record.
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > maxDocSize {
+		l.malformed(name, "document larger than %d bytes", maxDocSize)
+		return nil
+	}
+	if kind == "json" {
+		return l.parseJSONDoc(name, data)
+	}
+	return l.parseYAMLDoc(name, data)
+}

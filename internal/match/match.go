@@ -1,0 +1,499 @@
+// Package match finds the advisories that affect an image's packages.
+//
+// Distribution packages (deb, apk, rpm) are matched in the ecosystem of the
+// image's OS (advisory.ForOS), by source package: distributions publish
+// advisories per source package, and every binary built from it carries
+// the same vulnerable code. The finding names the binary package, with
+// SourceName set. Language packages are matched in their own ecosystem
+// (advisory.ForPackageType) by name.
+//
+// A package is affected by an Affected entry when its version is in one of
+// the entry's ranges, evaluated with the ecosystem's own version ordering
+// (package version), or is one of its explicit versions.
+package match
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/version"
+)
+
+// Store is what matching needs from a vulnerability database.
+type Store interface {
+	// Advisories returns every advisory with an Affected entry for
+	// (ecosystem, package) — both already normalised.
+	Advisories(ctx context.Context, ecosystem, pkg string) ([]advisory.Advisory, error)
+	// HasEcosystem reports whether the store holds any data for the
+	// ecosystem (for coverage).
+	HasEcosystem(ecosystem string) bool
+}
+
+// MemStore is an in-memory Store, for tests and small databases.
+type MemStore struct {
+	advs  []advisory.Advisory
+	index map[string]map[string][]int // ecosystem -> package -> advs index
+}
+
+// NewMemStore indexes advisories by normalised (ecosystem, package). The
+// advisories are not copied; the caller must not change them afterwards.
+func NewMemStore(advs []advisory.Advisory) *MemStore {
+	s := &MemStore{advs: advs, index: map[string]map[string][]int{}}
+	for i, a := range advs {
+		for _, af := range a.Affected {
+			eco := advisory.NormalizeEcosystem(af.Ecosystem)
+			pkg := advisory.NormalizePackage(eco, af.Package)
+			m := s.index[eco]
+			if m == nil {
+				m = map[string][]int{}
+				s.index[eco] = m
+			}
+			if l := m[pkg]; len(l) == 0 || l[len(l)-1] != i {
+				m[pkg] = append(l, i)
+			}
+		}
+	}
+	return s
+}
+
+// Advisories implements Store.
+func (s *MemStore) Advisories(ctx context.Context, ecosystem, pkg string) ([]advisory.Advisory, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	idx := s.index[ecosystem][pkg]
+	out := make([]advisory.Advisory, len(idx))
+	for i, j := range idx {
+		out[i] = s.advs[j]
+	}
+	return out, nil
+}
+
+// HasEcosystem implements Store.
+func (s *MemStore) HasEcosystem(ecosystem string) bool {
+	return len(s.index[ecosystem]) > 0
+}
+
+// candidate is one advisory found affecting one package, before merging.
+type candidate struct {
+	adv     *advisory.Advisory
+	distro  bool
+	fixed   string
+	sevWord string // the feed's word for this package, else the advisory's
+}
+
+// Match returns the findings for pkgs and the coverage of their
+// ecosystems. Output is sorted by severity (highest first), package,
+// installed version and id. Packages whose version the ecosystem cannot
+// parse are not matched and are counted in their ecosystem's coverage
+// note; a store error fails the match.
+func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) ([]report.Vulnerability, []report.Coverage, error) {
+	osEco, osOK := advisory.ForOS(os)
+
+	type cov struct {
+		packages int
+		bad      int
+		note     string
+	}
+	coverage := map[string]*cov{}
+	var covOrder []string
+	covFor := func(eco string) *cov {
+		c := coverage[eco]
+		if c == nil {
+			c = &cov{}
+			coverage[eco] = c
+			covOrder = append(covOrder, eco)
+		}
+		return c
+	}
+
+	var vulns []report.Vulnerability
+	for i := range pkgs {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		p := &pkgs[i]
+		var eco string
+		if advisory.IsDistroType(p.Type) {
+			if !osOK {
+				key := osLabel(os)
+				c := covFor(key)
+				c.packages++
+				c.note = "no vulnerability data mapping for this OS: its " + p.Type + " packages were not matched"
+				continue
+			}
+			eco = osEco
+		} else {
+			eco = advisory.ForPackageType(p.Type)
+			if eco == "" {
+				c := covFor("type:" + p.Type)
+				c.packages++
+				c.note = "package type " + p.Type + " is not matched against any ecosystem"
+				continue
+			}
+		}
+		c := covFor(eco)
+		c.packages++
+		found, ok, err := matchPackage(ctx, st, eco, p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("match %s %s in %s: %w", p.Name, p.Version, eco, err)
+		}
+		if !ok {
+			c.bad++
+		}
+		vulns = append(vulns, found...)
+	}
+
+	var covs []report.Coverage
+	for _, eco := range covOrder {
+		c := coverage[eco]
+		rc := report.Coverage{Ecosystem: eco, Packages: c.packages, Note: c.note}
+		if c.note == "" {
+			rc.Covered = st.HasEcosystem(eco)
+			if !rc.Covered {
+				rc.Note = "the vulnerability database has no data for " + eco
+			} else if c.bad > 0 {
+				rc.Note = fmt.Sprintf("%d package(s) with a version %s ordering cannot read were not matched", c.bad, eco)
+			}
+		}
+		covs = append(covs, rc)
+	}
+	sort.Slice(covs, func(i, j int) bool { return covs[i].Ecosystem < covs[j].Ecosystem })
+
+	sort.SliceStable(vulns, func(i, j int) bool {
+		a, b := &vulns[i], &vulns[j]
+		if ra, rb := advisory.SeverityRank(a.Severity), advisory.SeverityRank(b.Severity); ra != rb {
+			return ra > rb
+		}
+		if a.Package != b.Package {
+			return a.Package < b.Package
+		}
+		if a.InstalledVersion != b.InstalledVersion {
+			return a.InstalledVersion < b.InstalledVersion
+		}
+		return a.ID < b.ID
+	})
+	return vulns, covs, nil
+}
+
+func osLabel(os *report.OS) string {
+	if os == nil || os.ID == "" {
+		return "os:unknown"
+	}
+	return "os:" + os.ID + " " + os.VersionID
+}
+
+// lookup names the (package names, version) a package is matched by:
+//   - deb, apk: the source package and its version (binNMU and subpackage
+//     versions can differ from the source's; advisories use the source's);
+//   - rpm: the source and the binary name (Red Hat-family OSV data lists
+//     binary packages), with the binary's version, which carries the epoch
+//     that a source RPM file name drops;
+//   - others: the name, normalised for the ecosystem, and the version.
+func lookup(eco string, p *report.Package) (names []string, ver string) {
+	switch p.Type {
+	case report.TypeDeb, report.TypeAPK:
+		name, ver := p.Name, p.Version
+		if p.SourceName != "" {
+			name = p.SourceName
+		}
+		if p.SourceVersion != "" {
+			ver = p.SourceVersion
+		}
+		return []string{name}, ver
+	case report.TypeRPM:
+		names = []string{p.Name}
+		if p.SourceName != "" && p.SourceName != p.Name {
+			names = append([]string{p.SourceName}, names...)
+		}
+		return names, p.Version
+	}
+	return []string{advisory.NormalizePackage(eco, p.Name)}, p.Version
+}
+
+// matchPackage returns the merged findings for one package. ok is false
+// when the installed version cannot be read in the ecosystem's ordering.
+func matchPackage(ctx context.Context, st Store, eco string, p *report.Package) (out []report.Vulnerability, ok bool, err error) {
+	names, ver := lookup(eco, p)
+	if strings.TrimSpace(ver) == "" {
+		return nil, false, nil
+	}
+	cmp, err := version.For(eco)
+	if err != nil {
+		return nil, false, nil
+	}
+	if _, err := cmp.Compare(ver, ver); err != nil {
+		return nil, false, nil
+	}
+	var cands []candidate
+	seen := map[*advisory.Advisory]bool{}
+	for _, name := range names {
+		advs, err := st.Advisories(ctx, eco, name)
+		if err != nil {
+			return nil, true, err
+		}
+		for i := range advs {
+			a := &advs[i]
+			for _, af := range a.Affected {
+				// Feeds store normalised names; normalise only on a miss.
+				if af.Ecosystem != eco && advisory.NormalizeEcosystem(af.Ecosystem) != eco {
+					continue
+				}
+				if af.Package != name && advisory.NormalizePackage(eco, af.Package) != name {
+					continue
+				}
+				affected, fixed := Affects(eco, af, ver)
+				if !affected || seen[a] {
+					continue
+				}
+				seen[a] = true
+				word := af.Severity
+				if word == "" {
+					word = a.Severity
+				}
+				cands = append(cands, candidate{
+					adv:     a,
+					distro:  a.Source != advisory.SourceOSV || advisory.IsDistroEcosystem(eco),
+					fixed:   fixed,
+					sevWord: word,
+				})
+			}
+		}
+	}
+	return merge(p, cands), true, nil
+}
+
+// Affects reports whether version v is affected by af, evaluated with the
+// ordering of ecosystem eco, and the lowest fixed version above v ("" when
+// there is none). Ranges are evaluated as OSV specifies: events sorted by
+// version, introduced "0" meaning "from the beginning", v affected from an
+// introduced up to (excluding) the next fixed, or up to and including a
+// last_affected; a range with limit events only applies below a limit
+// ("*" is no limit). Events or versions the ordering cannot read are
+// ignored. v is also affected when it is one of af.Versions.
+func Affects(eco string, af advisory.Affected, v string) (affected bool, fixed string) {
+	for _, r := range af.Ranges {
+		cmp, err := version.ForRange(eco, r.Type)
+		if err != nil {
+			continue
+		}
+		in, _ := inRange(cmp, r.Events, v)
+		if in {
+			affected = true
+		}
+		for _, e := range r.Events {
+			if e.Fixed == "" {
+				continue
+			}
+			if c, err := cmp.Compare(e.Fixed, v); err != nil || c <= 0 {
+				continue
+			}
+			if fixed == "" {
+				fixed = e.Fixed
+			} else if c, err := cmp.Compare(e.Fixed, fixed); err == nil && c < 0 {
+				fixed = e.Fixed
+			}
+		}
+	}
+	if !affected && len(af.Versions) > 0 {
+		cmp, err := version.For(eco)
+		for _, x := range af.Versions {
+			if x == v {
+				affected = true
+				break
+			}
+			if err == nil {
+				if c, err := cmp.Compare(x, v); err == nil && c == 0 {
+					affected = true
+					break
+				}
+			}
+		}
+	}
+	if !affected {
+		return false, ""
+	}
+	return true, fixed
+}
+
+// inRange evaluates one range for v.
+func inRange(cmp version.Comparer, events []advisory.Event, v string) (bool, error) {
+	if _, err := cmp.Compare(v, v); err != nil {
+		return false, err
+	}
+	type ev struct {
+		kind, ver string
+	}
+	var evs []ev
+	for _, e := range events {
+		switch {
+		case e.Introduced != "":
+			evs = append(evs, ev{"introduced", e.Introduced})
+		case e.Fixed != "":
+			evs = append(evs, ev{"fixed", e.Fixed})
+		case e.LastAffected != "":
+			evs = append(evs, ev{"last_affected", e.LastAffected})
+		case e.Limit != "":
+			if e.Limit == "*" {
+				continue
+			}
+			// v must be below every limit.
+			c, err := cmp.Compare(v, e.Limit)
+			if err != nil {
+				return false, err
+			}
+			if c >= 0 {
+				return false, nil
+			}
+		}
+	}
+	// Drop events the ordering cannot read, then sort; "0" sorts first.
+	valid := evs[:0]
+	for _, e := range evs {
+		if e.kind == "introduced" && e.ver == "0" {
+			valid = append(valid, e)
+			continue
+		}
+		if _, err := cmp.Compare(e.ver, e.ver); err == nil {
+			valid = append(valid, e)
+		}
+	}
+	evs = valid
+	sort.SliceStable(evs, func(i, j int) bool {
+		a, b := evs[i], evs[j]
+		if a.kind == "introduced" && a.ver == "0" {
+			return !(b.kind == "introduced" && b.ver == "0")
+		}
+		if b.kind == "introduced" && b.ver == "0" {
+			return false
+		}
+		c, _ := cmp.Compare(a.ver, b.ver)
+		return c < 0
+	})
+	affected := false
+	for _, e := range evs {
+		if e.kind == "introduced" && e.ver == "0" {
+			affected = true
+			continue
+		}
+		c, err := cmp.Compare(v, e.ver)
+		if err != nil {
+			return false, err
+		}
+		switch e.kind {
+		case "introduced":
+			if c >= 0 {
+				affected = true
+			}
+		case "fixed":
+			if c >= 0 {
+				affected = false
+			}
+		case "last_affected":
+			if c > 0 {
+				affected = false
+			}
+		}
+	}
+	return affected, nil
+}
+
+// canonicalKey is what findings for one package are deduplicated by: the
+// CVE an advisory is about (its id or its lowest CVE alias), else its
+// lowest GHSA alias, else its id.
+func canonicalKey(a *advisory.Advisory) string {
+	ids := append([]string{a.ID}, a.Aliases...)
+	for _, prefix := range []string{"CVE-", "GHSA-"} {
+		best := ""
+		for _, id := range ids {
+			if strings.HasPrefix(id, prefix) && (best == "" || id < best) {
+				best = id
+			}
+		}
+		if best != "" {
+			return best
+		}
+	}
+	return a.ID
+}
+
+// merge turns the candidates for one package into findings, one per
+// canonical vulnerability. The preferred candidate (a distribution feed's,
+// then the lowest id) gives the id, fix, severity, source and description;
+// aliases, references and CVSS vectors are the union.
+func merge(p *report.Package, cands []candidate) []report.Vulnerability {
+	groups := map[string][]candidate{}
+	var keys []string
+	for _, c := range cands {
+		k := canonicalKey(c.adv)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], c)
+	}
+	out := make([]report.Vulnerability, 0, len(keys))
+	for _, k := range keys {
+		g := groups[k]
+		sort.SliceStable(g, func(i, j int) bool {
+			if g[i].distro != g[j].distro {
+				return g[i].distro
+			}
+			return g[i].adv.ID < g[j].adv.ID
+		})
+		pref := g[0]
+		v := report.Vulnerability{
+			ID:               pref.adv.ID,
+			Package:          p.Name,
+			PackageType:      p.Type,
+			SourceName:       p.SourceName,
+			InstalledVersion: p.Version,
+			FixedVersion:     pref.fixed,
+			Layer:            p.Layer,
+			LayerCreatedBy:   p.LayerCreatedBy,
+			Source:           pref.adv.Source,
+			Description:      pref.adv.Summary,
+		}
+		if v.Description == "" {
+			v.Description = pref.adv.Details
+		}
+		if v.FixedVersion != "" {
+			v.Status = "fixed"
+		} else {
+			v.Status = "no-fix"
+		}
+		for _, c := range g {
+			if c.sevWord != "" && v.VendorSeverity == "" {
+				v.VendorSeverity = c.sevWord
+			}
+			for _, id := range append([]string{c.adv.ID}, c.adv.Aliases...) {
+				if id != v.ID && !slices.Contains(v.Aliases, id) {
+					v.Aliases = append(v.Aliases, id)
+				}
+			}
+			for _, r := range c.adv.References {
+				if !slices.Contains(v.References, r) {
+					v.References = append(v.References, r)
+				}
+			}
+			for _, cv := range c.adv.CVSS {
+				if !slices.ContainsFunc(v.CVSS, func(x report.CVSS) bool { return x.Vector == cv.Vector }) {
+					v.CVSS = append(v.CVSS, cv)
+				}
+			}
+		}
+		sort.Strings(v.Aliases)
+		v.Severity = advisory.NormalizeSeverity(v.VendorSeverity)
+		if v.Severity == "" || v.Severity == advisory.SeverityUnknown {
+			if s := advisory.SeverityFromCVSS(v.CVSS); s != advisory.SeverityUnknown || v.Severity == "" {
+				v.Severity = s
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
