@@ -2,6 +2,10 @@ package layer
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 )
 
@@ -59,4 +63,49 @@ func (c *MemCache) Put(_ context.Context, key string, a *Analysis) {
 	}
 	c.items[key] = a
 	c.order = append(c.order, key)
+}
+
+// DirCache keeps analyses as JSON files in a directory, so repeated scans
+// of images sharing layers (a CI pipeline rebuilding on the same base) skip
+// those layers across processes. Files are written atomically; a corrupt or
+// unreadable entry is a miss, never an error.
+type DirCache struct {
+	Dir string
+}
+
+func (c DirCache) path(key string) string {
+	return filepath.Join(c.Dir, strings.NewReplacer("/", "_", ":", "_").Replace(key)+".json")
+}
+
+// Get implements Cache.
+func (c DirCache) Get(_ context.Context, key string) (*Analysis, bool) {
+	b, err := os.ReadFile(c.path(key))
+	if err != nil {
+		return nil, false
+	}
+	var a Analysis
+	if err := json.Unmarshal(b, &a); err != nil {
+		return nil, false
+	}
+	return &a, true
+}
+
+// Put implements Cache. Failures are ignored: the cache is an optimisation.
+func (c DirCache) Put(_ context.Context, key string, a *Analysis) {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return
+	}
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(c.Dir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(b)
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil || os.Rename(tmp.Name(), c.path(key)) != nil {
+		_ = os.Remove(tmp.Name())
+	}
 }
