@@ -47,4 +47,20 @@ const HeaderSize = 512
 type Result struct {
 	OS       *report.OS       `json:"os,omitempty"`
 	Packages []report.Package `json:"packages,omitempty"`
+	// Owns is set by OS package database analyzers for a file that lists
+	// the files one OS package installed (dpkg's info/*.list), so that
+	// language packages found in those files can be marked as the OS
+	// package's (report.Package.OwnedBy). It is consumed while merging
+	// layers and never copied into the report.
+	Owns *Ownership `json:"owns,omitempty"`
+}
+
+// Ownership is the list of files one OS package installed.
+type Ownership struct {
+	// Owner names the package as "type:name", e.g.
+	// "deb:python3-cryptography".
+	Owner string `json:"owner"`
+	// Paths are clean and relative to the image root, like the paths
+	// analyzers see ("usr/bin/python3").
+	Paths []string `json:"paths"`
 }

@@ -136,6 +136,7 @@ func Merge(analyses []*layer.Analysis, layers []report.Layer, osPriority OSPrior
 			}
 		}
 	}
+	applyLanguageRules(inv, state)
 	sort.SliceStable(inv.Packages, func(i, j int) bool {
 		a, b := inv.Packages[i], inv.Packages[j]
 		if a.Type != b.Type {

@@ -21,10 +21,11 @@ type Report struct {
 	// had data for it. A scan never looks clean because data is missing.
 	Coverage []Coverage `json:"coverage,omitempty"`
 	// Suppressed lists findings removed by VEX statements (issue 4).
-	Warnings       []string  `json:"warnings,omitempty"`
-	DB             *DBInfo   `json:"db,omitempty"`
-	ScannedAt      time.Time `json:"scanned_at"`
-	ScannerVersion string    `json:"scanner_version"`
+	Suppressed     []Suppressed `json:"suppressed,omitempty"`
+	Warnings       []string     `json:"warnings,omitempty"`
+	DB             *DBInfo      `json:"db,omitempty"`
+	ScannedAt      time.Time    `json:"scanned_at"`
+	ScannerVersion string       `json:"scanner_version"`
 }
 
 // Image identifies what was scanned.
@@ -84,6 +85,11 @@ type Package struct {
 	Layer          string `json:"layer,omitempty"`
 	LayerCreatedBy string `json:"layer_created_by,omitempty"`
 	PURL           string `json:"purl,omitempty"`
+	// OwnedBy is set on a language package whose file (Path) was installed
+	// by an OS package, as "type:name" (e.g. "deb:python3-cryptography"):
+	// the same software is then reported under both ecosystems, and the
+	// OS vendor's advisories are the authoritative ones for it.
+	OwnedBy string `json:"owned_by,omitempty"`
 }
 
 // Vulnerability is one finding: one advisory affecting one package.
@@ -108,6 +114,21 @@ type Vulnerability struct {
 	Source         string   `json:"source"` // feed: osv, alpine-secdb, debian-tracker
 	Description    string   `json:"description,omitempty"`
 	References     []string `json:"references,omitempty"`
+}
+
+// Suppressed is a finding that a VEX statement removed from
+// Vulnerabilities, kept so that a report always says what it hides and why.
+type Suppressed struct {
+	Vulnerability Vulnerability `json:"vulnerability"`
+	// Status is the VEX status that suppressed it: "not_affected" or "fixed".
+	Status string `json:"status"`
+	// Justification is the VEX justification (not_affected only), e.g.
+	// "vulnerable_code_not_in_execute_path".
+	Justification string `json:"justification,omitempty"`
+	// Statement is the statement's impact statement, or its status notes.
+	Statement string `json:"statement,omitempty"`
+	// Source names the VEX document (its file and @id) the statement came from.
+	Source string `json:"source,omitempty"`
 }
 
 // CVSS is one scored vector.

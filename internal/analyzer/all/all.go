@@ -6,14 +6,25 @@ package all
 import (
 	"github.com/scanfleet/scanfleet/internal/analyzer"
 	"github.com/scanfleet/scanfleet/internal/analyzer/apk"
+	"github.com/scanfleet/scanfleet/internal/analyzer/dotnet"
 	"github.com/scanfleet/scanfleet/internal/analyzer/dpkg"
+	"github.com/scanfleet/scanfleet/internal/analyzer/gobinary"
+	"github.com/scanfleet/scanfleet/internal/analyzer/java"
+	"github.com/scanfleet/scanfleet/internal/analyzer/node"
 	"github.com/scanfleet/scanfleet/internal/analyzer/osrelease"
+	"github.com/scanfleet/scanfleet/internal/analyzer/php"
+	"github.com/scanfleet/scanfleet/internal/analyzer/python"
 	"github.com/scanfleet/scanfleet/internal/analyzer/rpm"
+	"github.com/scanfleet/scanfleet/internal/analyzer/ruby"
+	"github.com/scanfleet/scanfleet/internal/analyzer/rust"
 )
 
 // Version names the analyzer set; cached layer analyses made under another
 // version are not reused. Bump it whenever any analyzer's output changes.
-const Version = "a1"
+//
+// a2: language analyzers (Go binaries, Java archives, Python, npm, gems,
+// Cargo, Composer, NuGet) and dpkg file lists (OS package ownership).
+const Version = "a2"
 
 // Analyzers returns fresh instances of the default analyzers.
 func Analyzers() []analyzer.Analyzer {
@@ -22,6 +33,14 @@ func Analyzers() []analyzer.Analyzer {
 		dpkg.New(),
 		apk.New(),
 		rpm.New(),
+		gobinary.New(),
+		java.New(),
+		python.New(),
+		node.New(),
+		ruby.New(),
+		rust.New(),
+		php.New(),
+		dotnet.New(),
 	}
 }
 

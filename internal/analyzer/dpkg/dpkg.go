@@ -1,6 +1,9 @@
 // Package dpkg reads Debian's package database: var/lib/dpkg/status on
 // Debian and Ubuntu, and the one-file-per-package var/lib/dpkg/status.d/
-// directory that distroless images ship instead.
+// directory that distroless images ship instead. It also reads the
+// per-package file lists, var/lib/dpkg/info/PACKAGE[:ARCH].list, so that
+// language packages found in files a Debian package installed can be
+// attributed to it (see analyzer.Ownership).
 //
 // The database is a sequence of deb822 stanzas. The parser walks the bytes
 // it is given in place and copies only the few short fields a scan needs,
@@ -37,7 +40,7 @@ func New() analyzer.Analyzer { return dpkgAnalyzer{} }
 func (dpkgAnalyzer) Name() string { return "dpkg" }
 
 func (dpkgAnalyzer) Wants(path string, _ fs.FileMode, _ int64) bool {
-	if path == statusPath {
+	if path == statusPath || isFileList(path) {
 		return true
 	}
 	name, ok := strings.CutPrefix(path, statusDir)
@@ -51,6 +54,9 @@ func (dpkgAnalyzer) MaxSize() int64 { return maxSize }
 var ErrMalformed = errors.New("not a dpkg status database")
 
 func (dpkgAnalyzer) Analyze(ctx context.Context, path string, content []byte) (*analyzer.Result, error) {
+	if isFileList(path) {
+		return analyzeFileList(ctx, path, content)
+	}
 	// status.d files written by distroless tooling carry no Status field:
 	// their presence means the package is installed.
 	pkgs, err := Parse(ctx, content, path != statusPath)
