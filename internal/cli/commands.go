@@ -10,4 +10,5 @@ import (
 func addCommands(root *cobra.Command, e *env) {
 	root.AddCommand(dbcmd.NewCommand())
 	root.AddCommand(newDemoCmd(e))
+	root.AddCommand(newSBOMCmd(e))
 }

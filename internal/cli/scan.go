@@ -14,10 +14,13 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
+	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/sbom"
 	"github.com/scanfleet/scanfleet/internal/scan"
 	"github.com/scanfleet/scanfleet/internal/source"
+	"github.com/scanfleet/scanfleet/internal/vex"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
 
@@ -44,6 +47,10 @@ type scanFlags struct {
 	exitCode      int
 	timeout       time.Duration
 	quiet         bool
+	cacheDir      string
+	noCache       bool
+	vex           []string
+	sbomOnly      bool
 }
 
 func newScanCmd(e *env) *cobra.Command {
@@ -57,6 +64,7 @@ func newScanCmd(e *env) *cobra.Command {
   oci-archive:PATH[:TAG]                          a tar of an OCI image layout
   oci:DIR                                         an OCI image layout directory
   docker:NAME                                     from a Docker Engine API socket
+  sbom:FILE                                       a saved CycloneDX or SPDX JSON SBOM (no pull)
 
 Exit status: 0 when the scan succeeded (and, with --exit-code, found nothing
 at the chosen severities); the --exit-code value when it found something; 4
@@ -70,24 +78,69 @@ the image contains; 1 when the scan failed; 2 on bad usage.`,
 				}
 				return usagef("scan needs an IMAGE argument (or SCANNER_ON_DEMAND=true with SCANNER_REPOSITORY)")
 			}
-			if f.passwordStdin {
-				b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<16))
-				if err != nil {
-					return fmt.Errorf("reading password from stdin: %w", err)
-				}
-				f.password = strings.TrimRight(string(b), "\r\n")
-			}
-			if f.password == "" {
-				f.password = e.getenv("SCANFLEET_PASSWORD")
+			if err := f.readPassword(e); err != nil {
+				return err
 			}
 			return runScan(cmd.Context(), e, args[0], f)
 		},
 	}
+	bindFlags(cmd, f, false)
+	return cmd
+}
+
+// newSBOMCmd writes the inventory alone, in an SBOM format, for matching
+// later ('scan sbom:FILE') or by other tools.
+func newSBOMCmd(e *env) *cobra.Command {
+	f := &scanFlags{}
+	cmd := &cobra.Command{
+		Use:   "sbom [flags] IMAGE",
+		Short: "Write an image's package inventory as an SBOM (CycloneDX, SPDX or JSON)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.readPassword(e); err != nil {
+				return err
+			}
+			f.skipDB = true
+			f.sbomOnly = true
+			return runScan(cmd.Context(), e, args[0], f)
+		},
+	}
+	bindFlags(cmd, f, true)
+	return cmd
+}
+
+func (f *scanFlags) readPassword(e *env) error {
+	if f.passwordStdin {
+		b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<16))
+		if err != nil {
+			return fmt.Errorf("reading password from stdin: %w", err)
+		}
+		f.password = strings.TrimRight(string(b), "\r\n")
+	}
+	if f.password == "" {
+		f.password = e.getenv("SCANFLEET_PASSWORD")
+	}
+	return nil
+}
+
+// bindFlags declares the flags of 'scan', or the subset that makes sense
+// for 'sbom'.
+func bindFlags(cmd *cobra.Command, f *scanFlags, sbomOnly bool) {
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(output.Formats, ", "))
+	if sbomOnly {
+		fl.StringVarP(&f.format, "format", "f", "cyclonedx", "output format: cyclonedx, spdx, json")
+	} else {
+		fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(output.Formats, ", "))
+		fl.StringVar(&f.resultsDir, "results-dir", "", "also write the JSON report to DIR/"+resultFile)
+		fl.BoolVar(&f.layers, "layers", false, "show packages and findings per layer")
+		fl.StringVar(&f.dbPath, "db", "", "vulnerability database file (default $SCANFLEET_DB or the user cache)")
+		fl.BoolVar(&f.skipDB, "skip-db", false, "list packages only; do not match vulnerabilities")
+		fl.StringVar(&f.severity, "severity", "", "report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN)")
+		fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fix")
+		fl.IntVar(&f.exitCode, "exit-code", 0, "exit with this status when findings remain after filtering")
+		fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)")
+	}
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
-	fl.StringVar(&f.resultsDir, "results-dir", "", "also write the JSON report to DIR/"+resultFile)
-	fl.BoolVar(&f.layers, "layers", false, "show packages and findings per layer")
 	fl.StringVar(&f.platform, "platform", "linux/amd64", "platform to pick from a multi-arch image (os/arch[/variant])")
 	fl.StringVarP(&f.username, "username", "u", "", "registry user name")
 	fl.StringVarP(&f.password, "password", "p", "", "registry password (prefer --password-stdin or SCANFLEET_PASSWORD)")
@@ -96,14 +149,10 @@ the image contains; 1 when the scan failed; 2 on bad usage.`,
 	fl.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP and unverified TLS for the registry")
 	fl.StringVar(&f.caCert, "ca-cert", "", "PEM bundle of extra CAs for the registry's TLS")
 	fl.StringVar(&f.dockerHost, "docker-host", "", "Docker Engine API address for docker: images (default $SCANNER_DOCKER_URL, $DOCKER_HOST, unix:///var/run/docker.sock)")
-	fl.StringVar(&f.dbPath, "db", "", "vulnerability database file (default $SCANFLEET_DB or the user cache)")
-	fl.BoolVar(&f.skipDB, "skip-db", false, "list packages only; do not match vulnerabilities")
-	fl.StringVar(&f.severity, "severity", "", "report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN)")
-	fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fix")
-	fl.IntVar(&f.exitCode, "exit-code", 0, "exit with this status when findings remain after filtering")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up on the scan after this long")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on standard error")
-	return cmd
+	fl.StringVar(&f.cacheDir, "cache-dir", "", "keep layer analyses here for later scans (default: the user cache directory)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "analyse every layer afresh and keep nothing")
 }
 
 func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
@@ -111,8 +160,19 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 	if err != nil {
 		return usagef("--severity: %v", err)
 	}
-	if !contains(output.Formats, f.format) {
-		return usagef("--format must be one of %s, not %q", strings.Join(output.Formats, ", "), f.format)
+	formats := output.Formats
+	if f.sbomOnly {
+		formats = []string{"cyclonedx", "spdx", "json"}
+	}
+	if !contains(formats, f.format) {
+		return usagef("--format must be one of %s, not %q", strings.Join(formats, ", "), f.format)
+	}
+	var vexSet *vex.Set
+	if len(f.vex) > 0 {
+		// Read VEX before scanning: a typo should not cost a pull.
+		if vexSet, err = vex.Load(f.vex...); err != nil {
+			return err
+		}
 	}
 	if f.timeout > 0 {
 		var cancel context.CancelFunc
@@ -137,6 +197,25 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 		matcher = scan.StoreMatcher{Store: db, DB: dbInfo(db.Info())}
 	}
 
+	var rep *report.Report
+	if path, ok := strings.CutPrefix(ref, "sbom:"); ok {
+		rep, err = scanSBOM(ctx, path, matcher)
+	} else {
+		rep, err = scanImage(ctx, e, ref, f, matcher)
+	}
+	if err != nil {
+		return err
+	}
+	if f.skipDB && !f.sbomOnly {
+		rep.Warnings = append(rep.Warnings, "vulnerability matching skipped (--skip-db): packages only")
+	}
+	if vexSet != nil {
+		vexSet.Apply(rep)
+	}
+	return emit(e, rep, f, sev)
+}
+
+func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher scan.Matcher) (*report.Report, error) {
 	img, err := source.Open(ctx, ref, source.Options{
 		Platform:     f.platform,
 		Username:     f.username,
@@ -147,11 +226,14 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 		DockerHost:   f.dockerHost,
 	})
 	if err != nil {
-		return err // source errors already name the image
+		return nil, err // source errors already name the image
 	}
 	defer img.Close()
 
 	s := defaultScanner(e)
+	if !f.noCache {
+		s.Cache = layer.DirCache{Dir: cacheDir(f.cacheDir, "layers")}
+	}
 	opts := scan.Options{Layers: f.layers, Matcher: matcher}
 	if !f.quiet {
 		opts.Progress = func(done, total int, l report.Layer, cached bool) {
@@ -162,14 +244,43 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 			fmt.Fprintf(e.stderr, "layer %d/%d %s %s\n", done, total, short(l.Digest), how)
 		}
 	}
-	rep, err := s.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: f.platform, StoredUncompressed: img.StoredUncompressed}, opts)
+	return s.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: f.platform, StoredUncompressed: img.StoredUncompressed}, opts)
+}
+
+// scanSBOM matches a saved SBOM: no image is pulled, so a new database can
+// be applied to old inventories cheaply.
+func scanSBOM(ctx context.Context, path string, matcher scan.Matcher) (*report.Report, error) {
+	osInfo, pkgs, imageRef, err := sbom.ReadFile(path)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("sbom:%s: %w", path, err)
 	}
-	if f.skipDB {
-		rep.Warnings = append(rep.Warnings, "vulnerability matching skipped (--skip-db): packages only")
+	if imageRef == "" {
+		imageRef = "sbom:" + path
 	}
-	return emit(e, rep, f, sev)
+	rep := &report.Report{
+		SchemaVersion:   report.SchemaVersion,
+		Image:           &report.Image{Reference: imageRef, Layers: []report.Layer{}},
+		OS:              osInfo,
+		Packages:        pkgs,
+		Vulnerabilities: []report.Vulnerability{},
+		ScannedAt:       time.Now().UTC(),
+		ScannerVersion:  buildinfo.Version(),
+	}
+	if rep.Packages == nil {
+		rep.Packages = []report.Package{}
+	}
+	if matcher != nil {
+		vulns, cov, err := matcher.Match(ctx, osInfo, pkgs)
+		if err != nil {
+			return nil, fmt.Errorf("sbom:%s: matching: %w", path, err)
+		}
+		if vulns != nil {
+			rep.Vulnerabilities = vulns
+		}
+		rep.Coverage = cov
+		rep.DB = matcher.Info()
+	}
+	return rep, nil
 }
 
 // emit filters, writes the report where asked, and turns the outcome into
@@ -245,6 +356,18 @@ func defaultScanner(e *env) *scan.Scanner {
 	}
 }
 
+// cacheDir resolves a directory under the user's cache (or dir when set).
+func cacheDir(dir, sub string) string {
+	if dir != "" {
+		return dir
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, "scanfleet", sub)
+}
+
 func short(d string) string {
 	if _, hex, ok := strings.Cut(d, ":"); ok && len(hex) > 12 {
 		return d[:len(d)-len(hex)] + hex[:12]
@@ -259,4 +382,8 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func dbInfo(i vulndb.Info) *report.DBInfo {
+	return &report.DBInfo{SchemaVersion: i.SchemaVersion, BuiltAt: i.BuiltAt, Digest: i.Digest}
 }

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/scanfleet/scanfleet/internal/output/cyclonedx"
+	"github.com/scanfleet/scanfleet/internal/output/sarif"
+	"github.com/scanfleet/scanfleet/internal/output/spdx"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
@@ -66,7 +69,7 @@ func Filter(rep *report.Report, sev map[string]bool, ignoreUnfixed bool) int {
 }
 
 // Formats lists the formats Write accepts.
-var Formats = []string{"table", "json"}
+var Formats = []string{"table", "json", "sarif", "cyclonedx", "spdx"}
 
 // Write renders rep in format.
 func Write(w io.Writer, format string, rep *report.Report) error {
@@ -77,6 +80,12 @@ func Write(w io.Writer, format string, rep *report.Report) error {
 		return enc.Encode(rep)
 	case "table":
 		return writeTable(w, rep)
+	case "sarif":
+		return sarif.Write(w, rep)
+	case "cyclonedx":
+		return cyclonedx.Write(w, rep)
+	case "spdx":
+		return spdx.Write(w, rep)
 	default:
 		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 	}
@@ -117,6 +126,9 @@ func writeTable(w io.Writer, rep *report.Report) error {
 		if !c.Covered {
 			ew.printf("NOT COVERED: %s (%d packages): %s\n", c.Ecosystem, c.Packages, c.Note)
 		}
+	}
+	if len(rep.Suppressed) > 0 {
+		ew.printf("Suppressed by VEX: %d\n", len(rep.Suppressed))
 	}
 	for _, warn := range rep.Warnings {
 		ew.printf("warning: %s\n", warn)
