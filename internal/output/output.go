@@ -121,7 +121,11 @@ func writeTable(w io.Writer, rep *report.Report) error {
 	for _, s := range severities {
 		parts = append(parts, fmt.Sprintf("%s: %d", s, counts[s]))
 	}
-	ew.printf("Vulnerabilities: %d (%s)\n", len(rep.Vulnerabilities), strings.Join(parts, ", "))
+	if rep.DB == nil && len(rep.Vulnerabilities) == 0 {
+		ew.printf("Vulnerabilities: not matched (no database)\n")
+	} else {
+		ew.printf("Vulnerabilities: %d (%s)\n", len(rep.Vulnerabilities), strings.Join(parts, ", "))
+	}
 	for _, c := range rep.Coverage {
 		if !c.Covered {
 			ew.printf("NOT COVERED: %s (%d packages): %s\n", c.Ecosystem, c.Packages, c.Note)

@@ -1,0 +1,107 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+)
+
+// openDaemon reads an image from a Docker Engine API (dockerd, or podman's
+// compatible service).
+//
+// The engine has no API to stream one layer at a time, so the image is
+// fetched with ImageSave (the `docker save` stream, a docker-archive),
+// spooled to one temporary file, and read like a docker-archive: memory
+// stays flat whatever the image size, and the file is removed by Close.
+// We use the moby client (which negotiates the API version, so old engines
+// such as Debian's 20.10 work) rather than go-containerregistry's daemon
+// package, which buffers the saved image in memory by default.
+func openDaemon(ctx context.Context, ref string, opts Options) (_ *Image, err error) {
+	if ref == "" {
+		return nil, kindErrorf(ErrInvalid, "empty image name")
+	}
+	host := dockerHost(opts)
+	// API version negotiation is on by default in this client.
+	cli, err := client.New(client.WithHost(host))
+	if err != nil {
+		return nil, kindErrorf(ErrInvalid, "docker host %s: %w", redactURL(host), err)
+	}
+	defer cli.Close()
+
+	// Inspect first: it tells a missing image from a missing engine with a
+	// cheap call, before a save stream is started.
+	if _, err := cli.ImageInspect(ctx, ref); err != nil {
+		return nil, daemonError(host, "inspecting image", err)
+	}
+	rc, err := cli.ImageSave(ctx, []string{ref})
+	if err != nil {
+		return nil, daemonError(host, "saving image", err)
+	}
+	defer rc.Close()
+
+	f, err := os.CreateTemp("", "scanfleet-docker-*.tar")
+	if err != nil {
+		return nil, fmt.Errorf("spooling image: %w", err)
+	}
+	remove := func() error {
+		cerr := f.Close()
+		if rerr := os.Remove(f.Name()); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			return rerr
+		}
+		return cerr
+	}
+	defer func() {
+		if err != nil {
+			_ = remove()
+		}
+	}()
+	if _, err := io.Copy(f, rc); err != nil {
+		return nil, daemonError(host, "reading saved image", err)
+	}
+	img, uncompressed, err := dockerArchiveImage(f, "")
+	if err != nil {
+		var se *Error
+		if errors.As(err, &se) && errors.Is(se.Kind, ErrInvalid) {
+			// A save of one name lists one image; if an engine ever lists
+			// more, select by the name asked for.
+			img, uncompressed, err = dockerArchiveImage(f, ref)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &Image{Image: img, Reference: "docker:" + ref, StoredUncompressed: uncompressed, Close: remove}, nil
+}
+
+// dockerHost picks the engine address: the option, then SCANNER_DOCKER_URL,
+// then DOCKER_HOST, then the default socket.
+func dockerHost(opts Options) string {
+	for _, h := range []string{opts.DockerHost, os.Getenv("SCANNER_DOCKER_URL"), os.Getenv("DOCKER_HOST")} {
+		if h != "" {
+			return h
+		}
+	}
+	return client.DefaultDockerHost
+}
+
+func daemonError(host, what string, err error) error {
+	kind := ErrInvalid
+	switch {
+	case cerrdefs.IsNotFound(err):
+		kind = ErrNotFound
+	case cerrdefs.IsUnauthorized(err), cerrdefs.IsPermissionDenied(err):
+		kind = ErrUnauthorized
+	case client.IsErrConnectionFailed(err), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		kind = ErrUnreachable
+	default:
+		if k := classify(err); k == ErrUnreachable {
+			kind = k
+		}
+	}
+	return kindErrorf(kind, "docker engine %s: %s: %w", redactURL(host), what, err)
+}
