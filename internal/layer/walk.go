@@ -146,7 +146,7 @@ func (w *Walker) walk(ctx context.Context, tr *tar.Reader) (*Analysis, error) {
 			continue
 		}
 		switch hdr.Typeflag {
-		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+		case tar.TypeReg, tar.TypeGNUSparse:
 			fr, err := w.readWanted(ctx, tr, p, hdr)
 			if err != nil {
 				return nil, err

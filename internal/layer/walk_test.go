@@ -50,7 +50,6 @@ func (lines) Analyze(_ context.Context, p string, b []byte) (*analyzer.Result, e
 type ent struct {
 	name, body, link string
 	typ              byte
-	size             int64 // header size override (0: len(body))
 }
 
 func mkTar(t testing.TB, ents []ent) []byte {

@@ -74,7 +74,7 @@ func (rustAnalyzer) Analyze(_ context.Context, p string, content []byte) (*analy
 	)
 	if path.Base(p) == lockName && !bytes.HasPrefix(content, elfMagic) {
 		if len(content) > maxLockSize {
-			return nil, fmt.Errorf("Cargo.lock is %d bytes, over the %d-byte limit", len(content), maxLockSize)
+			return nil, fmt.Errorf("lock file is %d bytes, over the %d-byte limit", len(content), maxLockSize)
 		}
 		pkgs, err = ParseCargoLock(content)
 	} else {
