@@ -1,0 +1,326 @@
+// Package dbcmd implements the `scanfleet db` command group: building,
+// updating, inspecting and moving the vulnerability database. The work is
+// done by package vulndb; this package only parses flags and prints.
+package dbcmd
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scanfleet/scanfleet/internal/vulndb"
+)
+
+// NewCommand returns the `db` command with its subcommands.
+func NewCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "db",
+		Short: "Build, update, inspect and distribute the vulnerability database",
+		Long: `The vulnerability database is one file, by default $SCANFLEET_DB, else
+$XDG_CACHE_HOME/scanfleet/db/scanfleet.db (~/.cache/scanfleet/db/scanfleet.db).
+Every command that writes it writes a temporary file next to it and renames it
+into place, so running scans are never disturbed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newBuild(), newUpdate(), newInfo(), newExport(), newImport(), newPush(), newPull())
+	return cmd
+}
+
+func dbFlag(cmd *cobra.Command, p *string) {
+	cmd.Flags().StringVar(p, "db", "", "database file (default $SCANFLEET_DB or "+vulndb.DefaultPath()+")")
+}
+
+func dbPath(p string) string {
+	if p == "" {
+		return vulndb.DefaultPath()
+	}
+	return p
+}
+
+// progress prints one line per loaded source to stderr.
+func progress(w io.Writer) func(vulndb.SourceInfo) {
+	return func(s vulndb.SourceInfo) {
+		fmt.Fprintf(w, "loaded %s: %d records, %d malformed, %d withdrawn, %d skipped\n", s.Source, s.Records, s.Malformed, s.Withdrawn, s.Skipped)
+	}
+}
+
+func newBuild() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "build --out FILE SOURCE...",
+		Short: "Build a database from advisory sources (directories, zip, tar.gz, JSON/YAML files, URLs)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return errors.New("db build: --out FILE is required")
+			}
+			start := time.Now()
+			info, err := vulndb.Build(cmd.Context(), out, args, vulndb.BuildOptions{Progress: progress(cmd.ErrOrStderr())})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "built %s in %s\n", out, time.Since(start).Round(time.Millisecond))
+			printInfo(cmd.OutOrStdout(), info)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "database file to write")
+	return cmd
+}
+
+func newUpdate() *cobra.Command {
+	var (
+		db, config string
+		sources    []string
+	)
+	cmd := &cobra.Command{
+		Use:   "update [--db FILE] [--source URL ...] [--config FILE]",
+		Short: "Download the advisory feeds and rebuild the database",
+		Long: `Downloads the configured feeds (by default the public OSV per-ecosystem
+archives, Alpine secdb and the Debian security tracker) and rebuilds the
+database. If any source fails the update fails and the existing database is
+left as it was. --source replaces the whole source list; --config reads a
+YAML file whose keys are: db, sources, osv_base_url, osv_ecosystems,
+alpine_secdb_url, alpine_branches, alpine_repos, debian_tracker_url (a URL of
+"-" disables that feed).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var cfg vulndb.UpdateConfig
+			if config != "" {
+				c, err := vulndb.LoadUpdateConfig(config)
+				if err != nil {
+					return err
+				}
+				cfg = c
+			}
+			if db != "" {
+				cfg.DB = db
+			}
+			cfg.DB = dbPath(cfg.DB)
+			if len(sources) > 0 {
+				cfg.Sources = sources
+			}
+			cfg.Progress = progress(cmd.ErrOrStderr())
+			fmt.Fprintf(cmd.ErrOrStderr(), "updating %s from %d sources\n", cfg.DB, len(cfg.SourceURLs()))
+			info, err := vulndb.Update(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			printInfo(cmd.OutOrStdout(), info)
+			return nil
+		},
+	}
+	dbFlag(cmd, &db)
+	cmd.Flags().StringArrayVar(&sources, "source", nil, "feed URL or path (repeatable; replaces the default list)")
+	cmd.Flags().StringVar(&config, "config", "", "YAML file with sources and mirror URLs")
+	return cmd
+}
+
+func newInfo() *cobra.Command {
+	var (
+		db     string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "info [--db FILE] [--json]",
+		Short: "Show the database's schema version, build time, digest and per-source counts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := vulndb.Open(dbPath(db))
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			info := d.Info()
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(info)
+			}
+			printInfo(cmd.OutOrStdout(), info)
+			return nil
+		},
+	}
+	dbFlag(cmd, &db)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newExport() *cobra.Command {
+	var db, out string
+	cmd := &cobra.Command{
+		Use:   "export --db FILE --out FILE",
+		Short: "Write the database as one verifiable file for air-gapped sites",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return errors.New("db export: --out FILE is required (- for standard output)")
+			}
+			w := cmd.OutOrStdout()
+			var f *os.File
+			if out != "-" {
+				var err error
+				if f, err = os.Create(out); err != nil {
+					return fmt.Errorf("db export: %w", err)
+				}
+				w = f
+			}
+			info, err := vulndb.Export(dbPath(db), w)
+			if f != nil {
+				if cerr := f.Close(); err == nil && cerr != nil {
+					err = fmt.Errorf("db export: %w", cerr)
+				}
+				if err != nil {
+					os.Remove(out)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "exported %s (%s) to %s\n", info.Path, info.Digest, out)
+			return nil
+		},
+	}
+	dbFlag(cmd, &db)
+	cmd.Flags().StringVarP(&out, "out", "o", "", "export file to write (- for standard output)")
+	return cmd
+}
+
+func newImport() *cobra.Command {
+	var db, in string
+	cmd := &cobra.Command{
+		Use:   "import --in FILE [--db FILE]",
+		Short: "Install a database from an export file, after verifying it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if in == "" {
+				return errors.New("db import: --in FILE is required (- for standard input)")
+			}
+			r := cmd.InOrStdin()
+			if in != "-" {
+				f, err := os.Open(in)
+				if err != nil {
+					return fmt.Errorf("db import: %w", err)
+				}
+				defer f.Close()
+				r = f
+			}
+			info, err := vulndb.Import(r, dbPath(db))
+			if err != nil {
+				return fmt.Errorf("db import %s: %w", in, err)
+			}
+			printInfo(cmd.OutOrStdout(), info)
+			return nil
+		},
+	}
+	dbFlag(cmd, &db)
+	cmd.Flags().StringVarP(&in, "in", "i", "", "export file to read (- for standard input)")
+	return cmd
+}
+
+type regFlags struct {
+	username, password string
+	insecure           bool
+}
+
+func (r *regFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&r.username, "username", "", "registry user name (default: Docker config credentials)")
+	cmd.Flags().StringVar(&r.password, "password", "", "registry password or token")
+	cmd.Flags().BoolVar(&r.insecure, "insecure", false, "allow plain HTTP and unverified TLS")
+}
+
+func (r *regFlags) opts() vulndb.RegistryOptions {
+	return vulndb.RegistryOptions{Username: r.username, Password: r.password, Insecure: r.insecure}
+}
+
+func newPush() *cobra.Command {
+	var (
+		db  string
+		reg regFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "push [--db FILE] REF",
+		Short: "Push the database to a registry as an OCI artifact",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pushed, err := vulndb.Push(cmd.Context(), dbPath(db), args[0], reg.opts())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), pushed)
+			return nil
+		},
+	}
+	dbFlag(cmd, &db)
+	reg.add(cmd)
+	return cmd
+}
+
+func newPull() *cobra.Command {
+	var (
+		db  string
+		reg regFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "pull REF [--db FILE]",
+		Short: "Pull the database from a registry and install it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			info, err := vulndb.Pull(cmd.Context(), args[0], dbPath(db), reg.opts())
+			if err != nil {
+				return err
+			}
+			printInfo(cmd.OutOrStdout(), info)
+			return nil
+		},
+	}
+	dbFlag(cmd, &db)
+	reg.add(cmd)
+	return cmd
+}
+
+// printInfo writes the human-readable summary.
+func printInfo(w io.Writer, info vulndb.Info) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if info.Path != "" {
+		fmt.Fprintf(tw, "Path:\t%s\n", info.Path)
+	}
+	fmt.Fprintf(tw, "Schema version:\t%d\n", info.SchemaVersion)
+	fmt.Fprintf(tw, "Built at:\t%s\n", info.BuiltAt.UTC().Format(time.RFC3339))
+	fmt.Fprintf(tw, "Digest:\t%s\n", info.Digest)
+	fmt.Fprintf(tw, "Size:\t%d bytes\n", info.Size)
+	fmt.Fprintf(tw, "Advisories:\t%d\n", info.Advisories)
+	fmt.Fprintf(tw, "Packages:\t%d\n", info.Keys)
+	fmt.Fprintf(tw, "Ecosystems:\t%s\n", summarize(info.Ecosystems, 12))
+	tw.Flush()
+	if len(info.Sources) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "RECORDS\tMALFORMED\tWITHDRAWN\tSKIPPED\tFILES\t  SOURCE")
+	for _, s := range info.Sources {
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t  %s\n", s.Records, s.Malformed, s.Withdrawn, s.Skipped, s.Files, s.Source)
+	}
+	tw.Flush()
+	for _, s := range info.Sources {
+		for _, e := range s.Errors {
+			fmt.Fprintf(w, "malformed in %s: %s\n", s.Source, e)
+		}
+	}
+}
+
+func summarize(list []string, max int) string {
+	if len(list) <= max {
+		return strings.Join(list, ", ")
+	}
+	return fmt.Sprintf("%s, ... (%d in all)", strings.Join(list[:max], ", "), len(list))
+}

@@ -1,0 +1,84 @@
+package vulndb
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Figures from these benchmarks are recorded in docs/db-format.md:
+//
+//	go test -run '^$' -bench . -benchtime 10x ./internal/vulndb/
+
+func BenchmarkBuild(b *testing.B) {
+	srcs := sourcePaths(b)
+	out := filepath.Join(b.TempDir(), "bench.db")
+	var size int64
+	for b.Loop() {
+		info, err := Build(context.Background(), out, srcs, BuildOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = info.Size
+	}
+	b.ReportMetric(float64(size), "file-bytes")
+}
+
+func BenchmarkOpen(b *testing.B) {
+	f := fullDB(b)
+	for b.Loop() {
+		db, err := Open(f.path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+	}
+}
+
+// BenchmarkOpenNoVerify is Open without the sha256 of the body, to show
+// what the digest check costs.
+func BenchmarkOpenNoVerify(b *testing.B) {
+	f := fullDB(b)
+	for b.Loop() {
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		l, err := parseHeader(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		db, err := openLayout(l)
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+	}
+}
+
+// BenchmarkLookup500 looks up 500 packages spread over every ecosystem,
+// decoding every advisory returned, on an already opened DB.
+func BenchmarkLookup500(b *testing.B) {
+	f := fullDB(b)
+	db, err := Open(f.path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	keys := sampleKeys(f.byKey, 500)
+	ctx := context.Background()
+	n := 0
+	for b.Loop() {
+		n = 0
+		for _, k := range keys {
+			eco, pkg, _ := cut0(k)
+			got, err := db.Advisories(ctx, eco, pkg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(got)
+		}
+	}
+	b.ReportMetric(float64(n), "advisories/op")
+}

@@ -1,0 +1,224 @@
+package vulndb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/feed"
+)
+
+// maxErrorsKept bounds the per-source error list stored in the file; the
+// counts stay exact.
+const maxErrorsKept = 20
+
+// BuildOptions tunes Build. The zero value is ready to use.
+type BuildOptions struct {
+	// HTTPClient fetches URL sources; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// BuiltAt is recorded as the build time; zero means now. Setting it
+	// makes builds of the same input byte-identical.
+	BuiltAt time.Time
+	// Progress, when set, is called after each source has been loaded.
+	Progress func(SourceInfo)
+}
+
+// loadFunc is feed.Load's signature; tests substitute it.
+type loadFunc func(ctx context.Context, src string, client *http.Client, emit func(*advisory.Advisory) error) (feed.Stats, error)
+
+// Build loads every source with the feed readers and writes one database
+// file at out, replacing it atomically (temporary file in the same
+// directory, then rename), so readers of an older file at out are never
+// disturbed. A source that cannot be read at all fails the build and out
+// is left untouched; malformed records inside a source are counted in the
+// source's SourceInfo and do not fail the build.
+func Build(ctx context.Context, out string, sources []string, opts BuildOptions) (Info, error) {
+	return build(ctx, out, sources, opts, feed.Load)
+}
+
+func build(ctx context.Context, out string, sources []string, opts BuildOptions, load loadFunc) (Info, error) {
+	if len(sources) == 0 {
+		return Info{}, fmt.Errorf("building database: no sources given")
+	}
+	b := newBuilder()
+	defer b.enc.Close()
+	var infos []SourceInfo
+	for _, src := range sources {
+		st, err := load(ctx, src, opts.HTTPClient, b.add)
+		if err != nil {
+			return Info{}, fmt.Errorf("building database: source %s: %w", src, err)
+		}
+		si := SourceInfo{
+			Source: src, Files: st.Files, Records: st.Records, Withdrawn: st.Withdrawn,
+			Skipped: st.Skipped, Malformed: st.Malformed, Errors: st.Errors,
+		}
+		if len(si.Errors) > maxErrorsKept {
+			si.Errors = append(si.Errors[:maxErrorsKept:maxErrorsKept], fmt.Sprintf("... and %d more", len(st.Errors)-maxErrorsKept))
+		}
+		infos = append(infos, si)
+		if opts.Progress != nil {
+			opts.Progress(si)
+		}
+	}
+	builtAt := opts.BuiltAt
+	if builtAt.IsZero() {
+		builtAt = time.Now()
+	}
+	file, err := b.encode(builtAt.UTC(), infos)
+	if err != nil {
+		return Info{}, fmt.Errorf("building database: %w", err)
+	}
+	if err := writeAtomic(out, file); err != nil {
+		return Info{}, fmt.Errorf("building database: %w", err)
+	}
+	db, err := openBytes(file)
+	if err != nil { // cannot happen unless encode and parse disagree
+		return Info{}, fmt.Errorf("building database: reopening: %w", err)
+	}
+	defer db.Close()
+	info := db.Info()
+	info.Path = out
+	return info, nil
+}
+
+// builder accumulates compressed records and the key index in memory: the
+// whole database is a few tens of MB, and building it in one piece is what
+// lets the file be a single sorted, immutable blob.
+type builder struct {
+	enc     *zstd.Encoder
+	records [][]byte
+	perKey  map[string]*keyAcc
+	ecos    map[string]bool
+}
+
+// keyAcc collects, for one key, the records naming it and their affected
+// entries for it.
+type keyAcc struct {
+	ids  []uint32
+	affs [][]advisory.Affected
+}
+
+func newBuilder() *builder {
+	// Each record and each key's affected list is compressed on its own so
+	// a lookup decompresses only what it returns. No dictionary: see
+	// docs/db-format.md.
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		panic(err) // only invalid options make NewWriter fail
+	}
+	return &builder{enc: enc, perKey: map[string]*keyAcc{}, ecos: map[string]bool{}}
+}
+
+// add is the emit callback given to feed.Load.
+func (b *builder) add(a *advisory.Advisory) error {
+	id := uint32(len(b.records))
+	keyed := false
+	for _, af := range a.Affected {
+		eco := advisory.NormalizeEcosystem(af.Ecosystem)
+		pkg := advisory.NormalizePackage(eco, af.Package)
+		if !validKeyPart(eco) || !validKeyPart(pkg) {
+			continue
+		}
+		k := joinKey(eco, pkg)
+		acc := b.perKey[k]
+		if acc == nil {
+			acc = &keyAcc{}
+			b.perKey[k] = acc
+		}
+		if n := len(acc.ids); n > 0 && acc.ids[n-1] == id {
+			// Several entries for the same package in one advisory.
+			acc.affs[n-1] = append(acc.affs[n-1], af)
+		} else {
+			acc.ids = append(acc.ids, id)
+			acc.affs = append(acc.affs, []advisory.Affected{af})
+		}
+		b.ecos[eco] = true
+		keyed = true
+	}
+	if !keyed {
+		// Unreachable by any lookup; storing it would only grow the file.
+		return nil
+	}
+	core := *a
+	core.Affected = nil
+	js, err := json.Marshal(&core)
+	if err != nil {
+		return fmt.Errorf("encoding advisory %s: %w", a.ID, err)
+	}
+	b.records = append(b.records, b.enc.EncodeAll(js, nil))
+	return nil
+}
+
+func (b *builder) encode(builtAt time.Time, sources []SourceInfo) ([]byte, error) {
+	keys := make([]string, 0, len(b.perKey))
+	entries := make(map[string]keyEntry, len(b.perKey))
+	for k, acc := range b.perKey {
+		keys = append(keys, k)
+		js, err := json.Marshal(acc.affs)
+		if err != nil {
+			return nil, fmt.Errorf("encoding affected entries: %w", err)
+		}
+		entries[k] = keyEntry{ids: acc.ids, affected: b.enc.EncodeAll(js, nil)}
+	}
+	ecos := make([]string, 0, len(b.ecos))
+	for e := range b.ecos {
+		ecos = append(ecos, e)
+	}
+	sort.Strings(ecos)
+	meta := storedMeta{
+		SchemaVersion: SchemaVersion,
+		BuiltAt:       builtAt.Format(time.RFC3339Nano),
+		Sources:       sources,
+		Ecosystems:    ecos,
+		Advisories:    len(b.records),
+		Keys:          len(keys),
+	}
+	return encodeFile(meta, keys, entries, b.records, nil)
+}
+
+// writeAtomic writes data to a temporary file next to path, syncs it and
+// renames it over path.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("creating temporary file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	return commitTemp(tmp, path)
+}
+
+// commitTemp syncs, closes and renames an open temporary file to path,
+// readable by everyone like a normal cache file.
+func commitTemp(tmp *os.File, path string) error {
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("chmod %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("syncing %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("closing %s: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("replacing %s: %w", path, err)
+	}
+	return nil
+}

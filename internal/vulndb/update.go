@@ -1,0 +1,144 @@
+package vulndb
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Default feed locations. Every one can be overridden in UpdateConfig (or
+// the --config file) to point at a mirror.
+const (
+	DefaultOSVBaseURL       = "https://osv-vulnerabilities.storage.googleapis.com"
+	DefaultAlpineSecDBURL   = "https://secdb.alpinelinux.org"
+	DefaultDebianTrackerURL = "https://security-tracker.debian.org/tracker/data/json"
+)
+
+// DefaultOSVEcosystems are the OSV per-ecosystem archives fetched by
+// default: the distributions and language ecosystems Scanfleet inventories.
+var defaultOSVEcosystems = []string{
+	"Debian", "Ubuntu", "Alpine", "AlmaLinux", "Rocky Linux", "Red Hat",
+	"Go", "npm", "PyPI", "Maven", "crates.io", "RubyGems", "NuGet", "Packagist",
+}
+
+// defaultAlpineBranches are the secdb branches fetched by default.
+var defaultAlpineBranches = []string{"v3.18", "v3.19", "v3.20", "v3.21", "v3.22", "edge"}
+
+// defaultAlpineRepos are the secdb repositories fetched for each branch.
+var defaultAlpineRepos = []string{"main", "community"}
+
+// DefaultOSVEcosystems returns the OSV ecosystems fetched by default.
+func DefaultOSVEcosystems() []string { return append([]string(nil), defaultOSVEcosystems...) }
+
+// UpdateConfig says where Update gets its feeds and where the database
+// goes. Zero fields take the defaults. It is also the format of the
+// --config YAML file.
+type UpdateConfig struct {
+	// DB is the database path; empty means DefaultPath().
+	DB string `yaml:"db"`
+	// Sources, when set, replaces the whole default source list: each is
+	// a URL or a local path that the feed readers accept.
+	Sources []string `yaml:"sources"`
+
+	// The rest builds the default source list.
+	OSVBaseURL       string   `yaml:"osv_base_url"`       // <base>/<ecosystem>/all.zip
+	OSVEcosystems    []string `yaml:"osv_ecosystems"`     // default DefaultOSVEcosystems
+	AlpineSecDBURL   string   `yaml:"alpine_secdb_url"`   // <url>/<branch>/<repo>.json; "-" disables
+	AlpineBranches   []string `yaml:"alpine_branches"`    // default v3.18 .. edge
+	AlpineRepos      []string `yaml:"alpine_repos"`       // default main, community
+	DebianTrackerURL string   `yaml:"debian_tracker_url"` // "-" disables
+
+	// HTTPClient fetches the sources; nil means a client with a 10 minute
+	// timeout per request.
+	HTTPClient *http.Client `yaml:"-"`
+	// Progress is called after each source is loaded.
+	Progress func(SourceInfo) `yaml:"-"`
+	// BuiltAt overrides the recorded build time (reproducible builds).
+	BuiltAt time.Time `yaml:"-"`
+}
+
+// LoadUpdateConfig reads a YAML config file; unknown keys are errors so a
+// misspelt mirror setting does not silently fall back to the public feed.
+func LoadUpdateConfig(path string) (UpdateConfig, error) {
+	var cfg UpdateConfig
+	f, err := os.Open(path)
+	if err != nil {
+		return cfg, fmt.Errorf("reading update config: %w", err)
+	}
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil {
+		return cfg, fmt.Errorf("reading update config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// SourceURLs returns the sources Update will load for cfg.
+func (cfg UpdateConfig) SourceURLs() []string {
+	if len(cfg.Sources) > 0 {
+		return append([]string(nil), cfg.Sources...)
+	}
+	var out []string
+	base := strings.TrimRight(or(cfg.OSVBaseURL, DefaultOSVBaseURL), "/")
+	for _, eco := range orList(cfg.OSVEcosystems, defaultOSVEcosystems) {
+		// OSV bucket object names are the ecosystem names, spaces included;
+		// they must be escaped in the URL path.
+		out = append(out, base+"/"+strings.ReplaceAll(eco, " ", "%20")+"/all.zip")
+	}
+	if alp := or(cfg.AlpineSecDBURL, DefaultAlpineSecDBURL); alp != "-" {
+		alp = strings.TrimRight(alp, "/")
+		for _, br := range orList(cfg.AlpineBranches, defaultAlpineBranches) {
+			for _, repo := range orList(cfg.AlpineRepos, defaultAlpineRepos) {
+				out = append(out, alp+"/"+br+"/"+repo+".json")
+			}
+		}
+	}
+	if deb := or(cfg.DebianTrackerURL, DefaultDebianTrackerURL); deb != "-" {
+		out = append(out, deb)
+	}
+	return out
+}
+
+// Update downloads every configured source and builds the database into a
+// temporary file next to cfg.DB, renamed into place only when every source
+// loaded. Any source that fails (unreachable, HTTP error, unreadable
+// archive) fails the update and leaves the existing database untouched:
+// a database silently missing a whole ecosystem would turn "vulnerable"
+// into "clean", which is worse than a stale database. Malformed records
+// within a source do not fail it; they are counted in the database's
+// per-source info.
+func Update(ctx context.Context, cfg UpdateConfig) (Info, error) {
+	dest := cfg.DB
+	if dest == "" {
+		dest = DefaultPath()
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Minute}
+	}
+	info, err := Build(ctx, dest, cfg.SourceURLs(), BuildOptions{HTTPClient: client, Progress: cfg.Progress, BuiltAt: cfg.BuiltAt})
+	if err != nil {
+		return Info{}, fmt.Errorf("update: %w", err)
+	}
+	return info, nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func orList(s, def []string) []string {
+	if len(s) == 0 {
+		return def
+	}
+	return s
+}
