@@ -2,10 +2,12 @@ package scan_test
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/scan"
+	"github.com/scanfleet/scanfleet/internal/source"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -34,5 +36,27 @@ func BenchmarkScanRootFS(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkScanArchive measures a whole inventory scan of a docker-archive
+// file as the CLI opens it (set SCANFLEET_BENCH_ARCHIVE; bench/scan.sh
+// writes suitable files).
+func BenchmarkScanArchive(b *testing.B) {
+	path := os.Getenv("SCANFLEET_BENCH_ARCHIVE")
+	if path == "" {
+		b.Skip("SCANFLEET_BENCH_ARCHIVE not set")
+	}
+	s := newScanner()
+	s.Cache = nil
+	for i := 0; i < b.N; i++ {
+		img, err := source.Open(context.Background(), "docker-archive:"+path, source.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Scan(context.Background(), scan.Target{Image: img.Image, Reference: img.Reference, StoredUncompressed: img.StoredUncompressed}, scan.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		img.Close()
 	}
 }
