@@ -365,3 +365,45 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// Every edge-case archive (whiteouts, symlink attacks and cycles, path
+// escapes, missing or null manifests, bundles) gives a report or a one-line
+// error naming the image: never a panic, never a hang.
+func TestScanEdgeCaseArchives(t *testing.T) {
+	var files []string
+	for _, dir := range []string{"ggcr", "scalibr"} {
+		m, err := filepath.Glob(filepath.Join(testutil.Data(t, "image-edgecases", dir), "*.tar"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) < 30 {
+		t.Fatalf("found %d edge-case archives, want the 32 of the test data", len(files))
+	}
+	reports := 0
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			ref := "docker-archive:" + f
+			r := runCLI(t, nil, "scan", "-q", "--skip-db", "--no-cache", "--timeout", "30s", "--format", "json", ref)
+			switch r.code {
+			case 0:
+				rep := decode(t, r.stdout)
+				if rep.Image == nil || rep.Image.Reference != ref {
+					t.Fatalf("report names %+v, want %s", rep.Image, ref)
+				}
+				reports++
+			case ExitError:
+				msg := strings.TrimSpace(r.stderr)
+				if strings.Contains(msg, "\n") || !strings.Contains(msg, f) {
+					t.Fatalf("error %q: want one line naming the image", msg)
+				}
+			default:
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+		})
+	}
+	if reports == 0 {
+		t.Fatal("no edge-case archive produced a report")
+	}
+}
