@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -405,5 +406,88 @@ func TestScanEdgeCaseArchives(t *testing.T) {
 	}
 	if reports == 0 {
 		t.Fatal("no edge-case archive produced a report")
+	}
+}
+
+// Debian end to end: the 14 (source, installed, fixed, CVE) rows of the
+// answer list, written as OSV records for Debian:12, built into a database,
+// and matched through a scan of the real bookworm root filesystem. Every
+// row must come back, on the source package's binaries, and nothing else.
+func TestScanDebianAnswers(t *testing.T) {
+	rootfs := testutil.Data(t, "rootfs", "debian-bookworm-minbase.tar.gz")
+	b, err := os.ReadFile(testutil.Data(t, "answers", "debian-bookworm-minbase-security-changelogs.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	osvDir := filepath.Join(dir, "osv")
+	if err := os.Mkdir(osvDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for i, ln := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+		f := strings.Fields(ln)
+		if len(f) != 4 {
+			t.Fatalf("answer row %q", ln)
+		}
+		want[strings.Join(f, " ")] = true
+		rec := map[string]any{
+			"schema_version": "1.6.0", "id": fmt.Sprintf("DEBIAN-TEST-%d", i), "aliases": []string{f[3]},
+			"modified": "2026-01-01T00:00:00Z",
+			"affected": []any{map[string]any{
+				"package": map[string]any{"ecosystem": "Debian:12", "name": f[0]},
+				"ranges":  []any{map[string]any{"type": "ECOSYSTEM", "events": []any{map[string]any{"introduced": "0"}, map[string]any{"fixed": f[2]}}}},
+			}},
+		}
+		js, _ := json.Marshal(rec)
+		if err := os.WriteFile(filepath.Join(osvDir, fmt.Sprintf("rec-%d.json", i)), js, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "debian.db")
+	if r := runCLI(t, nil, "db", "build", "--out", db, osvDir); r.code != 0 {
+		t.Fatalf("db build: exit %d: %s", r.code, r.stderr)
+	}
+	archive := filepath.Join(dir, "debian.tar")
+	tag, _ := name.NewTag("test/debian:12")
+	if err := tarball.WriteToFile(archive, tag, imagetest.FromRootFS(t, rootfs)); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, nil, "scan", "-q", "--db", db, "--format", "json", "docker-archive:"+archive)
+	if r.code != 0 {
+		t.Fatalf("scan: exit %d: %s", r.code, r.stderr)
+	}
+	rep := decode(t, r.stdout)
+	got := map[string]bool{}
+	binaries := map[string]map[string]bool{} // source -> binaries with findings
+	for _, v := range rep.Vulnerabilities {
+		cve := ""
+		for _, a := range v.Aliases {
+			if strings.HasPrefix(a, "CVE-") {
+				cve = a
+			}
+		}
+		src := v.SourceName
+		got[strings.Join([]string{src, v.InstalledVersion, v.FixedVersion, cve}, " ")] = true
+		if binaries[src] == nil {
+			binaries[src] = map[string]bool{}
+		}
+		binaries[src][v.Package] = true
+	}
+	for r := range want {
+		if !got[r] {
+			t.Errorf("missing %q", r)
+		}
+	}
+	for r := range got {
+		if !want[r] {
+			t.Errorf("unexpected %q", r)
+		}
+	}
+	// Each source's findings sit on every installed binary built from it.
+	for _, p := range rep.Packages {
+		if _, ok := binaries[p.SourceName]; ok && p.Type == "deb" && !binaries[p.SourceName][p.Name] {
+			t.Errorf("binary %s of %s has no finding", p.Name, p.SourceName)
+		}
 	}
 }
