@@ -5,6 +5,8 @@
 # of many large files to show memory stays flat.
 #
 #   bench/scan.sh            # RUNS=5 SYNTHETIC_GB=2
+# debian-lang is Debian plus a large node_modules and a Java app's jars
+# (bench/mklang.sh; needs npm and Debian's mirror).
 # Needs: /usr/bin/time (Debian package `time`); syft on PATH or in ~/go/bin
 # (go install github.com/anchore/syft/cmd/syft@v1.57.1).
 set -euo pipefail
@@ -18,7 +20,8 @@ command -v /usr/bin/time >/dev/null || { apt-get -o DPkg::Lock::Timeout=600 inst
 syft=$(command -v syft || echo "$HOME/go/bin/syft")
 
 go build -o bin/scanfleet ./cmd/scanfleet
-go run ./bench/mkimages -out "$images" -rootfs "$shared/rootfs" -synthetic-gb "$SYNTHETIC_GB"
+bench/mklang.sh "$images/lang-layer.tar"
+go run ./bench/mkimages -out "$images" -rootfs "$shared/rootfs" -synthetic-gb "$SYNTHETIC_GB" -lang-layer "$images/lang-layer.tar"
 db=$images/bench.db
 # Every advisory feed of the test data (the DSA/DLA lists are not a feed).
 [ -s "$db" ] || ./bin/scanfleet db build --out "$db" $(ls -d "$shared"/advisories/* | grep -v debian-security-tracker) >/dev/null
@@ -35,7 +38,7 @@ measure() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 printf '| image | tool | wall s (median of %d) | peak RSS MB (median) |\n|---|---|---|---|\n' "$RUNS"
-for img in debian-bookworm-minbase alpine-minirootfs-3.20.3-x86_64; do
+for img in debian-bookworm-minbase alpine-minirootfs-3.20.3-x86_64 debian-lang; do
   f=$images/$img.docker.tar
   declare -a ot=() orss=() st=() srss=()
   for _ in $(seq "$RUNS"); do

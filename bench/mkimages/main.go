@@ -27,6 +27,7 @@ func main() {
 	out := flag.String("out", "bench/images", "output directory")
 	rootfs := flag.String("rootfs", "../shared/testdata/rootfs", "directory of root filesystem tarballs")
 	gb := flag.Int("synthetic-gb", 2, "size of the synthetic image in GiB (0: skip)")
+	lang := flag.String("lang-layer", "", "tarball of language packages (bench/mklang.sh) to stack on Debian as debian-lang.docker.tar")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -48,6 +49,25 @@ func main() {
 			log.Fatal(err)
 		}
 		write(dst, fs.ref, img)
+	}
+	if *lang != "" {
+		dst := filepath.Join(*out, "debian-lang.docker.tar")
+		if !exists(dst) {
+			base, err := imagebuild.FromFile(filepath.Join(*rootfs, "debian-bookworm-minbase.tar.gz"))
+			if err != nil {
+				log.Fatal(err)
+			}
+			l, err := tarball.LayerFromFile(*lang, tarball.WithCompressionLevel(gzip.BestSpeed))
+			if err != nil {
+				log.Fatal(err)
+			}
+			img, err := imagebuild.Image(imagebuild.Layer{Layer: base, CreatedBy: "ADD debian-bookworm-minbase.tar.gz /"},
+				imagebuild.Layer{Layer: l, CreatedBy: "COPY node_modules and jars"})
+			if err != nil {
+				log.Fatal(err)
+			}
+			write(dst, "bench/debian-lang:latest", img)
+		}
 	}
 	if *gb > 0 {
 		dst := filepath.Join(*out, fmt.Sprintf("synthetic-%dg.docker.tar", *gb))
