@@ -23,9 +23,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/klauspost/pgzip"
 	"github.com/klauspost/readahead"
-	"github.com/klauspost/compress/zstd"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer"
 )

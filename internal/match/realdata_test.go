@@ -331,27 +331,10 @@ func TestGoAcceptance(t *testing.T) {
 	for _, p := range pkgs {
 		inv[p.Name] = "v" + strings.TrimPrefix(strings.TrimPrefix(p.Version, "go"), "v")
 	}
-	f, err := os.Open(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
 	want := map[string]string{} // "module GO-id" -> fixed
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if path.Ext(h.Name) != ".json" {
-			continue
+	testutil.WalkTarGz(t, src, func(name string, _ *tar.Header, r io.Reader) bool {
+		if path.Ext(name) != ".json" {
+			return true
 		}
 		var rec struct {
 			ID        string
@@ -364,11 +347,11 @@ func TestGoAcceptance(t *testing.T) {
 				}
 			}
 		}
-		if err := json.NewDecoder(tr).Decode(&rec); err != nil {
+		if err := json.NewDecoder(r).Decode(&rec); err != nil {
 			t.Fatal(err)
 		}
 		if rec.Withdrawn != "" {
-			continue
+			return true
 		}
 		for _, a := range rec.Affected {
 			v, ok := inv[a.Package.Name]
@@ -398,7 +381,8 @@ func TestGoAcceptance(t *testing.T) {
 				}
 			}
 		}
-	}
+		return true
+	})
 	if len(want) == 0 {
 		t.Fatal("simple reading found nothing: the fixture is built to be vulnerable")
 	}

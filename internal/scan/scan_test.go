@@ -1,11 +1,8 @@
 package scan_test
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
-	"io"
 	"os"
 	"strings"
 	"testing"
@@ -26,38 +23,6 @@ func newScanner() *scan.Scanner {
 		AnalyzersVersion: all.Version,
 		OSPriority:       all.OSPriority,
 		Cache:            layer.NewMemCache(0),
-	}
-}
-
-// readMember returns one file of a tar.gz, read independently of the
-// scanner so expectations come from the data itself.
-func readMember(t *testing.T, tgz, name string) []byte {
-	t.Helper()
-	f, err := os.Open(tgz)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			t.Fatalf("%s not in %s", name, tgz)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.TrimPrefix(h.Name, "./") == name {
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}
 	}
 }
 
@@ -113,7 +78,7 @@ func TestScanRootFilesystems(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.rootfs, func(t *testing.T) {
 			path := testutil.Data(t, "rootfs", tc.rootfs)
-			want := countStanzas(readMember(t, path, tc.db), tc.prefix, tc.required)
+			want := countStanzas(testutil.TarGzFile(t, path, tc.db), tc.prefix, tc.required)
 			if want < 10 {
 				t.Fatalf("independent count of %s is %d: test data unreadable?", tc.db, want)
 			}
@@ -145,7 +110,7 @@ func TestScanRootFilesystems(t *testing.T) {
 // distroless status.d entry: the final view and attributions must follow.
 func TestScanLayeredAlpine(t *testing.T) {
 	path := testutil.Data(t, "rootfs", "alpine-minirootfs-3.20.3-x86_64.tar.gz")
-	installed := readMember(t, path, "lib/apk/db/installed")
+	installed := testutil.TarGzFile(t, path, "lib/apk/db/installed")
 	// Upgrade musl in place: the same database, one version changed.
 	upgraded := bytes.Replace(installed, []byte("P:musl\nV:1.2.5-r0"), []byte("P:musl\nV:1.2.5-r9"), 1)
 	if bytes.Equal(upgraded, installed) {

@@ -1,13 +1,8 @@
 package apk
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
 	"errors"
-	"io"
-	"os"
-	"path"
 	"reflect"
 	"strings"
 	"testing"
@@ -25,32 +20,7 @@ var tarballs = []string{
 // installedFrom streams a rootfs tarball and returns its apk database.
 func installedFrom(t testing.TB, tarball string) []byte {
 	t.Helper()
-	f, err := os.Open(testutil.Data(t, "rootfs", tarball))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			t.Fatalf("%s has no %s", tarball, installedPath)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if path.Clean("/"+hdr.Name) == "/"+installedPath && hdr.Typeflag == tar.TypeReg {
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}
-	}
+	return testutil.TarGzFile(t, testutil.Data(t, "rootfs", tarball), installedPath)
 }
 
 // simpleFields is a naive, independent reading: for each "P:" line, the

@@ -1,13 +1,8 @@
 package dpkg
 
 import (
-	"archive/tar"
-	"compress/gzip"
 	"context"
 	"errors"
-	"io"
-	"os"
-	"path"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,32 +15,7 @@ import (
 // file.
 func realStatus(t testing.TB) []byte {
 	t.Helper()
-	f, err := os.Open(testutil.Data(t, "rootfs", "debian-bookworm-minbase.tar.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(zr)
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			t.Fatal("no var/lib/dpkg/status in the tarball")
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if path.Clean("/"+hdr.Name) == "/"+statusPath && hdr.Typeflag == tar.TypeReg {
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}
-	}
+	return testutil.TarGzFile(t, testutil.Data(t, "rootfs", "debian-bookworm-minbase.tar.gz"), "var/lib/dpkg/status")
 }
 
 // simpleReading is a deliberately naive, independent reading of a status

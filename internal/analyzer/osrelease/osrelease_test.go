@@ -2,12 +2,9 @@ package osrelease
 
 import (
 	"archive/tar"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
-	"os"
-	"path"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,42 +17,22 @@ import (
 // names (clean, relative paths).
 func tarFiles(t testing.TB, tarball string, names ...string) map[string][]byte {
 	t.Helper()
-	f, err := os.Open(tarball)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	want := make(map[string]bool)
 	for _, n := range names {
 		want[n] = true
 	}
 	out := make(map[string][]byte)
-	tr := tar.NewReader(zr)
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := strings.TrimPrefix(path.Clean("/"+hdr.Name), "/")
+	testutil.WalkTarGz(t, tarball, func(p string, hdr *tar.Header, r io.Reader) bool {
 		if !want[p] || hdr.Typeflag != tar.TypeReg {
-			continue
+			return true
 		}
-		b, err := io.ReadAll(tr)
+		b, err := io.ReadAll(r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out[p] = b
-		if len(out) == len(want) {
-			break
-		}
-	}
+		return len(out) < len(want)
+	})
 	return out
 }
 
