@@ -491,3 +491,40 @@ func TestScanDebianAnswers(t *testing.T) {
 		}
 	}
 }
+
+// docker:NAME from a real engine is analysed from the save stream as it
+// passes: the same report as the archive the image was loaded from, and no
+// copy of the image on disk.
+func TestScanDockerEngineStreams(t *testing.T) {
+	host := testutil.Service(t, "SCANFLEET_TEST_DOCKER_HOST")
+	name := testutil.Service(t, "SCANFLEET_TEST_DOCKER_IMAGE")
+	archive := testutil.Data(t, "images", "scan-fixture-alpine-3.20.3.docker.tar")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+
+	fromEngine := runCLI(t, nil, "scan", "-q", "--skip-db", "--no-cache", "--docker-host", host, "--format", "json", "docker:"+name)
+	if fromEngine.code != 0 {
+		t.Fatalf("docker: exit %d: %s", fromEngine.code, fromEngine.stderr)
+	}
+	fromFile := runCLI(t, nil, "scan", "-q", "--skip-db", "--no-cache", "--format", "json", "docker-archive:"+archive)
+	if fromFile.code != 0 {
+		t.Fatalf("docker-archive: exit %d: %s", fromFile.code, fromFile.stderr)
+	}
+	a, b := decode(t, fromEngine.stdout), decode(t, fromFile.stdout)
+	if a.Image.Digest != b.Image.Digest || len(a.Packages) == 0 || len(a.Packages) != len(b.Packages) {
+		t.Fatalf("engine: %s, %d packages; archive: %s, %d packages", a.Image.Digest, len(a.Packages), b.Image.Digest, len(b.Packages))
+	}
+	for i := range a.Packages {
+		pa, pb := a.Packages[i], b.Packages[i]
+		if pa.Name != pb.Name || pa.Version != pb.Version || pa.Layer != pb.Layer || pa.LayerCreatedBy != pb.LayerCreatedBy {
+			t.Fatalf("package %d: engine %+v, archive %+v", i, pa, pb)
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("the engine scan left %d files in TMPDIR", len(left))
+	}
+	r := runCLI(t, nil, "scan", "-q", "--skip-db", "--docker-host", host, "docker:no/such-image:1")
+	if r.code != ExitError || !strings.Contains(r.stderr, "no/such-image:1") {
+		t.Errorf("missing image: exit %d stderr %q", r.code, r.stderr)
+	}
+}

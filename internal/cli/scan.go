@@ -216,7 +216,15 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 }
 
 func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher scan.Matcher) (*report.Report, error) {
+	s := defaultScanner(e)
+	if f.noCache {
+		// Streamed sources (docker:) hand layers over through the cache.
+		s.Cache = layer.NewMemCache(0)
+	} else {
+		s.Cache = layer.DirCache{Dir: cacheDir(f.cacheDir, "layers")}
+	}
 	img, err := source.Open(ctx, ref, source.Options{
+		Streamer:     s,
 		Platform:     f.platform,
 		Username:     f.username,
 		Password:     f.password,
@@ -230,10 +238,6 @@ func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher sc
 	}
 	defer img.Close()
 
-	s := defaultScanner(e)
-	if !f.noCache {
-		s.Cache = layer.DirCache{Dir: cacheDir(f.cacheDir, "layers")}
-	}
 	opts := scan.Options{Layers: f.layers, Matcher: matcher}
 	if !f.quiet {
 		opts.Progress = func(done, total int, l report.Layer, cached bool) {

@@ -15,9 +15,11 @@ import (
 // compatible service).
 //
 // The engine has no API to stream one layer at a time, so the image is
-// fetched with ImageSave (the `docker save` stream, a docker-archive),
-// spooled to one temporary file, and read like a docker-archive: memory
-// stays flat whatever the image size, and the file is removed by Close.
+// fetched with ImageSave (the `docker save` stream, a docker-archive). With
+// Options.Streamer the stream is analysed as it passes (see LayerStreamer);
+// otherwise it is spooled to one temporary file and read like a
+// docker-archive: memory stays flat whatever the image size, and the file
+// is removed by Close.
 // We use the moby client (which negotiates the API version, so old engines
 // such as Debian's 20.10 work) rather than go-containerregistry's daemon
 // package, which buffers the saved image in memory by default.
@@ -43,6 +45,17 @@ func openDaemon(ctx context.Context, ref string, opts Options) (_ *Image, err er
 		return nil, daemonError(host, "saving image", err)
 	}
 	defer rc.Close()
+	if opts.Streamer != nil {
+		img, err := streamDockerSave(ctx, rc, ref, opts.Streamer)
+		if err != nil {
+			var se *Error
+			if errors.As(err, &se) {
+				return nil, err
+			}
+			return nil, daemonError(host, "reading saved image", err)
+		}
+		return &Image{Image: img, Reference: "docker:" + ref, StoredUncompressed: true, Close: func() error { return nil }}, nil
+	}
 
 	f, err := os.CreateTemp("", "scanfleet-docker-*.tar")
 	if err != nil {

@@ -67,6 +67,11 @@ type Options struct {
 	// Transport, when set, is the base HTTP transport for registry requests
 	// (CACertFile and Insecure then do not apply to it).
 	Transport http.RoundTripper
+	// Streamer, when set, is handed the layers of docker: images as the
+	// engine's save stream passes, so the image is never written to disk;
+	// the returned image then cannot reopen its layers. Without it, the
+	// stream is spooled to a temporary file.
+	Streamer LayerStreamer
 	// Retries is how many times a registry request is retried on 429, 5xx
 	// and network errors, with exponential backoff honouring Retry-After.
 	// 0 means the default of 3; negative means no retries.
