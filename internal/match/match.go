@@ -118,6 +118,14 @@ func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) 
 			return nil, nil, err
 		}
 		p := &pkgs[i]
+		if p.OwnedBy != "" && !advisory.IsDistroType(p.Type) {
+			// A language package installed by an OS package (Debian's
+			// python3-cryptography ships cryptography's dist-info) is the
+			// distribution's to judge: it backports fixes without changing
+			// the upstream version, so matching the upstream feed would
+			// report fixed CVEs. The owning OS package is matched instead.
+			continue
+		}
 		var eco string
 		if advisory.IsDistroType(p.Type) {
 			if !osOK {

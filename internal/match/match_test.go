@@ -209,3 +209,22 @@ func TestMatchPyPINameNormalised(t *testing.T) {
 		t.Errorf("findings %+v", vulns)
 	}
 }
+
+// A language package that an OS package installed is judged by the
+// distribution's advisories for the owner, not by the upstream feed.
+func TestMatchSkipsOSOwnedLanguagePackages(t *testing.T) {
+	st := NewMemStore([]advisory.Advisory{adv("PYSEC-2", advisory.SourceOSV, "PyPI", "cryptography", rng("ECOSYSTEM", "i=0", "f=41.0.0"))})
+	for _, tc := range []struct {
+		owner string
+		want  int
+	}{{"", 1}, {"deb:python3-cryptography", 0}} {
+		pkgs := []report.Package{{Name: "cryptography", Version: "38.0.4", Type: "pypi", OwnedBy: tc.owner}}
+		vulns, _, err := Match(context.Background(), st, nil, pkgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vulns) != tc.want {
+			t.Errorf("owned by %q: %d findings, want %d", tc.owner, len(vulns), tc.want)
+		}
+	}
+}
