@@ -528,3 +528,35 @@ func TestScanDockerEngineStreams(t *testing.T) {
 		t.Errorf("missing image: exit %d stderr %q", r.code, r.stderr)
 	}
 }
+
+// A registry with TLS (our own CA) and basic auth, the password given on
+// standard input: the scan works, and a wrong password is a one-line
+// error that does not echo the password.
+func TestScanTLSRegistryWithAuth(t *testing.T) {
+	host := testutil.Service(t, "SCANFLEET_TEST_REGISTRY_TLS")
+	ca := testutil.Service(t, "SCANFLEET_TEST_REGISTRY_TLS_CA")
+	user := testutil.Service(t, "SCANFLEET_TEST_REGISTRY_USER")
+	pass := testutil.Service(t, "SCANFLEET_TEST_REGISTRY_PASSWORD")
+	rootfs := testutil.Data(t, "rootfs", "alpine-minirootfs-3.19.4-x86_64.tar.gz")
+	ref := host + "/cli-test/alpine:3.19.4"
+	imagetest.PushTLS(t, imagetest.FromRootFS(t, rootfs), ref, ca, user, pass)
+
+	scanWith := func(password string) result {
+		var out, errb bytes.Buffer
+		e := &env{stdin: strings.NewReader(password + "\n"), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+		code := run(context.Background(), []string{"scan", "-q", "--skip-db", "--no-cache", "--ca-cert", ca, "-u", user, "--password-stdin", "--format", "json", ref}, e)
+		return result{code, out.String(), errb.String()}
+	}
+	r := scanWith(pass)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if rep := decode(t, r.stdout); rep.OS == nil || rep.OS.VersionID != "3.19.4" || len(rep.Packages) == 0 {
+		t.Fatalf("report: os %+v, %d packages", rep.OS, len(rep.Packages))
+	}
+	wrong := "not-" + pass + "-at-all"
+	r = scanWith(wrong)
+	if r.code != ExitError || !strings.Contains(r.stderr, ref) || strings.Contains(r.stderr, wrong) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Fatalf("wrong password: exit %d stderr %q", r.code, r.stderr)
+	}
+}

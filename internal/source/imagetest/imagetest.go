@@ -4,8 +4,11 @@
 package imagetest
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strconv"
@@ -13,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -41,6 +45,29 @@ func Push(t testing.TB, img v1.Image, ref string) {
 	}
 	if err := remote.Write(r, img); err != nil {
 		t.Fatalf("imagetest.Push %s: %v", ref, err)
+	}
+}
+
+// PushTLS uploads img to ref on a registry that serves TLS with a
+// certificate signed by the CA in caFile and wants basic auth.
+func PushTLS(t testing.TB, img v1.Image, ref, caFile, user, password string) {
+	t.Helper()
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatalf("imagetest.PushTLS: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("imagetest.PushTLS: no certificate in %s", caFile)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatalf("imagetest.PushTLS: %v", err)
+	}
+	if err := remote.Write(r, img, remote.WithTransport(tr), remote.WithAuth(&authn.Basic{Username: user, Password: password})); err != nil {
+		t.Fatalf("imagetest.PushTLS %s: %v", ref, err)
 	}
 }
 
