@@ -26,7 +26,9 @@ func (c *countingStreamer) StreamLayer(_ context.Context, r io.Reader) (any, err
 	return n, err
 }
 
-func (c *countingStreamer) BindLayer(_ context.Context, _ any, d v1.Hash) { c.bound = append(c.bound, d) }
+func (c *countingStreamer) BindLayer(_ context.Context, _ any, d v1.Hash) {
+	c.bound = append(c.bound, d)
+}
 
 // rewrite copies a tar, letting edit change or drop entries.
 func rewrite(t *testing.T, src []byte, edit func(h *tar.Header, body []byte) ([]byte, bool)) []byte {
