@@ -131,10 +131,12 @@ func newInfo() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "info [--db FILE] [--json]",
-		Short: "Show the database's schema version, build time, digest and per-source counts",
+		Short: "Verify the whole database and show its schema version, build time, digest and per-source counts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := vulndb.Open(dbPath(db))
+			// info is the operator's "is this file good?": check every
+			// block, not only the ones a scan happens to touch.
+			d, err := vulndb.OpenVerified(dbPath(db))
 			if err != nil {
 				return err
 			}

@@ -181,7 +181,7 @@ func (b *builder) encode(builtAt time.Time, sources []SourceInfo) ([]byte, error
 		Advisories:    len(b.records),
 		Keys:          len(keys),
 	}
-	return encodeFile(meta, keys, entries, b.records, nil)
+	return encodeFile(meta, keys, entries, b.records)
 }
 
 // writeAtomic writes data to a temporary file next to path, syncs it and

@@ -57,7 +57,11 @@ func extractContent(b *testing.B) (*storeContent, []string) {
 		c.entries[string(k)] = keyEntry{ids: ids, affected: aff}
 	}
 	for i := 0; i < l.nRecs; i++ {
-		c.records = append(c.records, l.record(uint32(i)))
+		r, err := l.record(uint32(i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.records = append(c.records, r)
 	}
 	return c, sampleKeys(f.byKey, 500)
 }
@@ -79,7 +83,7 @@ var engines = []engine{
 	{
 		name: "custom",
 		write: func(path string, c *storeContent) error {
-			b, err := encodeFile(c.meta, c.keys, c.entries, c.records, nil)
+			b, err := encodeFile(c.meta, c.keys, c.entries, c.records)
 			if err != nil {
 				return err
 			}
@@ -216,7 +220,11 @@ func (c customLookuper) get(key string) ([][]byte, []byte, error) {
 	ids, aff, err := c.db.l.lookup(key)
 	var recs [][]byte
 	for _, id := range ids {
-		recs = append(recs, c.db.l.record(id))
+		r, err := c.db.l.record(id)
+		if err != nil {
+			return nil, nil, err
+		}
+		recs = append(recs, r)
 	}
 	return recs, aff, err
 }

@@ -1,7 +1,8 @@
 // Package vulndb is Scanfleet's vulnerability database: one immutable file
 // built from advisory feeds, indexed by (ecosystem, package), carrying its
-// own schema version, build metadata and a sha256 content digest that is
-// verified whenever the file is opened. It also moves that file around:
+// own schema version, build metadata and a sha256 content digest: Open
+// verifies the header and index, which hold a digest of every data block,
+// and each data block is verified the first time a lookup reads it. It also moves that file around:
 // export/import for air-gapped sites, push/pull as an OCI artifact, update
 // from the public feeds, and a Watcher that swaps in a new file while scans
 // are running.
@@ -13,11 +14,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -69,7 +71,7 @@ type Info struct {
 	Path          string       `json:"path,omitempty"`
 	SchemaVersion int          `json:"schema_version"`
 	BuiltAt       time.Time    `json:"built_at"`
-	Digest        string       `json:"digest"` // "sha256:<hex>" of the body
+	Digest        string       `json:"digest"` // "sha256:<hex>" of the head, which holds every data block's digest
 	Size          int64        `json:"size"`
 	Advisories    int          `json:"advisories"`
 	Keys          int          `json:"keys"`
@@ -77,16 +79,25 @@ type Info struct {
 	Sources       []SourceInfo `json:"sources"`
 }
 
-// DB is an opened database. It is safe for concurrent use and holds no
-// file descriptor or lock: the whole file is read into memory on Open, so
-// any number of processes can open the same file while it is replaced.
+// DB is an opened database. It is safe for concurrent use. Open maps the
+// file read-only and closes the descriptor, so it holds no file descriptor
+// or lock and any number of processes can open the same file while it is
+// replaced (updates rename a new file into place; the mapping keeps the old
+// inode alive). A file truncated in place while mapped would fault on
+// access: nothing in scanfleet writes a database in place.
 type DB struct {
 	l    *layout
 	info Info
 	ecos map[string]bool
+	path string // for errors; "" for in-memory DBs
 
-	dec    *zstd.Decoder
-	closed atomic.Bool
+	dec *zstd.Decoder
+
+	// mu is held shared by every lookup reading the mapping and
+	// exclusively by Close, so the file is never unmapped under a reader.
+	mu     sync.RWMutex
+	closed bool
+	unmap  func() error
 }
 
 // sharedDecoder is one zstd decoder for every DB of the process: it is
@@ -103,31 +114,158 @@ var sharedDecoder = sync.OnceValue(func() *zstd.Decoder {
 	return d
 })
 
-// Open reads the database at path, verifies its schema and content digest
-// and returns it ready for lookups. It takes no lock on the file.
+// Open maps the database at path read-only, verifies its schema, the
+// digest of its header and index (which holds the digest of every data
+// block) and the bounds of every table, and returns it ready for lookups.
+// Data blocks are verified the first time a lookup reads them, so the
+// process pages in only what it looks up; a block that does not match its
+// digest makes that lookup fail with ErrCorrupt. It takes no lock on the
+// file.
 func Open(path string) (*DB, error) {
-	b, err := os.ReadFile(path)
+	return openFile(path, false)
+}
+
+// OpenVerified is Open plus an eager check of every data block, read
+// through the file descriptor rather than the mapping so that it does not
+// grow the process's resident memory. The Watcher uses it before swapping
+// a file in, and installs use it before renaming one into place.
+func OpenVerified(path string) (*DB, error) {
+	return openFile(path, true)
+}
+
+func openFile(path string, eager bool) (*DB, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening vulnerability database: %w", err)
 	}
-	db, err := openBytes(b)
+	defer f.Close() // the mapping outlives the descriptor
+	db, err := openFD(f, eager)
 	if err != nil {
 		return nil, fmt.Errorf("opening vulnerability database %s: %w", path, err)
 	}
+	db.path = path
 	db.info.Path = path
 	return db, nil
 }
 
-// openBytes builds a DB over b, which it keeps; verify hashes the body.
+func openFD(f *os.File, eager bool) (*DB, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := fi.Size()
+	if size < headerSize {
+		// Too short to map usefully (mmap refuses length 0); parseHeader
+		// says what is wrong with it.
+		b, err := io.ReadAll(io.LimitReader(f, headerSize))
+		if err != nil {
+			return nil, err
+		}
+		_, err = parseHeader(b)
+		if err == nil {
+			err = fmt.Errorf("%w: truncated header", ErrCorrupt)
+		}
+		return nil, err
+	}
+	if size > math.MaxInt {
+		return nil, fmt.Errorf("%w: file of %d bytes", ErrCorrupt, size)
+	}
+	m, err := mapFile(f, int(size))
+	if err != nil {
+		return nil, fmt.Errorf("mapping the file: %w", err)
+	}
+	db, err := openBytesLazy(m.b)
+	if err == nil && eager {
+		err = db.l.verifyFrom(f, int64(headerSize+len(db.l.head)))
+	}
+	if err != nil {
+		m.unmap()
+		return nil, err
+	}
+	db.unmap = m.unmap
+	if m.drop != nil {
+		db.l.drop = func(off, n uint64) {
+			// A fault maps more than the page touched: up to 16
+			// cached neighbours ("fault-around", 64 KiB windows) and,
+			// on filesystems with large folios (ext4 on Linux 6.18
+			// here), whole folios of up to 2 MiB, so drop everything
+			// within dropSlack of the range. Dropping part of a large
+			// folio may unmap all of it, head pages included; the next
+			// lookup refaults them from the page cache (minor faults;
+			// BenchmarkLookup500 showed no slowdown).
+			lo := (off - min(off, dropSlack)) &^ (pageAlign - 1)
+			hi := min(off+n+dropSlack, uint64(len(db.l.data)))
+			m.drop(db.l.data[lo:hi])
+		}
+		// Hashing the head mapped it and, by fault-around or a
+		// folio, the start of the data: lookups map what they use.
+		db.l.drop(0, 0)
+	}
+	return db, nil
+}
+
+// mapping is a file mapped (or, without mmap, read) into memory.
+type mapping struct {
+	b     []byte
+	unmap func() error
+	// drop, if set, tells the kernel the process no longer needs the
+	// pages of p resident.
+	drop func(p []byte)
+}
+
+// dropSlack covers the fault-around window (64 KiB by default) on either
+// side of a range a lookup read.
+const dropSlack = 64 << 10
+
+// openBytes builds a DB over b, which it keeps, and verifies all of it:
+// for install-time operations (build, export, push) that hold the whole
+// file in memory anyway.
 func openBytes(b []byte) (*DB, error) {
+	db, err := openBytesLazy(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.l.verifyAll(); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// openBytesLazy verifies the head only; data blocks are verified on use.
+func openBytesLazy(b []byte) (*DB, error) {
 	l, err := parseHeader(b)
 	if err != nil {
 		return nil, err
 	}
-	if err := l.verify(); err != nil {
+	if err := l.verifyHead(); err != nil {
 		return nil, err
 	}
 	return openLayout(l)
+}
+
+// verifyFrom checks every data block, reading the data region from r at
+// dataOff rather than through the mapping, and marks the blocks verified.
+func (l *layout) verifyFrom(r io.ReaderAt, dataOff int64) error {
+	const chunkBlocks = 64
+	buf := make([]byte, chunkBlocks*l.bsize)
+	for first := 0; first < len(l.verified); first += chunkBlocks {
+		start := first * l.bsize
+		end := min(start+len(buf), len(l.data))
+		chunk := buf[:end-start]
+		if _, err := r.ReadAt(chunk, dataOff+int64(start)); err != nil {
+			return fmt.Errorf("reading data blocks: %w", err)
+		}
+		for i := first; i < len(l.verified) && i < first+chunkBlocks; i++ {
+			lo := (i - first) * l.bsize
+			b := chunk[lo:min(lo+l.bsize, len(chunk))]
+			if !l.blockOK(i, b) {
+				fo := dataOff + int64(i*l.bsize)
+				return fmt.Errorf("%w: data block %d (file bytes %d-%d) does not match its digest", ErrCorrupt, i, fo, fo+int64(len(b)))
+			}
+			l.verified[i].Store(true)
+		}
+	}
+	return nil
 }
 
 func openLayout(l *layout) (*DB, error) {
@@ -140,9 +278,6 @@ func openLayout(l *layout) (*DB, error) {
 	builtAt, err := time.Parse(time.RFC3339Nano, l.meta.BuiltAt)
 	if err != nil {
 		return nil, fmt.Errorf("%w: metadata built_at: %v", ErrCorrupt, err)
-	}
-	if len(l.dict) > 0 {
-		return nil, fmt.Errorf("%w: dictionary section is reserved in schema %d", ErrCorrupt, l.schema)
 	}
 	db := &DB{
 		l:   l,
@@ -157,7 +292,8 @@ func openLayout(l *layout) (*DB, error) {
 			Ecosystems:    l.meta.Ecosystems,
 			Sources:       l.meta.Sources,
 		},
-		ecos: make(map[string]bool, len(l.meta.Ecosystems)),
+		ecos:  make(map[string]bool, len(l.meta.Ecosystems)),
+		unmap: func() error { return nil },
 	}
 	for _, e := range l.meta.Ecosystems {
 		db.ecos[e] = true
@@ -182,12 +318,41 @@ func (db *DB) Advisories(ctx context.Context, ecosystem, pkg string) ([]advisory
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return nil, db.wrap(errClosed)
+	}
+	out, err := db.advisories(ecosystem, pkg)
+	if err != nil {
+		return nil, db.wrap(err)
+	}
+	return out, nil
+}
+
+var errClosed = errors.New("database is closed")
+
+// wrap names the file in lookup errors, so a corrupt block found long
+// after Open still says which file to rebuild.
+func (db *DB) wrap(err error) error {
+	if db.path == "" {
+		return fmt.Errorf("vulnerability database: %w", err)
+	}
+	return fmt.Errorf("vulnerability database %s: %w", db.path, err)
+}
+
+// advisories does the lookup; the caller holds db.mu. Everything returned
+// is decoded into fresh memory: nothing aliases the mapping.
+func (db *DB) advisories(ecosystem, pkg string) ([]advisory.Advisory, error) {
 	ids, affZ, err := db.l.lookup(joinKey(ecosystem, pkg))
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	if db.closed.Load() {
-		return nil, errors.New("vulnerability database is closed")
+	if db.l.drop != nil {
+		// Everything is decoded into fresh memory, so once this lookup
+		// returns its pages of the file need not stay resident: RSS then
+		// tracks the lookups in flight, not every page ever read.
+		defer db.l.dropRanges(ids, joinKey(ecosystem, pkg))
 	}
 	buf, err := db.dec.DecodeAll(affZ, nil)
 	if err != nil {
@@ -199,7 +364,11 @@ func (db *DB) Advisories(ctx context.Context, ecosystem, pkg string) ([]advisory
 	}
 	out := make([]advisory.Advisory, len(ids))
 	for i, id := range ids {
-		buf, err = db.dec.DecodeAll(db.l.record(id), buf[:0])
+		rec, err := db.l.record(id)
+		if err != nil {
+			return nil, err
+		}
+		buf, err = db.dec.DecodeAll(rec, buf[:0])
 		if err != nil {
 			return nil, fmt.Errorf("%w: record %d: %v", ErrCorrupt, id, err)
 		}
@@ -213,6 +382,11 @@ func (db *DB) Advisories(ctx context.Context, ecosystem, pkg string) ([]advisory
 
 // keys returns every index key; for tests and tools.
 func (db *DB) keys() ([][2]string, error) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return nil, db.wrap(errClosed)
+	}
 	out := make([][2]string, 0, db.l.nKeys)
 	for i := 0; i < db.l.nKeys; i++ {
 		k, _, err := db.l.entry(i)
@@ -233,9 +407,31 @@ func cut0(s string) (string, string, bool) {
 	return s[:i], s[i+1:], true
 }
 
-// Close marks the DB closed; lookups after Close fail. The DB holds no
-// file or lock, so Close only guards against use after release.
+// Verify checks every data block not checked yet, through the mapping (so
+// the whole file becomes resident); OpenVerified avoids that.
+func (db *DB) Verify() error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return db.wrap(errClosed)
+	}
+	if err := db.l.verifyAll(); err != nil {
+		return db.wrap(err)
+	}
+	return nil
+}
+
+// Close unmaps the file once no lookup is running; lookups after Close
+// fail. A Watcher closes a DB only after its last holder released it.
 func (db *DB) Close() error {
-	db.closed.Store(true)
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return nil
+	}
+	db.closed = true
+	if err := db.unmap(); err != nil {
+		return db.wrap(fmt.Errorf("unmapping: %w", err))
+	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -158,7 +159,7 @@ func TestPushPull(t *testing.T) {
 	want := srcDB.Info()
 	srcDB.Close()
 	if m.Config.MediaType != ConfigMediaType || m.Layers[0].MediaType != LayerMediaType ||
-		m.Annotations[AnnotationSchema] != "1" || m.Annotations[AnnotationBuiltAt] != "2026-08-21T12:00:00Z" ||
+		m.Annotations[AnnotationSchema] != strconv.Itoa(SchemaVersion) || m.Annotations[AnnotationBuiltAt] != "2026-08-21T12:00:00Z" ||
 		m.Annotations[AnnotationDigest] != want.Digest {
 		t.Errorf("manifest: %+v", m)
 	}

@@ -21,7 +21,8 @@ import (
 //	<N bytes: the database file>
 //
 // The envelope's sha256 covers the whole database file (header included),
-// the database's own digest covers its body; Import checks both. They
+// the database's own digest covers its header and index, which hold a
+// digest of every data block; Import checks both and every block. They
 // detect corruption and tampering in transit, not a forger who rewrites
 // both: compare the digest `db info` prints on both sides for that.
 const exportMagic = "scanfleet-db-export/1\n"
@@ -147,7 +148,7 @@ func installFrom(r io.Reader, size int64, want []byte, wantDigest, dest string) 
 		tmp.Close()
 		return Info{}, fmt.Errorf("syncing %s: %w", tmp.Name(), err)
 	}
-	db, err := Open(tmp.Name())
+	db, err := OpenVerified(tmp.Name())
 	if err != nil {
 		tmp.Close()
 		return Info{}, fmt.Errorf("%w: %w", ErrTampered, err)

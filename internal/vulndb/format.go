@@ -11,38 +11,49 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // The file format is hand-written rather than bbolt or SQLite because the
-// database is immutable once built: a sorted key index and an array of
-// compressed records read straight from one byte slice need no page cache
-// of their own, no locks and no parsing on open (see docs/db-format.md for
+// database is immutable once built: a sorted key index and compressed
+// records read straight from one read-only mapping need no page cache of
+// their own, no locks and no parsing on open (see docs/db-format.md for
 // the measurements that decided it).
 //
-// Layout (all integers little-endian):
+// Layout of schema 2 (all integers little-endian):
 //
 //	header (64 bytes)
 //	  0  magic "SCANFDB\x00"
-//	  8  schema version  uint32
+//	  8  schema version  uint32 (2)
 //	 12  flags           uint32 (0)
-//	 16  body length     uint64
-//	 24  sha256(body)    [32]byte
-//	 56  reserved        [8]byte (0)
-//	body
-//	  section table: 5 x (offset uint64, length uint64), offsets relative to body
+//	 16  body length     uint64 (file size - 64)
+//	 24  sha256(head)    [32]byte, the root digest (Info.Digest)
+//	 56  head length     uint64
+//	body = head, then data
+//	  head (verified whole on Open)
+//	    section table: 5 x (offset uint64, length uint64), relative to body
 //	    0 metadata   JSON (storedMeta)
 //	    1 index      u32 nKeys, u32 entryOffset[nKeys], entries
 //	                 entry = uvarint len(key), key ("ecosystem\x00package",
 //	                 normalised), uvarint nIDs, uvarint recordID...,
 //	                 uvarint affectedOffset, uvarint affectedLength
-//	                 entries are sorted by key, bytewise.
-//	    2 records    u32 nRecs, u64 recordOffset[nRecs+1], data
-//	                 record i = data[off[i]:off[i+1]],
-//	                 zstd(JSON(advisory without Affected))
-//	    3 affected   per key: zstd(JSON([][]Affected)), the advisories'
-//	                 affected entries for that key, parallel to the ids
-//	    4 dictionary raw zstd dictionary content shared by all frames
-//	                 (may be empty)
+//	                 (offset relative to data); sorted by key, bytewise.
+//	    2 records    u32 nRecs, nRecs x (u64 offset, u32 length) into data
+//	    3 blocks     u32 blockSize, u32 nBlocks, nBlocks x sha256 of each
+//	                 blockSize slice of data (the last one may be shorter)
+//	    zero padding up to a page boundary of the file
+//	    4 data       the rest of the file: per key, in key order, the
+//	                 key's zstd(JSON([][]Affected)) followed by the
+//	                 zstd(JSON(advisory without Affected)) records whose
+//	                 first key (in key order) it is
+//
+// The root digest covers the whole head, which holds every block's
+// digest, so it identifies the whole content (a two-level Merkle tree)
+// while Open reads only the head. A data block is hashed the first time a
+// lookup touches it; a process therefore pages in only what its lookups
+// use. Keys are sorted and each key's data is contiguous, so the lookups
+// of one image (one distro ecosystem, a few language ecosystems) touch a
+// few ranges of the file.
 //
 // Affected entries are stored per key, not in the record, because some
 // advisories list hundreds of packages (an AlmaLinux kernel erratum names
@@ -50,23 +61,30 @@ import (
 // package it asked for.
 
 // SchemaVersion is the version of the file format this package writes and
-// reads. Files of another version are refused with ErrSchema.
-const SchemaVersion = 1
+// reads. Files of another version (including schema 1, which was read
+// whole into memory) are refused with ErrSchema: rebuild the database.
+const SchemaVersion = 2
 
 const (
 	magic        = "SCANFDB\x00"
 	headerSize   = 64
 	numSections  = 5
 	sectionTable = numSections * 16
-	dictID       = 0x5CA1F1EE // any non-zero id in the user range
+	// blockSize is the unit of lazy verification: one page, so verifying
+	// what a lookup reads touches no page the lookup would not touch.
+	blockSize = 4096
+	// pageAlign aligns the data region in the file so blocks are pages.
+	pageAlign    = 4096
+	maxBlockSize = 1 << 24
+	recEntrySize = 12
 )
 
 const (
 	secMeta = iota
 	secIndex
 	secRecords
-	secAffected
-	secDict
+	secBlocks
+	secData
 )
 
 // Errors returned when a file is not a usable database. They are wrapped
@@ -87,7 +105,6 @@ type storedMeta struct {
 	Keys          int          `json:"keys"`
 }
 
-// encodeFile lays out a complete database file.
 // keyEntry is what the index holds for one key: the records and the
 // compressed affected entries.
 type keyEntry struct {
@@ -95,7 +112,10 @@ type keyEntry struct {
 	affected []byte
 }
 
-func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, records [][]byte, dict []byte) ([]byte, error) {
+// encodeFile lays out a complete database file. Records are renumbered so
+// that each is stored next to the first key (in key order) naming it; the
+// order of ids under a key, which is the order lookups return, is kept.
+func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, records [][]byte) ([]byte, error) {
 	if len(records) > math.MaxUint32 || len(keys) > math.MaxUint32 {
 		return nil, fmt.Errorf("too many records (%d) or keys (%d)", len(records), len(keys))
 	}
@@ -103,80 +123,125 @@ func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, rec
 	if err != nil {
 		return nil, fmt.Errorf("encoding metadata: %w", err)
 	}
-
-	// index
 	sort.Strings(keys)
-	var entries, affected []byte
+
+	const unset = math.MaxUint32
+	newID := make([]uint32, len(records))
+	for i := range newID {
+		newID[i] = unset
+	}
+	recTab := make([]byte, 4+recEntrySize*len(records))
+	binary.LittleEndian.PutUint32(recTab, uint32(len(records)))
+	var data, entries []byte
 	offsets := make([]byte, 0, 4*len(keys))
+	next := uint32(0)
 	for _, k := range keys {
 		if len(entries) > math.MaxUint32 {
 			return nil, errors.New("index larger than 4 GiB")
 		}
+		ke := entryOf[k]
+		affOff := len(data)
+		data = append(data, ke.affected...)
+		for _, id := range ke.ids {
+			if int(id) >= len(records) {
+				return nil, fmt.Errorf("key %q names record %d of %d", k, id, len(records))
+			}
+			if newID[id] != unset {
+				continue
+			}
+			newID[id] = next
+			r := records[id]
+			if len(r) > math.MaxUint32 {
+				return nil, fmt.Errorf("record %d larger than 4 GiB", id)
+			}
+			e := recTab[4+recEntrySize*int(next):]
+			binary.LittleEndian.PutUint64(e, uint64(len(data)))
+			binary.LittleEndian.PutUint32(e[8:], uint32(len(r)))
+			data = append(data, r...)
+			next++
+		}
 		offsets = binary.LittleEndian.AppendUint32(offsets, uint32(len(entries)))
 		entries = binary.AppendUvarint(entries, uint64(len(k)))
 		entries = append(entries, k...)
-		ke := entryOf[k]
 		entries = binary.AppendUvarint(entries, uint64(len(ke.ids)))
 		for _, id := range ke.ids {
-			entries = binary.AppendUvarint(entries, uint64(id))
+			entries = binary.AppendUvarint(entries, uint64(newID[id]))
 		}
-		entries = binary.AppendUvarint(entries, uint64(len(affected)))
+		entries = binary.AppendUvarint(entries, uint64(affOff))
 		entries = binary.AppendUvarint(entries, uint64(len(ke.affected)))
-		affected = append(affected, ke.affected...)
+	}
+	if int(next) != len(records) {
+		// Every record must be reachable: the builder stores only keyed
+		// advisories, and an unreachable record would have no place.
+		return nil, fmt.Errorf("%d of %d records are named by no key", len(records)-int(next), len(records))
 	}
 	index := binary.LittleEndian.AppendUint32(nil, uint32(len(keys)))
 	index = append(index, offsets...)
 	index = append(index, entries...)
 
-	// records
-	recs := binary.LittleEndian.AppendUint32(nil, uint32(len(records)))
-	var off uint64
-	recs = binary.LittleEndian.AppendUint64(recs, 0)
-	for _, r := range records {
-		off += uint64(len(r))
-		recs = binary.LittleEndian.AppendUint64(recs, off)
-	}
-	for _, r := range records {
-		recs = append(recs, r...)
+	nBlocks := (len(data) + blockSize - 1) / blockSize
+	blocks := binary.LittleEndian.AppendUint32(nil, blockSize)
+	blocks = binary.LittleEndian.AppendUint32(blocks, uint32(nBlocks))
+	for i := 0; i < nBlocks; i++ {
+		sum := sha256.Sum256(data[i*blockSize : min((i+1)*blockSize, len(data))])
+		blocks = append(blocks, sum[:]...)
 	}
 
-	sections := [numSections][]byte{secMeta: metaJSON, secIndex: index, secRecords: recs, secAffected: affected, secDict: dict}
-	body := make([]byte, sectionTable, sectionTable+len(metaJSON)+len(index)+len(recs)+len(affected)+len(dict))
-	pos := uint64(sectionTable)
-	for i, s := range sections {
-		binary.LittleEndian.PutUint64(body[i*16:], pos)
+	headSecs := [...][]byte{secMeta: metaJSON, secIndex: index, secRecords: recTab, secBlocks: blocks}
+	n := sectionTable
+	for _, s := range headSecs {
+		n += len(s)
+	}
+	headLen := (headerSize+n+pageAlign-1)/pageAlign*pageAlign - headerSize
+	file := make([]byte, headerSize+headLen, headerSize+headLen+len(data))
+	body := file[headerSize:]
+	pos := sectionTable
+	for i, s := range headSecs {
+		binary.LittleEndian.PutUint64(body[i*16:], uint64(pos))
 		binary.LittleEndian.PutUint64(body[i*16+8:], uint64(len(s)))
-		body = append(body, s...)
-		pos += uint64(len(s))
+		pos += copy(body[pos:], s)
 	}
+	binary.LittleEndian.PutUint64(body[secData*16:], uint64(headLen))
+	binary.LittleEndian.PutUint64(body[secData*16+8:], uint64(len(data)))
 
-	file := make([]byte, headerSize, headerSize+len(body))
 	copy(file, magic)
 	binary.LittleEndian.PutUint32(file[8:], SchemaVersion)
-	binary.LittleEndian.PutUint64(file[16:], uint64(len(body)))
-	sum := sha256.Sum256(body)
+	binary.LittleEndian.PutUint64(file[16:], uint64(headLen+len(data)))
+	sum := sha256.Sum256(body[:headLen])
 	copy(file[24:56], sum[:])
-	return append(file, body...), nil
+	binary.LittleEndian.PutUint64(file[56:], uint64(headLen))
+	return append(file, data...), nil
 }
 
 // layout is a parsed, bounds-checked view of a database file. It holds
-// sub-slices of the file bytes, never copies.
+// sub-slices of the file bytes (usually a read-only mapping), never
+// copies.
 type layout struct {
 	schema  int
 	digest  [32]byte
 	body    []byte
+	head    []byte
+	data    []byte
 	meta    storedMeta
 	nKeys   int
 	keyOffs []byte // nKeys x u32
 	entries []byte
 	nRecs   int
-	recOffs []byte // (nRecs+1) x u64
-	recData []byte
-	aff     []byte
-	dict    []byte
+	recTab  []byte // nRecs x (u64 offset, u32 length)
+	bsize   int
+	sums    []byte // nBlocks x sha256
+	// verified[i] is set once data block i matched its digest. Racing
+	// first lookups may both hash a block; that is harmless.
+	verified []atomic.Bool
+	// drop, if set, releases the resident pages around a data range
+	// (see openFD); nil for in-memory files.
+	drop func(off, n uint64)
+	// noVerify skips the block digests; only for the fuzzer, which must
+	// reach the decoding behind a forged digest.
+	noVerify bool
 }
 
-// parseHeader checks magic, schema and length. It does not hash the body.
+// parseHeader checks magic, schema and lengths. It hashes nothing.
 func parseHeader(b []byte) (*layout, error) {
 	if len(b) < len(magic) || string(b[:len(magic)]) != magic {
 		return nil, ErrNotDB
@@ -186,7 +251,7 @@ func parseHeader(b []byte) (*layout, error) {
 	}
 	l := &layout{schema: int(binary.LittleEndian.Uint32(b[8:]))}
 	if l.schema != SchemaVersion {
-		return nil, fmt.Errorf("%w: file has schema %d, this scanfleet reads schema %d (rebuild or update the database)", ErrSchema, l.schema, SchemaVersion)
+		return nil, fmt.Errorf("%w: file has schema %d, this scanfleet reads schema %d: rebuild the database (scanfleet db build, db update or db pull)", ErrSchema, l.schema, SchemaVersion)
 	}
 	n := binary.LittleEndian.Uint64(b[16:])
 	if have := uint64(len(b) - headerSize); n != have {
@@ -194,33 +259,43 @@ func parseHeader(b []byte) (*layout, error) {
 	}
 	copy(l.digest[:], b[24:56])
 	l.body = b[headerSize:]
+	h := binary.LittleEndian.Uint64(b[56:])
+	if h < sectionTable || h > uint64(len(l.body)) {
+		return nil, fmt.Errorf("%w: head length %d out of range", ErrCorrupt, h)
+	}
+	l.head = l.body[:h]
 	return l, nil
 }
 
-// verify hashes the body and compares it with the header's digest.
-func (l *layout) verify() error {
-	if sha256.Sum256(l.body) != l.digest {
-		return fmt.Errorf("%w: content digest mismatch (expected sha256:%s)", ErrCorrupt, hex.EncodeToString(l.digest[:]))
+// verifyHead hashes the head and compares it with the root digest.
+func (l *layout) verifyHead() error {
+	if sha256.Sum256(l.head) != l.digest {
+		return fmt.Errorf("%w: header/index digest mismatch (expected sha256:%s)", ErrCorrupt, hex.EncodeToString(l.digest[:]))
 	}
 	return nil
 }
 
-// parseBody splits the sections and checks every offset the lookups will
-// use, so that a lookup on a file that passed parseBody cannot index out of
-// range even if the digest was forged along with the content.
+// parseBody splits the sections and checks every offset that does not
+// depend on the key looked up, so that a lookup cannot index out of range
+// even if the digests were forged along with the content.
 func (l *layout) parseBody() error {
 	b := l.body
-	if len(b) < sectionTable {
-		return fmt.Errorf("%w: truncated section table", ErrCorrupt)
-	}
 	var secs [numSections][]byte
 	for i := range secs {
 		off := binary.LittleEndian.Uint64(b[i*16:])
 		n := binary.LittleEndian.Uint64(b[i*16+8:])
-		if off < sectionTable || off > uint64(len(b)) || n > uint64(len(b))-off {
+		lo, hi := uint64(sectionTable), uint64(len(l.head))
+		if i == secData {
+			lo, hi = uint64(len(l.head)), uint64(len(b))
+		}
+		if off < lo || off > hi || n > hi-off {
 			return fmt.Errorf("%w: section %d out of range", ErrCorrupt, i)
 		}
 		secs[i] = b[off : off+n]
+	}
+	l.data = secs[secData]
+	if len(l.head)+len(l.data) != len(b) {
+		return fmt.Errorf("%w: data section does not end the file", ErrCorrupt)
 	}
 	if err := json.Unmarshal(secs[secMeta], &l.meta); err != nil {
 		return fmt.Errorf("%w: metadata: %v", ErrCorrupt, err)
@@ -250,25 +325,88 @@ func (l *layout) parseBody() error {
 		return fmt.Errorf("%w: truncated record table", ErrCorrupt)
 	}
 	l.nRecs = int(binary.LittleEndian.Uint32(rec))
-	if (uint64(l.nRecs)+1)*8 > uint64(len(rec)-4) {
-		return fmt.Errorf("%w: record count %d exceeds record section", ErrCorrupt, l.nRecs)
+	if uint64(l.nRecs)*recEntrySize != uint64(len(rec)-4) {
+		return fmt.Errorf("%w: record count %d does not match the record table", ErrCorrupt, l.nRecs)
 	}
-	l.recOffs = rec[4 : 4+(l.nRecs+1)*8]
-	l.recData = rec[4+(l.nRecs+1)*8:]
-	var last uint64
-	for i := 0; i <= l.nRecs; i++ {
-		o := binary.LittleEndian.Uint64(l.recOffs[i*8:])
-		if o < last || o > uint64(len(l.recData)) {
-			return fmt.Errorf("%w: record %d out of order or range", ErrCorrupt, i)
+	l.recTab = rec[4:]
+	for i := 0; i < l.nRecs; i++ {
+		off := binary.LittleEndian.Uint64(l.recTab[i*recEntrySize:])
+		n := uint64(binary.LittleEndian.Uint32(l.recTab[i*recEntrySize+8:]))
+		if off > uint64(len(l.data)) || n > uint64(len(l.data))-off {
+			return fmt.Errorf("%w: record %d out of range", ErrCorrupt, i)
 		}
-		last = o
 	}
-	l.aff = secs[secAffected]
-	l.dict = secs[secDict]
+
+	blk := secs[secBlocks]
+	if len(blk) < 8 {
+		return fmt.Errorf("%w: truncated block table", ErrCorrupt)
+	}
+	l.bsize = int(binary.LittleEndian.Uint32(blk))
+	nb := uint64(binary.LittleEndian.Uint32(blk[4:]))
+	if l.bsize <= 0 || l.bsize > maxBlockSize {
+		return fmt.Errorf("%w: block size %d", ErrCorrupt, l.bsize)
+	}
+	if want := (uint64(len(l.data)) + uint64(l.bsize) - 1) / uint64(l.bsize); nb != want || uint64(len(blk)-8) != nb*sha256.Size {
+		return fmt.Errorf("%w: block table has %d blocks for %d data bytes", ErrCorrupt, nb, len(l.data))
+	}
+	l.sums = blk[8:]
+	l.verified = make([]atomic.Bool, nb)
 	return nil
 }
 
-// key returns the i-th key and the rest of its entry.
+// dataRange returns data[off:off+n], after checking the digest of every
+// block it overlaps that no earlier lookup has checked. off and n must be
+// in range (callers check).
+func (l *layout) dataRange(off, n uint64) ([]byte, error) {
+	if n > 0 && !l.noVerify {
+		for i := off / uint64(l.bsize); i <= (off+n-1)/uint64(l.bsize); i++ {
+			if err := l.verifyBlock(int(i)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return l.data[off : off+n], nil
+}
+
+// verifyBlock checks data block i against its digest, once.
+func (l *layout) verifyBlock(i int) error {
+	if l.verified[i].Load() {
+		return nil
+	}
+	start := i * l.bsize
+	end := min(start+l.bsize, len(l.data))
+	if !l.blockOK(i, l.data[start:end]) {
+		fo := headerSize + len(l.head) + start
+		return fmt.Errorf("%w: data block %d (file bytes %d-%d) does not match its digest", ErrCorrupt, i, fo, fo+end-start)
+	}
+	l.verified[i].Store(true)
+	return nil
+}
+
+func (l *layout) blockOK(i int, b []byte) bool {
+	sum := sha256.Sum256(b)
+	return bytes.Equal(sum[:], l.sums[i*sha256.Size:(i+1)*sha256.Size])
+}
+
+// verifyAll checks every data block not yet checked, releasing the pages
+// read every 1 MiB when the file is mapped.
+func (l *layout) verifyAll() error {
+	const dropEvery = (1 << 20) / pageAlign
+	for i := range l.verified {
+		if err := l.verifyBlock(i); err != nil {
+			return err
+		}
+		if l.drop != nil && (i+1)%dropEvery == 0 {
+			l.drop(uint64((i+1-dropEvery)*l.bsize), dropEvery*uint64(l.bsize))
+		}
+	}
+	if l.drop != nil {
+		l.drop(0, uint64(len(l.data)))
+	}
+	return nil
+}
+
+// entry returns the i-th key and the rest of its entry.
 func (l *layout) entry(i int) (key, rest []byte, err error) {
 	e := l.entries[binary.LittleEndian.Uint32(l.keyOffs[i*4:]):]
 	n, w := binary.Uvarint(e)
@@ -279,8 +417,23 @@ func (l *layout) entry(i int) (key, rest []byte, err error) {
 }
 
 // lookup returns the record ids stored under key and the compressed
-// affected entries.
+// affected entries (their blocks verified).
 func (l *layout) lookup(key string) ([]uint32, []byte, error) {
+	ids, off, n, err := l.lookupRange(key)
+	if err != nil || ids == nil {
+		return nil, nil, err
+	}
+	aff, err := l.dataRange(off, n)
+	if err != nil {
+		return nil, nil, fmt.Errorf("affected entries of %q: %w", key, err)
+	}
+	return ids, aff, nil
+}
+
+// lookupRange finds key in the index: its record ids and the range of its
+// affected entries in data (bounds-checked, not verified). ids is nil when
+// the key is absent.
+func (l *layout) lookupRange(key string) (ids []uint32, off, n uint64, err error) {
 	var ferr error
 	i := sort.Search(l.nKeys, func(i int) bool {
 		k, _, err := l.entry(i)
@@ -291,48 +444,67 @@ func (l *layout) lookup(key string) ([]uint32, []byte, error) {
 		return string(k) >= key
 	})
 	if ferr != nil {
-		return nil, nil, ferr
+		return nil, 0, 0, ferr
 	}
 	if i == l.nKeys {
-		return nil, nil, nil
+		return nil, 0, 0, nil
 	}
 	k, rest, err := l.entry(i)
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, 0, err
 	}
 	if !bytes.Equal(k, []byte(key)) {
-		return nil, nil, nil
+		return nil, 0, 0, nil
 	}
-	n, w := binary.Uvarint(rest)
-	if w <= 0 || n > uint64(len(rest)) { // each id takes at least one byte
-		return nil, nil, fmt.Errorf("%w: index entry %q", ErrCorrupt, key)
+	nIDs, w := binary.Uvarint(rest)
+	if w <= 0 || nIDs > uint64(len(rest)) { // each id takes at least one byte
+		return nil, 0, 0, fmt.Errorf("%w: index entry %q", ErrCorrupt, key)
 	}
 	rest = rest[w:]
-	ids := make([]uint32, 0, n)
-	for j := uint64(0); j < n; j++ {
+	ids = make([]uint32, 0, nIDs)
+	for j := uint64(0); j < nIDs; j++ {
 		id, w := binary.Uvarint(rest)
 		if w <= 0 || id >= uint64(l.nRecs) {
-			return nil, nil, fmt.Errorf("%w: index entry %q: bad record id", ErrCorrupt, key)
+			return nil, 0, 0, fmt.Errorf("%w: index entry %q: bad record id", ErrCorrupt, key)
 		}
 		ids = append(ids, uint32(id))
 		rest = rest[w:]
 	}
 	off, w1 := binary.Uvarint(rest)
 	if w1 <= 0 {
-		return nil, nil, fmt.Errorf("%w: index entry %q: bad affected offset", ErrCorrupt, key)
+		return nil, 0, 0, fmt.Errorf("%w: index entry %q: bad affected offset", ErrCorrupt, key)
 	}
 	n2, w2 := binary.Uvarint(rest[w1:])
-	if w2 <= 0 || off > uint64(len(l.aff)) || n2 > uint64(len(l.aff))-off {
-		return nil, nil, fmt.Errorf("%w: index entry %q: bad affected range", ErrCorrupt, key)
+	if w2 <= 0 || off > uint64(len(l.data)) || n2 > uint64(len(l.data))-off {
+		return nil, 0, 0, fmt.Errorf("%w: index entry %q: bad affected range", ErrCorrupt, key)
 	}
-	return ids, l.aff[off : off+n2], nil
+	return ids, off, n2, nil
 }
 
-// record returns the compressed bytes of record id (checked by parseBody).
-func (l *layout) record(id uint32) []byte {
-	a := binary.LittleEndian.Uint64(l.recOffs[id*8:])
-	b := binary.LittleEndian.Uint64(l.recOffs[(id+1)*8:])
-	return l.recData[a:b]
+// record returns the compressed bytes of record id (range checked by
+// parseBody, blocks verified here).
+func (l *layout) record(id uint32) ([]byte, error) {
+	b, err := l.dataRange(l.recordRange(id))
+	if err != nil {
+		return nil, fmt.Errorf("record %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// recordRange is where record id lies in data.
+func (l *layout) recordRange(id uint32) (off, n uint64) {
+	e := l.recTab[int(id)*recEntrySize:]
+	return binary.LittleEndian.Uint64(e), uint64(binary.LittleEndian.Uint32(e[8:]))
+}
+
+// dropRanges releases the pages a lookup of key with record ids read.
+func (l *layout) dropRanges(ids []uint32, key string) {
+	if _, off, n, err := l.lookupRange(key); err == nil {
+		l.drop(off, n)
+	}
+	for _, id := range ids {
+		l.drop(l.recordRange(id))
+	}
 }
 
 // joinKey builds the index key of a normalised (ecosystem, package).

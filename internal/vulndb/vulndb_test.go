@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -220,8 +221,13 @@ func TestHasEcosystem(t *testing.T) {
 	}
 }
 
-// TestOpenBadFiles checks that damaged files are refused with a clear,
-// typed error that names the file.
+// sectionStart returns the file offset of section i of a database file.
+func sectionStart(b []byte, i int) int {
+	return headerSize + int(binary.LittleEndian.Uint64(b[headerSize+i*16:]))
+}
+
+// TestOpenBadFiles checks that damaged headers and indexes are refused by
+// Open with a clear, typed error that names the file.
 func TestOpenBadFiles(t *testing.T) {
 	f := fullDB(t)
 	good, err := os.ReadFile(f.path)
@@ -231,21 +237,31 @@ func TestOpenBadFiles(t *testing.T) {
 	mod := func(fn func(b []byte) []byte) []byte {
 		return fn(append([]byte(nil), good...))
 	}
+	flip := func(off int) []byte { return mod(func(b []byte) []byte { b[off] ^= 0x40; return b }) }
+	headLen := int(binary.LittleEndian.Uint64(good[56:]))
 	tests := []struct {
-		name string
-		data []byte
-		want error
+		name    string
+		data    []byte
+		want    error
+		message string
 	}{
-		{"empty", nil, ErrNotDB},
-		{"not a database", []byte("SQLite format 3\x00 and more bytes to pass any length check......................"), ErrNotDB},
-		{"header only, truncated", good[:40], ErrCorrupt},
-		{"truncated body", good[:len(good)/2], ErrCorrupt},
-		{"one byte short", good[:len(good)-1], ErrCorrupt},
-		{"appended byte", append(append([]byte(nil), good...), 0), ErrCorrupt},
-		{"flipped byte in records", mod(func(b []byte) []byte { b[len(b)-100] ^= 0x40; return b }), ErrCorrupt},
-		{"flipped byte in index", mod(func(b []byte) []byte { b[headerSize+sectionTable+2000] ^= 1; return b }), ErrCorrupt},
-		{"flipped digest", mod(func(b []byte) []byte { b[30] ^= 1; return b }), ErrCorrupt},
-		{"future schema", mod(func(b []byte) []byte { binary.LittleEndian.PutUint32(b[8:], 99); return b }), ErrSchema},
+		{"empty", nil, ErrNotDB, ""},
+		{"not a database", []byte("SQLite format 3\x00 and more bytes to pass any length check......................"), ErrNotDB, ""},
+		{"header only, truncated", good[:40], ErrCorrupt, "truncated header"},
+		{"truncated body", good[:len(good)/2], ErrCorrupt, "truncated or extended"},
+		{"one byte short", good[:len(good)-1], ErrCorrupt, "truncated or extended"},
+		{"appended byte", append(append([]byte(nil), good...), 0), ErrCorrupt, "truncated or extended"},
+		{"flipped byte in section table", flip(headerSize + 3), ErrCorrupt, "digest mismatch"},
+		{"flipped byte in metadata", flip(sectionStart(good, secMeta) + 5), ErrCorrupt, "digest mismatch"},
+		{"flipped byte in index", flip(sectionStart(good, secIndex) + 2000), ErrCorrupt, "digest mismatch"},
+		{"flipped byte in record table", flip(sectionStart(good, secRecords) + 100), ErrCorrupt, "digest mismatch"},
+		{"flipped byte in block digests", flip(sectionStart(good, secBlocks) + 40), ErrCorrupt, "digest mismatch"},
+		{"flipped byte in head padding", flip(headerSize + headLen - 1), ErrCorrupt, "digest mismatch"},
+		{"flipped root digest", flip(30), ErrCorrupt, "digest mismatch"},
+		{"head length changed", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[56:], uint64(headLen-pageAlign)); return b }), ErrCorrupt, "digest mismatch"},
+		{"head length out of range", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[56:], uint64(len(b))); return b }), ErrCorrupt, "head length"},
+		{"future schema", mod(func(b []byte) []byte { binary.LittleEndian.PutUint32(b[8:], 99); return b }), ErrSchema, "rebuild the database"},
+		{"schema 1 file", mod(func(b []byte) []byte { binary.LittleEndian.PutUint32(b[8:], 1); return b }), ErrSchema, "rebuild the database"},
 	}
 	dir := t.TempDir()
 	for _, tc := range tests {
@@ -254,21 +270,210 @@ func TestOpenBadFiles(t *testing.T) {
 			if err := os.WriteFile(p, tc.data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			db, err := Open(p)
-			if err == nil {
-				db.Close()
-				t.Fatal("Open succeeded")
-			}
-			if !errors.Is(err, tc.want) {
-				t.Errorf("error %q is not %v", err, tc.want)
-			}
-			if !strings.Contains(err.Error(), p) || strings.Contains(err.Error(), "\n") {
-				t.Errorf("error %q should be one line naming the file", err)
+			for _, open := range []func(string) (*DB, error){Open, OpenVerified} {
+				db, err := open(p)
+				if err == nil {
+					db.Close()
+					t.Fatal("Open succeeded")
+				}
+				if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.message) {
+					t.Errorf("error %q: want %v mentioning %q", err, tc.want, tc.message)
+				}
+				if !strings.Contains(err.Error(), p) || strings.Contains(err.Error(), "\n") {
+					t.Errorf("error %q should be one line naming the file", err)
+				}
 			}
 		})
 	}
 	if _, err := Open(filepath.Join(dir, "missing.db")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v, want os.ErrNotExist", err)
+	}
+}
+
+// TestLazyBlockVerification checks that Open reads no data block, that a
+// lookup verifies only the blocks it reads, and that a damaged data block
+// passes Open but fails the lookups reading it (every time, naming the
+// file) and OpenVerified, while other lookups still work.
+func TestLazyBlockVerification(t *testing.T) {
+	f := fullDB(t)
+	good, err := os.ReadFile(f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := openBytes(append([]byte(nil), good...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := sortedKeys(f.byKey)
+	target := keys[len(keys)/2]
+	ids, affOff, affLen, err := ref.l.lookupRange(target)
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("lookupRange(%q) = %v, %v", target, ids, err)
+	}
+	recOff, recLen := ref.l.recordRange(ids[len(ids)-1])
+	dataStart := headerSize + len(ref.l.head)
+	bs := uint64(ref.l.bsize)
+	blocksOf := func(off, n uint64) map[uint64]bool {
+		m := map[uint64]bool{}
+		for i := off / bs; i <= (off+n-1)/bs; i++ {
+			m[i] = true
+		}
+		return m
+	}
+	ctx := context.Background()
+	eco, pkg, _ := cut0(target)
+
+	t.Run("untouched blocks stay unverified", func(t *testing.T) {
+		db, err := Open(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if n := countVerified(db); n != 0 {
+			t.Fatalf("%d blocks verified by Open, want 0", n)
+		}
+		if _, err := db.Advisories(ctx, eco, pkg); err != nil {
+			t.Fatal(err)
+		}
+		want := blocksOf(affOff, affLen)
+		for _, id := range ids {
+			for b := range blocksOf(ref.l.recordRange(id)) {
+				want[b] = true
+			}
+		}
+		if n := countVerified(db); n != len(want) {
+			t.Errorf("%d blocks verified after one lookup, want the %d it read", n, len(want))
+		}
+	})
+
+	tests := []struct {
+		name string
+		off  uint64 // in data
+		n    uint64
+	}{
+		{"affected entries", affOff, affLen},
+		{"record", recOff, recLen},
+	}
+	dir := t.TempDir()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := append([]byte(nil), good...)
+			b[dataStart+int(tc.off+tc.n/2)] ^= 0x08
+			p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_"))
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			db, err := Open(p)
+			if err != nil {
+				t.Fatalf("Open failed on a damaged data block: %v", err)
+			}
+			defer db.Close()
+			if db.Info().Digest != f.info.Digest {
+				t.Errorf("digest %s, want %s (the head is intact)", db.Info().Digest, f.info.Digest)
+			}
+			for range 2 { // a failed block is not cached as good
+				_, err := db.Advisories(ctx, eco, pkg)
+				if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "data block") || strings.Contains(err.Error(), "\n") {
+					t.Fatalf("lookup reading the damaged block: %v; want one-line ErrCorrupt naming %s and the block", err, p)
+				}
+			}
+			// A key whose data lies in other blocks still answers.
+			bad := blocksOf(tc.off+tc.n/2, 1)
+			checked := 0
+			for _, k := range []string{keys[0], keys[len(keys)-1]} {
+				kids, o, n, err := ref.l.lookupRange(k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				touched := blocksOf(o, n)
+				for _, id := range kids {
+					for b := range blocksOf(ref.l.recordRange(id)) {
+						touched[b] = true
+					}
+				}
+				if touched[(tc.off+tc.n/2)/bs] || len(bad) == 0 {
+					continue
+				}
+				e, pk, _ := cut0(k)
+				got, err := db.Advisories(ctx, e, pk)
+				if err != nil || len(got) != len(f.byKey[k]) {
+					t.Errorf("lookup of %q in intact blocks: %d advisories, %v; want %d", k, len(got), err, len(f.byKey[k]))
+				}
+				checked++
+			}
+			if checked == 0 {
+				t.Error("no intact key checked")
+			}
+			if err := db.Verify(); !errors.Is(err, ErrCorrupt) {
+				t.Errorf("Verify: %v, want ErrCorrupt", err)
+			}
+			if db2, err := OpenVerified(p); err == nil {
+				db2.Close()
+				t.Error("OpenVerified accepted a damaged data block")
+			} else if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), p) {
+				t.Errorf("OpenVerified: %v; want ErrCorrupt naming the file", err)
+			}
+		})
+	}
+}
+
+func countVerified(db *DB) int {
+	n := 0
+	for i := range db.l.verified {
+		if db.l.verified[i].Load() {
+			n++
+		}
+	}
+	return n
+}
+
+// TestCloseDuringLookups closes a DB while lookups run on it (run with
+// -race): each lookup either succeeds or reports the DB closed; none
+// reads the unmapped file.
+func TestCloseDuringLookups(t *testing.T) {
+	npm, _ := twoDBs(t)
+	db, err := Open(npm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	started := make(chan struct{}, 4)
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				got, err := db.Advisories(context.Background(), "npm", "lodash")
+				if i == 0 {
+					started <- struct{}{}
+				}
+				if err != nil {
+					if !errors.Is(err, errClosed) {
+						errs <- err
+					}
+					return
+				}
+				if len(got) == 0 {
+					errs <- errEmpty
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-started
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
 	}
 }
 
@@ -338,7 +543,7 @@ func assertNoTemp(t *testing.T, dir string) {
 	}
 }
 
-// FuzzParse feeds arbitrary bytes to the parser with the digest check
+// FuzzParse feeds arbitrary bytes to the parser with the digest checks
 // skipped, so the fuzzer reaches the section, index and record decoding
 // that a forged digest would expose. Nothing may panic.
 func FuzzParse(f *testing.F) {
@@ -356,12 +561,16 @@ func FuzzParse(f *testing.F) {
 		l, err := parseHeader(b)
 		if err != nil {
 			// Make the fuzzer's mutations of the body reachable even when
-			// the length field no longer matches.
-			if len(b) < headerSize || string(b[:len(magic)]) != magic {
+			// the length fields no longer match.
+			if len(b) < headerSize+sectionTable || string(b[:len(magic)]) != magic {
 				return
 			}
-			l = &layout{schema: SchemaVersion, body: b[headerSize:]}
+			body := b[headerSize:]
+			h := min(binary.LittleEndian.Uint64(b[56:]), uint64(len(body)))
+			h = max(h, sectionTable)
+			l = &layout{schema: SchemaVersion, body: body, head: body[:h]}
 		}
+		l.noVerify = true // the digests would reject nearly every mutation
 		db, err := openLayout(l)
 		if err != nil {
 			return

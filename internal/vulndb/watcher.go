@@ -12,10 +12,15 @@ import (
 // Watcher keeps the newest valid database at a path open. `db update`,
 // `db import` and `db pull` rename a complete file into place, so a
 // changed file is either the old one or a whole new one; the Watcher
-// notices the change by polling, opens and verifies the new file, and swaps
+// notices the change by polling, opens and verifies the whole new file
+// (OpenVerified: a corrupt block is found before the swap), and swaps
 // it in. Scans that acquired the old DB keep it until they release it. A
 // new file that fails to open (corrupt, wrong schema) is logged and
 // ignored until the file changes again; the old DB stays in service.
+//
+// Each DB maps its file; it is unmapped (DB.Close) only when its reference
+// count drops to zero, i.e. after the Watcher let go of it and every
+// Acquire holder released it.
 type Watcher struct {
 	path   string
 	logger *slog.Logger
@@ -54,7 +59,7 @@ func NewWatcher(path string, interval time.Duration, logger *slog.Logger) (*Watc
 	if err != nil {
 		return nil, fmt.Errorf("opening vulnerability database: %w", err)
 	}
-	db, err := Open(path)
+	db, err := OpenVerified(path)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +113,7 @@ func (w *Watcher) Check() (swapped bool, err error) {
 	if same {
 		return false, nil
 	}
-	db, err := Open(w.path)
+	db, err := OpenVerified(w.path)
 	w.mu.Lock()
 	w.seen = id
 	if err != nil {
