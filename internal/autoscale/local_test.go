@@ -1,0 +1,313 @@
+//go:build unix
+
+package autoscale
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as the scanner worker: with childModeEnv set it
+// runs childMain instead of the tests.
+const (
+	childModeEnv = "AUTOSCALE_TEST_CHILD"
+	childDirEnv  = "AUTOSCALE_TEST_DIR"
+)
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(childModeEnv); mode != "" {
+		os.Exit(childMain(mode, os.Getenv(childDirEnv)))
+	}
+	os.Exit(m.Run())
+}
+
+// childMain: "term" waits for SIGTERM, records it and exits 0; "ignore"
+// records SIGTERM but keeps running (so only SIGKILL ends it); "exit" exits
+// with status 3 at once. Signals are recorded in DIR/PID.signal, and
+// DIR/PID.ready appears once the handler is installed.
+func childMain(mode, dir string) int {
+	pid := os.Getpid()
+	if mode == "exit" {
+		return 3
+	}
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM)
+	if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.ready", pid)), nil, 0o644); err != nil {
+		return 2
+	}
+	for sig := range sigs {
+		f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("%d.signal", pid)), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return 2
+		}
+		fmt.Fprintln(f, sig)
+		f.Close()
+		if mode == "term" {
+			return 0
+		}
+	}
+	return 0
+}
+
+type exitLog struct {
+	mu     sync.Mutex
+	states map[int]*os.ProcessState
+	ch     chan int
+}
+
+func newLocal(t *testing.T, mode string, grace time.Duration) (*LocalScaler, string, *exitLog) {
+	t.Helper()
+	dir := t.TempDir()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	el := &exitLog{states: map[int]*os.ProcessState{}, ch: make(chan int, 16)}
+	l, err := NewLocalScaler(LocalOptions{
+		Argv:   []string{exe, "-test.run=^$"},
+		Env:    []string{childModeEnv + "=" + mode, childDirEnv + "=" + dir},
+		Grace:  grace,
+		Logger: quietLogger(),
+		OnExit: func(pid int, st *os.ProcessState) {
+			el.mu.Lock()
+			el.states[pid] = st
+			el.mu.Unlock()
+			el.ch <- pid
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return l, dir, el
+}
+
+func (el *exitLog) state(pid int) *os.ProcessState {
+	el.mu.Lock()
+	defer el.mu.Unlock()
+	return el.states[pid]
+}
+
+// waitReady waits until every pid has installed its SIGTERM handler; the
+// deadline only guards against a hang.
+func waitReady(t *testing.T, dir string, pids []int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for _, pid := range pids {
+		for {
+			if _, err := os.Stat(filepath.Join(dir, fmt.Sprintf("%d.ready", pid))); err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("scanner %d never became ready", pid)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+func signalsOf(t *testing.T, dir string, pid int) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("%d.signal", pid)))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// gone reports whether pid no longer exists at all; a zombie still does.
+func gone(pid int) bool { return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) }
+
+func replicas(t *testing.T, l *LocalScaler) int {
+	t.Helper()
+	n, err := l.Replicas(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestLocalScaleUpDownAndClose(t *testing.T) {
+	ctx := context.Background()
+	l, dir, el := newLocal(t, "term", 30*time.Second)
+	if err := l.Scale(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	pids := l.PIDs()
+	if len(pids) != 3 || replicas(t, l) != 3 {
+		t.Fatalf("after Scale(3): pids %v, replicas %d", pids, replicas(t, l))
+	}
+	waitReady(t, dir, pids)
+
+	if err := l.Scale(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.PIDs(); len(got) != 1 || got[0] != pids[0] || replicas(t, l) != 1 {
+		t.Fatalf("after Scale(1): pids %v, want [%d] (newest stopped first)", got, pids[0])
+	}
+	for _, pid := range pids[1:] {
+		if sig := signalsOf(t, dir, pid); sig != syscall.SIGTERM.String() {
+			t.Errorf("scanner %d recorded %q, want %q", pid, sig, syscall.SIGTERM)
+		}
+		if st := el.state(pid); st == nil || st.ExitCode() != 0 {
+			t.Errorf("scanner %d exit state %v, want exit 0 after SIGTERM", pid, st)
+		}
+		if !gone(pid) {
+			t.Errorf("scanner %d still exists (zombie?)", pid)
+		}
+	}
+	if sig := signalsOf(t, dir, pids[0]); sig != "" {
+		t.Errorf("kept scanner %d got %q", pids[0], sig)
+	}
+
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if sig := signalsOf(t, dir, pids[0]); sig != syscall.SIGTERM.String() || !gone(pids[0]) || replicas(t, l) != 0 {
+		t.Fatalf("after Close: scanner %d recorded %q, gone %v, replicas %d", pids[0], sig, gone(pids[0]), replicas(t, l))
+	}
+	if err := l.Scale(ctx, 1); err == nil {
+		t.Fatal("Scale after Close succeeded")
+	}
+}
+
+func TestLocalKillsAfterGrace(t *testing.T) {
+	l, dir, el := newLocal(t, "ignore", 300*time.Millisecond)
+	if err := l.Scale(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	pid := l.PIDs()[0]
+	waitReady(t, dir, []int{pid})
+	if err := l.Scale(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	if sig := signalsOf(t, dir, pid); sig != syscall.SIGTERM.String() {
+		t.Errorf("recorded %q, want %q before the kill", sig, syscall.SIGTERM)
+	}
+	st := el.state(pid)
+	ws, ok := st.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("exit state %v, want killed by SIGKILL", st)
+	}
+	if !gone(pid) || replicas(t, l) != 0 {
+		t.Fatalf("gone %v, replicas %d", gone(pid), replicas(t, l))
+	}
+}
+
+func TestLocalDoesNotRestartExitedScanners(t *testing.T) {
+	l, _, el := newLocal(t, "exit", time.Second)
+	if err := l.Scale(context.Background(), 2); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		pid := <-el.ch
+		if st := el.state(pid); st.ExitCode() != 3 {
+			t.Errorf("scanner %d exit code %d, want 3", pid, st.ExitCode())
+		}
+		if !gone(pid) {
+			t.Errorf("scanner %d not reaped", pid)
+		}
+	}
+	if n := replicas(t, l); n != 0 {
+		t.Fatalf("replicas = %d after both exited, want 0 (no restarts)", n)
+	}
+	// The scaler, not the backend, brings them back.
+	if err := l.Scale(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	<-el.ch
+}
+
+func TestLocalScaleContextEndsWhileStopping(t *testing.T) {
+	l, dir, el := newLocal(t, "ignore", 300*time.Millisecond)
+	if err := l.Scale(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	pid := l.PIDs()[0]
+	waitReady(t, dir, []int{pid})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := l.Scale(ctx, 0); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Scale with cancelled ctx = %v, want context.Canceled", err)
+	}
+	if n := replicas(t, l); n != 0 {
+		t.Fatalf("replicas = %d, want 0: the stop is under way", n)
+	}
+	if got := <-el.ch; got != pid || !gone(pid) {
+		t.Fatalf("reaped %d (gone %v), want %d", got, gone(pid), pid)
+	}
+}
+
+func TestLocalErrors(t *testing.T) {
+	if _, err := NewLocalScaler(LocalOptions{}); err == nil {
+		t.Error("empty argv accepted")
+	}
+	if _, err := NewLocalScaler(LocalOptions{Argv: []string{"x"}, Grace: -time.Second}); err == nil {
+		t.Error("negative grace accepted")
+	}
+	l, err := NewLocalScaler(LocalOptions{Argv: []string{filepath.Join(t.TempDir(), "no-such-scanner")}, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Scale(context.Background(), -1); err == nil {
+		t.Error("negative replicas accepted")
+	}
+	err = l.Scale(context.Background(), 2)
+	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "start scanner 1 of 2") {
+		t.Errorf("Scale with missing binary = %v, want wrapped ErrNotExist", err)
+	}
+	if n := replicas(t, l); n != 0 {
+		t.Errorf("replicas = %d after failed start", n)
+	}
+}
+
+// TestAutoScalerWithLocalScaler runs the decision engine against real
+// processes: immediate scale-up to max, then idle scale-down to min.
+func TestAutoScalerWithLocalScaler(t *testing.T) {
+	l, dir, _ := newLocal(t, "term", 30*time.Second)
+	count := 5
+	a, err := New(Config{Strategy: Immediate, MinScannerPods: 1, MaxScannerPods: 2}, Options{
+		Scaler: l, Logger: quietLogger(),
+		TaskCount: func(context.Context) (int, error) { return count, nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := range 3 {
+		if err := a.Step(ctx, t0.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pids := l.PIDs()
+	if len(pids) != 2 {
+		t.Fatalf("pids %v, want 2 scanners", pids)
+	}
+	waitReady(t, dir, pids)
+	count = 0
+	for _, at := range []time.Duration{10, 191, 400} {
+		if err := a.Step(ctx, t0.Add(at*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := l.PIDs(); len(got) != 1 || got[0] != pids[0] {
+		t.Fatalf("pids %v, want [%d]", got, pids[0])
+	}
+	if k := kinds(a.Events()); len(k) != 3 || k[2] != ScaleDown {
+		t.Fatalf("event kinds %v", k)
+	}
+}
