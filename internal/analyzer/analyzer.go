@@ -9,6 +9,7 @@ package analyzer
 
 import (
 	"context"
+	"io"
 	"io/fs"
 
 	"github.com/scanfleet/scanfleet/internal/report"
@@ -42,6 +43,15 @@ type HeaderMatcher interface {
 // HeaderSize is how many leading bytes MatchHeader is shown (fewer for
 // smaller files).
 const HeaderSize = 512
+
+// StreamAnalyzer is implemented by analyzers whose files can be large
+// while the part they need is small (the build information inside an
+// executable). When such an analyzer is the only one that wants a file, the
+// walker hands it the file as a stream (header bytes included) instead of
+// reading it into memory, so memory does not grow with the file.
+type StreamAnalyzer interface {
+	AnalyzeStream(ctx context.Context, path string, r io.Reader, size int64) (*Result, error)
+}
 
 // Result is what one file contributes.
 type Result struct {

@@ -180,22 +180,11 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 		defer cancel()
 	}
 
-	var matcher scan.Matcher
-	if !f.skipDB {
-		path := f.dbPath
-		if path == "" {
-			path = vulndb.DefaultPath()
-		}
-		db, err := vulndb.Open(path)
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("no vulnerability database at %s: run 'scanfleet db update' (or 'db build'/'db import'), pass --db FILE, or --skip-db for packages only", path)
-			}
-			return fmt.Errorf("opening vulnerability database: %w", err)
-		}
-		defer db.Close()
-		matcher = scan.StoreMatcher{Store: db, DB: dbInfo(db.Info())}
+	matcher, closeDB, err := openMatcher(f)
+	if err != nil {
+		return err
 	}
+	defer closeDB()
 
 	var rep *report.Report
 	if path, ok := strings.CutPrefix(ref, "sbom:"); ok {
@@ -213,6 +202,26 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 		vexSet.Apply(rep)
 	}
 	return emit(e, rep, f, sev)
+}
+
+// openMatcher opens the vulnerability database the flags name, or returns
+// a nil matcher with --skip-db. The returned function closes it.
+func openMatcher(f *scanFlags) (scan.Matcher, func(), error) {
+	if f.skipDB {
+		return nil, func() {}, nil
+	}
+	path := f.dbPath
+	if path == "" {
+		path = vulndb.DefaultPath()
+	}
+	db, err := vulndb.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil, fmt.Errorf("no vulnerability database at %s: run 'scanfleet db update' (or 'db build'/'db import'), pass --db FILE, or --skip-db for packages only", path)
+		}
+		return nil, nil, fmt.Errorf("opening vulnerability database: %w", err)
+	}
+	return scan.StoreMatcher{Store: db, DB: dbInfo(db.Info())}, func() { db.Close() }, nil
 }
 
 func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher scan.Matcher) (*report.Report, error) {
@@ -319,7 +328,14 @@ func emit(e *env, rep *report.Report, f *scanFlags, sev map[string]bool) error {
 			}
 		}
 		if len(missing) > 0 {
-			return &exitError{code: ExitIncomplete, err: fmt.Errorf("incomplete scan of %s: the database has no data for %s", rep.Image.Reference, strings.Join(missing, ", "))}
+			target := "the image"
+			switch {
+			case rep.Image != nil:
+				target = rep.Image.Reference
+			case rep.Host != nil:
+				target = "host " + rep.Host.Root
+			}
+			return &exitError{code: ExitIncomplete, err: fmt.Errorf("incomplete scan of %s: the database has no data for %s", target, strings.Join(missing, ", "))}
 		}
 	}
 	return nil

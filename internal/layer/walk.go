@@ -251,6 +251,15 @@ func (w *Walker) readWanted(ctx context.Context, tr *tar.Reader, p string, hdr *
 		}
 		return out, nil
 	}
+	if sa, ok := wanting[0].(analyzer.StreamAnalyzer); ok && len(wanting) == 1 {
+		f := File{Path: p, Analyzer: wanting[0].Name()}
+		res, err := analyzeStream(ctx, sa, p, io.MultiReader(bytes.NewReader(header), tr), hdr.Size)
+		if err != nil {
+			f.Err = err.Error()
+		}
+		f.Result = res
+		return []File{f}, nil
+	}
 	// The header's size is trusted only as far as the limit: read one byte
 	// more to notice a lie without reading unbounded data.
 	var buf bytes.Buffer
@@ -295,6 +304,16 @@ func analyze(ctx context.Context, an analyzer.Analyzer, p string, content []byte
 		}
 	}()
 	return an.Analyze(ctx, p, content)
+}
+
+// analyzeStream is analyze for stream analyzers.
+func analyzeStream(ctx context.Context, sa analyzer.StreamAnalyzer, p string, r io.Reader, size int64) (res *analyzer.Result, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			res, err = nil, fmt.Errorf("analyzer panicked on %s: %v", p, rec)
+		}
+	}()
+	return sa.AnalyzeStream(ctx, p, r, size)
 }
 
 // Clean turns a tar entry name into the path analyzers see: relative to the

@@ -94,11 +94,14 @@ func Write(w io.Writer, format string, rep *report.Report) error {
 func writeTable(w io.Writer, rep *report.Report) error {
 	ew := &errWriter{w: w}
 	target := ""
-	if rep.Image != nil {
+	switch {
+	case rep.Image != nil:
 		target = rep.Image.Reference
 		if rep.Image.Digest != "" {
 			target += " (" + rep.Image.Digest + ")"
 		}
+	case rep.Host != nil:
+		target = "host " + rep.Host.Hostname + " (" + rep.Host.Root + ", kernel " + rep.Host.Kernel + ")"
 	}
 	osName := "unknown OS"
 	if rep.OS != nil {

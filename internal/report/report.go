@@ -12,8 +12,11 @@ const SchemaVersion = "1.0"
 
 // Report is the result of one scan.
 type Report struct {
-	SchemaVersion   string          `json:"schema_version"`
-	Image           *Image          `json:"image,omitempty"`
+	SchemaVersion string `json:"schema_version"`
+	Image         *Image `json:"image,omitempty"`
+	// Host replaces Image when a live root filesystem was scanned
+	// ('scanfleet host').
+	Host            *Host           `json:"host,omitempty"`
 	OS              *OS             `json:"os,omitempty"`
 	Packages        []Package       `json:"packages"`
 	Vulnerabilities []Vulnerability `json:"vulnerabilities"`
@@ -34,6 +37,16 @@ type Image struct {
 	Digest    string  `json:"digest,omitempty"`
 	Platform  string  `json:"platform,omitempty"`
 	Layers    []Layer `json:"layers"`
+}
+
+// Host identifies a scanned machine.
+type Host struct {
+	Hostname string `json:"hostname,omitempty"`
+	// Kernel is the running kernel's release (uname -r).
+	Kernel string `json:"kernel,omitempty"`
+	// Root is the directory scanned as the root filesystem ("/", or
+	// "/proc/1/root" from a container).
+	Root string `json:"root"`
 }
 
 // Layer is one filesystem layer of the image, bottom first.
@@ -90,6 +103,9 @@ type Package struct {
 	// the same software is then reported under both ecosystems, and the
 	// OS vendor's advisories are the authoritative ones for it.
 	OwnedBy string `json:"owned_by,omitempty"`
+	// Processes lists the running processes using this package's file
+	// (host scans only), as "PID command line".
+	Processes []string `json:"processes,omitempty"`
 }
 
 // Vulnerability is one finding: one advisory affecting one package.

@@ -66,7 +66,7 @@ func TestRealDatabases(t *testing.T) {
 				f := fields[p.Name]
 				want := report.Package{Name: p.Name, Version: f[0], Type: report.TypeAPK, Arch: f[1],
 					SourceName: f[2], SourceVersion: f[0], Path: installedPath}
-				if p != want {
+				if !reflect.DeepEqual(p, want) {
 					t.Errorf("got %+v\nwant %+v", p, want)
 				}
 			}

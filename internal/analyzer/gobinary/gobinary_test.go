@@ -14,7 +14,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/iotest"
 
+	"github.com/scanfleet/scanfleet/internal/analyzer"
 	"github.com/scanfleet/scanfleet/internal/analyzer/analyzertest"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
@@ -263,4 +265,43 @@ func FuzzAnalyze(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = a.Analyze(context.Background(), "x", b)
 	})
+}
+
+// The streaming reader finds the same build information as debug/buildinfo
+// on the whole file: on this test binary (which imports debug/buildinfo, so
+// its read-only data also holds the magic string as a decoy) and on the
+// fixture's go1.21 binary (through TestFixtureImage, which walks layers).
+func TestStreamMatchesWholeFile(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	b, err := os.ReadFile(exe)
+	if err != nil || !bytes.HasPrefix(b, elfMagic) {
+		t.Skip("no ELF test binary")
+	}
+	whole, err := New().Analyze(context.Background(), "x", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, chunked := range []bool{false, true} {
+		var r io.Reader = bytes.NewReader(b)
+		if chunked {
+			// One byte at a time: the magic straddles every boundary.
+			r = iotest.OneByteReader(bytes.NewReader(b))
+		}
+		got, err := New().(analyzer.StreamAnalyzer).AnalyzeStream(context.Background(), "x", r, int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, whole) {
+			t.Fatalf("chunked=%v: stream %+v, whole file %+v", chunked, got, whole)
+		}
+	}
+	// A non-Go ELF file, and a truncated Go binary, give nothing and no panic.
+	if res, err := New().(analyzer.StreamAnalyzer).AnalyzeStream(context.Background(), "x", bytes.NewReader(append([]byte("\x7fELF"), make([]byte, 4096)...)), 4100); res != nil || err != nil {
+		t.Fatalf("non-Go ELF: %+v, %v", res, err)
+	}
+	i := bytes.Index(b, buildInfoMagic)
+	_, _ = New().(analyzer.StreamAnalyzer).AnalyzeStream(context.Background(), "x", bytes.NewReader(b[:i+20]), int64(i+20))
 }
