@@ -193,24 +193,39 @@ func (ix *DSAIndex) Lookup(cve, pkg, ecosystem string) []string {
 	return ids
 }
 
-// Attach adds to a Debian advisory (ID a CVE, Affected in Debian:N
-// ecosystems) the DSA/DLA ids that fixed it in one of its packages and
-// releases, as aliases and as tracker references. It reports whether
-// anything was added.
+// Attach adds to a Debian advisory (Affected in Debian:N ecosystems, its ID
+// or one of its aliases a CVE: the tracker's records are named by CVE, OSV's
+// carry it as an alias) the DSA/DLA ids that fixed it in one of its
+// packages and releases, as aliases and as tracker references. It reports
+// whether anything was added.
 func (ix *DSAIndex) Attach(a *advisory.Advisory) bool {
+	var cves []string
+	for _, id := range append([]string{a.ID}, a.Aliases...) {
+		if strings.HasPrefix(id, "CVE-") && !slices.Contains(cves, id) {
+			cves = append(cves, id)
+		}
+	}
 	added := false
 	for _, af := range a.Affected {
 		if advisory.Base(af.Ecosystem) != advisory.EcoDebian {
 			continue
 		}
-		for _, id := range ix.Lookup(a.ID, af.Package, af.Ecosystem) {
-			if id == a.ID || slices.Contains(a.Aliases, id) {
-				continue
-			}
-			a.Aliases = append(a.Aliases, id)
-			a.References = append(a.References, "https://security-tracker.debian.org/tracker/"+id)
-			added = true
+		for _, cve := range cves {
+			added = ix.attach(a, cve, af) || added
 		}
+	}
+	return added
+}
+
+func (ix *DSAIndex) attach(a *advisory.Advisory, cve string, af advisory.Affected) bool {
+	added := false
+	for _, id := range ix.Lookup(cve, af.Package, af.Ecosystem) {
+		if id == a.ID || slices.Contains(a.Aliases, id) {
+			continue
+		}
+		a.Aliases = append(a.Aliases, id)
+		a.References = append(a.References, "https://security-tracker.debian.org/tracker/"+id)
+		added = true
 	}
 	return added
 }

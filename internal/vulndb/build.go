@@ -51,8 +51,24 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 	b := newBuilder()
 	defer b.enc.Close()
 	var infos []SourceInfo
-	for _, src := range sources {
-		st, err := load(ctx, src, opts.HTTPClient, b.add)
+	// Debian's DSA/DLA lists are not advisories of their own: they name the
+	// advisory that fixed a CVE in a release, and are attached to the Debian
+	// records of the other sources as aliases and references. Read them
+	// first, so they are known when those records stream past.
+	idx, rest, dsaInfos, err := dsaSources(sources)
+	if err != nil {
+		return Info{}, fmt.Errorf("building database: %w", err)
+	}
+	infos = append(infos, dsaInfos...)
+	emit := b.add
+	if idx != nil {
+		emit = func(a *advisory.Advisory) error {
+			idx.Attach(a)
+			return b.add(a)
+		}
+	}
+	for _, src := range rest {
+		st, err := load(ctx, src, opts.HTTPClient, emit)
 		if err != nil {
 			return Info{}, fmt.Errorf("building database: source %s: %w", src, err)
 		}
@@ -221,4 +237,70 @@ func commitTemp(tmp *os.File, path string) error {
 		return fmt.Errorf("replacing %s: %w", path, err)
 	}
 	return nil
+}
+
+// dsaSources splits the Debian security tracker's DSA/DLA lists (a tracker
+// checkout's directory, holding data/DSA/list and data/DLA/list, or a list
+// file itself) from the advisory sources, and indexes them.
+func dsaSources(sources []string) (*feed.DSAIndex, []string, []SourceInfo, error) {
+	var (
+		rest    []string
+		infos   []SourceInfo
+		entries [][]feed.DSAEntry
+	)
+	for _, src := range sources {
+		lists := dsaListFiles(src)
+		if len(lists) == 0 {
+			rest = append(rest, src)
+			continue
+		}
+		si := SourceInfo{Source: src, Files: len(lists)}
+		for _, l := range lists {
+			f, err := os.Open(l)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("source %s: %w", src, err)
+			}
+			e, bad, err := feed.ParseDSAList(f)
+			f.Close()
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("source %s: %s: %w", src, l, err)
+			}
+			entries = append(entries, e)
+			si.Records += len(e)
+			si.Malformed += len(bad)
+			for _, m := range bad {
+				if len(si.Errors) < maxErrorsKept {
+					si.Errors = append(si.Errors, l+": "+m)
+				}
+			}
+		}
+		infos = append(infos, si)
+	}
+	if len(entries) == 0 {
+		return nil, rest, nil, nil
+	}
+	return feed.NewDSAIndex(entries...), rest, infos, nil
+}
+
+func dsaListFiles(src string) []string {
+	fi, err := os.Stat(src)
+	if err != nil {
+		return nil
+	}
+	if !fi.IsDir() {
+		if filepath.Base(src) == "list" {
+			if d := filepath.Base(filepath.Dir(src)); d == "DSA" || d == "DLA" {
+				return []string{src}
+			}
+		}
+		return nil
+	}
+	var out []string
+	for _, rel := range []string{"data/DSA/list", "data/DLA/list", "DSA/list", "DLA/list"} {
+		p := filepath.Join(src, rel)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			out = append(out, p)
+		}
+	}
+	return out
 }
