@@ -11,4 +11,7 @@ func addCommands(root *cobra.Command, e *env) {
 	root.AddCommand(dbcmd.NewCommand())
 	root.AddCommand(newDemoCmd(e))
 	root.AddCommand(newSBOMCmd(e))
+	root.AddCommand(newControllerCmd(e))
+	root.AddCommand(newScannerCmd(e))
+	addHostCommands(root, e)
 }

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/worker"
+)
+
+// newControllerCmd is 'scanfleet controller' (serve) and 'controller token create'.
+func newControllerCmd(e *env) *cobra.Command {
+	var (
+		listen, dataDir, configFile, dbPath, tlsCert, tlsKey string
+		lease, scannerTimeout                                time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "controller",
+		Short: "Run the fleet controller: registries, crawls, task queue, results API",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dataDir == "" {
+				return usagef("--data-dir is required")
+			}
+			if (tlsCert == "") != (tlsKey == "") {
+				return usagef("--tls-cert and --tls-key go together")
+			}
+			ctx := cmd.Context()
+			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, LeaseDuration: lease, ScannerTimeout: scannerTimeout, Logger: e.logger}
+			if configFile != "" {
+				fc, err := controller.LoadConfigFile(configFile)
+				if err != nil {
+					return err
+				}
+				cfg.File = fc
+			}
+			c, err := controller.New(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return fmt.Errorf("listening on %s: %w", listen, err)
+			}
+			srv := &http.Server{
+				Handler:           c.Handler(),
+				ReadHeaderTimeout: 10 * time.Second,
+				IdleTimeout:       2 * time.Minute,
+			}
+			runCtx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			go func() { _ = c.Run(runCtx) }()
+			errc := make(chan error, 1)
+			go func() {
+				if tlsCert != "" {
+					srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+					errc <- srv.ServeTLS(ln, tlsCert, tlsKey)
+				} else {
+					errc <- srv.Serve(ln)
+				}
+			}()
+			// The address is logged and printed so that scripts (and tests)
+			// using port 0 learn it.
+			fmt.Fprintf(e.stdout, "listening on %s\n", ln.Addr())
+			e.logger.Info("controller listening", "addr", ln.Addr().String(), "tls", tlsCert != "")
+			select {
+			case err := <-errc:
+				return fmt.Errorf("serving: %w", err)
+			case <-ctx.Done():
+			}
+			sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer scancel()
+			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("shutting down: %w", err)
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&listen, "listen", "127.0.0.1:8480", "address to serve the API on")
+	fl.StringVar(&dataDir, "data-dir", "", "directory for state.db, queue.db and secret.key")
+	fl.StringVar(&configFile, "config", "", "YAML/JSON file of registries to configure at start")
+	fl.StringVar(&dbPath, "db", "", "vulnerability database whose digest qualifies scan tasks")
+	fl.StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate")
+	fl.StringVar(&tlsKey, "tls-key", "", "PEM private key for --tls-cert")
+	fl.DurationVar(&lease, "lease", 2*time.Minute, "task lease duration")
+	fl.DurationVar(&scannerTimeout, "scanner-timeout", time.Minute, "declare a scanner gone after this long without a heartbeat")
+
+	token := &cobra.Command{Use: "token", Short: "Manage API tokens"}
+	var role, tokDir string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Create an API token and print it (only its hash is stored)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if tokDir == "" {
+				return usagef("--data-dir is required")
+			}
+			tok, err := controller.CreateToken(cmd.Context(), tokDir, controller.Role(role))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, tok)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&role, "role", "reader", "admin, scanner or reader")
+	create.Flags().StringVar(&tokDir, "data-dir", "", "the controller's data directory")
+	token.AddCommand(create)
+	cmd.AddCommand(token)
+	return cmd
+}
+
+// newScannerCmd is 'scanfleet scanner'.
+func newScannerCmd(e *env) *cobra.Command {
+	cfg := worker.Config{}
+	var caCert string
+	cmd := &cobra.Command{
+		Use:   "scanner",
+		Short: "Run a fleet scanner: take scan tasks from a controller until stopped",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.ControllerURL == "" {
+				return usagef("--controller is required")
+			}
+			if cfg.Token == "" {
+				cfg.Token = e.getenv("SCANFLEET_TOKEN")
+			}
+			if cfg.Token == "" {
+				return usagef("--token (or SCANFLEET_TOKEN) is required")
+			}
+			tr := http.DefaultTransport.(*http.Transport).Clone()
+			if caCert != "" {
+				pem, err := os.ReadFile(caCert)
+				if err != nil {
+					return fmt.Errorf("--ca-cert: %w", err)
+				}
+				pool, err := x509.SystemCertPool()
+				if err != nil {
+					pool = x509.NewCertPool()
+				}
+				if !pool.AppendCertsFromPEM(pem) {
+					return fmt.Errorf("--ca-cert %s: no PEM certificates", caCert)
+				}
+				tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+			}
+			cfg.HTTPClient = &http.Client{Transport: tr, Timeout: 2 * time.Minute}
+			cfg.Logger = e.logger
+			return worker.Run(cmd.Context(), cfg)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&cfg.ControllerURL, "controller", "", "controller URL, e.g. https://controller:8480")
+	fl.StringVar(&cfg.Token, "token", "", "API token with the scanner or admin role (prefer SCANFLEET_TOKEN)")
+	fl.StringVar(&cfg.Name, "name", "", "name shown in the controller's API (default: the host name)")
+	fl.IntVar(&cfg.Concurrency, "concurrency", 2, "images scanned at once")
+	fl.StringVar(&cfg.DBPath, "db", "", "vulnerability database file (empty: packages only)")
+	fl.StringVar(&cfg.Platform, "platform", "linux/amd64", "platform to pick from multi-arch images")
+	fl.DurationVar(&cfg.PollInterval, "poll-interval", 2*time.Second, "wait between lease attempts when idle")
+	fl.StringVar(&caCert, "ca-cert", "", "PEM CA bundle to trust for the controller's TLS")
+	return cmd
+}

@@ -1,0 +1,708 @@
+package controller
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/report"
+)
+
+// Request body limits: results carry whole reports, layers whole analyses;
+// everything else is small.
+const (
+	maxSmallBody  = 1 << 20
+	maxLayerBody  = 32 << 20
+	maxResultBody = 128 << 20
+)
+
+// Scanner protocol messages.
+type (
+	// RegisterRequest is POST /api/v1/scanners.
+	RegisterRequest struct {
+		Name        string `json:"name"`
+		Concurrency int    `json:"concurrency"`
+		DBDigest    string `json:"db_digest"`
+		Version     string `json:"version"`
+	}
+	// RegisterResponse answers it.
+	RegisterResponse struct {
+		ID string `json:"id"`
+		// LeaseSeconds and HeartbeatSeconds tell the scanner how often to
+		// heartbeat.
+		LeaseSeconds     float64 `json:"lease_seconds"`
+		HeartbeatSeconds float64 `json:"heartbeat_seconds"`
+	}
+	// LeaseRequest is POST /api/v1/scanners/{id}/lease.
+	LeaseRequest struct {
+		Max int `json:"max"`
+	}
+	// LeasedTask is one task with what is needed to pull its image.
+	LeasedTask struct {
+		ID         string `json:"id"`
+		Reference  string `json:"reference"` // by digest
+		Registry   string `json:"registry"`
+		Repository string `json:"repository"`
+		Tag        string `json:"tag"`
+		Digest     string `json:"digest"`
+		Username   string `json:"username,omitempty"`
+		Password   string `json:"password,omitempty"`
+		Token      string `json:"token,omitempty"`
+		Insecure   bool   `json:"insecure,omitempty"`
+		Attempt    int    `json:"attempt"`
+	}
+	// LeaseResponse answers a lease.
+	LeaseResponse struct {
+		Tasks []LeasedTask `json:"tasks"`
+	}
+	// TaskIDs is the heartbeat and release body.
+	TaskIDs struct {
+		TaskIDs []string `json:"task_ids"`
+	}
+	// HeartbeatResponse lists the tasks the scanner no longer holds: it
+	// should stop scanning them.
+	HeartbeatResponse struct {
+		Lost []string `json:"lost"`
+	}
+	// ResultRequest is POST /api/v1/tasks/{id}/result.
+	ResultRequest struct {
+		Scanner         string          `json:"scanner"`
+		DurationSeconds float64         `json:"duration_seconds"`
+		Report          json.RawMessage `json:"report"`
+	}
+	// FailRequest is POST /api/v1/tasks/{id}/fail.
+	FailRequest struct {
+		Scanner string `json:"scanner"`
+		Error   string `json:"error"`
+	}
+	// QueueCounts is GET /api/v1/queue.
+	QueueCounts map[queue.State]int
+)
+
+type access int
+
+const (
+	readAccess    access = iota // any role
+	scannerAccess               // admin, scanner
+	adminAccess                 // admin
+)
+
+func (c *Controller) routes() http.Handler {
+	mux := http.NewServeMux()
+	h := func(pattern string, a access, limit int64, fn func(http.ResponseWriter, *http.Request) error) {
+		mux.Handle(pattern, c.auth(a, limit, fn))
+	}
+	h("GET /api/v1/registries", readAccess, 0, c.listRegistries)
+	h("POST /api/v1/registries", adminAccess, maxSmallBody, c.createRegistry)
+	h("GET /api/v1/registries/{name}", readAccess, 0, c.getRegistry)
+	h("PUT /api/v1/registries/{name}", adminAccess, maxSmallBody, c.createRegistry)
+	h("DELETE /api/v1/registries/{name}", adminAccess, 0, c.deleteRegistry)
+	h("POST /api/v1/registries/{name}/scan", adminAccess, maxSmallBody, c.scanRegistry)
+
+	h("POST /api/v1/scanners", scannerAccess, maxSmallBody, c.registerScanner)
+	h("GET /api/v1/scanners", readAccess, 0, c.listScanners)
+	h("POST /api/v1/scanners/{id}/lease", scannerAccess, maxSmallBody, c.lease)
+	h("POST /api/v1/scanners/{id}/heartbeat", scannerAccess, maxSmallBody, c.heartbeat)
+	h("POST /api/v1/scanners/{id}/release", scannerAccess, maxSmallBody, c.release)
+	h("POST /api/v1/tasks/{id}/result", scannerAccess, maxResultBody, c.result)
+	h("POST /api/v1/tasks/{id}/fail", scannerAccess, maxSmallBody, c.fail)
+
+	h("GET /api/v1/layers/{key...}", scannerAccess, 0, c.getLayer)
+	h("PUT /api/v1/layers/{key...}", scannerAccess, maxLayerBody, c.putLayer)
+	h("DELETE /api/v1/layers/{key...}", scannerAccess, 0, c.unclaimLayer)
+
+	h("GET /api/v1/images", readAccess, 0, c.listImages)
+	h("GET /api/v1/images/{digest}", readAccess, 0, c.getImage)
+	h("GET /api/v1/queue", readAccess, 0, c.queueCounts)
+	h("GET /api/v1/tasks", readAccess, 0, c.listTasks)
+
+	mux.Handle("GET /metrics", c.metrics.handler())
+	return mux
+}
+
+// httpError carries a status code to the client.
+type httpError struct {
+	code int
+	msg  string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func errorf(code int, format string, args ...any) error {
+	return &httpError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *Controller) auth(a access, limit int64, fn func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || tok == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="scanfleet"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing bearer token"})
+			return
+		}
+		role, found, err := c.store.tokenRole(r.Context(), hashToken(tok))
+		if err != nil {
+			c.log.Error("token lookup", "err", err)
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+			return
+		}
+		if !found {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="scanfleet", error="invalid_token"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid token"})
+			return
+		}
+		allowed := role == RoleAdmin || a == readAccess || (a == scannerAccess && role == RoleScanner)
+		if !allowed {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf("role %s may not do this", role)})
+			return
+		}
+		if limit > 0 {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
+		if err := fn(w, r); err != nil {
+			var he *httpError
+			var mbe *http.MaxBytesError
+			switch {
+			case errors.As(err, &he):
+				writeJSON(w, he.code, map[string]string{"error": he.msg})
+			case errors.As(err, &mbe):
+				writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", mbe.Limit)})
+			default:
+				c.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+			}
+		}
+	})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errorf(http.StatusBadRequest, "bad request body: %v", err)
+	}
+	return nil
+}
+
+func (c *Controller) listRegistries(w http.ResponseWriter, r *http.Request) error {
+	regs, err := c.store.listRegistries(r.Context())
+	if err != nil {
+		return err
+	}
+	out := []RegistryView{}
+	for _, rr := range regs {
+		out = append(out, viewOf(rr))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (c *Controller) createRegistry(w http.ResponseWriter, r *http.Request) error {
+	var in RegistryInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if name := r.PathValue("name"); name != "" {
+		if in.Name != "" && in.Name != name {
+			return errorf(http.StatusBadRequest, "name %q in body differs from %q in path", in.Name, name)
+		}
+		in.Name = name
+	}
+	if err := in.validate(); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
+	if err := c.PutRegistry(r.Context(), in); err != nil {
+		return err
+	}
+	rr, _, err := c.store.getRegistry(r.Context(), in.Name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, viewOf(rr))
+	return nil
+}
+
+func (c *Controller) getRegistry(w http.ResponseWriter, r *http.Request) error {
+	rr, ok, err := c.store.getRegistry(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusNotFound, "registry %q not found", r.PathValue("name"))
+	}
+	writeJSON(w, http.StatusOK, viewOf(rr))
+	return nil
+}
+
+func (c *Controller) deleteRegistry(w http.ResponseWriter, r *http.Request) error {
+	ok, err := c.store.deleteRegistry(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusNotFound, "registry %q not found", r.PathValue("name"))
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c *Controller) scanRegistry(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	if _, ok, err := c.store.getRegistry(r.Context(), name); err != nil {
+		return err
+	} else if !ok {
+		return errorf(http.StatusNotFound, "registry %q not found", name)
+	}
+	started := c.StartCrawl(name, queue.PriorityManual)
+	writeJSON(w, http.StatusAccepted, map[string]any{"registry": name, "started": started})
+	return nil
+}
+
+func (c *Controller) registerScanner(w http.ResponseWriter, r *http.Request) error {
+	var in RegisterRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Concurrency <= 0 {
+		in.Concurrency = 1
+	}
+	now := time.Now()
+	sc := Scanner{ID: randomHex(8), Name: in.Name, Concurrency: in.Concurrency, DBDigest: in.DBDigest, Version: in.Version,
+		State: ScannerActive, RegisteredAt: now, LastSeen: now}
+	if err := c.store.addScanner(r.Context(), sc); err != nil {
+		return err
+	}
+	c.log.Info("scanner registered", "scanner", sc.ID, "name", sc.Name, "concurrency", sc.Concurrency, "db_digest", sc.DBDigest)
+	writeJSON(w, http.StatusCreated, RegisterResponse{
+		ID:               sc.ID,
+		LeaseSeconds:     c.cfg.LeaseDuration.Seconds(),
+		HeartbeatSeconds: min(c.cfg.LeaseDuration, c.cfg.ScannerTimeout).Seconds() / 3,
+	})
+	return nil
+}
+
+func (c *Controller) listScanners(w http.ResponseWriter, r *http.Request) error {
+	scs, err := c.store.listScanners(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	if scs == nil {
+		scs = []Scanner{}
+	}
+	for i := range scs {
+		scs[i].CurrentTasks, scs[i].CurrentImages = []string{}, []string{}
+		if scs[i].State != ScannerActive {
+			continue
+		}
+		ts, err := c.queue.List(r.Context(), queue.ListFilter{States: []queue.State{queue.StateLeased}, Worker: scs[i].ID})
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			var p taskPayload
+			_ = json.Unmarshal(t.Payload, &p) // a corrupt payload shows as ""
+			scs[i].CurrentTasks = append(scs[i].CurrentTasks, t.ID)
+			scs[i].CurrentImages = append(scs[i].CurrentImages, p.Reference)
+		}
+	}
+	writeJSON(w, http.StatusOK, scs)
+	return nil
+}
+
+// alive records a scanner's sign of life, or says it is unknown.
+func (c *Controller) alive(ctx context.Context, id string) error {
+	ok, err := c.store.touchScanner(ctx, id, time.Now())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusNotFound, "scanner %q not registered", id)
+	}
+	return nil
+}
+
+func (c *Controller) lease(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var in LeaseRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := c.alive(r.Context(), id); err != nil {
+		return err
+	}
+	in.Max = min(max(in.Max, 1), 64)
+	tasks, err := c.queue.Lease(r.Context(), id, in.Max, c.cfg.LeaseDuration)
+	if err != nil {
+		return err
+	}
+	out := LeaseResponse{Tasks: []LeasedTask{}}
+	regs := map[string]registryRow{}
+	for _, t := range tasks {
+		var p taskPayload
+		if err := json.Unmarshal(t.Payload, &p); err != nil {
+			_ = c.queue.Fail(r.Context(), id, t.ID, "corrupt task payload: "+err.Error())
+			continue
+		}
+		lt := LeasedTask{ID: t.ID, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Attempt: t.Attempts}
+		rr, seen := regs[p.Registry]
+		if !seen {
+			var ok bool
+			if rr, ok, err = c.store.getRegistry(r.Context(), p.Registry); err != nil {
+				return err
+			} else if !ok {
+				// The registry was deleted after the crawl: nothing to scan.
+				_ = c.queue.Complete(r.Context(), id, t.ID)
+				continue
+			}
+			regs[p.Registry] = rr
+		}
+		if lt.Password, lt.Token, err = c.credentials(rr); err != nil {
+			return err
+		}
+		lt.Username = rr.Username
+		lt.Insecure = rr.Insecure || strings.HasPrefix(rr.URL, "http://")
+		out.Tasks = append(out.Tasks, lt)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (c *Controller) heartbeat(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var in TaskIDs
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := c.alive(r.Context(), id); err != nil {
+		return err
+	}
+	c.renewClaims(id)
+	out := HeartbeatResponse{Lost: []string{}}
+	if len(in.TaskIDs) > 0 {
+		err := c.queue.Heartbeat(r.Context(), id, in.TaskIDs, c.cfg.LeaseDuration)
+		var lle *queue.LeaseLostError
+		switch {
+		case errors.As(err, &lle):
+			out.Lost = lle.IDs
+		case err != nil:
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (c *Controller) release(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var in TaskIDs
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	// Hand back every task the scanner holds, not only those it names: a
+	// lease answer lost to its shutdown would otherwise hold tasks until
+	// their leases expire.
+	held, err := c.queue.List(r.Context(), queue.ListFilter{States: []queue.State{queue.StateLeased}, Worker: id})
+	if err != nil {
+		return err
+	}
+	for _, t := range held {
+		if !slices.Contains(in.TaskIDs, t.ID) {
+			in.TaskIDs = append(in.TaskIDs, t.ID)
+		}
+	}
+	if len(in.TaskIDs) > 0 {
+		if err := c.queue.Release(r.Context(), id, in.TaskIDs); err != nil && !errors.Is(err, queue.ErrLeaseLost) {
+			return err
+		}
+	}
+	if err := c.store.setScannerState(r.Context(), id, ScannerStopped); err != nil {
+		return err
+	}
+	c.dropClaims(id)
+	c.log.Info("scanner stopped", "scanner", id, "released", len(in.TaskIDs))
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c *Controller) result(w http.ResponseWriter, r *http.Request) error {
+	taskID := r.PathValue("id")
+	var in ResultRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	var rep report.Report
+	if err := json.Unmarshal(in.Report, &rep); err != nil {
+		return errorf(http.StatusBadRequest, "report: %v", err)
+	}
+	t, err := c.queue.Get(r.Context(), taskID)
+	if errors.Is(err, queue.ErrNotFound) {
+		return errorf(http.StatusNotFound, "task %q not found", taskID)
+	} else if err != nil {
+		return err
+	}
+	var p taskPayload
+	if err := json.Unmarshal(t.Payload, &p); err != nil {
+		return fmt.Errorf("task %s payload: %w", taskID, err)
+	}
+	// Complete first: only the lease holder's result counts, so a scanner
+	// that was presumed dead cannot record a second scan of the image.
+	if err := c.queue.Complete(r.Context(), in.Scanner, taskID); err != nil {
+		if errors.Is(err, queue.ErrLeaseLost) {
+			return errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
+		}
+		return err
+	}
+	_ = c.alive(r.Context(), in.Scanner)
+	dbDigest := p.DBDigest
+	if rep.DB != nil && rep.DB.Digest != "" {
+		dbDigest = rep.DB.Digest
+	}
+	im := ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
+		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
+	if err := c.store.putResult(r.Context(), im, &rep, in.Report); err != nil {
+		return err
+	}
+	if err := c.store.countScan(r.Context(), in.Scanner, true); err != nil {
+		return err
+	}
+	c.metrics.scanDone("success", in.DurationSeconds)
+	c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {
+	taskID := r.PathValue("id")
+	var in FailRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if err := c.queue.Fail(r.Context(), in.Scanner, taskID, in.Error); err != nil {
+		switch {
+		case errors.Is(err, queue.ErrLeaseLost):
+			return errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
+		case errors.Is(err, queue.ErrNotFound):
+			return errorf(http.StatusNotFound, "task %q not found", taskID)
+		}
+		return err
+	}
+	_ = c.alive(r.Context(), in.Scanner)
+	if err := c.store.countScan(r.Context(), in.Scanner, false); err != nil {
+		return err
+	}
+	c.metrics.scanDone("failure", 0)
+	c.log.Warn("scan failed", "task", taskID, "scanner", in.Scanner, "err", in.Error)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// getLayer answers a layer lookup. With ?claim=ID a miss also claims the
+// layer for the caller, and a caller asking while another claim is live
+// gets 202 and should ask again shortly: this keeps scanners that start on
+// images sharing a base layer at the same moment from all downloading it.
+func (c *Controller) getLayer(w http.ResponseWriter, r *http.Request) error {
+	key := r.PathValue("key")
+	raw, ok, err := c.store.getLayer(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	if ok {
+		c.metrics.layerLookup(true)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(raw)
+		return nil
+	}
+	if claim := r.URL.Query().Get("claim"); claim != "" && !c.claimLayer(key, claim) {
+		writeJSON(w, http.StatusAccepted, map[string]string{"status": "being analysed by another scanner"})
+		return nil
+	}
+	c.metrics.layerLookup(false)
+	return errorf(http.StatusNotFound, "layer not known")
+}
+
+// layerClaim is a scanner's promise to analyse a layer and PUT it.
+type layerClaim struct {
+	holder  string // "<scanner id>/<random>"
+	expires time.Time
+}
+
+// claimLayer gives key to holder unless someone else holds a live claim.
+// Claims live in memory only: losing them on restart costs at most one
+// duplicate download.
+func (c *Controller) claimLayer(key, holder string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	if cl, ok := c.claims[key]; ok && cl.holder != holder && now.Before(cl.expires) {
+		return false
+	}
+	c.claims[key] = layerClaim{holder: holder, expires: now.Add(c.cfg.ScannerTimeout)}
+	return true
+}
+
+// renewClaims keeps a heartbeating scanner's claims alive: analysing a big
+// layer may take longer than the claim's lifetime.
+func (c *Controller) renewClaims(scanner string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	exp := time.Now().Add(c.cfg.ScannerTimeout)
+	for k, cl := range c.claims {
+		if strings.HasPrefix(cl.holder, scanner+"/") {
+			cl.expires = exp
+			c.claims[k] = cl
+		}
+	}
+}
+
+// unclaimLayer gives up a claim (?claim=ID) without storing an analysis,
+// as a scanner does when its scan failed or was cancelled.
+func (c *Controller) unclaimLayer(w http.ResponseWriter, r *http.Request) error {
+	key, holder := r.PathValue("key"), r.URL.Query().Get("claim")
+	c.mu.Lock()
+	if cl, ok := c.claims[key]; ok && cl.holder == holder {
+		delete(c.claims, key)
+	}
+	c.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// dropClaims forgets the claims of a scanner declared gone.
+func (c *Controller) dropClaims(scanner string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, cl := range c.claims {
+		if strings.HasPrefix(cl.holder, scanner+"/") {
+			delete(c.claims, k)
+		}
+	}
+}
+
+func (c *Controller) putLayer(w http.ResponseWriter, r *http.Request) error {
+	key := r.PathValue("key")
+	if key == "" {
+		return errorf(http.StatusBadRequest, "empty layer key")
+	}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	if !json.Valid(raw) {
+		return errorf(http.StatusBadRequest, "layer analysis is not JSON")
+	}
+	if err := c.store.putLayer(r.Context(), key, raw); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	delete(c.claims, key)
+	c.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	ims, err := c.store.listImages(r.Context(), ImageFilter{
+		Registry: q.Get("registry"), Repository: q.Get("repository"), Severity: q.Get("severity"), CVE: q.Get("cve"),
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ims)
+	return nil
+}
+
+func (c *Controller) getImage(w http.ResponseWriter, r *http.Request) error {
+	raw, ok, err := c.store.imageReport(r.Context(), r.PathValue("digest"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusNotFound, "image %q not scanned", r.PathValue("digest"))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(raw)
+	return nil
+}
+
+func (c *Controller) queueCounts(w http.ResponseWriter, r *http.Request) error {
+	counts, err := c.queue.Counts(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, QueueCounts(counts))
+	return nil
+}
+
+// TaskView is a task as GET /api/v1/tasks shows it: no payload, so no
+// credentials could ever leak through it.
+type TaskView struct {
+	ID         string      `json:"id"`
+	Key        string      `json:"key"`
+	State      queue.State `json:"state"`
+	Priority   int         `json:"priority"`
+	Attempts   int         `json:"attempts"`
+	LeasedBy   string      `json:"leased_by,omitempty"`
+	LastError  string      `json:"last_error,omitempty"`
+	UpdatedAt  time.Time   `json:"updated_at"`
+	NotBefore  *time.Time  `json:"not_before,omitempty"`
+	Reference  string      `json:"reference"`
+	Registry   string      `json:"registry"`
+	Repository string      `json:"repository"`
+}
+
+// listTasks lists tasks, by default the failed ones (so an operator sees
+// why), with ?state= and ?limit= (default 100, at most 1000).
+func (c *Controller) listTasks(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	state := queue.State(q.Get("state"))
+	if state == "" {
+		state = queue.StateFailed
+	}
+	if !slices.Contains(queue.States, state) {
+		return errorf(http.StatusBadRequest, "unknown state %q", state)
+	}
+	limit := 100
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			return errorf(http.StatusBadRequest, "bad limit %q", s)
+		}
+		limit = min(n, 1000)
+	}
+	ts, err := c.queue.List(r.Context(), queue.ListFilter{States: []queue.State{state}, Limit: limit})
+	if err != nil {
+		return err
+	}
+	out := make([]TaskView, 0, len(ts))
+	for _, t := range ts {
+		var p taskPayload
+		_ = json.Unmarshal(t.Payload, &p) // a corrupt payload shows empty fields
+		v := TaskView{ID: t.ID, Key: t.Key, State: t.State, Priority: int(t.Priority), Attempts: t.Attempts, LeasedBy: t.LeasedBy,
+			LastError: t.LastError, UpdatedAt: t.UpdatedAt, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository}
+		if !t.NotBefore.IsZero() {
+			nb := t.NotBefore
+			v.NotBefore = &nb
+		}
+		out = append(out, v)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

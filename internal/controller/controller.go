@@ -1,0 +1,371 @@
+// Package controller is the fleet's control plane: it keeps the registries
+// to watch, crawls them into a durable task queue (one task per image
+// digest), leases tasks to scanner processes over a small JSON/HTTP
+// protocol, keeps every layer analysis the fleet has produced so that no
+// scanner analyses a shared base layer twice, and stores and serves the
+// results.
+//
+// Design:
+//
+//   - State lives in one SQLite file (state.db) in the data directory; the
+//     queue (package queue) is a second SQLite file beside it, so the
+//     controller needs no other service. Registry passwords and tokens are
+//     sealed with AES-256-GCM under a key kept in its own 0600 file
+//     (secret.key), are never returned by the API (it says "password_set")
+//     and never logged; they leave the controller only inside a lease
+//     response, to the scanner that holds that image's task.
+//   - A task's dedup key is "registry/repo@digest|db-digest": the queue
+//     refuses a second queued/leased task with the same key, and a crawl
+//     skips an image already scanned with the current database, so an
+//     unchanged image under an unchanged database is never rescanned.
+//   - Scanners are pull-based: they register, lease up to their free
+//     capacity, heartbeat the tasks they hold and post a report or an
+//     error. A scanner silent for longer than ScannerTimeout is marked gone
+//     and queue.ReleaseWorker returns its tasks; a lease that simply
+//     expires is retaken by the queue itself. Both paths count an attempt,
+//     so a poison image ends up failed instead of killing scanners forever.
+//   - The layer store (GET/PUT /api/v1/layers/{key}) is keyed like
+//     layer.Cache (analyzers version + diff ID). Scanners consult it before
+//     opening a layer, so a known layer's blob is never downloaded.
+//   - Auth is bearer tokens (random 256-bit, stored as SHA-256) with three
+//     roles: admin (everything), scanner (the scanner protocol and the
+//     layer store, which is why it may receive credentials) and reader
+//     (GET only).
+package controller
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/vulndb"
+)
+
+// queueFile is the task queue's SQLite database, in the data directory.
+const queueFile = "queue.db"
+
+// Duration is a time.Duration written as "90s"/"1h" in JSON and YAML.
+type Duration time.Duration
+
+// MarshalJSON implements json.Marshaler.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	if d == 0 {
+		return []byte(`""`), nil
+	}
+	return json.Marshal(time.Duration(d).String())
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration: want a string like \"1h\": %w", err)
+	}
+	return d.parse(s)
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return fmt.Errorf("duration: %w", err)
+	}
+	return d.parse(s)
+}
+
+func (d *Duration) parse(s string) error {
+	if s == "" {
+		*d = 0
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration: %w", err)
+	}
+	if v < 0 {
+		return fmt.Errorf("duration %q is negative", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Registry is a registry's non-secret settings.
+type Registry struct {
+	Name            string   `json:"name" yaml:"name"`
+	URL             string   `json:"url" yaml:"url"` // http(s)://host[:port]
+	Username        string   `json:"username,omitempty" yaml:"username"`
+	Insecure        bool     `json:"insecure,omitempty" yaml:"insecure"`
+	CACertFile      string   `json:"ca_cert_file,omitempty" yaml:"ca_cert_file"`
+	Filters         []string `json:"filters,omitempty" yaml:"filters"`
+	MaxRepositories int      `json:"max_repositories,omitempty" yaml:"max_repositories"`
+	MaxTags         int      `json:"max_tags,omitempty" yaml:"max_tags"`
+	// Interval re-crawls the registry periodically; 0 means manual only.
+	Interval Duration `json:"interval,omitempty" yaml:"interval"`
+}
+
+// RegistryInput is what the API and the config file accept: the settings
+// plus write-only secrets.
+type RegistryInput struct {
+	Registry `yaml:",inline"`
+	Password string `json:"password,omitempty" yaml:"password"`
+	Token    string `json:"token,omitempty" yaml:"token"`
+}
+
+// RegistryView is what the API returns: never a secret, only whether one
+// is set.
+type RegistryView struct {
+	Registry
+	PasswordSet bool       `json:"password_set"`
+	TokenSet    bool       `json:"token_set"`
+	LastCrawl   *time.Time `json:"last_crawl,omitempty"`
+	LastError   string     `json:"last_error,omitempty"`
+}
+
+// FileConfig is the --config file (YAML or JSON, which YAML reads too).
+type FileConfig struct {
+	Registries []RegistryInput `yaml:"registries"`
+}
+
+// LoadConfigFile reads a controller config file.
+func LoadConfigFile(path string) (*FileConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading config: %w", err)
+	}
+	fc, err := ParseConfig(b)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return fc, nil
+}
+
+// maxConfigSize bounds a config file: it lists registries, not images.
+const maxConfigSize = 4 << 20
+
+// ParseConfig parses and validates a config file's contents.
+func ParseConfig(b []byte) (*FileConfig, error) {
+	if len(b) > maxConfigSize {
+		return nil, fmt.Errorf("config is %d bytes, over the %d limit", len(b), maxConfigSize)
+	}
+	var fc FileConfig
+	if err := yaml.Unmarshal(b, &fc); err != nil {
+		return nil, fmt.Errorf("parsing: %w", err)
+	}
+	seen := map[string]bool{}
+	for i, r := range fc.Registries {
+		if err := r.validate(); err != nil {
+			return nil, fmt.Errorf("registry %d: %w", i+1, err)
+		}
+		if seen[r.Name] {
+			return nil, fmt.Errorf("registry %d: name %q used twice", i+1, r.Name)
+		}
+		seen[r.Name] = true
+	}
+	return &fc, nil
+}
+
+// Config configures a Controller.
+type Config struct {
+	// DataDir holds state.db, queue.db and secret.key; created if missing.
+	DataDir string
+	// DBPath is the vulnerability database whose digest qualifies task
+	// keys (so a new database makes images scannable again); optional.
+	DBPath string
+	// File, when set, is applied at start (registries created or updated).
+	File *FileConfig
+	// LeaseDuration is a task lease (default 2m); scanners heartbeat well
+	// within it.
+	LeaseDuration time.Duration
+	// ScannerTimeout declares a silent scanner gone (default 1m).
+	ScannerTimeout time.Duration
+	// CrawlTransport is the base transport for crawls (tests).
+	CrawlTransport http.RoundTripper
+	Logger         *slog.Logger
+}
+
+// Controller is the control plane. Create it with New, serve Handler, run
+// Run for the background loops, and Close it.
+type Controller struct {
+	cfg     Config
+	log     *slog.Logger
+	store   *store
+	queue   queue.Queue
+	sealer  *sealer
+	watcher *vulndb.Watcher
+	metrics *metrics
+	handler http.Handler
+
+	bg       context.Context // background crawls; cancelled by Close
+	bgCancel context.CancelFunc
+	wg       sync.WaitGroup
+
+	mu       sync.Mutex
+	crawling map[string]bool
+	claims   map[string]layerClaim
+}
+
+// New opens (creating if needed) the data directory and applies cfg.File.
+func New(ctx context.Context, cfg Config) (*Controller, error) {
+	if cfg.DataDir == "" {
+		return nil, errors.New("controller: no data directory")
+	}
+	if cfg.LeaseDuration <= 0 {
+		cfg.LeaseDuration = 2 * time.Minute
+	}
+	if cfg.ScannerTimeout <= 0 {
+		cfg.ScannerTimeout = time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("controller: data directory: %w", err)
+	}
+	sl, err := loadOrCreateKey(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("controller: %w", err)
+	}
+	st, err := openStore(ctx, filepath.Join(cfg.DataDir, stateFile))
+	if err != nil {
+		return nil, fmt.Errorf("controller: %w", err)
+	}
+	q, err := queue.OpenSQLite(ctx, filepath.Join(cfg.DataDir, queueFile))
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("controller: %w", err)
+	}
+	c := &Controller{cfg: cfg, log: cfg.Logger, store: st, queue: q, sealer: sl, crawling: map[string]bool{}, claims: map[string]layerClaim{}}
+	if cfg.DBPath != "" {
+		if c.watcher, err = vulndb.NewWatcher(cfg.DBPath, time.Minute, cfg.Logger); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("controller: %w", err)
+		}
+	}
+	c.bg, c.bgCancel = context.WithCancel(context.Background())
+	c.metrics = newMetrics(c)
+	c.handler = c.routes()
+	if cfg.File != nil {
+		for _, r := range cfg.File.Registries {
+			if err := c.PutRegistry(ctx, r); err != nil {
+				c.Close()
+				return nil, fmt.Errorf("controller: %w", err)
+			}
+		}
+	}
+	return c, nil
+}
+
+// Handler serves the API and /metrics.
+func (c *Controller) Handler() http.Handler { return c.handler }
+
+// Close stops background crawls and closes the databases.
+func (c *Controller) Close() error {
+	if c.bgCancel != nil {
+		c.bgCancel()
+	}
+	c.wg.Wait()
+	var errs []error
+	if c.watcher != nil {
+		errs = append(errs, c.watcher.Close())
+	}
+	errs = append(errs, c.queue.Close(), c.store.Close())
+	return errors.Join(errs...)
+}
+
+// CreateToken creates an API token with role in the data directory's
+// state and returns it; only its hash is kept.
+func CreateToken(ctx context.Context, dataDir string, role Role) (string, error) {
+	if !role.valid() {
+		return "", fmt.Errorf("unknown role %q (admin, scanner, reader)", role)
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return "", fmt.Errorf("data directory: %w", err)
+	}
+	st, err := openStore(ctx, filepath.Join(dataDir, stateFile))
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	tok := "sf_" + randomHex(32)
+	if err := st.addToken(ctx, hashToken(tok), role); err != nil {
+		return "", err
+	}
+	return tok, nil
+}
+
+// Run runs the background loops (dead-scanner reaper, periodic crawls)
+// until ctx is done.
+func (c *Controller) Run(ctx context.Context) error {
+	reap := time.NewTicker(max(c.cfg.ScannerTimeout/4, 50*time.Millisecond))
+	defer reap.Stop()
+	sched := time.NewTicker(10 * time.Second)
+	defer sched.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-reap.C:
+			if err := c.reapScanners(ctx); err != nil && ctx.Err() == nil {
+				c.log.Warn("reaping scanners", "err", err)
+			}
+		case <-sched.C:
+			c.schedule(ctx)
+		}
+	}
+}
+
+// reapScanners marks scanners silent for ScannerTimeout gone and hands
+// their tasks back.
+func (c *Controller) reapScanners(ctx context.Context) error {
+	cutoff := time.Now().Add(-c.cfg.ScannerTimeout).UnixNano()
+	stale, err := c.store.listScanners(ctx, `WHERE state = ? AND last_seen < ?`, ScannerActive, cutoff)
+	if err != nil {
+		return err
+	}
+	for _, sc := range stale {
+		if err := c.store.setScannerState(ctx, sc.ID, ScannerGone); err != nil {
+			return err
+		}
+		c.dropClaims(sc.ID)
+		n, err := c.queue.ReleaseWorker(ctx, sc.ID)
+		if err != nil {
+			return fmt.Errorf("releasing tasks of scanner %s: %w", sc.ID, err)
+		}
+		c.log.Warn("scanner missed heartbeats; tasks returned to the queue", "scanner", sc.ID, "name", sc.Name, "tasks", n)
+	}
+	return nil
+}
+
+// schedule starts the crawls whose interval has passed.
+func (c *Controller) schedule(ctx context.Context) {
+	regs, err := c.store.listRegistries(ctx)
+	if err != nil {
+		c.log.Warn("scheduling crawls", "err", err)
+		return
+	}
+	now := time.Now()
+	for _, r := range regs {
+		if r.Interval > 0 && now.Sub(r.lastCrawl) >= time.Duration(r.Interval) {
+			c.StartCrawl(r.Name, queue.PriorityPeriodic)
+		}
+	}
+}
+
+func (c *Controller) dbDigest() string {
+	if c.watcher == nil {
+		return ""
+	}
+	db, release := c.watcher.Acquire()
+	defer release()
+	return db.Info().Digest
+}

@@ -1,0 +1,172 @@
+package controller
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/scanfleet/scanfleet/internal/crawl"
+	"github.com/scanfleet/scanfleet/internal/queue"
+)
+
+var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+
+func (r RegistryInput) validate() error {
+	if !validName.MatchString(r.Name) {
+		return fmt.Errorf("registry name %q: want letters, digits, '.', '_', '-' (at most 63)", r.Name)
+	}
+	u, err := url.Parse(r.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("registry %q: url must be http(s)://host[:port]", r.Name)
+	}
+	for _, f := range r.Filters {
+		if _, err := crawl.ParseFilter(f); err != nil {
+			return fmt.Errorf("registry %q: %w", r.Name, err)
+		}
+	}
+	if r.MaxRepositories < 0 || r.MaxTags < 0 {
+		return fmt.Errorf("registry %q: negative limit", r.Name)
+	}
+	return nil
+}
+
+// PutRegistry creates or replaces a registry, sealing its secrets.
+func (c *Controller) PutRegistry(ctx context.Context, in RegistryInput) error {
+	if err := in.validate(); err != nil {
+		return err
+	}
+	pw, err := c.sealer.seal(in.Password)
+	if err != nil {
+		return err
+	}
+	tok, err := c.sealer.seal(in.Token)
+	if err != nil {
+		return err
+	}
+	if err := c.store.putRegistry(ctx, registryRow{Registry: in.Registry, passwordEnc: pw, tokenEnc: tok}); err != nil {
+		return err
+	}
+	c.log.Info("registry configured", "registry", in.Name, "url", in.URL, "password_set", in.Password != "", "token_set", in.Token != "")
+	return nil
+}
+
+func viewOf(r registryRow) RegistryView {
+	v := RegistryView{Registry: r.Registry, PasswordSet: len(r.passwordEnc) > 0, TokenSet: len(r.tokenEnc) > 0, LastError: r.lastError}
+	if !r.lastCrawl.IsZero() {
+		t := r.lastCrawl
+		v.LastCrawl = &t
+	}
+	return v
+}
+
+// credentials returns a registry's decrypted secrets.
+func (c *Controller) credentials(r registryRow) (password, token string, err error) {
+	if password, err = c.sealer.open(r.passwordEnc); err != nil {
+		return "", "", fmt.Errorf("registry %q: %w", r.Name, err)
+	}
+	if token, err = c.sealer.open(r.tokenEnc); err != nil {
+		return "", "", fmt.Errorf("registry %q: %w", r.Name, err)
+	}
+	return password, token, nil
+}
+
+// taskPayload is the queue payload of a scan task.
+type taskPayload struct {
+	Registry   string `json:"registry"`
+	Repository string `json:"repository"`
+	Tag        string `json:"tag"`
+	Digest     string `json:"digest"`
+	Reference  string `json:"reference"` // by digest
+	DBDigest   string `json:"db_digest"`
+}
+
+// StartCrawl crawls the registry in the background unless a crawl of it
+// is already running, and reports whether it started one.
+func (c *Controller) StartCrawl(name string, prio queue.Priority) bool {
+	c.mu.Lock()
+	if c.crawling[name] || c.bg.Err() != nil {
+		c.mu.Unlock()
+		return false
+	}
+	c.crawling[name] = true
+	c.wg.Add(1)
+	c.mu.Unlock()
+	go func() {
+		defer c.wg.Done()
+		defer func() {
+			c.mu.Lock()
+			delete(c.crawling, name)
+			c.mu.Unlock()
+		}()
+		if _, err := c.Crawl(c.bg, name, prio); err != nil {
+			c.log.Warn("crawl failed", "registry", name, "err", err)
+		}
+	}()
+	return true
+}
+
+// Crawl crawls one registry now and enqueues a task per image not yet
+// scanned with the current database; it returns how many it enqueued.
+func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority) (int, error) {
+	r, ok, err := c.store.getRegistry(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, fmt.Errorf("registry %q: not found", name)
+	}
+	pw, tok, err := c.credentials(r)
+	if err != nil {
+		return 0, err
+	}
+	dbDigest := c.dbDigest()
+	var tasks []queue.Task
+	start := time.Now()
+	stats, err := crawl.Crawl(ctx, crawl.Registry{
+		Name: r.Name, URL: r.URL, Username: r.Username, Password: pw, Token: tok,
+		Insecure: r.Insecure, CACertFile: r.CACertFile, Filters: r.Filters,
+		MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags,
+	}, crawl.Options{Transport: c.cfg.CrawlTransport}, func(img crawl.Image) error {
+		done, err := c.store.scannedWith(ctx, r.Name, img.Repository, img.Digest, dbDigest)
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+		p := taskPayload{Registry: r.Name, Repository: img.Repository, Tag: img.Tag, Digest: img.Digest, Reference: img.DigestReference(), DBDigest: dbDigest}
+		b, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		tasks = append(tasks, queue.Task{
+			Key:      r.Name + "/" + img.Repository + "@" + img.Digest + "|" + dbDigest,
+			Payload:  b,
+			Priority: prio,
+		})
+		return nil
+	}, func(repo, tag string, err error) {
+		// crawl redacts credentials from its errors.
+		c.log.Warn("crawl error", "registry", r.Name, "repository", repo, "tag", tag, "err", err)
+	})
+	added := 0
+	if len(tasks) > 0 {
+		var qerr error
+		if added, qerr = c.queue.EnqueueBatch(ctx, tasks); qerr != nil {
+			err = errors.Join(err, fmt.Errorf("enqueueing: %w", qerr))
+		}
+	}
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	if serr := c.store.setCrawled(context.WithoutCancel(ctx), r.Name, start, msg); serr != nil {
+		err = errors.Join(err, serr)
+	}
+	c.log.Info("crawled registry", "registry", r.Name, "images", stats.Images, "errors", stats.Errors, "enqueued", added, "duration", time.Since(start))
+	return added, err
+}

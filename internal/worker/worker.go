@@ -1,0 +1,511 @@
+// Package worker is the scanner process of a fleet (`scanfleet scanner`):
+// it registers with the controller, leases up to Concurrency scan tasks,
+// scans each with the same pipeline as `scanfleet scan` (source.Open with
+// the task's registry credentials, scan.Scanner, matching against a
+// vulndb.Watcher so a replaced database file is picked up without
+// restart), heartbeats the tasks it holds and posts each report or error.
+//
+// Layer analyses go through RemoteCache, backed by the controller's layer
+// store (in front of a small in-process cache), so a layer any scanner in
+// the fleet has analysed is never downloaded again: scan.Scanner consults
+// the cache before opening a layer.
+//
+// On context cancellation (SIGTERM) the worker stops leasing, cancels its
+// scans and hands their tasks back with one release call, so they are
+// rescanned at once elsewhere without counting an attempt. If the process
+// dies instead, the controller notices the missing heartbeats and returns
+// the tasks itself.
+package worker
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scanfleet/scanfleet/internal/analyzer/all"
+	"github.com/scanfleet/scanfleet/internal/buildinfo"
+	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/layer"
+	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/scan"
+	"github.com/scanfleet/scanfleet/internal/source"
+	"github.com/scanfleet/scanfleet/internal/vulndb"
+)
+
+// Config configures a worker.
+type Config struct {
+	ControllerURL string // e.g. https://controller:8480
+	Token         string // a scanner or admin token
+	Name          string // shown in the API; default: "scanner"
+	Concurrency   int    // images scanned at once; default 1
+	// DBPath is the vulnerability database; empty scans packages only.
+	DBPath string
+	// PollInterval is the wait between lease attempts when the queue is
+	// empty (default 2s).
+	PollInterval time.Duration
+	// HTTPClient talks to the controller (default: 60s timeout).
+	HTTPClient *http.Client
+	// RegistryTransport, when set, is the base transport for image pulls.
+	RegistryTransport http.RoundTripper
+	// Platform picks from multi-arch images (default linux/amd64).
+	Platform string
+	Logger   *slog.Logger
+}
+
+// Run registers and scans until ctx is done. It returns nil after a clean
+// shutdown (tasks handed back) and an error if the controller cannot be
+// reached at registration.
+func Run(ctx context.Context, cfg Config) error {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 1
+	}
+	if cfg.Name == "" {
+		cfg.Name, _ = os.Hostname()
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 2 * time.Second
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cl := &client{base: strings.TrimRight(cfg.ControllerURL, "/"), token: cfg.Token, http: cfg.HTTPClient}
+
+	var watcher *vulndb.Watcher
+	dbDigest := ""
+	if cfg.DBPath != "" {
+		var err error
+		if watcher, err = vulndb.NewWatcher(cfg.DBPath, time.Minute, cfg.Logger); err != nil {
+			return fmt.Errorf("scanner: %w", err)
+		}
+		defer watcher.Close()
+		db, release := watcher.Acquire()
+		dbDigest = db.Info().Digest
+		release()
+	}
+	var reg controller.RegisterResponse
+	if err := cl.do(ctx, http.MethodPost, "/api/v1/scanners", controller.RegisterRequest{
+		Name: cfg.Name, Concurrency: cfg.Concurrency, DBDigest: dbDigest, Version: buildinfo.Version(),
+	}, &reg); err != nil {
+		return fmt.Errorf("scanner: registering with %s: %w", cl.base, err)
+	}
+	cache := NewRemoteCache(cl.base, cl.token, cl.http, layer.NewMemCache(1024))
+	cache.ClaimPrefix = reg.ID
+	w := &worker{
+		cfg: cfg, cl: cl, id: reg.ID, log: cfg.Logger.With("scanner", reg.ID), watcher: watcher,
+		running: map[string]context.CancelFunc{},
+		cache:   cache,
+		scanner: &scan.Scanner{
+			Analyzers:        all.Analyzers(),
+			AnalyzersVersion: all.Version,
+			OSPriority:       all.OSPriority,
+			ScannerVersion:   buildinfo.Version(),
+			Logger:           cfg.Logger,
+			Cache:            cache,
+		},
+	}
+	hb := time.Duration(reg.HeartbeatSeconds * float64(time.Second))
+	if hb <= 0 {
+		hb = 10 * time.Second
+	}
+	w.log.Info("scanner registered", "controller", cl.base, "concurrency", cfg.Concurrency, "db_digest", dbDigest)
+	return w.loop(ctx, hb)
+}
+
+type worker struct {
+	cfg     Config
+	cl      *client
+	id      string
+	log     *slog.Logger
+	watcher *vulndb.Watcher
+	scanner *scan.Scanner
+	cache   *RemoteCache
+
+	mu      sync.Mutex
+	running map[string]context.CancelFunc // task id -> cancel of its scan
+	wg      sync.WaitGroup
+	freed   chan struct{}
+}
+
+func (w *worker) loop(ctx context.Context, hbEvery time.Duration) error {
+	w.freed = make(chan struct{}, w.cfg.Concurrency)
+	scanCtx, cancelScans := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelScans()
+	hbDone := make(chan struct{})
+	go func() {
+		defer close(hbDone)
+		w.heartbeats(ctx, hbEvery)
+	}()
+
+	for ctx.Err() == nil {
+		free := w.cfg.Concurrency - w.inFlight()
+		leased := 0
+		if free > 0 {
+			var resp controller.LeaseResponse
+			err := w.cl.do(ctx, http.MethodPost, "/api/v1/scanners/"+w.id+"/lease", controller.LeaseRequest{Max: free}, &resp)
+			if err != nil && ctx.Err() == nil {
+				w.log.Warn("lease failed", "err", err)
+			}
+			for _, t := range resp.Tasks {
+				w.start(scanCtx, t)
+			}
+			leased = len(resp.Tasks)
+		}
+		if leased > 0 && leased == free {
+			continue // every slot taken: the next round waits for one to free
+		}
+		select {
+		case <-ctx.Done():
+		case <-w.freed:
+		case <-time.After(w.cfg.PollInterval):
+		}
+	}
+
+	// Shutdown: stop the scans and hand their tasks back.
+	w.mu.Lock()
+	ids := make([]string, 0, len(w.running))
+	for id, cancel := range w.running {
+		ids = append(ids, id)
+		cancel()
+	}
+	w.mu.Unlock()
+	// Release before waiting: a scan goroutine that sees its cancellation
+	// posts nothing, so the tasks are ours to hand back.
+	rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := w.cl.do(rctx, http.MethodPost, "/api/v1/scanners/"+w.id+"/release", controller.TaskIDs{TaskIDs: ids}, nil)
+	cancelScans()
+	w.wg.Wait()
+	<-hbDone
+	if err != nil {
+		return fmt.Errorf("scanner: releasing %d task(s): %w", len(ids), err)
+	}
+	w.log.Info("scanner stopped", "released", len(ids))
+	return nil
+}
+
+func (w *worker) inFlight() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.running)
+}
+
+func (w *worker) start(ctx context.Context, t controller.LeasedTask) {
+	tctx, cancel := context.WithCancel(ctx)
+	w.mu.Lock()
+	w.running[t.ID] = cancel
+	w.mu.Unlock()
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		defer func() {
+			cancel()
+			w.mu.Lock()
+			delete(w.running, t.ID)
+			w.mu.Unlock()
+			select {
+			case w.freed <- struct{}{}:
+			default:
+			}
+		}()
+		w.run(tctx, t)
+	}()
+}
+
+// run scans one task and posts the outcome. A cancelled scan (shutdown or
+// lost lease) posts nothing: the task is released or already elsewhere.
+func (w *worker) run(ctx context.Context, t controller.LeasedTask) {
+	start := time.Now()
+	sctx, unclaim := w.cache.WithClaims(ctx)
+	rep, err := w.scan(sctx, t)
+	// Posting must not be cut short by a shutdown that begins meanwhile.
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	unclaim(pctx)
+	if ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		w.log.Warn("scan failed", "task", t.ID, "image", t.Reference, "err", err)
+		if perr := w.cl.do(pctx, http.MethodPost, "/api/v1/tasks/"+t.ID+"/fail", controller.FailRequest{Scanner: w.id, Error: err.Error()}, nil); perr != nil {
+			w.log.Warn("posting failure", "task", t.ID, "err", perr)
+		}
+		return
+	}
+	raw, err := json.Marshal(rep)
+	if err != nil {
+		w.log.Error("encoding report", "task", t.ID, "err", err)
+		return
+	}
+	if perr := w.cl.do(pctx, http.MethodPost, "/api/v1/tasks/"+t.ID+"/result", controller.ResultRequest{
+		Scanner: w.id, DurationSeconds: time.Since(start).Seconds(), Report: raw,
+	}, nil); perr != nil {
+		w.log.Warn("posting result", "task", t.ID, "err", perr)
+		return
+	}
+	w.log.Info("scanned", "task", t.ID, "image", t.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities), "duration", time.Since(start))
+}
+
+func (w *worker) scan(ctx context.Context, t controller.LeasedTask) (*report.Report, error) {
+	// source.Options has no registry bearer token; a token-only registry
+	// falls back to the docker config keychain (see the report to the lead).
+	img, err := source.Open(ctx, t.Reference, source.Options{
+		Platform:  w.cfg.Platform,
+		Username:  t.Username,
+		Password:  t.Password,
+		Insecure:  t.Insecure,
+		Transport: w.cfg.RegistryTransport,
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer img.Close()
+	opts := scan.Options{}
+	if w.watcher != nil {
+		db, release := w.watcher.Acquire()
+		defer release()
+		info := db.Info()
+		opts.Matcher = scan.StoreMatcher{Store: db, DB: &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest}}
+	}
+	return w.scanner.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: w.cfg.Platform, StoredUncompressed: img.StoredUncompressed}, opts)
+}
+
+// heartbeats extends the leases of running tasks and cancels the scans of
+// those the controller says are no longer ours.
+func (w *worker) heartbeats(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		w.mu.Lock()
+		ids := make([]string, 0, len(w.running))
+		for id := range w.running {
+			ids = append(ids, id)
+		}
+		w.mu.Unlock()
+		var resp controller.HeartbeatResponse
+		if err := w.cl.do(ctx, http.MethodPost, "/api/v1/scanners/"+w.id+"/heartbeat", controller.TaskIDs{TaskIDs: ids}, &resp); err != nil {
+			if ctx.Err() == nil {
+				w.log.Warn("heartbeat failed", "err", err)
+			}
+			continue
+		}
+		w.mu.Lock()
+		for _, id := range resp.Lost {
+			if cancel, ok := w.running[id]; ok {
+				w.log.Warn("lease lost; abandoning scan", "task", id)
+				cancel()
+			}
+		}
+		w.mu.Unlock()
+	}
+}
+
+// client is the controller API client.
+type client struct {
+	base, token string
+	http        *http.Client
+}
+
+// statusError is a non-2xx answer.
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d: %s", e.code, e.msg) }
+
+func (c *client) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return &statusError{code: resp.StatusCode, msg: strings.TrimSpace(string(b))}
+	}
+	if out == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("%s %s: decoding answer: %w", method, path, err)
+	}
+	return nil
+}
+
+// RemoteCache is a layer.Cache backed by the controller's layer store,
+// with a local cache in front. A miss claims the layer, and a lookup of a
+// layer another scan has claimed waits for its analysis (or for the claim
+// to lapse), so concurrent scans of images sharing a base download it
+// once. Errors are misses: the cache is an optimisation, and a scan must
+// not fail because the store is unwell.
+type RemoteCache struct {
+	cl    *client
+	local layer.Cache
+	// ClaimPrefix identifies the scanner in claims (its registered id).
+	ClaimPrefix string
+	// Wait is the pause between lookups of a claimed layer (default 100ms).
+	Wait time.Duration
+}
+
+// NewRemoteCache returns a cache for the controller at baseURL; local may
+// be nil.
+func NewRemoteCache(baseURL, token string, hc *http.Client, local layer.Cache) *RemoteCache {
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	return &RemoteCache{cl: &client{base: strings.TrimRight(baseURL, "/"), token: token, http: hc}, local: local}
+}
+
+func layerPath(key string) string { return "/api/v1/layers/" + url.PathEscape(key) }
+
+// claimSet records the layer claims one scan made, so that the claims it
+// did not fulfil (the scan failed or was cancelled) are handed back at
+// once instead of making other scanners wait for them to lapse.
+type claimSet struct {
+	mu     sync.Mutex
+	claims map[string]string // layer key -> claim id
+}
+
+type claimSetKey struct{}
+
+// WithClaims returns a context under which RemoteCache records claims, and
+// a function that gives back those not fulfilled by a Put. Call it when
+// the scan is over, whatever its outcome.
+func (c *RemoteCache) WithClaims(ctx context.Context) (context.Context, func(context.Context)) {
+	cs := &claimSet{claims: map[string]string{}}
+	return context.WithValue(ctx, claimSetKey{}, cs), func(ctx context.Context) {
+		cs.mu.Lock()
+		left := cs.claims
+		cs.claims = map[string]string{}
+		cs.mu.Unlock()
+		for key, id := range left {
+			_ = c.cl.do(ctx, http.MethodDelete, layerPath(key)+"?claim="+url.QueryEscape(id), nil, nil)
+		}
+	}
+}
+
+func claimsOf(ctx context.Context) *claimSet {
+	cs, _ := ctx.Value(claimSetKey{}).(*claimSet)
+	return cs
+}
+
+// Get implements layer.Cache.
+func (c *RemoteCache) Get(ctx context.Context, key string) (*layer.Analysis, bool) {
+	if c.local != nil {
+		if a, ok := c.local.Get(ctx, key); ok {
+			return a, true
+		}
+	}
+	claim := c.ClaimPrefix + "/" + randomID()
+	wait := c.Wait
+	if wait <= 0 {
+		wait = 100 * time.Millisecond
+	}
+	for {
+		a, pending, err := c.get(ctx, key, claim)
+		if err != nil {
+			return nil, false // the store is unreachable: analyse it ourselves
+		}
+		if a == nil && !pending {
+			// Unknown, and now claimed by us: our Put will fulfil it.
+			if cs := claimsOf(ctx); cs != nil {
+				cs.mu.Lock()
+				cs.claims[key] = claim
+				cs.mu.Unlock()
+			}
+			return nil, false
+		}
+		if a != nil {
+			if c.local != nil {
+				c.local.Put(ctx, key, a)
+			}
+			return a, true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, false
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (c *RemoteCache) get(ctx context.Context, key, claim string) (a *layer.Analysis, pending bool, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cl.base+layerPath(key)+"?claim="+url.QueryEscape(claim), nil)
+	if err != nil {
+		return nil, false, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.cl.token)
+	resp, err := c.cl.http.Do(req)
+	if err != nil {
+		return nil, false, err
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK:
+		var an layer.Analysis
+		if err := json.NewDecoder(resp.Body).Decode(&an); err != nil {
+			return nil, false, fmt.Errorf("decoding layer analysis: %w", err)
+		}
+		return &an, false, nil
+	case http.StatusAccepted:
+		return nil, true, nil
+	default:
+		return nil, false, nil
+	}
+}
+
+// Put implements layer.Cache.
+func (c *RemoteCache) Put(ctx context.Context, key string, a *layer.Analysis) {
+	if c.local != nil {
+		c.local.Put(ctx, key, a)
+	}
+	if c.cl.do(ctx, http.MethodPut, layerPath(key), a, nil) == nil {
+		if cs := claimsOf(ctx); cs != nil {
+			cs.mu.Lock()
+			delete(cs.claims, key)
+			cs.mu.Unlock()
+		}
+	}
+}
+
+func randomID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
