@@ -43,7 +43,7 @@ const (
 	chunk     = 256 << 10
 )
 
-var errLegacyTooLarge = errors.New("Go build info of a pre-1.18 binary over 32 MiB is not read")
+var errLegacyTooLarge = errors.New("build info of a pre-Go-1.18 binary over 32 MiB is not read")
 
 // modinfo sentinels: the module text is wrapped in 16 bytes on each side.
 const sentinelLen = 16
