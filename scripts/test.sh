@@ -31,6 +31,18 @@ eval "$(scripts/ci/start-docker.sh)"
 log "starting PostgreSQL"
 eval "$(scripts/ci/start-postgres.sh)"
 
+# A real Debian root made by debootstrap, for the host-scanning tests (about a
+# minute the first time; reused while it exists).
+deboot=${SCANFLEET_DEBOOTSTRAP_DIR:-/tmp/scanfleet-debootstrap}
+if [ ! -s "$deboot/var/lib/dpkg/status" ]; then
+  command -v debootstrap >/dev/null || apt-get -o DPkg::Lock::Timeout=600 install -y -qq debootstrap >/dev/null
+  log "debootstrap --variant=minbase bookworm $deboot"
+  rm -rf "$deboot"
+  debootstrap --variant=minbase bookworm "$deboot" http://deb.debian.org/debian >/tmp/scanfleet-debootstrap.log 2>&1 \
+    || { echo "debootstrap failed; see /tmp/scanfleet-debootstrap.log" >&2; exit 1; }
+fi
+export SCANFLEET_TEST_DEBOOTSTRAP_ROOT=$deboot
+
 if [ "${CI:-}" = "true" ]; then
   # In CI a missing service must fail the tests that need it, not skip them.
   export SCANFLEET_REQUIRE_SERVICES=1
