@@ -14,4 +14,5 @@ func addCommands(root *cobra.Command, e *env) {
 	root.AddCommand(newControllerCmd(e))
 	root.AddCommand(newScannerCmd(e))
 	addHostCommands(root, e)
+	addClientCommands(root, e)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
@@ -22,6 +23,8 @@ func newControllerCmd(e *env) *cobra.Command {
 	var (
 		listen, dataDir, configFile, dbPath, tlsCert, tlsKey string
 		lease, scannerTimeout                                time.Duration
+		localMin, localMax                                   int
+		strategy                                             string
 	)
 	cmd := &cobra.Command{
 		Use:   "controller",
@@ -34,6 +37,13 @@ func newControllerCmd(e *env) *cobra.Command {
 			if (tlsCert == "") != (tlsKey == "") {
 				return usagef("--tls-cert and --tls-key go together")
 			}
+			if localMax < 0 || localMin < 0 || localMin > localMax {
+				return usagef("want 0 <= --local-scanners-min <= --local-scanners-max")
+			}
+			st, err := autoscale.ParseStrategy(strategy)
+			if err != nil {
+				return usagef("--autoscale-strategy: %v", err)
+			}
 			ctx := cmd.Context()
 			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, LeaseDuration: lease, ScannerTimeout: scannerTimeout, Logger: e.logger}
 			if configFile != "" {
@@ -43,15 +53,26 @@ func newControllerCmd(e *env) *cobra.Command {
 				}
 				cfg.File = fc
 			}
+			// Listen first: local scanners need the address.
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return fmt.Errorf("listening on %s: %w", listen, err)
+			}
+			defer ln.Close()
+			var ls *autoscale.LocalScaler
+			if localMax > 0 {
+				if ls, err = newLocalScaler(ctx, e, ln.Addr(), dataDir, dbPath, tlsCert); err != nil {
+					return err
+				}
+				defer ls.Close()
+				cfg.Scaler = ls
+				cfg.Autoscale = autoscale.Config{Strategy: st, MinScannerPods: localMin, MaxScannerPods: localMax}
+			}
 			c, err := controller.New(ctx, cfg)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				return fmt.Errorf("listening on %s: %w", listen, err)
-			}
 			srv := &http.Server{
 				Handler:           c.Handler(),
 				ReadHeaderTimeout: 10 * time.Second,
@@ -78,6 +99,14 @@ func newControllerCmd(e *env) *cobra.Command {
 				return fmt.Errorf("serving: %w", err)
 			case <-ctx.Done():
 			}
+			if ls != nil {
+				// Stop local scanners while the API still serves them, so
+				// that they hand their tasks back.
+				cancel()
+				if err := ls.Close(); err != nil {
+					e.logger.Warn("stopping local scanners", "err", err)
+				}
+			}
 			sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer scancel()
 			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -95,6 +124,9 @@ func newControllerCmd(e *env) *cobra.Command {
 	fl.StringVar(&tlsKey, "tls-key", "", "PEM private key for --tls-cert")
 	fl.DurationVar(&lease, "lease", 2*time.Minute, "task lease duration")
 	fl.DurationVar(&scannerTimeout, "scanner-timeout", time.Minute, "declare a scanner gone after this long without a heartbeat")
+	fl.IntVar(&localMax, "local-scanners-max", 0, "auto-scale local 'scanfleet scanner' processes up to this many (0: none)")
+	fl.IntVar(&localMin, "local-scanners-min", 0, "auto-scaler minimum of local scanners (applied at the first scale event)")
+	fl.StringVar(&strategy, "autoscale-strategy", string(autoscale.Delayed), "auto-scaling strategy: delayed, immediate or disabled")
 
 	token := &cobra.Command{Use: "token", Short: "Manage API tokens"}
 	var role, tokDir string
@@ -169,4 +201,44 @@ func newScannerCmd(e *env) *cobra.Command {
 	fl.DurationVar(&cfg.PollInterval, "poll-interval", 2*time.Second, "wait between lease attempts when idle")
 	fl.StringVar(&caCert, "ca-cert", "", "PEM CA bundle to trust for the controller's TLS")
 	return cmd
+}
+
+// newLocalScaler builds the LocalScaler of --local-scanners-max: each
+// scanner is this same binary run as 'scanner' against the controller's
+// own address, with a scanner-role token created now. The token goes in
+// SCANFLEET_TOKEN rather than --token so that it does not show in ps.
+func newLocalScaler(ctx context.Context, e *env, addr net.Addr, dataDir, dbPath, tlsCert string) (*autoscale.LocalScaler, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("local scanners: finding this executable: %w", err)
+	}
+	tok, err := controller.CreateToken(ctx, dataDir, controller.RoleScanner)
+	if err != nil {
+		return nil, fmt.Errorf("local scanners: creating a token: %w", err)
+	}
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return nil, fmt.Errorf("local scanners: controller address: %w", err)
+	}
+	// A wildcard listen address is reachable on loopback.
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	scheme := "http"
+	argv := []string{self, "scanner"}
+	if tlsCert != "" {
+		scheme = "https"
+		argv = append(argv, "--ca-cert", tlsCert)
+	}
+	argv = append(argv, "--controller", scheme+"://"+net.JoinHostPort(host, port))
+	if dbPath != "" {
+		argv = append(argv, "--db", dbPath)
+	}
+	return autoscale.NewLocalScaler(autoscale.LocalOptions{
+		Argv:   argv,
+		Env:    []string{"SCANFLEET_TOKEN=" + tok},
+		Stdout: e.stderr,
+		Stderr: e.stderr,
+		Logger: e.logger,
+	})
 }

@@ -106,6 +106,7 @@ func (c *Controller) routes() http.Handler {
 	h("PUT /api/v1/registries/{name}", adminAccess, maxSmallBody, c.createRegistry)
 	h("DELETE /api/v1/registries/{name}", adminAccess, 0, c.deleteRegistry)
 	h("POST /api/v1/registries/{name}/scan", adminAccess, maxSmallBody, c.scanRegistry)
+	h("POST /api/v1/registries/{name}/notify", scannerAccess, maxSmallBody, c.notify)
 
 	h("POST /api/v1/scanners", scannerAccess, maxSmallBody, c.registerScanner)
 	h("GET /api/v1/scanners", readAccess, 0, c.listScanners)
@@ -121,10 +122,14 @@ func (c *Controller) routes() http.Handler {
 
 	h("GET /api/v1/images", readAccess, 0, c.listImages)
 	h("GET /api/v1/images/{digest}", readAccess, 0, c.getImage)
+	h("GET /api/v1/images/{digest}/changes", readAccess, 0, c.imageChangesHandler)
 	h("GET /api/v1/queue", readAccess, 0, c.queueCounts)
 	h("GET /api/v1/tasks", readAccess, 0, c.listTasks)
+	h("GET /api/v1/autoscaler", readAccess, 0, c.getAutoscaler)
+	h("PUT /api/v1/autoscaler", adminAccess, maxSmallBody, c.putAutoscaler)
 
 	mux.Handle("GET /metrics", c.metrics.handler())
+	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
 	return mux
 }
 

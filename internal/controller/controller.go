@@ -47,6 +47,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
@@ -111,6 +112,10 @@ type Registry struct {
 	MaxTags         int      `json:"max_tags,omitempty" yaml:"max_tags"`
 	// Interval re-crawls the registry periodically; 0 means manual only.
 	Interval Duration `json:"interval,omitempty" yaml:"interval"`
+	// RescanAfterDBUpdate re-enqueues the registry's stored images for a
+	// full scan when the vulnerability database changes. Without it they
+	// are only re-matched from their stored inventories (no pull).
+	RescanAfterDBUpdate bool `json:"rescan_after_db_update,omitempty" yaml:"rescan_after_db_update"`
 }
 
 // RegistryInput is what the API and the config file accept: the settings
@@ -134,6 +139,9 @@ type RegistryView struct {
 // FileConfig is the --config file (YAML or JSON, which YAML reads too).
 type FileConfig struct {
 	Registries []RegistryInput `yaml:"registries"`
+	// Autoscaler sets the auto-scaler (used only when the controller has
+	// a Scaler); it wins over Config.Autoscale.
+	Autoscaler *autoscale.Config `yaml:"autoscaler"`
 }
 
 // LoadConfigFile reads a controller config file.
@@ -171,6 +179,19 @@ func ParseConfig(b []byte) (*FileConfig, error) {
 		}
 		seen[r.Name] = true
 	}
+	if fc.Autoscaler != nil {
+		if fc.Autoscaler.Strategy == "" {
+			fc.Autoscaler.Strategy = autoscale.Delayed
+		}
+		st, err := autoscale.ParseStrategy(string(fc.Autoscaler.Strategy))
+		if err != nil {
+			return nil, fmt.Errorf("autoscaler: %w", err)
+		}
+		fc.Autoscaler.Strategy = st
+		if err := fc.Autoscaler.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	return &fc, nil
 }
 
@@ -188,6 +209,17 @@ type Config struct {
 	LeaseDuration time.Duration
 	// ScannerTimeout declares a silent scanner gone (default 1m).
 	ScannerTimeout time.Duration
+	// DBCheckInterval is how often Run looks for a new vulnerability
+	// database and re-matches stored inventories against it (default 1m).
+	DBCheckInterval time.Duration
+	// Scaler, when set, runs scanners and Run drives it with an
+	// autoscale.AutoScaler configured by Autoscale (strategy "" means
+	// delayed) or the config file's autoscaler section.
+	Scaler    autoscale.Scaler
+	Autoscale autoscale.Config
+	// AutoscaleOptions tunes the engine (Clock, Interval, windows; tests);
+	// its Scaler, TaskCount and IsLeader are set by the controller.
+	AutoscaleOptions autoscale.Options
 	// CrawlTransport is the base transport for crawls (tests).
 	CrawlTransport http.RoundTripper
 	Logger         *slog.Logger
@@ -204,6 +236,8 @@ type Controller struct {
 	watcher *vulndb.Watcher
 	metrics *metrics
 	handler http.Handler
+	// autoscaler is nil without Config.Scaler.
+	autoscaler *autoscale.AutoScaler
 
 	bg       context.Context // background crawls; cancelled by Close
 	bgCancel context.CancelFunc
@@ -212,6 +246,12 @@ type Controller struct {
 	mu       sync.Mutex
 	crawling map[string]bool
 	claims   map[string]layerClaim
+	// rematchedDB is the DB digest stored inventories were last
+	// re-matched against ("" before the first CheckDB).
+	rematchedDB string
+	// checkMu serialises CheckDB: two re-match passes at once would
+	// only do the same work twice.
+	checkMu sync.Mutex
 }
 
 // New opens (creating if needed) the data directory and applies cfg.File.
@@ -224,6 +264,9 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	}
 	if cfg.ScannerTimeout <= 0 {
 		cfg.ScannerTimeout = time.Minute
+	}
+	if cfg.DBCheckInterval <= 0 {
+		cfg.DBCheckInterval = time.Minute
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -253,6 +296,10 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	}
 	c.bg, c.bgCancel = context.WithCancel(context.Background())
 	c.metrics = newMetrics(c)
+	if err := c.newAutoscaler(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("controller: %w", err)
+	}
 	c.handler = c.routes()
 	if cfg.File != nil {
 		for _, r := range cfg.File.Registries {
@@ -310,6 +357,34 @@ func (c *Controller) Run(ctx context.Context) error {
 	defer reap.Stop()
 	sched := time.NewTicker(10 * time.Second)
 	defer sched.Stop()
+	if c.autoscaler != nil {
+		// Run returns only once the auto-scaler loop has stopped.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			c.runAutoscaler(ctx)
+		}()
+		defer func() { <-done }()
+	}
+	// Re-matching a large store takes a while, so it has a loop of its
+	// own and never delays the reaper. The first check runs right away:
+	// it re-matches what was stored under another database (say, before
+	// a restart with a newer file).
+	dbDone := make(chan struct{})
+	go func() {
+		defer close(dbDone)
+		t := time.NewTicker(c.cfg.DBCheckInterval)
+		defer t.Stop()
+		for {
+			c.checkDB(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	defer func() { <-dbDone }()
 	for {
 		select {
 		case <-ctx.Done():

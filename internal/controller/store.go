@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS image_vulns (
 	vuln_id TEXT NOT NULL, severity TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS image_vulns_id ON image_vulns(vuln_id);
 CREATE INDEX IF NOT EXISTS image_vulns_image ON image_vulns(registry, repository, digest);
+CREATE TABLE IF NOT EXISTS image_changes (
+	registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
+	db_before TEXT NOT NULL, db_after TEXT NOT NULL, changed_at INTEGER NOT NULL,
+	new_ids TEXT NOT NULL, fixed_ids TEXT NOT NULL,
+	PRIMARY KEY (registry, repository, digest));
+CREATE INDEX IF NOT EXISTS image_changes_digest ON image_changes(digest);
 CREATE TABLE IF NOT EXISTS layers (
 	key TEXT PRIMARY KEY, analysis BLOB NOT NULL, stored_at INTEGER NOT NULL);
 `
@@ -63,6 +69,10 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("creating schema in %s: %w", path, err)
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating %s: %w", path, err)
 	}
 	return &store{db: db}, nil
 }
@@ -113,19 +123,20 @@ type registryRow struct {
 
 func (s *store) putRegistry(ctx context.Context, r registryRow) error {
 	filters, _ := json.Marshal(r.Filters)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO registries(name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO registries(name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, rescan_after_db_update)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(name) DO UPDATE SET url=excluded.url, username=excluded.username, password_enc=excluded.password_enc,
 			token_enc=excluded.token_enc, insecure=excluded.insecure, ca_cert_file=excluded.ca_cert_file, filters=excluded.filters,
-			max_repositories=excluded.max_repositories, max_tags=excluded.max_tags, interval_ns=excluded.interval_ns`,
-		r.Name, r.URL, r.Username, r.passwordEnc, r.tokenEnc, r.Insecure, r.CACertFile, string(filters), r.MaxRepositories, r.MaxTags, int64(r.Interval))
+			max_repositories=excluded.max_repositories, max_tags=excluded.max_tags, interval_ns=excluded.interval_ns,
+			rescan_after_db_update=excluded.rescan_after_db_update`,
+		r.Name, r.URL, r.Username, r.passwordEnc, r.tokenEnc, r.Insecure, r.CACertFile, string(filters), r.MaxRepositories, r.MaxTags, int64(r.Interval), r.RescanAfterDBUpdate)
 	if err != nil {
 		return fmt.Errorf("storing registry %q: %w", r.Name, err)
 	}
 	return nil
 }
 
-const registryCols = `name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, last_crawl, last_error`
+const registryCols = `name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, last_crawl, last_error, rescan_after_db_update`
 
 func scanRegistry(sc interface{ Scan(...any) error }) (registryRow, error) {
 	var (
@@ -133,7 +144,7 @@ func scanRegistry(sc interface{ Scan(...any) error }) (registryRow, error) {
 		filters             string
 		interval, lastCrawl int64
 	)
-	err := sc.Scan(&r.Name, &r.URL, &r.Username, &r.passwordEnc, &r.tokenEnc, &r.Insecure, &r.CACertFile, &filters, &r.MaxRepositories, &r.MaxTags, &interval, &lastCrawl, &r.lastError)
+	err := sc.Scan(&r.Name, &r.URL, &r.Username, &r.passwordEnc, &r.tokenEnc, &r.Insecure, &r.CACertFile, &filters, &r.MaxRepositories, &r.MaxTags, &interval, &lastCrawl, &r.lastError, &r.RescanAfterDBUpdate)
 	if err != nil {
 		return r, err
 	}

@@ -1,0 +1,679 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/output"
+	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/report"
+)
+
+// defaultControllerURL is where 'scanfleet controller' listens by default.
+const defaultControllerURL = "http://127.0.0.1:8480"
+
+// clientFlags are the connection flags every client command takes.
+type clientFlags struct {
+	controller, token, caCert string
+}
+
+// addTo registers the flags as persistent flags of cmd so its subcommands
+// inherit them. They are not root flags: 'scanfleet scanner' has its own
+// --controller/--token with different defaults.
+func (f *clientFlags) addTo(cmd *cobra.Command) {
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&f.controller, "controller", "", "controller URL (env SCANFLEET_CONTROLLER, default "+defaultControllerURL+")")
+	// The token never becomes a flag default: help output would print it.
+	pf.StringVar(&f.token, "token", "", "API token (prefer env SCANFLEET_TOKEN)")
+	pf.StringVar(&f.caCert, "ca-cert", "", "PEM CA bundle to trust for the controller's TLS")
+}
+
+// apiClient talks to the controller's REST API.
+type apiClient struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+// client resolves the flags and environment into an apiClient.
+func (f *clientFlags) client(e *env) (*apiClient, error) {
+	base := f.controller
+	if base == "" {
+		base = e.getenv("SCANFLEET_CONTROLLER")
+	}
+	if base == "" {
+		base = defaultControllerURL
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, usagef("--controller %q: want http(s)://host[:port]", base)
+	}
+	tok := f.token
+	if tok == "" {
+		tok = e.getenv("SCANFLEET_TOKEN")
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if f.caCert != "" {
+		pem, err := os.ReadFile(f.caCert)
+		if err != nil {
+			return nil, fmt.Errorf("--ca-cert: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ca-cert %s: no PEM certificates", f.caCert)
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &apiClient{base: strings.TrimRight(base, "/"), token: tok, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}, nil
+}
+
+// apiError is a non-2xx answer, worded for a person at a terminal.
+type apiError struct {
+	base, method, path string
+	status             int
+	msg                string // the controller's {"error": ...}, if any
+}
+
+func (e *apiError) Error() string {
+	switch e.status {
+	case http.StatusUnauthorized:
+		return fmt.Sprintf("controller %s: HTTP 401: token missing/invalid (set --token or SCANFLEET_TOKEN)", e.base)
+	case http.StatusForbidden:
+		return fmt.Sprintf("controller %s: HTTP 403: token lacks the admin role (%s %s)", e.base, e.method, e.path)
+	}
+	s := fmt.Sprintf("controller %s: %s %s: HTTP %d %s", e.base, e.method, e.path, e.status, http.StatusText(e.status))
+	if e.msg != "" {
+		s += ": " + e.msg
+	}
+	return s
+}
+
+// do sends in (if not nil) as JSON and decodes a 2xx answer into out (if
+// not nil).
+func (c *apiClient) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return fmt.Errorf("controller %s: %w", c.base, err)
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		// url.Error carries method and URL, never the Authorization header.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("controller %s: %s %s: %w", c.base, method, path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		var eb struct {
+			Error string `json:"error"`
+		}
+		_ = json.Unmarshal(raw, &eb)
+		return &apiError{base: c.base, method: method, path: path, status: resp.StatusCode, msg: eb.Error}
+	}
+	if out == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("controller %s: %s %s: decoding answer: %w", c.base, method, path, err)
+	}
+	return nil
+}
+
+// addClientCommands attaches the controller API client commands.
+func addClientCommands(root *cobra.Command, e *env) {
+	for _, cmd := range []*cobra.Command{
+		newRegistryCmd(e), newImagesCmd(e), newImageCmd(e), newScannersCmd(e), newQueueCmd(e),
+	} {
+		root.AddCommand(cmd)
+	}
+}
+
+func checkListFormat(format string) error {
+	if format != "table" && format != "json" {
+		return usagef("--format must be table or json, not %q", format)
+	}
+	return nil
+}
+
+func writeJSONOut(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newRegistryCmd(e *env) *cobra.Command {
+	var cf clientFlags
+	cmd := &cobra.Command{Use: "registry", Short: "Manage the controller's registries"}
+	cf.addTo(cmd)
+
+	var (
+		in            controller.RegistryInput
+		passwordStdin bool
+		interval      time.Duration
+	)
+	add := &cobra.Command{
+		Use:   "add NAME --url URL",
+		Short: "Add (or replace) a registry the controller crawls",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if in.URL == "" {
+				return usagef("--url is required")
+			}
+			if passwordStdin && in.Username == "" {
+				return usagef("--password-stdin needs --username")
+			}
+			if interval < 0 {
+				return usagef("--interval must not be negative")
+			}
+			c, err := cf.client(e)
+			if err != nil {
+				return err
+			}
+			if passwordStdin {
+				b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<20))
+				if err != nil {
+					return fmt.Errorf("reading password from stdin: %w", err)
+				}
+				in.Password = strings.TrimRight(string(b), "\r\n")
+				if in.Password == "" {
+					return usagef("--password-stdin: stdin is empty")
+				}
+			}
+			in.Name = args[0]
+			in.Interval = controller.Duration(interval)
+			var v controller.RegistryView
+			if err := c.do(cmd.Context(), http.MethodPut, "/api/v1/registries/"+url.PathEscape(in.Name), in, &v); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "registry %s configured: %s\n", v.Name, v.URL)
+			return nil
+		},
+	}
+	fl := add.Flags()
+	fl.StringVar(&in.URL, "url", "", "registry URL, http(s)://host[:port]")
+	fl.StringVar(&in.Username, "username", "", "registry user name")
+	fl.BoolVar(&passwordStdin, "password-stdin", false, "read the registry password from stdin")
+	fl.StringArrayVar(&in.Filters, "filter", nil, "repository[:tag] glob to crawl (repeatable; default everything)")
+	fl.BoolVar(&in.Insecure, "insecure", false, "skip TLS verification of the registry")
+	fl.DurationVar(&interval, "interval", 0, "re-crawl this often (0: manual scans only)")
+
+	var listFormat string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List registries",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkListFormat(listFormat); err != nil {
+				return err
+			}
+			c, err := cf.client(e)
+			if err != nil {
+				return err
+			}
+			var regs []controller.RegistryView
+			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/registries", nil, &regs); err != nil {
+				return err
+			}
+			if listFormat == "json" {
+				return writeJSONOut(e.stdout, regs)
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tURL\tUSERNAME\tFILTERS\tINTERVAL\tLAST CRAWL\tLAST ERROR")
+			for _, r := range regs {
+				last := "never"
+				if r.LastCrawl != nil {
+					last = r.LastCrawl.Local().Format(time.DateTime)
+				}
+				iv := "manual"
+				if r.Interval != 0 {
+					iv = time.Duration(r.Interval).String()
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.URL, dash(r.Username), dash(strings.Join(r.Filters, ",")), iv, last, dash(oneLine(r.LastError)))
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().StringVar(&listFormat, "format", "table", "table or json")
+
+	var (
+		wait        bool
+		waitTimeout time.Duration
+	)
+	scan := &cobra.Command{
+		Use:   "scan NAME",
+		Short: "Crawl a registry now and queue its new images for scanning",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := cf.client(e)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if waitTimeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, waitTimeout)
+				defer cancel()
+			}
+			name := args[0]
+			regPath := "/api/v1/registries/" + url.PathEscape(name)
+			var before controller.RegistryView
+			if err := c.do(ctx, http.MethodGet, regPath, nil, &before); err != nil {
+				return err
+			}
+			var st struct {
+				Started bool `json:"started"`
+			}
+			if err := c.do(ctx, http.MethodPost, regPath+"/scan", struct{}{}, &st); err != nil {
+				return err
+			}
+			if !wait {
+				if st.Started {
+					fmt.Fprintf(e.stdout, "crawl of registry %s started\n", name)
+				} else {
+					fmt.Fprintf(e.stdout, "a crawl of registry %s is already running\n", name)
+				}
+				return nil
+			}
+			return waitForRegistry(ctx, c, e, name, before.LastCrawl)
+		},
+	}
+	scan.Flags().BoolVar(&wait, "wait", false, "wait until the registry's tasks are done, showing progress on stderr")
+	scan.Flags().DurationVar(&waitTimeout, "timeout", 0, "give up waiting after this long (0: never)")
+
+	cmd.AddCommand(add, list, scan)
+	return cmd
+}
+
+// taskListLimit is the most tasks GET /api/v1/tasks returns per call.
+const taskListLimit = 1000
+
+// progress is a registry's share of the queue since its crawl started.
+type progress struct {
+	queued, leased, done, failed int
+	// complete is false when a listing was cut at taskListLimit, so a zero
+	// count may hide tasks beyond it.
+	complete bool
+	failures []controller.TaskView
+}
+
+func (p progress) String() string {
+	return fmt.Sprintf("queued %d  leased %d  done %d  failed %d", p.queued, p.leased, p.done, p.failed)
+}
+
+// registryProgress counts the registry's queued and leased tasks, and the
+// images it stored and tasks that failed since crawlStart (controller
+// clock, so client clock skew does not matter). Done is counted from the
+// images listing because the task listing is capped and ordered oldest
+// first.
+func registryProgress(ctx context.Context, c *apiClient, name string, crawlStart time.Time) (progress, error) {
+	p := progress{complete: true}
+	for _, s := range []queue.State{queue.StateQueued, queue.StateLeased, queue.StateFailed} {
+		var ts []controller.TaskView
+		if err := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/tasks?state=%s&limit=%d", s, taskListLimit), nil, &ts); err != nil {
+			return p, err
+		}
+		if len(ts) >= taskListLimit && s != queue.StateFailed {
+			p.complete = false
+		}
+		for _, t := range ts {
+			if t.Registry != name {
+				continue
+			}
+			switch s {
+			case queue.StateQueued:
+				p.queued++
+			case queue.StateLeased:
+				p.leased++
+			case queue.StateFailed:
+				if !t.UpdatedAt.Before(crawlStart) {
+					p.failed++
+					p.failures = append(p.failures, t)
+				}
+			}
+		}
+	}
+	var ims []controller.ImageSummary
+	if err := c.do(ctx, http.MethodGet, "/api/v1/images?registry="+url.QueryEscape(name), nil, &ims); err != nil {
+		return p, err
+	}
+	for _, im := range ims {
+		if !im.ScannedAt.Before(crawlStart) {
+			p.done++
+		}
+	}
+	return p, nil
+}
+
+// waitForRegistry waits for the crawl started after prevCrawl to finish,
+// then for the registry's queued and leased tasks to drain, redrawing the
+// counts on stderr every second.
+func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, prevCrawl *time.Time) error {
+	regPath := "/api/v1/registries/" + url.PathEscape(name)
+	tty := isTerminal(e.stderr)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	sleep := func() error {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for registry %s: %w", name, context.Cause(ctx))
+		case <-tick.C:
+			return nil
+		}
+	}
+	started := time.Now()
+	var view controller.RegistryView
+	for {
+		if err := c.do(ctx, http.MethodGet, regPath, nil, &view); err != nil {
+			return err
+		}
+		if view.LastCrawl != nil && (prevCrawl == nil || view.LastCrawl.After(*prevCrawl)) {
+			break
+		}
+		if tty {
+			fmt.Fprintf(e.stderr, "\rregistry %s: crawling…", name)
+		}
+		if err := sleep(); err != nil {
+			return err
+		}
+	}
+	crawlStart := *view.LastCrawl
+	last := ""
+	var p progress
+	for {
+		var err error
+		if p, err = registryProgress(ctx, c, name, crawlStart); err != nil {
+			return err
+		}
+		line := fmt.Sprintf("registry %s: %s", name, p)
+		switch {
+		case tty:
+			fmt.Fprintf(e.stderr, "\r\033[K%s", line)
+		case line != last:
+			// Not a terminal (CI logs): one line per change, not per second.
+			fmt.Fprintln(e.stderr, line)
+		}
+		last = line
+		if p.complete && p.queued == 0 && p.leased == 0 {
+			break
+		}
+		if err := sleep(); err != nil {
+			if tty {
+				fmt.Fprintln(e.stderr)
+			}
+			return err
+		}
+	}
+	if tty {
+		fmt.Fprintln(e.stderr)
+	}
+	fmt.Fprintf(e.stderr, "registry %s: %d images scanned, %d failed in %s\n", name, p.done, p.failed, time.Since(started).Round(100*time.Millisecond))
+	for _, t := range p.failures {
+		fmt.Fprintf(e.stderr, "  failed: %s: %s\n", t.Reference, oneLine(t.LastError))
+	}
+	var errs []error
+	if view.LastError != "" {
+		errs = append(errs, fmt.Errorf("registry %s: crawl error: %s", name, oneLine(view.LastError)))
+	}
+	if p.failed > 0 {
+		errs = append(errs, fmt.Errorf("registry %s: %d scan tasks failed", name, p.failed))
+	}
+	return errors.Join(errs...)
+}
+
+func newImagesCmd(e *env) *cobra.Command {
+	var (
+		cf                            clientFlags
+		registry, repo, severity, cve string
+		format                        string
+	)
+	cmd := &cobra.Command{
+		Use:   "images",
+		Short: "List the images the controller has scanned",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkListFormat(format); err != nil {
+				return err
+			}
+			c, err := cf.client(e)
+			if err != nil {
+				return err
+			}
+			q := url.Values{}
+			for k, v := range map[string]string{"registry": registry, "repository": repo, "severity": severity, "cve": cve} {
+				if v != "" {
+					q.Set(k, v)
+				}
+			}
+			path := "/api/v1/images"
+			if len(q) > 0 {
+				path += "?" + q.Encode()
+			}
+			var ims []controller.ImageSummary
+			if err := c.do(cmd.Context(), http.MethodGet, path, nil, &ims); err != nil {
+				return err
+			}
+			if ims == nil {
+				ims = []controller.ImageSummary{}
+			}
+			if format == "json" {
+				return writeJSONOut(e.stdout, ims)
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "REGISTRY\tREPOSITORY\tTAG\tDIGEST\tPACKAGES\tVULNS\tCRITICAL\tHIGH\tMEDIUM\tLOW\tOTHER\tSCANNED")
+			for _, im := range ims {
+				// OTHER is whatever the four named columns miss (UNKNOWN,
+				// NEGLIGIBLE, ...), so the row adds up to VULNS.
+				other := im.Vulnerabilities
+				for _, s := range []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"} {
+					other -= im.Severities[s]
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", im.Registry, im.Repository, dash(im.Tag), shortDigest(im.Digest),
+					im.Packages, im.Vulnerabilities, im.Severities["CRITICAL"], im.Severities["HIGH"], im.Severities["MEDIUM"], im.Severities["LOW"], other,
+					im.ScannedAt.Local().Format(time.DateTime))
+			}
+			return tw.Flush()
+		},
+	}
+	cf.addTo(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&registry, "registry", "", "only images of this registry")
+	fl.StringVar(&repo, "repository", "", "only images of this repository")
+	fl.StringVar(&severity, "severity", "", "only images with a vulnerability of this severity")
+	fl.StringVar(&cve, "cve", "", "only images affected by this vulnerability (CVE-…, GHSA-…)")
+	fl.StringVar(&format, "format", "table", "table or json")
+	return cmd
+}
+
+func newImageCmd(e *env) *cobra.Command {
+	var cf clientFlags
+	cmd := &cobra.Command{Use: "image", Short: "Inspect one scanned image"}
+	cf.addTo(cmd)
+	var format string
+	show := &cobra.Command{
+		Use:   "show DIGEST",
+		Short: "Print an image's latest stored report",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !strings.Contains(args[0], ":") {
+				return usagef("DIGEST must look like sha256:<hex>, not %q", args[0])
+			}
+			c, err := cf.client(e)
+			if err != nil {
+				return err
+			}
+			var rep report.Report
+			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/images/"+url.PathEscape(args[0]), nil, &rep); err != nil {
+				return err
+			}
+			return output.Write(e.stdout, format, &rep)
+		},
+	}
+	show.Flags().StringVar(&format, "format", "table", "output format: "+strings.Join(output.Formats, ", "))
+	cmd.AddCommand(show)
+	return cmd
+}
+
+func newScannersCmd(e *env) *cobra.Command {
+	var cf clientFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "scanners",
+		Short: "List the scanners registered with the controller",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkListFormat(format); err != nil {
+				return err
+			}
+			c, err := cf.client(e)
+			if err != nil {
+				return err
+			}
+			var scs []controller.Scanner
+			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/scanners", nil, &scs); err != nil {
+				return err
+			}
+			if format == "json" {
+				return writeJSONOut(e.stdout, scs)
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tSTATE\tCONCURRENCY\tDONE\tFAILED\tLAST SEEN\tVERSION\tCURRENT IMAGES")
+			for _, s := range scs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", s.ID, s.Name, s.State, s.Concurrency, s.Done, s.Failed,
+					s.LastSeen.Local().Format(time.DateTime), dash(s.Version), dash(strings.Join(s.CurrentImages, ",")))
+			}
+			return tw.Flush()
+		},
+	}
+	cf.addTo(cmd)
+	cmd.Flags().StringVar(&format, "format", "table", "table or json")
+	return cmd
+}
+
+func newQueueCmd(e *env) *cobra.Command {
+	var cf clientFlags
+	var format, state string
+	cmd := &cobra.Command{
+		Use:   "queue",
+		Short: "Show the scan queue: tasks per state, or the tasks in one state",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkListFormat(format); err != nil {
+				return err
+			}
+			c, err := cf.client(e)
+			if err != nil {
+				return err
+			}
+			if state != "" {
+				var ts []controller.TaskView
+				if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/tasks?state="+url.QueryEscape(state)+fmt.Sprintf("&limit=%d", taskListLimit), nil, &ts); err != nil {
+					return err
+				}
+				if format == "json" {
+					return writeJSONOut(e.stdout, ts)
+				}
+				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tSTATE\tATTEMPTS\tLEASED BY\tUPDATED\tREFERENCE\tLAST ERROR")
+				for _, t := range ts {
+					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", t.ID, t.State, t.Attempts, dash(t.LeasedBy),
+						t.UpdatedAt.Local().Format(time.DateTime), t.Reference, dash(oneLine(t.LastError)))
+				}
+				return tw.Flush()
+			}
+			var counts controller.QueueCounts
+			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/queue", nil, &counts); err != nil {
+				return err
+			}
+			if format == "json" {
+				return writeJSONOut(e.stdout, counts)
+			}
+			// Life order first, then any state this client does not know.
+			order := append([]queue.State(nil), queue.States...)
+			var extra []queue.State
+			for s := range counts {
+				if !slices.Contains(order, s) {
+					extra = append(extra, s)
+				}
+			}
+			slices.Sort(extra)
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "STATE\tTASKS")
+			for _, s := range append(order, extra...) {
+				fmt.Fprintf(tw, "%s\t%d\n", s, counts[s])
+			}
+			return tw.Flush()
+		},
+	}
+	cf.addTo(cmd)
+	cmd.Flags().StringVar(&format, "format", "table", "table or json")
+	cmd.Flags().StringVar(&state, "state", "", "list the tasks in this state (queued, leased, done, failed) instead of counting")
+	return cmd
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// oneLine keeps multi-line errors from breaking table rows.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// shortDigest is "sha256:" plus 12 hex digits, as docker prints them.
+func shortDigest(d string) string {
+	if algo, hex, ok := strings.Cut(d, ":"); ok && len(hex) > 12 {
+		return algo + ":" + hex[:12]
+	}
+	return d
+}
+
+// isTerminal reports whether w is a character device, where redrawing a
+// progress line with \r reads well.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,127 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/scanfleet/scanfleet/internal/autoscale"
+	"github.com/scanfleet/scanfleet/internal/queue"
+)
+
+// AutoscalerView is GET /api/v1/autoscaler (and the PUT answer).
+type AutoscalerView struct {
+	// Enabled is whether the controller runs scanners at all (a Scaler is
+	// configured); the strategy may still be "disabled".
+	Enabled bool             `json:"enabled"`
+	Config  autoscale.Config `json:"config"`
+	// Replicas is the scanner count the Scaler reports (desired, as last
+	// applied); absent when it could not be read.
+	Replicas *int              `json:"replicas,omitempty"`
+	Events   []autoscale.Event `json:"events"`
+}
+
+// newAutoscaler builds the decision engine over cfg.Scaler. The config
+// file's autoscaler section, when present, wins over cfg.Autoscale.
+func (c *Controller) newAutoscaler() error {
+	if c.cfg.Scaler == nil {
+		return nil
+	}
+	acfg := c.cfg.Autoscale
+	if c.cfg.File != nil && c.cfg.File.Autoscaler != nil {
+		acfg = *c.cfg.File.Autoscaler
+	}
+	if acfg.Strategy == "" {
+		acfg.Strategy = autoscale.Delayed
+	}
+	opts := c.cfg.AutoscaleOptions
+	opts.Scaler = c.cfg.Scaler
+	opts.TaskCount = c.queuedTasks
+	// TODO(leader election): with several controllers only the leader may
+	// scale; until that exists the single controller always is.
+	opts.IsLeader = func() bool { return true }
+	if opts.Logger == nil {
+		opts.Logger = c.log
+	}
+	a, err := autoscale.New(acfg, opts)
+	if err != nil {
+		return err
+	}
+	c.autoscaler = a
+	c.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "scanfleet_autoscaler_desired_replicas",
+		Help: "Scanner replicas the auto-scaler's Scaler reports as desired (-1 when unreadable).",
+	}, func() float64 {
+		n, err := c.cfg.Scaler.Replicas(context.Background())
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+	return nil
+}
+
+// queuedTasks is the auto-scaler's task count: runnable tasks no scanner
+// holds yet.
+func (c *Controller) queuedTasks(ctx context.Context) (int, error) {
+	counts, err := c.queue.Counts(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("counting queued tasks: %w", err)
+	}
+	return counts[queue.StateQueued], nil
+}
+
+func (c *Controller) autoscalerView(ctx context.Context) AutoscalerView {
+	if c.autoscaler == nil {
+		return AutoscalerView{Events: []autoscale.Event{}}
+	}
+	v := AutoscalerView{Enabled: true, Config: c.autoscaler.Config(), Events: c.autoscaler.Events()}
+	if v.Events == nil {
+		v.Events = []autoscale.Event{}
+	}
+	if n, err := c.cfg.Scaler.Replicas(ctx); err == nil {
+		v.Replicas = &n
+	}
+	return v
+}
+
+// getAutoscaler is GET /api/v1/autoscaler.
+func (c *Controller) getAutoscaler(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, c.autoscalerView(r.Context()))
+	return nil
+}
+
+// putAutoscaler is PUT /api/v1/autoscaler (admin): a new strategy, min or
+// max takes effect at the next scale event. It is kept in memory only; the
+// config file or flags set it again at restart.
+func (c *Controller) putAutoscaler(w http.ResponseWriter, r *http.Request) error {
+	if c.autoscaler == nil {
+		return errorf(http.StatusConflict, "no scanner scaler configured (start the fleet with --local-scanners-max)")
+	}
+	var in autoscale.Config
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if s, err := autoscale.ParseStrategy(string(in.Strategy)); err == nil {
+		in.Strategy = s
+	}
+	if err := c.autoscaler.SetConfig(in); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
+	c.log.Info("auto-scaler configured", "strategy", in.Strategy, "minScannerPods", in.MinScannerPods, "maxScannerPods", in.MaxScannerPods)
+	writeJSON(w, http.StatusOK, c.autoscalerView(r.Context()))
+	return nil
+}
+
+// runAutoscaler runs the engine until ctx is done, if there is one.
+func (c *Controller) runAutoscaler(ctx context.Context) {
+	if c.autoscaler == nil {
+		return
+	}
+	if err := c.autoscaler.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		c.log.Warn("auto-scaler stopped", "err", err)
+	}
+}
