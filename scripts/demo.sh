@@ -78,7 +78,7 @@ fi
 
 log "scanning"
 set +e
-./bin/scanfleet demo --rootfs "$rootfs" --add "$app:/usr/local/bin/demo-app" "${sources[@]}" "$@"
+./bin/scanfleet demo --rootfs "$rootfs" --add "$app:/usr/local/bin/demo-app" "${sources[@]}" --fleet-variants 6 --fleet-scanners 2 "$@"
 status=$?
 set -e
 case $status in

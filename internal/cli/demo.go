@@ -13,9 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/spf13/cobra"
 
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
@@ -34,6 +32,8 @@ func newDemoCmd(e *env) *cobra.Command {
 		advisories []string
 		workDir    string
 		format     string
+		variants   int
+		scanners   int
 	)
 	cmd := &cobra.Command{
 		Use:   "demo --rootfs ROOTFS.tar.gz [--add SRC:DEST]... --advisories SRC...",
@@ -77,13 +77,9 @@ func newDemoCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r, err := name.ParseReference(ref)
-			if err != nil {
-				return err
-			}
 			fmt.Fprintf(e.stderr, "demo: pushing %s (%d layers)\n", ref, len(layers))
-			if err := remote.Write(r, img, remote.WithContext(ctx)); err != nil {
-				return fmt.Errorf("pushing demo image: %w", err)
+			if err := push(ctx, img, ref); err != nil {
+				return err
 			}
 
 			if workDir == "" {
@@ -107,7 +103,23 @@ func newDemoCmd(e *env) *cobra.Command {
 				f.dbPath = dbPath
 			}
 			fmt.Fprintf(e.stderr, "demo: scanning %s\n", ref)
-			return runScan(ctx, e, ref, f)
+			scanErr := runScan(ctx, e, ref, f)
+			if variants > 0 {
+				// The scan's exit status (4 when a feed is missing) stays
+				// the demo's; a fleet failure is reported over it.
+				var ee *exitError
+				if scanErr != nil && !errors.As(scanErr, &ee) {
+					return scanErr
+				}
+				db := ""
+				if !f.skipDB {
+					db = dbPath
+				}
+				if err := demoFleet(ctx, e, host, layers, variants, scanners, db); err != nil {
+					return err
+				}
+			}
+			return scanErr
 		},
 	}
 	fl := cmd.Flags()
@@ -116,6 +128,8 @@ func newDemoCmd(e *env) *cobra.Command {
 	fl.StringArrayVar(&advisories, "advisories", nil, "advisory source for the database (directory, zip, tar.gz, URL; repeatable)")
 	fl.StringVar(&workDir, "work-dir", "", "keep the database here instead of a temporary directory")
 	fl.StringVarP(&format, "format", "f", "table", "output format")
+	fl.IntVar(&variants, "fleet-variants", 0, "then scan this many variants of the image (sharing its layers) with a controller and local scanners (0: skip)")
+	fl.IntVar(&scanners, "fleet-scanners", 2, "local scanner processes for the fleet scan")
 	return cmd
 }
 
