@@ -14,7 +14,6 @@
 package host
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -268,20 +267,16 @@ func unwrapPath(err error) error {
 
 func (w *walker) file(rel string, d fs.DirEntry) error {
 	// Cheap test first, with the lstat ReadDir may already have.
-	var wanting []analyzer.Analyzer
 	info, err := d.Info()
 	if err != nil {
 		return nil // removed since ReadDir: nothing to scan
 	}
 	mode, size := info.Mode().Perm(), info.Size()
-	var maxSize int64
+	wanted := false
 	for _, an := range w.analyzers {
-		if an.Wants(rel, mode, size) {
-			wanting = append(wanting, an)
-			maxSize = max(maxSize, an.MaxSize())
-		}
+		wanted = wanted || an.Wants(rel, mode, size)
 	}
-	if len(wanting) == 0 {
+	if !wanted {
 		return nil
 	}
 	if w.opts.onRead != nil {
@@ -298,84 +293,19 @@ func (w *walker) file(rel string, d fs.DirEntry) error {
 	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		return nil
 	}
-	var header []byte
-	if needsHeader(wanting) {
-		header = make([]byte, min(size, analyzer.HeaderSize))
-		n, err := io.ReadFull(f, header)
-		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-			w.warn("unreadable", fmt.Sprintf("file /%s not scanned: %v", rel, unwrapPath(err)))
-			return nil
-		}
-		header = header[:n]
-		w.a.Bytes += int64(n)
-		kept := wanting[:0]
-		maxSize = 0
-		for _, an := range wanting {
-			if hm, ok := an.(analyzer.HeaderMatcher); !ok || hm.MatchHeader(rel, header) {
-				kept = append(kept, an)
-				maxSize = max(maxSize, an.MaxSize())
-			}
-		}
-		if wanting = kept; len(wanting) == 0 {
-			return nil
-		}
-	}
-	if size > maxSize {
-		for _, an := range wanting {
-			w.a.Files = append(w.a.Files, layer.File{Path: rel, Analyzer: an.Name(),
-				Err: fmt.Sprintf("file is %d bytes, over the %d-byte limit", size, an.MaxSize())})
-		}
-		return nil
-	}
-	// A live file may grow after the lstat: read at most one byte past
-	// the limit to notice, never unbounded.
-	var buf bytes.Buffer
-	buf.Grow(int(size))
-	buf.Write(header)
-	n, err := io.Copy(&buf, io.LimitReader(f, maxSize+1-int64(len(header))))
+	// A live file may grow after the lstat: AnalyzeFile reads at most one
+	// byte past the analyzers' limit, never unbounded.
+	files, n, err := layer.AnalyzeFile(w.ctx, w.analyzers, rel, mode, size, f)
 	w.a.Bytes += n
 	if err != nil {
+		if ctxErr := w.ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
 		w.warn("unreadable", fmt.Sprintf("file /%s not scanned: %v", rel, unwrapPath(err)))
 		return nil
 	}
-	content := buf.Bytes()
-	for _, an := range wanting {
-		lf := layer.File{Path: rel, Analyzer: an.Name()}
-		if int64(len(content)) > an.MaxSize() {
-			lf.Err = fmt.Sprintf("file is over the %d-byte limit", an.MaxSize())
-		} else {
-			res, err := analyze(w.ctx, an, rel, content)
-			if err != nil {
-				if ctxErr := w.ctx.Err(); ctxErr != nil {
-					return ctxErr
-				}
-				lf.Err = err.Error()
-			}
-			lf.Result = res
-		}
-		w.a.Files = append(w.a.Files, lf)
-	}
+	w.a.Files = append(w.a.Files, files...)
 	return nil
-}
-
-func needsHeader(ans []analyzer.Analyzer) bool {
-	for _, an := range ans {
-		if _, ok := an.(analyzer.HeaderMatcher); ok {
-			return true
-		}
-	}
-	return false
-}
-
-// analyze runs one analyzer, turning a panic into an error, as the layer
-// walker does: a parser bug on one hostile file must not end the scan.
-func analyze(ctx context.Context, an analyzer.Analyzer, p string, content []byte) (res *analyzer.Result, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			res, err = nil, fmt.Errorf("analyzer %s panicked on %s: %v", an.Name(), p, r)
-		}
-	}()
-	return an.Analyze(ctx, p, content)
 }
 
 var procRoot = regexp.MustCompile(`^/proc/([0-9]+|self)/root$`)

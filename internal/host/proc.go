@@ -1,10 +1,9 @@
 package host
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/analyzer"
 	"github.com/scanfleet/scanfleet/internal/analyzer/gobinary"
 	"github.com/scanfleet/scanfleet/internal/analyzer/java"
+	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
@@ -258,31 +258,17 @@ func analyzeProcFile(ctx context.Context, f *procFile) ([]report.Package, error)
 	if err != nil || !fi.Mode().IsRegular() {
 		return nil, err
 	}
-	if !an.Wants(f.rel, fi.Mode().Perm(), fi.Size()) {
+	files, _, err := layer.AnalyzeFile(ctx, []analyzer.Analyzer{an}, f.rel, fi.Mode().Perm(), fi.Size(), fh)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
 		return nil, nil
 	}
-	header := make([]byte, min(fi.Size(), analyzer.HeaderSize))
-	n, err := io.ReadFull(fh, header)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, fmt.Errorf("reading: %w", err)
+	res := files[0].Result
+	if files[0].Err != "" {
+		err = errors.New(files[0].Err)
 	}
-	header = header[:n]
-	if hm, ok := an.(analyzer.HeaderMatcher); ok && !hm.MatchHeader(f.rel, header) {
-		return nil, nil
-	}
-	if fi.Size() > an.MaxSize() {
-		return nil, fmt.Errorf("file is %d bytes, over the %d-byte limit", fi.Size(), an.MaxSize())
-	}
-	var buf bytes.Buffer
-	buf.Grow(int(fi.Size()))
-	buf.Write(header)
-	if _, err := io.Copy(&buf, io.LimitReader(fh, an.MaxSize()+1-int64(n))); err != nil {
-		return nil, fmt.Errorf("reading: %w", err)
-	}
-	if int64(buf.Len()) > an.MaxSize() {
-		return nil, fmt.Errorf("file is over the %d-byte limit", an.MaxSize())
-	}
-	res, err := analyze(ctx, an, f.rel, buf.Bytes())
 	if res == nil {
 		return nil, err
 	}

@@ -156,7 +156,7 @@ func (w *Walker) walk(ctx context.Context, tr *tar.Reader) (*Analysis, error) {
 		}
 		switch hdr.Typeflag {
 		case tar.TypeReg, tar.TypeGNUSparse:
-			fr, err := w.readWanted(ctx, tr, p, hdr)
+			fr, _, err := AnalyzeFile(ctx, w.Analyzers, p, fs.FileMode(hdr.Mode)&fs.ModePerm, hdr.Size, tr)
 			if err != nil {
 				return nil, err
 			}
@@ -208,29 +208,36 @@ func (w *Walker) wanted(p string, hdr *tar.Header) bool {
 	return false
 }
 
-// readWanted reads a regular file once and hands it to every analyzer that
-// wants it. It returns nil when no analyzer wants the file.
-func (w *Walker) readWanted(ctx context.Context, tr *tar.Reader, p string, hdr *tar.Header) ([]File, error) {
+// AnalyzeFile reads one regular file from r, once, and hands it to every
+// analyzer that wants it: analyzers that pick files by content see the
+// first bytes first (HeaderMatcher); a file only a StreamAnalyzer wants is
+// streamed to it; otherwise the file is read into memory up to the largest
+// MaxSize of the analyzers that want it. It returns nil when no analyzer
+// wants the file, and n, the bytes read from r. It is shared by the layer
+// walker and host scanning so that both bound and parse files alike. An
+// error is a read error or the context's; analyzer failures are recorded in
+// the returned Files.
+func AnalyzeFile(ctx context.Context, ans []analyzer.Analyzer, p string, mode fs.FileMode, size int64, r io.Reader) (files []File, n int64, err error) {
 	var wanting []analyzer.Analyzer
 	var maxSize int64
-	mode := fs.FileMode(hdr.Mode) & fs.ModePerm
-	for _, an := range w.Analyzers {
-		if an.Wants(p, mode, hdr.Size) {
+	for _, an := range ans {
+		if an.Wants(p, mode, size) {
 			wanting = append(wanting, an)
 			maxSize = max(maxSize, an.MaxSize())
 		}
 	}
 	if len(wanting) == 0 {
-		return nil, nil
+		return nil, 0, nil
 	}
 	var header []byte
 	if needsHeader(wanting) {
-		header = make([]byte, min(hdr.Size, analyzer.HeaderSize))
-		n, err := io.ReadFull(tr, header)
-		if err != nil && err != io.ErrUnexpectedEOF {
-			return nil, fmt.Errorf("reading %s: %w", p, err)
+		header = make([]byte, min(size, analyzer.HeaderSize))
+		m, err := io.ReadFull(r, header)
+		n += int64(m)
+		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+			return nil, n, fmt.Errorf("reading %s: %w", p, err)
 		}
-		header = header[:n]
+		header = header[:m]
 		kept := wanting[:0]
 		maxSize = 0
 		for _, an := range wanting {
@@ -240,50 +247,61 @@ func (w *Walker) readWanted(ctx context.Context, tr *tar.Reader, p string, hdr *
 			}
 		}
 		if wanting = kept; len(wanting) == 0 {
-			return nil, nil
+			return nil, n, nil
 		}
 	}
-	var out []File
-	if hdr.Size > maxSize {
+	if size > maxSize {
 		for _, an := range wanting {
-			out = append(out, File{Path: p, Analyzer: an.Name(),
-				Err: fmt.Sprintf("file is %d bytes, over the %d-byte limit", hdr.Size, an.MaxSize())})
+			files = append(files, File{Path: p, Analyzer: an.Name(),
+				Err: fmt.Sprintf("file is %d bytes, over the %d-byte limit", size, an.MaxSize())})
 		}
-		return out, nil
+		return files, n, nil
 	}
-	if sa, ok := wanting[0].(analyzer.StreamAnalyzer); ok && len(wanting) == 1 {
-		f := File{Path: p, Analyzer: wanting[0].Name()}
-		res, err := analyzeStream(ctx, sa, p, io.MultiReader(bytes.NewReader(header), tr), hdr.Size)
+	record := func(f *File, res *analyzer.Result, err error) error {
 		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
 			f.Err = err.Error()
 		}
 		f.Result = res
-		return []File{f}, nil
+		return nil
 	}
-	// The header's size is trusted only as far as the limit: read one byte
-	// more to notice a lie without reading unbounded data.
+	if sa, ok := wanting[0].(analyzer.StreamAnalyzer); ok && len(wanting) == 1 {
+		f := File{Path: p, Analyzer: wanting[0].Name()}
+		cr := &countingReader{r: r, limit: maxSize + 1}
+		res, err := analyzeStream(ctx, sa, p, io.MultiReader(bytes.NewReader(header), cr), size)
+		n += cr.n
+		if err := record(&f, res, err); err != nil {
+			return nil, n, err
+		}
+		return []File{f}, n, nil
+	}
+	// The size given is trusted only as far as the limit (a tar header can
+	// lie, a live file can grow): read one byte more to notice, never
+	// unbounded.
 	var buf bytes.Buffer
-	buf.Grow(int(hdr.Size))
+	buf.Grow(int(size))
 	buf.Write(header)
-	if _, err := io.Copy(&buf, io.LimitReader(tr, maxSize+1-int64(len(header)))); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", p, err)
+	m, err := io.Copy(&buf, io.LimitReader(r, maxSize+1-int64(len(header))))
+	n += m
+	if err != nil {
+		return nil, n, fmt.Errorf("reading %s: %w", p, err)
 	}
 	content := buf.Bytes()
 	for _, an := range wanting {
 		f := File{Path: p, Analyzer: an.Name()}
-		switch {
-		case int64(len(content)) > an.MaxSize():
+		if int64(len(content)) > an.MaxSize() {
 			f.Err = fmt.Sprintf("file is over the %d-byte limit", an.MaxSize())
-		default:
+		} else {
 			res, err := analyze(ctx, an, p, content)
-			if err != nil {
-				f.Err = err.Error()
+			if err := record(&f, res, err); err != nil {
+				return nil, n, err
 			}
-			f.Result = res
 		}
-		out = append(out, f)
+		files = append(files, f)
 	}
-	return out, nil
+	return files, n, nil
 }
 
 func needsHeader(ans []analyzer.Analyzer) bool {
