@@ -24,7 +24,7 @@ func newControllerCmd(e *env) *cobra.Command {
 		listen, dataDir, configFile, dbPath, tlsCert, tlsKey string
 		lease, scannerTimeout                                time.Duration
 		localMin, localMax                                   int
-		strategy                                             string
+		strategy, queueDSN                                   string
 	)
 	cmd := &cobra.Command{
 		Use:   "controller",
@@ -45,7 +45,10 @@ func newControllerCmd(e *env) *cobra.Command {
 				return usagef("--autoscale-strategy: %v", err)
 			}
 			ctx := cmd.Context()
-			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, LeaseDuration: lease, ScannerTimeout: scannerTimeout, Logger: e.logger}
+			if queueDSN == "" {
+				queueDSN = e.getenv("SCANFLEET_QUEUE_POSTGRES")
+			}
+			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, QueueDSN: queueDSN, LeaseDuration: lease, ScannerTimeout: scannerTimeout, Logger: e.logger}
 			if configFile != "" {
 				fc, err := controller.LoadConfigFile(configFile)
 				if err != nil {
@@ -118,6 +121,7 @@ func newControllerCmd(e *env) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&listen, "listen", "127.0.0.1:8480", "address to serve the API on")
 	fl.StringVar(&dataDir, "data-dir", "", "directory for state.db, queue.db and secret.key")
+	fl.StringVar(&queueDSN, "queue-postgres", "", "keep the task queue in this PostgreSQL database instead of queue.db (pgx DSN; or SCANFLEET_QUEUE_POSTGRES)")
 	fl.StringVar(&configFile, "config", "", "YAML/JSON file of registries to configure at start")
 	fl.StringVar(&dbPath, "db", "", "vulnerability database whose digest qualifies scan tasks")
 	fl.StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate")

@@ -220,6 +220,10 @@ type Config struct {
 	// AutoscaleOptions tunes the engine (Clock, Interval, windows; tests);
 	// its Scaler, TaskCount and IsLeader are set by the controller.
 	AutoscaleOptions autoscale.Options
+	// QueueDSN, when set, puts the task queue in this PostgreSQL database
+	// (a pgx connection string; keep controllers apart with search_path)
+	// instead of queue.db in DataDir, so several controllers can share it.
+	QueueDSN string
 	// CrawlTransport is the base transport for crawls (tests).
 	CrawlTransport http.RoundTripper
 	Logger         *slog.Logger
@@ -282,7 +286,12 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("controller: %w", err)
 	}
-	q, err := queue.OpenSQLite(ctx, filepath.Join(cfg.DataDir, queueFile))
+	var q queue.Queue
+	if cfg.QueueDSN != "" {
+		q, err = queue.OpenPostgres(ctx, cfg.QueueDSN)
+	} else {
+		q, err = queue.OpenSQLite(ctx, filepath.Join(cfg.DataDir, queueFile))
+	}
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("controller: %w", err)

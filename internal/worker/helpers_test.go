@@ -196,6 +196,13 @@ func waitDone(t *testing.T, base, token string, want int, timeout time.Duration)
 // admin token.
 func newController(t *testing.T, logs io.Writer, timeout time.Duration) (string, string) {
 	t.Helper()
+	return newControllerQueue(t, logs, timeout, "")
+}
+
+// newControllerQueue is newController with the task queue in the
+// PostgreSQL database queueDSN ("" for the embedded SQLite queue).
+func newControllerQueue(t *testing.T, logs io.Writer, timeout time.Duration, queueDSN string) (string, string) {
+	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	tok, err := controller.CreateToken(ctx, dir, controller.RoleAdmin)
@@ -203,7 +210,7 @@ func newController(t *testing.T, logs io.Writer, timeout time.Duration) (string,
 		t.Fatal(err)
 	}
 	c, err := controller.New(ctx, controller.Config{
-		DataDir: filepath.Join(dir), LeaseDuration: 30 * time.Second, ScannerTimeout: timeout,
+		DataDir: filepath.Join(dir), QueueDSN: queueDSN, LeaseDuration: 30 * time.Second, ScannerTimeout: timeout,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	if err != nil {

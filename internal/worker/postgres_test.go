@@ -1,0 +1,97 @@
+package worker_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/testutil"
+	"github.com/scanfleet/scanfleet/internal/worker"
+)
+
+// The controller with its task queue in a real PostgreSQL server (the
+// shared-state configuration): a fleet scan completes, every image once.
+func TestFleetPostgresQueue(t *testing.T) {
+	dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
+	// A schema of its own keeps this run's queue apart from others.
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "fleet_" + hex.EncodeToString(b)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+
+	br := newBlobRegistry(t)
+	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/alpine", 6)
+	logs := &syncBuffer{}
+	base, tok := newControllerQueue(t, logs, 10*time.Second, u.String())
+	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
+	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+		t.Fatalf("create registry: %d", code)
+	}
+	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+		t.Fatalf("scan registry: %d", code)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = worker.Run(ctx, worker.Config{ControllerURL: base, Token: tok, Name: "pg" + string(rune('a'+i)), Concurrency: 2,
+				PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		}()
+	}
+	counts := waitDone(t, base, tok, len(images), 120*time.Second)
+	cancel()
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("worker %d: %v", i, err)
+		}
+	}
+	if counts["done"] != len(images) || counts["failed"] != 0 {
+		t.Fatalf("queue counts %v, want %d done\n%s", counts, len(images), logs)
+	}
+	// The tasks really are in PostgreSQL.
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM " + schema + ".queue_tasks").Scan(&n); err != nil {
+		t.Fatalf("reading the queue table: %v", err)
+	}
+	if n != len(images) {
+		t.Fatalf("%d tasks in PostgreSQL, want %d", n, len(images))
+	}
+	var list []controller.ImageSummary
+	if code := api(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &list); code != 200 || len(list) != len(images) {
+		t.Fatalf("list images: %d, %d listed, want %d", code, len(list), len(images))
+	}
+	for _, im := range list {
+		if im.Scans != 1 {
+			t.Errorf("%s scanned %d times, want 1", im.Reference, im.Scans)
+		}
+	}
+}
