@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -172,7 +173,34 @@ func checkListFormat(format string) error {
 	return nil
 }
 
+// getAndShow is the shape of every listing command: GET path into a T,
+// then print it as JSON or, through table, as aligned columns.
+func getAndShow[T any](ctx context.Context, e *env, cf *clientFlags, format, path string, table func(w io.Writer, v T)) error {
+	if err := checkListFormat(format); err != nil {
+		return err
+	}
+	c, err := cf.client(e)
+	if err != nil {
+		return err
+	}
+	var v T
+	if err := c.do(ctx, http.MethodGet, path, nil, &v); err != nil {
+		return err
+	}
+	if format == "json" {
+		return writeJSONOut(e.stdout, v)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	table(tw, v)
+	return tw.Flush()
+}
+
+// writeJSONOut writes v indented; an empty list is [], never null, so
+// scripts can iterate over any answer.
 func writeJSONOut(w io.Writer, v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = []struct{}{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
@@ -240,34 +268,20 @@ func newRegistryCmd(e *env) *cobra.Command {
 		Short: "List registries",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkListFormat(listFormat); err != nil {
-				return err
-			}
-			c, err := cf.client(e)
-			if err != nil {
-				return err
-			}
-			var regs []controller.RegistryView
-			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/registries", nil, &regs); err != nil {
-				return err
-			}
-			if listFormat == "json" {
-				return writeJSONOut(e.stdout, regs)
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tURL\tUSERNAME\tFILTERS\tINTERVAL\tLAST CRAWL\tLAST ERROR")
-			for _, r := range regs {
-				last := "never"
-				if r.LastCrawl != nil {
-					last = r.LastCrawl.Local().Format(time.DateTime)
+			return getAndShow(cmd.Context(), e, &cf, listFormat, "/api/v1/registries", func(tw io.Writer, regs []controller.RegistryView) {
+				fmt.Fprintln(tw, "NAME\tURL\tUSERNAME\tFILTERS\tINTERVAL\tLAST CRAWL\tLAST ERROR")
+				for _, r := range regs {
+					last := "never"
+					if r.LastCrawl != nil {
+						last = r.LastCrawl.Local().Format(time.DateTime)
+					}
+					iv := "manual"
+					if r.Interval != 0 {
+						iv = time.Duration(r.Interval).String()
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.URL, dash(r.Username), dash(strings.Join(r.Filters, ",")), iv, last, dash(oneLine(r.LastError)))
 				}
-				iv := "manual"
-				if r.Interval != 0 {
-					iv = time.Duration(r.Interval).String()
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.URL, dash(r.Username), dash(strings.Join(r.Filters, ",")), iv, last, dash(oneLine(r.LastError)))
-			}
-			return tw.Flush()
+			})
 		},
 	}
 	list.Flags().StringVar(&listFormat, "format", "table", "table or json")
@@ -468,13 +482,6 @@ func newImagesCmd(e *env) *cobra.Command {
 		Short: "List the images the controller has scanned",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkListFormat(format); err != nil {
-				return err
-			}
-			c, err := cf.client(e)
-			if err != nil {
-				return err
-			}
 			q := url.Values{}
 			for k, v := range map[string]string{"registry": registry, "repository": repo, "severity": severity, "cve": cve} {
 				if v != "" {
@@ -485,30 +492,20 @@ func newImagesCmd(e *env) *cobra.Command {
 			if len(q) > 0 {
 				path += "?" + q.Encode()
 			}
-			var ims []controller.ImageSummary
-			if err := c.do(cmd.Context(), http.MethodGet, path, nil, &ims); err != nil {
-				return err
-			}
-			if ims == nil {
-				ims = []controller.ImageSummary{}
-			}
-			if format == "json" {
-				return writeJSONOut(e.stdout, ims)
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "REGISTRY\tREPOSITORY\tTAG\tDIGEST\tPACKAGES\tVULNS\tCRITICAL\tHIGH\tMEDIUM\tLOW\tOTHER\tSCANNED")
-			for _, im := range ims {
-				// OTHER is whatever the four named columns miss (UNKNOWN,
-				// NEGLIGIBLE, ...), so the row adds up to VULNS.
-				other := im.Vulnerabilities
-				for _, s := range []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"} {
-					other -= im.Severities[s]
+			return getAndShow(cmd.Context(), e, &cf, format, path, func(tw io.Writer, ims []controller.ImageSummary) {
+				fmt.Fprintln(tw, "REGISTRY\tREPOSITORY\tTAG\tDIGEST\tPACKAGES\tVULNS\tCRITICAL\tHIGH\tMEDIUM\tLOW\tOTHER\tSCANNED")
+				for _, im := range ims {
+					// OTHER is whatever the four named columns miss (UNKNOWN,
+					// NEGLIGIBLE, ...), so the row adds up to VULNS.
+					other := im.Vulnerabilities
+					for _, s := range []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"} {
+						other -= im.Severities[s]
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", im.Registry, im.Repository, dash(im.Tag), shortDigest(im.Digest),
+						im.Packages, im.Vulnerabilities, im.Severities["CRITICAL"], im.Severities["HIGH"], im.Severities["MEDIUM"], im.Severities["LOW"], other,
+						im.ScannedAt.Local().Format(time.DateTime))
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", im.Registry, im.Repository, dash(im.Tag), shortDigest(im.Digest),
-					im.Packages, im.Vulnerabilities, im.Severities["CRITICAL"], im.Severities["HIGH"], im.Severities["MEDIUM"], im.Severities["LOW"], other,
-					im.ScannedAt.Local().Format(time.DateTime))
-			}
-			return tw.Flush()
+			})
 		},
 	}
 	cf.addTo(cmd)
@@ -558,27 +555,13 @@ func newScannersCmd(e *env) *cobra.Command {
 		Short: "List the scanners registered with the controller",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkListFormat(format); err != nil {
-				return err
-			}
-			c, err := cf.client(e)
-			if err != nil {
-				return err
-			}
-			var scs []controller.Scanner
-			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/scanners", nil, &scs); err != nil {
-				return err
-			}
-			if format == "json" {
-				return writeJSONOut(e.stdout, scs)
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tSTATE\tCONCURRENCY\tDONE\tFAILED\tLAST SEEN\tVERSION\tCURRENT IMAGES")
-			for _, s := range scs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", s.ID, s.Name, s.State, s.Concurrency, s.Done, s.Failed,
-					s.LastSeen.Local().Format(time.DateTime), dash(s.Version), dash(strings.Join(s.CurrentImages, ",")))
-			}
-			return tw.Flush()
+			return getAndShow(cmd.Context(), e, &cf, format, "/api/v1/scanners", func(tw io.Writer, scs []controller.Scanner) {
+				fmt.Fprintln(tw, "ID\tNAME\tSTATE\tCONCURRENCY\tDONE\tFAILED\tLAST SEEN\tVERSION\tCURRENT IMAGES")
+				for _, s := range scs {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", s.ID, s.Name, s.State, s.Concurrency, s.Done, s.Failed,
+						s.LastSeen.Local().Format(time.DateTime), dash(s.Version), dash(strings.Join(s.CurrentImages, ",")))
+				}
+			})
 		},
 	}
 	cf.addTo(cmd)
@@ -594,51 +577,31 @@ func newQueueCmd(e *env) *cobra.Command {
 		Short: "Show the scan queue: tasks per state, or the tasks in one state",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkListFormat(format); err != nil {
-				return err
-			}
-			c, err := cf.client(e)
-			if err != nil {
-				return err
-			}
 			if state != "" {
-				var ts []controller.TaskView
-				if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/tasks?state="+url.QueryEscape(state)+fmt.Sprintf("&limit=%d", taskListLimit), nil, &ts); err != nil {
-					return err
+				path := "/api/v1/tasks?state=" + url.QueryEscape(state) + fmt.Sprintf("&limit=%d", taskListLimit)
+				return getAndShow(cmd.Context(), e, &cf, format, path, func(tw io.Writer, ts []controller.TaskView) {
+					fmt.Fprintln(tw, "ID\tSTATE\tATTEMPTS\tLEASED BY\tUPDATED\tREFERENCE\tLAST ERROR")
+					for _, t := range ts {
+						fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", t.ID, t.State, t.Attempts, dash(t.LeasedBy),
+							t.UpdatedAt.Local().Format(time.DateTime), t.Reference, dash(oneLine(t.LastError)))
+					}
+				})
+			}
+			return getAndShow(cmd.Context(), e, &cf, format, "/api/v1/queue", func(tw io.Writer, counts controller.QueueCounts) {
+				// Life order first, then any state this client does not know.
+				order := append([]queue.State(nil), queue.States...)
+				var extra []queue.State
+				for s := range counts {
+					if !slices.Contains(order, s) {
+						extra = append(extra, s)
+					}
 				}
-				if format == "json" {
-					return writeJSONOut(e.stdout, ts)
+				slices.Sort(extra)
+				fmt.Fprintln(tw, "STATE\tTASKS")
+				for _, s := range append(order, extra...) {
+					fmt.Fprintf(tw, "%s\t%d\n", s, counts[s])
 				}
-				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tSTATE\tATTEMPTS\tLEASED BY\tUPDATED\tREFERENCE\tLAST ERROR")
-				for _, t := range ts {
-					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", t.ID, t.State, t.Attempts, dash(t.LeasedBy),
-						t.UpdatedAt.Local().Format(time.DateTime), t.Reference, dash(oneLine(t.LastError)))
-				}
-				return tw.Flush()
-			}
-			var counts controller.QueueCounts
-			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/queue", nil, &counts); err != nil {
-				return err
-			}
-			if format == "json" {
-				return writeJSONOut(e.stdout, counts)
-			}
-			// Life order first, then any state this client does not know.
-			order := append([]queue.State(nil), queue.States...)
-			var extra []queue.State
-			for s := range counts {
-				if !slices.Contains(order, s) {
-					extra = append(extra, s)
-				}
-			}
-			slices.Sort(extra)
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "STATE\tTASKS")
-			for _, s := range append(order, extra...) {
-				fmt.Fprintf(tw, "%s\t%d\n", s, counts[s])
-			}
-			return tw.Flush()
+			})
 		},
 	}
 	cf.addTo(cmd)
