@@ -1,8 +1,6 @@
 package crawl
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +21,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -116,16 +115,7 @@ func TestRealRegistryTLSAuth(t *testing.T) {
 	user := testutil.Service(t, "SCANFLEET_TEST_REGISTRY_USER")
 	pass := testutil.Service(t, "SCANFLEET_TEST_REGISTRY_PASSWORD")
 
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		t.Fatalf("no certificate in %s", caFile)
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	tr := imagetest.TLSTransport(t, caFile)
 	push := []remote.Option{remote.WithTransport(tr), remote.WithAuth(&authn.Basic{Username: user, Password: pass})}
 
 	ns := "crawltest-" + randomSuffix(t)

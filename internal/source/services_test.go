@@ -1,11 +1,8 @@
 package source
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -57,16 +55,7 @@ func TestRealRegistryTLSAuth(t *testing.T) {
 	user := testutil.Service(t, "SCANFLEET_TEST_REGISTRY_USER")
 	pass := testutil.Service(t, "SCANFLEET_TEST_REGISTRY_PASSWORD")
 
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		t.Fatalf("no certificate in %s", caFile)
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	tr := imagetest.TLSTransport(t, caFile)
 
 	fix := fixtureImage(t)
 	ref := host + "/source-test/private:1"

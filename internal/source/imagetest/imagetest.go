@@ -52,16 +52,7 @@ func Push(t testing.TB, img v1.Image, ref string) {
 // certificate signed by the CA in caFile and wants basic auth.
 func PushTLS(t testing.TB, img v1.Image, ref, caFile, user, password string) {
 	t.Helper()
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		t.Fatalf("imagetest.PushTLS: %v", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		t.Fatalf("imagetest.PushTLS: no certificate in %s", caFile)
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	tr := TLSTransport(t, caFile)
 	r, err := name.ParseReference(ref)
 	if err != nil {
 		t.Fatalf("imagetest.PushTLS: %v", err)
@@ -69,6 +60,23 @@ func PushTLS(t testing.TB, img v1.Image, ref, caFile, user, password string) {
 	if err := remote.Write(r, img, remote.WithTransport(tr), remote.WithAuth(&authn.Basic{Username: user, Password: password})); err != nil {
 		t.Fatalf("imagetest.PushTLS %s: %v", ref, err)
 	}
+}
+
+// TLSTransport is an HTTP transport that trusts the CA certificates in the
+// PEM file caFile (and nothing else).
+func TLSTransport(t testing.TB, caFile string) *http.Transport {
+	t.Helper()
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatalf("imagetest.TLSTransport: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("imagetest.TLSTransport: no certificate in %s", caFile)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return tr
 }
 
 // PushIndex uploads a multi-platform index to ref.
