@@ -51,6 +51,7 @@ type scanFlags struct {
 	noCache       bool
 	vex           []string
 	sbomOnly      bool
+	registryToken string
 }
 
 func newScanCmd(e *env) *cobra.Command {
@@ -120,6 +121,9 @@ func (f *scanFlags) readPassword(e *env) error {
 	if f.password == "" {
 		f.password = e.getenv("SCANFLEET_PASSWORD")
 	}
+	if f.registryToken == "" {
+		f.registryToken = e.getenv("SCANFLEET_REGISTRY_TOKEN")
+	}
 	return nil
 }
 
@@ -145,6 +149,7 @@ func bindFlags(cmd *cobra.Command, f *scanFlags, sbomOnly bool) {
 	fl.StringVarP(&f.username, "username", "u", "", "registry user name")
 	fl.StringVarP(&f.password, "password", "p", "", "registry password (prefer --password-stdin or SCANFLEET_PASSWORD)")
 	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the registry password from standard input")
+	fl.StringVar(&f.registryToken, "registry-token", "", "registry bearer token (prefer SCANFLEET_REGISTRY_TOKEN)")
 	fl.StringVar(&f.dockerConfig, "docker-config", "", "docker config.json to take registry credentials from (default: $DOCKER_CONFIG or ~/.docker/config.json)")
 	fl.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP and unverified TLS for the registry")
 	fl.StringVar(&f.caCert, "ca-cert", "", "PEM bundle of extra CAs for the registry's TLS")
@@ -233,14 +238,15 @@ func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher sc
 		s.Cache = layer.DirCache{Dir: cacheDir(f.cacheDir, "layers")}
 	}
 	img, err := source.Open(ctx, ref, source.Options{
-		Streamer:     s,
-		Platform:     f.platform,
-		Username:     f.username,
-		Password:     f.password,
-		DockerConfig: f.dockerConfig,
-		Insecure:     f.insecure,
-		CACertFile:   f.caCert,
-		DockerHost:   f.dockerHost,
+		Streamer:      s,
+		Platform:      f.platform,
+		Username:      f.username,
+		Password:      f.password,
+		RegistryToken: f.registryToken,
+		DockerConfig:  f.dockerConfig,
+		Insecure:      f.insecure,
+		CACertFile:    f.caCert,
+		DockerHost:    f.dockerHost,
 	})
 	if err != nil {
 		return nil, err // source errors already name the image

@@ -94,6 +94,8 @@ func remoteOptions(ctx context.Context, opts Options) ([]remote.Option, error) {
 	switch {
 	case opts.Username != "":
 		ro = append(ro, remote.WithAuth(&authn.Basic{Username: opts.Username, Password: opts.Password}))
+	case opts.RegistryToken != "":
+		ro = append(ro, remote.WithAuth(authn.FromConfig(authn.AuthConfig{RegistryToken: opts.RegistryToken})))
 	case opts.DockerConfig != "":
 		kc, err := configFileKeychain(opts.DockerConfig)
 		if err != nil {

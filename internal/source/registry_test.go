@@ -1,6 +1,8 @@
 package source
 
 import (
+	"context"
+	"errors"
 	"io"
 	"log"
 	"net"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -260,4 +263,46 @@ func TestRegistryRetries(t *testing.T) {
 			t.Errorf("manifest requested %d times, want 1", f.hits)
 		}
 	})
+}
+
+// A registry that wants a bearer token: the token opens the image, none or
+// a wrong one is ErrUnauthorized, and the token never shows in the error.
+func TestRegistryBearerToken(t *testing.T) {
+	const token = "s3cr3t-registry-token"
+	inner := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+token {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="http://`+r.Host+`/token",service="test"`)
+			http.Error(w, `{"errors":[{"code":"UNAUTHORIZED","message":"token required"}]}`, http.StatusUnauthorized)
+			return
+		}
+		inner.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	ref := host + "/team/private:1"
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, fixtureImage(t), remote.WithAuth(authn.FromConfig(authn.AuthConfig{RegistryToken: token}))); err != nil {
+		t.Fatal(err)
+	}
+	img, err := Open(context.Background(), ref, Options{RegistryToken: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := img.Digest(); err != nil {
+		t.Fatal(err)
+	}
+	img.Close()
+	for _, tok := range []string{"", "wrong-" + token} {
+		_, err := Open(context.Background(), ref, Options{RegistryToken: tok, Retries: -1})
+		if !errors.Is(err, ErrUnauthorized) {
+			t.Errorf("token %q: err = %v, want ErrUnauthorized", tok, err)
+		}
+		if err != nil && tok != "" && strings.Contains(err.Error(), tok) {
+			t.Errorf("error shows the token: %v", err)
+		}
+	}
 }

@@ -52,6 +52,9 @@ type Options struct {
 	// Username and Password give registry basic auth. When Username is
 	// empty, credentials come from a docker config.json keychain.
 	Username, Password string
+	// RegistryToken is a registry bearer token (an identity or access
+	// token issued for the registry), used when Username is empty.
+	RegistryToken string
 	// DockerConfig is the path of a docker config.json to read credentials
 	// from; empty means DOCKER_CONFIG or ~/.docker/config.json.
 	DockerConfig string
@@ -176,8 +179,10 @@ func newError(image string, kind, err error, opts Options) *Error {
 	e := &Error{Image: image, Kind: kind, Err: err}
 	msg := fmt.Sprintf("image %q: %v: %v", redactURL(image), kind, err)
 	msg = spaces.ReplaceAllString(msg, "; ")
-	if opts.Password != "" {
-		msg = strings.ReplaceAll(msg, opts.Password, "****")
+	for _, secret := range []string{opts.Password, opts.RegistryToken} {
+		if secret != "" {
+			msg = strings.ReplaceAll(msg, secret, "****")
+		}
 	}
 	e.msg = msg
 	return e

@@ -263,11 +263,12 @@ func (w *worker) scan(ctx context.Context, t controller.LeasedTask) (*report.Rep
 	// source.Options has no registry bearer token; a token-only registry
 	// falls back to the docker config keychain (see the report to the lead).
 	img, err := source.Open(ctx, t.Reference, source.Options{
-		Platform:  w.cfg.Platform,
-		Username:  t.Username,
-		Password:  t.Password,
-		Insecure:  t.Insecure,
-		Transport: w.cfg.RegistryTransport,
+		Platform:      w.cfg.Platform,
+		Username:      t.Username,
+		Password:      t.Password,
+		RegistryToken: t.Token,
+		Insecure:      t.Insecure,
+		Transport:     w.cfg.RegistryTransport,
 	})
 	if err != nil {
 		return nil, err
