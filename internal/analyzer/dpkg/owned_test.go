@@ -2,8 +2,6 @@ package dpkg
 
 import (
 	"archive/tar"
-	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
 	"os"
@@ -23,50 +21,35 @@ import (
 // tarball holds that a .list names is owned by that package, except in the
 // documented unowned folders.
 func TestRealFileLists(t *testing.T) {
-	f, err := os.Open(testutil.Data(t, "rootfs", "debian-bookworm-minbase.tar.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rootfs := testutil.Data(t, "rootfs", "debian-bookworm-minbase.tar.gz")
 
 	// Independent reading: regular files of the tarball, and raw .list
 	// lines per package.
 	regular := map[string]bool{}
 	lists := map[string][]string{}
 	var status string
-	tr := tar.NewReader(bytes.NewReader(raw))
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := strings.TrimPrefix(path.Clean("/"+hdr.Name), "/")
+	testutil.WalkTarGz(t, rootfs, func(name string, hdr *tar.Header, r io.Reader) bool {
 		if hdr.Typeflag == tar.TypeReg {
 			regular[name] = true
 		}
 		switch {
 		case name == statusPath:
-			b, _ := io.ReadAll(tr)
+			b, _ := io.ReadAll(r)
 			status = string(b)
 		case strings.HasPrefix(name, "var/lib/dpkg/info/") && strings.HasSuffix(name, ".list"):
-			b, _ := io.ReadAll(tr)
+			b, _ := io.ReadAll(r)
 			pkg, _, _ := strings.Cut(strings.TrimSuffix(path.Base(name), ".list"), ":")
 			lists[pkg] = strings.Split(strings.TrimSpace(string(b)), "\n")
 		}
-	}
+		return true
+	})
 
-	a, err := (&layer.Walker{Analyzers: []analyzer.Analyzer{New()}}).Analyze(context.Background(), bytes.NewReader(raw))
+	f, err := os.Open(rootfs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	a, err := (&layer.Walker{Analyzers: []analyzer.Analyzer{New()}}).Analyze(context.Background(), f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -161,35 +160,20 @@ func TestWalkTree(t *testing.T) {
 // filesystem: an independent walk counts its metadata files (a minbase
 // system ships no Python at all, so both must agree on zero).
 func TestDebianMinbase(t *testing.T) {
-	f, err := os.Open(testutil.Data(t, "rootfs", "debian-bookworm-minbase.tar.gz"))
+	rootfs := testutil.Data(t, "rootfs", "debian-bookworm-minbase.tar.gz")
+	want := 0
+	testutil.WalkTarGz(t, rootfs, func(n string, hdr *tar.Header, _ io.Reader) bool {
+		if hdr.Typeflag == tar.TypeReg && (strings.HasSuffix(n, ".dist-info/METADATA") || strings.HasSuffix(n, ".egg-info/PKG-INFO") || strings.HasSuffix(n, ".egg-info")) {
+			want++
+		}
+		return true
+	})
+	f, err := os.Open(rootfs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := 0
-	tr := tar.NewReader(bytes.NewReader(raw))
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := hdr.Name
-		if hdr.Typeflag == tar.TypeReg && (strings.HasSuffix(n, ".dist-info/METADATA") || strings.HasSuffix(n, ".egg-info/PKG-INFO") || strings.HasSuffix(n, ".egg-info")) {
-			want++
-		}
-	}
-	a, err := (&layer.Walker{Analyzers: []analyzer.Analyzer{New()}}).Analyze(context.Background(), bytes.NewReader(raw))
+	a, err := (&layer.Walker{Analyzers: []analyzer.Analyzer{New()}}).Analyze(context.Background(), f)
 	if err != nil {
 		t.Fatal(err)
 	}
