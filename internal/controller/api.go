@@ -95,6 +95,10 @@ const (
 	adminAccess                 // admin
 )
 
+// routeFunc registers an authenticated API route: pattern, the access it
+// needs, the request body limit (0: none read) and the handler.
+type routeFunc func(pattern string, a access, limit int64, fn func(http.ResponseWriter, *http.Request) error)
+
 func (c *Controller) routes() http.Handler {
 	mux := http.NewServeMux()
 	h := func(pattern string, a access, limit int64, fn func(http.ResponseWriter, *http.Request) error) {
@@ -127,6 +131,11 @@ func (c *Controller) routes() http.Handler {
 	h("GET /api/v1/tasks", readAccess, 0, c.listTasks)
 	h("GET /api/v1/autoscaler", readAccess, 0, c.getAutoscaler)
 	h("PUT /api/v1/autoscaler", adminAccess, maxSmallBody, c.putAutoscaler)
+
+	// Feature areas register their own routes, each in its own file.
+	c.submitRoutes(h)         // submit.go: standalone and host results
+	c.admissionRoutes(mux, h) // admission.go: the Kubernetes admission webhook and its rules
+	c.consoleRoutes(mux, h)   // console.go: the web console
 
 	mux.Handle("GET /metrics", c.metrics.handler())
 	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)

@@ -1,0 +1,7 @@
+package controller
+
+import "net/http"
+
+func (c *Controller) submitRoutes(h routeFunc) {}
+
+var _ http.Handler = nil
