@@ -30,6 +30,8 @@ log "starting dockerd"
 eval "$(scripts/ci/start-docker.sh)"
 log "starting PostgreSQL"
 eval "$(scripts/ci/start-postgres.sh)"
+log "starting etcd + kube-apiserver (built once from the module proxy, then cached)"
+eval "$(scripts/ci/start-kube.sh)"
 
 # A real Debian root made by debootstrap, for the host-scanning tests (about a
 # minute the first time; reused while it exists).

@@ -17,7 +17,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"github.com/scanfleet/scanfleet/internal/plainhttp"
 )
 
 const defaultRetries = 3
@@ -83,7 +85,7 @@ func remoteOptions(ctx context.Context, opts Options) ([]remote.Option, error) {
 	}
 	ro := []remote.Option{
 		remote.WithContext(ctx),
-		remote.WithTransport(&retryTransport{base: tlsOnly{base: base, insecure: opts.Insecure}, retries: retries, backoff: 250 * time.Millisecond, maxWait: 30 * time.Second}),
+		remote.WithTransport(&retryTransport{base: plainhttp.Guard(base, opts.Insecure), retries: retries, backoff: 250 * time.Millisecond, maxWait: 30 * time.Second}),
 		// Retries are done by retryTransport (it honours Retry-After, which
 		// go-containerregistry's retry transport does not); switch the
 		// built-in one off so the two do not multiply.
@@ -230,29 +232,4 @@ func classify(err error) error {
 		return ErrUnreachable
 	}
 	return ErrInvalid
-}
-
-// tlsOnly refuses plain-HTTP requests to registries other than loopback
-// ones unless Insecure is set. go-containerregistry treats registries at
-// private (RFC 1918) addresses like localhost: when HTTPS fails it retries
-// over plain HTTP, which would send credentials in clear to whatever
-// answers on that port. Loopback registries keep plain HTTP, as documented.
-type tlsOnly struct {
-	base     http.RoundTripper
-	insecure bool
-}
-
-func (t tlsOnly) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL.Scheme == "http" && !t.insecure && !isLoopback(req.URL.Hostname()) {
-		return nil, fmt.Errorf("refusing plain HTTP to registry %s (use --insecure to allow it)", req.URL.Host)
-	}
-	return t.base.RoundTrip(req)
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

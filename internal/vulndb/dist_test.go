@@ -454,3 +454,31 @@ func TestPushPullAuthRegistry(t *testing.T) {
 		t.Errorf("pull with a wrong password: %v", err)
 	}
 }
+
+// A registry at a private address is never spoken to over plain HTTP unless
+// Insecure is set: go-containerregistry falls back to HTTP when HTTPS fails
+// there, which would send the database credentials in clear.
+func TestPullRefusesPlainHTTPFallback(t *testing.T) {
+	var schemes []string
+	tr := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		schemes = append(schemes, r.URL.Scheme)
+		return nil, errors.New("connection refused")
+	})
+	_, err := Pull(context.Background(), "10.0.0.5:5000/scanfleet/db:1", filepath.Join(t.TempDir(), "db"),
+		RegistryOptions{Username: "u", Password: "secret", Transport: tr})
+	if err == nil {
+		t.Fatal("pull from an unreachable registry succeeded")
+	}
+	for _, s := range schemes {
+		if s != "https" {
+			t.Errorf("request over %s reached the transport; want only https (schemes %v)", s, schemes)
+		}
+	}
+	if len(schemes) == 0 {
+		t.Error("no request reached the transport")
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -16,8 +16,10 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/scanfleet/scanfleet/internal/plainhttp"
 )
 
 // OCI artifact media types and annotations. The database file is the one
@@ -60,14 +62,19 @@ func (o RegistryOptions) parse(ref string) (name.Reference, []remote.Option, err
 	} else {
 		ropts = append(ropts, remote.WithAuthFromKeychain(authn.DefaultKeychain))
 	}
+	var tr http.RoundTripper = remote.DefaultTransport
 	switch {
 	case o.Transport != nil:
-		ropts = append(ropts, remote.WithTransport(o.Transport))
+		tr = o.Transport
 	case o.Insecure:
-		tr := remote.DefaultTransport.(*http.Transport).Clone()
-		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // asked for with --insecure
-		ropts = append(ropts, remote.WithTransport(tr))
+		t := remote.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // asked for with --insecure
+		tr = t
 	}
+	// go-containerregistry would fall back to plain HTTP for registries at
+	// private addresses, credentials and all; only loopback or --insecure
+	// may use it.
+	ropts = append(ropts, remote.WithTransport(plainhttp.Guard(tr, o.Insecure)))
 	return r, ropts, nil
 }
 
