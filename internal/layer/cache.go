@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Cache stores layer analyses by key (see Key). A scanner keeps one in
@@ -69,8 +71,15 @@ func (c *MemCache) Put(_ context.Context, key string, a *Analysis) {
 // of images sharing layers (a CI pipeline rebuilding on the same base) skip
 // those layers across processes. Files are written atomically; a corrupt or
 // unreadable entry is a miss, never an error.
+//
+// With MaxBytes set the directory is bounded: after each Put the least
+// recently used entries (by modification time, which Get refreshes) are
+// removed until the total is under MaxBytes. Analyses are small (kilobytes
+// per layer), so listing the directory per Put costs little next to the
+// layer walk that produced the entry.
 type DirCache struct {
-	Dir string
+	Dir      string
+	MaxBytes int64
 }
 
 func (c DirCache) path(key string) string {
@@ -86,6 +95,11 @@ func (c DirCache) Get(_ context.Context, key string) (*Analysis, bool) {
 	var a Analysis
 	if err := json.Unmarshal(b, &a); err != nil {
 		return nil, false
+	}
+	if c.MaxBytes > 0 {
+		// Recency for pruning; a failure only makes the entry look older.
+		now := time.Now()
+		_ = os.Chtimes(c.path(key), now, now)
 	}
 	return &a, true
 }
@@ -107,5 +121,51 @@ func (c DirCache) Put(_ context.Context, key string, a *Analysis) {
 	cerr := tmp.Close()
 	if werr != nil || cerr != nil || os.Rename(tmp.Name(), c.path(key)) != nil {
 		_ = os.Remove(tmp.Name())
+		return
+	}
+	if c.MaxBytes > 0 {
+		c.prune(c.path(key))
+	}
+}
+
+// prune removes the least recently used entries until the directory holds
+// at most MaxBytes, never removing keep (the entry just written).
+func (c DirCache) prune(keep string) {
+	ents, err := os.ReadDir(c.Dir)
+	if err != nil {
+		return
+	}
+	type entry struct {
+		path string
+		size int64
+		mod  time.Time
+	}
+	var all []entry
+	var total int64
+	for _, e := range ents {
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			continue
+		}
+		all = append(all, entry{filepath.Join(c.Dir, e.Name()), fi.Size(), fi.ModTime()})
+		total += fi.Size()
+	}
+	if total <= c.MaxBytes {
+		return
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].mod.Before(all[j].mod) })
+	for _, e := range all {
+		if total <= c.MaxBytes {
+			break
+		}
+		if e.path == keep {
+			continue
+		}
+		if os.Remove(e.path) == nil {
+			total -= e.size
+		}
 	}
 }

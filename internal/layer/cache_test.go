@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer"
 )
@@ -51,5 +52,41 @@ func TestCaches(t *testing.T) {
 	}
 	if _, ok := m.Get(context.Background(), "1"); ok {
 		t.Fatal("oldest entry not evicted")
+	}
+}
+
+// A bounded DirCache keeps the most recently used entries within MaxBytes:
+// an entry read since it was written outlives an older unread one.
+func TestDirCacheBounded(t *testing.T) {
+	a, err := (&Walker{Analyzers: []analyzer.Analyzer{lines{}}}).Analyze(context.Background(),
+		bytes.NewReader(mkTar(t, []ent{{name: "etc/a.list", body: "x y"}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	probe := DirCache{Dir: dir}
+	probe.Put(ctx, "probe", a)
+	fi, err := os.Stat(probe.path("probe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(probe.path("probe"))
+	// Room for three entries, not four.
+	c := DirCache{Dir: dir, MaxBytes: 3*fi.Size() + fi.Size()/2}
+	old := time.Now().Add(-time.Hour)
+	for i, k := range []string{"k1", "k2", "k3"} {
+		c.Put(ctx, k, a)
+		at := old.Add(time.Duration(i) * time.Minute)
+		os.Chtimes(c.path(k), at, at)
+	}
+	if _, ok := c.Get(ctx, "k1"); !ok { // k1 becomes the most recent
+		t.Fatal("k1 missing before the cache was full")
+	}
+	c.Put(ctx, "k4", a)
+	for k, want := range map[string]bool{"k1": true, "k2": false, "k3": true, "k4": true} {
+		if _, err := os.Stat(c.path(k)); (err == nil) != want {
+			t.Errorf("%s present = %v, want %v", k, err == nil, want)
+		}
 	}
 }
