@@ -13,9 +13,11 @@ export DEBIAN_FRONTEND=noninteractive
 log() { printf '== %s\n' "$*" >&2; }
 
 # rpm gives the real rpm/rpmbuild the rpm analyzer and version tests compare
-# against; the start scripts install their own servers.
+# against; chromium is the headless browser the web console tests drive; the
+# start scripts install their own servers.
 need_pkgs=()
 command -v rpmbuild >/dev/null || need_pkgs+=(rpm)
+command -v chromium >/dev/null || need_pkgs+=(chromium)
 if ((${#need_pkgs[@]})); then
   log "installing ${need_pkgs[*]}"
   apt-get -o DPkg::Lock::Timeout=600 update -qq
