@@ -5,9 +5,8 @@
 //
 // The decision engine (AutoScaler) is separate from the thing that runs
 // scanners (Scaler), so the same rules drive local worker processes
-// (LocalScaler) today and a Kubernetes Deployment next: the Kubernetes
-// backend (client-go, the Deployment "scale" subresource, reporting
-// spec.replicas) is not written yet, and Scaler is the seam it plugs into.
+// (LocalScaler) and a Kubernetes Deployment (kube.DeploymentScaler, through
+// the Deployment's "scale" subresource, reporting spec.replicas).
 //
 // Reading of the seed's minimum rule ("Setting a minimum value will not
 // adjust the original scanner deployment replicaset value. The minimum value

@@ -12,9 +12,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/kube"
+	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -25,6 +29,7 @@ func newControllerCmd(e *env) *cobra.Command {
 		lease, scannerTimeout                                time.Duration
 		localMin, localMax                                   int
 		strategy, queueDSN                                   string
+		kf                                                   kubeFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "controller",
@@ -40,6 +45,9 @@ func newControllerCmd(e *env) *cobra.Command {
 			if localMax < 0 || localMin < 0 || localMin > localMax {
 				return usagef("want 0 <= --local-scanners-min <= --local-scanners-max")
 			}
+			if kf.deployment != "" && localMax > 0 {
+				return usagef("--kube-deployment and --local-scanners-max both run scanners: choose one")
+			}
 			st, err := autoscale.ParseStrategy(strategy)
 			if err != nil {
 				return usagef("--autoscale-strategy: %v", err)
@@ -49,6 +57,9 @@ func newControllerCmd(e *env) *cobra.Command {
 				queueDSN = e.getenv("SCANFLEET_QUEUE_POSTGRES")
 			}
 			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, QueueDSN: queueDSN, LeaseDuration: lease, ScannerTimeout: scannerTimeout, Logger: e.logger}
+			if err := kf.apply(e, &cfg, st); err != nil {
+				return err
+			}
 			if configFile != "" {
 				fc, err := controller.LoadConfigFile(configFile)
 				if err != nil {
@@ -83,7 +94,11 @@ func newControllerCmd(e *env) *cobra.Command {
 			}
 			runCtx, cancel := context.WithCancel(ctx)
 			defer cancel()
-			go func() { _ = c.Run(runCtx) }()
+			runDone := make(chan struct{})
+			go func() {
+				defer close(runDone)
+				_ = c.Run(runCtx)
+			}()
 			errc := make(chan error, 1)
 			go func() {
 				if tlsCert != "" {
@@ -110,6 +125,14 @@ func newControllerCmd(e *env) *cobra.Command {
 					e.logger.Warn("stopping local scanners", "err", err)
 				}
 			}
+			// Let the background loops end (the auto-scaler first, then the
+			// election, which gives a Lease up for the next controller).
+			cancel()
+			select {
+			case <-runDone:
+			case <-time.After(10 * time.Second):
+				e.logger.Warn("background loops did not stop within 10s")
+			}
 			sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer scancel()
 			if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -131,6 +154,7 @@ func newControllerCmd(e *env) *cobra.Command {
 	fl.IntVar(&localMax, "local-scanners-max", 0, "auto-scale local 'scanfleet scanner' processes up to this many (0: none)")
 	fl.IntVar(&localMin, "local-scanners-min", 0, "auto-scaler minimum of local scanners (applied at the first scale event)")
 	fl.StringVar(&strategy, "autoscale-strategy", string(autoscale.Delayed), "auto-scaling strategy: delayed, immediate or disabled")
+	kf.register(cmd)
 
 	token := &cobra.Command{Use: "token", Short: "Manage API tokens"}
 	var role, tokDir string
@@ -245,4 +269,118 @@ func newLocalScaler(ctx context.Context, e *env, addr net.Addr, dataDir, dbPath,
 		Stderr: e.stderr,
 		Logger: e.logger,
 	})
+}
+
+// kubeFlags are the controller's Kubernetes and leader-election flags.
+type kubeFlags struct {
+	deployment, kubeconfig               string
+	scannersMin, scannersMax             int
+	elect, leaseNamespace, leaseName, id string
+	leaseDuration                        time.Duration
+}
+
+func (k *kubeFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&k.deployment, "kube-deployment", "", "auto-scale this scanner Deployment (NAMESPACE/NAME) through its scale subresource instead of local scanner processes")
+	fl.StringVar(&k.kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG, else the in-cluster service account, else ~/.kube/config)")
+	fl.IntVar(&k.scannersMin, "scanners-min", 1, "auto-scaler minimum of --kube-deployment replicas (applied at the first scale event)")
+	fl.IntVar(&k.scannersMax, "scanners-max", 5, "auto-scaler maximum of --kube-deployment replicas")
+	fl.StringVar(&k.elect, "leader-elect", "", "leader election among controllers: none, kubernetes (a Lease) or postgres (an advisory lock in the --queue-postgres database); default postgres with --queue-postgres, else kubernetes in a cluster, else none")
+	fl.StringVar(&k.leaseNamespace, "leader-lease-namespace", "", "namespace of the leader Lease (default: the pod's namespace, else default)")
+	fl.StringVar(&k.leaseName, "leader-lease-name", "scanfleet-controller", "name of the leader Lease, or of the PostgreSQL election")
+	fl.StringVar(&k.id, "leader-identity", "", "this controller's name in the election (default: host name plus a random suffix)")
+	fl.DurationVar(&k.leaseDuration, "leader-lease-duration", leader.DefaultLeaseDuration, "how long a dead leader keeps leadership before another controller takes over (PostgreSQL checks every fifth of it)")
+}
+
+// apply sets cfg.Scaler and cfg.Elector from the flags; a Kubernetes client
+// is made only when one of them needs it.
+func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy) error {
+	if k.scannersMin < 0 || k.scannersMin > k.scannersMax {
+		return usagef("want 0 <= --scanners-min <= --scanners-max")
+	}
+	if k.leaseDuration <= 0 {
+		return usagef("--leader-lease-duration must be positive")
+	}
+	kind := k.elect
+	if kind == "" {
+		switch {
+		case cfg.QueueDSN != "":
+			kind = "postgres"
+		case kube.InCluster():
+			kind = "kubernetes"
+		default:
+			kind = "none"
+		}
+	}
+	var restCfg *rest.Config
+	client := func() (*rest.Config, error) {
+		if restCfg != nil {
+			return restCfg, nil
+		}
+		c, err := kube.LoadConfig(k.kubeconfig)
+		if err != nil {
+			return nil, err
+		}
+		restCfg = c
+		return c, nil
+	}
+	if k.deployment != "" {
+		ns, name, err := kube.ParseObjectRef(k.deployment)
+		if err != nil {
+			return usagef("--kube-deployment: %v", err)
+		}
+		rc, err := client()
+		if err != nil {
+			return err
+		}
+		cs, err := kubernetes.NewForConfig(rc)
+		if err != nil {
+			return fmt.Errorf("kubernetes client: %w", err)
+		}
+		sc, err := kube.NewDeploymentScaler(cs, ns, name)
+		if err != nil {
+			return err
+		}
+		cfg.Scaler = sc
+		cfg.Autoscale = autoscale.Config{Strategy: st, MinScannerPods: k.scannersMin, MaxScannerPods: k.scannersMax}
+	}
+	id := k.id
+	if id == "" {
+		id = leader.DefaultIdentity()
+	}
+	switch kind {
+	case "none":
+		cfg.Elector = leader.Always{ID: id}
+	case "postgres":
+		if cfg.QueueDSN == "" {
+			return usagef("--leader-elect postgres needs --queue-postgres (or SCANFLEET_QUEUE_POSTGRES)")
+		}
+		el, err := leader.NewPostgres(leader.PostgresOptions{DSN: cfg.QueueDSN, Name: k.leaseName, Identity: id,
+			RetryPeriod: k.leaseDuration / 5, Logger: e.logger})
+		if err != nil {
+			return err
+		}
+		cfg.Elector = el
+	case "kubernetes":
+		rc, err := client()
+		if err != nil {
+			return err
+		}
+		ns := k.leaseNamespace
+		if ns == "" {
+			ns = kube.InClusterNamespace()
+		}
+		if ns == "" {
+			ns = "default"
+		}
+		el, err := leader.NewLease(leader.LeaseOptions{Config: rc, Namespace: ns, Name: k.leaseName, Identity: id,
+			LeaseDuration: k.leaseDuration, ReleaseOnCancel: true, Logger: e.logger})
+		if err != nil {
+			return usagef("--leader-elect kubernetes: %v", err)
+		}
+		cfg.Elector = el
+	default:
+		return usagef("--leader-elect %q: want none, kubernetes or postgres", k.elect)
+	}
+	return nil
 }

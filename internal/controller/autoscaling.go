@@ -40,9 +40,9 @@ func (c *Controller) newAutoscaler() error {
 	opts := c.cfg.AutoscaleOptions
 	opts.Scaler = c.cfg.Scaler
 	opts.TaskCount = c.queuedTasks
-	// TODO(leader election): with several controllers only the leader may
-	// scale; until that exists the single controller always is.
-	opts.IsLeader = func() bool { return true }
+	// With several controllers only the leader scales (leader.go); a
+	// follower's engine observes and resets its windows.
+	opts.IsLeader = c.isLeader
 	if opts.Logger == nil {
 		opts.Logger = c.log
 	}

@@ -1,0 +1,289 @@
+package controller
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/scanfleet/scanfleet/internal/imagebuild"
+	"github.com/scanfleet/scanfleet/internal/source/imagetest"
+
+	"github.com/scanfleet/scanfleet/internal/kube/kubetest"
+	"github.com/scanfleet/scanfleet/internal/testutil"
+)
+
+// ctlProcess is a `scanfleet controller` process.
+type ctlProcess struct {
+	cmd   *exec.Cmd
+	base  string
+	token string
+	logs  *syncBuffer
+}
+
+func (p *ctlProcess) get(t *testing.T, path string, out any) int {
+	t.Helper()
+	req, err := http.NewRequest("GET", p.base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+p.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0 // a killed process
+	}
+	defer resp.Body.Close()
+	if out != nil && resp.StatusCode == http.StatusOK {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+func (p *ctlProcess) post(t *testing.T, path string, body any) int {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", p.base+path, bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+p.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func (p *ctlProcess) leader(t *testing.T) LeaderView {
+	t.Helper()
+	var v LeaderView
+	if code := p.get(t, "/api/v1/leader", &v); code != http.StatusOK {
+		t.Fatalf("GET /api/v1/leader: %d; logs:\n%s", code, p.logs)
+	}
+	return v
+}
+
+func buildScanfleet(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "scanfleet")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/scanfleet")
+	build.Dir = testutil.ModuleRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func startController(t *testing.T, bin, id string, args ...string) *ctlProcess {
+	t.Helper()
+	data := filepath.Join(t.TempDir(), "data")
+	out, err := exec.Command(bin, "controller", "token", "create", "--role", "admin", "--data-dir", data).Output()
+	if err != nil {
+		t.Fatalf("token create: %v", err)
+	}
+	p := &ctlProcess{token: strings.TrimSpace(string(out)), logs: &syncBuffer{}}
+	argv := append([]string{"--log-level", "debug", "controller", "--listen", "127.0.0.1:0", "--data-dir", data,
+		"--leader-identity", id, "--leader-lease-duration", "1s"}, args...)
+	p.cmd = exec.Command(bin, argv...)
+	p.cmd.Stderr = p.logs
+	stdout, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.cmd.Process.Kill(); _ = p.cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("controller %s output: %v; logs:\n%s", id, err, p.logs)
+	}
+	p.base = "http://" + strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
+	return p
+}
+
+// TestLeaderFailoverProcesses runs two controller processes of the real
+// binary in one election (a shared PostgreSQL queue, or a Kubernetes
+// Lease on the real API server), kills the leader with SIGKILL and
+// watches the other take over through the API. The lease is 1 s
+// (--leader-lease-duration); the time the takeover took is logged.
+func TestLeaderFailoverProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	type setup struct {
+		election string
+		args     func(t *testing.T) []string
+		// check runs against the leader before it is killed.
+		check func(t *testing.T, leader *ctlProcess)
+	}
+	var (
+		ns string
+		cs kubernetes.Interface
+	)
+	bin := buildScanfleet(t)
+	for _, tc := range []setup{
+		{
+			election: "postgres",
+			args: func(t *testing.T) []string {
+				dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
+				b := make([]byte, 6)
+				_, _ = rand.Read(b)
+				schema := "failover_" + hex.EncodeToString(b)
+				db, err := sql.Open("pgx", dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE") })
+				u, err := url.Parse(dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q := u.Query()
+				q.Set("search_path", schema)
+				u.RawQuery = q.Encode()
+				// No --leader-elect: a shared PostgreSQL queue elects
+				// through PostgreSQL by default.
+				return []string{"--queue-postgres", u.String()}
+			},
+		},
+		{
+			election: "kubernetes",
+			args: func(t *testing.T) []string {
+				kubeconfig := testutil.Service(t, "SCANFLEET_TEST_KUBECONFIG")
+				_, cs = kubetest.Admin(t)
+				ns = kubetest.Namespace(t, cs, "sf-failover")
+				for _, obj := range kubetest.ManifestObjects(t, "40-scanner.yaml") {
+					d := obj.(*appsv1.Deployment)
+					d.Namespace = ns
+					if _, err := cs.AppsV1().Deployments(ns).Create(context.Background(), d, metav1.CreateOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return []string{"--leader-elect", "kubernetes", "--kubeconfig", kubeconfig, "--leader-lease-namespace", ns,
+					"--kube-deployment", ns + "/scanfleet-scanner", "--autoscale-strategy", "immediate",
+					"--scanners-min", "1", "--scanners-max", "3"}
+			},
+			check: func(t *testing.T, leader *ctlProcess) {
+				// The CLI wired the Deployment scaler: the auto-scaler reads
+				// the manifest's replicas from the API server ...
+				var v AutoscalerView
+				if code := leader.get(t, "/api/v1/autoscaler", &v); code != http.StatusOK || !v.Enabled || v.Replicas == nil || *v.Replicas != 2 {
+					t.Fatalf("autoscaler view %d %+v; logs:\n%s", code, v, leader.logs)
+				}
+				// ... and, once a crawl queues a task nobody scans, the
+				// leader's immediate strategy scales the Deployment to
+				// --scanners-max, one step per observation (every 5 s).
+				host := imagetest.Registry(t)
+				l, err := imagebuild.Files(imagebuild.File{Path: "etc/x", Content: []byte("x\n"), Mode: 0o644})
+				if err != nil {
+					t.Fatal(err)
+				}
+				img, err := imagebuild.Image(imagebuild.Layer{Layer: l, CreatedBy: "test"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				imagetest.Push(t, img, host+"/team/app:1")
+				if code := leader.post(t, "/api/v1/registries", RegistryInput{Registry: Registry{Name: "local", URL: "http://" + host}}); code != http.StatusCreated {
+					t.Fatalf("create registry: %d", code)
+				}
+				if code := leader.post(t, "/api/v1/registries/local/scan", nil); code != http.StatusAccepted {
+					t.Fatalf("scan: %d", code)
+				}
+				replicas := func() int32 {
+					d, err := cs.AppsV1().Deployments(ns).Get(context.Background(), "scanfleet-scanner", metav1.GetOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return *d.Spec.Replicas
+				}
+				waitUntil(t, "the leader scales the Deployment to 3", func() bool { return replicas() == 3 })
+				if code := leader.get(t, "/api/v1/autoscaler", &v); code != http.StatusOK || len(v.Events) == 0 ||
+					v.Events[0].Kind != "scale-up" || v.Events[0].From != 2 || v.Events[0].To != 3 {
+					t.Fatalf("autoscaler events %+v", v.Events)
+				}
+			},
+		},
+	} {
+		t.Run(tc.election, func(t *testing.T) {
+			args := tc.args(t)
+			a := startController(t, bin, "ctl-a", args...)
+			waitUntil(t, "ctl-a leads", func() bool { return a.leader(t).Leader })
+			b := startController(t, bin, "ctl-b", args...)
+			waitUntil(t, "ctl-b sees ctl-a lead", func() bool { return b.leader(t).Holder == "ctl-a" })
+			va, vb := a.leader(t), b.leader(t)
+			if !va.Leader || vb.Leader || va.Election != tc.election || vb.Election != tc.election || vb.Identity != "ctl-b" {
+				t.Fatalf("before the kill: a %+v, b %+v", va, vb)
+			}
+			if tc.check != nil {
+				tc.check(t, a)
+			}
+			if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			_ = a.cmd.Wait()
+			killed := time.Now()
+			waitUntil(t, "ctl-b takes over", func() bool { return b.leader(t).Leader })
+			t.Logf("%s: ctl-b led %v after ctl-a was killed (lease 1s)", tc.election, time.Since(killed).Round(time.Millisecond))
+			if v := b.leader(t); v.Holder != "ctl-b" {
+				t.Fatalf("after the takeover: %+v", v)
+			}
+			var metrics strings.Builder
+			req, _ := http.NewRequest("GET", b.base+"/metrics", nil)
+			req.Header.Set("Authorization", "Bearer "+b.token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(resp.Body)
+			for sc.Scan() {
+				if strings.HasPrefix(sc.Text(), "scanfleet_leader ") {
+					fmt.Fprintln(&metrics, sc.Text())
+				}
+			}
+			resp.Body.Close()
+			if got := strings.TrimSpace(metrics.String()); got != "scanfleet_leader 1" {
+				t.Fatalf("ctl-b metric %q", got)
+			}
+			// A graceful stop of the new leader gives leadership up; its
+			// log says so.
+			if err := b.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.cmd.Wait(); err != nil {
+				t.Fatalf("ctl-b exit: %v; logs:\n%s", err, b.logs)
+			}
+			for _, want := range []string{`msg="became leader"`, `msg="left leadership"`} {
+				if !strings.Contains(b.logs.String(), want) {
+					t.Fatalf("ctl-b's log lacks %s; logs:\n%s", want, b.logs)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,235 @@
+package leader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// appNamePrefix marks our connections' application_name, through which
+// other participants learn who holds the lock.
+const appNamePrefix = "scanfleet-leader:"
+
+// PostgresOptions configure a Postgres elector.
+type PostgresOptions struct {
+	// DSN is a pgx connection string (required); usually the task queue's.
+	DSN string
+	// Name of the election (default "scanfleet-controller"). The lock key
+	// is a hash of Name and the DSN's search_path, because advisory locks
+	// are per database, not per schema: fleets kept apart by search_path
+	// in one database must not elect one leader between them.
+	Name string
+	// Identity of this participant (default DefaultIdentity()). It is the
+	// connection's application_name, so keep it under 45 bytes.
+	Identity string
+	// RetryPeriod is how often a follower tries the lock and a leader
+	// checks its connection (default 2 s). A leader whose connection died
+	// knows within about RetryPeriod; a crashed leader's lock is freed by
+	// the server as soon as it sees the connection close.
+	RetryPeriod time.Duration
+	// Logger; nil is slog.Default().
+	Logger *slog.Logger
+}
+
+// Postgres is an Elector holding a session-level advisory lock
+// (pg_try_advisory_lock) on a dedicated connection: whoever holds the lock
+// leads, for as long as its connection lives.
+type Postgres struct {
+	opts   PostgresOptions
+	cfg    *pgx.ConnConfig
+	key    int64
+	log    *slog.Logger
+	leader atomic.Bool
+
+	mu     sync.Mutex
+	holder string
+}
+
+// LockKey is the advisory lock key of the election name in a database
+// reached with search_path.
+func LockKey(name, searchPath string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("scanfleet-leader\x00" + name + "\x00" + searchPath))
+	return int64(h.Sum64())
+}
+
+// NewPostgres checks opts and returns a Postgres elector; it does not
+// connect before Run.
+func NewPostgres(opts PostgresOptions) (*Postgres, error) {
+	if opts.DSN == "" {
+		return nil, errors.New("leader: PostgresOptions.DSN is required")
+	}
+	if opts.Name == "" {
+		opts.Name = "scanfleet-controller"
+	}
+	if opts.Identity == "" {
+		opts.Identity = DefaultIdentity()
+	}
+	if opts.RetryPeriod < 0 {
+		return nil, fmt.Errorf("leader: RetryPeriod %v is negative", opts.RetryPeriod)
+	}
+	if opts.RetryPeriod == 0 {
+		opts.RetryPeriod = DefaultRetryPeriod
+	}
+	cfg, err := pgx.ParseConfig(opts.DSN)
+	if err != nil {
+		// pgx's message may quote the DSN, password included.
+		return nil, errors.New("leader: the PostgreSQL DSN does not parse")
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["application_name"] = appNamePrefix + opts.Identity
+	// Have the server notice a vanished leader (a partition, a powered-off
+	// node) within seconds rather than the kernel's two hours, freeing the
+	// lock: idle 5 s, then 3 probes 2 s apart.
+	cfg.RuntimeParams["tcp_keepalives_idle"] = "5"
+	cfg.RuntimeParams["tcp_keepalives_interval"] = "2"
+	cfg.RuntimeParams["tcp_keepalives_count"] = "3"
+	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > 10*time.Second {
+		cfg.ConnectTimeout = 10 * time.Second
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	key := LockKey(opts.Name, cfg.RuntimeParams["search_path"])
+	return &Postgres{opts: opts, cfg: cfg, key: key,
+		log: log.With("component", "leader", "kind", "postgres", "election", opts.Name, "identity", opts.Identity)}, nil
+}
+
+// Run campaigns until ctx is done, reconnecting after connection failures.
+// Leaving closes the connection, which releases the lock.
+func (p *Postgres) Run(ctx context.Context) error {
+	for {
+		err := p.term(ctx)
+		p.setHolder("")
+		if p.leader.Swap(false) {
+			if err != nil {
+				p.log.Warn("leadership lost", "err", err)
+			} else {
+				p.log.Info("left leadership")
+			}
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			p.log.Warn("leader election connection failed; retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(p.opts.RetryPeriod):
+		}
+	}
+}
+
+// term is one connection's life: try the lock every RetryPeriod until it is
+// ours, then check the connection every RetryPeriod until it fails or ctx
+// ends.
+func (p *Postgres) term(ctx context.Context) error {
+	cctx, cancel := context.WithTimeout(ctx, p.cfg.ConnectTimeout)
+	conn, err := pgx.ConnectConfig(cctx, p.cfg)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("connecting: %w", err)
+	}
+	defer func() {
+		// The server drops a session's advisory locks with the session.
+		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = conn.Close(closeCtx)
+	}()
+	for {
+		if err := p.step(ctx, conn); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(p.opts.RetryPeriod):
+		}
+	}
+}
+
+func (p *Postgres) step(ctx context.Context, conn *pgx.Conn) error {
+	qctx, cancel := context.WithTimeout(ctx, max(p.opts.RetryPeriod, time.Second))
+	defer cancel()
+	if p.leader.Load() {
+		if err := conn.Ping(qctx); err != nil {
+			return fmt.Errorf("leader connection check: %w", err)
+		}
+		return nil
+	}
+	var got bool
+	if err := conn.QueryRow(qctx, `SELECT pg_try_advisory_lock($1)`, p.key).Scan(&got); err != nil {
+		return fmt.Errorf("pg_try_advisory_lock: %w", err)
+	}
+	if got {
+		p.setHolder(p.opts.Identity)
+		p.leader.Store(true)
+		p.log.Info("became leader")
+		return nil
+	}
+	holder, err := p.lookupHolder(qctx, conn)
+	if err != nil {
+		// Knowing the holder is a courtesy for the API; the election
+		// itself does not depend on it.
+		p.log.Debug("looking up the leader", "err", err)
+	}
+	p.setHolder(holder)
+	return nil
+}
+
+// lookupHolder finds the identity of the session holding the lock. A
+// bigint advisory key shows in pg_locks split into classid (high 32 bits)
+// and objid (low 32 bits) with objsubid 1.
+func (p *Postgres) lookupHolder(ctx context.Context, conn *pgx.Conn) (string, error) {
+	u := uint64(p.key)
+	var app string
+	err := conn.QueryRow(ctx, `
+		SELECT a.application_name
+		FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+		  AND l.classid::bigint = $1 AND l.objid::bigint = $2
+		  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		LIMIT 1`, int64(u>>32), int64(u&0xffffffff)).Scan(&app)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("pg_locks: %w", err)
+	}
+	return strings.TrimPrefix(app, appNamePrefix), nil
+}
+
+func (p *Postgres) setHolder(h string) {
+	p.mu.Lock()
+	p.holder = h
+	p.mu.Unlock()
+}
+
+// IsLeader reports whether this participant holds the lock.
+func (p *Postgres) IsLeader() bool { return p.leader.Load() }
+
+// Identity is this participant's application_name suffix.
+func (p *Postgres) Identity() string { return p.opts.Identity }
+
+// Leader is the lock holder as last observed ("" when none or unknown).
+func (p *Postgres) Leader() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.holder
+}
+
+// Kind is "postgres".
+func (p *Postgres) Kind() string { return "postgres" }
