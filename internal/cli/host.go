@@ -84,6 +84,7 @@ Exit status is that of 'scan'.`,
 	fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)")
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Minute, "give up on the scan after this long")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on standard error")
+	f.send.bind(fl, false)
 	return cmd
 }
 
@@ -94,6 +95,9 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 	}
 	if !contains(output.Formats, f.format) {
 		return usagef("--format must be one of %s, not %q", strings.Join(output.Formats, ", "), f.format)
+	}
+	if err := f.send.check(e.getenv, f.skipDB); err != nil {
+		return err
 	}
 	var vexSet *vex.Set
 	if len(f.vex) > 0 {
@@ -148,5 +152,5 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 	if vexSet != nil {
 		vexSet.Apply(rep)
 	}
-	return emit(e, rep, &f.scanFlags, sev)
+	return sendAndEmit(ctx, e, rep, &f.scanFlags, sev)
 }

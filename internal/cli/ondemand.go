@@ -53,6 +53,10 @@ func onDemandRef(getenv func(string) string) (ref string, insecure bool, err err
 	return host + "/" + repo + sep + tag, insecure, nil
 }
 
+// runOnDemand scans as NeuVector's standalone scanner does. With
+// CLUSTER_JOIN_ADDR (and CLUSTER_JOIN_PORT, CLUSTER_ADVERTISED_ADDR,
+// SCANFLEET_TOKEN) set, the report also goes to the controller, where it
+// counts for admission control (submit.go).
 func runOnDemand(ctx context.Context, e *env) error {
 	ref, insecure, err := onDemandRef(e.getenv)
 	if err != nil {

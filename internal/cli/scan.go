@@ -52,6 +52,9 @@ type scanFlags struct {
 	vex           []string
 	sbomOnly      bool
 	registryToken string
+	// send says where to send the report besides the local output
+	// (submit.go).
+	send submitFlags
 }
 
 func newScanCmd(e *env) *cobra.Command {
@@ -143,6 +146,7 @@ func bindFlags(cmd *cobra.Command, f *scanFlags, sbomOnly bool) {
 		fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fix")
 		fl.IntVar(&f.exitCode, "exit-code", 0, "exit with this status when findings remain after filtering")
 		fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)")
+		f.send.bind(fl, true)
 	}
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fl.StringVar(&f.platform, "platform", "linux/amd64", "platform to pick from a multi-arch image (os/arch[/variant])")
@@ -171,6 +175,11 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 	}
 	if !contains(formats, f.format) {
 		return usagef("--format must be one of %s, not %q", strings.Join(formats, ", "), f.format)
+	}
+	if !f.sbomOnly {
+		if err := f.send.check(e.getenv, f.skipDB); err != nil {
+			return err
+		}
 	}
 	var vexSet *vex.Set
 	if len(f.vex) > 0 {
@@ -206,7 +215,26 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 	if vexSet != nil {
 		vexSet.Apply(rep)
 	}
-	return emit(e, rep, f, sev)
+	if f.sbomOnly {
+		return emit(e, rep, f, sev)
+	}
+	return sendAndEmit(ctx, e, rep, f, sev)
+}
+
+// sendAndEmit sends the whole report to the controller when one is
+// configured, then filters and writes it locally. The local report is
+// written even when sending failed, and the failure is the command's.
+func sendAndEmit(ctx context.Context, e *env, rep *report.Report, f *scanFlags, sev map[string]bool) error {
+	sendErr := f.send.submit(ctx, e, rep, f.skipDB, f.quiet)
+	emitErr := emit(e, rep, f, sev)
+	if sendErr == nil {
+		return emitErr
+	}
+	var ee *exitError
+	if emitErr != nil && !errors.As(emitErr, &ee) {
+		fmt.Fprintln(e.stderr, "scanfleet:", emitErr)
+	}
+	return sendErr
 }
 
 // openMatcher opens the vulnerability database the flags name, or returns

@@ -1,7 +1,374 @@
 package controller
 
-import "net/http"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
-func (c *Controller) admissionRoutes(mux *http.ServeMux, h routeFunc) {}
+	"github.com/prometheus/client_golang/prometheus"
 
-var _ http.Handler = nil
+	"github.com/scanfleet/scanfleet/internal/admission"
+	"github.com/scanfleet/scanfleet/internal/report"
+)
+
+// Decision results, also the "result" label of the decisions metric.
+const (
+	ResultAllowed   = "allowed"
+	ResultDenied    = "denied"
+	ResultWouldDeny = "would_deny"
+)
+
+// maxReviewBody bounds an AdmissionReview: the API server's objects are
+// at most about 3 MiB and a review of an update carries two.
+const maxReviewBody = 8 << 20
+
+// admissionRoutes registers the webhook and its rules API. The webhook is
+// not token-authenticated: the API server calls it with no token of ours,
+// and it only answers questions (the rules decide, not the caller). It is
+// served over HTTPS only, since the API server requires it and refusing
+// plain HTTP keeps a misconfigured listener from being used silently.
+func (c *Controller) admissionRoutes(mux *http.ServeMux, h routeFunc) {
+	decisions := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "scanfleet_admission_decisions_total",
+		Help: "Admission reviews answered, by result (allowed, denied, would_deny) and mode (monitor, protect).",
+	}, []string{"result", "mode"})
+	c.metrics.reg.MustRegister(decisions)
+	for _, res := range []string{ResultAllowed, ResultDenied, ResultWouldDeny} {
+		for _, m := range []admission.Mode{admission.Monitor, admission.Protect} {
+			decisions.WithLabelValues(res, string(m))
+		}
+	}
+	mux.Handle("POST /admission", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.serveAdmission(w, r, decisions)
+	}))
+	h("GET /api/v1/admission/rules", readAccess, 0, c.listAdmissionRules)
+	h("POST /api/v1/admission/rules", adminAccess, maxSmallBody, c.createAdmissionRule)
+	h("GET /api/v1/admission/rules/{name}", readAccess, 0, c.getAdmissionRule)
+	h("PUT /api/v1/admission/rules/{name}", adminAccess, maxSmallBody, c.putAdmissionRule)
+	h("DELETE /api/v1/admission/rules/{name}", adminAccess, 0, c.deleteAdmissionRule)
+	h("GET /api/v1/admission/settings", readAccess, 0, c.getAdmissionSettings)
+	h("PUT /api/v1/admission/settings", adminAccess, maxSmallBody, c.putAdmissionSettings)
+	h("GET /api/v1/admission/decisions", readAccess, 0, c.listDecisions)
+}
+
+// ApplyAdmissionConfig applies a config file's admission section: the
+// settings replace the stored ones and each rule is created or replaced
+// (rules added through the API and not in the file are kept).
+func (c *Controller) ApplyAdmissionConfig(ctx context.Context, p *admission.Policy) error {
+	if p == nil {
+		return nil
+	}
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("admission config: %w", err)
+	}
+	if err := c.store.putAdmissionSettings(ctx, p.Settings); err != nil {
+		return err
+	}
+	for _, r := range p.Rules {
+		if _, err := c.store.putAdmissionRule(ctx, r); err != nil {
+			return err
+		}
+	}
+	c.log.Info("admission policy configured", "mode", p.Mode, "no_result", p.NoResult, "rules", len(p.Rules))
+	return nil
+}
+
+func (c *Controller) policy(ctx context.Context) (*admission.Policy, error) {
+	st, err := c.store.admissionSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := c.store.admissionRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &admission.Policy{Settings: st, Rules: rules}, nil
+}
+
+func (c *Controller) serveAdmission(w http.ResponseWriter, r *http.Request, decisions *prometheus.CounterVec) {
+	if r.TLS == nil {
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": "the admission webhook is served over HTTPS only"})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxReviewBody))
+	if err != nil {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("reading admission review: %v", err)})
+		return
+	}
+	req, err := admission.DecodeReview(body)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	d, err := c.Review(r.Context(), req)
+	if err != nil {
+		// The API server applies the webhook's failurePolicy to errors.
+		c.log.Error("admission review failed", "uid", req.UID, "kind", req.Kind, "namespace", req.Namespace, "name", req.Name, "err", err)
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		return
+	}
+	var warnings []string
+	msg := ""
+	if d.Allowed && d.Message != "" {
+		warnings = strings.Split(d.Message, "\n")
+	} else if !d.Allowed {
+		msg = d.Message
+	}
+	out, err := admission.Response(req.UID, d.Allowed, msg, warnings)
+	if err != nil {
+		c.log.Error("admission response", "err", err)
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		return
+	}
+	if req.Supported {
+		decisions.WithLabelValues(d.Result, string(d.Mode)).Inc()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(out)
+}
+
+// Review decides an admission request and records the decision (requests
+// that start no containers are allowed and not recorded).
+func (c *Controller) Review(ctx context.Context, req *admission.Request) (*Decision, error) {
+	p, err := c.policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	d := &Decision{At: now, UID: req.UID, Kind: req.Kind, Namespace: req.Namespace, Name: req.Name, Operation: req.Operation,
+		User: req.User, DryRun: req.DryRun, Allowed: true, Result: ResultAllowed, Mode: p.Mode, Images: []ImageDecision{}}
+	if !req.Supported {
+		return d, nil
+	}
+	regNames, err := c.registryNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var refusals, warnings []string
+	results := map[string]*admission.Result{} // by resolved reference: one lookup per image
+	for _, ctr := range req.Containers {
+		id := ImageDecision{Container: ctr.Name, ContainerKind: ctr.Kind, Image: ctr.Image}
+		sub := admission.Subject{Image: ctr.Image, Namespace: req.Namespace, Labels: req.Labels}
+		ref, perr := admission.ParseRef(ctr.Image)
+		if perr == nil {
+			sub.Ref = ref
+			id.Resolved = ref.String()
+			res, seen := results[id.Resolved]
+			if !seen {
+				if res, err = c.lookupResult(ctx, regNames, ref); err != nil {
+					return nil, err
+				}
+				results[id.Resolved] = res
+			}
+			sub.Result = res
+		}
+		v := p.Evaluate(now, sub)
+		if perr != nil {
+			v.Reason = perr.Error() + "; " + v.Reason
+		}
+		id.Verdict = v
+		if sub.Result != nil {
+			id.Scanned, id.Digest = true, sub.Result.Digest
+			at := sub.Result.ScannedAt
+			id.ScannedAt = &at
+		}
+		d.Images = append(d.Images, id)
+		if v.Action != admission.Deny {
+			continue
+		}
+		line := fmt.Sprintf("image %q (%s %q) %s: %s", ctr.Image, ctr.Kind, ctr.Name, denial(v), v.Reason)
+		if v.Refuses() {
+			refusals = append(refusals, line)
+		} else {
+			warnings = append(warnings, "scanfleet admission (monitor mode): "+line)
+		}
+	}
+	// A rule's own mode may differ from the global one: the decision's
+	// mode is the one that decided.
+	switch {
+	case len(refusals) > 0:
+		d.Allowed, d.Result, d.Mode = false, ResultDenied, admission.Protect
+		d.Message = "scanfleet admission: " + strings.Join(refusals, "; ")
+	case len(warnings) > 0:
+		d.Result, d.Mode = ResultWouldDeny, admission.Monitor
+		d.Message = strings.Join(warnings, "\n")
+	}
+	// The decision stands even if the log cannot take it; losing the
+	// record is logged, not turned into a refusal.
+	if err := c.store.addDecision(context.WithoutCancel(ctx), d); err != nil {
+		c.log.Error("recording admission decision", "uid", d.UID, "err", err)
+	}
+	c.log.Info("admission decision", "uid", d.UID, "kind", d.Kind, "namespace", d.Namespace, "name", d.Name,
+		"result", d.Result, "mode", d.Mode, "images", len(d.Images))
+	return d, nil
+}
+
+func denial(v admission.Verdict) string {
+	if v.Rule == "" {
+		return "denied: not scanned (no-result action deny)"
+	}
+	return fmt.Sprintf("denied by rule %q", v.Rule)
+}
+
+// lookupResult finds the stored result for an image: a tag resolves to
+// the digest its result was stored under; a tag never seen is not scanned.
+func (c *Controller) lookupResult(ctx context.Context, regNames map[string]string, ref admission.Ref) (*admission.Result, error) {
+	names := []string{ref.Registry}
+	if n, ok := regNames[ref.Registry]; ok {
+		names = append(names, n)
+	}
+	im, ok, err := c.store.findImage(ctx, names, ref.Repository, ref.Tag, ref.Digest)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var rep report.Report
+	if err := json.Unmarshal(im.report, &rep); err != nil {
+		return nil, fmt.Errorf("stored report of %s@%s: %w", ref.Repository, im.digest, err)
+	}
+	return &admission.Result{Digest: im.digest, ScannedAt: im.scannedAt, Findings: admission.FindingsFromReport(&rep)}, nil
+}
+
+func (c *Controller) listAdmissionRules(w http.ResponseWriter, r *http.Request) error {
+	rules, err := c.store.admissionRules(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rules)
+	return nil
+}
+
+func (c *Controller) getAdmissionRule(w http.ResponseWriter, r *http.Request) error {
+	rules, err := c.store.admissionRules(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, rule := range rules {
+		if rule.Name == r.PathValue("name") {
+			writeJSON(w, http.StatusOK, rule)
+			return nil
+		}
+	}
+	return errorf(http.StatusNotFound, "admission rule %q not found", r.PathValue("name"))
+}
+
+func (c *Controller) createAdmissionRule(w http.ResponseWriter, r *http.Request) error {
+	var rule admission.Rule
+	if err := decode(r, &rule); err != nil {
+		return err
+	}
+	if err := rule.Validate(); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
+	rules, err := c.store.admissionRules(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, x := range rules {
+		if x.Name == rule.Name {
+			return errorf(http.StatusConflict, "admission rule %q exists; PUT /api/v1/admission/rules/%s replaces it", rule.Name, rule.Name)
+		}
+	}
+	if _, err := c.store.putAdmissionRule(r.Context(), rule); err != nil {
+		return err
+	}
+	c.log.Info("admission rule created", "rule", rule.Name, "action", rule.Action)
+	writeJSON(w, http.StatusCreated, rule)
+	return nil
+}
+
+func (c *Controller) putAdmissionRule(w http.ResponseWriter, r *http.Request) error {
+	var rule admission.Rule
+	if err := decode(r, &rule); err != nil {
+		return err
+	}
+	name := r.PathValue("name")
+	if rule.Name != "" && rule.Name != name {
+		return errorf(http.StatusBadRequest, "name %q in body differs from %q in path", rule.Name, name)
+	}
+	rule.Name = name
+	if err := rule.Validate(); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
+	created, err := c.store.putAdmissionRule(r.Context(), rule)
+	if err != nil {
+		return err
+	}
+	code := http.StatusOK
+	if created {
+		code = http.StatusCreated
+	}
+	c.log.Info("admission rule stored", "rule", rule.Name, "action", rule.Action, "created", created)
+	writeJSON(w, code, rule)
+	return nil
+}
+
+func (c *Controller) deleteAdmissionRule(w http.ResponseWriter, r *http.Request) error {
+	ok, err := c.store.deleteAdmissionRule(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusNotFound, "admission rule %q not found", r.PathValue("name"))
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c *Controller) getAdmissionSettings(w http.ResponseWriter, r *http.Request) error {
+	st, err := c.store.admissionSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (c *Controller) putAdmissionSettings(w http.ResponseWriter, r *http.Request) error {
+	st, err := c.store.admissionSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	// A partial body changes only what it names.
+	if err := decode(r, &st); err != nil {
+		return err
+	}
+	if err := st.Normalize(); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
+	if err := c.store.putAdmissionSettings(r.Context(), st); err != nil {
+		return err
+	}
+	c.log.Info("admission settings changed", "mode", st.Mode, "no_result", st.NoResult)
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// listDecisions lists decisions newest first, with ?result=, ?namespace=
+// and ?limit= (default 100, at most 1000).
+func (c *Controller) listDecisions(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	f := DecisionFilter{Result: q.Get("result"), Namespace: q.Get("namespace"), Limit: 100}
+	switch f.Result {
+	case "", ResultAllowed, ResultDenied, ResultWouldDeny:
+	default:
+		return errorf(http.StatusBadRequest, "unknown result %q (allowed, denied, would_deny)", f.Result)
+	}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			return errorf(http.StatusBadRequest, "bad limit %q", s)
+		}
+		f.Limit = min(n, 1000)
+	}
+	ds, err := c.store.decisions(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ds)
+	return nil
+}

@@ -131,6 +131,13 @@ func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority
 		Insecure: r.Insecure, CACertFile: r.CACertFile, Filters: r.Filters,
 		MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags,
 	}, crawl.Options{Transport: c.cfg.CrawlTransport}, func(img crawl.Image) error {
+		// Every tag seen, so admission control resolves each of them:
+		// a task carries only the first tag of its digest.
+		if img.Tag != "" {
+			if err := c.store.putTag(ctx, r.Name, img.Repository, img.Tag, img.Digest, time.Now()); err != nil {
+				return err
+			}
+		}
 		done, err := c.store.scannedWith(ctx, r.Name, img.Repository, img.Digest, dbDigest)
 		if err != nil {
 			return err

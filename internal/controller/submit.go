@@ -1,7 +1,296 @@
 package controller
 
-import "net/http"
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
 
-func (c *Controller) submitRoutes(h routeFunc) {}
+	"github.com/scanfleet/scanfleet/internal/admission"
+	"github.com/scanfleet/scanfleet/internal/report"
+)
 
-var _ http.Handler = nil
+// SubmitRequest is POST /api/v1/results: a report made outside the
+// controller's queue (a standalone scan in a build pipeline, a host scan)
+// handed in for storage.
+type SubmitRequest struct {
+	Report json.RawMessage `json:"report"`
+	// References are the registry references the image was scanned
+	// under ("host/repo:tag", "host/repo@sha256:…"); by default the
+	// report's own image reference. The result is stored for each
+	// reference's repository and every tag is recorded, so admission
+	// control resolves them.
+	References []string `json:"references,omitempty"`
+	// Scanner names who scanned (its advertised address or hostname).
+	Scanner string `json:"scanner,omitempty"`
+	// Name is a host report's name in the API (default: its hostname).
+	Name string `json:"name,omitempty"`
+}
+
+// StoredImage is one repository a submitted image result was stored in.
+type StoredImage struct {
+	Registry   string   `json:"registry"`
+	Repository string   `json:"repository"`
+	Digest     string   `json:"digest"`
+	Tags       []string `json:"tags,omitempty"`
+}
+
+// SubmitResponse answers a submission.
+type SubmitResponse struct {
+	// Kind is "image" or "host".
+	Kind   string        `json:"kind"`
+	Images []StoredImage `json:"images,omitempty"`
+	Host   string        `json:"host,omitempty"`
+}
+
+func (c *Controller) submitRoutes(h routeFunc) {
+	h("POST /api/v1/results", scannerAccess, maxResultBody, c.submitResult)
+	h("GET /api/v1/hosts", readAccess, 0, c.listHosts)
+	h("GET /api/v1/hosts/{name}", readAccess, 0, c.getHost)
+}
+
+func (c *Controller) submitResult(w http.ResponseWriter, r *http.Request) error {
+	var in SubmitRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if len(in.Report) == 0 {
+		return errorf(http.StatusBadRequest, "no report")
+	}
+	var rep report.Report
+	if err := json.Unmarshal(in.Report, &rep); err != nil {
+		return errorf(http.StatusBadRequest, "report: %v", err)
+	}
+	if rep.DB == nil || rep.DB.Digest == "" {
+		// A packages-only report would pass for an image without
+		// findings and let it through admission control.
+		return errorf(http.StatusBadRequest, "report was not matched against a vulnerability database (no db)")
+	}
+	scanner := strings.TrimSpace(in.Scanner)
+	if len(scanner) > 253 {
+		return errorf(http.StatusBadRequest, "scanner name over 253 characters")
+	}
+	at := time.Now().UTC()
+	// The scan's own time, so "scanned longer ago than" rules see how old
+	// the result really is; a clock ahead of ours counts as now.
+	if !rep.ScannedAt.IsZero() && rep.ScannedAt.Before(at) {
+		at = rep.ScannedAt.UTC()
+	}
+	var (
+		out SubmitResponse
+		err error
+	)
+	switch {
+	case rep.Host != nil && rep.Image == nil:
+		out, err = c.submitHost(r.Context(), in, &rep, scanner, at)
+	case rep.Image != nil && rep.Host == nil:
+		out, err = c.submitImage(r.Context(), in, &rep, scanner, at)
+	default:
+		return errorf(http.StatusBadRequest, "report must describe an image or a host")
+	}
+	if err != nil {
+		return err
+	}
+	c.metrics.scanDone("success", 0)
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// submitImage stores an image result under each repository it was
+// scanned as, exactly as a scanner's result for a crawled image is stored.
+func (c *Controller) submitImage(ctx context.Context, in SubmitRequest, rep *report.Report, scanner string, at time.Time) (SubmitResponse, error) {
+	out := SubmitResponse{Kind: "image"}
+	refs := in.References
+	if len(refs) == 0 {
+		refs = []string{rep.Image.Reference}
+	}
+	if len(refs) > 100 {
+		return out, errorf(http.StatusBadRequest, "%d references; at most 100", len(refs))
+	}
+	regNames, err := c.registryNames(ctx)
+	if err != nil {
+		return out, err
+	}
+	type repoKey struct{ registry, repository, digest string }
+	var order []repoKey
+	tags := map[repoKey][]string{}
+	for _, s := range refs {
+		name, ok := registryReference(s)
+		if !ok {
+			return out, errorf(http.StatusBadRequest, "reference %q is not a registry reference (host/repo:tag or host/repo@digest); pass references", s)
+		}
+		ref, err := admission.ParseRef(name)
+		if err != nil {
+			return out, errorf(http.StatusBadRequest, "%v", err)
+		}
+		digest := rep.Image.Digest
+		if ref.Digest != "" {
+			digest = ref.Digest
+		}
+		if digest == "" {
+			return out, errorf(http.StatusBadRequest, "report of %s has no image digest and the reference names none", s)
+		}
+		reg := ref.Registry
+		if n, ok := regNames[ref.Registry]; ok {
+			reg = n
+		}
+		for _, d := range uniq(digest, rep.Image.Digest) {
+			k := repoKey{reg, ref.Repository, d}
+			if _, seen := tags[k]; !seen {
+				order = append(order, k)
+				tags[k] = nil
+			}
+			if ref.Tag != "" && !slices.Contains(tags[k], ref.Tag) {
+				tags[k] = append(tags[k], ref.Tag)
+			}
+		}
+	}
+	dbDigest := ""
+	if rep.DB != nil {
+		dbDigest = rep.DB.Digest
+	}
+	by := "standalone"
+	if scanner != "" {
+		by += ":" + scanner
+	}
+	for _, k := range order {
+		ts := tags[k]
+		tag := ""
+		if len(ts) > 0 {
+			tag = ts[len(ts)-1]
+		}
+		host := k.registry
+		if h, ok := hostOfName(regNames, k.registry); ok {
+			host = h
+		}
+		im := ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
+			Reference: host + "/" + k.repository + "@" + k.digest, DBDigest: dbDigest, ScannedAt: at, ScannedBy: by}
+		if err := c.store.putResult(ctx, im, rep, in.Report); err != nil {
+			return out, err
+		}
+		for _, t := range ts {
+			// The tag points at this digest from now on, however old the
+			// scan: the latest submission or crawl of a tag wins.
+			if err := c.store.putTag(ctx, k.registry, k.repository, t, k.digest, time.Now()); err != nil {
+				return out, err
+			}
+		}
+		out.Images = append(out.Images, StoredImage{Registry: k.registry, Repository: k.repository, Digest: k.digest, Tags: ts})
+		c.log.Info("standalone result stored", "scanner", by, "registry", k.registry, "repository", k.repository, "digest", k.digest,
+			"tags", ts, "vulnerabilities", len(rep.Vulnerabilities))
+	}
+	return out, nil
+}
+
+var validHostName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$`)
+
+func (c *Controller) submitHost(ctx context.Context, in SubmitRequest, rep *report.Report, scanner string, at time.Time) (SubmitResponse, error) {
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		name = rep.Host.Hostname
+	}
+	if !validHostName.MatchString(name) {
+		return SubmitResponse{}, errorf(http.StatusBadRequest, "host name %q: want letters, digits, '.', '_', ':', '-' (give name)", name)
+	}
+	h := HostSummary{Name: name, Hostname: rep.Host.Hostname, Kernel: rep.Host.Kernel, Root: rep.Host.Root, ScannedAt: at, ScannedBy: scanner}
+	if h.ScannedBy == "" {
+		h.ScannedBy = name
+	}
+	if rep.OS != nil {
+		h.OS = rep.OS.PrettyName
+		if h.OS == "" {
+			h.OS = strings.TrimSpace(rep.OS.ID + " " + rep.OS.VersionID)
+		}
+	}
+	if rep.DB != nil {
+		h.DBDigest = rep.DB.Digest
+	}
+	if err := c.store.putHost(ctx, h, rep, in.Report); err != nil {
+		return SubmitResponse{}, err
+	}
+	c.log.Info("host result stored", "host", name, "scanner", h.ScannedBy, "vulnerabilities", len(rep.Vulnerabilities))
+	return SubmitResponse{Kind: "host", Host: name}, nil
+}
+
+func (c *Controller) listHosts(w http.ResponseWriter, r *http.Request) error {
+	hs, err := c.store.listHosts(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, hs)
+	return nil
+}
+
+func (c *Controller) getHost(w http.ResponseWriter, r *http.Request) error {
+	raw, ok, err := c.store.hostReport(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusNotFound, "host %q not known", r.PathValue("name"))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(raw)
+	return nil
+}
+
+// registryNames maps the canonical host of every configured registry to
+// its name, so a result for an image of a configured registry is stored
+// under that registry like the crawler's results are.
+func (c *Controller) registryNames(ctx context.Context) (map[string]string, error) {
+	regs, err := c.store.listRegistries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, rr := range regs {
+		u, err := url.Parse(rr.URL)
+		if err != nil || u.Host == "" {
+			continue
+		}
+		h := admission.CanonicalHost(u.Host)
+		if _, dup := out[h]; !dup { // the first by name wins, deterministically
+			out[h] = rr.Name
+		}
+	}
+	return out, nil
+}
+
+func hostOfName(names map[string]string, name string) (string, bool) {
+	for h, n := range names {
+		if n == name {
+			return h, true
+		}
+	}
+	return "", false
+}
+
+// registryReference strips the "docker:" transport (an engine's image,
+// named as the registry it came from) and refuses the file transports,
+// which name no registry.
+func registryReference(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if rest, ok := strings.CutPrefix(s, "docker:"); ok {
+		return rest, rest != ""
+	}
+	for _, p := range []string{"docker-archive:", "oci-archive:", "oci:", "sbom:"} {
+		if strings.HasPrefix(s, p) {
+			return "", false
+		}
+	}
+	return s, s != ""
+}
+
+func uniq(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
