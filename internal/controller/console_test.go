@@ -1,0 +1,744 @@
+package controller
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/reporttest"
+	"github.com/scanfleet/scanfleet/internal/testutil"
+)
+
+// storeImage files rep as the latest scan of registry/repo@digest.
+func storeImage(t testing.TB, c *Controller, registry, repo, tag, digest string, rep *report.Report, at time.Time) {
+	t.Helper()
+	cp := *rep
+	cp.Image = &report.Image{Reference: "reg.example/" + repo + "@" + digest, Digest: digest}
+	if rep.Image != nil {
+		cp.Image.Layers = rep.Image.Layers
+	}
+	raw, err := json.Marshal(&cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := ImageSummary{Registry: registry, Repository: repo, Tag: tag, Digest: digest, Reference: cp.Image.Reference,
+		DBDigest: "sha256:db", ScannedAt: at, ScannedBy: "s1"}
+	if err := c.store.putResult(context.Background(), im, &cp, raw); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func hexDigest(i int) string { return fmt.Sprintf("sha256:%064x", i) }
+
+// getJSON GETs path as token and decodes the answer, failing on another
+// status than want.
+func getJSON(t *testing.T, f *fixture, path, token string, want int, out any) []byte {
+	t.Helper()
+	code, body := f.do(t, http.MethodGet, path, token, nil)
+	if code != want {
+		t.Fatalf("GET %s: %d %s, want %d", path, code, body, want)
+	}
+	if out != nil {
+		if err := json.Unmarshal(body, out); err != nil {
+			t.Fatalf("GET %s: %v in %s", path, err, body)
+		}
+	}
+	return body
+}
+
+// validateAnswer checks body against the schema openapi.json documents for
+// the route and status.
+func validateAnswer(t *testing.T, doc *openapi3.T, docPath string, code int, body []byte) {
+	t.Helper()
+	op := doc.Paths.Find(docPath).GetOperation(http.MethodGet)
+	resp := op.Responses.Status(code)
+	if resp == nil {
+		t.Fatalf("%s: status %d not documented", docPath, code)
+	}
+	mt := resp.Value.Content.Get("application/json")
+	if mt == nil {
+		t.Fatalf("%s: no JSON schema for %d", docPath, code)
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := mt.Schema.Value.VisitJSON(v); err != nil {
+		t.Errorf("%s answer does not match the documented schema: %v\n%.400s", docPath, err, body)
+	}
+}
+
+// severityCounts counts a report's findings per severity, and those with a
+// fixed version.
+func severityCounts(rep *report.Report) (all, fixable map[string]int) {
+	all, fixable = map[string]int{}, map[string]int{}
+	for _, v := range rep.Vulnerabilities {
+		s := strings.ToUpper(v.Severity)
+		all[s]++
+		if v.FixedVersion != "" {
+			fixable[s]++
+		}
+	}
+	return all, fixable
+}
+
+func TestConsoleImages(t *testing.T) {
+	f := newFixture(t, Config{})
+	doc := loadDoc(t, openAPIDoc)
+	alpine, debian := reporttest.Alpine(t), reporttest.Debian(t)
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	// Three Alpine images in two registries, one Debian image.
+	storeImage(t, f.c, "hub", "team/api", "1.0", hexDigest(1), alpine, t0)
+	storeImage(t, f.c, "hub", "team/web", "2.0", hexDigest(2), alpine, t0.Add(time.Minute))
+	storeImage(t, f.c, "prod", "team/api", "1.0", hexDigest(3), alpine, t0.Add(2*time.Minute))
+	storeImage(t, f.c, "prod", "base/debian", "12", hexDigest(4), debian, t0.Add(3*time.Minute))
+
+	alpSev, alpFix := severityCounts(alpine)
+	if len(alpine.Vulnerabilities) == 0 || alpine.OS == nil || debian.OS == nil {
+		t.Fatal("reporttest reports lack findings or OS")
+	}
+	refs := func(p ImagePage) []string {
+		var out []string
+		for _, it := range p.Items {
+			out = append(out, it.Registry+"/"+it.Repository+":"+it.Tag)
+		}
+		return out
+	}
+	tests := []struct {
+		name, query string
+		total       int
+		items       []string // in order; nil: not checked
+	}{
+		{"all, worst first then by reference", "", 4, []string{"hub/team/api:1.0", "hub/team/web:2.0", "prod/team/api:1.0", "prod/base/debian:12"}},
+		{"one registry", "registry=prod", 2, []string{"prod/team/api:1.0", "prod/base/debian:12"}},
+		{"one repository", "repository=team/api", 2, nil},
+		{"text matches the OS", "q=" + url.QueryEscape(strings.ToUpper(debian.OS.PrettyName)), 1, []string{"prod/base/debian:12"}},
+		{"text matches the tag", "q=team/web:2", 1, []string{"hub/team/web:2.0"}},
+		{"text matches the digest", "q=" + hexDigest(3)[len(hexDigest(3))-8:], 1, []string{"prod/team/api:1.0"}},
+		{"only fixable", "fixable=true", 3, nil},
+		{"by time, newest first", "sort=scanned_at", 4, []string{"prod/base/debian:12", "prod/team/api:1.0", "hub/team/web:2.0", "hub/team/api:1.0"}},
+		{"by time, oldest first", "sort=scanned_at&order=asc", 4, []string{"hub/team/api:1.0", "hub/team/web:2.0", "prod/team/api:1.0", "prod/base/debian:12"}},
+		{"by repository", "sort=repository&order=asc&limit=1", 4, []string{"prod/base/debian:12"}},
+		{"second page", "sort=scanned_at&order=asc&limit=3&offset=3", 4, []string{"prod/base/debian:12"}},
+		{"past the end", "offset=10", 4, []string{}},
+		{"nothing matches", "q=no-such-image", 0, []string{}},
+	}
+	for _, sev := range []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "UNKNOWN"} {
+		want := 0
+		if alpSev[sev] > 0 {
+			want = 3
+		}
+		tests = append(tests, struct {
+			name, query string
+			total       int
+			items       []string
+		}{"has " + sev, "severity=" + strings.ToLower(sev), want, nil})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var p ImagePage
+			body := getJSON(t, f, "/api/v1/console/images?"+tc.query, f.reader, http.StatusOK, &p)
+			validateAnswer(t, doc, "/api/v1/console/images", http.StatusOK, body)
+			if p.Total != tc.total {
+				t.Errorf("total %d, want %d (%v)", p.Total, tc.total, refs(p))
+			}
+			if tc.items != nil && !slices.Equal(refs(p), tc.items) {
+				t.Errorf("items %v, want %v", refs(p), tc.items)
+			}
+			if !slices.Equal(p.Registries, []string{"hub", "prod"}) {
+				t.Errorf("registries %v", p.Registries)
+			}
+		})
+	}
+
+	// Each row carries the OS and the fix/no-fix split of its report, and
+	// the page sums the filtered rows.
+	var p ImagePage
+	getJSON(t, f, "/api/v1/console/images?registry=hub", f.reader, http.StatusOK, &p)
+	for _, it := range p.Items {
+		if it.OS != alpine.OS.PrettyName || !reflect.DeepEqual(it.Fixable, alpFix) || !reflect.DeepEqual(it.Severities, alpSev) {
+			t.Errorf("%s: os %q fixable %v severities %v; want %q %v %v", it.Repository, it.OS, it.Fixable, it.Severities, alpine.OS.PrettyName, alpFix, alpSev)
+		}
+	}
+	for s, n := range alpSev {
+		if p.Severities[s] != 2*n || p.Fixable[s] != 2*alpFix[s] {
+			t.Errorf("page totals for %s: %d (%d fixable), want %d (%d)", s, p.Severities[s], p.Fixable[s], 2*n, 2*alpFix[s])
+		}
+	}
+
+	// A new scan of an image replaces what the console knew of it.
+	storeImage(t, f.c, "hub", "team/web", "2.0", hexDigest(2), debian, t0.Add(time.Hour))
+	p = ImagePage{}
+	getJSON(t, f, "/api/v1/console/images?q=team/web", f.reader, http.StatusOK, &p)
+	if len(p.Items) != 1 || p.Items[0].OS != debian.OS.PrettyName || len(p.Items[0].Fixable) != 0 {
+		t.Errorf("after a rescan: %+v, want the Debian report's OS and no fixable findings", p.Items)
+	}
+
+	for _, bad := range []string{"sort=nope", "order=sideways", "limit=0", "limit=x", "offset=-1", "severity=dire", "fixable=maybe"} {
+		code, body := f.do(t, http.MethodGet, "/api/v1/console/images?"+bad, f.reader, nil)
+		if code != http.StatusBadRequest || !strings.Contains(string(body), "error") {
+			t.Errorf("%s: %d %s, want 400 with an error", bad, code, body)
+		}
+	}
+	if code, _ := f.do(t, http.MethodGet, "/api/v1/console/images", "", nil); code != http.StatusUnauthorized {
+		t.Errorf("without a token: %d", code)
+	}
+}
+
+// answerRows reads the answer file's rows for a CVE: package → fixed.
+func answerFixed(t *testing.T, cve string) map[string]string {
+	t.Helper()
+	fh, err := os.Open(testutil.Data(t, "answers", "alpine-3.20.3-secdb-subset.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(fh)
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) == 4 && f[3] == cve {
+			out[f[0]] = f[1] + " -> " + f[2]
+		}
+	}
+	return out
+}
+
+func TestConsoleVulnerabilities(t *testing.T) {
+	f := newFixture(t, Config{})
+	doc := loadDoc(t, openAPIDoc)
+	alpine, debian := reporttest.Alpine(t), reporttest.Debian(t)
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	storeImage(t, f.c, "hub", "team/api", "1.0", hexDigest(1), alpine, t0)
+	storeImage(t, f.c, "hub", "team/web", "2.0", hexDigest(2), alpine, t0)
+	storeImage(t, f.c, "hub", "base/debian", "12", hexDigest(3), debian, t0)
+
+	// CVE-2024-9143 is openssl 3.3.2-r0 fixed in 3.3.2-r1 (answers file);
+	// openssl's binary packages in Alpine 3.20.3 are libcrypto3 and libssl3.
+	want := answerFixed(t, "CVE-2024-9143")
+	if want["openssl"] == "" {
+		t.Fatalf("answers file lacks CVE-2024-9143: %v", want)
+	}
+	for _, id := range []string{"CVE-2024-9143", "cve-2024-9143"} {
+		var v VulnerabilityView
+		body := getJSON(t, f, "/api/v1/vulnerabilities/"+id, f.reader, http.StatusOK, &v)
+		validateAnswer(t, doc, "/api/v1/vulnerabilities/{id}", http.StatusOK, body)
+		var names []string
+		for _, im := range v.Images {
+			names = append(names, im.Repository)
+			var pkgs []string
+			for _, fd := range im.Findings {
+				pkgs = append(pkgs, fd.Package)
+				if got := fd.Installed + " -> " + fd.Fixed; got != want["openssl"] {
+					t.Errorf("%s %s: %s, want %s", im.Repository, fd.Package, got, want["openssl"])
+				}
+			}
+			slices.Sort(pkgs)
+			if !slices.Equal(pkgs, []string{"libcrypto3", "libssl3"}) {
+				t.Errorf("%s: packages %v, want libcrypto3 and libssl3", im.Repository, pkgs)
+			}
+		}
+		if !slices.Equal(names, []string{"team/api", "team/web"}) {
+			t.Errorf("%s: images %v, want team/api and team/web", id, names)
+		}
+	}
+	code, body := f.do(t, http.MethodGet, "/api/v1/vulnerabilities/CVE-1999-0001", f.reader, nil)
+	if code != http.StatusNotFound {
+		t.Errorf("unknown CVE: %d %s", code, body)
+	}
+
+	var list []VulnerabilitySummary
+	body = getJSON(t, f, "/api/v1/vulnerabilities?q=2024-9143", f.reader, http.StatusOK, &list)
+	validateAnswer(t, doc, "/api/v1/vulnerabilities", http.StatusOK, body)
+	if len(list) != 1 || list[0].ID != "CVE-2024-9143" || list[0].Images != 2 {
+		t.Errorf("search: %+v, want CVE-2024-9143 in 2 images", list)
+	}
+	list = nil
+	getJSON(t, f, "/api/v1/vulnerabilities?q=cve-2024-91", f.reader, http.StatusOK, &list)
+	if len(list) == 0 || !slices.ContainsFunc(list, func(v VulnerabilitySummary) bool { return v.ID == "CVE-2024-9143" && v.Images == 2 }) {
+		t.Errorf("prefix search: %+v, want CVE-2024-9143 in 2 images", list)
+	}
+	for _, v := range list {
+		if !strings.HasPrefix(v.ID, "CVE-2024-91") {
+			t.Errorf("prefix search found %s", v.ID)
+		}
+	}
+	list = nil
+	getJSON(t, f, "/api/v1/vulnerabilities?limit=1000", f.reader, http.StatusOK, &list)
+	ids := map[string]bool{}
+	for _, v := range alpine.Vulnerabilities {
+		ids[v.ID] = true
+	}
+	if len(list) != len(ids) {
+		t.Errorf("all vulnerabilities: %d ids, the report has %d", len(list), len(ids))
+	}
+	if code, _ := f.do(t, http.MethodGet, "/api/v1/vulnerabilities?limit=-2", f.reader, nil); code != http.StatusBadRequest {
+		t.Errorf("bad limit: %d", code)
+	}
+}
+
+func TestConsoleReportFormats(t *testing.T) {
+	f := newFixture(t, Config{})
+	alpine := reporttest.Alpine(t)
+	storeImage(t, f.c, "hub", "team/api", "1.0", hexDigest(7), alpine, time.Now())
+	n := len(alpine.Vulnerabilities)
+	tests := []struct {
+		format, ctype string
+		check         func(t *testing.T, doc map[string]any)
+	}{
+		{"", "application/json", func(t *testing.T, d map[string]any) {
+			if vs, _ := d["vulnerabilities"].([]any); len(vs) != n {
+				t.Errorf("json: %d vulnerabilities, want %d", len(vs), n)
+			}
+		}},
+		{"sarif", "application/sarif+json", func(t *testing.T, d map[string]any) {
+			runs, _ := d["runs"].([]any)
+			if d["version"] != "2.1.0" || len(runs) != 1 {
+				t.Fatalf("sarif: version %v, %d runs", d["version"], len(runs))
+			}
+			if res, _ := runs[0].(map[string]any)["results"].([]any); len(res) != n {
+				t.Errorf("sarif: %d results, want %d", len(res), n)
+			}
+		}},
+		{"cyclonedx", "application/vnd.cyclonedx+json", func(t *testing.T, d map[string]any) {
+			if d["bomFormat"] != "CycloneDX" {
+				t.Errorf("cyclonedx: bomFormat %v", d["bomFormat"])
+			}
+			if comps, _ := d["components"].([]any); len(comps) < len(alpine.Packages) {
+				t.Errorf("cyclonedx: %d components, want at least the %d packages", len(comps), len(alpine.Packages))
+			}
+		}},
+		{"spdx", "application/spdx+json", func(t *testing.T, d map[string]any) {
+			if d["spdxVersion"] != "SPDX-2.3" {
+				t.Errorf("spdx: spdxVersion %v", d["spdxVersion"])
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run("format="+tc.format, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, f.url+"/api/v1/images/"+hexDigest(7)+"/report?format="+tc.format, nil)
+			req.Header.Set("Authorization", "Bearer "+f.reader)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != tc.ctype {
+				t.Fatalf("status %d, type %q, want 200 %q", resp.StatusCode, resp.Header.Get("Content-Type"), tc.ctype)
+			}
+			if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="sha256-`) {
+				t.Errorf("Content-Disposition %q", cd)
+			}
+			var d map[string]any
+			if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, d)
+		})
+	}
+	for path, want := range map[string]int{
+		"/api/v1/images/" + hexDigest(7) + "/report?format=table": http.StatusBadRequest,
+		"/api/v1/images/" + hexDigest(8) + "/report":              http.StatusNotFound,
+	} {
+		if code, body := f.do(t, http.MethodGet, path, f.reader, nil); code != want {
+			t.Errorf("%s: %d %s, want %d", path, code, body, want)
+		}
+	}
+}
+
+func TestConsoleWhoAmI(t *testing.T) {
+	f := newFixture(t, Config{})
+	for tok, want := range map[string]Role{f.admin: RoleAdmin, f.scanner: RoleScanner, f.reader: RoleReader} {
+		var w WhoAmI
+		getJSON(t, f, "/api/v1/whoami", tok, http.StatusOK, &w)
+		if w.Role != want {
+			t.Errorf("whoami: %q, want %q", w.Role, want)
+		}
+	}
+	if code, _ := f.do(t, http.MethodGet, "/api/v1/whoami", "sf_nope", nil); code != http.StatusUnauthorized {
+		t.Errorf("bad token: %d", code)
+	}
+}
+
+func enqueue(t *testing.T, c *Controller, registry string, n int) {
+	t.Helper()
+	var tasks []queue.Task
+	for i := range n {
+		p, _ := json.Marshal(taskPayload{Registry: registry, Repository: "r", Digest: hexDigest(100 + i)})
+		tasks = append(tasks, queue.Task{Key: fmt.Sprintf("%s/r@%d", registry, i), Payload: p})
+	}
+	if _, err := c.queue.EnqueueBatch(context.Background(), tasks); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConsoleRegistriesProgress(t *testing.T) {
+	f := newFixture(t, Config{})
+	doc := loadDoc(t, openAPIDoc)
+	ctx := context.Background()
+	for _, name := range []string{"a", "b"} {
+		if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: name, URL: "http://127.0.0.1:1"}, Password: testPassword}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	crawl := time.Now().Add(-time.Minute)
+	if err := f.c.store.setCrawled(ctx, "a", crawl, ""); err != nil {
+		t.Fatal(err)
+	}
+	enqueue(t, f.c, "a", 3)
+	if _, err := f.c.queue.Lease(ctx, "w1", 1, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	storeImage(t, f.c, "a", "old", "1", hexDigest(1), reporttest.Debian(t), crawl.Add(-time.Hour))
+	storeImage(t, f.c, "a", "new", "1", hexDigest(2), reporttest.Debian(t), crawl.Add(time.Second))
+
+	var regs []RegistryStatus
+	body := getJSON(t, f, "/api/v1/console/registries", f.reader, http.StatusOK, &regs)
+	validateAnswer(t, doc, "/api/v1/console/registries", http.StatusOK, body)
+	if strings.Contains(string(body), testPassword) {
+		t.Fatal("a registry password appears in the answer")
+	}
+	if len(regs) != 2 {
+		t.Fatalf("%d registries", len(regs))
+	}
+	a, b := regs[0], regs[1]
+	if a.Queued != 2 || a.Leased != 1 || a.Scanned != 1 || a.Images != 2 || a.Failed != 0 || !a.PasswordSet {
+		t.Errorf("registry a: %+v, want 2 queued, 1 leased, 1 scanned of 2 images", a)
+	}
+	if b.Queued != 0 || b.Leased != 0 || b.Scanned != 0 || b.Images != 0 || b.LastCrawl != nil {
+		t.Errorf("registry b: %+v, want nothing", b)
+	}
+}
+
+func TestConsoleQueueHistory(t *testing.T) {
+	f := newFixture(t, Config{})
+	doc := loadDoc(t, openAPIDoc)
+	enqueue(t, f.c, "a", 3)
+	var h QueueHistory
+	body := getJSON(t, f, "/api/v1/queue/history", f.reader, http.StatusOK, &h)
+	validateAnswer(t, doc, "/api/v1/queue/history", http.StatusOK, body)
+	if len(h.Samples) == 0 || h.IntervalSeconds != historyInterval.Seconds() {
+		t.Fatalf("history %+v", h)
+	}
+	if last := h.Samples[len(h.Samples)-1]; last.Queued != 3 || last.Leased != 0 {
+		t.Errorf("latest sample %+v, want 3 queued", last)
+	}
+
+	// The ring keeps the newest historySize samples, oldest first.
+	cs := &consoleState{c: f.c, stats: map[consoleKey]*imageStats{}}
+	for range historySize + 7 {
+		cs.sample(context.Background())
+	}
+	rec := httptest.NewRecorder()
+	if err := cs.queueHistory(rec, httptest.NewRequest(http.MethodGet, "/api/v1/queue/history", nil)); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &h); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Samples) != historySize+1 {
+		t.Errorf("%d samples, want %d kept plus the current one", len(h.Samples), historySize+1)
+	}
+	if !slices.IsSortedFunc(h.Samples, func(a, b QueueSample) int { return a.Time.Compare(b.Time) }) {
+		t.Error("samples are not oldest first")
+	}
+}
+
+func TestConsoleAssets(t *testing.T) {
+	f := newFixture(t, Config{})
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(path, etag string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, f.url+path, nil)
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	tests := []struct {
+		path, ctype string
+		status      int
+	}{
+		{"/console/", "text/html; charset=utf-8", 200},
+		{"/console/index.html", "text/html; charset=utf-8", 200},
+		{"/console/app.js", "text/javascript; charset=utf-8", 200},
+		{"/console/style.css", "text/css; charset=utf-8", 200},
+		{"/console/nope.js", "", 404},
+		{"/", "", 302},
+		{"/console/images", "text/html; charset=utf-8", 200},
+		{"/nope", "application/json", 404},
+	}
+	for _, tc := range tests {
+		resp := get(tc.path, "")
+		if resp.StatusCode != tc.status || (tc.ctype != "" && resp.Header.Get("Content-Type") != tc.ctype) {
+			t.Errorf("GET %s: %d %q, want %d %q", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), tc.status, tc.ctype)
+		}
+		if tc.status == 200 {
+			if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+				t.Errorf("GET %s: CSP %q", tc.path, csp)
+			}
+			etag := resp.Header.Get("ETag")
+			if again := get(tc.path, etag); etag == "" || again.StatusCode != http.StatusNotModified {
+				t.Errorf("GET %s with If-None-Match %q: %d, want 304", tc.path, etag, again.StatusCode)
+			}
+		}
+	}
+	if loc := get("/", "").Header.Get("Location"); loc != "/console/" {
+		t.Errorf("/ redirects to %q", loc)
+	}
+}
+
+// TestOpenAPIConsoleSchemas keeps the console's schemas in step with the
+// Go types, as TestOpenAPISchemasMatchTypes does for the rest.
+func TestOpenAPIConsoleSchemas(t *testing.T) {
+	doc := loadDoc(t, openAPIDoc)
+	for name, v := range map[string]any{
+		"WhoAmI": WhoAmI{}, "Finding": Finding{}, "ImageRow": ImageRow{}, "ImagePage": ImagePage{},
+		"RegistryStatus": RegistryStatus{}, "QueueSample": QueueSample{}, "QueueHistory": QueueHistory{},
+		"VulnerabilitySummary": VulnerabilitySummary{}, "AffectedImage": AffectedImage{}, "VulnerabilityView": VulnerabilityView{},
+	} {
+		ref := doc.Components.Schemas[name]
+		if ref == nil || ref.Value == nil {
+			t.Errorf("schema %s missing", name)
+			continue
+		}
+		var props []string
+		for p := range ref.Value.Properties {
+			props = append(props, p)
+		}
+		slices.Sort(props)
+		if want := jsonFields(reflect.TypeOf(v)); !slices.Equal(props, want) {
+			t.Errorf("schema %s has properties %v; the Go type encodes %v", name, props, want)
+		}
+	}
+}
+
+func FuzzParseImageQuery(f *testing.F) {
+	for _, s := range []string{"", "sort=os&order=asc", "limit=500&offset=3", "severity=high&fixable=true", "limit=0", "offset=99999999999999999999", "q=%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		q, err := parseImageQuery(v)
+		if err != nil {
+			return
+		}
+		if q.limit < 1 || q.limit > 500 || q.offset < 0 || !slices.Contains(imageSorts, q.sort) {
+			t.Fatalf("%q parsed to out-of-range %+v", raw, q)
+		}
+		if q.severity != "" && !slices.Contains(severityOrder, q.severity) {
+			t.Fatalf("%q: severity %q", raw, q.severity)
+		}
+	})
+}
+
+// BenchmarkConsoleImages1000 measures one page of the image list with
+// 1,000 stored images (each the real Alpine report): "warm" is the usual
+// case, "cold" the first request after a restart, when every report must
+// be decoded once.
+func BenchmarkConsoleImages1000(b *testing.B) {
+	f := newFixtureTB(b)
+	alpine := reporttest.Alpine(b)
+	t0 := time.Now()
+	for i := range 1000 {
+		storeImage(b, f.c, fmt.Sprintf("reg%d", i%3), fmt.Sprintf("team/app%d", i%40), fmt.Sprintf("v%d", i), hexDigest(i), alpine, t0.Add(time.Duration(i)*time.Second))
+	}
+	for _, mode := range []string{"warm", "cold"} {
+		b.Run(mode, func(b *testing.B) {
+			cs := &consoleState{c: f.c, stats: map[consoleKey]*imageStats{}}
+			if mode == "warm" {
+				// As the background pass leaves it.
+				rows, err := cs.loadRows(context.Background())
+				if err == nil {
+					_, err = cs.statsFor(context.Background(), rows, true)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				if mode == "cold" {
+					cs.stats = map[consoleKey]*imageStats{}
+				}
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest(http.MethodGet, "/api/v1/console/images?sort=severity&limit=50&q=app1", nil)
+				if err := cs.listImages(rec, req); err != nil || rec.Code != http.StatusOK {
+					b.Fatalf("%v %d", err, rec.Code)
+				}
+			}
+		})
+	}
+}
+
+// newFixtureTB is a controller without an HTTP server, for benchmarks
+// (newFixture wants a *testing.T).
+func newFixtureTB(tb testing.TB) *fixture {
+	tb.Helper()
+	dir := tb.TempDir()
+	c, err := New(context.Background(), Config{DataDir: dir})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := c.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return &fixture{dir: dir, c: c}
+}
+
+// BenchmarkConsoleImages1000Large is BenchmarkConsoleImages1000 with
+// reports the size of a real application image's: 400 packages and 250
+// findings with descriptions and references (about 350 KB each).
+func BenchmarkConsoleImages1000Large(b *testing.B) {
+	f := newFixtureTB(b)
+	rep := &report.Report{SchemaVersion: report.SchemaVersion, OS: &report.OS{ID: "debian", VersionID: "12", PrettyName: "Debian GNU/Linux 12 (bookworm)"}}
+	for i := range 400 {
+		rep.Packages = append(rep.Packages, report.Package{Name: fmt.Sprintf("pkg%d", i), Version: "1.2.3-4", Type: "deb", Path: "var/lib/dpkg/status", Layer: hexDigest(1)})
+	}
+	for i := range 250 {
+		rep.Vulnerabilities = append(rep.Vulnerabilities, report.Vulnerability{ID: fmt.Sprintf("CVE-2025-%d", 1000+i), Package: fmt.Sprintf("pkg%d", i), InstalledVersion: "1.2.3-4",
+			FixedVersion: "1.2.3-5", Severity: []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}[i%4], Description: strings.Repeat("A flaw was found. ", 60),
+			References: []string{"https://security-tracker.debian.org/tracker/CVE", "https://nvd.nist.gov/vuln/detail/CVE", "https://www.openwall.com/lists/oss-security/1", "https://github.com/o/r/commit/abc"},
+			CVSS:       []report.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Score: 9.8}}, Layer: hexDigest(1), LayerCreatedBy: "ADD rootfs.tar.gz /", Source: "osv"})
+	}
+	raw, _ := json.Marshal(rep)
+	b.Logf("report: %d KB", len(raw)/1024)
+	t0 := time.Now()
+	for i := range 1000 {
+		storeImage(b, f.c, "reg", fmt.Sprintf("team/app%d", i%40), fmt.Sprintf("v%d", i), hexDigest(i), rep, t0.Add(time.Duration(i)*time.Second))
+	}
+	b.Run("vulnerability", func(b *testing.B) {
+		cs := &consoleState{c: f.c, stats: map[consoleKey]*imageStats{}}
+		rows, err := cs.loadRows(context.Background())
+		if err == nil {
+			_, err = cs.statsFor(context.Background(), rows, true)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities/cve-2025-1003", nil)
+			req.SetPathValue("id", "cve-2025-1003")
+			if err := cs.getVulnerability(rec, req); err != nil || rec.Code != http.StatusOK {
+				b.Fatalf("%v %d", err, rec.Code)
+			}
+		}
+	})
+	b.Run("search", func(b *testing.B) {
+		cs := warmState(b, f.c)
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			if err := cs.searchVulnerabilities(rec, httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities?q=2025-11", nil)); err != nil || rec.Code != http.StatusOK {
+				b.Fatalf("%v %d", err, rec.Code)
+			}
+		}
+	})
+	b.Run("search-all", func(b *testing.B) {
+		cs := warmState(b, f.c)
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			if err := cs.searchVulnerabilities(rec, httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities", nil)); err != nil || rec.Code != http.StatusOK {
+				b.Fatalf("%v %d", err, rec.Code)
+			}
+		}
+	})
+	b.Run("search-prefix", func(b *testing.B) {
+		cs := warmState(b, f.c)
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			if err := cs.searchVulnerabilities(rec, httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities?q=CVE-2025-11", nil)); err != nil || rec.Code != http.StatusOK {
+				b.Fatalf("%v %d", err, rec.Code)
+			}
+		}
+	})
+	b.Run("rows", func(b *testing.B) {
+		cs := &consoleState{c: f.c}
+		for b.Loop() {
+			if _, err := cs.loadRows(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, mode := range []string{"warm", "cold"} {
+		b.Run(mode, func(b *testing.B) {
+			cs := &consoleState{c: f.c, stats: map[consoleKey]*imageStats{}}
+			if mode == "warm" {
+				// As the background pass leaves it.
+				rows, err := cs.loadRows(context.Background())
+				if err == nil {
+					_, err = cs.statsFor(context.Background(), rows, true)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				if mode == "cold" {
+					cs.stats = map[consoleKey]*imageStats{}
+				}
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest(http.MethodGet, "/api/v1/console/images?limit=50", nil)
+				if err := cs.listImages(rec, req); err != nil || rec.Code != http.StatusOK {
+					b.Fatalf("%v %d", err, rec.Code)
+				}
+			}
+		})
+	}
+}
+
+func FuzzDigestReport(f *testing.F) {
+	f.Add([]byte(`{"os":{"id":"alpine","version_id":"3.20"},"image":{"layers":[{"size":5}]},"vulnerabilities":[{"id":"CVE-1","severity":"high","fixed_version":"2"}]}`))
+	f.Add([]byte(`{"vulnerabilities":null}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		st, err := digestReport(raw, "fp")
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, c := range st.fixable {
+			n += c
+		}
+		if n > len(st.findings) || st.fingerprint != "fp" {
+			t.Fatalf("%d fixable of %d findings", n, len(st.findings))
+		}
+	})
+}
+
+// warmState is the console's memory as the background pass leaves it.
+func warmState(b *testing.B, c *Controller) *consoleState {
+	b.Helper()
+	cs := &consoleState{c: c, stats: map[consoleKey]*imageStats{}}
+	rows, err := cs.loadRows(context.Background())
+	if err == nil {
+		_, err = cs.statsFor(context.Background(), rows, true)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cs
+}

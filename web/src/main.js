@@ -1,0 +1,146 @@
+// Scanfleet's web console: a single-page application over the controller's
+// REST API. Pages are routed by the URL fragment; every page reads what it
+// shows from the API with the token given at login.
+import { render } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, getToken, onToken, setToken } from "./api.js";
+import { html, parseHash, href } from "./util.js";
+import { RegistriesPage } from "./registries.js";
+import { ImagesPage } from "./images.js";
+import { ImagePage } from "./image.js";
+import { VulnerabilitiesPage } from "./vulns.js";
+import { ScannersPage } from "./scanners.js";
+import { AdmissionPage } from "./admission.js";
+
+const PAGES = [
+  { key: "registries", label: "Registries" },
+  { key: "images", label: "Images" },
+  { key: "vulnerabilities", label: "Vulnerabilities" },
+  { key: "scanners", label: "Scanners" },
+  { key: "admission", label: "Admission" },
+];
+
+function useRoute() {
+  const [route, setRoute] = useState(parseHash());
+  useEffect(() => {
+    const on = () => setRoute(parseHash());
+    addEventListener("hashchange", on);
+    return () => removeEventListener("hashchange", on);
+  }, []);
+  return route;
+}
+
+function Login({ onLogin }) {
+  const [tok, setTok] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  async function submit(e) {
+    e.preventDefault();
+    setBusy(true);
+    setError("");
+    const t = tok.trim();
+    try {
+      const who = await api("/api/v1/whoami", { token: t });
+      onLogin(who.role);
+      setToken(t);
+    } catch (err) {
+      setError(err.status === 401 ? "This token is not valid." : err.message);
+      setBusy(false);
+    }
+  }
+  return html`<main id="main" class="login">
+    <form class="card login-card" onSubmit=${submit} aria-labelledby="login-title">
+      <h1 id="login-title"><img src="/console/favicon.svg" alt="" width="28" height="28" /> Scanfleet</h1>
+      <p>Log in with an API token (<code>scanfleet controller token create --role admin|reader</code>).</p>
+      <label for="token">API token</label>
+      <input id="token" name="token" type="password" autocomplete="current-password" required
+        value=${tok} onInput=${(e) => setTok(e.currentTarget.value)} autofocus />
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <button type="submit" class="primary" disabled=${busy}>${busy ? "Checking…" : "Log in"}</button>
+    </form>
+  </main>`;
+}
+
+function Shell({ role, route, onLogout }) {
+  const page = route.parts[0] || "images";
+  const mainRef = useRef(null);
+  const first = useRef(true);
+  useEffect(() => {
+    // Move focus to the new page for keyboard and screen reader users,
+    // but not on the first load.
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    mainRef.current && mainRef.current.focus();
+  }, [page, route.parts[1]]);
+  let body;
+  switch (page) {
+    case "registries":
+      body = html`<${RegistriesPage} role=${role} />`;
+      break;
+    case "image":
+      body = html`<${ImagePage} digest=${route.parts[1]} query=${route.query} />`;
+      break;
+    case "vulnerabilities":
+      body = html`<${VulnerabilitiesPage} id=${route.parts[1]} query=${route.query} />`;
+      break;
+    case "scanners":
+      body = html`<${ScannersPage} role=${role} />`;
+      break;
+    case "admission":
+      body = html`<${AdmissionPage} />`;
+      break;
+    case "images":
+      body = html`<${ImagesPage} query=${route.query} />`;
+      break;
+    default:
+      body = html`<h1>Not found</h1><p>No page “${page}”. <a href="#/images">Go to images</a>.</p>`;
+  }
+  const current = page === "image" ? "images" : page;
+  return html`
+    <a class="skip" href="#main" onClick=${(e) => {
+      e.preventDefault();
+      mainRef.current.focus();
+    }}>Skip to content</a>
+    <header class="top">
+      <a class="brand" href="#/images"><img src="/console/favicon.svg" alt="" width="24" height="24" /> Scanfleet</a>
+      <nav aria-label="Main">
+        <ul>
+          ${PAGES.map(
+            (p) => html`<li><a href=${href([p.key])} aria-current=${current === p.key ? "page" : undefined}>${p.label}</a></li>`,
+          )}
+        </ul>
+      </nav>
+      <div class="who">
+        <span class="role" title="Role of your token">${role}</span>
+        <button type="button" class="link" onClick=${onLogout}>Log out</button>
+      </div>
+    </header>
+    <main id="main" tabindex="-1" ref=${mainRef}>${body}</main>`;
+}
+
+function App() {
+  const route = useRoute();
+  const [token, setTok] = useState(getToken());
+  const [role, setRole] = useState("");
+  useEffect(() => onToken((t) => setTok(t)), []);
+  useEffect(() => {
+    if (!token || role) return;
+    api("/api/v1/whoami")
+      .then((w) => setRole(w.role))
+      .catch(() => {});
+  }, [token]);
+  useEffect(() => {
+    document.title = "Scanfleet · " + (token ? route.parts[0] || "images" : "log in");
+  }, [token, route.parts[0]]);
+  if (!token) {
+    return html`<${Login} onLogin=${(r) => setRole(r)} />`;
+  }
+  return html`<${Shell} role=${role} route=${route} onLogout=${() => {
+    setRole("");
+    setToken("");
+  }} />`;
+}
+
+render(html`<${App} />`, document.getElementById("app"));

@@ -1,0 +1,92 @@
+import { api, qs } from "./api.js";
+import { html, useSynced, useLoad, ago, shortDigest, ErrorNote, Loading, href, navigate, sevClass } from "./util.js";
+
+function Detail({ id }) {
+  const { data: v, error } = useLoad(() => api("/api/v1/vulnerabilities/" + encodeURIComponent(id)), [id]);
+  if (error) {
+    return html`<h1 class="break">${id}</h1>
+      ${error.status === 404 ? html`<p class="empty">No scanned image has ${id}.</p>` : html`<${ErrorNote} error=${error} />`}`;
+  }
+  if (!v) return html`<h1 class="break">${id}</h1><${Loading} />`;
+  return html`
+    <h1 class="break">${v.id} <span class=${sevClass(v.severity)}>${v.severity}</span></h1>
+    ${v.aliases.length > 0 && html`<p>Also known as ${v.aliases.join(", ")}</p>`}
+    ${v.description && html`<p class="description">${v.description}</p>`}
+    ${v.references.length > 0 &&
+    html`<details><summary>References (${v.references.length})</summary><ul class="refs">
+      ${v.references.map((r) =>
+        // Only web links are links: a reference comes from an advisory feed.
+        /^https?:\/\//i.test(r) ? html`<li><a href=${r} target="_blank" rel="noopener noreferrer">${r}</a></li>` : html`<li>${r}</li>`,
+      )}
+    </ul></details>`}
+    <h2>${v.images.length} affected image${v.images.length === 1 ? "" : "s"}</h2>
+    <div class="table-wrap"><table class="data">
+      <caption class="sr-only">Images affected by ${v.id}</caption>
+      <thead><tr><th scope="col">Image</th><th scope="col">Package</th><th scope="col">Installed → fixed</th><th scope="col" class="hide-sm">Last scan</th></tr></thead>
+      <tbody>
+        ${v.images.map((im) =>
+          im.findings.map(
+            (f, i) => html`<tr key=${im.digest + i}>
+              ${i === 0 &&
+              html`<th scope="row" rowspan=${im.findings.length}>
+                <a href=${href(["image", im.digest])}>${im.repository}:${im.tag}</a>
+                <div class="small muted mono">${im.registry} · ${shortDigest(im.digest)}</div>
+              </th>`}
+              <td>${f.package}</td>
+              <td class="mono small">${f.installed_version} → ${f.fixed_version ? html`<strong>${f.fixed_version}</strong>` : html`<span class="nofix">no fix</span>`}</td>
+              ${i === 0 && html`<td class="hide-sm" rowspan=${im.findings.length}>${ago(im.scanned_at)}</td>`}
+            </tr>`,
+          ),
+        )}
+      </tbody>
+    </table></div>`;
+}
+
+export function VulnerabilitiesPage({ id, query }) {
+  const [text, setText] = useSynced(query.q || id || "");
+  const q = query.q || "";
+  const { data, error } = useLoad(() => (id ? Promise.resolve(null) : api("/api/v1/vulnerabilities" + qs({ q, limit: 100 }))), [q, id]);
+  async function submit(e) {
+    e.preventDefault();
+    const t = text.trim();
+    // An exact ID goes straight to its page.
+    if (/^(CVE|GHSA|GO|PYSEC|RUSTSEC|ALSA|DSA|DLA|OSV)-/i.test(t)) {
+      try {
+        const hits = await api("/api/v1/vulnerabilities" + qs({ q: t, limit: 5 }));
+        const exact = hits.find((h) => h.id.toLowerCase() === t.toLowerCase());
+        if (exact) return navigate(["vulnerabilities", exact.id]);
+      } catch {
+        // fall back to the list
+      }
+    }
+    navigate(["vulnerabilities"], { q: t });
+  }
+  return html`
+    ${id
+      ? html`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/vulnerabilities">Vulnerabilities</a> ›</nav>`
+      : html`<div class="page-head"><h1>Vulnerabilities</h1></div>`}
+    <form class="filters" role="search" aria-label="Find a vulnerability" onSubmit=${submit}>
+      <div class="field grow">
+        <label for="cve-q">Vulnerability ID</label>
+        <input id="cve-q" type="search" placeholder="CVE-2024-9143, GHSA-…, GO-…" value=${text} onInput=${(e) => setText(e.currentTarget.value)} />
+      </div>
+      <button type="submit" class="primary">Find</button>
+    </form>
+    ${id
+      ? html`<${Detail} id=${id} />`
+      : html`
+        <${ErrorNote} error=${error} />
+        ${!data && !error && html`<${Loading} />`}
+        ${data && data.length === 0 && html`<p class="empty">${q ? "No scanned image has a vulnerability matching “" + q + "”." : "No findings stored yet."}</p>`}
+        ${data &&
+        data.length > 0 &&
+        html`<h2>${q ? "Matching vulnerabilities" : "Most widespread vulnerabilities"}</h2>
+        <div class="table-wrap"><table class="data">
+          <caption class="sr-only">Vulnerabilities and how many images have them</caption>
+          <thead><tr><th scope="col">Vulnerability</th><th scope="col">Worst severity</th><th scope="col" class="num">Images</th></tr></thead>
+          <tbody>${data.map(
+            (v) => html`<tr key=${v.id}><th scope="row"><a href=${href(["vulnerabilities", v.id])}>${v.id}</a></th>
+              <td><span class=${sevClass(v.severity)}>${v.severity}</span></td><td class="num">${v.images}</td></tr>`,
+          )}</tbody>
+        </table></div>`}`}`;
+}
