@@ -12,6 +12,11 @@
 # Debian's mirror. Downloads are cached under ~/.cache/scanfleet/demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# go.mod's toolchain line (go1.27.3, fetched from the module proxy) builds
+# and tests Scanfleet: go1.26.8's standard library has known vulnerabilities
+# fixed only in newer releases. Machines that default to GOTOOLCHAIN=local
+# would otherwise ignore that line.
+export GOTOOLCHAIN=auto
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/scanfleet/demo
 mkdir -p "$cache" bin
 log() { printf '== %s\n' "$*" >&2; }

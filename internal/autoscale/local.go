@@ -158,7 +158,7 @@ func waitAll(ctx context.Context, procs []*localProc) error {
 
 func (l *LocalScaler) startLocked() error {
 	ctx, stop := context.WithCancel(l.base)
-	cmd := exec.CommandContext(ctx, l.opts.Argv[0], l.opts.Argv[1:]...)
+	cmd := exec.CommandContext(ctx, l.opts.Argv[0], l.opts.Argv[1:]...) // #nosec G204 -- Argv is this executable's own path and flags, set by the controller
 	// os/exec does the SIGTERM, grace, SIGKILL sequence for us: Cancel
 	// runs when ctx ends and WaitDelay later kills the process.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }

@@ -19,6 +19,7 @@ import (
 // Request body limits: results carry whole reports, layers whole analyses;
 // everything else is small.
 const (
+	maxNoBody     = 64 << 10 // routes that read no body
 	maxSmallBody  = 1 << 20
 	maxLayerBody  = 32 << 20
 	maxResultBody = 128 << 20
@@ -136,6 +137,7 @@ func (c *Controller) routes() http.Handler {
 	c.submitRoutes(h)         // submit.go: standalone and host results
 	c.admissionRoutes(mux, h) // admission.go: the Kubernetes admission webhook and its rules
 	c.consoleRoutes(mux, h)   // console.go: the web console
+	c.leaderRoutes(h)         // leader.go: which controller leads the fleet
 
 	mux.Handle("GET /metrics", c.metrics.handler())
 	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
@@ -178,8 +180,25 @@ func (c *Controller) auth(a access, limit int64, fn func(http.ResponseWriter, *h
 			writeJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf("role %s may not do this", role)})
 			return
 		}
-		if limit > 0 {
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		// Every route bounds its body: a declared length over the limit is
+		// refused before anything is read, and a chunked body is cut off
+		// at it. A route that takes no body (limit 0) accepts only a small
+		// one, which is read and dropped here, so no handler can be made
+		// to hold a connection open on a stream it never reads.
+		noBody, bodyMax := limit <= 0, limit
+		if noBody {
+			bodyMax = maxNoBody
+		}
+		if r.ContentLength > bodyMax {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", bodyMax)})
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, bodyMax)
+		if noBody {
+			if _, err := io.Copy(io.Discard, r.Body); err != nil {
+				writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", bodyMax)})
+				return
+			}
 		}
 		if err := fn(w, r); err != nil {
 			var he *httpError
@@ -477,7 +496,22 @@ func (c *Controller) result(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Complete first: only the lease holder's result counts, so a scanner
 	// that was presumed dead cannot record a second scan of the image.
-	if err := c.queue.Complete(r.Context(), in.Scanner, taskID); err != nil {
+	// The exception is a repeated post of a task this scanner completed
+	// (scanners retry while the controller is unreachable): if the first
+	// attempt died between completing and storing (a controller killed in
+	// between), the result is stored now rather than lost; if it was
+	// stored, the repeat is acknowledged without counting a second scan.
+	if t.State == queue.StateDone && t.LeasedBy == in.Scanner {
+		stored, err := c.resultStoredSince(r.Context(), p, in.Scanner, t.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		if stored {
+			w.WriteHeader(http.StatusNoContent)
+			return nil
+		}
+		c.log.Warn("storing the result of a task completed without one", "task", taskID, "scanner", in.Scanner)
+	} else if err := c.queue.Complete(r.Context(), in.Scanner, taskID); err != nil {
 		if errors.Is(err, queue.ErrLeaseLost) {
 			return errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
 		}
@@ -500,6 +534,21 @@ func (c *Controller) result(w http.ResponseWriter, r *http.Request) error {
 	c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// resultStoredSince reports whether the image of task payload p has a
+// result from scanner stored at or after since (the task's completion).
+func (c *Controller) resultStoredSince(ctx context.Context, p taskPayload, scanner string, since time.Time) (bool, error) {
+	ims, err := c.store.listImages(ctx, ImageFilter{Registry: p.Registry, Repository: p.Repository})
+	if err != nil {
+		return false, err
+	}
+	for _, im := range ims {
+		if im.Digest == p.Digest && im.ScannedBy == scanner && !im.ScannedAt.Before(since) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {

@@ -47,7 +47,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
+	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
@@ -142,6 +144,9 @@ type FileConfig struct {
 	// Autoscaler sets the auto-scaler (used only when the controller has
 	// a Scaler); it wins over Config.Autoscale.
 	Autoscaler *autoscale.Config `yaml:"autoscaler"`
+	// Admission sets the admission control mode, no-result action and
+	// rules (created or replaced at start; see admission.go).
+	Admission *admission.Policy `yaml:"admission"`
 }
 
 // LoadConfigFile reads a controller config file.
@@ -178,6 +183,11 @@ func ParseConfig(b []byte) (*FileConfig, error) {
 			return nil, fmt.Errorf("registry %d: name %q used twice", i+1, r.Name)
 		}
 		seen[r.Name] = true
+	}
+	if fc.Admission != nil {
+		if err := fc.Admission.Validate(); err != nil {
+			return nil, fmt.Errorf("admission: %w", err)
+		}
 	}
 	if fc.Autoscaler != nil {
 		if fc.Autoscaler.Strategy == "" {
@@ -224,6 +234,10 @@ type Config struct {
 	// (a pgx connection string; keep controllers apart with search_path)
 	// instead of queue.db in DataDir, so several controllers can share it.
 	QueueDSN string
+	// Elector decides which of several controllers sharing a queue leads:
+	// only the leader runs scheduled crawls and the auto-scaler. Run runs
+	// it. Nil means this controller is alone and always leads.
+	Elector leader.Elector
 	// CrawlTransport is the base transport for crawls (tests).
 	CrawlTransport http.RoundTripper
 	Logger         *slog.Logger
@@ -256,6 +270,9 @@ type Controller struct {
 	// checkMu serialises CheckDB: two re-match passes at once would
 	// only do the same work twice.
 	checkMu sync.Mutex
+	// leaderSince is when leadership last changed (leader.go); guarded
+	// by mu.
+	leaderSince time.Time
 }
 
 // New opens (creating if needed) the data directory and applies cfg.File.
@@ -305,6 +322,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	}
 	c.bg, c.bgCancel = context.WithCancel(context.Background())
 	c.metrics = newMetrics(c)
+	c.initLeader()
 	if err := c.newAutoscaler(); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("controller: %w", err)
@@ -316,6 +334,10 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 				c.Close()
 				return nil, fmt.Errorf("controller: %w", err)
 			}
+		}
+		if err := c.ApplyAdmissionConfig(ctx, cfg.File.Admission); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("controller: %w", err)
 		}
 	}
 	return c, nil
@@ -366,6 +388,16 @@ func (c *Controller) Run(ctx context.Context) error {
 	defer reap.Stop()
 	sched := time.NewTicker(10 * time.Second)
 	defer sched.Stop()
+	// The election runs as long as Run; the loops below ask isLeader.
+	electDone := make(chan struct{})
+	electCtx, stopElect := context.WithCancel(context.Background())
+	go func() {
+		defer close(electDone)
+		c.runElector(electCtx)
+	}()
+	// Deferred first, so run last: the election is left (and a Lease
+	// released) only after the auto-scaler loop has stopped.
+	defer func() { stopElect(); <-electDone }()
 	if c.autoscaler != nil {
 		// Run returns only once the auto-scaler loop has stopped.
 		done := make(chan struct{})
@@ -403,7 +435,7 @@ func (c *Controller) Run(ctx context.Context) error {
 				c.log.Warn("reaping scanners", "err", err)
 			}
 		case <-sched.C:
-			c.schedule(ctx)
+			c.scheduleIfLeader(ctx)
 		}
 	}
 }

@@ -139,7 +139,12 @@ func TestOpenAPIServed(t *testing.T) {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			public := op.Security != nil && len(*op.Security) == 0
+			// x-tls-only routes (the admission webhook) refuse plain HTTP.
+			tlsOnly, _ := op.Extensions["x-tls-only"].(bool)
 			switch {
+			case tlsOnly && resp.StatusCode != http.StatusForbidden:
+				t.Errorf("%s %s (TLS only) over plain HTTP: %d, want 403", method, p, resp.StatusCode)
+			case tlsOnly:
 			case public && resp.StatusCode != http.StatusOK:
 				t.Errorf("%s %s (public): %d", method, p, resp.StatusCode)
 			case !public && resp.StatusCode != http.StatusUnauthorized:

@@ -103,7 +103,7 @@ func baseTransport(r Registry, t http.RoundTripper) (http.RoundTripper, error) {
 		tc.RootCAs = pool
 	}
 	if r.Insecure {
-		tc.InsecureSkipVerify = true //nolint:gosec // the registry is configured Insecure
+		tc.InsecureSkipVerify = true // #nosec G402 -- the registry is configured Insecure
 	}
 	ht.TLSClientConfig = tc
 	return ht, nil

@@ -136,7 +136,7 @@ func httpTransport(opts Options) (*http.Transport, error) {
 		tc.RootCAs = pool
 	}
 	if opts.Insecure {
-		tc.InsecureSkipVerify = true //nolint:gosec // the user asked for --insecure
+		tc.InsecureSkipVerify = true // #nosec G402 -- the user asked for --insecure
 	}
 	t.TLSClientConfig = tc
 	return t, nil

@@ -306,4 +306,3 @@ func TestRegistryBearerToken(t *testing.T) {
 		}
 	}
 }
-

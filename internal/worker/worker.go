@@ -23,6 +23,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -240,7 +241,7 @@ func (w *worker) run(ctx context.Context, t controller.LeasedTask) {
 	}
 	if err != nil {
 		w.log.Warn("scan failed", "task", t.ID, "image", t.Reference, "err", err)
-		if perr := w.cl.do(pctx, http.MethodPost, "/api/v1/tasks/"+t.ID+"/fail", controller.FailRequest{Scanner: w.id, Error: err.Error()}, nil); perr != nil {
+		if perr := w.post(pctx, "/api/v1/tasks/"+t.ID+"/fail", controller.FailRequest{Scanner: w.id, Error: err.Error()}); perr != nil {
 			w.log.Warn("posting failure", "task", t.ID, "err", perr)
 		}
 		return
@@ -250,13 +251,37 @@ func (w *worker) run(ctx context.Context, t controller.LeasedTask) {
 		w.log.Error("encoding report", "task", t.ID, "err", err)
 		return
 	}
-	if perr := w.cl.do(pctx, http.MethodPost, "/api/v1/tasks/"+t.ID+"/result", controller.ResultRequest{
+	if perr := w.post(pctx, "/api/v1/tasks/"+t.ID+"/result", controller.ResultRequest{
 		Scanner: w.id, DurationSeconds: time.Since(start).Seconds(), Report: raw,
-	}, nil); perr != nil {
+	}); perr != nil {
 		w.log.Warn("posting result", "task", t.ID, "err", perr)
 		return
 	}
 	w.log.Info("scanned", "task", t.ID, "image", t.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities), "duration", time.Since(start))
+}
+
+// post delivers a scan's outcome, retrying while the controller cannot be
+// reached or answers 5xx/429 (a restart, an overload) until ctx ends: a
+// finished scan is worth delivering, and a dropped one would hold its task
+// until the lease expired and then be scanned again. The task stays in
+// w.running meanwhile, so heartbeats keep its lease once the controller
+// is back. A 4xx (the lease was lost, the task is gone) is final.
+func (w *worker) post(ctx context.Context, path string, in any) error {
+	wait := 250 * time.Millisecond
+	for {
+		err := w.cl.do(ctx, http.MethodPost, path, in, nil)
+		var se *statusError
+		if err == nil || (errors.As(err, &se) && se.code < 500 && se.code != http.StatusTooManyRequests) || ctx.Err() != nil {
+			return err
+		}
+		w.log.Warn("controller unavailable; retrying", "path", path, "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
 }
 
 func (w *worker) scan(ctx context.Context, t controller.LeasedTask) (*report.Report, error) {
