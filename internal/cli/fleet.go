@@ -174,7 +174,7 @@ func newControllerCmd(e *env) *cobra.Command {
 			return nil
 		},
 	}
-	create.Flags().StringVar(&role, "role", "reader", "admin, scanner or reader")
+	create.Flags().StringVar(&role, "role", "reader", "admin, scanner, submitter (sends standalone results only) or reader")
 	create.Flags().StringVar(&tokDir, "data-dir", "", "the controller's data directory")
 	token.AddCommand(create)
 	cmd.AddCommand(token)

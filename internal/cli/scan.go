@@ -257,13 +257,18 @@ func openMatcher(f *scanFlags) (scan.Matcher, func(), error) {
 	return scan.StoreMatcher{Store: db, DB: dbInfo(db.Info())}, func() { db.Close() }, nil
 }
 
+// layerCacheMaxBytes bounds the CLI's on-disk layer cache. An analysis is
+// kilobytes (packages, not files), so this holds tens of thousands of
+// layers while keeping a CI runner's disk from filling over months.
+const layerCacheMaxBytes = 256 << 20
+
 func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher scan.Matcher) (*report.Report, error) {
 	s := defaultScanner(e)
 	if f.noCache {
 		// Streamed sources (docker:) hand layers over through the cache.
 		s.Cache = layer.NewMemCache(0)
 	} else {
-		s.Cache = layer.DirCache{Dir: cacheDir(f.cacheDir, "layers")}
+		s.Cache = layer.DirCache{Dir: cacheDir(f.cacheDir, "layers"), MaxBytes: layerCacheMaxBytes}
 	}
 	img, err := source.Open(ctx, ref, source.Options{
 		Streamer:      s,

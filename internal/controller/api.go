@@ -93,6 +93,7 @@ type access int
 const (
 	readAccess    access = iota // any role
 	scannerAccess               // admin, scanner
+	submitAccess                // admin, scanner, submitter
 	adminAccess                 // admin
 )
 
@@ -175,7 +176,9 @@ func (c *Controller) auth(a access, limit int64, fn func(http.ResponseWriter, *h
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid token"})
 			return
 		}
-		allowed := role == RoleAdmin || a == readAccess || (a == scannerAccess && role == RoleScanner)
+		allowed := role == RoleAdmin || a == readAccess ||
+			(a == scannerAccess && role == RoleScanner) ||
+			(a == submitAccess && (role == RoleScanner || role == RoleSubmitter))
 		if !allowed {
 			writeJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf("role %s may not do this", role)})
 			return

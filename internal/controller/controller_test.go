@@ -36,10 +36,10 @@ func (b *syncBuffer) String() string {
 }
 
 type fixture struct {
-	dir, url               string
-	admin, scanner, reader string
-	logs                   *syncBuffer
-	c                      *Controller
+	dir, url                          string
+	admin, scanner, submitter, reader string
+	logs                              *syncBuffer
+	c                                 *Controller
 }
 
 func newFixture(t *testing.T, cfg Config) *fixture {
@@ -47,7 +47,7 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	ctx := context.Background()
 	f := &fixture{dir: t.TempDir(), logs: &syncBuffer{}}
 	var err error
-	for role, dst := range map[Role]*string{RoleAdmin: &f.admin, RoleScanner: &f.scanner, RoleReader: &f.reader} {
+	for role, dst := range map[Role]*string{RoleAdmin: &f.admin, RoleScanner: &f.scanner, RoleSubmitter: &f.submitter, RoleReader: &f.reader} {
 		if *dst, err = CreateToken(ctx, f.dir, role); err != nil {
 			t.Fatal(err)
 		}

@@ -21,7 +21,7 @@ func docRoles(op *openapi3.Operation) ([]Role, bool) {
 		return nil, false
 	}
 	var roles []Role
-	for _, r := range []Role{RoleAdmin, RoleScanner, RoleReader} {
+	for _, r := range []Role{RoleAdmin, RoleScanner, RoleSubmitter, RoleReader} {
 		if strings.Contains(m[1], string(r)) || strings.HasPrefix(m[1], "any") {
 			roles = append(roles, r)
 		}
@@ -66,7 +66,7 @@ func documentedOps(t *testing.T, f *fixture) []docOp {
 // operations are those with an empty security list.
 func TestAuthEveryRoute(t *testing.T) {
 	f := newFixture(t, Config{})
-	tokens := map[Role]string{RoleAdmin: f.admin, RoleScanner: f.scanner, RoleReader: f.reader}
+	tokens := map[Role]string{RoleAdmin: f.admin, RoleScanner: f.scanner, RoleSubmitter: f.submitter, RoleReader: f.reader}
 	send := func(method, path, authz string) (int, http.Header) {
 		req, err := http.NewRequest(method, f.url+path, strings.NewReader("{}"))
 		if err != nil {
@@ -102,7 +102,7 @@ func TestAuthEveryRoute(t *testing.T) {
 			if !ok {
 				t.Fatalf("the description has no \"Roles: ...\" sentence: document who may call it")
 			}
-			for _, r := range []Role{RoleReader, RoleScanner, RoleAdmin} {
+			for _, r := range []Role{RoleReader, RoleSubmitter, RoleScanner, RoleAdmin} {
 				code, _ := send(o.method, o.concrete, "Bearer "+tokens[r])
 				switch allowed := slices.Contains(roles, r); {
 				case allowed && (code == http.StatusUnauthorized || code == http.StatusForbidden):

@@ -83,15 +83,20 @@ func (s *store) Close() error { return s.db.Close() }
 type Role string
 
 // Roles. A scanner token may run the scanner protocol (and so receives
-// registry credentials for its tasks) but not manage registries; a reader
-// may only read.
+// registry credentials for its tasks) but not manage registries; a
+// submitter may only send standalone results (a build pipeline's token,
+// which must not be able to lease tasks and so learn registry
+// credentials) and read; a reader may only read.
 const (
-	RoleAdmin   Role = "admin"
-	RoleScanner Role = "scanner"
-	RoleReader  Role = "reader"
+	RoleAdmin     Role = "admin"
+	RoleScanner   Role = "scanner"
+	RoleSubmitter Role = "submitter"
+	RoleReader    Role = "reader"
 )
 
-func (r Role) valid() bool { return r == RoleAdmin || r == RoleScanner || r == RoleReader }
+func (r Role) valid() bool {
+	return r == RoleAdmin || r == RoleScanner || r == RoleSubmitter || r == RoleReader
+}
 
 func (s *store) addToken(ctx context.Context, hash string, role Role) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO tokens(hash, role, created_at) VALUES(?,?,?)`, hash, string(role), time.Now().UnixNano())

@@ -48,7 +48,7 @@ type SubmitResponse struct {
 }
 
 func (c *Controller) submitRoutes(h routeFunc) {
-	h("POST /api/v1/results", scannerAccess, maxResultBody, c.submitResult)
+	h("POST /api/v1/results", submitAccess, maxResultBody, c.submitResult)
 	h("GET /api/v1/hosts", readAccess, 0, c.listHosts)
 	h("GET /api/v1/hosts/{name}", readAccess, 0, c.getHost)
 }
