@@ -166,6 +166,7 @@ func (l *LocalScaler) startLocked() error {
 	cmd.Env = append(os.Environ(), l.opts.Env...)
 	cmd.Dir = l.opts.Dir
 	cmd.Stdout, cmd.Stderr = l.opts.Stdout, l.opts.Stderr
+	orphanSignal(cmd)
 	if err := cmd.Start(); err != nil {
 		stop()
 		return err

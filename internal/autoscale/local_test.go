@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -39,6 +41,9 @@ func childMain(mode, dir string) int {
 	if mode == "exit" {
 		return 3
 	}
+	if mode == "parent" {
+		return parentMain(dir)
+	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM)
 	if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.ready", pid)), nil, 0o644); err != nil {
@@ -56,6 +61,30 @@ func childMain(mode, dir string) int {
 		}
 	}
 	return 0
+}
+
+// parentMain plays a controller: it starts one "term" scanner through a
+// LocalScaler, writes its pid to DIR/child.pid and waits to be killed.
+func parentMain(dir string) int {
+	exe, err := os.Executable()
+	if err != nil {
+		return 2
+	}
+	l, err := NewLocalScaler(LocalOptions{
+		Argv: []string{exe, "-test.run=^$"},
+		Env:  []string{childModeEnv + "=term", childDirEnv + "=" + dir},
+	})
+	if err != nil {
+		return 2
+	}
+	if err := l.Scale(context.Background(), 1); err != nil {
+		return 2
+	}
+	pids := l.PIDs()
+	if len(pids) != 1 || os.WriteFile(filepath.Join(dir, "child.pid"), []byte(fmt.Sprint(pids[0])), 0o644) != nil {
+		return 2
+	}
+	select {}
 }
 
 type exitLog struct {
@@ -309,5 +338,50 @@ func TestAutoScalerWithLocalScaler(t *testing.T) {
 	}
 	if k := kinds(a.Events()); len(k) != 3 || k[2] != ScaleDown {
 		t.Fatalf("event kinds %v", k)
+	}
+}
+
+// A controller killed outright (SIGKILL) takes its local scanners with it:
+// each gets SIGTERM from the kernel instead of running on unsupervised.
+func TestLocalScannersStopWhenControllerIsKilled(t *testing.T) {
+	dir := t.TempDir()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent := exec.Command(exe, "-test.run=^$")
+	parent.Env = append(os.Environ(), childModeEnv+"=parent", childDirEnv+"="+dir)
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer parent.Process.Kill()
+	var child int
+	deadline := time.Now().Add(20 * time.Second)
+	for child == 0 {
+		if b, err := os.ReadFile(filepath.Join(dir, "child.pid")); err == nil && len(b) > 0 {
+			if child, err = strconv.Atoi(string(b)); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the parent never started its scanner")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	waitReady(t, dir, []int{child})
+	if err := parent.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = parent.Wait()
+	for signalsOf(t, dir, child) == "" {
+		if time.Now().After(deadline) {
+			syscall.Kill(child, syscall.SIGKILL)
+			t.Fatalf("scanner %d got no signal after its controller was killed", child)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := signalsOf(t, dir, child); got != "terminated" {
+		t.Errorf("scanner %d got %q, want terminated", child, got)
 	}
 }
