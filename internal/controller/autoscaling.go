@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -24,9 +25,22 @@ type AutoscalerView struct {
 	Events   []autoscale.Event `json:"events"`
 }
 
+// autoscalerSetting names the stored API change of the auto-scaler.
+const autoscalerSetting = "autoscaler"
+
+// storedAutoscaler is an auto-scaler configuration set through the API,
+// with the flag or config-file configuration it replaced. At start the
+// stored one is used only while that base is still what flags and file
+// say: an operator who changed them since made the newer decision.
+type storedAutoscaler struct {
+	Config autoscale.Config `json:"config"`
+	Base   autoscale.Config `json:"base"`
+}
+
 // newAutoscaler builds the decision engine over cfg.Scaler. The config
-// file's autoscaler section, when present, wins over cfg.Autoscale.
-func (c *Controller) newAutoscaler() error {
+// file's autoscaler section, when present, wins over cfg.Autoscale, and a
+// configuration set through the API wins over both until they change.
+func (c *Controller) newAutoscaler(ctx context.Context) error {
 	if c.cfg.Scaler == nil {
 		return nil
 	}
@@ -36,6 +50,28 @@ func (c *Controller) newAutoscaler() error {
 	}
 	if acfg.Strategy == "" {
 		acfg.Strategy = autoscale.Delayed
+	}
+	c.autoscaleBase = acfg
+	raw, ok, err := c.store.setting(ctx, autoscalerSetting)
+	if err != nil {
+		return err
+	}
+	if ok {
+		var st storedAutoscaler
+		switch err := json.Unmarshal([]byte(raw), &st); {
+		case err != nil:
+			c.log.Warn("ignoring the stored auto-scaler settings", "err", err)
+		case st.Base == acfg:
+			acfg = st.Config
+			c.log.Info("auto-scaler settings from the API kept across the restart", "strategy", acfg.Strategy,
+				"minScannerPods", acfg.MinScannerPods, "maxScannerPods", acfg.MaxScannerPods)
+		default:
+			c.log.Info("flags or config file changed the auto-scaler since its API change; they win", "strategy", acfg.Strategy,
+				"minScannerPods", acfg.MinScannerPods, "maxScannerPods", acfg.MaxScannerPods)
+			if err := c.store.deleteSetting(ctx, autoscalerSetting); err != nil {
+				return err
+			}
+		}
 	}
 	opts := c.cfg.AutoscaleOptions
 	opts.Scaler = c.cfg.Scaler
@@ -95,8 +131,8 @@ func (c *Controller) getAutoscaler(w http.ResponseWriter, r *http.Request) error
 }
 
 // putAutoscaler is PUT /api/v1/autoscaler (admin): a new strategy, min or
-// max takes effect at the next scale event. It is kept in memory only; the
-// config file or flags set it again at restart.
+// max takes effect at the next scale event. It is stored, and survives
+// restarts until the flags or config file change the auto-scaler.
 func (c *Controller) putAutoscaler(w http.ResponseWriter, r *http.Request) error {
 	if c.autoscaler == nil {
 		return errorf(http.StatusConflict, "no scanner scaler configured (start the fleet with --local-scanners-max)")
@@ -110,6 +146,13 @@ func (c *Controller) putAutoscaler(w http.ResponseWriter, r *http.Request) error
 	}
 	if err := c.autoscaler.SetConfig(in); err != nil {
 		return errorf(http.StatusBadRequest, "%v", err)
+	}
+	b, err := json.Marshal(storedAutoscaler{Config: c.autoscaler.Config(), Base: c.autoscaleBase})
+	if err != nil {
+		return err
+	}
+	if err := c.store.putSetting(r.Context(), autoscalerSetting, string(b)); err != nil {
+		return err
 	}
 	c.log.Info("auto-scaler configured", "strategy", in.Strategy, "minScannerPods", in.MinScannerPods, "maxScannerPods", in.MaxScannerPods)
 	writeJSON(w, http.StatusOK, c.autoscalerView(r.Context()))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -217,5 +218,55 @@ func TestConfigAutoscaler(t *testing.T) {
 				t.Errorf("autoscaler %+v, want %+v", fc.Autoscaler, tc.want)
 			}
 		})
+	}
+}
+
+// An auto-scaler change made through the API survives a restart with the
+// same flags; once the flags change, they win and the stored change is
+// forgotten.
+func TestAutoscalerSettingsSurviveRestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	admin, err := CreateToken(ctx, dir, RoleAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func(flags autoscale.Config) (*Controller, *fixture) {
+		c, err := New(ctx, Config{DataDir: dir, Scaler: &fakeScaler{}, Autoscale: flags})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(c.Handler())
+		t.Cleanup(srv.Close)
+		return c, &fixture{url: srv.URL, admin: admin, reader: admin, c: c}
+	}
+	flags := autoscale.Config{Strategy: autoscale.Delayed, MinScannerPods: 1, MaxScannerPods: 3}
+	changed := autoscale.Config{Strategy: autoscale.Immediate, MinScannerPods: 2, MaxScannerPods: 6}
+	newFlags := autoscale.Config{Strategy: autoscale.Delayed, MinScannerPods: 1, MaxScannerPods: 4}
+	steps := []struct {
+		name  string
+		flags autoscale.Config
+		put   *autoscale.Config
+		want  autoscale.Config
+	}{
+		{"first start: flags", flags, nil, flags},
+		{"API change", flags, &changed, changed},
+		{"restart, same flags: API change kept", flags, nil, changed},
+		{"restart, new flags: flags win", newFlags, nil, newFlags},
+		{"restart, same new flags: API change forgotten", newFlags, nil, newFlags},
+	}
+	for _, s := range steps {
+		c, f := start(s.flags)
+		if s.put != nil {
+			if code, body := f.do(t, http.MethodPut, "/api/v1/autoscaler", admin, mustJSON(t, s.put)); code != http.StatusOK {
+				t.Fatalf("%s: PUT: %d %s", s.name, code, body)
+			}
+		}
+		if got := f.autoscaler(t).Config; got != s.want {
+			t.Errorf("%s: config %+v, want %+v", s.name, got, s.want)
+		}
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

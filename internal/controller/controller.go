@@ -256,6 +256,9 @@ type Controller struct {
 	handler http.Handler
 	// autoscaler is nil without Config.Scaler.
 	autoscaler *autoscale.AutoScaler
+	// autoscaleBase is the auto-scaler configuration flags and config
+	// file give, which an API change is stored against.
+	autoscaleBase autoscale.Config
 
 	bg       context.Context // background crawls; cancelled by Close
 	bgCancel context.CancelFunc
@@ -323,7 +326,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	c.bg, c.bgCancel = context.WithCancel(context.Background())
 	c.metrics = newMetrics(c)
 	c.initLeader()
-	if err := c.newAutoscaler(); err != nil {
+	if err := c.newAutoscaler(ctx); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("controller: %w", err)
 	}
