@@ -382,6 +382,7 @@ func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune boo
 			stale = append(stale, r)
 		}
 	}
+	pruned := false
 	if prune {
 		present := make(map[consoleKey]bool, len(rows))
 		for _, r := range rows {
@@ -390,26 +391,36 @@ func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune boo
 		for k := range cs.stats {
 			if !present[k] {
 				delete(cs.stats, k)
+				pruned = true
 			}
 		}
 	}
 	cs.mu.Unlock()
+	if pruned {
+		if _, err := cs.c.store.db.ExecContext(ctx, `DELETE FROM console_digests WHERE NOT EXISTS (SELECT 1 FROM images i
+			WHERE i.registry = console_digests.registry AND i.repository = console_digests.repository AND i.digest = console_digests.digest)`); err != nil {
+			cs.c.log.Warn("console: pruning stored digests", "err", err)
+		}
+	}
 	for _, r := range stale {
 		k := consoleKey{r.Registry, r.Repository, r.Digest}
-		var raw []byte
-		err := cs.c.store.db.QueryRowContext(ctx, `SELECT report FROM images WHERE registry=? AND repository=? AND digest=?`,
-			r.Registry, r.Repository, r.Digest).Scan(&raw)
-		if err != nil {
-			// Deleted between the two queries, or a real failure.
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+		st, ok := cs.storedDigest(ctx, r)
+		if !ok {
+			var raw []byte
+			err := cs.c.store.db.QueryRowContext(ctx, `SELECT report FROM images WHERE registry=? AND repository=? AND digest=?`,
+				r.Registry, r.Repository, r.Digest).Scan(&raw)
+			if err != nil {
+				// Deleted between the two queries, or a real failure.
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				continue
 			}
-			continue
-		}
-		st, err := digestReport(raw, r.fingerprint)
-		if err != nil {
-			cs.c.log.Warn("console: stored report does not decode", "image", r.Reference, "err", err)
-			st = &imageStats{fingerprint: r.fingerprint, fixable: map[string]int{}}
+			if st, err = digestReport(raw, r.fingerprint); err != nil {
+				cs.c.log.Warn("console: stored report does not decode", "image", r.Reference, "err", err)
+				st = &imageStats{fingerprint: r.fingerprint, fixable: map[string]int{}}
+			}
+			cs.storeDigest(ctx, r, st)
 		}
 		out[k] = st
 		cs.mu.Lock()
@@ -418,6 +429,62 @@ func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune boo
 		cs.mu.Unlock()
 	}
 	return out, nil
+}
+
+// consoleSchema keeps each image's digest (imageStats) beside its report,
+// tagged with the row's fingerprint: a digest is a few percent of its
+// report, so after a restart the console reads these instead of decoding
+// every report again (seconds for a thousand large reports).
+const consoleSchema = `
+CREATE TABLE IF NOT EXISTS console_digests (
+	registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
+	fingerprint TEXT NOT NULL, data TEXT NOT NULL,
+	PRIMARY KEY (registry, repository, digest));
+`
+
+// storedStats is imageStats as console_digests keeps it.
+type storedStats struct {
+	OS       string         `json:"os,omitempty"`
+	Layers   int            `json:"layers,omitempty"`
+	Size     int64          `json:"size,omitempty"`
+	Fixable  map[string]int `json:"fixable,omitempty"`
+	Findings []Finding      `json:"findings,omitempty"`
+}
+
+// storedDigest returns r's digest from console_digests if it was made from
+// the report r now holds.
+func (cs *consoleState) storedDigest(ctx context.Context, r imageRow) (*imageStats, bool) {
+	var data string
+	err := cs.c.store.db.QueryRowContext(ctx, `SELECT data FROM console_digests WHERE registry=? AND repository=? AND digest=? AND fingerprint=?`,
+		r.Registry, r.Repository, r.Digest, r.fingerprint).Scan(&data)
+	if err != nil {
+		return nil, false
+	}
+	var ss storedStats
+	if err := json.Unmarshal([]byte(data), &ss); err != nil {
+		return nil, false
+	}
+	if ss.Fixable == nil {
+		ss.Fixable = map[string]int{}
+	}
+	if ss.Findings == nil {
+		ss.Findings = []Finding{}
+	}
+	return &imageStats{fingerprint: r.fingerprint, os: ss.OS, layers: ss.Layers, size: ss.Size, fixable: ss.Fixable, findings: ss.Findings}, true
+}
+
+// storeDigest keeps st for the next restart; a failure only costs that
+// restart a decode, so it is logged, not returned.
+func (cs *consoleState) storeDigest(ctx context.Context, r imageRow, st *imageStats) {
+	data, err := json.Marshal(storedStats{OS: st.os, Layers: st.layers, Size: st.size, Fixable: st.fixable, Findings: st.findings})
+	if err == nil {
+		_, err = cs.c.store.db.ExecContext(ctx, `INSERT INTO console_digests (registry, repository, digest, fingerprint, data) VALUES (?,?,?,?,?)
+			ON CONFLICT (registry, repository, digest) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data`,
+			r.Registry, r.Repository, r.Digest, r.fingerprint, string(data))
+	}
+	if err != nil && ctx.Err() == nil {
+		cs.c.log.Warn("console: storing an image digest", "image", r.Reference, "err", err)
+	}
 }
 
 // intern replaces st's strings by equal ones already held; cs.mu is held.

@@ -3,12 +3,14 @@ package controller
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -741,4 +743,80 @@ func warmState(b *testing.B, c *Controller) *consoleState {
 		b.Fatal(err)
 	}
 	return cs
+}
+
+// After a restart the console serves each image's digest from
+// console_digests rather than decoding every report again: with the
+// stored report made unreadable (its row otherwise unchanged) the restarted
+// controller still shows what the report said; a new result replaces the
+// digest.
+func TestConsoleDigestsSurviveRestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	reader, err := CreateToken(ctx, dir, RoleReader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func() (*Controller, *fixture) {
+		c, err := New(ctx, Config{DataDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(c.Handler())
+		t.Cleanup(srv.Close)
+		return c, &fixture{url: srv.URL, reader: reader, c: c}
+	}
+	list := func(f *fixture) ImageRow {
+		var p ImagePage
+		getJSON(t, f, "/api/v1/console/images", reader, http.StatusOK, &p)
+		if len(p.Items) != 1 {
+			t.Fatalf("%d images, want 1", len(p.Items))
+		}
+		return p.Items[0]
+	}
+	alpine := reporttest.Alpine(t)
+	wantFixable := map[string]int{}
+	for _, v := range alpine.Vulnerabilities {
+		if v.FixedVersion != "" {
+			wantFixable[strings.ToUpper(v.Severity)]++
+		}
+	}
+	if alpine.OS == nil || alpine.OS.PrettyName == "" || len(wantFixable) == 0 {
+		t.Fatalf("the Alpine report lacks an OS or fixable findings: %+v", alpine.OS)
+	}
+	at := time.Now()
+
+	c, f := start()
+	storeImage(t, c, "reg", "team/alpine", "3.20", hexDigest(1), alpine, at)
+	before := list(f)
+	if before.OS != alpine.OS.PrettyName || !reflect.DeepEqual(before.Fixable, wantFixable) {
+		t.Fatalf("before restart: os %q fixable %v, want %q %v", before.OS, before.Fixable, alpine.OS.PrettyName, wantFixable)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := sql.Open("sqlite", filepath.Join(dir, stateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE images SET report = '{not json'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	c, f = start()
+	if after := list(f); after.OS != before.OS || !reflect.DeepEqual(after.Fixable, before.Fixable) || after.Layers != before.Layers {
+		t.Errorf("after restart: %+v, want %+v (from the stored digest)", after, before)
+	}
+	// A new result (new scan time, no findings) makes a new digest.
+	clean := *alpine
+	clean.Vulnerabilities = nil
+	storeImage(t, c, "reg", "team/alpine", "3.20", hexDigest(1), &clean, at.Add(time.Minute))
+	if got := list(f); len(got.Fixable) != 0 {
+		t.Errorf("after a clean result: fixable %v, want none", got.Fixable)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -66,7 +66,7 @@ func openStore(ctx context.Context, path string) (*store, error) {
 	// One connection serialises writers; the state database is small and
 	// its transactions short, so this is simpler than retrying on SQLITE_BUSY.
 	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, schema+submitSchema+admissionSchema+settingsSchema); err != nil {
+	if _, err := db.ExecContext(ctx, schema+submitSchema+admissionSchema+settingsSchema+consoleSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("creating schema in %s: %w", path, err)
 	}
