@@ -25,6 +25,9 @@ type Result struct {
 	Digest    string    `json:"digest"`
 	ScannedAt time.Time `json:"scanned_at"`
 	Findings  []Finding `json:"-"`
+	// NotCovered lists the ecosystems of the image the database had no
+	// data for.
+	NotCovered []string `json:"not_covered,omitempty"`
 }
 
 // FindingsFromReport reduces a report's findings (not the VEX-suppressed
@@ -37,6 +40,18 @@ func FindingsFromReport(rep *report.Report) []Finding {
 			f.CVSS = max(f.CVSS, c.Score)
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// NotCoveredFromReport lists the ecosystems a report says the database
+// had no data for.
+func NotCoveredFromReport(rep *report.Report) []string {
+	var out []string
+	for _, c := range rep.Coverage {
+		if !c.Covered {
+			out = append(out, c.Ecosystem)
+		}
 	}
 	return out
 }
@@ -154,6 +169,12 @@ func (c *Criteria) match(now time.Time, s Subject) (bool, []string) {
 	}
 	if s.Result == nil {
 		return false, nil
+	}
+	if c.NotCovered {
+		if len(s.Result.NotCovered) == 0 {
+			return false, nil
+		}
+		why = append(why, "no vulnerability data for "+strings.Join(s.Result.NotCovered, ", "))
 	}
 	if c.ScannedOlderThan > 0 {
 		age := now.Sub(s.Result.ScannedAt)

@@ -37,6 +37,8 @@ func scanned(age time.Duration) *Result {
 
 func TestCriteriaMatch(t *testing.T) {
 	fixed := &Result{Digest: "sha256:" + strings.Repeat("b", 64), ScannedAt: now, Findings: []Finding{}}
+	// No findings, but only because the database knows nothing of Debian 12.
+	partial := &Result{Digest: "sha256:" + strings.Repeat("c", 64), ScannedAt: now, Findings: []Finding{}, NotCovered: []string{"Debian:12"}}
 	tests := []struct {
 		name string
 		c    Criteria
@@ -83,6 +85,9 @@ func TestCriteriaMatch(t *testing.T) {
 		{"AND: namespace matches, severity not", Criteria{Namespaces: []string{"prod"}, Severity: "CRITICAL", MinCount: 3}, subject("nginx", scanned(0)), false},
 		{"AND: both", Criteria{Namespaces: []string{"prod"}, Severity: "CRITICAL", MinCount: 2}, subject("nginx", scanned(0)), true},
 		{"** matches everything", Criteria{Repositories: []string{"**"}}, subject("127.0.0.1:5000/a/b/c:1", nil), true},
+		{"not covered: database lacks the OS", Criteria{NotCovered: true}, subject("debian:12", partial), true},
+		{"not covered: fully covered result", Criteria{NotCovered: true}, subject("nginx", scanned(0)), false},
+		{"not covered: unscanned is no match", Criteria{NotCovered: true}, subject("nginx", nil), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,5 +295,20 @@ func TestParseRef(t *testing.T) {
 		if _, err := ParseRef(bad); err == nil {
 			t.Errorf("ParseRef(%q) accepted", bad)
 		}
+	}
+}
+
+func TestNotCoveredFromReport(t *testing.T) {
+	rep := &report.Report{Coverage: []report.Coverage{
+		{Ecosystem: "Debian:12", Packages: 90, Covered: false},
+		{Ecosystem: "Go", Packages: 3, Covered: true},
+		{Ecosystem: "npm", Packages: 1, Covered: false},
+	}}
+	got := NotCoveredFromReport(rep)
+	if strings.Join(got, ",") != "Debian:12,npm" {
+		t.Errorf("NotCoveredFromReport = %v, want [Debian:12 npm]", got)
+	}
+	if got := NotCoveredFromReport(&report.Report{}); got != nil {
+		t.Errorf("no coverage entries: %v, want none", got)
 	}
 }

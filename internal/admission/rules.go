@@ -183,11 +183,15 @@ type Criteria struct {
 	CVSSAtLeast float64 `json:"cvss_at_least,omitempty" yaml:"cvss_at_least"`
 	// CVEs matches a finding whose id or an alias is one of these.
 	CVEs []string `json:"cves,omitempty" yaml:"cves"`
+	// NotCovered matches a result whose database had no data for an
+	// ecosystem the image contains (an OS release or language with no
+	// advisories): its finding counts cannot be trusted to be complete.
+	NotCovered bool `json:"not_covered,omitempty" yaml:"not_covered"`
 }
 
 // needsResult says whether the criteria look at scan findings.
 func (c Criteria) needsResult() bool {
-	return c.ScannedOlderThan > 0 || c.Severity != "" || c.CVSSAtLeast > 0 || len(c.CVEs) > 0
+	return c.ScannedOlderThan > 0 || c.Severity != "" || c.CVSSAtLeast > 0 || len(c.CVEs) > 0 || c.NotCovered
 }
 
 func (c Criteria) empty() bool {

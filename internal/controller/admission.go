@@ -230,7 +230,8 @@ func (c *Controller) lookupResult(ctx context.Context, regNames map[string]strin
 	if err := json.Unmarshal(im.report, &rep); err != nil {
 		return nil, fmt.Errorf("stored report of %s@%s: %w", ref.Repository, im.digest, err)
 	}
-	return &admission.Result{Digest: im.digest, ScannedAt: im.scannedAt, Findings: admission.FindingsFromReport(&rep)}, nil
+	return &admission.Result{Digest: im.digest, ScannedAt: im.scannedAt, Findings: admission.FindingsFromReport(&rep),
+		NotCovered: admission.NotCoveredFromReport(&rep)}, nil
 }
 
 func (c *Controller) listAdmissionRules(w http.ResponseWriter, r *http.Request) error {

@@ -760,3 +760,49 @@ func TestCrawledTagsAdmission(t *testing.T) {
 		t.Errorf("1.0 no longer judged: %+v", resp)
 	}
 }
+
+// A result that looks clean only because the database had no data for the
+// image's OS is caught by a not_covered rule: the Alpine root filesystem
+// matched against Go advisories alone has no findings and an uncovered
+// Alpine release.
+func TestAdmissionNotCovered(t *testing.T) {
+	f := newFixture(t, Config{})
+	srv := f.tlsServer(t)
+	rep := reporttest.Scan(t, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "registry.example:5000/library/alpine:3.20.3", "osv-go-vulndb.tar.gz")
+	var uncovered []string
+	for _, c := range rep.Coverage {
+		if !c.Covered {
+			uncovered = append(uncovered, c.Ecosystem)
+		}
+	}
+	if len(rep.Vulnerabilities) != 0 || len(uncovered) == 0 {
+		t.Fatalf("want a clean-looking report with an uncovered ecosystem; got %d findings, coverage %+v", len(rep.Vulnerabilities), rep.Coverage)
+	}
+	if code, body := f.submit(t, f.scanner, rep, "127.0.0.1:5000/team/base:1"); code != http.StatusCreated {
+		t.Fatalf("submit: %d %s", code, body)
+	}
+	rule := admission.Rule{Name: "complete-data-only", Action: admission.Deny, Criteria: admission.Criteria{NotCovered: true}}
+	if code, body := f.do(t, "POST", "/api/v1/admission/rules", f.admin, mustJSON(t, rule)); code != http.StatusCreated {
+		t.Fatalf("create rule: %d %s", code, body)
+	}
+	if code, body := f.do(t, "PUT", "/api/v1/admission/settings", f.admin, []byte(`{"mode":"protect"}`)); code != http.StatusOK {
+		t.Fatalf("settings: %d %s", code, body)
+	}
+	resp := postReview(t, srv, reviewBody(t, "uid-nc", podGVK, "default", pod("127.0.0.1:5000/team/base:1")))
+	if resp.Allowed || resp.Result == nil {
+		t.Fatalf("allowed an image whose OS the database does not cover: %+v", resp)
+	}
+	for _, want := range []string{`"complete-data-only"`, "no vulnerability data for " + uncovered[0]} {
+		if !strings.Contains(resp.Result.Message, want) {
+			t.Errorf("message %q lacks %q", resp.Result.Message, want)
+		}
+	}
+	// The Alpine image matched against Alpine's own advisories is covered.
+	full := reporttest.Alpine(t)
+	if code, body := f.submit(t, f.scanner, full, "127.0.0.1:5000/team/covered:1"); code != http.StatusCreated {
+		t.Fatalf("submit: %d %s", code, body)
+	}
+	if resp := postReview(t, srv, reviewBody(t, "uid-c", podGVK, "default", pod("127.0.0.1:5000/team/covered:1"))); !resp.Allowed {
+		t.Errorf("denied a fully covered image: %+v", resp.Result)
+	}
+}
