@@ -53,6 +53,16 @@ type StreamAnalyzer interface {
 	AnalyzeStream(ctx context.Context, path string, r io.Reader, size int64) (*Result, error)
 }
 
+// ReaderAtAnalyzer is implemented by analyzers that need random access to
+// a large file (an ELF section found through the section table at the end
+// of the executable). When every analyzer that wants a large file is a
+// StreamAnalyzer or a ReaderAtAnalyzer, the walker spools the file to a
+// temporary file once and hands it to each, instead of holding it in
+// memory.
+type ReaderAtAnalyzer interface {
+	AnalyzeReaderAt(ctx context.Context, path string, r io.ReaderAt, size int64) (*Result, error)
+}
+
 // Result is what one file contributes.
 type Result struct {
 	OS       *report.OS       `json:"os,omitempty"`

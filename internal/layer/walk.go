@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -218,6 +219,16 @@ func (w *Walker) wanted(p string, hdr *tar.Header) bool {
 // error is a read error or the context's; analyzer failures are recorded in
 // the returned Files.
 func AnalyzeFile(ctx context.Context, ans []analyzer.Analyzer, p string, mode fs.FileMode, size int64, r io.Reader) (files []File, n int64, err error) {
+	return analyzeFile(ctx, ans, p, mode, size, r, spoolSize)
+}
+
+// spoolSize is the file size from which a file several analyzers want is
+// spooled to a temporary file rather than held in memory, when they all
+// can read it that way: memory then stays flat whatever the executables
+// in an image weigh.
+const spoolSize = 4 << 20
+
+func analyzeFile(ctx context.Context, ans []analyzer.Analyzer, p string, mode fs.FileMode, size int64, r io.Reader, spoolAt int64) (files []File, n int64, err error) {
 	var wanting []analyzer.Analyzer
 	var maxSize int64
 	for _, an := range ans {
@@ -277,6 +288,16 @@ func AnalyzeFile(ctx context.Context, ans []analyzer.Analyzer, p string, mode fs
 		}
 		return []File{f}, n, nil
 	}
+	if size >= spoolAt && randomAccess(wanting) {
+		if spool, err := os.CreateTemp("", "scanfleet-spool-*"); err == nil {
+			// Unlinked at once: the open file is all we need, and a
+			// killed process leaves nothing behind.
+			_ = os.Remove(spool.Name())
+			defer spool.Close()
+			return analyzeSpooled(ctx, wanting, p, header, r, n, maxSize, spool, record)
+		}
+		// No temporary directory: memory, as for small files.
+	}
 	// The size given is trusted only as far as the limit (a tar header can
 	// lie, a live file can grow): read one byte more to notice, never
 	// unbounded.
@@ -302,6 +323,67 @@ func AnalyzeFile(ctx context.Context, ans []analyzer.Analyzer, p string, mode fs
 		files = append(files, f)
 	}
 	return files, n, nil
+}
+
+// randomAccess reports whether every analyzer can read a spooled file.
+func randomAccess(ans []analyzer.Analyzer) bool {
+	for _, an := range ans {
+		_, ra := an.(analyzer.ReaderAtAnalyzer)
+		_, st := an.(analyzer.StreamAnalyzer)
+		if !ra && !st {
+			return false
+		}
+	}
+	return true
+}
+
+// analyzeSpooled copies the file (header already read, n bytes so far) to
+// spool, bounded like the in-memory path, and hands the copy to each
+// analyzer: random access where it can take it, else as a stream.
+func analyzeSpooled(ctx context.Context, wanting []analyzer.Analyzer, p string, header []byte, r io.Reader, n, maxSize int64,
+	spool *os.File, record func(*File, *analyzer.Result, error) error) ([]File, int64, error) {
+	if _, err := spool.Write(header); err != nil {
+		return nil, n, fmt.Errorf("spooling %s: %w", p, err)
+	}
+	m, err := io.Copy(spool, io.LimitReader(r, maxSize+1-int64(len(header))))
+	n += m
+	if err != nil {
+		return nil, n, fmt.Errorf("spooling %s: %w", p, err)
+	}
+	total := int64(len(header)) + m
+	var files []File
+	for _, an := range wanting {
+		f := File{Path: p, Analyzer: an.Name()}
+		if total > an.MaxSize() {
+			f.Err = fmt.Sprintf("file is over the %d-byte limit", an.MaxSize())
+			files = append(files, f)
+			continue
+		}
+		var (
+			res *analyzer.Result
+			err error
+		)
+		if ra, ok := an.(analyzer.ReaderAtAnalyzer); ok {
+			res, err = analyzeReaderAt(ctx, ra, p, spool, total)
+		} else {
+			res, err = analyzeStream(ctx, an.(analyzer.StreamAnalyzer), p, io.NewSectionReader(spool, 0, total), total)
+		}
+		if err := record(&f, res, err); err != nil {
+			return nil, n, err
+		}
+		files = append(files, f)
+	}
+	return files, n, nil
+}
+
+// analyzeReaderAt is analyze for random-access analyzers.
+func analyzeReaderAt(ctx context.Context, ra analyzer.ReaderAtAnalyzer, p string, r io.ReaderAt, size int64) (res *analyzer.Result, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			res, err = nil, fmt.Errorf("analyzer panicked on %s: %v", p, rec)
+		}
+	}()
+	return ra.AnalyzeReaderAt(ctx, p, r, size)
 }
 
 func needsHeader(ans []analyzer.Analyzer) bool {

@@ -298,9 +298,18 @@ func TestStreamMatchesWholeFile(t *testing.T) {
 			t.Fatalf("chunked=%v: stream %+v, whole file %+v", chunked, got, whole)
 		}
 	}
+	// Random access (a file the walker spooled) finds the same.
+	got, err := New().(analyzer.ReaderAtAnalyzer).AnalyzeReaderAt(context.Background(), "x", bytes.NewReader(b), int64(len(b)))
+	if err != nil || !reflect.DeepEqual(got, whole) {
+		t.Fatalf("reader at: %+v, %v; whole file %+v", got, err, whole)
+	}
 	// A non-Go ELF file, and a truncated Go binary, give nothing and no panic.
-	if res, err := New().(analyzer.StreamAnalyzer).AnalyzeStream(context.Background(), "x", bytes.NewReader(append([]byte("\x7fELF"), make([]byte, 4096)...)), 4100); res != nil || err != nil {
+	nonGo := append([]byte("\x7fELF"), make([]byte, 4096)...)
+	if res, err := New().(analyzer.StreamAnalyzer).AnalyzeStream(context.Background(), "x", bytes.NewReader(nonGo), 4100); res != nil || err != nil {
 		t.Fatalf("non-Go ELF: %+v, %v", res, err)
+	}
+	if res, err := New().(analyzer.ReaderAtAnalyzer).AnalyzeReaderAt(context.Background(), "x", bytes.NewReader(nonGo), 4100); res != nil || err != nil {
+		t.Fatalf("non-Go ELF through reader at: %+v, %v", res, err)
 	}
 	i := bytes.Index(b, buildInfoMagic)
 	_, _ = New().(analyzer.StreamAnalyzer).AnalyzeStream(context.Background(), "x", bytes.NewReader(b[:i+20]), int64(i+20))

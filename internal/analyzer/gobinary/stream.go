@@ -50,7 +50,21 @@ const sentinelLen = 16
 
 // AnalyzeStream implements analyzer.StreamAnalyzer.
 func (g goAnalyzer) AnalyzeStream(ctx context.Context, p string, r io.Reader, size int64) (*analyzer.Result, error) {
-	bi, err := readBuildInfo(ctx, r, size)
+	bi, err := readBuildInfo(ctx, r, size, nil)
+	return result(p, bi, err)
+}
+
+// AnalyzeReaderAt implements analyzer.ReaderAtAnalyzer, for executables
+// the walker spooled to disk because another analyzer wants them too: the
+// search streams as AnalyzeStream does, and pre-1.18 binaries are read
+// through r instead of from a copy kept in memory.
+func (g goAnalyzer) AnalyzeReaderAt(ctx context.Context, p string, r io.ReaderAt, size int64) (*analyzer.Result, error) {
+	bi, err := readBuildInfo(ctx, io.NewSectionReader(r, 0, size), size, r)
+	return result(p, bi, err)
+}
+
+// result turns the build info of the executable at p into its packages.
+func result(p string, bi *debug.BuildInfo, err error) (*analyzer.Result, error) {
 	if err != nil || bi == nil {
 		return nil, err
 	}
@@ -65,9 +79,12 @@ func (g goAnalyzer) AnalyzeStream(ctx context.Context, p string, r io.Reader, si
 }
 
 // readBuildInfo returns nil, nil for an ELF file that is not a Go binary.
-func readBuildInfo(ctx context.Context, r io.Reader, size int64) (*debug.BuildInfo, error) {
+// With at, random access to the same file, pre-1.18 binaries are read
+// through it; without, from a copy of the first legacyMax bytes kept while
+// streaming.
+func readBuildInfo(ctx context.Context, r io.Reader, size int64, at io.ReaderAt) (*debug.BuildInfo, error) {
 	var legacy *bytes.Buffer
-	if size <= legacyMax {
+	if at == nil && size <= legacyMax {
 		legacy = &bytes.Buffer{}
 		r = io.TeeReader(r, legacy)
 	}
@@ -113,9 +130,12 @@ func readBuildInfo(ctx context.Context, r io.Reader, size int64) (*debug.BuildIn
 			return nil, err
 		}
 		if bi, ok := decodeInline(buf); ok {
-			// Drain: the walker's source verifies digests at EOF.
-			if _, err := io.Copy(io.Discard, r); err != nil {
-				return nil, err
+			// Drain: the walker's source verifies digests at EOF. (A
+			// file read through at was already read whole.)
+			if at == nil {
+				if _, err := io.Copy(io.Discard, r); err != nil {
+					return nil, err
+				}
 			}
 			return bi, nil
 		}
@@ -127,10 +147,13 @@ func readBuildInfo(ctx context.Context, r io.Reader, size int64) (*debug.BuildIn
 	if !sawMagic {
 		return nil, nil
 	}
-	if legacy == nil {
+	if at == nil && legacy == nil {
 		return nil, errLegacyTooLarge
 	}
-	bi, err := buildinfo.Read(bytes.NewReader(legacy.Bytes()))
+	if at == nil {
+		at = bytes.NewReader(legacy.Bytes())
+	}
+	bi, err := buildinfo.Read(at)
 	if err != nil {
 		return nil, fmt.Errorf("reading Go build info: %w", err)
 	}

@@ -89,6 +89,30 @@ func (rustAnalyzer) Analyze(_ context.Context, p string, content []byte) (*analy
 	return &analyzer.Result{Packages: pkgs}, nil
 }
 
+// AnalyzeReaderAt implements analyzer.ReaderAtAnalyzer: the walker spools
+// large executables to disk rather than memory, and the section table the
+// auditable data is found through sits at the end of the file.
+func (a rustAnalyzer) AnalyzeReaderAt(ctx context.Context, p string, r io.ReaderAt, size int64) (*analyzer.Result, error) {
+	if path.Base(p) == lockName {
+		if size > maxLockSize {
+			return nil, fmt.Errorf("lock file is %d bytes, over the %d-byte limit", size, maxLockSize)
+		}
+		content, err := io.ReadAll(io.NewSectionReader(r, 0, size))
+		if err != nil {
+			return nil, fmt.Errorf("reading Cargo.lock: %w", err)
+		}
+		return a.Analyze(ctx, p, content)
+	}
+	pkgs, err := ParseAuditableReaderAt(r, size)
+	if err != nil || len(pkgs) == 0 {
+		return nil, err
+	}
+	for i := range pkgs {
+		pkgs[i].Path = p
+	}
+	return &analyzer.Result{Packages: pkgs}, nil
+}
+
 // ErrMalformed is wrapped by errors about unreadable Cargo data.
 var ErrMalformed = errors.New("malformed Cargo data")
 
@@ -148,11 +172,34 @@ func ParseAuditable(content []byte) ([]report.Package, error) {
 		// unless it is one of ours: the section name was seen, so say so.
 		return nil, fmt.Errorf("%w: reading ELF: %w", ErrMalformed, err)
 	}
+	return auditableSection(f, int64(len(content)))
+}
+
+// ParseAuditableReaderAt is ParseAuditable for a file read through r, of
+// size bytes: only the ELF header, the section table and the section are
+// read. Without reading the whole file it cannot tell whether an ELF the
+// standard library rejects was built with cargo-auditable, so such a file
+// yields nothing rather than an error.
+func ParseAuditableReaderAt(r io.ReaderAt, size int64) ([]report.Package, error) {
+	magic := make([]byte, len(elfMagic))
+	if _, err := r.ReadAt(magic, 0); err != nil || !bytes.Equal(magic, elfMagic) {
+		return nil, nil
+	}
+	f, err := elf.NewFile(r)
+	if err != nil {
+		return nil, nil
+	}
+	return auditableSection(f, size)
+}
+
+// auditableSection decodes the dependency list of f, an executable of size
+// bytes, if it has one.
+func auditableSection(f *elf.File, size int64) ([]report.Package, error) {
 	sec := f.Section(auditSection)
 	if sec == nil {
 		return nil, nil
 	}
-	if sec.Type == elf.SHT_NOBITS || sec.Size > uint64(len(content)) {
+	if sec.Type == elf.SHT_NOBITS || sec.Size > uint64(size) {
 		return nil, fmt.Errorf("%w: bad %s section", ErrMalformed, auditSection)
 	}
 	zr, err := zlib.NewReader(sec.Open())

@@ -8,7 +8,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/scanfleet/scanfleet/internal/analyzer"
 )
 
 // A Cargo.lock as cargo 1.78 writes it (lockfile version 3), with a
@@ -169,6 +172,18 @@ func TestAuditableBinary(t *testing.T) {
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v", err)
 			}
+			// Through random access (a spooled file) the result is the
+			// same, except that an ELF the standard library cannot read
+			// is skipped rather than reported: without reading it all,
+			// nothing says it was built with cargo-auditable.
+			resAt, errAt := a.(analyzer.ReaderAtAnalyzer).AnalyzeReaderAt(context.Background(), "usr/local/bin/app", bytes.NewReader(tt.file), int64(len(tt.file)))
+			if unreadable := err != nil && strings.Contains(err.Error(), "reading ELF"); unreadable {
+				if errAt != nil || resAt != nil {
+					t.Errorf("ReaderAt on an unreadable ELF: %v, %v; want nothing", resAt, errAt)
+				}
+			} else if (errAt != nil) != tt.wantErr || !reflect.DeepEqual(resAt, res) {
+				t.Errorf("ReaderAt: %+v, %v; want %+v, %v", resAt, errAt, res, err)
+			}
 			var got []string
 			if res != nil {
 				for _, p := range res.Packages {
@@ -212,6 +227,12 @@ func FuzzCargoLock(f *testing.F) {
 func FuzzAuditable(f *testing.F) {
 	f.Add(makeELF(f, ".dep-v0", zlibBytes([]byte(auditJSON))))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _ = ParseAuditable(b)
+		pkgs, err := ParseAuditable(b)
+		pkgsAt, errAt := ParseAuditableReaderAt(bytes.NewReader(b), int64(len(b)))
+		// Both ways read the same section: when the in-memory parse
+		// succeeds, random access finds the same crates.
+		if err == nil && errAt == nil && !reflect.DeepEqual(pkgs, pkgsAt) {
+			t.Fatalf("ParseAuditable %v, ParseAuditableReaderAt %v", pkgs, pkgsAt)
+		}
 	})
 }
