@@ -243,6 +243,14 @@ func TestManifestFlagsExist(t *testing.T) {
 				sub = append(sub, a)
 			}
 		}
+		// The Kubernetes integration is linked only into
+		// scanfleet-controller.
+		usesKube := slices.ContainsFunc(c.Args, func(a string) bool {
+			return strings.HasPrefix(a, "--kube-deployment") || a == "--leader-elect=kubernetes"
+		})
+		if wantCmd := []string{"/usr/local/bin/scanfleet-controller"}; usesKube && !slices.Equal(c.Command, wantCmd) {
+			t.Errorf("%s: command %v with Kubernetes flags; want %v", c.Name, c.Command, wantCmd)
+		}
 		var out, errb bytes.Buffer
 		if code := cli.Main(context.Background(), append(slices.Clone(sub), "--help"), strings.NewReader(""), &out, &errb); code != 0 {
 			t.Fatalf("%v --help: exit %d: %s", sub, code, errb.String())
@@ -390,7 +398,7 @@ func TestDockerfile(t *testing.T) {
 	if goVer == nil {
 		t.Fatal("go.mod has no go line")
 	}
-	for _, want := range []string{"FROM golang:" + goVer[1], "CGO_ENABLED=0", "go build", "./cmd/scanfleet"} {
+	for _, want := range []string{"FROM golang:" + goVer[1], "CGO_ENABLED=0", "go build", "./cmd/scanfleet ", "./cmd/scanfleet-controller"} {
 		if !strings.Contains(build, want) {
 			t.Errorf("builder stage lacks %q", want)
 		}
@@ -419,7 +427,7 @@ func TestDockerfile(t *testing.T) {
 	// The context: what .dockerignore lets through is go.mod, go.sum,
 	// cmd/ and internal/. Every in-module package and embedded file of
 	// the binary must be there.
-	list := exec.Command("go", "list", "-deps", "-f", `{{if .Module}}{{if .Module.Main}}{{.Dir}}{{range .EmbedFiles}} {{$.Dir}}/{{.}}{{end}}{{end}}{{end}}`, "./cmd/scanfleet")
+	list := exec.Command("go", "list", "-deps", "-f", `{{if .Module}}{{if .Module.Main}}{{.Dir}}{{range .EmbedFiles}} {{$.Dir}}/{{.}}{{end}}{{end}}{{end}}`, "./cmd/...")
 	list.Dir = root
 	out, err := list.Output()
 	if err != nil {

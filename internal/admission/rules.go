@@ -1,8 +1,9 @@
 // Package admission is the policy side of Scanfleet's Kubernetes admission
 // control: the rule model (NeuVector-style criteria on a container image's
 // scan result and on where it is deployed), the evaluation of one image
-// against an ordered rule set, and the decoding of admission.k8s.io/v1
-// AdmissionReview requests into the container images they would run.
+// against an ordered rule set, and Request, the container images an
+// admission.k8s.io/v1 AdmissionReview would run (decoded by package
+// admission/review, which alone links the Kubernetes API types).
 //
 // It knows nothing about storage or HTTP: the controller resolves each
 // image to its stored result and asks Evaluate for a verdict, so the whole

@@ -9,15 +9,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
 
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller"
-	"github.com/scanfleet/scanfleet/internal/kube"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
@@ -292,8 +290,11 @@ func (k *kubeFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&k.leaseDuration, "leader-lease-duration", leader.DefaultLeaseDuration, "how long a dead leader keeps leadership before another controller takes over (PostgreSQL checks every fifth of it)")
 }
 
-// apply sets cfg.Scaler and cfg.Elector from the flags; a Kubernetes client
-// is made only when one of them needs it.
+// noKubernetes explains why this binary refuses the Kubernetes flags.
+const noKubernetes = "needs the Kubernetes integration: run scanfleet-controller, the build of scanfleet that links it"
+
+// apply sets cfg.Scaler, cfg.Elector and cfg.Reviews from the flags; a
+// Kubernetes client is made only when one of them needs it.
 func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy) error {
 	if k.scannersMin < 0 || k.scannersMin > k.scannersMax {
 		return usagef("want 0 <= --scanners-min <= --scanners-max")
@@ -306,40 +307,22 @@ func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy)
 		switch {
 		case cfg.QueueDSN != "":
 			kind = "postgres"
-		case kube.InCluster():
+		case e.kube != nil && e.kube.InCluster():
 			kind = "kubernetes"
 		default:
 			kind = "none"
 		}
 	}
-	var restCfg *rest.Config
-	client := func() (*rest.Config, error) {
-		if restCfg != nil {
-			return restCfg, nil
-		}
-		c, err := kube.LoadConfig(k.kubeconfig)
-		if err != nil {
-			return nil, err
-		}
-		restCfg = c
-		return c, nil
-	}
 	if k.deployment != "" {
-		ns, name, err := kube.ParseObjectRef(k.deployment)
+		if e.kube == nil {
+			return usagef("--kube-deployment %s", noKubernetes)
+		}
+		if ns, name, ok := strings.Cut(k.deployment, "/"); !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+			return usagef("--kube-deployment %q: want NAMESPACE/NAME", k.deployment)
+		}
+		sc, err := e.kube.DeploymentScaler(k.kubeconfig, k.deployment)
 		if err != nil {
 			return usagef("--kube-deployment: %v", err)
-		}
-		rc, err := client()
-		if err != nil {
-			return err
-		}
-		cs, err := kubernetes.NewForConfig(rc)
-		if err != nil {
-			return fmt.Errorf("kubernetes client: %w", err)
-		}
-		sc, err := kube.NewDeploymentScaler(cs, ns, name)
-		if err != nil {
-			return err
 		}
 		cfg.Scaler = sc
 		cfg.Autoscale = autoscale.Config{Strategy: st, MinScannerPods: k.scannersMin, MaxScannerPods: k.scannersMax}
@@ -362,25 +345,26 @@ func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy)
 		}
 		cfg.Elector = el
 	case "kubernetes":
-		rc, err := client()
-		if err != nil {
-			return err
+		if e.kube == nil {
+			return usagef("--leader-elect kubernetes %s", noKubernetes)
 		}
 		ns := k.leaseNamespace
 		if ns == "" {
-			ns = kube.InClusterNamespace()
+			ns = e.kube.InClusterNamespace()
 		}
 		if ns == "" {
 			ns = "default"
 		}
-		el, err := leader.NewLease(leader.LeaseOptions{Config: rc, Namespace: ns, Name: k.leaseName, Identity: id,
-			LeaseDuration: k.leaseDuration, ReleaseOnCancel: true, Logger: e.logger})
+		el, err := e.kube.LeaseElector(k.kubeconfig, ns, k.leaseName, id, k.leaseDuration, e.logger)
 		if err != nil {
 			return usagef("--leader-elect kubernetes: %v", err)
 		}
 		cfg.Elector = el
 	default:
 		return usagef("--leader-elect %q: want none, kubernetes or postgres", k.elect)
+	}
+	if e.kube != nil {
+		cfg.Reviews = e.kube.Reviews()
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/kube"
+	"github.com/scanfleet/scanfleet/internal/kubecli"
 	"github.com/scanfleet/scanfleet/internal/leader"
 )
 
@@ -37,6 +38,7 @@ current-context: x
 		kind     string // Elector kind
 		scaler   bool   // a DeploymentScaler is configured
 		wantErr  string
+		lean     bool // the scanfleet binary, without the Kubernetes integration
 	}{
 		{name: "alone", kind: "none"},
 		{name: "shared queue elects through postgres", queueDSN: "postgres://u@127.0.0.1:1/db", kind: "postgres"},
@@ -49,6 +51,9 @@ current-context: x
 		{name: "min over max", args: []string{"--scanners-min", "3", "--scanners-max", "2"}, wantErr: "--scanners-min"},
 		{name: "zero lease", args: []string{"--leader-lease-duration", "0s"}, wantErr: "must be positive"},
 		{name: "missing kubeconfig", args: []string{"--leader-elect", "kubernetes", "--kubeconfig", filepath.Join(t.TempDir(), "nope")}, wantErr: "nope"},
+		{name: "lean: lease refused", args: []string{"--leader-elect", "kubernetes", "--kubeconfig", kubeconfig}, lean: true, wantErr: "run scanfleet-controller"},
+		{name: "lean: deployment refused", args: []string{"--kubeconfig", kubeconfig, "--kube-deployment", "scanfleet/scanfleet-scanner"}, lean: true, wantErr: "run scanfleet-controller"},
+		{name: "lean: postgres election works", queueDSN: "postgres://u@127.0.0.1:1/db", lean: true, kind: "postgres"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var kf kubeFlags
@@ -57,7 +62,10 @@ current-context: x
 			if err := cmd.Flags().Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
-			e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }, logger: slog.New(slog.DiscardHandler)}
+			e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }, logger: slog.New(slog.DiscardHandler), kube: kubecli.Integration{}}
+			if tc.lean {
+				e.kube = nil
+			}
 			cfg := controller.Config{QueueDSN: tc.queueDSN}
 			err := kf.apply(e, &cfg, autoscale.Delayed)
 			if tc.wantErr != "" {
@@ -78,6 +86,9 @@ current-context: x
 			_, isKube := cfg.Scaler.(*kube.DeploymentScaler)
 			if isKube != tc.scaler {
 				t.Fatalf("scaler %T", cfg.Scaler)
+			}
+			if (cfg.Reviews != nil) == tc.lean {
+				t.Fatalf("admission review codec %v with lean=%v", cfg.Reviews, tc.lean)
 			}
 			if tc.scaler && (cfg.Autoscale.MinScannerPods != 2 || cfg.Autoscale.MaxScannerPods != 4 || cfg.Autoscale.Strategy != autoscale.Delayed) {
 				t.Fatalf("autoscale config %+v", cfg.Autoscale)

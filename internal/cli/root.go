@@ -11,10 +11,14 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
+	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/leader"
 )
 
 // Exit codes. Documented in README.md; keep them stable.
@@ -46,11 +50,34 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	logger         *slog.Logger
+	// kube is the controller's Kubernetes integration; nil in the
+	// scanfleet binary, which does not link it.
+	kube Kubernetes
+}
+
+// Kubernetes is what the controller command takes from Kubernetes: the
+// scanner Deployment's scaler, the Lease election and the AdmissionReview
+// codec (package kube implements it). It is handed in by the entry point
+// rather than imported, because client-go and the Kubernetes API types
+// cost every process that links them about 13 MB of resident memory:
+// cmd/scanfleet-controller links them, cmd/scanfleet (the scanner) does
+// not.
+type Kubernetes interface {
+	InCluster() bool
+	InClusterNamespace() string
+	DeploymentScaler(kubeconfig, ref string) (autoscale.Scaler, error)
+	LeaseElector(kubeconfig, namespace, name, identity string, duration time.Duration, log *slog.Logger) (leader.Elector, error)
+	Reviews() controller.ReviewCodec
 }
 
 // Main runs the command line and returns the process exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return run(ctx, args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv})
+}
+
+// MainKubernetes is Main with the controller's Kubernetes integration.
+func MainKubernetes(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, k Kubernetes) int {
+	return run(ctx, args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, kube: k})
 }
 
 func run(ctx context.Context, args []string, e *env) int {

@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/scanfleet/scanfleet/internal/admission"
+	"github.com/scanfleet/scanfleet/internal/admission/review"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
@@ -79,7 +80,7 @@ func newTLSController(t *testing.T) *tlsController {
 			t.Fatal(err)
 		}
 	}
-	c, err := controller.New(ctx, controller.Config{DataDir: dir})
+	c, err := controller.New(ctx, controller.Config{DataDir: dir, Reviews: review.Codec{}})
 	if err != nil {
 		t.Fatal(err)
 	}

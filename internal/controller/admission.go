@@ -100,7 +100,11 @@ func (c *Controller) serveAdmission(w http.ResponseWriter, r *http.Request, deci
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("reading admission review: %v", err)})
 		return
 	}
-	req, err := admission.DecodeReview(body)
+	if c.cfg.Reviews == nil {
+		writeJSON(w, http.StatusNotImplemented, map[string]string{"error": "this controller was built without the Kubernetes integration: run scanfleet-controller to serve admission reviews"})
+		return
+	}
+	req, err := c.cfg.Reviews.DecodeReview(body)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
@@ -119,7 +123,7 @@ func (c *Controller) serveAdmission(w http.ResponseWriter, r *http.Request, deci
 	} else if !d.Allowed {
 		msg = d.Message
 	}
-	out, err := admission.Response(req.UID, d.Allowed, msg, warnings)
+	out, err := c.cfg.Reviews.Response(req.UID, d.Allowed, msg, warnings)
 	if err != nil {
 		c.log.Error("admission response", "err", err)
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})

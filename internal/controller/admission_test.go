@@ -24,6 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/scanfleet/scanfleet/internal/admission"
+	"github.com/scanfleet/scanfleet/internal/admission/review"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/reporttest"
@@ -652,7 +653,7 @@ func BenchmarkAdmissionReview(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, err := New(ctx, Config{DataDir: dir})
+	c, err := New(ctx, Config{DataDir: dir, Reviews: review.Codec{}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -804,5 +805,27 @@ func TestAdmissionNotCovered(t *testing.T) {
 	}
 	if resp := postReview(t, srv, reviewBody(t, "uid-c", podGVK, "default", pod("127.0.0.1:5000/team/covered:1"))); !resp.Allowed {
 		t.Errorf("denied a fully covered image: %+v", resp.Result)
+	}
+}
+
+// A controller built without the Kubernetes integration (the scanfleet
+// binary) answers admission reviews with 501 and says which binary serves
+// them, rather than allowing everything silently.
+func TestAdmissionWithoutReviewCodec(t *testing.T) {
+	c, err := New(context.Background(), Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	srv := httptest.NewTLSServer(c.Handler())
+	t.Cleanup(srv.Close)
+	resp, err := srv.Client().Post(srv.URL+"/admission", "application/json", bytes.NewReader(reviewBody(t, "u1", podGVK, "default", pod("nginx:1.25"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusNotImplemented || !strings.Contains(string(b), "scanfleet-controller") {
+		t.Errorf("POST /admission: %d %s; want 501 naming scanfleet-controller", resp.StatusCode, b)
 	}
 }

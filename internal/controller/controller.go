@@ -238,9 +238,20 @@ type Config struct {
 	// only the leader runs scheduled crawls and the auto-scaler. Run runs
 	// it. Nil means this controller is alone and always leads.
 	Elector leader.Elector
+	// Reviews decodes Kubernetes AdmissionReviews for /admission and
+	// encodes the answers (package admission/review); nil answers 501.
+	// It is injected rather than imported so that binaries without the
+	// Kubernetes integration do not link the Kubernetes API types.
+	Reviews ReviewCodec
 	// CrawlTransport is the base transport for crawls (tests).
 	CrawlTransport http.RoundTripper
 	Logger         *slog.Logger
+}
+
+// ReviewCodec reads and answers Kubernetes AdmissionReviews.
+type ReviewCodec interface {
+	DecodeReview(body []byte) (*admission.Request, error)
+	Response(uid string, allowed bool, message string, warnings []string) ([]byte, error)
 }
 
 // Controller is the control plane. Create it with New, serve Handler, run

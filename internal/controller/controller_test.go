@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/scanfleet/scanfleet/internal/admission/review"
 )
 
 const testPassword = "pa55-Very-Secret-xyz"
@@ -54,6 +56,10 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	}
 	cfg.DataDir = f.dir
 	cfg.Logger = slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if cfg.Reviews == nil {
+		// As scanfleet-controller wires it.
+		cfg.Reviews = review.Codec{}
+	}
 	if f.c, err = New(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}

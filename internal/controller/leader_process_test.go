@@ -87,8 +87,9 @@ func (p *ctlProcess) leader(t *testing.T) LeaderView {
 
 func buildScanfleet(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "scanfleet")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/scanfleet")
+	// The build with the Kubernetes integration, for the Lease election.
+	bin := filepath.Join(t.TempDir(), "scanfleet-controller")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/scanfleet-controller")
 	build.Dir = testutil.ModuleRoot(t)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

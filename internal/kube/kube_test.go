@@ -20,7 +20,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/kube"
 	"github.com/scanfleet/scanfleet/internal/kube/kubetest"
-	"github.com/scanfleet/scanfleet/internal/leader"
+	"github.com/scanfleet/scanfleet/internal/leader/lease"
 )
 
 func TestParseObjectRef(t *testing.T) {
@@ -128,7 +128,7 @@ current-context: x
 // the scanner Deployment, all decoded from the manifests, plus a second
 // Deployment the Role does not name. It returns the admin clientset and a
 // clientset authenticated as the controller's service account.
-func setup(t *testing.T) (ns string, admin, sa kubernetes.Interface, leaseCfg func() leader.LeaseOptions) {
+func setup(t *testing.T) (ns string, admin, sa kubernetes.Interface, leaseCfg func() lease.Options) {
 	t.Helper()
 	adminCfg, cs := kubetest.Admin(t)
 	ns = kubetest.Namespace(t, cs, "sf-kube")
@@ -183,8 +183,8 @@ func setup(t *testing.T) (ns string, admin, sa kubernetes.Interface, leaseCfg fu
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	leaseCfg = func() leader.LeaseOptions {
-		return leader.LeaseOptions{Config: saCfg, Namespace: ns, Name: "scanfleet-controller",
+	leaseCfg = func() lease.Options {
+		return lease.Options{Config: saCfg, Namespace: ns, Name: "scanfleet-controller",
 			LeaseDuration: 3 * time.Second, RenewDeadline: 2 * time.Second, RetryPeriod: 200 * time.Millisecond}
 	}
 	return ns, cs, saCS, leaseCfg
@@ -411,7 +411,7 @@ func TestControllerRoleIsNarrow(t *testing.T) {
 	}
 	opts := leaseOpts()
 	opts.Identity = "controller-a"
-	el, err := leader.NewLease(opts)
+	el, err := lease.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

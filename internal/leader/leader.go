@@ -5,8 +5,9 @@
 //
 // Three Electors exist:
 //
-//   - Lease: a Kubernetes coordination.k8s.io Lease, through client-go's
-//     leaderelection package, for controllers running as pods.
+//   - lease.Elector (package leader/lease): a Kubernetes
+//     coordination.k8s.io Lease, through client-go's leaderelection
+//     package, for controllers running as pods.
 //   - Postgres: a session-level PostgreSQL advisory lock held on a
 //     dedicated connection, for controllers that share a PostgreSQL task
 //     queue anyway and may not run in Kubernetes.
@@ -26,6 +27,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"time"
 )
 
 // Elector takes part in an election.
@@ -45,6 +47,13 @@ type Elector interface {
 	// Kind names the mechanism: "kubernetes", "postgres" or "none".
 	Kind() string
 }
+
+// Lease timing defaults, those of Kubernetes' own components.
+const (
+	DefaultLeaseDuration = 15 * time.Second
+	DefaultRenewDeadline = 10 * time.Second
+	DefaultRetryPeriod   = 2 * time.Second
+)
 
 // DefaultIdentity is the host name (a pod's name in Kubernetes) with a
 // random suffix, so that two processes on one host, or a restarted pod

@@ -6,62 +6,15 @@ import (
 	"encoding/hex"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/scanfleet/scanfleet/internal/kube/kubetest"
 	"github.com/scanfleet/scanfleet/internal/leader"
+	"github.com/scanfleet/scanfleet/internal/leader/electortest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
-
-// running is an Elector running in the background until stop.
-type running struct {
-	leader.Elector
-	cancel context.CancelFunc
-	done   chan error
-	once   sync.Once
-}
-
-func start(t *testing.T, e leader.Elector) *running {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{Elector: e, cancel: cancel, done: make(chan error, 1)}
-	go func() { r.done <- e.Run(ctx) }()
-	t.Cleanup(func() { r.stop(t) })
-	return r
-}
-
-func (r *running) stop(t *testing.T) {
-	t.Helper()
-	r.once.Do(func() {
-		r.cancel()
-		select {
-		case err := <-r.done:
-			if err != nil {
-				t.Errorf("%s: Run: %v", r.Identity(), err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Errorf("%s: Run did not return after cancel", r.Identity())
-		}
-	})
-}
-
-// waitFor polls cond; the bound only keeps a broken election from hanging
-// the test.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 func TestAlways(t *testing.T) {
 	a := leader.Always{ID: "solo"}
@@ -94,7 +47,6 @@ func TestOptionErrors(t *testing.T) {
 			_, err := leader.NewPostgres(leader.PostgresOptions{DSN: "postgres://h/db", RetryPeriod: -1})
 			return err
 		}},
-		{"lease without config", "Config is required", func() error { _, err := leader.NewLease(leader.LeaseOptions{}); return err }},
 	} {
 		if err := tc.err(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want error with %q", tc.name, err, tc.want)
@@ -135,13 +87,13 @@ func pgDSN(t *testing.T) string {
 	return u.String()
 }
 
-func newPG(t *testing.T, dsn, id string) *running {
+func newPG(t *testing.T, dsn, id string) *electortest.Running {
 	t.Helper()
 	e, err := leader.NewPostgres(leader.PostgresOptions{DSN: dsn, Identity: id, RetryPeriod: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return start(t, e)
+	return electortest.Start(t, e)
 }
 
 // TestPostgresElection: one of two participants leads and the other knows
@@ -150,20 +102,20 @@ func newPG(t *testing.T, dsn, id string) *running {
 func TestPostgresElection(t *testing.T) {
 	dsn := pgDSN(t)
 	a := newPG(t, dsn, "pg-a")
-	waitFor(t, "pg-a leads", a.IsLeader)
+	electortest.WaitFor(t, "pg-a leads", a.IsLeader)
 	b := newPG(t, dsn, "pg-b")
-	waitFor(t, "pg-b sees pg-a as leader", func() bool { return b.Leader() == "pg-a" })
+	electortest.WaitFor(t, "pg-b sees pg-a as leader", func() bool { return b.Leader() == "pg-a" })
 	if b.IsLeader() || !a.IsLeader() {
 		t.Fatalf("a leader %v, b leader %v", a.IsLeader(), b.IsLeader())
 	}
 	other := newPG(t, pgDSN(t), "pg-other")
-	waitFor(t, "the other election's participant leads", other.IsLeader)
+	electortest.WaitFor(t, "the other election's participant leads", other.IsLeader)
 
-	a.stop(t)
+	a.Stop(t)
 	if a.IsLeader() {
 		t.Fatal("pg-a still leads after Run returned")
 	}
-	waitFor(t, "pg-b takes over", b.IsLeader)
+	electortest.WaitFor(t, "pg-b takes over", b.IsLeader)
 	if b.Leader() != "pg-b" {
 		t.Fatalf("b.Leader() = %q", b.Leader())
 	}
@@ -177,7 +129,7 @@ func TestPostgresElection(t *testing.T) {
 func TestPostgresConnectionLoss(t *testing.T) {
 	dsn := pgDSN(t)
 	a := newPG(t, dsn, "loss-a")
-	waitFor(t, "loss-a leads", a.IsLeader)
+	electortest.WaitFor(t, "loss-a leads", a.IsLeader)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -204,64 +156,9 @@ func TestPostgresConnectionLoss(t *testing.T) {
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "loss-a steps down and sees the intruder", func() bool { return !a.IsLeader() && a.Leader() == "intruder" })
+	electortest.WaitFor(t, "loss-a steps down and sees the intruder", func() bool { return !a.IsLeader() && a.Leader() == "intruder" })
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, key); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "loss-a leads again", a.IsLeader)
-}
-
-// TestLeaseElection runs two Lease electors against the real API server:
-// one leads and the Lease object says so; a leader that dies without
-// releasing (its context cancelled, ReleaseOnCancel off: a crash) is
-// replaced once the Lease expires; a leader that leaves gracefully
-// releases it for the other at once.
-func TestLeaseElection(t *testing.T) {
-	cfg, cs := kubetest.Admin(t)
-	ns := kubetest.Namespace(t, cs, "sf-leader")
-	newLease := func(id string, release bool) *running {
-		e, err := leader.NewLease(leader.LeaseOptions{Config: cfg, Namespace: ns, Name: "scanfleet-controller", Identity: id,
-			LeaseDuration: 3 * time.Second, RenewDeadline: 2 * time.Second, RetryPeriod: 200 * time.Millisecond, ReleaseOnCancel: release})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return start(t, e)
-	}
-	holder := func() string {
-		l, err := cs.CoordinationV1().Leases(ns).Get(context.Background(), "scanfleet-controller", metav1.GetOptions{})
-		if err != nil || l.Spec.HolderIdentity == nil {
-			return ""
-		}
-		return *l.Spec.HolderIdentity
-	}
-	a := newLease("lease-a", false)
-	waitFor(t, "lease-a leads", a.IsLeader)
-	if h := holder(); h != "lease-a" {
-		t.Fatalf("Lease holder %q, want lease-a", h)
-	}
-	b := newLease("lease-b", true)
-	waitFor(t, "lease-b observes lease-a", func() bool { return b.Leader() == "lease-a" })
-	if b.IsLeader() {
-		t.Fatal("two leaders")
-	}
-
-	a.stop(t) // a crash: the Lease is not released
-	if a.IsLeader() {
-		t.Fatal("lease-a still leads after Run returned")
-	}
-	if h := holder(); h != "lease-a" {
-		t.Fatalf("a crashed leader's Lease holder is %q, want lease-a until it expires", h)
-	}
-	waitFor(t, "lease-b takes over after expiry", b.IsLeader)
-	if h := holder(); h != "lease-b" {
-		t.Fatalf("Lease holder %q, want lease-b", h)
-	}
-
-	c := newLease("lease-c", false)
-	waitFor(t, "lease-c observes lease-b", func() bool { return c.Leader() == "lease-b" })
-	b.stop(t) // graceful: released
-	if h := holder(); h != "" {
-		t.Fatalf("released Lease holder %q, want empty", h)
-	}
-	waitFor(t, "lease-c takes over", c.IsLeader)
+	electortest.WaitFor(t, "loss-a leads again", a.IsLeader)
 }

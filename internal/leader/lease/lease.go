@@ -1,4 +1,9 @@
-package leader
+// Package lease is the Kubernetes Lease leader.Elector, through client-go's
+// leaderelection package, for controllers running as pods. It is apart
+// from package leader so that binaries without the Kubernetes integration
+// do not link client-go (docs/benchmarks.md: about 10 MB of resident
+// memory in every process).
+package lease
 
 import (
 	"context"
@@ -14,24 +19,19 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/leaderelection"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
+
+	"github.com/scanfleet/scanfleet/internal/leader"
 )
 
-// Lease timing defaults, those of Kubernetes' own components.
-const (
-	DefaultLeaseDuration = 15 * time.Second
-	DefaultRenewDeadline = 10 * time.Second
-	DefaultRetryPeriod   = 2 * time.Second
-)
-
-// LeaseOptions configure a Lease elector.
-type LeaseOptions struct {
+// Options configure a Lease elector.
+type Options struct {
 	// Config reaches the API server (required). The elector makes its own
 	// client from it with a request timeout below RenewDeadline, so that
 	// one hung request cannot cost the leadership.
 	Config *rest.Config
 	// Namespace and Name of the coordination.k8s.io Lease (required).
 	Namespace, Name string
-	// Identity of this participant (default DefaultIdentity()).
+	// Identity of this participant (default leader.DefaultIdentity()).
 	Identity string
 	// LeaseDuration, RenewDeadline and RetryPeriod as in client-go's
 	// leaderelection (defaults 15 s, 10 s, 2 s). Zero RenewDeadline and
@@ -46,9 +46,9 @@ type LeaseOptions struct {
 	Logger *slog.Logger
 }
 
-// Lease is an Elector backed by a Kubernetes Lease object.
-type Lease struct {
-	opts   LeaseOptions
+// Elector is a leader.Elector backed by a Kubernetes Lease object.
+type Elector struct {
+	opts   Options
 	lock   *resourcelock.LeaseLock
 	log    *slog.Logger
 	leader atomic.Bool
@@ -57,23 +57,23 @@ type Lease struct {
 	holder string
 }
 
-// NewLease checks opts and returns a Lease elector; it does not contact the
+// New checks opts and returns a Lease elector; it does not contact the
 // API server before Run.
-func NewLease(opts LeaseOptions) (*Lease, error) {
+func New(opts Options) (*Elector, error) {
 	if opts.Config == nil {
-		return nil, errors.New("leader: LeaseOptions.Config is required")
+		return nil, errors.New("leader: Options.Config is required")
 	}
 	if opts.Namespace == "" || opts.Name == "" {
-		return nil, errors.New("leader: LeaseOptions.Namespace and Name are required")
+		return nil, errors.New("leader: Options.Namespace and Name are required")
 	}
 	if opts.Identity == "" {
-		opts.Identity = DefaultIdentity()
+		opts.Identity = leader.DefaultIdentity()
 	}
 	if opts.LeaseDuration < 0 || opts.RenewDeadline < 0 || opts.RetryPeriod < 0 {
 		return nil, errors.New("leader: negative lease timing")
 	}
 	if opts.LeaseDuration == 0 {
-		opts.LeaseDuration = DefaultLeaseDuration
+		opts.LeaseDuration = leader.DefaultLeaseDuration
 	}
 	if opts.RenewDeadline == 0 {
 		opts.RenewDeadline = opts.LeaseDuration * 2 / 3
@@ -96,7 +96,7 @@ func NewLease(opts LeaseOptions) (*Lease, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Lease{
+	return &Elector{
 		opts: opts,
 		lock: &resourcelock.LeaseLock{
 			LeaseMeta:  metav1.ObjectMeta{Namespace: opts.Namespace, Name: opts.Name},
@@ -109,7 +109,7 @@ func NewLease(opts LeaseOptions) (*Lease, error) {
 
 // Run campaigns until ctx is done. client-go's elector returns when it
 // loses the Lease; Run then campaigns again with a fresh one.
-func (l *Lease) Run(ctx context.Context) error {
+func (l *Elector) Run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		// client-go starts OnStartedLeading in a goroutine of its own, which
 		// may run after OnStoppedLeading when a term ends at once; stopped
@@ -165,17 +165,19 @@ func (l *Lease) Run(ctx context.Context) error {
 }
 
 // IsLeader reports whether this participant holds the Lease.
-func (l *Lease) IsLeader() bool { return l.leader.Load() }
+func (l *Elector) IsLeader() bool { return l.leader.Load() }
 
 // Identity is the Lease holder identity this participant writes.
-func (l *Lease) Identity() string { return l.opts.Identity }
+func (l *Elector) Identity() string { return l.opts.Identity }
 
 // Leader is the Lease's holder as last observed.
-func (l *Lease) Leader() string {
+func (l *Elector) Leader() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.holder
 }
 
 // Kind is "kubernetes".
-func (l *Lease) Kind() string { return "kubernetes" }
+func (l *Elector) Kind() string { return "kubernetes" }
+
+var _ leader.Elector = (*Elector)(nil)

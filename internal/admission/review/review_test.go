@@ -1,10 +1,11 @@
-package admission
+package review
 
 import (
 	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -14,6 +15,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/scanfleet/scanfleet/internal/admission"
 )
 
 func podSpec() corev1.PodSpec {
@@ -87,7 +90,7 @@ func TestDecodeReviewKinds(t *testing.T) {
 			if !slices.Equal(images, wantImages) {
 				t.Errorf("images %q, want %q", images, wantImages)
 			}
-			if want := []string{KindInitContainer, KindContainer, KindContainer}; !slices.Equal(kinds, want) {
+			if want := []string{admission.KindInitContainer, admission.KindContainer, admission.KindContainer}; !slices.Equal(kinds, want) {
 				t.Errorf("kinds %q, want %q", kinds, want)
 			}
 			if len(req.Labels) != len(tt.wantLabels) {
@@ -113,7 +116,7 @@ func TestDecodeReviewEphemeralAndGenerateName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if req.Name != "job-" || len(req.Containers) != 2 || req.Containers[1] != (Container{Name: "debug", Kind: KindEphemeralContainer, Image: "busybox"}) {
+	if req.Name != "job-" || len(req.Containers) != 2 || req.Containers[1] != (admission.Container{Name: "debug", Kind: admission.KindEphemeralContainer, Image: "busybox"}) {
 		t.Fatalf("%+v", req)
 	}
 }
@@ -210,4 +213,44 @@ func TestResponse(t *testing.T) {
 	if err := json.Unmarshal(b, &ar); err != nil || !ar.Response.Allowed || ar.Response.Result != nil {
 		t.Fatalf("%s %v", b, err)
 	}
+}
+
+// FuzzDecodeReview: no input may panic or hang the decoder, and what it
+// accepts must be usable: a UID, and images that either parse or are
+// evaluated as unparseable without a panic.
+func FuzzDecodeReview(f *testing.F) {
+	f.Add(review(f, metav1.GroupVersionKind{Version: "v1", Kind: "Pod"}, admissionv1.Create, &corev1.Pod{Spec: podSpec()}))
+	f.Add(review(f, metav1.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}, admissionv1.Update, &appsv1.Deployment{Spec: appsv1.DeploymentSpec{Template: template()}}))
+	f.Add(review(f, metav1.GroupVersionKind{Group: "batch", Version: "v1", Kind: "CronJob"}, admissionv1.Create, &batchv1.CronJob{}))
+	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","kind":{"kind":"Pod"},"operation":"CREATE","object":null}}`))
+	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","kind":{"group":"batch","kind":"Job"},"operation":"CREATE","object":{"spec":{"template":{"spec":{"containers":[{"image":"` + strings.Repeat("a", 300) + `"}]}}}}}}`))
+	p := admission.Policy{Settings: admission.Settings{Mode: admission.Protect, NoResult: admission.Deny}, Rules: []admission.Rule{{Name: "r", Action: admission.Deny, Criteria: admission.Criteria{Registries: []string{"docker.io"}}}}}
+	if err := p.Validate(); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, err := DecodeReview(b)
+		if err != nil {
+			return
+		}
+		if req.UID == "" {
+			t.Fatal("accepted a review without uid")
+		}
+		for _, c := range req.Containers {
+			ref, err := admission.ParseRef(c.Image)
+			s := admission.Subject{Image: c.Image, Namespace: req.Namespace, Labels: req.Labels}
+			if err == nil {
+				s.Ref = ref
+				if _, err := admission.ParseRef(ref.String()); err != nil {
+					t.Fatalf("normalised %q of %q does not parse: %v", ref.String(), c.Image, err)
+				}
+			}
+			if v := p.Evaluate(time.Now(), s); v.Action != admission.Deny {
+				t.Fatalf("unscanned image allowed under no_result deny: %+v", v)
+			}
+		}
+		if _, err := Response(req.UID, false, "m", nil); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -1,0 +1,24 @@
+// Command scanfleet-controller is scanfleet with the controller's
+// Kubernetes integration linked in: the scanner Deployment's scaler
+// (--kube-deployment), the Lease election (--leader-elect kubernetes) and
+// the admission webhook's AdmissionReview codec. Every command of scanfleet
+// works the same here; the scanner binary leaves these libraries out
+// because they cost each process about 13 MB of resident memory.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/scanfleet/scanfleet/internal/cli"
+	"github.com/scanfleet/scanfleet/internal/kubecli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.MainKubernetes(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, kubecli.Integration{})
+	stop()
+	os.Exit(code)
+}
