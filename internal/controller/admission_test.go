@@ -25,7 +25,6 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/admission/review"
-	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/reporttest"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
@@ -700,17 +699,7 @@ func TestCrawledTagsAdmission(t *testing.T) {
 	ctx := context.Background()
 	host := imagetest.Registry(t)
 	rep := reporttest.Alpine(t)
-	build := func(content string) v1.Image {
-		l, err := imagebuild.Files(imagebuild.File{Path: "etc/x", Content: []byte(content), Mode: 0o644})
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := imagebuild.Image(imagebuild.Layer{Layer: l, CreatedBy: "test"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return img
-	}
+	build := func(content string) v1.Image { return oneFileImage(t, "etc/x", content) }
 	repo := "adm-" + randomHex(4) + "/app"
 	img := build("one\n")
 	imagetest.Push(t, img, host+"/"+repo+":1.0")

@@ -15,7 +15,10 @@ import (
 	"testing"
 	"time"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
 	"github.com/scanfleet/scanfleet/internal/admission/review"
+	"github.com/scanfleet/scanfleet/internal/imagebuild"
 )
 
 const testPassword = "pa55-Very-Secret-xyz"
@@ -265,4 +268,19 @@ func TestConfigFile(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
+}
+
+// oneFileImage is a one-layer image holding one file, for tests that need
+// distinct real images in a registry.
+func oneFileImage(t testing.TB, path, content string) v1.Image {
+	t.Helper()
+	l, err := imagebuild.Files(imagebuild.File{Path: path, Content: []byte(content), Mode: 0o644})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := imagebuild.Image(imagebuild.Layer{Layer: l, CreatedBy: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }

@@ -22,7 +22,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 
 	"github.com/scanfleet/scanfleet/internal/kube/kubetest"
@@ -202,14 +201,7 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 				// leader's immediate strategy scales the Deployment to
 				// --scanners-max, one step per observation (every 5 s).
 				host := imagetest.Registry(t)
-				l, err := imagebuild.Files(imagebuild.File{Path: "etc/x", Content: []byte("x\n"), Mode: 0o644})
-				if err != nil {
-					t.Fatal(err)
-				}
-				img, err := imagebuild.Image(imagebuild.Layer{Layer: l, CreatedBy: "test"})
-				if err != nil {
-					t.Fatal(err)
-				}
+				img := oneFileImage(t, "etc/x", "x\n")
 				imagetest.Push(t, img, host+"/team/app:1")
 				if code := leader.post(t, "/api/v1/registries", RegistryInput{Registry: Registry{Name: "local", URL: "http://" + host}}); code != http.StatusCreated {
 					t.Fatalf("create registry: %d", code)

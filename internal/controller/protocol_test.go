@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
@@ -21,14 +20,7 @@ import (
 func TestScannerProtocol(t *testing.T) {
 	ctx := context.Background()
 	host := imagetest.Registry(t)
-	l, err := imagebuild.Files(imagebuild.File{Path: "etc/hello", Content: []byte("hi\n"), Mode: 0o644})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := imagebuild.Image(imagebuild.Layer{Layer: l, CreatedBy: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := oneFileImage(t, "etc/hello", "hi\n")
 	imagetest.Push(t, img, host+"/team/app:1")
 	digest, err := img.Digest()
 	if err != nil {
@@ -185,14 +177,7 @@ func TestLayerStore(t *testing.T) {
 func TestSchedule(t *testing.T) {
 	ctx := context.Background()
 	host := imagetest.Registry(t)
-	l, err := imagebuild.Files(imagebuild.File{Path: "etc/x", Content: []byte("x\n"), Mode: 0o644})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := imagebuild.Image(imagebuild.Layer{Layer: l, CreatedBy: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := oneFileImage(t, "etc/x", "x\n")
 	imagetest.Push(t, img, host+"/a/b:1")
 	f := newFixture(t, Config{})
 	for _, r := range []Registry{
@@ -235,14 +220,7 @@ func TestSchedule(t *testing.T) {
 func TestFailVisible(t *testing.T) {
 	ctx := context.Background()
 	host := imagetest.Registry(t)
-	l, err := imagebuild.Files(imagebuild.File{Path: "etc/y", Content: []byte("y\n"), Mode: 0o644})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := imagebuild.Image(imagebuild.Layer{Layer: l, CreatedBy: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := oneFileImage(t, "etc/y", "y\n")
 	imagetest.Push(t, img, host+"/c/d:1")
 	f := newFixture(t, Config{})
 	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
@@ -300,14 +278,7 @@ func TestFailVisible(t *testing.T) {
 func TestReleaseAll(t *testing.T) {
 	ctx := context.Background()
 	host := imagetest.Registry(t)
-	l, err := imagebuild.Files(imagebuild.File{Path: "etc/z", Content: []byte("z\n"), Mode: 0o644})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := imagebuild.Image(imagebuild.Layer{Layer: l, CreatedBy: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := oneFileImage(t, "etc/z", "z\n")
 	imagetest.Push(t, img, host+"/e/f:1")
 	f := newFixture(t, Config{})
 	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {

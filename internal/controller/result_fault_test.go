@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 )
@@ -20,14 +19,7 @@ import (
 func TestResultPostRepeatedAfterCrash(t *testing.T) {
 	ctx := context.Background()
 	host := imagetest.Registry(t)
-	l, err := imagebuild.Files(imagebuild.File{Path: "etc/z", Content: []byte("z\n"), Mode: 0o644})
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := imagebuild.Image(imagebuild.Layer{Layer: l, CreatedBy: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := oneFileImage(t, "etc/z", "z\n")
 	imagetest.Push(t, img, host+"/e/f:1")
 	f := newFixture(t, Config{})
 	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
