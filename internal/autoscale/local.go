@@ -35,15 +35,27 @@ type LocalOptions struct {
 	// OnExit, if set, is called after each scanner has exited and been
 	// reaped, whoever caused the exit.
 	OnExit func(pid int, state *os.ProcessState)
+	// RestartDelay is how long a scanner that exited on its own waits
+	// before it is started again (default DefaultRestartDelay), doubled
+	// for each such exit in a row up to MaxRestartDelay; negative turns
+	// restarts off.
+	RestartDelay time.Duration
 }
 
-// LocalScaler is a Scaler whose replicas are local worker processes. It
-// never restarts a scanner on its own: a scanner that exits simply lowers
-// Replicas and the AutoScaler decides what to do. Note that the AutoScaler
-// sees such an exit as an external change of the replica count, so scanners
-// that keep crashing eventually make it disable itself, as with an operator
-// fighting it; that is deliberate (a crash-looping fleet should not be
-// auto-scaled) and visible in its events.
+// DefaultRestartDelay and MaxRestartDelay bound the restart back-off of
+// crashed local scanners, as a kubelet's CrashLoopBackOff does for pods.
+const (
+	DefaultRestartDelay = time.Second
+	MaxRestartDelay     = time.Minute
+)
+
+// LocalScaler is a Scaler whose replicas are local worker processes. Like
+// a Deployment's pods, a scanner that exits on its own (a crash, an OOM
+// kill) is started again after a back-off that grows while it keeps
+// exiting, and its slot still counts in Replicas meanwhile: a crash is not
+// a change of the replica count, so the AutoScaler does not mistake it for
+// someone fighting its decisions. Each such exit is logged and reported to
+// OnExit.
 type LocalScaler struct {
 	opts LocalOptions
 	log  *slog.Logger
@@ -55,9 +67,15 @@ type LocalScaler struct {
 	mu     sync.Mutex
 	procs  []*localProc // start order
 	closed bool
+	// pending counts scanners that exited on their own and wait for
+	// their restart; they are replicas all the same.
+	pending int
+	// backoff is the next restart delay.
+	backoff time.Duration
 }
 
 type localProc struct {
+	started  time.Time
 	cmd      *exec.Cmd
 	stop     context.CancelFunc
 	done     chan struct{} // closed once reaped
@@ -75,21 +93,24 @@ func NewLocalScaler(opts LocalOptions) (*LocalScaler, error) {
 	if opts.Grace == 0 {
 		opts.Grace = DefaultGrace
 	}
+	if opts.RestartDelay == 0 {
+		opts.RestartDelay = DefaultRestartDelay
+	}
 	opts.Argv = append([]string(nil), opts.Argv...)
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
 	}
 	base, cancel := context.WithCancel(context.Background())
-	return &LocalScaler{opts: opts, log: log.With("component", "autoscale-local"), base: base, cancel: cancel}, nil
+	return &LocalScaler{opts: opts, log: log.With("component", "autoscale-local"), base: base, cancel: cancel, backoff: opts.RestartDelay}, nil
 }
 
 // Replicas is the number of running scanners, not counting those being
-// stopped.
+// stopped, plus those waiting to be restarted.
 func (l *LocalScaler) Replicas(context.Context) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.liveLocked()), nil
+	return len(l.liveLocked()) + l.pending, nil
 }
 
 // PIDs returns the process ids of the running scanners, oldest first.
@@ -127,8 +148,12 @@ func (l *LocalScaler) Scale(ctx context.Context, n int) error {
 		return errors.New("autoscale: local scaler is closed")
 	}
 	live := l.liveLocked()
+	// Scanners waiting for a restart go first when scaling down.
+	if extra := len(live) + l.pending - n; extra > 0 {
+		l.pending -= min(extra, l.pending)
+	}
 	var stopping []*localProc
-	for i := len(live); i < n; i++ {
+	for i := len(live) + l.pending; i < n; i++ {
 		if err := l.startLocked(); err != nil {
 			l.mu.Unlock()
 			return fmt.Errorf("autoscale: start scanner %d of %d: %w", i+1, n, err)
@@ -171,7 +196,7 @@ func (l *LocalScaler) startLocked() error {
 		stop()
 		return err
 	}
-	p := &localProc{cmd: cmd, stop: stop, done: make(chan struct{})}
+	p := &localProc{started: time.Now(), cmd: cmd, stop: stop, done: make(chan struct{})}
 	l.procs = append(l.procs, p)
 	l.log.Info("scanner started", "pid", cmd.Process.Pid)
 	go l.reap(p)
@@ -190,12 +215,28 @@ func (l *LocalScaler) reap(p *localProc) {
 		}
 	}
 	requested := p.stopping
+	var delay time.Duration
+	restart := !requested && !l.closed && l.opts.RestartDelay > 0
+	if restart {
+		// A scanner that ran a while before exiting starts a new
+		// back-off; one that keeps exiting at once waits longer each time.
+		if time.Since(p.started) > MaxRestartDelay {
+			l.backoff = l.opts.RestartDelay
+		}
+		delay = l.backoff
+		l.backoff = min(2*l.backoff, MaxRestartDelay)
+		l.pending++
+		time.AfterFunc(delay, l.restart)
+	}
 	l.mu.Unlock()
 	p.stop()
 	pid := p.cmd.Process.Pid
-	if requested {
+	switch {
+	case requested:
 		l.log.Info("scanner stopped", "pid", pid, "state", p.cmd.ProcessState.String())
-	} else {
+	case restart:
+		l.log.Warn("scanner exited on its own; restarting it", "pid", pid, "state", p.cmd.ProcessState.String(), "err", err, "in", delay)
+	default:
 		l.log.Warn("scanner exited on its own", "pid", pid, "state", p.cmd.ProcessState.String(), "err", err)
 	}
 	if l.opts.OnExit != nil {
@@ -204,11 +245,29 @@ func (l *LocalScaler) reap(p *localProc) {
 	close(p.done)
 }
 
+// restart starts one scanner in place of one that exited on its own,
+// unless a scale-down or Close has taken its slot meanwhile.
+func (l *LocalScaler) restart() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed || l.pending == 0 {
+		return
+	}
+	l.pending--
+	if err := l.startLocked(); err != nil {
+		l.log.Error("restarting a scanner", "err", err, "retry in", l.backoff)
+		l.pending++
+		time.AfterFunc(l.backoff, l.restart)
+		l.backoff = min(2*l.backoff, MaxRestartDelay)
+	}
+}
+
 // Close stops every scanner and waits until all have been reaped. Scale
 // fails afterwards; Close may be called again.
 func (l *LocalScaler) Close() error {
 	l.mu.Lock()
 	l.closed = true
+	l.pending = 0
 	all := append([]*localProc(nil), l.procs...)
 	for _, p := range all {
 		p.stopping = true

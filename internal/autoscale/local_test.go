@@ -93,7 +93,7 @@ type exitLog struct {
 	ch     chan int
 }
 
-func newLocal(t *testing.T, mode string, grace time.Duration) (*LocalScaler, string, *exitLog) {
+func newLocal(t *testing.T, mode string, grace time.Duration, tweak ...func(*LocalOptions)) (*LocalScaler, string, *exitLog) {
 	t.Helper()
 	dir := t.TempDir()
 	exe, err := os.Executable()
@@ -101,7 +101,7 @@ func newLocal(t *testing.T, mode string, grace time.Duration) (*LocalScaler, str
 		t.Fatal(err)
 	}
 	el := &exitLog{states: map[int]*os.ProcessState{}, ch: make(chan int, 16)}
-	l, err := NewLocalScaler(LocalOptions{
+	opts := LocalOptions{
 		Argv:   []string{exe, "-test.run=^$"},
 		Env:    []string{childModeEnv + "=" + mode, childDirEnv + "=" + dir},
 		Grace:  grace,
@@ -112,7 +112,11 @@ func newLocal(t *testing.T, mode string, grace time.Duration) (*LocalScaler, str
 			el.mu.Unlock()
 			el.ch <- pid
 		},
-	})
+	}
+	for _, f := range tweak {
+		f(&opts)
+	}
+	l, err := NewLocalScaler(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,28 +240,63 @@ func TestLocalKillsAfterGrace(t *testing.T) {
 	}
 }
 
-func TestLocalDoesNotRestartExitedScanners(t *testing.T) {
-	l, _, el := newLocal(t, "exit", time.Second)
+// A scanner that exits on its own is started again, as a Deployment's pod
+// would be, and its slot counts as a replica meanwhile, so the auto-scaler
+// sees no change of the replica count; scaling down takes waiting slots
+// first, and nothing is restarted after that.
+func TestLocalRestartsExitedScanners(t *testing.T) {
+	l, _, el := newLocal(t, "exit", time.Second, func(o *LocalOptions) { o.RestartDelay = 10 * time.Millisecond })
 	if err := l.Scale(context.Background(), 2); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
+	seen := map[int]bool{}
+	for len(seen) < 6 {
 		pid := <-el.ch
+		seen[pid] = true
 		if st := el.state(pid); st.ExitCode() != 3 {
 			t.Errorf("scanner %d exit code %d, want 3", pid, st.ExitCode())
 		}
-		if !gone(pid) {
-			t.Errorf("scanner %d not reaped", pid)
+		if n := replicas(t, l); n != 2 {
+			t.Fatalf("replicas = %d after scanner %d exited, want 2 (it is restarted)", n, pid)
 		}
 	}
-	if n := replicas(t, l); n != 0 {
-		t.Fatalf("replicas = %d after both exited, want 0 (no restarts)", n)
+	if err := l.Scale(context.Background(), 0); err != nil {
+		t.Fatal(err)
 	}
-	// The scaler, not the backend, brings them back.
+	if n := replicas(t, l); n != 0 {
+		t.Fatalf("replicas = %d after scaling to 0", n)
+	}
+	// Scanners already running exit (and are reaped); none is started
+	// again. Restart timers still pending (at most 10 ms doubled six
+	// times, 640 ms) find their slot gone: wait past them, then watch.
+	time.Sleep(time.Second)
+	for drained := false; !drained; {
+		select {
+		case <-el.ch:
+		default:
+			drained = true
+		}
+	}
+	if pids := l.PIDs(); len(pids) != 0 {
+		t.Fatalf("scanners %v running after scaling to 0", pids)
+	}
+	select {
+	case pid := <-el.ch:
+		t.Fatalf("scanner %d was started after scaling to 0", pid)
+	case <-time.After(time.Second):
+	}
+}
+
+// With restarts off, an exit lowers Replicas.
+func TestLocalRestartsOff(t *testing.T) {
+	l, _, el := newLocal(t, "exit", time.Second, func(o *LocalOptions) { o.RestartDelay = -1 })
 	if err := l.Scale(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}
 	<-el.ch
+	if n := replicas(t, l); n != 0 {
+		t.Fatalf("replicas = %d after the only scanner exited, want 0", n)
+	}
 }
 
 func TestLocalScaleContextEndsWhileStopping(t *testing.T) {
