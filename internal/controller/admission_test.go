@@ -619,25 +619,7 @@ func TestOpenAPISubmitAdmissionAnswers(t *testing.T) {
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, body)
 			}
-			op := doc.Paths.Find(tc.docPath).GetOperation(tc.method)
-			r := op.Responses.Status(resp.StatusCode)
-			if r == nil {
-				t.Fatalf("status %d not documented", resp.StatusCode)
-			}
-			mt := r.Value.Content.Get("application/json")
-			if mt == nil {
-				if len(bytes.TrimSpace(body)) != 0 {
-					t.Fatalf("documented without a body, got %s", body)
-				}
-				return
-			}
-			var v any
-			if err := json.Unmarshal(body, &v); err != nil {
-				t.Fatal(err)
-			}
-			if err := mt.Schema.Value.VisitJSON(v); err != nil {
-				t.Errorf("answer does not match the documented schema: %v\n%.500s", err, body)
-			}
+			checkAnswer(t, doc, tc.method, tc.docPath, resp.StatusCode, body)
 		})
 	}
 }

@@ -256,25 +256,33 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 			if code != tc.status {
 				t.Fatalf("status %d, want %d: %s", code, tc.status, body)
 			}
-			op := doc.Paths.Find(tc.docPath).GetOperation(tc.method)
-			resp := op.Responses.Status(code)
-			if resp == nil {
-				t.Fatalf("status %d not documented", code)
-			}
-			mt := resp.Value.Content.Get("application/json")
-			if mt == nil {
-				if len(bytes.TrimSpace(body)) != 0 {
-					t.Fatalf("documented without a body, got %s", body)
-				}
-				return
-			}
-			var v any
-			if err := json.Unmarshal(body, &v); err != nil {
-				t.Fatal(err)
-			}
-			if err := mt.Schema.Value.VisitJSON(v); err != nil {
-				t.Errorf("answer does not match the documented schema: %v\n%s", err, body)
-			}
+			checkAnswer(t, doc, tc.method, tc.docPath, code, body)
 		})
+	}
+}
+
+// checkAnswer checks an answer against the served document: the
+// operation lists its status, and the body matches the status's JSON
+// schema, or is empty when the status is documented without one.
+func checkAnswer(t *testing.T, doc *openapi3.T, method, docPath string, code int, body []byte) {
+	t.Helper()
+	op := doc.Paths.Find(docPath).GetOperation(method)
+	resp := op.Responses.Status(code)
+	if resp == nil {
+		t.Fatalf("%s %s: status %d not documented", method, docPath, code)
+	}
+	mt := resp.Value.Content.Get("application/json")
+	if mt == nil {
+		if len(bytes.TrimSpace(body)) != 0 {
+			t.Fatalf("%s %s: %d documented without a body, got %s", method, docPath, code, body)
+		}
+		return
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := mt.Schema.Value.VisitJSON(v); err != nil {
+		t.Errorf("%s %s: answer does not match the documented schema: %v\n%.500s", method, docPath, err, body)
 	}
 }
