@@ -310,19 +310,31 @@ func analyzeFile(ctx context.Context, ans []analyzer.Analyzer, p string, mode fs
 		return nil, n, fmt.Errorf("reading %s: %w", p, err)
 	}
 	content := buf.Bytes()
+	files, err = analyzeEach(wanting, p, int64(len(content)), record, func(an analyzer.Analyzer) (*analyzer.Result, error) {
+		return analyze(ctx, an, p, content)
+	})
+	return files, n, err
+}
+
+// analyzeEach hands a file of size bytes, already read, to each analyzer
+// through run, recording what each found or that the file is over its
+// limit.
+func analyzeEach(wanting []analyzer.Analyzer, p string, size int64, record func(*File, *analyzer.Result, error) error,
+	run func(analyzer.Analyzer) (*analyzer.Result, error)) ([]File, error) {
+	var files []File
 	for _, an := range wanting {
 		f := File{Path: p, Analyzer: an.Name()}
-		if int64(len(content)) > an.MaxSize() {
+		if size > an.MaxSize() {
 			f.Err = fmt.Sprintf("file is over the %d-byte limit", an.MaxSize())
 		} else {
-			res, err := analyze(ctx, an, p, content)
+			res, err := run(an)
 			if err := record(&f, res, err); err != nil {
-				return nil, n, err
+				return nil, err
 			}
 		}
 		files = append(files, f)
 	}
-	return files, n, nil
+	return files, nil
 }
 
 // randomAccess reports whether every analyzer can read a spooled file.
@@ -351,29 +363,13 @@ func analyzeSpooled(ctx context.Context, wanting []analyzer.Analyzer, p string, 
 		return nil, n, fmt.Errorf("spooling %s: %w", p, err)
 	}
 	total := int64(len(header)) + m
-	var files []File
-	for _, an := range wanting {
-		f := File{Path: p, Analyzer: an.Name()}
-		if total > an.MaxSize() {
-			f.Err = fmt.Sprintf("file is over the %d-byte limit", an.MaxSize())
-			files = append(files, f)
-			continue
-		}
-		var (
-			res *analyzer.Result
-			err error
-		)
+	files, err := analyzeEach(wanting, p, total, record, func(an analyzer.Analyzer) (*analyzer.Result, error) {
 		if ra, ok := an.(analyzer.ReaderAtAnalyzer); ok {
-			res, err = analyzeReaderAt(ctx, ra, p, spool, total)
-		} else {
-			res, err = analyzeStream(ctx, an.(analyzer.StreamAnalyzer), p, io.NewSectionReader(spool, 0, total), total)
+			return analyzeReaderAt(ctx, ra, p, spool, total)
 		}
-		if err := record(&f, res, err); err != nil {
-			return nil, n, err
-		}
-		files = append(files, f)
-	}
-	return files, n, nil
+		return analyzeStream(ctx, an.(analyzer.StreamAnalyzer), p, io.NewSectionReader(spool, 0, total), total)
+	})
+	return files, n, err
 }
 
 // analyzeReaderAt is analyze for random-access analyzers.
