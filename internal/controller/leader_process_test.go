@@ -216,7 +216,17 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 					}
 					return *d.Spec.Replicas
 				}
-				waitUntil(t, "the leader scales the Deployment to 3", func() bool { return replicas() == 3 })
+				// Observations come every 5 s and only while leading; a CI
+				// machine under load can delay renewals of the 1 s Lease,
+				// so the bound is generous and the logs tell why on failure.
+				deadline := time.Now().Add(90 * time.Second)
+				for replicas() != 3 {
+					if time.Now().After(deadline) {
+						leader.get(t, "/api/v1/autoscaler", &v)
+						t.Fatalf("the leader did not scale the Deployment to 3 (replicas %d); autoscaler %+v; logs:\n%s", replicas(), v, leader.logs)
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
 				if code := leader.get(t, "/api/v1/autoscaler", &v); code != http.StatusOK || len(v.Events) == 0 ||
 					v.Events[0].Kind != "scale-up" || v.Events[0].From != 2 || v.Events[0].To != 3 {
 					t.Fatalf("autoscaler events %+v", v.Events)
