@@ -122,14 +122,41 @@ type Vulnerability struct {
 	// Severity is the normalised severity (CRITICAL, HIGH, MEDIUM, LOW,
 	// NEGLIGIBLE, UNKNOWN): the vendor's when the distro gives one, else
 	// derived from the highest CVSS score.
-	Severity       string   `json:"severity"`
-	VendorSeverity string   `json:"vendor_severity,omitempty"`
-	CVSS           []CVSS   `json:"cvss,omitempty"`
-	Layer          string   `json:"layer,omitempty"`
-	LayerCreatedBy string   `json:"layer_created_by,omitempty"`
-	Source         string   `json:"source"` // feed: osv, alpine-secdb, debian-tracker
-	Description    string   `json:"description,omitempty"`
-	References     []string `json:"references,omitempty"`
+	Severity       string `json:"severity"`
+	VendorSeverity string `json:"vendor_severity,omitempty"`
+	// SeveritySource names where Severity came from (e.g. "debian",
+	// "ghsa", "cna", "nvd", "cisa-adp"); empty when Severity is UNKNOWN
+	// because no source had data.
+	SeveritySource string `json:"severity_source,omitempty"`
+	CVSS           []CVSS `json:"cvss,omitempty"`
+	Layer          string `json:"layer,omitempty"`
+	LayerCreatedBy string `json:"layer_created_by,omitempty"`
+	// PackagePath is the file the package was found in (its Package.Path),
+	// so that findings of two copies of one package can be told apart.
+	PackagePath string   `json:"package_path,omitempty"`
+	Source      string   `json:"source"` // feed: osv, alpine-secdb, debian-tracker
+	Title       string   `json:"title,omitempty"`
+	Description string   `json:"description,omitempty"`
+	References  []string `json:"references,omitempty"`
+	// KEV is set when the vulnerability (or an alias) is in CISA's Known
+	// Exploited Vulnerabilities catalog.
+	KEV *KEV `json:"kev,omitempty"`
+	// EPSS is FIRST's exploit prediction for the CVE (or its alias).
+	EPSS *EPSS `json:"epss,omitempty"`
+}
+
+// KEV is a finding's entry in CISA's Known Exploited Vulnerabilities catalog.
+type KEV struct {
+	DateAdded       string `json:"date_added"` // YYYY-MM-DD
+	DueDate         string `json:"due_date,omitempty"`
+	KnownRansomware bool   `json:"known_ransomware_use,omitempty"`
+}
+
+// EPSS is FIRST's Exploit Prediction Scoring System score of one CVE.
+type EPSS struct {
+	Score      float64 `json:"score"`      // probability, 0..1
+	Percentile float64 `json:"percentile"` // 0..1
+	Date       string  `json:"date"`       // the model's score date, YYYY-MM-DD
 }
 
 // Suppressed is a finding that a VEX statement removed from
@@ -149,9 +176,11 @@ type Suppressed struct {
 
 // CVSS is one scored vector.
 type CVSS struct {
-	Version string  `json:"version"` // "3.1", "4.0"
+	Version string  `json:"version"` // "2.0", "3.0", "3.1", "4.0"
 	Vector  string  `json:"vector"`
 	Score   float64 `json:"score"`
+	// Source names who scored it (e.g. "nvd", "cna", "cisa-adp", "ghsa").
+	Source string `json:"source,omitempty"`
 }
 
 // Coverage records whether the database knows an ecosystem the image uses.
