@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scanfleet/scanfleet/internal/testutil"
+)
+
+// database is one isolated, empty store database of a back end. open may
+// be called several times: a reopen, or several controllers on one
+// database.
+type database struct {
+	open func(ctx context.Context) (Store, error)
+	raw  *sql.DB // direct access, for checks the API cannot make
+}
+
+type backend struct {
+	name  string
+	fresh func(t testing.TB) database
+}
+
+var sqliteBackend = backend{
+	name: "sqlite",
+	fresh: func(t testing.TB) database {
+		path := filepath.Join(t.TempDir(), "state.db")
+		raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { raw.Close() })
+		return database{open: func(ctx context.Context) (Store, error) { return OpenSQLite(ctx, path) }, raw: raw}
+	},
+}
+
+// postgresBackend runs against the server in SCANFLEET_TEST_POSTGRES
+// (scripts/ci/start-postgres.sh); each database is a fresh schema, chosen
+// through search_path, dropped after the test.
+var postgresBackend = backend{
+	name: "postgres",
+	fresh: func(t testing.TB) database {
+		dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
+		admin, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Close() })
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			t.Fatal(err)
+		}
+		schema := "store_test_" + hex.EncodeToString(b[:])
+		if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+			t.Fatalf("create schema on %s: %v", dsn, err)
+		}
+		t.Cleanup(func() {
+			if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+				t.Errorf("drop schema %s: %v", schema, err)
+			}
+		})
+		scoped := withSearchPath(dsn, schema)
+		raw, err := sql.Open("pgx", scoped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { raw.Close() })
+		return database{open: func(ctx context.Context) (Store, error) { return OpenPostgres(ctx, scoped) }, raw: raw}
+	},
+}
+
+// withSearchPath adds a search_path run-time parameter to a URL or
+// key=value DSN.
+func withSearchPath(dsn, schema string) string {
+	if strings.Contains(dsn, "://") {
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		return dsn + sep + "search_path=" + schema
+	}
+	return dsn + " search_path=" + schema
+}
+
+func TestSQLite(t *testing.T) { runConformance(t, sqliteBackend) }
+
+func TestPostgres(t *testing.T) {
+	testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
+	runConformance(t, postgresBackend)
+}

@@ -1,0 +1,290 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Tokens, registries, scanners and settings.
+
+func (s *db) AddToken(ctx context.Context, hash string, role Role) error {
+	if err := checkText("token hash", hash); err != nil {
+		return err
+	}
+	if !role.Valid() {
+		return fmt.Errorf("%w: role %q", ErrInvalid, role)
+	}
+	if _, err := s.exec(ctx, `INSERT INTO tokens(hash, role, created_at) VALUES(?,?,?)`, hash, string(role), time.Now().UnixNano()); err != nil {
+		return fmt.Errorf("storing token: %w", err)
+	}
+	return nil
+}
+
+func (s *db) TokenRole(ctx context.Context, hash string) (Role, bool, error) {
+	var role string
+	ok, err := noRows(s.queryRow(ctx, `SELECT role FROM tokens WHERE hash = ?`, cleanText(hash)).Scan(&role))
+	if err != nil {
+		return "", false, fmt.Errorf("looking up token: %w", err)
+	}
+	return Role(role), ok, nil
+}
+
+const registryCols = `name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, last_crawl, last_error, rescan_after_db_update`
+
+func scanRegistry(sc rowScanner) (Registry, error) {
+	var (
+		r                   Registry
+		filters             string
+		interval, lastCrawl int64
+	)
+	if err := sc.Scan(&r.Name, &r.URL, &r.Username, &r.PasswordSealed, &r.TokenSealed, &r.Insecure, &r.CACertFile, &filters,
+		&r.MaxRepositories, &r.MaxTags, &interval, &lastCrawl, &r.LastError, &r.RescanAfterDBUpdate); err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal([]byte(filters), &r.Filters); err != nil {
+		return r, fmt.Errorf("registry %q filters: %w", r.Name, err)
+	}
+	r.Interval = time.Duration(interval)
+	r.LastCrawl = fromNanos(lastCrawl)
+	return r, nil
+}
+
+func (s *db) PutRegistry(ctx context.Context, r Registry) error {
+	if err := checkText("registry name", r.Name); err != nil {
+		return err
+	}
+	if r.Filters == nil {
+		r.Filters = []string{}
+	}
+	filters, err := json.Marshal(r.Filters)
+	if err != nil {
+		return fmt.Errorf("storing registry %q: %w", r.Name, err)
+	}
+	_, err = s.exec(ctx, `INSERT INTO registries(name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, rescan_after_db_update)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(name) DO UPDATE SET url=excluded.url, username=excluded.username, password_enc=excluded.password_enc,
+			token_enc=excluded.token_enc, insecure=excluded.insecure, ca_cert_file=excluded.ca_cert_file, filters=excluded.filters,
+			max_repositories=excluded.max_repositories, max_tags=excluded.max_tags, interval_ns=excluded.interval_ns,
+			rescan_after_db_update=excluded.rescan_after_db_update`,
+		r.Name, cleanText(r.URL), cleanText(r.Username), r.PasswordSealed, r.TokenSealed, r.Insecure, cleanText(r.CACertFile), string(filters),
+		r.MaxRepositories, r.MaxTags, int64(r.Interval), r.RescanAfterDBUpdate)
+	if err != nil {
+		return fmt.Errorf("storing registry %q: %w", r.Name, err)
+	}
+	return nil
+}
+
+func (s *db) GetRegistry(ctx context.Context, name string) (Registry, bool, error) {
+	r, err := scanRegistry(s.queryRow(ctx, `SELECT `+registryCols+` FROM registries WHERE name = ?`, cleanText(name)))
+	ok, err := noRows(err)
+	if err != nil {
+		return r, false, fmt.Errorf("reading registry %q: %w", name, err)
+	}
+	return r, ok, nil
+}
+
+func (s *db) ListRegistries(ctx context.Context) ([]Registry, error) {
+	rows, err := s.query(ctx, `SELECT `+registryCols+` FROM registries ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("listing registries: %w", err)
+	}
+	defer rows.Close()
+	var out []Registry
+	for rows.Next() {
+		r, err := scanRegistry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("listing registries: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (s *db) DeleteRegistry(ctx context.Context, name string) (bool, error) {
+	n, err := s.affected(ctx, `DELETE FROM registries WHERE name = ?`, cleanText(name))
+	if err != nil {
+		return false, fmt.Errorf("deleting registry %q: %w", name, err)
+	}
+	return n > 0, nil
+}
+
+func (s *db) SetCrawled(ctx context.Context, name string, at time.Time, crawlErr string) error {
+	if _, err := s.exec(ctx, `UPDATE registries SET last_crawl = ?, last_error = ? WHERE name = ?`,
+		nanos(at), cleanText(crawlErr), cleanText(name)); err != nil {
+		return fmt.Errorf("recording crawl of %q: %w", name, err)
+	}
+	return nil
+}
+
+func (s *db) Reseal(ctx context.Context, k Resealer) (int, error) {
+	changed := 0
+	err := s.withTx(ctx, func(t *tx) error {
+		rows, err := t.query(`SELECT name, password_enc, token_enc FROM registries ORDER BY name` + s.d.forUpdate)
+		if err != nil {
+			return err
+		}
+		type creds struct {
+			name    string
+			pw, tok []byte
+		}
+		var all []creds
+		for rows.Next() {
+			var c creds
+			if err := rows.Scan(&c.name, &c.pw, &c.tok); err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, c := range all {
+			pw, pwChanged, err := k.Reseal(c.pw)
+			if err != nil {
+				return fmt.Errorf("registry %q password: %w", c.name, err)
+			}
+			tok, tokChanged, err := k.Reseal(c.tok)
+			if err != nil {
+				return fmt.Errorf("registry %q token: %w", c.name, err)
+			}
+			if !pwChanged && !tokChanged {
+				continue
+			}
+			if _, err := t.exec(`UPDATE registries SET password_enc = ?, token_enc = ? WHERE name = ?`, pw, tok, c.name); err != nil {
+				return fmt.Errorf("registry %q: %w", c.name, err)
+			}
+			changed++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("re-sealing registry credentials: %w", err)
+	}
+	return changed, nil
+}
+
+func (s *db) AddScanner(ctx context.Context, sc Scanner) error {
+	if err := checkText("scanner id", sc.ID); err != nil {
+		return err
+	}
+	_, err := s.exec(ctx, `INSERT INTO scanners(id, name, concurrency, db_digest, version, state, registered_at, last_seen) VALUES(?,?,?,?,?,?,?,?)`,
+		sc.ID, cleanText(sc.Name), sc.Concurrency, cleanText(sc.DBDigest), cleanText(sc.Version), sc.State, nanos(sc.RegisteredAt), nanos(sc.LastSeen))
+	if err != nil {
+		return fmt.Errorf("registering scanner %s: %w", sc.ID, err)
+	}
+	return nil
+}
+
+func (s *db) TouchScanner(ctx context.Context, id string, now time.Time) (bool, error) {
+	n, err := s.affected(ctx, `UPDATE scanners SET last_seen = ?, state = ? WHERE id = ?`, nanos(now), ScannerActive, cleanText(id))
+	if err != nil {
+		return false, fmt.Errorf("updating scanner %s: %w", id, err)
+	}
+	return n > 0, nil
+}
+
+func (s *db) SetScannerState(ctx context.Context, id, state string) error {
+	if _, err := s.exec(ctx, `UPDATE scanners SET state = ? WHERE id = ?`, state, cleanText(id)); err != nil {
+		return fmt.Errorf("updating scanner %s: %w", id, err)
+	}
+	return nil
+}
+
+func (s *db) CountScan(ctx context.Context, id string, ok bool) error {
+	col := "failed"
+	if ok {
+		col = "done"
+	}
+	if _, err := s.exec(ctx, `UPDATE scanners SET `+col+` = `+col+` + 1 WHERE id = ?`, cleanText(id)); err != nil {
+		return fmt.Errorf("updating scanner %s: %w", id, err)
+	}
+	return nil
+}
+
+func (s *db) ListScanners(ctx context.Context, f ScannerFilter) ([]Scanner, error) {
+	q := `SELECT id, name, concurrency, db_digest, version, state, registered_at, last_seen, done, failed FROM scanners WHERE 1=1`
+	var args []any
+	if f.State != "" {
+		q += ` AND state = ?`
+		args = append(args, f.State)
+	}
+	if f.Name != "" {
+		q += ` AND name = ?`
+		args = append(args, cleanText(f.Name))
+	}
+	if !f.SeenBefore.IsZero() {
+		q += ` AND last_seen < ?`
+		args = append(args, nanos(f.SeenBefore))
+	}
+	rows, err := s.query(ctx, q+` ORDER BY registered_at, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing scanners: %w", err)
+	}
+	defer rows.Close()
+	var out []Scanner
+	for rows.Next() {
+		var (
+			sc        Scanner
+			reg, seen int64
+		)
+		if err := rows.Scan(&sc.ID, &sc.Name, &sc.Concurrency, &sc.DBDigest, &sc.Version, &sc.State, &reg, &seen, &sc.Done, &sc.Failed); err != nil {
+			return nil, fmt.Errorf("listing scanners: %w", err)
+		}
+		sc.RegisteredAt, sc.LastSeen = fromNanos(reg), fromNanos(seen)
+		out = append(out, sc)
+	}
+	return out, rows.Err()
+}
+
+func (s *db) CountScanners(ctx context.Context, state string) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM scanners WHERE state = ?`, state).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting scanners: %w", err)
+	}
+	return n, nil
+}
+
+func (s *db) Setting(ctx context.Context, name string) (string, bool, error) {
+	var v string
+	ok, err := noRows(s.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, cleanText(name)).Scan(&v))
+	if err != nil {
+		return "", false, fmt.Errorf("reading setting %s: %w", name, err)
+	}
+	return v, ok, nil
+}
+
+func (s *db) PutSetting(ctx context.Context, name, value string) error {
+	if err := checkText("setting name", name); err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, cleanText(value)); err != nil {
+		return fmt.Errorf("storing setting %s: %w", name, err)
+	}
+	return nil
+}
+
+func (s *db) DeleteSetting(ctx context.Context, name string) error {
+	if _, err := s.exec(ctx, `DELETE FROM settings WHERE name = ?`, cleanText(name)); err != nil {
+		return fmt.Errorf("deleting setting %s: %w", name, err)
+	}
+	return nil
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}

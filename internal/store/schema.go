@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// migration takes the schema from one version to the next. Its statements
+// are written once for both back ends: {blob} and {serial} are replaced per
+// dialect, and every time is Unix nanoseconds in a BIGINT (0 = unset).
+type migration struct {
+	stmts []string
+	// sqlite runs after stmts on SQLite only (adopting older files).
+	sqlite func(t *tx) error
+}
+
+// migrations[v] takes the schema from version v to v+1. Never edit a
+// released entry: append one.
+var migrations = []migration{
+	{ // 1: the controller's state.db as of issue #16, plus the shared state
+		// that lived in memory (claims, crawls) and task-result records.
+		// IF NOT EXISTS adopts an existing state.db.
+		stmts: []string{
+			`CREATE TABLE IF NOT EXISTS tokens (
+				hash TEXT PRIMARY KEY, role TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS registries (
+				name TEXT PRIMARY KEY, url TEXT NOT NULL, username TEXT NOT NULL DEFAULT '',
+				password_enc {blob}, token_enc {blob},
+				insecure BOOLEAN NOT NULL DEFAULT FALSE, ca_cert_file TEXT NOT NULL DEFAULT '',
+				filters TEXT NOT NULL DEFAULT '[]', max_repositories BIGINT NOT NULL DEFAULT 0,
+				max_tags BIGINT NOT NULL DEFAULT 0, interval_ns BIGINT NOT NULL DEFAULT 0,
+				last_crawl BIGINT NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+				rescan_after_db_update BOOLEAN NOT NULL DEFAULT FALSE)`,
+			`CREATE TABLE IF NOT EXISTS scanners (
+				id TEXT PRIMARY KEY, name TEXT NOT NULL, concurrency BIGINT NOT NULL,
+				db_digest TEXT NOT NULL, version TEXT NOT NULL, state TEXT NOT NULL,
+				registered_at BIGINT NOT NULL, last_seen BIGINT NOT NULL,
+				done BIGINT NOT NULL DEFAULT 0, failed BIGINT NOT NULL DEFAULT 0)`,
+			`CREATE TABLE IF NOT EXISTS images (
+				registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
+				tag TEXT NOT NULL, reference TEXT NOT NULL, db_digest TEXT NOT NULL,
+				scanned_at BIGINT NOT NULL, scanned_by TEXT NOT NULL, scans BIGINT NOT NULL,
+				packages BIGINT NOT NULL, vulnerabilities BIGINT NOT NULL,
+				severities TEXT NOT NULL, report {blob} NOT NULL,
+				PRIMARY KEY (registry, repository, digest))`,
+			`CREATE INDEX IF NOT EXISTS images_digest ON images(digest)`,
+			`CREATE TABLE IF NOT EXISTS image_vulns (
+				registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
+				vuln_id TEXT NOT NULL, severity TEXT NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS image_vulns_id ON image_vulns(vuln_id)`,
+			`CREATE INDEX IF NOT EXISTS image_vulns_image ON image_vulns(registry, repository, digest)`,
+			`CREATE TABLE IF NOT EXISTS image_changes (
+				registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
+				db_before TEXT NOT NULL, db_after TEXT NOT NULL, changed_at BIGINT NOT NULL,
+				new_ids TEXT NOT NULL, fixed_ids TEXT NOT NULL,
+				PRIMARY KEY (registry, repository, digest))`,
+			`CREATE INDEX IF NOT EXISTS image_changes_digest ON image_changes(digest)`,
+			`CREATE TABLE IF NOT EXISTS image_tags (
+				registry TEXT NOT NULL, repository TEXT NOT NULL, tag TEXT NOT NULL,
+				digest TEXT NOT NULL, updated_at BIGINT NOT NULL,
+				PRIMARY KEY (registry, repository, tag))`,
+			`CREATE TABLE IF NOT EXISTS console_digests (
+				registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
+				fingerprint TEXT NOT NULL, data TEXT NOT NULL,
+				PRIMARY KEY (registry, repository, digest))`,
+			`CREATE TABLE IF NOT EXISTS layers (
+				key TEXT PRIMARY KEY, analysis {blob} NOT NULL, stored_at BIGINT NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS hosts (
+				name TEXT PRIMARY KEY, hostname TEXT NOT NULL, kernel TEXT NOT NULL, root TEXT NOT NULL,
+				os TEXT NOT NULL, db_digest TEXT NOT NULL, scanned_at BIGINT NOT NULL, scanned_by TEXT NOT NULL,
+				scans BIGINT NOT NULL, packages BIGINT NOT NULL, vulnerabilities BIGINT NOT NULL,
+				severities TEXT NOT NULL, report {blob} NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS admission_rules (
+				name TEXT PRIMARY KEY, position BIGINT NOT NULL, rule TEXT NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS admission_settings (
+				id INTEGER PRIMARY KEY CHECK (id = 1), mode TEXT NOT NULL, no_result TEXT NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS admission_decisions (
+				id {serial}, at BIGINT NOT NULL, uid TEXT NOT NULL,
+				kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, operation TEXT NOT NULL,
+				"user" TEXT NOT NULL, dry_run BOOLEAN NOT NULL, allowed BOOLEAN NOT NULL, result TEXT NOT NULL,
+				mode TEXT NOT NULL, message TEXT NOT NULL, images TEXT NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS admission_decisions_result ON admission_decisions(result)`,
+			`CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+			// New shared state.
+			`CREATE TABLE IF NOT EXISTS task_results (
+				task_id TEXT PRIMARY KEY, registry TEXT NOT NULL, repository TEXT NOT NULL,
+				digest TEXT NOT NULL, scanner TEXT NOT NULL, stored_at BIGINT NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS task_results_stored ON task_results(stored_at)`,
+			`CREATE TABLE IF NOT EXISTS layer_claims (
+				key TEXT PRIMARY KEY, holder TEXT NOT NULL, scanner TEXT NOT NULL, expires BIGINT NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS layer_claims_scanner ON layer_claims(scanner)`,
+			`CREATE TABLE IF NOT EXISTS crawls (
+				id TEXT PRIMARY KEY, registry TEXT NOT NULL, priority BIGINT NOT NULL, reason TEXT NOT NULL,
+				state TEXT NOT NULL CHECK (state IN ('requested', 'running', 'done', 'failed')),
+				requested_at BIGINT NOT NULL, started_by TEXT NOT NULL DEFAULT '', started_at BIGINT NOT NULL DEFAULT 0,
+				heartbeat_at BIGINT NOT NULL DEFAULT 0, attempts BIGINT NOT NULL DEFAULT 0,
+				repositories BIGINT NOT NULL DEFAULT 0, images BIGINT NOT NULL DEFAULT 0,
+				enqueued BIGINT NOT NULL DEFAULT 0, errors BIGINT NOT NULL DEFAULT 0,
+				cursor TEXT NOT NULL DEFAULT '', finished_at BIGINT NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '')`,
+			// At most one live crawl per registry: a second request joins it.
+			`CREATE UNIQUE INDEX IF NOT EXISTS crawls_live ON crawls(registry) WHERE state IN ('requested', 'running')`,
+			`CREATE INDEX IF NOT EXISTS crawls_registry ON crawls(registry, requested_at)`,
+		},
+		sqlite: addColumnIfMissing("registries", "rescan_after_db_update", `BOOLEAN NOT NULL DEFAULT FALSE`),
+	},
+}
+
+// Version is the schema version this binary migrates to.
+func Version() int { return len(migrations) }
+
+func (d dialect) render(stmt string) string {
+	if d.name == "postgres" {
+		return strings.NewReplacer("{blob}", "BYTEA", "{serial}", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY").Replace(stmt)
+	}
+	return strings.NewReplacer("{blob}", "BLOB", "{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT").Replace(stmt)
+}
+
+// addColumnIfMissing adds a column a state.db from before it lacks.
+func addColumnIfMissing(table, column, decl string) func(t *tx) error {
+	return func(t *tx) error {
+		var n int
+		if err := t.queryRow(`SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n); err != nil {
+			return fmt.Errorf("reading columns of %s: %w", table, err)
+		}
+		if n > 0 {
+			return nil
+		}
+		if _, err := t.exec(`ALTER TABLE ` + table + ` ADD COLUMN ` + column + ` ` + decl); err != nil {
+			return fmt.Errorf("adding %s.%s: %w", table, column, err)
+		}
+		return nil
+	}
+}
+
+// migrate brings the schema to Version() in one transaction, under the
+// dialect's lock, so controllers starting together apply each version
+// exactly once; a database newer than this binary is refused.
+func (s *db) migrate(ctx context.Context) error {
+	err := s.withTx(ctx, func(t *tx) error {
+		if s.d.lockMigrations != nil {
+			if err := s.d.lockMigrations(ctx, t.tx); err != nil {
+				return fmt.Errorf("lock: %w", err)
+			}
+		}
+		if _, err := t.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+			return fmt.Errorf("schema_migrations: %w", err)
+		}
+		var cur int
+		if err := t.queryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
+			return fmt.Errorf("reading version: %w", err)
+		}
+		if cur > len(migrations) {
+			return fmt.Errorf("database schema version %d is newer than this binary knows (%d): upgrade scanfleet", cur, len(migrations))
+		}
+		for v := cur; v < len(migrations); v++ {
+			m := migrations[v]
+			for _, stmt := range m.stmts {
+				if _, err := t.exec(s.d.render(stmt)); err != nil {
+					return fmt.Errorf("to version %d: %w", v+1, err)
+				}
+			}
+			if m.sqlite != nil && s.d.name == "sqlite" {
+				if err := m.sqlite(t); err != nil {
+					return fmt.Errorf("to version %d: %w", v+1, err)
+				}
+			}
+			if _, err := t.exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v+1, time.Now().UnixNano()); err != nil {
+				return fmt.Errorf("recording version %d: %w", v+1, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
