@@ -80,10 +80,12 @@ type stanza struct {
 // assumeInstalled applies to stanzas without a Status field.
 //
 // A package counts as installed when the last word of Status (the current
-// state) is "installed", or a trigger state reached only by configured
-// packages: "hold ok installed" and "deinstall ok installed" packages still
-// have their files on disk, and "config-files", "not-installed" or
-// half-installed ones do not count.
+// state) says its files are on disk, all or some: "installed", the trigger
+// states, and the unfinished states "unpacked", "half-configured" and
+// "half-installed" (an interrupted install or upgrade leaves the files, so
+// their vulnerabilities are there too; syft and Trivy count them as well).
+// "hold ok installed" and "deinstall ok installed" packages still have
+// their files on disk; "config-files" and "not-installed" ones do not.
 //
 // Lines that are neither "Field: value" nor continuations are skipped; if
 // the content yields no package and had such lines, the error wraps
@@ -170,7 +172,8 @@ func (s *stanza) installed(assumeInstalled bool) bool {
 		return false
 	}
 	switch string(f[2]) {
-	case "installed", "triggers-pending", "triggers-awaited":
+	case "installed", "triggers-pending", "triggers-awaited",
+		"unpacked", "half-configured", "half-installed":
 		return true
 	}
 	return false

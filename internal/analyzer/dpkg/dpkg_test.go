@@ -118,8 +118,10 @@ func TestParse(t *testing.T) {
 				"Package: e\nStatus: install ok half-installed\nVersion: 5\n\n" +
 				"Package: f\nStatus: install ok triggers-pending\nVersion: 6\n\n" +
 				"Package: g\nStatus: install ok unpacked\nVersion: 7\n\n" +
-				"Package: h\nStatus: garbage\nVersion: 8\n",
-			want: []pkg{{"a", "1", "amd64", "a", "1"}, {"d", "4", "", "d", "4"}, {"f", "6", "", "f", "6"}},
+				"Package: h\nStatus: garbage\nVersion: 8\n\n" +
+				"Package: i\nStatus: install ok half-configured\nVersion: 9\n",
+			want: []pkg{{"a", "1", "amd64", "a", "1"}, {"d", "4", "", "d", "4"}, {"e", "5", "", "e", "5"},
+				{"f", "6", "", "f", "6"}, {"g", "7", "", "g", "7"}, {"i", "9", "", "i", "9"}},
 		},
 		{
 			name: "source forms, continuation lines, case-insensitive names",
