@@ -184,7 +184,10 @@ func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) 
 		if a.InstalledVersion != b.InstalledVersion {
 			return a.InstalledVersion < b.InstalledVersion
 		}
-		return a.ID < b.ID
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		return a.PackagePath < b.PackagePath
 	})
 	return vulns, covs, nil
 }
@@ -463,6 +466,7 @@ func merge(p *report.Package, cands []candidate) []report.Vulnerability {
 			FixedVersion:     pref.fixed,
 			Layer:            p.Layer,
 			LayerCreatedBy:   p.LayerCreatedBy,
+			PackagePath:      p.Path,
 			Source:           pref.adv.Source,
 			Description:      pref.adv.Summary,
 		}
