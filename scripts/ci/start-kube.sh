@@ -14,6 +14,7 @@
 # Idempotent: servers already answering are left alone. Run as root.
 # Usage: eval "$(scripts/ci/start-kube.sh)"
 #        scripts/ci/start-kube.sh build   # only build/cache the binary
+#        scripts/ci/start-kube.sh cached  # exit 0 when the binaries are cached
 #        scripts/ci/start-kube.sh stop
 set -euo pipefail
 
@@ -80,6 +81,7 @@ stop() {
 
 case "${1:-}" in
 build) build_apiserver; exit 0 ;;
+cached) [ -x "$BIN" ] && [ -x "$KUBECTL" ]; exit ;;
 stop) stop; exit 0 ;;
 esac
 
