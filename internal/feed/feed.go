@@ -33,6 +33,7 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/enrich"
 )
 
 // Stats describes one load.
@@ -57,6 +58,9 @@ type Stats struct {
 	// Errors holds the first MaxErrors malformed-record causes, each
 	// naming the file (and record) it came from.
 	Errors []string
+	// Enrichment counts the enrichment records emitted (CVE JSON 5, NVD,
+	// KEV entries, EPSS rows); see LoadAll.
+	Enrichment int
 }
 
 // MaxErrors is how many causes Stats.Errors keeps.
@@ -76,10 +80,15 @@ const (
 // EmitFunc receives each advisory. Returning an error stops the load.
 type EmitFunc func(*advisory.Advisory) error
 
+// EnrichFunc receives each enrichment record. Returning an error stops
+// the load.
+type EnrichFunc func(*advisory.Enrichment) error
+
 type loader struct {
-	ctx   context.Context
-	stats *Stats
-	emit  EmitFunc
+	ctx    context.Context
+	stats  *Stats
+	emit   EmitFunc
+	enrich EnrichFunc // nil: enrichment documents are skipped
 }
 
 // errStop wraps an error returned by emit or a cancelled context, which
@@ -114,8 +123,19 @@ func (l *loader) send(a *advisory.Advisory) error {
 // whole load; unreadable sources are errors. client may be nil
 // (http.DefaultClient).
 func Load(ctx context.Context, src string, client *http.Client, emit func(*advisory.Advisory) error) (Stats, error) {
+	return LoadAll(ctx, src, client, emit, nil)
+}
+
+// LoadAll is Load that also reads the enrichment documents it meets (CVE
+// JSON 5 records, NVD CVE API 2.0 pages or cve objects, CISA's KEV
+// catalog, FIRST's EPSS CSV, told apart by content; see package enrich)
+// and hands them to enrich. With enrich nil they are counted as skipped.
+// A malformed enrichment record is counted like a malformed advisory; an
+// enrichment document that cannot be read as a whole (a KEV catalog or an
+// EPSS file with a bad row) is malformed as a whole, with the cause.
+func LoadAll(ctx context.Context, src string, client *http.Client, emit EmitFunc, enrich EnrichFunc) (Stats, error) {
 	st := Stats{Source: src}
-	l := &loader{ctx: ctx, stats: &st, emit: emit}
+	l := &loader{ctx: ctx, stats: &st, emit: emit, enrich: enrich}
 	var err error
 	if u, perr := url.Parse(src); perr == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		err = l.loadURL(u, client)
@@ -333,6 +353,9 @@ func (l *loader) loadDoc(name string, r io.Reader) error {
 	ext := strings.ToLower(path.Ext(name))
 	var kind string
 	switch {
+	case enrich.DetectCSV(head) == enrich.KindEPSS:
+		l.stats.Files++
+		return l.loadEPSS(name, br)
 	case len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
 		kind = "json"
 		if debianTrackerHead.Match(trimmed) {
@@ -359,6 +382,9 @@ func (l *loader) loadDoc(name string, r io.Reader) error {
 		return nil
 	}
 	if kind == "json" {
+		if k := enrich.DetectJSON(data); k != enrich.KindNone {
+			return l.parseEnrichment(name, k, data)
+		}
 		return l.parseJSONDoc(name, data)
 	}
 	return l.parseYAMLDoc(name, data)

@@ -9,10 +9,6 @@ import (
 	"strings"
 	"time"
 
-	gocvss20 "github.com/pandatix/go-cvss/20"
-	gocvss30 "github.com/pandatix/go-cvss/30"
-	gocvss31 "github.com/pandatix/go-cvss/31"
-	gocvss40 "github.com/pandatix/go-cvss/40"
 	"gopkg.in/yaml.v3"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
@@ -266,6 +262,14 @@ func convertOSV(d *document) (*advisory.Advisory, error) {
 			a.Severity = w
 		}
 	}
+	// The record's own vectors were scored by the database that published
+	// it (GHSA, a distribution, RUSTSEC...): say so, so that a finding
+	// can tell them from the CNA's or NVD's.
+	for i := range a.CVSS {
+		if a.CVSS[i].Source == "" {
+			a.CVSS[i].Source = advisory.SourceOfID(a.ID)
+		}
+	}
 	return a, nil
 }
 
@@ -358,44 +362,8 @@ func scoreSeverities(ss []osvSeverity) (out []report.CVSS, word string) {
 }
 
 // ScoreCVSS parses a CVSS v2, v3.0, v3.1 or v4.0 vector and computes its
-// base score with github.com/pandatix/go-cvss. ok is false when the vector
-// does not parse.
-func ScoreCVSS(vector string) (c report.CVSS, ok bool) {
-	vector = strings.TrimSpace(vector)
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	switch {
-	case strings.HasPrefix(vector, "CVSS:4.0/"):
-		v, err := gocvss40.ParseVector(vector)
-		if err != nil {
-			return c, false
-		}
-		return report.CVSS{Version: "4.0", Vector: vector, Score: v.Score()}, true
-	case strings.HasPrefix(vector, "CVSS:3.1/"):
-		v, err := gocvss31.ParseVector(vector)
-		if err != nil {
-			return c, false
-		}
-		return report.CVSS{Version: "3.1", Vector: vector, Score: v.BaseScore()}, true
-	case strings.HasPrefix(vector, "CVSS:3.0/"):
-		v, err := gocvss30.ParseVector(vector)
-		if err != nil {
-			return c, false
-		}
-		return report.CVSS{Version: "3.0", Vector: vector, Score: v.BaseScore()}, true
-	case strings.HasPrefix(strings.TrimPrefix(vector, "("), "AV:"):
-		vector = strings.Trim(vector, "()")
-		v, err := gocvss20.ParseVector(vector)
-		if err != nil {
-			return c, false
-		}
-		return report.CVSS{Version: "2.0", Vector: vector, Score: v.BaseScore()}, true
-	}
-	return c, false
-}
+// base score (see advisory.ScoreCVSS, which does the work).
+func ScoreCVSS(vector string) (c report.CVSS, ok bool) { return advisory.ScoreCVSS(vector) }
 
 func appendCVSS(list []report.CVSS, cs ...report.CVSS) []report.CVSS {
 	for _, c := range cs {

@@ -10,6 +10,21 @@ import "time"
 // SchemaVersion is the version of the JSON document written by scans.
 const SchemaVersion = "1.0"
 
+// Severity sources named in Vulnerability.SeveritySource and CVSS.Source
+// besides distributions ("debian", "ubuntu", "alpine", ...) and OSV
+// databases named by their id prefix ("ghsa", "rustsec", ...).
+const (
+	// SourceCNA is the CVE Numbering Authority that published the CVE
+	// record (its JSON 5 "cna" container, or NVD's "Secondary" metrics).
+	SourceCNA = "cna"
+	// SourceNVD is NIST's National Vulnerability Database ("Primary").
+	SourceNVD = "nvd"
+	// SourceCISAADP is CISA's "Vulnrichment" ADP container of the CVE record.
+	SourceCISAADP = "cisa-adp"
+	// SourceGHSA is the GitHub Advisory Database.
+	SourceGHSA = "ghsa"
+)
+
 // Report is the result of one scan.
 type Report struct {
 	SchemaVersion string `json:"schema_version"`

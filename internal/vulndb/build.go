@@ -31,8 +31,8 @@ type BuildOptions struct {
 	Progress func(SourceInfo)
 }
 
-// loadFunc is feed.Load's signature; tests substitute it.
-type loadFunc func(ctx context.Context, src string, client *http.Client, emit func(*advisory.Advisory) error) (feed.Stats, error)
+// loadFunc is feed.LoadAll's signature; tests substitute it.
+type loadFunc func(ctx context.Context, src string, client *http.Client, emit feed.EmitFunc, enrich feed.EnrichFunc) (feed.Stats, error)
 
 // Build loads every source with the feed readers and writes one database
 // file at out, replacing it atomically (temporary file in the same
@@ -41,7 +41,7 @@ type loadFunc func(ctx context.Context, src string, client *http.Client, emit fu
 // is left untouched; malformed records inside a source are counted in the
 // source's SourceInfo and do not fail the build.
 func Build(ctx context.Context, out string, sources []string, opts BuildOptions) (Info, error) {
-	return build(ctx, out, sources, opts, feed.Load)
+	return build(ctx, out, sources, opts, feed.LoadAll)
 }
 
 func build(ctx context.Context, out string, sources []string, opts BuildOptions, load loadFunc) (Info, error) {
@@ -50,6 +50,7 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 	}
 	b := newBuilder()
 	defer b.enc.Close()
+	defer b.encFast.Close()
 	var infos []SourceInfo
 	// Debian's DSA/DLA lists are not advisories of their own: they name the
 	// advisory that fixed a CVE in a release, and are attached to the Debian
@@ -68,13 +69,14 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 		}
 	}
 	for _, src := range rest {
-		st, err := load(ctx, src, opts.HTTPClient, emit)
+		st, err := load(ctx, src, opts.HTTPClient, emit, b.addEnrichment)
 		if err != nil {
 			return Info{}, fmt.Errorf("building database: source %s: %w", src, err)
 		}
 		si := SourceInfo{
 			Source: src, Files: st.Files, Records: st.Records, Withdrawn: st.Withdrawn,
 			Skipped: st.Skipped, Malformed: st.Malformed, Errors: st.Errors,
+			Enrichment: st.Enrichment,
 		}
 		if len(si.Errors) > maxErrorsKept {
 			si.Errors = append(si.Errors[:maxErrorsKept:maxErrorsKept], fmt.Sprintf("... and %d more", len(st.Errors)-maxErrorsKept))
@@ -110,9 +112,12 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 // lets the file be a single sorted, immutable blob.
 type builder struct {
 	enc     *zstd.Encoder
+	encFast *zstd.Encoder // for enrichment held while building
+	dec     *zstd.Decoder
 	records [][]byte
 	perKey  map[string]*keyAcc
 	ecos    map[string]bool
+	enrich  *enrichAcc
 }
 
 // keyAcc collects, for one key, the records naming it and their affected
@@ -130,7 +135,11 @@ func newBuilder() *builder {
 	if err != nil {
 		panic(err) // only invalid options make NewWriter fail
 	}
-	return &builder{enc: enc, perKey: map[string]*keyAcc{}, ecos: map[string]bool{}}
+	fast, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		panic(err)
+	}
+	return &builder{enc: enc, encFast: fast, dec: sharedDecoder(), perKey: map[string]*keyAcc{}, ecos: map[string]bool{}, enrich: newEnrichAcc()}
 }
 
 // add is the emit callback given to feed.Load.
@@ -184,6 +193,11 @@ func (b *builder) encode(builtAt time.Time, sources []SourceInfo) ([]byte, error
 		}
 		entries[k] = keyEntry{ids: acc.ids, affected: b.enc.EncodeAll(js, nil)}
 	}
+	keys, enr, err := b.encodeEnrichment(keys, entries)
+	if err != nil {
+		return nil, err
+	}
+	advDigest, enrDigest := contentDigests(keys, entries, b.records)
 	ecos := make([]string, 0, len(b.ecos))
 	for e := range b.ecos {
 		ecos = append(ecos, e)
@@ -196,6 +210,9 @@ func (b *builder) encode(builtAt time.Time, sources []SourceInfo) ([]byte, error
 		Ecosystems:    ecos,
 		Advisories:    len(b.records),
 		Keys:          len(keys),
+		Enrichment:    &enr,
+		AdvDigest:     advDigest,
+		EnrichDigest:  enrDigest,
 	}
 	return encodeFile(meta, keys, entries, b.records)
 }

@@ -64,6 +64,9 @@ type SourceInfo struct {
 	Skipped   int      `json:"skipped"`
 	Malformed int      `json:"malformed"`
 	Errors    []string `json:"errors,omitempty"`
+	// Enrichment counts the enrichment records read (CVE records, KEV
+	// entries, EPSS rows).
+	Enrichment int `json:"enrichment,omitempty"`
 }
 
 // Info describes a database file.
@@ -77,6 +80,14 @@ type Info struct {
 	Keys          int          `json:"keys"`
 	Ecosystems    []string     `json:"ecosystems"`
 	Sources       []SourceInfo `json:"sources"`
+	// Enrichment says what the file holds about CVEs (nil for files built
+	// before enrichment existed).
+	Enrichment *EnrichmentInfo `json:"enrichment,omitempty"`
+	// AdvisoriesDigest and EnrichmentDigest identify the two parts of the
+	// content: two files with the same AdvisoriesDigest match every
+	// package alike, and differ only in severities, KEV and EPSS.
+	AdvisoriesDigest string `json:"advisories_digest,omitempty"`
+	EnrichmentDigest string `json:"enrichment_digest,omitempty"`
 }
 
 // DB is an opened database. It is safe for concurrent use. Open maps the
@@ -291,6 +302,10 @@ func openLayout(l *layout) (*DB, error) {
 			Keys:          l.nKeys,
 			Ecosystems:    l.meta.Ecosystems,
 			Sources:       l.meta.Sources,
+
+			Enrichment:       l.meta.Enrichment,
+			AdvisoriesDigest: l.meta.AdvDigest,
+			EnrichmentDigest: l.meta.EnrichDigest,
 		},
 		ecos:  make(map[string]bool, len(l.meta.Ecosystems)),
 		unmap: func() error { return nil },
@@ -394,6 +409,9 @@ func (db *DB) keys() ([][2]string, error) {
 			return nil, err
 		}
 		eco, pkg, _ := cut0(string(k))
+		if eco == enrichEco {
+			continue
+		}
 		out = append(out, [2]string{eco, pkg})
 	}
 	return out, nil

@@ -103,6 +103,12 @@ type storedMeta struct {
 	Ecosystems    []string     `json:"ecosystems"`
 	Advisories    int          `json:"advisories"`
 	Keys          int          `json:"keys"`
+	// Added without a schema change (older readers ignore them): what the
+	// file holds about CVEs, and the digests of its advisory and
+	// enrichment parts (see contentDigests).
+	Enrichment   *EnrichmentInfo `json:"enrichment,omitempty"`
+	AdvDigest    string          `json:"advisories_digest,omitempty"`
+	EnrichDigest string          `json:"enrichment_digest,omitempty"`
 }
 
 // keyEntry is what the index holds for one key: the records and the
@@ -511,4 +517,7 @@ func (l *layout) dropRanges(ids []uint32, key string) {
 func joinKey(ecosystem, pkg string) string { return ecosystem + "\x00" + pkg }
 
 // validKeyPart rejects names that would make keys ambiguous.
-func validKeyPart(s string) bool { return s != "" && !strings.ContainsRune(s, 0) }
+// A leading \x01 is reserved for enrichment keys (enrichEco).
+func validKeyPart(s string) bool {
+	return s != "" && !strings.ContainsRune(s, 0) && s[0] != 1
+}

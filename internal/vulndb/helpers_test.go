@@ -77,13 +77,13 @@ func fullDB(t testing.TB) *fixture {
 		ctx := context.Background()
 		// One pass over the feeds: every advisory the feed emits is
 		// recorded here, then handed on to the builder unchanged.
-		tee := func(ctx context.Context, src string, client *http.Client, emit func(*advisory.Advisory) error) (feed.Stats, error) {
-			st, err := feed.Load(ctx, src, client, func(a *advisory.Advisory) error {
+		tee := func(ctx context.Context, src string, client *http.Client, emit feed.EmitFunc, enrich feed.EnrichFunc) (feed.Stats, error) {
+			st, err := feed.LoadAll(ctx, src, client, func(a *advisory.Advisory) error {
 				if err := f.expect(a); err != nil {
 					return err
 				}
 				return emit(a)
-			})
+			}, enrich)
 			f.stats = append(f.stats, st)
 			return st, err
 		}

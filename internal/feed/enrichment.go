@@ -1,0 +1,73 @@
+package feed
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+
+	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/enrich"
+)
+
+// sendEnrichment hands one enrichment record on.
+func (l *loader) sendEnrichment(e *advisory.Enrichment) error {
+	if err := l.ctx.Err(); err != nil {
+		return errStop{err}
+	}
+	if err := l.enrich(e); err != nil {
+		return errStop{fmt.Errorf("enrichment %s: %w", e.ID, err)}
+	}
+	l.stats.Enrichment++
+	return nil
+}
+
+// parseEnrichment reads one enrichment JSON document of kind k.
+func (l *loader) parseEnrichment(name string, k enrich.Kind, data []byte) error {
+	if l.enrich == nil {
+		l.stats.Skipped++
+		return nil
+	}
+	var err error
+	switch k {
+	case enrich.KindCVE5:
+		var e *advisory.Enrichment
+		e, err = enrich.ParseCVE5(data)
+		if errors.Is(err, enrich.ErrRejected) {
+			l.stats.Skipped++
+			return nil
+		}
+		if err == nil {
+			err = l.sendEnrichment(e)
+		}
+	case enrich.KindNVD:
+		_, err = enrich.ParseNVD(data, l.sendEnrichment)
+	case enrich.KindKEV:
+		_, err = enrich.ParseKEV(data, l.sendEnrichment)
+	}
+	var st errStop
+	if errors.As(err, &st) {
+		return err
+	}
+	if err != nil {
+		l.malformed(name, "%s: %v", k, err)
+	}
+	return nil
+}
+
+// loadEPSS streams an EPSS CSV. A bad row makes the rest of the file
+// malformed (rows already read stay: each is a complete score).
+func (l *loader) loadEPSS(name string, br *bufio.Reader) error {
+	if l.enrich == nil {
+		l.stats.Skipped++
+		return nil
+	}
+	_, err := enrich.ParseEPSS(br, l.sendEnrichment)
+	var st errStop
+	if errors.As(err, &st) {
+		return err
+	}
+	if err != nil {
+		l.malformed(name, "%v", err)
+	}
+	return nil
+}
