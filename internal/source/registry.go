@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -83,9 +84,17 @@ func remoteOptions(ctx context.Context, opts Options) ([]remote.Option, error) {
 	if retries < 0 {
 		retries = 0
 	}
+	var rt http.RoundTripper = plainhttp.Guard(base, opts.Insecure)
+	stall := opts.StallTimeout
+	if stall == 0 {
+		stall = DefaultStallTimeout
+	}
+	if stall > 0 {
+		rt = &stallTransport{base: rt, timeout: stall}
+	}
 	ro := []remote.Option{
 		remote.WithContext(ctx),
-		remote.WithTransport(&retryTransport{base: plainhttp.Guard(base, opts.Insecure), retries: retries, backoff: 250 * time.Millisecond, maxWait: 30 * time.Second}),
+		remote.WithTransport(&retryTransport{base: rt, retries: retries, backoff: 250 * time.Millisecond, maxWait: 30 * time.Second}),
 		// Retries are done by retryTransport (it honours Retry-After, which
 		// go-containerregistry's retry transport does not); switch the
 		// built-in one off so the two do not multiply.
@@ -199,7 +208,13 @@ func classify(err error) error {
 		hostErr  x509.HostnameError
 		recHdErr tls.RecordHeaderError
 		te       *transport.Error
+		stallErr *StallError
 	)
+	// A registry that went silent, or a body cut short, is a network
+	// fault, whatever the layer above made of the missing bytes.
+	if errors.As(err, &stallErr) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return ErrUnreachable
+	}
 	// TLS failures first: for loopback registries go-containerregistry
 	// falls back to plain HTTP after a failed handshake and reports both,
 	// and the HTTPS server's "400 plain HTTP to HTTPS port" is not the cause.

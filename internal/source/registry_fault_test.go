@@ -38,6 +38,12 @@ type fault struct {
 	// mtime changes the gzip header's timestamp: the layer decompresses to
 	// the very same tar, so only the blob digest can tell.
 	mtime bool
+	// stall sends the headers and stallAfter bytes of the body, then
+	// nothing more, holding the connection open until the client leaves.
+	stall      bool
+	stallAfter int
+	hang       bool   // never answer at all, until the client leaves
+	body       []byte // serve this instead of the real body
 }
 
 // faultProxy is a reverse proxy in front of a registry that applies a
@@ -48,7 +54,7 @@ type faultProxy struct {
 	host string
 
 	mu     sync.Mutex
-	digest string  // the blob the script applies to
+	digest string  // the blob (or manifest reference) the script applies to
 	script []fault // one per GET of that blob, in order; then it repeats the last if sticky
 	sticky bool
 	gets   []time.Time
@@ -60,7 +66,8 @@ func newFaultProxy(t *testing.T, registryHost string) *faultProxy {
 	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: registryHost})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var f fault
-		if r.Method == http.MethodGet && fp.digest != "" && strings.HasSuffix(r.URL.Path, "/blobs/"+fp.digest) {
+		if r.Method == http.MethodGet && fp.digest != "" &&
+			(strings.HasSuffix(r.URL.Path, "/blobs/"+fp.digest) || strings.HasSuffix(r.URL.Path, "/manifests/"+fp.digest)) {
 			fp.mu.Lock()
 			fp.gets = append(fp.gets, time.Now())
 			switch {
@@ -74,6 +81,10 @@ func newFaultProxy(t *testing.T, registryHost string) *faultProxy {
 		if f.delay > 0 {
 			time.Sleep(f.delay)
 		}
+		if f.hang {
+			<-r.Context().Done()
+			return
+		}
 		if f.status != 0 {
 			if f.retryAfter != "" {
 				w.Header().Set("Retry-After", f.retryAfter)
@@ -82,7 +93,7 @@ func newFaultProxy(t *testing.T, registryHost string) *faultProxy {
 			http.Error(w, "injected fault", f.status)
 			return
 		}
-		if !f.truncate && !f.corrupt && !f.mtime && f.trickle == 0 {
+		if !f.truncate && !f.corrupt && !f.mtime && f.trickle == 0 && !f.stall && f.body == nil {
 			rp.ServeHTTP(w, r)
 			return
 		}
@@ -93,8 +104,10 @@ func newFaultProxy(t *testing.T, registryHost string) *faultProxy {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		if rg := r.Header.Get("Range"); rg != "" {
-			up.Header.Set("Range", rg)
+		for _, h := range []string{"Range", "Accept"} {
+			for _, v := range r.Header.Values(h) {
+				up.Header.Add(h, v)
+			}
 		}
 		resp, err := http.DefaultClient.Do(up)
 		if err != nil {
@@ -112,13 +125,21 @@ func newFaultProxy(t *testing.T, registryHost string) *faultProxy {
 			body[4]++
 		case f.corrupt:
 			body[len(body)/2] ^= 0xff
+		case f.body != nil:
+			body = f.body
 		}
-		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		if cr := resp.Header.Get("Content-Range"); cr != "" {
 			w.Header().Set("Content-Range", cr)
 		}
 		w.WriteHeader(resp.StatusCode)
+		if f.stall {
+			_, _ = w.Write(body[:min(f.stallAfter, len(body))])
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+			return
+		}
 		if f.truncate {
 			_, _ = w.Write(body[:len(body)/2])
 			w.(http.Flusher).Flush()
@@ -188,10 +209,17 @@ func TestRegistryFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cd, err := img.ConfigName()
+	if err != nil {
+		t.Fatal(err)
+	}
 	fp := newFaultProxy(t, reg)
 
+	// Short enough to keep the test quick, long enough that a loaded CI
+	// machine never takes its own slowness for a registry's silence.
+	const stall = 3 * time.Second
 	scanOnce := func(ctx context.Context) (*report.Report, error) {
-		src, err := Open(ctx, fp.host+"/"+repo+":1", Options{})
+		src, err := Open(ctx, fp.host+"/"+repo+":1", Options{StallTimeout: stall})
 		if err != nil {
 			return nil, err
 		}
@@ -211,12 +239,16 @@ func TestRegistryFaults(t *testing.T) {
 	slow := 300 * time.Millisecond
 	for _, tc := range []struct {
 		name   string
+		target string // the layer blob when empty
 		sticky bool
 		script []fault
 		// wantErr lists substrings the error must hold; empty: success.
 		wantErr  []string
 		wantGets int           // blob GETs, when exact
 		minGap   time.Duration // between the first two GETs
+		// permanent is whether Permanent must call the error one (a
+		// fleet fails the task at once), when the case has an error.
+		permanent bool
 	}{
 		{name: "500 twice then served", script: []fault{{status: 500}, {status: 502}}, wantGets: 3},
 		{name: "429 with Retry-After then served", script: []fault{{status: 429, retryAfter: "1"}}, wantGets: 2, minGap: time.Second},
@@ -234,10 +266,39 @@ func TestRegistryFaults(t *testing.T) {
 		{name: "corrupted byte", sticky: true, script: []fault{{corrupt: true}},
 			wantErr: []string{repo, ld.String()}},
 		{name: "same content, other bytes (digest mismatch)", sticky: true, script: []fault{{mtime: true}},
-			wantErr: []string{repo, ld.String(), "sha256"}},
+			wantErr: []string{repo, ld.String(), "sha256"}, permanent: true},
+		// Stalls: the connection stays open and silent. Each is cut off
+		// after the stall bound and retried (a blob resumed from the
+		// first missing byte) within the retry budget.
+		{name: "stall mid-blob once", script: []fault{{stall: true, stallAfter: 10}}, wantGets: 2},
+		{name: "stall before the headers once", script: []fault{{hang: true}}, wantGets: 2},
+		{name: "stall mid-blob past the budget", sticky: true, script: []fault{{stall: true, stallAfter: 10}},
+			wantErr: []string{repo, ld.String(), fp.host, "stalled", fmt.Sprintf("after %d of", 10*(1+defaultRetries))}, wantGets: 1 + defaultRetries},
+		{name: "config blob stalls", target: "config", sticky: true, script: []fault{{stall: true, stallAfter: 10}},
+			wantErr: []string{repo, cd.String(), fp.host, "stalled"}},
+		{name: "manifest never answered", target: "manifest", sticky: true, script: []fault{{hang: true}},
+			wantErr: []string{repo, "manifest", fp.host, "stalled"}, wantGets: 1 + defaultRetries},
+		{name: "manifest stalls mid-body", target: "manifest", sticky: true, script: []fault{{stall: true, stallAfter: 10}},
+			wantErr: []string{repo, "manifest", fp.host, "stalled"}},
+		// Permanent errors: retrying them cannot help.
+		{name: "manifest unknown (404)", target: "manifest", sticky: true, script: []fault{{status: 404}},
+			wantErr: []string{repo, "not found"}, wantGets: 1, permanent: true},
+		{name: "blob unauthorized (401)", sticky: true, script: []fault{{status: 401}},
+			wantErr: []string{repo, ld.String(), "401"}, wantGets: 1, permanent: true},
+		{name: "manifest not JSON", target: "manifest", sticky: true, script: []fault{{body: []byte("<html>sorry</html>")}},
+			wantErr: []string{repo, "invalid"}, wantGets: 1, permanent: true},
+		{name: "config blob of another size", target: "config", sticky: true, script: []fault{{body: []byte("{not json")}},
+			wantErr: []string{repo, cd.String(), "size"}, permanent: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fp.set(ld.String(), tc.sticky, tc.script...)
+			target := ld.String()
+			switch tc.target {
+			case "config":
+				target = cd.String()
+			case "manifest":
+				target = "1"
+			}
+			fp.set(target, tc.sticky, tc.script...)
 			defer fp.set("", false)
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
@@ -274,6 +335,9 @@ func TestRegistryFaults(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error spans lines: %q", err)
+			}
+			if got := Permanent(err); got != tc.permanent {
+				t.Errorf("Permanent(%q) = %v, want %v", err, got, tc.permanent)
 			}
 			t.Logf("error: %v", err)
 		})

@@ -24,6 +24,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
@@ -79,6 +80,14 @@ type Options struct {
 	// and network errors, with exponential backoff honouring Retry-After.
 	// 0 means the default of 3; negative means no retries.
 	Retries int
+	// StallTimeout bounds how long a registry request may go without
+	// progress (no response headers, no body bytes) before it fails with
+	// a *StallError naming the registry and the manifest or blob. A stall
+	// counts against Retries like a network error (a blob is resumed
+	// with a Range request), so a registry that stays silent fails the
+	// pull after about (Retries+1) × StallTimeout. 0 means
+	// DefaultStallTimeout; negative means no bound.
+	StallTimeout time.Duration
 }
 
 // Image is an opened image. Close must be called to release temporary files
