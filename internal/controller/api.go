@@ -83,6 +83,10 @@ type (
 	FailRequest struct {
 		Scanner string `json:"scanner"`
 		Error   string `json:"error"`
+		// Permanent says retrying cannot change the outcome (the image
+		// is missing or broken, credentials are refused): the task is
+		// failed at once instead of being queued again.
+		Permanent bool `json:"permanent,omitempty"`
 	}
 	// QueueCounts is GET /api/v1/queue.
 	QueueCounts map[queue.State]int
@@ -560,7 +564,11 @@ func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := c.queue.Fail(r.Context(), in.Scanner, taskID, in.Error); err != nil {
+	fail := c.queue.Fail
+	if in.Permanent {
+		fail = c.queue.FailPermanently
+	}
+	if err := fail(r.Context(), in.Scanner, taskID, in.Error); err != nil {
 		switch {
 		case errors.Is(err, queue.ErrLeaseLost):
 			return errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
@@ -574,7 +582,7 @@ func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c.metrics.scanDone("failure", 0)
-	c.log.Warn("scan failed", "task", taskID, "scanner", in.Scanner, "err", in.Error)
+	c.log.Warn("scan failed", "task", taskID, "scanner", in.Scanner, "permanent", in.Permanent, "err", in.Error)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -146,6 +146,12 @@ type Queue interface {
 	// backoff, or marks it failed once it has used MaxAttempts. Only the
 	// current holder may (see Complete).
 	Fail(ctx context.Context, worker, id, cause string) error
+	// FailPermanently records cause and marks the task failed at once,
+	// whatever attempts it has left: for a scan that retrying cannot
+	// change (the image does not exist, the credentials are refused, the
+	// registry serves bytes that do not match their digest). Only the
+	// current holder may (see Complete).
+	FailPermanently(ctx context.Context, worker, id, cause string) error
 	// Release hands tasks back (graceful shutdown) at once, without counting
 	// the attempt. Ids worker does not hold are reported as in Heartbeat.
 	Release(ctx context.Context, worker string, ids []string) error

@@ -528,6 +528,14 @@ func (q *sqlQueue) Complete(ctx context.Context, worker, id string) error {
 }
 
 func (q *sqlQueue) Fail(ctx context.Context, worker, id, cause string) error {
+	return q.fail(ctx, worker, id, cause, false)
+}
+
+func (q *sqlQueue) FailPermanently(ctx context.Context, worker, id, cause string) error {
+	return q.fail(ctx, worker, id, cause, true)
+}
+
+func (q *sqlQueue) fail(ctx context.Context, worker, id, cause string, permanent bool) error {
 	if err := checkNames("worker or task id", worker, id); err != nil {
 		return err
 	}
@@ -546,7 +554,7 @@ func (q *sqlQueue) Fail(ctx context.Context, worker, id, cause string) error {
 		}
 		// A failed task keeps its last holder; a retried one is nobody's.
 		state, notBefore, holder := StateFailed, int64(0), worker
-		if attempts < maxAttempts {
+		if attempts < maxAttempts && !permanent {
 			state, notBefore, holder = StateQueued, now.Add(q.cfg.backoff(attempts)).UnixNano(), ""
 		}
 		_, err = tx.ExecContext(ctx, q.sql(`UPDATE queue_tasks

@@ -129,7 +129,7 @@ func (s *db) PutAdmissionRule(ctx context.Context, r admission.Rule) (bool, erro
 		}
 		// Two replicas adding the same new rule at once: the second
 		// replaces the first's text and keeps its place.
-		res, err = t.exec(`INSERT INTO admission_rules(name, position, rule)
+		_, err = t.exec(`INSERT INTO admission_rules(name, position, rule)
 			VALUES(?, (SELECT coalesce(max(position), 0) + 1 FROM admission_rules), ?)
 			ON CONFLICT(name) DO UPDATE SET rule = excluded.rule`, r.Name, string(raw))
 		created = err == nil

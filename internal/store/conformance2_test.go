@@ -79,6 +79,19 @@ func testAdmission(e *env) {
 	if d := ds[1]; !d.DryRun || d.User != "alice" || len(d.Images) != 1 || d.Images[0].ScannedAt == nil || !d.Images[0].ScannedAt.Equal(at) {
 		e.t.Errorf("decision round trip = %+v", d)
 	}
+	// The log keeps the newest MaxDecisions: fill it (one statement, for
+	// speed), then one more decision drops the oldest.
+	if _, err := e.db.raw.Exec(fmt.Sprintf(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)
+		INSERT INTO admission_decisions(at, uid, kind, namespace, name, operation, "user", dry_run, allowed, result, mode, message, images)
+		SELECT 0, 'bulk', 'Pod', 'ns', 'p', 'CREATE', 'u', FALSE, TRUE, 'allowed', 'monitor', '', '[]' FROM n`, MaxDecisions-3)); err != nil {
+		e.t.Fatal(err)
+	}
+	e.must(e.s.AddDecision(e.ctx, &Decision{UID: "last", Result: "allowed"}))
+	ds, err = e.s.Decisions(e.ctx, DecisionFilter{Limit: 2 * MaxDecisions})
+	e.must(err)
+	if len(ds) != MaxDecisions || ds[0].UID != "last" || ds[len(ds)-1].UID != "uid1" {
+		e.t.Errorf("after overflow: %d decisions, newest %q, oldest %q; want %d, last, uid1", len(ds), ds[0].UID, ds[len(ds)-1].UID, MaxDecisions)
+	}
 }
 
 func testSettings(e *env) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // KeySize is the length of a sealing key: AES-256.
@@ -74,36 +75,41 @@ func Load(paths ...string) (*Keyring, error) {
 }
 
 // LoadOrCreateKey is the single-site default: it reads the key file at
-// path, creating it (0600, O_EXCL so two processes starting together
-// cannot write different keys) on first start.
+// path, creating it (0600) on first start. The key is written to a
+// temporary file and linked into place, so processes starting together
+// never see a partly written key and all end with the one that was linked.
 func LoadOrCreateKey(path string) (*Keyring, error) {
-	key, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		key = make([]byte, KeySize)
-		if _, err := rand.Read(key); err != nil {
-			return nil, fmt.Errorf("keyring: generating key: %w", err)
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) {
-			return Load(path) // the other process won
-		}
-		if err != nil {
-			return nil, fmt.Errorf("keyring: creating key file: %w", err)
-		}
-		_, werr := f.Write(key)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return nil, fmt.Errorf("keyring: writing key file %s: %w", path, werr)
-		}
-	} else if err != nil {
-		return nil, fmt.Errorf("keyring: reading key file: %w", err)
+	_, err := os.Stat(path)
+	if err == nil {
+		return Load(path)
 	}
-	if len(key) != KeySize {
-		return nil, fmt.Errorf("keyring: key file %s: want %d bytes, have %d", path, KeySize, len(key))
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("keyring: %w", err)
 	}
-	return New(key)
+	key := make([]byte, KeySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("keyring: generating key: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".secret-key-*")
+	if err != nil {
+		return nil, fmt.Errorf("keyring: creating key file: %w", err)
+	}
+	defer os.Remove(f.Name())
+	_, werr := f.Write(key)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return nil, fmt.Errorf("keyring: writing key file %s: %w", f.Name(), werr)
+	}
+	// CreateTemp made it 0600; Link fails if another process won.
+	if err := os.Link(f.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("keyring: creating key file: %w", err)
+	}
+	return Load(path)
 }
 
 // Seal returns nonce||ciphertext under the newest key; an empty secret
