@@ -293,7 +293,12 @@ func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher sc
 			if cached {
 				how = "cached"
 			}
-			fmt.Fprintf(e.stderr, "layer %d/%d %s %s\n", done, total, short(l.Digest), how)
+			// The same short diff ID as the table's LAYER column.
+			id := l.DiffID
+			if id == "" {
+				id = l.Digest
+			}
+			fmt.Fprintf(e.stderr, "layer %d/%d %s %s\n", done, total, output.ShortID(id), how)
 		}
 	}
 	return s.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: f.platform, StoredUncompressed: img.StoredUncompressed}, opts)
