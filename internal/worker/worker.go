@@ -61,7 +61,13 @@ type Config struct {
 	RegistryTransport http.RoundTripper
 	// Platform picks from multi-arch images (default linux/amd64).
 	Platform string
-	Logger   *slog.Logger
+	// StallTimeout bounds a registry read's silence (source.Options);
+	// 0 means source.DefaultStallTimeout.
+	StallTimeout time.Duration
+	// ClaimWait bounds how long a scan waits for a layer another scanner
+	// has claimed (RemoteCache.ClaimWait); 0 means DefaultClaimWait.
+	ClaimWait time.Duration
+	Logger    *slog.Logger
 }
 
 // Run registers and scans until ctx is done. It returns nil after a clean
@@ -105,6 +111,8 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	cache := NewRemoteCache(cl.base, cl.token, cl.http, layer.NewMemCache(1024))
 	cache.ClaimPrefix = reg.ID
+	cache.ClaimWait = cfg.ClaimWait
+	cache.Logger = cfg.Logger.With("scanner", reg.ID)
 	w := &worker{
 		cfg: cfg, cl: cl, id: reg.ID, log: cfg.Logger.With("scanner", reg.ID), watcher: watcher,
 		running: map[string]context.CancelFunc{},
@@ -240,8 +248,12 @@ func (w *worker) run(ctx context.Context, t controller.LeasedTask) {
 		return
 	}
 	if err != nil {
-		w.log.Warn("scan failed", "task", t.ID, "image", t.Reference, "err", err)
-		if perr := w.post(pctx, "/api/v1/tasks/"+t.ID+"/fail", controller.FailRequest{Scanner: w.id, Error: err.Error()}); perr != nil {
+		// A missing image, refused credentials or bytes that do not match
+		// their digest will be the same on the next attempt: fail the task
+		// at once, with the reason, rather than after minutes of retries.
+		permanent := source.Permanent(err)
+		w.log.Warn("scan failed", "task", t.ID, "image", t.Reference, "permanent", permanent, "err", err)
+		if perr := w.post(pctx, "/api/v1/tasks/"+t.ID+"/fail", controller.FailRequest{Scanner: w.id, Error: err.Error(), Permanent: permanent}); perr != nil {
 			w.log.Warn("posting failure", "task", t.ID, "err", perr)
 		}
 		return
@@ -294,6 +306,7 @@ func (w *worker) scan(ctx context.Context, t controller.LeasedTask) (*report.Rep
 		RegistryToken: t.Token,
 		Insecure:      t.Insecure,
 		Transport:     w.cfg.RegistryTransport,
+		StallTimeout:  w.cfg.StallTimeout,
 	})
 	if err != nil {
 		return nil, err
@@ -397,9 +410,15 @@ func (c *client) do(ctx context.Context, method, path string, in, out any) error
 // RemoteCache is a layer.Cache backed by the controller's layer store,
 // with a local cache in front. A miss claims the layer, and a lookup of a
 // layer another scan has claimed waits for its analysis (or for the claim
-// to lapse), so concurrent scans of images sharing a base download it
-// once. Errors are misses: the cache is an optimisation, and a scan must
+// to lapse, or for ClaimWait), so concurrent scans of images sharing a
+// base download it once. Errors are misses: the cache is an optimisation, and a scan must
 // not fail because the store is unwell.
+//
+// The wait for another scan's claim is bounded by ClaimWait: the claim
+// holder may be alive (heartbeats renew its claims) yet stuck on a slow
+// registry or a huge layer, and the images waiting on it should not be
+// held for as long. Past the bound the layer is a miss, analysed here;
+// that costs one extra download of the layer, never a wrong result.
 type RemoteCache struct {
 	cl    *client
 	local layer.Cache
@@ -407,7 +426,20 @@ type RemoteCache struct {
 	ClaimPrefix string
 	// Wait is the pause between lookups of a claimed layer (default 100ms).
 	Wait time.Duration
+	// ClaimWait is how long a lookup waits for a layer claimed by another
+	// scan before analysing it itself (default DefaultClaimWait).
+	ClaimWait time.Duration
+	// Logger says when a claim wait gives up (default: discard).
+	Logger *slog.Logger
 }
+
+// DefaultClaimWait bounds the wait for another scanner's claim on a
+// layer. A claim holder on a silent registry gives up within about
+// (retries+1) x the stall timeout (two minutes by default) and hands its
+// claim back; this is the backstop for a holder that is slow rather than
+// stuck, chosen above that so a stalled holder's claim is normally
+// handed back before anyone downloads the layer a second time.
+const DefaultClaimWait = 3 * time.Minute
 
 // NewRemoteCache returns a cache for the controller at baseURL; local may
 // be nil.
@@ -463,6 +495,13 @@ func (c *RemoteCache) Get(ctx context.Context, key string) (*layer.Analysis, boo
 	if wait <= 0 {
 		wait = 100 * time.Millisecond
 	}
+	bound := c.ClaimWait
+	if bound <= 0 {
+		bound = DefaultClaimWait
+	}
+	giveUp := time.NewTimer(bound)
+	defer giveUp.Stop()
+	start := time.Now()
 	for {
 		a, pending, err := c.get(ctx, key, claim)
 		if err != nil {
@@ -485,6 +524,12 @@ func (c *RemoteCache) Get(ctx context.Context, key string) (*layer.Analysis, boo
 		}
 		select {
 		case <-ctx.Done():
+			return nil, false
+		case <-giveUp.C:
+			if c.Logger != nil {
+				c.Logger.Warn("layer claimed by another scan for too long; analysing it here",
+					"layer", key, "waited", time.Since(start).Round(time.Millisecond), "claim_wait", bound)
+			}
 			return nil, false
 		case <-time.After(wait):
 		}
