@@ -491,7 +491,13 @@ func (c *Controller) result(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(in.Report, &rep); err != nil {
 		return errorf(http.StatusBadRequest, "report: %v", err)
 	}
-	t, err := c.queue.Get(r.Context(), taskID)
+	// The body is in hand: from here on the work runs to its end even if
+	// the scanner hangs up (killed mid-post), so a task is never left done
+	// without its result. Bounded, so a wedged database cannot pin the
+	// handler forever.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), resultStoreTimeout)
+	defer cancel()
+	t, err := c.queue.Get(ctx, taskID)
 	if errors.Is(err, queue.ErrNotFound) {
 		return errorf(http.StatusNotFound, "task %q not found", taskID)
 	} else if err != nil {
@@ -501,61 +507,59 @@ func (c *Controller) result(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(t.Payload, &p); err != nil {
 		return fmt.Errorf("task %s payload: %w", taskID, err)
 	}
-	// Complete first: only the lease holder's result counts, so a scanner
-	// that was presumed dead cannot record a second scan of the image.
-	// The exception is a repeated post of a task this scanner completed
-	// (scanners retry while the controller is unreachable): if the first
-	// attempt died between completing and storing (a controller killed in
-	// between), the result is stored now rather than lost; if it was
-	// stored, the repeat is acknowledged without counting a second scan.
-	if t.State == queue.StateDone && t.LeasedBy == in.Scanner {
-		stored, err := c.resultStoredSince(r.Context(), p, in.Scanner, t.UpdatedAt)
-		if err != nil {
+	// Only the holder's result counts, so a scanner presumed dead cannot
+	// record a second scan of the image. A done task posted again by its
+	// last holder is a retry (the scanner did not see the answer, or a
+	// controller died between storing and completing): acknowledged, and
+	// stored only if it is not already.
+	if (t.State != queue.StateLeased && t.State != queue.StateDone) || t.LeasedBy != in.Scanner {
+		return errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
+	}
+	stored, err := c.resultStoredSince(ctx, p, in.Scanner, t.CreatedAt)
+	if err != nil {
+		return err
+	}
+	// Store first, then complete: a crash between the two leaves the task
+	// leased with its result stored, and the retry (or a rescan after the
+	// lease returns) completes it; the reverse order could lose the result.
+	if !stored {
+		dbDigest := p.DBDigest
+		if rep.DB != nil && rep.DB.Digest != "" {
+			dbDigest = rep.DB.Digest
+		}
+		im := ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
+			DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
+		if err := c.store.putResult(ctx, im, &rep, in.Report); err != nil {
 			return err
 		}
-		if stored {
-			w.WriteHeader(http.StatusNoContent)
-			return nil
+		if err := c.store.countScan(ctx, in.Scanner, true); err != nil {
+			return err
 		}
-		c.log.Warn("storing the result of a task completed without one", "task", taskID, "scanner", in.Scanner)
-	} else if err := c.queue.Complete(r.Context(), in.Scanner, taskID); err != nil {
-		if errors.Is(err, queue.ErrLeaseLost) {
-			return errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
+		c.metrics.scanDone("success", in.DurationSeconds)
+		c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
+	}
+	if t.State == queue.StateLeased {
+		// Idempotent in effect: a lease lost meanwhile (reaped, retaken)
+		// leaves a valid result stored, and the new holder's post only
+		// refreshes it.
+		if err := c.queue.Complete(ctx, in.Scanner, taskID); err != nil && !errors.Is(err, queue.ErrLeaseLost) {
+			return err
 		}
-		return err
 	}
-	_ = c.alive(r.Context(), in.Scanner)
-	dbDigest := p.DBDigest
-	if rep.DB != nil && rep.DB.Digest != "" {
-		dbDigest = rep.DB.Digest
-	}
-	im := ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
-		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
-	if err := c.store.putResult(r.Context(), im, &rep, in.Report); err != nil {
-		return err
-	}
-	if err := c.store.countScan(r.Context(), in.Scanner, true); err != nil {
-		return err
-	}
-	c.metrics.scanDone("success", in.DurationSeconds)
-	c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
+	_ = c.alive(ctx, in.Scanner)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
+// resultStoreTimeout bounds storing a posted result once its request is
+// read.
+const resultStoreTimeout = 2 * time.Minute
+
 // resultStoredSince reports whether the image of task payload p has a
-// result from scanner stored at or after since (the task's completion).
+// result from scanner (any scanner when scanner is "") stored at or after
+// since.
 func (c *Controller) resultStoredSince(ctx context.Context, p taskPayload, scanner string, since time.Time) (bool, error) {
-	ims, err := c.store.listImages(ctx, ImageFilter{Registry: p.Registry, Repository: p.Repository})
-	if err != nil {
-		return false, err
-	}
-	for _, im := range ims {
-		if im.Digest == p.Digest && im.ScannedBy == scanner && !im.ScannedAt.Before(since) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return c.store.resultStoredSince(ctx, p.Registry, p.Repository, p.Digest, scanner, since)
 }
 
 func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {
@@ -693,10 +697,29 @@ func (c *Controller) putLayer(w http.ResponseWriter, r *http.Request) error {
 
 func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	ims, err := c.store.listImages(r.Context(), ImageFilter{
-		Registry: q.Get("registry"), Repository: q.Get("repository"), Severity: q.Get("severity"), CVE: q.Get("cve"),
-	})
+	if err := checkCoverageFilter(q.Get("coverage")); err != nil {
+		return err
+	}
+	f := ImageFilter{Registry: q.Get("registry"), Repository: q.Get("repository"), Severity: q.Get("severity"), CVE: q.Get("cve")}
+	if d := q.Get("digest"); d != "" {
+		full, err := c.store.resolveDigest(r.Context(), d)
+		var he *httpError
+		if errors.As(err, &he) && he.code == http.StatusNotFound {
+			writeJSON(w, http.StatusOK, []ImageSummary{})
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		f.Digest = full
+	}
+	ims, err := c.store.listImages(r.Context(), f)
 	if err != nil {
+		return err
+	}
+	// Coverage and tags (imagelist.go): a count of zero findings is only
+	// clean when the database covered the image.
+	if ims, err = c.console.annotate(r.Context(), ims, q.Get("coverage")); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, ims)
@@ -704,7 +727,12 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c *Controller) getImage(w http.ResponseWriter, r *http.Request) error {
-	raw, ok, err := c.store.imageReport(r.Context(), r.PathValue("digest"))
+	// A unique prefix, as `scanfleet images` prints digests, names it too.
+	digest, err := c.store.resolveDigest(r.Context(), r.PathValue("digest"))
+	if err != nil {
+		return err
+	}
+	raw, ok, err := c.store.imageReport(r.Context(), digest)
 	if err != nil {
 		return err
 	}

@@ -265,6 +265,8 @@ type Controller struct {
 	watcher *vulndb.Watcher
 	metrics *metrics
 	handler http.Handler
+	// console holds the report digests image listings read (console.go).
+	console *consoleState
 	// autoscaler is nil without Config.Scaler.
 	autoscaler *autoscale.AutoScaler
 	// autoscaleBase is the auto-scaler configuration flags and config
@@ -287,6 +289,9 @@ type Controller struct {
 	// leaderSince is when leadership last changed (leader.go); guarded
 	// by mu.
 	leaderSince time.Time
+	// sweptOK are the done tasks the last result sweep found sound, with
+	// their update times (durability.go); guarded by mu.
+	sweptOK map[string]time.Time
 }
 
 // New opens (creating if needed) the data directory and applies cfg.File.
@@ -440,10 +445,15 @@ func (c *Controller) Run(ctx context.Context) error {
 		}
 	}()
 	defer func() { <-dbDone }()
+	sweep := time.NewTicker(resultSweepInterval)
+	defer sweep.Stop()
+	c.sweep(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-sweep.C:
+			c.sweep(ctx)
 		case <-reap.C:
 			if err := c.reapScanners(ctx); err != nil && ctx.Err() == nil {
 				c.log.Warn("reaping scanners", "err", err)
@@ -451,6 +461,13 @@ func (c *Controller) Run(ctx context.Context) error {
 		case <-sched.C:
 			c.scheduleIfLeader(ctx)
 		}
+	}
+}
+
+// sweep runs sweepResults, logging a failure (the next tick retries).
+func (c *Controller) sweep(ctx context.Context) {
+	if _, err := c.sweepResults(ctx); err != nil && ctx.Err() == nil {
+		c.log.Warn("sweeping for lost results", "err", err)
 	}
 }
 

@@ -140,6 +140,7 @@ var conformance = []struct {
 	{"ExpiredExhaustedFails", testExpiredExhaustedFails},
 	{"Release", testRelease},
 	{"ReleaseWorker", testReleaseWorker},
+	{"Requeue", testRequeue},
 	{"Counts", testCounts},
 	{"GetListPurge", testGetListPurge},
 	{"Reopen", testReopen},
@@ -725,6 +726,56 @@ func testReleaseWorker(t *testing.T, b backend) {
 	}
 	if n, err := e.q.ReleaseWorker(e.ctx, "nobody"); err != nil || n != 0 {
 		t.Errorf("ReleaseWorker(nobody) = %d, %v", n, err)
+	}
+}
+
+// Requeue takes a done task back (the controller found it done without a
+// stored result), refusing anything else: a queued, leased or failed task,
+// or a done one whose key already has a live task.
+func testRequeue(t *testing.T, b backend) {
+	e := openEnv(t, b)
+	for _, id := range []string{"done", "twin", "leased", "queued"} {
+		e.enqueue(task(id, 0))
+	}
+	e.lease("w", 3, time.Hour) // done, twin, leased
+	for _, id := range []string{"done", "twin"} {
+		if err := e.q.Complete(e.ctx, "w", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A new live task under twin's key: twin must stay done.
+	if !e.enqueue(Task{ID: "twin2", Key: task("twin", 0).Key}) {
+		t.Fatal("twin2 not added")
+	}
+	cases := []struct {
+		id    string
+		want  bool
+		state State
+	}{
+		{"done", true, StateQueued},
+		{"done", false, StateQueued}, // already back
+		{"twin", false, StateDone},
+		{"leased", false, StateLeased},
+		{"queued", false, StateQueued},
+	}
+	for _, c := range cases {
+		got, err := e.q.Requeue(e.ctx, c.id, "no result stored")
+		if err != nil || got != c.want {
+			t.Errorf("Requeue(%s) = %v, %v; want %v", c.id, got, err, c.want)
+		}
+		if s := e.get(c.id).State; s != c.state {
+			t.Errorf("after Requeue(%s): state %s, want %s", c.id, s, c.state)
+		}
+	}
+	d := e.get("done")
+	if d.Attempts != 0 || d.LeasedBy != "" || d.LastError != "no result stored" {
+		t.Errorf("requeued task = %+v, want attempt given back, no holder, the cause", d)
+	}
+	if got := ids(e.lease("w2", 10, time.Hour)); !slices.Contains(got, "done") {
+		t.Errorf("w2 leased %v, want the requeued task among them", got)
+	}
+	if _, err := e.q.Requeue(e.ctx, "nope", "x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Requeue(unknown) = %v, want ErrNotFound", err)
 	}
 }
 

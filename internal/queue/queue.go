@@ -159,6 +159,13 @@ type Queue interface {
 	// once, and returns how many. The attempt counts, so a task that has
 	// used all its attempts is failed.
 	ReleaseWorker(ctx context.Context, worker string) (int, error)
+	// Requeue puts a done task back in the queue (runnable at once, its
+	// last attempt not counted, cause kept as LastError): the controller's
+	// repair for a task completed without a stored result. It reports
+	// false, changing nothing, when the task is not done, or when another
+	// task with its key is already queued or leased (that one will
+	// produce the result). Unknown ids give ErrNotFound.
+	Requeue(ctx context.Context, id, cause string) (bool, error)
 	// Counts returns how many tasks are in each state (every State is a key).
 	// Leases that have expired are counted as queued, because they are
 	// runnable work: Counts()[StateQueued] is the autoscaler's task count.

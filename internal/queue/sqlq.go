@@ -602,6 +602,48 @@ func (q *sqlQueue) ReleaseWorker(ctx context.Context, worker string) (int, error
 	return total, nil
 }
 
+func (q *sqlQueue) Requeue(ctx context.Context, id, cause string) (bool, error) {
+	if err := checkNames("task id", id); err != nil {
+		return false, err
+	}
+	now := q.now()
+	var requeued bool
+	err := q.withTx(ctx, func(tx *sql.Tx) error {
+		var key, state string
+		err := tx.QueryRowContext(ctx, q.sql(`SELECT dedup_key, state FROM queue_tasks WHERE id = ?`+q.d.forUpdate), id).Scan(&key, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%q: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if State(state) != StateDone {
+			return nil
+		}
+		// The partial unique index would refuse a second live task with
+		// this key; look first so the answer is false, not an error.
+		var one int
+		err = tx.QueryRowContext(ctx, q.sql(`SELECT 1 FROM queue_tasks
+			WHERE dedup_key = ? AND state IN ('queued', 'leased') LIMIT 1`), key).Scan(&one)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, q.sql(`UPDATE queue_tasks
+			SET state = 'queued', leased_by = '', lease_expires = 0, not_before = 0,
+				attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, last_error = ?, updated_at = ?
+			WHERE id = ? AND state = 'done'`), cleanError(cause), now, id)
+		requeued = err == nil
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("queue: requeue: %w", err)
+	}
+	return requeued, nil
+}
+
 func (q *sqlQueue) Counts(ctx context.Context) (map[State]int, error) {
 	rows, err := q.r.QueryContext(ctx, q.sql(`SELECT
 			CASE WHEN state = 'leased' AND lease_expires <= ? THEN 'queued' ELSE state END,
