@@ -65,6 +65,22 @@ type imageStats struct {
 	size        int64
 	fixable     map[string]int
 	findings    []Finding
+	// notCovered lists the ecosystems the database had no data for;
+	// hasCoverage says whether the report recorded coverage at all.
+	notCovered  []string
+	hasCoverage bool
+}
+
+// coverageState is the image's coverage (see CoverageCovered) for an
+// image with packages packages.
+func (st *imageStats) coverageState(packages int) (string, []string) {
+	switch {
+	case len(st.notCovered) > 0:
+		return CoverageNotCovered, st.notCovered
+	case !st.hasCoverage && packages > 0:
+		return CoverageUnknown, nil
+	}
+	return CoverageCovered, nil
 }
 
 // Finding is one finding in the console's compact views.
@@ -99,6 +115,11 @@ type ImagePage struct {
 	// Severities and Fixable sum the filtered images' findings.
 	Severities map[string]int `json:"severities"`
 	Fixable    map[string]int `json:"fixable"`
+	// NotCovered counts the filtered images whose database lacked data
+	// for some of their contents (their counts are incomplete), Unknown
+	// those whose reports do not say.
+	NotCovered      int `json:"not_covered"`
+	CoverageUnknown int `json:"coverage_unknown"`
 	// Registries and Repositories list every value present (before
 	// filtering), for the console's filter choices.
 	Registries   []string `json:"registries"`
@@ -177,6 +198,7 @@ func (c *Controller) consoleRoutes(mux *http.ServeMux, h routeFunc) {
 		panic(err)
 	}
 	cs := &consoleState{c: c, stats: map[consoleKey]*imageStats{}}
+	c.console = cs
 	mux.Handle("GET /console/{path...}", assets)
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		// "GET /" matches every path nothing else claims; only the root
@@ -327,7 +349,8 @@ type reportDigest struct {
 			Size int64 `json:"size"`
 		} `json:"layers"`
 	} `json:"image"`
-	OS              *report.OS `json:"os"`
+	OS              *report.OS        `json:"os"`
+	Coverage        []report.Coverage `json:"coverage"`
 	Vulnerabilities []struct {
 		ID               string   `json:"id"`
 		Aliases          []string `json:"aliases"`
@@ -344,7 +367,13 @@ func digestReport(raw []byte, fingerprint string) (*imageStats, error) {
 	if err := json.Unmarshal(raw, &rd); err != nil {
 		return nil, err
 	}
-	st := &imageStats{fingerprint: fingerprint, fixable: map[string]int{}, findings: make([]Finding, 0, len(rd.Vulnerabilities))}
+	st := &imageStats{fingerprint: fingerprint, fixable: map[string]int{}, findings: make([]Finding, 0, len(rd.Vulnerabilities)),
+		hasCoverage: len(rd.Coverage) > 0}
+	for _, c := range rd.Coverage {
+		if !c.Covered {
+			st.notCovered = append(st.notCovered, c.Ecosystem)
+		}
+	}
 	if rd.OS != nil {
 		st.os = rd.OS.PrettyName
 		if st.os == "" {
@@ -442,13 +471,20 @@ CREATE TABLE IF NOT EXISTS console_digests (
 	PRIMARY KEY (registry, repository, digest));
 `
 
+// storedStatsVersion changes when storedStats gains what older stored
+// digests lack; those are then made again from their reports.
+const storedStatsVersion = 2
+
 // storedStats is imageStats as console_digests keeps it.
 type storedStats struct {
-	OS       string         `json:"os,omitempty"`
-	Layers   int            `json:"layers,omitempty"`
-	Size     int64          `json:"size,omitempty"`
-	Fixable  map[string]int `json:"fixable,omitempty"`
-	Findings []Finding      `json:"findings,omitempty"`
+	Version     int            `json:"v,omitempty"`
+	NotCovered  []string       `json:"not_covered,omitempty"`
+	HasCoverage bool           `json:"has_coverage,omitempty"`
+	OS          string         `json:"os,omitempty"`
+	Layers      int            `json:"layers,omitempty"`
+	Size        int64          `json:"size,omitempty"`
+	Fixable     map[string]int `json:"fixable,omitempty"`
+	Findings    []Finding      `json:"findings,omitempty"`
 }
 
 // storedDigest returns r's digest from console_digests if it was made from
@@ -461,7 +497,7 @@ func (cs *consoleState) storedDigest(ctx context.Context, r imageRow) (*imageSta
 		return nil, false
 	}
 	var ss storedStats
-	if err := json.Unmarshal([]byte(data), &ss); err != nil {
+	if err := json.Unmarshal([]byte(data), &ss); err != nil || ss.Version != storedStatsVersion {
 		return nil, false
 	}
 	if ss.Fixable == nil {
@@ -470,13 +506,15 @@ func (cs *consoleState) storedDigest(ctx context.Context, r imageRow) (*imageSta
 	if ss.Findings == nil {
 		ss.Findings = []Finding{}
 	}
-	return &imageStats{fingerprint: r.fingerprint, os: ss.OS, layers: ss.Layers, size: ss.Size, fixable: ss.Fixable, findings: ss.Findings}, true
+	return &imageStats{fingerprint: r.fingerprint, os: ss.OS, layers: ss.Layers, size: ss.Size, fixable: ss.Fixable, findings: ss.Findings,
+		notCovered: ss.NotCovered, hasCoverage: ss.HasCoverage}, true
 }
 
 // storeDigest keeps st for the next restart; a failure only costs that
 // restart a decode, so it is logged, not returned.
 func (cs *consoleState) storeDigest(ctx context.Context, r imageRow, st *imageStats) {
-	data, err := json.Marshal(storedStats{OS: st.os, Layers: st.layers, Size: st.size, Fixable: st.fixable, Findings: st.findings})
+	data, err := json.Marshal(storedStats{Version: storedStatsVersion, OS: st.os, Layers: st.layers, Size: st.size, Fixable: st.fixable,
+		Findings: st.findings, NotCovered: st.notCovered, HasCoverage: st.hasCoverage})
 	if err == nil {
 		_, err = cs.c.store.db.ExecContext(ctx, `INSERT INTO console_digests (registry, repository, digest, fingerprint, data) VALUES (?,?,?,?,?)
 			ON CONFLICT (registry, repository, digest) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data`,
@@ -500,6 +538,9 @@ func (cs *consoleState) intern(st *imageStats) {
 		}
 	}
 	in(&st.os)
+	for j := range st.notCovered {
+		in(&st.notCovered[j])
+	}
 	for i := range st.findings {
 		f := &st.findings[i]
 		in(&f.ID)
@@ -520,13 +561,14 @@ var severityOrder = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", 
 // imageQuery is the parsed query of GET /api/v1/console/images.
 type imageQuery struct {
 	registry, repository, q, severity string
+	coverage                          string
 	fixableOnly                       bool
 	sort                              string
 	desc                              bool
 	limit, offset                     int
 }
 
-var imageSorts = []string{"reference", "repository", "tag", "os", "scanned_at", "severity", "vulnerabilities", "fixable", "packages"}
+var imageSorts = []string{"reference", "repository", "tag", "os", "scanned_at", "severity", "vulnerabilities", "fixable", "packages", "coverage"}
 
 func parseImageQuery(v map[string][]string) (imageQuery, error) {
 	get := func(k string) string {
@@ -552,6 +594,10 @@ func parseImageQuery(v map[string][]string) (imageQuery, error) {
 	}
 	if q.severity != "" && !slices.Contains(severityOrder, q.severity) {
 		return q, fmt.Errorf("unknown severity %q", get("severity"))
+	}
+	q.coverage = get("coverage")
+	if q.coverage != "" && !slices.Contains(coverageStates, q.coverage) {
+		return q, fmt.Errorf("unknown coverage %q (want one of %s)", q.coverage, strings.Join(coverageStates, ", "))
 	}
 	switch get("fixable") {
 	case "", "false":
@@ -610,6 +656,10 @@ func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	tags, err := cs.c.store.imageTags(r.Context())
+	if err != nil {
+		return err
+	}
 	page := ImagePage{Offset: q.offset, Limit: q.limit, Items: []ImageRow{}, Severities: map[string]int{}, Fixable: map[string]int{},
 		Registries: []string{}, Repositories: []string{}}
 	var all []ImageRow
@@ -628,17 +678,27 @@ func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error
 		if ir.Severities == nil {
 			ir.Severities = map[string]int{}
 		}
+		ir.Coverage, ir.NotCovered = st.coverageState(ir.Packages)
+		ir.Tags = tags[consoleKey{row.Registry, row.Repository, row.Digest}]
 		switch {
 		case q.registry != "" && ir.Registry != q.registry,
 			q.repository != "" && ir.Repository != q.repository,
 			q.severity != "" && ir.Severities[q.severity] == 0,
+			q.coverage != "" && ir.Coverage != q.coverage,
 			q.fixableOnly && sum(ir.Fixable) == 0:
 			continue
 		}
-		if q.q != "" && !strings.Contains(strings.ToLower(ir.Reference+" "+ir.Repository+":"+ir.Tag+" "+ir.Digest+" "+ir.OS), q.q) {
+		if q.q != "" && !strings.Contains(strings.ToLower(ir.Reference+" "+ir.Repository+":"+strings.Join(append([]string{ir.Tag}, ir.Tags...), " ")+
+			" "+ir.Digest+" "+ir.OS+" "+strings.Join(ir.NotCovered, " ")), q.q) {
 			continue
 		}
 		all = append(all, ir)
+		switch ir.Coverage {
+		case CoverageNotCovered:
+			page.NotCovered++
+		case CoverageUnknown:
+			page.CoverageUnknown++
+		}
 		for s, n := range ir.Severities {
 			page.Severities[s] += n
 		}
@@ -668,6 +728,8 @@ func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error
 			return sum(a.Fixable) - sum(b.Fixable)
 		case "packages":
 			return a.Packages - b.Packages
+		case "coverage":
+			return strings.Compare(a.Coverage, b.Coverage)
 		}
 		return 0
 	}
@@ -971,6 +1033,10 @@ func (c *Controller) imageReportFile(w http.ResponseWriter, r *http.Request) err
 	f, ok := reportFormats[format]
 	if !ok {
 		return errorf(http.StatusBadRequest, "unknown format %q (json, sarif, cyclonedx, spdx)", format)
+	}
+	digest, err := c.store.resolveDigest(r.Context(), digest)
+	if err != nil {
+		return err
 	}
 	raw, ok, err := c.store.imageReport(r.Context(), digest)
 	if err != nil {

@@ -796,3 +796,198 @@ func TestConsoleDigestsSurviveRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// coverageReports are real scans: Alpine 3.20.3 and Alpine 3.19.4, both
+// matched against the Alpine 3.20 advisories (3.19 is then not covered:
+// no findings, but not clean), and Debian 12 inventoried without a
+// database (no coverage recorded).
+func coverageReports(t *testing.T) (covered, notCovered, unknown *report.Report) {
+	t.Helper()
+	covered = reporttest.Alpine(t)
+	notCovered = reporttest.Scan(t, "alpine-minirootfs-3.19.4-x86_64.tar.gz", "reg.example/legacy/alpine:3.19", "alpine-secdb-3.20-subset")
+	if len(notCovered.Vulnerabilities) != 0 || len(notCovered.Coverage) == 0 || notCovered.Coverage[0].Covered {
+		t.Fatalf("Alpine 3.19 against 3.20 advisories: %d findings, coverage %+v; want none and not covered", len(notCovered.Vulnerabilities), notCovered.Coverage)
+	}
+	return covered, notCovered, reporttest.Debian(t)
+}
+
+// TestImageListsCarryCoverage: an image whose OS the database does not
+// cover is listed as not covered, not as an image without findings, in
+// the API's and the console's lists, and both filter on it (issue 21,
+// point 1).
+func TestImageListsCarryCoverage(t *testing.T) {
+	f := newFixture(t, Config{})
+	doc := loadDoc(t, openAPIDoc)
+	covered, notCovered, unknown := coverageReports(t)
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	storeImage(t, f.c, "hub", "team/alpine", "3.20", hexDigest(1), covered, t0)
+	storeImage(t, f.c, "hub", "legacy/alpine", "3.19", hexDigest(2), notCovered, t0)
+	storeImage(t, f.c, "hub", "base/debian", "12", hexDigest(3), unknown, t0)
+	want := map[string]struct {
+		coverage   string
+		notCovered []string
+	}{
+		"team/alpine":   {CoverageCovered, nil},
+		"legacy/alpine": {CoverageNotCovered, []string{"Alpine:v3.19"}},
+		"base/debian":   {CoverageUnknown, nil},
+	}
+
+	tests := []struct {
+		query string
+		repos []string
+	}{
+		{"", []string{"base/debian", "legacy/alpine", "team/alpine"}},
+		{"coverage=not_covered", []string{"legacy/alpine"}},
+		{"coverage=covered", []string{"team/alpine"}},
+		{"coverage=unknown", []string{"base/debian"}},
+		{"coverage=not_covered&registry=other", nil},
+	}
+	for _, tc := range tests {
+		t.Run("api "+tc.query, func(t *testing.T) {
+			var ims []ImageSummary
+			body := getJSON(t, f, "/api/v1/images?"+tc.query, f.reader, http.StatusOK, &ims)
+			checkAnswer(t, doc, http.MethodGet, "/api/v1/images", http.StatusOK, body)
+			var repos []string
+			for _, im := range ims {
+				repos = append(repos, im.Repository)
+				if w := want[im.Repository]; im.Coverage != w.coverage || !slices.Equal(im.NotCovered, w.notCovered) {
+					t.Errorf("%s: coverage %q not_covered %v, want %q %v", im.Repository, im.Coverage, im.NotCovered, w.coverage, w.notCovered)
+				}
+			}
+			slices.Sort(repos)
+			if !slices.Equal(repos, tc.repos) {
+				t.Errorf("images %v, want %v", repos, tc.repos)
+			}
+		})
+		t.Run("console "+tc.query, func(t *testing.T) {
+			var p ImagePage
+			body := getJSON(t, f, "/api/v1/console/images?"+tc.query, f.reader, http.StatusOK, &p)
+			checkAnswer(t, doc, http.MethodGet, "/api/v1/console/images", http.StatusOK, body)
+			var repos []string
+			notCov := 0
+			for _, it := range p.Items {
+				repos = append(repos, it.Repository)
+				if w := want[it.Repository]; it.Coverage != w.coverage || !slices.Equal(it.NotCovered, w.notCovered) {
+					t.Errorf("%s: coverage %q not_covered %v, want %q %v", it.Repository, it.Coverage, it.NotCovered, w.coverage, w.notCovered)
+				}
+				if it.Coverage == CoverageNotCovered {
+					notCov++
+				}
+			}
+			slices.Sort(repos)
+			if !slices.Equal(repos, tc.repos) {
+				t.Errorf("images %v, want %v", repos, tc.repos)
+			}
+			if p.NotCovered != notCov {
+				t.Errorf("page counts %d not covered images, want %d", p.NotCovered, notCov)
+			}
+		})
+	}
+	// The not-covered ecosystem is searchable as text.
+	var p ImagePage
+	getJSON(t, f, "/api/v1/console/images?q=alpine:v3.19", f.reader, http.StatusOK, &p)
+	if p.Total != 1 || p.Items[0].Repository != "legacy/alpine" {
+		t.Errorf("search for the uncovered ecosystem: %d images %+v", p.Total, p.Items)
+	}
+	for _, path := range []string{"/api/v1/images?coverage=clean", "/api/v1/console/images?coverage=clean"} {
+		if code, body := f.do(t, http.MethodGet, path, f.reader, nil); code != http.StatusBadRequest || !strings.Contains(string(body), "not_covered") {
+			t.Errorf("%s: %d %s, want 400 naming the valid states", path, code, body)
+		}
+	}
+}
+
+// TestImageTagsAndDigestPrefixes: a digest known under two tags is
+// listed with both, a tag that moved names only its new digest, and a
+// unique digest prefix (as `scanfleet images` prints it) finds the image,
+// an ambiguous one says which digests it matches (issue 21, point 6).
+func TestImageTagsAndDigestPrefixes(t *testing.T) {
+	f := newFixture(t, Config{})
+	doc := loadDoc(t, openAPIDoc)
+	ctx := context.Background()
+	alpine := reporttest.Alpine(t)
+	d1 := "sha256:abcd1111" + strings.Repeat("0", 56)
+	d2 := "sha256:abcd2222" + strings.Repeat("0", 56)
+	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	// A crawl records each tag, then the one result of the digest.
+	for _, tag := range []string{"1.0", "1.1"} {
+		if err := f.c.store.putTag(ctx, "hub", "team/app", tag, d1, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	storeImage(t, f.c, "hub", "team/app", "1.1", d1, alpine, t0)
+	tagsOf := func(t *testing.T) map[string][]string {
+		t.Helper()
+		var ims []ImageSummary
+		body := getJSON(t, f, "/api/v1/images", f.reader, http.StatusOK, &ims)
+		checkAnswer(t, doc, http.MethodGet, "/api/v1/images", http.StatusOK, body)
+		out := map[string][]string{}
+		for _, im := range ims {
+			out[im.Digest] = im.Tags
+		}
+		var p ImagePage
+		getJSON(t, f, "/api/v1/console/images", f.reader, http.StatusOK, &p)
+		for _, it := range p.Items {
+			if !slices.Equal(it.Tags, out[it.Digest]) {
+				t.Errorf("console lists %s with tags %v, the API with %v", it.Digest, it.Tags, out[it.Digest])
+			}
+		}
+		return out
+	}
+	if got := tagsOf(t); !slices.Equal(got[d1], []string{"1.0", "1.1"}) {
+		t.Errorf("tags of one digest pushed as 1.0 and 1.1: %v", got[d1])
+	}
+	// 1.0 moves to a new digest.
+	if err := f.c.store.putTag(ctx, "hub", "team/app", "1.0", d2, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	storeImage(t, f.c, "hub", "team/app", "1.0", d2, alpine, t0.Add(time.Hour))
+	if got := tagsOf(t); !slices.Equal(got[d1], []string{"1.1"}) || !slices.Equal(got[d2], []string{"1.0"}) {
+		t.Errorf("after 1.0 moved: %s %v, %s %v; want [1.1] and [1.0]", d1[:15], got[d1], d2[:15], got[d2])
+	}
+
+	tests := []struct {
+		arg    string
+		code   int
+		digest string   // for 200
+		says   []string // in the error
+	}{
+		{d1, http.StatusOK, d1, nil},
+		{"sha256:abcd1111", http.StatusOK, d1, nil},
+		{"sha256:ABCD2", http.StatusOK, d2, nil},
+		{"abcd2222", http.StatusOK, d2, nil},
+		{"sha256:abcd", http.StatusConflict, "", []string{"ambiguous", d1, d2}},
+		{"abcd", http.StatusConflict, "", []string{"ambiguous", d1, d2}},
+		{"sha256:ffff", http.StatusNotFound, "", []string{"not scanned"}},
+		{"sha256:ab", http.StatusBadRequest, "", []string{"too short"}},
+		{"sha256:xyz1", http.StatusBadRequest, "", []string{"not a digest"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.arg, func(t *testing.T) {
+			code, body := f.do(t, http.MethodGet, "/api/v1/images/"+url.PathEscape(tc.arg), f.reader, nil)
+			if code != tc.code {
+				t.Fatalf("GET image %s: %d %s, want %d", tc.arg, code, body, tc.code)
+			}
+			if code == http.StatusOK {
+				var rep report.Report
+				if err := json.Unmarshal(body, &rep); err != nil || rep.Image == nil || rep.Image.Digest != tc.digest {
+					t.Errorf("GET image %s: the report of %v, want %s (%v)", tc.arg, rep.Image, tc.digest, err)
+				}
+				var ims []ImageSummary
+				getJSON(t, f, "/api/v1/images?digest="+url.QueryEscape(tc.arg), f.reader, http.StatusOK, &ims)
+				if len(ims) != 1 || ims[0].Digest != tc.digest {
+					t.Errorf("list ?digest=%s: %+v, want %s", tc.arg, ims, tc.digest)
+				}
+				if c, b := f.do(t, http.MethodGet, "/api/v1/images/"+url.PathEscape(tc.arg)+"/report?format=sarif", f.reader, nil); c != http.StatusOK {
+					t.Errorf("report of %s: %d %s", tc.arg, c, b)
+				}
+				return
+			}
+			checkAnswer(t, doc, http.MethodGet, "/api/v1/images/{digest}", code, body)
+			for _, s := range tc.says {
+				if !strings.Contains(string(body), s) {
+					t.Errorf("GET image %s: %s, want it to say %q", tc.arg, body, s)
+				}
+			}
+		})
+	}
+}

@@ -308,6 +308,15 @@ type ImageSummary struct {
 	Packages        int            `json:"packages"`
 	Vulnerabilities int            `json:"vulnerabilities"`
 	Severities      map[string]int `json:"severities"`
+	// Coverage is CoverageCovered, CoverageNotCovered (NotCovered names
+	// the OS releases and ecosystems the database had no data for: the
+	// counts are then incomplete, not zero) or CoverageUnknown; listings
+	// fill it (imagelist.go).
+	Coverage   string   `json:"coverage,omitempty"`
+	NotCovered []string `json:"not_covered,omitempty"`
+	// Tags are all the tags the digest is known under in the repository
+	// (Tag is the one it was last scanned under).
+	Tags []string `json:"tags,omitempty"`
 }
 
 func (s *store) putResult(ctx context.Context, im ImageSummary, rep *report.Report, raw []byte) error {
@@ -361,7 +370,7 @@ func (s *store) scannedWith(ctx context.Context, registry, repo, digest, dbDiges
 
 // ImageFilter selects images; zero fields match everything.
 type ImageFilter struct {
-	Registry, Repository, Severity, CVE string
+	Registry, Repository, Severity, CVE, Digest string
 }
 
 func (s *store) listImages(ctx context.Context, f ImageFilter) ([]ImageSummary, error) {
@@ -374,6 +383,10 @@ func (s *store) listImages(ctx context.Context, f ImageFilter) ([]ImageSummary, 
 	if f.Repository != "" {
 		q += ` AND repository = ?`
 		args = append(args, f.Repository)
+	}
+	if f.Digest != "" {
+		q += ` AND digest = ?`
+		args = append(args, f.Digest)
 	}
 	if f.Severity != "" || f.CVE != "" {
 		q += ` AND EXISTS (SELECT 1 FROM image_vulns v WHERE v.registry=i.registry AND v.repository=i.repository AND v.digest=i.digest`

@@ -1,0 +1,182 @@
+package controller
+
+// What every image listing adds to the images table's columns: the
+// report's coverage (a count of zero findings means nothing when the
+// database had no data for the image's OS release or ecosystems), every
+// tag a digest is known under, and digests named by a unique prefix, as
+// `scanfleet images` prints them.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/scanfleet/scanfleet/internal/report"
+)
+
+// Coverage states of an image (ImageSummary.Coverage).
+const (
+	// CoverageCovered: the database had data for every OS release and
+	// ecosystem the image contains.
+	CoverageCovered = "covered"
+	// CoverageNotCovered: it lacked data for some (ImageSummary.NotCovered
+	// names them), so the finding counts are incomplete, not zero.
+	CoverageNotCovered = "not_covered"
+	// CoverageUnknown: the report has packages but no coverage record
+	// (made by a scanner that did not record it).
+	CoverageUnknown = "unknown"
+)
+
+var coverageStates = []string{CoverageCovered, CoverageNotCovered, CoverageUnknown}
+
+// coverageOf summarises a report's coverage records for an image with
+// packages packages; notCovered lists the ecosystems without data.
+func coverageOf(cov []report.Coverage, packages int) (state string, notCovered []string) {
+	for _, c := range cov {
+		if !c.Covered {
+			notCovered = append(notCovered, c.Ecosystem)
+		}
+	}
+	switch {
+	case len(notCovered) > 0:
+		return CoverageNotCovered, notCovered
+	case len(cov) == 0 && packages > 0:
+		return CoverageUnknown, nil
+	}
+	return CoverageCovered, nil
+}
+
+// checkCoverageFilter validates a ?coverage= value ("" selects all).
+func checkCoverageFilter(v string) error {
+	if v != "" && !slices.Contains(coverageStates, v) {
+		return errorf(http.StatusBadRequest, "unknown coverage %q (want one of %s)", v, strings.Join(coverageStates, ", "))
+	}
+	return nil
+}
+
+// imageTags returns every tag each stored image is known under: the tags
+// crawls and submissions recorded for its digest (image_tags; a tag that
+// moved on names only its newest digest) and the tag its row was last
+// scanned under, unless that tag has moved to another digest since.
+func (s *store) imageTags(ctx context.Context) (map[consoleKey][]string, error) {
+	out := map[consoleKey][]string{}
+	moved := map[[3]string]string{} // registry, repository, tag -> digest
+	rows, err := s.db.QueryContext(ctx, `SELECT registry, repository, tag, digest FROM image_tags ORDER BY tag`)
+	if err != nil {
+		return nil, fmt.Errorf("listing tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k consoleKey
+		var tag string
+		if err := rows.Scan(&k.registry, &k.repository, &tag, &k.digest); err != nil {
+			return nil, fmt.Errorf("listing tags: %w", err)
+		}
+		out[k] = append(out[k], tag)
+		moved[[3]string{k.registry, k.repository, tag}] = k.digest
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing tags: %w", err)
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx, `SELECT registry, repository, digest, tag FROM images WHERE tag != ''`)
+	if err != nil {
+		return nil, fmt.Errorf("listing tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k consoleKey
+		var tag string
+		if err := rows.Scan(&k.registry, &k.repository, &k.digest, &tag); err != nil {
+			return nil, fmt.Errorf("listing tags: %w", err)
+		}
+		if d, ok := moved[[3]string{k.registry, k.repository, tag}]; ok && d != k.digest {
+			continue
+		}
+		if !slices.Contains(out[k], tag) {
+			out[k] = append(out[k], tag)
+			slices.Sort(out[k])
+		}
+	}
+	return out, rows.Err()
+}
+
+// resolveDigest turns a digest or a unique prefix of one ("sha256:0123abcd",
+// or the hex alone) into the full digest of a stored image. No match is a
+// 404, several a 409 naming them.
+func (s *store) resolveDigest(ctx context.Context, arg string) (string, error) {
+	const minHex = 4
+	p := strings.ToLower(strings.TrimSpace(arg))
+	if !strings.Contains(p, ":") {
+		p = "sha256:" + p
+	}
+	algo, hex, _ := strings.Cut(p, ":")
+	if algo == "" || strings.Trim(hex, "0123456789abcdef") != "" {
+		return "", errorf(http.StatusBadRequest, "%q is not a digest or digest prefix (sha256:<hex>, or at least %d hex digits)", arg, minHex)
+	}
+	if len(hex) < minHex {
+		return "", errorf(http.StatusBadRequest, "digest prefix %q is too short: give at least %d hex digits", arg, minHex)
+	}
+	// Every character after a prefix is a hex digit, all below "g": the
+	// range keeps the lookup on the digest index.
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT digest FROM images WHERE digest >= ? AND digest < ? ORDER BY digest LIMIT 6`, p, p+"g")
+	if err != nil {
+		return "", fmt.Errorf("looking up digest %s: %w", arg, err)
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return "", fmt.Errorf("looking up digest %s: %w", arg, err)
+		}
+		found = append(found, d)
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("looking up digest %s: %w", arg, err)
+	}
+	switch {
+	case len(found) == 0:
+		return "", errorf(http.StatusNotFound, "image %q not scanned", arg)
+	case len(found) == 1 || found[0] == p:
+		return found[0], nil
+	}
+	more := ""
+	if len(found) > 5 {
+		found, more = found[:5], ", …"
+	}
+	return "", errorf(http.StatusConflict, "digest prefix %q is ambiguous: it matches %s%s; give more digits", arg, strings.Join(found, ", "), more)
+}
+
+// annotate adds coverage and tags to images (from the console's report
+// digests and image_tags) and keeps those whose coverage is coverage
+// ("" keeps all).
+func (cs *consoleState) annotate(ctx context.Context, ims []ImageSummary, coverage string) ([]ImageSummary, error) {
+	rows, err := cs.loadRows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stats, err := cs.statsFor(ctx, rows, false)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := cs.c.store.imageTags(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := ims[:0]
+	for _, im := range ims {
+		k := consoleKey{im.Registry, im.Repository, im.Digest}
+		im.Coverage, im.NotCovered = CoverageUnknown, nil
+		if st := stats[k]; st != nil {
+			im.Coverage, im.NotCovered = st.coverageState(im.Packages)
+		}
+		im.Tags = tags[k]
+		if coverage == "" || im.Coverage == coverage {
+			out = append(out, im)
+		}
+	}
+	return out, nil
+}
