@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -91,6 +92,27 @@ func testAdmission(e *env) {
 	e.must(err)
 	if len(ds) != MaxDecisions || ds[0].UID != "last" || ds[len(ds)-1].UID != "uid1" {
 		e.t.Errorf("after overflow: %d decisions, newest %q, oldest %q; want %d, last, uid1", len(ds), ds[0].UID, ds[len(ds)-1].UID, MaxDecisions)
+	}
+}
+
+// testOrdering: listings sort by bytes on both back ends. (It tells the
+// fix apart only on a server whose default collation is a locale's, e.g.
+// en_US.UTF-8, which would put "a_" before "B"; CI's is C.UTF-8.)
+func testOrdering(e *env) {
+	names := []string{"b", "B", "a_", "a-", "Z", "é", "a"}
+	for _, n := range names {
+		e.must(e.s.PutRegistry(e.ctx, Registry{Name: n, URL: "http://x"}))
+	}
+	list, err := e.s.ListRegistries(e.ctx)
+	e.must(err)
+	var got []string
+	for _, r := range list {
+		got = append(got, r.Name)
+	}
+	want := slices.Clone(names)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		e.t.Errorf("ListRegistries order = %q, want %q", got, want)
 	}
 }
 

@@ -56,6 +56,7 @@ var conformance = []struct {
 	{"hosts", testHosts},
 	{"admission", testAdmission},
 	{"settings", testSettings},
+	{"listings sort by bytes", testOrdering},
 	{"crawls", testCrawls},
 	{"invalid text", testInvalidText},
 	{"reopen keeps data and version", testReopen},

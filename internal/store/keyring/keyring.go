@@ -106,10 +106,28 @@ func LoadOrCreateKey(path string) (*Keyring, error) {
 		return nil, fmt.Errorf("keyring: writing key file %s: %w", f.Name(), werr)
 	}
 	// CreateTemp made it 0600; Link fails if another process won.
-	if err := os.Link(f.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
-		return nil, fmt.Errorf("keyring: creating key file: %w", err)
+	err = os.Link(f.Name(), path)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		// A file system without hard links: exclusive create, where a
+		// concurrent starter may read the file before it is written (and
+		// then fails on its size rather than using another key).
+		if err := createExclusive(path, key); err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("keyring: creating key file: %w", err)
+		}
 	}
 	return Load(path)
+}
+
+func createExclusive(path string, key []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(key)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	return werr
 }
 
 // Seal returns nonce||ciphertext under the newest key; an empty secret
