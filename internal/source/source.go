@@ -10,6 +10,10 @@
 //	docker:NAME                     an image in a Docker Engine (API socket)
 //	registry:REF, or a bare REF     an image in a registry
 //
+// A bare argument naming an existing file or directory is read by its
+// content instead (docker-archive, oci-archive or oci); one that is both an
+// existing path and a valid registry reference is refused as ambiguous.
+//
 // Every error returned by Open names the image, fits on one line and wraps
 // one of ErrNotFound, ErrUnauthorized, ErrUnreachable or ErrInvalid, so
 // callers can tell the kinds apart with errors.Is.
@@ -132,7 +136,12 @@ func Open(ctx context.Context, ref string, opts Options) (*Image, error) {
 	case strings.HasPrefix(ref, "registry:"):
 		img, err = openRegistry(ctx, strings.TrimPrefix(ref, "registry:"), plat, opts)
 	default:
-		img, err = openRegistry(ctx, ref, plat, opts)
+		// An existing file or directory is read by its content (what
+		// Trivy's --input does); anything else is a registry reference.
+		var isPath bool
+		if img, isPath, err = openPath(ref, plat); !isPath {
+			img, err = openRegistry(ctx, ref, plat, opts)
+		}
 	}
 	if err != nil {
 		var se *Error
@@ -186,7 +195,7 @@ var spaces = regexp.MustCompile(`\s*[\r\n]+\s*`)
 // that need them, but are never printed by us).
 func newError(image string, kind, err error, opts Options) *Error {
 	e := &Error{Image: image, Kind: kind, Err: err}
-	msg := fmt.Sprintf("image %q: %v: %v", redactURL(image), kind, err)
+	msg := registryText(fmt.Sprintf("image %q: %v: %v", redactURL(image), kind, err), err)
 	msg = spaces.ReplaceAllString(msg, "; ")
 	for _, secret := range []string{opts.Password, opts.RegistryToken} {
 		if secret != "" {
