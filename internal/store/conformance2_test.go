@@ -137,9 +137,12 @@ func testCrawls(e *env) {
 	if !created || c1.State != CrawlRequested || c1.Registry != "hub" || c1.Priority != 10 || !c1.RequestedAt.Equal(t0) {
 		e.t.Fatalf("RequestCrawl = %+v, %v", c1, created)
 	}
-	// A second request while one is live joins it.
-	if c, created, _ := e.s.RequestCrawl(e.ctx, "hub", 0, "schedule", t0.Add(time.Second)); created || c.ID != c1.ID {
-		e.t.Errorf("second request = %+v, %v", c, created)
+	// A second request while the first is pending joins it, raising its
+	// priority; a lower one leaves it.
+	for _, prio := range []int{20, 5} {
+		if c, created, _ := e.s.RequestCrawl(e.ctx, "hub", prio, "schedule", t0.Add(time.Second)); created || c.ID != c1.ID || c.Priority != 20 {
+			e.t.Errorf("request at priority %d = %+v, %v", prio, c, created)
+		}
 	}
 	_, _, err = e.s.RequestCrawl(e.ctx, "other", 0, "schedule", t0.Add(2*time.Second))
 	e.must(err)
@@ -151,14 +154,22 @@ func testCrawls(e *env) {
 	}
 	p := CrawlProgress{Repositories: 3, Images: 40, Enqueued: 12, Errors: 1, Cursor: "team/app"}
 	e.must(e.s.CrawlHeartbeat(e.ctx, c1.ID, "ctrl-a", p, t0.Add(2*time.Minute)))
-	// ctrl-a dies; ctrl-b takes "other" first, then, once ctrl-a's
-	// heartbeat is stale, takes over hub and resumes from the cursor.
+	// A request (a push) while hub is being crawled is a new crawl, run
+	// after this one: the running crawl may be past the pushed repository.
+	c3, created, err := e.s.RequestCrawl(e.ctx, "hub", 0, "push", t0.Add(2*time.Minute))
+	e.must(err)
+	if !created || c3.ID == c1.ID {
+		e.t.Errorf("request during a crawl = %+v, %v; want a new pending crawl", c3, created)
+	}
+	// ctrl-a dies. ctrl-b takes "other" (hub's new request waits for the
+	// running crawl), then, once ctrl-a's heartbeat is stale, takes over
+	// hub and resumes from the cursor.
 	other, ok, _ := e.s.TakeCrawl(e.ctx, "ctrl-b", t0.Add(3*time.Minute), t0.Add(time.Minute))
 	if !ok || other.Registry != "other" {
 		e.t.Fatalf("second take = %+v, %v", other, ok)
 	}
-	if _, ok, _ := e.s.TakeCrawl(e.ctx, "ctrl-b", t0.Add(3*time.Minute), t0.Add(time.Minute)); ok {
-		e.t.Error("took a crawl whose runner is alive")
+	if c, ok, _ := e.s.TakeCrawl(e.ctx, "ctrl-b", t0.Add(3*time.Minute), t0.Add(time.Minute)); ok {
+		e.t.Errorf("took %+v while hub's runner is alive", c)
 	}
 	resumed, ok, _ := e.s.TakeCrawl(e.ctx, "ctrl-b", t0.Add(10*time.Minute), t0.Add(5*time.Minute))
 	if !ok || resumed.ID != c1.ID || resumed.StartedBy != "ctrl-b" || resumed.Attempts != 2 || resumed.CrawlProgress != p {
@@ -181,9 +192,9 @@ func testCrawls(e *env) {
 	if f, _, _ := e.s.GetCrawl(e.ctx, other.ID); f.State != CrawlFailed || f.Error != "listing: 401" {
 		e.t.Errorf("failed crawl = %+v", f)
 	}
-	// A new request after the last finished is a new crawl.
-	if c, created, _ := e.s.RequestCrawl(e.ctx, "hub", 0, "schedule", t0.Add(time.Hour)); !created || c.ID == c1.ID {
-		e.t.Errorf("request after finish = %+v, %v", c, created)
+	// Now the push's crawl runs, from the start.
+	if c, ok, _ := e.s.TakeCrawl(e.ctx, "ctrl-c", t0.Add(13*time.Minute), t0); !ok || c.ID != c3.ID || c.Cursor != "" {
+		e.t.Errorf("take after the finish = %+v, %v; want the push's crawl", c, ok)
 	}
 	for _, c := range []struct {
 		f    CrawlFilter
@@ -393,37 +404,42 @@ func testConcurrentResults(e *env) {
 	}
 }
 
-// testConcurrentCrawls: replicas request the same crawl and race to take
-// it: one live request, one runner.
+// testConcurrentCrawls: replicas request the same crawl at once, then
+// race to take it: one pending request, one runner.
 func testConcurrentCrawls(e *env) {
 	handles := []Store{e.s, e.second()}
 	const n = 6
-	var wg sync.WaitGroup
 	var created, taken atomic.Int32
 	ids := make([]string, n)
 	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := handles[i%2]
-			c, ok, err := s.RequestCrawl(e.ctx, "hub", 0, "schedule", t0)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			ids[i] = c.ID
-			if ok {
-				created.Add(1)
-			}
-			if _, ok, err := s.TakeCrawl(e.ctx, fmt.Sprint("ctrl-", i), t0, t0.Add(-time.Minute)); err != nil {
-				errs[i] = err
-			} else if ok {
-				taken.Add(1)
-			}
-		}()
+	parallel := func(fn func(i int, s Store) error) {
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := fn(i, handles[i%2]); err != nil {
+					errs[i] = err
+				}
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
+	parallel(func(i int, s Store) error {
+		c, ok, err := s.RequestCrawl(e.ctx, "hub", i, "schedule", t0)
+		ids[i] = c.ID
+		if ok {
+			created.Add(1)
+		}
+		return err
+	})
+	parallel(func(i int, s Store) error {
+		_, ok, err := s.TakeCrawl(e.ctx, fmt.Sprint("ctrl-", i), t0, t0.Add(-time.Minute))
+		if ok {
+			taken.Add(1)
+		}
+		return err
+	})
 	for i, err := range errs {
 		if err != nil {
 			e.t.Errorf("replica %d: %v", i, err)
@@ -434,6 +450,9 @@ func testConcurrentCrawls(e *env) {
 	}
 	if created.Load() != 1 || taken.Load() != 1 {
 		e.t.Errorf("created %d, taken %d; want 1, 1", created.Load(), taken.Load())
+	}
+	if c, _, _ := e.s.GetCrawl(e.ctx, ids[0]); c.Priority != n-1 {
+		e.t.Errorf("joined request has priority %d, want the highest asked, %d", c.Priority, n-1)
 	}
 }
 

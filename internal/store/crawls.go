@@ -58,13 +58,16 @@ type CrawlFilter struct {
 
 // Crawls are durable crawl requests.
 type Crawls interface {
-	// RequestCrawl records a request to crawl registry. While a request
-	// for it is requested or running, that one is returned (created
-	// false) instead of a second.
+	// RequestCrawl records a request to crawl registry. A request joins
+	// the registry's pending one (created false; the higher priority is
+	// kept). A request made while a crawl of the registry runs is a new
+	// pending one, run after it: the running crawl may already have
+	// passed what the request is about (a push to one repository).
 	RequestCrawl(ctx context.Context, registry string, priority int, reason string, now time.Time) (c Crawl, created bool, err error)
-	// TakeCrawl gives runner the oldest requested crawl, or a running one
-	// whose heartbeat is older than staleBefore (its runner died: the new
-	// runner resumes from its Cursor); ok is false when there is none.
+	// TakeCrawl gives runner a running crawl whose heartbeat is older
+	// than staleBefore (its runner died: the new runner resumes from its
+	// Cursor), else the highest-priority, oldest pending request of a
+	// registry with no crawl running; ok is false when there is none.
 	TakeCrawl(ctx context.Context, runner string, now, staleBefore time.Time) (c Crawl, ok bool, err error)
 	// CrawlHeartbeat records progress and keeps runner's hold; it returns
 	// ErrNotHolder when another runner took the crawl over.
@@ -106,10 +109,10 @@ func (s *db) RequestCrawl(ctx context.Context, registry string, priority int, re
 	}
 	id := hex.EncodeToString(b[:])
 	err := s.withTx(ctx, func(t *tx) error {
-		// The partial unique index makes a concurrent second request a
-		// no-op; the live request is then read back.
+		// The partial unique index turns a second pending request, even
+		// a concurrent one, into a no-op; it then joins the first.
 		res, err := t.exec(`INSERT INTO crawls(id, registry, priority, reason, state, requested_at) VALUES(?,?,?,?,?,?)
-			ON CONFLICT(registry) WHERE state IN ('requested', 'running') DO NOTHING`,
+			ON CONFLICT(registry) WHERE state = 'requested' DO NOTHING`,
 			id, registry, priority, cleanText(reason), CrawlRequested, nanos(now))
 		if err != nil {
 			return err
@@ -119,7 +122,13 @@ func (s *db) RequestCrawl(ctx context.Context, registry string, priority int, re
 			return err
 		}
 		created = n > 0
-		c, err = scanCrawl(t.queryRow(`SELECT `+crawlCols+` FROM crawls WHERE registry = ? AND state IN ('requested', 'running')`, registry))
+		if !created {
+			if _, err := t.exec(`UPDATE crawls SET priority = ? WHERE registry = ? AND state = 'requested' AND priority < ?`,
+				priority, registry, priority); err != nil {
+				return err
+			}
+		}
+		c, err = scanCrawl(t.queryRow(`SELECT `+crawlCols+` FROM crawls WHERE registry = ? AND state = 'requested'`, registry))
 		return err
 	})
 	if err != nil {
@@ -143,9 +152,13 @@ func (s *db) TakeCrawl(ctx context.Context, runner string, now, staleBefore time
 	err := s.withTx(ctx, func(t *tx) error {
 		var id string
 		var err error
-		ok, err = noRows(t.queryRow(`SELECT id FROM crawls
-			WHERE state = 'requested' OR (state = 'running' AND heartbeat_at < ?)
-			ORDER BY priority DESC, requested_at, id LIMIT 1`+skip, nanos(staleBefore)).Scan(&id))
+		// A dead runner's crawl first (state = 'running' sorts after
+		// 'requested' descending), then pending requests of registries
+		// with nothing running.
+		ok, err = noRows(t.queryRow(`SELECT id FROM crawls c
+			WHERE (state = 'running' AND heartbeat_at < ?)
+				OR (state = 'requested' AND NOT EXISTS (SELECT 1 FROM crawls r WHERE r.registry = c.registry AND r.state = 'running'))
+			ORDER BY state DESC, priority DESC, requested_at, id LIMIT 1`+skip, nanos(staleBefore)).Scan(&id))
 		if err != nil || !ok {
 			return err
 		}

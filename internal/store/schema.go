@@ -100,8 +100,10 @@ var migrations = []migration{
 				repositories BIGINT NOT NULL DEFAULT 0, images BIGINT NOT NULL DEFAULT 0,
 				enqueued BIGINT NOT NULL DEFAULT 0, errors BIGINT NOT NULL DEFAULT 0,
 				cursor TEXT NOT NULL DEFAULT '', finished_at BIGINT NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '')`,
-			// At most one live crawl per registry: a second request joins it.
-			`CREATE UNIQUE INDEX IF NOT EXISTS crawls_live ON crawls(registry) WHERE state IN ('requested', 'running')`,
+			// Per registry at most one pending request (a second joins it)
+			// and one running crawl.
+			`CREATE UNIQUE INDEX IF NOT EXISTS crawls_pending ON crawls(registry) WHERE state = 'requested'`,
+			`CREATE UNIQUE INDEX IF NOT EXISTS crawls_running ON crawls(registry) WHERE state = 'running'`,
 			`CREATE INDEX IF NOT EXISTS crawls_registry ON crawls(registry, requested_at)`,
 		},
 		sqlite: addColumnIfMissing("registries", "rescan_after_db_update", `BOOLEAN NOT NULL DEFAULT FALSE`),
