@@ -473,9 +473,9 @@ func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, pre
 
 func newImagesCmd(e *env) *cobra.Command {
 	var (
-		cf                            clientFlags
-		registry, repo, severity, cve string
-		format                        string
+		cf                                      clientFlags
+		registry, repo, severity, cve, coverage string
+		format                                  string
 	)
 	cmd := &cobra.Command{
 		Use:   "images",
@@ -483,7 +483,7 @@ func newImagesCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			q := url.Values{}
-			for k, v := range map[string]string{"registry": registry, "repository": repo, "severity": severity, "cve": cve} {
+			for k, v := range map[string]string{"registry": registry, "repository": repo, "severity": severity, "cve": cve, "coverage": coverage} {
 				if v != "" {
 					q.Set(k, v)
 				}
@@ -492,8 +492,9 @@ func newImagesCmd(e *env) *cobra.Command {
 			if len(q) > 0 {
 				path += "?" + q.Encode()
 			}
-			return getAndShow(cmd.Context(), e, &cf, format, path, func(tw io.Writer, ims []controller.ImageSummary) {
-				fmt.Fprintln(tw, "REGISTRY\tREPOSITORY\tTAG\tDIGEST\tPACKAGES\tVULNS\tCRITICAL\tHIGH\tMEDIUM\tLOW\tOTHER\tSCANNED")
+			notCovered := 0
+			err := getAndShow(cmd.Context(), e, &cf, format, path, func(tw io.Writer, ims []controller.ImageSummary) {
+				fmt.Fprintln(tw, "REGISTRY\tREPOSITORY\tTAGS\tDIGEST\tPACKAGES\tVULNS\tCRITICAL\tHIGH\tMEDIUM\tLOW\tOTHER\tCOVERAGE\tSCANNED")
 				for _, im := range ims {
 					// OTHER is whatever the four named columns miss (UNKNOWN,
 					// NEGLIGIBLE, ...), so the row adds up to VULNS.
@@ -501,11 +502,19 @@ func newImagesCmd(e *env) *cobra.Command {
 					for _, s := range []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"} {
 						other -= im.Severities[s]
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", im.Registry, im.Repository, dash(im.Tag), shortDigest(im.Digest),
+					if im.Coverage == controller.CoverageNotCovered {
+						notCovered++
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", im.Registry, im.Repository, imageTags(im), shortDigest(im.Digest),
 						im.Packages, im.Vulnerabilities, im.Severities["CRITICAL"], im.Severities["HIGH"], im.Severities["MEDIUM"], im.Severities["LOW"], other,
-						im.ScannedAt.Local().Format(time.DateTime))
+						coverageCell(im), im.ScannedAt.Local().Format(time.DateTime))
 				}
 			})
+			if err == nil && notCovered > 0 {
+				// Zero findings in those rows means "not known", not "clean".
+				fmt.Fprintf(e.stderr, "%d image(s) NOT COVERED: the database has no data for an OS release or ecosystem they contain, so their counts are incomplete\n", notCovered)
+			}
+			return err
 		},
 	}
 	cf.addTo(cmd)
@@ -514,8 +523,28 @@ func newImagesCmd(e *env) *cobra.Command {
 	fl.StringVar(&repo, "repository", "", "only images of this repository")
 	fl.StringVar(&severity, "severity", "", "only images with a vulnerability of this severity")
 	fl.StringVar(&cve, "cve", "", "only images affected by this vulnerability (CVE-…, GHSA-…)")
+	fl.StringVar(&coverage, "coverage", "", "only images with this coverage: covered, not_covered (the database lacks data for their OS or an ecosystem) or unknown")
 	fl.StringVar(&format, "format", "table", "table or json")
 	return cmd
+}
+
+// imageTags is every tag of an image, comma-separated.
+func imageTags(im controller.ImageSummary) string {
+	if len(im.Tags) > 0 {
+		return strings.Join(im.Tags, ",")
+	}
+	return dash(im.Tag)
+}
+
+// coverageCell says whether an image's counts can be trusted.
+func coverageCell(im controller.ImageSummary) string {
+	switch im.Coverage {
+	case controller.CoverageNotCovered:
+		return "NOT COVERED: " + strings.Join(im.NotCovered, ",")
+	case "":
+		return "-"
+	}
+	return im.Coverage
 }
 
 func newImageCmd(e *env) *cobra.Command {
@@ -525,19 +554,47 @@ func newImageCmd(e *env) *cobra.Command {
 	var format string
 	show := &cobra.Command{
 		Use:   "show DIGEST",
-		Short: "Print an image's latest stored report",
+		Short: "Print an image's latest stored report (DIGEST may be a unique prefix, as 'images' prints it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !strings.Contains(args[0], ":") {
-				return usagef("DIGEST must look like sha256:<hex>, not %q", args[0])
+			hex := args[0]
+			if _, h, ok := strings.Cut(args[0], ":"); ok {
+				hex = h
+			}
+			if len(hex) < 4 || strings.Trim(strings.ToLower(hex), "0123456789abcdef") != "" {
+				return usagef("DIGEST must look like sha256:<hex> or a prefix of one with at least 4 hex digits (sha256:0123abcd, or the hex digits alone), not %q", args[0])
 			}
 			c, err := cf.client(e)
 			if err != nil {
 				return err
 			}
-			var rep report.Report
-			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/images/"+url.PathEscape(args[0]), nil, &rep); err != nil {
+			// Resolve a prefix once, so the report and its tags are of
+			// the same image.
+			var ims []controller.ImageSummary
+			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/images?digest="+url.QueryEscape(args[0]), nil, &ims); err != nil {
 				return err
+			}
+			digest := args[0]
+			if len(ims) > 0 {
+				digest = ims[0].Digest
+			}
+			// Not found: the controller's own answer says so.
+			var rep report.Report
+			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/images/"+url.PathEscape(digest), nil, &rep); err != nil {
+				return err
+			}
+			if format == "table" {
+				// The report names the reference it was scanned as; the
+				// controller knows every tag of the digest.
+				var refs []string
+				for _, im := range ims {
+					for _, t := range im.Tags {
+						refs = append(refs, im.Registry+"/"+im.Repository+":"+t)
+					}
+				}
+				if len(refs) > 0 {
+					fmt.Fprintf(e.stdout, "Tags: %s\n", strings.Join(refs, ", "))
+				}
 			}
 			return output.Write(e.stdout, format, &rep)
 		},
