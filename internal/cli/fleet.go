@@ -17,6 +17,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/leader"
+	"github.com/scanfleet/scanfleet/internal/source"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -214,6 +215,10 @@ func newScannerCmd(e *env) *cobra.Command {
 			}
 			cfg.HTTPClient = &http.Client{Transport: tr, Timeout: 2 * time.Minute}
 			cfg.Logger = e.logger
+			cfg.StallTimeout = stallOption(cfg.StallTimeout)
+			if cfg.ClaimWait <= 0 {
+				return usagef("--claim-wait must be positive")
+			}
 			return worker.Run(cmd.Context(), cfg)
 		},
 	}
@@ -226,6 +231,8 @@ func newScannerCmd(e *env) *cobra.Command {
 	fl.StringVar(&cfg.Platform, "platform", "linux/amd64", "platform to pick from multi-arch images")
 	fl.DurationVar(&cfg.PollInterval, "poll-interval", 2*time.Second, "wait between lease attempts when idle")
 	fl.StringVar(&caCert, "ca-cert", "", "PEM CA bundle to trust for the controller's TLS")
+	fl.DurationVar(&cfg.StallTimeout, "stall-timeout", source.DefaultStallTimeout, "give up a registry read after this long without data (retried 3 times, then the scan fails); 0: no bound")
+	fl.DurationVar(&cfg.ClaimWait, "claim-wait", worker.DefaultClaimWait, "wait at most this long for a layer another scanner is analysing, then analyse it here")
 	return cmd
 }
 

@@ -46,6 +46,7 @@ type scanFlags struct {
 	ignoreUnfixed bool
 	exitCode      int
 	timeout       time.Duration
+	stallTimeout  time.Duration
 	quiet         bool
 	cacheDir      string
 	noCache       bool
@@ -159,6 +160,7 @@ func bindFlags(cmd *cobra.Command, f *scanFlags, sbomOnly bool) {
 	fl.StringVar(&f.caCert, "ca-cert", "", "PEM bundle of extra CAs for the registry's TLS")
 	fl.StringVar(&f.dockerHost, "docker-host", "", "Docker Engine API address for docker: images (default $SCANNER_DOCKER_URL, $DOCKER_HOST, unix:///var/run/docker.sock)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up on the scan after this long")
+	fl.DurationVar(&f.stallTimeout, "stall-timeout", source.DefaultStallTimeout, "give up a registry read after this long without data (retried 3 times, then the scan fails); 0: no bound")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on standard error")
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "keep layer analyses here for later scans (default: the user cache directory)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "analyse every layer afresh and keep nothing")
@@ -262,6 +264,15 @@ func openMatcher(f *scanFlags) (scan.Matcher, func(), error) {
 // layers while keeping a CI runner's disk from filling over months.
 const layerCacheMaxBytes = 256 << 20
 
+// stallOption maps --stall-timeout (0: no bound) to source.Options'
+// StallTimeout (0: the default, negative: no bound).
+func stallOption(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
+}
+
 func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher scan.Matcher) (*report.Report, error) {
 	s := defaultScanner(e)
 	if f.noCache {
@@ -280,6 +291,7 @@ func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher sc
 		Insecure:      f.insecure,
 		CACertFile:    f.caCert,
 		DockerHost:    f.dockerHost,
+		StallTimeout:  stallOption(f.stallTimeout),
 	})
 	if err != nil {
 		return nil, err // source errors already name the image

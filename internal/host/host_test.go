@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -611,12 +612,23 @@ func testScanAndInfo(t *testing.T, dir string) {
 	if err := os.WriteFile(filepath.Join(dir, "etc/hostname"), []byte("minbase\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Scan(context.Background(), dir, ScanOptions{})
+	// Kernel asked for explicitly: an unpacked tree runs no kernel, so
+	// neither the host's kernel field nor a kernel package may come from
+	// this machine's /proc (#21).
+	rep, err := Scan(context.Background(), dir, ScanOptions{Kernel: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Host == nil || rep.Host.Hostname != "minbase" || rep.Host.Root != dir || rep.Host.Kernel == "" {
-		t.Errorf("host = %+v", rep.Host)
+	if rep.Host == nil || rep.Host.Hostname != "minbase" || rep.Host.Root != dir || rep.Host.Kernel != "" {
+		t.Errorf("host = %+v, want no kernel for an unpacked tree", rep.Host)
+	}
+	for _, p := range rep.Packages {
+		if p.Path == "proc/version" {
+			t.Errorf("running kernel reported for an unpacked tree: %+v", p)
+		}
+	}
+	if !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "running kernel not reported") }) {
+		t.Errorf("no warning that the kernel was skipped: %q", rep.Warnings)
 	}
 	if rep.Image != nil || rep.OS == nil || rep.OS.ID != "debian" || len(rep.Packages) == 0 {
 		t.Errorf("report: image %v, os %v, %d packages", rep.Image, rep.OS, len(rep.Packages))

@@ -48,9 +48,11 @@ func IsLive(root string) bool {
 }
 
 // Info describes the machine whose root is root: host name (root's
-// etc/hostname, else the kernel's for "/"), and the running kernel's
-// release (read from /proc/sys/kernel/osrelease under root when root has
-// its proc mounted, else from ours: the kernel is the same).
+// etc/hostname, else the kernel's for "/"), and, when root is the running
+// machine's (IsLive), the running kernel's release (read from
+// /proc/sys/kernel/osrelease under root when root has its proc mounted,
+// else from ours: the kernel is the same). An unpacked tree runs no
+// kernel, so this machine's is not reported as its.
 func Info(root string) (*report.Host, error) {
 	r, err := os.OpenRoot(root)
 	if err != nil {
@@ -62,6 +64,9 @@ func Info(root string) (*report.Host, error) {
 
 func info(r *os.Root, root, procDir string) *report.Host {
 	h := &report.Host{Root: root, Hostname: hostname(r, root == "/")}
+	if !IsLive(root) {
+		return h
+	}
 	if b, err := readRootFile(r, "proc/sys/kernel/osrelease", 4096); err == nil {
 		h.Kernel = strings.TrimSpace(string(b))
 	} else if rel, err := kernelRelease(procDir); err == nil {
@@ -98,6 +103,9 @@ func Scan(ctx context.Context, root string, opts ScanOptions) (*report.Report, e
 	defer r.Close()
 	h := info(r, root, procDir)
 	pkgs := inv.Packages
+	if opts.Kernel && h.Kernel == "" && !IsLive(root) {
+		opts.Warn(fmt.Sprintf("running kernel not reported: %s is not the running machine's root (/ or /proc/PID/root)", root))
+	}
 	if opts.Kernel && h.Kernel != "" {
 		k, why := runningKernel(procDir, h.Kernel, inv.OS, pkgs)
 		if k != nil {
