@@ -310,7 +310,12 @@ func (c *Controller) scanRegistry(w http.ResponseWriter, r *http.Request) error 
 	} else if !ok {
 		return errorf(http.StatusNotFound, "registry %q not found", name)
 	}
-	started := c.StartCrawl(name, queue.PriorityManual)
+	// Recorded before the answer: a controller that dies now still owes
+	// the crawl, and runs it when it is back.
+	started, err := c.RequestCrawl(r.Context(), name, queue.PriorityManual, "manual")
+	if err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"registry": name, "started": started})
 	return nil
 }

@@ -243,6 +243,9 @@ type Config struct {
 	// It is injected rather than imported so that binaries without the
 	// Kubernetes integration do not link the Kubernetes API types.
 	Reviews ReviewCodec
+	// CrawlBatch is how many new tasks a crawl collects before enqueueing
+	// them (default 100): long crawls enqueue as they go.
+	CrawlBatch int
 	// CrawlTransport is the base transport for crawls (tests).
 	CrawlTransport http.RoundTripper
 	Logger         *slog.Logger
@@ -305,6 +308,9 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	if cfg.ScannerTimeout <= 0 {
 		cfg.ScannerTimeout = time.Minute
 	}
+	if cfg.CrawlBatch <= 0 {
+		cfg.CrawlBatch = 100
+	}
 	if cfg.DBCheckInterval <= 0 {
 		cfg.DBCheckInterval = time.Minute
 	}
@@ -320,6 +326,10 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	}
 	st, err := openStore(ctx, filepath.Join(cfg.DataDir, stateFile))
 	if err != nil {
+		return nil, fmt.Errorf("controller: %w", err)
+	}
+	if err := st.ensureCrawlSchema(ctx); err != nil {
+		st.Close()
 		return nil, fmt.Errorf("controller: %w", err)
 	}
 	var q queue.Queue
@@ -448,6 +458,7 @@ func (c *Controller) Run(ctx context.Context) error {
 	sweep := time.NewTicker(resultSweepInterval)
 	defer sweep.Stop()
 	c.sweep(ctx)
+	c.resumeCrawls(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -460,6 +471,7 @@ func (c *Controller) Run(ctx context.Context) error {
 			}
 		case <-sched.C:
 			c.scheduleIfLeader(ctx)
+			c.resumeCrawls(ctx)
 		}
 	}
 }
@@ -503,7 +515,9 @@ func (c *Controller) schedule(ctx context.Context) {
 	now := time.Now()
 	for _, r := range regs {
 		if r.Interval > 0 && now.Sub(r.lastCrawl) >= time.Duration(r.Interval) {
-			c.StartCrawl(r.Name, queue.PriorityPeriodic)
+			if _, err := c.RequestCrawl(ctx, r.Name, queue.PriorityPeriodic, "scheduled"); err != nil {
+				c.log.Warn("scheduling a crawl", "registry", r.Name, "err", err)
+			}
 		}
 	}
 }

@@ -84,8 +84,39 @@ type taskPayload struct {
 	DBDigest   string `json:"db_digest"`
 }
 
+// RequestCrawl records a crawl request in the state database, so that it
+// survives a controller restart, and starts the crawl in the background
+// unless one of the registry is running (which then serves the request,
+// or starts another crawl for it when it ends). reason is for the logs
+// ("manual", "scheduled", ...). It reports whether a crawl started now.
+func (c *Controller) RequestCrawl(ctx context.Context, name string, prio queue.Priority, reason string) (bool, error) {
+	if err := c.store.requestCrawl(ctx, name, prio, reason, time.Now()); err != nil {
+		return false, err
+	}
+	return c.StartCrawl(name, prio), nil
+}
+
+// resumeCrawls starts the crawls of requests still pending: those a
+// previous controller process accepted and did not finish.
+func (c *Controller) resumeCrawls(ctx context.Context) {
+	reqs, err := c.store.pendingCrawls(ctx, "")
+	if err != nil {
+		if ctx.Err() == nil {
+			c.log.Warn("resuming crawls", "err", err)
+		}
+		return
+	}
+	for _, r := range reqs {
+		if c.StartCrawl(r.Registry, r.Priority) && r.Starts > 0 {
+			c.log.Info("crawl resumed after an interruption", "registry", r.Registry, "reason", r.Reason, "requested_at", r.RequestedAt, "earlier_starts", r.Starts)
+		}
+	}
+}
+
 // StartCrawl crawls the registry in the background unless a crawl of it
-// is already running, and reports whether it started one.
+// is already running, and reports whether it started one. A pending
+// request (RequestCrawl) is retired when its crawl ends, unless the
+// controller is shutting down, in which case the next start resumes it.
 func (c *Controller) StartCrawl(name string, prio queue.Priority) bool {
 	c.mu.Lock()
 	if c.crawling[name] || c.bg.Err() != nil {
@@ -102,8 +133,30 @@ func (c *Controller) StartCrawl(name string, prio queue.Priority) bool {
 			delete(c.crawling, name)
 			c.mu.Unlock()
 		}()
-		if _, err := c.Crawl(c.bg, name, prio); err != nil {
-			c.log.Warn("crawl failed", "registry", name, "err", err)
+		for {
+			req, pending, err := c.store.crawlStarted(c.bg, name, time.Now())
+			if err != nil {
+				c.log.Warn("crawl not started", "registry", name, "err", err)
+				return
+			}
+			if pending {
+				prio = req.Priority
+			}
+			if _, err := c.Crawl(c.bg, name, prio); err != nil {
+				c.log.Warn("crawl failed", "registry", name, "err", err)
+			}
+			if !pending || c.bg.Err() != nil {
+				return
+			}
+			if err := c.store.finishCrawl(c.bg, name, req.RequestedAt); err != nil {
+				c.log.Warn("crawl finished", "registry", name, "err", err)
+				return
+			}
+			// A request that came in during the crawl gets a crawl of
+			// its own: the one that ended may have passed its images.
+			if more, err := c.store.pendingCrawls(c.bg, name); err != nil || len(more) == 0 {
+				return
+			}
 		}
 	}()
 	return true
@@ -125,6 +178,7 @@ func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority
 	}
 	dbDigest := c.dbDigest()
 	var tasks []queue.Task
+	added, batch := 0, c.cfg.CrawlBatch
 	start := time.Now()
 	stats, err := crawl.Crawl(ctx, crawl.Registry{
 		Name: r.Name, URL: r.URL, Username: r.Username, Password: pw, Token: tok,
@@ -155,17 +209,27 @@ func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority
 			Payload:  b,
 			Priority: prio,
 		})
+		if len(tasks) >= batch {
+			// Enqueued as the crawl goes: scanners start at once, and a
+			// crawl cut short keeps what it found.
+			n, err := c.queue.EnqueueBatch(ctx, tasks)
+			if err != nil {
+				return fmt.Errorf("enqueueing: %w", err)
+			}
+			added += n
+			tasks = tasks[:0]
+		}
 		return nil
 	}, func(repo, tag string, err error) {
 		// crawl redacts credentials from its errors.
 		c.log.Warn("crawl error", "registry", r.Name, "repository", repo, "tag", tag, "err", err)
 	})
-	added := 0
 	if len(tasks) > 0 {
-		var qerr error
-		if added, qerr = c.queue.EnqueueBatch(ctx, tasks); qerr != nil {
+		n, qerr := c.queue.EnqueueBatch(ctx, tasks)
+		if qerr != nil {
 			err = errors.Join(err, fmt.Errorf("enqueueing: %w", qerr))
 		}
+		added += n
 	}
 	msg := ""
 	if err != nil {

@@ -121,6 +121,12 @@ func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
 	if err != nil {
 		return st, err
 	}
+	// Rescans are queued before re-matching: re-matching moves an image
+	// to the new database, so a controller killed in between would
+	// otherwise find nothing left to rescan when it restarts.
+	if st.Enqueued, err = c.enqueueRescans(ctx, info.Digest, keys); err != nil {
+		return st, err
+	}
 	for _, k := range keys {
 		if err := ctx.Err(); err != nil {
 			return st, err
@@ -135,9 +141,6 @@ func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
 		if changed {
 			st.Changed++
 		}
-	}
-	if st.Enqueued, err = c.enqueueRescans(ctx, info.Digest, keys); err != nil {
-		return st, err
 	}
 	c.log.Info("re-matched stored inventories against new vulnerability database", "db", info.Digest,
 		"images", st.Images, "changed", st.Changed, "errors", st.Errors, "enqueued", st.Enqueued)
