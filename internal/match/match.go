@@ -36,8 +36,9 @@ type Store interface {
 
 // MemStore is an in-memory Store, for tests and small databases.
 type MemStore struct {
-	advs  []advisory.Advisory
-	index map[string]map[string][]int // ecosystem -> package -> advs index
+	advs   []advisory.Advisory
+	index  map[string]map[string][]int // ecosystem -> package -> advs index
+	enrich map[string]*advisory.Enrichment
 }
 
 // NewMemStore indexes advisories by normalised (ecosystem, package). The
@@ -81,17 +82,18 @@ func (s *MemStore) HasEcosystem(ecosystem string) bool {
 
 // candidate is one advisory found affecting one package, before merging.
 type candidate struct {
-	adv     *advisory.Advisory
-	distro  bool
-	fixed   string
-	sevWord string // the feed's word for this package, else the advisory's
+	adv       *advisory.Advisory
+	distro    bool
+	fixed     string
+	sevWord   string // the feed's word for this package, else the advisory's
+	sevSource string // who gave sevWord
 }
 
 // Match returns the findings for pkgs and the coverage of their
-// ecosystems. Output is sorted by severity (highest first), package,
-// installed version and id. Packages whose version the ecosystem cannot
-// parse are not matched and are counted in their ecosystem's coverage
-// note; a store error fails the match.
+// ecosystems. Findings are enriched and rated (see Enrich and Rate) and
+// sorted by risk (RiskLess: KEV, EPSS, severity, score). Packages whose
+// version the ecosystem cannot parse are not matched and are counted in
+// their ecosystem's coverage note; a store error fails the match.
 func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) ([]report.Vulnerability, []report.Coverage, error) {
 	osEco, osOK := advisory.ForOS(os)
 
@@ -173,22 +175,10 @@ func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) 
 	}
 	sort.Slice(covs, func(i, j int) bool { return covs[i].Ecosystem < covs[j].Ecosystem })
 
-	sort.SliceStable(vulns, func(i, j int) bool {
-		a, b := &vulns[i], &vulns[j]
-		if ra, rb := advisory.SeverityRank(a.Severity), advisory.SeverityRank(b.Severity); ra != rb {
-			return ra > rb
-		}
-		if a.Package != b.Package {
-			return a.Package < b.Package
-		}
-		if a.InstalledVersion != b.InstalledVersion {
-			return a.InstalledVersion < b.InstalledVersion
-		}
-		if a.ID != b.ID {
-			return a.ID < b.ID
-		}
-		return a.PackagePath < b.PackagePath
-	})
+	if err := Enrich(ctx, st, vulns); err != nil {
+		return nil, nil, err
+	}
+	SortByRisk(vulns)
 	return vulns, covs, nil
 }
 
@@ -267,11 +257,17 @@ func matchPackage(ctx context.Context, st Store, eco string, p *report.Package) 
 				if word == "" {
 					word = a.Severity
 				}
+				distro := a.Source != advisory.SourceOSV || advisory.IsDistroEcosystem(eco)
+				src := advisory.SourceOfID(a.ID)
+				if distro {
+					src = advisory.EcosystemSource(eco)
+				}
 				cands = append(cands, candidate{
-					adv:     a,
-					distro:  a.Source != advisory.SourceOSV || advisory.IsDistroEcosystem(eco),
-					fixed:   fixed,
-					sevWord: word,
+					adv:       a,
+					distro:    distro,
+					fixed:     fixed,
+					sevWord:   word,
+					sevSource: src,
 				})
 			}
 		}
@@ -468,6 +464,7 @@ func merge(p *report.Package, cands []candidate) []report.Vulnerability {
 			LayerCreatedBy:   p.LayerCreatedBy,
 			PackagePath:      p.Path,
 			Source:           pref.adv.Source,
+			Title:            pref.adv.Summary,
 			Description:      pref.adv.Summary,
 		}
 		if v.Description == "" {
@@ -481,6 +478,7 @@ func merge(p *report.Package, cands []candidate) []report.Vulnerability {
 		for _, c := range g {
 			if c.sevWord != "" && v.VendorSeverity == "" {
 				v.VendorSeverity = c.sevWord
+				v.VendorSeveritySource = c.sevSource
 			}
 			for _, id := range append([]string{c.adv.ID}, c.adv.Aliases...) {
 				if id != v.ID && !slices.Contains(v.Aliases, id) {
@@ -493,18 +491,18 @@ func merge(p *report.Package, cands []candidate) []report.Vulnerability {
 				}
 			}
 			for _, cv := range c.adv.CVSS {
-				if !slices.ContainsFunc(v.CVSS, func(x report.CVSS) bool { return x.Vector == cv.Vector }) {
+				if cv.Source == "" {
+					cv.Source = advisory.SourceOfID(c.adv.ID)
+				}
+				if !slices.ContainsFunc(v.CVSS, func(x report.CVSS) bool { return x.Vector == cv.Vector && x.Source == cv.Source }) {
 					v.CVSS = append(v.CVSS, cv)
 				}
 			}
 		}
 		sort.Strings(v.Aliases)
-		v.Severity = advisory.NormalizeSeverity(v.VendorSeverity)
-		if v.Severity == "" || v.Severity == advisory.SeverityUnknown {
-			if s := advisory.SeverityFromCVSS(v.CVSS); s != advisory.SeverityUnknown || v.Severity == "" {
-				v.Severity = s
-			}
-		}
+		// Rated here from the feeds' data; Enrich rates again with the
+		// CVE's data.
+		Rate(&v, "")
 		out = append(out, v)
 	}
 	return out

@@ -143,9 +143,17 @@ type Vulnerability struct {
 	// "ghsa", "cna", "nvd", "cisa-adp"); empty when Severity is UNKNOWN
 	// because no source had data.
 	SeveritySource string `json:"severity_source,omitempty"`
-	CVSS           []CVSS `json:"cvss,omitempty"`
-	Layer          string `json:"layer,omitempty"`
-	LayerCreatedBy string `json:"layer_created_by,omitempty"`
+	// VendorSeveritySource names who gave VendorSeverity: a distribution
+	// ("debian", "ubuntu", ...) or an OSV database ("ghsa").
+	VendorSeveritySource string `json:"vendor_severity_source,omitempty"`
+	// Score is the CVSS base score of the first source, in the severity
+	// precedence order, that has a vector; ScoreSource names it. Zero and
+	// empty when no source has a vector.
+	Score          float64 `json:"score,omitempty"`
+	ScoreSource    string  `json:"score_source,omitempty"`
+	CVSS           []CVSS  `json:"cvss,omitempty"`
+	Layer          string  `json:"layer,omitempty"`
+	LayerCreatedBy string  `json:"layer_created_by,omitempty"`
 	// PackagePath is the file the package was found in (its Package.Path),
 	// so that findings of two copies of one package can be told apart.
 	PackagePath string   `json:"package_path,omitempty"`
