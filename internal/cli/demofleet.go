@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -144,15 +145,21 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 
 	sort.Slice(images, func(i, j int) bool { return images[i].Repository < images[j].Repository })
 	fmt.Fprintf(e.stdout, "\nFleet scan of %s: %d images in %s\n", host, len(images), time.Since(start).Round(time.Second))
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "IMAGE\tDIGEST\tPACKAGES\tVULNERABILITIES\tSCANNED BY")
-	for _, im := range images {
-		fmt.Fprintf(tw, "%s:%s\t%s\t%d\t%d\t%s\n", im.Repository, im.Tag, short(im.Digest), im.Packages, im.Vulnerabilities, im.ScannedBy)
-	}
-	tw.Flush()
+	writeFleetTable(e.stdout, images)
 	// Stop the scanners while the API still serves them.
 	cancel()
 	return ls.Close()
+}
+
+// writeFleetTable prints the fleet's images with their coverage: an image
+// whose OS the database does not cover shows NOT COVERED, not a clean 0.
+func writeFleetTable(w io.Writer, images []controller.ImageSummary) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "IMAGE\tDIGEST\tPACKAGES\tVULNERABILITIES\tCOVERAGE\tSCANNED BY")
+	for _, im := range images {
+		fmt.Fprintf(tw, "%s:%s\t%s\t%d\t%d\t%s\t%s\n", im.Repository, imageTags(im), short(im.Digest), im.Packages, im.Vulnerabilities, coverageCell(im), im.ScannedBy)
+	}
+	tw.Flush()
 }
 
 func push(ctx context.Context, img v1.Image, ref string) error {

@@ -111,3 +111,21 @@ func TestImagesCoverageTagsAndPrefixes(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetTableShowsCoverage: the demo's fleet table says NOT COVERED
+// for an image whose OS the database lacks, instead of a clean 0.
+func TestFleetTableShowsCoverage(t *testing.T) {
+	var b strings.Builder
+	writeFleetTable(&b, []controller.ImageSummary{
+		{Repository: "demo/debian", Tag: "v1", Tags: []string{"v1", "latest"}, Digest: "sha256:" + strings.Repeat("a", 64), Packages: 120,
+			Coverage: controller.CoverageNotCovered, NotCovered: []string{"Debian:12"}, ScannedBy: "s1"},
+		{Repository: "demo/go", Tag: "v2", Digest: "sha256:" + strings.Repeat("b", 64), Packages: 10, Vulnerabilities: 3,
+			Coverage: controller.CoverageCovered, ScannedBy: "s2"},
+	})
+	out := b.String()
+	for _, want := range []string{"COVERAGE", "demo/debian:v1,latest", "NOT COVERED: Debian:12", "demo/go:v2", "covered"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fleet table lacks %q:\n%s", want, out)
+		}
+	}
+}
