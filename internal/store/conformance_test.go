@@ -273,6 +273,31 @@ func testResults(e *env) {
 	if len(stale) != 1 || stale[0].Digest != "sha256:a" || stale[0].Tag != "v1" || stale[0].Reference != imA.Reference {
 		e.t.Errorf("ImagesNotMatchedWith(db2) = %+v", stale)
 	}
+	if got := mustList(e, ImageFilter{Digest: "sha256:b"}); len(got) != 1 || got[0].Repository != "base" {
+		e.t.Errorf("ListImages(digest) = %+v", got)
+	}
+	for _, c := range []struct {
+		scanner string
+		since   time.Time
+		want    bool
+	}{{"", t0, true}, {"s1", t0.Add(time.Minute), true}, {"s2", t0, false}, {"", t0.Add(time.Hour), false}} {
+		got, err := e.s.ResultStoredSince(e.ctx, a.Key(), c.scanner, c.since)
+		e.must(err)
+		if got != c.want {
+			e.t.Errorf("ResultStoredSince(%q, %v) = %v, want %v", c.scanner, c.since, got, c.want)
+		}
+	}
+	putResult(e, "", ImageSummary{Registry: "r", Repository: "app", Digest: "sha256:abd", ScannedAt: t0}, r2, raw2)
+	for _, c := range []struct {
+		prefix string
+		want   []string
+	}{{"sha256:a", []string{"sha256:a", "sha256:abd"}}, {"sha256:ab", []string{"sha256:abd"}}, {"sha256:c", nil}} {
+		got, err := e.s.DigestsWithPrefix(e.ctx, c.prefix, 6)
+		e.must(err)
+		if !slices.Equal(got, c.want) {
+			e.t.Errorf("DigestsWithPrefix(%s) = %v, want %v", c.prefix, got, c.want)
+		}
+	}
 	// A result whose findings shrink drops the old CVE index rows.
 	r3, raw3 := rep(3)
 	putResult(e, "", imA, r3, raw3)
@@ -376,6 +401,21 @@ func testFindImage(e *env) {
 	putResult(e, "", ImageSummary{Registry: "mirror", Repository: "copy", Digest: "sha256:x", ScannedAt: t0}, r, raw)
 	// The tag moved to sha256:new after the crawl that scanned old as v1.
 	e.must(e.s.PutTag(e.ctx, ImageKey{"hub", "app", "sha256:new"}, "v1", t0.Add(2*time.Minute)))
+	tags, err := e.s.ImageTags(e.ctx)
+	e.must(err)
+	for k, want := range map[ImageKey][]string{
+		{"hub", "app", "sha256:new"}:   {"v1"}, // v1 moved here from old
+		{"hub", "app", "sha256:old"}:   nil,
+		{"mirror", "copy", "sha256:x"}: nil,
+	} {
+		if !slices.Equal(tags[k], want) {
+			e.t.Errorf("ImageTags[%v] = %v, want %v", k, tags[k], want)
+		}
+	}
+	e.must(e.s.PutTag(e.ctx, ImageKey{"hub", "app", "sha256:old"}, "legacy", t0))
+	if tags, _ := e.s.ImageTags(e.ctx); !slices.Equal(tags[ImageKey{"hub", "app", "sha256:old"}], []string{"legacy"}) {
+		e.t.Errorf("ImageTags after tagging old = %v", tags)
+	}
 	for _, c := range []struct {
 		regs              []string
 		repo, tag, digest string

@@ -150,6 +150,21 @@ func (s *db) query(ctx context.Context, text string, args ...any) (*sql.Rows, er
 	return s.r.QueryContext(ctx, s.q(text), args...)
 }
 
+// eachRow runs a query and calls fn for each row.
+func (s *db) eachRow(ctx context.Context, fn func(rowScanner) error, text string, args ...any) error {
+	rows, err := s.query(ctx, text, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // affected runs a write and returns how many rows it changed.
 func (s *db) affected(ctx context.Context, text string, args ...any) (int64, error) {
 	res, err := s.exec(ctx, text, args...)

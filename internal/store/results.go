@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -143,6 +144,16 @@ func (s *db) PruneTaskResults(ctx context.Context, before time.Time) (int64, err
 	return n, nil
 }
 
+func (s *db) ResultStoredSince(ctx context.Context, k ImageKey, scanner string, since time.Time) (bool, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM images WHERE registry=? AND repository=? AND digest=?
+		AND scanned_at >= ? AND (? = '' OR scanned_by = ?)`, cleanText(k.Registry), cleanText(k.Repository), cleanText(k.Digest),
+		nanos(since), cleanText(scanner), cleanText(scanner)).Scan(&n); err != nil {
+		return false, fmt.Errorf("looking up the result of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
+	}
+	return n > 0, nil
+}
+
 func (s *db) ScannedWith(ctx context.Context, k ImageKey, dbDigest string) (bool, error) {
 	var n int
 	if err := s.queryRow(ctx, `SELECT count(*) FROM images WHERE registry=? AND repository=? AND digest=? AND db_digest=?`,
@@ -199,6 +210,10 @@ func (s *db) ListImages(ctx context.Context, f ImageFilter) ([]ImageSummary, err
 	if f.Repository != "" {
 		q += ` AND repository = ?`
 		args = append(args, cleanText(f.Repository))
+	}
+	if f.Digest != "" {
+		q += ` AND digest = ?`
+		args = append(args, cleanText(f.Digest))
 	}
 	if f.Severity != "" || f.CVE != "" {
 		q += ` AND EXISTS (SELECT 1 FROM image_vulns v WHERE v.registry=i.registry AND v.repository=i.repository AND v.digest=i.digest`
@@ -333,6 +348,61 @@ func (s *db) PutTag(ctx context.Context, k ImageKey, tag string, at time.Time) e
 		return fmt.Errorf("recording tag %s/%s:%s: %w", k.Registry, k.Repository, tag, err)
 	}
 	return nil
+}
+
+func (s *db) ImageTags(ctx context.Context) (map[ImageKey][]string, error) {
+	out := map[ImageKey][]string{}
+	moved := map[[3]string]string{} // registry, repository, tag -> digest
+	err := s.eachRow(ctx, func(sc rowScanner) error {
+		var (
+			k   ImageKey
+			tag string
+		)
+		if err := sc.Scan(&k.Registry, &k.Repository, &tag, &k.Digest); err != nil {
+			return err
+		}
+		out[k] = append(out[k], tag)
+		moved[[3]string{k.Registry, k.Repository, tag}] = k.Digest
+		return nil
+	}, `SELECT registry, repository, tag, digest FROM image_tags ORDER BY tag`)
+	if err == nil {
+		err = s.eachRow(ctx, func(sc rowScanner) error {
+			var (
+				k   ImageKey
+				tag string
+			)
+			if err := sc.Scan(&k.Registry, &k.Repository, &k.Digest, &tag); err != nil {
+				return err
+			}
+			if d, ok := moved[[3]string{k.Registry, k.Repository, tag}]; (ok && d != k.Digest) || slices.Contains(out[k], tag) {
+				return nil
+			}
+			out[k] = append(out[k], tag)
+			slices.Sort(out[k])
+			return nil
+		}, `SELECT registry, repository, digest, tag FROM images WHERE tag != ''`)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing tags: %w", err)
+	}
+	return out, nil
+}
+
+func (s *db) DigestsWithPrefix(ctx context.Context, prefix string, limit int) ([]string, error) {
+	var out []string
+	// A range, not LIKE, keeps the lookup on the digest index. In byte
+	// order (COLLATE "C" on PostgreSQL) prefix + the greatest code point
+	// bounds every stored (valid UTF-8) text that starts with prefix.
+	err := s.eachRow(ctx, func(sc rowScanner) error {
+		var d string
+		err := sc.Scan(&d)
+		out = append(out, d)
+		return err
+	}, `SELECT DISTINCT digest FROM images WHERE digest >= ? AND digest < ? ORDER BY digest LIMIT ?`, cleanText(prefix), cleanText(prefix)+"\U0010FFFF", limit)
+	if err != nil {
+		return nil, fmt.Errorf("looking up digest prefix %s: %w", prefix, err)
+	}
+	return out, nil
 }
 
 func (s *db) FindImage(ctx context.Context, registries []string, repository, tag, digest string) (StoredImage, bool, error) {

@@ -175,6 +175,11 @@ type ImageSummary struct {
 	Packages        int            `json:"packages"`
 	Vulnerabilities int            `json:"vulnerabilities"`
 	Severities      map[string]int `json:"severities"`
+	// Coverage, NotCovered and Tags are filled by the caller's listings
+	// (from the console's report digests and ImageTags), not stored here.
+	Coverage   string   `json:"coverage,omitempty"`
+	NotCovered []string `json:"not_covered,omitempty"`
+	Tags       []string `json:"tags,omitempty"`
 	// Fingerprint changes whenever the stored report does (a new scan
 	// or a re-match); the console keys its cached digests on it.
 	Fingerprint string `json:"-"`
@@ -185,7 +190,7 @@ func (im ImageSummary) Key() ImageKey { return ImageKey{im.Registry, im.Reposito
 
 // ImageFilter selects images; zero fields match everything.
 type ImageFilter struct {
-	Registry, Repository, Severity, CVE string
+	Registry, Repository, Severity, CVE, Digest string
 }
 
 // Result is one scan result to store. With a TaskID the put is idempotent
@@ -234,6 +239,9 @@ type Results interface {
 	// PruneTaskResults forgets task ids recorded before t (the images
 	// stay); a put for a forgotten task would store again.
 	PruneTaskResults(ctx context.Context, before time.Time) (int64, error)
+	// ResultStoredSince reports whether k has a result stored at or after
+	// since, by scanner unless scanner is "".
+	ResultStoredSince(ctx context.Context, k ImageKey, scanner string, since time.Time) (bool, error)
 	// ScannedWith reports whether the image was scanned with dbDigest.
 	ScannedWith(ctx context.Context, k ImageKey, dbDigest string) (bool, error)
 	// ListImages lists by registry, repository, tag, digest.
@@ -251,6 +259,14 @@ type Results interface {
 	// records ch; it does not count a scan.
 	PutRematch(ctx context.Context, ch ImageChanges, rep *report.Report, raw []byte) error
 	ImageChanges(ctx context.Context, digest string) (ImageChanges, bool, error)
+	// ImageTags returns every tag each stored image is known under: the
+	// tags recorded for its digest (a tag that moved names only its
+	// newest digest) and the tag its result was scanned under unless
+	// that tag has moved to another digest since; sorted.
+	ImageTags(ctx context.Context) (map[ImageKey][]string, error)
+	// DigestsWithPrefix returns up to limit distinct stored digests that
+	// start with prefix, in order (resolving a short digest).
+	DigestsWithPrefix(ctx context.Context, prefix string, limit int) ([]string, error)
 	// PutTag records that registry/repository:tag is digest (a tag moves:
 	// the newest wins).
 	PutTag(ctx context.Context, k ImageKey, tag string, at time.Time) error
