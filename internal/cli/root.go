@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
@@ -159,9 +160,38 @@ func newRoot(e *env) *cobra.Command {
 			return cmd.Help()
 		},
 	}
+	// Every command inherits it: a bad flag value is a usage error
+	// naming the flag and what it wants, not a strconv message.
+	root.SetFlagErrorFunc(flagError)
 	root.PersistentFlags().StringVar(&logLevel, "log-level", "warn", "log level: debug, info, warn, error")
 	root.PersistentFlags().StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	root.AddCommand(newScanCmd(e))
 	addCommands(root, e)
 	return root
+}
+
+// flagWants says what a value of each flag type looks like.
+var flagWants = map[string]string{
+	"int":         "a whole number",
+	"int64":       "a whole number",
+	"uint":        "a whole number, 0 or more",
+	"float64":     "a number",
+	"duration":    "a duration such as 30s, 10m or 1h30m",
+	"bool":        "true or false",
+	"stringSlice": "a comma-separated list",
+}
+
+// flagError turns pflag's parse errors ("invalid argument "abc" for
+// "--exit-code" flag: strconv.ParseInt: parsing "abc": invalid syntax")
+// into a usage error that says what the flag wants.
+func flagError(_ *cobra.Command, err error) error {
+	var ive *pflag.InvalidValueError
+	if errors.As(err, &ive) {
+		f := ive.GetFlag()
+		if want, ok := flagWants[f.Value.Type()]; ok {
+			return usagef("--%s %q: want %s", f.Name, ive.GetValue(), want)
+		}
+		return usagef("--%s %q: %v", f.Name, ive.GetValue(), errors.Unwrap(err))
+	}
+	return usageError{err}
 }

@@ -53,6 +53,9 @@ type scanFlags struct {
 	vex           []string
 	sbomOnly      bool
 	registryToken string
+	// platformSet is true when --platform was given: a single-platform
+	// image of another platform is then refused rather than scanned.
+	platformSet bool
 	// send says where to send the report besides the local output
 	// (submit.go).
 	send submitFlags
@@ -70,6 +73,8 @@ func newScanCmd(e *env) *cobra.Command {
   oci:DIR                                         an OCI image layout directory
   docker:NAME                                     from a Docker Engine API socket
   sbom:FILE                                       a saved CycloneDX or SPDX JSON SBOM (no pull)
+  PATH                                            an existing file or directory, read by its content
+                                                  (docker save archive, OCI archive, OCI layout)
 
 Exit status: 0 when the scan succeeded (and, with --exit-code, found nothing
 at the chosen severities); the --exit-code value when it found something; 4
@@ -86,6 +91,7 @@ the image contains; 1 when the scan failed; 2 on bad usage.`,
 			if err := f.readPassword(e); err != nil {
 				return err
 			}
+			f.platformSet = cmd.Flags().Changed("platform")
 			return runScan(cmd.Context(), e, args[0], f)
 		},
 	}
@@ -297,6 +303,11 @@ func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher sc
 		return nil, err // source errors already name the image
 	}
 	defer img.Close()
+	if f.platformSet {
+		if err := checkPlatform(img, f.platform); err != nil {
+			return nil, err
+		}
+	}
 
 	opts := scan.Options{Layers: f.layers, Matcher: matcher}
 	if !f.quiet {
@@ -314,6 +325,34 @@ func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher sc
 		}
 	}
 	return s.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: f.platform, StoredUncompressed: img.StoredUncompressed}, opts)
+}
+
+// checkPlatform refuses an image whose config names another platform than
+// the one asked for. A multi-platform index is resolved to the asked
+// platform by source.Open; a single-platform image (an archive, or a plain
+// manifest) is what it is, and scanning it under another name would
+// report, say, amd64 packages as arm64 ones.
+func checkPlatform(img *source.Image, want string) error {
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		return fmt.Errorf("image %q: reading its config: %w", img.Reference, err)
+	}
+	if cfg.OS == "" || cfg.Architecture == "" {
+		return nil // nothing to compare with: trust the user
+	}
+	parts := strings.Split(want, "/")
+	if len(parts) < 2 {
+		return usagef("--platform %q: want os/arch[/variant]", want)
+	}
+	have := cfg.OS + "/" + cfg.Architecture
+	if cfg.Variant != "" {
+		have += "/" + cfg.Variant
+	}
+	variantDiffers := len(parts) > 2 && cfg.Variant != "" && parts[2] != cfg.Variant
+	if parts[0] != cfg.OS || parts[1] != cfg.Architecture || variantDiffers {
+		return fmt.Errorf("image %q is %s only (a single-platform image), not %s as --platform asks; scan it without --platform, or choose an image built for %s", img.Reference, have, want, want)
+	}
+	return nil
 }
 
 // scanSBOM matches a saved SBOM: no image is pulled, so a new database can
