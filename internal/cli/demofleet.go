@@ -53,7 +53,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 		return fmt.Errorf("demo controller: %w", err)
 	}
 	defer ln.Close()
-	ls, err := newLocalScaler(ctx, e, ln.Addr(), dataDir, dbPath, "")
+	ls, err := newLocalScaler(ctx, e, ln.Addr(), controller.Config{DataDir: dataDir}, dbPath, "")
 	if err != nil {
 		return err
 	}

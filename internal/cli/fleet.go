@@ -25,9 +25,10 @@ import (
 func newControllerCmd(e *env) *cobra.Command {
 	var (
 		listen, dataDir, configFile, dbPath, tlsCert, tlsKey string
-		lease, scannerTimeout                                time.Duration
+		lease, scannerTimeout, crawlStale                    time.Duration
 		localMin, localMax                                   int
-		strategy, queueDSN                                   string
+		strategy, queueDSN, storeDSN, bothDSN                string
+		keyFiles                                             []string
 		kf                                                   kubeFlags
 	)
 	cmd := &cobra.Command{
@@ -52,10 +53,9 @@ func newControllerCmd(e *env) *cobra.Command {
 				return usagef("--autoscale-strategy: %v", err)
 			}
 			ctx := cmd.Context()
-			if queueDSN == "" {
-				queueDSN = e.getenv("SCANFLEET_QUEUE_POSTGRES")
-			}
-			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, QueueDSN: queueDSN, LeaseDuration: lease, ScannerTimeout: scannerTimeout, Logger: e.logger}
+			queueDSN, storeDSN = postgresDSNs(e, bothDSN, queueDSN, storeDSN)
+			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, QueueDSN: queueDSN, StoreDSN: storeDSN, SecretKeyFiles: keyFiles,
+				LeaseDuration: lease, ScannerTimeout: scannerTimeout, CrawlStale: crawlStale, Logger: e.logger}
 			if err := kf.apply(e, &cfg, st); err != nil {
 				return err
 			}
@@ -74,7 +74,7 @@ func newControllerCmd(e *env) *cobra.Command {
 			defer ln.Close()
 			var ls *autoscale.LocalScaler
 			if localMax > 0 {
-				if ls, err = newLocalScaler(ctx, e, ln.Addr(), dataDir, dbPath, tlsCert); err != nil {
+				if ls, err = newLocalScaler(ctx, e, ln.Addr(), cfg, dbPath, tlsCert); err != nil {
 					return err
 				}
 				defer ls.Close()
@@ -144,28 +144,33 @@ func newControllerCmd(e *env) *cobra.Command {
 	fl.StringVar(&listen, "listen", "127.0.0.1:8480", "address to serve the API on")
 	fl.StringVar(&dataDir, "data-dir", "", "directory for state.db, queue.db and secret.key")
 	fl.StringVar(&queueDSN, "queue-postgres", "", "keep the task queue in this PostgreSQL database instead of queue.db (pgx DSN; or SCANFLEET_QUEUE_POSTGRES)")
+	fl.StringVar(&storeDSN, "store-postgres", "", "keep the control-plane state (tokens, registries, scanners, results, layers, ...) in this PostgreSQL database instead of state.db (pgx DSN; or SCANFLEET_STORE_POSTGRES)")
+	fl.StringVar(&bothDSN, "postgres", "", "shorthand for --queue-postgres and --store-postgres with one database: controllers given the same one (and the same --secret-key-file) are one control plane (or SCANFLEET_POSTGRES)")
+	fl.StringSliceVar(&keyFiles, "secret-key-file", nil, "file(s) of 32 raw bytes sealing registry credentials, newest first (default: DATA_DIR/secret.key, created on first start); replicas must all get the same files")
 	fl.StringVar(&configFile, "config", "", "YAML/JSON file of registries to configure at start")
 	fl.StringVar(&dbPath, "db", "", "vulnerability database whose digest qualifies scan tasks")
 	fl.StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate")
 	fl.StringVar(&tlsKey, "tls-key", "", "PEM private key for --tls-cert")
 	fl.DurationVar(&lease, "lease", 2*time.Minute, "task lease duration")
 	fl.DurationVar(&scannerTimeout, "scanner-timeout", time.Minute, "declare a scanner gone after this long without a heartbeat")
+	fl.DurationVar(&crawlStale, "crawl-takeover", 30*time.Second, "another controller takes over a crawl whose runner has not heartbeated for this long")
 	fl.IntVar(&localMax, "local-scanners-max", 0, "auto-scale local 'scanfleet scanner' processes up to this many (0: none)")
 	fl.IntVar(&localMin, "local-scanners-min", 0, "auto-scaler minimum of local scanners (applied at the first scale event)")
 	fl.StringVar(&strategy, "autoscale-strategy", string(autoscale.Delayed), "auto-scaling strategy: delayed, immediate or disabled")
 	kf.register(cmd)
 
 	token := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	var role, tokDir string
+	var role, tokDir, tokStore, tokBoth string
 	create := &cobra.Command{
 		Use:   "create",
 		Short: "Create an API token and print it (only its hash is stored)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if tokDir == "" {
-				return usagef("--data-dir is required")
+			_, tokStore = postgresDSNs(e, tokBoth, "", tokStore)
+			if tokDir == "" && tokStore == "" {
+				return usagef("--data-dir (or --store-postgres/--postgres) is required")
 			}
-			tok, err := controller.CreateToken(cmd.Context(), tokDir, controller.Role(role))
+			tok, err := controller.CreateTokenIn(cmd.Context(), controller.Config{DataDir: tokDir, StoreDSN: tokStore}, controller.Role(role))
 			if err != nil {
 				return err
 			}
@@ -175,9 +180,34 @@ func newControllerCmd(e *env) *cobra.Command {
 	}
 	create.Flags().StringVar(&role, "role", "reader", "admin, scanner, submitter (sends standalone results only) or reader")
 	create.Flags().StringVar(&tokDir, "data-dir", "", "the controller's data directory")
+	create.Flags().StringVar(&tokStore, "store-postgres", "", "the controllers' PostgreSQL store (or SCANFLEET_STORE_POSTGRES): the token works on every replica")
+	create.Flags().StringVar(&tokBoth, "postgres", "", "the controllers' --postgres database (or SCANFLEET_POSTGRES)")
 	token.AddCommand(create)
 	cmd.AddCommand(token)
 	return cmd
+}
+
+// postgresDSNs resolves the queue and store databases: an explicit
+// --queue-postgres/--store-postgres wins, then --postgres (one database
+// for both), then the environment (SCANFLEET_QUEUE_POSTGRES,
+// SCANFLEET_STORE_POSTGRES, SCANFLEET_POSTGRES).
+func postgresDSNs(e *env, both, queueDSN, storeDSN string) (string, string) {
+	if both == "" {
+		both = e.getenv("SCANFLEET_POSTGRES")
+	}
+	if queueDSN == "" {
+		queueDSN = e.getenv("SCANFLEET_QUEUE_POSTGRES")
+	}
+	if storeDSN == "" {
+		storeDSN = e.getenv("SCANFLEET_STORE_POSTGRES")
+	}
+	if queueDSN == "" {
+		queueDSN = both
+	}
+	if storeDSN == "" {
+		storeDSN = both
+	}
+	return queueDSN, storeDSN
 }
 
 // newScannerCmd is 'scanfleet scanner'.
@@ -240,12 +270,12 @@ func newScannerCmd(e *env) *cobra.Command {
 // scanner is this same binary run as 'scanner' against the controller's
 // own address, with a scanner-role token created now. The token goes in
 // SCANFLEET_TOKEN rather than --token so that it does not show in ps.
-func newLocalScaler(ctx context.Context, e *env, addr net.Addr, dataDir, dbPath, tlsCert string) (*autoscale.LocalScaler, error) {
+func newLocalScaler(ctx context.Context, e *env, addr net.Addr, ccfg controller.Config, dbPath, tlsCert string) (*autoscale.LocalScaler, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("local scanners: finding this executable: %w", err)
 	}
-	tok, err := controller.CreateToken(ctx, dataDir, controller.RoleScanner)
+	tok, err := controller.CreateTokenIn(ctx, ccfg, controller.RoleScanner)
 	if err != nil {
 		return nil, fmt.Errorf("local scanners: creating a token: %w", err)
 	}

@@ -66,11 +66,11 @@ func (c *Controller) ApplyAdmissionConfig(ctx context.Context, p *admission.Poli
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("admission config: %w", err)
 	}
-	if err := c.store.putAdmissionSettings(ctx, p.Settings); err != nil {
+	if err := c.store.PutAdmissionSettings(ctx, p.Settings); err != nil {
 		return err
 	}
 	for _, r := range p.Rules {
-		if _, err := c.store.putAdmissionRule(ctx, r); err != nil {
+		if _, err := c.store.PutAdmissionRule(ctx, r); err != nil {
 			return err
 		}
 	}
@@ -79,11 +79,11 @@ func (c *Controller) ApplyAdmissionConfig(ctx context.Context, p *admission.Poli
 }
 
 func (c *Controller) policy(ctx context.Context) (*admission.Policy, error) {
-	st, err := c.store.admissionSettings(ctx)
+	st, err := c.store.AdmissionSettings(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rules, err := c.store.admissionRules(ctx)
+	rules, err := c.store.AdmissionRules(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (c *Controller) Review(ctx context.Context, req *admission.Request) (*Decis
 	}
 	// The decision stands even if the log cannot take it; losing the
 	// record is logged, not turned into a refusal.
-	if err := c.store.addDecision(context.WithoutCancel(ctx), d); err != nil {
+	if err := c.store.AddDecision(context.WithoutCancel(ctx), d); err != nil {
 		c.log.Error("recording admission decision", "uid", d.UID, "err", err)
 	}
 	c.log.Info("admission decision", "uid", d.UID, "kind", d.Kind, "namespace", d.Namespace, "name", d.Name,
@@ -226,20 +226,20 @@ func (c *Controller) lookupResult(ctx context.Context, regNames map[string]strin
 	if n, ok := regNames[ref.Registry]; ok {
 		names = append(names, n)
 	}
-	im, ok, err := c.store.findImage(ctx, names, ref.Repository, ref.Tag, ref.Digest)
+	im, ok, err := c.store.FindImage(ctx, names, ref.Repository, ref.Tag, ref.Digest)
 	if err != nil || !ok {
 		return nil, err
 	}
 	var rep report.Report
-	if err := json.Unmarshal(im.report, &rep); err != nil {
-		return nil, fmt.Errorf("stored report of %s@%s: %w", ref.Repository, im.digest, err)
+	if err := json.Unmarshal(im.Report, &rep); err != nil {
+		return nil, fmt.Errorf("stored report of %s@%s: %w", ref.Repository, im.Digest, err)
 	}
-	return &admission.Result{Digest: im.digest, ScannedAt: im.scannedAt, Findings: admission.FindingsFromReport(&rep),
+	return &admission.Result{Digest: im.Digest, ScannedAt: im.ScannedAt, Findings: admission.FindingsFromReport(&rep),
 		NotCovered: admission.NotCoveredFromReport(&rep)}, nil
 }
 
 func (c *Controller) listAdmissionRules(w http.ResponseWriter, r *http.Request) error {
-	rules, err := c.store.admissionRules(r.Context())
+	rules, err := c.store.AdmissionRules(r.Context())
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (c *Controller) listAdmissionRules(w http.ResponseWriter, r *http.Request) 
 }
 
 func (c *Controller) getAdmissionRule(w http.ResponseWriter, r *http.Request) error {
-	rules, err := c.store.admissionRules(r.Context())
+	rules, err := c.store.AdmissionRules(r.Context())
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func (c *Controller) createAdmissionRule(w http.ResponseWriter, r *http.Request)
 	if err := rule.Validate(); err != nil {
 		return errorf(http.StatusBadRequest, "%v", err)
 	}
-	rules, err := c.store.admissionRules(r.Context())
+	rules, err := c.store.AdmissionRules(r.Context())
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (c *Controller) createAdmissionRule(w http.ResponseWriter, r *http.Request)
 			return errorf(http.StatusConflict, "admission rule %q exists; PUT /api/v1/admission/rules/%s replaces it", rule.Name, rule.Name)
 		}
 	}
-	if _, err := c.store.putAdmissionRule(r.Context(), rule); err != nil {
+	if _, err := c.store.PutAdmissionRule(r.Context(), rule); err != nil {
 		return err
 	}
 	c.log.Info("admission rule created", "rule", rule.Name, "action", rule.Action)
@@ -299,7 +299,7 @@ func (c *Controller) putAdmissionRule(w http.ResponseWriter, r *http.Request) er
 	if err := rule.Validate(); err != nil {
 		return errorf(http.StatusBadRequest, "%v", err)
 	}
-	created, err := c.store.putAdmissionRule(r.Context(), rule)
+	created, err := c.store.PutAdmissionRule(r.Context(), rule)
 	if err != nil {
 		return err
 	}
@@ -313,7 +313,7 @@ func (c *Controller) putAdmissionRule(w http.ResponseWriter, r *http.Request) er
 }
 
 func (c *Controller) deleteAdmissionRule(w http.ResponseWriter, r *http.Request) error {
-	ok, err := c.store.deleteAdmissionRule(r.Context(), r.PathValue("name"))
+	ok, err := c.store.DeleteAdmissionRule(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -325,7 +325,7 @@ func (c *Controller) deleteAdmissionRule(w http.ResponseWriter, r *http.Request)
 }
 
 func (c *Controller) getAdmissionSettings(w http.ResponseWriter, r *http.Request) error {
-	st, err := c.store.admissionSettings(r.Context())
+	st, err := c.store.AdmissionSettings(r.Context())
 	if err != nil {
 		return err
 	}
@@ -334,7 +334,7 @@ func (c *Controller) getAdmissionSettings(w http.ResponseWriter, r *http.Request
 }
 
 func (c *Controller) putAdmissionSettings(w http.ResponseWriter, r *http.Request) error {
-	st, err := c.store.admissionSettings(r.Context())
+	st, err := c.store.AdmissionSettings(r.Context())
 	if err != nil {
 		return err
 	}
@@ -345,7 +345,7 @@ func (c *Controller) putAdmissionSettings(w http.ResponseWriter, r *http.Request
 	if err := st.Normalize(); err != nil {
 		return errorf(http.StatusBadRequest, "%v", err)
 	}
-	if err := c.store.putAdmissionSettings(r.Context(), st); err != nil {
+	if err := c.store.PutAdmissionSettings(r.Context(), st); err != nil {
 		return err
 	}
 	c.log.Info("admission settings changed", "mode", st.Mode, "no_result", st.NoResult)
@@ -370,7 +370,7 @@ func (c *Controller) listDecisions(w http.ResponseWriter, r *http.Request) error
 		}
 		f.Limit = min(n, 1000)
 	}
-	ds, err := c.store.decisions(r.Context(), f)
+	ds, err := c.store.Decisions(r.Context(), f)
 	if err != nil {
 		return err
 	}

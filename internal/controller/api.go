@@ -14,6 +14,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // Request body limits: results carry whole reports, layers whole analyses;
@@ -169,7 +170,7 @@ func (c *Controller) auth(a access, limit int64, fn func(http.ResponseWriter, *h
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing bearer token"})
 			return
 		}
-		role, found, err := c.store.tokenRole(r.Context(), hashToken(tok))
+		role, found, err := c.store.TokenRole(r.Context(), hashToken(tok))
 		if err != nil {
 			c.log.Error("token lookup", "err", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
@@ -242,7 +243,7 @@ func decode(r *http.Request, v any) error {
 }
 
 func (c *Controller) listRegistries(w http.ResponseWriter, r *http.Request) error {
-	regs, err := c.store.listRegistries(r.Context())
+	regs, err := c.store.ListRegistries(r.Context())
 	if err != nil {
 		return err
 	}
@@ -271,7 +272,7 @@ func (c *Controller) createRegistry(w http.ResponseWriter, r *http.Request) erro
 	if err := c.PutRegistry(r.Context(), in); err != nil {
 		return err
 	}
-	rr, _, err := c.store.getRegistry(r.Context(), in.Name)
+	rr, _, err := c.store.GetRegistry(r.Context(), in.Name)
 	if err != nil {
 		return err
 	}
@@ -280,7 +281,7 @@ func (c *Controller) createRegistry(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (c *Controller) getRegistry(w http.ResponseWriter, r *http.Request) error {
-	rr, ok, err := c.store.getRegistry(r.Context(), r.PathValue("name"))
+	rr, ok, err := c.store.GetRegistry(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -292,7 +293,7 @@ func (c *Controller) getRegistry(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c *Controller) deleteRegistry(w http.ResponseWriter, r *http.Request) error {
-	ok, err := c.store.deleteRegistry(r.Context(), r.PathValue("name"))
+	ok, err := c.store.DeleteRegistry(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -305,7 +306,7 @@ func (c *Controller) deleteRegistry(w http.ResponseWriter, r *http.Request) erro
 
 func (c *Controller) scanRegistry(w http.ResponseWriter, r *http.Request) error {
 	name := r.PathValue("name")
-	if _, ok, err := c.store.getRegistry(r.Context(), name); err != nil {
+	if _, ok, err := c.store.GetRegistry(r.Context(), name); err != nil {
 		return err
 	} else if !ok {
 		return errorf(http.StatusNotFound, "registry %q not found", name)
@@ -331,7 +332,7 @@ func (c *Controller) registerScanner(w http.ResponseWriter, r *http.Request) err
 	now := time.Now()
 	sc := Scanner{ID: randomHex(8), Name: in.Name, Concurrency: in.Concurrency, DBDigest: in.DBDigest, Version: in.Version,
 		State: ScannerActive, RegisteredAt: now, LastSeen: now}
-	if err := c.store.addScanner(r.Context(), sc); err != nil {
+	if err := c.store.AddScanner(r.Context(), sc); err != nil {
 		return err
 	}
 	c.log.Info("scanner registered", "scanner", sc.ID, "name", sc.Name, "concurrency", sc.Concurrency, "db_digest", sc.DBDigest)
@@ -344,7 +345,7 @@ func (c *Controller) registerScanner(w http.ResponseWriter, r *http.Request) err
 }
 
 func (c *Controller) listScanners(w http.ResponseWriter, r *http.Request) error {
-	scs, err := c.store.listScanners(r.Context(), "")
+	scs, err := c.store.ListScanners(r.Context(), store.ScannerFilter{})
 	if err != nil {
 		return err
 	}
@@ -373,7 +374,7 @@ func (c *Controller) listScanners(w http.ResponseWriter, r *http.Request) error 
 
 // alive records a scanner's sign of life, or says it is unknown.
 func (c *Controller) alive(ctx context.Context, id string) error {
-	ok, err := c.store.touchScanner(ctx, id, time.Now())
+	ok, err := c.store.TouchScanner(ctx, id, time.Now())
 	if err != nil {
 		return err
 	}
@@ -398,7 +399,7 @@ func (c *Controller) lease(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := LeaseResponse{Tasks: []LeasedTask{}}
-	regs := map[string]registryRow{}
+	regs := map[string]store.Registry{}
 	for _, t := range tasks {
 		var p taskPayload
 		if err := json.Unmarshal(t.Payload, &p); err != nil {
@@ -409,7 +410,7 @@ func (c *Controller) lease(w http.ResponseWriter, r *http.Request) error {
 		rr, seen := regs[p.Registry]
 		if !seen {
 			var ok bool
-			if rr, ok, err = c.store.getRegistry(r.Context(), p.Registry); err != nil {
+			if rr, ok, err = c.store.GetRegistry(r.Context(), p.Registry); err != nil {
 				return err
 			} else if !ok {
 				// The registry was deleted after the crawl: nothing to scan.
@@ -438,7 +439,10 @@ func (c *Controller) heartbeat(w http.ResponseWriter, r *http.Request) error {
 	if err := c.alive(r.Context(), id); err != nil {
 		return err
 	}
-	c.renewClaims(id)
+	// Analysing a big layer may take longer than a claim's lifetime.
+	if _, err := c.store.RenewLayerClaims(r.Context(), id, time.Now().Add(c.cfg.ScannerTimeout)); err != nil {
+		return err
+	}
 	out := HeartbeatResponse{Lost: []string{}}
 	if len(in.TaskIDs) > 0 {
 		err := c.queue.Heartbeat(r.Context(), id, in.TaskIDs, c.cfg.LeaseDuration)
@@ -477,10 +481,12 @@ func (c *Controller) release(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if err := c.store.setScannerState(r.Context(), id, ScannerStopped); err != nil {
+	if err := c.store.SetScannerState(r.Context(), id, ScannerStopped); err != nil {
 		return err
 	}
-	c.dropClaims(id)
+	if _, err := c.store.DropLayerClaims(r.Context(), id); err != nil {
+		return err
+	}
 	c.log.Info("scanner stopped", "scanner", id, "released", len(in.TaskIDs))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -534,14 +540,17 @@ func (c *Controller) result(w http.ResponseWriter, r *http.Request) error {
 		}
 		im := ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
 			DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
-		if err := c.store.putResult(ctx, im, &rep, in.Report); err != nil {
+		// Idempotent per task, on every replica: a repeated post (a
+		// retry, or one racing on another controller) stores nothing and
+		// does not count the scan twice.
+		fresh, err := c.store.PutResult(ctx, store.Result{TaskID: taskID, Image: im, Report: &rep, Raw: in.Report})
+		if err != nil {
 			return err
 		}
-		if err := c.store.countScan(ctx, in.Scanner, true); err != nil {
-			return err
+		if fresh {
+			c.metrics.scanDone("success", in.DurationSeconds)
+			c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
 		}
-		c.metrics.scanDone("success", in.DurationSeconds)
-		c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
 	}
 	if t.State == queue.StateLeased {
 		// Idempotent in effect: a lease lost meanwhile (reaped, retaken)
@@ -564,7 +573,7 @@ const resultStoreTimeout = 2 * time.Minute
 // result from scanner (any scanner when scanner is "") stored at or after
 // since.
 func (c *Controller) resultStoredSince(ctx context.Context, p taskPayload, scanner string, since time.Time) (bool, error) {
-	return c.store.resultStoredSince(ctx, p.Registry, p.Repository, p.Digest, scanner, since)
+	return c.store.ResultStoredSince(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, scanner, since)
 }
 
 func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {
@@ -587,7 +596,7 @@ func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_ = c.alive(r.Context(), in.Scanner)
-	if err := c.store.countScan(r.Context(), in.Scanner, false); err != nil {
+	if err := c.store.CountScan(r.Context(), in.Scanner, false); err != nil {
 		return err
 	}
 	c.metrics.scanDone("failure", 0)
@@ -600,9 +609,12 @@ func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {
 // layer for the caller, and a caller asking while another claim is live
 // gets 202 and should ask again shortly: this keeps scanners that start on
 // images sharing a base layer at the same moment from all downloading it.
+// Claims are rows in the shared store with an expiry, so scanners talking
+// to different controllers share them too, and a dead holder's claim
+// lapses on its own.
 func (c *Controller) getLayer(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
-	raw, ok, err := c.store.getLayer(r.Context(), key)
+	raw, ok, err := c.store.GetLayer(r.Context(), key)
 	if err != nil {
 		return err
 	}
@@ -612,70 +624,43 @@ func (c *Controller) getLayer(w http.ResponseWriter, r *http.Request) error {
 		_, _ = w.Write(raw)
 		return nil
 	}
-	if claim := r.URL.Query().Get("claim"); claim != "" && !c.claimLayer(key, claim) {
-		writeJSON(w, http.StatusAccepted, map[string]string{"status": "being analysed by another scanner"})
-		return nil
+	if holder := r.URL.Query().Get("claim"); holder != "" {
+		got, err := c.claimLayer(r.Context(), key, holder)
+		if err != nil {
+			return err
+		}
+		if !got {
+			writeJSON(w, http.StatusAccepted, map[string]string{"status": "being analysed by another scanner"})
+			return nil
+		}
 	}
 	c.metrics.layerLookup(false)
 	return errorf(http.StatusNotFound, "layer not known")
 }
 
-// layerClaim is a scanner's promise to analyse a layer and PUT it.
-type layerClaim struct {
-	holder  string // "<scanner id>/<random>"
-	expires time.Time
-}
-
-// claimLayer gives key to holder unless someone else holds a live claim.
-// Claims live in memory only: losing them on restart costs at most one
-// duplicate download.
-func (c *Controller) claimLayer(key, holder string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// claimLayer gives key to holder ("<scanner id>/<random>") unless another
+// holder's claim is live.
+func (c *Controller) claimLayer(ctx context.Context, key, holder string) (bool, error) {
+	scanner, _, _ := strings.Cut(holder, "/")
 	now := time.Now()
-	if cl, ok := c.claims[key]; ok && cl.holder != holder && now.Before(cl.expires) {
-		return false
+	got, _, err := c.store.ClaimLayer(ctx, key, scanner, holder, now, now.Add(c.cfg.ScannerTimeout))
+	if errors.Is(err, store.ErrInvalid) {
+		return false, errorf(http.StatusBadRequest, "%v", err)
 	}
-	c.claims[key] = layerClaim{holder: holder, expires: now.Add(c.cfg.ScannerTimeout)}
-	return true
-}
-
-// renewClaims keeps a heartbeating scanner's claims alive: analysing a big
-// layer may take longer than the claim's lifetime.
-func (c *Controller) renewClaims(scanner string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	exp := time.Now().Add(c.cfg.ScannerTimeout)
-	for k, cl := range c.claims {
-		if strings.HasPrefix(cl.holder, scanner+"/") {
-			cl.expires = exp
-			c.claims[k] = cl
-		}
-	}
+	return got, err
 }
 
 // unclaimLayer gives up a claim (?claim=ID) without storing an analysis,
 // as a scanner does when its scan failed or was cancelled.
 func (c *Controller) unclaimLayer(w http.ResponseWriter, r *http.Request) error {
 	key, holder := r.PathValue("key"), r.URL.Query().Get("claim")
-	c.mu.Lock()
-	if cl, ok := c.claims[key]; ok && cl.holder == holder {
-		delete(c.claims, key)
-	}
-	c.mu.Unlock()
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// dropClaims forgets the claims of a scanner declared gone.
-func (c *Controller) dropClaims(scanner string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k, cl := range c.claims {
-		if strings.HasPrefix(cl.holder, scanner+"/") {
-			delete(c.claims, k)
+	if holder != "" {
+		if _, err := c.store.ReleaseLayerClaim(r.Context(), key, holder); err != nil && !errors.Is(err, store.ErrInvalid) {
+			return err
 		}
 	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (c *Controller) putLayer(w http.ResponseWriter, r *http.Request) error {
@@ -690,12 +675,9 @@ func (c *Controller) putLayer(w http.ResponseWriter, r *http.Request) error {
 	if !json.Valid(raw) {
 		return errorf(http.StatusBadRequest, "layer analysis is not JSON")
 	}
-	if err := c.store.putLayer(r.Context(), key, raw); err != nil {
+	if err := c.store.PutLayer(r.Context(), key, raw); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	delete(c.claims, key)
-	c.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -707,7 +689,7 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := ImageFilter{Registry: q.Get("registry"), Repository: q.Get("repository"), Severity: q.Get("severity"), CVE: q.Get("cve")}
 	if d := q.Get("digest"); d != "" {
-		full, err := c.store.resolveDigest(r.Context(), d)
+		full, err := c.resolveDigest(r.Context(), d)
 		var he *httpError
 		if errors.As(err, &he) && he.code == http.StatusNotFound {
 			writeJSON(w, http.StatusOK, []ImageSummary{})
@@ -718,7 +700,7 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Digest = full
 	}
-	ims, err := c.store.listImages(r.Context(), f)
+	ims, err := c.store.ListImages(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -733,11 +715,11 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 
 func (c *Controller) getImage(w http.ResponseWriter, r *http.Request) error {
 	// A unique prefix, as `scanfleet images` prints digests, names it too.
-	digest, err := c.store.resolveDigest(r.Context(), r.PathValue("digest"))
+	digest, err := c.resolveDigest(r.Context(), r.PathValue("digest"))
 	if err != nil {
 		return err
 	}
-	raw, ok, err := c.store.imageReport(r.Context(), digest)
+	raw, ok, err := c.store.ImageReport(r.Context(), digest)
 	if err != nil {
 		return err
 	}

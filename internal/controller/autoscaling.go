@@ -52,7 +52,7 @@ func (c *Controller) newAutoscaler(ctx context.Context) error {
 		acfg.Strategy = autoscale.Delayed
 	}
 	c.autoscaleBase = acfg
-	raw, ok, err := c.store.setting(ctx, autoscalerSetting)
+	raw, ok, err := c.store.Setting(ctx, autoscalerSetting)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (c *Controller) newAutoscaler(ctx context.Context) error {
 		default:
 			c.log.Info("flags or config file changed the auto-scaler since its API change; they win", "strategy", acfg.Strategy,
 				"minScannerPods", acfg.MinScannerPods, "maxScannerPods", acfg.MaxScannerPods)
-			if err := c.store.deleteSetting(ctx, autoscalerSetting); err != nil {
+			if err := c.store.DeleteSetting(ctx, autoscalerSetting); err != nil {
 				return err
 			}
 		}
@@ -151,7 +151,7 @@ func (c *Controller) putAutoscaler(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := c.store.putSetting(r.Context(), autoscalerSetting, string(b)); err != nil {
+	if err := c.store.PutSetting(r.Context(), autoscalerSetting, string(b)); err != nil {
 		return err
 	}
 	c.log.Info("auto-scaler configured", "strategy", in.Strategy, "minScannerPods", in.MinScannerPods, "maxScannerPods", in.MaxScannerPods)

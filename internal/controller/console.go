@@ -32,30 +32,37 @@ import (
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // Queue history: one sample every historyInterval, historySize kept (an
-// hour), in memory only.
+// hour). The leader takes the samples and keeps the ring in the shared
+// store (setting historySetting), so every controller answers the same
+// history.
 const (
 	historyInterval = 5 * time.Second
 	historySize     = 720
+	historySetting  = "console.queue_history"
 )
 
-// consoleState is the console's memory: report digests and queue history.
+// consoleState is the console's memory: report digests, a cache of what
+// the shared store holds (console_digests, keyed by each result's
+// fingerprint), so that every controller shows the same.
 type consoleState struct {
 	c *Controller
 
 	mu    sync.Mutex
 	stats map[consoleKey]*imageStats
-	hist  []QueueSample // ring buffer, oldest at histNext once full
-	next  int
+	// histMu serialises this controller's read-append-write of the
+	// shared history ring.
+	histMu sync.Mutex
 	// strs interns the findings' strings: images built on the same base
 	// share most of their findings, so the cache holds each package name,
 	// version and ID once.
 	strs map[string]string
 }
 
-type consoleKey struct{ registry, repository, digest string }
+type consoleKey = store.ImageKey
 
 // imageStats is what the console needs from one stored report.
 type imageStats struct {
@@ -230,7 +237,9 @@ func (cs *consoleState) run(ctx context.Context) {
 	t := time.NewTicker(historyInterval)
 	defer t.Stop()
 	for {
-		cs.sample(ctx)
+		if cs.c.isLeader() {
+			cs.sample(ctx)
+		}
 		if rows, err := cs.loadRows(ctx); err == nil {
 			_, err = cs.statsFor(ctx, rows, true)
 			if err != nil && ctx.Err() == nil {
@@ -247,22 +256,43 @@ func (cs *consoleState) run(ctx context.Context) {
 	}
 }
 
+// sample appends a sample of now to the shared history ring, dropping
+// the oldest beyond historySize.
 func (cs *consoleState) sample(ctx context.Context) {
 	s, err := cs.current(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			cs.c.log.Warn("console: sampling the queue", "err", err)
+	if err == nil {
+		cs.histMu.Lock()
+		var hist []QueueSample
+		if hist, err = cs.history(ctx); err == nil {
+			hist = append(hist, s)
+			if n := len(hist) - historySize; n > 0 {
+				hist = hist[n:]
+			}
+			var b []byte
+			if b, err = json.Marshal(hist); err == nil {
+				err = cs.c.store.PutSetting(ctx, historySetting, string(b))
+			}
 		}
-		return
+		cs.histMu.Unlock()
 	}
-	cs.mu.Lock()
-	if len(cs.hist) < historySize {
-		cs.hist = append(cs.hist, s)
-	} else {
-		cs.hist[cs.next] = s
-		cs.next = (cs.next + 1) % historySize
+	if err != nil && ctx.Err() == nil {
+		cs.c.log.Warn("console: sampling the queue", "err", err)
 	}
-	cs.mu.Unlock()
+}
+
+// history reads the shared ring, oldest first; an unreadable one starts
+// again empty.
+func (cs *consoleState) history(ctx context.Context) ([]QueueSample, error) {
+	raw, ok, err := cs.c.store.Setting(ctx, historySetting)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var hist []QueueSample
+	if err := json.Unmarshal([]byte(raw), &hist); err != nil {
+		cs.c.log.Warn("console: stored queue history does not decode; starting it again", "err", err)
+		return nil, nil
+	}
+	return hist, nil
 }
 
 func (cs *consoleState) current(ctx context.Context) (QueueSample, error) {
@@ -270,8 +300,8 @@ func (cs *consoleState) current(ctx context.Context) (QueueSample, error) {
 	if err != nil {
 		return QueueSample{}, fmt.Errorf("counting tasks: %w", err)
 	}
-	var active int
-	if err := cs.c.store.db.QueryRowContext(ctx, `SELECT count(*) FROM scanners WHERE state = ?`, ScannerActive).Scan(&active); err != nil {
+	active, err := cs.c.store.CountScanners(ctx, ScannerActive)
+	if err != nil {
 		return QueueSample{}, fmt.Errorf("counting scanners: %w", err)
 	}
 	return QueueSample{Time: time.Now().UTC(), Queued: counts[queue.StateQueued], Leased: counts[queue.StateLeased],
@@ -285,19 +315,18 @@ func (cs *consoleState) queueHistory(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	cs.mu.Lock()
-	out := make([]QueueSample, 0, len(cs.hist)+1)
-	out = append(out, cs.hist[cs.next:]...)
-	out = append(out, cs.hist[:cs.next]...)
-	cs.mu.Unlock()
-	out = append(out, now)
+	hist, err := cs.history(r.Context())
+	if err != nil {
+		return err
+	}
+	out := append(hist, now)
 	writeJSON(w, http.StatusOK, QueueHistory{IntervalSeconds: historyInterval.Seconds(), Samples: out})
 	return nil
 }
 
 func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
 	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	role, _, err := c.store.tokenRole(r.Context(), hashToken(tok))
+	role, _, err := c.store.TokenRole(r.Context(), hashToken(tok))
 	if err != nil {
 		return err
 	}
@@ -312,34 +341,17 @@ type imageRow struct {
 }
 
 func (cs *consoleState) loadRows(ctx context.Context) ([]imageRow, error) {
-	rows, err := cs.c.store.db.QueryContext(ctx, `SELECT registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans,
-		packages, vulnerabilities, severities FROM images`)
+	ims, err := cs.c.store.ListImages(ctx, ImageFilter{})
 	if err != nil {
-		return nil, fmt.Errorf("listing images: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []imageRow
-	for rows.Next() {
-		var (
-			im  imageRow
-			at  int64
-			sev string
-		)
-		if err := rows.Scan(&im.Registry, &im.Repository, &im.Digest, &im.Tag, &im.Reference, &im.DBDigest, &at, &im.ScannedBy, &im.Scans,
-			&im.Packages, &im.Vulnerabilities, &sev); err != nil {
-			return nil, fmt.Errorf("listing images: %w", err)
-		}
-		im.ScannedAt = time.Unix(0, at).UTC()
-		if err := json.Unmarshal([]byte(sev), &im.Severities); err != nil {
-			return nil, fmt.Errorf("image %s severities: %w", im.Digest, err)
-		}
-		// A new result changes the scan time; a re-match the database
-		// digest. (Not the report's length: SQLite would read every
-		// report's pages to compute it.)
-		im.fingerprint = fmt.Sprintf("%d|%s|%d|%s", at, im.DBDigest, im.Vulnerabilities, sev)
-		out = append(out, im)
+	out := make([]imageRow, 0, len(ims))
+	for _, im := range ims {
+		// Fingerprint changes with a new result (scan time) or a
+		// re-match (database digest).
+		out = append(out, imageRow{ImageSummary: im, fingerprint: im.Fingerprint})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // reportDigest is the part of a report the console keeps.
@@ -404,7 +416,7 @@ func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune boo
 	var stale []imageRow
 	cs.mu.Lock()
 	for _, r := range rows {
-		k := consoleKey{r.Registry, r.Repository, r.Digest}
+		k := r.Key()
 		if st := cs.stats[k]; st != nil && st.fingerprint == r.fingerprint {
 			out[k] = st
 		} else {
@@ -415,7 +427,7 @@ func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune boo
 	if prune {
 		present := make(map[consoleKey]bool, len(rows))
 		for _, r := range rows {
-			present[consoleKey{r.Registry, r.Repository, r.Digest}] = true
+			present[r.Key()] = true
 		}
 		for k := range cs.stats {
 			if !present[k] {
@@ -426,19 +438,16 @@ func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune boo
 	}
 	cs.mu.Unlock()
 	if pruned {
-		if _, err := cs.c.store.db.ExecContext(ctx, `DELETE FROM console_digests WHERE NOT EXISTS (SELECT 1 FROM images i
-			WHERE i.registry = console_digests.registry AND i.repository = console_digests.repository AND i.digest = console_digests.digest)`); err != nil {
+		if _, err := cs.c.store.PruneConsoleDigests(ctx); err != nil {
 			cs.c.log.Warn("console: pruning stored digests", "err", err)
 		}
 	}
 	for _, r := range stale {
-		k := consoleKey{r.Registry, r.Repository, r.Digest}
+		k := r.Key()
 		st, ok := cs.storedDigest(ctx, r)
 		if !ok {
-			var raw []byte
-			err := cs.c.store.db.QueryRowContext(ctx, `SELECT report FROM images WHERE registry=? AND repository=? AND digest=?`,
-				r.Registry, r.Repository, r.Digest).Scan(&raw)
-			if err != nil {
+			raw, found, err := cs.c.store.Report(ctx, k)
+			if err != nil || !found {
 				// Deleted between the two queries, or a real failure.
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -460,16 +469,11 @@ func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune boo
 	return out, nil
 }
 
-// consoleSchema keeps each image's digest (imageStats) beside its report,
-// tagged with the row's fingerprint: a digest is a few percent of its
-// report, so after a restart the console reads these instead of decoding
-// every report again (seconds for a thousand large reports).
-const consoleSchema = `
-CREATE TABLE IF NOT EXISTS console_digests (
-	registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
-	fingerprint TEXT NOT NULL, data TEXT NOT NULL,
-	PRIMARY KEY (registry, repository, digest));
-`
+// The console keeps each image's digest (imageStats) beside its report
+// in the shared store (console_digests), tagged with the result's
+// fingerprint: a digest is a few percent of its report, so after a
+// restart, or on another controller, the console reads these instead of
+// decoding every report again (seconds for a thousand large reports).
 
 // storedStatsVersion changes when storedStats gains what older stored
 // digests lack; those are then made again from their reports.
@@ -490,10 +494,8 @@ type storedStats struct {
 // storedDigest returns r's digest from console_digests if it was made from
 // the report r now holds.
 func (cs *consoleState) storedDigest(ctx context.Context, r imageRow) (*imageStats, bool) {
-	var data string
-	err := cs.c.store.db.QueryRowContext(ctx, `SELECT data FROM console_digests WHERE registry=? AND repository=? AND digest=? AND fingerprint=?`,
-		r.Registry, r.Repository, r.Digest, r.fingerprint).Scan(&data)
-	if err != nil {
+	data, ok, err := cs.c.store.ConsoleDigest(ctx, r.Key(), r.fingerprint)
+	if err != nil || !ok {
 		return nil, false
 	}
 	var ss storedStats
@@ -516,9 +518,7 @@ func (cs *consoleState) storeDigest(ctx context.Context, r imageRow, st *imageSt
 	data, err := json.Marshal(storedStats{Version: storedStatsVersion, OS: st.os, Layers: st.layers, Size: st.size, Fixable: st.fixable,
 		Findings: st.findings, NotCovered: st.notCovered, HasCoverage: st.hasCoverage})
 	if err == nil {
-		_, err = cs.c.store.db.ExecContext(ctx, `INSERT INTO console_digests (registry, repository, digest, fingerprint, data) VALUES (?,?,?,?,?)
-			ON CONFLICT (registry, repository, digest) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data`,
-			r.Registry, r.Repository, r.Digest, r.fingerprint, string(data))
+		err = cs.c.store.PutConsoleDigest(ctx, r.Key(), r.fingerprint, string(data))
 	}
 	if err != nil && ctx.Err() == nil {
 		cs.c.log.Warn("console: storing an image digest", "image", r.Reference, "err", err)
@@ -656,7 +656,7 @@ func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	tags, err := cs.c.store.imageTags(r.Context())
+	tags, err := cs.c.store.ImageTags(r.Context())
 	if err != nil {
 		return err
 	}
@@ -670,7 +670,7 @@ func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error
 		if (q.registry == "" || row.Registry == q.registry) && !slices.Contains(page.Repositories, row.Repository) {
 			page.Repositories = append(page.Repositories, row.Repository)
 		}
-		st := stats[consoleKey{row.Registry, row.Repository, row.Digest}]
+		st := stats[row.Key()]
 		if st == nil {
 			continue
 		}
@@ -679,7 +679,7 @@ func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error
 			ir.Severities = map[string]int{}
 		}
 		ir.Coverage, ir.NotCovered = st.coverageState(ir.Packages)
-		ir.Tags = tags[consoleKey{row.Registry, row.Repository, row.Digest}]
+		ir.Tags = tags[row.Key()]
 		switch {
 		case q.registry != "" && ir.Registry != q.registry,
 			q.repository != "" && ir.Repository != q.repository,
@@ -764,18 +764,27 @@ func cmpKeys(a, b ImageRow) int {
 
 func (cs *consoleState) listRegistries(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	regs, err := cs.c.store.listRegistries(ctx)
+	regs, err := cs.c.store.ListRegistries(ctx)
 	if err != nil {
 		return err
 	}
+	// A crawl runs on whichever controller took it: the store knows.
+	live, err := cs.c.store.ListCrawls(ctx, store.CrawlFilter{Live: true})
+	if err != nil {
+		return err
+	}
+	crawling := map[string]bool{}
+	for _, cr := range live {
+		if cr.State == store.CrawlRunning {
+			crawling[cr.Registry] = true
+		}
+	}
 	out := make([]RegistryStatus, 0, len(regs))
 	idx := map[string]int{}
-	cs.c.mu.Lock()
 	for _, rr := range regs {
 		idx[rr.Name] = len(out)
-		out = append(out, RegistryStatus{RegistryView: viewOf(rr), Crawling: cs.c.crawling[rr.Name]})
+		out = append(out, RegistryStatus{RegistryView: viewOf(rr), Crawling: crawling[rr.Name]})
 	}
-	cs.c.mu.Unlock()
 	ts, err := cs.c.queue.List(ctx, queue.ListFilter{States: []queue.State{queue.StateQueued, queue.StateLeased, queue.StateFailed}})
 	if err != nil {
 		return err
@@ -800,30 +809,19 @@ func (cs *consoleState) listRegistries(w http.ResponseWriter, r *http.Request) e
 			}
 		}
 	}
-	rows, err := cs.c.store.db.QueryContext(ctx, `SELECT registry, scanned_at FROM images`)
+	ims, err := cs.c.store.ListImages(ctx, ImageFilter{})
 	if err != nil {
-		return fmt.Errorf("listing images: %w", err)
+		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			name string
-			at   int64
-		)
-		if err := rows.Scan(&name, &at); err != nil {
-			return fmt.Errorf("listing images: %w", err)
-		}
-		i, ok := idx[name]
+	for _, im := range ims {
+		i, ok := idx[im.Registry]
 		if !ok {
 			continue
 		}
 		out[i].Images++
-		if lc := out[i].LastCrawl; lc != nil && !time.Unix(0, at).Before(*lc) {
+		if lc := out[i].LastCrawl; lc != nil && !im.ScannedAt.Before(*lc) {
 			out[i].Scanned++
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("listing images: %w", err)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -911,23 +909,13 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 	if pre, rest, ok := strings.Cut(id, "-"); ok && strings.EqualFold(pre, "GHSA") {
 		ghsa = "GHSA-" + strings.ToLower(rest)
 	}
-	rows, err := cs.c.store.db.QueryContext(ctx, `SELECT DISTINCT registry, repository, digest FROM image_vulns WHERE vuln_id IN (?, ?, ?)`,
-		id, strings.ToUpper(id), ghsa)
+	keys, err := cs.c.store.ImagesWithVuln(ctx, id, strings.ToUpper(id), ghsa)
 	if err != nil {
 		return fmt.Errorf("looking up %s: %w", id, err)
 	}
 	want := map[consoleKey]bool{}
-	for rows.Next() {
-		var k consoleKey
-		if err := rows.Scan(&k.registry, &k.repository, &k.digest); err != nil {
-			rows.Close()
-			return fmt.Errorf("looking up %s: %w", id, err)
-		}
+	for _, k := range keys {
 		want[k] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("looking up %s: %w", id, err)
 	}
 	if len(want) == 0 {
 		return errorf(http.StatusNotFound, "no stored image has %s", id)
@@ -938,7 +926,7 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 	}
 	var hit []imageRow
 	for _, row := range all {
-		if want[consoleKey{row.Registry, row.Repository, row.Digest}] {
+		if want[row.Key()] {
 			hit = append(hit, row)
 		}
 	}
@@ -949,7 +937,7 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 	v := VulnerabilityView{ID: id, Aliases: []string{}, References: []string{}, Images: []AffectedImage{}}
 	worst := len(severityOrder)
 	for _, row := range hit {
-		st := stats[consoleKey{row.Registry, row.Repository, row.Digest}]
+		st := stats[row.Key()]
 		if st == nil {
 			continue
 		}
@@ -992,9 +980,8 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 
 func (cs *consoleState) describe(ctx context.Context, v *VulnerabilityView) error {
 	im := v.Images[0]
-	var raw []byte
-	err := cs.c.store.db.QueryRowContext(ctx, `SELECT report FROM images WHERE registry=? AND repository=? AND digest=?`, im.Registry, im.Repository, im.Digest).Scan(&raw)
-	if err != nil {
+	raw, ok, err := cs.c.store.Report(ctx, store.ImageKey{Registry: im.Registry, Repository: im.Repository, Digest: im.Digest})
+	if err != nil || !ok {
 		// Deleted meanwhile: the list is still right, only undescribed.
 		return nil
 	}
@@ -1034,11 +1021,11 @@ func (c *Controller) imageReportFile(w http.ResponseWriter, r *http.Request) err
 	if !ok {
 		return errorf(http.StatusBadRequest, "unknown format %q (json, sarif, cyclonedx, spdx)", format)
 	}
-	digest, err := c.store.resolveDigest(r.Context(), digest)
+	digest, err := c.resolveDigest(r.Context(), digest)
 	if err != nil {
 		return err
 	}
-	raw, ok, err := c.store.imageReport(r.Context(), digest)
+	raw, ok, err := c.store.ImageReport(r.Context(), digest)
 	if err != nil {
 		return err
 	}

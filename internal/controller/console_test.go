@@ -20,6 +20,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/reporttest"
+	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -37,7 +38,7 @@ func storeImage(t testing.TB, c *Controller, registry, repo, tag, digest string,
 	}
 	im := ImageSummary{Registry: registry, Repository: repo, Tag: tag, Digest: digest, Reference: cp.Image.Reference,
 		DBDigest: "sha256:db", ScannedAt: at, ScannedBy: "s1"}
-	if err := c.store.putResult(context.Background(), im, &cp, raw); err != nil {
+	if _, err := c.store.PutResult(context.Background(), store.Result{Image: im, Report: &cp, Raw: raw}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -374,7 +375,7 @@ func TestConsoleRegistriesProgress(t *testing.T) {
 		}
 	}
 	crawl := time.Now().Add(-time.Minute)
-	if err := f.c.store.setCrawled(ctx, "a", crawl, ""); err != nil {
+	if err := f.c.store.SetCrawled(ctx, "a", crawl, ""); err != nil {
 		t.Fatal(err)
 	}
 	enqueue(t, f.c, "a", 3)
@@ -910,7 +911,7 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 	t0 := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	// A crawl records each tag, then the one result of the digest.
 	for _, tag := range []string{"1.0", "1.1"} {
-		if err := f.c.store.putTag(ctx, "hub", "team/app", tag, d1, t0); err != nil {
+		if err := f.c.store.PutTag(ctx, store.ImageKey{Registry: "hub", Repository: "team/app", Digest: d1}, tag, t0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -937,7 +938,7 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 		t.Errorf("tags of one digest pushed as 1.0 and 1.1: %v", got[d1])
 	}
 	// 1.0 moves to a new digest.
-	if err := f.c.store.putTag(ctx, "hub", "team/app", "1.0", d2, t0.Add(time.Hour)); err != nil {
+	if err := f.c.store.PutTag(ctx, store.ImageKey{Registry: "hub", Repository: "team/app", Digest: d2}, "1.0", t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	storeImage(t, f.c, "hub", "team/app", "1.0", d2, alpine, t0.Add(time.Hour))

@@ -7,13 +7,17 @@
 //
 // Design:
 //
-//   - State lives in one SQLite file (state.db) in the data directory; the
-//     queue (package queue) is a second SQLite file beside it, so the
-//     controller needs no other service. Registry passwords and tokens are
-//     sealed with AES-256-GCM under a key kept in its own 0600 file
-//     (secret.key), are never returned by the API (it says "password_set")
-//     and never logged; they leave the controller only inside a lease
-//     response, to the scanner that holds that image's task.
+//   - State lives in the control-plane store (package store): by default
+//     one SQLite file (state.db) in the data directory, with the queue
+//     (package queue) a second SQLite file beside it, so one controller
+//     needs no other service; with --store-postgres (and a PostgreSQL
+//     queue) several controllers share everything and any of them serves
+//     any request. Registry passwords and tokens are sealed with
+//     AES-256-GCM under keys kept in files outside the database
+//     (secret.key, or --secret-key-file given to every replica), are never
+//     returned by the API (it says "password_set") and never logged; they
+//     leave the controller only inside a lease response, to the scanner
+//     that holds that image's task.
 //   - A task's dedup key is "registry/repo@digest|db-digest": the queue
 //     refuses a second queued/leased task with the same key, and a crawl
 //     skips an image already scanned with the current database, so an
@@ -51,7 +55,45 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/store"
+	"github.com/scanfleet/scanfleet/internal/store/keyring"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+)
+
+// stateFile is the SQLite control-plane store, in the data directory.
+const stateFile = "state.db"
+
+// keyFile is the default sealing key file, in the data directory.
+const keyFile = "secret.key"
+
+// The API's stored types are the store's (same JSON).
+type (
+	// Role is what a token may do. A scanner token may run the scanner
+	// protocol (and so receives registry credentials for its tasks) but
+	// not manage registries; a submitter may only send standalone
+	// results (a build pipeline's token, which must not be able to lease
+	// tasks and so learn registry credentials) and read; a reader may
+	// only read.
+	Role           = store.Role
+	Scanner        = store.Scanner
+	ImageSummary   = store.ImageSummary
+	ImageFilter    = store.ImageFilter
+	ImageChanges   = store.ImageChanges
+	HostSummary    = store.HostSummary
+	Decision       = store.Decision
+	ImageDecision  = store.ImageDecision
+	DecisionFilter = store.DecisionFilter
+)
+
+// Roles and scanner states.
+const (
+	RoleAdmin      = store.RoleAdmin
+	RoleScanner    = store.RoleScanner
+	RoleSubmitter  = store.RoleSubmitter
+	RoleReader     = store.RoleReader
+	ScannerActive  = store.ScannerActive
+	ScannerGone    = store.ScannerGone
+	ScannerStopped = store.ScannerStopped
 )
 
 // queueFile is the task queue's SQLite database, in the data directory.
@@ -209,6 +251,23 @@ func ParseConfig(b []byte) (*FileConfig, error) {
 type Config struct {
 	// DataDir holds state.db, queue.db and secret.key; created if missing.
 	DataDir string
+	// StoreDSN, when set, puts the control-plane store in this PostgreSQL
+	// database instead of state.db in DataDir, so that several
+	// controllers are one control plane (any of them serves any
+	// request). Give every replica the same SecretKeyFiles.
+	StoreDSN string
+	// SecretKeyFiles are the keys sealing registry credentials, newest
+	// first (older ones only open; see docs/store.md for rotation). Empty
+	// means DataDir/secret.key, created on first start: right for one
+	// controller, wrong for replicas, which must share the files.
+	SecretKeyFiles []string
+	// CrawlStale is how long a crawl's runner may miss heartbeats before
+	// another controller takes the crawl over (default 30s). Runners
+	// heartbeat every sixth of it.
+	CrawlStale time.Duration
+	// Identity names this controller as a crawl runner; default the
+	// elector's identity, else the host name with a random suffix.
+	Identity string
 	// DBPath is the vulnerability database whose digest qualifies task
 	// keys (so a new database makes images scannable again); optional.
 	DBPath string
@@ -262,9 +321,9 @@ type ReviewCodec interface {
 type Controller struct {
 	cfg     Config
 	log     *slog.Logger
-	store   *store
+	store   store.Store
 	queue   queue.Queue
-	sealer  *sealer
+	keys    *keyring.Keyring
 	watcher *vulndb.Watcher
 	metrics *metrics
 	handler http.Handler
@@ -280,9 +339,14 @@ type Controller struct {
 	bgCancel context.CancelFunc
 	wg       sync.WaitGroup
 
-	mu       sync.Mutex
-	crawling map[string]bool
-	claims   map[string]layerClaim
+	// crawlNudge wakes the crawl runner (crawls.go) after a request.
+	crawlNudge chan struct{}
+	// started is when this process opened the store: on SQLite (one
+	// controller per file) a crawl running since before it was orphaned
+	// by a previous process and is taken over at once.
+	started time.Time
+
+	mu sync.Mutex
 	// rematchedDB is the DB digest stored inventories were last
 	// re-matched against ("" before the first CheckDB).
 	rematchedDB string
@@ -317,19 +381,25 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.CrawlStale <= 0 {
+		cfg.CrawlStale = 30 * time.Second
+	}
+	if cfg.Identity == "" {
+		if cfg.Elector != nil {
+			cfg.Identity = cfg.Elector.Identity()
+		} else {
+			cfg.Identity = leader.DefaultIdentity()
+		}
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("controller: data directory: %w", err)
 	}
-	sl, err := loadOrCreateKey(cfg.DataDir)
+	keys, err := loadKeys(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("controller: %w", err)
 	}
-	st, err := openStore(ctx, filepath.Join(cfg.DataDir, stateFile))
+	st, err := openStore(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("controller: %w", err)
-	}
-	if err := st.ensureCrawlSchema(ctx); err != nil {
-		st.Close()
 		return nil, fmt.Errorf("controller: %w", err)
 	}
 	var q queue.Queue
@@ -342,7 +412,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		st.Close()
 		return nil, fmt.Errorf("controller: %w", err)
 	}
-	c := &Controller{cfg: cfg, log: cfg.Logger, store: st, queue: q, sealer: sl, crawling: map[string]bool{}, claims: map[string]layerClaim{}}
+	c := &Controller{cfg: cfg, log: cfg.Logger, store: st, queue: q, keys: keys, crawlNudge: make(chan struct{}, 1), started: time.Now()}
 	if cfg.DBPath != "" {
 		if c.watcher, err = vulndb.NewWatcher(cfg.DBPath, time.Minute, cfg.Logger); err != nil {
 			c.Close()
@@ -357,6 +427,13 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		return nil, fmt.Errorf("controller: %w", err)
 	}
 	c.handler = c.routes()
+	// Requested crawls are run by whichever controller takes them: this
+	// one from now on, with or without Run (crawls.go).
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		c.runCrawls(c.bg)
+	}()
 	if cfg.File != nil {
 		for _, r := range cfg.File.Registries {
 			if err := c.PutRegistry(ctx, r); err != nil {
@@ -389,40 +466,70 @@ func (c *Controller) Close() error {
 	return errors.Join(errs...)
 }
 
+// openStore opens the PostgreSQL store at cfg.StoreDSN, else the SQLite
+// one in the data directory (an existing state.db is adopted).
+func openStore(ctx context.Context, cfg Config) (store.Store, error) {
+	if cfg.StoreDSN != "" {
+		return store.OpenPostgres(ctx, cfg.StoreDSN)
+	}
+	return store.OpenSQLite(ctx, filepath.Join(cfg.DataDir, stateFile))
+}
+
+// loadKeys loads the sealing keys: the given files, or the data
+// directory's own key, created on first start.
+func loadKeys(cfg Config) (*keyring.Keyring, error) {
+	if len(cfg.SecretKeyFiles) > 0 {
+		return keyring.Load(cfg.SecretKeyFiles...)
+	}
+	return keyring.LoadOrCreateKey(filepath.Join(cfg.DataDir, keyFile))
+}
+
 // CreateToken creates an API token with role in the data directory's
 // state and returns it; only its hash is kept.
 func CreateToken(ctx context.Context, dataDir string, role Role) (string, error) {
-	if !role.valid() {
-		return "", fmt.Errorf("unknown role %q (admin, scanner, reader)", role)
+	return CreateTokenIn(ctx, Config{DataDir: dataDir}, role)
+}
+
+// CreateTokenIn creates an API token with role in cfg's store (StoreDSN,
+// else DataDir's state.db) and returns it; only its hash is kept. A token
+// created in a shared store works on every controller using it.
+func CreateTokenIn(ctx context.Context, cfg Config, role Role) (string, error) {
+	if !role.Valid() {
+		return "", fmt.Errorf("unknown role %q (admin, scanner, submitter, reader)", role)
 	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return "", fmt.Errorf("data directory: %w", err)
+	if cfg.StoreDSN == "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return "", fmt.Errorf("data directory: %w", err)
+		}
 	}
-	st, err := openStore(ctx, filepath.Join(dataDir, stateFile))
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return "", err
 	}
 	defer st.Close()
 	tok := "sf_" + randomHex(32)
-	if err := st.addToken(ctx, hashToken(tok), role); err != nil {
+	if err := st.AddToken(ctx, hashToken(tok), role); err != nil {
 		return "", err
 	}
 	return tok, nil
 }
 
-// Run runs the background loops (dead-scanner reaper, periodic crawls)
-// until ctx is done.
+// Run runs the background loops until ctx is done: on every controller
+// the dead-scanner reaper (scanners and their heartbeats are in the
+// shared store, so any replica judges any scanner alike) and the
+// election; on the leader only, scheduled crawls, the result sweep,
+// re-matching after a database update and the auto-scaler. Requested
+// crawls are run by whichever controller takes them (crawls.go).
 func (c *Controller) Run(ctx context.Context) error {
 	reap := time.NewTicker(max(c.cfg.ScannerTimeout/4, 50*time.Millisecond))
 	defer reap.Stop()
-	sched := time.NewTicker(10 * time.Second)
-	defer sched.Stop()
-	// The election runs as long as Run; the loops below ask isLeader.
+	// The election runs as long as Run. It starts the leader's loops
+	// with a context that is cancelled as soon as leadership is lost.
 	electDone := make(chan struct{})
 	electCtx, stopElect := context.WithCancel(context.Background())
 	go func() {
 		defer close(electDone)
-		c.runElector(electCtx)
+		c.runElector(electCtx, ctx)
 	}()
 	// Deferred first, so run last: the election is left (and a Lease
 	// released) only after the auto-scaler loop has stopped.
@@ -436,13 +543,31 @@ func (c *Controller) Run(ctx context.Context) error {
 		}()
 		defer func() { <-done }()
 	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-reap.C:
+			if err := c.reapScanners(ctx); err != nil && ctx.Err() == nil {
+				c.log.Warn("reaping scanners", "err", err)
+			}
+		}
+	}
+}
+
+// lead runs the work done once per fleet until ctx ends (leadership lost
+// or Run returning): scheduled crawls, the sweeps, and re-matching after
+// a database update.
+func (c *Controller) lead(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	// Re-matching a large store takes a while, so it has a loop of its
-	// own and never delays the reaper. The first check runs right away:
+	// own and never delays the rest. The first check runs right away:
 	// it re-matches what was stored under another database (say, before
 	// a restart with a newer file).
-	dbDone := make(chan struct{})
+	wg.Add(1)
 	go func() {
-		defer close(dbDone)
+		defer wg.Done()
 		t := time.NewTicker(c.cfg.DBCheckInterval)
 		defer t.Stop()
 		for {
@@ -454,48 +579,61 @@ func (c *Controller) Run(ctx context.Context) error {
 			}
 		}
 	}()
-	defer func() { <-dbDone }()
+	sched := time.NewTicker(scheduleInterval)
+	defer sched.Stop()
 	sweep := time.NewTicker(resultSweepInterval)
 	defer sweep.Stop()
 	c.sweep(ctx)
-	c.resumeCrawls(ctx)
+	c.schedule(ctx)
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-sweep.C:
 			c.sweep(ctx)
-		case <-reap.C:
-			if err := c.reapScanners(ctx); err != nil && ctx.Err() == nil {
-				c.log.Warn("reaping scanners", "err", err)
-			}
 		case <-sched.C:
-			c.scheduleIfLeader(ctx)
-			c.resumeCrawls(ctx)
+			c.schedule(ctx)
 		}
 	}
 }
 
-// sweep runs sweepResults, logging a failure (the next tick retries).
+// scheduleInterval is how often the leader looks for due crawls.
+const scheduleInterval = 10 * time.Second
+
+// sweep runs the leader's sweeps, logging a failure (the next tick
+// retries): tasks done without a result, lapsed layer claims, finished
+// crawls and task ids past the queue's retention.
 func (c *Controller) sweep(ctx context.Context) {
 	if _, err := c.sweepResults(ctx); err != nil && ctx.Err() == nil {
 		c.log.Warn("sweeping for lost results", "err", err)
 	}
+	now := time.Now()
+	if _, err := c.store.ExpireLayerClaims(ctx, now); err != nil && ctx.Err() == nil {
+		c.log.Warn("expiring layer claims", "err", err)
+	}
+	if _, err := c.store.PruneCrawls(ctx, now.Add(-crawlRetention)); err != nil && ctx.Err() == nil {
+		c.log.Warn("pruning finished crawls", "err", err)
+	}
 }
 
+// crawlRetention is how long finished crawls stay listed.
+const crawlRetention = 7 * 24 * time.Hour
+
 // reapScanners marks scanners silent for ScannerTimeout gone and hands
-// their tasks back.
+// their tasks back. Heartbeats from any replica land in the shared store,
+// so a reaper never takes the tasks of a scanner alive on another.
 func (c *Controller) reapScanners(ctx context.Context) error {
-	cutoff := time.Now().Add(-c.cfg.ScannerTimeout).UnixNano()
-	stale, err := c.store.listScanners(ctx, `WHERE state = ? AND last_seen < ?`, ScannerActive, cutoff)
+	stale, err := c.store.ListScanners(ctx, store.ScannerFilter{State: ScannerActive, SeenBefore: time.Now().Add(-c.cfg.ScannerTimeout)})
 	if err != nil {
 		return err
 	}
 	for _, sc := range stale {
-		if err := c.store.setScannerState(ctx, sc.ID, ScannerGone); err != nil {
+		if err := c.store.SetScannerState(ctx, sc.ID, ScannerGone); err != nil {
 			return err
 		}
-		c.dropClaims(sc.ID)
+		if _, err := c.store.DropLayerClaims(ctx, sc.ID); err != nil {
+			return fmt.Errorf("dropping layer claims of scanner %s: %w", sc.ID, err)
+		}
 		n, err := c.queue.ReleaseWorker(ctx, sc.ID)
 		if err != nil {
 			return fmt.Errorf("releasing tasks of scanner %s: %w", sc.ID, err)
@@ -505,17 +643,31 @@ func (c *Controller) reapScanners(ctx context.Context) error {
 	return nil
 }
 
-// schedule starts the crawls whose interval has passed.
+// schedule requests the crawls whose interval has passed, except for
+// registries with a crawl pending or running.
 func (c *Controller) schedule(ctx context.Context) {
-	regs, err := c.store.listRegistries(ctx)
+	regs, err := c.store.ListRegistries(ctx)
 	if err != nil {
-		c.log.Warn("scheduling crawls", "err", err)
+		if ctx.Err() == nil {
+			c.log.Warn("scheduling crawls", "err", err)
+		}
 		return
+	}
+	live, err := c.store.ListCrawls(ctx, store.CrawlFilter{Live: true})
+	if err != nil {
+		if ctx.Err() == nil {
+			c.log.Warn("scheduling crawls", "err", err)
+		}
+		return
+	}
+	busy := map[string]bool{}
+	for _, cr := range live {
+		busy[cr.Registry] = true
 	}
 	now := time.Now()
 	for _, r := range regs {
-		if r.Interval > 0 && now.Sub(r.lastCrawl) >= time.Duration(r.Interval) {
-			if _, err := c.RequestCrawl(ctx, r.Name, queue.PriorityPeriodic, "scheduled"); err != nil {
+		if r.Interval > 0 && !busy[r.Name] && now.Sub(r.LastCrawl) >= r.Interval {
+			if _, err := c.RequestCrawl(ctx, r.Name, queue.PriorityPeriodic, "scheduled"); err != nil && ctx.Err() == nil {
 				c.log.Warn("scheduling a crawl", "registry", r.Name, "err", err)
 			}
 		}

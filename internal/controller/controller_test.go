@@ -19,6 +19,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/admission/review"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
+	"github.com/scanfleet/scanfleet/internal/store/keyring"
 )
 
 const testPassword = "pa55-Very-Secret-xyz"
@@ -201,7 +202,7 @@ func TestSecrets(t *testing.T) {
 		t.Errorf("key file mode %v, want 0600", fi.Mode().Perm())
 	}
 	// The sealed value decrypts back with the key.
-	rr, _, err := f.c.store.getRegistry(context.Background(), "hub")
+	rr, _, err := f.c.store.GetRegistry(context.Background(), "hub")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,16 +213,16 @@ func TestSecrets(t *testing.T) {
 }
 
 func TestSealerRejectsTampering(t *testing.T) {
-	s, err := loadOrCreateKey(t.TempDir())
+	s, err := keyring.LoadOrCreateKey(filepath.Join(t.TempDir(), keyFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealed, err := s.seal("hello")
+	sealed, err := s.Seal("hello")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, bad := range [][]byte{sealed[:5], append(append([]byte{}, sealed[:len(sealed)-1]...), sealed[len(sealed)-1]^1)} {
-		if _, err := s.open(bad); err == nil {
+		if _, err := s.Open(bad); err == nil {
 			t.Errorf("open(%x) succeeded", bad)
 		}
 	}

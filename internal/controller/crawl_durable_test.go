@@ -12,6 +12,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // gate is a crawl transport that holds every request whose path contains
@@ -123,7 +124,7 @@ func TestCrawlRequestSurvivesRestart(t *testing.T) {
 	defer func() { stop(); <-done }()
 	waitFor(t, "the resumed crawl to queue 3 images", func() bool { return queuedCount(t, c2) == 3 })
 	waitFor(t, "the crawl request to be retired", func() bool {
-		reqs, err := c2.store.pendingCrawls(ctx, "")
+		reqs, err := c2.store.ListCrawls(ctx, store.CrawlFilter{Live: true})
 		return err == nil && len(reqs) == 0
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // resultSweepInterval is how often Run looks for tasks done without a
@@ -19,17 +20,17 @@ const resultSweepInterval = 30 * time.Second
 // controllers, crashes of the state database or manual edits left; it is
 // the proof behind "nothing is lost" rather than the mechanism.
 //
-// Only tasks last held by a scanner registered with this controller are
-// considered: controllers sharing a PostgreSQL queue each keep their own
-// results, and another controller's task is not ours to judge. Tasks
-// found sound are remembered (by id and update time) so a sweep reads
-// only what changed.
+// Controllers sharing a PostgreSQL queue share the store too, so the
+// leader judges every task; tasks last held by a scanner the store does
+// not know (a queue shared with controllers on another store) are left
+// alone. Tasks found sound are remembered (by id and update time) so a
+// sweep reads only what changed.
 func (c *Controller) sweepResults(ctx context.Context) (int, error) {
 	done, err := c.queue.List(ctx, queue.ListFilter{States: []queue.State{queue.StateDone}})
 	if err != nil {
 		return 0, fmt.Errorf("result sweep: %w", err)
 	}
-	scs, err := c.store.listScanners(ctx, "")
+	scs, err := c.store.ListScanners(ctx, store.ScannerFilter{})
 	if err != nil {
 		return 0, fmt.Errorf("result sweep: %w", err)
 	}
@@ -55,7 +56,7 @@ func (c *Controller) sweepResults(ctx context.Context) (int, error) {
 		}
 		exists, seen := regs[p.Registry]
 		if !seen {
-			if _, exists, err = c.store.getRegistry(ctx, p.Registry); err != nil {
+			if _, exists, err = c.store.GetRegistry(ctx, p.Registry); err != nil {
 				return requeued, fmt.Errorf("result sweep: %w", err)
 			}
 			regs[p.Registry] = exists
@@ -86,16 +87,4 @@ func (c *Controller) sweepResults(ctx context.Context) (int, error) {
 	c.sweptOK = sound
 	c.mu.Unlock()
 	return requeued, nil
-}
-
-// resultStoredSince reports whether the image has a result stored at or
-// after since, by scanner unless scanner is "".
-func (s *store) resultStoredSince(ctx context.Context, registry, repo, digest, scanner string, since time.Time) (bool, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM images WHERE registry=? AND repository=? AND digest=?
-		AND scanned_at >= ? AND (? = '' OR scanned_by = ?)`, registry, repo, digest, since.UnixNano(), scanner, scanner).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("looking up the result of %s/%s@%s: %w", registry, repo, digest, err)
-	}
-	return n > 0, nil
 }

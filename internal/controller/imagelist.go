@@ -56,57 +56,10 @@ func checkCoverageFilter(v string) error {
 	return nil
 }
 
-// imageTags returns every tag each stored image is known under: the tags
-// crawls and submissions recorded for its digest (image_tags; a tag that
-// moved on names only its newest digest) and the tag its row was last
-// scanned under, unless that tag has moved to another digest since.
-func (s *store) imageTags(ctx context.Context) (map[consoleKey][]string, error) {
-	out := map[consoleKey][]string{}
-	moved := map[[3]string]string{} // registry, repository, tag -> digest
-	rows, err := s.db.QueryContext(ctx, `SELECT registry, repository, tag, digest FROM image_tags ORDER BY tag`)
-	if err != nil {
-		return nil, fmt.Errorf("listing tags: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k consoleKey
-		var tag string
-		if err := rows.Scan(&k.registry, &k.repository, &tag, &k.digest); err != nil {
-			return nil, fmt.Errorf("listing tags: %w", err)
-		}
-		out[k] = append(out[k], tag)
-		moved[[3]string{k.registry, k.repository, tag}] = k.digest
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing tags: %w", err)
-	}
-	rows.Close()
-	rows, err = s.db.QueryContext(ctx, `SELECT registry, repository, digest, tag FROM images WHERE tag != ''`)
-	if err != nil {
-		return nil, fmt.Errorf("listing tags: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k consoleKey
-		var tag string
-		if err := rows.Scan(&k.registry, &k.repository, &k.digest, &tag); err != nil {
-			return nil, fmt.Errorf("listing tags: %w", err)
-		}
-		if d, ok := moved[[3]string{k.registry, k.repository, tag}]; ok && d != k.digest {
-			continue
-		}
-		if !slices.Contains(out[k], tag) {
-			out[k] = append(out[k], tag)
-			slices.Sort(out[k])
-		}
-	}
-	return out, rows.Err()
-}
-
 // resolveDigest turns a digest or a unique prefix of one ("sha256:0123abcd",
 // or the hex alone) into the full digest of a stored image. No match is a
 // 404, several a 409 naming them.
-func (s *store) resolveDigest(ctx context.Context, arg string) (string, error) {
+func (c *Controller) resolveDigest(ctx context.Context, arg string) (string, error) {
 	const minHex = 4
 	p := strings.ToLower(strings.TrimSpace(arg))
 	if !strings.Contains(p, ":") {
@@ -119,22 +72,8 @@ func (s *store) resolveDigest(ctx context.Context, arg string) (string, error) {
 	if len(hex) < minHex {
 		return "", errorf(http.StatusBadRequest, "digest prefix %q is too short: give at least %d hex digits", arg, minHex)
 	}
-	// Every character after a prefix is a hex digit, all below "g": the
-	// range keeps the lookup on the digest index.
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT digest FROM images WHERE digest >= ? AND digest < ? ORDER BY digest LIMIT 6`, p, p+"g")
+	found, err := c.store.DigestsWithPrefix(ctx, p, 6)
 	if err != nil {
-		return "", fmt.Errorf("looking up digest %s: %w", arg, err)
-	}
-	defer rows.Close()
-	var found []string
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return "", fmt.Errorf("looking up digest %s: %w", arg, err)
-		}
-		found = append(found, d)
-	}
-	if err := rows.Err(); err != nil {
 		return "", fmt.Errorf("looking up digest %s: %w", arg, err)
 	}
 	switch {
@@ -162,13 +101,13 @@ func (cs *consoleState) annotate(ctx context.Context, ims []ImageSummary, covera
 	if err != nil {
 		return nil, err
 	}
-	tags, err := cs.c.store.imageTags(ctx)
+	tags, err := cs.c.store.ImageTags(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := ims[:0]
 	for _, im := range ims {
-		k := consoleKey{im.Registry, im.Repository, im.Digest}
+		k := im.Key()
 		im.Coverage, im.NotCovered = CoverageUnknown, nil
 		if st := stats[k]; st != nil {
 			im.Coverage, im.NotCovered = st.coverageState(im.Packages)

@@ -40,9 +40,8 @@ func (c *Controller) elector() leader.Elector {
 // auto-scaling.
 func (c *Controller) isLeader() bool { return c.elector().IsLeader() }
 
-// scheduleIfLeader starts the due periodic crawls, on the leader only:
-// followers would only enqueue the same tasks again (the queue drops the
-// duplicates, but each crawl lists whole registries).
+// scheduleIfLeader requests the due periodic crawls, on the leader only:
+// followers would only request the same crawls again.
 func (c *Controller) scheduleIfLeader(ctx context.Context) {
 	if c.isLeader() {
 		c.schedule(ctx)
@@ -63,9 +62,13 @@ func (c *Controller) initLeader() {
 	}))
 }
 
-// runElector runs the election until ctx is done, and notes each change
-// of leadership (polled, so Since is accurate to leaderPoll).
-func (c *Controller) runElector(ctx context.Context) {
+// runElector runs the election until ctx is done, notes each change of
+// leadership and, while this controller leads, runs the leader's work
+// (lead) under a context derived from work that is cancelled the moment
+// leadership is seen lost. The leader package offers no callbacks, so
+// the change is seen by polling every leaderPoll: leader-only work stops
+// within that of the elector giving leadership up.
+func (c *Controller) runElector(ctx, work context.Context) {
 	e := c.elector()
 	done := make(chan struct{})
 	go func() {
@@ -74,19 +77,44 @@ func (c *Controller) runElector(ctx context.Context) {
 			c.log.Error("leader election stopped; this controller will not lead", "err", err, "election", e.Kind())
 		}
 	}()
+	var (
+		stopLead func()
+		leadDone chan struct{}
+	)
+	step := func(leading bool) {
+		switch {
+		case leading && stopLead == nil:
+			lctx, cancel := context.WithCancel(work)
+			stopLead, leadDone = cancel, make(chan struct{})
+			go func(done chan struct{}) {
+				defer close(done)
+				c.lead(lctx)
+			}(leadDone)
+		case !leading && stopLead != nil:
+			stopLead()
+			<-leadDone
+			stopLead, leadDone = nil, nil
+		}
+	}
+	defer step(false)
 	was := e.IsLeader()
 	c.noteLeadership(was)
+	step(was)
 	t := time.NewTicker(leaderPoll)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			step(false)
 			<-done
 			return
 		case <-t.C:
 		}
 		if now := e.IsLeader(); now != was {
 			was = now
+			// Stopped before it is announced: nothing leader-only runs
+			// once the log says this controller does not lead.
+			step(now)
 			c.noteLeadership(now)
 		}
 	}

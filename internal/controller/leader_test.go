@@ -20,6 +20,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -135,7 +136,7 @@ func TestOnlyLeaderSchedulesAndScales(t *testing.T) {
 	}
 	elCtx, stopEl := context.WithCancel(context.Background())
 	elDone := make(chan struct{})
-	go func() { defer close(elDone); f.c.runElector(elCtx) }()
+	go func() { defer close(elDone); f.c.runElector(elCtx, elCtx) }()
 	defer func() { stopEl(); <-elDone }()
 
 	view := func() LeaderView {
@@ -158,19 +159,18 @@ func TestOnlyLeaderSchedulesAndScales(t *testing.T) {
 	if m := metricLine(t, f, "scanfleet_leader"); m != "scanfleet_leader 0" {
 		t.Fatalf("follower metric %q", m)
 	}
-	// StartCrawl marks a registry as crawling before it returns, so
-	// waiting for the mark to clear waits for any crawl it started.
+	// A scheduled crawl is a request in the store until it has run, so
+	// waiting for none to be live waits for any crawl it asked for.
 	crawled := func() time.Time {
 		waitUntil(t, "no crawl runs", func() bool {
-			f.c.mu.Lock()
-			defer f.c.mu.Unlock()
-			return !f.c.crawling["periodic"]
+			live, err := f.c.store.ListCrawls(ctx, store.CrawlFilter{Registry: "periodic", Live: true})
+			return err == nil && len(live) == 0
 		})
-		r, _, err := f.c.store.getRegistry(ctx, "periodic")
+		r, _, err := f.c.store.GetRegistry(ctx, "periodic")
 		if err != nil {
 			t.Fatal(err)
 		}
-		return r.lastCrawl
+		return r.LastCrawl
 	}
 	f.c.scheduleIfLeader(ctx)
 	if last := crawled(); !last.IsZero() || catalog.Load() != 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // metrics uses a registry of its own (no global state), so several
@@ -80,7 +81,7 @@ func (m *metrics) refresh(ctx context.Context) {
 			m.queueLen.WithLabelValues(string(s)).Set(float64(counts[s]))
 		}
 	}
-	if scs, err := m.c.store.listScanners(ctx, ""); err == nil {
+	if scs, err := m.c.store.ListScanners(ctx, store.ScannerFilter{}); err == nil {
 		by := map[string]int{ScannerActive: 0, ScannerGone: 0, ScannerStopped: 0}
 		for _, s := range scs {
 			by[s.State]++

@@ -11,6 +11,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // TestScannerProtocol walks one task through the protocol: dedup at
@@ -163,7 +164,9 @@ func TestLayerStore(t *testing.T) {
 	}
 	for i, s := range steps {
 		if s.drop != "" {
-			f.c.dropClaims(s.drop)
+			if _, err := f.c.store.DropLayerClaims(context.Background(), s.drop); err != nil {
+				t.Fatal(err)
+			}
 		}
 		code, body := f.do(t, s.method, path+s.query, f.scanner, s.body)
 		if code != s.want {
@@ -189,14 +192,14 @@ func TestSchedule(t *testing.T) {
 		}
 	}
 	lastCrawl := func(name string) time.Time {
-		r, _, err := f.c.store.getRegistry(ctx, name)
+		r, _, err := f.c.store.GetRegistry(ctx, name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return r.lastCrawl
+		return r.LastCrawl
 	}
 	f.c.schedule(ctx)
-	f.c.wg.Wait()
+	waitCrawls(t, f.c)
 	first := lastCrawl("periodic")
 	if first.IsZero() {
 		t.Fatal("periodic registry not crawled")
@@ -209,7 +212,7 @@ func TestSchedule(t *testing.T) {
 		t.Errorf("queue after scheduled crawl: %v %v", counts, err)
 	}
 	f.c.schedule(ctx)
-	f.c.wg.Wait()
+	waitCrawls(t, f.c)
 	if got := lastCrawl("periodic"); !got.Equal(first) {
 		t.Errorf("crawled again before the interval: %v then %v", first, got)
 	}
@@ -308,5 +311,24 @@ func TestReleaseAll(t *testing.T) {
 	_, body = f.do(t, "GET", "/api/v1/scanners", f.reader, nil)
 	if err := json.Unmarshal(body, &scs); err != nil || len(scs) != 1 || scs[0].State != ScannerStopped {
 		t.Errorf("scanner after release: %s", body)
+	}
+}
+
+// waitCrawls waits until c's store has no crawl requested or running.
+func waitCrawls(t *testing.T, c *Controller) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		live, err := c.store.ListCrawls(context.Background(), store.CrawlFilter{Live: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(live) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("crawls still live after a minute: %+v", live)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

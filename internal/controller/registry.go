@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sync/atomic"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
@@ -39,36 +41,50 @@ func (c *Controller) PutRegistry(ctx context.Context, in RegistryInput) error {
 	if err := in.validate(); err != nil {
 		return err
 	}
-	pw, err := c.sealer.seal(in.Password)
+	pw, err := c.keys.Seal(in.Password)
 	if err != nil {
 		return err
 	}
-	tok, err := c.sealer.seal(in.Token)
+	tok, err := c.keys.Seal(in.Token)
 	if err != nil {
 		return err
 	}
-	if err := c.store.putRegistry(ctx, registryRow{Registry: in.Registry, passwordEnc: pw, tokenEnc: tok}); err != nil {
+	if err := c.store.PutRegistry(ctx, rowOf(in.Registry, pw, tok)); err != nil {
 		return err
 	}
 	c.log.Info("registry configured", "registry", in.Name, "url", in.URL, "password_set", in.Password != "", "token_set", in.Token != "")
 	return nil
 }
 
-func viewOf(r registryRow) RegistryView {
-	v := RegistryView{Registry: r.Registry, PasswordSet: len(r.passwordEnc) > 0, TokenSet: len(r.tokenEnc) > 0, LastError: r.lastError}
-	if !r.lastCrawl.IsZero() {
-		t := r.lastCrawl
+// rowOf is a registry's settings as stored, with sealed credentials.
+func rowOf(r Registry, pw, tok []byte) store.Registry {
+	return store.Registry{Name: r.Name, URL: r.URL, Username: r.Username, Insecure: r.Insecure, CACertFile: r.CACertFile,
+		Filters: r.Filters, MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags, Interval: time.Duration(r.Interval),
+		RescanAfterDBUpdate: r.RescanAfterDBUpdate, PasswordSealed: pw, TokenSealed: tok}
+}
+
+// settingsOf is a stored registry's non-secret settings.
+func settingsOf(r store.Registry) Registry {
+	return Registry{Name: r.Name, URL: r.URL, Username: r.Username, Insecure: r.Insecure, CACertFile: r.CACertFile,
+		Filters: r.Filters, MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags, Interval: Duration(r.Interval),
+		RescanAfterDBUpdate: r.RescanAfterDBUpdate}
+}
+
+func viewOf(r store.Registry) RegistryView {
+	v := RegistryView{Registry: settingsOf(r), PasswordSet: len(r.PasswordSealed) > 0, TokenSet: len(r.TokenSealed) > 0, LastError: r.LastError}
+	if !r.LastCrawl.IsZero() {
+		t := r.LastCrawl
 		v.LastCrawl = &t
 	}
 	return v
 }
 
 // credentials returns a registry's decrypted secrets.
-func (c *Controller) credentials(r registryRow) (password, token string, err error) {
-	if password, err = c.sealer.open(r.passwordEnc); err != nil {
+func (c *Controller) credentials(r store.Registry) (password, token string, err error) {
+	if password, err = c.keys.Open(r.PasswordSealed); err != nil {
 		return "", "", fmt.Errorf("registry %q: %w", r.Name, err)
 	}
-	if token, err = c.sealer.open(r.tokenEnc); err != nil {
+	if token, err = c.keys.Open(r.TokenSealed); err != nil {
 		return "", "", fmt.Errorf("registry %q: %w", r.Name, err)
 	}
 	return password, token, nil
@@ -84,88 +100,27 @@ type taskPayload struct {
 	DBDigest   string `json:"db_digest"`
 }
 
-// RequestCrawl records a crawl request in the state database, so that it
-// survives a controller restart, and starts the crawl in the background
-// unless one of the registry is running (which then serves the request,
-// or starts another crawl for it when it ends). reason is for the logs
-// ("manual", "scheduled", ...). It reports whether a crawl started now.
-func (c *Controller) RequestCrawl(ctx context.Context, name string, prio queue.Priority, reason string) (bool, error) {
-	if err := c.store.requestCrawl(ctx, name, prio, reason, time.Now()); err != nil {
-		return false, err
-	}
-	return c.StartCrawl(name, prio), nil
-}
-
-// resumeCrawls starts the crawls of requests still pending: those a
-// previous controller process accepted and did not finish.
-func (c *Controller) resumeCrawls(ctx context.Context) {
-	reqs, err := c.store.pendingCrawls(ctx, "")
-	if err != nil {
-		if ctx.Err() == nil {
-			c.log.Warn("resuming crawls", "err", err)
-		}
-		return
-	}
-	for _, r := range reqs {
-		if c.StartCrawl(r.Registry, r.Priority) && r.Starts > 0 {
-			c.log.Info("crawl resumed after an interruption", "registry", r.Registry, "reason", r.Reason, "requested_at", r.RequestedAt, "earlier_starts", r.Starts)
-		}
-	}
-}
-
-// StartCrawl crawls the registry in the background unless a crawl of it
-// is already running, and reports whether it started one. A pending
-// request (RequestCrawl) is retired when its crawl ends, unless the
-// controller is shutting down, in which case the next start resumes it.
-func (c *Controller) StartCrawl(name string, prio queue.Priority) bool {
-	c.mu.Lock()
-	if c.crawling[name] || c.bg.Err() != nil {
-		c.mu.Unlock()
-		return false
-	}
-	c.crawling[name] = true
-	c.wg.Add(1)
-	c.mu.Unlock()
-	go func() {
-		defer c.wg.Done()
-		defer func() {
-			c.mu.Lock()
-			delete(c.crawling, name)
-			c.mu.Unlock()
-		}()
-		for {
-			req, pending, err := c.store.crawlStarted(c.bg, name, time.Now())
-			if err != nil {
-				c.log.Warn("crawl not started", "registry", name, "err", err)
-				return
-			}
-			if pending {
-				prio = req.Priority
-			}
-			if _, err := c.Crawl(c.bg, name, prio); err != nil {
-				c.log.Warn("crawl failed", "registry", name, "err", err)
-			}
-			if !pending || c.bg.Err() != nil {
-				return
-			}
-			if err := c.store.finishCrawl(c.bg, name, req.RequestedAt); err != nil {
-				c.log.Warn("crawl finished", "registry", name, "err", err)
-				return
-			}
-			// A request that came in during the crawl gets a crawl of
-			// its own: the one that ended may have passed its images.
-			if more, err := c.store.pendingCrawls(c.bg, name); err != nil || len(more) == 0 {
-				return
-			}
-		}
-	}()
-	return true
-}
-
 // Crawl crawls one registry now and enqueues a task per image not yet
 // scanned with the current database; it returns how many it enqueued.
 func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority) (int, error) {
-	r, ok, err := c.store.getRegistry(ctx, name)
+	return c.crawl(ctx, name, prio, &crawlCounts{})
+}
+
+// crawlCounts is a running crawl's progress, read by its heartbeat.
+type crawlCounts struct {
+	images, enqueued, errors atomic.Int64
+}
+
+func (p *crawlCounts) progress() store.CrawlProgress {
+	return store.CrawlProgress{Images: int(p.images.Load()), Enqueued: int(p.enqueued.Load()), Errors: int(p.errors.Load())}
+}
+
+// crawl is Crawl, counting its progress in counts. Crawling is
+// idempotent (the queue refuses a second live task of a key, and images
+// scanned with the current database are skipped), so a crawl taken over
+// from a dead runner simply runs again from the start.
+func (c *Controller) crawl(ctx context.Context, name string, prio queue.Priority, counts *crawlCounts) (int, error) {
+	r, ok, err := c.store.GetRegistry(ctx, name)
 	if err != nil {
 		return 0, err
 	}
@@ -187,12 +142,14 @@ func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority
 	}, crawl.Options{Transport: c.cfg.CrawlTransport}, func(img crawl.Image) error {
 		// Every tag seen, so admission control resolves each of them:
 		// a task carries only the first tag of its digest.
+		counts.images.Add(1)
+		k := store.ImageKey{Registry: r.Name, Repository: img.Repository, Digest: img.Digest}
 		if img.Tag != "" {
-			if err := c.store.putTag(ctx, r.Name, img.Repository, img.Tag, img.Digest, time.Now()); err != nil {
+			if err := c.store.PutTag(ctx, k, img.Tag, time.Now()); err != nil {
 				return err
 			}
 		}
-		done, err := c.store.scannedWith(ctx, r.Name, img.Repository, img.Digest, dbDigest)
+		done, err := c.store.ScannedWith(ctx, k, dbDigest)
 		if err != nil {
 			return err
 		}
@@ -217,11 +174,13 @@ func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority
 				return fmt.Errorf("enqueueing: %w", err)
 			}
 			added += n
+			counts.enqueued.Add(int64(n))
 			tasks = tasks[:0]
 		}
 		return nil
 	}, func(repo, tag string, err error) {
 		// crawl redacts credentials from its errors.
+		counts.errors.Add(1)
 		c.log.Warn("crawl error", "registry", r.Name, "repository", repo, "tag", tag, "err", err)
 	})
 	if len(tasks) > 0 {
@@ -230,12 +189,13 @@ func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority
 			err = errors.Join(err, fmt.Errorf("enqueueing: %w", qerr))
 		}
 		added += n
+		counts.enqueued.Add(int64(n))
 	}
 	msg := ""
 	if err != nil {
 		msg = err.Error()
 	}
-	if serr := c.store.setCrawled(context.WithoutCancel(ctx), r.Name, start, msg); serr != nil {
+	if serr := c.store.SetCrawled(context.WithoutCancel(ctx), r.Name, start, msg); serr != nil {
 		err = errors.Join(err, serr)
 	}
 	c.log.Info("crawled registry", "registry", r.Name, "images", stats.Images, "errors", stats.Errors, "enqueued", added, "duration", time.Since(start))

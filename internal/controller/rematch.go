@@ -2,62 +2,17 @@ package controller
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/match"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
-
-// migrate brings a state database created by an older controller up to
-// the current schema: CREATE TABLE IF NOT EXISTS does not add columns.
-func migrate(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, `SELECT name FROM pragma_table_info('registries')`)
-	if err != nil {
-		return fmt.Errorf("reading registries columns: %w", err)
-	}
-	have := map[string]bool{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return fmt.Errorf("reading registries columns: %w", err)
-		}
-		have[n] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("reading registries columns: %w", err)
-	}
-	if !have["rescan_after_db_update"] {
-		if _, err := db.ExecContext(ctx, `ALTER TABLE registries ADD COLUMN rescan_after_db_update INTEGER NOT NULL DEFAULT 0`); err != nil {
-			return fmt.Errorf("adding rescan_after_db_update: %w", err)
-		}
-	}
-	return nil
-}
-
-// ImageChanges is GET /api/v1/images/{digest}/changes: what the last
-// database change did to an image's findings.
-type ImageChanges struct {
-	Registry   string    `json:"registry"`
-	Repository string    `json:"repository"`
-	Digest     string    `json:"digest"`
-	DBBefore   string    `json:"db_before"`
-	DBAfter    string    `json:"db_after"`
-	ChangedAt  time.Time `json:"changed_at"`
-	// New are the vulnerability IDs found now and not before; Fixed those
-	// found before and not now (withdrawn or corrected advisories).
-	New   []string `json:"new"`
-	Fixed []string `json:"fixed"`
-}
 
 // RematchStats summarises one re-match pass.
 type RematchStats struct {
@@ -117,7 +72,7 @@ func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
 	defer release()
 	info := db.Info()
 	st.DBDigest = info.Digest
-	keys, err := c.store.imagesNotMatchedWith(ctx, info.Digest)
+	keys, err := c.store.ImagesNotMatchedWith(ctx, info.Digest)
 	if err != nil {
 		return st, err
 	}
@@ -135,7 +90,7 @@ func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
 		changed, err := c.rematchImage(ctx, db, k, &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest})
 		if err != nil {
 			st.Errors++
-			c.log.Warn("re-matching image", "registry", k.registry, "repository", k.repository, "digest", k.digest, "err", err)
+			c.log.Warn("re-matching image", "registry", k.Registry, "repository", k.Repository, "digest", k.Digest, "err", err)
 			continue
 		}
 		if changed {
@@ -145,25 +100,6 @@ func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
 	c.log.Info("re-matched stored inventories against new vulnerability database", "db", info.Digest,
 		"images", st.Images, "changed", st.Changed, "errors", st.Errors, "enqueued", st.Enqueued)
 	return st, nil
-}
-
-type imageKey struct{ registry, repository, digest, tag, reference, dbDigest string }
-
-func (s *store) imagesNotMatchedWith(ctx context.Context, dbDigest string) ([]imageKey, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT registry, repository, digest, tag, reference, db_digest FROM images WHERE db_digest != ? ORDER BY registry, repository, digest`, dbDigest)
-	if err != nil {
-		return nil, fmt.Errorf("listing images to re-match: %w", err)
-	}
-	defer rows.Close()
-	var out []imageKey
-	for rows.Next() {
-		var k imageKey
-		if err := rows.Scan(&k.registry, &k.repository, &k.digest, &k.tag, &k.reference, &k.dbDigest); err != nil {
-			return nil, fmt.Errorf("listing images to re-match: %w", err)
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
 }
 
 // vulnIDs is the sorted set of a finding list's IDs.
@@ -187,11 +123,13 @@ func minus(a, b []string) []string {
 	return out
 }
 
-func (c *Controller) rematchImage(ctx context.Context, db match.Store, k imageKey, dbInfo *report.DBInfo) (bool, error) {
-	var raw []byte
-	err := c.store.db.QueryRowContext(ctx, `SELECT report FROM images WHERE registry=? AND repository=? AND digest=?`, k.registry, k.repository, k.digest).Scan(&raw)
+func (c *Controller) rematchImage(ctx context.Context, db match.Store, k ImageSummary, dbInfo *report.DBInfo) (bool, error) {
+	raw, ok, err := c.store.Report(ctx, k.Key())
 	if err != nil {
 		return false, fmt.Errorf("reading stored report: %w", err)
+	}
+	if !ok {
+		return false, errors.New("reading stored report: deleted meanwhile")
 	}
 	var rep report.Report
 	if err := json.Unmarshal(raw, &rep); err != nil {
@@ -212,90 +150,23 @@ func (c *Controller) rematchImage(ctx context.Context, db match.Store, k imageKe
 		}
 	}
 	after := vulnIDs(vulns)
-	ch := ImageChanges{Registry: k.registry, Repository: k.repository, Digest: k.digest,
-		DBBefore: k.dbDigest, DBAfter: dbInfo.Digest, ChangedAt: time.Now().UTC(),
+	ch := ImageChanges{Registry: k.Registry, Repository: k.Repository, Digest: k.Digest,
+		DBBefore: k.DBDigest, DBAfter: dbInfo.Digest, ChangedAt: time.Now().UTC(),
 		New: minus(after, before), Fixed: minus(before, after)}
 	newRaw, err := json.Marshal(&rep)
 	if err != nil {
 		return false, fmt.Errorf("encoding report: %w", err)
 	}
-	if err := c.store.putRematch(ctx, ch, &rep, newRaw); err != nil {
+	if err := c.store.PutRematch(ctx, ch, &rep, newRaw); err != nil {
 		return false, err
 	}
 	return len(ch.New)+len(ch.Fixed) > 0, nil
 }
 
-// putRematch replaces an image's findings and records the change; unlike
-// putResult it does not count a scan.
-func (s *store) putRematch(ctx context.Context, ch ImageChanges, rep *report.Report, raw []byte) error {
-	sev := map[string]int{}
-	for _, v := range rep.Vulnerabilities {
-		sev[strings.ToUpper(v.Severity)]++
-	}
-	sevJSON, _ := json.Marshal(sev)
-	newJSON, _ := json.Marshal(ch.New)
-	fixedJSON, _ := json.Marshal(ch.Fixed)
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("storing re-match: %w", err)
-	}
-	defer tx.Rollback()
-	key := []any{ch.Registry, ch.Repository, ch.Digest}
-	if _, err := tx.ExecContext(ctx, `UPDATE images SET db_digest=?, vulnerabilities=?, severities=?, report=? WHERE registry=? AND repository=? AND digest=?`,
-		append([]any{ch.DBAfter, len(rep.Vulnerabilities), string(sevJSON), raw}, key...)...); err != nil {
-		return fmt.Errorf("storing re-match: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM image_vulns WHERE registry=? AND repository=? AND digest=?`, key...); err != nil {
-		return fmt.Errorf("storing re-match: %w", err)
-	}
-	for _, v := range rep.Vulnerabilities {
-		for _, id := range append([]string{v.ID}, v.Aliases...) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO image_vulns(registry, repository, digest, vuln_id, severity) VALUES(?,?,?,?,?)`,
-				ch.Registry, ch.Repository, ch.Digest, id, strings.ToUpper(v.Severity)); err != nil {
-				return fmt.Errorf("storing re-match: %w", err)
-			}
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO image_changes(registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids) VALUES(?,?,?,?,?,?,?,?)
-		ON CONFLICT(registry, repository, digest) DO UPDATE SET db_before=excluded.db_before, db_after=excluded.db_after,
-			changed_at=excluded.changed_at, new_ids=excluded.new_ids, fixed_ids=excluded.fixed_ids`,
-		ch.Registry, ch.Repository, ch.Digest, ch.DBBefore, ch.DBAfter, ch.ChangedAt.UnixNano(), string(newJSON), string(fixedJSON)); err != nil {
-		return fmt.Errorf("storing re-match: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("storing re-match: %w", err)
-	}
-	return nil
-}
-
-func (s *store) imageChanges(ctx context.Context, digest string) (ImageChanges, bool, error) {
-	var (
-		ch              ImageChanges
-		at              int64
-		newIDs, fixedID string
-	)
-	err := s.db.QueryRowContext(ctx, `SELECT registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids FROM image_changes WHERE digest = ? ORDER BY changed_at DESC LIMIT 1`, digest).
-		Scan(&ch.Registry, &ch.Repository, &ch.Digest, &ch.DBBefore, &ch.DBAfter, &at, &newIDs, &fixedID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ch, false, nil
-	}
-	if err != nil {
-		return ch, false, fmt.Errorf("reading changes of %s: %w", digest, err)
-	}
-	ch.ChangedAt = time.Unix(0, at).UTC()
-	if err := json.Unmarshal([]byte(newIDs), &ch.New); err != nil {
-		return ch, false, fmt.Errorf("changes of %s: %w", digest, err)
-	}
-	if err := json.Unmarshal([]byte(fixedID), &ch.Fixed); err != nil {
-		return ch, false, fmt.Errorf("changes of %s: %w", digest, err)
-	}
-	return ch, true, nil
-}
-
 // enqueueRescans enqueues a full scan of the images among keys (those
 // just re-matched) whose registry asked for one after a database update.
-func (c *Controller) enqueueRescans(ctx context.Context, dbDigest string, keys []imageKey) (int, error) {
-	regs, err := c.store.listRegistries(ctx)
+func (c *Controller) enqueueRescans(ctx context.Context, dbDigest string, keys []ImageSummary) (int, error) {
+	regs, err := c.store.ListRegistries(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -309,10 +180,10 @@ func (c *Controller) enqueueRescans(ctx context.Context, dbDigest string, keys [
 			return 0, fmt.Errorf("registry %q: %w", r.Name, err)
 		}
 		for _, k := range keys {
-			if k.registry != r.Name {
+			if k.Registry != r.Name {
 				continue
 			}
-			t, err := scanTask(r.Name, host, k.repository, k.tag, k.digest, dbDigest, queue.PriorityPeriodic)
+			t, err := scanTask(r.Name, host, k.Repository, k.Tag, k.Digest, dbDigest, queue.PriorityPeriodic)
 			if err != nil {
 				return 0, err
 			}
@@ -332,7 +203,7 @@ func (c *Controller) enqueueRescans(ctx context.Context, dbDigest string, keys [
 // imageChangesHandler is GET /api/v1/images/{digest}/changes.
 func (c *Controller) imageChangesHandler(w http.ResponseWriter, r *http.Request) error {
 	d := r.PathValue("digest")
-	ch, ok, err := c.store.imageChanges(r.Context(), d)
+	ch, ok, err := c.store.ImageChanges(r.Context(), d)
 	if err != nil {
 		return err
 	}

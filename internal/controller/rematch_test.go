@@ -16,6 +16,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/match"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
@@ -144,7 +145,7 @@ func TestRematchOnDBChange(t *testing.T) {
 			t.Fatal(err)
 		}
 		im := ImageSummary{Registry: r, Repository: "team/app", Tag: "1", Digest: digest, Reference: "x/team/app@" + digest, DBDigest: db1Digest, ScannedAt: time.Now(), ScannedBy: "s"}
-		if err := f.c.store.putResult(ctx, im, rep, raw); err != nil {
+		if _, err := f.c.store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: raw}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // SubmitRequest is POST /api/v1/results: a report made outside the
@@ -169,13 +170,13 @@ func (c *Controller) submitImage(ctx context.Context, in SubmitRequest, rep *rep
 		}
 		im := ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
 			Reference: host + "/" + k.repository + "@" + k.digest, DBDigest: dbDigest, ScannedAt: at, ScannedBy: by}
-		if err := c.store.putResult(ctx, im, rep, in.Report); err != nil {
+		if _, err := c.store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: in.Report}); err != nil {
 			return out, err
 		}
 		for _, t := range ts {
 			// The tag points at this digest from now on, however old the
 			// scan: the latest submission or crawl of a tag wins.
-			if err := c.store.putTag(ctx, k.registry, k.repository, t, k.digest, time.Now()); err != nil {
+			if err := c.store.PutTag(ctx, store.ImageKey{Registry: k.registry, Repository: k.repository, Digest: k.digest}, t, time.Now()); err != nil {
 				return out, err
 			}
 		}
@@ -209,7 +210,7 @@ func (c *Controller) submitHost(ctx context.Context, in SubmitRequest, rep *repo
 	if rep.DB != nil {
 		h.DBDigest = rep.DB.Digest
 	}
-	if err := c.store.putHost(ctx, h, rep, in.Report); err != nil {
+	if err := c.store.PutHost(ctx, h, rep, in.Report); err != nil {
 		return SubmitResponse{}, err
 	}
 	c.log.Info("host result stored", "host", name, "scanner", h.ScannedBy, "vulnerabilities", len(rep.Vulnerabilities))
@@ -217,7 +218,7 @@ func (c *Controller) submitHost(ctx context.Context, in SubmitRequest, rep *repo
 }
 
 func (c *Controller) listHosts(w http.ResponseWriter, r *http.Request) error {
-	hs, err := c.store.listHosts(r.Context())
+	hs, err := c.store.ListHosts(r.Context())
 	if err != nil {
 		return err
 	}
@@ -226,7 +227,7 @@ func (c *Controller) listHosts(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (c *Controller) getHost(w http.ResponseWriter, r *http.Request) error {
-	raw, ok, err := c.store.hostReport(r.Context(), r.PathValue("name"))
+	raw, ok, err := c.store.HostReport(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -242,7 +243,7 @@ func (c *Controller) getHost(w http.ResponseWriter, r *http.Request) error {
 // its name, so a result for an image of a configured registry is stored
 // under that registry like the crawler's results are.
 func (c *Controller) registryNames(ctx context.Context) (map[string]string, error) {
-	regs, err := c.store.listRegistries(ctx)
+	regs, err := c.store.ListRegistries(ctx)
 	if err != nil {
 		return nil, err
 	}

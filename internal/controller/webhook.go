@@ -12,6 +12,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // NotifyResponse answers POST /api/v1/registries/{name}/notify.
@@ -65,7 +66,7 @@ func scanTask(registry, host, repo, tag, digest, dbDigest string, prio queue.Pri
 // a periodic crawl) is left as it is: the queue dedups on the key.
 func (c *Controller) Notify(ctx context.Context, registry string, body []byte) (NotifyResponse, error) {
 	var res NotifyResponse
-	r, ok, err := c.store.getRegistry(ctx, registry)
+	r, ok, err := c.store.GetRegistry(ctx, registry)
 	if err != nil {
 		return res, err
 	}
@@ -107,7 +108,7 @@ func (c *Controller) Notify(ctx context.Context, registry string, body []byte) (
 			res.Filtered++
 			continue
 		}
-		done, err := c.store.scannedWith(ctx, r.Name, e.Repository, e.Digest, dbDigest)
+		done, err := c.store.ScannedWith(ctx, store.ImageKey{Registry: r.Name, Repository: e.Repository, Digest: e.Digest}, dbDigest)
 		if err != nil {
 			return res, err
 		}
