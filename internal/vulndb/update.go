@@ -17,7 +17,23 @@ const (
 	DefaultOSVBaseURL       = "https://osv-vulnerabilities.storage.googleapis.com"
 	DefaultAlpineSecDBURL   = "https://secdb.alpinelinux.org"
 	DefaultDebianTrackerURL = "https://security-tracker.debian.org/tracker/data/json"
+
+	// Enrichment sources (severities, scores, titles, exploitation).
+	// The CVE List as one archive of CVE JSON 5 records, with the CNA's
+	// and the ADP containers (CISA's Vulnrichment among them).
+	DefaultCVEListURL = "https://github.com/CVEProject/cvelistV5/archive/refs/heads/main.zip"
+	// The NVD CVE API 2.0, read page by page within its rate limits; used
+	// only when an API key or nvd_api_url is configured, since without a
+	// key a full download takes over 15 minutes.
+	DefaultNVDAPIURL = "https://services.nvd.nist.gov/rest/json/cves/2.0"
+	DefaultKEVURL    = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+	// FIRST's daily EPSS scores for every CVE.
+	DefaultEPSSURL = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
 )
+
+// EnvNVDAPIKey names the environment variable `db update` reads an NVD
+// API key from when the config file gives none.
+const EnvNVDAPIKey = "NVD_API_KEY"
 
 // DefaultOSVEcosystems are the OSV per-ecosystem archives fetched by
 // default: the distributions and language ecosystems Scanfleet inventories.
@@ -52,6 +68,15 @@ type UpdateConfig struct {
 	AlpineBranches   []string `yaml:"alpine_branches"`    // default v3.18 .. edge
 	AlpineRepos      []string `yaml:"alpine_repos"`       // default main, community
 	DebianTrackerURL string   `yaml:"debian_tracker_url"` // "-" disables
+	CVEListURL       string   `yaml:"cve_list_url"`       // CVE JSON 5 archive; "-" disables
+	NVDAPIURL        string   `yaml:"nvd_api_url"`        // default: only with an API key; "-" disables
+	KEVURL           string   `yaml:"kev_url"`            // "-" disables
+	EPSSURL          string   `yaml:"epss_url"`           // "-" disables
+	// NVDAPIKey is sent to the NVD API as the apiKey header (never
+	// stored in the database); $NVD_API_KEY when empty.
+	NVDAPIKey string `yaml:"nvd_api_key"`
+	// NVDInterval overrides the pause between NVD API requests (tests).
+	NVDInterval time.Duration `yaml:"-"`
 
 	// HTTPClient fetches the sources; nil means a client with a 10 minute
 	// timeout per request.
@@ -102,6 +127,20 @@ func (cfg UpdateConfig) SourceURLs() []string {
 	if deb := or(cfg.DebianTrackerURL, DefaultDebianTrackerURL); deb != "-" {
 		out = append(out, deb)
 	}
+	// Enrichment last: it is merged by CVE whatever the order, and the
+	// feeds' records are what a failed download would cost most.
+	if u := or(cfg.CVEListURL, DefaultCVEListURL); u != "-" {
+		out = append(out, u)
+	}
+	if u := cfg.NVDAPIURL; u != "-" && (u != "" || cfg.NVDAPIKey != "") {
+		out = append(out, or(u, DefaultNVDAPIURL))
+	}
+	if u := or(cfg.KEVURL, DefaultKEVURL); u != "-" {
+		out = append(out, u)
+	}
+	if u := or(cfg.EPSSURL, DefaultEPSSURL); u != "-" {
+		out = append(out, u)
+	}
 	return out
 }
 
@@ -122,7 +161,8 @@ func Update(ctx context.Context, cfg UpdateConfig) (Info, error) {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Minute}
 	}
-	info, err := Build(ctx, dest, cfg.SourceURLs(), BuildOptions{HTTPClient: client, Progress: cfg.Progress, BuiltAt: cfg.BuiltAt})
+	info, err := Build(ctx, dest, cfg.SourceURLs(), BuildOptions{HTTPClient: client, Progress: cfg.Progress, BuiltAt: cfg.BuiltAt,
+		NVDAPIKey: cfg.NVDAPIKey, NVDInterval: cfg.NVDInterval})
 	if err != nil {
 		return Info{}, fmt.Errorf("update: %w", err)
 	}
