@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
@@ -325,7 +327,10 @@ func (c *Controller) registerScanner(w http.ResponseWriter, r *http.Request) err
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if in.Concurrency <= 0 {
+	if err := in.validate(); err != nil {
+		return err
+	}
+	if in.Concurrency == 0 {
 		in.Concurrency = 1
 	}
 	now := time.Now()
@@ -335,11 +340,64 @@ func (c *Controller) registerScanner(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	c.log.Info("scanner registered", "scanner", sc.ID, "name", sc.Name, "concurrency", sc.Concurrency, "db_digest", sc.DBDigest)
+	// A scanner registering under the name of an active one is that
+	// scanner restarted (same pod, same --name): its predecessor is dead,
+	// so its tasks go back now rather than after ScannerTimeout.
+	if err := c.replacePredecessors(context.WithoutCancel(r.Context()), sc); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusCreated, RegisterResponse{
 		ID:               sc.ID,
 		LeaseSeconds:     c.cfg.LeaseDuration.Seconds(),
-		HeartbeatSeconds: min(c.cfg.LeaseDuration, c.cfg.ScannerTimeout).Seconds() / 3,
+		HeartbeatSeconds: min(c.cfg.LeaseDuration, c.cfg.ScannerTimeout).Seconds() / 4,
 	})
+	return nil
+}
+
+// Registration bounds: a name is shown in listings and logs, and
+// concurrency sizes leases.
+const (
+	maxScannerName        = 253 // a DNS name, as pod names are
+	maxScannerConcurrency = 256
+)
+
+func (in RegisterRequest) validate() error {
+	switch {
+	case len(in.Name) > maxScannerName:
+		return errorf(http.StatusBadRequest, "scanner name is %d bytes, over the %d limit", len(in.Name), maxScannerName)
+	case !utf8.ValidString(in.Name) || strings.ContainsFunc(in.Name, unicode.IsControl):
+		return errorf(http.StatusBadRequest, "scanner name %q: want printable UTF-8", in.Name)
+	case in.Concurrency < 0 || in.Concurrency > maxScannerConcurrency:
+		return errorf(http.StatusBadRequest, "scanner concurrency %d: want 1 to %d", in.Concurrency, maxScannerConcurrency)
+	case len(in.DBDigest) > 256 || len(in.Version) > 256:
+		return errorf(http.StatusBadRequest, "scanner db_digest or version over 256 bytes")
+	}
+	return nil
+}
+
+// replacePredecessors declares gone the other active scanners named like
+// sc and hands their tasks and layer claims back at once. An unnamed
+// scanner replaces nobody.
+func (c *Controller) replacePredecessors(ctx context.Context, sc Scanner) error {
+	if sc.Name == "" {
+		return nil
+	}
+	olds, err := c.store.listScanners(ctx, `WHERE state = ? AND name = ? AND id != ?`, ScannerActive, sc.Name, sc.ID)
+	if err != nil {
+		return err
+	}
+	for _, old := range olds {
+		if err := c.store.setScannerState(ctx, old.ID, ScannerGone); err != nil {
+			return err
+		}
+		c.dropClaims(old.ID)
+		n, err := c.queue.ReleaseWorker(ctx, old.ID)
+		if err != nil {
+			return fmt.Errorf("releasing the tasks of scanner %s, replaced by %s: %w", old.ID, sc.ID, err)
+		}
+		c.log.Warn("scanner replaced by a new instance of the same name; its tasks returned to the queue",
+			"scanner", old.ID, "name", old.Name, "replaced_by", sc.ID, "tasks", n)
+	}
 	return nil
 }
 
@@ -602,9 +660,22 @@ func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {
 // images sharing a base layer at the same moment from all downloading it.
 func (c *Controller) getLayer(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
+	if err := checkLayerKey(key); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
 	raw, ok, err := c.store.getLayer(r.Context(), key)
 	if err != nil {
 		return err
+	}
+	if ok {
+		// A stored entry that does not decode (corrupted, or written by
+		// an older controller without checks) is a miss: the layer is
+		// analysed again and the entry replaced, never served as an
+		// empty layer.
+		if _, derr := decodeLayer(raw); derr != nil {
+			c.log.Warn("unreadable layer analysis in the store; treated as a miss", "key", key, "err", derr)
+			ok = false
+		}
 	}
 	if ok {
 		c.metrics.layerLookup(true)
@@ -638,6 +709,14 @@ func (c *Controller) claimLayer(key, holder string) bool {
 	}
 	c.claims[key] = layerClaim{holder: holder, expires: now.Add(c.cfg.ScannerTimeout)}
 	return true
+}
+
+// holdsClaim reports whether holder has the live claim on key.
+func (c *Controller) holdsClaim(key, holder string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cl, ok := c.claims[key]
+	return ok && holder != "" && cl.holder == holder && time.Now().Before(cl.expires)
 }
 
 // renewClaims keeps a heartbeating scanner's claims alive: analysing a big
@@ -679,22 +758,33 @@ func (c *Controller) dropClaims(scanner string) {
 }
 
 func (c *Controller) putLayer(w http.ResponseWriter, r *http.Request) error {
-	key := r.PathValue("key")
-	if key == "" {
-		return errorf(http.StatusBadRequest, "empty layer key")
+	key, holder := r.PathValue("key"), r.URL.Query().Get("claim")
+	if err := checkLayerKey(key); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
+	if !c.holdsClaim(key, holder) {
+		return errorf(http.StatusConflict, "layer %s: not claimed by %q (analyses are taken only from the scanner that claimed the layer on a miss)", key, holder)
 	}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		return err
 	}
-	if !json.Valid(raw) {
-		return errorf(http.StatusBadRequest, "layer analysis is not JSON")
+	a, err := decodeLayer(raw)
+	if err != nil {
+		return errorf(http.StatusBadRequest, "layer %s: %v", key, err)
 	}
-	if err := c.store.putLayer(r.Context(), key, raw); err != nil {
+	// Stored re-encoded, so the store holds exactly the checked shape.
+	if raw, err = json.Marshal(a); err != nil {
+		return err
+	}
+	ctx := context.WithoutCancel(r.Context())
+	if err := c.store.putLayer(ctx, key, raw); err != nil {
 		return err
 	}
 	c.mu.Lock()
-	delete(c.claims, key)
+	if cl, ok := c.claims[key]; ok && cl.holder == holder {
+		delete(c.claims, key)
+	}
 	c.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 	return nil
