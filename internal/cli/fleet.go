@@ -17,7 +17,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/leader"
-	"github.com/scanfleet/scanfleet/internal/source"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -215,7 +214,6 @@ func newScannerCmd(e *env) *cobra.Command {
 			}
 			cfg.HTTPClient = &http.Client{Transport: tr, Timeout: 2 * time.Minute}
 			cfg.Logger = e.logger
-			cfg.StallTimeout = stallOption(cfg.StallTimeout)
 			if cfg.ClaimWait <= 0 {
 				return usagef("--claim-wait must be positive")
 			}
@@ -231,7 +229,7 @@ func newScannerCmd(e *env) *cobra.Command {
 	fl.StringVar(&cfg.Platform, "platform", "linux/amd64", "platform to pick from multi-arch images")
 	fl.DurationVar(&cfg.PollInterval, "poll-interval", 2*time.Second, "wait between lease attempts when idle")
 	fl.StringVar(&caCert, "ca-cert", "", "PEM CA bundle to trust for the controller's TLS")
-	fl.DurationVar(&cfg.StallTimeout, "stall-timeout", source.DefaultStallTimeout, "give up a registry read after this long without data (retried 3 times, then the scan fails); 0: no bound")
+	bindStallFlag(fl, &cfg.StallTimeout)
 	fl.DurationVar(&cfg.ClaimWait, "claim-wait", worker.DefaultClaimWait, "wait at most this long for a layer another scanner is analysing, then analyse it here")
 	return cmd
 }
