@@ -45,15 +45,11 @@ func dbPath(p string) string {
 	return p
 }
 
-// progress prints one line per loaded source to stderr.
-func progress(w io.Writer) func(vulndb.SourceInfo) {
-	return func(s vulndb.SourceInfo) {
-		fmt.Fprintf(w, "loaded %s: %d records, %d enrichment records, %d malformed, %d withdrawn, %d skipped\n", s.Source, s.Records, s.Enrichment, s.Malformed, s.Withdrawn, s.Skipped)
-	}
-}
-
 func newBuild() *cobra.Command {
-	var out string
+	var (
+		out    string
+		strict bool
+	)
 	cmd := &cobra.Command{
 		Use:   "build --out FILE SOURCE...",
 		Short: "Build a database from advisory and enrichment sources (directories, zip, tar.gz, JSON/YAML/CSV files, URLs)",
@@ -61,16 +57,42 @@ func newBuild() *cobra.Command {
 source is read by content: OSV records, Alpine secdb, the Debian tracker, and
 the enrichment sources (CVE JSON 5 records of the CVE List, NVD CVE API 2.0
 pages or cve objects, CISA's KEV catalog JSON, FIRST's EPSS CSV, plain or
-gzipped), so a directory may hold any mix of them.`,
+gzipped), so a directory may hold any mix of them.
+
+A source that adds nothing (no advisory or enrichment record; DSA/DLA lists
+with no Debian advisory to attach to) is a warning, and with --strict an
+error that leaves --out as it was.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return errors.New("db build: --out FILE is required")
 			}
 			start := time.Now()
-			info, err := vulndb.Build(cmd.Context(), out, args, vulndb.BuildOptions{Progress: progress(cmd.ErrOrStderr())})
+			// With --strict the file is built beside --out and renamed
+			// into place only when every source added something.
+			dest := out
+			if strict {
+				dest = out + ".strict-build"
+				defer os.Remove(dest)
+			}
+			tr := newTracker(cmd.ErrOrStderr(), args)
+			info, err := vulndb.Build(cmd.Context(), dest, args, vulndb.BuildOptions{Progress: tr.loaded})
+			tr.stop()
 			if err != nil {
-				return err
+				return tr.failure(err, out+" was not written")
+			}
+			empty := emptySources(info)
+			for _, e := range empty {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: source added nothing: %s\n", e)
+			}
+			if strict {
+				if len(empty) > 0 {
+					return fmt.Errorf("db build --strict: %d of %d sources added nothing; %s was not written", len(empty), len(args), out)
+				}
+				if err := os.Rename(dest, out); err != nil {
+					return fmt.Errorf("db build: %w", err)
+				}
+				info.Path = out
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "built %s in %s\n", out, time.Since(start).Round(time.Millisecond))
 			printInfo(cmd.OutOrStdout(), info)
@@ -78,6 +100,7 @@ gzipped), so a directory may hold any mix of them.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "database file to write")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail, leaving --out as it was, when a source adds nothing to the database")
 	return cmd
 }
 
@@ -119,11 +142,16 @@ disables that feed). The NVD API key may also come from $NVD_API_KEY.`,
 			if cfg.NVDAPIKey == "" {
 				cfg.NVDAPIKey = os.Getenv(vulndb.EnvNVDAPIKey)
 			}
-			cfg.Progress = progress(cmd.ErrOrStderr())
 			fmt.Fprintf(cmd.ErrOrStderr(), "updating %s from %d sources\n", cfg.DB, len(cfg.SourceURLs()))
+			tr := newTracker(cmd.ErrOrStderr(), cfg.SourceURLs())
+			cfg.Progress = tr.loaded
 			info, err := vulndb.Update(cmd.Context(), cfg)
+			tr.stop()
 			if err != nil {
-				return err
+				return tr.failure(err, "the database was left as it was")
+			}
+			for _, e := range emptySources(info) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: source added nothing: %s\n", e)
 			}
 			printInfo(cmd.OutOrStdout(), info)
 			return nil
