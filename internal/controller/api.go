@@ -231,9 +231,23 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// decode reads a request body strictly, for every route: one JSON value
+// and nothing after it, and no field the type does not have, so that a
+// misspelt field ("pasword") is a 400 naming it rather than a setting
+// silently left out.
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(v); err != nil {
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
+			err = errors.New("data after the JSON value")
+			if terr != nil {
+				err = fmt.Errorf("data after the JSON value: %w", terr)
+			}
+		}
+	}
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err

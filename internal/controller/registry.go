@@ -19,9 +19,12 @@ func (r RegistryInput) validate() error {
 	if !validName.MatchString(r.Name) {
 		return fmt.Errorf("registry name %q: want letters, digits, '.', '_', '-' (at most 63)", r.Name)
 	}
+	// Only scheme, host and port: a path ("/../..") would be joined to
+	// every API path, and credentials or a query have their own fields.
 	u, err := url.Parse(r.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("registry %q: url must be http(s)://host[:port]", r.Name)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawPath != "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" {
+		return fmt.Errorf("registry %q: url %q must be http(s)://host[:port], nothing more", r.Name, r.URL)
 	}
 	for _, f := range r.Filters {
 		if _, err := crawl.ParseFilter(f); err != nil {
