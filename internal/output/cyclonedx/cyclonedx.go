@@ -28,6 +28,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/scanfleet/scanfleet/internal/purl"
+	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
@@ -418,7 +419,7 @@ func ratings(v report.Vulnerability) *[]cdx.VulnerabilityRating {
 	if v.VendorSeverity != "" {
 		rs = append(rs, cdx.VulnerabilityRating{
 			Source:   ratingSource(v, v.VendorSeveritySource),
-			Severity: Severity(v.VendorSeverity),
+			Severity: Severity(advisory.NormalizeSeverity(v.VendorSeverity)),
 			Method:   cdx.ScoringMethodOther,
 		})
 	} else if len(cvss) == 0 {
