@@ -27,8 +27,8 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/uuid"
 
-	"github.com/scanfleet/scanfleet/internal/purl"
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/purl"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
