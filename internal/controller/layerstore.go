@@ -47,7 +47,8 @@ func checkLayerKey(key string) error {
 
 // decodeLayer decodes a stored or posted analysis strictly: no unknown
 // field anywhere, nothing after the value, counts not negative, every
-// file named and made by a known analyzer.
+// file named and made by a known analyzer. (A file with neither result
+// nor error is legitimate: its analyzer found nothing in it.)
 func decodeLayer(raw []byte) (*layer.Analysis, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -67,9 +68,6 @@ func decodeLayer(raw []byte) (*layer.Analysis, error) {
 		}
 		if !knownAnalyzers[f.Analyzer] {
 			return nil, fmt.Errorf("layer analysis: file %q: unknown analyzer %q", f.Path, f.Analyzer)
-		}
-		if f.Result == nil && f.Err == "" {
-			return nil, fmt.Errorf("layer analysis: file %q: neither a result nor an error", f.Path)
 		}
 	}
 	return &a, nil
