@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -41,6 +42,39 @@ func migrate(ctx context.Context, db *sql.DB) error {
 			return fmt.Errorf("adding rescan_after_db_update: %w", err)
 		}
 	}
+	return migrateChanges(ctx, db)
+}
+
+// migrateChanges adds the enrichment columns of image_changes (issue 17).
+func migrateChanges(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT name FROM pragma_table_info('image_changes')`)
+	if err != nil {
+		return fmt.Errorf("reading image_changes columns: %w", err)
+	}
+	have := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("reading image_changes columns: %w", err)
+		}
+		have[n] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading image_changes columns: %w", err)
+	}
+	for _, col := range []struct{ name, def string }{
+		{"entered_kev", `TEXT NOT NULL DEFAULT '[]'`},
+		{"reranked", `INTEGER NOT NULL DEFAULT 0`},
+	} {
+		if have[col.name] {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, `ALTER TABLE image_changes ADD COLUMN `+col.name+` `+col.def); err != nil {
+			return fmt.Errorf("adding image_changes.%s: %w", col.name, err)
+		}
+	}
 	return nil
 }
 
@@ -57,6 +91,13 @@ type ImageChanges struct {
 	// found before and not now (withdrawn or corrected advisories).
 	New   []string `json:"new"`
 	Fixed []string `json:"fixed"`
+	// EnteredKEV are the vulnerability IDs now in CISA's Known Exploited
+	// Vulnerabilities catalog that were not before.
+	EnteredKEV []string `json:"entered_kev"`
+	// Reranked is set when the new database changed only enrichment
+	// (same advisories digest): the stored findings were re-rated
+	// (severity, scores, KEV, EPSS) without matching packages again.
+	Reranked bool `json:"reranked,omitempty"`
 }
 
 // RematchStats summarises one re-match pass.
@@ -132,7 +173,7 @@ func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
 			return st, err
 		}
 		st.Images++
-		changed, err := c.rematchImage(ctx, db, k, &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest})
+		changed, err := c.rematchImage(ctx, db, k, &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest, AdvisoriesDigest: info.AdvisoriesDigest})
 		if err != nil {
 			st.Errors++
 			c.log.Warn("re-matching image", "registry", k.registry, "repository", k.repository, "digest", k.digest, "err", err)
@@ -198,23 +239,59 @@ func (c *Controller) rematchImage(ctx context.Context, db match.Store, k imageKe
 		return false, fmt.Errorf("decoding stored report: %w", err)
 	}
 	before := vulnIDs(rep.Vulnerabilities)
-	vulns, cov, err := match.Match(ctx, db, rep.OS, rep.Packages)
-	if err != nil {
-		return false, fmt.Errorf("matching: %w", err)
-	}
-	if vulns == nil {
-		vulns = []report.Vulnerability{}
-	}
-	rep.Vulnerabilities, rep.Coverage, rep.DB = vulns, cov, dbInfo
-	if rep.Image != nil {
-		for i := range rep.Image.Layers {
-			rep.Image.Layers[i].Vulnerabilities = nil
+	kevBefore := kevIDs(rep.Vulnerabilities)
+	sevBefore := sevCounts(rep.Vulnerabilities)
+	// A database whose advisories are those the stored findings were
+	// matched with (only KEV, EPSS, scores or titles changed, as they do
+	// daily) needs the findings re-rated, not re-matched: the per-layer
+	// lists and the VEX-suppressed findings are re-rated too and kept.
+	rerank := rep.DB != nil && rep.DB.AdvisoriesDigest != "" && rep.DB.AdvisoriesDigest == dbInfo.AdvisoriesDigest
+	if rerank {
+		if err := match.Enrich(ctx, db, rep.Vulnerabilities); err != nil {
+			return false, fmt.Errorf("re-rating: %w", err)
+		}
+		match.SortByRisk(rep.Vulnerabilities)
+		if rep.Image != nil {
+			for i := range rep.Image.Layers {
+				if err := match.Enrich(ctx, db, rep.Image.Layers[i].Vulnerabilities); err != nil {
+					return false, fmt.Errorf("re-rating: %w", err)
+				}
+				match.SortByRisk(rep.Image.Layers[i].Vulnerabilities)
+			}
+		}
+		for i := range rep.Suppressed {
+			one := []report.Vulnerability{rep.Suppressed[i].Vulnerability}
+			if err := match.Enrich(ctx, db, one); err != nil {
+				return false, fmt.Errorf("re-rating: %w", err)
+			}
+			rep.Suppressed[i].Vulnerability = one[0]
+		}
+		rep.DB = dbInfo
+	} else {
+		vulns, cov, err := match.Match(ctx, db, rep.OS, rep.Packages)
+		if err != nil {
+			return false, fmt.Errorf("matching: %w", err)
+		}
+		if vulns == nil {
+			vulns = []report.Vulnerability{}
+		}
+		rep.Vulnerabilities, rep.Coverage, rep.DB = vulns, cov, dbInfo
+		if rep.Image != nil {
+			for i := range rep.Image.Layers {
+				rep.Image.Layers[i].Vulnerabilities = nil
+			}
 		}
 	}
+	vulns := rep.Vulnerabilities
 	after := vulnIDs(vulns)
 	ch := ImageChanges{Registry: k.registry, Repository: k.repository, Digest: k.digest,
 		DBBefore: k.dbDigest, DBAfter: dbInfo.Digest, ChangedAt: time.Now().UTC(),
-		New: minus(after, before), Fixed: minus(before, after)}
+		New: minus(after, before), Fixed: minus(before, after),
+		EnteredKEV: minus(kevIDs(vulns), kevBefore), Reranked: rerank}
+	if len(ch.EnteredKEV) > 0 {
+		c.log.Warn("findings entered CISA's Known Exploited Vulnerabilities catalog", "registry", k.registry,
+			"repository", k.repository, "digest", k.digest, "ids", ch.EnteredKEV)
+	}
 	newRaw, err := json.Marshal(&rep)
 	if err != nil {
 		return false, fmt.Errorf("encoding report: %w", err)
@@ -222,7 +299,27 @@ func (c *Controller) rematchImage(ctx context.Context, db match.Store, k imageKe
 	if err := c.store.putRematch(ctx, ch, &rep, newRaw); err != nil {
 		return false, err
 	}
-	return len(ch.New)+len(ch.Fixed) > 0, nil
+	return len(ch.New)+len(ch.Fixed)+len(ch.EnteredKEV) > 0 || !maps.Equal(sevBefore, sevCounts(vulns)), nil
+}
+
+// kevIDs is the sorted set of the IDs of findings in KEV.
+func kevIDs(vs []report.Vulnerability) []string {
+	out := []string{}
+	for _, v := range vs {
+		if v.KEV != nil {
+			out = append(out, v.ID)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func sevCounts(vs []report.Vulnerability) map[string]int {
+	m := map[string]int{}
+	for _, v := range vs {
+		m[strings.ToUpper(v.Severity)]++
+	}
+	return m
 }
 
 // putRematch replaces an image's findings and records the change; unlike
@@ -235,6 +332,7 @@ func (s *store) putRematch(ctx context.Context, ch ImageChanges, rep *report.Rep
 	sevJSON, _ := json.Marshal(sev)
 	newJSON, _ := json.Marshal(ch.New)
 	fixedJSON, _ := json.Marshal(ch.Fixed)
+	kevJSON, _ := json.Marshal(ch.EnteredKEV)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storing re-match: %w", err)
@@ -256,10 +354,11 @@ func (s *store) putRematch(ctx context.Context, ch ImageChanges, rep *report.Rep
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO image_changes(registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids) VALUES(?,?,?,?,?,?,?,?)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO image_changes(registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids, entered_kev, reranked) VALUES(?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(registry, repository, digest) DO UPDATE SET db_before=excluded.db_before, db_after=excluded.db_after,
-			changed_at=excluded.changed_at, new_ids=excluded.new_ids, fixed_ids=excluded.fixed_ids`,
-		ch.Registry, ch.Repository, ch.Digest, ch.DBBefore, ch.DBAfter, ch.ChangedAt.UnixNano(), string(newJSON), string(fixedJSON)); err != nil {
+			changed_at=excluded.changed_at, new_ids=excluded.new_ids, fixed_ids=excluded.fixed_ids,
+			entered_kev=excluded.entered_kev, reranked=excluded.reranked`,
+		ch.Registry, ch.Repository, ch.Digest, ch.DBBefore, ch.DBAfter, ch.ChangedAt.UnixNano(), string(newJSON), string(fixedJSON), string(kevJSON), ch.Reranked); err != nil {
 		return fmt.Errorf("storing re-match: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -273,9 +372,10 @@ func (s *store) imageChanges(ctx context.Context, digest string) (ImageChanges, 
 		ch              ImageChanges
 		at              int64
 		newIDs, fixedID string
+		kevIDs          string
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids FROM image_changes WHERE digest = ? ORDER BY changed_at DESC LIMIT 1`, digest).
-		Scan(&ch.Registry, &ch.Repository, &ch.Digest, &ch.DBBefore, &ch.DBAfter, &at, &newIDs, &fixedID)
+	err := s.db.QueryRowContext(ctx, `SELECT registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids, entered_kev, reranked FROM image_changes WHERE digest = ? ORDER BY changed_at DESC LIMIT 1`, digest).
+		Scan(&ch.Registry, &ch.Repository, &ch.Digest, &ch.DBBefore, &ch.DBAfter, &at, &newIDs, &fixedID, &kevIDs, &ch.Reranked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ch, false, nil
 	}
@@ -287,6 +387,9 @@ func (s *store) imageChanges(ctx context.Context, digest string) (ImageChanges, 
 		return ch, false, fmt.Errorf("changes of %s: %w", digest, err)
 	}
 	if err := json.Unmarshal([]byte(fixedID), &ch.Fixed); err != nil {
+		return ch, false, fmt.Errorf("changes of %s: %w", digest, err)
+	}
+	if err := json.Unmarshal([]byte(kevIDs), &ch.EnteredKEV); err != nil {
 		return ch, false, fmt.Errorf("changes of %s: %w", digest, err)
 	}
 	return ch, true, nil
