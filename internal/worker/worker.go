@@ -326,7 +326,7 @@ func (w *worker) scan(ctx context.Context, t controller.LeasedTask) (*report.Rep
 		db, release := w.watcher.Acquire()
 		defer release()
 		info := db.Info()
-		opts.Matcher = scan.StoreMatcher{Store: db, DB: &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest}}
+		opts.Matcher = scan.StoreMatcher{Store: db, DB: &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest, AdvisoriesDigest: info.AdvisoriesDigest}}
 	}
 	return w.scanner.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: w.cfg.Platform, StoredUncompressed: img.StoredUncompressed}, opts)
 }
