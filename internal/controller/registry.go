@@ -165,6 +165,29 @@ func (c *Controller) StartCrawl(name string, prio queue.Priority) bool {
 	return true
 }
 
+// enqueueUnscanned enqueues the crawl's tasks whose image has still no
+// result under the task's database. The crawl checked each as it listed
+// it, but a batch is enqueued later, and a task completed meanwhile (a
+// resumed crawl runs while scanners work) would otherwise be queued again
+// and its image scanned twice.
+func (c *Controller) enqueueUnscanned(ctx context.Context, tasks []queue.Task) (int, error) {
+	keep := tasks[:0:0]
+	for _, t := range tasks {
+		var p taskPayload
+		if err := json.Unmarshal(t.Payload, &p); err != nil {
+			return 0, fmt.Errorf("task %s payload: %w", t.Key, err)
+		}
+		done, err := c.store.scannedWith(ctx, p.Registry, p.Repository, p.Digest, p.DBDigest)
+		if err != nil {
+			return 0, err
+		}
+		if !done {
+			keep = append(keep, t)
+		}
+	}
+	return c.queue.EnqueueBatch(ctx, keep)
+}
+
 // Crawl crawls one registry now and enqueues a task per image not yet
 // scanned with the current database; it returns how many it enqueued.
 func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority) (int, error) {
@@ -215,7 +238,7 @@ func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority
 		if len(tasks) >= batch {
 			// Enqueued as the crawl goes: scanners start at once, and a
 			// crawl cut short keeps what it found.
-			n, err := c.queue.EnqueueBatch(ctx, tasks)
+			n, err := c.enqueueUnscanned(ctx, tasks)
 			if err != nil {
 				return fmt.Errorf("enqueueing: %w", err)
 			}
@@ -228,7 +251,7 @@ func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority
 		c.log.Warn("crawl error", "registry", r.Name, "repository", repo, "tag", tag, "err", err)
 	})
 	if len(tasks) > 0 {
-		n, qerr := c.queue.EnqueueBatch(ctx, tasks)
+		n, qerr := c.enqueueUnscanned(ctx, tasks)
 		if qerr != nil {
 			err = errors.Join(err, fmt.Errorf("enqueueing: %w", qerr))
 		}
