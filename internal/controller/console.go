@@ -49,6 +49,9 @@ type consoleState struct {
 	stats map[consoleKey]*imageStats
 	hist  []QueueSample // ring buffer, oldest at histNext once full
 	next  int
+	// lastDay is when run last recorded the day's totals (run's
+	// goroutine only).
+	lastDay time.Time
 	// strs interns the findings' strings: images built on the same base
 	// share most of their findings, so the cache holds each package name,
 	// version and ID once.
@@ -184,11 +187,22 @@ type VulnerabilityView struct {
 	Description string          `json:"description,omitempty"`
 	References  []string        `json:"references"`
 	Images      []AffectedImage `json:"images"`
+	// Title, SeveritySource, CVSS, KEV and EPSS are the advisory's, as
+	// the reports carry them (empty when the database had none).
+	Title          string        `json:"title,omitempty"`
+	SeveritySource string        `json:"severity_source,omitempty"`
+	CVSS           []report.CVSS `json:"cvss,omitempty"`
+	KEV            *report.KEV   `json:"kev,omitempty"`
+	EPSS           *report.EPSS  `json:"epss,omitempty"`
 }
 
 // WhoAmI is GET /api/v1/whoami.
 type WhoAmI struct {
 	Role Role `json:"role"`
+	// AdmissionWebhook says whether this controller serves admission
+	// reviews (scanfleet-controller does; scanfleet answers 501), so the
+	// console offers its Admission page only where it means something.
+	AdmissionWebhook bool `json:"admission_webhook"`
 }
 
 func (c *Controller) consoleRoutes(mux *http.ServeMux, h routeFunc) {
@@ -220,6 +234,8 @@ func (c *Controller) consoleRoutes(mux *http.ServeMux, h routeFunc) {
 	// Not in c.wg: that group tracks crawls, which callers wait for. The
 	// loop ends when Close cancels c.bg; a query cut short by the closing
 	// database only ends it sooner.
+	c.consoleOverviewRoutes(cs, h)
+
 	go cs.run(c.bg)
 }
 
@@ -232,9 +248,17 @@ func (cs *consoleState) run(ctx context.Context) {
 	for {
 		cs.sample(ctx)
 		if rows, err := cs.loadRows(ctx); err == nil {
-			_, err = cs.statsFor(ctx, rows, true)
+			stats, err := cs.statsFor(ctx, rows, true)
 			if err != nil && ctx.Err() == nil {
 				cs.c.log.Warn("console: reading reports", "err", err)
+			}
+			// The overview's trend: the day's totals, once a minute.
+			if now := time.Now(); err == nil && now.Sub(cs.lastDay) >= time.Minute {
+				if err := cs.snapshot(ctx, now, totals(rows, stats)); err != nil && ctx.Err() == nil {
+					cs.c.log.Warn("console: recording the day's totals", "err", err)
+				} else {
+					cs.lastDay = now
+				}
 			}
 		} else if ctx.Err() == nil {
 			cs.c.log.Warn("console: listing images", "err", err)
@@ -301,7 +325,7 @@ func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, WhoAmI{Role: role})
+	writeJSON(w, http.StatusOK, WhoAmI{Role: role, AdmissionWebhook: c.cfg.Reviews != nil})
 	return nil
 }
 
@@ -469,7 +493,7 @@ CREATE TABLE IF NOT EXISTS console_digests (
 	registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL,
 	fingerprint TEXT NOT NULL, data TEXT NOT NULL,
 	PRIMARY KEY (registry, repository, digest));
-`
+` + consoleDaysSchema
 
 // storedStatsVersion changes when storedStats gains what older stored
 // digests lack; those are then made again from their reports.
@@ -1004,7 +1028,10 @@ func (cs *consoleState) describe(ctx context.Context, v *VulnerabilityView) erro
 	}
 	for _, f := range rep.Vulnerabilities {
 		if strings.EqualFold(f.ID, v.ID) || slices.ContainsFunc(f.Aliases, func(a string) bool { return strings.EqualFold(a, v.ID) }) {
-			v.Description = f.Description
+			v.Description, v.Title, v.CVSS, v.KEV, v.EPSS = f.Description, f.Title, f.CVSS, f.KEV, f.EPSS
+			if strings.EqualFold(f.Severity, v.Severity) {
+				v.SeveritySource = f.SeveritySource
+			}
 			if f.References != nil {
 				v.References = f.References
 			}

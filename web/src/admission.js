@@ -33,6 +33,15 @@ function resultClass(r) {
   return "result allow";
 }
 
+// NoAdmission explains, on a controller without the Kubernetes
+// integration, why there is nothing to manage here.
+export function NoAdmission() {
+  return html`<div class="page-head"><h1>Admission</h1></div>
+    <p class="empty" data-testid="no-admission">This controller does not serve Kubernetes admission reviews: it is the
+      <code>scanfleet</code> binary, which answers <code>/admission</code> with 501. Run <code>scanfleet-controller controller</code>
+      (the same controller with the Kubernetes integration) to judge workloads with admission rules.</p>`;
+}
+
 export function AdmissionPage() {
   const settings = useLoad(() => optional("/api/v1/admission/settings"), [], 0);
   const rules = useLoad(() => optional("/api/v1/admission/rules"), [], 0);

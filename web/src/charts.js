@@ -65,7 +65,7 @@ export function SeverityChart({ counts = {}, fixable = {}, title = "Findings by 
 }
 
 // LineChart draws series over time from samples [{time, key: n, ...}].
-export function LineChart({ samples = [], series, title }) {
+export function LineChart({ samples = [], series, title, timeFmt }) {
   const W = narrow() ? 360 : 640;
   const H = narrow() ? 200 : 220;
   const L = 44;
@@ -85,10 +85,10 @@ export function LineChart({ samples = [], series, title }) {
   const last = samples[samples.length - 1];
   const label =
     title +
-    ` over the last ${Math.round(span / 60000) || "<1"} min: ` +
+    (timeFmt ? ` from ${fmt(samples[0].time)} to ${fmt(last.time)}: ` : ` over the last ${Math.round(span / 60000) || "<1"} min: `) +
     series.map((s) => `${s.label} now ${last[s.key] || 0}, peak ${Math.max(...samples.map((p) => p[s.key] || 0))}`).join("; ");
   const ticks = [0, niceMax / 2, niceMax];
-  const fmt = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const fmt = timeFmt || ((t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }));
   return html`<figure class="chart">
     <figcaption>${title}</figcaption>
     <svg viewBox="0 0 ${W} ${H}" role="img" aria-label=${label} preserveAspectRatio="xMinYMin meet">
