@@ -121,7 +121,7 @@ set +e
 status=$?
 set -e
 took "demo (database, scan, fleet)" "$step"
-log "timings: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g'); total $((SECONDS - demo_start)) s"
+log "timings: $(printf '%s; ' "${timings[@]}")total $((SECONDS - demo_start)) s"
 case $status in
   0) log "done: no findings" ;;
   4) log "done: the scan is marked incomplete (exit 4) because no Debian advisory feed is reachable from this machine; see the NOT COVERED line" ; status=0 ;;
