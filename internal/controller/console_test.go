@@ -1036,7 +1036,7 @@ func enrich(rep *report.Report, id string) *report.Report {
 			continue
 		}
 		v.Title = "openssl: out-of-bounds memory access in low-level GF(2^m) elliptic curve APIs"
-		v.SeveritySource = "alpine"
+		v.Severity, v.SeveritySource = "MEDIUM", "nvd"
 		v.CVSS = []report.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:L/I:N/A:L", Score: 4.8, Source: "nvd"}}
 		v.KEV = &report.KEV{DateAdded: "2025-01-15", DueDate: "2025-02-05"}
 		v.EPSS = &report.EPSS{Score: 0.0123, Percentile: 0.71, Date: "2026-04-30"}
@@ -1058,8 +1058,8 @@ func TestConsoleVulnerabilityEnrichment(t *testing.T) {
 		v.EPSS.Score != 0.0123 || len(v.CVSS) != 1 || v.CVSS[0].Source != "nvd" || v.CVSS[0].Score != 4.8 {
 		t.Errorf("vulnerability view: title %q kev %+v epss %+v cvss %+v", v.Title, v.KEV, v.EPSS, v.CVSS)
 	}
-	if v.SeveritySource != "alpine" {
-		t.Errorf("severity source %q, want alpine", v.SeveritySource)
+	if v.Severity != "MEDIUM" || v.SeveritySource != "nvd" {
+		t.Errorf("severity %q from %q, want MEDIUM from nvd", v.Severity, v.SeveritySource)
 	}
 }
 
