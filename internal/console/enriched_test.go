@@ -156,6 +156,19 @@ func enrichedFlow(t *testing.T, p *page, f *fleet) {
 	}
 	p.a11y()
 	p.shot("host-finding-details")
+
+	// Every list can be exported as CSV.
+	for _, l := range []struct{ fragment, heading, file string }{
+		{"#/registries", "Registries", "registries"},
+		{"#/scanners", "Scanners", "scanners"},
+		{"#/hosts", "Hosts", "hosts"},
+		{"#/vulnerabilities", "Vulnerabilities", "vulnerabilities"},
+		{"#/vulnerabilities/CVE-2024-9143", "CVE-2024-9143", "CVE-2024-9143-images"},
+		{"#/overview", "Overview", "fixable-findings"},
+	} {
+		p.goTo(l.fragment, l.heading)
+		p.waitFor("the CSV export of "+l.fragment, `document.querySelector('button[aria-label="Export CSV (`+l.file+`.csv)"]') ? "ok" : ""`, 10*time.Second)
+	}
 }
 
 func mustMarshal(t *testing.T, v any) json.RawMessage {
