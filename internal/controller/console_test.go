@@ -1162,3 +1162,43 @@ func mustStats(t *testing.T, c *Controller) map[consoleKey]*imageStats {
 	}
 	return st
 }
+
+// BenchmarkAPIImages1000 is GET /api/v1/images over 1,000 stored images:
+// "plain" is the images table alone (the list before coverage and tags),
+// "annotated" the answer with coverage and every tag (imagelist.go), from
+// warm report digests as the console's background pass leaves them.
+func BenchmarkAPIImages1000(b *testing.B) {
+	f := newFixtureTB(b)
+	alpine := reporttest.Alpine(b)
+	t0 := time.Now()
+	ctx := context.Background()
+	for i := range 1000 {
+		repo := fmt.Sprintf("team/app%d", i%40)
+		storeImage(b, f.c, fmt.Sprintf("reg%d", i%3), repo, fmt.Sprintf("v%d", i), hexDigest(i), alpine, t0.Add(time.Duration(i)*time.Second))
+		if err := f.c.store.putTag(ctx, fmt.Sprintf("reg%d", i%3), repo, fmt.Sprintf("v%d", i), hexDigest(i), t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rows, err := f.c.console.loadRows(ctx)
+	if err == nil {
+		_, err = f.c.console.statsFor(ctx, rows, true)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			if ims, err := f.c.store.listImages(ctx, ImageFilter{}); err != nil || len(ims) != 1000 {
+				b.Fatalf("%d images, %v", len(ims), err)
+			}
+		}
+	})
+	b.Run("annotated", func(b *testing.B) {
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			if err := f.c.listImages(rec, httptest.NewRequest(http.MethodGet, "/api/v1/images", nil)); err != nil || rec.Code != http.StatusOK {
+				b.Fatalf("%v %d", err, rec.Code)
+			}
+		}
+	})
+}
