@@ -122,3 +122,40 @@ function niceCeil(v) {
   }
   return 10 * p;
 }
+
+// DayBars draws one vertical bar per day (days [{day, [key]: n}]), so a
+// single day already shows; the label says every value in words.
+export function DayBars({ days = [], valueKey, title, color = "#1a5fb4" }) {
+  if (!days.length) {
+    return html`<figure class="chart"><figcaption>${title}</figcaption><p class="muted">No days recorded yet.</p></figure>`;
+  }
+  const W = narrow() ? 340 : 560;
+  const H = 170;
+  const L = 36;
+  const B = 24;
+  const T = 14;
+  const max = niceCeil(Math.max(1, ...days.map((d) => d[valueKey] || 0)));
+  const slot = (W - L) / Math.max(days.length, 7);
+  const bw = Math.max(4, Math.min(40, slot * 0.7));
+  const y = (v) => T + (1 - v / max) * (H - T - B);
+  const fmt = (d) => new Date(d + "T12:00:00Z").toLocaleDateString([], { month: "short", day: "numeric" });
+  const label = title + ": " + days.map((d) => `${fmt(d.day)} ${d[valueKey] || 0}`).join(", ");
+  return html`<figure class="chart">
+    <figcaption>${title}</figcaption>
+    <svg viewBox="0 0 ${W} ${H}" role="img" aria-label=${label} preserveAspectRatio="xMinYMin meet">
+      ${[0, max / 2, max].filter(Number.isInteger).map(
+        (v) => html`<g><line x1=${L} x2=${W} y1=${y(v)} y2=${y(v)} class="grid" />
+          <text x=${L - 6} y=${y(v) + 4} text-anchor="end" class="chart-num">${v}</text></g>`,
+      )}
+      ${days.map((d, i) => {
+        const v = d[valueKey] || 0;
+        const x = L + i * slot + (slot - bw) / 2;
+        return html`<g>
+          <rect x=${x} y=${y(v)} width=${bw} height=${Math.max(0, H - B - y(v))} fill=${color} />
+          ${(days.length <= 10 || i === 0 || i === days.length - 1) &&
+          html`<text x=${x + bw / 2} y=${H - 8} text-anchor="middle" class="chart-num">${fmt(d.day)}</text>`}
+        </g>`;
+      })}
+    </svg>
+  </figure>`;
+}

@@ -1,6 +1,6 @@
 import { api } from "./api.js";
 import { html, useLoad, ErrorNote, Loading, href, shortDigest, SEVERITIES, sevClass, CsvButton } from "./util.js";
-import { SeverityChart, LineChart, sevColor } from "./charts.js";
+import { SeverityChart, LineChart, DayBars, sevColor } from "./charts.js";
 
 const sum = (m) => Object.values(m || {}).reduce((a, b) => a + b, 0);
 
@@ -59,7 +59,7 @@ export function OverviewPage() {
     </ul>
     <div class="two-col">
       <${SeverityChart} counts=${ov.severities} fixable=${ov.fixable} title="Findings in all images by severity" />
-      <${LineChart} samples=${samples} title="Scans per day" timeFmt=${dayFmt} series=${[{ key: "scans", label: "scans", color: "#1a5fb4" }]} />
+      <${DayBars} days=${ov.days} valueKey="scans" title="Scans per day" />
     </div>
     <${LineChart} samples=${samples} title="Findings by severity, per day" timeFmt=${dayFmt}
       series=${SEVERITIES.filter((s) => samples.some((p) => p[s] > 0)).map((s) => ({ key: s, label: s.toLowerCase(), color: sevColor(s) }))} />
