@@ -177,6 +177,8 @@ type AffectedImage struct {
 	Reference  string    `json:"reference"`
 	ScannedAt  time.Time `json:"scanned_at"`
 	Findings   []Finding `json:"findings"`
+	// Tags are all the tags of the digest in the repository.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // VulnerabilityView is GET /api/v1/vulnerabilities/{id}.
@@ -970,6 +972,10 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
+	tags, err := cs.c.store.imageTags(ctx)
+	if err != nil {
+		return err
+	}
 	v := VulnerabilityView{ID: id, Aliases: []string{}, References: []string{}, Images: []AffectedImage{}}
 	worst := len(severityOrder)
 	for _, row := range hit {
@@ -977,7 +983,8 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 		if st == nil {
 			continue
 		}
-		ai := AffectedImage{Registry: row.Registry, Repository: row.Repository, Tag: row.Tag, Digest: row.Digest, Reference: row.Reference, ScannedAt: row.ScannedAt}
+		ai := AffectedImage{Registry: row.Registry, Repository: row.Repository, Tag: row.Tag, Digest: row.Digest, Reference: row.Reference, ScannedAt: row.ScannedAt,
+			Tags: tags[consoleKey{row.Registry, row.Repository, row.Digest}]}
 		for _, f := range st.findings {
 			if !strings.EqualFold(f.ID, id) && !slices.ContainsFunc(f.Aliases, func(a string) bool { return strings.EqualFold(a, id) }) {
 				continue

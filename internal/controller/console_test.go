@@ -937,6 +937,11 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 	if got := tagsOf(t); !slices.Equal(got[d1], []string{"1.0", "1.1"}) {
 		t.Errorf("tags of one digest pushed as 1.0 and 1.1: %v", got[d1])
 	}
+	var vv VulnerabilityView
+	getJSON(t, f, "/api/v1/vulnerabilities/"+alpine.Vulnerabilities[0].ID, f.reader, http.StatusOK, &vv)
+	if len(vv.Images) != 1 || !slices.Equal(vv.Images[0].Tags, []string{"1.0", "1.1"}) {
+		t.Errorf("affected images of %s: %+v, want the digest with both tags", alpine.Vulnerabilities[0].ID, vv.Images)
+	}
 	// 1.0 moves to a new digest.
 	if err := f.c.store.putTag(ctx, "hub", "team/app", "1.0", d2, t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)

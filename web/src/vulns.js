@@ -36,6 +36,8 @@ function Detail({ id }) {
               ${i === 0 &&
               html`<th scope="row" rowspan=${im.findings.length}>
                 <a href=${href(["image", im.digest])}>${im.repository}:${im.tag}</a>
+                ${(im.tags || []).filter((t) => t !== im.tag).length > 0 &&
+                html`<div class="small">also ${(im.tags || []).filter((t) => t !== im.tag).map((t) => ":" + t).join(", ")}</div>`}
                 <div class="small muted mono">${im.registry} · ${shortDigest(im.digest)}</div>
               </th>`}
               <td>${f.package}</td>
@@ -51,7 +53,7 @@ function Detail({ id }) {
 const AFFECTED_CSV = [
   ["registry", (r) => r.im.registry],
   ["repository", (r) => r.im.repository],
-  ["tag", (r) => r.im.tag],
+  ["tags", (r) => (r.im.tags && r.im.tags.length ? r.im.tags : [r.im.tag])],
   ["digest", (r) => r.im.digest],
   ["package", (r) => r.f.package],
   ["installed_version", (r) => r.f.installed_version],
