@@ -1,9 +1,13 @@
 import { api, qs } from "./api.js";
-import { html, useSynced, useLoad, ago, shortDigest, ErrorNote, Loading, href, navigate, sevClass, CsvButton } from "./util.js";
+import { useState } from "preact/hooks";
+import { html, useSynced, useLoad, ago, shortDigest, ErrorNote, Loading, href, navigate, sevClass, CsvButton, Pager } from "./util.js";
 import { Kev, Epss, CvssList, RefList } from "./image.js";
+
+const IMAGES_PAGE = 50;
 
 function Detail({ id }) {
   const { data: v, error } = useLoad(() => api("/api/v1/vulnerabilities/" + encodeURIComponent(id)), [id]);
+  const [offset, setOffset] = useState(0);
   if (error) {
     return html`<h1 class="break">${id}</h1>
       ${error.status === 404 ? html`<p class="empty">No scanned image has ${id}.</p>` : html`<${ErrorNote} error=${error} />`}`;
@@ -30,7 +34,7 @@ function Detail({ id }) {
       <caption class="sr-only">Images affected by ${v.id}</caption>
       <thead><tr><th scope="col">Image</th><th scope="col">Package</th><th scope="col">Installed → fixed</th><th scope="col" class="hide-sm">Last scan</th></tr></thead>
       <tbody>
-        ${v.images.map((im) =>
+        ${v.images.slice(offset, offset + IMAGES_PAGE).map((im) =>
           im.findings.map(
             (f, i) => html`<tr key=${im.digest + i}>
               ${i === 0 &&
@@ -47,7 +51,8 @@ function Detail({ id }) {
           ),
         )}
       </tbody>
-    </table></div>`;
+    </table></div>
+    <${Pager} offset=${offset} size=${IMAGES_PAGE} total=${v.images.length} onGo=${setOffset} label="Pages of affected images" />`;
 }
 
 const AFFECTED_CSV = [
@@ -98,7 +103,7 @@ export function VulnerabilitiesPage({ id, query }) {
       <button type="submit" class="primary">Find</button>
     </form>
     ${id
-      ? html`<${Detail} id=${id} />`
+      ? html`<${Detail} key=${id} id=${id} />`
       : html`
         <${ErrorNote} error=${error} />
         ${!data && !error && html`<${Loading} />`}
