@@ -86,7 +86,7 @@ function Shell({ role, who, route, onLogout }) {
       body = html`<${RegistriesPage} role=${role} />`;
       break;
     case "image":
-      body = html`<${ImagePage} digest=${route.parts[1]} query=${route.query} />`;
+      body = html`<${ImagePage} key=${route.parts[1]} digest=${route.parts[1]} query=${route.query} />`;
       break;
     case "vulnerabilities":
       body = html`<${VulnerabilitiesPage} id=${route.parts[1]} query=${route.query} />`;
@@ -104,7 +104,7 @@ function Shell({ role, who, route, onLogout }) {
       body = html`<${HostsPage} />`;
       break;
     case "host":
-      body = html`<${HostPage} name=${route.parts[1]} />`;
+      body = html`<${HostPage} key=${route.parts[1]} name=${route.parts[1]} />`;
       break;
     case "images":
       body = html`<${ImagesPage} query=${route.query} />`;
