@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
 )
 
 // Default feed locations. Every one can be overridden in UpdateConfig (or
@@ -35,21 +38,41 @@ const (
 // API key from when the config file gives none.
 const EnvNVDAPIKey = "NVD_API_KEY"
 
-// DefaultOSVEcosystems are the OSV per-ecosystem archives fetched by
-// default: the distributions and language ecosystems Scanfleet inventories.
-var defaultOSVEcosystems = []string{
-	"Debian", "Ubuntu", "Alpine", "AlmaLinux", "Rocky Linux", "Red Hat",
-	"Go", "npm", "PyPI", "Maven", "crates.io", "RubyGems", "NuGet", "Packagist",
-}
-
 // defaultAlpineBranches are the secdb branches fetched by default.
 var defaultAlpineBranches = []string{"v3.18", "v3.19", "v3.20", "v3.21", "v3.22", "edge"}
 
 // defaultAlpineRepos are the secdb repositories fetched for each branch.
 var defaultAlpineRepos = []string{"main", "community"}
 
-// DefaultOSVEcosystems returns the OSV ecosystems fetched by default.
-func DefaultOSVEcosystems() []string { return append([]string(nil), defaultOSVEcosystems...) }
+// DefaultOSVEcosystems returns the OSV ecosystems fetched by default: those
+// of every ecosystem descriptor's OSV feed (internal/ecosystem/all), in
+// list order.
+func DefaultOSVEcosystems() []string {
+	var out []string
+	for _, d := range all.Descriptors() {
+		for _, f := range d.Feeds {
+			if f.Format == ecosystem.FeedOSV {
+				out = append(out, f.OSVNames...)
+			}
+		}
+	}
+	return out
+}
+
+// DefaultDistroFeeds returns the URLs of the descriptors' feeds that are
+// fetched as they are (Wolfi's secdb, Amazon's updateinfo, OVAL files),
+// in list order.
+func DefaultDistroFeeds() []string {
+	var out []string
+	for _, d := range all.Descriptors() {
+		for _, f := range d.Feeds {
+			if f.Format != ecosystem.FeedOSV {
+				out = append(out, f.URLs...)
+			}
+		}
+	}
+	return out
+}
 
 // UpdateConfig says where Update gets its feeds and where the database
 // goes. Zero fields take the defaults. It is also the format of the
@@ -68,10 +91,13 @@ type UpdateConfig struct {
 	AlpineBranches   []string `yaml:"alpine_branches"`    // default v3.18 .. edge
 	AlpineRepos      []string `yaml:"alpine_repos"`       // default main, community
 	DebianTrackerURL string   `yaml:"debian_tracker_url"` // "-" disables
-	CVEListURL       string   `yaml:"cve_list_url"`       // CVE JSON 5 archive; "-" disables
-	NVDAPIURL        string   `yaml:"nvd_api_url"`        // default: only with an API key; "-" disables
-	KEVURL           string   `yaml:"kev_url"`            // "-" disables
-	EPSSURL          string   `yaml:"epss_url"`           // "-" disables
+	// DistroFeeds replaces the descriptors' other feeds (Wolfi and
+	// Chainguard secdb, ...); ["-"] disables them.
+	DistroFeeds []string `yaml:"distro_feeds"`
+	CVEListURL  string   `yaml:"cve_list_url"` // CVE JSON 5 archive; "-" disables
+	NVDAPIURL   string   `yaml:"nvd_api_url"`  // default: only with an API key; "-" disables
+	KEVURL      string   `yaml:"kev_url"`      // "-" disables
+	EPSSURL     string   `yaml:"epss_url"`     // "-" disables
 	// NVDAPIKey is sent to the NVD API as the apiKey header (never
 	// stored in the database); $NVD_API_KEY when empty.
 	NVDAPIKey string `yaml:"nvd_api_key"`
@@ -111,7 +137,7 @@ func (cfg UpdateConfig) SourceURLs() []string {
 	}
 	var out []string
 	base := strings.TrimRight(or(cfg.OSVBaseURL, DefaultOSVBaseURL), "/")
-	for _, eco := range orList(cfg.OSVEcosystems, defaultOSVEcosystems) {
+	for _, eco := range orList(cfg.OSVEcosystems, DefaultOSVEcosystems()) {
 		// OSV bucket object names are the ecosystem names, spaces included;
 		// they must be escaped in the URL path.
 		out = append(out, base+"/"+strings.ReplaceAll(eco, " ", "%20")+"/all.zip")
@@ -126,6 +152,9 @@ func (cfg UpdateConfig) SourceURLs() []string {
 	}
 	if deb := or(cfg.DebianTrackerURL, DefaultDebianTrackerURL); deb != "-" {
 		out = append(out, deb)
+	}
+	if df := orList(cfg.DistroFeeds, DefaultDistroFeeds()); len(df) != 1 || df[0] != "-" {
+		out = append(out, df...)
 	}
 	// Enrichment last: it is merged by CVE whatever the order, and the
 	// feeds' records are what a failed download would cost most.
