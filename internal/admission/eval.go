@@ -18,6 +18,11 @@ type Finding struct {
 	Fixed    bool     `json:"fixed"`
 	// CVSS is the highest CVSS base score given, 0 if none.
 	CVSS float64 `json:"cvss,omitempty"`
+	// KEV is set when the finding is in CISA's Known Exploited
+	// Vulnerabilities catalog; EPSS is its exploit probability (0 when
+	// unknown).
+	KEV  bool    `json:"kev,omitempty"`
+	EPSS float64 `json:"epss,omitempty"`
 }
 
 // Result is the stored scan result of an image.
@@ -38,6 +43,10 @@ func FindingsFromReport(rep *report.Report) []Finding {
 		f := Finding{ID: v.ID, Aliases: v.Aliases, Severity: strings.ToUpper(v.Severity), Fixed: v.FixedVersion != ""}
 		for _, c := range v.CVSS {
 			f.CVSS = max(f.CVSS, c.Score)
+		}
+		f.KEV = v.KEV != nil
+		if v.EPSS != nil {
+			f.EPSS = v.EPSS.Score
 		}
 		out = append(out, f)
 	}
@@ -219,6 +228,32 @@ func (c *Criteria) match(now time.Time, s Subject) (bool, []string) {
 			return false, nil
 		}
 		why = append(why, fmt.Sprintf("%s%s has CVSS %.1f, at least %.1f", topID, fix, top, c.CVSSAtLeast))
+	}
+	if c.InKEV {
+		var found []string
+		for _, f := range s.Result.Findings {
+			if considered(f) && f.KEV && !slices.Contains(found, f.ID) {
+				found = append(found, f.ID)
+			}
+		}
+		if len(found) == 0 {
+			return false, nil
+		}
+		slices.Sort(found)
+		why = append(why, "in CISA KEV: "+strings.Join(found, ", ")+fix)
+	}
+	if c.EPSSAtLeast > 0 {
+		top := 0.0
+		var topID string
+		for _, f := range s.Result.Findings {
+			if considered(f) && f.EPSS > top {
+				top, topID = f.EPSS, f.ID
+			}
+		}
+		if top < c.EPSSAtLeast {
+			return false, nil
+		}
+		why = append(why, fmt.Sprintf("%s%s has EPSS %.4f, at least %.4f", topID, fix, top, c.EPSSAtLeast))
 	}
 	if len(c.CVEs) > 0 {
 		var found []string

@@ -17,8 +17,8 @@ var now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 // a fix, one MEDIUM fixed, one UNKNOWN.
 var sample = []Finding{
 	{ID: "CVE-2024-0001", Severity: "CRITICAL", Fixed: true, CVSS: 9.8},
-	{ID: "GHSA-aaaa-bbbb-cccc", Aliases: []string{"CVE-2024-0002"}, Severity: "CRITICAL", Fixed: false, CVSS: 9.1},
-	{ID: "CVE-2024-0003", Severity: "HIGH", Fixed: false, CVSS: 7.5},
+	{ID: "GHSA-aaaa-bbbb-cccc", Aliases: []string{"CVE-2024-0002"}, Severity: "CRITICAL", Fixed: false, CVSS: 9.1, KEV: true, EPSS: 0.42},
+	{ID: "CVE-2024-0003", Severity: "HIGH", Fixed: false, CVSS: 7.5, EPSS: 0.02},
 	{ID: "CVE-2024-0004", Severity: "MEDIUM", Fixed: true},
 	{ID: "CVE-2024-0005", Severity: "UNKNOWN", Fixed: false},
 }
@@ -57,6 +57,11 @@ func TestCriteriaMatch(t *testing.T) {
 		{"severity on a clean image", Criteria{Severity: "LOW"}, subject("nginx", fixed), false},
 		{"severity on an unscanned image", Criteria{Severity: "LOW"}, subject("nginx", nil), false},
 		{"cvss 9.8 reached", Criteria{CVSSAtLeast: 9.8}, subject("nginx", scanned(0)), true},
+		{"in kev", Criteria{InKEV: true}, subject("nginx", scanned(0)), true},
+		{"in kev with a fix: none", Criteria{InKEV: true, Fix: FixWith}, subject("nginx", scanned(0)), false},
+		{"in kev, no result", Criteria{InKEV: true}, subject("nginx", nil), false},
+		{"epss 0.4 reached", Criteria{EPSSAtLeast: 0.4}, subject("nginx", scanned(0)), true},
+		{"epss 0.5 not reached", Criteria{EPSSAtLeast: 0.5}, subject("nginx", scanned(0)), false},
 		{"cvss 9.9 not reached", Criteria{CVSSAtLeast: 9.9}, subject("nginx", scanned(0)), false},
 		{"cvss without fix tops at 9.1", Criteria{CVSSAtLeast: 9.5, Fix: FixWithout}, subject("nginx", scanned(0)), false},
 		{"cve by id", Criteria{CVEs: []string{"CVE-2024-0003"}}, subject("nginx", scanned(0)), true},
@@ -182,6 +187,7 @@ func TestValidateRejects(t *testing.T) {
 		{"fix alone", Rule{Name: "a", Action: Deny, Criteria: Criteria{Fix: FixWith, Namespaces: []string{"x"}}}, "fix needs"},
 		{"bad fix", Rule{Name: "a", Action: Deny, Criteria: Criteria{Fix: "maybe", Severity: "HIGH"}}, "fix must"},
 		{"cvss range", Rule{Name: "a", Action: Deny, Criteria: Criteria{CVSSAtLeast: 11}}, "outside"},
+		{"epss range", Rule{Name: "a", Action: Deny, Criteria: Criteria{EPSSAtLeast: 1.5}}, "outside 0-1"},
 		{"not scanned with findings", Rule{Name: "a", Action: Deny, Criteria: Criteria{NotScanned: true, Severity: "HIGH"}}, "cannot be combined"},
 		{"bad glob", Rule{Name: "a", Action: Deny, Criteria: Criteria{Repositories: []string{"team/["}}}, "pattern"},
 		{"empty cve", Rule{Name: "a", Action: Deny, Criteria: Criteria{CVEs: []string{" "}}}, "empty CVE"},
@@ -263,10 +269,11 @@ rules:
 func TestFindingsFromReport(t *testing.T) {
 	rep := &report.Report{Vulnerabilities: []report.Vulnerability{
 		{ID: "CVE-1", Severity: "high", FixedVersion: "1.2", CVSS: []report.CVSS{{Score: 5}, {Score: 7.2}}},
-		{ID: "CVE-2", Aliases: []string{"GHSA-x"}, Severity: "LOW"},
+		{ID: "CVE-2", Aliases: []string{"GHSA-x"}, Severity: "LOW", KEV: &report.KEV{DateAdded: "2024-01-02"}, EPSS: &report.EPSS{Score: 0.3}},
 	}}
 	got := FindingsFromReport(rep)
-	if len(got) != 2 || got[0].Severity != "HIGH" || !got[0].Fixed || got[0].CVSS != 7.2 || got[1].Fixed || got[1].Aliases[0] != "GHSA-x" {
+	if len(got) != 2 || got[0].Severity != "HIGH" || !got[0].Fixed || got[0].CVSS != 7.2 || got[1].Fixed || got[1].Aliases[0] != "GHSA-x" ||
+		got[0].KEV || got[0].EPSS != 0 || !got[1].KEV || got[1].EPSS != 0.3 {
 		t.Fatalf("%+v", got)
 	}
 }

@@ -177,11 +177,17 @@ type Criteria struct {
 	// or above Severity.
 	Severity string `json:"severity,omitempty" yaml:"severity"`
 	MinCount int    `json:"min_count,omitempty" yaml:"min_count"`
-	// Fix restricts the findings the severity, CVSS and CVE criteria
-	// look at: "with" a fixed version, "without" one, or "" for all.
+	// Fix restricts the findings the severity, CVSS, KEV, EPSS and CVE
+	// criteria look at: "with" a fixed version, "without" one, or "" for all.
 	Fix string `json:"fix,omitempty" yaml:"fix"`
 	// CVSSAtLeast matches a finding with a CVSS base score at least this.
 	CVSSAtLeast float64 `json:"cvss_at_least,omitempty" yaml:"cvss_at_least"`
+	// InKEV matches a finding in CISA's Known Exploited Vulnerabilities
+	// catalog.
+	InKEV bool `json:"in_kev,omitempty" yaml:"in_kev"`
+	// EPSSAtLeast matches a finding whose EPSS exploit probability is at
+	// least this (0-1).
+	EPSSAtLeast float64 `json:"epss_at_least,omitempty" yaml:"epss_at_least"`
 	// CVEs matches a finding whose id or an alias is one of these.
 	CVEs []string `json:"cves,omitempty" yaml:"cves"`
 	// NotCovered matches a result whose database had no data for an
@@ -192,7 +198,8 @@ type Criteria struct {
 
 // needsResult says whether the criteria look at scan findings.
 func (c Criteria) needsResult() bool {
-	return c.ScannedOlderThan > 0 || c.Severity != "" || c.CVSSAtLeast > 0 || len(c.CVEs) > 0 || c.NotCovered
+	return c.ScannedOlderThan > 0 || c.Severity != "" || c.CVSSAtLeast > 0 || len(c.CVEs) > 0 || c.NotCovered ||
+		c.InKEV || c.EPSSAtLeast > 0
 }
 
 func (c Criteria) empty() bool {
@@ -247,8 +254,11 @@ func (r *Rule) Validate() error {
 	if c.Fix != FixAny && c.Fix != FixWith && c.Fix != FixWithout {
 		return fmt.Errorf("rule %q: fix must be with, without or empty, not %q", r.Name, c.Fix)
 	}
-	if c.Fix != FixAny && c.Severity == "" && c.CVSSAtLeast == 0 && len(c.CVEs) == 0 {
-		return fmt.Errorf("rule %q: fix needs a severity, cvss_at_least or cves criterion", r.Name)
+	if c.Fix != FixAny && c.Severity == "" && c.CVSSAtLeast == 0 && len(c.CVEs) == 0 && !c.InKEV && c.EPSSAtLeast == 0 {
+		return fmt.Errorf("rule %q: fix needs a severity, cvss_at_least, in_kev, epss_at_least or cves criterion", r.Name)
+	}
+	if c.EPSSAtLeast < 0 || c.EPSSAtLeast > 1 {
+		return fmt.Errorf("rule %q: epss_at_least %v is outside 0-1", r.Name, c.EPSSAtLeast)
 	}
 	if c.CVSSAtLeast < 0 || c.CVSSAtLeast > 10 {
 		return fmt.Errorf("rule %q: cvss_at_least %v is outside 0-10", r.Name, c.CVSSAtLeast)

@@ -50,4 +50,3 @@ func ScoreCVSS(vector string) (c report.CVSS, ok bool) {
 	}
 	return c, false
 }
-

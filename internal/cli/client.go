@@ -436,6 +436,11 @@ func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, pre
 			return err
 		}
 		line := fmt.Sprintf("registry %s: %s", name, p)
+		if p.queued > 0 && p.leased == 0 {
+			if note := scalerNote(ctx, c, crawlStart); note != "" {
+				line += " — " + note
+			}
+		}
 		switch {
 		case tty:
 			fmt.Fprintf(e.stderr, "\r\033[K%s", line)

@@ -337,7 +337,7 @@ func TestClientErrors(t *testing.T) {
 		{"unknown image", map[string]string{"SCANFLEET_CONTROLLER": f.url, "SCANFLEET_TOKEN": f.reader},
 			[]string{"image", "show", "sha256:0000"}, ExitError, []string{f.url, "404"}},
 		{"bad registry url", map[string]string{"SCANFLEET_CONTROLLER": f.url, "SCANFLEET_TOKEN": f.admin},
-			[]string{"registry", "add", "x", "--url", "ftp://h"}, ExitError, []string{"400", "url must be http(s)"}},
+			[]string{"registry", "add", "x", "--url", "ftp://h"}, ExitError, []string{"400", "must be http(s)://host[:port]"}},
 		{"no controller", map[string]string{"SCANFLEET_CONTROLLER": "http://127.0.0.1:1", "SCANFLEET_TOKEN": f.reader},
 			[]string{"scanners"}, ExitError, []string{"controller http://127.0.0.1:1", "GET /api/v1/scanners"}},
 		{"bad controller url", nil, []string{"queue", "--controller", "127.0.0.1:8480"}, ExitUsage, []string{"--controller"}},

@@ -94,16 +94,25 @@ func newDemoCmd(e *env) *cobra.Command {
 			if len(advisories) == 0 {
 				f.skipDB = true
 			} else {
+				// The Go vulnerability database alone is thousands of
+				// files: say which source is being read and how long each
+				// took, rather than sitting silent.
 				fmt.Fprintf(e.stderr, "demo: building vulnerability database from %d sources\n", len(advisories))
-				info, err := vulndb.Build(ctx, dbPath, advisories, vulndb.BuildOptions{})
+				start, srcStart := time.Now(), time.Now()
+				info, err := vulndb.Build(ctx, dbPath, advisories, vulndb.BuildOptions{Progress: func(s vulndb.SourceInfo) {
+					fmt.Fprintf(e.stderr, "demo: loaded %s: %d records in %s\n", s.Source, s.Records, time.Since(srcStart).Round(100*time.Millisecond))
+					srcStart = time.Now()
+				}})
 				if err != nil {
 					return fmt.Errorf("building demo database: %w", err)
 				}
-				fmt.Fprintf(e.stderr, "demo: database %s: %d advisories\n", dbPath, info.Advisories)
+				fmt.Fprintf(e.stderr, "demo: database %s: %d advisories, built in %s\n", dbPath, info.Advisories, time.Since(start).Round(100*time.Millisecond))
 				f.dbPath = dbPath
 			}
 			fmt.Fprintf(e.stderr, "demo: scanning %s\n", ref)
+			start := time.Now()
 			scanErr := runScan(ctx, e, ref, f)
+			fmt.Fprintf(e.stderr, "demo: scanned %s in %s\n", ref, time.Since(start).Round(100*time.Millisecond))
 			if variants > 0 {
 				// The scan's exit status (4 when a feed is missing) stays
 				// the demo's; a fleet failure is reported over it.

@@ -17,7 +17,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/leader"
-	"github.com/scanfleet/scanfleet/internal/source"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -152,7 +151,7 @@ func newControllerCmd(e *env) *cobra.Command {
 	fl.StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate")
 	fl.StringVar(&tlsKey, "tls-key", "", "PEM private key for --tls-cert")
 	fl.DurationVar(&lease, "lease", 2*time.Minute, "task lease duration")
-	fl.DurationVar(&scannerTimeout, "scanner-timeout", time.Minute, "declare a scanner gone after this long without a heartbeat")
+	fl.DurationVar(&scannerTimeout, "scanner-timeout", controller.DefaultScannerTimeout, "declare a scanner gone after this long without a heartbeat (scanners heartbeat every quarter of it)")
 	fl.DurationVar(&crawlStale, "crawl-takeover", 30*time.Second, "another controller takes over a crawl whose runner has not heartbeated for this long")
 	fl.IntVar(&localMax, "local-scanners-max", 0, "auto-scale local 'scanfleet scanner' processes up to this many (0: none)")
 	fl.IntVar(&localMin, "local-scanners-min", 0, "auto-scaler minimum of local scanners (applied at the first scale event)")
@@ -245,7 +244,6 @@ func newScannerCmd(e *env) *cobra.Command {
 			}
 			cfg.HTTPClient = &http.Client{Transport: tr, Timeout: 2 * time.Minute}
 			cfg.Logger = e.logger
-			cfg.StallTimeout = stallOption(cfg.StallTimeout)
 			if cfg.ClaimWait <= 0 {
 				return usagef("--claim-wait must be positive")
 			}
@@ -255,13 +253,13 @@ func newScannerCmd(e *env) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&cfg.ControllerURL, "controller", "", "controller URL, e.g. https://controller:8480")
 	fl.StringVar(&cfg.Token, "token", "", "API token with the scanner or admin role (prefer SCANFLEET_TOKEN)")
-	fl.StringVar(&cfg.Name, "name", "", "name shown in the controller's API (default: the host name)")
+	fl.StringVar(&cfg.Name, "name", "", "name shown in the controller's API; a scanner registering under an active scanner's name replaces it, releasing its tasks (default: host name and pid)")
 	fl.IntVar(&cfg.Concurrency, "concurrency", 2, "images scanned at once")
 	fl.StringVar(&cfg.DBPath, "db", "", "vulnerability database file (empty: packages only)")
 	fl.StringVar(&cfg.Platform, "platform", "linux/amd64", "platform to pick from multi-arch images")
 	fl.DurationVar(&cfg.PollInterval, "poll-interval", 2*time.Second, "wait between lease attempts when idle")
 	fl.StringVar(&caCert, "ca-cert", "", "PEM CA bundle to trust for the controller's TLS")
-	fl.DurationVar(&cfg.StallTimeout, "stall-timeout", source.DefaultStallTimeout, "give up a registry read after this long without data (retried 3 times, then the scan fails); 0: no bound")
+	bindStallFlag(fl, &cfg.StallTimeout)
 	fl.DurationVar(&cfg.ClaimWait, "claim-wait", worker.DefaultClaimWait, "wait at most this long for a layer another scanner is analysing, then analyse it here")
 	return cmd
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
@@ -44,6 +45,8 @@ type scanFlags struct {
 	skipDB        bool
 	severity      string
 	ignoreUnfixed bool
+	minEPSS       string
+	kevOnly       bool
 	exitCode      int
 	timeout       time.Duration
 	stallTimeout  time.Duration
@@ -151,6 +154,8 @@ func bindFlags(cmd *cobra.Command, f *scanFlags, sbomOnly bool) {
 		fl.BoolVar(&f.skipDB, "skip-db", false, "list packages only; do not match vulnerabilities")
 		fl.StringVar(&f.severity, "severity", "", "report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN)")
 		fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fix")
+		fl.StringVar(&f.minEPSS, "min-epss", "", "report only findings whose EPSS exploit probability is at least this (0.1 or 10%)")
+		fl.BoolVar(&f.kevOnly, "kev-only", false, "report only findings in CISA's Known Exploited Vulnerabilities catalog")
 		fl.IntVar(&f.exitCode, "exit-code", 0, "exit with this status when findings remain after filtering")
 		fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)")
 		f.send.bind(fl, true)
@@ -166,7 +171,7 @@ func bindFlags(cmd *cobra.Command, f *scanFlags, sbomOnly bool) {
 	fl.StringVar(&f.caCert, "ca-cert", "", "PEM bundle of extra CAs for the registry's TLS")
 	fl.StringVar(&f.dockerHost, "docker-host", "", "Docker Engine API address for docker: images (default $SCANNER_DOCKER_URL, $DOCKER_HOST, unix:///var/run/docker.sock)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up on the scan after this long")
-	fl.DurationVar(&f.stallTimeout, "stall-timeout", source.DefaultStallTimeout, "give up a registry read after this long without data (retried 3 times, then the scan fails); 0: no bound")
+	bindStallFlag(fl, &f.stallTimeout)
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on standard error")
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "keep layer analyses here for later scans (default: the user cache directory)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "analyse every layer afresh and keep nothing")
@@ -176,6 +181,9 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 	sev, err := output.ParseSeverities(f.severity)
 	if err != nil {
 		return usagef("--severity: %v", err)
+	}
+	if _, err := output.ParseEPSS(f.minEPSS); err != nil {
+		return usagef("--min-epss: %v", err)
 	}
 	formats := output.Formats
 	if f.sbomOnly {
@@ -270,14 +278,40 @@ func openMatcher(f *scanFlags) (scan.Matcher, func(), error) {
 // layers while keeping a CI runner's disk from filling over months.
 const layerCacheMaxBytes = 256 << 20
 
-// stallOption maps --stall-timeout (0: no bound) to source.Options'
-// StallTimeout (0: the default, negative: no bound).
-func stallOption(d time.Duration) time.Duration {
-	if d <= 0 {
-		return -1
-	}
-	return d
+// stallFlag is --stall-timeout. A user's 0 means "no bound", which
+// source.Options spells as a negative value (its 0 is the default): the
+// flag stores that, so a scanFlags or worker.Config built without the
+// flag (demo, NeuVector mode) keeps the default bound.
+type stallFlag struct{ d *time.Duration }
+
+func bindStallFlag(fl *pflag.FlagSet, d *time.Duration) {
+	*d = source.DefaultStallTimeout
+	fl.Var(stallFlag{d}, "stall-timeout", "give up a registry read after this long without data (retried 3 times, then the scan fails); 0: no bound")
 }
+
+func (s stallFlag) String() string {
+	if s.d == nil {
+		return source.DefaultStallTimeout.String()
+	}
+	if *s.d < 0 {
+		return "0s"
+	}
+	return s.d.String()
+}
+
+func (s stallFlag) Set(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return err
+	}
+	if d <= 0 {
+		d = -1
+	}
+	*s.d = d
+	return nil
+}
+
+func (stallFlag) Type() string { return "duration" }
 
 func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher scan.Matcher) (*report.Report, error) {
 	s := defaultScanner(e)
@@ -297,7 +331,7 @@ func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher sc
 		Insecure:      f.insecure,
 		CACertFile:    f.caCert,
 		DockerHost:    f.dockerHost,
-		StallTimeout:  stallOption(f.stallTimeout),
+		StallTimeout:  f.stallTimeout,
 	})
 	if err != nil {
 		return nil, err // source errors already name the image
@@ -395,6 +429,8 @@ func scanSBOM(ctx context.Context, path string, matcher scan.Matcher) (*report.R
 // the exit status.
 func emit(e *env, rep *report.Report, f *scanFlags, sev map[string]bool) error {
 	output.Filter(rep, sev, f.ignoreUnfixed)
+	minEPSS, _ := output.ParseEPSS(f.minEPSS) // checked in runScan
+	output.FilterRisk(rep, minEPSS, f.kevOnly)
 	if f.resultsDir != "" {
 		if err := writeResult(f.resultsDir, rep); err != nil {
 			return err
@@ -500,5 +536,5 @@ func contains(list []string, s string) bool {
 }
 
 func dbInfo(i vulndb.Info) *report.DBInfo {
-	return &report.DBInfo{SchemaVersion: i.SchemaVersion, BuiltAt: i.BuiltAt, Digest: i.Digest}
+	return &report.DBInfo{SchemaVersion: i.SchemaVersion, BuiltAt: i.BuiltAt, Digest: i.Digest, AdvisoriesDigest: i.AdvisoriesDigest}
 }

@@ -5,6 +5,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/scanfleet/scanfleet/internal/source"
 )
 
 // TestScanStallTimeout: a registry that accepts connections and then
@@ -29,5 +34,34 @@ func TestScanStallTimeout(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, "deadline exceeded") {
 		t.Errorf("the scan ran into --timeout: %q", r.stderr)
+	}
+}
+
+// TestStallFlag: --stall-timeout 0 (or less) means no bound, which
+// source.Options spells as a negative value; unset, the default bound.
+func TestStallFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		want    time.Duration
+		wantErr bool
+	}{
+		{nil, source.DefaultStallTimeout, false},
+		{[]string{"--stall-timeout", "5s"}, 5 * time.Second, false},
+		{[]string{"--stall-timeout", "0"}, -1, false},
+		{[]string{"--stall-timeout", "-3s"}, -1, false},
+		{[]string{"--stall-timeout", "soon"}, 0, true},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
+			var d time.Duration
+			bindStallFlag(fl, &d)
+			err := fl.Parse(tc.args)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Parse(%q) = %v, want error %v", tc.args, err, tc.wantErr)
+			}
+			if err == nil && d != tc.want {
+				t.Errorf("--stall-timeout %q gives %v, want %v", tc.args, d, tc.want)
+			}
+		})
 	}
 }

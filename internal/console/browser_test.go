@@ -22,6 +22,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
+	"github.com/scanfleet/scanfleet/internal/admission/review"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
@@ -139,7 +140,9 @@ type fleet struct {
 	images             map[string]string
 }
 
-func startFleet(t *testing.T) *fleet {
+// With admission, the controller is wired as scanfleet-controller wires
+// it (it serves admission reviews); without, as scanfleet (501).
+func startFleet(t *testing.T, admission bool) *fleet {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -164,6 +167,7 @@ func startFleet(t *testing.T) *fleet {
 	imagetest.Push(t, web, f.registry+"/team/web:1.0")
 	old := imagetest.FromRootFS(t, testutil.Data(t, "rootfs", "alpine-minirootfs-3.19.4-x86_64.tar.gz"))
 	imagetest.Push(t, old, f.registry+"/legacy/alpine:3.19")
+	imagetest.Push(t, old, f.registry+"/legacy/alpine:old") // one digest, two tags
 	fixture, err := tarball.ImageFromPath(testutil.Data(t, "images", "scan-fixture-alpine-3.20.3.docker.tar"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -183,8 +187,12 @@ func startFleet(t *testing.T) *fleet {
 	if f.reader, err = controller.CreateToken(ctx, dir, controller.RoleReader); err != nil {
 		t.Fatal(err)
 	}
-	c, err := controller.New(ctx, controller.Config{DataDir: dir, DBPath: dbPath, LeaseDuration: 30 * time.Second, ScannerTimeout: 30 * time.Second,
-		Logger: slog.New(slog.DiscardHandler)})
+	cfg := controller.Config{DataDir: dir, DBPath: dbPath, LeaseDuration: 30 * time.Second, ScannerTimeout: 30 * time.Second,
+		Logger: slog.New(slog.DiscardHandler)}
+	if admission {
+		cfg.Reviews = review.Codec{}
+	}
+	c, err := controller.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +394,7 @@ func (p *page) login(token string) {
 // real controller, scanner, registry and database: log in, add a registry,
 // scan it, watch the scan finish, open an image, find a CVE.
 func TestConsoleFlow(t *testing.T) {
-	f := startFleet(t)
+	f := startFleet(t, true)
 	p := &page{t: t, ctx: browser(t), base: f.url, shots: os.Getenv("SCANFLEET_CONSOLE_SCREENSHOTS"), width: "desktop"}
 	errs := watchErrors(t, p.ctx)
 	defer func() {
@@ -466,13 +474,71 @@ func TestConsoleFlow(t *testing.T) {
 	if got := p.eval(`document.querySelector('.summary [role="status"]').innerText`); !strings.HasPrefix(got, fmt.Sprintf("%d images", len(f.images))) {
 		t.Errorf("images page says %q, want %d images", got, len(f.images))
 	}
+	// An image the database does not cover reads "not covered", not
+	// "none"; the page counts them and filters on them (issue 21, 1).
+	legacy := `document.querySelector('table.images a[href="#/image/` + f.images["legacy/alpine:3.19"] + `"]').closest("tr").innerText`
+	if got := p.eval(legacy); !strings.Contains(got, "Not covered: Alpine:v3.19") || strings.Contains(got, "none") {
+		t.Errorf("legacy/alpine:3.19 row %q, want Not covered: Alpine:v3.19", got)
+	}
+	if got := p.eval(`document.querySelector('.list-tools [role="status"]').innerText`); !strings.Contains(got, "1 not covered") {
+		t.Errorf("images summary %q, want it to count 1 not covered", got)
+	}
+	// Both tags of the legacy digest (issue 21, 6).
+	if got := p.eval(legacy); !strings.Contains(got, "legacy/alpine:3.19\nalso :old") && !strings.Contains(got, "legacy/alpine:old\nalso :3.19") {
+		t.Errorf("legacy/alpine row %q, want both its tags", got)
+	}
 	p.a11y()
 	p.shot("images")
+	// Export the list as CSV: every image, with coverage (issue 21, 8).
+	p.eval(`(() => { const create = URL.createObjectURL; URL.createObjectURL = (b) => { window.__download = b; return create(b); }; return ""; })()`)
+	p.do("export CSV", chromedp.Click(chromedp.CSS(`button[aria-label="Export CSV (images.csv)"]`)))
+	p.waitFor("the CSV", `window.__download ? "ok" : ""`, 10*time.Second)
+	csvText := p.evalAsync(`window.__download.text()`)
+	p.eval(`(() => { window.__download = null; return ""; })()`)
+	csvLines := strings.Split(strings.TrimSpace(csvText), "\r\n")
+	if len(csvLines) != len(f.images)+1 || !strings.HasPrefix(csvLines[0], "registry,repository,tags,digest,os,coverage,not_covered") ||
+		!strings.Contains(csvText, "legacy/alpine,3.19 old,"+f.images["legacy/alpine:3.19"]) || !strings.Contains(csvText, "not_covered,Alpine:v3.19") {
+		t.Errorf("images CSV (%d lines):\n%s", len(csvLines), csvText)
+	}
+	p.do("filter not covered", chromedp.SetValue(chromedp.ID("f-cov"), "not_covered"))
+	p.eval(`(() => { document.getElementById("f-cov").dispatchEvent(new Event("change", {bubbles: true})); return ""; })()`)
+	p.waitFor("only the not-covered image", `document.querySelectorAll("table.images tbody tr").length === 1 && location.hash.includes("coverage=not_covered") ? "ok" : ""`, 10*time.Second)
+	p.do("back to all images", chromedp.Click(chromedp.CSS(`nav a[href="#/images"]`)))
+	p.waitFor("every image", `document.querySelectorAll("table.images tbody tr").length === `+fmt.Sprint(len(f.images))+` ? "ok" : ""`, 10*time.Second)
+	p.goTo("#/image/"+f.images["legacy/alpine:3.19"], "legacy/alpine")
+	if got := p.waitFor("the tags", `document.getElementById("image-tags")?.innerText || ""`, 10*time.Second); got != "local/legacy/alpine:3.19, local/legacy/alpine:old" {
+		t.Errorf("image page tags %q, want both", got)
+	}
+	p.goTo("#/images", "Images")
+	p.waitFor("the images", `document.querySelector("table.images") ? "ok" : ""`, 10*time.Second)
 	p.do("open team/alpine:3.20", chromedp.Click(chromedp.Search(`//table//a[.="team/alpine:3.20"]`)), chromedp.WaitVisible(chromedp.CSS(`table.findings`)))
 	if got := p.eval(`location.hash`); got != "#/image/"+f.images["team/alpine:3.20"] {
 		t.Errorf("image page %s, want the digest of team/alpine:3.20 %s", got, f.images["team/alpine:3.20"])
 	}
-	ids := strings.Split(p.eval(`[...new Set([...document.querySelectorAll("table.findings tbody th > a:first-child")].map(a => a.innerText))].sort().join(",")`), ",")
+	// The findings come in pages of 50: read every page.
+	seenIDs := map[string]bool{}
+	for page := 1; ; page++ {
+		for _, id := range strings.Split(p.eval(`[...document.querySelectorAll("table.findings tbody th > a:first-child")].map(a => a.innerText).join(",")`), ",") {
+			seenIDs[id] = true
+		}
+		if p.eval(`(() => { const b = [...document.querySelectorAll('nav[aria-label="Pages of findings"] button')].find(b => b.innerText === "Next"); return b && !b.disabled ? "more" : ""; })()`) == "" {
+			break
+		}
+		if page > 20 {
+			t.Fatal("more than 20 pages of findings")
+		}
+		first := p.eval(`document.querySelector("nav.pager span").innerText`)
+		p.do("next page of findings", chromedp.Click(chromedp.Search(`//nav[@aria-label="Pages of findings"]//button[normalize-space()="Next"]`)))
+		p.waitFor("the next page", `document.querySelector("nav.pager span").innerText !== `+jsString(first)+` ? "ok" : ""`, 10*time.Second)
+	}
+	var ids []string
+	for id := range seenIDs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if p.eval(`document.querySelector('nav[aria-label="Pages of findings"]') ? "paged" : ""`) != "" {
+		p.do("first page of findings", chromedp.Click(chromedp.ID("tab-layers")), chromedp.Click(chromedp.ID("tab-findings")), chromedp.WaitVisible(chromedp.CSS(`table.findings`)))
+	}
 	if wantIDs := expectedCVEs(t); !slices.Equal(ids, wantIDs) {
 		t.Errorf("findings shown %v\nwant (answers file) %v", ids, wantIDs)
 	}
@@ -523,6 +589,8 @@ func TestConsoleFlow(t *testing.T) {
 	p.waitFor("the scanner row", `[...document.querySelectorAll("main table tbody th")].some(th => th.innerText.startsWith("scanner-1")) ? "ok" : ""`, 10*time.Second)
 	p.a11y()
 	p.shot("scanners")
+
+	enrichedFlow(t, p, f)
 	// The Admission page shows the rules the admission API holds, or
 	// says that there is no such API.
 	code := postJSON(t, f.url+"/api/v1/admission/rules", f.admin,
@@ -552,6 +620,8 @@ func TestConsoleFlow(t *testing.T) {
 			{"#/image/" + f.images["apps/fixture:2.1"], "apps/fixture", "image"},
 			{"#/vulnerabilities/CVE-2024-9143", "CVE-2024-9143", "vulnerability"},
 			{"#/scanners", "Scanners", "scanners"},
+			{"#/overview", "Overview", "overview"},
+			{"#/hosts", "Hosts", "hosts"},
 		} {
 			p.goTo(pg.fragment, pg.heading)
 			p.shot(pg.name)
@@ -587,11 +657,21 @@ func TestConsoleFlow(t *testing.T) {
 // TestConsoleReaderCannotChange logs in with a reader token: the console
 // offers no changes, and the API refuses them anyway.
 func TestConsoleReaderCannotChange(t *testing.T) {
-	f := startFleet(t)
+	f := startFleet(t, false)
 	p := &page{t: t, ctx: browser(t), base: f.url}
 	p.login(f.reader)
 	if role := p.eval(`document.querySelector(".role").innerText`); role != "reader" {
 		t.Errorf("role shown %q, want reader", role)
+	}
+	// This controller answers /admission with 501 (scanfleet): no
+	// Admission page in the navigation, and the page explains why
+	// (issue 21, point 7).
+	if nav := p.eval(`document.querySelector('nav[aria-label="Main"]').innerText`); strings.Contains(nav, "Admission") || !strings.Contains(nav, "Overview") {
+		t.Errorf("navigation %q: want Overview and no Admission", nav)
+	}
+	p.goTo("#/admission", "Admission")
+	if got := p.waitFor("the explanation", `document.querySelector('[data-testid="no-admission"]')?.innerText || ""`, 10*time.Second); !strings.Contains(got, "501") {
+		t.Errorf("admission page on a controller without admission: %q", got)
 	}
 	p.goTo("#/registries", "Registries")
 	p.waitFor("the empty state", `document.querySelector(".empty") ? "ok" : ""`, 10*time.Second)

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
@@ -230,9 +232,23 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// decode reads a request body strictly, for every route: one JSON value
+// and nothing after it, and no field the type does not have, so that a
+// misspelt field ("pasword") is a 400 naming it rather than a setting
+// silently left out.
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(v); err != nil {
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
+			err = errors.New("data after the JSON value")
+			if terr != nil {
+				err = fmt.Errorf("data after the JSON value: %w", terr)
+			}
+		}
+	}
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err
@@ -326,7 +342,10 @@ func (c *Controller) registerScanner(w http.ResponseWriter, r *http.Request) err
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if in.Concurrency <= 0 {
+	if err := in.validate(); err != nil {
+		return err
+	}
+	if in.Concurrency == 0 {
 		in.Concurrency = 1
 	}
 	now := time.Now()
@@ -336,11 +355,69 @@ func (c *Controller) registerScanner(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	c.log.Info("scanner registered", "scanner", sc.ID, "name", sc.Name, "concurrency", sc.Concurrency, "db_digest", sc.DBDigest)
+	// A scanner registering under the name of an active one is that
+	// scanner restarted (same pod, same --name): its predecessor is dead,
+	// so its tasks go back now rather than after ScannerTimeout.
+	if err := c.replacePredecessors(context.WithoutCancel(r.Context()), sc); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusCreated, RegisterResponse{
 		ID:               sc.ID,
 		LeaseSeconds:     c.cfg.LeaseDuration.Seconds(),
-		HeartbeatSeconds: min(c.cfg.LeaseDuration, c.cfg.ScannerTimeout).Seconds() / 3,
+		HeartbeatSeconds: min(c.cfg.LeaseDuration, c.cfg.ScannerTimeout).Seconds() / 4,
 	})
+	return nil
+}
+
+// Registration bounds: a name is shown in listings and logs, and
+// concurrency sizes leases.
+const (
+	maxScannerName        = 253 // a DNS name, as pod names are
+	maxScannerConcurrency = 256
+)
+
+func (in RegisterRequest) validate() error {
+	switch {
+	case len(in.Name) > maxScannerName:
+		return errorf(http.StatusBadRequest, "scanner name is %d bytes, over the %d limit", len(in.Name), maxScannerName)
+	case !utf8.ValidString(in.Name) || strings.ContainsFunc(in.Name, unicode.IsControl):
+		return errorf(http.StatusBadRequest, "scanner name %q: want printable UTF-8", in.Name)
+	case in.Concurrency < 0 || in.Concurrency > maxScannerConcurrency:
+		return errorf(http.StatusBadRequest, "scanner concurrency %d: want 1 to %d", in.Concurrency, maxScannerConcurrency)
+	case len(in.DBDigest) > 256 || len(in.Version) > 256:
+		return errorf(http.StatusBadRequest, "scanner db_digest or version over 256 bytes")
+	}
+	return nil
+}
+
+// replacePredecessors declares gone the other active scanners named like
+// sc and hands their tasks and layer claims back at once. An unnamed
+// scanner replaces nobody.
+func (c *Controller) replacePredecessors(ctx context.Context, sc Scanner) error {
+	if sc.Name == "" {
+		return nil
+	}
+	olds, err := c.store.ListScanners(ctx, store.ScannerFilter{State: ScannerActive, Name: sc.Name})
+	if err != nil {
+		return err
+	}
+	for _, old := range olds {
+		if old.ID == sc.ID {
+			continue
+		}
+		if err := c.store.SetScannerState(ctx, old.ID, ScannerGone); err != nil {
+			return err
+		}
+		if _, err := c.store.DropLayerClaims(ctx, old.ID); err != nil {
+			return err
+		}
+		n, err := c.queue.ReleaseWorker(ctx, old.ID)
+		if err != nil {
+			return fmt.Errorf("releasing the tasks of scanner %s, replaced by %s: %w", old.ID, sc.ID, err)
+		}
+		c.log.Warn("scanner replaced by a new instance of the same name; its tasks returned to the queue",
+			"scanner", old.ID, "name", old.Name, "replaced_by", sc.ID, "tasks", n)
+	}
 	return nil
 }
 
@@ -614,9 +691,22 @@ func (c *Controller) fail(w http.ResponseWriter, r *http.Request) error {
 // lapses on its own.
 func (c *Controller) getLayer(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
+	if err := checkLayerKey(key); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
 	raw, ok, err := c.store.GetLayer(r.Context(), key)
 	if err != nil {
 		return err
+	}
+	if ok {
+		// A stored entry that does not decode (corrupted, or written by
+		// an older controller without checks) is a miss: the layer is
+		// analysed again and the entry replaced, never served as an
+		// empty layer.
+		if _, derr := decodeLayer(raw); derr != nil {
+			c.log.Warn("unreadable layer analysis in the store; treated as a miss", "key", key, "err", derr)
+			ok = false
+		}
 	}
 	if ok {
 		c.metrics.layerLookup(true)
@@ -664,18 +754,32 @@ func (c *Controller) unclaimLayer(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (c *Controller) putLayer(w http.ResponseWriter, r *http.Request) error {
-	key := r.PathValue("key")
-	if key == "" {
-		return errorf(http.StatusBadRequest, "empty layer key")
+	key, holder := r.PathValue("key"), r.URL.Query().Get("claim")
+	if err := checkLayerKey(key); err != nil {
+		return errorf(http.StatusBadRequest, "%v", err)
+	}
+	if holder == "" {
+		return errorf(http.StatusConflict, "layer %s: not claimed by %q (analyses are taken only from the scanner that claimed the layer on a miss)", key, holder)
 	}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		return err
 	}
-	if !json.Valid(raw) {
-		return errorf(http.StatusBadRequest, "layer analysis is not JSON")
+	a, err := decodeLayer(raw)
+	if err != nil {
+		return errorf(http.StatusBadRequest, "layer %s: %v", key, err)
 	}
-	if err := c.store.PutLayer(r.Context(), key, raw); err != nil {
+	// Stored re-encoded, so the store holds exactly the checked shape;
+	// only for the live holder of the claim, checked in the shared store
+	// in the same statement, so any replica judges the claim alike.
+	if raw, err = json.Marshal(a); err != nil {
+		return err
+	}
+	ctx := context.WithoutCancel(r.Context())
+	if err := c.store.PutClaimedLayer(ctx, key, holder, raw, time.Now()); err != nil {
+		if errors.Is(err, store.ErrNotHolder) || errors.Is(err, store.ErrInvalid) {
+			return errorf(http.StatusConflict, "layer %s: not claimed by %q (analyses are taken only from the scanner that claimed the layer on a miss)", key, holder)
+		}
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

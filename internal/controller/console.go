@@ -56,6 +56,9 @@ type consoleState struct {
 	// histMu serialises this controller's read-append-write of the
 	// shared history ring.
 	histMu sync.Mutex
+	// lastDay is when run last recorded the day's totals (run's
+	// goroutine only).
+	lastDay time.Time
 	// strs interns the findings' strings: images built on the same base
 	// share most of their findings, so the cache holds each package name,
 	// version and ID once.
@@ -181,6 +184,8 @@ type AffectedImage struct {
 	Reference  string    `json:"reference"`
 	ScannedAt  time.Time `json:"scanned_at"`
 	Findings   []Finding `json:"findings"`
+	// Tags are all the tags of the digest in the repository.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // VulnerabilityView is GET /api/v1/vulnerabilities/{id}.
@@ -191,11 +196,22 @@ type VulnerabilityView struct {
 	Description string          `json:"description,omitempty"`
 	References  []string        `json:"references"`
 	Images      []AffectedImage `json:"images"`
+	// Title, SeveritySource, CVSS, KEV and EPSS are the advisory's, as
+	// the reports carry them (empty when the database had none).
+	Title          string        `json:"title,omitempty"`
+	SeveritySource string        `json:"severity_source,omitempty"`
+	CVSS           []report.CVSS `json:"cvss,omitempty"`
+	KEV            *report.KEV   `json:"kev,omitempty"`
+	EPSS           *report.EPSS  `json:"epss,omitempty"`
 }
 
 // WhoAmI is GET /api/v1/whoami.
 type WhoAmI struct {
 	Role Role `json:"role"`
+	// AdmissionWebhook says whether this controller serves admission
+	// reviews (scanfleet-controller does; scanfleet answers 501), so the
+	// console offers its Admission page only where it means something.
+	AdmissionWebhook bool `json:"admission_webhook"`
 }
 
 func (c *Controller) consoleRoutes(mux *http.ServeMux, h routeFunc) {
@@ -227,6 +243,8 @@ func (c *Controller) consoleRoutes(mux *http.ServeMux, h routeFunc) {
 	// Not in c.wg: that group tracks crawls, which callers wait for. The
 	// loop ends when Close cancels c.bg; a query cut short by the closing
 	// database only ends it sooner.
+	c.consoleOverviewRoutes(cs, h)
+
 	go cs.run(c.bg)
 }
 
@@ -241,9 +259,18 @@ func (cs *consoleState) run(ctx context.Context) {
 			cs.sample(ctx)
 		}
 		if rows, err := cs.loadRows(ctx); err == nil {
-			_, err = cs.statsFor(ctx, rows, true)
+			stats, err := cs.statsFor(ctx, rows, true)
 			if err != nil && ctx.Err() == nil {
 				cs.c.log.Warn("console: reading reports", "err", err)
+			}
+			// The overview's trend: the day's totals, once a minute.
+			// Taken by the leader, kept in the shared store.
+			if now := time.Now(); err == nil && cs.c.isLeader() && now.Sub(cs.lastDay) >= time.Minute {
+				if err := cs.snapshot(ctx, now, totals(rows, stats)); err != nil && ctx.Err() == nil {
+					cs.c.log.Warn("console: recording the day's totals", "err", err)
+				} else {
+					cs.lastDay = now
+				}
 			}
 		} else if ctx.Err() == nil {
 			cs.c.log.Warn("console: listing images", "err", err)
@@ -330,7 +357,7 @@ func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, WhoAmI{Role: role})
+	writeJSON(w, http.StatusOK, WhoAmI{Role: role, AdmissionWebhook: c.cfg.Reviews != nil})
 	return nil
 }
 
@@ -934,6 +961,10 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
+	tags, err := cs.c.store.ImageTags(ctx)
+	if err != nil {
+		return err
+	}
 	v := VulnerabilityView{ID: id, Aliases: []string{}, References: []string{}, Images: []AffectedImage{}}
 	worst := len(severityOrder)
 	for _, row := range hit {
@@ -941,7 +972,8 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 		if st == nil {
 			continue
 		}
-		ai := AffectedImage{Registry: row.Registry, Repository: row.Repository, Tag: row.Tag, Digest: row.Digest, Reference: row.Reference, ScannedAt: row.ScannedAt}
+		ai := AffectedImage{Registry: row.Registry, Repository: row.Repository, Tag: row.Tag, Digest: row.Digest, Reference: row.Reference, ScannedAt: row.ScannedAt,
+			Tags: tags[row.Key()]}
 		for _, f := range st.findings {
 			if !strings.EqualFold(f.ID, id) && !slices.ContainsFunc(f.Aliases, func(a string) bool { return strings.EqualFold(a, id) }) {
 				continue
@@ -991,7 +1023,10 @@ func (cs *consoleState) describe(ctx context.Context, v *VulnerabilityView) erro
 	}
 	for _, f := range rep.Vulnerabilities {
 		if strings.EqualFold(f.ID, v.ID) || slices.ContainsFunc(f.Aliases, func(a string) bool { return strings.EqualFold(a, v.ID) }) {
-			v.Description = f.Description
+			v.Description, v.Title, v.CVSS, v.KEV, v.EPSS = f.Description, f.Title, f.CVSS, f.KEV, f.EPSS
+			if strings.EqualFold(f.Severity, v.Severity) {
+				v.SeveritySource = f.SeveritySource
+			}
 			if f.References != nil {
 				v.References = f.References
 			}

@@ -494,6 +494,7 @@ func TestOpenAPIConsoleSchemas(t *testing.T) {
 		"WhoAmI": WhoAmI{}, "Finding": Finding{}, "ImageRow": ImageRow{}, "ImagePage": ImagePage{},
 		"RegistryStatus": RegistryStatus{}, "QueueSample": QueueSample{}, "QueueHistory": QueueHistory{},
 		"VulnerabilitySummary": VulnerabilitySummary{}, "AffectedImage": AffectedImage{}, "VulnerabilityView": VulnerabilityView{},
+		"Overview": Overview{}, "DaySample": DaySample{}, "UncoveredImage": UncoveredImage{}, "FixableFinding": FixableFinding{}, "HostRow": HostRow{},
 	} {
 		ref := doc.Components.Schemas[name]
 		if ref == nil || ref.Value == nil {
@@ -937,6 +938,11 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 	if got := tagsOf(t); !slices.Equal(got[d1], []string{"1.0", "1.1"}) {
 		t.Errorf("tags of one digest pushed as 1.0 and 1.1: %v", got[d1])
 	}
+	var vv VulnerabilityView
+	getJSON(t, f, "/api/v1/vulnerabilities/"+alpine.Vulnerabilities[0].ID, f.reader, http.StatusOK, &vv)
+	if len(vv.Images) != 1 || !slices.Equal(vv.Images[0].Tags, []string{"1.0", "1.1"}) {
+		t.Errorf("affected images of %s: %+v, want the digest with both tags", alpine.Vulnerabilities[0].ID, vv.Images)
+	}
 	// 1.0 moves to a new digest.
 	if err := f.c.store.PutTag(ctx, store.ImageKey{Registry: "hub", Repository: "team/app", Digest: d2}, "1.0", t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
@@ -991,4 +997,218 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConsoleWhoAmIAdmission: the console learns whether the controller
+// serves admission reviews (issue 21, point 7: scanfleet answers
+// /admission with 501, and the console offered the page anyway).
+func TestConsoleWhoAmIAdmission(t *testing.T) {
+	with := newFixture(t, Config{}) // wired like scanfleet-controller
+	var w WhoAmI
+	body := getJSON(t, with, "/api/v1/whoami", with.reader, http.StatusOK, &w)
+	checkAnswer(t, loadDoc(t, openAPIDoc), http.MethodGet, "/api/v1/whoami", http.StatusOK, body)
+	if !w.AdmissionWebhook {
+		t.Errorf("with a review codec: admission_webhook false")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	reader, err := CreateToken(ctx, dir, RoleReader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(ctx, Config{DataDir: dir}) // as scanfleet wires it
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	srv := httptest.NewServer(c.Handler())
+	t.Cleanup(srv.Close)
+	without := &fixture{url: srv.URL, reader: reader, c: c}
+	w = WhoAmI{}
+	getJSON(t, without, "/api/v1/whoami", reader, http.StatusOK, &w)
+	if w.AdmissionWebhook {
+		t.Errorf("without a review codec: admission_webhook true")
+	}
+}
+
+// enrich gives the findings of id what the enrichment feeds add: a title,
+// the severity's source, CVSS vectors with their sources, KEV and EPSS.
+func enrich(rep *report.Report, id string) *report.Report {
+	cp := *rep
+	cp.Vulnerabilities = slices.Clone(rep.Vulnerabilities)
+	for i := range cp.Vulnerabilities {
+		v := &cp.Vulnerabilities[i]
+		if v.ID != id {
+			continue
+		}
+		v.Title = "openssl: out-of-bounds memory access in low-level GF(2^m) elliptic curve APIs"
+		v.Severity, v.SeveritySource = "MEDIUM", "nvd"
+		v.CVSS = []report.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:L/I:N/A:L", Score: 4.8, Source: "nvd"}}
+		v.KEV = &report.KEV{DateAdded: "2025-01-15", DueDate: "2025-02-05"}
+		v.EPSS = &report.EPSS{Score: 0.0123, Percentile: 0.71, Date: "2026-04-30"}
+		v.Description = "Use of the low-level GF(2^m) elliptic curve APIs with untrusted explicit values may lead to out-of-bounds memory reads or writes."
+	}
+	return &cp
+}
+
+// TestConsoleVulnerabilityEnrichment: the CVE page's view carries the
+// advisory's title, CVSS, KEV and EPSS (issue 21, point 3).
+func TestConsoleVulnerabilityEnrichment(t *testing.T) {
+	f := newFixture(t, Config{})
+	rep := enrich(reporttest.Alpine(t), "CVE-2024-9143")
+	storeImage(t, f.c, "hub", "team/alpine", "3.20", hexDigest(1), rep, time.Now())
+	var v VulnerabilityView
+	body := getJSON(t, f, "/api/v1/vulnerabilities/CVE-2024-9143", f.reader, http.StatusOK, &v)
+	checkAnswer(t, loadDoc(t, openAPIDoc), http.MethodGet, "/api/v1/vulnerabilities/{id}", http.StatusOK, body)
+	if !strings.HasPrefix(v.Title, "openssl: out-of-bounds") || v.KEV == nil || v.KEV.DateAdded != "2025-01-15" || v.EPSS == nil ||
+		v.EPSS.Score != 0.0123 || len(v.CVSS) != 1 || v.CVSS[0].Source != "nvd" || v.CVSS[0].Score != 4.8 {
+		t.Errorf("vulnerability view: title %q kev %+v epss %+v cvss %+v", v.Title, v.KEV, v.EPSS, v.CVSS)
+	}
+	if v.Severity != "MEDIUM" || v.SeveritySource != "nvd" {
+		t.Errorf("severity %q from %q, want MEDIUM from nvd", v.Severity, v.SeveritySource)
+	}
+}
+
+// TestConsoleOverview: fleet totals, not-covered images, the most
+// widespread fixable findings, and a daily trend whose scans are the
+// growth of stored results (issue 21, point 8).
+func TestConsoleOverview(t *testing.T) {
+	f := newFixture(t, Config{})
+	doc := loadDoc(t, openAPIDoc)
+	covered, notCovered, unknown := coverageReports(t)
+	now := time.Now()
+	storeImage(t, f.c, "hub", "team/api", "1.0", hexDigest(1), covered, now)
+	storeImage(t, f.c, "hub", "team/web", "2.0", hexDigest(2), covered, now)
+	storeImage(t, f.c, "hub", "legacy/alpine", "3.19", hexDigest(3), notCovered, now)
+	storeImage(t, f.c, "hub", "base/debian", "12", hexDigest(4), unknown, now)
+	// Yesterday, one result had been stored.
+	yesterday := now.UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	if err := f.c.store.PutSetting(context.Background(), daysSetting, `{"`+yesterday+`":{"images":1,"not_covered":0,"scans_total":1,"severities":{"HIGH":2},"fixable":{}}}`); err != nil {
+		t.Fatal(err)
+	}
+	// A host report (submitted), counted beside the images.
+	host := *notCovered
+	host.Image, host.Host = nil, &report.Host{Hostname: "node-1", Root: "/"}
+	if code, body := f.do(t, http.MethodPost, "/api/v1/results", f.submitter, mustJSON(t, SubmitRequest{Report: mustJSON(t, &host)})); code != http.StatusCreated {
+		t.Fatalf("submitting a host: %d %s", code, body)
+	}
+
+	var ov Overview
+	body := getJSON(t, f, "/api/v1/console/overview", f.reader, http.StatusOK, &ov)
+	checkAnswer(t, doc, http.MethodGet, "/api/v1/console/overview", http.StatusOK, body)
+	sev, fix := severityCounts(covered)
+	for s := range sev {
+		if ov.Severities[s] != 2*sev[s] || ov.Fixable[s] != 2*fix[s] {
+			t.Errorf("%s: %d (%d fixable), want %d (%d)", s, ov.Severities[s], ov.Fixable[s], 2*sev[s], 2*fix[s])
+		}
+	}
+	if ov.Images != 4 || ov.Hosts != 1 || ov.NotCovered != 1 || ov.CoverageUnknown != 1 {
+		t.Errorf("images %d hosts %d not covered %d unknown %d; want 4 1 1 1", ov.Images, ov.Hosts, ov.NotCovered, ov.CoverageUnknown)
+	}
+	if len(ov.Uncovered) != 1 || ov.Uncovered[0].Repository != "legacy/alpine" || !slices.Equal(ov.Uncovered[0].NotCovered, []string{"Alpine:v3.19"}) {
+		t.Errorf("uncovered %+v", ov.Uncovered)
+	}
+	// Every fixable finding of the Alpine report is in both Alpine images.
+	fixIDs := map[string]bool{}
+	for _, v := range covered.Vulnerabilities {
+		if v.FixedVersion != "" {
+			fixIDs[v.ID] = true
+		}
+	}
+	if len(ov.TopFixable) != min(10, len(fixIDs)) {
+		t.Errorf("%d top fixable, want %d", len(ov.TopFixable), min(10, len(fixIDs)))
+	}
+	for i, ff := range ov.TopFixable {
+		if !fixIDs[ff.ID] || ff.Images != 2 || len(ff.Packages) == 0 {
+			t.Errorf("top fixable %+v: want a fixable ID of the Alpine report in 2 images", ff)
+		}
+		if i > 0 && slices.Index(severityOrder, ff.Severity) < slices.Index(severityOrder, ov.TopFixable[i-1].Severity) {
+			t.Errorf("top fixable not worst first among equals: %v before %v", ov.TopFixable[i-1], ff)
+		}
+	}
+	if n := len(ov.Days); n != 2 || ov.Days[0].Day != yesterday || ov.Days[1].Day != now.UTC().Format(time.DateOnly) {
+		t.Fatalf("days %+v, want yesterday and today", ov.Days)
+	}
+	if ov.Days[0].Scans != 1 || ov.Days[1].Scans != 3 || ov.Days[1].Images != 4 || ov.Days[1].NotCovered != 1 || ov.Days[0].Severities["HIGH"] != 2 {
+		t.Errorf("days %+v: want 1 scan yesterday, 3 today (4 stored in all), 4 images and 1 not covered today", ov.Days)
+	}
+
+	// The background pass records today's totals for tomorrow's trend.
+	if err := f.c.console.snapshot(context.Background(), now, totals(mustRows(t, f.c), mustStats(t, f.c))); err != nil {
+		t.Fatal(err)
+	}
+	var images, scans int
+	days, err := f.c.console.storedDays(context.Background())
+	if d, ok := days[now.UTC().Format(time.DateOnly)]; ok {
+		images, scans = d.Images, d.ScansTotal
+	}
+	if err != nil || images != 4 || scans != 4 {
+		t.Errorf("today's stored totals: %d images, %d scans (%v); want 4, 4", images, scans, err)
+	}
+
+	// The hosts list carries coverage too.
+	var hosts []HostRow
+	body = getJSON(t, f, "/api/v1/console/hosts", f.reader, http.StatusOK, &hosts)
+	checkAnswer(t, doc, http.MethodGet, "/api/v1/console/hosts", http.StatusOK, body)
+	if len(hosts) != 1 || hosts[0].Name != "node-1" || hosts[0].Coverage != CoverageNotCovered || !slices.Equal(hosts[0].NotCovered, []string{"Alpine:v3.19"}) {
+		t.Errorf("hosts %+v", hosts)
+	}
+}
+
+func mustRows(t *testing.T, c *Controller) []imageRow {
+	t.Helper()
+	rows, err := c.console.loadRows(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func mustStats(t *testing.T, c *Controller) map[consoleKey]*imageStats {
+	t.Helper()
+	st, err := c.console.statsFor(context.Background(), mustRows(t, c), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// BenchmarkAPIImages1000 is GET /api/v1/images over 1,000 stored images:
+// "plain" is the images table alone (the list before coverage and tags),
+// "annotated" the answer with coverage and every tag (imagelist.go), from
+// warm report digests as the console's background pass leaves them.
+func BenchmarkAPIImages1000(b *testing.B) {
+	f := newFixtureTB(b)
+	alpine := reporttest.Alpine(b)
+	t0 := time.Now()
+	ctx := context.Background()
+	for i := range 1000 {
+		repo := fmt.Sprintf("team/app%d", i%40)
+		storeImage(b, f.c, fmt.Sprintf("reg%d", i%3), repo, fmt.Sprintf("v%d", i), hexDigest(i), alpine, t0.Add(time.Duration(i)*time.Second))
+		if err := f.c.store.PutTag(ctx, store.ImageKey{Registry: fmt.Sprintf("reg%d", i%3), Repository: repo, Digest: hexDigest(i)}, fmt.Sprintf("v%d", i), t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rows, err := f.c.console.loadRows(ctx)
+	if err == nil {
+		_, err = f.c.console.statsFor(ctx, rows, true)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			if ims, err := f.c.store.ListImages(ctx, ImageFilter{}); err != nil || len(ims) != 1000 {
+				b.Fatalf("%d images, %v", len(ims), err)
+			}
+		}
+	})
+	b.Run("annotated", func(b *testing.B) {
+		for b.Loop() {
+			rec := httptest.NewRecorder()
+			if err := f.c.listImages(rec, httptest.NewRequest(http.MethodGet, "/api/v1/images", nil)); err != nil || rec.Code != http.StatusOK {
+				b.Fatalf("%v %d", err, rec.Code)
+			}
+		}
+	})
 }

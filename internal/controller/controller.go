@@ -96,6 +96,12 @@ const (
 	ScannerStopped = store.ScannerStopped
 )
 
+// DefaultScannerTimeout is how long a scanner may stay silent before it is
+// declared gone and its tasks go back to the queue: with heartbeats every
+// quarter of it (2 s) three may be lost in a row, and a SIGKILLed
+// scanner's tasks come back within 9 s.
+const DefaultScannerTimeout = 8 * time.Second
+
 // queueFile is the task queue's SQLite database, in the data directory.
 const queueFile = "queue.db"
 
@@ -276,7 +282,10 @@ type Config struct {
 	// LeaseDuration is a task lease (default 2m); scanners heartbeat well
 	// within it.
 	LeaseDuration time.Duration
-	// ScannerTimeout declares a silent scanner gone (default 1m).
+	// ScannerTimeout declares a silent scanner gone (default
+	// DefaultScannerTimeout). Scanners heartbeat four times within it and
+	// the reaper looks every second, so an unannounced death is noticed
+	// within ScannerTimeout plus a second.
 	ScannerTimeout time.Duration
 	// DBCheckInterval is how often Run looks for a new vulnerability
 	// database and re-matches stored inventories against it (default 1m).
@@ -370,7 +379,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		cfg.LeaseDuration = 2 * time.Minute
 	}
 	if cfg.ScannerTimeout <= 0 {
-		cfg.ScannerTimeout = time.Minute
+		cfg.ScannerTimeout = DefaultScannerTimeout
 	}
 	if cfg.CrawlBatch <= 0 {
 		cfg.CrawlBatch = 100
@@ -521,7 +530,7 @@ func CreateTokenIn(ctx context.Context, cfg Config, role Role) (string, error) {
 // re-matching after a database update and the auto-scaler. Requested
 // crawls are run by whichever controller takes them (crawls.go).
 func (c *Controller) Run(ctx context.Context) error {
-	reap := time.NewTicker(max(c.cfg.ScannerTimeout/4, 50*time.Millisecond))
+	reap := time.NewTicker(min(max(c.cfg.ScannerTimeout/8, 50*time.Millisecond), time.Second))
 	defer reap.Stop()
 	// The election runs as long as Run. It starts the leader's loops
 	// with a context that is cancelled as soon as leadership is lost.

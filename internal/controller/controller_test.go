@@ -136,7 +136,7 @@ func TestAuth(t *testing.T) {
 		{"bad filter", "POST", "/api/v1/registries", f.admin, []byte(`{"name":"x","url":"http://h","filters":["[["]}`), http.StatusBadRequest},
 		{"too large", "POST", "/api/v1/registries", f.admin, append([]byte(`{"name":"`), bytes.Repeat([]byte("a"), 2<<20)...), http.StatusRequestEntityTooLarge},
 		{"unknown registry", "GET", "/api/v1/registries/nope", f.reader, nil, http.StatusNotFound},
-		{"unknown image", "GET", "/api/v1/images/sha256:00", f.reader, nil, http.StatusNotFound},
+		{"unknown image", "GET", "/api/v1/images/sha256:0000", f.reader, nil, http.StatusNotFound},
 		{"admin deletes", "DELETE", "/api/v1/registries/r1", f.admin, nil, http.StatusNoContent},
 		{"metrics without token", "GET", "/metrics", "", nil, http.StatusOK},
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/analyzer/all"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
@@ -140,7 +141,7 @@ func TestScannerProtocol(t *testing.T) {
 // 404 and the claim, others get 202 until the analysis is stored.
 func TestLayerStore(t *testing.T) {
 	f := newFixture(t, Config{ScannerTimeout: time.Minute})
-	path := "/api/v1/layers/v1%2Fsha256:abc"
+	path := "/api/v1/layers/" + all.Version + "%2Fsha256:" + strings.Repeat("ab", 32)
 	steps := []struct {
 		method, query string
 		body          []byte
@@ -158,8 +159,12 @@ func TestLayerStore(t *testing.T) {
 		{"DELETE", "?claim=s2/y", nil, "", http.StatusNoContent}, // the holder gives up
 		{"GET", "?claim=s3/z", nil, "", http.StatusNotFound},
 		{"GET", "?claim=s2/y", nil, "", http.StatusAccepted},
-		{"PUT", "", []byte("not json"), "", http.StatusBadRequest},
-		{"PUT", "", []byte(`{"packages":[]}`), "", http.StatusNoContent},
+		{"PUT", "", []byte(`{"entries":1}`), "", http.StatusConflict},            // no claim
+		{"PUT", "?claim=s2/y", []byte(`{"entries":1}`), "", http.StatusConflict}, // not the holder
+		{"PUT", "?claim=s3/z", []byte("not json"), "", http.StatusBadRequest},
+		{"PUT", "?claim=s3/z", []byte(`{"packages":[]}`), "", http.StatusBadRequest}, // not a layer.Analysis field
+		{"PUT", "?claim=s3/z", []byte(`{"entries":1}`), "", http.StatusNoContent},
+		{"PUT", "?claim=s3/z", []byte(`{"entries":2}`), "", http.StatusConflict}, // the claim was fulfilled: no rewrite
 		{"GET", "?claim=s3/z", nil, "", http.StatusOK},
 	}
 	for i, s := range steps {

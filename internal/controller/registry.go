@@ -21,9 +21,12 @@ func (r RegistryInput) validate() error {
 	if !validName.MatchString(r.Name) {
 		return fmt.Errorf("registry name %q: want letters, digits, '.', '_', '-' (at most 63)", r.Name)
 	}
+	// Only scheme, host and port: a path ("/../..") would be joined to
+	// every API path, and credentials or a query have their own fields.
 	u, err := url.Parse(r.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("registry %q: url must be http(s)://host[:port]", r.Name)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawPath != "" || u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" {
+		return fmt.Errorf("registry %q: url %q must be http(s)://host[:port], nothing more", r.Name, r.URL)
 	}
 	for _, f := range r.Filters {
 		if _, err := crawl.ParseFilter(f); err != nil {
@@ -100,6 +103,29 @@ type taskPayload struct {
 	DBDigest   string `json:"db_digest"`
 }
 
+// enqueueUnscanned enqueues the crawl's tasks whose image has still no
+// result under the task's database. The crawl checked each as it listed
+// it, but a batch is enqueued later, and a task completed meanwhile (a
+// resumed crawl runs while scanners work) would otherwise be queued again
+// and its image scanned twice.
+func (c *Controller) enqueueUnscanned(ctx context.Context, tasks []queue.Task) (int, error) {
+	keep := tasks[:0:0]
+	for _, t := range tasks {
+		var p taskPayload
+		if err := json.Unmarshal(t.Payload, &p); err != nil {
+			return 0, fmt.Errorf("task %s payload: %w", t.Key, err)
+		}
+		done, err := c.store.ScannedWith(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, p.DBDigest)
+		if err != nil {
+			return 0, err
+		}
+		if !done {
+			keep = append(keep, t)
+		}
+	}
+	return c.queue.EnqueueBatch(ctx, keep)
+}
+
 // Crawl crawls one registry now and enqueues a task per image not yet
 // scanned with the current database; it returns how many it enqueued.
 func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority) (int, error) {
@@ -169,7 +195,7 @@ func (c *Controller) crawl(ctx context.Context, name string, prio queue.Priority
 		if len(tasks) >= batch {
 			// Enqueued as the crawl goes: scanners start at once, and a
 			// crawl cut short keeps what it found.
-			n, err := c.queue.EnqueueBatch(ctx, tasks)
+			n, err := c.enqueueUnscanned(ctx, tasks)
 			if err != nil {
 				return fmt.Errorf("enqueueing: %w", err)
 			}
@@ -184,7 +210,7 @@ func (c *Controller) crawl(ctx context.Context, name string, prio queue.Priority
 		c.log.Warn("crawl error", "registry", r.Name, "repository", repo, "tag", tag, "err", err)
 	})
 	if len(tasks) > 0 {
-		n, qerr := c.queue.EnqueueBatch(ctx, tasks)
+		n, qerr := c.enqueueUnscanned(ctx, tasks)
 		if qerr != nil {
 			err = errors.Join(err, fmt.Errorf("enqueueing: %w", qerr))
 		}

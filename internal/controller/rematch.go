@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/match"
@@ -87,7 +89,7 @@ func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
 			return st, err
 		}
 		st.Images++
-		changed, err := c.rematchImage(ctx, db, k, &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest})
+		changed, err := c.rematchImage(ctx, db, k, &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest, AdvisoriesDigest: info.AdvisoriesDigest})
 		if err != nil {
 			st.Errors++
 			c.log.Warn("re-matching image", "registry", k.Registry, "repository", k.Repository, "digest", k.Digest, "err", err)
@@ -136,23 +138,59 @@ func (c *Controller) rematchImage(ctx context.Context, db match.Store, k ImageSu
 		return false, fmt.Errorf("decoding stored report: %w", err)
 	}
 	before := vulnIDs(rep.Vulnerabilities)
-	vulns, cov, err := match.Match(ctx, db, rep.OS, rep.Packages)
-	if err != nil {
-		return false, fmt.Errorf("matching: %w", err)
-	}
-	if vulns == nil {
-		vulns = []report.Vulnerability{}
-	}
-	rep.Vulnerabilities, rep.Coverage, rep.DB = vulns, cov, dbInfo
-	if rep.Image != nil {
-		for i := range rep.Image.Layers {
-			rep.Image.Layers[i].Vulnerabilities = nil
+	kevBefore := kevIDs(rep.Vulnerabilities)
+	sevBefore := sevCounts(rep.Vulnerabilities)
+	// A database whose advisories are those the stored findings were
+	// matched with (only KEV, EPSS, scores or titles changed, as they do
+	// daily) needs the findings re-rated, not re-matched: the per-layer
+	// lists and the VEX-suppressed findings are re-rated too and kept.
+	rerank := rep.DB != nil && rep.DB.AdvisoriesDigest != "" && rep.DB.AdvisoriesDigest == dbInfo.AdvisoriesDigest
+	if rerank {
+		if err := match.Enrich(ctx, db, rep.Vulnerabilities); err != nil {
+			return false, fmt.Errorf("re-rating: %w", err)
+		}
+		match.SortByRisk(rep.Vulnerabilities)
+		if rep.Image != nil {
+			for i := range rep.Image.Layers {
+				if err := match.Enrich(ctx, db, rep.Image.Layers[i].Vulnerabilities); err != nil {
+					return false, fmt.Errorf("re-rating: %w", err)
+				}
+				match.SortByRisk(rep.Image.Layers[i].Vulnerabilities)
+			}
+		}
+		for i := range rep.Suppressed {
+			one := []report.Vulnerability{rep.Suppressed[i].Vulnerability}
+			if err := match.Enrich(ctx, db, one); err != nil {
+				return false, fmt.Errorf("re-rating: %w", err)
+			}
+			rep.Suppressed[i].Vulnerability = one[0]
+		}
+		rep.DB = dbInfo
+	} else {
+		vulns, cov, err := match.Match(ctx, db, rep.OS, rep.Packages)
+		if err != nil {
+			return false, fmt.Errorf("matching: %w", err)
+		}
+		if vulns == nil {
+			vulns = []report.Vulnerability{}
+		}
+		rep.Vulnerabilities, rep.Coverage, rep.DB = vulns, cov, dbInfo
+		if rep.Image != nil {
+			for i := range rep.Image.Layers {
+				rep.Image.Layers[i].Vulnerabilities = nil
+			}
 		}
 	}
+	vulns := rep.Vulnerabilities
 	after := vulnIDs(vulns)
 	ch := ImageChanges{Registry: k.Registry, Repository: k.Repository, Digest: k.Digest,
 		DBBefore: k.DBDigest, DBAfter: dbInfo.Digest, ChangedAt: time.Now().UTC(),
-		New: minus(after, before), Fixed: minus(before, after)}
+		New: minus(after, before), Fixed: minus(before, after),
+		EnteredKEV: minus(kevIDs(vulns), kevBefore), Reranked: rerank}
+	if len(ch.EnteredKEV) > 0 {
+		c.log.Warn("findings entered CISA's Known Exploited Vulnerabilities catalog", "registry", k.Registry,
+			"repository", k.Repository, "digest", k.Digest, "ids", ch.EnteredKEV)
+	}
 	newRaw, err := json.Marshal(&rep)
 	if err != nil {
 		return false, fmt.Errorf("encoding report: %w", err)
@@ -160,7 +198,27 @@ func (c *Controller) rematchImage(ctx context.Context, db match.Store, k ImageSu
 	if err := c.store.PutRematch(ctx, ch, &rep, newRaw); err != nil {
 		return false, err
 	}
-	return len(ch.New)+len(ch.Fixed) > 0, nil
+	return len(ch.New)+len(ch.Fixed)+len(ch.EnteredKEV) > 0 || !maps.Equal(sevBefore, sevCounts(vulns)), nil
+}
+
+// kevIDs is the sorted set of the IDs of findings in KEV.
+func kevIDs(vs []report.Vulnerability) []string {
+	out := []string{}
+	for _, v := range vs {
+		if v.KEV != nil {
+			out = append(out, v.ID)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func sevCounts(vs []report.Vulnerability) map[string]int {
+	m := map[string]int{}
+	for _, v := range vs {
+		m[strings.ToUpper(v.Severity)]++
+	}
+	return m
 }
 
 // enqueueRescans enqueues a full scan of the images among keys (those

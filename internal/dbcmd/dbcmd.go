@@ -45,27 +45,54 @@ func dbPath(p string) string {
 	return p
 }
 
-// progress prints one line per loaded source to stderr.
-func progress(w io.Writer) func(vulndb.SourceInfo) {
-	return func(s vulndb.SourceInfo) {
-		fmt.Fprintf(w, "loaded %s: %d records, %d malformed, %d withdrawn, %d skipped\n", s.Source, s.Records, s.Malformed, s.Withdrawn, s.Skipped)
-	}
-}
-
 func newBuild() *cobra.Command {
-	var out string
+	var (
+		out    string
+		strict bool
+	)
 	cmd := &cobra.Command{
 		Use:   "build --out FILE SOURCE...",
-		Short: "Build a database from advisory sources (directories, zip, tar.gz, JSON/YAML files, URLs)",
-		Args:  cobra.MinimumNArgs(1),
+		Short: "Build a database from advisory and enrichment sources (directories, zip, tar.gz, JSON/YAML/CSV files, URLs)",
+		Long: `Builds a database from local files or URLs, for air-gapped sites. Each
+source is read by content: OSV records, Alpine secdb, the Debian tracker, and
+the enrichment sources (CVE JSON 5 records of the CVE List, NVD CVE API 2.0
+pages or cve objects, CISA's KEV catalog JSON, FIRST's EPSS CSV, plain or
+gzipped), so a directory may hold any mix of them.
+
+A source that adds nothing (no advisory or enrichment record; DSA/DLA lists
+with no Debian advisory to attach to) is a warning, and with --strict an
+error that leaves --out as it was.`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return errors.New("db build: --out FILE is required")
 			}
 			start := time.Now()
-			info, err := vulndb.Build(cmd.Context(), out, args, vulndb.BuildOptions{Progress: progress(cmd.ErrOrStderr())})
+			// With --strict the file is built beside --out and renamed
+			// into place only when every source added something.
+			dest := out
+			if strict {
+				dest = out + ".strict-build"
+				defer os.Remove(dest)
+			}
+			tr := newTracker(cmd.ErrOrStderr(), args)
+			info, err := vulndb.Build(cmd.Context(), dest, args, vulndb.BuildOptions{Progress: tr.loaded})
+			tr.stop()
 			if err != nil {
-				return err
+				return tr.failure(err, out+" was not written")
+			}
+			empty := emptySources(info)
+			for _, e := range empty {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: source added nothing: %s\n", e)
+			}
+			if strict {
+				if len(empty) > 0 {
+					return fmt.Errorf("db build --strict: %d of %d sources added nothing; %s was not written", len(empty), len(args), out)
+				}
+				if err := os.Rename(dest, out); err != nil {
+					return fmt.Errorf("db build: %w", err)
+				}
+				info.Path = out
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "built %s in %s\n", out, time.Since(start).Round(time.Millisecond))
 			printInfo(cmd.OutOrStdout(), info)
@@ -73,6 +100,7 @@ func newBuild() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "out", "o", "", "database file to write")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail, leaving --out as it was, when a source adds nothing to the database")
 	return cmd
 }
 
@@ -85,12 +113,15 @@ func newUpdate() *cobra.Command {
 		Use:   "update [--db FILE] [--source URL ...] [--config FILE]",
 		Short: "Download the advisory feeds and rebuild the database",
 		Long: `Downloads the configured feeds (by default the public OSV per-ecosystem
-archives, Alpine secdb and the Debian security tracker) and rebuilds the
+archives, Alpine secdb and the Debian security tracker, plus the enrichment
+sources: the CVE List's JSON 5 archive, CISA's KEV catalog, FIRST's EPSS
+scores, and the NVD CVE API when an API key is given) and rebuilds the
 database. If any source fails the update fails and the existing database is
 left as it was. --source replaces the whole source list; --config reads a
 YAML file whose keys are: db, sources, osv_base_url, osv_ecosystems,
-alpine_secdb_url, alpine_branches, alpine_repos, debian_tracker_url (a URL of
-"-" disables that feed).`,
+alpine_secdb_url, alpine_branches, alpine_repos, debian_tracker_url,
+cve_list_url, nvd_api_url, nvd_api_key, kev_url, epss_url (a URL of "-"
+disables that feed). The NVD API key may also come from $NVD_API_KEY.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var cfg vulndb.UpdateConfig
@@ -108,11 +139,19 @@ alpine_secdb_url, alpine_branches, alpine_repos, debian_tracker_url (a URL of
 			if len(sources) > 0 {
 				cfg.Sources = sources
 			}
-			cfg.Progress = progress(cmd.ErrOrStderr())
+			if cfg.NVDAPIKey == "" {
+				cfg.NVDAPIKey = os.Getenv(vulndb.EnvNVDAPIKey)
+			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "updating %s from %d sources\n", cfg.DB, len(cfg.SourceURLs()))
+			tr := newTracker(cmd.ErrOrStderr(), cfg.SourceURLs())
+			cfg.Progress = tr.loaded
 			info, err := vulndb.Update(cmd.Context(), cfg)
+			tr.stop()
 			if err != nil {
-				return err
+				return tr.failure(err, "the database was left as it was")
+			}
+			for _, e := range emptySources(info) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: source added nothing: %s\n", e)
 			}
 			printInfo(cmd.OutOrStdout(), info)
 			return nil
@@ -302,15 +341,18 @@ func printInfo(w io.Writer, info vulndb.Info) {
 	fmt.Fprintf(tw, "Advisories:\t%d\n", info.Advisories)
 	fmt.Fprintf(tw, "Packages:\t%d\n", info.Keys)
 	fmt.Fprintf(tw, "Ecosystems:\t%s\n", summarize(info.Ecosystems, 12))
+	if e := info.Enrichment; e != nil {
+		fmt.Fprintf(tw, "CVE enrichment:\t%d CVEs, %d scored, %d in KEV, %d with EPSS%s\n", e.CVEs, e.WithCVSS, e.KEV, e.EPSS, paren(e.EPSSDate, "scored "))
+	}
 	tw.Flush()
 	if len(info.Sources) == 0 {
 		return
 	}
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "RECORDS\tMALFORMED\tWITHDRAWN\tSKIPPED\tFILES\t  SOURCE")
+	fmt.Fprintln(tw, "RECORDS\tENRICHMENT\tMALFORMED\tWITHDRAWN\tSKIPPED\tFILES\t  SOURCE")
 	for _, s := range info.Sources {
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t  %s\n", s.Records, s.Malformed, s.Withdrawn, s.Skipped, s.Files, s.Source)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%d\t%d\t%d\t  %s\n", s.Records, s.Enrichment, s.Malformed, s.Withdrawn, s.Skipped, s.Files, s.Source)
 	}
 	tw.Flush()
 	for _, s := range info.Sources {
@@ -318,6 +360,13 @@ func printInfo(w io.Writer, info vulndb.Info) {
 			fmt.Fprintf(w, "malformed in %s: %s\n", s.Source, e)
 		}
 	}
+}
+
+func paren(s, prefix string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + prefix + s + ")"
 }
 
 func summarize(list []string, max int) string {

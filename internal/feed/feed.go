@@ -31,6 +31,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/enrich"
@@ -123,22 +124,41 @@ func (l *loader) send(a *advisory.Advisory) error {
 // whole load; unreadable sources are errors. client may be nil
 // (http.DefaultClient).
 func Load(ctx context.Context, src string, client *http.Client, emit func(*advisory.Advisory) error) (Stats, error) {
-	return LoadAll(ctx, src, client, emit, nil)
+	return LoadAll(ctx, src, emit, Options{Client: client})
+}
+
+// Options tunes LoadAll. The zero value is Load's behaviour.
+type Options struct {
+	// Client fetches URL sources; nil means http.DefaultClient.
+	Client *http.Client
+	// Enrich receives enrichment records; nil skips enrichment documents.
+	Enrich EnrichFunc
+	// NVDAPIKey is sent as the "apiKey" header to the NVD CVE API, which
+	// then allows 50 requests per 30 seconds instead of 5.
+	NVDAPIKey string
+	// NVDInterval is the pause between two NVD API requests; zero means
+	// NVD's published limits (6 s, or 0.6 s with a key).
+	NVDInterval time.Duration
 }
 
 // LoadAll is Load that also reads the enrichment documents it meets (CVE
 // JSON 5 records, NVD CVE API 2.0 pages or cve objects, CISA's KEV
 // catalog, FIRST's EPSS CSV, told apart by content; see package enrich)
-// and hands them to enrich. With enrich nil they are counted as skipped.
-// A malformed enrichment record is counted like a malformed advisory; an
-// enrichment document that cannot be read as a whole (a KEV catalog or an
-// EPSS file with a bad row) is malformed as a whole, with the cause.
-func LoadAll(ctx context.Context, src string, client *http.Client, emit EmitFunc, enrich EnrichFunc) (Stats, error) {
+// and hands them to opts.Enrich. A malformed enrichment record is counted
+// like a malformed advisory; an enrichment document that cannot be read
+// as a whole (a KEV catalog or an EPSS file with a bad row) is malformed
+// as a whole, with the cause. A URL whose path ends in /rest/json/cves/2.0
+// is the NVD CVE API: it is read page by page (see loadNVDAPI).
+func LoadAll(ctx context.Context, src string, emit EmitFunc, opts Options) (Stats, error) {
 	st := Stats{Source: src}
-	l := &loader{ctx: ctx, stats: &st, emit: emit, enrich: enrich}
+	l := &loader{ctx: ctx, stats: &st, emit: emit, enrich: opts.Enrich}
 	var err error
 	if u, perr := url.Parse(src); perr == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		err = l.loadURL(u, client)
+		if strings.HasSuffix(strings.TrimRight(u.Path, "/"), NVDAPIPath) {
+			err = l.loadNVDAPI(u, opts)
+		} else {
+			err = l.loadURL(u, opts.Client)
+		}
 	} else {
 		err = l.loadPath(src)
 	}

@@ -224,9 +224,13 @@ func TestEnrichedAlpineFixture(t *testing.T) {
 
 	raw := rawVectors(t, enr)
 	bySource := map[string]int{}
-	titled, kev := 0, 0
+	titled, kev, unknownTitled, byType := 0, 0, 0, map[string]string{}
 	for _, v := range rep.Vulnerabilities {
 		bySource[v.SeveritySource]++
+		byType[v.PackageType] += v.SeveritySource + ","
+		if v.SeveritySource == "" && v.Title != "" {
+			unknownTitled++
+		}
 		if v.Title != "" {
 			titled++
 		}
@@ -307,7 +311,14 @@ func TestEnrichedAlpineFixture(t *testing.T) {
 	for _, k := range keys {
 		t.Logf("severity source %-10q %d findings", k, bySource[k])
 	}
-	t.Logf("%d findings, %d with a title, %d in KEV", len(rep.Vulnerabilities), titled, kev)
+	t.Logf("%d findings, %d with a title, %d in KEV; %d UNKNOWN findings have a title (a record without a score)", len(rep.Vulnerabilities), titled, kev, unknownTitled)
+	for typ, srcs := range byType {
+		n := map[string]int{}
+		for _, s := range strings.Split(strings.TrimSuffix(srcs, ","), ",") {
+			n[s]++
+		}
+		t.Logf("package type %s: %v", typ, n)
+	}
 	if bySource[""] == len(rep.Vulnerabilities) {
 		t.Fatal("every finding is UNKNOWN")
 	}

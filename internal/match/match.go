@@ -1,10 +1,12 @@
 // Package match finds the advisories that affect an image's packages.
 //
 // Distribution packages (deb, apk, rpm) are matched in the ecosystem of the
-// image's OS (advisory.ForOS), by source package: distributions publish
-// advisories per source package, and every binary built from it carries
-// the same vulnerable code. The finding names the binary package, with
-// SourceName set. Language packages are matched in their own ecosystem
+// image's OS (the descriptor claiming its os-release ID, see
+// internal/ecosystem), by the package name the descriptor's MatchRule
+// says: most distributions publish advisories per source package, and
+// every binary built from it carries the same vulnerable code; SUSE,
+// Amazon, Oracle and Azure Linux list binary packages. The finding names
+// the binary package, with SourceName set. Language packages are matched in their own ecosystem
 // (advisory.ForPackageType) by name.
 //
 // A package is affected by an Affected entry when its version is in one of
@@ -20,6 +22,8 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/version"
 )
@@ -95,7 +99,12 @@ type candidate struct {
 // version the ecosystem cannot parse are not matched and are counted in
 // their ecosystem's coverage note; a store error fails the match.
 func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) ([]report.Vulnerability, []report.Coverage, error) {
-	osEco, osOK := advisory.ForOS(os)
+	osEco, osDesc, osOK := all.Default().ForOS(os)
+	eol := ""
+	if osOK && osDesc.EndOfLife != nil {
+		_, rel, _ := strings.Cut(osEco, ":")
+		eol = osDesc.EndOfLife(rel)
+	}
 
 	type cov struct {
 		packages int
@@ -170,6 +179,12 @@ func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) 
 			} else if c.bad > 0 {
 				rc.Note = fmt.Sprintf("%d package(s) with a version %s ordering cannot read were not matched", c.bad, eco)
 			}
+			if eco == osEco && eol != "" {
+				// Said even when the database has data: an end-of-life
+				// release gets no new advisories, so a clean result
+				// only means "clean as of the last advisory".
+				rc.Note = joinNote(eco+" "+eol, rc.Note)
+			}
 		}
 		covs = append(covs, rc)
 	}
@@ -182,6 +197,13 @@ func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) 
 	return vulns, covs, nil
 }
 
+func joinNote(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; " + b
+}
+
 func osLabel(os *report.OS) string {
 	if os == nil || os.ID == "" {
 		return "os:unknown"
@@ -189,16 +211,22 @@ func osLabel(os *report.OS) string {
 	return "os:" + os.ID + " " + os.VersionID
 }
 
-// lookup names the (package names, version) a package is matched by:
-//   - deb, apk: the source package and its version (binNMU and subpackage
-//     versions can differ from the source's; advisories use the source's);
-//   - rpm: the source and the binary name (Red Hat-family OSV data lists
-//     binary packages), with the binary's version, which carries the epoch
-//     that a source RPM file name drops;
-//   - others: the name, normalised for the ecosystem, and the version.
+// lookup names the (package names, version) a package is matched by, as
+// the ecosystem's descriptor says (ecosystem.Descriptor.Match):
+//   - MatchSource (Debian, Ubuntu, Alpine, Wolfi): the source package and
+//     its version (binNMU and subpackage versions can differ from the
+//     source's; advisories use the source's);
+//   - MatchSourceAndBinary (Red Hat family in OSV): the source and the
+//     binary name, with the binary's version, which carries the epoch that
+//     a source RPM file name drops;
+//   - MatchBinary (SUSE, Amazon, Oracle, Azure Linux): the binary name
+//     and version, which is what their feeds list;
+//   - MatchName (language ecosystems): the name, normalised for the
+//     ecosystem, and the version.
 func lookup(eco string, p *report.Package) (names []string, ver string) {
-	switch p.Type {
-	case report.TypeDeb, report.TypeAPK:
+	d, _ := all.Default().Lookup(eco)
+	switch d.Match {
+	case ecosystem.MatchSource:
 		name, ver := p.Name, p.Version
 		if p.SourceName != "" {
 			name = p.SourceName
@@ -207,12 +235,14 @@ func lookup(eco string, p *report.Package) (names []string, ver string) {
 			ver = p.SourceVersion
 		}
 		return []string{name}, ver
-	case report.TypeRPM:
+	case ecosystem.MatchSourceAndBinary:
 		names = []string{p.Name}
 		if p.SourceName != "" && p.SourceName != p.Name {
 			names = append([]string{p.SourceName}, names...)
 		}
 		return names, p.Version
+	case ecosystem.MatchBinary:
+		return []string{p.Name}, p.Version
 	}
 	return []string{advisory.NormalizePackage(eco, p.Name)}, p.Version
 }

@@ -6,11 +6,13 @@
 package purl
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	packageurl "github.com/package-url/packageurl-go"
 
+	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
@@ -24,51 +26,45 @@ const (
 	QualUpstream = "upstream"
 )
 
-// purlTypes maps report.Package.Type to the purl type. Distribution types
-// keep their name; language types follow advisory.ForPackageType's aliases.
-var purlTypes = map[string]string{
-	report.TypeDeb: packageurl.TypeDebian,
-	report.TypeAPK: packageurl.TypeApk,
-	report.TypeRPM: packageurl.TypeRPM,
-	"go-module":    packageurl.TypeGolang,
-	"gomod":        packageurl.TypeGolang,
-	"golang":       packageurl.TypeGolang,
-	"go":           packageurl.TypeGolang,
-	"npm":          packageurl.TypeNPM,
-	"node":         packageurl.TypeNPM,
-	"pypi":         packageurl.TypePyPi,
-	"python":       packageurl.TypePyPi,
-	"cargo":        packageurl.TypeCargo,
-	"crates.io":    packageurl.TypeCargo,
-	"maven":        packageurl.TypeMaven,
-	"jar":          packageurl.TypeMaven,
-	"gem":          packageurl.TypeGem,
-	"composer":     packageurl.TypeComposer,
-	"nuget":        packageurl.TypeNuget,
+// purlType returns the purl type of a report package type, from the
+// ecosystem descriptors (internal/ecosystem): a distribution's type keeps
+// its name ("deb", "apk", "rpm"), a language type its ecosystem's purl type
+// ("go-module" → "golang").
+func purlType(pkgType string) (string, bool) {
+	t := strings.ToLower(pkgType)
+	set := all.Default()
+	if d, ok := set.ForPackageType(t); ok {
+		return d.PURLType, true
+	}
+	if set.IsDistroType(t) {
+		for _, d := range set.Descriptors() {
+			if d.Distro && slices.Contains(d.PackageTypes, t) {
+				return d.PURLType, true
+			}
+		}
+	}
+	return "", false
 }
 
-// reportTypes is the inverse of purlTypes, choosing the spelling the
-// scanner's own analyzers use.
-var reportTypes = map[string]string{
-	packageurl.TypeDebian:   report.TypeDeb,
-	packageurl.TypeApk:      report.TypeAPK,
-	packageurl.TypeRPM:      report.TypeRPM,
-	packageurl.TypeGolang:   "go-module",
-	packageurl.TypeNPM:      "npm",
-	packageurl.TypePyPi:     "pypi",
-	packageurl.TypeCargo:    "cargo",
-	packageurl.TypeMaven:    "maven",
-	packageurl.TypeGem:      "gem",
-	packageurl.TypeComposer: "composer",
-	packageurl.TypeNuget:    "nuget",
+// reportType returns the report package type of a purl type, choosing
+// the spelling the scanner's own analyzers use (the descriptor's first).
+func reportType(t string) (string, bool) {
+	for _, d := range all.Default().ForPURLType(t) {
+		if len(d.PackageTypes) > 0 {
+			return d.PackageTypes[0], true
+		}
+	}
+	return "", false
 }
 
-// vendors maps os-release IDs to the purl namespace the purl spec and
-// other tools use where the two differ.
-var vendors = map[string]string{
-	"rhel": "redhat",
-	"ol":   "oracle",
-	"amzn": "amazon",
+// vendor returns the purl namespace of an os-release ID where the purl
+// spec and other tools use another ("redhat" for "rhel").
+func vendor(osID string) (string, bool) {
+	_, d, _ := all.Default().ForOS(&report.OS{ID: osID})
+	if d.PURLNamespace != "" && d.ClaimsOS(osID) {
+		return d.PURLNamespace, true
+	}
+	return "", false
 }
 
 // For returns the package's purl: pkg.PURL when the analyzer set one,
@@ -91,7 +87,7 @@ func Compute(pkg report.Package, os *report.OS) string {
 	if pkg.Name == "" {
 		return ""
 	}
-	typ, ok := purlTypes[strings.ToLower(pkg.Type)]
+	typ, ok := purlType(pkg.Type)
 	if !ok {
 		// An ecosystem the spec does not know gets the generic type
 		// rather than an invented one.
@@ -137,7 +133,7 @@ func Compute(pkg report.Package, os *report.OS) string {
 
 func distroNamespace(typ string, os *report.OS) string {
 	if os != nil && os.ID != "" {
-		if v, ok := vendors[os.ID]; ok {
+		if v, ok := vendor(os.ID); ok {
 			return v
 		}
 		return os.ID
@@ -195,7 +191,7 @@ func Parse(s string) (Parsed, error) {
 		return Parsed{}, err
 	}
 	q := p.Qualifiers.Map()
-	typ, known := reportTypes[p.Type]
+	typ, known := reportType(p.Type)
 	if !known {
 		typ = p.Type
 	}

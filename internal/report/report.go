@@ -219,4 +219,9 @@ type DBInfo struct {
 	SchemaVersion int       `json:"schema_version"`
 	BuiltAt       time.Time `json:"built_at"`
 	Digest        string    `json:"digest"`
+	// AdvisoriesDigest identifies the database's advisories apart from
+	// its enrichment: a newer database with the same AdvisoriesDigest
+	// matches every package alike, so stored findings need re-ranking
+	// only (severities, KEV, EPSS), not re-matching.
+	AdvisoriesDigest string `json:"advisories_digest,omitempty"`
 }

@@ -294,10 +294,13 @@ func (s *db) PutRematch(ctx context.Context, ch ImageChanges, rep *report.Report
 		if err := t.replaceVulns(k, rep); err != nil {
 			return err
 		}
-		_, err = t.exec(`INSERT INTO image_changes(registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids) VALUES(?,?,?,?,?,?,?,?)
+		kevJSON, _ := json.Marshal(nonNil(ch.EnteredKEV))
+		_, err = t.exec(`INSERT INTO image_changes(registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids, entered_kev, reranked) VALUES(?,?,?,?,?,?,?,?,?,?)
 			ON CONFLICT(registry, repository, digest) DO UPDATE SET db_before=excluded.db_before, db_after=excluded.db_after,
-				changed_at=excluded.changed_at, new_ids=excluded.new_ids, fixed_ids=excluded.fixed_ids`,
-			k.Registry, k.Repository, k.Digest, cleanText(ch.DBBefore), cleanText(ch.DBAfter), nanos(ch.ChangedAt), cleanText(string(newJSON)), cleanText(string(fixedJSON)))
+				changed_at=excluded.changed_at, new_ids=excluded.new_ids, fixed_ids=excluded.fixed_ids,
+				entered_kev=excluded.entered_kev, reranked=excluded.reranked`,
+			k.Registry, k.Repository, k.Digest, cleanText(ch.DBBefore), cleanText(ch.DBAfter), nanos(ch.ChangedAt), cleanText(string(newJSON)), cleanText(string(fixedJSON)),
+			string(kevJSON), ch.Reranked)
 		return err
 	})
 	if err != nil {
@@ -318,10 +321,11 @@ func (s *db) ImageChanges(ctx context.Context, digest string) (ImageChanges, boo
 		ch            ImageChanges
 		at            int64
 		newIDs, fixed string
+		kev           string
 	)
-	ok, err := noRows(s.queryRow(ctx, `SELECT registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids
+	ok, err := noRows(s.queryRow(ctx, `SELECT registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids, entered_kev, reranked
 		FROM image_changes WHERE digest = ? ORDER BY changed_at DESC LIMIT 1`, cleanText(digest)).
-		Scan(&ch.Registry, &ch.Repository, &ch.Digest, &ch.DBBefore, &ch.DBAfter, &at, &newIDs, &fixed))
+		Scan(&ch.Registry, &ch.Repository, &ch.Digest, &ch.DBBefore, &ch.DBAfter, &at, &newIDs, &fixed, &kev, &ch.Reranked))
 	if err != nil || !ok {
 		if err != nil {
 			err = fmt.Errorf("reading changes of %s: %w", digest, err)
@@ -333,6 +337,9 @@ func (s *db) ImageChanges(ctx context.Context, digest string) (ImageChanges, boo
 		return ch, false, fmt.Errorf("changes of %s: %w", digest, err)
 	}
 	if err := json.Unmarshal([]byte(fixed), &ch.Fixed); err != nil {
+		return ch, false, fmt.Errorf("changes of %s: %w", digest, err)
+	}
+	if err := json.Unmarshal([]byte(kev), &ch.EnteredKEV); err != nil {
 		return ch, false, fmt.Errorf("changes of %s: %w", digest, err)
 	}
 	return ch, true, nil

@@ -15,6 +15,8 @@ type migration struct {
 	stmts []string
 	// sqlite runs after stmts on SQLite only (adopting older files).
 	sqlite func(t *tx) error
+	// postgres runs after stmts on PostgreSQL only.
+	postgres []string
 }
 
 // migrations[v] takes the schema from version v to v+1. Never edit a
@@ -108,6 +110,21 @@ var migrations = []migration{
 		},
 		sqlite: addColumnIfMissing("registries", "rescan_after_db_update", `BOOLEAN NOT NULL DEFAULT FALSE`),
 	},
+	{ // 2: what the last database change did beyond new and fixed IDs
+		// (issue 17): findings that entered KEV, and whether only
+		// enrichment changed. A state.db of a controller from before the
+		// store may have them already.
+		sqlite: func(t *tx) error {
+			if err := addColumnIfMissing("image_changes", "entered_kev", `TEXT NOT NULL DEFAULT '[]'`)(t); err != nil {
+				return err
+			}
+			return addColumnIfMissing("image_changes", "reranked", `BOOLEAN NOT NULL DEFAULT FALSE`)(t)
+		},
+		postgres: []string{
+			`ALTER TABLE image_changes ADD COLUMN IF NOT EXISTS entered_kev TEXT NOT NULL DEFAULT '[]'`,
+			`ALTER TABLE image_changes ADD COLUMN IF NOT EXISTS reranked BOOLEAN NOT NULL DEFAULT FALSE`,
+		},
+	},
 }
 
 // Version is the schema version this binary migrates to.
@@ -174,6 +191,13 @@ func (s *db) migrate(ctx context.Context) error {
 			if m.sqlite != nil && s.d.name == "sqlite" {
 				if err := m.sqlite(t); err != nil {
 					return fmt.Errorf("to version %d: %w", v+1, err)
+				}
+			}
+			if s.d.name == "postgres" {
+				for _, stmt := range m.postgres {
+					if _, err := t.exec(s.d.render(stmt)); err != nil {
+						return fmt.Errorf("to version %d: %w", v+1, err)
+					}
 				}
 			}
 			if _, err := t.exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v+1, time.Now().UnixNano()); err != nil {

@@ -212,6 +212,13 @@ type ImageChanges struct {
 	ChangedAt  time.Time `json:"changed_at"`
 	New        []string  `json:"new"`
 	Fixed      []string  `json:"fixed"`
+	// EnteredKEV are the vulnerability IDs now in CISA's Known Exploited
+	// Vulnerabilities catalog that were not before.
+	EnteredKEV []string `json:"entered_kev"`
+	// Reranked is set when the new database changed only enrichment
+	// (same advisories digest): the stored findings were re-rated
+	// (severity, scores, KEV, EPSS) without matching packages again.
+	Reranked bool `json:"reranked,omitempty"`
 }
 
 // StoredImage is the result an admission lookup found.

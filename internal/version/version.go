@@ -5,11 +5,14 @@
 // "1.0.post1" after "1.0" and "1.0.dev1" before "1.0a1" in PyPI. Versions
 // are never compared as strings.
 //
-// Every comparer is backed by a field-proven library:
+// There is one comparer per version scheme (ecosystem.Scheme), and each
+// ecosystem's descriptor names its scheme, so a new rpm or apk
+// distribution needs nothing here. Every comparer is backed by a
+// field-proven library:
 //
-//	Debian, Ubuntu                  github.com/knqyf263/go-deb-version
-//	Alpine                          github.com/knqyf263/go-apk-version
-//	AlmaLinux, Rocky Linux, Red Hat github.com/knqyf263/go-rpm-version
+//	deb (Debian, Ubuntu)            github.com/knqyf263/go-deb-version
+//	apk (Alpine, Wolfi, Chainguard) github.com/knqyf263/go-apk-version
+//	rpm (every rpm distribution)    github.com/knqyf263/go-rpm-version
 //	Go                              golang.org/x/mod/semver (plus Go tag forms)
 //	SEMVER ranges, crates.io        github.com/Masterminds/semver/v3
 //	npm                             github.com/aquasecurity/go-npm-version
@@ -42,6 +45,8 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	eco "github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
 )
 
 // Comparer orders the versions of one ecosystem.
@@ -60,34 +65,48 @@ var ErrUnsupported = errors.New("unsupported ecosystem")
 const RangeSemver = "SEMVER"
 
 // For returns the comparer of an ecosystem ("Debian:12", "PyPI", ...; the
-// release suffix is ignored) or of the pseudo-ecosystem "SEMVER".
+// release suffix is ignored) or of the pseudo-ecosystem "SEMVER": the
+// comparer of the scheme its descriptor names (internal/ecosystem).
 func For(ecosystem string) (Comparer, error) {
 	if ecosystem == RangeSemver {
 		return semverComparer{}, nil
 	}
-	switch advisory.Base(advisory.NormalizeEcosystem(ecosystem)) {
-	case advisory.EcoDebian, advisory.EcoUbuntu:
+	d, ok := all.Default().Lookup(ecosystem)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnsupported, ecosystem)
+	}
+	c, err := ForScheme(d.Scheme)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", ecosystem, err)
+	}
+	return c, nil
+}
+
+// ForScheme returns the comparer of a version scheme.
+func ForScheme(s eco.Scheme) (Comparer, error) {
+	switch s {
+	case eco.SchemeDeb:
 		return debComparer{}, nil
-	case advisory.EcoAlpine:
+	case eco.SchemeAPK:
 		return apkComparer{}, nil
-	case advisory.EcoAlmaLinux, advisory.EcoRocky, advisory.EcoRedHat:
+	case eco.SchemeRPM:
 		return rpmComparer{}, nil
-	case advisory.EcoGo:
+	case eco.SchemeGo:
 		return goComparer{}, nil
-	case advisory.EcoCrates:
+	case eco.SchemeSemver:
 		return semverComparer{}, nil
-	case advisory.EcoNPM:
+	case eco.SchemeNPM:
 		return npmComparer{}, nil
-	case advisory.EcoPyPI:
+	case eco.SchemePEP440:
 		return pep440Comparer{}, nil
-	case advisory.EcoMaven:
+	case eco.SchemeMaven:
 		return mavenComparer{}, nil
-	case advisory.EcoRubyGems:
+	case eco.SchemeGem:
 		return gemComparer{}, nil
-	case advisory.EcoPackagist, advisory.EcoNuGet:
+	case eco.SchemeGeneric:
 		return genericComparer{}, nil
 	}
-	return nil, fmt.Errorf("%w: %q", ErrUnsupported, ecosystem)
+	return nil, fmt.Errorf("%w: version scheme %q", ErrUnsupported, s)
 }
 
 // ForRange returns the comparer for the events of an OSV range of type

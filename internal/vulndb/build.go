@@ -29,10 +29,14 @@ type BuildOptions struct {
 	BuiltAt time.Time
 	// Progress, when set, is called after each source has been loaded.
 	Progress func(SourceInfo)
+	// NVDAPIKey and NVDInterval are handed to the NVD CVE API reader
+	// (feed.Options); the key is never stored in the file.
+	NVDAPIKey   string
+	NVDInterval time.Duration
 }
 
 // loadFunc is feed.LoadAll's signature; tests substitute it.
-type loadFunc func(ctx context.Context, src string, client *http.Client, emit feed.EmitFunc, enrich feed.EnrichFunc) (feed.Stats, error)
+type loadFunc func(ctx context.Context, src string, emit feed.EmitFunc, opts feed.Options) (feed.Stats, error)
 
 // Build loads every source with the feed readers and writes one database
 // file at out, replacing it atomically (temporary file in the same
@@ -69,7 +73,7 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 		}
 	}
 	for _, src := range rest {
-		st, err := load(ctx, src, opts.HTTPClient, emit, b.addEnrichment)
+		st, err := load(ctx, src, emit, feed.Options{Client: opts.HTTPClient, Enrich: b.addEnrichment, NVDAPIKey: opts.NVDAPIKey, NVDInterval: opts.NVDInterval})
 		if err != nil {
 			return Info{}, fmt.Errorf("building database: source %s: %w", src, err)
 		}
@@ -193,6 +197,7 @@ func (b *builder) encode(builtAt time.Time, sources []SourceInfo) ([]byte, error
 		}
 		entries[k] = keyEntry{ids: acc.ids, affected: b.enc.EncodeAll(js, nil)}
 	}
+	nAdvKeys := len(keys)
 	keys, enr, err := b.encodeEnrichment(keys, entries)
 	if err != nil {
 		return nil, err
@@ -209,7 +214,7 @@ func (b *builder) encode(builtAt time.Time, sources []SourceInfo) ([]byte, error
 		Sources:       sources,
 		Ecosystems:    ecos,
 		Advisories:    len(b.records),
-		Keys:          len(keys),
+		Keys:          nAdvKeys,
 		Enrichment:    &enr,
 		AdvDigest:     advDigest,
 		EnrichDigest:  enrDigest,

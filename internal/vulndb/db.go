@@ -313,6 +313,11 @@ func openLayout(l *layout) (*DB, error) {
 	for _, e := range l.meta.Ecosystems {
 		db.ecos[e] = true
 	}
+	if l.meta.Enrichment != nil {
+		// The index also holds the enrichment buckets; Keys counts
+		// packages.
+		db.info.Keys = l.meta.Keys
+	}
 	return db, nil
 }
 

@@ -304,7 +304,8 @@ func TestUpdate(t *testing.T) {
 		AlpineBranches:   []string{"v3.10", "v3.11"},
 		AlpineRepos:      []string{"main"},
 		DebianTrackerURL: "-",
-		HTTPClient:       srv.Client(),
+		CVEListURL:       "-", KEVURL: "-", EPSSURL: "-", // TestUpdateEnrichment
+		HTTPClient: srv.Client(),
 	}
 	wantURLs := []string{
 		srv.URL + "/osv/Go/all.zip", srv.URL + "/osv/crates.io/all.zip",
@@ -367,12 +368,21 @@ func TestDefaultSourceURLs(t *testing.T) {
 		DefaultOSVBaseURL + "/Packagist/all.zip":     true,
 		DefaultAlpineSecDBURL + "/v3.20/main.json":   true,
 		DefaultDebianTrackerURL:                      true,
+		DefaultCVEListURL:                            true,
+		DefaultKEVURL:                                true,
+		DefaultEPSSURL:                               true,
 	}
 	for _, u := range urls {
+		if u == DefaultNVDAPIURL {
+			t.Errorf("NVD API in the default list without a key (a keyless full download takes over 15 minutes)")
+		}
 		delete(want, u)
 	}
 	if len(want) > 0 {
 		t.Errorf("default sources lack %v", want)
+	}
+	if got := (UpdateConfig{NVDAPIKey: "k"}).SourceURLs(); !strings.Contains(strings.Join(got, " "), DefaultNVDAPIURL) {
+		t.Errorf("NVD API not used with a key: %v", got)
 	}
 	if got := (UpdateConfig{Sources: []string{"a"}}).SourceURLs(); len(got) != 1 || got[0] != "a" {
 		t.Errorf("explicit Sources not used: %v", got)
@@ -382,7 +392,7 @@ func TestDefaultSourceURLs(t *testing.T) {
 func TestLoadUpdateConfig(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
-	os.WriteFile(good, []byte("osv_base_url: http://mirror.example/osv\nosv_ecosystems: [Go]\ndebian_tracker_url: \"-\"\nalpine_secdb_url: \"-\"\n"), 0o644)
+	os.WriteFile(good, []byte("osv_base_url: http://mirror.example/osv\nosv_ecosystems: [Go]\ndebian_tracker_url: \"-\"\nalpine_secdb_url: \"-\"\ncve_list_url: \"-\"\nkev_url: \"-\"\nepss_url: \"-\"\n"), 0o644)
 	cfg, err := LoadUpdateConfig(good)
 	if err != nil {
 		t.Fatal(err)

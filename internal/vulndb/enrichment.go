@@ -34,8 +34,6 @@ type EnrichmentInfo struct {
 	EPSS     int `json:"epss"`      // ... with an EPSS score
 	// EPSSDate is the newest EPSS score date seen.
 	EPSSDate string `json:"epss_date,omitempty"`
-	// KEVCatalog is the version of the KEV catalog loaded, if one was.
-	KEVCatalog string `json:"kev_catalog,omitempty"`
 }
 
 // enrichAcc merges enrichment records by CVE while a build runs. Text

@@ -3,7 +3,6 @@ package vulndb
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -77,13 +76,13 @@ func fullDB(t testing.TB) *fixture {
 		ctx := context.Background()
 		// One pass over the feeds: every advisory the feed emits is
 		// recorded here, then handed on to the builder unchanged.
-		tee := func(ctx context.Context, src string, client *http.Client, emit feed.EmitFunc, enrich feed.EnrichFunc) (feed.Stats, error) {
-			st, err := feed.LoadAll(ctx, src, client, func(a *advisory.Advisory) error {
+		tee := func(ctx context.Context, src string, emit feed.EmitFunc, opts feed.Options) (feed.Stats, error) {
+			st, err := feed.LoadAll(ctx, src, func(a *advisory.Advisory) error {
 				if err := f.expect(a); err != nil {
 					return err
 				}
 				return emit(a)
-			}, enrich)
+			}, opts)
 			f.stats = append(f.stats, st)
 			return st, err
 		}

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
 )
 
 // Default feed locations. Every one can be overridden in UpdateConfig (or
@@ -17,14 +20,23 @@ const (
 	DefaultOSVBaseURL       = "https://osv-vulnerabilities.storage.googleapis.com"
 	DefaultAlpineSecDBURL   = "https://secdb.alpinelinux.org"
 	DefaultDebianTrackerURL = "https://security-tracker.debian.org/tracker/data/json"
+
+	// Enrichment sources (severities, scores, titles, exploitation).
+	// The CVE List as one archive of CVE JSON 5 records, with the CNA's
+	// and the ADP containers (CISA's Vulnrichment among them).
+	DefaultCVEListURL = "https://github.com/CVEProject/cvelistV5/archive/refs/heads/main.zip"
+	// The NVD CVE API 2.0, read page by page within its rate limits; used
+	// only when an API key or nvd_api_url is configured, since without a
+	// key a full download takes over 15 minutes.
+	DefaultNVDAPIURL = "https://services.nvd.nist.gov/rest/json/cves/2.0"
+	DefaultKEVURL    = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+	// FIRST's daily EPSS scores for every CVE.
+	DefaultEPSSURL = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
 )
 
-// DefaultOSVEcosystems are the OSV per-ecosystem archives fetched by
-// default: the distributions and language ecosystems Scanfleet inventories.
-var defaultOSVEcosystems = []string{
-	"Debian", "Ubuntu", "Alpine", "AlmaLinux", "Rocky Linux", "Red Hat",
-	"Go", "npm", "PyPI", "Maven", "crates.io", "RubyGems", "NuGet", "Packagist",
-}
+// EnvNVDAPIKey names the environment variable `db update` reads an NVD
+// API key from when the config file gives none.
+const EnvNVDAPIKey = "NVD_API_KEY"
 
 // defaultAlpineBranches are the secdb branches fetched by default.
 var defaultAlpineBranches = []string{"v3.18", "v3.19", "v3.20", "v3.21", "v3.22", "edge"}
@@ -32,8 +44,35 @@ var defaultAlpineBranches = []string{"v3.18", "v3.19", "v3.20", "v3.21", "v3.22"
 // defaultAlpineRepos are the secdb repositories fetched for each branch.
 var defaultAlpineRepos = []string{"main", "community"}
 
-// DefaultOSVEcosystems returns the OSV ecosystems fetched by default.
-func DefaultOSVEcosystems() []string { return append([]string(nil), defaultOSVEcosystems...) }
+// DefaultOSVEcosystems returns the OSV ecosystems fetched by default: those
+// of every ecosystem descriptor's OSV feed (internal/ecosystem/all), in
+// list order.
+func DefaultOSVEcosystems() []string {
+	var out []string
+	for _, d := range all.Descriptors() {
+		for _, f := range d.Feeds {
+			if f.Format == ecosystem.FeedOSV {
+				out = append(out, f.OSVNames...)
+			}
+		}
+	}
+	return out
+}
+
+// DefaultDistroFeeds returns the URLs of the descriptors' feeds that are
+// fetched as they are (Wolfi's secdb, Amazon's updateinfo, OVAL files),
+// in list order.
+func DefaultDistroFeeds() []string {
+	var out []string
+	for _, d := range all.Descriptors() {
+		for _, f := range d.Feeds {
+			if f.Format != ecosystem.FeedOSV {
+				out = append(out, f.URLs...)
+			}
+		}
+	}
+	return out
+}
 
 // UpdateConfig says where Update gets its feeds and where the database
 // goes. Zero fields take the defaults. It is also the format of the
@@ -52,6 +91,18 @@ type UpdateConfig struct {
 	AlpineBranches   []string `yaml:"alpine_branches"`    // default v3.18 .. edge
 	AlpineRepos      []string `yaml:"alpine_repos"`       // default main, community
 	DebianTrackerURL string   `yaml:"debian_tracker_url"` // "-" disables
+	// DistroFeeds replaces the descriptors' other feeds (Wolfi and
+	// Chainguard secdb, ...); ["-"] disables them.
+	DistroFeeds []string `yaml:"distro_feeds"`
+	CVEListURL  string   `yaml:"cve_list_url"` // CVE JSON 5 archive; "-" disables
+	NVDAPIURL   string   `yaml:"nvd_api_url"`  // default: only with an API key; "-" disables
+	KEVURL      string   `yaml:"kev_url"`      // "-" disables
+	EPSSURL     string   `yaml:"epss_url"`     // "-" disables
+	// NVDAPIKey is sent to the NVD API as the apiKey header (never
+	// stored in the database); $NVD_API_KEY when empty.
+	NVDAPIKey string `yaml:"nvd_api_key"`
+	// NVDInterval overrides the pause between NVD API requests (tests).
+	NVDInterval time.Duration `yaml:"-"`
 
 	// HTTPClient fetches the sources; nil means a client with a 10 minute
 	// timeout per request.
@@ -86,7 +137,7 @@ func (cfg UpdateConfig) SourceURLs() []string {
 	}
 	var out []string
 	base := strings.TrimRight(or(cfg.OSVBaseURL, DefaultOSVBaseURL), "/")
-	for _, eco := range orList(cfg.OSVEcosystems, defaultOSVEcosystems) {
+	for _, eco := range orList(cfg.OSVEcosystems, DefaultOSVEcosystems()) {
 		// OSV bucket object names are the ecosystem names, spaces included;
 		// they must be escaped in the URL path.
 		out = append(out, base+"/"+strings.ReplaceAll(eco, " ", "%20")+"/all.zip")
@@ -101,6 +152,23 @@ func (cfg UpdateConfig) SourceURLs() []string {
 	}
 	if deb := or(cfg.DebianTrackerURL, DefaultDebianTrackerURL); deb != "-" {
 		out = append(out, deb)
+	}
+	if df := orList(cfg.DistroFeeds, DefaultDistroFeeds()); len(df) != 1 || df[0] != "-" {
+		out = append(out, df...)
+	}
+	// Enrichment last: it is merged by CVE whatever the order, and the
+	// feeds' records are what a failed download would cost most.
+	if u := or(cfg.CVEListURL, DefaultCVEListURL); u != "-" {
+		out = append(out, u)
+	}
+	if u := cfg.NVDAPIURL; u != "-" && (u != "" || cfg.NVDAPIKey != "") {
+		out = append(out, or(u, DefaultNVDAPIURL))
+	}
+	if u := or(cfg.KEVURL, DefaultKEVURL); u != "-" {
+		out = append(out, u)
+	}
+	if u := or(cfg.EPSSURL, DefaultEPSSURL); u != "-" {
+		out = append(out, u)
 	}
 	return out
 }
@@ -122,7 +190,8 @@ func Update(ctx context.Context, cfg UpdateConfig) (Info, error) {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Minute}
 	}
-	info, err := Build(ctx, dest, cfg.SourceURLs(), BuildOptions{HTTPClient: client, Progress: cfg.Progress, BuiltAt: cfg.BuiltAt})
+	info, err := Build(ctx, dest, cfg.SourceURLs(), BuildOptions{HTTPClient: client, Progress: cfg.Progress, BuiltAt: cfg.BuiltAt,
+		NVDAPIKey: cfg.NVDAPIKey, NVDInterval: cfg.NVDInterval})
 	if err != nil {
 		return Info{}, fmt.Errorf("update: %w", err)
 	}

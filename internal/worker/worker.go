@@ -48,8 +48,11 @@ import (
 type Config struct {
 	ControllerURL string // e.g. https://controller:8480
 	Token         string // a scanner or admin token
-	Name          string // shown in the API; default: "scanner"
-	Concurrency   int    // images scanned at once; default 1
+	// Name is shown in the API, and identifies the scanner across
+	// restarts: registering under an active scanner's name releases that
+	// one's tasks at once. Default: host name and pid.
+	Name        string
+	Concurrency int // images scanned at once; default 1
 	// DBPath is the vulnerability database; empty scans packages only.
 	DBPath string
 	// PollInterval is the wait between lease attempts when the queue is
@@ -78,7 +81,13 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Concurrency = 1
 	}
 	if cfg.Name == "" {
-		cfg.Name, _ = os.Hostname()
+		// The controller takes a registration under an active scanner's
+		// name for that scanner restarted, and hands its tasks back: the
+		// default must be unique per live process yet stable across a
+		// container's restarts. Host name plus pid is both (in a pod the
+		// scanner is pid 1 every time; local scanners differ by pid).
+		host, _ := os.Hostname()
+		cfg.Name = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 2 * time.Second
@@ -317,7 +326,7 @@ func (w *worker) scan(ctx context.Context, t controller.LeasedTask) (*report.Rep
 		db, release := w.watcher.Acquire()
 		defer release()
 		info := db.Info()
-		opts.Matcher = scan.StoreMatcher{Store: db, DB: &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest}}
+		opts.Matcher = scan.StoreMatcher{Store: db, DB: &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest, AdvisoriesDigest: info.AdvisoriesDigest}}
 	}
 	return w.scanner.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: w.cfg.Platform, StoredUncompressed: img.StoredUncompressed}, opts)
 }
@@ -566,7 +575,17 @@ func (c *RemoteCache) Put(ctx context.Context, key string, a *layer.Analysis) {
 	if c.local != nil {
 		c.local.Put(ctx, key, a)
 	}
-	if c.cl.do(ctx, http.MethodPut, layerPath(key), a, nil) == nil {
+	// The controller takes an analysis only with the claim made on the
+	// miss; without one (a lookup that failed) the PUT is refused and
+	// the layer is simply not shared.
+	path := layerPath(key)
+	if cs := claimsOf(ctx); cs != nil {
+		cs.mu.Lock()
+		id := cs.claims[key]
+		cs.mu.Unlock()
+		path += "?claim=" + url.QueryEscape(id)
+	}
+	if c.cl.do(ctx, http.MethodPut, path, a, nil) == nil {
 		if cs := claimsOf(ctx); cs != nil {
 			cs.mu.Lock()
 			delete(cs.claims, key)

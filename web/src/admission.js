@@ -1,5 +1,30 @@
 import { api, ApiError } from "./api.js";
-import { html, useLoad, ErrorNote, Loading, fmtTime, ago } from "./util.js";
+import { html, useLoad, ErrorNote, Loading, fmtTime, ago, CsvButton } from "./util.js";
+
+const RULE_CSV = [
+  ["name", (r) => r.name],
+  ["action", (r) => r.action],
+  ["disabled", (r) => !!r.disabled],
+  ["mode", (r) => r.mode],
+  ["criteria", (r) => criteria(r.criteria)],
+  ["comment", (r) => r.comment],
+];
+
+// One row per image judged: a decision covers every image of a workload.
+const DECISION_CSV = [
+  ["at", (x) => x.d.at],
+  ["kind", (x) => x.d.kind],
+  ["namespace", (x) => x.d.namespace],
+  ["name", (x) => x.d.name],
+  ["operation", (x) => x.d.operation],
+  ["user", (x) => x.d.user],
+  ["result", (x) => x.d.result],
+  ["image", (x) => x.im?.image],
+  ["digest", (x) => x.im?.digest],
+  ["verdict", (x) => x.im?.verdict?.action],
+  ["rule", (x) => x.im?.verdict?.rule],
+  ["reason", (x) => x.im?.verdict?.reason],
+];
 
 // The admission API may be absent (a controller without admission
 // control): a 404 shows an explanation instead of an error.
@@ -33,6 +58,15 @@ function resultClass(r) {
   return "result allow";
 }
 
+// NoAdmission explains, on a controller without the Kubernetes
+// integration, why there is nothing to manage here.
+export function NoAdmission() {
+  return html`<div class="page-head"><h1>Admission</h1></div>
+    <p class="empty" data-testid="no-admission">This controller does not serve Kubernetes admission reviews: it is the
+      <code>scanfleet</code> binary, which answers <code>/admission</code> with 501. Run <code>scanfleet-controller controller</code>
+      (the same controller with the Kubernetes integration) to judge workloads with admission rules.</p>`;
+}
+
 export function AdmissionPage() {
   const settings = useLoad(() => optional("/api/v1/admission/settings"), [], 0);
   const rules = useLoad(() => optional("/api/v1/admission/rules"), [], 0);
@@ -51,7 +85,7 @@ export function AdmissionPage() {
       ${st &&
       html`<p>Mode <strong>${st.mode}</strong> (${st.mode === "protect" ? "deny rules refuse workloads" : "deny rules only warn and record"});
         images without a scan result: <strong>${st.no_result}</strong>.</p>`}
-      <h2>Rules</h2>
+      <div class="list-tools"><h2>Rules</h2>${ruleList.length > 0 && html`<${CsvButton} name="admission-rules" columns=${RULE_CSV} rows=${() => ruleList} />`}</div>
       <${ErrorNote} error=${rules.error} />
       ${!rules.data && !rules.error && html`<${Loading} />`}
       ${rules.data &&
@@ -69,7 +103,13 @@ export function AdmissionPage() {
               <td class="hide-sm">${r.mode || (st ? st.mode + " (global)" : "global")}</td>
             </tr>`,
           )}</tbody></table></div>`)}
-      <h2>Recent decisions</h2>
+      <div class="list-tools"><h2>Recent decisions</h2>${decisionList.length > 0 &&
+        html`<${CsvButton} name="admission-decisions" columns=${DECISION_CSV}
+          rows=${async () => {
+            // The latest 1,000 decisions (the API's most), not only the 50 shown.
+            const all = await api("/api/v1/admission/decisions?limit=1000");
+            return all.flatMap((d) => ((d.images || []).length ? d.images.map((im) => ({ d, im })) : [{ d }]));
+          }} />`}</div>
       <${ErrorNote} error=${decisions.error} />
       ${!decisions.data && !decisions.error && html`<${Loading} />`}
       ${decisions.data &&

@@ -65,7 +65,7 @@ export function SeverityChart({ counts = {}, fixable = {}, title = "Findings by 
 }
 
 // LineChart draws series over time from samples [{time, key: n, ...}].
-export function LineChart({ samples = [], series, title }) {
+export function LineChart({ samples = [], series, title, timeFmt }) {
   const W = narrow() ? 360 : 640;
   const H = narrow() ? 200 : 220;
   const L = 44;
@@ -85,10 +85,10 @@ export function LineChart({ samples = [], series, title }) {
   const last = samples[samples.length - 1];
   const label =
     title +
-    ` over the last ${Math.round(span / 60000) || "<1"} min: ` +
+    (timeFmt ? ` from ${fmt(samples[0].time)} to ${fmt(last.time)}: ` : ` over the last ${Math.round(span / 60000) || "<1"} min: `) +
     series.map((s) => `${s.label} now ${last[s.key] || 0}, peak ${Math.max(...samples.map((p) => p[s.key] || 0))}`).join("; ");
   const ticks = [0, niceMax / 2, niceMax];
-  const fmt = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const fmt = timeFmt || ((t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }));
   return html`<figure class="chart">
     <figcaption>${title}</figcaption>
     <svg viewBox="0 0 ${W} ${H}" role="img" aria-label=${label} preserveAspectRatio="xMinYMin meet">
@@ -121,4 +121,41 @@ function niceCeil(v) {
     if (m * p >= v) return m * p;
   }
   return 10 * p;
+}
+
+// DayBars draws one vertical bar per day (days [{day, [key]: n}]), so a
+// single day already shows; the label says every value in words.
+export function DayBars({ days = [], valueKey, title, color = "#1a5fb4" }) {
+  if (!days.length) {
+    return html`<figure class="chart"><figcaption>${title}</figcaption><p class="muted">No days recorded yet.</p></figure>`;
+  }
+  const W = narrow() ? 340 : 560;
+  const H = 170;
+  const L = 36;
+  const B = 24;
+  const T = 14;
+  const max = niceCeil(Math.max(1, ...days.map((d) => d[valueKey] || 0)));
+  const slot = (W - L) / Math.max(days.length, 7);
+  const bw = Math.max(4, Math.min(40, slot * 0.7));
+  const y = (v) => T + (1 - v / max) * (H - T - B);
+  const fmt = (d) => new Date(d + "T12:00:00Z").toLocaleDateString([], { month: "short", day: "numeric" });
+  const label = title + ": " + days.map((d) => `${fmt(d.day)} ${d[valueKey] || 0}`).join(", ");
+  return html`<figure class="chart">
+    <figcaption>${title}</figcaption>
+    <svg viewBox="0 0 ${W} ${H}" role="img" aria-label=${label} preserveAspectRatio="xMinYMin meet">
+      ${[0, max / 2, max].filter(Number.isInteger).map(
+        (v) => html`<g><line x1=${L} x2=${W} y1=${y(v)} y2=${y(v)} class="grid" />
+          <text x=${L - 6} y=${y(v) + 4} text-anchor="end" class="chart-num">${v}</text></g>`,
+      )}
+      ${days.map((d, i) => {
+        const v = d[valueKey] || 0;
+        const x = L + i * slot + (slot - bw) / 2;
+        return html`<g>
+          <rect x=${x} y=${y(v)} width=${bw} height=${Math.max(0, H - B - y(v))} fill=${color} />
+          ${(days.length <= 10 || i === 0 || i === days.length - 1) &&
+          html`<text x=${x + bw / 2} y=${H - 8} text-anchor="middle" class="chart-num">${fmt(d.day)}</text>`}
+        </g>`;
+      })}
+    </svg>
+  </figure>`;
 }

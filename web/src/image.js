@@ -1,6 +1,6 @@
 import { useMemo, useState } from "preact/hooks";
 import { api, download, qs } from "./api.js";
-import { html, useLoad, fmtTime, fmtBytes, shortDigest, ErrorNote, Loading, href, SEVERITIES, sevClass } from "./util.js";
+import { html, useLoad, fmtTime, fmtBytes, shortDigest, ErrorNote, Loading, href, SEVERITIES, sevClass, CsvButton, Pager } from "./util.js";
 import { SeverityChart } from "./charts.js";
 
 const TABS = [
@@ -26,10 +26,81 @@ function refLink(v) {
   return "https://osv.dev/vulnerability/" + v.id;
 }
 
-function Findings({ rep }) {
+const FINDINGS_PAGE = 50;
+
+// Kev and Epss are the exploitation signals of a finding, as badges.
+export function Kev({ kev }) {
+  if (!kev) return null;
+  return html`<span class="badge kev" title=${"In CISA's Known Exploited Vulnerabilities catalog since " + kev.date_added +
+    (kev.due_date ? ", remediation due " + kev.due_date : "") + (kev.known_ransomware_use ? "; used by ransomware" : "")}>KEV</span>`;
+}
+
+export function Epss({ epss }) {
+  if (!epss) return null;
+  const pct = (epss.score * 100).toFixed(epss.score < 0.1 ? 1 : 0);
+  return html`<span class="badge epss" title=${`EPSS ${pct}% probability of exploitation in the next 30 days (percentile ${Math.round(epss.percentile * 100)}, ${epss.date})`}>EPSS ${pct}%</span>`;
+}
+
+// cvssList lists a finding's scored vectors, best source first as given.
+export function CvssList({ cvss }) {
+  if (!cvss || !cvss.length) return html`<span class="muted">none given</span>`;
+  return html`<ul class="refs">${cvss.map(
+    (c) => html`<li><strong>${c.score.toFixed(1)}</strong> CVSS ${c.version}${c.source ? " (" + c.source + ")" : ""} <span class="mono small">${c.vector}</span></li>`,
+  )}</ul>`;
+}
+
+export function RefList({ refs }) {
+  if (!refs || !refs.length) return html`<span class="muted">none</span>`;
+  // Only web links are links: a reference comes from an advisory feed.
+  return html`<ul class="refs">${refs.map((r) =>
+    /^https?:\/\//i.test(r) ? html`<li><a href=${r} target="_blank" rel="noopener noreferrer">${r}</a></li>` : html`<li>${r}</li>`,
+  )}</ul>`;
+}
+
+// FindingDetail is what a finding says beyond its row: the advisory's
+// text, scores and exploitation signals, and where it was found.
+function FindingDetail({ v }) {
+  return html`<div class="detail-body">
+    ${v.title && html`<strong>${v.title}</strong>`}
+    ${v.description ? html`<p class="description">${v.description}</p>` : html`<p class="muted">The advisory has no description.</p>`}
+    <dl>
+      <dt>Severity</dt><dd>${v.severity || "UNKNOWN"}${v.severity_source ? " (from " + v.severity_source + ")" : ""}${
+        v.vendor_severity ? ", vendor: " + v.vendor_severity : ""}</dd>
+      <dt>CVSS</dt><dd><${CvssList} cvss=${v.cvss} /></dd>
+      ${v.kev && html`<dt>Known exploited</dt><dd>in CISA KEV since ${v.kev.date_added}${v.kev.due_date ? ", due " + v.kev.due_date : ""}${
+        v.kev.known_ransomware_use ? "; used by ransomware" : ""}</dd>`}
+      ${v.epss && html`<dt>EPSS</dt><dd>${(v.epss.score * 100).toFixed(2)}% (percentile ${Math.round(v.epss.percentile * 100)}, ${v.epss.date})</dd>`}
+      ${v.package_path && html`<dt>Found in</dt><dd class="mono small">${v.package_path}</dd>`}
+      <dt>Source</dt><dd>${v.source || "unknown"}</dd>
+      <dt>References</dt><dd><${RefList} refs=${v.references} /></dd>
+    </dl>
+  </div>`;
+}
+
+const FINDING_CSV = [
+  ["id", (v) => v.id],
+  ["aliases", (v) => v.aliases || []],
+  ["severity", (v) => v.severity],
+  ["severity_source", (v) => v.severity_source],
+  ["title", (v) => v.title],
+  ["package", (v) => v.package],
+  ["package_type", (v) => v.package_type],
+  ["package_path", (v) => v.package_path],
+  ["installed_version", (v) => v.installed_version],
+  ["fixed_version", (v) => v.fixed_version],
+  ["cvss", (v) => (v.cvss || []).map((c) => c.score + " " + c.vector).join(" ")],
+  ["kev", (v) => (v.kev ? v.kev.date_added : "")],
+  ["epss", (v) => (v.epss ? v.epss.score : "")],
+  ["layer", (v) => v.layer],
+];
+
+export function Findings({ rep, name }) {
   const [text, setText] = useState("");
   const [sev, setSev] = useState("");
   const [fixOnly, setFixOnly] = useState(false);
+  const [kevOnly, setKevOnly] = useState(false);
+  const [offset, setOffset] = useState(0);
+  const [open, setOpen] = useState({});
   const vulns = rep.vulnerabilities || [];
   const shown = useMemo(() => {
     const t = text.trim().toLowerCase();
@@ -38,55 +109,82 @@ function Findings({ rep }) {
         (v) =>
           (!sev || (v.severity || "").toUpperCase() === sev) &&
           (!fixOnly || v.fixed_version) &&
-          (!t || (v.id + " " + (v.aliases || []).join(" ") + " " + v.package).toLowerCase().includes(t)),
+          (!kevOnly || v.kev) &&
+          (!t || (v.id + " " + (v.aliases || []).join(" ") + " " + v.package + " " + (v.title || "")).toLowerCase().includes(t)),
       )
       .sort(
         (a, b) =>
           SEVERITIES.indexOf((a.severity || "UNKNOWN").toUpperCase()) - SEVERITIES.indexOf((b.severity || "UNKNOWN").toUpperCase()) ||
+          (b.kev ? 1 : 0) - (a.kev ? 1 : 0) ||
           a.id.localeCompare(b.id),
       );
-  }, [vulns, text, sev, fixOnly]);
+  }, [vulns, text, sev, fixOnly, kevOnly]);
+  // A filter change starts again at the first page.
+  const filter = (set) => (v) => {
+    set(v);
+    setOffset(0);
+  };
+  const page = shown.slice(offset, offset + FINDINGS_PAGE);
+  const hasKev = vulns.some((v) => v.kev);
   return html`
     <form class="filters" role="search" aria-label="Filter findings" onSubmit=${(e) => e.preventDefault()}>
       <div class="field grow">
         <label for="v-q">Find</label>
-        <input id="v-q" type="search" placeholder="CVE or package" value=${text} onInput=${(e) => setText(e.currentTarget.value)} />
+        <input id="v-q" type="search" placeholder="CVE, package or title" value=${text} onInput=${(e) => filter(setText)(e.currentTarget.value)} />
       </div>
       <div class="field">
         <label for="v-sev">Severity</label>
-        <select id="v-sev" value=${sev} onChange=${(e) => setSev(e.currentTarget.value)}>
+        <select id="v-sev" value=${sev} onChange=${(e) => filter(setSev)(e.currentTarget.value)}>
           <option value="">Any</option>
           ${SEVERITIES.map((s) => html`<option value=${s}>${s[0] + s.slice(1).toLowerCase()}</option>`)}
         </select>
       </div>
       <div class="field check">
-        <input id="v-fix" type="checkbox" checked=${fixOnly} onChange=${(e) => setFixOnly(e.currentTarget.checked)} />
+        <input id="v-fix" type="checkbox" checked=${fixOnly} onChange=${(e) => filter(setFixOnly)(e.currentTarget.checked)} />
         <label for="v-fix">Only with a fix</label>
       </div>
+      ${hasKev &&
+      html`<div class="field check">
+        <input id="v-kev" type="checkbox" checked=${kevOnly} onChange=${(e) => filter(setKevOnly)(e.currentTarget.checked)} />
+        <label for="v-kev">Only known exploited</label>
+      </div>`}
     </form>
-    <p role="status" class="muted">${shown.length} of ${vulns.length} findings</p>
+    <div class="list-tools">
+      <p role="status" class="muted" id="findings-count">${shown.length} of ${vulns.length} findings</p>
+      <${CsvButton} name=${name + "-findings"} columns=${FINDING_CSV} rows=${() => shown} />
+    </div>
     ${shown.length > 0 &&
     html`<div class="table-wrap"><table class="data findings">
       <caption class="sr-only">Findings, worst first</caption>
       <thead><tr><th scope="col">Severity</th><th scope="col">Vulnerability</th><th scope="col">Package</th>
-        <th scope="col">Installed → fixed</th><th scope="col" class="hide-sm">Layer</th></tr></thead>
+        <th scope="col">Installed → fixed</th><th scope="col" class="hide-sm">Layer</th><th scope="col"><span class="sr-only">Details</span></th></tr></thead>
       <tbody>
-        ${shown.map(
-          (v) => html`<tr key=${v.id + v.package + v.installed_version}>
-            <td><span class=${sevClass((v.severity || "").toUpperCase())}>${v.severity || "UNKNOWN"}</span></td>
+        ${page.map((v, i) => {
+          const key = v.id + "|" + v.package + "|" + v.installed_version + "|" + (v.package_path || "") + "|" + (offset + i);
+          const isOpen = !!open[key];
+          return html`<tr key=${key}>
+            <td><span class=${sevClass((v.severity || "").toUpperCase())}>${v.severity || "UNKNOWN"}</span>
+              ${v.severity_source && html`<div class="small muted">${v.severity_source}</div>`}</td>
             <th scope="row">
               <a href=${href(["vulnerabilities", v.id])}>${v.id}</a>
               <a class="ext" href=${refLink(v)} target="_blank" rel="noopener noreferrer" aria-label=${"Advisory for " + v.id + " (opens a new tab)"}>↗</a>
+              <${Kev} kev=${v.kev} /><${Epss} epss=${v.epss} />
+              ${v.title && html`<div class="title-line" title=${v.title}>${v.title}</div>`}
               ${(v.aliases || []).length > 0 && html`<div class="small muted">${v.aliases.join(", ")}</div>`}
             </th>
             <td>${v.package}${v.package_type && html` <span class="muted small">${v.package_type}</span>`}</td>
             <td class="mono small">${v.installed_version} → ${v.fixed_version ? html`<strong>${v.fixed_version}</strong>` : html`<span class="nofix">no fix</span>`}</td>
             <td class="hide-sm small">${v.layer ? html`<span class="mono">${shortDigest(v.layer)}</span>` : ""}
               ${v.layer_created_by && html`<div class="created-by" title=${v.layer_created_by}>${v.layer_created_by}</div>`}</td>
-          </tr>`,
-        )}
+            <td><button type="button" class="small" aria-expanded=${isOpen ? "true" : "false"} aria-controls=${"d-" + (offset + i)}
+              aria-label=${(isOpen ? "Hide details of " : "Show details of ") + v.id + " in " + v.package}
+              onClick=${() => setOpen({ ...open, [key]: !isOpen })}>${isOpen ? "Hide" : "Details"}</button></td>
+          </tr>
+          ${isOpen && html`<tr class="detail" key=${key + "-d"} id=${"d-" + (offset + i)}><td colspan="6"><${FindingDetail} v=${v} /></td></tr>`}`;
+        })}
       </tbody>
-    </table></div>`}`;
+    </table></div>
+    <${Pager} offset=${offset} size=${FINDINGS_PAGE} total=${shown.length} onGo=${setOffset} label="Pages of findings" />`}`;
 }
 
 function Layers({ rep }) {
@@ -111,7 +209,16 @@ function Layers({ rep }) {
   </ol>`;
 }
 
-function Packages({ rep }) {
+const PACKAGE_CSV = [
+  ["name", (p) => p.name],
+  ["version", (p) => p.version],
+  ["type", (p) => p.type],
+  ["path", (p) => p.path],
+  ["layer", (p) => p.layer],
+  ["purl", (p) => p.purl],
+];
+
+export function Packages({ rep, name }) {
   const [text, setText] = useState("");
   const [limit, setLimit] = useState(200);
   const pkgs = rep.packages || [];
@@ -124,7 +231,10 @@ function Packages({ rep }) {
         <input id="p-q" type="search" value=${text} onInput=${(e) => setText(e.currentTarget.value)} />
       </div>
     </form>
-    <p role="status" class="muted">${shown.length} of ${pkgs.length} packages</p>
+    <div class="list-tools">
+      <p role="status" class="muted">${shown.length} of ${pkgs.length} packages</p>
+      <${CsvButton} name=${name + "-packages"} columns=${PACKAGE_CSV} rows=${() => shown} />
+    </div>
     <div class="table-wrap"><table class="data">
       <caption class="sr-only">Packages</caption>
       <thead><tr><th scope="col">Name</th><th scope="col">Version</th><th scope="col">Type</th><th scope="col" class="hide-sm">Path</th><th scope="col" class="hide-sm">Layer</th></tr></thead>
@@ -164,6 +274,10 @@ export function ImagePage({ digest, query }) {
     return { c, f };
   }, [rep]);
   if (error) return html`<h1>Image</h1><${ErrorNote} error=${error} />`;
+  // Every tag of the digest, in every repository it was stored under.
+  const refs = (names || []).flatMap((n) => (n.tags && n.tags.length ? n.tags : [n.tag]).map((t) => n.registry + "/" + n.repository + ":" + t));
+  const title = names && names.length ? names[0].repository + ":" + names[0].tag : (rep && rep.image?.reference) || digest;
+  const fileName = (names && names.length ? names[0].repository + "-" + names[0].tag : shortDigest(digest)).replace(/[^A-Za-z0-9._-]+/g, "_");
   if (!rep) return html`<h1>Image</h1><${Loading} />`;
   const im = rep.image || {};
   const os = rep.os ? rep.os.pretty_name || rep.os.id + " " + (rep.os.version_id || "") : "unknown";
@@ -181,10 +295,8 @@ export function ImagePage({ digest, query }) {
   };
   return html`
     <nav class="crumbs" aria-label="Breadcrumb"><a href="#/images">Images</a> ›</nav>
-    <h1 class="break">${names && names.length ? names[0].repository + ":" + names[0].tag : im.reference || digest}</h1>
-    ${names &&
-    names.length > 0 &&
-    html`<p class="muted small">${names.map((n, i) => html`${i > 0 ? ", " : ""}${n.registry}/${n.repository}:${n.tag}`)}</p>`}
+    <h1 class="break">${title}</h1>
+    ${refs.length > 0 && html`<p class="muted small" id="image-tags">${refs.join(", ")}</p>`}
     <p class="mono small break">${im.digest || digest}</p>
     <dl class="facts">
       <div><dt>OS</dt><dd>${os}</dd></div>
@@ -214,8 +326,8 @@ export function ImagePage({ digest, query }) {
       )}
     </div>
     <section role="tabpanel" id=${"panel-" + tab} aria-labelledby=${"tab-" + tab} class="panel">
-      ${tab === "findings" && html`<${Findings} rep=${rep} />`}
+      ${tab === "findings" && html`<${Findings} rep=${rep} name=${fileName} />`}
       ${tab === "layers" && html`<${Layers} rep=${rep} />`}
-      ${tab === "packages" && html`<${Packages} rep=${rep} />`}
+      ${tab === "packages" && html`<${Packages} rep=${rep} name=${fileName} />`}
     </section>`;
 }

@@ -1,5 +1,5 @@
 import { api, qs } from "./api.js";
-import { html, useSynced, useLoad, ago, shortDigest, ErrorNote, Loading, href, navigate, SEVERITIES, sevClass } from "./util.js";
+import { html, useSynced, useLoad, ago, shortDigest, ErrorNote, Loading, href, navigate, SEVERITIES, sevClass, CsvButton, CoverageBadge } from "./util.js";
 import { SeverityChart } from "./charts.js";
 
 const PAGE = 50;
@@ -13,11 +13,20 @@ const COLUMNS = [
   { key: "scanned_at", label: "Last scan", cls: "hide-sm" },
 ];
 
-// Counts shows an image's findings per severity as small badges.
-export function Counts({ sev = {}, fix = {} }) {
+const COVERAGE = [
+  ["", "Any"],
+  ["not_covered", "Not covered"],
+  ["covered", "Covered"],
+  ["unknown", "Unknown"],
+];
+
+// Counts shows an image's findings per severity as small badges. An image
+// the database did not cover has unknown findings, never "none".
+export function Counts({ sev = {}, fix = {}, coverage, notCovered }) {
   const shown = SEVERITIES.filter((s) => sev[s] > 0);
-  if (!shown.length) return html`<span class="muted">none</span>`;
-  return html`<span class="counts">
+  const nc = html`<${CoverageBadge} coverage=${coverage} notCovered=${notCovered} />`;
+  if (!shown.length) return coverage && coverage !== "covered" ? nc : html`<span class="muted">none</span>`;
+  return html`<span class="counts">${nc}
     ${shown.map(
       (s) => html`<span class=${sevClass(s)} title=${`${sev[s]} ${s.toLowerCase()}, ${fix[s] || 0} with a fix`}>
         <span aria-hidden="true">${s[0]}</span><span class="sr-only">${s.toLowerCase()}</span> ${sev[s]}</span>`,
@@ -31,6 +40,7 @@ export function ImagesPage({ query }) {
     repository: query.repository || "",
     q: query.q || "",
     severity: query.severity || "",
+    coverage: query.coverage || "",
     fixable: query.fixable === "true",
     sort: query.sort || "severity",
     order: query.order || "",
@@ -80,6 +90,12 @@ export function ImagesPage({ query }) {
           ${SEVERITIES.map((s) => html`<option value=${s}>${s[0] + s.slice(1).toLowerCase()}</option>`)}
         </select>
       </div>
+      <div class="field">
+        <label for="f-cov">Coverage</label>
+        <select id="f-cov" value=${q.coverage} onChange=${(e) => go({ coverage: e.currentTarget.value })}>
+          ${COVERAGE.map(([v, l]) => html`<option value=${v}>${l}</option>`)}
+        </select>
+      </div>
       <div class="field grow">
         <label for="f-q">Search</label>
         <input id="f-q" type="search" placeholder="name, tag, digest or OS" value=${text} onInput=${(e) => setText(e.currentTarget.value)} />
@@ -95,7 +111,14 @@ export function ImagesPage({ query }) {
     ${data &&
     html`
       <div class="summary">
-        <p role="status" aria-live="polite"><strong>${data.total}</strong> image${data.total === 1 ? "" : "s"}${loading ? " (refreshing…)" : ""}</p>
+        <div class="list-tools">
+          <p role="status" aria-live="polite"><strong>${data.total}</strong> image${data.total === 1 ? "" : "s"}${
+            data.not_covered > 0
+              ? html`, <a href=${href(["images"], { ...q, offset: 0, coverage: "not_covered" })} class="nc-link"><strong>${data.not_covered}</strong> not covered</a> (their counts are incomplete)`
+              : ""
+          }${loading ? " (refreshing…)" : ""}</p>
+          <${CsvButton} name="images" columns=${CSV_COLUMNS} rows=${() => allImages(q)} />
+        </div>
         <${SeverityChart} counts=${data.severities} fixable=${data.fixable} title="Findings in these images by severity" />
       </div>
       ${data.total === 0
@@ -116,11 +139,13 @@ export function ImagesPage({ query }) {
             return html`<tr key=${im.registry + im.repository + im.digest}>
               <th scope="row">
                 <a href=${href(["image", im.digest])}>${im.repository}:${im.tag}</a>
+                ${(im.tags || []).filter((t) => t !== im.tag).length > 0 &&
+                html`<div class="small">also ${(im.tags || []).filter((t) => t !== im.tag).map((t) => ":" + t).join(", ")}</div>`}
                 <div class="small muted mono hide-sm">${im.registry} · ${shortDigest(im.digest)}</div>
               </th>
               <td class="hide-sm">${im.os || html`<span class="muted">unknown</span>`}</td>
-              <td><${Counts} sev=${im.severities} fix=${im.fixable} /></td>
-              <td class="num">${fix} / ${im.vulnerabilities}</td>
+              <td><${Counts} sev=${im.severities} fix=${im.fixable} coverage=${im.coverage} notCovered=${im.not_covered} /></td>
+              <td class="num">${fix} / ${im.vulnerabilities}${im.coverage === "not_covered" ? html`<span title="not covered: incomplete"> *</span>` : ""}</td>
               <td class="num hide-sm">${im.packages}</td>
               <td class="hide-sm" title=${im.scanned_at}>${ago(im.scanned_at)}</td>
             </tr>`;
@@ -133,4 +158,29 @@ export function ImagesPage({ query }) {
         <button type="button" disabled=${q.offset + PAGE >= data.total} onClick=${() => go({ offset: q.offset + PAGE })}>Next</button>
       </nav>`}
     `}`;
+}
+
+const CSV_COLUMNS = [
+  ["registry", (r) => r.registry],
+  ["repository", (r) => r.repository],
+  ["tags", (r) => (r.tags && r.tags.length ? r.tags : [r.tag]).join(" ")],
+  ["digest", (r) => r.digest],
+  ["os", (r) => r.os],
+  ["coverage", (r) => r.coverage],
+  ["not_covered", (r) => (r.not_covered || []).join(" ")],
+  ["packages", (r) => r.packages],
+  ["vulnerabilities", (r) => r.vulnerabilities],
+  ...SEVERITIES.map((s) => [s.toLowerCase(), (r) => (r.severities || {})[s] || 0]),
+  ["fixable", (r) => Object.values(r.fixable || {}).reduce((a, b) => a + b, 0)],
+  ["scanned_at", (r) => r.scanned_at],
+];
+
+// allImages fetches every page of the filtered list, for export.
+async function allImages(q) {
+  const out = [];
+  for (let offset = 0; ; offset += 500) {
+    const p = await api("/api/v1/console/images" + qs({ ...q, offset, limit: 500 }));
+    out.push(...p.items);
+    if (offset + 500 >= p.total) return out;
+  }
 }

@@ -10,14 +10,20 @@ import { ImagesPage } from "./images.js";
 import { ImagePage } from "./image.js";
 import { VulnerabilitiesPage } from "./vulns.js";
 import { ScannersPage } from "./scanners.js";
-import { AdmissionPage } from "./admission.js";
+import { AdmissionPage, NoAdmission } from "./admission.js";
+import { OverviewPage } from "./overview.js";
+import { HostsPage, HostPage } from "./hosts.js";
 
+// Admission is listed only on controllers that serve admission reviews
+// (scanfleet-controller); scanfleet answers /admission with 501.
 const PAGES = [
+  { key: "overview", label: "Overview" },
   { key: "registries", label: "Registries" },
   { key: "images", label: "Images" },
+  { key: "hosts", label: "Hosts" },
   { key: "vulnerabilities", label: "Vulnerabilities" },
   { key: "scanners", label: "Scanners" },
-  { key: "admission", label: "Admission" },
+  { key: "admission", label: "Admission", needs: "admission_webhook" },
 ];
 
 function useRoute() {
@@ -41,7 +47,7 @@ function Login({ onLogin }) {
     const t = tok.trim();
     try {
       const who = await api("/api/v1/whoami", { token: t });
-      onLogin(who.role);
+      onLogin(who);
       setToken(t);
     } catch (err) {
       setError(err.status === 401 ? "This token is not valid." : err.message);
@@ -61,7 +67,7 @@ function Login({ onLogin }) {
   </main>`;
 }
 
-function Shell({ role, route, onLogout }) {
+function Shell({ role, who, route, onLogout }) {
   const page = route.parts[0] || "images";
   const mainRef = useRef(null);
   const first = useRef(true);
@@ -80,7 +86,7 @@ function Shell({ role, route, onLogout }) {
       body = html`<${RegistriesPage} role=${role} />`;
       break;
     case "image":
-      body = html`<${ImagePage} digest=${route.parts[1]} query=${route.query} />`;
+      body = html`<${ImagePage} key=${route.parts[1]} digest=${route.parts[1]} query=${route.query} />`;
       break;
     case "vulnerabilities":
       body = html`<${VulnerabilitiesPage} id=${route.parts[1]} query=${route.query} />`;
@@ -89,7 +95,16 @@ function Shell({ role, route, onLogout }) {
       body = html`<${ScannersPage} role=${role} />`;
       break;
     case "admission":
-      body = html`<${AdmissionPage} />`;
+      body = who && !who.admission_webhook ? html`<${NoAdmission} />` : html`<${AdmissionPage} />`;
+      break;
+    case "overview":
+      body = html`<${OverviewPage} />`;
+      break;
+    case "hosts":
+      body = html`<${HostsPage} />`;
+      break;
+    case "host":
+      body = html`<${HostPage} key=${route.parts[1]} name=${route.parts[1]} />`;
       break;
     case "images":
       body = html`<${ImagesPage} query=${route.query} />`;
@@ -97,7 +112,9 @@ function Shell({ role, route, onLogout }) {
     default:
       body = html`<h1>Not found</h1><p>No page “${page}”. <a href="#/images">Go to images</a>.</p>`;
   }
-  const current = page === "image" ? "images" : page;
+  const current = page === "image" ? "images" : page === "host" ? "hosts" : page;
+  // Until whoami answers, pages that depend on it stay hidden.
+  const pages = PAGES.filter((p) => !p.needs || (who && who[p.needs]));
   return html`
     <a class="skip" href="#main" onClick=${(e) => {
       e.preventDefault();
@@ -107,7 +124,7 @@ function Shell({ role, route, onLogout }) {
       <a class="brand" href="#/images"><img src="/console/favicon.svg" alt="" width="24" height="24" /> Scanfleet</a>
       <nav aria-label="Main">
         <ul>
-          ${PAGES.map(
+          ${pages.map(
             (p) => html`<li><a href=${href([p.key])} aria-current=${current === p.key ? "page" : undefined}>${p.label}</a></li>`,
           )}
         </ul>
@@ -123,22 +140,23 @@ function Shell({ role, route, onLogout }) {
 function App() {
   const route = useRoute();
   const [token, setTok] = useState(getToken());
-  const [role, setRole] = useState("");
+  const [who, setWho] = useState(null);
+  const role = who ? who.role : "";
   useEffect(() => onToken((t) => setTok(t)), []);
   useEffect(() => {
-    if (!token || role) return;
+    if (!token || who) return;
     api("/api/v1/whoami")
-      .then((w) => setRole(w.role))
+      .then((w) => setWho(w))
       .catch(() => {});
   }, [token]);
   useEffect(() => {
     document.title = "Scanfleet · " + (token ? route.parts[0] || "images" : "log in");
   }, [token, route.parts[0]]);
   if (!token) {
-    return html`<${Login} onLogin=${(r) => setRole(r)} />`;
+    return html`<${Login} onLogin=${(w) => setWho(w)} />`;
   }
-  return html`<${Shell} role=${role} route=${route} onLogout=${() => {
-    setRole("");
+  return html`<${Shell} role=${role} who=${who} route=${route} onLogout=${() => {
+    setWho(null);
     setToken("");
   }} />`;
 }

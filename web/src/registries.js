@@ -1,6 +1,19 @@
 import { useState } from "preact/hooks";
 import { api } from "./api.js";
-import { html, useLoad, ago, ErrorNote, Loading, href } from "./util.js";
+import { html, useLoad, ago, ErrorNote, Loading, href, CsvButton } from "./util.js";
+
+const REGISTRY_CSV = [
+  ["name", (r) => r.name],
+  ["url", (r) => r.url],
+  ["filters", (r) => r.filters || []],
+  ["interval", (r) => r.interval],
+  ["last_crawl", (r) => r.last_crawl],
+  ["last_error", (r) => r.last_error],
+  ["images", (r) => r.images],
+  ["queued", (r) => r.queued],
+  ["leased", (r) => r.leased],
+  ["failed", (r) => r.failed],
+];
 
 const SCHEDULES = [
   ["", "Manual only"],
@@ -210,7 +223,8 @@ export function RegistriesPage({ role }) {
     ${data && data.length === 0 && html`<p class="empty">No registries yet.${admin ? " Add one to start scanning." : ""}</p>`}
     ${data &&
     data.length > 0 &&
-    html`<div class="table-wrap"><table class="data">
+    html`<div class="list-tools"><span></span><${CsvButton} name="registries" columns=${REGISTRY_CSV} rows=${() => data} /></div>
+    <div class="table-wrap"><table class="data">
       <caption class="sr-only">Registries and the progress of their scans</caption>
       <thead><tr><th scope="col">Name</th><th scope="col">URL</th><th scope="col">Schedule</th><th scope="col">Images</th>
         <th scope="col">Status</th>${admin && html`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>

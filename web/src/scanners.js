@@ -1,6 +1,19 @@
 import { useState } from "preact/hooks";
 import { api } from "./api.js";
-import { html, useLoad, ago, shortDigest, ErrorNote, Loading, fmtTime } from "./util.js";
+import { html, useLoad, ago, shortDigest, ErrorNote, Loading, fmtTime, CsvButton } from "./util.js";
+
+const SCANNER_CSV = [
+  ["id", (s) => s.id],
+  ["name", (s) => s.name],
+  ["state", (s) => s.state],
+  ["version", (s) => s.version],
+  ["concurrency", (s) => s.concurrency],
+  ["current_images", (s) => s.current_images || []],
+  ["done", (s) => s.done],
+  ["failed", (s) => s.failed],
+  ["db_digest", (s) => s.db_digest],
+  ["last_seen", (s) => s.last_seen],
+];
 import { LineChart } from "./charts.js";
 
 function throughput(s) {
@@ -63,7 +76,7 @@ export function ScannersPage({ role }) {
         { key: "leased", label: "scanning", color: "#2f6db3" },
         { key: "scanners", label: "scanners", color: "#2e7d32" },
       ]} />
-    <h2>Scanners</h2>
+    <div class="list-tools"><h2>Scanners</h2>${list.length > 0 && html`<${CsvButton} name="scanners" columns=${SCANNER_CSV} rows=${() => list} />`}</div>
     <${ErrorNote} error=${scanners.error} />
     ${!scanners.data && !scanners.error && html`<${Loading} />`}
     ${scanners.data && list.length === 0 && html`<p class="empty">No scanner has registered. Start one with <code>scanfleet scanner --controller URL --token TOKEN</code>, or let the auto-scaler start them.</p>`}

@@ -124,3 +124,73 @@ export function ErrorNote({ error }) {
 export function Loading({ what = "Loading" }) {
   return html`<p class="muted" role="status">${what}…</p>`;
 }
+
+// csvCell quotes a value for CSV. A cell that a spreadsheet would take for
+// a formula (=, +, -, @, tab, CR) gets a leading apostrophe: names and
+// descriptions come from registries and advisory feeds.
+export function csvCell(v) {
+  let s = v === undefined || v === null ? "" : Array.isArray(v) ? v.join(" ") : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+// toCSV renders rows as CSV with columns [[header, row => value], ...].
+export function toCSV(columns, rows) {
+  const lines = [columns.map(([h]) => csvCell(h)).join(",")];
+  for (const r of rows) lines.push(columns.map(([, get]) => csvCell(get(r))).join(","));
+  return lines.join("\r\n") + "\r\n";
+}
+
+// saveFile hands text to the browser as a file download.
+export function saveFile(name, text, type = "text/csv") {
+  const url = URL.createObjectURL(new Blob([text], { type: type + ";charset=utf-8" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// CsvButton exports a whole list (not only the page shown) as CSV:
+// rows() may be async, to fetch every page first.
+export function CsvButton({ name, columns, rows, label = "Export CSV" }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  async function go() {
+    setBusy(true);
+    setError(null);
+    try {
+      saveFile(name + ".csv", toCSV(columns, await rows()));
+    } catch (err) {
+      setError(err);
+    }
+    setBusy(false);
+  }
+  return html`<span class="csv"><button type="button" class="small" onClick=${go} disabled=${busy}
+    aria-label=${label + " (" + name + ".csv)"}>${busy ? "Exporting…" : label}</button>${error && html` <span class="error" role="alert">${error.message}</span>`}</span>`;
+}
+
+// Pager moves through a list of total items, size at a time.
+export function Pager({ offset, size, total, onGo, label = "Pages" }) {
+  if (total <= size && offset === 0) return null;
+  return html`<nav class="pager" aria-label=${label}>
+    <button type="button" disabled=${offset === 0} onClick=${() => onGo(Math.max(0, offset - size))}>Previous</button>
+    <span>${offset + 1}–${Math.min(total, offset + size)} of ${total}</span>
+    <button type="button" disabled=${offset + size >= total} onClick=${() => onGo(offset + size)}>Next</button>
+  </nav>`;
+}
+
+// CoverageNote marks an image or host whose database lacked data for some
+// of its contents: its counts are incomplete, not zero.
+export function CoverageBadge({ coverage, notCovered = [] }) {
+  if (coverage === "not_covered") {
+    return html`<span class="nc-badge" title=${"The database has no data for " + notCovered.join(", ") + ": findings there are unknown, not absent"}>
+      Not covered: ${notCovered.join(", ")}</span>`;
+  }
+  if (coverage === "unknown") {
+    return html`<span class="nc-badge unknown" title="The report does not say whether the database covered this image">Coverage unknown</span>`;
+  }
+  return null;
+}

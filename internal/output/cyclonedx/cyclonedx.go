@@ -27,6 +27,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/uuid"
 
+	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/purl"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
@@ -396,6 +397,9 @@ func vulnerability(fs []finding, pkgRef map[pkgKey]string, n int) cdx.Vulnerabil
 	return cv
 }
 
+// ratings gives one rating per scored vector, each under the source that
+// scored it (the CNA, NVD, CISA ADP, GHSA, a distribution), and one for
+// the feed's own severity word, under the feed that gave it.
 func ratings(v report.Vulnerability) *[]cdx.VulnerabilityRating {
 	var rs []cdx.VulnerabilityRating
 	cvss := slices.Clone(v.CVSS)
@@ -403,23 +407,56 @@ func ratings(v report.Vulnerability) *[]cdx.VulnerabilityRating {
 	for _, c := range cvss {
 		score := c.Score
 		rs = append(rs, cdx.VulnerabilityRating{
-			Source:   &cdx.Source{Name: v.Source},
+			Source:   ratingSource(v, c.Source),
 			Score:    &score,
 			Severity: cvssSeverity(score),
 			Method:   method(c.Version),
 			Vector:   c.Vector,
 		})
 	}
-	// The distribution's own word is a rating of its own: it is what the
-	// report's severity is, and it may differ from CVSS.
-	if len(cvss) == 0 || v.VendorSeverity != "" {
+	// The feed's own word is a rating of its own: when it is the
+	// report's severity it may differ from CVSS.
+	if v.VendorSeverity != "" {
 		rs = append(rs, cdx.VulnerabilityRating{
-			Source:   &cdx.Source{Name: v.Source},
+			Source:   ratingSource(v, v.VendorSeveritySource),
+			Severity: Severity(advisory.NormalizeSeverity(v.VendorSeverity)),
+			Method:   cdx.ScoringMethodOther,
+		})
+	} else if len(cvss) == 0 {
+		rs = append(rs, cdx.VulnerabilityRating{
+			Source:   ratingSource(v, v.SeveritySource),
 			Severity: Severity(v.Severity),
 			Method:   cdx.ScoringMethodOther,
 		})
 	}
 	return &rs
+}
+
+// ratingSource names a severity source as CycloneDX wants it: a name and,
+// where the source has one page per vulnerability, its URL.
+func ratingSource(v report.Vulnerability, src string) *cdx.Source {
+	cve := v.ID
+	if !strings.HasPrefix(cve, "CVE-") {
+		for _, a := range v.Aliases {
+			if strings.HasPrefix(a, "CVE-") {
+				cve = a
+				break
+			}
+		}
+	}
+	switch src {
+	case report.SourceNVD:
+		return &cdx.Source{Name: "NVD", URL: "https://nvd.nist.gov/vuln/detail/" + cve}
+	case report.SourceCNA:
+		return &cdx.Source{Name: "CNA", URL: "https://www.cve.org/CVERecord?id=" + cve}
+	case report.SourceCISAADP:
+		return &cdx.Source{Name: "CISA ADP", URL: "https://www.cve.org/CVERecord?id=" + cve}
+	case report.SourceGHSA:
+		return &cdx.Source{Name: "GitHub"}
+	case "":
+		return &cdx.Source{Name: v.Source}
+	}
+	return &cdx.Source{Name: src}
 }
 
 func aliasSource(id string) string {

@@ -43,15 +43,21 @@ func Level(severity string) string {
 	return "note"
 }
 
-// SecuritySeverity is the rule's "security-severity" property: the highest
-// CVSS score of the finding, else a score standing for its severity word
+// SecuritySeverity is the rule's "security-severity" property: the
+// finding's CVSS score chosen by the severity precedence (Score, from
+// ScoreSource: the feed's own vectors, else the CNA's, NVD's, CISA ADP's),
+// else its highest CVSS score, else a score standing for its severity word
 // (GitHub ranks >= 9.0 critical, >= 7.0 high, >= 4.0 medium, > 0 low; the
 // stand-ins sit inside those bands). GitHub wants it as a decimal string.
 func SecuritySeverity(v report.Vulnerability) string {
 	best := -1.0
-	for _, c := range v.CVSS {
-		if c.Score > best {
-			best = c.Score
+	if v.ScoreSource != "" {
+		best = v.Score
+	} else {
+		for _, c := range v.CVSS {
+			if c.Score > best {
+				best = c.Score
+			}
 		}
 	}
 	if best < 0 {
@@ -162,7 +168,9 @@ func addRule(run *gosarif.Run, v report.Vulnerability) {
 		return
 	}
 	short := v.ID
-	if d := firstLine(v.Description); d != "" {
+	if v.Title != "" {
+		short = v.ID + ": " + v.Title
+	} else if d := firstLine(v.Description); d != "" {
 		short = v.ID + ": " + d
 	}
 	rule.WithName(ruleName(v.ID))
@@ -170,8 +178,20 @@ func addRule(run *gosarif.Run, v report.Vulnerability) {
 	if v.Description != "" {
 		rule.WithFullDescription(gosarif.NewMultiformatMessageString().WithText(v.Description))
 	}
-	help := fmt.Sprintf("Vulnerability %s\nSeverity: %s\nSource: %s", v.ID, v.Severity, v.Source)
-	helpMD := fmt.Sprintf("**Vulnerability %s**\n\n| Severity | Source |\n| --- | --- |\n| %s | %s |\n", v.ID, v.Severity, v.Source)
+	sevFrom := v.SeveritySource
+	if sevFrom == "" {
+		sevFrom = "no data"
+	}
+	help := fmt.Sprintf("Vulnerability %s\nSeverity: %s (%s)\nSource: %s", v.ID, v.Severity, sevFrom, v.Source)
+	helpMD := fmt.Sprintf("**Vulnerability %s**\n\n| Severity | Severity from | Source |\n| --- | --- | --- |\n| %s | %s | %s |\n", v.ID, v.Severity, sevFrom, v.Source)
+	if v.KEV != nil {
+		help += "\nIn CISA's Known Exploited Vulnerabilities catalog since " + v.KEV.DateAdded
+		helpMD += "\nIn CISA's Known Exploited Vulnerabilities catalog since " + v.KEV.DateAdded + "\n"
+	}
+	if v.EPSS != nil {
+		help += fmt.Sprintf("\nEPSS: %.5f (percentile %.5f, %s)", v.EPSS.Score, v.EPSS.Percentile, v.EPSS.Date)
+		helpMD += fmt.Sprintf("\nEPSS: %.5f (percentile %.5f, %s)\n", v.EPSS.Score, v.EPSS.Percentile, v.EPSS.Date)
+	}
 	for _, ref := range v.References {
 		help += "\n" + ref
 		helpMD += "\n- " + ref
@@ -183,8 +203,16 @@ func addRule(run *gosarif.Run, v report.Vulnerability) {
 	props := gosarif.NewPropertyBag().
 		Add("security-severity", sev).
 		Add("precision", "very-high").
-		WithTags([]string{"vulnerability", "security", strings.ToUpper(v.Severity)})
+		WithTags(tags(v))
 	rule.WithProperties(props)
+}
+
+func tags(v report.Vulnerability) []string {
+	t := []string{"vulnerability", "security", strings.ToUpper(v.Severity)}
+	if v.KEV != nil {
+		t = append(t, "known-exploited")
+	}
+	return t
 }
 
 // ruleName is the rule's PascalCase name SARIF viewers show ("CVE-2024-1"

@@ -1,0 +1,22 @@
+// Package maven describes the Maven ecosystem: Maven artifacts (group:artifact), matched by name
+// in OSV's "Maven" ecosystem.
+package maven
+
+import (
+	"github.com/scanfleet/scanfleet/internal/ecosystem"
+)
+
+// Name is the ecosystem's name.
+const Name = "Maven"
+
+// Descriptor returns the Maven descriptor.
+func Descriptor() ecosystem.Descriptor {
+	return ecosystem.Descriptor{
+		Name:         Name,
+		PackageTypes: []string{"maven", "jar"},
+		Scheme:       ecosystem.SchemeMaven,
+		Match:        ecosystem.MatchName,
+		PURLType:     "maven",
+		Feeds:        []ecosystem.Feed{{Format: ecosystem.FeedOSV, OSVNames: []string{Name}}},
+	}
+}

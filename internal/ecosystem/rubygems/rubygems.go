@@ -1,0 +1,22 @@
+// Package rubygems describes the RubyGems ecosystem: Ruby gems, matched by name
+// in OSV's "RubyGems" ecosystem.
+package rubygems
+
+import (
+	"github.com/scanfleet/scanfleet/internal/ecosystem"
+)
+
+// Name is the ecosystem's name.
+const Name = "RubyGems"
+
+// Descriptor returns the RubyGems descriptor.
+func Descriptor() ecosystem.Descriptor {
+	return ecosystem.Descriptor{
+		Name:         Name,
+		PackageTypes: []string{"gem"},
+		Scheme:       ecosystem.SchemeGem,
+		Match:        ecosystem.MatchName,
+		PURLType:     "gem",
+		Feeds:        []ecosystem.Feed{{Format: ecosystem.FeedOSV, OSVNames: []string{Name}}},
+	}
+}
