@@ -10,6 +10,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/almalinux"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/alpine"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/chainguard"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/cratesio"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/debian"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/golang"
@@ -22,6 +23,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/rocky"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/rubygems"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/ubuntu"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/wolfi"
 )
 
 // Descriptors returns every ecosystem's descriptor: distributions first,
@@ -35,6 +37,8 @@ func Descriptors() []ecosystem.Descriptor {
 		almalinux.Descriptor(),
 		rocky.Descriptor(),
 		redhat.Descriptor(),
+		wolfi.Descriptor(),
+		chainguard.Descriptor(),
 
 		golang.Descriptor(),
 		npm.Descriptor(),
