@@ -22,6 +22,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/redhat"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/rocky"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/rubygems"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/suse"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/ubuntu"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/wolfi"
 )
@@ -39,6 +40,8 @@ func Descriptors() []ecosystem.Descriptor {
 		redhat.Descriptor(),
 		wolfi.Descriptor(),
 		chainguard.Descriptor(),
+		suse.SLE(),
+		suse.OpenSUSE(),
 
 		golang.Descriptor(),
 		npm.Descriptor(),
