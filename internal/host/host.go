@@ -435,16 +435,16 @@ func (w *walker) dir(ctx context.Context, t task) ([]task, error) {
 func (w *walker) store(rel string, names []string) string {
 	if !w.opts.ContainerStorage {
 		if what := containerStore(names); what != "" {
-			return what + " (other containers' filesystems, scanned as images; --container-storage walks it)"
+			return what + " (--container-storage walks it)"
 		}
 	}
 	if !w.opts.Caches {
 		if isGoModCache(rel, names) {
-			return "Go module cache (downloaded module sources, not installed software; --caches walks it)"
+			return "Go module cache (--caches walks it)"
 		}
 		for _, c := range CacheDirs {
 			if matchCache(c, rel) {
-				return "download cache (not installed software; --caches walks it)"
+				return "download cache (--caches walks it)"
 			}
 		}
 	}
