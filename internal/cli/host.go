@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,6 +23,8 @@ type hostFlags struct {
 	kernel    bool
 	maxDepth  int
 	maxFiles  int
+	caches    bool
+	storage   bool
 }
 
 // addHostCommands registers the host scan both as 'scanfleet host' and as
@@ -52,6 +55,14 @@ From a container, mount nothing and run with --pid=host and --root
 /proc/1/root: the host's filesystem is reached through its init process.
 Kernel interfaces (/proc, /sys, /dev, /run), network and FUSE mounts and
 other containers' filesystems are not walked; symlinks are never followed.
+Download caches (a Go module cache, ~/.cache, ~/.npm, ~/.cargo/registry,
+~/.m2/repository, ~/.gradle/caches, ~/.nuget/packages, /var/cache) hold
+what was downloaded, not installed, and container engines' data roots
+(Docker, containerd, Podman/CRI-O) hold other containers' images: both are
+skipped unless --caches or --container-storage is given.
+
+Progress is shown on a terminal only; otherwise one summary line is
+written to standard error at the end.
 
 Exit status is that of 'scan'.`,
 		Args: cobra.NoArgs,
@@ -73,6 +84,8 @@ Exit status is that of 'scan'.`,
 	fl.BoolVar(&f.kernel, "kernel", true, "report the running kernel as a package (default: on when --root is the running machine)")
 	fl.IntVar(&f.maxDepth, "max-depth", host.DefaultMaxDepth, "do not walk directories nested deeper than this")
 	fl.IntVar(&f.maxFiles, "max-files", host.DefaultMaxFiles, "stop walking after this many entries")
+	fl.BoolVar(&f.caches, "caches", false, "also walk download caches (Go module cache, ~/.cache, ~/.npm, ~/.m2/repository, ...)")
+	fl.BoolVar(&f.storage, "container-storage", false, "also walk container engines' data roots (other containers' images and filesystems)")
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(output.Formats, ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fl.StringVar(&f.resultsDir, "results-dir", "", "also write the JSON report to DIR/"+resultFile)
@@ -118,20 +131,47 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 
 	opts := host.ScanOptions{
 		Options: host.Options{
-			SkipDirs: f.skipDirs,
-			MaxDepth: f.maxDepth,
-			MaxFiles: f.maxFiles,
+			SkipDirs:         f.skipDirs,
+			MaxDepth:         f.maxDepth,
+			MaxFiles:         f.maxFiles,
+			Caches:           f.caches,
+			ContainerStorage: f.storage,
 		},
 		Processes:      f.processes,
 		Kernel:         f.kernel,
 		ScannerVersion: buildinfo.Version(),
 	}
+	// Progress redraws a line on a terminal; anywhere else (a log) it
+	// would be one endless line, so one summary line is written instead.
+	tty := isTerminal(e.stderr)
+	var walked int
+	var skipped []string
+	start := time.Now()
 	if !f.quiet {
-		opts.Progress = func(n int) { fmt.Fprintf(e.stderr, "\rwalked %d entries", n) }
+		opts.Progress = func(n int) {
+			walked = n
+			if tty {
+				fmt.Fprintf(e.stderr, "\rwalked %d entries", n)
+			}
+		}
+		opts.Skipped = func(dir, why string) { skipped = append(skipped, dir+": "+why) }
 	}
 	rep, err := host.Scan(ctx, f.root, opts)
 	if !f.quiet {
-		fmt.Fprintln(e.stderr)
+		if tty {
+			fmt.Fprintln(e.stderr)
+		}
+		if err == nil {
+			line := fmt.Sprintf("host %s: walked %d entries, %d packages, in %.1f s", f.root, walked, len(rep.Packages), time.Since(start).Seconds())
+			if len(skipped) > 0 {
+				sort.Strings(skipped)
+				if n := len(skipped); n > 10 {
+					skipped = append(skipped[:10], fmt.Sprintf("%d more", n-10))
+				}
+				line += "; not walked: " + strings.Join(skipped, ", ")
+			}
+			fmt.Fprintln(e.stderr, line)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("scan host %s: %w", f.root, err)

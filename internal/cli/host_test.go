@@ -97,4 +97,16 @@ func TestHostScan(t *testing.T) {
 	if res := runCLI(t, nil, "host", "--root", root+"/missing", "--skip-db", "-q"); res.code != ExitError {
 		t.Errorf("missing root: exit %d, want %d", res.code, ExitError)
 	}
+	// Standard error is not a terminal here: no progress redrawn with
+	// carriage returns (a log would get one endless line), one summary
+	// line instead (issue #22; the old code wrote "\rwalked N entries").
+	res = runCLI(t, nil, "host", "--root", root, "--skip-db", "-f", "json")
+	if res.code != ExitOK || strings.Contains(res.stderr, "\r") {
+		t.Errorf("progress off a terminal: exit %d, stderr %q", res.code, res.stderr)
+	}
+	if lines := strings.Split(strings.TrimSpace(res.stderr), "\n"); len(lines) != 1 ||
+		!strings.HasPrefix(lines[0], "host "+root+": walked ") || !strings.Contains(lines[0], " packages, in ") ||
+		!strings.Contains(lines[0], "not walked: /var/cache: download cache (--caches walks it)") {
+		t.Errorf("want one summary line on stderr, got %q", res.stderr)
+	}
 }

@@ -26,6 +26,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/scanfleet/scanfleet/internal/crawl/provider"
 )
 
 // Sentinel errors; Crawl wraps them together with the registry name, so
@@ -41,6 +43,9 @@ var (
 	// (Docker Hub, many cloud registries); its repositories must be
 	// configured explicitly.
 	ErrCatalogUnsupported = errors.New("catalog API not supported")
+	// ErrNotFound: the namespace a vendor listing was asked for does not
+	// exist or is hidden from the credentials.
+	ErrNotFound = errors.New("namespace not found")
 	// ErrInvalidConfig: the Registry or Options are unusable.
 	ErrInvalidConfig = errors.New("invalid registry configuration")
 )
@@ -67,6 +72,27 @@ type Registry struct {
 	// Filters select what to crawl, see Filter; empty means everything.
 	// An image is crawled when any filter matches it.
 	Filters []string
+	// Kind is the registry's flavour (provider.Kinds; "" means generic):
+	// it decides how repositories are found when Repositories is empty.
+	// generic and acr read /v2/_catalog; ecr needs Options.Lister (the
+	// AWS SDK, in scanfleet-controller); the other kinds ask their
+	// vendor's API (package provider). Tags and digests are read through
+	// the v2 API for every kind.
+	Kind string
+	// Repositories, when set, is the explicit list of repositories to
+	// crawl, for registries without a usable listing: each entry is
+	// "REPO" (every tag) or "REPO:TAGGLOB" (tags matching the path.Match
+	// glob; an entry may repeat with other globs). Neither the catalog nor
+	// a vendor API is then read. Filters still apply on top. On Docker
+	// Hub a one-segment name means "library/NAME", as docker pull does.
+	Repositories []string
+	// Namespace, API and APIToken configure a vendor listing (see
+	// provider.Config): what to list (organisation, group, project...),
+	// the API's base URL when it is not the kind's public service or the
+	// registry itself, and the API's bearer token when it is not
+	// Password (Quay OAuth tokens, Google access tokens). APIToken is a
+	// secret like Password.
+	Namespace, API, APIToken string
 	// MaxRepositories caps how many (filter-selected) repositories are
 	// crawled, in catalog order; MaxTags caps the (filter-selected) tags
 	// crawled per repository, in tag-list order (lexical on distribution).
@@ -120,6 +146,11 @@ type Options struct {
 	// (0: the registry's default). CNCF distribution refuses an n above
 	// its catalog maximum (1000 by default) with PAGINATION_NUMBER_INVALID.
 	PageSize int
+	// Lister, when set, lists the repositories instead of the catalog or
+	// the kind's API: cloud listings that need an SDK (ECR through
+	// cloudcreds) are handed in this way by the one binary that links
+	// them. Registry.Repositories still wins over it.
+	Lister provider.Lister
 	// Progress, when set, is called with running totals after each
 	// repository and once at the end. It is never called concurrently
 	// with itself, emit or emitErr.
@@ -199,6 +230,12 @@ type crawler struct {
 	// registries without token auth need no per-repository scope, so the
 	// handshake is done once instead of once per repository.
 	shared http.RoundTripper
+	// lister lists repositories when the catalog is not used (a vendor
+	// API, Options.Lister or the explicit list).
+	lister provider.Lister
+	// tagGlobs holds the explicit list's tag globs by repository; a
+	// repository listed without a glob maps to nil (every tag).
+	tagGlobs map[string][]string
 
 	mu      sync.Mutex // serialises emit, emitErr, Progress and stats
 	emit    func(Image) error
@@ -250,9 +287,47 @@ func newCrawler(r Registry, opts Options, emit func(Image) error, emitErr func(r
 	if c.base, err = baseTransport(r, opts.Transport); err != nil {
 		return c, err
 	}
+	apiBase := c.base
 	c.base = &pinScheme{host: c.ep.host, scheme: c.ep.scheme, inner: c.base}
 	c.sem = make(chan struct{}, c.opts.Concurrency)
+	if !provider.Valid(r.Kind) {
+		return c, fmt.Errorf("unknown kind %q (want one of %s)", r.Kind, strings.Join(provider.Kinds, ", "))
+	}
+	switch {
+	case len(r.Repositories) > 0:
+		if c.tagGlobs, err = parseRepositories(r.Kind, r.Repositories); err != nil {
+			return c, err
+		}
+		c.lister = explicitLister(c.tagGlobs)
+	case opts.Lister != nil:
+		c.lister = opts.Lister
+	case r.Kind == provider.ECR:
+		return c, errors.New("kind ecr lists repositories through the AWS SDK: run scanfleet-controller, or give an explicit repository list")
+	case provider.NeedsLister(r.Kind):
+		c.lister, err = provider.New(provider.Config{
+			Kind: r.Kind, API: r.API, Registry: c.ep.scheme + "://" + c.ep.host, Namespace: r.Namespace,
+			Username: r.Username, Password: r.Password, Token: r.APIToken,
+			// The API is another host: no pinScheme, no registry auth
+			// transport, only the base transport's TLS and timeouts.
+			Client: &http.Client{Transport: apiBase, CheckRedirect: sameHostRedirect},
+		})
+		if err != nil {
+			return c, err
+		}
+	}
 	return c, nil
+}
+
+// sameHostRedirect keeps a vendor API's redirects (and the credentials
+// the request carries) on the API's host.
+func sameHostRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("too many redirects")
+	}
+	if req.URL.Host != via[0].URL.Host {
+		return fmt.Errorf("redirect to another host (%s) refused", req.URL.Host)
+	}
+	return nil
 }
 
 // authTransport performs ggcr's handshake (ping, then basic or token auth)
@@ -288,71 +363,158 @@ func (c *crawler) run(parent context.Context) error {
 	defer cancel(nil)
 	c.cancel = cancel
 
-	rt, err := c.authTransport(ctx, c.reg.Scope(""))
+	rt, err := c.registryTransport(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			return context.Cause(ctx)
 		}
 		return err
 	}
-	if pr, err := transport.Ping(ctx, c.reg, c.base); err == nil && !strings.EqualFold(pr.Scheme, "bearer") {
-		c.shared = rt
-	}
 	var wg sync.WaitGroup
 	// repoSlots bounds repositories in progress so an enormous catalog
 	// does not turn into an enormous number of goroutines.
 	repoSlots := make(chan struct{}, c.opts.Concurrency)
 	selected := 0
+	// take starts the crawl of one listed repository; false means stop
+	// listing (a cap reached or the crawl cancelled).
+	take := func(repo string) bool {
+		if !anyRepository(c.filters, repo) {
+			return true
+		}
+		if c.r.MaxRepositories > 0 && selected == c.r.MaxRepositories {
+			c.mu.Lock()
+			c.stats.Truncated = true
+			c.mu.Unlock()
+			return false
+		}
+		selected++
+		if !validRepository(repo) {
+			c.report(repo, "", fmt.Errorf("listing named an invalid repository %q", repo))
+			return true
+		}
+		select {
+		case repoSlots <- struct{}{}:
+		case <-ctx.Done():
+			return false
+		}
+		wg.Go(func() {
+			defer func() { <-repoSlots }()
+			if err := c.crawlRepository(ctx, repo); err != nil {
+				cancel(err)
+			}
+		})
+		return true
+	}
+	if c.lister != nil {
+		c.listRepositories(ctx, take)
+	} else {
+		c.readCatalog(ctx, rt, take)
+	}
+	wg.Wait()
+	return context.Cause(ctx)
+}
+
+// registryTransport returns the transport for the catalog. Without a
+// catalog to read, it only pings (the catalog scope may be refused to
+// credentials that can pull) and returns nil. Either way it sets
+// c.shared when the registry needs no per-repository token.
+func (c *crawler) registryTransport(ctx context.Context) (http.RoundTripper, error) {
+	if c.lister == nil {
+		rt, err := c.authTransport(ctx, c.reg.Scope(""))
+		if err != nil {
+			return nil, err
+		}
+		if pr, err := transport.Ping(ctx, c.reg, c.base); err == nil && !strings.EqualFold(pr.Scheme, "bearer") {
+			c.shared = rt
+		}
+		return rt, nil
+	}
+	if err := c.acquire(ctx); err != nil {
+		return nil, err
+	}
+	pr, err := transport.Ping(ctx, c.reg, c.base)
+	c.release()
+	if err != nil {
+		return nil, classify(err)
+	}
+	if !strings.EqualFold(pr.Scheme, "bearer") {
+		rt, err := c.authTransport(ctx, c.reg.Scope(""))
+		if err != nil {
+			return nil, err
+		}
+		c.shared = rt
+	}
+	return nil, nil
+}
+
+// readCatalog pages through /v2/_catalog handing each name to take. The
+// catalog is read page by page on this goroutine and repositories are
+// handed to goroutines as they come, so a large registry starts emitting
+// before its catalog is fully read. A catalog that fails part-way is
+// fatal: the crawl would silently miss repositories.
+func (c *crawler) readCatalog(ctx context.Context, rt http.RoundTripper, take func(string) bool) {
 	p := c.newPager(rt, c.ep.url("/v2/_catalog", c.opts.PageSize))
-catalog:
 	for {
 		var page catalogPage
 		if err := c.acquire(ctx); err != nil {
-			break
+			return
 		}
 		more, err := p.next(ctx, &page)
 		c.release()
 		if err != nil {
 			if ctx.Err() == nil {
-				// A catalog that fails part-way is fatal: the crawl
-				// would silently miss repositories.
-				cancel(catalogError(err))
+				c.cancel(catalogError(err))
 			}
-			break
+			return
 		}
 		for _, repo := range page.Repositories {
-			if !anyRepository(c.filters, repo) {
-				continue
+			if !take(repo) {
+				return
 			}
-			if c.r.MaxRepositories > 0 && selected == c.r.MaxRepositories {
-				c.mu.Lock()
-				c.stats.Truncated = true
-				c.mu.Unlock()
-				break catalog
-			}
-			selected++
-			if !validRepository(repo) {
-				c.report(repo, "", fmt.Errorf("catalog listed an invalid repository name %q", repo))
-				continue
-			}
-			select {
-			case repoSlots <- struct{}{}:
-			case <-ctx.Done():
-				break catalog
-			}
-			wg.Go(func() {
-				defer func() { <-repoSlots }()
-				if err := c.crawlRepository(ctx, repo); err != nil {
-					cancel(err)
-				}
-			})
 		}
 		if !more {
-			break
+			return
 		}
 	}
-	wg.Wait()
-	return context.Cause(ctx)
+}
+
+// errStopListing ends a listing from inside its yield.
+var errStopListing = errors.New("stop listing")
+
+// listRepositories lists through c.lister, dropping repeats (GAR and
+// Nexus list one record per image or tag). A listing that fails is fatal,
+// as a failing catalog is.
+func (c *crawler) listRepositories(ctx context.Context, take func(string) bool) {
+	seen := map[string]bool{}
+	err := c.lister.Repositories(ctx, func(repo string) error {
+		if seen[repo] {
+			return nil
+		}
+		seen[repo] = true
+		if !take(repo) {
+			return errStopListing
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStopListing) && ctx.Err() == nil {
+		c.cancel(listingError(c.r.Kind, err))
+	}
+}
+
+// listingError maps a lister's failure onto the package's sentinels.
+func listingError(kind string, err error) error {
+	if kind == "" {
+		kind = provider.Generic
+	}
+	switch {
+	case errors.Is(err, provider.ErrUnauthorized):
+		return fmt.Errorf("%w: listing repositories (kind %s): %w", ErrUnauthorized, kind, err)
+	case errors.Is(err, provider.ErrUnreachable):
+		return fmt.Errorf("%w: listing repositories (kind %s): %w", ErrUnreachable, kind, err)
+	case errors.Is(err, provider.ErrNotFound):
+		return fmt.Errorf("%w: listing repositories (kind %s): %w", ErrNotFound, kind, err)
+	}
+	return fmt.Errorf("listing repositories (kind %s): %w", kind, classify(err))
 }
 
 type catalogPage struct {
@@ -394,7 +556,7 @@ func (c *crawler) crawlRepository(ctx context.Context, repo string) error {
 			return c.reportOrStop(ctx, repo, "", fmt.Errorf("listing tags: %w", err))
 		}
 		for _, tag := range page.Tags {
-			if !anyMatch(c.filters, repo, tag) {
+			if !anyMatch(c.filters, repo, tag) || !c.explicitTag(repo, tag) {
 				continue
 			}
 			if c.r.MaxTags > 0 && taken == c.r.MaxTags {

@@ -450,7 +450,7 @@ func (c *crawler) redact(err error) error {
 	}
 	msg := err.Error()
 	changed := false
-	for _, s := range []string{c.r.Password, c.r.Token} {
+	for _, s := range []string{c.r.Password, c.r.Token, c.r.APIToken} {
 		if s != "" && strings.Contains(msg, s) {
 			msg = strings.ReplaceAll(msg, s, "***")
 			changed = true

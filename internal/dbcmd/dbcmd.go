@@ -113,14 +113,15 @@ func newUpdate() *cobra.Command {
 		Use:   "update [--db FILE] [--source URL ...] [--config FILE]",
 		Short: "Download the advisory feeds and rebuild the database",
 		Long: `Downloads the configured feeds (by default the public OSV per-ecosystem
-archives, Alpine secdb and the Debian security tracker, plus the enrichment
+archives, Alpine secdb, the Debian security tracker and the other
+distributions' own feeds such as Wolfi's and Chainguard's secdb, plus the enrichment
 sources: the CVE List's JSON 5 archive, CISA's KEV catalog, FIRST's EPSS
 scores, and the NVD CVE API when an API key is given) and rebuilds the
 database. If any source fails the update fails and the existing database is
 left as it was. --source replaces the whole source list; --config reads a
 YAML file whose keys are: db, sources, osv_base_url, osv_ecosystems,
 alpine_secdb_url, alpine_branches, alpine_repos, debian_tracker_url,
-cve_list_url, nvd_api_url, nvd_api_key, kev_url, epss_url (a URL of "-"
+distro_feeds (a list; ["-"] disables them), cve_list_url, nvd_api_url, nvd_api_key, kev_url, epss_url (a URL of "-"
 disables that feed). The NVD API key may also come from $NVD_API_KEY.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -84,6 +84,10 @@ type Feed struct {
 	// OSVNames are the OSV ecosystem names whose archives are fetched
 	// (FeedOSV only): "SUSE" and "openSUSE" for SUSE.
 	OSVNames []string
+	// Repo is the "reponame" of the distribution's secdb documents
+	// (FeedSecDB): how a document without an Alpine branch is told to be
+	// Wolfi's ("os") or Chainguard's ("chainguard").
+	Repo string
 	// URLs are fetched as they are (other formats). Formats whose URLs
 	// depend on configuration (Alpine's branches, the Debian tracker)
 	// leave it empty and are built by vulndb.UpdateConfig.

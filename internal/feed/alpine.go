@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
 	"github.com/scanfleet/scanfleet/internal/version"
 )
 
@@ -86,14 +88,41 @@ func splitVulnIDs(entry string) (id string, aliases []string, ok bool) {
 	return id, aliases, id != ""
 }
 
+// secdbRepoEcosystem tells the secdb documents of distributions other
+// than Alpine by their reponame (Wolfi's "os", Chainguard's
+// "chainguard"), as their descriptors declare (ecosystem.Feed.Repo). Their
+// documents carry no Alpine branch, and their advisories no release.
+func secdbRepoEcosystem(d *document) (string, bool) {
+	if d.Distroversion != "" || d.Reponame == "" {
+		return "", false
+	}
+	for _, desc := range all.Descriptors() {
+		for _, f := range desc.Feeds {
+			if f.Format == ecosystem.FeedSecDB && f.Repo != "" && f.Repo == d.Reponame {
+				return desc.Name, true
+			}
+		}
+	}
+	return "", false
+}
+
 func (l *loader) handleSecDB(name string, d *document) error {
-	branch := secdbBranch(name, d)
-	if !alpineBranch.MatchString(branch) && branch != "edge" {
-		l.malformed(name, "unknown Alpine branch %q", branch)
+	var eco string
+	if repoEco, ok := secdbRepoEcosystem(d); ok {
+		eco = repoEco
+	} else {
+		branch := secdbBranch(name, d)
+		if !alpineBranch.MatchString(branch) && branch != "edge" {
+			l.malformed(name, "unknown Alpine branch %q (and reponame %q is no distribution's)", branch, d.Reponame)
+			return nil
+		}
+		eco = advisory.NormalizeEcosystem("Alpine:" + branch)
+	}
+	cmp, err := version.For(eco)
+	if err != nil {
+		l.malformed(name, "%v", err)
 		return nil
 	}
-	eco := advisory.NormalizeEcosystem("Alpine:" + branch)
-	cmp, _ := version.For(eco)
 
 	type pkgFixes struct {
 		name     string
@@ -159,9 +188,10 @@ func (l *loader) handleSecDB(name string, d *document) error {
 		v := vulns[id]
 		a := &advisory.Advisory{
 			ID:     id,
-			Source: advisory.SourceAlpineSecDB,
+			// "alpine-secdb", "wolfi-secdb", "chainguard-secdb".
+			Source: strings.ToLower(advisory.Base(eco)) + "-secdb",
 		}
-		if strings.HasPrefix(id, "CVE-") {
+		if strings.HasPrefix(id, "CVE-") && advisory.Base(eco) == advisory.EcoAlpine {
 			a.References = []string{"https://security.alpinelinux.org/vuln/" + id}
 		}
 		a.Aliases = sortedKeys(v.aliases)

@@ -28,6 +28,7 @@ type document struct {
 	Published        string         `json:"published" yaml:"published"`
 	Withdrawn        string         `json:"withdrawn" yaml:"withdrawn"`
 	Aliases          []string       `json:"aliases" yaml:"aliases"`
+	Related          []string       `json:"related" yaml:"related"`
 	Summary          string         `json:"summary" yaml:"summary"`
 	Details          string         `json:"details" yaml:"details"`
 	Severity         []osvSeverity  `json:"severity" yaml:"severity"`
@@ -250,6 +251,17 @@ func convertOSV(d *document) (*advisory.Advisory, error) {
 			distro = true
 		}
 		a.Affected = append(a.Affected, out)
+	}
+	if distro && !strings.HasPrefix(a.ID, "CVE-") {
+		// A distribution's advisory (SUSE-SU-2022:1061-1) names the CVEs
+		// it fixes under "related": they are what the advisory is about,
+		// so they are its aliases here, which lets enrichment and
+		// deduplication find it by CVE.
+		for _, r := range d.Related {
+			if r = strings.TrimSpace(r); strings.HasPrefix(r, "CVE-") && !slices.Contains(a.Aliases, r) {
+				a.Aliases = append(a.Aliases, r)
+			}
+		}
 	}
 	if len(a.Affected) == 0 {
 		if len(unsupported) > 0 {

@@ -345,48 +345,68 @@ func asUnprivileged(probe string, fn func()) (enforced bool) {
 	return <-done
 }
 
+// TestHostileTree walks a tree of traps (symlinks out and in loops, a FIFO
+// at a wanted path, an unreadable directory, a chain deeper than the
+// limit), with directories resolved by openat2 and, as on kernels without
+// it, one component at a time.
 func TestHostileTree(t *testing.T) {
-	dir := hostile(t)
-	var warnings []string
-	var read []string
-	opts := Options{
-		Warn:   func(m string) { warnings = append(warnings, m) },
-		onRead: func(rel string) { read = append(read, rel) },
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var a *layer.Analysis
-	var err error
-	enforced := asUnprivileged(filepath.Join(dir, "secret"), func() { a, err = Analyze(ctx, dir, opts) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("permissions enforced: %v; warnings: %q", enforced, warnings)
-	inv := merge(a)
-	var names []string
-	for _, p := range inv.Packages {
-		names = append(names, p.Type+":"+p.Name)
-	}
-	if strings.Join(names, ",") != "npm:left-pad" {
-		t.Errorf("packages = %v, want only npm:left-pad", names)
-	}
-	for _, r := range read {
-		if r == "etc/os-release" || r == "var/lib/dpkg/status" || r == "etc/x" {
-			t.Errorf("opened %s, which is not a regular file", r)
-		}
-	}
-	if inv.OS != nil {
-		t.Errorf("OS %+v read through a FIFO or symlink", inv.OS)
-	}
-	wantWarn := []string{"deeper than 64 levels"}
-	if enforced {
-		wantWarn = append(wantWarn, "/secret not scanned")
-	}
-	all := strings.Join(warnings, "\n")
-	for _, w := range wantWarn {
-		if !strings.Contains(all, w) {
-			t.Errorf("no warning containing %q in:\n%s", w, all)
-		}
+	for _, tc := range []struct {
+		name      string
+		noOpenat2 bool
+	}{{"openat2", false}, {"per component", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := hostile(t)
+			var warnings []string
+			var read []string
+			opts := Options{
+				Warn:      func(m string) { warnings = append(warnings, m) },
+				onRead:    func(rel string) { read = append(read, rel) },
+				noOpenat2: tc.noOpenat2,
+				// The walk's workers are goroutines of their own: each drops
+				// privileges as asUnprivileged does (and its thread is discarded).
+				onWorker: func() {
+					runtime.LockOSThread()
+					if os.Geteuid() == 0 {
+						_ = syscall.Setfsuid(65534)
+					}
+				},
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			var a *layer.Analysis
+			var err error
+			enforced := asUnprivileged(filepath.Join(dir, "secret"), func() { a, err = Analyze(ctx, dir, opts) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("permissions enforced: %v; warnings: %q", enforced, warnings)
+			inv := merge(a)
+			var names []string
+			for _, p := range inv.Packages {
+				names = append(names, p.Type+":"+p.Name)
+			}
+			if strings.Join(names, ",") != "npm:left-pad" {
+				t.Errorf("packages = %v, want only npm:left-pad", names)
+			}
+			for _, r := range read {
+				if r == "etc/os-release" || r == "var/lib/dpkg/status" || r == "etc/x" {
+					t.Errorf("opened %s, which is not a regular file", r)
+				}
+			}
+			if inv.OS != nil {
+				t.Errorf("OS %+v read through a FIFO or symlink", inv.OS)
+			}
+			wantWarn := []string{"deeper than 64 levels"}
+			if enforced {
+				wantWarn = append(wantWarn, "/secret not scanned")
+			}
+			all := strings.Join(warnings, "\n")
+			for _, w := range wantWarn {
+				if !strings.Contains(all, w) {
+					t.Errorf("no warning containing %q in:\n%s", w, all)
+				}
+			}
+		})
 	}
 }
 

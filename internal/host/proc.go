@@ -258,7 +258,7 @@ func analyzeProcFile(ctx context.Context, f *procFile) ([]report.Package, error)
 	if err != nil || !fi.Mode().IsRegular() {
 		return nil, err
 	}
-	files, _, err := layer.AnalyzeFile(ctx, []analyzer.Analyzer{an}, f.rel, fi.Mode().Perm(), fi.Size(), fh)
+	files, _, err := layer.AnalyzeFileAt(ctx, []analyzer.Analyzer{an}, f.rel, fi.Mode().Perm(), fi.Size(), fh)
 	if err != nil {
 		return nil, err
 	}

@@ -222,6 +222,87 @@ func AnalyzeFile(ctx context.Context, ans []analyzer.Analyzer, p string, mode fs
 	return analyzeFile(ctx, ans, p, mode, size, r, spoolSize)
 }
 
+// AnalyzeFileAt is AnalyzeFile for a file that offers random access (a
+// file on a live filesystem): nothing is copied or spooled. Analyzers that
+// take random access (ReaderAtAnalyzer) read only the parts they need (an
+// executable's section table and one section, a zip's central directory),
+// stream analyzers get a stream, and the file is read into memory, once and
+// bounded like AnalyzeFile, only for the analyzers that need its bytes.
+// size is the file's size when it was opened: a live file that grows is
+// read only that far. n counts the bytes read.
+func AnalyzeFileAt(ctx context.Context, ans []analyzer.Analyzer, p string, mode fs.FileMode, size int64, r io.ReaderAt) (files []File, n int64, err error) {
+	var wanting []analyzer.Analyzer
+	for _, an := range ans {
+		if an.Wants(p, mode, size) {
+			wanting = append(wanting, an)
+		}
+	}
+	if len(wanting) == 0 {
+		return nil, 0, nil
+	}
+	cr := &countingReaderAt{r: r}
+	if needsHeader(wanting) {
+		header := make([]byte, min(size, analyzer.HeaderSize))
+		m, err := cr.ReadAt(header, 0)
+		if err != nil && err != io.EOF {
+			return nil, cr.n, fmt.Errorf("reading %s: %w", p, err)
+		}
+		header = header[:m]
+		kept := wanting[:0]
+		for _, an := range wanting {
+			if hm, ok := an.(analyzer.HeaderMatcher); !ok || hm.MatchHeader(p, header) {
+				kept = append(kept, an)
+			}
+		}
+		if wanting = kept; len(wanting) == 0 {
+			return nil, cr.n, nil
+		}
+	}
+	record := func(f *File, res *analyzer.Result, err error) error {
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
+			f.Err = err.Error()
+		}
+		f.Result = res
+		return nil
+	}
+	var content []byte
+	files, err = analyzeEach(wanting, p, size, record, func(an analyzer.Analyzer) (*analyzer.Result, error) {
+		switch a := an.(type) {
+		case analyzer.ReaderAtAnalyzer:
+			return analyzeReaderAt(ctx, a, p, cr, size)
+		case analyzer.StreamAnalyzer:
+			return analyzeStream(ctx, a, p, io.NewSectionReader(cr, 0, size), size)
+		}
+		if content == nil {
+			// analyzeEach has checked size against this analyzer's limit.
+			content = make([]byte, size)
+			m, err := cr.ReadAt(content, 0)
+			if err != nil && err != io.EOF {
+				return nil, fmt.Errorf("reading: %w", err)
+			}
+			content = content[:m]
+		}
+		return analyze(ctx, an, p, content)
+	})
+	return files, cr.n, err
+}
+
+// countingReaderAt counts the bytes read through it; analyzers run one at a
+// time, so no synchronisation is needed.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	m, err := c.r.ReadAt(p, off)
+	c.n += int64(m)
+	return m, err
+}
+
 // spoolSize is the file size from which a file several analyzers want is
 // spooled to a temporary file rather than held in memory, when they all
 // can read it that way: memory then stays flat whatever the executables

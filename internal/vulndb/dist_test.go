@@ -304,6 +304,7 @@ func TestUpdate(t *testing.T) {
 		AlpineBranches:   []string{"v3.10", "v3.11"},
 		AlpineRepos:      []string{"main"},
 		DebianTrackerURL: "-",
+		DistroFeeds:      []string{"-"},
 		CVEListURL:       "-", KEVURL: "-", EPSSURL: "-", // TestUpdateEnrichment
 		HTTPClient: srv.Client(),
 	}
@@ -392,7 +393,7 @@ func TestDefaultSourceURLs(t *testing.T) {
 func TestLoadUpdateConfig(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
-	os.WriteFile(good, []byte("osv_base_url: http://mirror.example/osv\nosv_ecosystems: [Go]\ndebian_tracker_url: \"-\"\nalpine_secdb_url: \"-\"\ncve_list_url: \"-\"\nkev_url: \"-\"\nepss_url: \"-\"\n"), 0o644)
+	os.WriteFile(good, []byte("osv_base_url: http://mirror.example/osv\nosv_ecosystems: [Go]\ndebian_tracker_url: \"-\"\ndistro_feeds: [\"-\"]\nalpine_secdb_url: \"-\"\ncve_list_url: \"-\"\nkev_url: \"-\"\nepss_url: \"-\"\n"), 0o644)
 	cfg, err := LoadUpdateConfig(good)
 	if err != nil {
 		t.Fatal(err)

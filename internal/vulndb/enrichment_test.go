@@ -99,7 +99,7 @@ func TestUpdateEnrichment(t *testing.T) {
 		Sources:        nil,
 		OSVEcosystems:  []string{"npm"},
 		OSVBaseURL:     srv.URL + "/osv-absent",
-		AlpineSecDBURL: "-", DebianTrackerURL: "-",
+		AlpineSecDBURL: "-", DebianTrackerURL: "-", DistroFeeds: []string{"-"},
 		CVEListURL:  srv.URL + "/CVEProject/cvelistV5/archive/refs/heads/main.zip",
 		NVDAPIURL:   srv.URL + "/rest/json/cves/2.0",
 		NVDAPIKey:   "test-key",
@@ -120,7 +120,7 @@ func TestUpdateEnrichment(t *testing.T) {
 	cfg.Sources = []string{testutil.Data(t, "advisories", "osv-ghsa-npm-subset")}
 	cfg.Sources = append(cfg.Sources, UpdateConfig{
 		CVEListURL: cfg.CVEListURL, NVDAPIURL: cfg.NVDAPIURL, NVDAPIKey: "x", KEVURL: cfg.KEVURL, EPSSURL: cfg.EPSSURL,
-		OSVEcosystems: []string{"-"}, AlpineSecDBURL: "-", DebianTrackerURL: "-",
+		OSVEcosystems: []string{"-"}, AlpineSecDBURL: "-", DebianTrackerURL: "-", DistroFeeds: []string{"-"},
 	}.SourceURLs()[1:]...)
 	info, err := Update(ctx, cfg)
 	if err != nil {

@@ -314,3 +314,57 @@ func TestStreamMatchesWholeFile(t *testing.T) {
 	i := bytes.Index(b, buildInfoMagic)
 	_, _ = New().(analyzer.StreamAnalyzer).AnalyzeStream(context.Background(), "x", bytes.NewReader(b[:i+20]), int64(i+20))
 }
+
+// countingReaderAt counts the bytes read through it.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	m, err := c.r.ReadAt(p, off)
+	c.n += int64(m)
+	return m, err
+}
+
+// With random access (a host's files), an executable costs its headers and
+// the build-info section, not its whole size, and the result is the whole
+// file's. On the old code AnalyzeReaderAt read every byte.
+func TestReaderAtReadsLittle(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	tests := []struct {
+		name, file string
+		goBinary   bool
+	}{
+		{"Go test binary", self, true},
+		{"C program", "/bin/ls", false},
+		{"C library", "/lib/x86_64-linux-gnu/libc.so.6", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := os.ReadFile(tt.file)
+			if err != nil || !bytes.HasPrefix(b, elfMagic) {
+				t.Skipf("%s: no ELF file here", tt.file)
+			}
+			whole, err := New().Analyze(context.Background(), tt.file, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (whole != nil) != tt.goBinary {
+				t.Fatalf("whole-file reading found %+v", whole)
+			}
+			cr := &countingReaderAt{r: bytes.NewReader(b)}
+			got, err := New().(analyzer.ReaderAtAnalyzer).AnalyzeReaderAt(context.Background(), tt.file, cr, int64(len(b)))
+			if err != nil || !reflect.DeepEqual(got, whole) {
+				t.Fatalf("reader at: %+v, %v; whole file %+v", got, err, whole)
+			}
+			if limit := min(int64(len(b))/4, 256<<10); cr.n > limit {
+				t.Errorf("read %d of %d bytes, want at most %d", cr.n, len(b), limit)
+			}
+			t.Logf("read %d of %d bytes", cr.n, len(b))
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"debug/buildinfo"
+	"debug/elf"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -55,11 +56,26 @@ func (g goAnalyzer) AnalyzeStream(ctx context.Context, p string, r io.Reader, si
 }
 
 // AnalyzeReaderAt implements analyzer.ReaderAtAnalyzer, for executables
-// the walker spooled to disk because another analyzer wants them too: the
-// search streams as AnalyzeStream does, and pre-1.18 binaries are read
-// through r instead of from a copy kept in memory.
+// with random access (a host's files, or executables the layer walker
+// spooled to disk). An ELF file with a section table is read the way
+// debug/buildinfo reads it, through the table: a Go executable is one with
+// a .go.buildinfo section (every Go linker since 1.13 writes it), so only
+// the headers and that section are read, and any other executable costs
+// its headers alone. Without a section table (stripped by sstrip, not ELF)
+// the whole file is searched as AnalyzeStream does.
 func (g goAnalyzer) AnalyzeReaderAt(ctx context.Context, p string, r io.ReaderAt, size int64) (*analyzer.Result, error) {
-	bi, err := readBuildInfo(ctx, io.NewSectionReader(r, 0, size), size, r)
+	sr := io.NewSectionReader(r, 0, size)
+	if f, err := elf.NewFile(sr); err == nil && len(f.Sections) > 0 {
+		if f.Section(".go.buildinfo") == nil {
+			return nil, nil
+		}
+		bi, err := buildinfo.Read(sr)
+		if err != nil {
+			return nil, fmt.Errorf("reading Go build info: %w", err)
+		}
+		return result(p, bi, nil)
+	}
+	bi, err := readBuildInfo(ctx, sr, size, r)
 	return result(p, bi, err)
 }
 

@@ -5,7 +5,8 @@
 // Each archive is identified by the pom.properties files Maven writes under
 // META-INF/maven/GROUP/ARTIFACT/, which name exact coordinates; an archive
 // without any falls back to its MANIFEST.MF, which names the artifact less
-// reliably. Archives are read with archive/zip straight from memory.
+// reliably. Archives are read with archive/zip, from memory or in place
+// from a file (ParseArchiveAt).
 package java
 
 import (
@@ -71,6 +72,16 @@ func (javaAnalyzer) Analyze(ctx context.Context, p string, content []byte) (*ana
 	return &analyzer.Result{Packages: pkgs}, err
 }
 
+// AnalyzeReaderAt implements analyzer.ReaderAtAnalyzer: a host's archives
+// (and large ones the layer walker spooled) are read in place.
+func (javaAnalyzer) AnalyzeReaderAt(ctx context.Context, p string, r io.ReaderAt, size int64) (*analyzer.Result, error) {
+	pkgs, err := ParseArchiveAt(ctx, p, r, size)
+	if len(pkgs) == 0 {
+		return nil, err
+	}
+	return &analyzer.Result{Packages: pkgs}, err
+}
+
 // ErrMalformed is wrapped by errors about archives that cannot be read.
 var ErrMalformed = errors.New("malformed Java archive")
 
@@ -80,8 +91,15 @@ var ErrMalformed = errors.New("malformed Java archive")
 // "app.war!/WEB-INF/lib/x.jar"). A broken nested archive does not hide the
 // rest: its error is returned along with everything else found.
 func ParseArchive(ctx context.Context, p string, content []byte) ([]report.Package, error) {
+	return ParseArchiveAt(ctx, p, bytes.NewReader(content), int64(len(content)))
+}
+
+// ParseArchiveAt is ParseArchive for an archive with random access (a
+// file): only its central directory and the entries that matter are read,
+// not the whole archive.
+func ParseArchiveAt(ctx context.Context, p string, r io.ReaderAt, size int64) ([]report.Package, error) {
 	w := walker{ctx: ctx, seen: map[string]bool{}}
-	if err := w.archive(p, content, 0); err != nil {
+	if err := w.archive(p, r, size, 0); err != nil {
 		return w.pkgs, err
 	}
 	return w.pkgs, errors.Join(w.errs...)
@@ -95,11 +113,11 @@ type walker struct {
 	errs     []error
 }
 
-func (w *walker) archive(p string, content []byte, depth int) error {
+func (w *walker) archive(p string, r io.ReaderAt, size int64, depth int) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
-	zr, err := zip.NewReader(bytes.NewReader(content), int64(len(content)))
+	zr, err := zip.NewReader(r, size)
 	if errors.Is(err, zip.ErrInsecurePath) && zr != nil {
 		// Entry names with ".." matter to extractors, not to a reader.
 		err = nil
@@ -164,7 +182,7 @@ func (w *walker) archive(p string, content []byte, depth int) error {
 			continue
 		}
 		w.inflated += int64(len(b))
-		if err := w.archive(p+"!/"+f.Name, b, depth+1); err != nil {
+		if err := w.archive(p+"!/"+f.Name, bytes.NewReader(b), int64(len(b)), depth+1); err != nil {
 			if w.ctx.Err() != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/almalinux"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/alpine"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/chainguard"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/cratesio"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/debian"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/golang"
@@ -21,7 +22,9 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/redhat"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/rocky"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/rubygems"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/suse"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/ubuntu"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/wolfi"
 )
 
 // Descriptors returns every ecosystem's descriptor: distributions first,
@@ -35,6 +38,10 @@ func Descriptors() []ecosystem.Descriptor {
 		almalinux.Descriptor(),
 		rocky.Descriptor(),
 		redhat.Descriptor(),
+		wolfi.Descriptor(),
+		chainguard.Descriptor(),
+		suse.SLE(),
+		suse.OpenSUSE(),
 
 		golang.Descriptor(),
 		npm.Descriptor(),
