@@ -100,6 +100,23 @@ type Registry struct {
 	MaxRepositories, MaxTags int
 }
 
+// CredentialSource hands out short-lived registry credentials for a
+// registry: an ECR authorization token, a Google access token, an ACR
+// refresh token. The controller calls it when crawling and when leasing a
+// task of such a registry, and hands the result to the scanner with the
+// lease; expiry tells it how long the pair may be reused (implementations
+// cache and refresh before it). Errors name the registry and the cause
+// and never carry a secret.
+type CredentialSource interface {
+	Credentials(ctx context.Context, r Registry) (username, password string, expiry time.Time, err error)
+}
+
+// CloudKind reports whether kind gets its credentials from a
+// CredentialSource rather than from the stored username and password.
+func CloudKind(kind string) bool {
+	return kind == provider.ECR || kind == provider.GAR || kind == provider.ACR
+}
+
 // Image is one tagged image found in a registry.
 type Image struct {
 	Registry string // Registry.Name
@@ -151,6 +168,11 @@ type Options struct {
 	// cloudcreds) are handed in this way by the one binary that links
 	// them. Registry.Repositories still wins over it.
 	Lister provider.Lister
+	// Credentials, when set, supplies the registry's username and
+	// password for the cloud kinds (ecr, gar, acr), replacing the
+	// configured ones: the short-lived tokens of cloudcreds, which only
+	// scanfleet-controller links.
+	Credentials CredentialSource
 	// Progress, when set, is called with running totals after each
 	// repository and once at the end. It is never called concurrently
 	// with itself, emit or emitErr.
@@ -187,6 +209,14 @@ const defaultConcurrency = 8
 // in every case.
 func Crawl(ctx context.Context, r Registry, opts Options, emit func(Image) error, emitErr func(repo, tag string, err error)) (Stats, error) {
 	start := time.Now()
+	if opts.Credentials != nil && CloudKind(r.Kind) {
+		user, pass, _, err := opts.Credentials.Credentials(ctx, r)
+		if err != nil {
+			c := &crawler{r: r}
+			return Stats{Duration: time.Since(start)}, c.redact(fmt.Errorf("registry %q: obtaining %s credentials: %w", displayName(r), r.Kind, err))
+		}
+		r.Username, r.Password, r.Token = user, pass, ""
+	}
 	c, err := newCrawler(r, opts, emit, emitErr)
 	if err != nil {
 		return Stats{Duration: time.Since(start)}, c.redact(fmt.Errorf("registry %q: %w: %w", displayName(r), ErrInvalidConfig, err))

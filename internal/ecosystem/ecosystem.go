@@ -88,6 +88,11 @@ type Feed struct {
 	// (FeedSecDB): how a document without an Alpine branch is told to be
 	// Wolfi's ("os") or Chainguard's ("chainguard").
 	Repo string
+	// IDPrefixes map advisory id prefixes to releases, longest first
+	// wins (FeedUpdateInfo, FeedOVAL): how an advisory of a feed that
+	// does not name its distribution is placed ("ALAS2-" → Amazon Linux
+	// 2).
+	IDPrefixes map[string]string
 	// URLs are fetched as they are (other formats). Formats whose URLs
 	// depend on configuration (Alpine's branches, the Debian tracker)
 	// leave it empty and are built by vulndb.UpdateConfig.

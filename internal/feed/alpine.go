@@ -187,7 +187,7 @@ func (l *loader) handleSecDB(name string, d *document) error {
 	for _, id := range ids {
 		v := vulns[id]
 		a := &advisory.Advisory{
-			ID:     id,
+			ID: id,
 			// "alpine-secdb", "wolfi-secdb", "chainguard-secdb".
 			Source: strings.ToLower(advisory.Base(eco)) + "-secdb",
 		}

@@ -90,6 +90,12 @@ type loader struct {
 	stats  *Stats
 	emit   EmitFunc
 	enrich EnrichFunc // nil: enrichment documents are skipped
+	client *http.Client
+	// base is the URL of the document being read (nil for files), which
+	// repomd.xml's relative locations are resolved against; hops counts
+	// the mirror.list and repomd.xml redirections followed.
+	base *url.URL
+	hops int
 }
 
 // errStop wraps an error returned by emit or a cancelled context, which
@@ -151,7 +157,7 @@ type Options struct {
 // is the NVD CVE API: it is read page by page (see loadNVDAPI).
 func LoadAll(ctx context.Context, src string, emit EmitFunc, opts Options) (Stats, error) {
 	st := Stats{Source: src}
-	l := &loader{ctx: ctx, stats: &st, emit: emit, enrich: opts.Enrich}
+	l := &loader{ctx: ctx, stats: &st, emit: emit, enrich: opts.Enrich, client: opts.Client}
 	var err error
 	if u, perr := url.Parse(src); perr == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		if strings.HasSuffix(strings.TrimRight(u.Path, "/"), NVDAPIPath) {
@@ -236,7 +242,13 @@ func (l *loader) loadURL(u *url.URL, client *http.Client) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET: %s", resp.Status)
+		return fmt.Errorf("GET %s: %s", u.Redacted(), resp.Status)
+	}
+	prev := l.base
+	l.base = u
+	defer func() { l.base = prev }()
+	if isMirrorList(u) {
+		return l.loadMirrorList(u, resp.Body)
 	}
 	name := path.Base(u.Path)
 	br := bufio.NewReaderSize(resp.Body, 64<<10)
@@ -376,6 +388,9 @@ func (l *loader) loadDoc(name string, r io.Reader) error {
 	case enrich.DetectCSV(head) == enrich.KindEPSS:
 		l.stats.Files++
 		return l.loadEPSS(name, br)
+	case len(trimmed) > 0 && trimmed[0] == '<':
+		l.stats.Files++
+		return l.loadXML(name, br)
 	case len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
 		kind = "json"
 		if debianTrackerHead.Match(trimmed) {

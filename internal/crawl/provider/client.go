@@ -29,6 +29,20 @@ type client struct {
 	base *url.URL
 	http *http.Client
 	cfg  Config
+	// secrets are redacted from every error: the configured password
+	// and token, and tokens obtained from a login. An API that echoes
+	// the request's credentials in its error body (some do) must not put
+	// them in a log line.
+	secrets []string
+}
+
+func (c *client) redact(s string) string {
+	for _, sec := range append([]string{c.cfg.Password, c.cfg.Token}, c.secrets...) {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "***")
+		}
+	}
+	return s
 }
 
 func parseBase(s string) (*url.URL, error) {
@@ -122,7 +136,7 @@ func (c *client) do(ctx context.Context, method, u string, in []byte, auth func(
 		return nil, fmt.Errorf("%s API: %s %s: response larger than %d bytes", c.kind, method, pu.Redacted(), maxPageBytes)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, statusError(c.kind, method, pu, resp.StatusCode, rb)
+		return nil, statusError(c.kind, method, pu, resp.StatusCode, []byte(c.redact(string(rb))))
 	}
 	if err := json.Unmarshal(rb, v); err != nil {
 		return nil, fmt.Errorf("%s API: %s %s: decoding response: %w", c.kind, method, pu.Redacted(), err)

@@ -28,6 +28,7 @@ func (d *dockerHub) Repositories(ctx context.Context, yield func(string) error) 
 		if tok.AccessToken == "" {
 			return fmt.Errorf("%w: docker hub login: no access_token in the answer", ErrUnauthorized)
 		}
+		d.c.secrets = append(d.c.secrets, tok.AccessToken)
 		auth = bearer(tok.AccessToken)
 	}
 	ns := d.c.cfg.Namespace

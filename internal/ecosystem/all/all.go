@@ -10,6 +10,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/almalinux"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/alpine"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/amazon"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/chainguard"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/cratesio"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/debian"
@@ -42,6 +43,7 @@ func Descriptors() []ecosystem.Descriptor {
 		chainguard.Descriptor(),
 		suse.SLE(),
 		suse.OpenSUSE(),
+		amazon.Descriptor(),
 
 		golang.Descriptor(),
 		npm.Descriptor(),
