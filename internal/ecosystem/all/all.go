@@ -11,6 +11,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/almalinux"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/alpine"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/amazon"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/azurelinux"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/chainguard"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/cratesio"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/debian"
@@ -44,6 +45,8 @@ func Descriptors() []ecosystem.Descriptor {
 		suse.SLE(),
 		suse.OpenSUSE(),
 		amazon.Descriptor(),
+		azurelinux.AzureLinux(),
+		azurelinux.Mariner(),
 
 		golang.Descriptor(),
 		npm.Descriptor(),
