@@ -477,6 +477,19 @@ func (c *Controller) lease(w http.ResponseWriter, r *http.Request) error {
 			_ = c.queue.Fail(r.Context(), id, t.ID, "corrupt task payload: "+err.Error())
 			continue
 		}
+		// A task whose image got a result since it was queued is done
+		// already: its holder was declared dead (replaced, timed out)
+		// while its result post was being stored, so the post could not
+		// complete it. Scanning it again would store a second result.
+		if done, err := c.resultStoredSince(r.Context(), p, "", t.CreatedAt); err != nil {
+			return err
+		} else if done {
+			if err := c.queue.Complete(r.Context(), id, t.ID); err != nil && !errors.Is(err, queue.ErrLeaseLost) {
+				return err
+			}
+			c.log.Info("task's image has a result stored since it was queued; completed without scanning it again", "task", t.ID, "image", p.Reference)
+			continue
+		}
 		lt := LeasedTask{ID: t.ID, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Attempt: t.Attempts}
 		rr, seen := regs[p.Registry]
 		if !seen {
@@ -592,28 +605,31 @@ func (c *Controller) result(w http.ResponseWriter, r *http.Request) error {
 	if (t.State != queue.StateLeased && t.State != queue.StateDone) || t.LeasedBy != in.Scanner {
 		return errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
 	}
-	stored, err := c.resultStoredSince(ctx, p, in.Scanner, t.CreatedAt)
+	// Store first, then complete: a crash between the two leaves the task
+	// leased with its result stored, and the retry (or the lease check
+	// once the task returns) completes it; the reverse order could lose
+	// the result. A task's result is stored once: if its image has a
+	// result stored since the task was queued, this post is a repeat (a
+	// retry, or a second holder that got the task while its first
+	// holder's post was being stored) and is acknowledged uncounted.
+	dbDigest := p.DBDigest
+	if rep.DB != nil && rep.DB.Digest != "" {
+		dbDigest = rep.DB.Digest
+	}
+	im := ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
+		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
+	stored, err := c.store.putResultUnlessSince(ctx, im, &rep, in.Report, t.CreatedAt)
 	if err != nil {
 		return err
 	}
-	// Store first, then complete: a crash between the two leaves the task
-	// leased with its result stored, and the retry (or a rescan after the
-	// lease returns) completes it; the reverse order could lose the result.
-	if !stored {
-		dbDigest := p.DBDigest
-		if rep.DB != nil && rep.DB.Digest != "" {
-			dbDigest = rep.DB.Digest
-		}
-		im := ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
-			DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
-		if err := c.store.putResult(ctx, im, &rep, in.Report); err != nil {
-			return err
-		}
+	if stored {
 		if err := c.store.countScan(ctx, in.Scanner, true); err != nil {
 			return err
 		}
 		c.metrics.scanDone("success", in.DurationSeconds)
 		c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
+	} else {
+		c.log.Info("result already stored for this task; not stored or counted again", "task", taskID, "scanner", in.Scanner, "image", p.Reference)
 	}
 	if t.State == queue.StateLeased {
 		// Idempotent in effect: a lease lost meanwhile (reaped, retaken)

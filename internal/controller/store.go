@@ -320,6 +320,21 @@ type ImageSummary struct {
 }
 
 func (s *store) putResult(ctx context.Context, im ImageSummary, rep *report.Report, raw []byte) error {
+	_, err := s.putResultUnlessSince(ctx, im, rep, raw, time.Time{})
+	return err
+}
+
+// putResultUnlessSince stores the result of a task queued at since, unless
+// the image already has a result stored at or after since: then it
+// changes nothing and reports false. A task's key is unique among live
+// tasks, so a result stored since the task was queued is that task's (or
+// a submitter's): a second post for the same task (a retry, or a second
+// scanner that got the task after its first holder was declared dead
+// while posting) is not stored again and not counted as a second scan.
+// Check and write are one transaction, and the state database has one
+// connection, so two concurrent posts for a task store it once. A zero
+// since stores unconditionally.
+func (s *store) putResultUnlessSince(ctx context.Context, im ImageSummary, rep *report.Report, raw []byte, since time.Time) (bool, error) {
 	sev := map[string]int{}
 	for _, v := range rep.Vulnerabilities {
 		sev[strings.ToUpper(v.Severity)]++
@@ -327,9 +342,19 @@ func (s *store) putResult(ctx context.Context, im ImageSummary, rep *report.Repo
 	sevJSON, _ := json.Marshal(sev)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("storing result: %w", err)
+		return false, fmt.Errorf("storing result: %w", err)
 	}
 	defer tx.Rollback()
+	if !since.IsZero() {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM images WHERE registry=? AND repository=? AND digest=? AND scanned_at >= ?`,
+			im.Registry, im.Repository, im.Digest, since.UnixNano()).Scan(&n); err != nil {
+			return false, fmt.Errorf("storing result: looking up %s/%s@%s: %w", im.Registry, im.Repository, im.Digest, err)
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO images(registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, report)
 		VALUES(?,?,?,?,?,?,?,?,1,?,?,?,?)
 		ON CONFLICT(registry, repository, digest) DO UPDATE SET tag=excluded.tag, reference=excluded.reference, db_digest=excluded.db_digest,
@@ -338,23 +363,23 @@ func (s *store) putResult(ctx context.Context, im ImageSummary, rep *report.Repo
 		im.Registry, im.Repository, im.Digest, im.Tag, im.Reference, im.DBDigest, im.ScannedAt.UnixNano(), im.ScannedBy,
 		len(rep.Packages), len(rep.Vulnerabilities), string(sevJSON), raw)
 	if err != nil {
-		return fmt.Errorf("storing result: %w", err)
+		return false, fmt.Errorf("storing result: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM image_vulns WHERE registry=? AND repository=? AND digest=?`, im.Registry, im.Repository, im.Digest); err != nil {
-		return fmt.Errorf("storing result: %w", err)
+		return false, fmt.Errorf("storing result: %w", err)
 	}
 	for _, v := range rep.Vulnerabilities {
 		for _, id := range append([]string{v.ID}, v.Aliases...) {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO image_vulns(registry, repository, digest, vuln_id, severity) VALUES(?,?,?,?,?)`,
 				im.Registry, im.Repository, im.Digest, id, strings.ToUpper(v.Severity)); err != nil {
-				return fmt.Errorf("storing result: %w", err)
+				return false, fmt.Errorf("storing result: %w", err)
 			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("storing result: %w", err)
+		return false, fmt.Errorf("storing result: %w", err)
 	}
-	return nil
+	return true, nil
 }
 
 // scannedWith reports whether the image was scanned with the DB digest.
