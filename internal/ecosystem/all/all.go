@@ -20,6 +20,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/npm"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/nuget"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/packagist"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/photon"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/pypi"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/redhat"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/rocky"
@@ -47,6 +48,7 @@ func Descriptors() []ecosystem.Descriptor {
 		amazon.Descriptor(),
 		azurelinux.AzureLinux(),
 		azurelinux.Mariner(),
+		photon.Descriptor(),
 
 		golang.Descriptor(),
 		npm.Descriptor(),
