@@ -36,6 +36,7 @@ type ovalCriteria struct {
 	Criteria  []ovalCriteria `xml:"criteria"`
 	Criterion []struct {
 		TestRef string `xml:"test_ref,attr"`
+		Comment string `xml:"comment,attr"`
 	} `xml:"criterion"`
 }
 
@@ -142,7 +143,7 @@ func (l *loader) loadOVAL(name string, dec *xml.Decoder, _ xml.StartElement) err
 			l.malformed(rn, "no distribution claims this document or its platforms %v", d.Metadata.Platforms)
 			continue
 		}
-		a, err := convertOVAL(d, desc.Key(rel), tests, objects, states)
+		a, err := convertOVAL(d, desc, rel, ovalPlatforms(desc), tests, objects, states)
 		if err != nil {
 			l.malformed(rn, "%v", err)
 			continue
@@ -185,6 +186,17 @@ func ovalDocumentRelease(name string) (desc ecosystem.Descriptor, rel string, ok
 	return desc, rel, ok
 }
 
+// ovalPlatforms returns every platform a descriptor's OVAL feeds name.
+func ovalPlatforms(d ecosystem.Descriptor) map[string]string {
+	out := map[string]string{}
+	for _, f := range d.Feeds {
+		for p, r := range f.Platforms {
+			out[p] = r
+		}
+	}
+	return out
+}
+
 func ovalPlatformRelease(platforms []string) (desc ecosystem.Descriptor, rel string, ok bool) {
 	ovalFeeds(func(d ecosystem.Descriptor, f ecosystem.Feed) bool {
 		for _, p := range platforms {
@@ -198,17 +210,39 @@ func ovalPlatformRelease(platforms []string) (desc ecosystem.Descriptor, rel str
 	return desc, rel, ok
 }
 
-func collectTests(c *ovalCriteria, out *[]string) {
+// critRef is one criterion's test and the release its branch is for
+// ("" when the branch does not say).
+type critRef struct{ test, release string }
+
+// collectTests walks a definition's criteria. A definition may cover
+// several releases, each branch guarded by a criterion such as "Oracle
+// Linux 7 is installed" (a platform the descriptor knows): the branch's
+// tests are that release's. Branches guarded by "is ksplice-based" or "is
+// fips patched" fix special builds whose versions an ordinary package's
+// cannot be compared with; they are skipped (skipped counts them).
+func collectTests(c *ovalCriteria, release string, platforms map[string]string, out *[]critRef, skipped *int) {
 	for _, cr := range c.Criterion {
-		*out = append(*out, cr.TestRef)
+		cm := strings.TrimSpace(cr.Comment)
+		if p, ok := strings.CutSuffix(cm, " is installed"); ok {
+			if r, known := platforms[p]; known {
+				release = r
+			}
+		}
+		if strings.HasSuffix(cm, " is ksplice-based") || strings.HasSuffix(cm, " is fips patched") {
+			*skipped++
+			return
+		}
+	}
+	for _, cr := range c.Criterion {
+		*out = append(*out, critRef{cr.TestRef, release})
 	}
 	for i := range c.Criteria {
-		collectTests(&c.Criteria[i], out)
+		collectTests(&c.Criteria[i], release, platforms, out, skipped)
 	}
 }
 
-func convertOVAL(d *ovalDef, eco string, tests map[string]ovalTest, objects map[string]string, states map[string]ovalState) (*advisory.Advisory, error) {
-	cmp, err := version.For(eco)
+func convertOVAL(d *ovalDef, desc ecosystem.Descriptor, release string, platforms map[string]string, tests map[string]ovalTest, objects map[string]string, states map[string]ovalState) (*advisory.Advisory, error) {
+	cmp, err := version.For(desc.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -249,11 +283,19 @@ func convertOVAL(d *ovalDef, eco string, tests map[string]ovalTest, objects map[
 	}
 	sort.Strings(a.Aliases)
 
-	var refs []string
-	collectTests(&d.Criteria, &refs)
-	events := map[string][]advisory.Event{}
-	lower := map[string]string{}
-	for _, ref := range refs {
+	var refs []critRef
+	special := 0
+	collectTests(&d.Criteria, "", platforms, &refs, &special)
+	// Events by ecosystem (release) and package.
+	type key struct{ eco, pkg string }
+	events := map[key][]advisory.Event{}
+	lower := map[key]string{}
+	for _, cref := range refs {
+		ref := cref.test
+		rel := cref.release
+		if rel == "" {
+			rel = release
+		}
 		t, ok := tests[ref]
 		if !ok {
 			continue // not an rpminfo test (a family or release check)
@@ -262,16 +304,19 @@ func convertOVAL(d *ovalDef, eco string, tests map[string]ovalTest, objects map[
 		if !ok || st.EVR == nil {
 			continue // a release or signature check
 		}
-		pkg := objects[t.Object.Ref]
-		if pkg == "" {
-			return nil, fmt.Errorf("test %s: object %q has no package name", ref, t.Object.Ref)
+		name := objects[t.Object.Ref]
+		if name == "" {
+			// Oracle's oldest definitions hold a few tests of nameless
+			// objects: nothing installed can meet them.
+			continue
 		}
+		pkg := key{desc.Key(rel), name}
 		evr := strings.TrimSpace(st.EVR.Text)
 		if e, v, ok := strings.Cut(evr, ":"); ok && e == "0" {
 			evr = v // the scanner writes no zero epoch
 		}
 		if _, err := cmp.Compare(evr, evr); err != nil {
-			return nil, fmt.Errorf("%s: %w", pkg, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		switch st.EVR.Operation {
 		case "less than":
@@ -284,14 +329,24 @@ func convertOVAL(d *ovalDef, eco string, tests map[string]ovalTest, objects map[
 			// "greater than V" differs from "introduced V" at V alone.
 			lower[pkg] = evr
 		default:
-			return nil, fmt.Errorf("%s: unsupported EVR operation %q", pkg, st.EVR.Operation)
+			return nil, fmt.Errorf("%s: unsupported EVR operation %q", name, st.EVR.Operation)
 		}
 	}
 	if len(events) == 0 {
 		return nil, nil // nothing an installed package could meet
 	}
-	for _, pkg := range sortedKeys(events) {
-		af := advisory.Affected{Ecosystem: eco, Package: pkg, Severity: a.Severity}
+	keys := make([]key, 0, len(events))
+	for k := range events {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].eco != keys[j].eco {
+			return keys[i].eco < keys[j].eco
+		}
+		return keys[i].pkg < keys[j].pkg
+	})
+	for _, pkg := range keys {
+		af := advisory.Affected{Ecosystem: pkg.eco, Package: pkg.pkg, Severity: a.Severity}
 		intro := "0"
 		if v, ok := lower[pkg]; ok {
 			intro = v

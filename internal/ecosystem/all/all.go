@@ -19,6 +19,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/maven"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/npm"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/nuget"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/oracle"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/packagist"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/photon"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/pypi"
@@ -49,6 +50,7 @@ func Descriptors() []ecosystem.Descriptor {
 		azurelinux.AzureLinux(),
 		azurelinux.Mariner(),
 		photon.Descriptor(),
+		oracle.Descriptor(),
 
 		golang.Descriptor(),
 		npm.Descriptor(),
