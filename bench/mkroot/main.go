@@ -1,8 +1,8 @@
 // Command mkroot writes a synthetic root filesystem for the host scan
-// benchmark (bench/host.sh): see package genroot. -units 500 gives about
-// 520,000 entries.
+// benchmark (bench/host.sh): see package genroot. -units 600 (the
+// default) gives about 529,000 entries.
 //
-//	go run ./bench/mkroot -out /tmp/genroot -units 500
+//	go run ./bench/mkroot -out /tmp/genroot -units 600
 package main
 
 import (
@@ -16,7 +16,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "directory to create (must not exist)")
-	units := flag.Int("units", 500, "size: about 1,000 entries per unit")
+	units := flag.Int("units", 600, "size: about 880 entries per unit")
 	goBinary := flag.String("go-binary", "", "Go executable to copy as the tree's Go binaries (default: this program)")
 	flag.Parse()
 	if *out == "" {

@@ -483,6 +483,19 @@ func (c *Controller) lease(w http.ResponseWriter, r *http.Request) error {
 			_ = c.queue.Fail(r.Context(), id, t.ID, "corrupt task payload: "+err.Error())
 			continue
 		}
+		// A task whose image got a result since it was queued is done
+		// already: its holder was declared dead (replaced, timed out)
+		// while its result post was being stored, so the post could not
+		// complete it. Scanning it again would store a second result.
+		if done, err := c.resultStoredSince(r.Context(), p, "", t.CreatedAt); err != nil {
+			return err
+		} else if done {
+			if err := c.queue.Complete(r.Context(), id, t.ID); err != nil && !errors.Is(err, queue.ErrLeaseLost) {
+				return err
+			}
+			c.log.Info("task's image has a result stored since it was queued; completed without scanning it again", "task", t.ID, "image", p.Reference)
+			continue
+		}
 		lt := LeasedTask{ID: t.ID, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Attempt: t.Attempts}
 		rr, seen := regs[p.Registry]
 		if !seen {
@@ -603,31 +616,29 @@ func (c *Controller) result(w http.ResponseWriter, r *http.Request) error {
 	if (t.State != queue.StateLeased && t.State != queue.StateDone) || t.LeasedBy != in.Scanner {
 		return errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
 	}
-	stored, err := c.resultStoredSince(ctx, p, in.Scanner, t.CreatedAt)
+	// Store first, then complete: a crash between the two leaves the task
+	// leased with its result stored, and the retry (or the lease check
+	// once the task returns) completes it; the reverse order could lose
+	// the result. A task's result is stored once, on every replica:
+	// PutResult is idempotent per task id, so a repeated post (a retry, a
+	// second holder that got the task while its first holder's post was
+	// being stored, or a post racing on another controller) is
+	// acknowledged, not stored again and not counted as a second scan.
+	dbDigest := p.DBDigest
+	if rep.DB != nil && rep.DB.Digest != "" {
+		dbDigest = rep.DB.Digest
+	}
+	im := ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
+		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
+	fresh, err := c.store.PutResult(ctx, store.Result{TaskID: taskID, Image: im, Report: &rep, Raw: in.Report})
 	if err != nil {
 		return err
 	}
-	// Store first, then complete: a crash between the two leaves the task
-	// leased with its result stored, and the retry (or a rescan after the
-	// lease returns) completes it; the reverse order could lose the result.
-	if !stored {
-		dbDigest := p.DBDigest
-		if rep.DB != nil && rep.DB.Digest != "" {
-			dbDigest = rep.DB.Digest
-		}
-		im := ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
-			DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
-		// Idempotent per task, on every replica: a repeated post (a
-		// retry, or one racing on another controller) stores nothing and
-		// does not count the scan twice.
-		fresh, err := c.store.PutResult(ctx, store.Result{TaskID: taskID, Image: im, Report: &rep, Raw: in.Report})
-		if err != nil {
-			return err
-		}
-		if fresh {
-			c.metrics.scanDone("success", in.DurationSeconds)
-			c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
-		}
+	if fresh {
+		c.metrics.scanDone("success", in.DurationSeconds)
+		c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
+	} else {
+		c.log.Info("result already stored for this task; not stored or counted again", "task", taskID, "scanner", in.Scanner, "image", p.Reference)
 	}
 	if t.State == queue.StateLeased {
 		// Idempotent in effect: a lease lost meanwhile (reaped, retaken)

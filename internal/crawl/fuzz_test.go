@@ -70,3 +70,34 @@ func FuzzNextLink(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseWebhook: no body makes a parser panic, and every push it
+// accepts names a valid repository and tag and, when it has one, a
+// valid digest.
+func FuzzParseWebhook(f *testing.F) {
+	kinds := []string{"generic", "harbor", "quay", "dockerhub", "acr", "ecr"}
+	for i, k := range kinds[1:] {
+		b, err := os.ReadFile(filepath.Join("testdata", "webhooks", k+".json"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(uint8(i+1), b)
+	}
+	f.Add(uint8(0), []byte(`{"events":[]}`))
+	f.Add(uint8(5), []byte(`{"detail-type":"ECR Image Action","source":"aws.ecr","detail":{"result":"SUCCESS","action-type":"PUSH","repository-name":"a","image-tag":"v1"}}`))
+	f.Fuzz(func(t *testing.T, k uint8, b []byte) {
+		kind := kinds[int(k)%len(kinds)]
+		evs, err := ParseWebhook(kind, b)
+		if err != nil {
+			return
+		}
+		for _, e := range evs {
+			if !validRepository(e.Repository) || !validTag(e.Tag) {
+				t.Fatalf("%s: accepted push %+v with an invalid name", kind, e)
+			}
+			if e.Digest != "" && !strings.HasPrefix(e.Digest, "sha256:") && !strings.HasPrefix(e.Digest, "sha512:") {
+				t.Fatalf("%s: accepted digest %q", kind, e.Digest)
+			}
+		}
+	})
+}

@@ -93,6 +93,13 @@ type Feed struct {
 	// does not name its distribution is placed ("ALAS2-" → Amazon Linux
 	// 2).
 	IDPrefixes map[string]string
+	// Documents map a feed document's file name to the release all its
+	// definitions are for (FeedOVAL: "cbl-mariner-2.0-oval.xml" → "2.0"),
+	// for feeds whose definitions do not say.
+	Documents map[string]string
+	// Platforms map an OVAL definition's affected platform to its release
+	// ("Photon 3" → "3.0", "Oracle Linux 8" → "8").
+	Platforms map[string]string
 	// URLs are fetched as they are (other formats). Formats whose URLs
 	// depend on configuration (Alpine's branches, the Debian tracker)
 	// leave it empty and are built by vulndb.UpdateConfig.

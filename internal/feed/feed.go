@@ -17,6 +17,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/bzip2"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -299,6 +300,14 @@ func (l *loader) loadStream(name string, r io.Reader, ra io.ReaderAt, size int64
 			return l.loadTar(name, inner)
 		}
 		return l.loadDoc(strings.TrimSuffix(name, ".gz"), inner)
+	case bytes.HasPrefix(head, []byte("BZh")) && len(head) > 3 && head[3] >= '1' && head[3] <= '9':
+		// bzip2 (Oracle's OVAL file).
+		inner := bufio.NewReaderSize(bzip2.NewReader(br), 64<<10)
+		ih, _ := inner.Peek(512)
+		if isTar(ih) {
+			return l.loadTar(name, inner)
+		}
+		return l.loadDoc(strings.TrimSuffix(name, ".bz2"), inner)
 	case isTar(head):
 		return l.loadTar(name, br)
 	}

@@ -1,9 +1,360 @@
 package feed
 
-import "encoding/xml"
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
 
-// loadOVAL reads an OVAL definitions document.
-func (l *loader) loadOVAL(name string, dec *xml.Decoder, se xml.StartElement) error {
-	l.malformed(name, "OVAL documents are not read yet")
+	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
+	"github.com/scanfleet/scanfleet/internal/version"
+)
+
+// OVAL definitions documents (Azure Linux / CBL-Mariner, Oracle ELSA,
+// Photon PHSA) say "package P is affected while its EVR is less than V"
+// as a definition whose criteria refer to rpminfo tests, each pairing an
+// rpminfo object (the package name) with an rpminfo state (the EVR and
+// the comparison). This reader keeps what matching needs and nothing
+// else: for each definition, every test whose state compares the EVR
+// ("less than" → fixed V; "less than or equal" → last affected V) becomes
+// an affected package. Tests of other kinds (the release package, a
+// signing key) are conditions every image of the release meets and are
+// not evaluated; the release comes from the document's name or the
+// definition's platform, as the distribution's descriptor declares
+// (ecosystem.Feed.Documents, ecosystem.Feed.Platforms).
+
+// SourceOVAL names advisories read from OVAL documents.
+const SourceOVAL = "oval"
+
+type ovalCriteria struct {
+	Criteria  []ovalCriteria `xml:"criteria"`
+	Criterion []struct {
+		TestRef string `xml:"test_ref,attr"`
+		Comment string `xml:"comment,attr"`
+	} `xml:"criterion"`
+}
+
+type ovalDef struct {
+	ID       string `xml:"id,attr"`
+	Class    string `xml:"class,attr"`
+	Metadata struct {
+		Title     string   `xml:"title"`
+		Platforms []string `xml:"affected>platform"`
+		Refs      []struct {
+			RefID  string `xml:"ref_id,attr"`
+			RefURL string `xml:"ref_url,attr"`
+			Source string `xml:"source,attr"`
+		} `xml:"reference"`
+		Description string   `xml:"description"`
+		Severity    string   `xml:"severity"`
+		AdvSeverity string   `xml:"advisory>severity"`
+		CVEs        []string `xml:"advisory>cve"`
+		Issued      struct {
+			Date string `xml:"date,attr"`
+		} `xml:"advisory>issued"`
+	} `xml:"metadata"`
+	Criteria ovalCriteria `xml:"criteria"`
+}
+
+type ovalTest struct {
+	ID     string `xml:"id,attr"`
+	Object struct {
+		Ref string `xml:"object_ref,attr"`
+	} `xml:"object"`
+	State struct {
+		Ref string `xml:"state_ref,attr"`
+	} `xml:"state"`
+}
+
+type ovalObject struct {
+	ID   string `xml:"id,attr"`
+	Name string `xml:"name"`
+}
+
+type ovalState struct {
+	ID  string `xml:"id,attr"`
+	EVR *struct {
+		Text      string `xml:",chardata"`
+		Operation string `xml:"operation,attr"`
+	} `xml:"evr"`
+}
+
+var cveRe = regexp.MustCompile(`CVE-\d{4}-\d{4,}`)
+
+func (l *loader) loadOVAL(name string, dec *xml.Decoder, _ xml.StartElement) error {
+	var defs []ovalDef
+	tests := map[string]ovalTest{}
+	objects := map[string]string{}
+	states := map[string]ovalState{}
+	for {
+		if err := l.ctx.Err(); err != nil {
+			return err
+		}
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			l.malformed(name, "bad XML: %v", err)
+			return nil
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "definition":
+			var d ovalDef
+			err = dec.DecodeElement(&d, &se)
+			defs = append(defs, d)
+		case "rpminfo_test":
+			var t ovalTest
+			err = dec.DecodeElement(&t, &se)
+			tests[t.ID] = t
+		case "rpminfo_object":
+			var o ovalObject
+			err = dec.DecodeElement(&o, &se)
+			objects[o.ID] = strings.TrimSpace(o.Name)
+		case "rpminfo_state":
+			var s ovalState
+			err = dec.DecodeElement(&s, &se)
+			states[s.ID] = s
+		}
+		if err != nil {
+			l.malformed(name, "bad <%s>: %v", se.Name.Local, err)
+			return nil
+		}
+	}
+	docDesc, docRel, docOK := ovalDocumentRelease(name)
+	for i := range defs {
+		d := &defs[i]
+		rn := name + ":" + d.ID
+		desc, rel, ok := docDesc, docRel, docOK
+		if !ok {
+			desc, rel, ok = ovalPlatformRelease(d.Metadata.Platforms)
+		}
+		if !ok {
+			l.malformed(rn, "no distribution claims this document or its platforms %v", d.Metadata.Platforms)
+			continue
+		}
+		a, err := convertOVAL(d, desc, rel, ovalPlatforms(desc), tests, objects, states)
+		if err != nil {
+			l.malformed(rn, "%v", err)
+			continue
+		}
+		if a == nil {
+			l.stats.Skipped++
+			continue
+		}
+		if err := l.send(a); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func ovalFeeds(fn func(d ecosystem.Descriptor, f ecosystem.Feed) bool) {
+	for _, d := range all.Descriptors() {
+		for _, f := range d.Feeds {
+			if f.Format == ecosystem.FeedOVAL && fn(d, f) {
+				return
+			}
+		}
+	}
+}
+
+// ovalDocumentRelease: the release of every definition of a document,
+// from its file name ("…/cbl-mariner-2.0-oval.xml").
+func ovalDocumentRelease(name string) (desc ecosystem.Descriptor, rel string, ok bool) {
+	_, member, _ := strings.Cut(name, ":")
+	if member == "" {
+		member = name
+	}
+	base := strings.TrimSuffix(path.Base(member), ".gz")
+	ovalFeeds(func(d ecosystem.Descriptor, f ecosystem.Feed) bool {
+		if r, found := f.Documents[base]; found {
+			desc, rel, ok = d, r, true
+		}
+		return ok
+	})
+	return desc, rel, ok
+}
+
+// ovalPlatforms returns every platform a descriptor's OVAL feeds name.
+func ovalPlatforms(d ecosystem.Descriptor) map[string]string {
+	out := map[string]string{}
+	for _, f := range d.Feeds {
+		for p, r := range f.Platforms {
+			out[p] = r
+		}
+	}
+	return out
+}
+
+func ovalPlatformRelease(platforms []string) (desc ecosystem.Descriptor, rel string, ok bool) {
+	ovalFeeds(func(d ecosystem.Descriptor, f ecosystem.Feed) bool {
+		for _, p := range platforms {
+			if r, found := f.Platforms[strings.TrimSpace(p)]; found {
+				desc, rel, ok = d, r, true
+				return true
+			}
+		}
+		return false
+	})
+	return desc, rel, ok
+}
+
+// critRef is one criterion's test and the release its branch is for
+// ("" when the branch does not say).
+type critRef struct{ test, release string }
+
+// collectTests walks a definition's criteria. A definition may cover
+// several releases, each branch guarded by a criterion such as "Oracle
+// Linux 7 is installed" (a platform the descriptor knows): the branch's
+// tests are that release's. Branches guarded by "is ksplice-based" or "is
+// fips patched" fix special builds whose versions an ordinary package's
+// cannot be compared with; they are skipped (skipped counts them).
+func collectTests(c *ovalCriteria, release string, platforms map[string]string, out *[]critRef, skipped *int) {
+	for _, cr := range c.Criterion {
+		cm := strings.TrimSpace(cr.Comment)
+		if p, ok := strings.CutSuffix(cm, " is installed"); ok {
+			if r, known := platforms[p]; known {
+				release = r
+			}
+		}
+		if strings.HasSuffix(cm, " is ksplice-based") || strings.HasSuffix(cm, " is fips patched") {
+			*skipped++
+			return
+		}
+	}
+	for _, cr := range c.Criterion {
+		*out = append(*out, critRef{cr.TestRef, release})
+	}
+	for i := range c.Criteria {
+		collectTests(&c.Criteria[i], release, platforms, out, skipped)
+	}
+}
+
+func convertOVAL(d *ovalDef, desc ecosystem.Descriptor, release string, platforms map[string]string, tests map[string]ovalTest, objects map[string]string, states map[string]ovalState) (*advisory.Advisory, error) {
+	cmp, err := version.For(desc.Name)
+	if err != nil {
+		return nil, err
+	}
+	md := &d.Metadata
+	id := d.ID
+	if f := strings.Fields(md.Title); len(f) > 0 {
+		if t := strings.TrimRight(f[0], ":,"); vulnID.MatchString(t) {
+			id = t // PHSA-2020:00001, ELSA-2019-4820, CVE-2023-5678
+		}
+	}
+	a := &advisory.Advisory{ID: id, Source: SourceOVAL, Summary: strings.TrimSpace(md.Title), Details: strings.TrimSpace(md.Description)}
+	a.Severity = strings.TrimSpace(md.AdvSeverity)
+	if a.Severity == "" {
+		a.Severity = strings.TrimSpace(md.Severity)
+	}
+	a.Published = parseUITime(md.Issued.Date)
+	aliases := map[string]bool{}
+	for _, c := range md.CVEs {
+		for _, m := range cveRe.FindAllString(c, -1) {
+			aliases[m] = true
+		}
+	}
+	for _, r := range md.Refs {
+		for _, m := range cveRe.FindAllString(r.RefID, -1) {
+			aliases[m] = true
+		}
+		if r.RefURL != "" && !strings.Contains(strings.Join(a.References, "\n"), r.RefURL) {
+			a.References = append(a.References, r.RefURL)
+		}
+	}
+	if d.ID != id {
+		aliases[d.ID] = false // not a vulnerability id; kept out
+	}
+	for k, keep := range aliases {
+		if keep && k != id {
+			a.Aliases = append(a.Aliases, k)
+		}
+	}
+	sort.Strings(a.Aliases)
+
+	var refs []critRef
+	special := 0
+	collectTests(&d.Criteria, "", platforms, &refs, &special)
+	// Events by ecosystem (release) and package.
+	type key struct{ eco, pkg string }
+	events := map[key][]advisory.Event{}
+	lower := map[key]string{}
+	for _, cref := range refs {
+		ref := cref.test
+		rel := cref.release
+		if rel == "" {
+			rel = release
+		}
+		t, ok := tests[ref]
+		if !ok {
+			continue // not an rpminfo test (a family or release check)
+		}
+		st, ok := states[t.State.Ref]
+		if !ok || st.EVR == nil {
+			continue // a release or signature check
+		}
+		name := objects[t.Object.Ref]
+		if name == "" {
+			// Oracle's oldest definitions hold a few tests of nameless
+			// objects: nothing installed can meet them.
+			continue
+		}
+		pkg := key{desc.Key(rel), name}
+		evr := strings.TrimSpace(st.EVR.Text)
+		if e, v, ok := strings.Cut(evr, ":"); ok && e == "0" {
+			evr = v // the scanner writes no zero epoch
+		}
+		if _, err := cmp.Compare(evr, evr); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		switch st.EVR.Operation {
+		case "less than":
+			events[pkg] = append(events[pkg], advisory.Event{Fixed: evr})
+		case "less than or equal":
+			events[pkg] = append(events[pkg], advisory.Event{LastAffected: evr})
+		case "greater than", "greater than or equal":
+			// A lower bound ANDed with the upper one (Azure Linux writes
+			// "greater than 0.0.0"). OSV has no exclusive introduced;
+			// "greater than V" differs from "introduced V" at V alone.
+			lower[pkg] = evr
+		default:
+			return nil, fmt.Errorf("%s: unsupported EVR operation %q", name, st.EVR.Operation)
+		}
+	}
+	if len(events) == 0 {
+		return nil, nil // nothing an installed package could meet
+	}
+	keys := make([]key, 0, len(events))
+	for k := range events {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].eco != keys[j].eco {
+			return keys[i].eco < keys[j].eco
+		}
+		return keys[i].pkg < keys[j].pkg
+	})
+	for _, pkg := range keys {
+		af := advisory.Affected{Ecosystem: pkg.eco, Package: pkg.pkg, Severity: a.Severity}
+		intro := "0"
+		if v, ok := lower[pkg]; ok {
+			intro = v
+		}
+		for _, ev := range events[pkg] {
+			af.Ranges = append(af.Ranges, advisory.Range{Type: "ECOSYSTEM", Events: []advisory.Event{{Introduced: intro}, ev}})
+		}
+		a.Affected = append(a.Affected, af)
+	}
+	return a, nil
 }

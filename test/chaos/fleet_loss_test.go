@@ -22,9 +22,12 @@ import (
 // doing: downloading, writing the layer store, posting a result),
 // SCANFLEET_CHAOS_LOSS_KILLS times (50), each restarted under the same
 // name, and the controller is SIGKILLed SCANFLEET_CHAOS_LOSS_CONTROLLER_KILLS
-// times (2), the first while its crawl runs. End state: every image has
+// times (2), the first while its crawl runs (asserted: the restarted
+// controller resumes the interrupted crawl). End state: every image has
 // exactly one result, equal to a standalone scan of it; nothing queued,
-// leased or failed; one task per image.
+// leased or failed; one task per image. Logged (CHAOS line): the requeue
+// time of the tasks a killed scanner held, and the blob GETs that reached
+// the registry beyond one per distinct blob.
 func TestFleetLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and pushes images")
@@ -53,7 +56,8 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 	seed := uint64(envInt(t, "SCANFLEET_CHAOS_SEED", int(time.Now().UnixNano()%1e9)))
 	rng := rand.New(rand.NewPCG(seed, seed))
 	t.Logf("seed %d", seed)
-	proxy := slowProxy(t, host, envDuration(t, "SCANFLEET_CHAOS_BLOB_DELAY", 150*time.Millisecond))
+	blobs := &blobCounter{}
+	proxy := countingSlowProxy(t, host, envDuration(t, "SCANFLEET_CHAOS_BLOB_DELAY", 150*time.Millisecond), blobs)
 	data := filepath.Join(t.TempDir(), "data")
 	tok := createTokens(t, bin, data, "admin", "scanner")
 	admin := tok["admin"]
@@ -70,8 +74,10 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 		t.Fatalf("create registry: %d", code)
 	}
 	var (
-		mu   sync.Mutex
-		live = map[string]*proc{}
+		mu       sync.Mutex
+		live     = map[string]*proc{}
+		requeues []*requeueRecord
+		watchers sync.WaitGroup
 	)
 	for i := range nScanners {
 		name := fmt.Sprintf("loss-%d", i)
@@ -81,11 +87,26 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 	if code := api(t, "POST", ctl.base+"/api/v1/registries/loss/scan", admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
-	// Controller kill 1: during the crawl, moments after it was accepted.
-	time.Sleep(time.Duration(20+rng.IntN(200)) * time.Millisecond)
+	// Controller kill 1: mid-crawl. The crawl enqueues in batches of 100
+	// as it goes, so once the first tasks are queued it is running and
+	// has images left to list (when there are more than 100); the kill
+	// lands a random moment after that.
+	if len(images) > crawlBatch {
+		waitQueued(t, ctl.base, admin, time.Minute)
+	}
+	time.Sleep(time.Duration(rng.IntN(200)) * time.Millisecond)
+	crawlEnded := strings.Contains(logs.String(), "crawled registry")
 	ctl.kill()
 	ctl = startController(t, bin, data, ctl.addr, logs, flags...)
 	ctlKills := 1
+	// The request outlived the controller: the restarted one resumes the
+	// crawl it had started (earlier_starts >= 1).
+	switch {
+	case crawlEnded:
+		t.Errorf("the crawl had ended before the first controller kill: it did not land mid-crawl")
+	case !waitLog(logs, "crawl resumed after an interruption", time.Minute):
+		t.Errorf("no \"crawl resumed after an interruption\" within a minute of the restart: the first controller kill did not interrupt a started crawl")
+	}
 
 	kills := 0
 	for kills < nKills || ctlKills < nCtlKills {
@@ -95,7 +116,9 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 		if c["queued"] == 0 && c["leased"] == 0 && c["done"] >= len(images) {
 			break // drained: the fleet outran the monkey (reported below)
 		}
-		if ctlKills < nCtlKills && kills >= nKills/2 {
+		// The other controller kills are spread over the scanner kills
+		// (with 2: one halfway).
+		if ctlKills < nCtlKills && kills >= ctlKills*nKills/nCtlKills {
 			ctl.kill()
 			time.Sleep(time.Duration(rng.IntN(1000)) * time.Millisecond)
 			ctl = startController(t, bin, data, ctl.addr, logs, flags...)
@@ -126,8 +149,23 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 		mu.Lock()
 		p := live[name]
 		mu.Unlock()
+		killedAt := time.Now()
 		p.kill()
 		kills++
+		// What the dead instance held, read before its replacement
+		// starts: the requeue time is until none of it is leased to the
+		// dead instance any more.
+		if i := slices.IndexFunc(scs, func(s controller.Scanner) bool { return s.Name == name && s.State == controller.ScannerActive }); i >= 0 {
+			if held := leasedBy(ctl.base, admin, scs[i].ID); len(held) > 0 {
+				rec := &requeueRecord{}
+				requeues = append(requeues, rec)
+				watchers.Add(1)
+				go func() {
+					defer watchers.Done()
+					rec.after, rec.err = watchRequeue(ctl.base, admin, scs[i].ID, held, killedAt, 2*time.Minute)
+				}()
+			}
+		}
 		// Restarted under the same name: it releases its predecessor's
 		// tasks as it registers.
 		np := startScanner(t, bin, ctl.base, tok["scanner"], name, 2, logs)
@@ -137,6 +175,15 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 	}
 	counts := waitDrained(t, ctl.base, admin, len(images), 5*time.Minute)
 	elapsed := time.Since(start)
+	watchers.Wait()
+	var requeued []time.Duration
+	for i, r := range requeues {
+		if r.err != nil {
+			t.Errorf("kill with tasks %d: %v", i+1, r.err)
+			continue
+		}
+		requeued = append(requeued, r.after)
+	}
 	if kills < nKills || ctlKills < nCtlKills {
 		t.Errorf("the scan drained after %d/%d scanner kills and %d/%d controller kills: raise SCANFLEET_CHAOS_BLOB_DELAY", kills, nKills, ctlKills, nCtlKills)
 	}
@@ -157,9 +204,114 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 		keys[tv.Key] = true
 	}
 	checkResults(t, ctl.base, admin, "loss", images, want)
-	t.Logf("CHAOS fleet-loss %s: images=%d scanner_kills=%d controller_kills=%d time=%v lost=0 duplicates=0 failed=0 crawl_resumed=%d",
-		t.Name(), len(images), kills, ctlKills, elapsed.Round(time.Millisecond), strings.Count(logs.String(), "crawl resumed"))
+	// Extra blob fetches: GETs that reached the registry beyond one per
+	// distinct blob (a killed download fetched again, a task rescanned
+	// after its scanner died). Layer dedup makes it 0 when nothing fails.
+	total, unique := blobs.counts()
+	all := logs.String()
+	t.Logf("CHAOS fleet-loss %s: images=%d scanner_kills=%d controller_kills=%d time=%v lost=0 duplicates=0 failed=0 "+
+		"crawl_resumed=%d kills_with_tasks=%d requeue_p50=%v requeue_p95=%v requeue_max=%v "+
+		"blob_gets=%d unique_blobs=%d extra_blob_gets=%d repeat_posts_uncounted=%d done_at_lease=%d",
+		t.Name(), len(images), kills, ctlKills, elapsed.Round(time.Millisecond), strings.Count(all, "crawl resumed"),
+		len(requeued), pct(requeued, 50), pct(requeued, 95), pct(requeued, 100),
+		total, unique, total-unique, strings.Count(all, "result already stored for this task"),
+		strings.Count(all, "completed without scanning it again"))
 	if strings.Contains(logs.String(), "panic:") {
 		t.Error("a process panicked")
 	}
+}
+
+// crawlBatch is the controller's default CrawlBatch: a crawl enqueues its
+// tasks this many at a time.
+const crawlBatch = 100
+
+// waitQueued waits until the queue holds a task in any state: the crawl
+// has enqueued its first batch.
+func waitQueued(t *testing.T, base, token string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		var c map[string]int
+		if code, err := call("GET", base+"/api/v1/queue", token, nil, &c); err == nil && code == http.StatusOK &&
+			c["queued"]+c["leased"]+c["done"]+c["failed"] > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no task queued within %v of the crawl request", timeout)
+}
+
+// waitLog waits until logs hold substr.
+func waitLog(logs *syncBuffer, substr string, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if strings.Contains(logs.String(), substr) {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}
+
+// leasedBy lists the tasks leased to scanner id (nil when the controller
+// cannot say).
+func leasedBy(base, token, id string) []string {
+	var leased []controller.TaskView
+	if code, err := call("GET", base+"/api/v1/tasks?state=leased&limit=1000", token, nil, &leased); err != nil || code != http.StatusOK {
+		return nil
+	}
+	var out []string
+	for _, tv := range leased {
+		if tv.LeasedBy == id {
+			out = append(out, tv.ID)
+		}
+	}
+	return out
+}
+
+// requeueRecord is how long a killed scanner's tasks took to leave it.
+type requeueRecord struct {
+	after time.Duration
+	err   error
+}
+
+// watchRequeue polls the leased tasks until none of tasks is leased to the
+// dead scanner (back in the queue, or already retaken or done), and
+// returns the time since it was killed. Polls that fail (the controller
+// is being restarted) are retried.
+func watchRequeue(base, token, dead string, tasks []string, since time.Time, timeout time.Duration) (time.Duration, error) {
+	for time.Since(since) < timeout {
+		var leased []controller.TaskView
+		if code, err := call("GET", base+"/api/v1/tasks?state=leased&limit=1000", token, nil, &leased); err == nil && code == http.StatusOK {
+			if !slices.ContainsFunc(leased, func(tv controller.TaskView) bool { return tv.LeasedBy == dead && slices.Contains(tasks, tv.ID) }) {
+				return time.Since(since), nil
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return 0, fmt.Errorf("tasks %v of killed scanner %s still leased to it after %v", tasks, dead, timeout)
+}
+
+// blobCounter counts the blob GETs that reached the registry, in all and
+// per distinct blob.
+type blobCounter struct {
+	mu    sync.Mutex
+	total int
+	seen  map[string]bool
+}
+
+func (b *blobCounter) add(path string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.seen == nil {
+		b.seen = map[string]bool{}
+	}
+	b.total++
+	b.seen[path[strings.LastIndex(path, "/")+1:]] = true
+}
+
+func (b *blobCounter) counts() (total, unique int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.total, len(b.seen)
 }

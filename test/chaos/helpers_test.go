@@ -276,6 +276,14 @@ func startScanner(t *testing.T, bin, base, token, name string, concurrency int, 
 // processes can be killed while they download.
 func slowProxy(t *testing.T, registryHost string, delay time.Duration) string {
 	t.Helper()
+	return countingSlowProxy(t, registryHost, delay, nil)
+}
+
+// countingSlowProxy is slowProxy that also counts, in blobs unless nil,
+// the blob GETs it passes on to the registry (those whose client hung up
+// during the delay never reach it and are not counted).
+func countingSlowProxy(t *testing.T, registryHost string, delay time.Duration, blobs *blobCounter) string {
+	t.Helper()
 	target := &url.URL{Scheme: "http", Host: registryHost}
 	rp := httputil.NewSingleHostReverseProxy(target)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -284,6 +292,9 @@ func slowProxy(t *testing.T, registryHost string, delay time.Duration) string {
 			case <-time.After(delay):
 			case <-r.Context().Done():
 				return
+			}
+			if blobs != nil {
+				blobs.add(r.URL.Path)
 			}
 		}
 		rp.ServeHTTP(w, r)

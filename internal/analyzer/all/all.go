@@ -24,7 +24,8 @@ import (
 //
 // a2: language analyzers (Go binaries, Java archives, Python, npm, gems,
 // Cargo, Composer, NuGet) and dpkg file lists (OS package ownership).
-const Version = "a2"
+// a3: rpm reads Azure Linux's distroless rpm manifest.
+const Version = "a3"
 
 // Analyzers returns fresh instances of the default analyzers.
 func Analyzers() []analyzer.Analyzer {

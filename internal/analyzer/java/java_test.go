@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/scanfleet/scanfleet/internal/analyzer"
 )
 
 type entry struct {
@@ -170,4 +172,41 @@ func FuzzJar(f *testing.F) {
 			}
 		}
 	})
+}
+
+type countingReaderAt struct {
+	r *bytes.Reader
+	n int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	m, err := c.r.ReadAt(p, off)
+	c.n += int64(m)
+	return m, err
+}
+
+// An archive read in place (a host's file) gives what it gives from
+// memory, reading its directory and the entries that matter only.
+func TestParseArchiveAt(t *testing.T) {
+	// Incompressible class data: the archive is mostly bytes that need
+	// not be read.
+	big := make([]byte, 2<<20)
+	for i := range big {
+		big[i] = byte(i*7919 + i>>8)
+	}
+	inner := makeZip(t, pom("org.inner", "inner", "1.0"), class)
+	jar := makeZip(t, pom("org.example", "app", "2.1.0"), entry{"org/example/Big.class", big},
+		entry{"BOOT-INF/lib/inner-1.0.jar", inner}, manifest("Implementation-Title: app"))
+	want, err := ParseArchive(context.Background(), "app.jar", jar)
+	if err != nil || len(want) != 2 {
+		t.Fatalf("from memory: %+v, %v", want, err)
+	}
+	cr := &countingReaderAt{r: bytes.NewReader(jar)}
+	res, err := New().(analyzer.ReaderAtAnalyzer).AnalyzeReaderAt(context.Background(), "app.jar", cr, int64(len(jar)))
+	if err != nil || res == nil || !reflect.DeepEqual(res.Packages, want) {
+		t.Fatalf("in place: %+v, %v; from memory %+v", res, err, want)
+	}
+	if cr.n > int64(len(jar))/10 {
+		t.Errorf("read %d of %d bytes", cr.n, len(jar))
+	}
 }

@@ -1,7 +1,10 @@
 // Package rpm reads the RPM package database in its three on-disk forms:
 // Berkeley DB (var/lib/rpm/Packages: RHEL/CentOS ≤ 8, Amazon Linux 2),
 // SQLite (rpmdb.sqlite: RHEL/Alma/Rocky 9+, Fedora 33+) and rpm's own "ndb"
-// (Packages.db: SUSE), under var/lib/rpm/ or usr/lib/sysimage/rpm/.
+// (Packages.db: SUSE), under var/lib/rpm/ or usr/lib/sysimage/rpm/, and
+// the rpm manifest of Azure Linux / CBL-Mariner distroless images
+// (var/lib/rpmmanifest/container-manifest-2), which lists the same fields
+// as text.
 //
 // All three store the same thing: one rpm header blob per installed
 // package. The containers differ; the blob is parsed by parseHeader.
@@ -40,6 +43,9 @@ func New() analyzer.Analyzer { return rpmAnalyzer{} }
 func (rpmAnalyzer) Name() string { return "rpm" }
 
 func (rpmAnalyzer) Wants(p string, _ fs.FileMode, _ int64) bool {
+	if p == manifestPath {
+		return true
+	}
 	for _, d := range dbDirs {
 		if name, ok := strings.CutPrefix(p, d); ok {
 			return name == fileBDB || name == fileSQLite || name == fileNDB
@@ -55,6 +61,13 @@ func (rpmAnalyzer) MaxSize() int64 { return maxSize }
 var ErrMalformed = errors.New("malformed rpm database")
 
 func (rpmAnalyzer) Analyze(ctx context.Context, p string, content []byte) (*analyzer.Result, error) {
+	if p == manifestPath {
+		pkgs, err := manifestPackages(content, p)
+		if len(pkgs) == 0 && err != nil {
+			return nil, err
+		}
+		return &analyzer.Result{Packages: pkgs}, err
+	}
 	var (
 		blobs [][]byte
 		err   error

@@ -11,6 +11,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/almalinux"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/alpine"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/amazon"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/azurelinux"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/chainguard"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/cratesio"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/debian"
@@ -18,7 +19,9 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/maven"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/npm"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/nuget"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/oracle"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/packagist"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/photon"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/pypi"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/redhat"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/rocky"
@@ -44,6 +47,10 @@ func Descriptors() []ecosystem.Descriptor {
 		suse.SLE(),
 		suse.OpenSUSE(),
 		amazon.Descriptor(),
+		azurelinux.AzureLinux(),
+		azurelinux.Mariner(),
+		photon.Descriptor(),
+		oracle.Descriptor(),
 
 		golang.Descriptor(),
 		npm.Descriptor(),

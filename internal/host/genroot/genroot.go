@@ -22,7 +22,7 @@ import (
 
 // Options size and furnish the tree.
 type Options struct {
-	// Units scales the tree: each unit adds about 1,000 entries (4 dpkg
+	// Units scales the tree: each unit adds about 880 entries (4 dpkg
 	// packages, a 40-package node_modules tree, 5 Python distributions, a
 	// jar, header-like files), and every 20th unit a Go executable.
 	Units int
