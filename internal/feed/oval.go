@@ -219,7 +219,9 @@ type critRef struct{ test, release string }
 // Linux 7 is installed" (a platform the descriptor knows): the branch's
 // tests are that release's. Branches guarded by "is ksplice-based" or "is
 // fips patched" fix special builds whose versions an ordinary package's
-// cannot be compared with; they are skipped (skipped counts them).
+// cannot be compared with, and "Module X:S is enabled" (Red Hat's module
+// streams) builds an rpm database does not tell apart; they are skipped
+// (skipped counts them).
 func collectTests(c *ovalCriteria, release string, platforms map[string]string, out *[]critRef, skipped *int) {
 	for _, cr := range c.Criterion {
 		cm := strings.TrimSpace(cr.Comment)
@@ -228,7 +230,8 @@ func collectTests(c *ovalCriteria, release string, platforms map[string]string, 
 				release = r
 			}
 		}
-		if strings.HasSuffix(cm, " is ksplice-based") || strings.HasSuffix(cm, " is fips patched") {
+		if strings.HasSuffix(cm, " is ksplice-based") || strings.HasSuffix(cm, " is fips patched") ||
+			(strings.HasPrefix(cm, "Module ") && strings.HasSuffix(cm, " is enabled")) {
 			*skipped++
 			return
 		}

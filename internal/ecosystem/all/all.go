@@ -12,6 +12,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/alpine"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/amazon"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/azurelinux"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/centos"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/chainguard"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/cratesio"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/debian"
@@ -51,6 +52,7 @@ func Descriptors() []ecosystem.Descriptor {
 		azurelinux.Mariner(),
 		photon.Descriptor(),
 		oracle.Descriptor(),
+		centos.Descriptor(),
 
 		golang.Descriptor(),
 		npm.Descriptor(),
