@@ -104,7 +104,7 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 	switch {
 	case crawlEnded:
 		t.Errorf("the crawl had ended before the first controller kill: it did not land mid-crawl")
-	case !waitLog(logs, "crawl resumed after an interruption", time.Minute):
+	case !logShows(logs, "crawl resumed after an interruption", time.Minute):
 		t.Errorf("no \"crawl resumed after an interruption\" within a minute of the restart: the first controller kill did not interrupt a started crawl")
 	}
 
@@ -241,8 +241,8 @@ func waitQueued(t *testing.T, base, token string, timeout time.Duration) {
 	t.Fatalf("no task queued within %v of the crawl request", timeout)
 }
 
-// waitLog waits until logs hold substr.
-func waitLog(logs *syncBuffer, substr string, timeout time.Duration) bool {
+// logShows waits until logs hold substr, and reports whether they did.
+func logShows(logs *syncBuffer, substr string, timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		if strings.Contains(logs.String(), substr) {
