@@ -45,6 +45,9 @@ var conformance = []struct {
 }{
 	{"tokens", testTokens},
 	{"registries", testRegistries},
+	{"registry kinds, secrets and limits", testRegistryKinds},
+	{"gone images and tags", testGone},
+	{"gone in batches", testGoneMany},
 	{"scanners", testScanners},
 	{"results", testResults},
 	{"task results are idempotent", testTaskResults},

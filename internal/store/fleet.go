@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strings"
 	"time"
 )
 
@@ -31,20 +33,25 @@ func (s *db) TokenRole(ctx context.Context, hash string) (Role, bool, error) {
 	return Role(role), ok, nil
 }
 
-const registryCols = `name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, last_crawl, last_error, rescan_after_db_update`
+const registryCols = `name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, last_crawl, last_error, rescan_after_db_update,
+	kind, namespace, api_url, api_token_enc, repositories, webhook_secret_enc, max_pulls, requests_per_second`
 
 func scanRegistry(sc rowScanner) (Registry, error) {
 	var (
 		r                   Registry
-		filters             string
+		filters, repos      string
 		interval, lastCrawl int64
 	)
 	if err := sc.Scan(&r.Name, &r.URL, &r.Username, &r.PasswordSealed, &r.TokenSealed, &r.Insecure, &r.CACertFile, &filters,
-		&r.MaxRepositories, &r.MaxTags, &interval, &lastCrawl, &r.LastError, &r.RescanAfterDBUpdate); err != nil {
+		&r.MaxRepositories, &r.MaxTags, &interval, &lastCrawl, &r.LastError, &r.RescanAfterDBUpdate,
+		&r.Kind, &r.Namespace, &r.API, &r.APITokenSealed, &repos, &r.WebhookSecretSealed, &r.MaxPulls, &r.RequestsPerSecond); err != nil {
 		return r, err
 	}
 	if err := json.Unmarshal([]byte(filters), &r.Filters); err != nil {
 		return r, fmt.Errorf("registry %q filters: %w", r.Name, err)
+	}
+	if err := json.Unmarshal([]byte(repos), &r.Repositories); err != nil {
+		return r, fmt.Errorf("registry %q repositories: %w", r.Name, err)
 	}
 	r.Interval = time.Duration(interval)
 	r.LastCrawl = fromNanos(lastCrawl)
@@ -55,21 +62,31 @@ func (s *db) PutRegistry(ctx context.Context, r Registry) error {
 	if err := checkText("registry name", r.Name); err != nil {
 		return err
 	}
-	if r.Filters == nil {
-		r.Filters = []string{}
+	if r.MaxPulls < 0 || r.RequestsPerSecond < 0 || math.IsNaN(r.RequestsPerSecond) || math.IsInf(r.RequestsPerSecond, 0) {
+		return fmt.Errorf("%w: registry %q limits: max pulls %d, requests per second %v (want 0 for none, or a positive number)",
+			ErrInvalid, r.Name, r.MaxPulls, r.RequestsPerSecond)
 	}
-	filters, err := json.Marshal(r.Filters)
+	filters, err := json.Marshal(nonNil(r.Filters))
 	if err != nil {
 		return fmt.Errorf("storing registry %q: %w", r.Name, err)
 	}
-	_, err = s.exec(ctx, `INSERT INTO registries(name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, rescan_after_db_update)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+	repos, err := json.Marshal(nonNil(r.Repositories))
+	if err != nil {
+		return fmt.Errorf("storing registry %q: %w", r.Name, err)
+	}
+	_, err = s.exec(ctx, `INSERT INTO registries(name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, rescan_after_db_update,
+			kind, namespace, api_url, api_token_enc, repositories, webhook_secret_enc, max_pulls, requests_per_second)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(name) DO UPDATE SET url=excluded.url, username=excluded.username, password_enc=excluded.password_enc,
 			token_enc=excluded.token_enc, insecure=excluded.insecure, ca_cert_file=excluded.ca_cert_file, filters=excluded.filters,
 			max_repositories=excluded.max_repositories, max_tags=excluded.max_tags, interval_ns=excluded.interval_ns,
-			rescan_after_db_update=excluded.rescan_after_db_update`,
+			rescan_after_db_update=excluded.rescan_after_db_update, kind=excluded.kind, namespace=excluded.namespace,
+			api_url=excluded.api_url, api_token_enc=excluded.api_token_enc, repositories=excluded.repositories,
+			webhook_secret_enc=excluded.webhook_secret_enc, max_pulls=excluded.max_pulls, requests_per_second=excluded.requests_per_second`,
 		r.Name, cleanText(r.URL), cleanText(r.Username), r.PasswordSealed, r.TokenSealed, r.Insecure, cleanText(r.CACertFile), string(filters),
-		r.MaxRepositories, r.MaxTags, int64(r.Interval), r.RescanAfterDBUpdate)
+		r.MaxRepositories, r.MaxTags, int64(r.Interval), r.RescanAfterDBUpdate,
+		cleanText(r.Kind), cleanText(r.Namespace), cleanText(r.API), r.APITokenSealed, cleanText(string(repos)), r.WebhookSecretSealed,
+		r.MaxPulls, r.RequestsPerSecond)
 	if err != nil {
 		return fmt.Errorf("storing registry %q: %w", r.Name, err)
 	}
@@ -118,21 +135,36 @@ func (s *db) SetCrawled(ctx context.Context, name string, at time.Time, crawlErr
 	return nil
 }
 
+// sealedColumns are the registries' sealed secrets, re-sealed together.
+var sealedColumns = []struct{ col, what string }{
+	{"password_enc", "password"}, {"token_enc", "token"}, {"api_token_enc", "API token"}, {"webhook_secret_enc", "webhook secret"},
+}
+
 func (s *db) Reseal(ctx context.Context, k Resealer) (int, error) {
 	changed := 0
+	cols := make([]string, len(sealedColumns))
+	sets := make([]string, len(sealedColumns))
+	for i, c := range sealedColumns {
+		cols[i] = c.col
+		sets[i] = c.col + " = ?"
+	}
 	err := s.withTx(ctx, func(t *tx) error {
-		rows, err := t.query(`SELECT name, password_enc, token_enc FROM registries ORDER BY name` + s.d.forUpdate)
+		rows, err := t.query(`SELECT name, ` + strings.Join(cols, ", ") + ` FROM registries ORDER BY name` + s.d.forUpdate)
 		if err != nil {
 			return err
 		}
 		type creds struct {
-			name    string
-			pw, tok []byte
+			name   string
+			sealed [][]byte
 		}
 		var all []creds
 		for rows.Next() {
-			var c creds
-			if err := rows.Scan(&c.name, &c.pw, &c.tok); err != nil {
+			c := creds{sealed: make([][]byte, len(sealedColumns))}
+			dest := []any{&c.name}
+			for i := range c.sealed {
+				dest = append(dest, &c.sealed[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
 				rows.Close()
 				return err
 			}
@@ -143,18 +175,20 @@ func (s *db) Reseal(ctx context.Context, k Resealer) (int, error) {
 			return err
 		}
 		for _, c := range all {
-			pw, pwChanged, err := k.Reseal(c.pw)
-			if err != nil {
-				return fmt.Errorf("registry %q password: %w", c.name, err)
+			dirty := false
+			args := make([]any, 0, len(sealedColumns)+1)
+			for i, v := range c.sealed {
+				nv, ch, err := k.Reseal(v)
+				if err != nil {
+					return fmt.Errorf("registry %q %s: %w", c.name, sealedColumns[i].what, err)
+				}
+				dirty = dirty || ch
+				args = append(args, nv)
 			}
-			tok, tokChanged, err := k.Reseal(c.tok)
-			if err != nil {
-				return fmt.Errorf("registry %q token: %w", c.name, err)
-			}
-			if !pwChanged && !tokChanged {
+			if !dirty {
 				continue
 			}
-			if _, err := t.exec(`UPDATE registries SET password_enc = ?, token_enc = ? WHERE name = ?`, pw, tok, c.name); err != nil {
+			if _, err := t.exec(`UPDATE registries SET `+strings.Join(sets, ", ")+` WHERE name = ?`, append(args, c.name)...); err != nil {
 				return fmt.Errorf("registry %q: %w", c.name, err)
 			}
 			changed++

@@ -91,7 +91,7 @@ func (s *db) PutResult(ctx context.Context, r Result) (bool, error) {
 			VALUES(?,?,?,?,?,?,?,?,1,?,?,?,?)
 			ON CONFLICT(registry, repository, digest) DO UPDATE SET tag=excluded.tag, reference=excluded.reference, db_digest=excluded.db_digest,
 				scanned_at=excluded.scanned_at, scanned_by=excluded.scanned_by, scans=images.scans+1, packages=excluded.packages,
-				vulnerabilities=excluded.vulnerabilities, severities=excluded.severities, report=excluded.report`,
+				vulnerabilities=excluded.vulnerabilities, severities=excluded.severities, report=excluded.report, gone_at=0`,
 			im.Registry, im.Repository, im.Digest, cleanText(im.Tag), cleanText(im.Reference), cleanText(im.DBDigest), nanos(im.ScannedAt),
 			cleanText(im.ScannedBy), len(r.Report.Packages), len(r.Report.Vulnerabilities), severities(r.Report), r.Raw); err != nil {
 			return err
@@ -163,19 +163,20 @@ func (s *db) ScannedWith(ctx context.Context, k ImageKey, dbDigest string) (bool
 	return n > 0, nil
 }
 
-const imageCols = `registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities`
+const imageCols = `registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, gone_at`
 
 func scanImage(sc rowScanner) (ImageSummary, error) {
 	var (
-		im  ImageSummary
-		at  int64
-		sev string
+		im       ImageSummary
+		at, gone int64
+		sev      string
 	)
 	if err := sc.Scan(&im.Registry, &im.Repository, &im.Digest, &im.Tag, &im.Reference, &im.DBDigest, &at, &im.ScannedBy, &im.Scans,
-		&im.Packages, &im.Vulnerabilities, &sev); err != nil {
+		&im.Packages, &im.Vulnerabilities, &sev, &gone); err != nil {
 		return im, err
 	}
 	im.ScannedAt = fromNanos(at)
+	im.GoneAt = fromNanos(gone)
 	if err := json.Unmarshal([]byte(sev), &im.Severities); err != nil {
 		return im, fmt.Errorf("image %s severities: %w", im.Digest, err)
 	}
@@ -203,6 +204,9 @@ func (s *db) listImages(ctx context.Context, q string, args ...any) ([]ImageSumm
 func (s *db) ListImages(ctx context.Context, f ImageFilter) ([]ImageSummary, error) {
 	q := `SELECT ` + imageCols + ` FROM images i WHERE 1=1`
 	var args []any
+	if !f.IncludeGone {
+		q += ` AND gone_at = 0`
+	}
 	if f.Registry != "" {
 		q += ` AND registry = ?`
 		args = append(args, cleanText(f.Registry))
@@ -350,7 +354,7 @@ func (s *db) PutTag(ctx context.Context, k ImageKey, tag string, at time.Time) e
 		return err
 	}
 	if _, err := s.exec(ctx, `INSERT INTO image_tags(registry, repository, tag, digest, updated_at) VALUES(?,?,?,?,?)
-		ON CONFLICT(registry, repository, tag) DO UPDATE SET digest=excluded.digest, updated_at=excluded.updated_at`,
+		ON CONFLICT(registry, repository, tag) DO UPDATE SET digest=excluded.digest, updated_at=excluded.updated_at, gone_at=0`,
 		k.Registry, k.Repository, tag, k.Digest, nanos(at)); err != nil {
 		return fmt.Errorf("recording tag %s/%s:%s: %w", k.Registry, k.Repository, tag, err)
 	}
@@ -362,16 +366,23 @@ func (s *db) ImageTags(ctx context.Context) (map[ImageKey][]string, error) {
 	moved := map[[3]string]string{} // registry, repository, tag -> digest
 	err := s.eachRow(ctx, func(sc rowScanner) error {
 		var (
-			k   ImageKey
-			tag string
+			k    ImageKey
+			tag  string
+			gone int64
 		)
-		if err := sc.Scan(&k.Registry, &k.Repository, &tag, &k.Digest); err != nil {
+		if err := sc.Scan(&k.Registry, &k.Repository, &tag, &k.Digest, &gone); err != nil {
 			return err
+		}
+		if gone != 0 {
+			// The tag is no longer in the registry: it names no image,
+			// not even the one its result was scanned under.
+			moved[[3]string{k.Registry, k.Repository, tag}] = ""
+			return nil
 		}
 		out[k] = append(out[k], tag)
 		moved[[3]string{k.Registry, k.Repository, tag}] = k.Digest
 		return nil
-	}, `SELECT registry, repository, tag, digest FROM image_tags ORDER BY tag`)
+	}, `SELECT registry, repository, tag, digest, gone_at FROM image_tags ORDER BY tag`)
 	if err == nil {
 		err = s.eachRow(ctx, func(sc rowScanner) error {
 			var (
@@ -427,9 +438,11 @@ func (s *db) FindImage(ctx context.Context, registries []string, repository, tag
 	if !byDigest {
 		args := append(append(append([]any{}, regs...), repository, tag), append(append([]any{}, regs...), repository, tag)...)
 		ok, err := noRows(s.queryRow(ctx, `SELECT digest, at FROM (
-				SELECT digest, updated_at AS at FROM image_tags WHERE registry IN `+set+` AND repository = ? AND tag = ?
+				SELECT digest, updated_at AS at FROM image_tags WHERE registry IN `+set+` AND repository = ? AND tag = ? AND gone_at = 0
 				UNION ALL
-				SELECT digest, scanned_at AS at FROM images WHERE registry IN `+set+` AND repository = ? AND tag = ?) AS candidates
+				SELECT digest, scanned_at AS at FROM images WHERE registry IN `+set+` AND repository = ? AND tag = ? AND gone_at = 0
+					AND NOT EXISTS (SELECT 1 FROM image_tags g WHERE g.registry = images.registry AND g.repository = images.repository
+						AND g.tag = images.tag AND g.gone_at != 0)) AS candidates
 			ORDER BY at DESC LIMIT 1`, args...).Scan(&digest, new(int64)))
 		if err != nil || !ok {
 			if err != nil {
@@ -441,11 +454,11 @@ func (s *db) FindImage(ctx context.Context, registries []string, repository, tag
 	var at int64
 	args := append(append([]any{}, regs...), repository, digest)
 	ok, err := noRows(s.queryRow(ctx, `SELECT digest, scanned_at, report FROM images WHERE registry IN `+set+` AND repository = ? AND digest = ?
-		ORDER BY scanned_at DESC LIMIT 1`, args...).Scan(&im.Digest, &at, &im.Report))
+		AND gone_at = 0 ORDER BY scanned_at DESC LIMIT 1`, args...).Scan(&im.Digest, &at, &im.Report))
 	if err == nil && !ok && byDigest {
 		// A digest names content wherever it was scanned: the same image
 		// pushed to another repository has the same findings.
-		ok, err = noRows(s.queryRow(ctx, `SELECT digest, scanned_at, report FROM images WHERE digest = ? ORDER BY scanned_at DESC LIMIT 1`,
+		ok, err = noRows(s.queryRow(ctx, `SELECT digest, scanned_at, report FROM images WHERE digest = ? AND gone_at = 0 ORDER BY scanned_at DESC LIMIT 1`,
 			digest).Scan(&im.Digest, &at, &im.Report))
 	}
 	if err != nil || !ok {

@@ -125,6 +125,23 @@ var migrations = []migration{
 			`ALTER TABLE image_changes ADD COLUMN IF NOT EXISTS reranked BOOLEAN NOT NULL DEFAULT FALSE`,
 		},
 	},
+	{ // registry kinds (issue #23): how a registry is listed and
+		// authenticated, its push webhook's secret and its fleet-wide
+		// politeness limits; and images and tags a crawl no longer found
+		// (kept for history, gone_at = when first missed, 0 = present).
+		stmts: []string{
+			`ALTER TABLE registries ADD COLUMN kind TEXT NOT NULL DEFAULT ''`,
+			`ALTER TABLE registries ADD COLUMN namespace TEXT NOT NULL DEFAULT ''`,
+			`ALTER TABLE registries ADD COLUMN api_url TEXT NOT NULL DEFAULT ''`,
+			`ALTER TABLE registries ADD COLUMN api_token_enc {blob}`,
+			`ALTER TABLE registries ADD COLUMN repositories TEXT NOT NULL DEFAULT '[]'`,
+			`ALTER TABLE registries ADD COLUMN webhook_secret_enc {blob}`,
+			`ALTER TABLE registries ADD COLUMN max_pulls BIGINT NOT NULL DEFAULT 0`,
+			`ALTER TABLE registries ADD COLUMN requests_per_second DOUBLE PRECISION NOT NULL DEFAULT 0`,
+			`ALTER TABLE images ADD COLUMN gone_at BIGINT NOT NULL DEFAULT 0`,
+			`ALTER TABLE image_tags ADD COLUMN gone_at BIGINT NOT NULL DEFAULT 0`,
+		},
+	},
 }
 
 // Version is the schema version this binary migrates to.

@@ -86,6 +86,23 @@ type Registry struct {
 	TokenSealed         []byte
 	LastCrawl           time.Time // zero: never crawled
 	LastError           string
+
+	// Kind is the registry's flavour (crawl.Registry.Kind; "" is
+	// generic). Namespace, API and APITokenSealed configure its vendor
+	// listing; Repositories is the explicit list ("REPO" or
+	// "REPO:TAGGLOB") crawled instead of any listing.
+	Kind           string
+	Namespace      string
+	API            string
+	APITokenSealed []byte
+	Repositories   []string
+	// WebhookSecretSealed authenticates the registry's push webhook.
+	WebhookSecretSealed []byte
+	// MaxPulls bounds the scans of this registry running at once across
+	// the whole fleet, RequestsPerSecond the rate at which its scans
+	// start; 0 means no limit.
+	MaxPulls          int
+	RequestsPerSecond float64
 }
 
 // Registries are the registries to crawl.
@@ -183,6 +200,9 @@ type ImageSummary struct {
 	// Fingerprint changes whenever the stored report does (a new scan
 	// or a re-match); the console keys its cached digests on it.
 	Fingerprint string `json:"-"`
+	// GoneAt is when a crawl first found the image no longer in its
+	// registry (zero: present). Gone images are kept for history.
+	GoneAt time.Time `json:"-"`
 }
 
 // Key returns the image's key.
@@ -191,6 +211,8 @@ func (im ImageSummary) Key() ImageKey { return ImageKey{im.Registry, im.Reposito
 // ImageFilter selects images; zero fields match everything.
 type ImageFilter struct {
 	Registry, Repository, Severity, CVE, Digest string
+	// IncludeGone lists images a crawl marked gone too.
+	IncludeGone bool
 }
 
 // Result is one scan result to store. With a TaskID the put is idempotent
@@ -219,6 +241,18 @@ type ImageChanges struct {
 	// (same advisories digest): the stored findings were re-rated
 	// (severity, scores, KEV, EPSS) without matching packages again.
 	Reranked bool `json:"reranked,omitempty"`
+}
+
+// Seen is one tag (or, with Tag "", one digest: a platform manifest of an
+// index) a crawl found in a repository.
+type Seen struct {
+	Repository, Tag, Digest string
+}
+
+// GoneCounts is what MarkGone changed.
+type GoneCounts struct {
+	TagsGone, ImagesGone int // newly marked gone
+	TagsBack, ImagesBack int // gone before, present again
 }
 
 // StoredImage is the result an admission lookup found.
@@ -275,11 +309,20 @@ type Results interface {
 	// start with prefix, in order (resolving a short digest).
 	DigestsWithPrefix(ctx context.Context, prefix string, limit int) ([]string, error)
 	// PutTag records that registry/repository:tag is digest (a tag moves:
-	// the newest wins).
+	// the newest wins); a tag marked gone is present again.
 	PutTag(ctx context.Context, k ImageKey, tag string, at time.Time) error
+	// MarkGone records what a complete crawl of registry found: every
+	// tag of a repository inScope accepts that is not in seen, and every
+	// image of such a repository whose digest is in no seen entry of its
+	// repository, is marked gone at at (if not already); seen tags and
+	// images that were gone are present again. Results are kept. The
+	// caller calls it only after a crawl that listed everything in scope
+	// (no errors, no caps), so nothing is marked gone on a partial view.
+	MarkGone(ctx context.Context, registry string, seen []Seen, inScope func(repository string) bool, at time.Time) (GoneCounts, error)
 	// FindImage returns the newest result for repository in any of
 	// registries, by digest when given (then in any repository if none),
-	// else by tag through image_tags and the results' own tags.
+	// else by tag through image_tags and the results' own tags. Images
+	// and tags marked gone (MarkGone) are not found.
 	FindImage(ctx context.Context, registries []string, repository, tag, digest string) (StoredImage, bool, error)
 	// ConsoleDigest returns the console's digest of k's report made from
 	// the report with fingerprint.
