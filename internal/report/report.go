@@ -186,7 +186,8 @@ type EPSS struct {
 // Vulnerabilities, kept so that a report always says what it hides and why.
 type Suppressed struct {
 	Vulnerability Vulnerability `json:"vulnerability"`
-	// Status is the VEX status that suppressed it: "not_affected" or "fixed".
+	// Status is the VEX status that suppressed it: "not_affected" or
+	// "fixed", or "exception" for a fleet exception (internal/exception).
 	Status string `json:"status"`
 	// Justification is the VEX justification (not_affected only), e.g.
 	// "vulnerable_code_not_in_execute_path".
@@ -195,6 +196,12 @@ type Suppressed struct {
 	Statement string `json:"statement,omitempty"`
 	// Source names the VEX document (its file and @id) the statement came from.
 	Source string `json:"source,omitempty"`
+	// Exception, Author and Expires are set when a fleet exception
+	// (Status "exception", its reason in Statement) suppressed the finding:
+	// its id, who made it and when it stops applying (nil: never).
+	Exception string     `json:"exception,omitempty"`
+	Author    string     `json:"author,omitempty"`
+	Expires   *time.Time `json:"expires,omitempty"`
 }
 
 // CVSS is one scored vector.

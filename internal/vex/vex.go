@@ -74,6 +74,42 @@ func (s *Set) Add(o *Set) {
 	s.docs = append(s.docs, o.docs...)
 }
 
+// Statement is one statement of a loaded document, for callers that turn
+// statements into something else (fleet exceptions).
+type Statement struct {
+	govex.Statement
+	// Document names the document (its file or name, and @id).
+	Document string
+	// Timestamp is the statement's, else its document's (zero if neither).
+	Timestamp time.Time
+}
+
+// Statements returns every statement of the set's documents, in order.
+func (s *Set) Statements() []Statement {
+	if s == nil {
+		return nil
+	}
+	var out []Statement
+	for _, d := range s.docs {
+		name := d.name
+		if d.vex.ID != "" {
+			name += " (" + d.vex.ID + ")"
+		}
+		var docTime time.Time
+		if d.vex.Timestamp != nil {
+			docTime = *d.vex.Timestamp
+		}
+		for _, st := range d.vex.Statements {
+			t := docTime
+			if st.Timestamp != nil && !st.Timestamp.IsZero() {
+				t = *st.Timestamp
+			}
+			out = append(out, Statement{Statement: st, Document: name, Timestamp: t})
+		}
+	}
+	return out
+}
+
 func loadFile(path string) (*govex.VEX, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
