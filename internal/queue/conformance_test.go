@@ -147,6 +147,8 @@ var conformance = []struct {
 	{"NewerSchemaRefused", testNewerSchemaRefused},
 	{"BadArguments", testBadArguments},
 	{"OddStrings", testOddStrings},
+	{"LeaseLimited", testLeaseLimited},
+	{"LeaseLimitedConcurrent", testLeaseLimitedConcurrent},
 }
 
 func runConformance(t *testing.T, b backend) {
