@@ -68,6 +68,10 @@ var conformance = []struct {
 	{"concurrent layer claims: one winner", testConcurrentClaims},
 	{"concurrent idempotent result puts", testConcurrentResults},
 	{"concurrent crawl requests and takes", testConcurrentCrawls},
+	{"exceptions and audit log", testExceptions},
+	{"notification subscriptions", testSubscriptions},
+	{"notification outbox", testOutbox},
+	{"concurrent delivery claims: each once", testConcurrentDeliveryClaims},
 }
 
 func runConformance(t *testing.T, b backend) {

@@ -142,6 +142,32 @@ var migrations = []migration{
 			`ALTER TABLE image_tags ADD COLUMN gone_at BIGINT NOT NULL DEFAULT 0`,
 		},
 	},
+	{ // triage (issue #20): fleet exceptions (the whole exception as JSON,
+		// key columns beside it), the audit log of changes, notification
+		// subscriptions (HMAC secret sealed) and the durable outbox of
+		// webhook deliveries, one per (subscription, event id).
+		stmts: []string{
+			`CREATE TABLE IF NOT EXISTS exceptions (
+				id TEXT PRIMARY KEY, vulnerability TEXT NOT NULL, author TEXT NOT NULL,
+				created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, data TEXT NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS audit_log (
+				id {serial}, at BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+				kind TEXT NOT NULL, object TEXT NOT NULL, before_json TEXT NOT NULL, after_json TEXT NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS audit_log_object ON audit_log(kind, object)`,
+			`CREATE TABLE IF NOT EXISTS notify_subscriptions (
+				id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL, format TEXT NOT NULL,
+				secret_enc {blob}, min_severity TEXT NOT NULL, events TEXT NOT NULL, enabled BOOLEAN NOT NULL,
+				author TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+			`CREATE TABLE IF NOT EXISTS notify_outbox (
+				id TEXT PRIMARY KEY, subscription TEXT NOT NULL, event_id TEXT NOT NULL, kind TEXT NOT NULL,
+				body {blob} NOT NULL, state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+				attempts BIGINT NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, holder TEXT NOT NULL DEFAULT '',
+				lease_until BIGINT NOT NULL DEFAULT 0, last_status BIGINT NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+				created_at BIGINT NOT NULL, delivered_at BIGINT NOT NULL DEFAULT 0)`,
+			`CREATE UNIQUE INDEX IF NOT EXISTS notify_outbox_event ON notify_outbox(subscription, event_id)`,
+			`CREATE INDEX IF NOT EXISTS notify_outbox_due ON notify_outbox(state, next_at)`,
+		},
+	},
 }
 
 // Version is the schema version this binary migrates to.

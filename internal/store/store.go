@@ -40,6 +40,9 @@ type Store interface {
 	Admission
 	Settings
 	Crawls
+	Exceptions
+	Audit
+	Notifications
 	// Backend is "sqlite" or "postgres".
 	Backend() string
 	Close() error

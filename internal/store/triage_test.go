@@ -1,0 +1,297 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scanfleet/scanfleet/internal/exception"
+)
+
+func testException(id, vuln string) exception.Exception {
+	exp := t0.Add(30 * 24 * time.Hour)
+	return exception.Exception{ID: id, Vulnerability: vuln, Repositories: []string{"team/*"}, Reason: "not reachable",
+		Author: "alice", Created: t0, Expires: &exp}
+}
+
+func testExceptions(e *env) {
+	a := testException("exc-a", "CVE-2024-1")
+	created, err := e.s.PutException(e.ctx, a, "alice", t0)
+	e.must(err)
+	if !created {
+		e.t.Fatal("first put not reported as created")
+	}
+	got, ok, err := e.s.GetException(e.ctx, "exc-a")
+	e.must(err)
+	if !ok || got.Vulnerability != "CVE-2024-1" || !slices.Equal(got.Repositories, []string{"team/*"}) || !got.Expires.Equal(*a.Expires) ||
+		!got.Created.Equal(t0) {
+		e.t.Fatalf("got %+v, %v", got, ok)
+	}
+	a.Reason = "vendor says not exploitable"
+	created, err = e.s.PutException(e.ctx, a, "bob", t0.Add(time.Minute))
+	e.must(err)
+	if created {
+		e.t.Fatal("replacement reported as created")
+	}
+	_, err = e.s.PutException(e.ctx, testException("exc-b", "CVE-2024-2"), "alice", t0.Add(2*time.Minute))
+	e.must(err)
+	list, err := e.s.ListExceptions(e.ctx)
+	e.must(err)
+	if len(list) != 2 || list[0].ID != "exc-a" || list[0].Reason != "vendor says not exploitable" || list[1].ID != "exc-b" {
+		e.t.Fatalf("list %+v", list)
+	}
+
+	// Invalid exceptions are refused before anything is written.
+	bad := testException("exc-c", "CVE-2024-3")
+	bad.Reason = ""
+	if _, err := e.s.PutException(e.ctx, bad, "alice", t0); !errors.Is(err, exception.ErrInvalid) {
+		e.t.Fatalf("exception without reason: %v", err)
+	}
+	if _, err := e.s.PutException(e.ctx, testException("exc-c", "CVE-2024-3"), "", t0); !errors.Is(err, ErrInvalid) {
+		e.t.Fatalf("no actor: %v", err)
+	}
+
+	ok, err = e.s.DeleteException(e.ctx, "exc-b", "carol", t0.Add(3*time.Minute))
+	e.must(err)
+	if !ok {
+		e.t.Fatal("delete found nothing")
+	}
+	ok, err = e.s.DeleteException(e.ctx, "exc-b", "carol", t0.Add(4*time.Minute))
+	e.must(err)
+	if ok {
+		e.t.Fatal("second delete found something")
+	}
+	if _, ok, _ := e.s.GetException(e.ctx, "exc-b"); ok {
+		e.t.Fatal("deleted exception still there")
+	}
+
+	// Every change is in the audit log, newest first, with before/after.
+	log, err := e.s.AuditLog(e.ctx, AuditFilter{Kind: "exception"})
+	e.must(err)
+	var summary []string
+	for _, a := range log {
+		summary = append(summary, a.Action+" "+a.Object+" by "+a.Actor)
+	}
+	want := []string{"delete exc-b by carol", "create exc-b by alice", "update exc-a by bob", "create exc-a by alice"}
+	if !slices.Equal(summary, want) {
+		e.t.Fatalf("audit log %q, want %q", summary, want)
+	}
+	var before, after exception.Exception
+	e.must(json.Unmarshal(log[2].Before, &before))
+	e.must(json.Unmarshal(log[2].After, &after))
+	if before.Reason != "not reachable" || after.Reason != "vendor says not exploitable" || !log[2].At.Equal(t0.Add(time.Minute)) {
+		e.t.Fatalf("update entry: before %q after %q at %v", before.Reason, after.Reason, log[2].At)
+	}
+	if log[0].After != nil || log[0].Before == nil || log[3].Before != nil {
+		e.t.Fatal("a delete has only before, a create only after")
+	}
+	byObject, err := e.s.AuditLog(e.ctx, AuditFilter{Object: "exc-a", Limit: 1})
+	e.must(err)
+	if len(byObject) != 1 || byObject[0].Actor != "bob" {
+		e.t.Fatalf("filtered audit log %+v", byObject)
+	}
+
+	// AddAudit for changes made elsewhere.
+	ext := &AuditEntry{At: t0, Actor: "admin", Action: "update", Kind: "admission-rule", Object: "r1", After: json.RawMessage(`{"x":1}`)}
+	e.must(e.s.AddAudit(e.ctx, ext))
+	if ext.ID == 0 {
+		e.t.Fatal("AddAudit did not set the id")
+	}
+	if err := e.s.AddAudit(e.ctx, &AuditEntry{At: t0, Actor: "admin", Action: "update", Kind: "x", After: json.RawMessage(`{`)}); !errors.Is(err, ErrInvalid) {
+		e.t.Fatalf("invalid JSON: %v", err)
+	}
+}
+
+func testSubscriptions(e *env) {
+	sub := Subscription{ID: "sub-1", Name: "security", URL: "https://hooks.example/x", Format: "json", SecretSealed: []byte{1, 2, 3},
+		MinSeverity: "HIGH", Events: []string{"image.findings_added"}, Enabled: true, Author: "alice", Created: t0}
+	created, err := e.s.PutSubscription(e.ctx, sub, "alice", t0)
+	e.must(err)
+	if !created {
+		e.t.Fatal("not created")
+	}
+	got, ok, err := e.s.GetSubscription(e.ctx, "sub-1")
+	e.must(err)
+	if !ok || got.URL != sub.URL || !slices.Equal(got.SecretSealed, sub.SecretSealed) || !slices.Equal(got.Events, sub.Events) ||
+		!got.Enabled || got.MinSeverity != "HIGH" || !got.Created.Equal(t0) {
+		e.t.Fatalf("got %+v", got)
+	}
+	sub.Enabled = false
+	_, err = e.s.PutSubscription(e.ctx, sub, "bob", t0.Add(time.Second))
+	e.must(err)
+	list, err := e.s.ListSubscriptions(e.ctx)
+	e.must(err)
+	if len(list) != 1 || list[0].Enabled {
+		e.t.Fatalf("list %+v", list)
+	}
+	// The audit log never holds the secret.
+	log, err := e.s.AuditLog(e.ctx, AuditFilter{Kind: "subscription"})
+	e.must(err)
+	if len(log) != 2 || log[0].Action != AuditUpdate || strings.Contains(string(log[0].After), "AQID") || strings.Contains(string(log[0].Before), "secret") {
+		e.t.Fatalf("audit %+v", log)
+	}
+
+	// Deleting drops its pending deliveries, keeps the delivered log.
+	n, err := e.s.Enqueue(e.ctx, []Delivery{
+		{Subscription: "sub-1", EventID: "ev-1", Kind: "digest", Body: []byte(`{}`), NextAt: t0, CreatedAt: t0},
+		{Subscription: "sub-1", EventID: "ev-2", Kind: "digest", Body: []byte(`{}`), NextAt: t0, CreatedAt: t0},
+	})
+	e.must(err)
+	if n != 2 {
+		e.t.Fatalf("enqueued %d", n)
+	}
+	ds, err := e.s.ClaimDeliveries(e.ctx, "h", t0, t0.Add(time.Minute), 1)
+	e.must(err)
+	e.must(e.s.FinishDelivery(e.ctx, ds[0].ID, "h", DeliveryAttempt{State: DeliveryDelivered, Status: 200, At: t0}))
+	ok, err = e.s.DeleteSubscription(e.ctx, "sub-1", "carol", t0.Add(time.Hour))
+	e.must(err)
+	if !ok {
+		e.t.Fatal("delete found nothing")
+	}
+	left, err := e.s.ListDeliveries(e.ctx, DeliveryFilter{})
+	e.must(err)
+	if len(left) != 1 || left[0].State != DeliveryDelivered {
+		e.t.Fatalf("after delete: %+v", left)
+	}
+}
+
+func testOutbox(e *env) {
+	mk := func(sub, ev string, due time.Time) Delivery {
+		return Delivery{Subscription: sub, EventID: ev, Kind: "image.findings_added", Body: []byte(`{"id":"` + ev + `"}`), NextAt: due, CreatedAt: t0}
+	}
+	n, err := e.s.Enqueue(e.ctx, []Delivery{mk("s1", "e1", t0), mk("s1", "e2", t0.Add(time.Minute)), mk("s2", "e1", t0)})
+	e.must(err)
+	if n != 3 {
+		e.t.Fatalf("enqueued %d, want 3", n)
+	}
+	// The same event for the same subscription is not queued twice.
+	n, err = e.s.Enqueue(e.ctx, []Delivery{mk("s1", "e1", t0), mk("s1", "e3", t0)})
+	e.must(err)
+	if n != 1 {
+		e.t.Fatalf("re-enqueue added %d, want 1 (e3 only)", n)
+	}
+
+	// Due at t0: s1/e1, s2/e1, s1/e3 (e2 is due a minute later).
+	got, err := e.s.ClaimDeliveries(e.ctx, "a", t0, t0.Add(30*time.Second), 10)
+	e.must(err)
+	if len(got) != 3 {
+		e.t.Fatalf("claimed %d, want 3", len(got))
+	}
+	// Leased: nothing for another claimer until the lease lapses.
+	other, err := e.s.ClaimDeliveries(e.ctx, "b", t0.Add(10*time.Second), t0.Add(time.Minute), 10)
+	e.must(err)
+	if len(other) != 0 {
+		e.t.Fatalf("b claimed %d leased deliveries", len(other))
+	}
+	var e1 Delivery
+	for _, d := range got {
+		if d.Subscription == "s1" && d.EventID == "e1" {
+			e1 = d
+		}
+	}
+	if string(e1.Body) != `{"id":"e1"}` || e1.State != DeliveryPending {
+		e.t.Fatalf("claimed %+v", e1)
+	}
+	// A failed attempt retries later; the attempt is counted.
+	e.must(e.s.FinishDelivery(e.ctx, e1.ID, "a", DeliveryAttempt{State: DeliveryPending, Status: 503, Error: "503 Service Unavailable",
+		At: t0, NextAt: t0.Add(2 * time.Minute)}))
+	// The finished lease is gone: a is no longer the holder.
+	if err := e.s.FinishDelivery(e.ctx, e1.ID, "a", DeliveryAttempt{State: DeliveryDelivered, At: t0}); !errors.Is(err, ErrNotHolder) {
+		e.t.Fatalf("finish without lease: %v", err)
+	}
+	// a's other leases lapse at t0+30s; b takes them and e2 (due t0+1m).
+	later, err := e.s.ClaimDeliveries(e.ctx, "b", t0.Add(time.Minute), t0.Add(2*time.Minute), 10)
+	e.must(err)
+	if len(later) != 3 {
+		e.t.Fatalf("b claimed %d after the lease lapsed, want 3", len(later))
+	}
+	for _, d := range later {
+		if d.ID == e1.ID {
+			e.t.Fatal("a delivery retried before its next attempt time")
+		}
+		e.must(e.s.FinishDelivery(e.ctx, d.ID, "b", DeliveryAttempt{State: DeliveryDelivered, Status: 204, At: t0.Add(time.Minute)}))
+	}
+	// a's late finish of a delivery b took over is refused.
+	if err := e.s.FinishDelivery(e.ctx, later[0].ID, "a", DeliveryAttempt{State: DeliveryDelivered, At: t0}); !errors.Is(err, ErrNotHolder) {
+		e.t.Fatalf("stale holder: %v", err)
+	}
+	retry, err := e.s.ClaimDeliveries(e.ctx, "b", t0.Add(2*time.Minute), t0.Add(3*time.Minute), 10)
+	e.must(err)
+	if len(retry) != 1 || retry[0].ID != e1.ID || retry[0].Attempts != 1 || retry[0].LastStatus != 503 {
+		e.t.Fatalf("retry %+v", retry)
+	}
+	e.must(e.s.FinishDelivery(e.ctx, e1.ID, "b", DeliveryAttempt{State: DeliveryFailed, Status: 410, Error: "gone", At: t0.Add(2 * time.Minute)}))
+
+	log, err := e.s.ListDeliveries(e.ctx, DeliveryFilter{Subscription: "s1"})
+	e.must(err)
+	states := map[string]string{}
+	for _, d := range log {
+		states[d.EventID] = fmt.Sprintf("%s/%d", d.State, d.Attempts)
+	}
+	if states["e1"] != "failed/2" || states["e2"] != "delivered/1" || states["e3"] != "delivered/1" || len(states) != 3 {
+		e.t.Fatalf("delivery log %v", states)
+	}
+	failed, err := e.s.ListDeliveries(e.ctx, DeliveryFilter{State: DeliveryFailed})
+	e.must(err)
+	if len(failed) != 1 {
+		e.t.Fatalf("failed: %+v", failed)
+	}
+	if err := e.s.FinishDelivery(e.ctx, "x", "b", DeliveryAttempt{State: "lost"}); !errors.Is(err, ErrInvalid) {
+		e.t.Fatalf("bad state: %v", err)
+	}
+	pruned, err := e.s.PruneDeliveries(e.ctx, t0.Add(time.Second))
+	e.must(err)
+	if pruned != 4 {
+		e.t.Fatalf("pruned %d, want 4 finished", pruned)
+	}
+}
+
+// Several claimers at once (several controllers): every delivery is
+// claimed by exactly one.
+func testConcurrentDeliveryClaims(e *env) {
+	const total = 200
+	var ds []Delivery
+	for i := 0; i < total; i++ {
+		ds = append(ds, Delivery{Subscription: "s", EventID: fmt.Sprintf("e%03d", i), Kind: "k", Body: []byte("{}"), NextAt: t0, CreatedAt: t0})
+	}
+	_, err := e.s.Enqueue(e.ctx, ds)
+	e.must(err)
+	var (
+		mu   sync.Mutex
+		got  []string
+		errs []error
+		wg   sync.WaitGroup
+	)
+	for w := 0; w < 6; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				c, err := e.s.ClaimDeliveries(e.ctx, fmt.Sprintf("w%d", w), t0, t0.Add(time.Hour), 7)
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, err)
+				}
+				for _, d := range c {
+					got = append(got, d.EventID)
+				}
+				mu.Unlock()
+				if err != nil || len(c) == 0 {
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	e.must(errors.Join(errs...))
+	sort.Strings(got)
+	distinct := len(slices.Compact(slices.Clone(got)))
+	if len(got) != total || distinct != total {
+		e.t.Fatalf("claimed %d deliveries (%d distinct), want each of %d once", len(got), distinct, total)
+	}
+}
