@@ -19,6 +19,8 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
 	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/crawl"
+	"github.com/scanfleet/scanfleet/internal/crawl/provider"
 	"github.com/scanfleet/scanfleet/internal/leader"
 )
 
@@ -54,6 +56,21 @@ type env struct {
 	// kube is the controller's Kubernetes integration; nil in the
 	// scanfleet binary, which does not link it.
 	kube Kubernetes
+	// cloud is the controller's cloud credentials (ECR, GAR, ACR); nil
+	// in the scanfleet binary, which does not link the cloud SDKs.
+	cloud Cloud
+}
+
+// Cloud is what the controller takes from the clouds' libraries:
+// short-lived registry credentials for the ecr, gar and acr kinds and the
+// listings that need an SDK (ECR). Package cloudcreds implements it; like
+// Kubernetes it is handed in by cmd/scanfleet-controller so that the
+// scanner binary does not link the AWS and Google libraries.
+type Cloud interface {
+	crawl.CredentialSource
+	// Lister returns r's repository lister when only an SDK can list it,
+	// else nil.
+	Lister(ctx context.Context, r crawl.Registry) (provider.Lister, error)
 }
 
 // Kubernetes is what the controller command takes from Kubernetes: the
@@ -78,7 +95,13 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 // MainKubernetes is Main with the controller's Kubernetes integration.
 func MainKubernetes(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, k Kubernetes) int {
-	return run(ctx, args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, kube: k})
+	return MainController(ctx, args, stdin, stdout, stderr, k, nil)
+}
+
+// MainController is Main with the controller's Kubernetes integration and
+// cloud credentials (either may be nil).
+func MainController(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, k Kubernetes, c Cloud) int {
+	return run(ctx, args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, kube: k, cloud: c})
 }
 
 func run(ctx context.Context, args []string, e *env) int {
