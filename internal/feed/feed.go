@@ -63,6 +63,9 @@ type Stats struct {
 	// Enrichment counts the enrichment records emitted (CVE JSON 5, NVD,
 	// KEV entries, EPSS rows); see LoadAll.
 	Enrichment int
+	// Requests counts the HTTP requests the load made (the source itself
+	// when it is a URL, mirror lists, repomd.xml, API pages).
+	Requests int
 }
 
 // MaxErrors is how many causes Stats.Errors keeps.
@@ -237,6 +240,7 @@ func (l *loader) loadURL(u *url.URL, client *http.Client) error {
 	if err != nil {
 		return err
 	}
+	l.stats.Requests++
 	resp, err := client.Do(req)
 	if err != nil {
 		return err

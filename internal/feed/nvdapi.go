@@ -111,6 +111,7 @@ func (l *loader) nvdGet(client *http.Client, u *url.URL, key string, interval ti
 		if key != "" {
 			req.Header.Set("apiKey", key)
 		}
+		l.stats.Requests++
 		resp, err := client.Do(req)
 		if err != nil {
 			if l.ctx.Err() != nil {

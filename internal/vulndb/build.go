@@ -2,17 +2,13 @@ package vulndb
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 
-	"github.com/klauspost/compress/zstd"
-
-	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/feed"
 )
 
@@ -33,6 +29,17 @@ type BuildOptions struct {
 	// (feed.Options); the key is never stored in the file.
 	NVDAPIKey   string
 	NVDInterval time.Duration
+	// CacheDir, when set, keeps each source's parsed intermediate (sorted
+	// runs, records, stats) with the source's fingerprint, so the next
+	// build downloads and parses only the sources that changed; see
+	// buildFeed. Empty: everything is read again and nothing is kept.
+	CacheDir string
+	// Logger, when set, receives one line per source saying whether it
+	// was parsed or reused from CacheDir.
+	Logger *slog.Logger
+
+	// runBytes overrides runBytes (tests force many sorted runs).
+	runBytes int
 }
 
 // loadFunc is feed.LoadAll's signature; tests substitute it.
@@ -44,6 +51,13 @@ type loadFunc func(ctx context.Context, src string, emit feed.EmitFunc, opts fee
 // disturbed. A source that cannot be read at all fails the build and out
 // is left untouched; malformed records inside a source are counted in the
 // source's SourceInfo and do not fail the build.
+//
+// Records are streamed: each source is turned into sorted runs of items
+// spilled to disk (see spill.go) and a records file, and the database is
+// written by merging the runs of every source, so memory does not grow
+// with the corpus. With BuildOptions.CacheDir, each source's runs are
+// kept there with its fingerprint and reused by the next build when the
+// source did not change (see buildFeed).
 func Build(ctx context.Context, out string, sources []string, opts BuildOptions) (Info, error) {
 	return build(ctx, out, sources, opts, feed.LoadAll)
 }
@@ -52,10 +66,6 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 	if len(sources) == 0 {
 		return Info{}, fmt.Errorf("building database: no sources given")
 	}
-	b := newBuilder()
-	defer b.enc.Close()
-	defer b.encFast.Close()
-	var infos []SourceInfo
 	// Debian's DSA/DLA lists are not advisories of their own: they name the
 	// advisory that fixed a CVE in a release, and are attached to the Debian
 	// records of the other sources as aliases and references. Read them
@@ -64,162 +74,50 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 	if err != nil {
 		return Info{}, fmt.Errorf("building database: %w", err)
 	}
-	infos = append(infos, dsaInfos...)
-	emit := b.add
-	if idx != nil {
-		emit = func(a *advisory.Advisory) error {
-			idx.Attach(a)
-			return b.add(a)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return Info{}, fmt.Errorf("building database: %w", err)
+	}
+	// Spill next to the output, not in $TMPDIR: /tmp is often a tmpfs,
+	// whose pages count as memory.
+	work, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".build-*")
+	if err != nil {
+		return Info{}, fmt.Errorf("building database: %w", err)
+	}
+	defer os.RemoveAll(work)
+	fb := &feedBuilder{opts: opts, load: load, dsa: idx, work: work}
+	if opts.CacheDir != "" {
+		if fb.dsaKey, err = dsaFingerprint(sources); err != nil {
+			return Info{}, fmt.Errorf("building database: %w", err)
 		}
 	}
+	infos := append([]SourceInfo(nil), dsaInfos...)
+	var feeds []*feedOut
 	for _, src := range rest {
-		st, err := load(ctx, src, emit, feed.Options{Client: opts.HTTPClient, Enrich: b.addEnrichment, NVDAPIKey: opts.NVDAPIKey, NVDInterval: opts.NVDInterval})
+		fo, err := fb.build(ctx, src)
 		if err != nil {
 			return Info{}, fmt.Errorf("building database: source %s: %w", src, err)
 		}
-		si := SourceInfo{
-			Source: src, Files: st.Files, Records: st.Records, Withdrawn: st.Withdrawn,
-			Skipped: st.Skipped, Malformed: st.Malformed, Errors: st.Errors,
-			Enrichment: st.Enrichment,
-		}
-		if len(si.Errors) > maxErrorsKept {
-			si.Errors = append(si.Errors[:maxErrorsKept:maxErrorsKept], fmt.Sprintf("... and %d more", len(st.Errors)-maxErrorsKept))
-		}
-		infos = append(infos, si)
+		feeds = append(feeds, fo)
+		infos = append(infos, fo.meta.Info)
 		if opts.Progress != nil {
-			opts.Progress(si)
+			opts.Progress(fo.meta.Info)
 		}
 	}
 	builtAt := opts.BuiltAt
 	if builtAt.IsZero() {
 		builtAt = time.Now()
 	}
-	file, err := b.encode(builtAt.UTC(), infos)
-	if err != nil {
+	if err := assemble(ctx, out, work, feeds, builtAt.UTC(), infos); err != nil {
 		return Info{}, fmt.Errorf("building database: %w", err)
 	}
-	if err := writeAtomic(out, file); err != nil {
-		return Info{}, fmt.Errorf("building database: %w", err)
-	}
-	db, err := openBytes(file)
-	if err != nil { // cannot happen unless encode and parse disagree
+	db, err := Open(out)
+	if err != nil { // cannot happen unless assemble and parse disagree
 		return Info{}, fmt.Errorf("building database: reopening: %w", err)
 	}
 	defer db.Close()
 	info := db.Info()
 	info.Path = out
 	return info, nil
-}
-
-// builder accumulates compressed records and the key index in memory: the
-// whole database is a few tens of MB, and building it in one piece is what
-// lets the file be a single sorted, immutable blob.
-type builder struct {
-	enc     *zstd.Encoder
-	encFast *zstd.Encoder // for enrichment held while building
-	dec     *zstd.Decoder
-	records [][]byte
-	perKey  map[string]*keyAcc
-	ecos    map[string]bool
-	enrich  *enrichAcc
-}
-
-// keyAcc collects, for one key, the records naming it and their affected
-// entries for it.
-type keyAcc struct {
-	ids  []uint32
-	affs [][]advisory.Affected
-}
-
-func newBuilder() *builder {
-	// Each record and each key's affected list is compressed on its own so
-	// a lookup decompresses only what it returns. No dictionary: see
-	// docs/db-format.md.
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		panic(err) // only invalid options make NewWriter fail
-	}
-	fast, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		panic(err)
-	}
-	return &builder{enc: enc, encFast: fast, dec: sharedDecoder(), perKey: map[string]*keyAcc{}, ecos: map[string]bool{}, enrich: newEnrichAcc()}
-}
-
-// add is the emit callback given to feed.Load.
-func (b *builder) add(a *advisory.Advisory) error {
-	id := uint32(len(b.records))
-	keyed := false
-	for _, af := range a.Affected {
-		eco := advisory.NormalizeEcosystem(af.Ecosystem)
-		pkg := advisory.NormalizePackage(eco, af.Package)
-		if !validKeyPart(eco) || !validKeyPart(pkg) {
-			continue
-		}
-		k := joinKey(eco, pkg)
-		acc := b.perKey[k]
-		if acc == nil {
-			acc = &keyAcc{}
-			b.perKey[k] = acc
-		}
-		if n := len(acc.ids); n > 0 && acc.ids[n-1] == id {
-			// Several entries for the same package in one advisory.
-			acc.affs[n-1] = append(acc.affs[n-1], af)
-		} else {
-			acc.ids = append(acc.ids, id)
-			acc.affs = append(acc.affs, []advisory.Affected{af})
-		}
-		b.ecos[eco] = true
-		keyed = true
-	}
-	if !keyed {
-		// Unreachable by any lookup; storing it would only grow the file.
-		return nil
-	}
-	core := *a
-	core.Affected = nil
-	js, err := json.Marshal(&core)
-	if err != nil {
-		return fmt.Errorf("encoding advisory %s: %w", a.ID, err)
-	}
-	b.records = append(b.records, b.enc.EncodeAll(js, nil))
-	return nil
-}
-
-func (b *builder) encode(builtAt time.Time, sources []SourceInfo) ([]byte, error) {
-	keys := make([]string, 0, len(b.perKey))
-	entries := make(map[string]keyEntry, len(b.perKey))
-	for k, acc := range b.perKey {
-		keys = append(keys, k)
-		js, err := json.Marshal(acc.affs)
-		if err != nil {
-			return nil, fmt.Errorf("encoding affected entries: %w", err)
-		}
-		entries[k] = keyEntry{ids: acc.ids, affected: b.enc.EncodeAll(js, nil)}
-	}
-	nAdvKeys := len(keys)
-	keys, enr, err := b.encodeEnrichment(keys, entries)
-	if err != nil {
-		return nil, err
-	}
-	advDigest, enrDigest := contentDigests(keys, entries, b.records)
-	ecos := make([]string, 0, len(b.ecos))
-	for e := range b.ecos {
-		ecos = append(ecos, e)
-	}
-	sort.Strings(ecos)
-	meta := storedMeta{
-		SchemaVersion: SchemaVersion,
-		BuiltAt:       builtAt.Format(time.RFC3339Nano),
-		Sources:       sources,
-		Ecosystems:    ecos,
-		Advisories:    len(b.records),
-		Keys:          nAdvKeys,
-		Enrichment:    &enr,
-		AdvDigest:     advDigest,
-		EnrichDigest:  enrDigest,
-	}
-	return encodeFile(meta, keys, entries, b.records)
 }
 
 // writeAtomic writes data to a temporary file next to path, syncs it and

@@ -1,0 +1,344 @@
+package vulndb
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/scanfleet/scanfleet/internal/advisory"
+)
+
+func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
+
+// assemble merges the intermediates of every source into the database
+// file at out (see encodeFile for the layout, which it reproduces byte
+// for byte from streams): the data section is written to a scratch file
+// in work while the index, the record table and the block digests — a
+// few bytes per key, record and 4 KiB block — are kept in memory; then
+// the head is written and the data copied behind it.
+func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt time.Time, sources []SourceInfo) (err error) {
+	var (
+		runs  []*runReader
+		recs  = make([]*os.File, len(feeds))
+		idxs  = make([][]byte, len(feeds))
+		newID = make([][]uint32, len(feeds))
+		total int
+	)
+	defer func() {
+		for _, r := range runs {
+			r.Close()
+		}
+		for _, f := range recs {
+			if f != nil {
+				f.Close()
+			}
+		}
+	}()
+	ecoSet := map[string]bool{}
+	epssDate := ""
+	for i, fo := range feeds {
+		rr, rf, idx, err := openFeed(fo, i)
+		if err != nil {
+			return err
+		}
+		runs, recs[i], idxs[i] = append(runs, rr...), rf, idx
+		newID[i] = make([]uint32, fo.meta.Records)
+		for j := range newID[i] {
+			newID[i][j] = math.MaxUint32
+		}
+		total += fo.meta.Records
+		for _, e := range fo.meta.Ecosystems {
+			ecoSet[e] = true
+		}
+		epssDate = max(epssDate, fo.meta.EPSSDate)
+	}
+	if total > math.MaxUint32-1 {
+		return fmt.Errorf("too many records (%d)", total)
+	}
+	m, err := newMerger(runs)
+	if err != nil {
+		return err
+	}
+
+	df, err := os.CreateTemp(work, "data-*")
+	if err != nil {
+		return err
+	}
+	defer df.Close()
+	dbuf := bufio.NewWriterSize(df, 1<<20)
+	data := &blockHasher{w: dbuf}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return err
+	}
+	defer enc.Close()
+
+	var (
+		entries, offsets []byte
+		recTab           = make([]byte, 4+recEntrySize*total)
+		next             uint32
+		nKeys, nAdvKeys  int
+		einfo            EnrichmentInfo
+		ha, he           = sha256.New(), sha256.New()
+		vals             [][]byte
+		ids              []uint32
+		jbuf             bytes.Buffer
+		zbuf, rbuf       []byte
+	)
+	binary.LittleEndian.PutUint32(recTab, uint32(total))
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		first, _ := m.peek()
+		if first == nil {
+			break
+		}
+		key := first.key
+		vals, ids = vals[:0], ids[:0]
+		enrich := strings.HasPrefix(key, enrichEco+"\x00")
+		if enrich {
+			if vals, err = mergeBucket(m, key, vals, &einfo); err != nil {
+				return err
+			}
+		} else {
+			for it, fi := m.peek(); it != nil && it.key == key; it, fi = m.peek() {
+				vals = append(vals, it.val)
+				if int(it.seq) >= len(newID[fi]) {
+					return fmt.Errorf("source %s: item names record %d of %d", feeds[fi].meta.Source, it.seq, len(newID[fi]))
+				}
+				// Remember (feed, seq) as one number until renumbered.
+				ids = append(ids, uint32(fi), it.seq)
+				if err := m.advance(); err != nil {
+					return err
+				}
+			}
+		}
+		if len(entries) > math.MaxUint32 {
+			return errors.New("index larger than 4 GiB")
+		}
+		zbuf = enc.EncodeAll(joinJSON(&jbuf, vals), zbuf[:0])
+		affOff := data.n
+		data.Write(zbuf)
+		h := ha
+		if enrich {
+			h = he
+		}
+		digestWrite(h, []byte(key))
+		digestWrite(h, zbuf)
+		nIDs := len(ids) / 2
+		entryIDs := make([]uint32, 0, nIDs)
+		for j := 0; j < len(ids); j += 2 {
+			fi, seq := int(ids[j]), ids[j+1]
+			e := idxs[fi][recEntrySize*int(seq):]
+			off, ln := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint32(e[8:])
+			if cap(rbuf) < int(ln) {
+				rbuf = make([]byte, ln)
+			}
+			rbuf = rbuf[:ln]
+			if _, err := recs[fi].ReadAt(rbuf, int64(off)); err != nil {
+				return fmt.Errorf("source %s: reading record %d: %w", feeds[fi].meta.Source, seq, err)
+			}
+			digestWrite(ha, rbuf)
+			id := newID[fi][seq]
+			if id == math.MaxUint32 {
+				id = next
+				newID[fi][seq] = id
+				te := recTab[4+recEntrySize*int(id):]
+				binary.LittleEndian.PutUint64(te, uint64(data.n))
+				binary.LittleEndian.PutUint32(te[8:], ln)
+				data.Write(rbuf)
+				next++
+			}
+			entryIDs = append(entryIDs, id)
+		}
+		offsets = binary.LittleEndian.AppendUint32(offsets, uint32(len(entries)))
+		entries = binary.AppendUvarint(entries, uint64(len(key)))
+		entries = append(entries, key...)
+		entries = binary.AppendUvarint(entries, uint64(nIDs))
+		for _, id := range entryIDs {
+			entries = binary.AppendUvarint(entries, uint64(id))
+		}
+		entries = binary.AppendUvarint(entries, uint64(affOff))
+		entries = binary.AppendUvarint(entries, uint64(len(zbuf)))
+		nKeys++
+		if !enrich {
+			nAdvKeys++
+		}
+	}
+	if int(next) != total {
+		// Every record must be reachable: feeds store only keyed
+		// advisories, and an unreachable record would have no place.
+		return fmt.Errorf("%d of %d records are named by no key", total-int(next), total)
+	}
+	data.flush()
+	if err := dbuf.Flush(); err != nil {
+		return fmt.Errorf("writing data: %w", err)
+	}
+	einfo.EPSSDate = epssDate
+	if einfo.EPSS == 0 {
+		einfo.EPSSDate = ""
+	}
+	ecos := make([]string, 0, len(ecoSet))
+	for e := range ecoSet {
+		ecos = append(ecos, e)
+	}
+	sort.Strings(ecos)
+	meta := storedMeta{
+		SchemaVersion: SchemaVersion,
+		BuiltAt:       builtAt.Format(time.RFC3339Nano),
+		Sources:       sources,
+		Ecosystems:    ecos,
+		Advisories:    total,
+		Keys:          nAdvKeys,
+		Enrichment:    &einfo,
+		AdvDigest:     "sha256:" + hex.EncodeToString(ha.Sum(nil)),
+		EnrichDigest:  "sha256:" + hex.EncodeToString(he.Sum(nil)),
+	}
+	metaJSON, err := json.Marshal(meta)
+	if err != nil {
+		return fmt.Errorf("encoding metadata: %w", err)
+	}
+	index := binary.LittleEndian.AppendUint32(make([]byte, 0, 4+len(offsets)+len(entries)), uint32(nKeys))
+	index = append(index, offsets...)
+	index = append(index, entries...)
+	offsets, entries = nil, nil
+	blocks := binary.LittleEndian.AppendUint32(nil, blockSize)
+	blocks = binary.LittleEndian.AppendUint32(blocks, uint32(len(data.sums)/sha256.Size))
+	blocks = append(blocks, data.sums...)
+	head := encodeHead(metaJSON, index, recTab, blocks, uint64(data.n))
+
+	return writeFile(out, head, df, data.n)
+}
+
+// mergeBucket reads the items of one enrichment bucket (sorted by CVE id,
+// then source, then order) and returns each CVE's record: the one record
+// as the feed encoded it, or the records of several sources merged in
+// source order (advisory.Enrichment.Merge).
+func mergeBucket(m *merger, key string, vals [][]byte, info *EnrichmentInfo) ([][]byte, error) {
+	var group [][]byte
+	for it, _ := m.peek(); it != nil && it.key == key; {
+		id := it.sub
+		group = group[:0]
+		var flags uint8
+		for ; it != nil && it.key == key && it.sub == id; it, _ = m.peek() {
+			group = append(group, it.val)
+			flags |= it.flags
+			if err := m.advance(); err != nil {
+				return nil, err
+			}
+		}
+		v := group[0]
+		if len(group) > 1 {
+			var e advisory.Enrichment
+			if err := json.Unmarshal(group[0], &e); err != nil {
+				return nil, fmt.Errorf("enrichment %s: %w", id, err)
+			}
+			for _, g := range group[1:] {
+				var o advisory.Enrichment
+				if err := json.Unmarshal(g, &o); err != nil {
+					return nil, fmt.Errorf("enrichment %s: %w", id, err)
+				}
+				e.Merge(&o)
+			}
+			b, err := json.Marshal(&e)
+			if err != nil {
+				return nil, fmt.Errorf("encoding enrichment %s: %w", id, err)
+			}
+			v = b
+		}
+		vals = append(vals, v)
+		info.CVEs++
+		if flags&enrCVSS != 0 {
+			info.WithCVSS++
+		}
+		if flags&enrKEV != 0 {
+			info.KEV++
+		}
+		if flags&enrEPSS != 0 {
+			info.EPSS++
+		}
+	}
+	return vals, nil
+}
+
+// digestWrite adds a length-prefixed value to a content digest.
+func digestWrite(h hash.Hash, b []byte) {
+	var lenBuf [8]byte
+	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(b)))
+	h.Write(lenBuf[:])
+	h.Write(b)
+}
+
+// encodeHead lays out the header and head of a file whose data section
+// has dataLen bytes.
+func encodeHead(metaJSON, index, recTab, blocks []byte, dataLen uint64) []byte {
+	headSecs := [...][]byte{secMeta: metaJSON, secIndex: index, secRecords: recTab, secBlocks: blocks}
+	n := sectionTable
+	for _, s := range headSecs {
+		n += len(s)
+	}
+	headLen := (headerSize+n+pageAlign-1)/pageAlign*pageAlign - headerSize
+	file := make([]byte, headerSize+headLen)
+	body := file[headerSize:]
+	pos := sectionTable
+	for i, s := range headSecs {
+		binary.LittleEndian.PutUint64(body[i*16:], uint64(pos))
+		binary.LittleEndian.PutUint64(body[i*16+8:], uint64(len(s)))
+		pos += copy(body[pos:], s)
+	}
+	binary.LittleEndian.PutUint64(body[secData*16:], uint64(headLen))
+	binary.LittleEndian.PutUint64(body[secData*16+8:], dataLen)
+
+	copy(file, magic)
+	binary.LittleEndian.PutUint32(file[8:], SchemaVersion)
+	binary.LittleEndian.PutUint64(file[16:], uint64(headLen)+dataLen)
+	sum := sha256.Sum256(body[:headLen])
+	copy(file[24:56], sum[:])
+	binary.LittleEndian.PutUint64(file[56:], uint64(headLen))
+	return file
+}
+
+// writeFile writes head then the n bytes of data (from its start) to a
+// temporary file next to path, syncs it and renames it over path.
+func writeFile(path string, head []byte, data *os.File, n int64) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("creating temporary file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(head); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	// io.Copy between files uses copy_file_range on Linux: the data does
+	// not pass through this process.
+	if _, err := data.Seek(0, io.SeekStart); err != nil {
+		tmp.Close()
+		return err
+	}
+	if c, err := io.Copy(tmp, io.LimitReader(data, n)); err != nil || c != n {
+		tmp.Close()
+		return fmt.Errorf("writing %s: copied %d of %d data bytes: %v", tmp.Name(), c, n, err)
+	}
+	return commitTemp(tmp, path)
+}

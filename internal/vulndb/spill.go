@@ -1,0 +1,312 @@
+package vulndb
+
+import (
+	"bufio"
+	"bytes"
+	"container/heap"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/klauspost/compress/s2"
+)
+
+// The file format needs a global order (keys sorted, each key's data
+// contiguous), while feeds stream records in their own order. The build
+// therefore turns every record into items — the affected entries of one
+// advisory for one key, or one CVE's enrichment — and sorts them
+// externally: items are gathered up to runBytes, sorted, and written to a
+// run file (s2-compressed); the file is written by merging every run of
+// every feed. Memory is bounded by runBytes and the merge's buffers,
+// whatever the corpus size.
+
+// runBytes is how much item payload a feed gathers in memory before it
+// sorts them and spills a run.
+const runBytes = 24 << 20
+
+// item is one sortable unit of a build.
+type item struct {
+	key   string // index key
+	sub   string // enrichment: the CVE id; "" for advisories
+	seq   uint32 // the record's number within its feed
+	flags uint8  // enrichment: what the record holds (enr* flags)
+	val   []byte // JSON of the key's []Affected, or of an Enrichment
+}
+
+// Enrichment item flags, so the merge can count without decoding.
+const (
+	enrCVSS = 1 << iota
+	enrKEV
+	enrEPSS
+)
+
+func itemLess(a, b *item) bool {
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	if a.sub != b.sub {
+		return a.sub < b.sub
+	}
+	return a.seq < b.seq
+}
+
+// runWriter gathers items and spills them as sorted runs into dir.
+type runWriter struct {
+	dir   string
+	items []item
+	bytes int
+	runs  []string // file names, relative to dir
+	limit int      // runBytes when 0
+}
+
+func (w *runWriter) add(it item) error {
+	w.items = append(w.items, it)
+	w.bytes += len(it.key) + len(it.sub) + len(it.val) + 64
+	if w.bytes >= runBytes || (w.limit > 0 && w.bytes >= w.limit) {
+		return w.spill()
+	}
+	return nil
+}
+
+// spill sorts the gathered items and writes them to a new run file.
+func (w *runWriter) spill() error {
+	if len(w.items) == 0 {
+		return nil
+	}
+	sort.Slice(w.items, func(i, j int) bool { return itemLess(&w.items[i], &w.items[j]) })
+	name := fmt.Sprintf("run-%04d.s2", len(w.runs))
+	f, err := os.Create(filepath.Join(w.dir, name))
+	if err != nil {
+		return fmt.Errorf("spilling sorted run: %w", err)
+	}
+	zw := s2.NewWriter(f, s2.WriterBlockSize(256<<10), s2.WriterConcurrency(1))
+	bw := bufio.NewWriterSize(zw, 64<<10)
+	var hdr []byte
+	for i := range w.items {
+		it := &w.items[i]
+		hdr = binary.AppendUvarint(hdr[:0], uint64(len(it.key)))
+		hdr = append(hdr, it.key...)
+		hdr = binary.AppendUvarint(hdr, uint64(len(it.sub)))
+		hdr = append(hdr, it.sub...)
+		hdr = binary.AppendUvarint(hdr, uint64(it.seq))
+		hdr = append(hdr, it.flags)
+		hdr = binary.AppendUvarint(hdr, uint64(len(it.val)))
+		bw.Write(hdr)
+		bw.Write(it.val)
+	}
+	err = bw.Flush()
+	if err == nil {
+		err = zw.Close()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("spilling sorted run %s: %w", name, err)
+	}
+	w.runs = append(w.runs, name)
+	clear(w.items) // let the payloads go
+	w.items = w.items[:0]
+	w.bytes = 0
+	return nil
+}
+
+// runReader reads one run file back, item by item.
+type runReader struct {
+	name string
+	feed int // index of the run's feed in the build's source list
+	f    *os.File
+	zr   *s2.Reader
+	br   *bufio.Reader
+	cur  item
+}
+
+func openRun(path string, feed int) (*runReader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening sorted run: %w", err)
+	}
+	zr := s2.NewReader(f, s2.ReaderMaxBlockSize(256<<10))
+	return &runReader{name: path, feed: feed, f: f, zr: zr, br: bufio.NewReaderSize(zr, 32<<10)}, nil
+}
+
+func (r *runReader) Close() error { return r.f.Close() }
+
+// next reads the next item into r.cur; io.EOF at the end.
+func (r *runReader) next() error {
+	key, err := r.bytesField()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return io.EOF
+		}
+		return r.bad(err)
+	}
+	sub, err := r.bytesField()
+	if err != nil {
+		return r.bad(err)
+	}
+	seq, err := binary.ReadUvarint(r.br)
+	if err != nil {
+		return r.bad(err)
+	}
+	flags, err := r.br.ReadByte()
+	if err != nil {
+		return r.bad(err)
+	}
+	val, err := r.bytesField()
+	if err != nil {
+		return r.bad(err)
+	}
+	// Keys repeat from item to item: reuse the string when it did not
+	// change rather than allocate one per item.
+	if string(key) != r.cur.key {
+		r.cur.key = string(key)
+	}
+	r.cur.sub = string(sub)
+	r.cur.seq = uint32(seq)
+	r.cur.flags = flags
+	r.cur.val = val
+	return nil
+}
+
+func (r *runReader) bad(err error) error {
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("reading sorted run %s: %w", r.name, err)
+}
+
+func (r *runReader) bytesField() ([]byte, error) {
+	n, err := binary.ReadUvarint(r.br)
+	if err != nil {
+		return nil, err
+	}
+	if n > maxDocBytes {
+		return nil, fmt.Errorf("item of %d bytes", n)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r.br, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// maxDocBytes bounds one item read back from a run.
+const maxDocBytes = 256 << 20
+
+// merger yields the items of many runs in global order: (key, sub, feed,
+// seq), the order in which the feeds emitted them within one key.
+type merger struct{ h runHeap }
+
+type runHeap []*runReader
+
+func (h runHeap) Len() int { return len(h) }
+func (h runHeap) Less(i, j int) bool {
+	a, b := &h[i].cur, &h[j].cur
+	if a.key != b.key || a.sub != b.sub {
+		return itemLess(a, b)
+	}
+	if h[i].feed != h[j].feed {
+		return h[i].feed < h[j].feed
+	}
+	return a.seq < b.seq
+}
+func (h runHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *runHeap) Push(x any)   { *h = append(*h, x.(*runReader)) }
+func (h *runHeap) Pop() any {
+	old := *h
+	r := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return r
+}
+
+func newMerger(runs []*runReader) (*merger, error) {
+	m := &merger{}
+	for _, r := range runs {
+		switch err := r.next(); {
+		case errors.Is(err, io.EOF):
+		case err != nil:
+			return nil, err
+		default:
+			m.h = append(m.h, r)
+		}
+	}
+	heap.Init(&m.h)
+	return m, nil
+}
+
+// peek returns the smallest item and its feed, or nil at the end.
+func (m *merger) peek() (*item, int) {
+	if len(m.h) == 0 {
+		return nil, 0
+	}
+	return &m.h[0].cur, m.h[0].feed
+}
+
+// advance drops the smallest item.
+func (m *merger) advance() error {
+	r := m.h[0]
+	switch err := r.next(); {
+	case errors.Is(err, io.EOF):
+		heap.Pop(&m.h)
+	case err != nil:
+		return err
+	default:
+		heap.Fix(&m.h, 0)
+	}
+	return nil
+}
+
+// blockHasher receives the data section as it is written and keeps the
+// sha256 of every blockSize slice.
+type blockHasher struct {
+	w    io.Writer
+	buf  []byte
+	sums []byte
+	n    int64
+}
+
+func (h *blockHasher) Write(p []byte) (int, error) {
+	n := len(p)
+	if _, err := h.w.Write(p); err != nil {
+		return 0, err
+	}
+	h.n += int64(n)
+	for len(p) > 0 {
+		k := min(len(p), blockSize-len(h.buf))
+		h.buf = append(h.buf, p[:k]...)
+		p = p[k:]
+		if len(h.buf) == blockSize {
+			h.flush()
+		}
+	}
+	return n, nil
+}
+
+func (h *blockHasher) flush() {
+	if len(h.buf) == 0 {
+		return
+	}
+	sum := sha256Sum(h.buf)
+	h.sums = append(h.sums, sum[:]...)
+	h.buf = h.buf[:0]
+}
+
+// joinJSON writes "[a,b,...]" of already encoded JSON values: what
+// json.Marshal gives for a slice of the values they encode.
+func joinJSON(buf *bytes.Buffer, vals [][]byte) []byte {
+	buf.Reset()
+	buf.WriteByte('[')
+	for i, v := range vals {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(v)
+	}
+	buf.WriteByte(']')
+	return buf.Bytes()
+}
