@@ -79,13 +79,13 @@ func TestLimits(t *testing.T) {
 		wants map[string]queue.Limit // missing: no limit
 	}{
 		{"at start", func() {}, map[string]queue.Limit{
-			"bounded": {"bounded/", 3, -1}, "rated": {"rated/", -1, 2}, "both": {"both/", 5, 1}, "paused": {"paused/", -1, 0}}},
+			"bounded": lim("bounded", 3, -1), "rated": lim("rated", -1, 2), "both": lim("both", 5, 1), "paused": lim("paused", -1, 0)}},
 		{"after taking the tokens", func() { g.Took("rated", 2); g.Took("both", 1); g.Took("free", 9) }, map[string]queue.Limit{
-			"bounded": {"bounded/", 3, -1}, "rated": {"rated/", -1, 0}, "both": {"both/", 5, 0}, "paused": {"paused/", -1, 0}}},
+			"bounded": lim("bounded", 3, -1), "rated": lim("rated", -1, 0), "both": lim("both", 5, 0), "paused": lim("paused", -1, 0)}},
 		{"half a second later", func() { c.add(500 * time.Millisecond) }, map[string]queue.Limit{
-			"bounded": {"bounded/", 3, -1}, "rated": {"rated/", -1, 1}, "both": {"both/", 5, 0}, "paused": {"paused/", -1, 0}}},
+			"bounded": lim("bounded", 3, -1), "rated": lim("rated", -1, 1), "both": lim("both", 5, 0), "paused": lim("paused", -1, 0)}},
 		{"after the pause", func() { c.add(time.Minute) }, map[string]queue.Limit{
-			"bounded": {"bounded/", 3, -1}, "rated": {"rated/", -1, 2}, "both": {"both/", 5, 1}}},
+			"bounded": lim("bounded", 3, -1), "rated": lim("rated", -1, 2), "both": lim("both", 5, 1)}},
 	} {
 		step.do()
 		if got := get(); !mapsEqual(got, step.wants) {
@@ -95,6 +95,10 @@ func TestLimits(t *testing.T) {
 	if _, err := g.Limits(ctx, map[string]Limits{"bad": {MaxPulls: -1}}); err == nil || !strings.Contains(err.Error(), `"bad"`) {
 		t.Errorf("negative limits: %v", err)
 	}
+}
+
+func lim(reg string, maxLeased, maxNew int) queue.Limit {
+	return queue.Limit{Prefix: reg + "/", MaxLeased: maxLeased, MaxNew: maxNew}
 }
 
 func mapsEqual(a, b map[string]queue.Limit) bool {
