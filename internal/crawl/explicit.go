@@ -84,3 +84,12 @@ func (c *crawler) explicitTag(repo, tag string) bool {
 	}
 	return false
 }
+
+// ValidateRepositories checks an explicit repository list (see
+// Registry.Repositories) as a crawl of kind would read it, so a bad entry
+// is refused when the registry is configured rather than at its first
+// crawl.
+func ValidateRepositories(kind string, entries []string) error {
+	_, err := parseRepositories(kind, entries)
+	return err
+}
