@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -20,10 +19,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/queue"
-	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // defaultControllerURL is where 'scanfleet controller' listens by default.
@@ -45,12 +43,8 @@ func (f *clientFlags) addTo(cmd *cobra.Command) {
 	pf.StringVar(&f.caCert, "ca-cert", "", "PEM CA bundle to trust for the controller's TLS")
 }
 
-// apiClient talks to the controller's REST API.
-type apiClient struct {
-	base  string
-	token string
-	http  *http.Client
-}
+// apiClient is the controller's typed REST client.
+type apiClient = api.Client
 
 // client resolves the flags and environment into an apiClient.
 func (f *clientFlags) client(e *env) (*apiClient, error) {
@@ -84,77 +78,23 @@ func (f *clientFlags) client(e *env) (*apiClient, error) {
 		}
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &apiClient{base: strings.TrimRight(base, "/"), token: tok, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}, nil
+	return api.NewClient(base, tok, &http.Client{Transport: tr, Timeout: 2 * time.Minute}), nil
 }
 
-// apiError is a non-2xx answer, worded for a person at a terminal.
-type apiError struct {
-	base, method, path string
-	status             int
-	msg                string // the controller's {"error": ...}, if any
-}
-
-func (e *apiError) Error() string {
-	switch e.status {
+// humane words the controller's refusals of a token for a person at a
+// terminal; other errors pass unchanged.
+func humane(err error) error {
+	var e *api.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch e.Status {
 	case http.StatusUnauthorized:
-		return fmt.Sprintf("controller %s: HTTP 401: token missing/invalid (set --token or SCANFLEET_TOKEN)", e.base)
+		return fmt.Errorf("controller %s: HTTP 401: token missing/invalid (set --token or SCANFLEET_TOKEN)", e.Base)
 	case http.StatusForbidden:
-		return fmt.Sprintf("controller %s: HTTP 403: token lacks the admin role (%s %s)", e.base, e.method, e.path)
+		return fmt.Errorf("controller %s: HTTP 403: token lacks the admin role (%s %s)", e.Base, e.Method, e.Path)
 	}
-	s := fmt.Sprintf("controller %s: %s %s: HTTP %d %s", e.base, e.method, e.path, e.status, http.StatusText(e.status))
-	if e.msg != "" {
-		s += ": " + e.msg
-	}
-	return s
-}
-
-// do sends in (if not nil) as JSON and decodes a 2xx answer into out (if
-// not nil).
-func (c *apiClient) do(ctx context.Context, method, path string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return fmt.Errorf("controller %s: %w", c.base, err)
-	}
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		// url.Error carries method and URL, never the Authorization header.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Errorf("controller %s: %s %s: %w", c.base, method, path, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		var eb struct {
-			Error string `json:"error"`
-		}
-		_ = json.Unmarshal(raw, &eb)
-		return &apiError{base: c.base, method: method, path: path, status: resp.StatusCode, msg: eb.Error}
-	}
-	if out == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return nil
-	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("controller %s: %s %s: decoding answer: %w", c.base, method, path, err)
-	}
-	return nil
+	return err
 }
 
 // addClientCommands attaches the controller API client commands.
@@ -175,7 +115,7 @@ func checkListFormat(format string) error {
 
 // getAndShow is the shape of every listing command: GET path into a T,
 // then print it as JSON or, through table, as aligned columns.
-func getAndShow[T any](ctx context.Context, e *env, cf *clientFlags, format, path string, table func(w io.Writer, v T)) error {
+func getAndShow[T any](ctx context.Context, e *env, cf *clientFlags, format string, get func(*apiClient, context.Context) (T, error), table func(w io.Writer, v T)) error {
 	if err := checkListFormat(format); err != nil {
 		return err
 	}
@@ -183,9 +123,9 @@ func getAndShow[T any](ctx context.Context, e *env, cf *clientFlags, format, pat
 	if err != nil {
 		return err
 	}
-	var v T
-	if err := c.do(ctx, http.MethodGet, path, nil, &v); err != nil {
-		return err
+	v, err := get(c, ctx)
+	if err != nil {
+		return humane(err)
 	}
 	if format == "json" {
 		return writeJSONOut(e.stdout, v)
@@ -212,7 +152,7 @@ func newRegistryCmd(e *env) *cobra.Command {
 	cf.addTo(cmd)
 
 	var (
-		in            controller.RegistryInput
+		in            api.RegistryInput
 		passwordStdin bool
 		interval      time.Duration
 	)
@@ -245,10 +185,10 @@ func newRegistryCmd(e *env) *cobra.Command {
 				}
 			}
 			in.Name = args[0]
-			in.Interval = controller.Duration(interval)
-			var v controller.RegistryView
-			if err := c.do(cmd.Context(), http.MethodPut, "/api/v1/registries/"+url.PathEscape(in.Name), in, &v); err != nil {
-				return err
+			in.Interval = api.Duration(interval)
+			v, err := c.PutRegistry(cmd.Context(), in)
+			if err != nil {
+				return humane(err)
 			}
 			fmt.Fprintf(e.stdout, "registry %s configured: %s\n", v.Name, v.URL)
 			return nil
@@ -268,7 +208,7 @@ func newRegistryCmd(e *env) *cobra.Command {
 		Short: "List registries",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return getAndShow(cmd.Context(), e, &cf, listFormat, "/api/v1/registries", func(tw io.Writer, regs []controller.RegistryView) {
+			return getAndShow(cmd.Context(), e, &cf, listFormat, (*apiClient).Registries, func(tw io.Writer, regs []api.RegistryView) {
 				fmt.Fprintln(tw, "NAME\tURL\tUSERNAME\tFILTERS\tINTERVAL\tLAST CRAWL\tLAST ERROR")
 				for _, r := range regs {
 					last := "never"
@@ -306,19 +246,16 @@ func newRegistryCmd(e *env) *cobra.Command {
 				defer cancel()
 			}
 			name := args[0]
-			regPath := "/api/v1/registries/" + url.PathEscape(name)
-			var before controller.RegistryView
-			if err := c.do(ctx, http.MethodGet, regPath, nil, &before); err != nil {
-				return err
+			before, err := c.Registry(ctx, name)
+			if err != nil {
+				return humane(err)
 			}
-			var st struct {
-				Started bool `json:"started"`
-			}
-			if err := c.do(ctx, http.MethodPost, regPath+"/scan", struct{}{}, &st); err != nil {
-				return err
+			started, err := c.ScanRegistry(ctx, name)
+			if err != nil {
+				return humane(err)
 			}
 			if !wait {
-				if st.Started {
+				if started {
 					fmt.Fprintf(e.stdout, "crawl of registry %s started\n", name)
 				} else {
 					fmt.Fprintf(e.stdout, "a crawl of registry %s is already running\n", name)
@@ -344,7 +281,7 @@ type progress struct {
 	// complete is false when a listing was cut at taskListLimit, so a zero
 	// count may hide tasks beyond it.
 	complete bool
-	failures []controller.TaskView
+	failures []api.TaskView
 }
 
 func (p progress) String() string {
@@ -359,9 +296,9 @@ func (p progress) String() string {
 func registryProgress(ctx context.Context, c *apiClient, name string, crawlStart time.Time) (progress, error) {
 	p := progress{complete: true}
 	for _, s := range []queue.State{queue.StateQueued, queue.StateLeased, queue.StateFailed} {
-		var ts []controller.TaskView
-		if err := c.do(ctx, http.MethodGet, fmt.Sprintf("/api/v1/tasks?state=%s&limit=%d", s, taskListLimit), nil, &ts); err != nil {
-			return p, err
+		ts, err := c.Tasks(ctx, s, taskListLimit)
+		if err != nil {
+			return p, humane(err)
 		}
 		if len(ts) >= taskListLimit && s != queue.StateFailed {
 			p.complete = false
@@ -383,9 +320,9 @@ func registryProgress(ctx context.Context, c *apiClient, name string, crawlStart
 			}
 		}
 	}
-	var ims []controller.ImageSummary
-	if err := c.do(ctx, http.MethodGet, "/api/v1/images?registry="+url.QueryEscape(name), nil, &ims); err != nil {
-		return p, err
+	ims, err := c.Images(ctx, api.ImageQuery{Registry: name})
+	if err != nil {
+		return p, humane(err)
 	}
 	for _, im := range ims {
 		if !im.ScannedAt.Before(crawlStart) {
@@ -399,7 +336,6 @@ func registryProgress(ctx context.Context, c *apiClient, name string, crawlStart
 // then for the registry's queued and leased tasks to drain, redrawing the
 // counts on stderr every second.
 func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, prevCrawl *time.Time) error {
-	regPath := "/api/v1/registries/" + url.PathEscape(name)
 	tty := isTerminal(e.stderr)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -412,10 +348,11 @@ func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, pre
 		}
 	}
 	started := time.Now()
-	var view controller.RegistryView
+	var view api.RegistryView
 	for {
-		if err := c.do(ctx, http.MethodGet, regPath, nil, &view); err != nil {
-			return err
+		var err error
+		if view, err = c.Registry(ctx, name); err != nil {
+			return humane(err)
 		}
 		if view.LastCrawl != nil && (prevCrawl == nil || view.LastCrawl.After(*prevCrawl)) {
 			break
@@ -487,18 +424,10 @@ func newImagesCmd(e *env) *cobra.Command {
 		Short: "List the images the controller has scanned",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			q := url.Values{}
-			for k, v := range map[string]string{"registry": registry, "repository": repo, "severity": severity, "cve": cve, "coverage": coverage} {
-				if v != "" {
-					q.Set(k, v)
-				}
-			}
-			path := "/api/v1/images"
-			if len(q) > 0 {
-				path += "?" + q.Encode()
-			}
+			q := api.ImageQuery{Registry: registry, Repository: repo, Severity: severity, CVE: cve, Coverage: coverage}
+			get := func(c *apiClient, ctx context.Context) ([]api.ImageSummary, error) { return c.Images(ctx, q) }
 			notCovered := 0
-			err := getAndShow(cmd.Context(), e, &cf, format, path, func(tw io.Writer, ims []controller.ImageSummary) {
+			err := getAndShow(cmd.Context(), e, &cf, format, get, func(tw io.Writer, ims []api.ImageSummary) {
 				fmt.Fprintln(tw, "REGISTRY\tREPOSITORY\tTAGS\tDIGEST\tPACKAGES\tVULNS\tCRITICAL\tHIGH\tMEDIUM\tLOW\tOTHER\tCOVERAGE\tSCANNED")
 				for _, im := range ims {
 					// OTHER is whatever the four named columns miss (UNKNOWN,
@@ -507,7 +436,7 @@ func newImagesCmd(e *env) *cobra.Command {
 					for _, s := range []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"} {
 						other -= im.Severities[s]
 					}
-					if im.Coverage == controller.CoverageNotCovered {
+					if im.Coverage == api.CoverageNotCovered {
 						notCovered++
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", im.Registry, im.Repository, imageTags(im), shortDigest(im.Digest),
@@ -534,7 +463,7 @@ func newImagesCmd(e *env) *cobra.Command {
 }
 
 // imageTags is every tag of an image, comma-separated.
-func imageTags(im controller.ImageSummary) string {
+func imageTags(im api.ImageSummary) string {
 	if len(im.Tags) > 0 {
 		return strings.Join(im.Tags, ",")
 	}
@@ -542,9 +471,9 @@ func imageTags(im controller.ImageSummary) string {
 }
 
 // coverageCell says whether an image's counts can be trusted.
-func coverageCell(im controller.ImageSummary) string {
+func coverageCell(im api.ImageSummary) string {
 	switch im.Coverage {
-	case controller.CoverageNotCovered:
+	case api.CoverageNotCovered:
 		return "NOT COVERED: " + strings.Join(im.NotCovered, ",")
 	case "":
 		return "-"
@@ -575,18 +504,18 @@ func newImageCmd(e *env) *cobra.Command {
 			}
 			// Resolve a prefix once, so the report and its tags are of
 			// the same image.
-			var ims []controller.ImageSummary
-			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/images?digest="+url.QueryEscape(args[0]), nil, &ims); err != nil {
-				return err
+			ims, err := c.Images(cmd.Context(), api.ImageQuery{Digest: args[0]})
+			if err != nil {
+				return humane(err)
 			}
 			digest := args[0]
 			if len(ims) > 0 {
 				digest = ims[0].Digest
 			}
 			// Not found: the controller's own answer says so.
-			var rep report.Report
-			if err := c.do(cmd.Context(), http.MethodGet, "/api/v1/images/"+url.PathEscape(digest), nil, &rep); err != nil {
-				return err
+			rep, err := c.ImageReport(cmd.Context(), digest)
+			if err != nil {
+				return humane(err)
 			}
 			if format == "table" {
 				// The report names the reference it was scanned as; the
@@ -601,7 +530,7 @@ func newImageCmd(e *env) *cobra.Command {
 					fmt.Fprintf(e.stdout, "Tags: %s\n", strings.Join(refs, ", "))
 				}
 			}
-			return output.Write(e.stdout, format, &rep)
+			return output.Write(e.stdout, format, rep)
 		},
 	}
 	show.Flags().StringVar(&format, "format", "table", "output format: "+strings.Join(output.Formats, ", "))
@@ -617,7 +546,7 @@ func newScannersCmd(e *env) *cobra.Command {
 		Short: "List the scanners registered with the controller",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return getAndShow(cmd.Context(), e, &cf, format, "/api/v1/scanners", func(tw io.Writer, scs []controller.Scanner) {
+			return getAndShow(cmd.Context(), e, &cf, format, (*apiClient).Scanners, func(tw io.Writer, scs []api.Scanner) {
 				fmt.Fprintln(tw, "ID\tNAME\tSTATE\tCONCURRENCY\tDONE\tFAILED\tLAST SEEN\tVERSION\tCURRENT IMAGES")
 				for _, s := range scs {
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\t%s\n", s.ID, s.Name, s.State, s.Concurrency, s.Done, s.Failed,
@@ -640,8 +569,10 @@ func newQueueCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if state != "" {
-				path := "/api/v1/tasks?state=" + url.QueryEscape(state) + fmt.Sprintf("&limit=%d", taskListLimit)
-				return getAndShow(cmd.Context(), e, &cf, format, path, func(tw io.Writer, ts []controller.TaskView) {
+				get := func(c *apiClient, ctx context.Context) ([]api.TaskView, error) {
+					return c.Tasks(ctx, queue.State(state), taskListLimit)
+				}
+				return getAndShow(cmd.Context(), e, &cf, format, get, func(tw io.Writer, ts []api.TaskView) {
 					fmt.Fprintln(tw, "ID\tSTATE\tATTEMPTS\tLEASED BY\tUPDATED\tREFERENCE\tLAST ERROR")
 					for _, t := range ts {
 						fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", t.ID, t.State, t.Attempts, dash(t.LeasedBy),
@@ -649,7 +580,7 @@ func newQueueCmd(e *env) *cobra.Command {
 					}
 				})
 			}
-			return getAndShow(cmd.Context(), e, &cf, format, "/api/v1/queue", func(tw io.Writer, counts controller.QueueCounts) {
+			return getAndShow(cmd.Context(), e, &cf, format, (*apiClient).QueueCounts, func(tw io.Writer, counts api.QueueCounts) {
 				// Life order first, then any state this client does not know.
 				order := append([]queue.State(nil), queue.States...)
 				var extra []queue.State

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -48,7 +49,7 @@ func newFleet(t *testing.T, db string, scanners int) fleet {
 	ctx := context.Background()
 	dir := t.TempDir()
 	var f fleet
-	for role, dst := range map[controller.Role]*string{controller.RoleAdmin: &f.admin, controller.RoleScanner: &f.scanner, controller.RoleReader: &f.reader} {
+	for role, dst := range map[api.Role]*string{api.RoleAdmin: &f.admin, api.RoleScanner: &f.scanner, api.RoleReader: &f.reader} {
 		var err error
 		if *dst, err = controller.CreateToken(ctx, dir, role); err != nil {
 			t.Fatal(err)
@@ -170,7 +171,7 @@ func TestClientEndToEnd(t *testing.T) {
 	if strings.Contains(r.stdout, secret) {
 		t.Fatal("registry list printed the password")
 	}
-	regs := decodeJSON[[]controller.RegistryView](t, r.stdout)
+	regs := decodeJSON[[]api.RegistryView](t, r.stdout)
 	if len(regs) != 1 || regs[0].Name != "local" || regs[0].Username != "bob" || !regs[0].PasswordSet ||
 		!slices.Equal(regs[0].Filters, []string{"library/**", "team/**"}) || time.Duration(regs[0].Interval) != time.Hour {
 		t.Fatalf("registry list: %+v", regs)
@@ -192,8 +193,8 @@ func TestClientEndToEnd(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("images: exit %d: %s", r.code, r.stderr)
 	}
-	ims := decodeJSON[[]controller.ImageSummary](t, r.stdout)
-	byRepo := map[string]controller.ImageSummary{}
+	ims := decodeJSON[[]api.ImageSummary](t, r.stdout)
+	byRepo := map[string]api.ImageSummary{}
 	for _, im := range ims {
 		byRepo[im.Repository] = im
 	}
@@ -261,7 +262,7 @@ func TestClientEndToEnd(t *testing.T) {
 			t.Fatalf("images %v: exit %d: %s", tc.args, r.code, r.stderr)
 		}
 		var got []string
-		for _, im := range decodeJSON[[]controller.ImageSummary](t, r.stdout) {
+		for _, im := range decodeJSON[[]api.ImageSummary](t, r.stdout) {
 			got = append(got, im.Repository)
 		}
 		slices.Sort(got)
@@ -279,7 +280,7 @@ func TestClientEndToEnd(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("scanners: exit %d: %s", r.code, r.stderr)
 	}
-	scs := decodeJSON[[]controller.Scanner](t, r.stdout)
+	scs := decodeJSON[[]api.Scanner](t, r.stdout)
 	done := 0
 	for _, s := range scs {
 		done += s.Done
@@ -292,7 +293,7 @@ func TestClientEndToEnd(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("queue: exit %d: %s", r.code, r.stderr)
 	}
-	counts := decodeJSON[controller.QueueCounts](t, r.stdout)
+	counts := decodeJSON[api.QueueCounts](t, r.stdout)
 	if counts[queue.StateDone] != 2 || counts[queue.StateQueued] != 0 || counts[queue.StateFailed] != 0 {
 		t.Errorf("queue: %v", counts)
 	}
@@ -301,7 +302,7 @@ func TestClientEndToEnd(t *testing.T) {
 		t.Errorf("queue table: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = runCLI(t, reader, "queue", "--state", "done", "--format", "json")
-	if tasks := decodeJSON[[]controller.TaskView](t, r.stdout); r.code != 0 || len(tasks) != 2 {
+	if tasks := decodeJSON[[]api.TaskView](t, r.stdout); r.code != 0 || len(tasks) != 2 {
 		t.Errorf("queue --state done: exit %d, %d tasks", r.code, len(tasks))
 	}
 
@@ -381,7 +382,7 @@ func (fc *fakeController) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	old := fc.crawl.Add(-time.Hour)
 	switch {
 	case r.Method == "GET" && r.URL.Path == "/api/v1/registries/r":
-		v := controller.RegistryView{Registry: controller.Registry{Name: "r", URL: "http://x"}}
+		v := api.RegistryView{Registry: api.Registry{Name: "r", URL: "http://x"}}
 		if fc.polls > 0 {
 			v.LastCrawl = &fc.crawl
 		} else {
@@ -395,18 +396,18 @@ func (fc *fakeController) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/api/v1/tasks":
 		fc.polls++
 		state := queue.State(r.URL.Query().Get("state"))
-		ts := []controller.TaskView{
+		ts := []api.TaskView{
 			// Another registry's and an old failure: not counted.
 			{ID: "o", State: queue.StateFailed, Registry: "other", UpdatedAt: fc.crawl.Add(time.Minute), LastError: "x"},
 			{ID: "old", State: queue.StateFailed, Registry: "r", UpdatedAt: old, LastError: "long ago"},
 		}
 		if fc.polls < 6 {
-			ts = append(ts, controller.TaskView{ID: "q", State: queue.StateQueued, Registry: "r"})
+			ts = append(ts, api.TaskView{ID: "q", State: queue.StateQueued, Registry: "r"})
 		} else {
-			ts = append(ts, controller.TaskView{ID: "f", State: queue.StateFailed, Registry: "r", Reference: "h/a@sha256:1",
+			ts = append(ts, api.TaskView{ID: "f", State: queue.StateFailed, Registry: "r", Reference: "h/a@sha256:1",
 				UpdatedAt: fc.crawl.Add(time.Second), LastError: "pull: manifest unknown"})
 		}
-		var out []controller.TaskView
+		var out []api.TaskView
 		for _, t := range ts {
 			if t.State == state {
 				out = append(out, t)
@@ -414,7 +415,7 @@ func (fc *fakeController) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = enc.Encode(out)
 	case r.URL.Path == "/api/v1/images":
-		_ = enc.Encode([]controller.ImageSummary{
+		_ = enc.Encode([]api.ImageSummary{
 			{Registry: "r", Repository: "a", ScannedAt: fc.crawl.Add(time.Second)},
 			{Registry: "r", Repository: "b", ScannedAt: old},
 		})

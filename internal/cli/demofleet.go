@@ -16,6 +16,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
@@ -78,7 +79,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(e.stderr, "demo: controller at %s, up to %d local scanners (auto-scaler: immediate)\n", base, scanners)
 
-	if err := c.PutRegistry(ctx, controller.RegistryInput{Registry: controller.Registry{Name: "demo", URL: "http://" + host, Filters: []string{"demo/*"}}}); err != nil {
+	if err := c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "demo", URL: "http://" + host, Filters: []string{"demo/*"}}}); err != nil {
 		return err
 	}
 	n, err := c.Crawl(ctx, "demo", queue.PriorityManual)
@@ -87,7 +88,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 	}
 	fmt.Fprintf(e.stderr, "demo: crawled the registry: %d scan tasks queued\n", n)
 
-	token, err := controller.CreateToken(ctx, dataDir, controller.RoleReader)
+	token, err := controller.CreateToken(ctx, dataDir, api.RoleReader)
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 	}
 
 	start := time.Now()
-	var images []controller.ImageSummary
+	var images []api.ImageSummary
 	last := ""
 	for {
 		select {
@@ -120,13 +121,13 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 		if err := get("/api/v1/images", &images); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		var scs []controller.Scanner
+		var scs []api.Scanner
 		if err := get("/api/v1/scanners", &scs); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 		active := 0
 		for _, s := range scs {
-			if s.State == controller.ScannerActive {
+			if s.State == api.ScannerActive {
 				active++
 			}
 		}
@@ -153,7 +154,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 
 // writeFleetTable prints the fleet's images with their coverage: an image
 // whose OS the database does not cover shows NOT COVERED, not a clean 0.
-func writeFleetTable(w io.Writer, images []controller.ImageSummary) {
+func writeFleetTable(w io.Writer, images []api.ImageSummary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "IMAGE\tDIGEST\tPACKAGES\tVULNERABILITIES\tCOVERAGE\tSCANNED BY")
 	for _, im := range images {

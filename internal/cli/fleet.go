@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/leader"
@@ -169,7 +170,7 @@ func newControllerCmd(e *env) *cobra.Command {
 			if tokDir == "" && tokStore == "" {
 				return usagef("--data-dir (or --store-postgres/--postgres) is required")
 			}
-			tok, err := controller.CreateTokenIn(cmd.Context(), controller.Config{DataDir: tokDir, StoreDSN: tokStore}, controller.Role(role))
+			tok, err := controller.CreateTokenIn(cmd.Context(), controller.Config{DataDir: tokDir, StoreDSN: tokStore}, api.Role(role))
 			if err != nil {
 				return err
 			}
@@ -273,7 +274,7 @@ func newLocalScaler(ctx context.Context, e *env, addr net.Addr, ccfg controller.
 	if err != nil {
 		return nil, fmt.Errorf("local scanners: finding this executable: %w", err)
 	}
-	tok, err := controller.CreateTokenIn(ctx, ccfg, controller.RoleScanner)
+	tok, err := controller.CreateTokenIn(ctx, ccfg, api.RoleScanner)
 	if err != nil {
 		return nil, fmt.Errorf("local scanners: creating a token: %w", err)
 	}

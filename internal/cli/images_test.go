@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
@@ -43,14 +43,14 @@ func TestImagesCoverageTagsAndPrefixes(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("images: exit %d: %s", r.code, r.stderr)
 	}
-	byRepo := map[string]controller.ImageSummary{}
-	for _, im := range decodeJSON[[]controller.ImageSummary](t, r.stdout) {
+	byRepo := map[string]api.ImageSummary{}
+	for _, im := range decodeJSON[[]api.ImageSummary](t, r.stdout) {
 		byRepo[im.Repository] = im
 	}
-	if im := byRepo["team/app"]; !slices.Equal(im.Tags, []string{"1.0", "1.1"}) || im.Coverage != controller.CoverageCovered || im.Vulnerabilities == 0 {
+	if im := byRepo["team/app"]; !slices.Equal(im.Tags, []string{"1.0", "1.1"}) || im.Coverage != api.CoverageCovered || im.Vulnerabilities == 0 {
 		t.Errorf("team/app: tags %v coverage %q, %d findings; want [1.0 1.1], covered, findings", im.Tags, im.Coverage, im.Vulnerabilities)
 	}
-	if im := byRepo["legacy/alpine"]; im.Coverage != controller.CoverageNotCovered || !slices.Equal(im.NotCovered, []string{"Alpine:v3.19"}) {
+	if im := byRepo["legacy/alpine"]; im.Coverage != api.CoverageNotCovered || !slices.Equal(im.NotCovered, []string{"Alpine:v3.19"}) {
 		t.Errorf("legacy/alpine: coverage %q %v, want not_covered [Alpine:v3.19]", im.Coverage, im.NotCovered)
 	}
 
@@ -73,7 +73,7 @@ func TestImagesCoverageTagsAndPrefixes(t *testing.T) {
 	}{{"not_covered", []string{"legacy/alpine"}}, {"covered", []string{"team/app"}}, {"unknown", nil}} {
 		r := runCLI(t, reader, "images", "--coverage", tc.coverage, "--format", "json")
 		var got []string
-		for _, im := range decodeJSON[[]controller.ImageSummary](t, r.stdout) {
+		for _, im := range decodeJSON[[]api.ImageSummary](t, r.stdout) {
 			got = append(got, im.Repository)
 		}
 		if r.code != 0 || !slices.Equal(got, tc.want) {
@@ -116,11 +116,11 @@ func TestImagesCoverageTagsAndPrefixes(t *testing.T) {
 // for an image whose OS the database lacks, instead of a clean 0.
 func TestFleetTableShowsCoverage(t *testing.T) {
 	var b strings.Builder
-	writeFleetTable(&b, []controller.ImageSummary{
+	writeFleetTable(&b, []api.ImageSummary{
 		{Repository: "demo/debian", Tag: "v1", Tags: []string{"v1", "latest"}, Digest: "sha256:" + strings.Repeat("a", 64), Packages: 120,
-			Coverage: controller.CoverageNotCovered, NotCovered: []string{"Debian:12"}, ScannedBy: "s1"},
+			Coverage: api.CoverageNotCovered, NotCovered: []string{"Debian:12"}, ScannedBy: "s1"},
 		{Repository: "demo/go", Tag: "v2", Digest: "sha256:" + strings.Repeat("b", 64), Packages: 10, Vulnerabilities: 3,
-			Coverage: controller.CoverageCovered, ScannedBy: "s2"},
+			Coverage: api.CoverageCovered, ScannedBy: "s2"},
 	})
 	out := b.String()
 	for _, want := range []string{"COVERAGE", "demo/debian:v1,latest", "NOT COVERED: Debian:12", "demo/go:v2", "covered"} {

@@ -5,14 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
@@ -163,7 +162,7 @@ func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, sk
 	if err != nil {
 		return fmt.Errorf("encoding report: %w", err)
 	}
-	in := controller.SubmitRequest{Report: raw, Scanner: t.sender}
+	in := api.SubmitRequest{Report: raw, Scanner: t.sender}
 	if rep.Image != nil {
 		in.References = s.refs
 	} else {
@@ -171,9 +170,9 @@ func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, sk
 		// controller defaults to the one the scanned root gives.
 		in.Name = t.name
 	}
-	var out controller.SubmitResponse
-	if err := c.do(ctx, http.MethodPost, "/api/v1/results", in, &out); err != nil {
-		return fmt.Errorf("sending the report: %w", err)
+	out, err := c.Submit(ctx, in)
+	if err != nil {
+		return fmt.Errorf("sending the report: %w", humane(err))
 	}
 	if !quiet {
 		switch out.Kind {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/admission/review"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
@@ -75,7 +76,7 @@ func newTLSController(t *testing.T) *tlsController {
 	dir := t.TempDir()
 	tc := &tlsController{}
 	var err error
-	for role, dst := range map[controller.Role]*string{controller.RoleAdmin: &tc.admin, controller.RoleScanner: &tc.scanner, controller.RoleReader: &tc.reader} {
+	for role, dst := range map[api.Role]*string{api.RoleAdmin: &tc.admin, api.RoleScanner: &tc.scanner, api.RoleReader: &tc.reader} {
 		if *dst, err = controller.CreateToken(ctx, dir, role); err != nil {
 			t.Fatal(err)
 		}
@@ -300,7 +301,7 @@ func TestHostSubmit(t *testing.T) {
 	}
 	local := decode(t, r.stdout)
 	code, body := tc.call(t, "GET", "/api/v1/hosts", tc.reader, nil)
-	var hosts []controller.HostSummary
+	var hosts []api.HostSummary
 	if err := json.Unmarshal(body, &hosts); code != 200 || err != nil || len(hosts) != 1 {
 		t.Fatalf("hosts: %d %s", code, body)
 	}

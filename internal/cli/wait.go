@@ -3,11 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
-	"github.com/scanfleet/scanfleet/internal/controller"
 )
 
 // scalerNote explains why tasks are queued and none is leased, from the
@@ -21,14 +20,14 @@ import (
 // printed as a clock time, so a small skew between the machines shows as
 // an error of that size, no more.
 func scalerNote(ctx context.Context, c *apiClient, crawlStart time.Time) string {
-	var v controller.AutoscalerView
-	if err := c.do(ctx, http.MethodGet, "/api/v1/autoscaler", nil, &v); err != nil {
+	v, err := c.Autoscaler(ctx)
+	if err != nil {
 		return ""
 	}
 	return explainScaler(v, crawlStart)
 }
 
-func explainScaler(v controller.AutoscalerView, crawlStart time.Time) string {
+func explainScaler(v api.AutoscalerView, crawlStart time.Time) string {
 	if !v.Enabled {
 		return "no scanner has taken a task; this controller starts none itself (no --local-scanners-max or --kube-deployment): start 'scanfleet scanner --controller …'"
 	}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
-	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/queue"
 )
 
@@ -20,7 +20,7 @@ type stuckController struct {
 	mu      sync.Mutex
 	crawled bool
 	crawl   time.Time
-	scaler  *controller.AutoscalerView // nil: 404, as an older controller
+	scaler  *api.AutoscalerView // nil: 404, as an older controller
 }
 
 func (sc *stuckController) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -29,7 +29,7 @@ func (sc *stuckController) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	switch {
 	case r.Method == "GET" && r.URL.Path == "/api/v1/registries/r":
-		v := controller.RegistryView{Registry: controller.Registry{Name: "r", URL: "http://x"}}
+		v := api.RegistryView{Registry: api.Registry{Name: "r", URL: "http://x"}}
 		if sc.crawled {
 			v.LastCrawl = &sc.crawl
 		}
@@ -39,13 +39,13 @@ func (sc *stuckController) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusAccepted)
 		_ = enc.Encode(map[string]any{"registry": "r", "started": true})
 	case r.URL.Path == "/api/v1/tasks":
-		out := []controller.TaskView{}
+		out := []api.TaskView{}
 		if queue.State(r.URL.Query().Get("state")) == queue.StateQueued {
-			out = append(out, controller.TaskView{ID: "q", State: queue.StateQueued, Registry: "r"})
+			out = append(out, api.TaskView{ID: "q", State: queue.StateQueued, Registry: "r"})
 		}
 		_ = enc.Encode(out)
 	case r.URL.Path == "/api/v1/images":
-		_ = enc.Encode([]controller.ImageSummary{})
+		_ = enc.Encode([]api.ImageSummary{})
 	case r.URL.Path == "/api/v1/autoscaler" && sc.scaler != nil:
 		_ = enc.Encode(sc.scaler)
 	default:
@@ -61,20 +61,20 @@ func TestScanWaitExplainsAutoscaler(t *testing.T) {
 	at := crawl.Add(autoscale.DefaultScaleUpAfter + autoscale.DefaultInterval).Local().Format(time.TimeOnly)
 	tests := []struct {
 		name   string
-		scaler *controller.AutoscalerView
+		scaler *api.AutoscalerView
 		want   string
 	}{
-		{"delayed, no scanner yet", &controller.AutoscalerView{Enabled: true, Replicas: &zero,
+		{"delayed, no scanner yet", &api.AutoscalerView{Enabled: true, Replicas: &zero,
 			Config: autoscale.Config{Strategy: autoscale.Delayed, MaxScannerPods: 2}},
 			"waiting for the auto-scaler: its delayed strategy adds a scanner once tasks have waited 1m30s, about " + at + " (0 of at most 2 running)"},
-		{"disabled", &controller.AutoscalerView{Enabled: true, Replicas: &zero,
+		{"disabled", &api.AutoscalerView{Enabled: true, Replicas: &zero,
 			Config: autoscale.Config{Strategy: autoscale.Disabled, MaxScannerPods: 2}},
 			"the auto-scaler is disabled (0 scanners running)"},
-		{"at its maximum", &controller.AutoscalerView{Enabled: true, Replicas: &two,
+		{"at its maximum", &api.AutoscalerView{Enabled: true, Replicas: &two,
 			Config: autoscale.Config{Strategy: autoscale.Immediate, MaxScannerPods: 2},
 			Events: []autoscale.Event{{Time: crawl.Add(time.Second), Reason: "queue non-empty"}}},
 			"all 2 scanners (the auto-scaler's maximum) are starting or busy; last auto-scaler event"},
-		{"no auto-scaler", &controller.AutoscalerView{}, "this controller starts none itself"},
+		{"no auto-scaler", &api.AutoscalerView{}, "this controller starts none itself"},
 		{"older controller", nil, "queued 1  leased 0  done 0  failed 0\n"},
 	}
 	for _, tc := range tests {

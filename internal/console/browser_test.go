@@ -23,6 +23,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/scanfleet/scanfleet/internal/admission/review"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
@@ -181,10 +182,10 @@ func startFleet(t *testing.T, admission bool) *fleet {
 		f.images[name] = d.String()
 	}
 
-	if f.admin, err = controller.CreateToken(ctx, dir, controller.RoleAdmin); err != nil {
+	if f.admin, err = controller.CreateToken(ctx, dir, api.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
-	if f.reader, err = controller.CreateToken(ctx, dir, controller.RoleReader); err != nil {
+	if f.reader, err = controller.CreateToken(ctx, dir, api.RoleReader); err != nil {
 		t.Fatal(err)
 	}
 	cfg := controller.Config{DataDir: dir, DBPath: dbPath, LeaseDuration: 30 * time.Second, ScannerTimeout: 30 * time.Second,

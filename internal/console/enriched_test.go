@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
@@ -75,7 +75,7 @@ func enrichedFlow(t *testing.T, p *page, f *fleet) {
 	t.Helper()
 	img := getReport(t, f, f.images["team/alpine:3.20"])
 	host := hostReport(img)
-	body, err := json.Marshal(controller.SubmitRequest{Report: mustMarshal(t, host), Name: "node-1"})
+	body, err := json.Marshal(api.SubmitRequest{Report: mustMarshal(t, host), Name: "node-1"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,73 +28,6 @@ const (
 	maxResultBody = 128 << 20
 )
 
-// Scanner protocol messages.
-type (
-	// RegisterRequest is POST /api/v1/scanners.
-	RegisterRequest struct {
-		Name        string `json:"name"`
-		Concurrency int    `json:"concurrency"`
-		DBDigest    string `json:"db_digest"`
-		Version     string `json:"version"`
-	}
-	// RegisterResponse answers it.
-	RegisterResponse struct {
-		ID string `json:"id"`
-		// LeaseSeconds and HeartbeatSeconds tell the scanner how often to
-		// heartbeat.
-		LeaseSeconds     float64 `json:"lease_seconds"`
-		HeartbeatSeconds float64 `json:"heartbeat_seconds"`
-	}
-	// LeaseRequest is POST /api/v1/scanners/{id}/lease.
-	LeaseRequest struct {
-		Max int `json:"max"`
-	}
-	// LeasedTask is one task with what is needed to pull its image.
-	LeasedTask struct {
-		ID         string `json:"id"`
-		Reference  string `json:"reference"` // by digest
-		Registry   string `json:"registry"`
-		Repository string `json:"repository"`
-		Tag        string `json:"tag"`
-		Digest     string `json:"digest"`
-		Username   string `json:"username,omitempty"`
-		Password   string `json:"password,omitempty"`
-		Token      string `json:"token,omitempty"`
-		Insecure   bool   `json:"insecure,omitempty"`
-		Attempt    int    `json:"attempt"`
-	}
-	// LeaseResponse answers a lease.
-	LeaseResponse struct {
-		Tasks []LeasedTask `json:"tasks"`
-	}
-	// TaskIDs is the heartbeat and release body.
-	TaskIDs struct {
-		TaskIDs []string `json:"task_ids"`
-	}
-	// HeartbeatResponse lists the tasks the scanner no longer holds: it
-	// should stop scanning them.
-	HeartbeatResponse struct {
-		Lost []string `json:"lost"`
-	}
-	// ResultRequest is POST /api/v1/tasks/{id}/result.
-	ResultRequest struct {
-		Scanner         string          `json:"scanner"`
-		DurationSeconds float64         `json:"duration_seconds"`
-		Report          json.RawMessage `json:"report"`
-	}
-	// FailRequest is POST /api/v1/tasks/{id}/fail.
-	FailRequest struct {
-		Scanner string `json:"scanner"`
-		Error   string `json:"error"`
-		// Permanent says retrying cannot change the outcome (the image
-		// is missing or broken, credentials are refused): the task is
-		// failed at once instead of being queued again.
-		Permanent bool `json:"permanent,omitempty"`
-	}
-	// QueueCounts is GET /api/v1/queue.
-	QueueCounts map[queue.State]int
-)
-
 type access int
 
 const (
@@ -282,7 +215,7 @@ func (c *Controller) createRegistry(w http.ResponseWriter, r *http.Request) erro
 		}
 		in.Name = name
 	}
-	if err := in.validate(); err != nil {
+	if err := validateRegistry(in); err != nil {
 		return errorf(http.StatusBadRequest, "%v", err)
 	}
 	if err := c.PutRegistry(r.Context(), in); err != nil {
@@ -342,7 +275,7 @@ func (c *Controller) registerScanner(w http.ResponseWriter, r *http.Request) err
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	if err := in.validate(); err != nil {
+	if err := validateRegister(in); err != nil {
 		return err
 	}
 	if in.Concurrency == 0 {
@@ -376,7 +309,7 @@ const (
 	maxScannerConcurrency = 256
 )
 
-func (in RegisterRequest) validate() error {
+func validateRegister(in RegisterRequest) error {
 	switch {
 	case len(in.Name) > maxScannerName:
 		return errorf(http.StatusBadRequest, "scanner name is %d bytes, over the %d limit", len(in.Name), maxScannerName)
@@ -853,23 +786,6 @@ func (c *Controller) queueCounts(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, QueueCounts(counts))
 	return nil
-}
-
-// TaskView is a task as GET /api/v1/tasks shows it: no payload, so no
-// credentials could ever leak through it.
-type TaskView struct {
-	ID         string      `json:"id"`
-	Key        string      `json:"key"`
-	State      queue.State `json:"state"`
-	Priority   int         `json:"priority"`
-	Attempts   int         `json:"attempts"`
-	LeasedBy   string      `json:"leased_by,omitempty"`
-	LastError  string      `json:"last_error,omitempty"`
-	UpdatedAt  time.Time   `json:"updated_at"`
-	NotBefore  *time.Time  `json:"not_before,omitempty"`
-	Reference  string      `json:"reference"`
-	Registry   string      `json:"registry"`
-	Repository string      `json:"repository"`
 }
 
 // listTasks lists tasks, by default the failed ones (so an operator sees

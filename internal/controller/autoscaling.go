@@ -13,18 +13,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/queue"
 )
 
-// AutoscalerView is GET /api/v1/autoscaler (and the PUT answer).
-type AutoscalerView struct {
-	// Enabled is whether the controller runs scanners at all (a Scaler is
-	// configured); the strategy may still be "disabled".
-	Enabled bool             `json:"enabled"`
-	Config  autoscale.Config `json:"config"`
-	// Replicas is the scanner count the Scaler reports (desired, as last
-	// applied); absent when it could not be read.
-	Replicas *int              `json:"replicas,omitempty"`
-	Events   []autoscale.Event `json:"events"`
-}
-
 // autoscalerSetting names the stored API change of the auto-scaler.
 const autoscalerSetting = "autoscaler"
 

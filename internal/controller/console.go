@@ -205,15 +205,6 @@ type VulnerabilityView struct {
 	EPSS           *report.EPSS  `json:"epss,omitempty"`
 }
 
-// WhoAmI is GET /api/v1/whoami.
-type WhoAmI struct {
-	Role Role `json:"role"`
-	// AdmissionWebhook says whether this controller serves admission
-	// reviews (scanfleet-controller does; scanfleet answers 501), so the
-	// console offers its Admission page only where it means something.
-	AdmissionWebhook bool `json:"admission_webhook"`
-}
-
 func (c *Controller) consoleRoutes(mux *http.ServeMux, h routeFunc) {
 	assets, err := console.New()
 	if err != nil {

@@ -39,7 +39,6 @@ package controller
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -105,87 +104,6 @@ const DefaultScannerTimeout = 8 * time.Second
 // queueFile is the task queue's SQLite database, in the data directory.
 const queueFile = "queue.db"
 
-// Duration is a time.Duration written as "90s"/"1h" in JSON and YAML.
-type Duration time.Duration
-
-// MarshalJSON implements json.Marshaler.
-func (d Duration) MarshalJSON() ([]byte, error) {
-	if d == 0 {
-		return []byte(`""`), nil
-	}
-	return json.Marshal(time.Duration(d).String())
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration: want a string like \"1h\": %w", err)
-	}
-	return d.parse(s)
-}
-
-// UnmarshalYAML implements yaml.Unmarshaler.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	var s string
-	if err := n.Decode(&s); err != nil {
-		return fmt.Errorf("duration: %w", err)
-	}
-	return d.parse(s)
-}
-
-func (d *Duration) parse(s string) error {
-	if s == "" {
-		*d = 0
-		return nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("duration: %w", err)
-	}
-	if v < 0 {
-		return fmt.Errorf("duration %q is negative", s)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// Registry is a registry's non-secret settings.
-type Registry struct {
-	Name            string   `json:"name" yaml:"name"`
-	URL             string   `json:"url" yaml:"url"` // http(s)://host[:port]
-	Username        string   `json:"username,omitempty" yaml:"username"`
-	Insecure        bool     `json:"insecure,omitempty" yaml:"insecure"`
-	CACertFile      string   `json:"ca_cert_file,omitempty" yaml:"ca_cert_file"`
-	Filters         []string `json:"filters,omitempty" yaml:"filters"`
-	MaxRepositories int      `json:"max_repositories,omitempty" yaml:"max_repositories"`
-	MaxTags         int      `json:"max_tags,omitempty" yaml:"max_tags"`
-	// Interval re-crawls the registry periodically; 0 means manual only.
-	Interval Duration `json:"interval,omitempty" yaml:"interval"`
-	// RescanAfterDBUpdate re-enqueues the registry's stored images for a
-	// full scan when the vulnerability database changes. Without it they
-	// are only re-matched from their stored inventories (no pull).
-	RescanAfterDBUpdate bool `json:"rescan_after_db_update,omitempty" yaml:"rescan_after_db_update"`
-}
-
-// RegistryInput is what the API and the config file accept: the settings
-// plus write-only secrets.
-type RegistryInput struct {
-	Registry `yaml:",inline"`
-	Password string `json:"password,omitempty" yaml:"password"`
-	Token    string `json:"token,omitempty" yaml:"token"`
-}
-
-// RegistryView is what the API returns: never a secret, only whether one
-// is set.
-type RegistryView struct {
-	Registry
-	PasswordSet bool       `json:"password_set"`
-	TokenSet    bool       `json:"token_set"`
-	LastCrawl   *time.Time `json:"last_crawl,omitempty"`
-	LastError   string     `json:"last_error,omitempty"`
-}
-
 // FileConfig is the --config file (YAML or JSON, which YAML reads too).
 type FileConfig struct {
 	Registries []RegistryInput `yaml:"registries"`
@@ -224,7 +142,7 @@ func ParseConfig(b []byte) (*FileConfig, error) {
 	}
 	seen := map[string]bool{}
 	for i, r := range fc.Registries {
-		if err := r.validate(); err != nil {
+		if err := validateRegistry(r); err != nil {
 			return nil, fmt.Errorf("registry %d: %w", i+1, err)
 		}
 		if seen[r.Name] {

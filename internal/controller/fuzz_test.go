@@ -21,7 +21,7 @@ func FuzzParseConfig(f *testing.F) {
 			return
 		}
 		for _, r := range fc.Registries {
-			if err := r.validate(); err != nil {
+			if err := validateRegistry(r); err != nil {
 				t.Fatalf("accepted invalid registry: %v", err)
 			}
 			if r.Interval < 0 {

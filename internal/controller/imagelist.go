@@ -16,19 +16,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Coverage states of an image (ImageSummary.Coverage).
-const (
-	// CoverageCovered: the database had data for every OS release and
-	// ecosystem the image contains.
-	CoverageCovered = "covered"
-	// CoverageNotCovered: it lacked data for some (ImageSummary.NotCovered
-	// names them), so the finding counts are incomplete, not zero.
-	CoverageNotCovered = "not_covered"
-	// CoverageUnknown: the report has packages but no coverage record
-	// (made by a scanner that did not record it).
-	CoverageUnknown = "unknown"
-)
-
 var coverageStates = []string{CoverageCovered, CoverageNotCovered, CoverageUnknown}
 
 // coverageOf summarises a report's coverage records for an image with

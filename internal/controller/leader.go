@@ -10,24 +10,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/leader"
 )
 
-// LeaderView is GET /api/v1/leader: whether this controller leads the
-// fleet, i.e. runs the scheduled crawls and the auto-scaler.
-type LeaderView struct {
-	// Leader is true on the controller that currently leads.
-	Leader bool `json:"leader"`
-	// Identity is this controller's name in the election.
-	Identity string `json:"identity"`
-	// Holder is the leader's identity as this controller last saw it
-	// ("" when unknown or nobody leads).
-	Holder string `json:"holder"`
-	// Election is the mechanism: "kubernetes" (a Lease), "postgres" (an
-	// advisory lock) or "none" (a lone controller, always the leader).
-	Election string `json:"election"`
-	// Since is when this controller last became leader or stopped being
-	// leader, as observed by the controller.
-	Since time.Time `json:"since"`
-}
-
 // elector returns Config.Elector, or the lone controller's Always.
 func (c *Controller) elector() leader.Elector {
 	if c.cfg.Elector == nil {

@@ -17,7 +17,7 @@ import (
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 
-func (r RegistryInput) validate() error {
+func validateRegistry(r RegistryInput) error {
 	if !validName.MatchString(r.Name) {
 		return fmt.Errorf("registry name %q: want letters, digits, '.', '_', '-' (at most 63)", r.Name)
 	}
@@ -41,7 +41,7 @@ func (r RegistryInput) validate() error {
 
 // PutRegistry creates or replaces a registry, sealing its secrets.
 func (c *Controller) PutRegistry(ctx context.Context, in RegistryInput) error {
-	if err := in.validate(); err != nil {
+	if err := validateRegistry(in); err != nil {
 		return err
 	}
 	pw, err := c.keys.Seal(in.Password)

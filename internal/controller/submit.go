@@ -15,39 +15,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/store"
 )
 
-// SubmitRequest is POST /api/v1/results: a report made outside the
-// controller's queue (a standalone scan in a build pipeline, a host scan)
-// handed in for storage.
-type SubmitRequest struct {
-	Report json.RawMessage `json:"report"`
-	// References are the registry references the image was scanned
-	// under ("host/repo:tag", "host/repo@sha256:…"); by default the
-	// report's own image reference. The result is stored for each
-	// reference's repository and every tag is recorded, so admission
-	// control resolves them.
-	References []string `json:"references,omitempty"`
-	// Scanner names who scanned (its advertised address or hostname).
-	Scanner string `json:"scanner,omitempty"`
-	// Name is a host report's name in the API (default: its hostname).
-	Name string `json:"name,omitempty"`
-}
-
-// StoredImage is one repository a submitted image result was stored in.
-type StoredImage struct {
-	Registry   string   `json:"registry"`
-	Repository string   `json:"repository"`
-	Digest     string   `json:"digest"`
-	Tags       []string `json:"tags,omitempty"`
-}
-
-// SubmitResponse answers a submission.
-type SubmitResponse struct {
-	// Kind is "image" or "host".
-	Kind   string        `json:"kind"`
-	Images []StoredImage `json:"images,omitempty"`
-	Host   string        `json:"host,omitempty"`
-}
-
 func (c *Controller) submitRoutes(h routeFunc) {
 	h("POST /api/v1/results", submitAccess, maxResultBody, c.submitResult)
 	h("GET /api/v1/hosts", readAccess, 0, c.listHosts)

@@ -15,17 +15,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/store"
 )
 
-// NotifyResponse answers POST /api/v1/registries/{name}/notify.
-type NotifyResponse struct {
-	// Pushes is how many tagged manifest pushes the envelope carried.
-	Pushes int `json:"pushes"`
-	// Enqueued is how many scan tasks were added; a push filtered out,
-	// already scanned with the current database or already queued adds
-	// none.
-	Enqueued int `json:"enqueued"`
-	Filtered int `json:"filtered"`
-}
-
 // registryHost is the host[:port] references to the registry's images
 // use, spelled as go-containerregistry spells it (as crawl does), so a
 // pushed image and a crawled one get the same task key.

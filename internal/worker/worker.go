@@ -18,25 +18,20 @@
 package worker
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
-	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/scan"
@@ -98,7 +93,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	cl := &client{base: strings.TrimRight(cfg.ControllerURL, "/"), token: cfg.Token, http: cfg.HTTPClient}
+	cl := api.NewClient(cfg.ControllerURL, cfg.Token, cfg.HTTPClient)
 
 	var watcher *vulndb.Watcher
 	dbDigest := ""
@@ -112,13 +107,13 @@ func Run(ctx context.Context, cfg Config) error {
 		dbDigest = db.Info().Digest
 		release()
 	}
-	var reg controller.RegisterResponse
-	if err := cl.do(ctx, http.MethodPost, "/api/v1/scanners", controller.RegisterRequest{
+	reg, err := cl.Register(ctx, api.RegisterRequest{
 		Name: cfg.Name, Concurrency: cfg.Concurrency, DBDigest: dbDigest, Version: buildinfo.Version(),
-	}, &reg); err != nil {
-		return fmt.Errorf("scanner: registering with %s: %w", cl.base, err)
+	})
+	if err != nil {
+		return fmt.Errorf("scanner: registering with %s: %w", cl.BaseURL(), err)
 	}
-	cache := NewRemoteCache(cl.base, cl.token, cl.http, layer.NewMemCache(1024))
+	cache := &RemoteCache{cl: cl, local: layer.NewMemCache(1024)}
 	cache.ClaimPrefix = reg.ID
 	cache.ClaimWait = cfg.ClaimWait
 	cache.Logger = cfg.Logger.With("scanner", reg.ID)
@@ -139,13 +134,13 @@ func Run(ctx context.Context, cfg Config) error {
 	if hb <= 0 {
 		hb = 10 * time.Second
 	}
-	w.log.Info("scanner registered", "controller", cl.base, "concurrency", cfg.Concurrency, "db_digest", dbDigest)
+	w.log.Info("scanner registered", "controller", cl.BaseURL(), "concurrency", cfg.Concurrency, "db_digest", dbDigest)
 	return w.loop(ctx, hb)
 }
 
 type worker struct {
 	cfg     Config
-	cl      *client
+	cl      *api.Client
 	id      string
 	log     *slog.Logger
 	watcher *vulndb.Watcher
@@ -172,15 +167,14 @@ func (w *worker) loop(ctx context.Context, hbEvery time.Duration) error {
 		free := w.cfg.Concurrency - w.inFlight()
 		leased := 0
 		if free > 0 {
-			var resp controller.LeaseResponse
-			err := w.cl.do(ctx, http.MethodPost, "/api/v1/scanners/"+w.id+"/lease", controller.LeaseRequest{Max: free}, &resp)
+			tasks, err := w.cl.Lease(ctx, w.id, free)
 			if err != nil && ctx.Err() == nil {
 				w.log.Warn("lease failed", "err", err)
 			}
-			for _, t := range resp.Tasks {
+			for _, t := range tasks {
 				w.start(scanCtx, t)
 			}
-			leased = len(resp.Tasks)
+			leased = len(tasks)
 		}
 		if leased > 0 && leased == free {
 			continue // every slot taken: the next round waits for one to free
@@ -204,7 +198,7 @@ func (w *worker) loop(ctx context.Context, hbEvery time.Duration) error {
 	// posts nothing, so the tasks are ours to hand back.
 	rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := w.cl.do(rctx, http.MethodPost, "/api/v1/scanners/"+w.id+"/release", controller.TaskIDs{TaskIDs: ids}, nil)
+	err := w.cl.Release(rctx, w.id, ids)
 	cancelScans()
 	w.wg.Wait()
 	<-hbDone
@@ -221,7 +215,7 @@ func (w *worker) inFlight() int {
 	return len(w.running)
 }
 
-func (w *worker) start(ctx context.Context, t controller.LeasedTask) {
+func (w *worker) start(ctx context.Context, t api.LeasedTask) {
 	tctx, cancel := context.WithCancel(ctx)
 	w.mu.Lock()
 	w.running[t.ID] = cancel
@@ -245,7 +239,7 @@ func (w *worker) start(ctx context.Context, t controller.LeasedTask) {
 
 // run scans one task and posts the outcome. A cancelled scan (shutdown or
 // lost lease) posts nothing: the task is released or already elsewhere.
-func (w *worker) run(ctx context.Context, t controller.LeasedTask) {
+func (w *worker) run(ctx context.Context, t api.LeasedTask) {
 	start := time.Now()
 	sctx, unclaim := w.cache.WithClaims(ctx)
 	rep, err := w.scan(sctx, t)
@@ -262,7 +256,8 @@ func (w *worker) run(ctx context.Context, t controller.LeasedTask) {
 		// at once, with the reason, rather than after minutes of retries.
 		permanent := source.Permanent(err)
 		w.log.Warn("scan failed", "task", t.ID, "image", t.Reference, "permanent", permanent, "err", err)
-		if perr := w.post(pctx, "/api/v1/tasks/"+t.ID+"/fail", controller.FailRequest{Scanner: w.id, Error: err.Error(), Permanent: permanent}); perr != nil {
+		fr := api.FailRequest{Scanner: w.id, Error: err.Error(), Permanent: permanent}
+		if perr := w.post(pctx, "fail", func(ctx context.Context) error { return w.cl.Fail(ctx, t.ID, fr) }); perr != nil {
 			w.log.Warn("posting failure", "task", t.ID, "err", perr)
 		}
 		return
@@ -272,9 +267,8 @@ func (w *worker) run(ctx context.Context, t controller.LeasedTask) {
 		w.log.Error("encoding report", "task", t.ID, "err", err)
 		return
 	}
-	if perr := w.post(pctx, "/api/v1/tasks/"+t.ID+"/result", controller.ResultRequest{
-		Scanner: w.id, DurationSeconds: time.Since(start).Seconds(), Report: raw,
-	}); perr != nil {
+	rr := api.ResultRequest{Scanner: w.id, DurationSeconds: time.Since(start).Seconds(), Report: raw}
+	if perr := w.post(pctx, "result", func(ctx context.Context) error { return w.cl.PostResult(ctx, t.ID, rr) }); perr != nil {
 		w.log.Warn("posting result", "task", t.ID, "err", perr)
 		return
 	}
@@ -287,15 +281,15 @@ func (w *worker) run(ctx context.Context, t controller.LeasedTask) {
 // until the lease expired and then be scanned again. The task stays in
 // w.running meanwhile, so heartbeats keep its lease once the controller
 // is back. A 4xx (the lease was lost, the task is gone) is final.
-func (w *worker) post(ctx context.Context, path string, in any) error {
+func (w *worker) post(ctx context.Context, what string, send func(context.Context) error) error {
 	wait := 250 * time.Millisecond
 	for {
-		err := w.cl.do(ctx, http.MethodPost, path, in, nil)
-		var se *statusError
-		if err == nil || (errors.As(err, &se) && se.code < 500 && se.code != http.StatusTooManyRequests) || ctx.Err() != nil {
+		err := send(ctx)
+		code := api.StatusOf(err)
+		if err == nil || (code != 0 && code < 500 && code != http.StatusTooManyRequests) || ctx.Err() != nil {
 			return err
 		}
-		w.log.Warn("controller unavailable; retrying", "path", path, "err", err, "retry_in", wait)
+		w.log.Warn("controller unavailable; retrying", "post", what, "err", err, "retry_in", wait)
 		select {
 		case <-ctx.Done():
 			return err
@@ -305,7 +299,7 @@ func (w *worker) post(ctx context.Context, path string, in any) error {
 	}
 }
 
-func (w *worker) scan(ctx context.Context, t controller.LeasedTask) (*report.Report, error) {
+func (w *worker) scan(ctx context.Context, t api.LeasedTask) (*report.Report, error) {
 	// source.Options has no registry bearer token; a token-only registry
 	// falls back to the docker config keychain (see the report to the lead).
 	img, err := source.Open(ctx, t.Reference, source.Options{
@@ -348,15 +342,15 @@ func (w *worker) heartbeats(ctx context.Context, every time.Duration) {
 			ids = append(ids, id)
 		}
 		w.mu.Unlock()
-		var resp controller.HeartbeatResponse
-		if err := w.cl.do(ctx, http.MethodPost, "/api/v1/scanners/"+w.id+"/heartbeat", controller.TaskIDs{TaskIDs: ids}, &resp); err != nil {
+		lost, err := w.cl.Heartbeat(ctx, w.id, ids)
+		if err != nil {
 			if ctx.Err() == nil {
 				w.log.Warn("heartbeat failed", "err", err)
 			}
 			continue
 		}
 		w.mu.Lock()
-		for _, id := range resp.Lost {
+		for _, id := range lost {
 			if cancel, ok := w.running[id]; ok {
 				w.log.Warn("lease lost; abandoning scan", "task", id)
 				cancel()
@@ -364,56 +358,6 @@ func (w *worker) heartbeats(ctx context.Context, every time.Duration) {
 		}
 		w.mu.Unlock()
 	}
-}
-
-// client is the controller API client.
-type client struct {
-	base, token string
-	http        *http.Client
-}
-
-// statusError is a non-2xx answer.
-type statusError struct {
-	code int
-	msg  string
-}
-
-func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d: %s", e.code, e.msg) }
-
-func (c *client) do(ctx context.Context, method, path string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return &statusError{code: resp.StatusCode, msg: strings.TrimSpace(string(b))}
-	}
-	if out == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
-		return nil
-	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("%s %s: decoding answer: %w", method, path, err)
-	}
-	return nil
 }
 
 // RemoteCache is a layer.Cache backed by the controller's layer store,
@@ -429,7 +373,7 @@ func (c *client) do(ctx context.Context, method, path string, in, out any) error
 // held for as long. Past the bound the layer is a miss, analysed here;
 // that costs one extra download of the layer, never a wrong result.
 type RemoteCache struct {
-	cl    *client
+	cl    *api.Client
 	local layer.Cache
 	// ClaimPrefix identifies the scanner in claims (its registered id).
 	ClaimPrefix string
@@ -453,13 +397,8 @@ const DefaultClaimWait = 3 * time.Minute
 // NewRemoteCache returns a cache for the controller at baseURL; local may
 // be nil.
 func NewRemoteCache(baseURL, token string, hc *http.Client, local layer.Cache) *RemoteCache {
-	if hc == nil {
-		hc = &http.Client{Timeout: 60 * time.Second}
-	}
-	return &RemoteCache{cl: &client{base: strings.TrimRight(baseURL, "/"), token: token, http: hc}, local: local}
+	return &RemoteCache{cl: api.NewClient(baseURL, token, hc), local: local}
 }
-
-func layerPath(key string) string { return "/api/v1/layers/" + url.PathEscape(key) }
 
 // claimSet records the layer claims one scan made, so that the claims it
 // did not fulfil (the scan failed or was cancelled) are handed back at
@@ -482,7 +421,7 @@ func (c *RemoteCache) WithClaims(ctx context.Context) (context.Context, func(con
 		cs.claims = map[string]string{}
 		cs.mu.Unlock()
 		for key, id := range left {
-			_ = c.cl.do(ctx, http.MethodDelete, layerPath(key)+"?claim="+url.QueryEscape(id), nil, nil)
+			_ = c.cl.UnclaimLayer(ctx, key, id)
 		}
 	}
 }
@@ -512,8 +451,8 @@ func (c *RemoteCache) Get(ctx context.Context, key string) (*layer.Analysis, boo
 	defer giveUp.Stop()
 	start := time.Now()
 	for {
-		a, pending, err := c.get(ctx, key, claim)
-		if err != nil {
+		a, pending, err := c.cl.GetLayer(ctx, key, claim)
+		if err != nil && api.StatusOf(err) == 0 {
 			return nil, false // the store is unreachable: analyse it ourselves
 		}
 		if a == nil && !pending {
@@ -545,31 +484,6 @@ func (c *RemoteCache) Get(ctx context.Context, key string) (*layer.Analysis, boo
 	}
 }
 
-func (c *RemoteCache) get(ctx context.Context, key, claim string) (a *layer.Analysis, pending bool, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cl.base+layerPath(key)+"?claim="+url.QueryEscape(claim), nil)
-	if err != nil {
-		return nil, false, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.cl.token)
-	resp, err := c.cl.http.Do(req)
-	if err != nil {
-		return nil, false, err
-	}
-	defer resp.Body.Close()
-	switch resp.StatusCode {
-	case http.StatusOK:
-		var an layer.Analysis
-		if err := json.NewDecoder(resp.Body).Decode(&an); err != nil {
-			return nil, false, fmt.Errorf("decoding layer analysis: %w", err)
-		}
-		return &an, false, nil
-	case http.StatusAccepted:
-		return nil, true, nil
-	default:
-		return nil, false, nil
-	}
-}
-
 // Put implements layer.Cache.
 func (c *RemoteCache) Put(ctx context.Context, key string, a *layer.Analysis) {
 	if c.local != nil {
@@ -578,14 +492,13 @@ func (c *RemoteCache) Put(ctx context.Context, key string, a *layer.Analysis) {
 	// The controller takes an analysis only with the claim made on the
 	// miss; without one (a lookup that failed) the PUT is refused and
 	// the layer is simply not shared.
-	path := layerPath(key)
+	id := ""
 	if cs := claimsOf(ctx); cs != nil {
 		cs.mu.Lock()
-		id := cs.claims[key]
+		id = cs.claims[key]
 		cs.mu.Unlock()
-		path += "?claim=" + url.QueryEscape(id)
 	}
-	if c.cl.do(ctx, http.MethodPut, path, a, nil) == nil {
+	if c.cl.PutLayer(ctx, key, id, a) == nil {
 		if cs := claimsOf(ctx); cs != nil {
 			cs.mu.Lock()
 			delete(cs.claims, key)
