@@ -94,7 +94,7 @@ func remoteOptions(ctx context.Context, opts Options) ([]remote.Option, error) {
 	}
 	ro := []remote.Option{
 		remote.WithContext(ctx),
-		remote.WithTransport(&retryTransport{base: rt, retries: retries, backoff: 250 * time.Millisecond, maxWait: 30 * time.Second}),
+		remote.WithTransport(&retryTransport{base: rt, retries: retries, backoff: 250 * time.Millisecond, maxWait: 30 * time.Second, rateLimited: opts.RateLimited}),
 		// Retries are done by retryTransport (it honours Retry-After, which
 		// go-containerregistry's retry transport does not); switch the
 		// built-in one off so the two do not multiply.

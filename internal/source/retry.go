@@ -25,6 +25,8 @@ type retryTransport struct {
 	retries int
 	backoff time.Duration
 	maxWait time.Duration
+	// rateLimited is told of every 429 (Options.RateLimited).
+	rateLimited func(host, retryAfter string)
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -41,6 +43,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Body = body
 		}
 		resp, err := t.base.RoundTrip(req)
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests && t.rateLimited != nil {
+			t.rateLimited(req.URL.Host, resp.Header.Get("Retry-After"))
+		}
 		if attempt >= t.retries || !replayable || !retryable(resp, err) {
 			if err == nil && t.retries > 0 && isBlobGet(req) && resp.StatusCode == http.StatusOK && resp.ContentLength > 0 {
 				resp.Body = &resumingBody{t: t, req: req, body: resp.Body, size: resp.ContentLength, left: t.retries}

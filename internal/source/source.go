@@ -92,6 +92,13 @@ type Options struct {
 	// pull after about (Retries+1) × StallTimeout. 0 means
 	// DefaultStallTimeout; negative means no bound.
 	StallTimeout time.Duration
+	// RateLimited, when set, is called with each 429 (Too Many Requests)
+	// a registry answers, before the request is retried: host is the
+	// registry's host[:port], retryAfter the response's Retry-After
+	// header ("" when absent). The scanner worker reports it to the
+	// controller, which pauses the registry for the whole fleet. It must
+	// not block.
+	RateLimited func(host, retryAfter string)
 }
 
 // Image is an opened image. Close must be called to release temporary files
