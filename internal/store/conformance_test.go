@@ -72,6 +72,7 @@ var conformance = []struct {
 	{"notification subscriptions", testSubscriptions},
 	{"notification outbox", testOutbox},
 	{"concurrent delivery claims: each once", testConcurrentDeliveryClaims},
+	{"exceptions on stored results", testExceptionsOnResults},
 }
 
 func runConformance(t *testing.T, b backend) {

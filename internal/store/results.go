@@ -61,7 +61,10 @@ func (t *tx) replaceVulns(k ImageKey, rep *report.Report) error {
 			}
 		}
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	return t.replaceExceptions(k, rep)
 }
 
 func (s *db) PutResult(ctx context.Context, r Result) (bool, error) {

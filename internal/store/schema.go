@@ -168,6 +168,16 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS notify_outbox_due ON notify_outbox(state, next_at)`,
 		},
 	},
+	{ // which exceptions suppress findings in each stored report (issue
+		// #20), kept by every report write, so that deleting or expiring
+		// an exception finds the images to re-evaluate.
+		stmts: []string{
+			`CREATE TABLE IF NOT EXISTS image_exceptions (
+				registry TEXT NOT NULL, repository TEXT NOT NULL, digest TEXT NOT NULL, exception_id TEXT NOT NULL,
+				PRIMARY KEY (registry, repository, digest, exception_id))`,
+			`CREATE INDEX IF NOT EXISTS image_exceptions_id ON image_exceptions(exception_id)`,
+		},
+	},
 }
 
 // Version is the schema version this binary migrates to.

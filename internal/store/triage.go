@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/exception"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Triage state (issue #20): fleet exceptions, the audit log of changes to
@@ -65,6 +67,16 @@ type Exceptions interface {
 	ListExceptions(ctx context.Context) ([]exception.Exception, error)
 	// DeleteException removes an exception and logs it; false if unknown.
 	DeleteException(ctx context.Context, id, actor string, now time.Time) (bool, error)
+	// ImagesWithException lists the images whose stored report has
+	// findings suppressed by one of the exceptions ids (every report
+	// write keeps this index from the report's suppressed entries).
+	ImagesWithException(ctx context.Context, ids ...string) ([]ImageKey, error)
+	// ReplaceReport stores rep (re-evaluated against the exceptions) as
+	// k's report, with its counts and CVE index, if the stored report is
+	// still exactly before; false when it changed meanwhile (a new scan
+	// or re-match: the caller reads it again) or k is not stored. It
+	// counts no scan and keeps the database digest and image changes.
+	ReplaceReport(ctx context.Context, k ImageKey, before []byte, rep *report.Report, raw []byte) (bool, error)
 }
 
 // Subscription is where and what to notify.
@@ -618,4 +630,74 @@ func (s *db) PruneDeliveries(ctx context.Context, before time.Time) (int64, erro
 		return 0, fmt.Errorf("pruning deliveries: %w", err)
 	}
 	return n, nil
+}
+
+// ---- where exceptions apply
+
+// replaceExceptions rewrites which exceptions suppress findings in k's
+// report (its suppressed entries of status "exception").
+func (t *tx) replaceExceptions(k ImageKey, rep *report.Report) error {
+	if _, err := t.exec(`DELETE FROM image_exceptions WHERE registry=? AND repository=? AND digest=?`, k.Registry, k.Repository, k.Digest); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, s := range rep.Suppressed {
+		if s.Status != exception.StatusException || s.Exception == "" || seen[s.Exception] {
+			continue
+		}
+		seen[s.Exception] = true
+		if _, err := t.exec(`INSERT INTO image_exceptions(registry, repository, digest, exception_id) VALUES(?,?,?,?)`,
+			k.Registry, k.Repository, k.Digest, cleanText(s.Exception)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *db) ImagesWithException(ctx context.Context, ids ...string) ([]ImageKey, error) {
+	out := []ImageKey{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := s.eachRow(ctx, func(r rowScanner) error {
+		var k ImageKey
+		if err := r.Scan(&k.Registry, &k.Repository, &k.Digest); err != nil {
+			return err
+		}
+		out = append(out, k)
+		return nil
+	}, `SELECT DISTINCT registry, repository, digest FROM image_exceptions WHERE exception_id IN `+in(len(ids))+
+		` ORDER BY registry, repository, digest`, anys(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("images with exceptions %v: %w", ids, err)
+	}
+	return out, nil
+}
+
+func (s *db) ReplaceReport(ctx context.Context, k ImageKey, before []byte, rep *report.Report, raw []byte) (bool, error) {
+	if err := checkText("image key", k.Registry, k.Repository, k.Digest); err != nil {
+		return false, err
+	}
+	if rep == nil {
+		return false, fmt.Errorf("%w: report of %s/%s@%s: nil", ErrInvalid, k.Registry, k.Repository, k.Digest)
+	}
+	replaced := false
+	err := s.withTx(ctx, func(t *tx) error {
+		var cur []byte
+		ok, err := noRows(t.queryRow(`SELECT report FROM images WHERE registry=? AND repository=? AND digest=?`+s.d.forUpdate,
+			k.Registry, k.Repository, k.Digest).Scan(&cur))
+		if err != nil || !ok || !bytes.Equal(cur, before) {
+			return err
+		}
+		if _, err := t.exec(`UPDATE images SET vulnerabilities=?, severities=?, report=? WHERE registry=? AND repository=? AND digest=?`,
+			len(rep.Vulnerabilities), severities(rep), raw, k.Registry, k.Repository, k.Digest); err != nil {
+			return err
+		}
+		replaced = true
+		return t.replaceVulns(k, rep)
+	})
+	if err != nil {
+		return false, fmt.Errorf("re-evaluating exceptions of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
+	}
+	return replaced, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/exception"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 func testException(id, vuln string) exception.Exception {
@@ -293,5 +294,61 @@ func testConcurrentDeliveryClaims(e *env) {
 	distinct := len(slices.Compact(slices.Clone(got)))
 	if len(got) != total || distinct != total {
 		e.t.Fatalf("claimed %d deliveries (%d distinct), want each of %d once", len(got), distinct, total)
+	}
+}
+
+// A stored result re-evaluated against exceptions: counts, the CVE index
+// and the image_exceptions index follow the report; a report changed
+// meanwhile is not overwritten.
+func testExceptionsOnResults(e *env) {
+	r1, raw1 := rep(2, report.Vulnerability{ID: "CVE-1", Severity: "high", Package: "openssl"},
+		report.Vulnerability{ID: "CVE-2", Severity: "low", Package: "zlib"})
+	k := ImageKey{"r", "team/app", "sha256:a"}
+	im := ImageSummary{Registry: k.Registry, Repository: k.Repository, Digest: k.Digest, Tag: "v1", Reference: "r/team/app:v1",
+		DBDigest: "db1", ScannedAt: t0, ScannedBy: "s1"}
+	putResult(e, "", im, r1, raw1)
+
+	set := exception.NewSet([]exception.Exception{testException("exc-a", "CVE-1")})
+	target := exception.Target{Registries: []string{"r"}, Repository: k.Repository, Tags: []string{"v1"}, Digest: k.Digest}
+	applied := *r1
+	if n := len(set.Apply(&applied, target, t0).Suppressed); n != 1 {
+		e.t.Fatalf("suppressed %d", n)
+	}
+	rawApplied, err := json.Marshal(&applied)
+	e.must(err)
+	ok, err := e.s.ReplaceReport(e.ctx, k, raw1, &applied, rawApplied)
+	e.must(err)
+	if !ok {
+		e.t.Fatal("ReplaceReport refused an unchanged report")
+	}
+	im2 := mustList(e, ImageFilter{})[0]
+	if im2.Vulnerabilities != 1 || im2.Severities["HIGH"] != 0 || im2.Scans != 1 || im2.DBDigest != "db1" {
+		e.t.Fatalf("after the exception: %+v", im2)
+	}
+	if keys, _ := e.s.ImagesWithVuln(e.ctx, "CVE-1"); len(keys) != 0 {
+		e.t.Fatalf("CVE search still finds the excepted finding: %v", keys)
+	}
+	if n := len(mustList(e, ImageFilter{CVE: "CVE-1"})); n != 0 {
+		e.t.Fatalf("image list by CVE finds %d", n)
+	}
+	keys, err := e.s.ImagesWithException(e.ctx, "exc-a", "exc-zzz")
+	e.must(err)
+	if len(keys) != 1 || keys[0] != k {
+		e.t.Fatalf("ImagesWithException = %v", keys)
+	}
+	// Stale: the stored report is no longer raw1.
+	ok, err = e.s.ReplaceReport(e.ctx, k, raw1, r1, raw1)
+	e.must(err)
+	if ok {
+		e.t.Fatal("ReplaceReport overwrote a report that changed since it was read")
+	}
+	// A new scan (without exceptions applied) clears the index.
+	im.ScannedAt = t0.Add(time.Hour)
+	putResult(e, "", im, r1, raw1)
+	if keys, _ := e.s.ImagesWithException(e.ctx, "exc-a"); len(keys) != 0 {
+		e.t.Fatalf("index not rewritten by PutResult: %v", keys)
+	}
+	if ok, _ := e.s.ReplaceReport(e.ctx, ImageKey{"r", "none", "sha256:x"}, nil, r1, raw1); ok {
+		e.t.Fatal("ReplaceReport of an unknown image")
 	}
 }
