@@ -95,3 +95,30 @@ func BenchmarkLookup500(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "advisories/op")
 }
+
+// BenchmarkBuildCorpus builds the database from the synthetic corpus that
+// bench/mkcorpus writes (issue 19), when SCANFLEET_BENCH_CORPUS names its
+// folder; bench/db.sh runs the same build through the command line.
+//
+//	go run ./bench/mkcorpus -out /tmp/corpus
+//	SCANFLEET_BENCH_CORPUS=/tmp/corpus go test -run '^$' -bench BuildCorpus -benchtime 1x -cpuprofile cpu.out ./internal/vulndb/
+func BenchmarkBuildCorpus(b *testing.B) {
+	dir := os.Getenv("SCANFLEET_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("SCANFLEET_BENCH_CORPUS is not set")
+	}
+	srcs, _ := filepath.Glob(filepath.Join(dir, "osv", "*", "all.zip"))
+	if os.Getenv("SCANFLEET_BENCH_NO_CVE") == "" {
+		srcs = append(srcs, filepath.Join(dir, "cve", "cves.zip"), filepath.Join(dir, "cve", "kev.json"), filepath.Join(dir, "cve", "epss.csv.gz"))
+	}
+	out := filepath.Join(b.TempDir(), "corpus.db")
+	var size int64
+	for b.Loop() {
+		info, err := Build(context.Background(), out, srcs, BuildOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = info.Size
+	}
+	b.ReportMetric(float64(size), "file-bytes")
+}

@@ -3,8 +3,10 @@ package vulndb
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -111,6 +113,25 @@ type UpdateConfig struct {
 	Progress func(SourceInfo) `yaml:"-"`
 	// BuiltAt overrides the recorded build time (reproducible builds).
 	BuiltAt time.Time `yaml:"-"`
+	// CacheDir keeps each feed's parsed intermediate and fingerprint
+	// between updates, so an update downloads and parses only the feeds
+	// that changed (BuildOptions.CacheDir). Empty means "cache" beside the
+	// database file; "-" disables it.
+	CacheDir string `yaml:"cache_dir"`
+	// Logger receives a line per feed saying whether it was parsed or
+	// reused; nil logs nothing.
+	Logger *slog.Logger `yaml:"-"`
+}
+
+// cacheDir resolves CacheDir for the database at dest.
+func (cfg UpdateConfig) cacheDir(dest string) string {
+	switch cfg.CacheDir {
+	case "-":
+		return ""
+	case "":
+		return filepath.Join(filepath.Dir(dest), "cache")
+	}
+	return cfg.CacheDir
 }
 
 // LoadUpdateConfig reads a YAML config file; unknown keys are errors so a
@@ -180,7 +201,11 @@ func (cfg UpdateConfig) SourceURLs() []string {
 // a database silently missing a whole ecosystem would turn "vulnerable"
 // into "clean", which is worse than a stale database. Malformed records
 // within a source do not fail it; they are counted in the database's
-// per-source info.
+// per-source info. With a cache directory (the default), a feed whose
+// server answers 304 to the previous ETag/Last-Modified, or whose content
+// has the previous sha256, is not parsed again: its intermediate from the
+// previous update is merged as it is, and the file is byte for byte what
+// a full build of the same inputs gives.
 func Update(ctx context.Context, cfg UpdateConfig) (Info, error) {
 	dest := cfg.DB
 	if dest == "" {
@@ -191,7 +216,7 @@ func Update(ctx context.Context, cfg UpdateConfig) (Info, error) {
 		client = &http.Client{Timeout: 10 * time.Minute}
 	}
 	info, err := Build(ctx, dest, cfg.SourceURLs(), BuildOptions{HTTPClient: client, Progress: cfg.Progress, BuiltAt: cfg.BuiltAt,
-		NVDAPIKey: cfg.NVDAPIKey, NVDInterval: cfg.NVDInterval})
+		NVDAPIKey: cfg.NVDAPIKey, NVDInterval: cfg.NVDInterval, CacheDir: cfg.cacheDir(dest), Logger: cfg.Logger})
 	if err != nil {
 		return Info{}, fmt.Errorf("update: %w", err)
 	}
