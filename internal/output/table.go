@@ -89,7 +89,18 @@ func writeTable(w io.Writer, rep *report.Report, opts TableOptions) error {
 		}
 	}
 	if len(rep.Suppressed) > 0 {
-		ew.printf("Suppressed by VEX: %d\n", len(rep.Suppressed))
+		byException := 0
+		for _, sup := range rep.Suppressed {
+			if sup.Exception != "" {
+				byException++
+			}
+		}
+		if n := len(rep.Suppressed) - byException; n > 0 {
+			ew.printf("Suppressed by VEX: %d\n", n)
+		}
+		if byException > 0 {
+			ew.printf("Suppressed by exceptions: %d (see the report's \"suppressed\" for reasons, authors and expiry)\n", byException)
+		}
 	}
 	for _, warn := range rep.Warnings {
 		ew.printf("warning: %s\n", warn)

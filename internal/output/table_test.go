@@ -183,3 +183,39 @@ func TestTarget(t *testing.T) {
 		})
 	}
 }
+
+// The table says how many findings VEX and exceptions each suppressed.
+func TestTableSuppressedCounts(t *testing.T) {
+	tests := []struct {
+		name string
+		sup  []report.Suppressed
+		want []string
+		not  []string
+	}{
+		{"vex only", []report.Suppressed{{Status: "not_affected"}}, []string{"Suppressed by VEX: 1"}, []string{"by exceptions"}},
+		{"exceptions only", []report.Suppressed{{Status: "exception", Exception: "e1"}, {Status: "exception", Exception: "e2"}},
+			[]string{"Suppressed by exceptions: 2"}, []string{"by VEX"}},
+		{"both", []report.Suppressed{{Status: "fixed"}, {Status: "exception", Exception: "e1"}},
+			[]string{"Suppressed by VEX: 1", "Suppressed by exceptions: 1"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := tableReport()
+			rep.Suppressed = tc.sup
+			var buf bytes.Buffer
+			if err := writeTable(&buf, rep, TableOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(buf.String(), w) {
+					t.Errorf("table lacks %q", w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(buf.String(), n) {
+					t.Errorf("table has %q", n)
+				}
+			}
+		})
+	}
+}

@@ -472,6 +472,14 @@ func aliasSource(id string) string {
 // analysis maps an OpenVEX status and justification to CycloneDX's.
 func analysis(s *report.Suppressed) *cdx.VulnerabilityAnalysis {
 	a := &cdx.VulnerabilityAnalysis{Detail: s.Statement}
+	if s.Exception != "" {
+		// A fleet exception: who accepted it and until when.
+		a.Detail += " (scanfleet exception " + s.Exception + " by " + s.Author
+		if s.Expires != nil {
+			a.Detail += ", expires " + s.Expires.UTC().Format(time.RFC3339)
+		}
+		a.Detail += ")"
+	}
 	switch s.Status {
 	case "fixed":
 		a.State = cdx.IASResolved

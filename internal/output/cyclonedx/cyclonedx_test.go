@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	packageurl "github.com/package-url/packageurl-go"
@@ -202,6 +203,27 @@ func TestRatingsAndAnalysis(t *testing.T) {
 	}
 	if (*(*vulns[1].Affects)[0].Range)[0].Status != cdx.VulnerabilityStatusNotAffected {
 		t.Errorf("suppressed finding's affects %+v", *vulns[1].Affects)
+	}
+}
+
+// A finding suppressed by a fleet exception is not_affected with the
+// reason, the exception, its author and expiry in the detail.
+func TestExceptionAnalysis(t *testing.T) {
+	schema := officialSchema(t, "1.6")
+	exp := time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
+	rep := &report.Report{
+		Image:    &report.Image{Reference: "app:1", Digest: "sha256:" + strings.Repeat("ab", 32)},
+		Packages: []report.Package{{Name: "golang.org/x/net", Version: "v0.7.0", Type: "go-module", Path: "app/server"}},
+		Suppressed: []report.Suppressed{{
+			Vulnerability: report.Vulnerability{ID: "GO-2023-1988", Package: "golang.org/x/net", PackageType: "go-module", InstalledVersion: "v0.7.0", Severity: "MEDIUM", Source: "osv"},
+			Status:        "exception", Statement: "html package unused", Exception: "exc-1", Author: "alice", Expires: &exp,
+		}},
+	}
+	out, bom := render(t, rep, cdx.SpecVersion1_6)
+	reporttest.Validate(t, schema, out)
+	a := (*bom.Vulnerabilities)[0].Analysis
+	if a == nil || a.State != cdx.IASNotAffected || a.Detail != "html package unused (scanfleet exception exc-1 by alice, expires 2026-12-31T00:00:00Z)" {
+		t.Fatalf("analysis %+v", a)
 	}
 }
 

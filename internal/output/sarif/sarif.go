@@ -98,7 +98,15 @@ func Write(w io.Writer, rep *report.Report) error {
 	for _, v := range rep.Vulnerabilities {
 		addRule(run, v)
 	}
-	for _, v := range rep.Vulnerabilities {
+	for _, sup := range rep.Suppressed {
+		addRule(run, sup.Vulnerability)
+	}
+	findings := append([]report.Vulnerability(nil), rep.Vulnerabilities...)
+	for _, sup := range rep.Suppressed {
+		findings = append(findings, sup.Vulnerability)
+	}
+	results := make([]*gosarif.Result, 0, len(findings))
+	for _, v := range findings {
 		uri := paths[pathKey{v.Package, v.PackageType, v.InstalledVersion}]
 		if uri == "" {
 			uri = fallbackURI
@@ -120,6 +128,26 @@ func Write(w io.Writer, rep *report.Report) error {
 		res.WithPartialFingerprints(map[string]string{
 			"scanfleet/v1": strings.Join([]string{v.ID, v.PackageType, v.Package, v.InstalledVersion}, "|"),
 		})
+		results = append(results, res)
+	}
+	// A suppressed finding (VEX statement or fleet exception) is still a
+	// result, marked suppressed with the reason, so a dashboard shows it
+	// dismissed and why instead of losing it. It is created like the
+	// others, then given its suppression (results are in order).
+	for i, sup := range rep.Suppressed {
+		res := results[len(rep.Vulnerabilities)+i]
+		why := sup.Statement
+		if sup.Justification != "" {
+			why = strings.TrimSuffix(sup.Justification+": "+why, ": ")
+		}
+		if sup.Exception != "" {
+			why += " (exception " + sup.Exception + " by " + sup.Author
+			if sup.Expires != nil {
+				why += ", expires " + sup.Expires.UTC().Format("2006-01-02T15:04:05Z")
+			}
+			why += ")"
+		}
+		res.AddSuppression(gosarif.NewSuppression().WithKind("external").WithStatus("accepted").WithJustification(why))
 	}
 	log.AddRun(run)
 	if err := log.PrettyWrite(w); err != nil {

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/scanfleet/scanfleet/internal/exception"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/reporttest"
 )
@@ -242,5 +244,60 @@ func TestSchemaRejectsBadLevel(t *testing.T) {
 	}
 	if err := schema.Validate(inst); err == nil {
 		t.Error("schema accepted level \"fatal\"")
+	}
+}
+
+// Findings a fleet exception suppressed stay in the log as results with
+// an accepted external suppression naming the reason, who and until when;
+// the document still validates.
+func TestSuppressedAreMarked(t *testing.T) {
+	rep := reporttest.Alpine(t)
+	schema := officialSchema(t)
+	const cve = "CVE-2024-9143"
+	created := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	exp := created.Add(30 * 24 * time.Hour)
+	out := exception.NewSet([]exception.Exception{{ID: "exc-1", Vulnerability: cve, Reason: "not reachable", Author: "alice",
+		Created: created, Expires: &exp}}).Apply(rep, exception.Target{Registries: []string{"local"}, Repository: "library/alpine",
+		Digest: rep.Image.Digest}, created)
+	if len(out.Suppressed) == 0 {
+		t.Fatalf("no %s finding in the Alpine report", cve)
+	}
+	doc, _ := render(t, rep)
+	reporttest.Validate(t, schema, doc)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID       string `json:"ruleId"`
+				Suppressions []struct {
+					Kind, Status, Justification string
+				} `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(doc, &log); err != nil {
+		t.Fatal(err)
+	}
+	res := log.Runs[0].Results
+	if len(res) != len(rep.Vulnerabilities)+len(rep.Suppressed) {
+		t.Fatalf("%d results for %d findings and %d suppressed", len(res), len(rep.Vulnerabilities), len(rep.Suppressed))
+	}
+	suppressed := 0
+	for _, r := range res {
+		if len(r.Suppressions) == 0 {
+			if r.RuleID == cve {
+				t.Fatalf("an excepted %s result is not suppressed", cve)
+			}
+			continue
+		}
+		suppressed++
+		s := r.Suppressions[0]
+		if r.RuleID != cve || s.Kind != "external" || s.Status != "accepted" ||
+			!strings.Contains(s.Justification, "not reachable") || !strings.Contains(s.Justification, "by alice") ||
+			!strings.Contains(s.Justification, "2026-12-31") {
+			t.Fatalf("suppression %+v on %s", s, r.RuleID)
+		}
+	}
+	if suppressed != len(out.Suppressed) {
+		t.Fatalf("%d suppressed results, want %d", suppressed, len(out.Suppressed))
 	}
 }
