@@ -14,36 +14,16 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
 
-// Request body limits: results carry whole reports, layers whole analyses;
-// everything else is small.
-const (
-	maxNoBody     = 64 << 10 // routes that read no body
-	maxSmallBody  = 1 << 20
-	maxLayerBody  = 32 << 20
-	maxResultBody = 128 << 20
-)
-
-type access int
-
-const (
-	readAccess    access = iota // any role
-	scannerAccess               // admin, scanner
-	submitAccess                // admin, scanner, submitter
-	adminAccess                 // admin
-)
-
-// routeFunc registers an authenticated API route: pattern, the access it
-// needs, the request body limit (0: none read) and the handler.
-type routeFunc func(pattern string, a access, limit int64, fn func(http.ResponseWriter, *http.Request) error)
-
-func (c *Controller) routes() http.Handler {
+func (c *Controller) routes() (http.Handler, error) {
 	mux := http.NewServeMux()
-	h := func(pattern string, a access, limit int64, fn func(http.ResponseWriter, *http.Request) error) {
+	h := func(pattern string, a access, limit int64, fn web.Handler) {
 		mux.Handle(pattern, c.auth(a, limit, fn))
 	}
 	h("GET /api/v1/registries", readAccess, 0, c.listRegistries)
@@ -77,27 +57,31 @@ func (c *Controller) routes() http.Handler {
 	// Feature areas register their own routes, each in its own file.
 	c.submitRoutes(h)         // submit.go: standalone and host results
 	c.admissionRoutes(mux, h) // admission.go: the Kubernetes admission webhook and its rules
-	c.consoleRoutes(mux, h)   // console.go: the web console
-	c.leaderRoutes(h)         // leader.go: which controller leads the fleet
+	// The web console's assets and views (package consoleview).
+	if err := c.console.Routes(mux, h); err != nil {
+		return nil, err
+	}
+	h("GET /api/v1/whoami", readAccess, 0, c.whoami)
+	c.leaderRoutes(h) // leader.go: which controller leads the fleet
 
 	mux.Handle("GET /metrics", c.metrics.handler())
 	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
-	return mux
+	return mux, nil
 }
 
-// httpError carries a status code to the client.
-type httpError struct {
-	code int
-	msg  string
+// whoami answers the caller's role, and whether this controller serves
+// admission reviews, so the console offers only what means something.
+func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	role, _, err := c.store.TokenRole(r.Context(), hashToken(tok))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, WhoAmI{Role: role, AdmissionWebhook: c.cfg.Reviews != nil})
+	return nil
 }
 
-func (e *httpError) Error() string { return e.msg }
-
-func errorf(code int, format string, args ...any) error {
-	return &httpError{code: code, msg: fmt.Sprintf(format, args...)}
-}
-
-func (c *Controller) auth(a access, limit int64, fn func(http.ResponseWriter, *http.Request) error) http.Handler {
+func (c *Controller) auth(a access, limit int64, fn web.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || tok == "" {
@@ -144,11 +128,11 @@ func (c *Controller) auth(a access, limit int64, fn func(http.ResponseWriter, *h
 			}
 		}
 		if err := fn(w, r); err != nil {
-			var he *httpError
+			var he *web.Error
 			var mbe *http.MaxBytesError
 			switch {
 			case errors.As(err, &he):
-				writeJSON(w, he.code, map[string]string{"error": he.msg})
+				writeJSON(w, he.Code, map[string]string{"error": he.Msg})
 			case errors.As(err, &mbe):
 				writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", mbe.Limit)})
 			default:
@@ -159,38 +143,6 @@ func (c *Controller) auth(a access, limit int64, fn func(http.ResponseWriter, *h
 	})
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// decode reads a request body strictly, for every route: one JSON value
-// and nothing after it, and no field the type does not have, so that a
-// misspelt field ("pasword") is a 400 naming it rather than a setting
-// silently left out.
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil {
-		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
-			err = errors.New("data after the JSON value")
-			if terr != nil {
-				err = fmt.Errorf("data after the JSON value: %w", terr)
-			}
-		}
-	}
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return errorf(http.StatusBadRequest, "bad request body: %v", err)
-	}
-	return nil
-}
-
 func (c *Controller) listRegistries(w http.ResponseWriter, r *http.Request) error {
 	regs, err := c.store.ListRegistries(r.Context())
 	if err != nil {
@@ -198,7 +150,7 @@ func (c *Controller) listRegistries(w http.ResponseWriter, r *http.Request) erro
 	}
 	out := []RegistryView{}
 	for _, rr := range regs {
-		out = append(out, viewOf(rr))
+		out = append(out, web.ViewOf(rr))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -225,7 +177,7 @@ func (c *Controller) createRegistry(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, viewOf(rr))
+	writeJSON(w, http.StatusCreated, web.ViewOf(rr))
 	return nil
 }
 
@@ -237,7 +189,7 @@ func (c *Controller) getRegistry(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errorf(http.StatusNotFound, "registry %q not found", r.PathValue("name"))
 	}
-	writeJSON(w, http.StatusOK, viewOf(rr))
+	writeJSON(w, http.StatusOK, web.ViewOf(rr))
 	return nil
 }
 
@@ -372,7 +324,7 @@ func (c *Controller) listScanners(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		for _, t := range ts {
-			var p taskPayload
+			var p web.TaskPayload
 			_ = json.Unmarshal(t.Payload, &p) // a corrupt payload shows as ""
 			scs[i].CurrentTasks = append(scs[i].CurrentTasks, t.ID)
 			scs[i].CurrentImages = append(scs[i].CurrentImages, p.Reference)
@@ -411,7 +363,7 @@ func (c *Controller) lease(w http.ResponseWriter, r *http.Request) error {
 	out := LeaseResponse{Tasks: []LeasedTask{}}
 	regs := map[string]store.Registry{}
 	for _, t := range tasks {
-		var p taskPayload
+		var p web.TaskPayload
 		if err := json.Unmarshal(t.Payload, &p); err != nil {
 			_ = c.queue.Fail(r.Context(), id, t.ID, "corrupt task payload: "+err.Error())
 			continue
@@ -537,7 +489,7 @@ func (c *Controller) result(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	var p taskPayload
+	var p web.TaskPayload
 	if err := json.Unmarshal(t.Payload, &p); err != nil {
 		return fmt.Errorf("task %s payload: %w", taskID, err)
 	}
@@ -593,7 +545,7 @@ const resultStoreTimeout = 2 * time.Minute
 // resultStoredSince reports whether the image of task payload p has a
 // result from scanner (any scanner when scanner is "") stored at or after
 // since.
-func (c *Controller) resultStoredSince(ctx context.Context, p taskPayload, scanner string, since time.Time) (bool, error) {
+func (c *Controller) resultStoredSince(ctx context.Context, p web.TaskPayload, scanner string, since time.Time) (bool, error) {
 	return c.store.ResultStoredSince(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, scanner, since)
 }
 
@@ -732,14 +684,13 @@ func (c *Controller) putLayer(w http.ResponseWriter, r *http.Request) error {
 
 func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	if err := checkCoverageFilter(q.Get("coverage")); err != nil {
+	if err := consoleview.CheckCoverageFilter(q.Get("coverage")); err != nil {
 		return err
 	}
 	f := ImageFilter{Registry: q.Get("registry"), Repository: q.Get("repository"), Severity: q.Get("severity"), CVE: q.Get("cve")}
 	if d := q.Get("digest"); d != "" {
-		full, err := c.resolveDigest(r.Context(), d)
-		var he *httpError
-		if errors.As(err, &he) && he.code == http.StatusNotFound {
+		full, err := c.console.ResolveDigest(r.Context(), d)
+		if web.StatusOf(err) == http.StatusNotFound {
 			writeJSON(w, http.StatusOK, []ImageSummary{})
 			return nil
 		}
@@ -754,7 +705,7 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Coverage and tags (imagelist.go): a count of zero findings is only
 	// clean when the database covered the image.
-	if ims, err = c.console.annotate(r.Context(), ims, q.Get("coverage")); err != nil {
+	if ims, err = c.console.Annotate(r.Context(), ims, q.Get("coverage")); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, ims)
@@ -763,7 +714,7 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 
 func (c *Controller) getImage(w http.ResponseWriter, r *http.Request) error {
 	// A unique prefix, as `scanfleet images` prints digests, names it too.
-	digest, err := c.resolveDigest(r.Context(), r.PathValue("digest"))
+	digest, err := c.console.ResolveDigest(r.Context(), r.PathValue("digest"))
 	if err != nil {
 		return err
 	}
@@ -813,7 +764,7 @@ func (c *Controller) listTasks(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]TaskView, 0, len(ts))
 	for _, t := range ts {
-		var p taskPayload
+		var p web.TaskPayload
 		_ = json.Unmarshal(t.Payload, &p) // a corrupt payload shows empty fields
 		v := TaskView{ID: t.ID, Key: t.Key, State: t.State, Priority: int(t.Priority), Attempts: t.Attempts, LeasedBy: t.LeasedBy,
 			LastError: t.LastError, UpdatedAt: t.UpdatedAt, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository}

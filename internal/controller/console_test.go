@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/reporttest"
@@ -90,7 +92,7 @@ func TestConsoleImages(t *testing.T) {
 	if len(alpine.Vulnerabilities) == 0 || alpine.OS == nil || debian.OS == nil {
 		t.Fatal("reporttest reports lack findings or OS")
 	}
-	refs := func(p ImagePage) []string {
+	refs := func(p consoleview.ImagePage) []string {
 		var out []string
 		for _, it := range p.Items {
 			out = append(out, it.Registry+"/"+it.Repository+":"+it.Tag)
@@ -129,7 +131,7 @@ func TestConsoleImages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var p ImagePage
+			var p consoleview.ImagePage
 			body := getJSON(t, f, "/api/v1/console/images?"+tc.query, f.reader, http.StatusOK, &p)
 			checkAnswer(t, doc, http.MethodGet, "/api/v1/console/images", http.StatusOK, body)
 			if p.Total != tc.total {
@@ -146,7 +148,7 @@ func TestConsoleImages(t *testing.T) {
 
 	// Each row carries the OS and the fix/no-fix split of its report, and
 	// the page sums the filtered rows.
-	var p ImagePage
+	var p consoleview.ImagePage
 	getJSON(t, f, "/api/v1/console/images?registry=hub", f.reader, http.StatusOK, &p)
 	for _, it := range p.Items {
 		if it.OS != alpine.OS.PrettyName || !reflect.DeepEqual(it.Fixable, alpFix) || !reflect.DeepEqual(it.Severities, alpSev) {
@@ -161,7 +163,7 @@ func TestConsoleImages(t *testing.T) {
 
 	// A new scan of an image replaces what the console knew of it.
 	storeImage(t, f.c, "hub", "team/web", "2.0", hexDigest(2), debian, t0.Add(time.Hour))
-	p = ImagePage{}
+	p = consoleview.ImagePage{}
 	getJSON(t, f, "/api/v1/console/images?q=team/web", f.reader, http.StatusOK, &p)
 	if len(p.Items) != 1 || p.Items[0].OS != debian.OS.PrettyName || len(p.Items[0].Fixable) != 0 {
 		t.Errorf("after a rescan: %+v, want the Debian report's OS and no fixable findings", p.Items)
@@ -213,7 +215,7 @@ func TestConsoleVulnerabilities(t *testing.T) {
 		t.Fatalf("answers file lacks CVE-2024-9143: %v", want)
 	}
 	for _, id := range []string{"CVE-2024-9143", "cve-2024-9143"} {
-		var v VulnerabilityView
+		var v consoleview.VulnerabilityView
 		body := getJSON(t, f, "/api/v1/vulnerabilities/"+id, f.reader, http.StatusOK, &v)
 		checkAnswer(t, doc, http.MethodGet, "/api/v1/vulnerabilities/{id}", http.StatusOK, body)
 		var names []string
@@ -240,7 +242,7 @@ func TestConsoleVulnerabilities(t *testing.T) {
 		t.Errorf("unknown CVE: %d %s", code, body)
 	}
 
-	var list []VulnerabilitySummary
+	var list []consoleview.VulnerabilitySummary
 	body = getJSON(t, f, "/api/v1/vulnerabilities?q=2024-9143", f.reader, http.StatusOK, &list)
 	checkAnswer(t, doc, http.MethodGet, "/api/v1/vulnerabilities", http.StatusOK, body)
 	if len(list) != 1 || list[0].ID != "CVE-2024-9143" || list[0].Images != 2 {
@@ -248,7 +250,7 @@ func TestConsoleVulnerabilities(t *testing.T) {
 	}
 	list = nil
 	getJSON(t, f, "/api/v1/vulnerabilities?q=cve-2024-91", f.reader, http.StatusOK, &list)
-	if len(list) == 0 || !slices.ContainsFunc(list, func(v VulnerabilitySummary) bool { return v.ID == "CVE-2024-9143" && v.Images == 2 }) {
+	if len(list) == 0 || !slices.ContainsFunc(list, func(v consoleview.VulnerabilitySummary) bool { return v.ID == "CVE-2024-9143" && v.Images == 2 }) {
 		t.Errorf("prefix search: %+v, want CVE-2024-9143 in 2 images", list)
 	}
 	for _, v := range list {
@@ -357,7 +359,7 @@ func enqueue(t *testing.T, c *Controller, registry string, n int) {
 	t.Helper()
 	var tasks []queue.Task
 	for i := range n {
-		p, _ := json.Marshal(taskPayload{Registry: registry, Repository: "r", Digest: hexDigest(100 + i)})
+		p, _ := json.Marshal(web.TaskPayload{Registry: registry, Repository: "r", Digest: hexDigest(100 + i)})
 		tasks = append(tasks, queue.Task{Key: fmt.Sprintf("%s/r@%d", registry, i), Payload: p})
 	}
 	if _, err := c.queue.EnqueueBatch(context.Background(), tasks); err != nil {
@@ -385,7 +387,7 @@ func TestConsoleRegistriesProgress(t *testing.T) {
 	storeImage(t, f.c, "a", "old", "1", hexDigest(1), reporttest.Debian(t), crawl.Add(-time.Hour))
 	storeImage(t, f.c, "a", "new", "1", hexDigest(2), reporttest.Debian(t), crawl.Add(time.Second))
 
-	var regs []RegistryStatus
+	var regs []consoleview.RegistryStatus
 	body := getJSON(t, f, "/api/v1/console/registries", f.reader, http.StatusOK, &regs)
 	checkAnswer(t, doc, http.MethodGet, "/api/v1/console/registries", http.StatusOK, body)
 	if strings.Contains(string(body), testPassword) {
@@ -407,32 +409,25 @@ func TestConsoleQueueHistory(t *testing.T) {
 	f := newFixture(t, Config{})
 	doc := loadDoc(t, openAPIDoc)
 	enqueue(t, f.c, "a", 3)
-	var h QueueHistory
+	var h consoleview.QueueHistory
 	body := getJSON(t, f, "/api/v1/queue/history", f.reader, http.StatusOK, &h)
 	checkAnswer(t, doc, http.MethodGet, "/api/v1/queue/history", http.StatusOK, body)
-	if len(h.Samples) == 0 || h.IntervalSeconds != historyInterval.Seconds() {
+	if len(h.Samples) == 0 || h.IntervalSeconds != consoleview.HistoryInterval.Seconds() {
 		t.Fatalf("history %+v", h)
 	}
 	if last := h.Samples[len(h.Samples)-1]; last.Queued != 3 || last.Leased != 0 {
 		t.Errorf("latest sample %+v, want 3 queued", last)
 	}
 
-	// The ring keeps the newest historySize samples, oldest first.
-	cs := &consoleState{c: f.c, stats: map[consoleKey]*imageStats{}}
-	for range historySize + 7 {
-		cs.sample(context.Background())
+	// The ring keeps the newest consoleview.HistorySize samples, oldest first.
+	for range consoleview.HistorySize + 7 {
+		f.c.console.Sample(context.Background())
 	}
-	rec := httptest.NewRecorder()
-	if err := cs.queueHistory(rec, httptest.NewRequest(http.MethodGet, "/api/v1/queue/history", nil)); err != nil {
-		t.Fatal(err)
+	getJSON(t, f, "/api/v1/queue/history", f.reader, http.StatusOK, &h)
+	if len(h.Samples) != consoleview.HistorySize+1 {
+		t.Errorf("%d samples, want %d kept plus the current one", len(h.Samples), consoleview.HistorySize+1)
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &h); err != nil {
-		t.Fatal(err)
-	}
-	if len(h.Samples) != historySize+1 {
-		t.Errorf("%d samples, want %d kept plus the current one", len(h.Samples), historySize+1)
-	}
-	if !slices.IsSortedFunc(h.Samples, func(a, b QueueSample) int { return a.Time.Compare(b.Time) }) {
+	if !slices.IsSortedFunc(h.Samples, func(a, b consoleview.QueueSample) int { return a.Time.Compare(b.Time) }) {
 		t.Error("samples are not oldest first")
 	}
 }
@@ -491,10 +486,10 @@ func TestConsoleAssets(t *testing.T) {
 func TestOpenAPIConsoleSchemas(t *testing.T) {
 	doc := loadDoc(t, openAPIDoc)
 	for name, v := range map[string]any{
-		"WhoAmI": WhoAmI{}, "Finding": Finding{}, "ImageRow": ImageRow{}, "ImagePage": ImagePage{},
-		"RegistryStatus": RegistryStatus{}, "QueueSample": QueueSample{}, "QueueHistory": QueueHistory{},
-		"VulnerabilitySummary": VulnerabilitySummary{}, "AffectedImage": AffectedImage{}, "VulnerabilityView": VulnerabilityView{},
-		"Overview": Overview{}, "DaySample": DaySample{}, "UncoveredImage": UncoveredImage{}, "FixableFinding": FixableFinding{}, "HostRow": HostRow{},
+		"WhoAmI": WhoAmI{}, "Finding": consoleview.Finding{}, "ImageRow": consoleview.ImageRow{}, "ImagePage": consoleview.ImagePage{},
+		"RegistryStatus": consoleview.RegistryStatus{}, "QueueSample": consoleview.QueueSample{}, "QueueHistory": consoleview.QueueHistory{},
+		"VulnerabilitySummary": consoleview.VulnerabilitySummary{}, "AffectedImage": consoleview.AffectedImage{}, "VulnerabilityView": consoleview.VulnerabilityView{},
+		"Overview": consoleview.Overview{}, "DaySample": consoleview.DaySample{}, "UncoveredImage": consoleview.UncoveredImage{}, "FixableFinding": consoleview.FixableFinding{}, "HostRow": consoleview.HostRow{},
 	} {
 		ref := doc.Components.Schemas[name]
 		if ref == nil || ref.Value == nil {
@@ -512,28 +507,6 @@ func TestOpenAPIConsoleSchemas(t *testing.T) {
 	}
 }
 
-func FuzzParseImageQuery(f *testing.F) {
-	for _, s := range []string{"", "sort=os&order=asc", "limit=500&offset=3", "severity=high&fixable=true", "limit=0", "offset=99999999999999999999", "q=%zz"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, raw string) {
-		v, err := url.ParseQuery(raw)
-		if err != nil {
-			return
-		}
-		q, err := parseImageQuery(v)
-		if err != nil {
-			return
-		}
-		if q.limit < 1 || q.limit > 500 || q.offset < 0 || !slices.Contains(imageSorts, q.sort) {
-			t.Fatalf("%q parsed to out-of-range %+v", raw, q)
-		}
-		if q.severity != "" && !slices.Contains(severityOrder, q.severity) {
-			t.Fatalf("%q: severity %q", raw, q.severity)
-		}
-	})
-}
-
 // BenchmarkConsoleImages1000 measures one page of the image list with
 // 1,000 stored images (each the real Alpine report): "warm" is the usual
 // case, "cold" the first request after a restart, when every report must
@@ -547,25 +520,21 @@ func BenchmarkConsoleImages1000(b *testing.B) {
 	}
 	for _, mode := range []string{"warm", "cold"} {
 		b.Run(mode, func(b *testing.B) {
-			cs := &consoleState{c: f.c, stats: map[consoleKey]*imageStats{}}
+			cs, mux := consoleViews(b, f.c)
 			if mode == "warm" {
 				// As the background pass leaves it.
-				rows, err := cs.loadRows(context.Background())
-				if err == nil {
-					_, err = cs.statsFor(context.Background(), rows, true)
-				}
-				if err != nil {
+				if err := cs.Warm(context.Background()); err != nil {
 					b.Fatal(err)
 				}
 			}
 			for b.Loop() {
 				if mode == "cold" {
-					cs.stats = map[consoleKey]*imageStats{}
+					cs.Forget()
 				}
 				rec := httptest.NewRecorder()
 				req := httptest.NewRequest(http.MethodGet, "/api/v1/console/images?sort=severity&limit=50&q=app1", nil)
-				if err := cs.listImages(rec, req); err != nil || rec.Code != http.StatusOK {
-					b.Fatalf("%v %d", err, rec.Code)
+				if mux.ServeHTTP(rec, req); rec.Code != http.StatusOK {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
 				}
 			}
 		})
@@ -611,116 +580,112 @@ func BenchmarkConsoleImages1000Large(b *testing.B) {
 		storeImage(b, f.c, "reg", fmt.Sprintf("team/app%d", i%40), fmt.Sprintf("v%d", i), hexDigest(i), rep, t0.Add(time.Duration(i)*time.Second))
 	}
 	b.Run("vulnerability", func(b *testing.B) {
-		cs := &consoleState{c: f.c, stats: map[consoleKey]*imageStats{}}
-		rows, err := cs.loadRows(context.Background())
-		if err == nil {
-			_, err = cs.statsFor(context.Background(), rows, true)
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
+		mux := warmState(b, f.c)
 		for b.Loop() {
 			rec := httptest.NewRecorder()
 			req := httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities/cve-2025-1003", nil)
-			req.SetPathValue("id", "cve-2025-1003")
-			if err := cs.getVulnerability(rec, req); err != nil || rec.Code != http.StatusOK {
-				b.Fatalf("%v %d", err, rec.Code)
+			if mux.ServeHTTP(rec, req); rec.Code != http.StatusOK {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
 			}
 		}
 	})
 	b.Run("search", func(b *testing.B) {
-		cs := warmState(b, f.c)
+		mux := warmState(b, f.c)
 		for b.Loop() {
 			rec := httptest.NewRecorder()
-			if err := cs.searchVulnerabilities(rec, httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities?q=2025-11", nil)); err != nil || rec.Code != http.StatusOK {
-				b.Fatalf("%v %d", err, rec.Code)
+			if mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities?q=2025-11", nil)); rec.Code != http.StatusOK {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
 			}
 		}
 	})
 	b.Run("search-all", func(b *testing.B) {
-		cs := warmState(b, f.c)
+		mux := warmState(b, f.c)
 		for b.Loop() {
 			rec := httptest.NewRecorder()
-			if err := cs.searchVulnerabilities(rec, httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities", nil)); err != nil || rec.Code != http.StatusOK {
-				b.Fatalf("%v %d", err, rec.Code)
+			if mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities", nil)); rec.Code != http.StatusOK {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
 			}
 		}
 	})
 	b.Run("search-prefix", func(b *testing.B) {
-		cs := warmState(b, f.c)
+		mux := warmState(b, f.c)
 		for b.Loop() {
 			rec := httptest.NewRecorder()
-			if err := cs.searchVulnerabilities(rec, httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities?q=CVE-2025-11", nil)); err != nil || rec.Code != http.StatusOK {
-				b.Fatalf("%v %d", err, rec.Code)
+			if mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/vulnerabilities?q=CVE-2025-11", nil)); rec.Code != http.StatusOK {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
 			}
 		}
 	})
 	b.Run("rows", func(b *testing.B) {
-		cs := &consoleState{c: f.c}
+		// The images table and every fingerprint checked against warm
+		// digests: what a request costs before any page is built.
+		cs := warmConsole(b, f.c)
 		for b.Loop() {
-			if _, err := cs.loadRows(context.Background()); err != nil {
+			if err := cs.Warm(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	for _, mode := range []string{"warm", "cold"} {
 		b.Run(mode, func(b *testing.B) {
-			cs := &consoleState{c: f.c, stats: map[consoleKey]*imageStats{}}
+			cs, mux := consoleViews(b, f.c)
 			if mode == "warm" {
 				// As the background pass leaves it.
-				rows, err := cs.loadRows(context.Background())
-				if err == nil {
-					_, err = cs.statsFor(context.Background(), rows, true)
-				}
-				if err != nil {
+				if err := cs.Warm(context.Background()); err != nil {
 					b.Fatal(err)
 				}
 			}
 			for b.Loop() {
 				if mode == "cold" {
-					cs.stats = map[consoleKey]*imageStats{}
+					cs.Forget()
 				}
 				rec := httptest.NewRecorder()
 				req := httptest.NewRequest(http.MethodGet, "/api/v1/console/images?limit=50", nil)
-				if err := cs.listImages(rec, req); err != nil || rec.Code != http.StatusOK {
-					b.Fatalf("%v %d", err, rec.Code)
+				if mux.ServeHTTP(rec, req); rec.Code != http.StatusOK {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
 				}
 			}
 		})
 	}
 }
 
-func FuzzDigestReport(f *testing.F) {
-	f.Add([]byte(`{"os":{"id":"alpine","version_id":"3.20"},"image":{"layers":[{"size":5}]},"vulnerabilities":[{"id":"CVE-1","severity":"high","fixed_version":"2"}]}`))
-	f.Add([]byte(`{"vulnerabilities":null}`))
-	f.Add([]byte(`[]`))
-	f.Fuzz(func(t *testing.T, raw []byte) {
-		st, err := digestReport(raw, "fp")
-		if err != nil {
-			return
-		}
-		n := 0
-		for _, c := range st.fixable {
-			n += c
-		}
-		if n > len(st.findings) || st.fingerprint != "fp" {
-			t.Fatalf("%d fixable of %d findings", n, len(st.findings))
-		}
-	})
-}
-
-// warmState is the console's memory as the background pass leaves it.
-func warmState(b *testing.B, c *Controller) *consoleState {
+// consoleViews is a console over c's store and queue, and its views
+// served without authentication, so benchmarks time the views alone.
+func consoleViews(b *testing.B, c *Controller) (*consoleview.State, http.Handler) {
 	b.Helper()
-	cs := &consoleState{c: c, stats: map[consoleKey]*imageStats{}}
-	rows, err := cs.loadRows(context.Background())
-	if err == nil {
-		_, err = cs.statsFor(context.Background(), rows, true)
-	}
+	cs := consoleview.New(consoleview.Deps{Store: c.store, Queue: c.queue})
+	mux := http.NewServeMux()
+	err := cs.Routes(mux, func(pattern string, _ web.Access, _ int64, fn web.Handler) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			if err := fn(w, r); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+		})
+	})
 	if err != nil {
 		b.Fatal(err)
 	}
+	return cs, mux
+}
+
+// warmConsole is the console's memory as the background pass leaves it.
+func warmConsole(b *testing.B, c *Controller) *consoleview.State {
+	b.Helper()
+	cs, _ := consoleViews(b, c)
+	if err := cs.Warm(context.Background()); err != nil {
+		b.Fatal(err)
+	}
 	return cs
+}
+
+// warmState serves the views of a warm console.
+func warmState(b *testing.B, c *Controller) http.Handler {
+	b.Helper()
+	cs, mux := consoleViews(b, c)
+	if err := cs.Warm(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return mux
 }
 
 // After a restart the console serves each image's digest from
@@ -744,8 +709,8 @@ func TestConsoleDigestsSurviveRestart(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return c, &fixture{url: srv.URL, reader: reader, c: c}
 	}
-	list := func(f *fixture) ImageRow {
-		var p ImagePage
+	list := func(f *fixture) consoleview.ImageRow {
+		var p consoleview.ImagePage
 		getJSON(t, f, "/api/v1/console/images", reader, http.StatusOK, &p)
 		if len(p.Items) != 1 {
 			t.Fatalf("%d images, want 1", len(p.Items))
@@ -862,7 +827,7 @@ func TestImageListsCarryCoverage(t *testing.T) {
 			}
 		})
 		t.Run("console "+tc.query, func(t *testing.T) {
-			var p ImagePage
+			var p consoleview.ImagePage
 			body := getJSON(t, f, "/api/v1/console/images?"+tc.query, f.reader, http.StatusOK, &p)
 			checkAnswer(t, doc, http.MethodGet, "/api/v1/console/images", http.StatusOK, body)
 			var repos []string
@@ -886,7 +851,7 @@ func TestImageListsCarryCoverage(t *testing.T) {
 		})
 	}
 	// The not-covered ecosystem is searchable as text.
-	var p ImagePage
+	var p consoleview.ImagePage
 	getJSON(t, f, "/api/v1/console/images?q=alpine:v3.19", f.reader, http.StatusOK, &p)
 	if p.Total != 1 || p.Items[0].Repository != "legacy/alpine" {
 		t.Errorf("search for the uncovered ecosystem: %d images %+v", p.Total, p.Items)
@@ -926,7 +891,7 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 		for _, im := range ims {
 			out[im.Digest] = im.Tags
 		}
-		var p ImagePage
+		var p consoleview.ImagePage
 		getJSON(t, f, "/api/v1/console/images", f.reader, http.StatusOK, &p)
 		for _, it := range p.Items {
 			if !slices.Equal(it.Tags, out[it.Digest]) {
@@ -938,7 +903,7 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 	if got := tagsOf(t); !slices.Equal(got[d1], []string{"1.0", "1.1"}) {
 		t.Errorf("tags of one digest pushed as 1.0 and 1.1: %v", got[d1])
 	}
-	var vv VulnerabilityView
+	var vv consoleview.VulnerabilityView
 	getJSON(t, f, "/api/v1/vulnerabilities/"+alpine.Vulnerabilities[0].ID, f.reader, http.StatusOK, &vv)
 	if len(vv.Images) != 1 || !slices.Equal(vv.Images[0].Tags, []string{"1.0", "1.1"}) {
 		t.Errorf("affected images of %s: %+v, want the digest with both tags", alpine.Vulnerabilities[0].ID, vv.Images)
@@ -1057,7 +1022,7 @@ func TestConsoleVulnerabilityEnrichment(t *testing.T) {
 	f := newFixture(t, Config{})
 	rep := enrich(reporttest.Alpine(t), "CVE-2024-9143")
 	storeImage(t, f.c, "hub", "team/alpine", "3.20", hexDigest(1), rep, time.Now())
-	var v VulnerabilityView
+	var v consoleview.VulnerabilityView
 	body := getJSON(t, f, "/api/v1/vulnerabilities/CVE-2024-9143", f.reader, http.StatusOK, &v)
 	checkAnswer(t, loadDoc(t, openAPIDoc), http.MethodGet, "/api/v1/vulnerabilities/{id}", http.StatusOK, body)
 	if !strings.HasPrefix(v.Title, "openssl: out-of-bounds") || v.KEV == nil || v.KEV.DateAdded != "2025-01-15" || v.EPSS == nil ||
@@ -1083,7 +1048,7 @@ func TestConsoleOverview(t *testing.T) {
 	storeImage(t, f.c, "hub", "base/debian", "12", hexDigest(4), unknown, now)
 	// Yesterday, one result had been stored.
 	yesterday := now.UTC().AddDate(0, 0, -1).Format(time.DateOnly)
-	if err := f.c.store.PutSetting(context.Background(), daysSetting, `{"`+yesterday+`":{"images":1,"not_covered":0,"scans_total":1,"severities":{"HIGH":2},"fixable":{}}}`); err != nil {
+	if err := f.c.store.PutSetting(context.Background(), consoleview.DaysSetting, `{"`+yesterday+`":{"images":1,"not_covered":0,"scans_total":1,"severities":{"HIGH":2},"fixable":{}}}`); err != nil {
 		t.Fatal(err)
 	}
 	// A host report (submitted), counted beside the images.
@@ -1093,7 +1058,7 @@ func TestConsoleOverview(t *testing.T) {
 		t.Fatalf("submitting a host: %d %s", code, body)
 	}
 
-	var ov Overview
+	var ov consoleview.Overview
 	body := getJSON(t, f, "/api/v1/console/overview", f.reader, http.StatusOK, &ov)
 	checkAnswer(t, doc, http.MethodGet, "/api/v1/console/overview", http.StatusOK, body)
 	sev, fix := severityCounts(covered)
@@ -1134,11 +1099,18 @@ func TestConsoleOverview(t *testing.T) {
 	}
 
 	// The background pass records today's totals for tomorrow's trend.
-	if err := f.c.console.snapshot(context.Background(), now, totals(mustRows(t, f.c), mustStats(t, f.c))); err != nil {
+	if err := f.c.console.RecordDay(context.Background(), now); err != nil {
 		t.Fatal(err)
 	}
 	var images, scans int
-	days, err := f.c.console.storedDays(context.Background())
+	var days map[string]struct {
+		Images     int `json:"images"`
+		ScansTotal int `json:"scans_total"`
+	}
+	raw, _, err := f.c.store.Setting(context.Background(), consoleview.DaysSetting)
+	if err == nil {
+		err = json.Unmarshal([]byte(raw), &days)
+	}
 	if d, ok := days[now.UTC().Format(time.DateOnly)]; ok {
 		images, scans = d.Images, d.ScansTotal
 	}
@@ -1147,30 +1119,12 @@ func TestConsoleOverview(t *testing.T) {
 	}
 
 	// The hosts list carries coverage too.
-	var hosts []HostRow
+	var hosts []consoleview.HostRow
 	body = getJSON(t, f, "/api/v1/console/hosts", f.reader, http.StatusOK, &hosts)
 	checkAnswer(t, doc, http.MethodGet, "/api/v1/console/hosts", http.StatusOK, body)
 	if len(hosts) != 1 || hosts[0].Name != "node-1" || hosts[0].Coverage != CoverageNotCovered || !slices.Equal(hosts[0].NotCovered, []string{"Alpine:v3.19"}) {
 		t.Errorf("hosts %+v", hosts)
 	}
-}
-
-func mustRows(t *testing.T, c *Controller) []imageRow {
-	t.Helper()
-	rows, err := c.console.loadRows(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
-
-func mustStats(t *testing.T, c *Controller) map[consoleKey]*imageStats {
-	t.Helper()
-	st, err := c.console.statsFor(context.Background(), mustRows(t, c), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
 }
 
 // BenchmarkAPIImages1000 is GET /api/v1/images over 1,000 stored images:
@@ -1189,11 +1143,7 @@ func BenchmarkAPIImages1000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	rows, err := f.c.console.loadRows(ctx)
-	if err == nil {
-		_, err = f.c.console.statsFor(ctx, rows, true)
-	}
-	if err != nil {
+	if err := f.c.console.Warm(ctx); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("plain", func(b *testing.B) {
@@ -1212,3 +1162,6 @@ func BenchmarkAPIImages1000(b *testing.B) {
 		}
 	})
 }
+
+// severityOrder is the console's ranking of severities, worst first.
+var severityOrder = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"}

@@ -52,6 +52,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
+	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -254,8 +255,9 @@ type Controller struct {
 	watcher *vulndb.Watcher
 	metrics *metrics
 	handler http.Handler
-	// console holds the report digests image listings read (console.go).
-	console *consoleState
+	// console holds the report digests image listings read, and serves
+	// the console's views.
+	console *consoleview.State
 	// autoscaler is nil without Config.Scaler.
 	autoscaler *autoscale.AutoScaler
 	// autoscaleBase is the auto-scaler configuration flags and config
@@ -353,7 +355,15 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		c.Close()
 		return nil, fmt.Errorf("controller: %w", err)
 	}
-	c.handler = c.routes()
+	c.console = consoleview.New(consoleview.Deps{Store: st, Queue: q, Logger: cfg.Logger, IsLeader: c.isLeader})
+	if c.handler, err = c.routes(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("controller: %w", err)
+	}
+	// Not in c.wg: that group tracks crawls, which callers wait for. The
+	// loop ends when Close cancels c.bg; a query cut short by the closing
+	// database only ends it sooner.
+	go c.console.Run(c.bg)
 	// Requested crawls are run by whichever controller takes them: this
 	// one from now on, with or without Run (crawls.go).
 	c.wg.Add(1)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
@@ -49,7 +50,7 @@ func (c *Controller) sweepResults(ctx context.Context) (int, error) {
 			sound[t.ID] = at
 			continue
 		}
-		var p taskPayload
+		var p web.TaskPayload
 		if !ours[t.LeasedBy] || json.Unmarshal(t.Payload, &p) != nil {
 			sound[t.ID] = t.UpdatedAt
 			continue

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -66,22 +67,6 @@ func rowOf(r Registry, pw, tok []byte) store.Registry {
 		RescanAfterDBUpdate: r.RescanAfterDBUpdate, PasswordSealed: pw, TokenSealed: tok}
 }
 
-// settingsOf is a stored registry's non-secret settings.
-func settingsOf(r store.Registry) Registry {
-	return Registry{Name: r.Name, URL: r.URL, Username: r.Username, Insecure: r.Insecure, CACertFile: r.CACertFile,
-		Filters: r.Filters, MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags, Interval: Duration(r.Interval),
-		RescanAfterDBUpdate: r.RescanAfterDBUpdate}
-}
-
-func viewOf(r store.Registry) RegistryView {
-	v := RegistryView{Registry: settingsOf(r), PasswordSet: len(r.PasswordSealed) > 0, TokenSet: len(r.TokenSealed) > 0, LastError: r.LastError}
-	if !r.LastCrawl.IsZero() {
-		t := r.LastCrawl
-		v.LastCrawl = &t
-	}
-	return v
-}
-
 // credentials returns a registry's decrypted secrets.
 func (c *Controller) credentials(r store.Registry) (password, token string, err error) {
 	if password, err = c.keys.Open(r.PasswordSealed); err != nil {
@@ -93,16 +78,6 @@ func (c *Controller) credentials(r store.Registry) (password, token string, err 
 	return password, token, nil
 }
 
-// taskPayload is the queue payload of a scan task.
-type taskPayload struct {
-	Registry   string `json:"registry"`
-	Repository string `json:"repository"`
-	Tag        string `json:"tag"`
-	Digest     string `json:"digest"`
-	Reference  string `json:"reference"` // by digest
-	DBDigest   string `json:"db_digest"`
-}
-
 // enqueueUnscanned enqueues the crawl's tasks whose image has still no
 // result under the task's database. The crawl checked each as it listed
 // it, but a batch is enqueued later, and a task completed meanwhile (a
@@ -111,7 +86,7 @@ type taskPayload struct {
 func (c *Controller) enqueueUnscanned(ctx context.Context, tasks []queue.Task) (int, error) {
 	keep := tasks[:0:0]
 	for _, t := range tasks {
-		var p taskPayload
+		var p web.TaskPayload
 		if err := json.Unmarshal(t.Payload, &p); err != nil {
 			return 0, fmt.Errorf("task %s payload: %w", t.Key, err)
 		}
@@ -182,7 +157,7 @@ func (c *Controller) crawl(ctx context.Context, name string, prio queue.Priority
 		if done {
 			return nil
 		}
-		p := taskPayload{Registry: r.Name, Repository: img.Repository, Tag: img.Tag, Digest: img.Digest, Reference: img.DigestReference(), DBDigest: dbDigest}
+		p := web.TaskPayload{Registry: r.Name, Repository: img.Repository, Tag: img.Tag, Digest: img.Digest, Reference: img.DigestReference(), DBDigest: dbDigest}
 		b, err := json.Marshal(p)
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -38,7 +39,7 @@ func registryHost(rawURL string) (string, error) {
 // Crawl uses, so a push and a crawl of the same image dedupe.
 func scanTask(registry, host, repo, tag, digest, dbDigest string, prio queue.Priority) (queue.Task, error) {
 	img := crawl.Image{Registry: registry, Host: host, Repository: repo, Tag: tag, Digest: digest}
-	p := taskPayload{Registry: registry, Repository: repo, Tag: tag, Digest: digest, Reference: img.DigestReference(), DBDigest: dbDigest}
+	p := web.TaskPayload{Registry: registry, Repository: repo, Tag: tag, Digest: digest, Reference: img.DigestReference(), DBDigest: dbDigest}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return queue.Task{}, err

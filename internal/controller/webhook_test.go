@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/queue"
 )
 
@@ -93,7 +94,7 @@ func TestNotify(t *testing.T) {
 					t.Fatalf("leased %d tasks, want %d", len(tasks), wantN+1)
 				}
 				for i, task := range tasks[:wantN] {
-					var p taskPayload
+					var p web.TaskPayload
 					if err := json.Unmarshal(task.Payload, &p); err != nil {
 						t.Fatal(err)
 					}

@@ -1,6 +1,11 @@
 package controller
 
-import "github.com/scanfleet/scanfleet/internal/api"
+import (
+	"net/http"
+
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
+)
 
 // The wire types are package api's; these names keep the handlers short.
 type (
@@ -34,3 +39,24 @@ const (
 	CoverageNotCovered = api.CoverageNotCovered
 	CoverageUnknown    = api.CoverageUnknown
 )
+
+// The HTTP plumbing is package web's, shared with the handler packages.
+type (
+	access    = web.Access
+	routeFunc = web.Route
+)
+
+const (
+	maxNoBody     = web.MaxNoBody
+	maxSmallBody  = web.MaxSmallBody
+	maxLayerBody  = web.MaxLayerBody
+	maxResultBody = web.MaxResultBody
+	readAccess    = web.ReadAccess
+	scannerAccess = web.ScannerAccess
+	submitAccess  = web.SubmitAccess
+	adminAccess   = web.AdminAccess
+)
+
+func errorf(code int, format string, args ...any) error { return web.Errorf(code, format, args...) }
+func writeJSON(w http.ResponseWriter, code int, v any)  { web.WriteJSON(w, code, v) }
+func decode(r *http.Request, v any) error               { return web.Decode(r, v) }

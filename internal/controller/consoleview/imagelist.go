@@ -1,4 +1,4 @@
-package controller
+package consoleview
 
 // What every image listing adds to the images table's columns: the
 // report's coverage (a count of zero findings means nothing when the
@@ -13,10 +13,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-var coverageStates = []string{CoverageCovered, CoverageNotCovered, CoverageUnknown}
+var coverageStates = []string{api.CoverageCovered, api.CoverageNotCovered, api.CoverageUnknown}
 
 // coverageOf summarises a report's coverage records for an image with
 // packages packages; notCovered lists the ecosystems without data.
@@ -28,17 +30,17 @@ func coverageOf(cov []report.Coverage, packages int) (state string, notCovered [
 	}
 	switch {
 	case len(notCovered) > 0:
-		return CoverageNotCovered, notCovered
+		return api.CoverageNotCovered, notCovered
 	case len(cov) == 0 && packages > 0:
-		return CoverageUnknown, nil
+		return api.CoverageUnknown, nil
 	}
-	return CoverageCovered, nil
+	return api.CoverageCovered, nil
 }
 
 // checkCoverageFilter validates a ?coverage= value ("" selects all).
-func checkCoverageFilter(v string) error {
+func CheckCoverageFilter(v string) error {
 	if v != "" && !slices.Contains(coverageStates, v) {
-		return errorf(http.StatusBadRequest, "unknown coverage %q (want one of %s)", v, strings.Join(coverageStates, ", "))
+		return web.Errorf(http.StatusBadRequest, "unknown coverage %q (want one of %s)", v, strings.Join(coverageStates, ", "))
 	}
 	return nil
 }
@@ -46,7 +48,7 @@ func checkCoverageFilter(v string) error {
 // resolveDigest turns a digest or a unique prefix of one ("sha256:0123abcd",
 // or the hex alone) into the full digest of a stored image. No match is a
 // 404, several a 409 naming them.
-func (c *Controller) resolveDigest(ctx context.Context, arg string) (string, error) {
+func (cs *State) ResolveDigest(ctx context.Context, arg string) (string, error) {
 	const minHex = 4
 	p := strings.ToLower(strings.TrimSpace(arg))
 	if !strings.Contains(p, ":") {
@@ -54,18 +56,18 @@ func (c *Controller) resolveDigest(ctx context.Context, arg string) (string, err
 	}
 	algo, hex, _ := strings.Cut(p, ":")
 	if algo == "" || strings.Trim(hex, "0123456789abcdef") != "" {
-		return "", errorf(http.StatusBadRequest, "%q is not a digest or digest prefix (sha256:<hex>, or at least %d hex digits)", arg, minHex)
+		return "", web.Errorf(http.StatusBadRequest, "%q is not a digest or digest prefix (sha256:<hex>, or at least %d hex digits)", arg, minHex)
 	}
 	if len(hex) < minHex {
-		return "", errorf(http.StatusBadRequest, "digest prefix %q is too short: give at least %d hex digits", arg, minHex)
+		return "", web.Errorf(http.StatusBadRequest, "digest prefix %q is too short: give at least %d hex digits", arg, minHex)
 	}
-	found, err := c.store.DigestsWithPrefix(ctx, p, 6)
+	found, err := cs.store.DigestsWithPrefix(ctx, p, 6)
 	if err != nil {
 		return "", fmt.Errorf("looking up digest %s: %w", arg, err)
 	}
 	switch {
 	case len(found) == 0:
-		return "", errorf(http.StatusNotFound, "image %q not scanned", arg)
+		return "", web.Errorf(http.StatusNotFound, "image %q not scanned", arg)
 	case len(found) == 1 || found[0] == p:
 		return found[0], nil
 	}
@@ -73,13 +75,13 @@ func (c *Controller) resolveDigest(ctx context.Context, arg string) (string, err
 	if len(found) > 5 {
 		found, more = found[:5], ", …"
 	}
-	return "", errorf(http.StatusConflict, "digest prefix %q is ambiguous: it matches %s%s; give more digits", arg, strings.Join(found, ", "), more)
+	return "", web.Errorf(http.StatusConflict, "digest prefix %q is ambiguous: it matches %s%s; give more digits", arg, strings.Join(found, ", "), more)
 }
 
 // annotate adds coverage and tags to images (from the console's report
 // digests and image_tags) and keeps those whose coverage is coverage
 // ("" keeps all).
-func (cs *consoleState) annotate(ctx context.Context, ims []ImageSummary, coverage string) ([]ImageSummary, error) {
+func (cs *State) Annotate(ctx context.Context, ims []api.ImageSummary, coverage string) ([]api.ImageSummary, error) {
 	rows, err := cs.loadRows(ctx)
 	if err != nil {
 		return nil, err
@@ -88,14 +90,14 @@ func (cs *consoleState) annotate(ctx context.Context, ims []ImageSummary, covera
 	if err != nil {
 		return nil, err
 	}
-	tags, err := cs.c.store.ImageTags(ctx)
+	tags, err := cs.store.ImageTags(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := ims[:0]
 	for _, im := range ims {
 		k := im.Key()
-		im.Coverage, im.NotCovered = CoverageUnknown, nil
+		im.Coverage, im.NotCovered = api.CoverageUnknown, nil
 		if st := stats[k]; st != nil {
 			im.Coverage, im.NotCovered = st.coverageState(im.Packages)
 		}

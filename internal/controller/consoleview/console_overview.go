@@ -1,4 +1,4 @@
-package controller
+package consoleview
 
 // The console's overview (fleet totals, coverage gaps, scans per day, the
 // most widespread fixable findings, trends) and its hosts list with
@@ -21,18 +21,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // overviewDays is how many days of trend the overview answers.
 const overviewDays = 30
 
-// daysSetting keeps the overview's daily totals in the shared store, a
+// DaysSetting keeps the overview's daily totals in the shared store, a
 // JSON object by day (storedDay), so every controller answers the same
 // trend; the leader records them.
-const daysSetting = "console.days"
+const DaysSetting = "console.days"
 
-// storedDay is one day's totals as daysSetting keeps them.
+// storedDay is one day's totals as DaysSetting keeps them.
 type storedDay struct {
 	Images     int            `json:"images"`
 	NotCovered int            `json:"not_covered"`
@@ -41,16 +43,16 @@ type storedDay struct {
 	Fixable    map[string]int `json:"fixable"`
 }
 
-// storedDays reads daysSetting; an unreadable value starts it again.
-func (cs *consoleState) storedDays(ctx context.Context) (map[string]storedDay, error) {
-	raw, ok, err := cs.c.store.Setting(ctx, daysSetting)
+// storedDays reads DaysSetting; an unreadable value starts it again.
+func (cs *State) storedDays(ctx context.Context) (map[string]storedDay, error) {
+	raw, ok, err := cs.store.Setting(ctx, DaysSetting)
 	if err != nil {
 		return nil, fmt.Errorf("reading daily totals: %w", err)
 	}
 	out := map[string]storedDay{}
 	if ok {
 		if err := json.Unmarshal([]byte(raw), &out); err != nil {
-			cs.c.log.Warn("console: stored daily totals do not decode; starting them again", "err", err)
+			cs.log.Warn("console: stored daily totals do not decode; starting them again", "err", err)
 			out = map[string]storedDay{}
 		}
 	}
@@ -105,14 +107,14 @@ type Overview struct {
 // HostRow is one host of GET /api/v1/console/hosts: its summary and the
 // coverage of its report.
 type HostRow struct {
-	HostSummary
+	api.HostSummary
 	Coverage   string   `json:"coverage"`
 	NotCovered []string `json:"not_covered,omitempty"`
 }
 
-func (c *Controller) consoleOverviewRoutes(cs *consoleState, h routeFunc) {
-	h("GET /api/v1/console/overview", readAccess, 0, cs.overview)
-	h("GET /api/v1/console/hosts", readAccess, 0, cs.listHosts)
+func (cs *State) overviewRoutes(h web.Route) {
+	h("GET /api/v1/console/overview", web.ReadAccess, 0, cs.overview)
+	h("GET /api/v1/console/hosts", web.ReadAccess, 0, cs.listHosts)
 }
 
 // fleetTotals sums the images' findings and coverage.
@@ -137,9 +139,9 @@ func totals(rows []imageRow, stats map[consoleKey]*imageStats) fleetTotals {
 			t.fixable[s] += n
 		}
 		switch cov, _ := st.coverageState(r.Packages); cov {
-		case CoverageNotCovered:
+		case api.CoverageNotCovered:
 			t.notCovered++
-		case CoverageUnknown:
+		case api.CoverageUnknown:
 			t.unknown++
 		}
 	}
@@ -147,7 +149,7 @@ func totals(rows []imageRow, stats map[consoleKey]*imageStats) fleetTotals {
 }
 
 // snapshot records today's totals, dropping days past the trend.
-func (cs *consoleState) snapshot(ctx context.Context, now time.Time, t fleetTotals) error {
+func (cs *State) snapshot(ctx context.Context, now time.Time, t fleetTotals) error {
 	days, err := cs.storedDays(ctx)
 	if err != nil {
 		return err
@@ -164,7 +166,7 @@ func (cs *consoleState) snapshot(ctx context.Context, now time.Time, t fleetTota
 	if err != nil {
 		return err
 	}
-	if err := cs.c.store.PutSetting(ctx, daysSetting, string(b)); err != nil {
+	if err := cs.store.PutSetting(ctx, DaysSetting, string(b)); err != nil {
 		return fmt.Errorf("recording the day's totals: %w", err)
 	}
 	return nil
@@ -172,7 +174,7 @@ func (cs *consoleState) snapshot(ctx context.Context, now time.Time, t fleetTota
 
 // days reads the trend: the stored days of the last overviewDays, with
 // today's live totals in place of today's row.
-func (cs *consoleState) days(ctx context.Context, now time.Time, today fleetTotals) ([]DaySample, error) {
+func (cs *State) days(ctx context.Context, now time.Time, today fleetTotals) ([]DaySample, error) {
 	from := now.UTC().AddDate(0, 0, -overviewDays).Format(time.DateOnly)
 	stored, err := cs.storedDays(ctx)
 	if err != nil {
@@ -208,7 +210,7 @@ func (cs *consoleState) days(ctx context.Context, now time.Time, today fleetTota
 	return out, nil
 }
 
-func (cs *consoleState) overview(w http.ResponseWriter, r *http.Request) error {
+func (cs *State) overview(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	rows, err := cs.loadRows(ctx)
 	if err != nil {
@@ -221,7 +223,7 @@ func (cs *consoleState) overview(w http.ResponseWriter, r *http.Request) error {
 	t := totals(rows, stats)
 	ov := Overview{Images: t.images, Severities: t.severities, Fixable: t.fixable, NotCovered: t.notCovered, CoverageUnknown: t.unknown,
 		Uncovered: []UncoveredImage{}, TopFixable: []FixableFinding{}}
-	hosts, err := cs.c.store.ListHosts(ctx)
+	hosts, err := cs.store.ListHosts(ctx)
 	if err != nil {
 		return err
 	}
@@ -237,7 +239,7 @@ func (cs *consoleState) overview(w http.ResponseWriter, r *http.Request) error {
 		if st == nil {
 			continue
 		}
-		if cov, nc := st.coverageState(row.Packages); cov == CoverageNotCovered {
+		if cov, nc := st.coverageState(row.Packages); cov == api.CoverageNotCovered {
 			ov.Uncovered = append(ov.Uncovered, UncoveredImage{Registry: row.Registry, Repository: row.Repository, Tag: row.Tag, Digest: row.Digest,
 				NotCovered: nc, Packages: row.Packages})
 		}
@@ -287,22 +289,22 @@ func (cs *consoleState) overview(w http.ResponseWriter, r *http.Request) error {
 	if ov.Days, err = cs.days(ctx, time.Now(), t); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ov)
+	web.WriteJSON(w, http.StatusOK, ov)
 	return nil
 }
 
 // listHosts is the hosts list with each report's coverage. Host reports
 // are decoded on every call: hosts are few next to images.
-func (cs *consoleState) listHosts(w http.ResponseWriter, r *http.Request) error {
+func (cs *State) listHosts(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	hs, err := cs.c.store.ListHosts(ctx)
+	hs, err := cs.store.ListHosts(ctx)
 	if err != nil {
 		return err
 	}
 	out := make([]HostRow, 0, len(hs))
 	for _, h := range hs {
-		row := HostRow{HostSummary: h, Coverage: CoverageUnknown}
-		raw, ok, err := cs.c.store.HostReport(ctx, h.Name)
+		row := HostRow{HostSummary: h, Coverage: api.CoverageUnknown}
+		raw, ok, err := cs.store.HostReport(ctx, h.Name)
 		if err != nil {
 			return err
 		}
@@ -314,6 +316,6 @@ func (cs *consoleState) listHosts(w http.ResponseWriter, r *http.Request) error 
 		}
 		out = append(out, row)
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

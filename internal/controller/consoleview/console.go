@@ -1,4 +1,4 @@
-package controller
+package consoleview
 
 // The web console (package console) is a static single-page application;
 // this file serves it and the read-only JSON views it needs beyond the
@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -28,28 +29,33 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/console"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
 
-// Queue history: one sample every historyInterval, historySize kept (an
+// Queue history: one sample every HistoryInterval, HistorySize kept (an
 // hour). The leader takes the samples and keeps the ring in the shared
 // store (setting historySetting), so every controller answers the same
 // history.
 const (
-	historyInterval = 5 * time.Second
-	historySize     = 720
+	HistoryInterval = 5 * time.Second
+	HistorySize     = 720
 	historySetting  = "console.queue_history"
 )
 
-// consoleState is the console's memory: report digests, a cache of what
+// State is the console's memory: report digests, a cache of what
 // the shared store holds (console_digests, keyed by each result's
 // fingerprint), so that every controller shows the same.
-type consoleState struct {
-	c *Controller
+type State struct {
+	store    store.Store
+	queue    queue.Queue
+	log      *slog.Logger
+	isLeader func() bool
 
 	mu    sync.Mutex
 	stats map[consoleKey]*imageStats
@@ -81,16 +87,16 @@ type imageStats struct {
 	hasCoverage bool
 }
 
-// coverageState is the image's coverage (see CoverageCovered) for an
+// coverageState is the image's coverage (see api.CoverageCovered) for an
 // image with packages packages.
 func (st *imageStats) coverageState(packages int) (string, []string) {
 	switch {
 	case len(st.notCovered) > 0:
-		return CoverageNotCovered, st.notCovered
+		return api.CoverageNotCovered, st.notCovered
 	case !st.hasCoverage && packages > 0:
-		return CoverageUnknown, nil
+		return api.CoverageUnknown, nil
 	}
-	return CoverageCovered, nil
+	return api.CoverageCovered, nil
 }
 
 // Finding is one finding in the console's compact views.
@@ -106,7 +112,7 @@ type Finding struct {
 
 // ImageRow is one image of GET /api/v1/console/images.
 type ImageRow struct {
-	ImageSummary
+	api.ImageSummary
 	OS string `json:"os"`
 	// Fixable counts findings with a fixed version, by severity; the rest
 	// of Severities have no fix yet.
@@ -139,7 +145,7 @@ type ImagePage struct {
 // RegistryStatus is one registry of GET /api/v1/console/registries: its
 // settings and the progress of its latest crawl.
 type RegistryStatus struct {
-	RegistryView
+	api.RegistryView
 	Crawling bool `json:"crawling"`
 	// Queued, Leased: the registry's tasks waiting and being scanned;
 	// Failed: tasks given up since the last crawl started; Scanned:
@@ -205,66 +211,80 @@ type VulnerabilityView struct {
 	EPSS           *report.EPSS  `json:"epss,omitempty"`
 }
 
-func (c *Controller) consoleRoutes(mux *http.ServeMux, h routeFunc) {
+// Deps is what the console's views read: the shared store and queue,
+// and whether this controller leads (the leader alone records the queue
+// history and the day's totals).
+type Deps struct {
+	Store    store.Store
+	Queue    queue.Queue
+	Logger   *slog.Logger
+	IsLeader func() bool
+}
+
+// New returns the console's views over d; Run keeps them warm.
+func New(d Deps) *State {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.IsLeader == nil {
+		d.IsLeader = func() bool { return true }
+	}
+	return &State{store: d.Store, queue: d.Queue, log: d.Logger, isLeader: d.IsLeader, stats: map[consoleKey]*imageStats{}}
+}
+
+// Routes registers the console's assets at /console/, a redirect from /
+// to them, and its read-only views through h.
+func (cs *State) Routes(mux *http.ServeMux, h web.Route) error {
 	assets, err := console.New()
 	if err != nil {
-		// The assets are compiled in; failing here is a build defect.
-		panic(err)
+		return fmt.Errorf("console assets: %w", err)
 	}
-	cs := &consoleState{c: c, stats: map[consoleKey]*imageStats{}}
-	c.console = cs
 	mux.Handle("GET /console/{path...}", assets)
 	mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) {
 		// "GET /" matches every path nothing else claims; only the root
 		// itself leads to the console.
 		if r.URL.Path != "/" {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
+			web.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
 			return
 		}
 		http.Redirect(w, r, console.Prefix, http.StatusFound)
 	})
-	h("GET /api/v1/whoami", readAccess, 0, c.whoami)
-	h("GET /api/v1/console/images", readAccess, 0, cs.listImages)
-	h("GET /api/v1/console/registries", readAccess, 0, cs.listRegistries)
-	h("GET /api/v1/vulnerabilities", readAccess, 0, cs.searchVulnerabilities)
-	h("GET /api/v1/vulnerabilities/{id}", readAccess, 0, cs.getVulnerability)
-	h("GET /api/v1/queue/history", readAccess, 0, cs.queueHistory)
-	h("GET /api/v1/images/{digest}/report", readAccess, 0, c.imageReportFile)
-
-	// Not in c.wg: that group tracks crawls, which callers wait for. The
-	// loop ends when Close cancels c.bg; a query cut short by the closing
-	// database only ends it sooner.
-	c.consoleOverviewRoutes(cs, h)
-
-	go cs.run(c.bg)
+	h("GET /api/v1/console/images", web.ReadAccess, 0, cs.listImages)
+	h("GET /api/v1/console/registries", web.ReadAccess, 0, cs.listRegistries)
+	h("GET /api/v1/vulnerabilities", web.ReadAccess, 0, cs.searchVulnerabilities)
+	h("GET /api/v1/vulnerabilities/{id}", web.ReadAccess, 0, cs.getVulnerability)
+	h("GET /api/v1/queue/history", web.ReadAccess, 0, cs.queueHistory)
+	h("GET /api/v1/images/{digest}/report", web.ReadAccess, 0, cs.imageReportFile)
+	cs.overviewRoutes(h)
+	return nil
 }
 
-// run samples the queue every historyInterval until ctx ends, and keeps
+// Run samples the queue every HistoryInterval until ctx ends, and keeps
 // the report digests up to date, so that the console's first page after a
 // restart or a big crawl does not wait for reports to be decoded.
-func (cs *consoleState) run(ctx context.Context) {
-	t := time.NewTicker(historyInterval)
+func (cs *State) Run(ctx context.Context) {
+	t := time.NewTicker(HistoryInterval)
 	defer t.Stop()
 	for {
-		if cs.c.isLeader() {
-			cs.sample(ctx)
+		if cs.isLeader() {
+			cs.Sample(ctx)
 		}
 		if rows, err := cs.loadRows(ctx); err == nil {
 			stats, err := cs.statsFor(ctx, rows, true)
 			if err != nil && ctx.Err() == nil {
-				cs.c.log.Warn("console: reading reports", "err", err)
+				cs.log.Warn("console: reading reports", "err", err)
 			}
 			// The overview's trend: the day's totals, once a minute.
 			// Taken by the leader, kept in the shared store.
-			if now := time.Now(); err == nil && cs.c.isLeader() && now.Sub(cs.lastDay) >= time.Minute {
+			if now := time.Now(); err == nil && cs.isLeader() && now.Sub(cs.lastDay) >= time.Minute {
 				if err := cs.snapshot(ctx, now, totals(rows, stats)); err != nil && ctx.Err() == nil {
-					cs.c.log.Warn("console: recording the day's totals", "err", err)
+					cs.log.Warn("console: recording the day's totals", "err", err)
 				} else {
 					cs.lastDay = now
 				}
 			}
 		} else if ctx.Err() == nil {
-			cs.c.log.Warn("console: listing images", "err", err)
+			cs.log.Warn("console: listing images", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -274,51 +294,51 @@ func (cs *consoleState) run(ctx context.Context) {
 	}
 }
 
-// sample appends a sample of now to the shared history ring, dropping
-// the oldest beyond historySize.
-func (cs *consoleState) sample(ctx context.Context) {
+// Sample appends a sample of now to the shared history ring, dropping
+// the oldest beyond HistorySize.
+func (cs *State) Sample(ctx context.Context) {
 	s, err := cs.current(ctx)
 	if err == nil {
 		cs.histMu.Lock()
 		var hist []QueueSample
 		if hist, err = cs.history(ctx); err == nil {
 			hist = append(hist, s)
-			if n := len(hist) - historySize; n > 0 {
+			if n := len(hist) - HistorySize; n > 0 {
 				hist = hist[n:]
 			}
 			var b []byte
 			if b, err = json.Marshal(hist); err == nil {
-				err = cs.c.store.PutSetting(ctx, historySetting, string(b))
+				err = cs.store.PutSetting(ctx, historySetting, string(b))
 			}
 		}
 		cs.histMu.Unlock()
 	}
 	if err != nil && ctx.Err() == nil {
-		cs.c.log.Warn("console: sampling the queue", "err", err)
+		cs.log.Warn("console: sampling the queue", "err", err)
 	}
 }
 
 // history reads the shared ring, oldest first; an unreadable one starts
 // again empty.
-func (cs *consoleState) history(ctx context.Context) ([]QueueSample, error) {
-	raw, ok, err := cs.c.store.Setting(ctx, historySetting)
+func (cs *State) history(ctx context.Context) ([]QueueSample, error) {
+	raw, ok, err := cs.store.Setting(ctx, historySetting)
 	if err != nil || !ok {
 		return nil, err
 	}
 	var hist []QueueSample
 	if err := json.Unmarshal([]byte(raw), &hist); err != nil {
-		cs.c.log.Warn("console: stored queue history does not decode; starting it again", "err", err)
+		cs.log.Warn("console: stored queue history does not decode; starting it again", "err", err)
 		return nil, nil
 	}
 	return hist, nil
 }
 
-func (cs *consoleState) current(ctx context.Context) (QueueSample, error) {
-	counts, err := cs.c.queue.Counts(ctx)
+func (cs *State) current(ctx context.Context) (QueueSample, error) {
+	counts, err := cs.queue.Counts(ctx)
 	if err != nil {
 		return QueueSample{}, fmt.Errorf("counting tasks: %w", err)
 	}
-	active, err := cs.c.store.CountScanners(ctx, ScannerActive)
+	active, err := cs.store.CountScanners(ctx, api.ScannerActive)
 	if err != nil {
 		return QueueSample{}, fmt.Errorf("counting scanners: %w", err)
 	}
@@ -328,7 +348,7 @@ func (cs *consoleState) current(ctx context.Context) (QueueSample, error) {
 
 // queueHistory answers the samples, oldest first, followed by one taken
 // now, so a chart always ends at the present.
-func (cs *consoleState) queueHistory(w http.ResponseWriter, r *http.Request) error {
+func (cs *State) queueHistory(w http.ResponseWriter, r *http.Request) error {
 	now, err := cs.current(r.Context())
 	if err != nil {
 		return err
@@ -338,28 +358,18 @@ func (cs *consoleState) queueHistory(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	out := append(hist, now)
-	writeJSON(w, http.StatusOK, QueueHistory{IntervalSeconds: historyInterval.Seconds(), Samples: out})
-	return nil
-}
-
-func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	role, _, err := c.store.TokenRole(r.Context(), hashToken(tok))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, WhoAmI{Role: role, AdmissionWebhook: c.cfg.Reviews != nil})
+	web.WriteJSON(w, http.StatusOK, QueueHistory{IntervalSeconds: HistoryInterval.Seconds(), Samples: out})
 	return nil
 }
 
 // imageRow is an images-table row with its report's fingerprint.
 type imageRow struct {
-	ImageSummary
+	api.ImageSummary
 	fingerprint string
 }
 
-func (cs *consoleState) loadRows(ctx context.Context) ([]imageRow, error) {
-	ims, err := cs.c.store.ListImages(ctx, ImageFilter{})
+func (cs *State) loadRows(ctx context.Context) ([]imageRow, error) {
+	ims, err := cs.store.ListImages(ctx, store.ImageFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -429,7 +439,7 @@ func digestReport(raw []byte, fingerprint string) (*imageStats, error) {
 
 // statsFor returns the digests of rows' reports, decoding those that are
 // new or changed, and forgets images that are gone.
-func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune bool) (map[consoleKey]*imageStats, error) {
+func (cs *State) statsFor(ctx context.Context, rows []imageRow, prune bool) (map[consoleKey]*imageStats, error) {
 	out := make(map[consoleKey]*imageStats, len(rows))
 	var stale []imageRow
 	cs.mu.Lock()
@@ -456,15 +466,15 @@ func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune boo
 	}
 	cs.mu.Unlock()
 	if pruned {
-		if _, err := cs.c.store.PruneConsoleDigests(ctx); err != nil {
-			cs.c.log.Warn("console: pruning stored digests", "err", err)
+		if _, err := cs.store.PruneConsoleDigests(ctx); err != nil {
+			cs.log.Warn("console: pruning stored digests", "err", err)
 		}
 	}
 	for _, r := range stale {
 		k := r.Key()
 		st, ok := cs.storedDigest(ctx, r)
 		if !ok {
-			raw, found, err := cs.c.store.Report(ctx, k)
+			raw, found, err := cs.store.Report(ctx, k)
 			if err != nil || !found {
 				// Deleted between the two queries, or a real failure.
 				if ctx.Err() != nil {
@@ -473,7 +483,7 @@ func (cs *consoleState) statsFor(ctx context.Context, rows []imageRow, prune boo
 				continue
 			}
 			if st, err = digestReport(raw, r.fingerprint); err != nil {
-				cs.c.log.Warn("console: stored report does not decode", "image", r.Reference, "err", err)
+				cs.log.Warn("console: stored report does not decode", "image", r.Reference, "err", err)
 				st = &imageStats{fingerprint: r.fingerprint, fixable: map[string]int{}}
 			}
 			cs.storeDigest(ctx, r, st)
@@ -511,8 +521,8 @@ type storedStats struct {
 
 // storedDigest returns r's digest from console_digests if it was made from
 // the report r now holds.
-func (cs *consoleState) storedDigest(ctx context.Context, r imageRow) (*imageStats, bool) {
-	data, ok, err := cs.c.store.ConsoleDigest(ctx, r.Key(), r.fingerprint)
+func (cs *State) storedDigest(ctx context.Context, r imageRow) (*imageStats, bool) {
+	data, ok, err := cs.store.ConsoleDigest(ctx, r.Key(), r.fingerprint)
 	if err != nil || !ok {
 		return nil, false
 	}
@@ -532,19 +542,19 @@ func (cs *consoleState) storedDigest(ctx context.Context, r imageRow) (*imageSta
 
 // storeDigest keeps st for the next restart; a failure only costs that
 // restart a decode, so it is logged, not returned.
-func (cs *consoleState) storeDigest(ctx context.Context, r imageRow, st *imageStats) {
+func (cs *State) storeDigest(ctx context.Context, r imageRow, st *imageStats) {
 	data, err := json.Marshal(storedStats{Version: storedStatsVersion, OS: st.os, Layers: st.layers, Size: st.size, Fixable: st.fixable,
 		Findings: st.findings, NotCovered: st.notCovered, HasCoverage: st.hasCoverage})
 	if err == nil {
-		err = cs.c.store.PutConsoleDigest(ctx, r.Key(), r.fingerprint, string(data))
+		err = cs.store.PutConsoleDigest(ctx, r.Key(), r.fingerprint, string(data))
 	}
 	if err != nil && ctx.Err() == nil {
-		cs.c.log.Warn("console: storing an image digest", "image", r.Reference, "err", err)
+		cs.log.Warn("console: storing an image digest", "image", r.Reference, "err", err)
 	}
 }
 
 // intern replaces st's strings by equal ones already held; cs.mu is held.
-func (cs *consoleState) intern(st *imageStats) {
+func (cs *State) intern(st *imageStats) {
 	if cs.strs == nil {
 		cs.strs = map[string]string{}
 	}
@@ -661,10 +671,10 @@ func compareSeverities(a, b map[string]int) int {
 	return 0
 }
 
-func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error {
+func (cs *State) listImages(w http.ResponseWriter, r *http.Request) error {
 	q, err := parseImageQuery(r.URL.Query())
 	if err != nil {
-		return errorf(http.StatusBadRequest, "%v", err)
+		return web.Errorf(http.StatusBadRequest, "%v", err)
 	}
 	rows, err := cs.loadRows(r.Context())
 	if err != nil {
@@ -674,7 +684,7 @@ func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	tags, err := cs.c.store.ImageTags(r.Context())
+	tags, err := cs.store.ImageTags(r.Context())
 	if err != nil {
 		return err
 	}
@@ -712,9 +722,9 @@ func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error
 		}
 		all = append(all, ir)
 		switch ir.Coverage {
-		case CoverageNotCovered:
+		case api.CoverageNotCovered:
 			page.NotCovered++
-		case CoverageUnknown:
+		case api.CoverageUnknown:
 			page.CoverageUnknown++
 		}
 		for s, n := range ir.Severities {
@@ -766,7 +776,7 @@ func (cs *consoleState) listImages(w http.ResponseWriter, r *http.Request) error
 	if q.offset < len(all) {
 		page.Items = all[q.offset:min(len(all), q.offset+q.limit)]
 	}
-	writeJSON(w, http.StatusOK, page)
+	web.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -780,14 +790,14 @@ func cmpKeys(a, b ImageRow) int {
 	return 0
 }
 
-func (cs *consoleState) listRegistries(w http.ResponseWriter, r *http.Request) error {
+func (cs *State) listRegistries(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	regs, err := cs.c.store.ListRegistries(ctx)
+	regs, err := cs.store.ListRegistries(ctx)
 	if err != nil {
 		return err
 	}
 	// A crawl runs on whichever controller took it: the store knows.
-	live, err := cs.c.store.ListCrawls(ctx, store.CrawlFilter{Live: true})
+	live, err := cs.store.ListCrawls(ctx, store.CrawlFilter{Live: true})
 	if err != nil {
 		return err
 	}
@@ -801,14 +811,14 @@ func (cs *consoleState) listRegistries(w http.ResponseWriter, r *http.Request) e
 	idx := map[string]int{}
 	for _, rr := range regs {
 		idx[rr.Name] = len(out)
-		out = append(out, RegistryStatus{RegistryView: viewOf(rr), Crawling: crawling[rr.Name]})
+		out = append(out, RegistryStatus{RegistryView: web.ViewOf(rr), Crawling: crawling[rr.Name]})
 	}
-	ts, err := cs.c.queue.List(ctx, queue.ListFilter{States: []queue.State{queue.StateQueued, queue.StateLeased, queue.StateFailed}})
+	ts, err := cs.queue.List(ctx, queue.ListFilter{States: []queue.State{queue.StateQueued, queue.StateLeased, queue.StateFailed}})
 	if err != nil {
 		return err
 	}
 	for _, t := range ts {
-		var p taskPayload
+		var p web.TaskPayload
 		if json.Unmarshal(t.Payload, &p) != nil {
 			continue
 		}
@@ -827,7 +837,7 @@ func (cs *consoleState) listRegistries(w http.ResponseWriter, r *http.Request) e
 			}
 		}
 	}
-	ims, err := cs.c.store.ListImages(ctx, ImageFilter{})
+	ims, err := cs.store.ListImages(ctx, store.ImageFilter{})
 	if err != nil {
 		return err
 	}
@@ -841,19 +851,19 @@ func (cs *consoleState) listRegistries(w http.ResponseWriter, r *http.Request) e
 			out[i].Scanned++
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
 // searchVulnerabilities lists vulnerability IDs found in stored images
 // whose ID contains ?q= (case-insensitive), most widespread first.
-func (cs *consoleState) searchVulnerabilities(w http.ResponseWriter, r *http.Request) error {
+func (cs *State) searchVulnerabilities(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	limit := 50
 	if s := r.URL.Query().Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n <= 0 {
-			return errorf(http.StatusBadRequest, "bad limit %q", s)
+			return web.Errorf(http.StatusBadRequest, "bad limit %q", s)
 		}
 		limit = min(n, 1000)
 	}
@@ -911,13 +921,13 @@ func (cs *consoleState) searchVulnerabilities(w http.ResponseWriter, r *http.Req
 		return strings.Compare(a.ID, b.ID)
 	})
 	out = out[:min(len(out), limit)]
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
 // getVulnerability lists the images carrying a vulnerability (by its ID
 // or an alias, case-insensitive) and the findings in each.
-func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request) error {
+func (cs *State) getVulnerability(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	// IDs are stored as their databases spell them: CVE-…, GO-… upper
@@ -927,7 +937,7 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 	if pre, rest, ok := strings.Cut(id, "-"); ok && strings.EqualFold(pre, "GHSA") {
 		ghsa = "GHSA-" + strings.ToLower(rest)
 	}
-	keys, err := cs.c.store.ImagesWithVuln(ctx, id, strings.ToUpper(id), ghsa)
+	keys, err := cs.store.ImagesWithVuln(ctx, id, strings.ToUpper(id), ghsa)
 	if err != nil {
 		return fmt.Errorf("looking up %s: %w", id, err)
 	}
@@ -936,7 +946,7 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 		want[k] = true
 	}
 	if len(want) == 0 {
-		return errorf(http.StatusNotFound, "no stored image has %s", id)
+		return web.Errorf(http.StatusNotFound, "no stored image has %s", id)
 	}
 	all, err := cs.loadRows(ctx)
 	if err != nil {
@@ -952,7 +962,7 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	tags, err := cs.c.store.ImageTags(ctx)
+	tags, err := cs.store.ImageTags(ctx)
 	if err != nil {
 		return err
 	}
@@ -997,13 +1007,13 @@ func (cs *consoleState) getVulnerability(w http.ResponseWriter, r *http.Request)
 			return err
 		}
 	}
-	writeJSON(w, http.StatusOK, v)
+	web.WriteJSON(w, http.StatusOK, v)
 	return nil
 }
 
-func (cs *consoleState) describe(ctx context.Context, v *VulnerabilityView) error {
+func (cs *State) describe(ctx context.Context, v *VulnerabilityView) error {
 	im := v.Images[0]
-	raw, ok, err := cs.c.store.Report(ctx, store.ImageKey{Registry: im.Registry, Repository: im.Repository, Digest: im.Digest})
+	raw, ok, err := cs.store.Report(ctx, store.ImageKey{Registry: im.Registry, Repository: im.Repository, Digest: im.Digest})
 	if err != nil || !ok {
 		// Deleted meanwhile: the list is still right, only undescribed.
 		return nil
@@ -1037,7 +1047,7 @@ var reportFormats = map[string]struct{ ctype, ext string }{
 
 // imageReportFile is GET /api/v1/images/{digest}/report?format=…: the
 // stored report rendered as a file to download.
-func (c *Controller) imageReportFile(w http.ResponseWriter, r *http.Request) error {
+func (cs *State) imageReportFile(w http.ResponseWriter, r *http.Request) error {
 	digest := r.PathValue("digest")
 	format := r.URL.Query().Get("format")
 	if format == "" {
@@ -1045,18 +1055,18 @@ func (c *Controller) imageReportFile(w http.ResponseWriter, r *http.Request) err
 	}
 	f, ok := reportFormats[format]
 	if !ok {
-		return errorf(http.StatusBadRequest, "unknown format %q (json, sarif, cyclonedx, spdx)", format)
+		return web.Errorf(http.StatusBadRequest, "unknown format %q (json, sarif, cyclonedx, spdx)", format)
 	}
-	digest, err := c.resolveDigest(r.Context(), digest)
+	digest, err := cs.ResolveDigest(r.Context(), digest)
 	if err != nil {
 		return err
 	}
-	raw, ok, err := c.store.ImageReport(r.Context(), digest)
+	raw, ok, err := cs.store.ImageReport(r.Context(), digest)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errorf(http.StatusNotFound, "image %q not scanned", digest)
+		return web.Errorf(http.StatusNotFound, "image %q not scanned", digest)
 	}
 	var rep report.Report
 	if err := json.Unmarshal(raw, &rep); err != nil {
@@ -1071,4 +1081,36 @@ func (c *Controller) imageReportFile(w http.ResponseWriter, r *http.Request) err
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+"."+f.ext+`"`)
 	_, _ = w.Write(buf.Bytes())
 	return nil
+}
+
+// Warm brings every image's report digest up to date, as the background
+// pass does (dropping those of images gone).
+func (cs *State) Warm(ctx context.Context) error {
+	rows, err := cs.loadRows(ctx)
+	if err == nil {
+		_, err = cs.statsFor(ctx, rows, true)
+	}
+	return err
+}
+
+// Forget drops the report digests held in memory, leaving this
+// controller as a restarted one finds itself.
+func (cs *State) Forget() {
+	cs.mu.Lock()
+	cs.stats = map[consoleKey]*imageStats{}
+	cs.mu.Unlock()
+}
+
+// RecordDay records the fleet's totals as of now for the overview's
+// trend, as the leader's background pass does once a minute.
+func (cs *State) RecordDay(ctx context.Context, now time.Time) error {
+	rows, err := cs.loadRows(ctx)
+	if err != nil {
+		return err
+	}
+	stats, err := cs.statsFor(ctx, rows, false)
+	if err != nil {
+		return err
+	}
+	return cs.snapshot(ctx, now, totals(rows, stats))
 }
