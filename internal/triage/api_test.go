@@ -1,0 +1,237 @@
+package triage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
+	"github.com/scanfleet/scanfleet/internal/notify"
+	"github.com/scanfleet/scanfleet/internal/store/keyring"
+)
+
+// serve mounts the routes behind a stand-in for the controller's
+// authentication: the bearer token is the role, the actor "<role>-user".
+func serve(t *testing.T, f *fixture) (admin, reader *api.Client, keys *keyring.Keyring) {
+	t.Helper()
+	keys, err := keyring.New(bytes.Repeat([]byte{9}, keyring.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &API{Engine: f.eng, Sealer: keys, Actor: func(r *http.Request) (string, error) {
+		return strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + "-user", nil
+	}}
+	mux := http.NewServeMux()
+	a.Routes(func(pattern string, acc web.Access, limit int64, fn web.Handler) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			role := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if acc == web.AdminAccess && role != "admin" {
+				web.WriteJSON(w, http.StatusForbidden, map[string]string{"error": "role " + role + " may not do this"})
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, max(limit, web.MaxNoBody))
+			if err := fn(w, r); err != nil {
+				code := web.StatusOf(err)
+				if code == 0 {
+					t.Errorf("%s %s: %v", r.Method, r.URL.Path, err)
+					code = http.StatusInternalServerError
+				}
+				web.WriteJSON(w, code, map[string]string{"error": err.Error()})
+			}
+		})
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return api.NewClient(srv.URL, "admin", nil), api.NewClient(srv.URL, "reader", nil), keys
+}
+
+func TestExceptionsAPI(t *testing.T) {
+	f := newFixture(t)
+	admin, reader, _ := serve(t, f)
+	ctx := context.Background()
+	total, _, _ := f.counted(t)
+	onCVE := countID(f.rep.Vulnerabilities, cve)
+
+	req := api.ExceptionRequest{ID: "exc-1", Vulnerability: cve, Repositories: []string{"team/*"}, Reason: "CMS unused", Days: 30}
+	if _, err := reader.CreateException(ctx, req); api.StatusOf(err) != http.StatusForbidden {
+		t.Fatalf("reader created an exception: %v", err)
+	}
+	for _, c := range []struct {
+		name string
+		mut  func(*api.ExceptionRequest)
+		want string
+	}{
+		{"no reason", func(r *api.ExceptionRequest) { r.Reason = "" }, "reason: required"},
+		{"bad glob", func(r *api.ExceptionRequest) { r.Repositories = []string{"team/["} }, "pattern"},
+		{"days and expires", func(r *api.ExceptionRequest) { e := t0.Add(time.Hour); r.Expires = &e }, "not both"},
+		{"expired already", func(r *api.ExceptionRequest) { e := t0.Add(-time.Hour); r.Expires, r.Days = &e, 0 }, "in the past"},
+	} {
+		bad := req
+		c.mut(&bad)
+		if _, err := admin.CreateException(ctx, bad); api.StatusOf(err) != http.StatusBadRequest || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want 400 mentioning %q", c.name, err, c.want)
+		}
+	}
+	ch, err := admin.CreateException(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Reevaluated != 1 || ch.Exception.Author != "admin-user" || ch.Exception.Expires == nil ||
+		!ch.Exception.Expires.Equal(t0.Add(30*24*time.Hour)) || ch.Exception.Expired {
+		t.Fatalf("create answered %+v", ch)
+	}
+	if vulns, hits, _ := f.counted(t); vulns != total-onCVE || hits != 0 {
+		t.Fatalf("after create: %d findings, CVE search %d", vulns, hits)
+	}
+	if _, err := admin.CreateException(ctx, req); api.StatusOf(err) != http.StatusConflict {
+		t.Fatalf("second create: %v", err)
+	}
+	req.Reason = "CMS unused, checked by the platform team"
+	if _, err := admin.PutException(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	got, err := reader.Exception(ctx, "exc-1")
+	if err != nil || got.Reason != req.Reason {
+		t.Fatalf("get: %+v, %v", got, err)
+	}
+
+	// Export while it applies, then delete, then import the export: the
+	// same findings are excepted again, by VEX-derived exceptions.
+	doc, err := reader.ExportVEX(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parsed struct {
+		Statements []struct {
+			ImpactStatement string `json:"impact_statement"`
+		} `json:"statements"`
+	}
+	if err := json.Unmarshal(doc, &parsed); err != nil || len(parsed.Statements) != onCVE || parsed.Statements[0].ImpactStatement != req.Reason {
+		t.Fatalf("export: %d statements (%v): %s", len(parsed.Statements), err, doc)
+	}
+	if ch, err := admin.DeleteException(ctx, "exc-1"); err != nil || ch.Reevaluated != 1 {
+		t.Fatalf("delete: %+v, %v", ch, err)
+	}
+	if vulns, hits, _ := f.counted(t); vulns != total || hits != 1 {
+		t.Fatalf("after delete: %d findings, CVE search %d", vulns, hits)
+	}
+	if _, err := admin.DeleteException(ctx, "exc-1"); api.StatusOf(err) != http.StatusNotFound {
+		t.Fatalf("second delete: %v", err)
+	}
+	imp, err := admin.ImportVEX(ctx, doc)
+	if err != nil || len(imp.Exceptions) != onCVE || imp.Reevaluated != 1 {
+		t.Fatalf("import: %+v, %v", imp, err)
+	}
+	if vulns, hits, _ := f.counted(t); vulns != total-onCVE || hits != 0 {
+		t.Fatalf("after import: %d findings, CVE search %d", vulns, hits)
+	}
+	if _, err := admin.ImportVEX(ctx, json.RawMessage(`{"@context":"https://openvex.dev/ns/v0.2.0","statements":[{"status":"bogus"}]}`)); api.StatusOf(err) != http.StatusBadRequest {
+		t.Fatalf("bad VEX: %v", err)
+	}
+
+	// Lists and the audit log.
+	f.clk.Set(t0.Add(31 * 24 * time.Hour))
+	all, err := reader.Exceptions(ctx, nil)
+	if err != nil || len(all) != onCVE {
+		t.Fatalf("list: %d, %v", len(all), err)
+	}
+	yes := true
+	if exp, _ := reader.Exceptions(ctx, &yes); len(exp) != 0 {
+		t.Fatalf("imported exceptions (no expiry) listed as expired: %d", len(exp))
+	}
+	log, err := reader.AuditLog(ctx, "exception", "exc-1", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range log {
+		actions = append(actions, e.Action+" by "+e.Actor)
+	}
+	if strings.Join(actions, ", ") != "delete by admin-user, update by admin-user, create by admin-user" {
+		t.Fatalf("audit log of exc-1: %v", actions)
+	}
+}
+
+func TestSubscriptionsAPI(t *testing.T) {
+	f := newFixture(t)
+	admin, reader, keys := serve(t, f)
+	ctx := context.Background()
+
+	var (
+		bodies [][]byte
+		sigs   []string
+	)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies, sigs = append(bodies, b), append(sigs, r.Header.Get(notify.SignatureHeader))
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer rcv.Close()
+
+	if _, err := reader.Subscriptions(ctx); api.StatusOf(err) != http.StatusForbidden {
+		t.Fatalf("reader listed subscriptions: %v", err)
+	}
+	if _, err := admin.CreateSubscription(ctx, api.SubscriptionRequest{URL: "ftp://x"}); api.StatusOf(err) != http.StatusBadRequest {
+		t.Fatalf("ftp URL: %v", err)
+	}
+	sub, err := admin.CreateSubscription(ctx, api.SubscriptionRequest{ID: "sec", URL: rcv.URL, MinSeverity: "HIGH"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sub.Secret) < 32 || !sub.SecretSet || sub.Format != notify.FormatJSON || !sub.Enabled || sub.Author != "admin-user" {
+		t.Fatalf("create answered %+v", sub)
+	}
+	listed, err := admin.Subscriptions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(listed)
+	if bytes.Contains(raw, []byte(sub.Secret)) || !bytes.Contains(raw, []byte(`"secret_set":true`)) {
+		t.Fatalf("listing shows the secret or hides that one is set: %s", raw)
+	}
+	if _, err := admin.TestSubscription(ctx, "sec"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.TestSubscription(ctx, "nope"); api.StatusOf(err) != http.StatusNotFound {
+		t.Fatalf("test of unknown: %v", err)
+	}
+	disp := &notify.Dispatcher{Store: f.st, Secrets: keys, Holder: "t", Now: f.clk.Now}
+	if _, err := disp.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// newFixture's own subscription "all" points nowhere; only "sec" is
+	// checked here.
+	found := false
+	for i, b := range bodies {
+		if bytes.Contains(b, []byte(`"type":"test"`)) {
+			found = true
+			if !notify.Verify(sub.Secret, b, sigs[i]) {
+				t.Fatalf("test post's signature %q does not verify with the secret given at create", sigs[i])
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no test post received (%d posts)", len(bodies))
+	}
+	ds, err := admin.Deliveries(ctx, "sec")
+	if err != nil || len(ds) != 1 || ds[0].State != "delivered" || ds[0].LastStatus != 200 {
+		t.Fatalf("delivery log %+v, %v", ds, err)
+	}
+	if err := admin.DeleteSubscription(ctx, "sec"); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.DeleteSubscription(ctx, "sec"); api.StatusOf(err) != http.StatusNotFound {
+		t.Fatalf("second delete: %v", err)
+	}
+	log, err := reader.AuditLog(ctx, "subscription", "sec", "", 0)
+	if err != nil || len(log) != 2 || log[0].Action != "delete" || log[1].Action != "create" {
+		t.Fatalf("audit %+v, %v", log, err)
+	}
+}
