@@ -73,6 +73,7 @@ var conformance = []struct {
 	{"notification outbox", testOutbox},
 	{"concurrent delivery claims: each once", testConcurrentDeliveryClaims},
 	{"exceptions on stored results", testExceptionsOnResults},
+	{"running workloads", testWorkloads},
 }
 
 func runConformance(t *testing.T, b backend) {

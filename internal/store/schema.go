@@ -178,6 +178,20 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS image_exceptions_id ON image_exceptions(exception_id)`,
 		},
 	},
+	{ // running workloads (issue #20): every container of every Pod a
+		// controller's informer sees, with its image as written and the
+		// digest it runs when known; seen_at is refreshed by each
+		// (re)sync so rows of Pods deleted while no watcher ran are pruned.
+		stmts: []string{
+			`CREATE TABLE IF NOT EXISTS running_containers (
+				pod_uid TEXT NOT NULL, container TEXT NOT NULL, container_kind TEXT NOT NULL,
+				namespace TEXT NOT NULL, pod TEXT NOT NULL, workload_kind TEXT NOT NULL, workload TEXT NOT NULL,
+				image TEXT NOT NULL, registry TEXT NOT NULL, repository TEXT NOT NULL, tag TEXT NOT NULL, digest TEXT NOT NULL,
+				seen_at BIGINT NOT NULL, PRIMARY KEY (pod_uid, container))`,
+			`CREATE INDEX IF NOT EXISTS running_containers_digest ON running_containers(digest)`,
+			`CREATE INDEX IF NOT EXISTS running_containers_seen ON running_containers(seen_at)`,
+		},
+	},
 }
 
 // Version is the schema version this binary migrates to.

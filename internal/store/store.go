@@ -43,6 +43,7 @@ type Store interface {
 	Exceptions
 	Audit
 	Notifications
+	Workloads
 	// Backend is "sqlite" or "postgres".
 	Backend() string
 	Close() error

@@ -352,3 +352,48 @@ func testExceptionsOnResults(e *env) {
 		e.t.Fatal("ReplaceReport of an unknown image")
 	}
 }
+
+func testWorkloads(e *env) {
+	c := func(uid, ns, wl, ctr, digest string, seen time.Time) RunningContainer {
+		return RunningContainer{PodUID: uid, Namespace: ns, Pod: wl + "-abc", WorkloadKind: "Deployment", Workload: wl, Container: ctr,
+			ContainerKind: "container", Image: "r/team/app:1", Registry: "r", Repository: "team/app", Tag: "1", Digest: digest, SeenAt: seen}
+	}
+	e.must(e.s.PutPod(e.ctx, "u1", []RunningContainer{c("u1", "prod", "web", "app", "sha256:a", t0), c("u1", "prod", "web", "sidecar", "sha256:b", t0)}))
+	e.must(e.s.PutPod(e.ctx, "u2", []RunningContainer{c("u2", "dev", "web", "app", "", t0)}))
+	// Replacing a pod replaces its containers.
+	e.must(e.s.PutPod(e.ctx, "u1", []RunningContainer{c("u1", "prod", "web", "app", "sha256:a", t0.Add(time.Minute))}))
+	all, err := e.s.ListRunning(e.ctx, RunningFilter{})
+	e.must(err)
+	if len(all) != 2 || all[0].Namespace != "dev" || all[1].Container != "app" || !all[1].SeenAt.Equal(t0.Add(time.Minute)) {
+		e.t.Fatalf("running %+v", all)
+	}
+	if got, _ := e.s.ListRunning(e.ctx, RunningFilter{Digest: "sha256:a"}); len(got) != 1 || got[0].PodUID != "u1" {
+		e.t.Fatalf("by digest %+v", got)
+	}
+	// Which running workloads carry CVE-1: through the CVE index.
+	r1, raw1 := rep(1, report.Vulnerability{ID: "CVE-1", Severity: "high", Aliases: []string{"GHSA-x"}})
+	putResult(e, "", ImageSummary{Registry: "r", Repository: "team/app", Digest: "sha256:a", DBDigest: "db", ScannedAt: t0, ScannedBy: "s"}, r1, raw1)
+	for _, id := range []string{"CVE-1", "GHSA-x"} {
+		got, err := e.s.RunningWithVuln(e.ctx, id)
+		e.must(err)
+		if len(got) != 1 || got[0].Workload != "web" || got[0].Namespace != "prod" {
+			e.t.Fatalf("running with %s: %+v", id, got)
+		}
+	}
+	if got, _ := e.s.RunningWithVuln(e.ctx, "CVE-2"); len(got) != 0 {
+		e.t.Fatalf("running with CVE-2: %+v", got)
+	}
+	// u2 was not seen since t0+30s: pruned; u1 was.
+	n, err := e.s.PruneRunning(e.ctx, t0.Add(30*time.Second))
+	e.must(err)
+	if n != 1 {
+		e.t.Fatalf("pruned %d", n)
+	}
+	e.must(e.s.DeletePod(e.ctx, "u1"))
+	if all, _ := e.s.ListRunning(e.ctx, RunningFilter{}); len(all) != 0 {
+		e.t.Fatalf("after delete: %+v", all)
+	}
+	if err := e.s.PutPod(e.ctx, "", nil); !errors.Is(err, ErrInvalid) {
+		e.t.Fatalf("empty uid: %v", err)
+	}
+}
