@@ -76,7 +76,9 @@ func TestPodWatcher(t *testing.T) {
 		Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "controller", Namespace: ns}}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), role, metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), role, metav1.DeleteOptions{})
+	})
 	saClient, err := kubernetes.NewForConfig(kubetest.ServiceAccountConfig(t, admin, cs, ns, "controller"))
 	if err != nil {
 		t.Fatal(err)
