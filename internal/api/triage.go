@@ -198,3 +198,37 @@ func (c *Client) Deliveries(ctx context.Context, id string) ([]Delivery, error) 
 	err := c.Do(ctx, http.MethodGet, "/api/v1/subscriptions/"+esc(id)+"/deliveries", nil, &out)
 	return out, err
 }
+
+// RunningWorkload is one running container and what the controller knows
+// of its image: whether a result is stored for it (resolved as admission
+// resolves it: a tag through the tags recorded for it), and its counts.
+type RunningWorkload struct {
+	store.RunningContainer
+	Scanned         bool           `json:"scanned"`
+	ScannedDigest   string         `json:"scanned_digest,omitempty"`
+	ScannedAt       *time.Time     `json:"scanned_at,omitempty"`
+	Vulnerabilities int            `json:"vulnerabilities"`
+	Severities      map[string]int `json:"severities,omitempty"`
+}
+
+// Workloads lists running containers: in namespace (all when ""), with a
+// counted finding of cve (when not ""), scanned or not (nil: both).
+func (c *Client) Workloads(ctx context.Context, namespace, cve string, scanned *bool) ([]RunningWorkload, error) {
+	q := url.Values{}
+	if namespace != "" {
+		q.Set("namespace", namespace)
+	}
+	if cve != "" {
+		q.Set("cve", cve)
+	}
+	if scanned != nil {
+		q.Set("scanned", strconv.FormatBool(*scanned))
+	}
+	path := "/api/v1/workloads"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	var out []RunningWorkload
+	err := c.Do(ctx, http.MethodGet, path, nil, &out)
+	return out, err
+}

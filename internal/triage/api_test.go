@@ -13,7 +13,9 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
+	"github.com/scanfleet/scanfleet/internal/exception"
 	"github.com/scanfleet/scanfleet/internal/notify"
+	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/store/keyring"
 )
 
@@ -29,7 +31,7 @@ func serve(t *testing.T, f *fixture) (admin, reader *api.Client, keys *keyring.K
 		return strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + "-user", nil
 	}}
 	mux := http.NewServeMux()
-	a.Routes(func(pattern string, acc web.Access, limit int64, fn web.Handler) {
+	route := func(pattern string, acc web.Access, limit int64, fn web.Handler) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			role := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if acc == web.AdminAccess && role != "admin" {
@@ -46,7 +48,9 @@ func serve(t *testing.T, f *fixture) (admin, reader *api.Client, keys *keyring.K
 				web.WriteJSON(w, code, map[string]string{"error": err.Error()})
 			}
 		})
-	})
+	}
+	a.Routes(route)
+	(&Workloads{Store: f.st}).Routes(route)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return api.NewClient(srv.URL, "admin", nil), api.NewClient(srv.URL, "reader", nil), keys
@@ -233,5 +237,70 @@ func TestSubscriptionsAPI(t *testing.T) {
 	log, err := reader.AuditLog(ctx, "subscription", "sec", "", 0)
 	if err != nil || len(log) != 2 || log[0].Action != "delete" || log[1].Action != "create" {
 		t.Fatalf("audit %+v, %v", log, err)
+	}
+}
+
+// Which running workloads carry CVE-X, and what runs unscanned: the
+// images resolve as admission resolves them (by digest, or a tag through
+// the configured registry's host), and exceptions apply here too.
+func TestWorkloadsAPI(t *testing.T) {
+	f := newFixture(t)
+	_, reader, _ := serve(t, f)
+	ctx := context.Background()
+	mk := func(uid, ns, wl, image, reg, repo, tag, digest string) store.RunningContainer {
+		return store.RunningContainer{PodUID: uid, Namespace: ns, Pod: wl + "-1", WorkloadKind: "Deployment", Workload: wl, Container: "c",
+			ContainerKind: "container", Image: image, Registry: reg, Repository: repo, Tag: tag, Digest: digest, SeenAt: t0}
+	}
+	for _, c := range []store.RunningContainer{
+		mk("u1", "prod", "by-digest", "127.0.0.1:5000/team/alpine@"+f.k.Digest, "127.0.0.1:5000", "team/alpine", "", f.k.Digest),
+		mk("u2", "dev", "by-tag", "127.0.0.1:5000/team/alpine:3.20.3", "127.0.0.1:5000", "team/alpine", "3.20.3", ""),
+		mk("u3", "dev", "unscanned", "nginx:1.25", "docker.io", "library/nginx", "1.25", ""),
+	} {
+		if err := f.st.PutPod(ctx, c.PodUID, []store.RunningContainer{c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := func(ws []api.RunningWorkload) string {
+		var s []string
+		for _, w := range ws {
+			s = append(s, w.Workload)
+		}
+		return strings.Join(s, ",")
+	}
+	yes, no := true, false
+	for _, c := range []struct {
+		name, ns, cve string
+		scanned       *bool
+		want          string
+	}{
+		{"all", "", "", nil, "by-tag,unscanned,by-digest"},
+		{"carrying the CVE", "", cve, nil, "by-tag,by-digest"},
+		{"carrying it in prod", "prod", cve, nil, "by-digest"},
+		{"not covered", "", "", &no, "unscanned"},
+		{"scanned", "", "", &yes, "by-tag,by-digest"},
+		{"another CVE", "", "CVE-1999-0001", nil, ""},
+	} {
+		got, err := reader.Workloads(ctx, c.ns, c.cve, c.scanned)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if names(got) != c.want {
+			t.Errorf("%s: %q, want %q", c.name, names(got), c.want)
+		}
+	}
+	all, _ := reader.Workloads(ctx, "prod", "", nil)
+	if len(all) != 1 || all[0].ScannedDigest != f.k.Digest || all[0].Vulnerabilities != len(f.rep.Vulnerabilities) || all[0].ScannedAt == nil {
+		t.Fatalf("prod workload %+v", all)
+	}
+	// Excepted: no running workload carries it any more.
+	x := exception.Exception{ID: "exc-1", Vulnerability: cve, Reason: "r", Author: "a", Created: t0}
+	if _, err := f.st.PutException(ctx, x, "a", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Changed(ctx, x.ID, nil, &x); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := reader.Workloads(ctx, "", cve, nil); len(got) != 0 {
+		t.Fatalf("after the exception: %q", names(got))
 	}
 }
