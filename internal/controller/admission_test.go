@@ -648,7 +648,7 @@ func BenchmarkAdmissionReview(b *testing.B) {
 	if resp, err := srv.Client().Do(req); err != nil || resp.StatusCode != 201 {
 		b.Fatal(err, resp)
 	}
-	if err := c.ApplyAdmissionConfig(ctx, &admission.Policy{Settings: admission.Settings{Mode: admission.Protect},
+	if err := c.admission.Apply(ctx, &admission.Policy{Settings: admission.Settings{Mode: admission.Protect},
 		Rules: []admission.Rule{{Name: "r", Action: admission.Deny, Criteria: admission.Criteria{Severity: "CRITICAL"}}}}); err != nil {
 		b.Fatal(err)
 	}

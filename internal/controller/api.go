@@ -55,8 +55,8 @@ func (c *Controller) routes() (http.Handler, error) {
 	h("PUT /api/v1/autoscaler", adminAccess, maxSmallBody, c.putAutoscaler)
 
 	// Feature areas register their own routes, each in its own file.
-	c.submitRoutes(h)         // submit.go: standalone and host results
-	c.admissionRoutes(mux, h) // admission.go: the Kubernetes admission webhook and its rules
+	c.submit.Routes(h)                        // package submit: standalone and host results
+	c.admission.Routes(mux, h, c.metrics.reg) // package admissionhook: the webhook and its rules
 	// The web console's assets and views (package consoleview).
 	if err := c.console.Routes(mux, h); err != nil {
 		return nil, err

@@ -52,7 +52,9 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
+	"github.com/scanfleet/scanfleet/internal/controller/admissionhook"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
+	"github.com/scanfleet/scanfleet/internal/controller/submit"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -238,11 +240,9 @@ type Config struct {
 	Logger         *slog.Logger
 }
 
-// ReviewCodec reads and answers Kubernetes AdmissionReviews.
-type ReviewCodec interface {
-	DecodeReview(body []byte) (*admission.Request, error)
-	Response(uid string, allowed bool, message string, warnings []string) ([]byte, error)
-}
+// ReviewCodec reads and answers Kubernetes AdmissionReviews (package
+// admissionhook).
+type ReviewCodec = admissionhook.ReviewCodec
 
 // Controller is the control plane. Create it with New, serve Handler, run
 // Run for the background loops, and Close it.
@@ -258,6 +258,10 @@ type Controller struct {
 	// console holds the report digests image listings read, and serves
 	// the console's views.
 	console *consoleview.State
+	// admission serves the admission webhook and its rules; submit takes
+	// standalone results.
+	admission *admissionhook.Hook
+	submit    *submit.Handler
 	// autoscaler is nil without Config.Scaler.
 	autoscaler *autoscale.AutoScaler
 	// autoscaleBase is the auto-scaler configuration flags and config
@@ -355,6 +359,8 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		c.Close()
 		return nil, fmt.Errorf("controller: %w", err)
 	}
+	c.admission = admissionhook.New(st, cfg.Reviews, cfg.Logger)
+	c.submit = submit.New(st, cfg.Logger, c.metrics.scanDone)
 	c.console = consoleview.New(consoleview.Deps{Store: st, Queue: q, Logger: cfg.Logger, IsLeader: c.isLeader})
 	if c.handler, err = c.routes(); err != nil {
 		c.Close()
@@ -378,7 +384,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 				return nil, fmt.Errorf("controller: %w", err)
 			}
 		}
-		if err := c.ApplyAdmissionConfig(ctx, cfg.File.Admission); err != nil {
+		if err := c.admission.Apply(ctx, cfg.File.Admission); err != nil {
 			c.Close()
 			return nil, fmt.Errorf("controller: %w", err)
 		}

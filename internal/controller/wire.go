@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/admissionhook"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 )
 
@@ -60,3 +61,10 @@ const (
 func errorf(code int, format string, args ...any) error { return web.Errorf(code, format, args...) }
 func writeJSON(w http.ResponseWriter, code int, v any)  { web.WriteJSON(w, code, v) }
 func decode(r *http.Request, v any) error               { return web.Decode(r, v) }
+
+// Decision results of the admission webhook (package admissionhook).
+const (
+	ResultAllowed   = admissionhook.ResultAllowed
+	ResultDenied    = admissionhook.ResultDenied
+	ResultWouldDeny = admissionhook.ResultWouldDeny
+)

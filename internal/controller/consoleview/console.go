@@ -297,9 +297,12 @@ func (cs *State) Run(ctx context.Context) {
 // Sample appends a sample of now to the shared history ring, dropping
 // the oldest beyond HistorySize.
 func (cs *State) Sample(ctx context.Context) {
+	// Taken under the lock: a sample taken before another that is stored
+	// first would land out of order in the ring.
+	cs.histMu.Lock()
+	defer cs.histMu.Unlock()
 	s, err := cs.current(ctx)
 	if err == nil {
-		cs.histMu.Lock()
 		var hist []QueueSample
 		if hist, err = cs.history(ctx); err == nil {
 			hist = append(hist, s)
@@ -311,7 +314,6 @@ func (cs *State) Sample(ctx context.Context) {
 				err = cs.store.PutSetting(ctx, historySetting, string(b))
 			}
 		}
-		cs.histMu.Unlock()
 	}
 	if err != nil && ctx.Err() == nil {
 		cs.log.Warn("console: sampling the queue", "err", err)
@@ -349,11 +351,13 @@ func (cs *State) current(ctx context.Context) (QueueSample, error) {
 // queueHistory answers the samples, oldest first, followed by one taken
 // now, so a chart always ends at the present.
 func (cs *State) queueHistory(w http.ResponseWriter, r *http.Request) error {
-	now, err := cs.current(r.Context())
+	// The history first, then now: a sample stored in between is then
+	// older than now, never newer.
+	hist, err := cs.history(r.Context())
 	if err != nil {
 		return err
 	}
-	hist, err := cs.history(r.Context())
+	now, err := cs.current(r.Context())
 	if err != nil {
 		return err
 	}

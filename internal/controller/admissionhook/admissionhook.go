@@ -1,20 +1,54 @@
-package controller
+// Package admissionhook serves the Kubernetes admission webhook
+// (/admission, over TLS only), the admission rules and settings API and
+// the decision log; the policy itself is package admission.
+package admissionhook
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/controller/web"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/scanfleet/scanfleet/internal/admission"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
+
+// ReviewCodec reads and answers Kubernetes AdmissionReviews. It is
+// injected rather than imported so that binaries without the Kubernetes
+// integration do not link the Kubernetes API types.
+type ReviewCodec interface {
+	DecodeReview(body []byte) (*admission.Request, error)
+	Response(uid string, allowed bool, message string, warnings []string) ([]byte, error)
+}
+
+// Hook is the admission webhook, its rules and settings API and the
+// decision log, over the shared store: any controller answers a review
+// alike.
+type Hook struct {
+	store   store.Store
+	log     *slog.Logger
+	reviews ReviewCodec
+}
+
+// New returns the webhook over st; reviews nil answers 501 (a binary
+// without the Kubernetes integration).
+func New(st store.Store, reviews ReviewCodec, log *slog.Logger) *Hook {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Hook{store: st, log: log, reviews: reviews}
+}
 
 // Decision results, also the "result" label of the decisions metric.
 const (
@@ -27,17 +61,17 @@ const (
 // at most about 3 MiB and a review of an update carries two.
 const maxReviewBody = 8 << 20
 
-// admissionRoutes registers the webhook and its rules API. The webhook is
+// Routes registers the webhook and its rules API. The webhook is
 // not token-authenticated: the API server calls it with no token of ours,
 // and it only answers questions (the rules decide, not the caller). It is
 // served over HTTPS only, since the API server requires it and refusing
 // plain HTTP keeps a misconfigured listener from being used silently.
-func (c *Controller) admissionRoutes(mux *http.ServeMux, h routeFunc) {
+func (c *Hook) Routes(mux *http.ServeMux, h web.Route, reg prometheus.Registerer) {
 	decisions := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "scanfleet_admission_decisions_total",
 		Help: "Admission reviews answered, by result (allowed, denied, would_deny) and mode (monitor, protect).",
 	}, []string{"result", "mode"})
-	c.metrics.reg.MustRegister(decisions)
+	reg.MustRegister(decisions)
 	for _, res := range []string{ResultAllowed, ResultDenied, ResultWouldDeny} {
 		for _, m := range []admission.Mode{admission.Monitor, admission.Protect} {
 			decisions.WithLabelValues(res, string(m))
@@ -46,20 +80,20 @@ func (c *Controller) admissionRoutes(mux *http.ServeMux, h routeFunc) {
 	mux.Handle("POST /admission", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.serveAdmission(w, r, decisions)
 	}))
-	h("GET /api/v1/admission/rules", readAccess, 0, c.listAdmissionRules)
-	h("POST /api/v1/admission/rules", adminAccess, maxSmallBody, c.createAdmissionRule)
-	h("GET /api/v1/admission/rules/{name}", readAccess, 0, c.getAdmissionRule)
-	h("PUT /api/v1/admission/rules/{name}", adminAccess, maxSmallBody, c.putAdmissionRule)
-	h("DELETE /api/v1/admission/rules/{name}", adminAccess, 0, c.deleteAdmissionRule)
-	h("GET /api/v1/admission/settings", readAccess, 0, c.getAdmissionSettings)
-	h("PUT /api/v1/admission/settings", adminAccess, maxSmallBody, c.putAdmissionSettings)
-	h("GET /api/v1/admission/decisions", readAccess, 0, c.listDecisions)
+	h("GET /api/v1/admission/rules", web.ReadAccess, 0, c.listAdmissionRules)
+	h("POST /api/v1/admission/rules", web.AdminAccess, web.MaxSmallBody, c.createAdmissionRule)
+	h("GET /api/v1/admission/rules/{name}", web.ReadAccess, 0, c.getAdmissionRule)
+	h("PUT /api/v1/admission/rules/{name}", web.AdminAccess, web.MaxSmallBody, c.putAdmissionRule)
+	h("DELETE /api/v1/admission/rules/{name}", web.AdminAccess, 0, c.deleteAdmissionRule)
+	h("GET /api/v1/admission/settings", web.ReadAccess, 0, c.getAdmissionSettings)
+	h("PUT /api/v1/admission/settings", web.AdminAccess, web.MaxSmallBody, c.putAdmissionSettings)
+	h("GET /api/v1/admission/decisions", web.ReadAccess, 0, c.listDecisions)
 }
 
-// ApplyAdmissionConfig applies a config file's admission section: the
+// Apply applies a config file's admission section: the
 // settings replace the stored ones and each rule is created or replaced
 // (rules added through the API and not in the file are kept).
-func (c *Controller) ApplyAdmissionConfig(ctx context.Context, p *admission.Policy) error {
+func (c *Hook) Apply(ctx context.Context, p *admission.Policy) error {
 	if p == nil {
 		return nil
 	}
@@ -78,7 +112,7 @@ func (c *Controller) ApplyAdmissionConfig(ctx context.Context, p *admission.Poli
 	return nil
 }
 
-func (c *Controller) policy(ctx context.Context) (*admission.Policy, error) {
+func (c *Hook) policy(ctx context.Context) (*admission.Policy, error) {
 	st, err := c.store.AdmissionSettings(ctx)
 	if err != nil {
 		return nil, err
@@ -90,30 +124,30 @@ func (c *Controller) policy(ctx context.Context) (*admission.Policy, error) {
 	return &admission.Policy{Settings: st, Rules: rules}, nil
 }
 
-func (c *Controller) serveAdmission(w http.ResponseWriter, r *http.Request, decisions *prometheus.CounterVec) {
+func (c *Hook) serveAdmission(w http.ResponseWriter, r *http.Request, decisions *prometheus.CounterVec) {
 	if r.TLS == nil {
-		writeJSON(w, http.StatusForbidden, map[string]string{"error": "the admission webhook is served over HTTPS only"})
+		web.WriteJSON(w, http.StatusForbidden, map[string]string{"error": "the admission webhook is served over HTTPS only"})
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxReviewBody))
 	if err != nil {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("reading admission review: %v", err)})
+		web.WriteJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("reading admission review: %v", err)})
 		return
 	}
-	if c.cfg.Reviews == nil {
-		writeJSON(w, http.StatusNotImplemented, map[string]string{"error": "this controller was built without the Kubernetes integration: run scanfleet-controller to serve admission reviews"})
+	if c.reviews == nil {
+		web.WriteJSON(w, http.StatusNotImplemented, map[string]string{"error": "this controller was built without the Kubernetes integration: run scanfleet-controller to serve admission reviews"})
 		return
 	}
-	req, err := c.cfg.Reviews.DecodeReview(body)
+	req, err := c.reviews.DecodeReview(body)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		web.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
 	d, err := c.Review(r.Context(), req)
 	if err != nil {
 		// The API server applies the webhook's failurePolicy to errors.
 		c.log.Error("admission review failed", "uid", req.UID, "kind", req.Kind, "namespace", req.Namespace, "name", req.Name, "err", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		web.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 		return
 	}
 	var warnings []string
@@ -123,10 +157,10 @@ func (c *Controller) serveAdmission(w http.ResponseWriter, r *http.Request, deci
 	} else if !d.Allowed {
 		msg = d.Message
 	}
-	out, err := c.cfg.Reviews.Response(req.UID, d.Allowed, msg, warnings)
+	out, err := c.reviews.Response(req.UID, d.Allowed, msg, warnings)
 	if err != nil {
 		c.log.Error("admission response", "err", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		web.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 		return
 	}
 	if req.Supported {
@@ -138,25 +172,25 @@ func (c *Controller) serveAdmission(w http.ResponseWriter, r *http.Request, deci
 
 // Review decides an admission request and records the decision (requests
 // that start no containers are allowed and not recorded).
-func (c *Controller) Review(ctx context.Context, req *admission.Request) (*Decision, error) {
+func (c *Hook) Review(ctx context.Context, req *admission.Request) (*api.Decision, error) {
 	p, err := c.policy(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now().UTC()
-	d := &Decision{At: now, UID: req.UID, Kind: req.Kind, Namespace: req.Namespace, Name: req.Name, Operation: req.Operation,
-		User: req.User, DryRun: req.DryRun, Allowed: true, Result: ResultAllowed, Mode: p.Mode, Images: []ImageDecision{}}
+	d := &api.Decision{At: now, UID: req.UID, Kind: req.Kind, Namespace: req.Namespace, Name: req.Name, Operation: req.Operation,
+		User: req.User, DryRun: req.DryRun, Allowed: true, Result: ResultAllowed, Mode: p.Mode, Images: []api.ImageDecision{}}
 	if !req.Supported {
 		return d, nil
 	}
-	regNames, err := c.registryNames(ctx)
+	regNames, err := web.RegistryNames(ctx, c.store)
 	if err != nil {
 		return nil, err
 	}
 	var refusals, warnings []string
 	results := map[string]*admission.Result{} // by resolved reference: one lookup per image
 	for _, ctr := range req.Containers {
-		id := ImageDecision{Container: ctr.Name, ContainerKind: ctr.Kind, Image: ctr.Image}
+		id := api.ImageDecision{Container: ctr.Name, ContainerKind: ctr.Kind, Image: ctr.Image}
 		sub := admission.Subject{Image: ctr.Image, Namespace: req.Namespace, Labels: req.Labels}
 		ref, perr := admission.ParseRef(ctr.Image)
 		if perr == nil {
@@ -221,7 +255,7 @@ func denial(v admission.Verdict) string {
 
 // lookupResult finds the stored result for an image: a tag resolves to
 // the digest its result was stored under; a tag never seen is not scanned.
-func (c *Controller) lookupResult(ctx context.Context, regNames map[string]string, ref admission.Ref) (*admission.Result, error) {
+func (c *Hook) lookupResult(ctx context.Context, regNames map[string]string, ref admission.Ref) (*admission.Result, error) {
 	names := []string{ref.Registry}
 	if n, ok := regNames[ref.Registry]; ok {
 		names = append(names, n)
@@ -238,36 +272,36 @@ func (c *Controller) lookupResult(ctx context.Context, regNames map[string]strin
 		NotCovered: admission.NotCoveredFromReport(&rep)}, nil
 }
 
-func (c *Controller) listAdmissionRules(w http.ResponseWriter, r *http.Request) error {
+func (c *Hook) listAdmissionRules(w http.ResponseWriter, r *http.Request) error {
 	rules, err := c.store.AdmissionRules(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rules)
+	web.WriteJSON(w, http.StatusOK, rules)
 	return nil
 }
 
-func (c *Controller) getAdmissionRule(w http.ResponseWriter, r *http.Request) error {
+func (c *Hook) getAdmissionRule(w http.ResponseWriter, r *http.Request) error {
 	rules, err := c.store.AdmissionRules(r.Context())
 	if err != nil {
 		return err
 	}
 	for _, rule := range rules {
 		if rule.Name == r.PathValue("name") {
-			writeJSON(w, http.StatusOK, rule)
+			web.WriteJSON(w, http.StatusOK, rule)
 			return nil
 		}
 	}
-	return errorf(http.StatusNotFound, "admission rule %q not found", r.PathValue("name"))
+	return web.Errorf(http.StatusNotFound, "admission rule %q not found", r.PathValue("name"))
 }
 
-func (c *Controller) createAdmissionRule(w http.ResponseWriter, r *http.Request) error {
+func (c *Hook) createAdmissionRule(w http.ResponseWriter, r *http.Request) error {
 	var rule admission.Rule
-	if err := decode(r, &rule); err != nil {
+	if err := web.Decode(r, &rule); err != nil {
 		return err
 	}
 	if err := rule.Validate(); err != nil {
-		return errorf(http.StatusBadRequest, "%v", err)
+		return web.Errorf(http.StatusBadRequest, "%v", err)
 	}
 	rules, err := c.store.AdmissionRules(r.Context())
 	if err != nil {
@@ -275,29 +309,29 @@ func (c *Controller) createAdmissionRule(w http.ResponseWriter, r *http.Request)
 	}
 	for _, x := range rules {
 		if x.Name == rule.Name {
-			return errorf(http.StatusConflict, "admission rule %q exists; PUT /api/v1/admission/rules/%s replaces it", rule.Name, rule.Name)
+			return web.Errorf(http.StatusConflict, "admission rule %q exists; PUT /api/v1/admission/rules/%s replaces it", rule.Name, rule.Name)
 		}
 	}
 	if _, err := c.store.PutAdmissionRule(r.Context(), rule); err != nil {
 		return err
 	}
 	c.log.Info("admission rule created", "rule", rule.Name, "action", rule.Action)
-	writeJSON(w, http.StatusCreated, rule)
+	web.WriteJSON(w, http.StatusCreated, rule)
 	return nil
 }
 
-func (c *Controller) putAdmissionRule(w http.ResponseWriter, r *http.Request) error {
+func (c *Hook) putAdmissionRule(w http.ResponseWriter, r *http.Request) error {
 	var rule admission.Rule
-	if err := decode(r, &rule); err != nil {
+	if err := web.Decode(r, &rule); err != nil {
 		return err
 	}
 	name := r.PathValue("name")
 	if rule.Name != "" && rule.Name != name {
-		return errorf(http.StatusBadRequest, "name %q in body differs from %q in path", rule.Name, name)
+		return web.Errorf(http.StatusBadRequest, "name %q in body differs from %q in path", rule.Name, name)
 	}
 	rule.Name = name
 	if err := rule.Validate(); err != nil {
-		return errorf(http.StatusBadRequest, "%v", err)
+		return web.Errorf(http.StatusBadRequest, "%v", err)
 	}
 	created, err := c.store.PutAdmissionRule(r.Context(), rule)
 	if err != nil {
@@ -308,65 +342,65 @@ func (c *Controller) putAdmissionRule(w http.ResponseWriter, r *http.Request) er
 		code = http.StatusCreated
 	}
 	c.log.Info("admission rule stored", "rule", rule.Name, "action", rule.Action, "created", created)
-	writeJSON(w, code, rule)
+	web.WriteJSON(w, code, rule)
 	return nil
 }
 
-func (c *Controller) deleteAdmissionRule(w http.ResponseWriter, r *http.Request) error {
+func (c *Hook) deleteAdmissionRule(w http.ResponseWriter, r *http.Request) error {
 	ok, err := c.store.DeleteAdmissionRule(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errorf(http.StatusNotFound, "admission rule %q not found", r.PathValue("name"))
+		return web.Errorf(http.StatusNotFound, "admission rule %q not found", r.PathValue("name"))
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (c *Controller) getAdmissionSettings(w http.ResponseWriter, r *http.Request) error {
+func (c *Hook) getAdmissionSettings(w http.ResponseWriter, r *http.Request) error {
 	st, err := c.store.AdmissionSettings(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, st)
+	web.WriteJSON(w, http.StatusOK, st)
 	return nil
 }
 
-func (c *Controller) putAdmissionSettings(w http.ResponseWriter, r *http.Request) error {
+func (c *Hook) putAdmissionSettings(w http.ResponseWriter, r *http.Request) error {
 	st, err := c.store.AdmissionSettings(r.Context())
 	if err != nil {
 		return err
 	}
 	// A partial body changes only what it names.
-	if err := decode(r, &st); err != nil {
+	if err := web.Decode(r, &st); err != nil {
 		return err
 	}
 	if err := st.Normalize(); err != nil {
-		return errorf(http.StatusBadRequest, "%v", err)
+		return web.Errorf(http.StatusBadRequest, "%v", err)
 	}
 	if err := c.store.PutAdmissionSettings(r.Context(), st); err != nil {
 		return err
 	}
 	c.log.Info("admission settings changed", "mode", st.Mode, "no_result", st.NoResult)
-	writeJSON(w, http.StatusOK, st)
+	web.WriteJSON(w, http.StatusOK, st)
 	return nil
 }
 
 // listDecisions lists decisions newest first, with ?result=, ?namespace=
 // and ?limit= (default 100, at most 1000).
-func (c *Controller) listDecisions(w http.ResponseWriter, r *http.Request) error {
+func (c *Hook) listDecisions(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := DecisionFilter{Result: q.Get("result"), Namespace: q.Get("namespace"), Limit: 100}
+	f := store.DecisionFilter{Result: q.Get("result"), Namespace: q.Get("namespace"), Limit: 100}
 	switch f.Result {
 	case "", ResultAllowed, ResultDenied, ResultWouldDeny:
 	default:
-		return errorf(http.StatusBadRequest, "unknown result %q (allowed, denied, would_deny)", f.Result)
+		return web.Errorf(http.StatusBadRequest, "unknown result %q (allowed, denied, would_deny)", f.Result)
 	}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n <= 0 {
-			return errorf(http.StatusBadRequest, "bad limit %q", s)
+			return web.Errorf(http.StatusBadRequest, "bad limit %q", s)
 		}
 		f.Limit = min(n, 1000)
 	}
@@ -374,6 +408,6 @@ func (c *Controller) listDecisions(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ds)
+	web.WriteJSON(w, http.StatusOK, ds)
 	return nil
 }

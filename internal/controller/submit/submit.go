@@ -1,46 +1,75 @@
-package controller
+// Package submit takes standalone scan results (a build pipeline's scan,
+// a host scan) into the shared store: an image report once per
+// repository it was scanned as, under the configured registry's name when
+// its host matches, every tag recorded; host reports by host name.
+package submit
 
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/controller/web"
+
 	"github.com/scanfleet/scanfleet/internal/admission"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
 
-func (c *Controller) submitRoutes(h routeFunc) {
-	h("POST /api/v1/results", submitAccess, maxResultBody, c.submitResult)
-	h("GET /api/v1/hosts", readAccess, 0, c.listHosts)
-	h("GET /api/v1/hosts/{name}", readAccess, 0, c.getHost)
+// Handler stores standalone results (POST /api/v1/results) and serves
+// the host reports.
+type Handler struct {
+	store store.Store
+	log   *slog.Logger
+	// scanDone counts a stored scan in the controller's metrics.
+	scanDone func(result string, seconds float64)
 }
 
-func (c *Controller) submitResult(w http.ResponseWriter, r *http.Request) error {
-	var in SubmitRequest
-	if err := decode(r, &in); err != nil {
+// New returns the handler over st; scanDone counts each stored scan
+// (nil: not counted).
+func New(st store.Store, log *slog.Logger, scanDone func(result string, seconds float64)) *Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if scanDone == nil {
+		scanDone = func(string, float64) {}
+	}
+	return &Handler{store: st, log: log, scanDone: scanDone}
+}
+
+// Routes registers the submission and host routes.
+func (c *Handler) Routes(h web.Route) {
+	h("POST /api/v1/results", web.SubmitAccess, web.MaxResultBody, c.submitResult)
+	h("GET /api/v1/hosts", web.ReadAccess, 0, c.listHosts)
+	h("GET /api/v1/hosts/{name}", web.ReadAccess, 0, c.getHost)
+}
+
+func (c *Handler) submitResult(w http.ResponseWriter, r *http.Request) error {
+	var in api.SubmitRequest
+	if err := web.Decode(r, &in); err != nil {
 		return err
 	}
 	if len(in.Report) == 0 {
-		return errorf(http.StatusBadRequest, "no report")
+		return web.Errorf(http.StatusBadRequest, "no report")
 	}
 	var rep report.Report
 	if err := json.Unmarshal(in.Report, &rep); err != nil {
-		return errorf(http.StatusBadRequest, "report: %v", err)
+		return web.Errorf(http.StatusBadRequest, "report: %v", err)
 	}
 	if rep.DB == nil || rep.DB.Digest == "" {
 		// A packages-only report would pass for an image without
 		// findings and let it through admission control.
-		return errorf(http.StatusBadRequest, "report was not matched against a vulnerability database (no db)")
+		return web.Errorf(http.StatusBadRequest, "report was not matched against a vulnerability database (no db)")
 	}
 	scanner := strings.TrimSpace(in.Scanner)
 	if len(scanner) > 253 {
-		return errorf(http.StatusBadRequest, "scanner name over 253 characters")
+		return web.Errorf(http.StatusBadRequest, "scanner name over 253 characters")
 	}
 	at := time.Now().UTC()
 	// The scan's own time, so "scanned longer ago than" rules see how old
@@ -49,7 +78,7 @@ func (c *Controller) submitResult(w http.ResponseWriter, r *http.Request) error 
 		at = rep.ScannedAt.UTC()
 	}
 	var (
-		out SubmitResponse
+		out api.SubmitResponse
 		err error
 	)
 	switch {
@@ -58,28 +87,28 @@ func (c *Controller) submitResult(w http.ResponseWriter, r *http.Request) error 
 	case rep.Image != nil && rep.Host == nil:
 		out, err = c.submitImage(r.Context(), in, &rep, scanner, at)
 	default:
-		return errorf(http.StatusBadRequest, "report must describe an image or a host")
+		return web.Errorf(http.StatusBadRequest, "report must describe an image or a host")
 	}
 	if err != nil {
 		return err
 	}
-	c.metrics.scanDone("success", 0)
-	writeJSON(w, http.StatusCreated, out)
+	c.scanDone("success", 0)
+	web.WriteJSON(w, http.StatusCreated, out)
 	return nil
 }
 
 // submitImage stores an image result under each repository it was
 // scanned as, exactly as a scanner's result for a crawled image is stored.
-func (c *Controller) submitImage(ctx context.Context, in SubmitRequest, rep *report.Report, scanner string, at time.Time) (SubmitResponse, error) {
-	out := SubmitResponse{Kind: "image"}
+func (c *Handler) submitImage(ctx context.Context, in api.SubmitRequest, rep *report.Report, scanner string, at time.Time) (api.SubmitResponse, error) {
+	out := api.SubmitResponse{Kind: "image"}
 	refs := in.References
 	if len(refs) == 0 {
 		refs = []string{rep.Image.Reference}
 	}
 	if len(refs) > 100 {
-		return out, errorf(http.StatusBadRequest, "%d references; at most 100", len(refs))
+		return out, web.Errorf(http.StatusBadRequest, "%d references; at most 100", len(refs))
 	}
-	regNames, err := c.registryNames(ctx)
+	regNames, err := web.RegistryNames(ctx, c.store)
 	if err != nil {
 		return out, err
 	}
@@ -89,18 +118,18 @@ func (c *Controller) submitImage(ctx context.Context, in SubmitRequest, rep *rep
 	for _, s := range refs {
 		name, ok := registryReference(s)
 		if !ok {
-			return out, errorf(http.StatusBadRequest, "reference %q is not a registry reference (host/repo:tag or host/repo@digest); pass references", s)
+			return out, web.Errorf(http.StatusBadRequest, "reference %q is not a registry reference (host/repo:tag or host/repo@digest); pass references", s)
 		}
 		ref, err := admission.ParseRef(name)
 		if err != nil {
-			return out, errorf(http.StatusBadRequest, "%v", err)
+			return out, web.Errorf(http.StatusBadRequest, "%v", err)
 		}
 		digest := rep.Image.Digest
 		if ref.Digest != "" {
 			digest = ref.Digest
 		}
 		if digest == "" {
-			return out, errorf(http.StatusBadRequest, "report of %s has no image digest and the reference names none", s)
+			return out, web.Errorf(http.StatusBadRequest, "report of %s has no image digest and the reference names none", s)
 		}
 		reg := ref.Registry
 		if n, ok := regNames[ref.Registry]; ok {
@@ -135,7 +164,7 @@ func (c *Controller) submitImage(ctx context.Context, in SubmitRequest, rep *rep
 		if h, ok := hostOfName(regNames, k.registry); ok {
 			host = h
 		}
-		im := ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
+		im := api.ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
 			Reference: host + "/" + k.repository + "@" + k.digest, DBDigest: dbDigest, ScannedAt: at, ScannedBy: by}
 		if _, err := c.store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: in.Report}); err != nil {
 			return out, err
@@ -147,7 +176,7 @@ func (c *Controller) submitImage(ctx context.Context, in SubmitRequest, rep *rep
 				return out, err
 			}
 		}
-		out.Images = append(out.Images, StoredImage{Registry: k.registry, Repository: k.repository, Digest: k.digest, Tags: ts})
+		out.Images = append(out.Images, api.StoredImage{Registry: k.registry, Repository: k.repository, Digest: k.digest, Tags: ts})
 		c.log.Info("standalone result stored", "scanner", by, "registry", k.registry, "repository", k.repository, "digest", k.digest,
 			"tags", ts, "vulnerabilities", len(rep.Vulnerabilities))
 	}
@@ -156,15 +185,15 @@ func (c *Controller) submitImage(ctx context.Context, in SubmitRequest, rep *rep
 
 var validHostName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$`)
 
-func (c *Controller) submitHost(ctx context.Context, in SubmitRequest, rep *report.Report, scanner string, at time.Time) (SubmitResponse, error) {
+func (c *Handler) submitHost(ctx context.Context, in api.SubmitRequest, rep *report.Report, scanner string, at time.Time) (api.SubmitResponse, error) {
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
 		name = rep.Host.Hostname
 	}
 	if !validHostName.MatchString(name) {
-		return SubmitResponse{}, errorf(http.StatusBadRequest, "host name %q: want letters, digits, '.', '_', ':', '-' (give name)", name)
+		return api.SubmitResponse{}, web.Errorf(http.StatusBadRequest, "host name %q: want letters, digits, '.', '_', ':', '-' (give name)", name)
 	}
-	h := HostSummary{Name: name, Hostname: rep.Host.Hostname, Kernel: rep.Host.Kernel, Root: rep.Host.Root, ScannedAt: at, ScannedBy: scanner}
+	h := api.HostSummary{Name: name, Hostname: rep.Host.Hostname, Kernel: rep.Host.Kernel, Root: rep.Host.Root, ScannedAt: at, ScannedBy: scanner}
 	if h.ScannedBy == "" {
 		h.ScannedBy = name
 	}
@@ -178,54 +207,32 @@ func (c *Controller) submitHost(ctx context.Context, in SubmitRequest, rep *repo
 		h.DBDigest = rep.DB.Digest
 	}
 	if err := c.store.PutHost(ctx, h, rep, in.Report); err != nil {
-		return SubmitResponse{}, err
+		return api.SubmitResponse{}, err
 	}
 	c.log.Info("host result stored", "host", name, "scanner", h.ScannedBy, "vulnerabilities", len(rep.Vulnerabilities))
-	return SubmitResponse{Kind: "host", Host: name}, nil
+	return api.SubmitResponse{Kind: "host", Host: name}, nil
 }
 
-func (c *Controller) listHosts(w http.ResponseWriter, r *http.Request) error {
+func (c *Handler) listHosts(w http.ResponseWriter, r *http.Request) error {
 	hs, err := c.store.ListHosts(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, hs)
+	web.WriteJSON(w, http.StatusOK, hs)
 	return nil
 }
 
-func (c *Controller) getHost(w http.ResponseWriter, r *http.Request) error {
+func (c *Handler) getHost(w http.ResponseWriter, r *http.Request) error {
 	raw, ok, err := c.store.HostReport(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errorf(http.StatusNotFound, "host %q not known", r.PathValue("name"))
+		return web.Errorf(http.StatusNotFound, "host %q not known", r.PathValue("name"))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(raw)
 	return nil
-}
-
-// registryNames maps the canonical host of every configured registry to
-// its name, so a result for an image of a configured registry is stored
-// under that registry like the crawler's results are.
-func (c *Controller) registryNames(ctx context.Context) (map[string]string, error) {
-	regs, err := c.store.ListRegistries(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for _, rr := range regs {
-		u, err := url.Parse(rr.URL)
-		if err != nil || u.Host == "" {
-			continue
-		}
-		h := admission.CanonicalHost(u.Host)
-		if _, dup := out[h]; !dup { // the first by name wins, deterministically
-			out[h] = rr.Name
-		}
-	}
-	return out, nil
 }
 
 func hostOfName(names map[string]string, name string) (string, bool) {
