@@ -84,6 +84,12 @@ func (c *Controller) credentials(r store.Registry) (password, token string, err 
 // resumed crawl runs while scanners work) would otherwise be queued again
 // and its image scanned twice.
 func (c *Controller) enqueueUnscanned(ctx context.Context, tasks []queue.Task) (int, error) {
+	// Each kept task is created at the moment of its check: if the
+	// image's live task completes between the check and the insert (the
+	// key's dedup then no longer stops the new one), its result is stored
+	// after the new task's creation, and the lease completes the new task
+	// instead of scanning the image again.
+	checked := time.Now()
 	keep := tasks[:0:0]
 	for _, t := range tasks {
 		var p web.TaskPayload
@@ -95,6 +101,9 @@ func (c *Controller) enqueueUnscanned(ctx context.Context, tasks []queue.Task) (
 			return 0, err
 		}
 		if !done {
+			if t.CreatedAt.IsZero() {
+				t.CreatedAt = checked
+			}
 			keep = append(keep, t)
 		}
 	}
