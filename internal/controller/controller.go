@@ -54,6 +54,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller/admissionhook"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
+	"github.com/scanfleet/scanfleet/internal/controller/protocol"
 	"github.com/scanfleet/scanfleet/internal/controller/submit"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -238,6 +239,10 @@ type Config struct {
 	// CrawlTransport is the base transport for crawls (tests).
 	CrawlTransport http.RoundTripper
 	Logger         *slog.Logger
+
+	// wrapQueue, when set, wraps the opened queue: tests interpose on
+	// the queue every part of the controller uses.
+	wrapQueue func(queue.Queue) queue.Queue
 }
 
 // ReviewCodec reads and answers Kubernetes AdmissionReviews (package
@@ -262,6 +267,8 @@ type Controller struct {
 	// standalone results.
 	admission *admissionhook.Hook
 	submit    *submit.Handler
+	// protocol serves the scanners and the layer store.
+	protocol *protocol.Protocol
 	// autoscaler is nil without Config.Scaler.
 	autoscaler *autoscale.AutoScaler
 	// autoscaleBase is the auto-scaler configuration flags and config
@@ -345,6 +352,9 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		st.Close()
 		return nil, fmt.Errorf("controller: %w", err)
 	}
+	if cfg.wrapQueue != nil {
+		q = cfg.wrapQueue(q)
+	}
 	c := &Controller{cfg: cfg, log: cfg.Logger, store: st, queue: q, keys: keys, crawlNudge: make(chan struct{}, 1), started: time.Now()}
 	if cfg.DBPath != "" {
 		if c.watcher, err = vulndb.NewWatcher(cfg.DBPath, time.Minute, cfg.Logger); err != nil {
@@ -361,6 +371,8 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	}
 	c.admission = admissionhook.New(st, cfg.Reviews, cfg.Logger)
 	c.submit = submit.New(st, cfg.Logger, c.metrics.scanDone)
+	c.protocol = protocol.New(protocol.Config{Store: st, Queue: q, LeaseDuration: cfg.LeaseDuration, ScannerTimeout: cfg.ScannerTimeout,
+		Credentials: c.credentials, ScanDone: c.metrics.scanDone, LayerLookup: c.metrics.layerLookup, Logger: cfg.Logger})
 	c.console = consoleview.New(consoleview.Deps{Store: st, Queue: q, Logger: cfg.Logger, IsLeader: c.isLeader})
 	if c.handler, err = c.routes(); err != nil {
 		c.Close()

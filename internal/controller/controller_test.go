@@ -46,6 +46,9 @@ type fixture struct {
 	admin, scanner, submitter, reader string
 	logs                              *syncBuffer
 	c                                 *Controller
+	// sw is the switch in front of the queue, when the fixture has one
+	// (lossFixture).
+	sw *switchQueue
 }
 
 func newFixture(t *testing.T, cfg Config) *fixture {

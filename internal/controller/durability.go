@@ -67,7 +67,7 @@ func (c *Controller) sweepResults(ctx context.Context) (int, error) {
 			sound[t.ID] = t.UpdatedAt
 			continue
 		}
-		stored, err := c.resultStoredSince(ctx, p, "", t.CreatedAt)
+		stored, err := c.store.ResultStoredSince(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, "", t.CreatedAt)
 		if err != nil {
 			return requeued, fmt.Errorf("result sweep: %w", err)
 		}

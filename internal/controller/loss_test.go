@@ -38,7 +38,10 @@ func lossFixture(t *testing.T) (f *fixture, scanner string, task LeasedTask) {
 	ctx := context.Background()
 	host := imagetest.Registry(t)
 	imagetest.Push(t, oneFileImage(t, "etc/l", "l\n"), host+"/l/m:1")
-	f = newFixture(t, Config{})
+	// The queue behind a switch, so a test can interpose on it later.
+	sw := &switchQueue{}
+	f = newFixture(t, Config{wrapQueue: func(q queue.Queue) queue.Queue { sw.Queue = q; return sw }})
+	f.sw = sw
 	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +84,7 @@ func TestResultStoredWhenPosterDies(t *testing.T) {
 	f, scanner, task := lossFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	f.c.queue = cancelAfterComplete{Queue: f.c.queue, cancel: cancel}
+	f.sw.Queue = cancelAfterComplete{Queue: f.sw.Queue, cancel: cancel}
 	req := httptest.NewRequestWithContext(ctx, "POST", "/api/v1/tasks/"+task.ID+"/result",
 		bytes.NewReader(mustJSON(t, ResultRequest{Scanner: scanner, Report: json.RawMessage(`{}`)})))
 	req.Header.Set("Authorization", "Bearer "+f.scanner)
@@ -262,3 +265,9 @@ func TestLayerStoreIntegrity(t *testing.T) {
 		}
 	}
 }
+
+// switchQueue is the controller's queue as lossFixture wires it: a test
+// replaces the queue behind it (with one that interposes on some calls)
+// while every part of the controller keeps using the switch. Set it only
+// between requests.
+type switchQueue struct{ queue.Queue }

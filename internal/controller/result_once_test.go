@@ -86,13 +86,13 @@ func TestResultOncePerTaskWhenPosterReplaced(t *testing.T) {
 				replacement = reg.ID
 				lease()
 			}
-			hq := hookQueue{Queue: f.c.queue, fired: &atomic.Bool{}}
+			hq := hookQueue{Queue: f.sw.Queue, fired: &atomic.Bool{}}
 			if tc.stored {
 				hq.beforeComplete = replace
 			} else {
 				hq.afterGet = replace
 			}
-			f.c.queue = hq
+			f.sw.Queue = hq
 			// The dead scanner's post, fully received before it died.
 			code, body := f.do(t, "POST", "/api/v1/tasks/"+task.ID+"/result", f.scanner,
 				mustJSON(t, ResultRequest{Scanner: old, Report: json.RawMessage(`{}`)}))

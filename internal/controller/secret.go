@@ -1,9 +1,10 @@
 package controller
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 )
 
 // hashToken is how API tokens are stored: they are 256-bit random values,
@@ -15,12 +16,4 @@ func hashToken(tok string) string {
 }
 
 // randomHex returns n random bytes, hex-encoded.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		// crypto/rand never fails on supported platforms (Go 1.24+ panics
-		// inside Read instead of returning an error).
-		panic(err)
-	}
-	return hex.EncodeToString(b)
-}
+func randomHex(n int) string { return web.RandomHex(n) }

@@ -1,0 +1,544 @@
+// Package protocol serves the scanners' side of the API: registration,
+// leases (with the task's registry credentials), heartbeats, release,
+// results and failures, and the fleet's layer store with its claims. All
+// of it is rows in the shared store and queue, so a scanner may talk to
+// any controller replica.
+package protocol
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
+	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store"
+)
+
+// Protocol serves the scanner routes.
+type Protocol struct {
+	store          store.Store
+	queue          queue.Queue
+	log            *slog.Logger
+	leaseDuration  time.Duration
+	scannerTimeout time.Duration
+	credentials    func(store.Registry) (password, token string, err error)
+	scanDone       func(result string, seconds float64)
+	layerLookup    func(hit bool)
+}
+
+// Config is what the protocol needs from its controller.
+type Config struct {
+	Store store.Store
+	Queue queue.Queue
+	// LeaseDuration is a task lease; ScannerTimeout declares a silent
+	// scanner gone (and bounds a layer claim's life).
+	LeaseDuration, ScannerTimeout time.Duration
+	// Credentials opens a registry's sealed secrets for a lease.
+	Credentials func(store.Registry) (password, token string, err error)
+	// ScanDone and LayerLookup count in the controller's metrics.
+	ScanDone    func(result string, seconds float64)
+	LayerLookup func(hit bool)
+	Logger      *slog.Logger
+}
+
+// New returns the protocol over cfg.
+func New(cfg Config) *Protocol {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ScanDone == nil {
+		cfg.ScanDone = func(string, float64) {}
+	}
+	if cfg.LayerLookup == nil {
+		cfg.LayerLookup = func(bool) {}
+	}
+	return &Protocol{store: cfg.Store, queue: cfg.Queue, log: cfg.Logger, leaseDuration: cfg.LeaseDuration, scannerTimeout: cfg.ScannerTimeout,
+		credentials: cfg.Credentials, scanDone: cfg.ScanDone, layerLookup: cfg.LayerLookup}
+}
+
+// Routes registers the scanner protocol and the layer store.
+func (c *Protocol) Routes(h web.Route) {
+	h("POST /api/v1/scanners", web.ScannerAccess, web.MaxSmallBody, c.registerScanner)
+	h("GET /api/v1/scanners", web.ReadAccess, 0, c.listScanners)
+	h("POST /api/v1/scanners/{id}/lease", web.ScannerAccess, web.MaxSmallBody, c.lease)
+	h("POST /api/v1/scanners/{id}/heartbeat", web.ScannerAccess, web.MaxSmallBody, c.heartbeat)
+	h("POST /api/v1/scanners/{id}/release", web.ScannerAccess, web.MaxSmallBody, c.release)
+	h("POST /api/v1/tasks/{id}/result", web.ScannerAccess, web.MaxResultBody, c.result)
+	h("POST /api/v1/tasks/{id}/fail", web.ScannerAccess, web.MaxSmallBody, c.fail)
+
+	h("GET /api/v1/layers/{key...}", web.ScannerAccess, 0, c.getLayer)
+	h("PUT /api/v1/layers/{key...}", web.ScannerAccess, web.MaxLayerBody, c.putLayer)
+	h("DELETE /api/v1/layers/{key...}", web.ScannerAccess, 0, c.unclaimLayer)
+}
+
+func (c *Protocol) registerScanner(w http.ResponseWriter, r *http.Request) error {
+	var in api.RegisterRequest
+	if err := web.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := validateRegister(in); err != nil {
+		return err
+	}
+	if in.Concurrency == 0 {
+		in.Concurrency = 1
+	}
+	now := time.Now()
+	sc := api.Scanner{ID: web.RandomHex(8), Name: in.Name, Concurrency: in.Concurrency, DBDigest: in.DBDigest, Version: in.Version,
+		State: api.ScannerActive, RegisteredAt: now, LastSeen: now}
+	if err := c.store.AddScanner(r.Context(), sc); err != nil {
+		return err
+	}
+	c.log.Info("scanner registered", "scanner", sc.ID, "name", sc.Name, "concurrency", sc.Concurrency, "db_digest", sc.DBDigest)
+	// A scanner registering under the name of an active one is that
+	// scanner restarted (same pod, same --name): its predecessor is dead,
+	// so its tasks go back now rather than after ScannerTimeout.
+	if err := c.replacePredecessors(context.WithoutCancel(r.Context()), sc); err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, api.RegisterResponse{
+		ID:               sc.ID,
+		LeaseSeconds:     c.leaseDuration.Seconds(),
+		HeartbeatSeconds: min(c.leaseDuration, c.scannerTimeout).Seconds() / 4,
+	})
+	return nil
+}
+
+func validateRegister(in api.RegisterRequest) error {
+	switch {
+	case len(in.Name) > maxScannerName:
+		return web.Errorf(http.StatusBadRequest, "scanner name is %d bytes, over the %d limit", len(in.Name), maxScannerName)
+	case !utf8.ValidString(in.Name) || strings.ContainsFunc(in.Name, unicode.IsControl):
+		return web.Errorf(http.StatusBadRequest, "scanner name %q: want printable UTF-8", in.Name)
+	case in.Concurrency < 0 || in.Concurrency > maxScannerConcurrency:
+		return web.Errorf(http.StatusBadRequest, "scanner concurrency %d: want 1 to %d", in.Concurrency, maxScannerConcurrency)
+	case len(in.DBDigest) > 256 || len(in.Version) > 256:
+		return web.Errorf(http.StatusBadRequest, "scanner db_digest or version over 256 bytes")
+	}
+	return nil
+}
+
+// replacePredecessors declares gone the other active scanners named like
+// sc and hands their tasks and layer claims back at once. An unnamed
+// scanner replaces nobody.
+func (c *Protocol) replacePredecessors(ctx context.Context, sc api.Scanner) error {
+	if sc.Name == "" {
+		return nil
+	}
+	olds, err := c.store.ListScanners(ctx, store.ScannerFilter{State: api.ScannerActive, Name: sc.Name})
+	if err != nil {
+		return err
+	}
+	for _, old := range olds {
+		if old.ID == sc.ID {
+			continue
+		}
+		if err := c.store.SetScannerState(ctx, old.ID, api.ScannerGone); err != nil {
+			return err
+		}
+		if _, err := c.store.DropLayerClaims(ctx, old.ID); err != nil {
+			return err
+		}
+		n, err := c.queue.ReleaseWorker(ctx, old.ID)
+		if err != nil {
+			return fmt.Errorf("releasing the tasks of scanner %s, replaced by %s: %w", old.ID, sc.ID, err)
+		}
+		c.log.Warn("scanner replaced by a new instance of the same name; its tasks returned to the queue",
+			"scanner", old.ID, "name", old.Name, "replaced_by", sc.ID, "tasks", n)
+	}
+	return nil
+}
+
+func (c *Protocol) listScanners(w http.ResponseWriter, r *http.Request) error {
+	scs, err := c.store.ListScanners(r.Context(), store.ScannerFilter{})
+	if err != nil {
+		return err
+	}
+	if scs == nil {
+		scs = []api.Scanner{}
+	}
+	for i := range scs {
+		scs[i].CurrentTasks, scs[i].CurrentImages = []string{}, []string{}
+		if scs[i].State != api.ScannerActive {
+			continue
+		}
+		ts, err := c.queue.List(r.Context(), queue.ListFilter{States: []queue.State{queue.StateLeased}, Worker: scs[i].ID})
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			var p web.TaskPayload
+			_ = json.Unmarshal(t.Payload, &p) // a corrupt payload shows as ""
+			scs[i].CurrentTasks = append(scs[i].CurrentTasks, t.ID)
+			scs[i].CurrentImages = append(scs[i].CurrentImages, p.Reference)
+		}
+	}
+	web.WriteJSON(w, http.StatusOK, scs)
+	return nil
+}
+
+// alive records a scanner's sign of life, or says it is unknown.
+func (c *Protocol) alive(ctx context.Context, id string) error {
+	ok, err := c.store.TouchScanner(ctx, id, time.Now())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return web.Errorf(http.StatusNotFound, "scanner %q not registered", id)
+	}
+	return nil
+}
+
+func (c *Protocol) lease(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var in api.LeaseRequest
+	if err := web.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := c.alive(r.Context(), id); err != nil {
+		return err
+	}
+	in.Max = min(max(in.Max, 1), 64)
+	tasks, err := c.queue.Lease(r.Context(), id, in.Max, c.leaseDuration)
+	if err != nil {
+		return err
+	}
+	out := api.LeaseResponse{Tasks: []api.LeasedTask{}}
+	regs := map[string]store.Registry{}
+	for _, t := range tasks {
+		var p web.TaskPayload
+		if err := json.Unmarshal(t.Payload, &p); err != nil {
+			_ = c.queue.Fail(r.Context(), id, t.ID, "corrupt task payload: "+err.Error())
+			continue
+		}
+		// A task whose image got a result since it was queued is done
+		// already: its holder was declared dead (replaced, timed out)
+		// while its result post was being stored, so the post could not
+		// complete it. Scanning it again would store a second result.
+		if done, err := c.resultStoredSince(r.Context(), p, "", t.CreatedAt); err != nil {
+			return err
+		} else if done {
+			if err := c.queue.Complete(r.Context(), id, t.ID); err != nil && !errors.Is(err, queue.ErrLeaseLost) {
+				return err
+			}
+			c.log.Info("task's image has a result stored since it was queued; completed without scanning it again", "task", t.ID, "image", p.Reference)
+			continue
+		}
+		lt := api.LeasedTask{ID: t.ID, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Attempt: t.Attempts}
+		rr, seen := regs[p.Registry]
+		if !seen {
+			var ok bool
+			if rr, ok, err = c.store.GetRegistry(r.Context(), p.Registry); err != nil {
+				return err
+			} else if !ok {
+				// The registry was deleted after the crawl: nothing to scan.
+				_ = c.queue.Complete(r.Context(), id, t.ID)
+				continue
+			}
+			regs[p.Registry] = rr
+		}
+		if lt.Password, lt.Token, err = c.credentials(rr); err != nil {
+			return err
+		}
+		lt.Username = rr.Username
+		lt.Insecure = rr.Insecure || strings.HasPrefix(rr.URL, "http://")
+		out.Tasks = append(out.Tasks, lt)
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (c *Protocol) heartbeat(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var in api.TaskIDs
+	if err := web.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := c.alive(r.Context(), id); err != nil {
+		return err
+	}
+	// Analysing a big layer may take longer than a claim's lifetime.
+	if _, err := c.store.RenewLayerClaims(r.Context(), id, time.Now().Add(c.scannerTimeout)); err != nil {
+		return err
+	}
+	out := api.HeartbeatResponse{Lost: []string{}}
+	if len(in.TaskIDs) > 0 {
+		err := c.queue.Heartbeat(r.Context(), id, in.TaskIDs, c.leaseDuration)
+		var lle *queue.LeaseLostError
+		switch {
+		case errors.As(err, &lle):
+			out.Lost = lle.IDs
+		case err != nil:
+			return err
+		}
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (c *Protocol) release(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var in api.TaskIDs
+	if err := web.Decode(r, &in); err != nil {
+		return err
+	}
+	// Hand back every task the scanner holds, not only those it names: a
+	// lease answer lost to its shutdown would otherwise hold tasks until
+	// their leases expire.
+	held, err := c.queue.List(r.Context(), queue.ListFilter{States: []queue.State{queue.StateLeased}, Worker: id})
+	if err != nil {
+		return err
+	}
+	for _, t := range held {
+		if !slices.Contains(in.TaskIDs, t.ID) {
+			in.TaskIDs = append(in.TaskIDs, t.ID)
+		}
+	}
+	if len(in.TaskIDs) > 0 {
+		if err := c.queue.Release(r.Context(), id, in.TaskIDs); err != nil && !errors.Is(err, queue.ErrLeaseLost) {
+			return err
+		}
+	}
+	if err := c.store.SetScannerState(r.Context(), id, api.ScannerStopped); err != nil {
+		return err
+	}
+	if _, err := c.store.DropLayerClaims(r.Context(), id); err != nil {
+		return err
+	}
+	c.log.Info("scanner stopped", "scanner", id, "released", len(in.TaskIDs))
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c *Protocol) result(w http.ResponseWriter, r *http.Request) error {
+	taskID := r.PathValue("id")
+	var in api.ResultRequest
+	if err := web.Decode(r, &in); err != nil {
+		return err
+	}
+	var rep report.Report
+	if err := json.Unmarshal(in.Report, &rep); err != nil {
+		return web.Errorf(http.StatusBadRequest, "report: %v", err)
+	}
+	// The body is in hand: from here on the work runs to its end even if
+	// the scanner hangs up (killed mid-post), so a task is never left done
+	// without its result. Bounded, so a wedged database cannot pin the
+	// handler forever.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), resultStoreTimeout)
+	defer cancel()
+	t, err := c.queue.Get(ctx, taskID)
+	if errors.Is(err, queue.ErrNotFound) {
+		return web.Errorf(http.StatusNotFound, "task %q not found", taskID)
+	} else if err != nil {
+		return err
+	}
+	var p web.TaskPayload
+	if err := json.Unmarshal(t.Payload, &p); err != nil {
+		return fmt.Errorf("task %s payload: %w", taskID, err)
+	}
+	// Only the holder's result counts, so a scanner presumed dead cannot
+	// record a second scan of the image. A done task posted again by its
+	// last holder is a retry (the scanner did not see the answer, or a
+	// controller died between storing and completing): acknowledged, and
+	// stored only if it is not already.
+	if (t.State != queue.StateLeased && t.State != queue.StateDone) || t.LeasedBy != in.Scanner {
+		return web.Errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
+	}
+	// Store first, then complete: a crash between the two leaves the task
+	// leased with its result stored, and the retry (or the lease check
+	// once the task returns) completes it; the reverse order could lose
+	// the result. A task's result is stored once, on every replica:
+	// PutResult is idempotent per task id, so a repeated post (a retry, a
+	// second holder that got the task while its first holder's post was
+	// being stored, or a post racing on another controller) is
+	// acknowledged, not stored again and not counted as a second scan.
+	dbDigest := p.DBDigest
+	if rep.DB != nil && rep.DB.Digest != "" {
+		dbDigest = rep.DB.Digest
+	}
+	im := api.ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
+		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
+	fresh, err := c.store.PutResult(ctx, store.Result{TaskID: taskID, Image: im, Report: &rep, Raw: in.Report})
+	if err != nil {
+		return err
+	}
+	if fresh {
+		c.scanDone("success", in.DurationSeconds)
+		c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
+	} else {
+		c.log.Info("result already stored for this task; not stored or counted again", "task", taskID, "scanner", in.Scanner, "image", p.Reference)
+	}
+	if t.State == queue.StateLeased {
+		// Idempotent in effect: a lease lost meanwhile (reaped, retaken)
+		// leaves a valid result stored, and the new holder's post only
+		// refreshes it.
+		if err := c.queue.Complete(ctx, in.Scanner, taskID); err != nil && !errors.Is(err, queue.ErrLeaseLost) {
+			return err
+		}
+	}
+	_ = c.alive(ctx, in.Scanner)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// resultStoredSince reports whether the image of task payload p has a
+// result from scanner (any scanner when scanner is "") stored at or after
+// since.
+func (c *Protocol) resultStoredSince(ctx context.Context, p web.TaskPayload, scanner string, since time.Time) (bool, error) {
+	return c.store.ResultStoredSince(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, scanner, since)
+}
+
+func (c *Protocol) fail(w http.ResponseWriter, r *http.Request) error {
+	taskID := r.PathValue("id")
+	var in api.FailRequest
+	if err := web.Decode(r, &in); err != nil {
+		return err
+	}
+	fail := c.queue.Fail
+	if in.Permanent {
+		fail = c.queue.FailPermanently
+	}
+	if err := fail(r.Context(), in.Scanner, taskID, in.Error); err != nil {
+		switch {
+		case errors.Is(err, queue.ErrLeaseLost):
+			return web.Errorf(http.StatusConflict, "task %s is not leased by scanner %q", taskID, in.Scanner)
+		case errors.Is(err, queue.ErrNotFound):
+			return web.Errorf(http.StatusNotFound, "task %q not found", taskID)
+		}
+		return err
+	}
+	_ = c.alive(r.Context(), in.Scanner)
+	if err := c.store.CountScan(r.Context(), in.Scanner, false); err != nil {
+		return err
+	}
+	c.scanDone("failure", 0)
+	c.log.Warn("scan failed", "task", taskID, "scanner", in.Scanner, "permanent", in.Permanent, "err", in.Error)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// getLayer answers a layer lookup. With ?claim=ID a miss also claims the
+// layer for the caller, and a caller asking while another claim is live
+// gets 202 and should ask again shortly: this keeps scanners that start on
+// images sharing a base layer at the same moment from all downloading it.
+// Claims are rows in the shared store with an expiry, so scanners talking
+// to different controllers share them too, and a dead holder's claim
+// lapses on its own.
+func (c *Protocol) getLayer(w http.ResponseWriter, r *http.Request) error {
+	key := r.PathValue("key")
+	if err := checkLayerKey(key); err != nil {
+		return web.Errorf(http.StatusBadRequest, "%v", err)
+	}
+	raw, ok, err := c.store.GetLayer(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	if ok {
+		// A stored entry that does not decode (corrupted, or written by
+		// an older controller without checks) is a miss: the layer is
+		// analysed again and the entry replaced, never served as an
+		// empty layer.
+		if _, derr := decodeLayer(raw); derr != nil {
+			c.log.Warn("unreadable layer analysis in the store; treated as a miss", "key", key, "err", derr)
+			ok = false
+		}
+	}
+	if ok {
+		c.layerLookup(true)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(raw)
+		return nil
+	}
+	if holder := r.URL.Query().Get("claim"); holder != "" {
+		got, err := c.claimLayer(r.Context(), key, holder)
+		if err != nil {
+			return err
+		}
+		if !got {
+			web.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "being analysed by another scanner"})
+			return nil
+		}
+	}
+	c.layerLookup(false)
+	return web.Errorf(http.StatusNotFound, "layer not known")
+}
+
+// claimLayer gives key to holder ("<scanner id>/<random>") unless another
+// holder's claim is live.
+func (c *Protocol) claimLayer(ctx context.Context, key, holder string) (bool, error) {
+	scanner, _, _ := strings.Cut(holder, "/")
+	now := time.Now()
+	got, _, err := c.store.ClaimLayer(ctx, key, scanner, holder, now, now.Add(c.scannerTimeout))
+	if errors.Is(err, store.ErrInvalid) {
+		return false, web.Errorf(http.StatusBadRequest, "%v", err)
+	}
+	return got, err
+}
+
+// unclaimLayer gives up a claim (?claim=ID) without storing an analysis,
+// as a scanner does when its scan failed or was cancelled.
+func (c *Protocol) unclaimLayer(w http.ResponseWriter, r *http.Request) error {
+	key, holder := r.PathValue("key"), r.URL.Query().Get("claim")
+	if holder != "" {
+		if _, err := c.store.ReleaseLayerClaim(r.Context(), key, holder); err != nil && !errors.Is(err, store.ErrInvalid) {
+			return err
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (c *Protocol) putLayer(w http.ResponseWriter, r *http.Request) error {
+	key, holder := r.PathValue("key"), r.URL.Query().Get("claim")
+	if err := checkLayerKey(key); err != nil {
+		return web.Errorf(http.StatusBadRequest, "%v", err)
+	}
+	if holder == "" {
+		return web.Errorf(http.StatusConflict, "layer %s: not claimed by %q (analyses are taken only from the scanner that claimed the layer on a miss)", key, holder)
+	}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	a, err := decodeLayer(raw)
+	if err != nil {
+		return web.Errorf(http.StatusBadRequest, "layer %s: %v", key, err)
+	}
+	// Stored re-encoded, so the store holds exactly the checked shape;
+	// only for the live holder of the claim, checked in the shared store
+	// in the same statement, so any replica judges the claim alike.
+	if raw, err = json.Marshal(a); err != nil {
+		return err
+	}
+	ctx := context.WithoutCancel(r.Context())
+	if err := c.store.PutClaimedLayer(ctx, key, holder, raw, time.Now()); err != nil {
+		if errors.Is(err, store.ErrNotHolder) || errors.Is(err, store.ErrInvalid) {
+			return web.Errorf(http.StatusConflict, "layer %s: not claimed by %q (analyses are taken only from the scanner that claimed the layer on a miss)", key, holder)
+		}
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// Registration bounds: a name is shown in listings and logs, and
+// concurrency sizes leases.
+const (
+	maxScannerName        = 253 // a DNS name, as pod names are
+	maxScannerConcurrency = 256
+)
+
+// resultStoreTimeout bounds storing a posted result once its request is
+// read.
+const resultStoreTimeout = 2 * time.Minute
