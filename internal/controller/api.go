@@ -30,13 +30,13 @@ func (c *Controller) routes() (http.Handler, error) {
 
 	h("GET /api/v1/images", readAccess, 0, c.listImages)
 	h("GET /api/v1/images/{digest}", readAccess, 0, c.getImage)
-	h("GET /api/v1/images/{digest}/changes", readAccess, 0, c.imageChangesHandler)
 	h("GET /api/v1/queue", readAccess, 0, c.queueCounts)
 	h("GET /api/v1/tasks", readAccess, 0, c.listTasks)
 	h("GET /api/v1/autoscaler", readAccess, 0, c.getAutoscaler)
 	h("PUT /api/v1/autoscaler", adminAccess, maxSmallBody, c.putAutoscaler)
 
 	// Feature areas register their own routes, each in its own file.
+	c.rematch.Routes(h)                       // package rematch: what a database update changed
 	c.protocol.Routes(h)                      // package protocol: scanners and the layer store
 	c.submit.Routes(h)                        // package submit: standalone and host results
 	c.admission.Routes(mux, h, c.metrics.reg) // package admissionhook: the webhook and its rules

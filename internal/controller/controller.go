@@ -55,6 +55,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/controller/admissionhook"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
 	"github.com/scanfleet/scanfleet/internal/controller/protocol"
+	"github.com/scanfleet/scanfleet/internal/controller/rematch"
 	"github.com/scanfleet/scanfleet/internal/controller/submit"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -269,6 +270,8 @@ type Controller struct {
 	submit    *submit.Handler
 	// protocol serves the scanners and the layer store.
 	protocol *protocol.Protocol
+	// rematch re-matches stored inventories after a database update.
+	rematch *rematch.Rematcher
 	// autoscaler is nil without Config.Scaler.
 	autoscaler *autoscale.AutoScaler
 	// autoscaleBase is the auto-scaler configuration flags and config
@@ -287,12 +290,6 @@ type Controller struct {
 	started time.Time
 
 	mu sync.Mutex
-	// rematchedDB is the DB digest stored inventories were last
-	// re-matched against ("" before the first CheckDB).
-	rematchedDB string
-	// checkMu serialises CheckDB: two re-match passes at once would
-	// only do the same work twice.
-	checkMu sync.Mutex
 	// leaderSince is when leadership last changed (leader.go); guarded
 	// by mu.
 	leaderSince time.Time
@@ -370,6 +367,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		return nil, fmt.Errorf("controller: %w", err)
 	}
 	c.admission = admissionhook.New(st, cfg.Reviews, cfg.Logger)
+	c.rematch = rematch.New(st, q, c.watcher, cfg.Logger)
 	c.submit = submit.New(st, cfg.Logger, c.metrics.scanDone)
 	c.protocol = protocol.New(protocol.Config{Store: st, Queue: q, LeaseDuration: cfg.LeaseDuration, ScannerTimeout: cfg.ScannerTimeout,
 		Credentials: c.credentials, ScanDone: c.metrics.scanDone, LayerLookup: c.metrics.layerLookup, Logger: cfg.Logger})
@@ -526,7 +524,7 @@ func (c *Controller) lead(ctx context.Context) {
 		t := time.NewTicker(c.cfg.DBCheckInterval)
 		defer t.Stop()
 		for {
-			c.checkDB(ctx)
+			c.rematch.Check(ctx)
 			select {
 			case <-ctx.Done():
 				return
@@ -636,4 +634,17 @@ func (c *Controller) dbDigest() string {
 	db, release := c.watcher.Acquire()
 	defer release()
 	return db.Info().Digest
+}
+
+// CheckDB re-matches the stored inventories if the database in service
+// changed since the last pass (package rematch); Run's leader loop calls
+// it periodically.
+func (c *Controller) CheckDB(ctx context.Context) (RematchStats, error) {
+	return c.rematch.CheckDB(ctx)
+}
+
+// Rematch re-matches every stored inventory not matched against the
+// database in service (package rematch).
+func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
+	return c.rematch.Rematch(ctx)
 }

@@ -230,3 +230,13 @@ func TestRematchOnDBChange(t *testing.T) {
 		t.Errorf("second check: %+v %v", st, err)
 	}
 }
+
+// vulnIDs is the sorted, distinct IDs of vs.
+func vulnIDs(vs []report.Vulnerability) []string {
+	ids := make([]string, 0, len(vs))
+	for _, v := range vs {
+		ids = append(ids, v.ID)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}

@@ -2,50 +2,15 @@ package controller
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-
-	"github.com/google/go-containerregistry/pkg/name"
 
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
-
-// registryHost is the host[:port] references to the registry's images
-// use, spelled as go-containerregistry spells it (as crawl does), so a
-// pushed image and a crawled one get the same task key.
-func registryHost(rawURL string) (string, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "", fmt.Errorf("registry url: %w", err)
-	}
-	var opts []name.Option
-	if u.Scheme == "http" {
-		opts = append(opts, name.Insecure)
-	}
-	reg, err := name.NewRegistry(u.Host, opts...)
-	if err != nil {
-		return "", fmt.Errorf("registry host: %w", err)
-	}
-	return reg.RegistryStr(), nil
-}
-
-// scanTask builds the queue task for one image; the key is the same one
-// Crawl uses, so a push and a crawl of the same image dedupe.
-func scanTask(registry, host, repo, tag, digest, dbDigest string, prio queue.Priority) (queue.Task, error) {
-	img := crawl.Image{Registry: registry, Host: host, Repository: repo, Tag: tag, Digest: digest}
-	p := web.TaskPayload{Registry: registry, Repository: repo, Tag: tag, Digest: digest, Reference: img.DigestReference(), DBDigest: dbDigest}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return queue.Task{}, err
-	}
-	return queue.Task{Key: registry + "/" + repo + "@" + digest + "|" + dbDigest, Payload: b, Priority: prio}, nil
-}
 
 // Notify handles a registry notification envelope: every tagged manifest
 // push that passes the registry's filters and was not yet scanned with the
@@ -80,7 +45,7 @@ func (c *Controller) Notify(ctx context.Context, registry string, body []byte) (
 		}
 		fs = append(fs, f)
 	}
-	host, err := registryHost(r.URL)
+	host, err := web.RegistryHost(r.URL)
 	if err != nil {
 		return res, fmt.Errorf("registry %q: %w", registry, err)
 	}
@@ -105,7 +70,7 @@ func (c *Controller) Notify(ctx context.Context, registry string, body []byte) (
 		if done {
 			continue
 		}
-		t, err := scanTask(r.Name, host, e.Repository, e.Tag, e.Digest, dbDigest, queue.PriorityOnPush)
+		t, err := web.ScanTask(r.Name, host, e.Repository, e.Tag, e.Digest, dbDigest, queue.PriorityOnPush)
 		if err != nil {
 			return res, err
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/admissionhook"
+	"github.com/scanfleet/scanfleet/internal/controller/rematch"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 )
 
@@ -68,3 +69,6 @@ const (
 	ResultDenied    = admissionhook.ResultDenied
 	ResultWouldDeny = admissionhook.ResultWouldDeny
 )
+
+// RematchStats summarises one re-match pass (package rematch).
+type RematchStats = rematch.RematchStats

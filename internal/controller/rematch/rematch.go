@@ -1,20 +1,72 @@
-package controller
+// Package rematch re-matches stored inventories against a new
+// vulnerability database without pulling anything, records per image
+// which findings appeared and disappeared, enqueues full rescans for the
+// registries that ask for them, and serves those changes.
+package rematch
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/match"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store"
+	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
+
+// Rematcher re-matches the shared store's inventories. The database
+// last re-matched against is this process's memory: after a restart (or
+// on a new leader) the first check re-matches what is not yet matched
+// against the database in service, which is only what a missed pass left.
+type Rematcher struct {
+	store   store.Store
+	queue   queue.Queue
+	watcher *vulndb.Watcher // nil: no database, nothing to re-match
+	log     *slog.Logger
+
+	mu sync.Mutex
+	// rematchedDB is the DB digest stored inventories were last
+	// re-matched against ("" before the first CheckDB).
+	rematchedDB string
+	// checkMu serialises CheckDB: two re-match passes at once would
+	// only do the same work twice.
+	checkMu sync.Mutex
+}
+
+// New returns a re-matcher over st and q for the database watcher w
+// (nil: none).
+func New(st store.Store, q queue.Queue, w *vulndb.Watcher, log *slog.Logger) *Rematcher {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Rematcher{store: st, queue: q, watcher: w, log: log}
+}
+
+// Routes registers GET /api/v1/images/{digest}/changes.
+func (c *Rematcher) Routes(h web.Route) {
+	h("GET /api/v1/images/{digest}/changes", web.ReadAccess, 0, c.imageChanges)
+}
+
+func (c *Rematcher) dbDigest() string {
+	if c.watcher == nil {
+		return ""
+	}
+	db, release := c.watcher.Acquire()
+	defer release()
+	return db.Info().Digest
+}
 
 // RematchStats summarises one re-match pass.
 type RematchStats struct {
@@ -30,7 +82,7 @@ type RematchStats struct {
 // database in service differs from the one last re-matched against,
 // re-matches every stored inventory (Rematch). Run calls it periodically;
 // it is exported so `db update` style callers and tests can trigger it.
-func (c *Controller) CheckDB(ctx context.Context) (RematchStats, error) {
+func (c *Rematcher) CheckDB(ctx context.Context) (RematchStats, error) {
 	if c.watcher == nil {
 		return RematchStats{Unchanged: true}, nil
 	}
@@ -65,7 +117,7 @@ func (c *Controller) CheckDB(ctx context.Context) (RematchStats, error) {
 // Known limits: VEX suppressions and per-layer findings (--layers) of the
 // stored report are not recomputed; the per-layer lists are dropped
 // rather than left stale.
-func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
+func (c *Rematcher) Rematch(ctx context.Context) (RematchStats, error) {
 	var st RematchStats
 	if c.watcher == nil {
 		return st, errors.New("rematch: no vulnerability database configured")
@@ -125,7 +177,7 @@ func minus(a, b []string) []string {
 	return out
 }
 
-func (c *Controller) rematchImage(ctx context.Context, db match.Store, k ImageSummary, dbInfo *report.DBInfo) (bool, error) {
+func (c *Rematcher) rematchImage(ctx context.Context, db match.Store, k api.ImageSummary, dbInfo *report.DBInfo) (bool, error) {
 	raw, ok, err := c.store.Report(ctx, k.Key())
 	if err != nil {
 		return false, fmt.Errorf("reading stored report: %w", err)
@@ -183,7 +235,7 @@ func (c *Controller) rematchImage(ctx context.Context, db match.Store, k ImageSu
 	}
 	vulns := rep.Vulnerabilities
 	after := vulnIDs(vulns)
-	ch := ImageChanges{Registry: k.Registry, Repository: k.Repository, Digest: k.Digest,
+	ch := api.ImageChanges{Registry: k.Registry, Repository: k.Repository, Digest: k.Digest,
 		DBBefore: k.DBDigest, DBAfter: dbInfo.Digest, ChangedAt: time.Now().UTC(),
 		New: minus(after, before), Fixed: minus(before, after),
 		EnteredKEV: minus(kevIDs(vulns), kevBefore), Reranked: rerank}
@@ -223,7 +275,7 @@ func sevCounts(vs []report.Vulnerability) map[string]int {
 
 // enqueueRescans enqueues a full scan of the images among keys (those
 // just re-matched) whose registry asked for one after a database update.
-func (c *Controller) enqueueRescans(ctx context.Context, dbDigest string, keys []ImageSummary) (int, error) {
+func (c *Rematcher) enqueueRescans(ctx context.Context, dbDigest string, keys []api.ImageSummary) (int, error) {
 	regs, err := c.store.ListRegistries(ctx)
 	if err != nil {
 		return 0, err
@@ -233,7 +285,7 @@ func (c *Controller) enqueueRescans(ctx context.Context, dbDigest string, keys [
 		if !r.RescanAfterDBUpdate {
 			continue
 		}
-		host, err := registryHost(r.URL)
+		host, err := web.RegistryHost(r.URL)
 		if err != nil {
 			return 0, fmt.Errorf("registry %q: %w", r.Name, err)
 		}
@@ -241,7 +293,7 @@ func (c *Controller) enqueueRescans(ctx context.Context, dbDigest string, keys [
 			if k.Registry != r.Name {
 				continue
 			}
-			t, err := scanTask(r.Name, host, k.Repository, k.Tag, k.Digest, dbDigest, queue.PriorityPeriodic)
+			t, err := web.ScanTask(r.Name, host, k.Repository, k.Tag, k.Digest, dbDigest, queue.PriorityPeriodic)
 			if err != nil {
 				return 0, err
 			}
@@ -258,21 +310,23 @@ func (c *Controller) enqueueRescans(ctx context.Context, dbDigest string, keys [
 	return n, nil
 }
 
-// imageChangesHandler is GET /api/v1/images/{digest}/changes.
-func (c *Controller) imageChangesHandler(w http.ResponseWriter, r *http.Request) error {
+// imageChanges is GET /api/v1/images/{digest}/changes.
+func (c *Rematcher) imageChanges(w http.ResponseWriter, r *http.Request) error {
 	d := r.PathValue("digest")
 	ch, ok, err := c.store.ImageChanges(r.Context(), d)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errorf(http.StatusNotFound, "no database change recorded for image %s", d)
+		return web.Errorf(http.StatusNotFound, "no database change recorded for image %s", d)
 	}
-	writeJSON(w, http.StatusOK, ch)
+	web.WriteJSON(w, http.StatusOK, ch)
 	return nil
 }
 
-func (c *Controller) checkDB(ctx context.Context) {
+// Check is CheckDB for the leader's loop: a failure is logged, and the
+// next tick retries.
+func (c *Rematcher) Check(ctx context.Context) {
 	if _, err := c.CheckDB(ctx); err != nil && ctx.Err() == nil {
 		c.log.Warn("re-matching after database change", "err", err)
 	}
