@@ -286,3 +286,53 @@ func TestStoredCatchesARace(t *testing.T) {
 		t.Fatalf("the racing result counts %d findings, CVE search %d", vulns, hits)
 	}
 }
+
+// The result path's hooks: a new result is stored evaluated, its
+// findings gained since the previous result are one event; a nil engine
+// changes nothing.
+func TestResultHooks(t *testing.T) {
+	f := newFixture(t) // stores the first result (no event: a first result)
+	ctx := context.Background()
+	if evs := f.events(t); len(evs) != 0 {
+		t.Fatalf("a first result sent %d events", len(evs))
+	}
+	x := exception.Exception{ID: "exc-1", Vulnerability: cve, Reason: "r", Author: "alice", Created: t0}
+	if _, err := f.st.PutException(ctx, x, "alice", t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.eng.Changed(ctx, x.ID, nil, &x); err != nil {
+		t.Fatal(err)
+	}
+	// The next scan finds one more finding (a new CVE on busybox).
+	rep := clone(t, f.rep)
+	rep.ScannedAt = t0.Add(time.Hour)
+	extra := rep.Vulnerabilities[0]
+	extra.ID, extra.Severity = "CVE-2026-99999", "CRITICAL"
+	rep.Vulnerabilities = append(rep.Vulnerabilities, extra)
+	p, err := f.eng.PrepareResult(ctx, f.k, []string{"3.20.3"}, rep)
+	if err != nil || p == nil {
+		t.Fatalf("PrepareResult: %v", err)
+	}
+	var stored report.Report
+	if err := json.Unmarshal(p.Raw, &stored); err != nil || countID(stored.Vulnerabilities, cve) != 0 {
+		t.Fatalf("the report to store still counts %s: %v", cve, err)
+	}
+	im := store.ImageSummary{Registry: f.k.Registry, Repository: f.k.Repository, Digest: f.k.Digest, DBDigest: "db1", ScannedAt: t0.Add(time.Hour), ScannedBy: "s"}
+	if _, err := f.st.PutResult(ctx, store.Result{Image: im, Report: &stored, Raw: p.Raw}); err != nil {
+		t.Fatal(err)
+	}
+	f.eng.ResultStored(ctx, p)
+	evs := f.events(t)
+	last := evs[len(evs)-1]
+	if last.Type != notify.ImageFindingsAdded || len(last.Events[0].Findings) != 1 || last.Events[0].Findings[0].ID != "CVE-2026-99999" ||
+		last.Events[0].Cause != "scan" {
+		t.Fatalf("last event %+v", last)
+	}
+
+	var nilEngine *Engine
+	if p, err := nilEngine.PrepareResult(ctx, f.k, nil, rep); p != nil || err != nil {
+		t.Fatalf("nil engine: %v %v", p, err)
+	}
+	nilEngine.ResultStored(ctx, nil)
+	nilEngine.ScanFailed(ctx, "t", notify.Image{}, "x")
+}
