@@ -75,6 +75,7 @@ func main() {
 	scale := flag.Float64("scale", 1, "multiply every record count (0.05 for a quick run)")
 	cves := flag.Int("cves", 300000, "CVE JSON 5 records (before -scale)")
 	day := flag.Bool("day", false, "write a day's changes over an existing corpus (changed archives only)")
+	restore := flag.Bool("restore", false, "undo -day: write the base version of the archives -day changes")
 	flag.Parse()
 	if *out == "" {
 		log.Fatal("mkcorpus: -out is required")
@@ -87,7 +88,7 @@ func main() {
 	for _, s := range specs {
 		s.n = max(1, int(float64(s.n)**scale))
 		s.names = int(float64(s.names) * *scale)
-		if *day && s.dayMod == 0 && s.dayNew == 0 {
+		if (*day || *restore) && s.dayMod == 0 && s.dayNew == 0 {
 			continue
 		}
 		n, err := g.writeEco(filepath.Join(*out, "osv", s.dir, "all.zip"), s, *day)
@@ -97,7 +98,7 @@ func main() {
 		total += n
 		fmt.Printf("%s: %d records\n", s.dir, n)
 	}
-	if !*day {
+	if !*day && !*restore {
 		n := max(1, int(float64(*cves)**scale))
 		if err := g.writeCVEs(filepath.Join(*out, "cve"), n, *data); err != nil {
 			log.Fatalf("mkcorpus: CVEs: %v", err)

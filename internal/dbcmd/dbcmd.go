@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -76,6 +77,7 @@ error that leaves --out as it was.`,
 				dest = out + ".strict-build"
 				defer os.Remove(dest)
 			}
+			defer limitHeap()()
 			tr := newTracker(cmd.ErrOrStderr(), args)
 			info, err := vulndb.Build(cmd.Context(), dest, args, vulndb.BuildOptions{Progress: tr.loaded})
 			tr.stop()
@@ -103,6 +105,23 @@ error that leaves --out as it was.`,
 	cmd.Flags().StringVarP(&out, "out", "o", "", "database file to write")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail, leaving --out as it was, when a source adds nothing to the database")
 	return cmd
+}
+
+// buildMemoryLimit is the soft heap limit of db build and db update. A
+// build allocates tens of GB over its life (every record parsed and
+// encoded) while what it holds is two sorted runs and some buffers; left
+// alone the heap grows to twice the live data between collections. The
+// nightly updater runs as a CronJob with a memory limit.
+const buildMemoryLimit = 160 << 20
+
+// limitHeap sets buildMemoryLimit unless GOMEMLIMIT is set, and returns
+// the function that restores the previous limit.
+func limitHeap() func() {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	prev := debug.SetMemoryLimit(buildMemoryLimit)
+	return func() { debug.SetMemoryLimit(prev) }
 }
 
 func newUpdate() *cobra.Command {
@@ -154,6 +173,7 @@ writes is byte for byte what a full build of the same feeds gives.`,
 			}
 			cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			fmt.Fprintf(cmd.ErrOrStderr(), "updating %s from %d sources\n", cfg.DB, len(cfg.SourceURLs()))
+			defer limitHeap()()
 			tr := newTracker(cmd.ErrOrStderr(), cfg.SourceURLs())
 			cfg.Progress = tr.loaded
 			info, err := vulndb.Update(cmd.Context(), cfg)

@@ -68,29 +68,41 @@ func DetectJSON(data []byte) Kind {
 	if !hit {
 		return KindNone
 	}
+	// present, not json.RawMessage: the probe only needs to know which
+	// keys are there, and copying a CVE record's containers to find out
+	// cost as much as parsing it.
 	var probe struct {
-		CVEMetadata      json.RawMessage `json:"cveMetadata"`
-		Containers       json.RawMessage `json:"containers"`
-		CatalogVersion   json.RawMessage `json:"catalogVersion"`
-		Vulnerabilities  json.RawMessage `json:"vulnerabilities"`
-		ResultsPerPage   json.RawMessage `json:"resultsPerPage"`
-		SourceIdentifier json.RawMessage `json:"sourceIdentifier"`
-		ID               string          `json:"id"`
+		CVEMetadata      present `json:"cveMetadata"`
+		Containers       present `json:"containers"`
+		CatalogVersion   present `json:"catalogVersion"`
+		Vulnerabilities  present `json:"vulnerabilities"`
+		ResultsPerPage   present `json:"resultsPerPage"`
+		SourceIdentifier present `json:"sourceIdentifier"`
+		ID               string  `json:"id"`
 	}
 	if json.Unmarshal(data, &probe) != nil {
 		return KindNone
 	}
 	switch {
-	case probe.CVEMetadata != nil && probe.Containers != nil:
+	case bool(probe.CVEMetadata && probe.Containers):
 		return KindCVE5
-	case probe.CatalogVersion != nil && probe.Vulnerabilities != nil:
+	case bool(probe.CatalogVersion && probe.Vulnerabilities):
 		return KindKEV
-	case probe.ResultsPerPage != nil && probe.Vulnerabilities != nil:
+	case bool(probe.ResultsPerPage && probe.Vulnerabilities):
 		return KindNVD
-	case probe.SourceIdentifier != nil && probe.ID != "":
+	case bool(probe.SourceIdentifier) && probe.ID != "":
 		return KindNVD
 	}
 	return KindNone
+}
+
+// present records that a key was there (with any value but null, like a
+// json.RawMessage that stays nil for null).
+type present bool
+
+func (p *present) UnmarshalJSON(b []byte) error {
+	*p = string(b) != "null"
+	return nil
 }
 
 // DetectCSV tells whether the first bytes of a file are an EPSS CSV.

@@ -34,6 +34,8 @@ import (
 	"strings"
 	"time"
 
+	kflate "github.com/klauspost/compress/flate"
+
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/enrich"
 )
@@ -100,6 +102,12 @@ type loader struct {
 	// the mirror.list and repomd.xml redirections followed.
 	base *url.URL
 	hops int
+	// Reused for every document of an archive: a zip of 200,000 OSV
+	// records would otherwise allocate 64 KiB of buffer and the record's
+	// bytes 200,000 times, and the garbage collector would pay for it.
+	docReader *bufio.Reader
+	docBusy   bool
+	docData   bytes.Buffer
 }
 
 // errStop wraps an error returned by emit or a cancelled context, which
@@ -349,6 +357,9 @@ func (l *loader) loadZip(name string, ra io.ReaderAt, size int64) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	// klauspost's inflate is faster than the standard library's, and
+	// OSV's all.zip archives hold hundreds of thousands of members.
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return kflate.NewReader(r) })
 	for _, f := range zr.File {
 		if err := l.ctx.Err(); err != nil {
 			return err
@@ -388,7 +399,20 @@ var debianTrackerHead = regexp.MustCompile(`^\s*\{\s*"[^"]*"\s*:\s*\{\s*"(CVE|TE
 func (l *loader) loadDoc(name string, r io.Reader) error {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
-		br = bufio.NewReaderSize(r, 64<<10)
+		switch {
+		case l.docBusy: // a document read from within another (repomd.xml)
+			br = bufio.NewReaderSize(r, 64<<10)
+		case l.docReader == nil:
+			l.docReader = bufio.NewReaderSize(r, 64<<10)
+			fallthrough
+		default:
+			l.docReader.Reset(r)
+			br = l.docReader
+			l.docBusy = true
+			// Drop the reference to r when done, so the reader does not
+			// keep the archive member alive.
+			defer func() { l.docReader.Reset(nil); l.docBusy = false }()
+		}
 	}
 	head, err := br.Peek(512)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
@@ -419,7 +443,15 @@ func (l *loader) loadDoc(name string, r io.Reader) error {
 	if kind == "debian" {
 		return l.loadDebianTracker(name, br)
 	}
-	data, err := io.ReadAll(io.LimitReader(br, maxDocSize+1))
+	// The parsers copy what they keep (encoding/json and yaml copy
+	// strings and RawMessages), so the buffer is reused.
+	buf := &l.docData
+	if l.docBusy && br != l.docReader {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	_, err = buf.ReadFrom(io.LimitReader(br, maxDocSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		// A read error (a truncated archive, a corrupt compressed stream,
 		// a dropped connection) is a broken source, not a bad record.

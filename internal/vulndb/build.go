@@ -38,6 +38,10 @@ type BuildOptions struct {
 	// was parsed or reused from CacheDir.
 	Logger *slog.Logger
 
+	// Workers is how many sources are read at once; zero means
+	// GOMAXPROCS, at most 4 (each holds a sorted run in memory).
+	Workers int
+
 	// runBytes overrides runBytes (tests force many sorted runs).
 	runBytes int
 }
@@ -91,17 +95,14 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 		}
 	}
 	infos := append([]SourceInfo(nil), dsaInfos...)
-	var feeds []*feedOut
-	for _, src := range rest {
-		fo, err := fb.build(ctx, src)
-		if err != nil {
-			return Info{}, fmt.Errorf("building database: source %s: %w", src, err)
-		}
-		feeds = append(feeds, fo)
+	feeds, err := fb.buildAll(ctx, rest, func(fo *feedOut) {
 		infos = append(infos, fo.meta.Info)
 		if opts.Progress != nil {
 			opts.Progress(fo.meta.Info)
 		}
+	})
+	if err != nil {
+		return Info{}, fmt.Errorf("building database: %w", err)
 	}
 	builtAt := opts.BuiltAt
 	if builtAt.IsZero() {

@@ -12,7 +12,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -154,6 +156,65 @@ func (fb *feedBuilder) log(msg, src string) {
 	if fb.opts.Logger != nil {
 		fb.opts.Logger.Info(msg, "source", src)
 	}
+}
+
+// buildAll builds the intermediates of sources, several at once (they are
+// independent: each has its own writer and directory), and hands them to
+// done in source order, which is the order their records are numbered in.
+// The first failure cancels the others and is returned once every source
+// being read has stopped.
+func (fb *feedBuilder) buildAll(ctx context.Context, sources []string, done func(*feedOut)) ([]*feedOut, error) {
+	workers := fb.opts.Workers
+	if workers <= 0 {
+		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		fo   *feedOut
+		err  error
+		done chan struct{}
+	}
+	results := make([]result, len(sources))
+	for i := range results {
+		results[i].done = make(chan struct{})
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	sem := make(chan struct{}, workers)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i, src := range sources {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				for j := i; j < len(sources); j++ {
+					results[j].err = ctx.Err()
+					close(results[j].done)
+				}
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				results[i].fo, results[i].err = fb.build(ctx, src)
+				close(results[i].done)
+			}()
+		}
+	}()
+	out := make([]*feedOut, 0, len(sources))
+	for i := range results {
+		<-results[i].done
+		if err := results[i].err; err != nil {
+			cancel()
+			return nil, fmt.Errorf("source %s: %w", sources[i], err)
+		}
+		out = append(out, results[i].fo)
+		done(results[i].fo)
+	}
+	return out, nil
 }
 
 // cacheKey names src's cache entry. The DSA/DLA lists are part of it:

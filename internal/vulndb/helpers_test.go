@@ -86,7 +86,8 @@ func fullDB(t testing.TB) *fixture {
 			f.stats = append(f.stats, st)
 			return st, err
 		}
-		f.info, fixErr = build(ctx, f.path, srcs, BuildOptions{BuiltAt: fixedBuildTime}, tee)
+		// Workers: 1, since tee records what it sees in order.
+		f.info, fixErr = build(ctx, f.path, srcs, BuildOptions{BuiltAt: fixedBuildTime, Workers: 1}, tee)
 		fix = f
 	})
 	if fixErr != nil {
