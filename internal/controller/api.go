@@ -26,7 +26,6 @@ func (c *Controller) routes() (http.Handler, error) {
 	h("PUT /api/v1/registries/{name}", adminAccess, maxSmallBody, c.createRegistry)
 	h("DELETE /api/v1/registries/{name}", adminAccess, 0, c.deleteRegistry)
 	h("POST /api/v1/registries/{name}/scan", adminAccess, maxSmallBody, c.scanRegistry)
-	h("POST /api/v1/registries/{name}/notify", scannerAccess, maxSmallBody, c.notify)
 
 	h("GET /api/v1/images", readAccess, 0, c.listImages)
 	h("GET /api/v1/images/{digest}", readAccess, 0, c.getImage)
@@ -36,6 +35,7 @@ func (c *Controller) routes() (http.Handler, error) {
 	h("PUT /api/v1/autoscaler", adminAccess, maxSmallBody, c.putAutoscaler)
 
 	// Feature areas register their own routes, each in its own file.
+	c.crawler.Routes(h)                       // package crawler: push notifications
 	c.rematch.Routes(h)                       // package rematch: what a database update changed
 	c.protocol.Routes(h)                      // package protocol: scanners and the layer store
 	c.submit.Routes(h)                        // package submit: standalone and host results

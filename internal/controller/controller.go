@@ -54,6 +54,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller/admissionhook"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
+	"github.com/scanfleet/scanfleet/internal/controller/crawler"
 	"github.com/scanfleet/scanfleet/internal/controller/protocol"
 	"github.com/scanfleet/scanfleet/internal/controller/rematch"
 	"github.com/scanfleet/scanfleet/internal/controller/submit"
@@ -282,8 +283,8 @@ type Controller struct {
 	bgCancel context.CancelFunc
 	wg       sync.WaitGroup
 
-	// crawlNudge wakes the crawl runner (crawls.go) after a request.
-	crawlNudge chan struct{}
+	// crawler requests and runs crawls (package crawler).
+	crawler *crawler.Crawler
 	// started is when this process opened the store: on SQLite (one
 	// controller per file) a crawl running since before it was orphaned
 	// by a previous process and is taken over at once.
@@ -352,7 +353,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	if cfg.wrapQueue != nil {
 		q = cfg.wrapQueue(q)
 	}
-	c := &Controller{cfg: cfg, log: cfg.Logger, store: st, queue: q, keys: keys, crawlNudge: make(chan struct{}, 1), started: time.Now()}
+	c := &Controller{cfg: cfg, log: cfg.Logger, store: st, queue: q, keys: keys, started: time.Now()}
 	if cfg.DBPath != "" {
 		if c.watcher, err = vulndb.NewWatcher(cfg.DBPath, time.Minute, cfg.Logger); err != nil {
 			c.Close()
@@ -367,6 +368,8 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		return nil, fmt.Errorf("controller: %w", err)
 	}
 	c.admission = admissionhook.New(st, cfg.Reviews, cfg.Logger)
+	c.crawler = crawler.New(crawler.Config{Store: st, Queue: q, Identity: cfg.Identity, Stale: cfg.CrawlStale, Batch: cfg.CrawlBatch,
+		Transport: cfg.CrawlTransport, Credentials: c.credentials, DBDigest: c.dbDigest, WaitGroup: &c.wg, Logger: cfg.Logger, Started: c.started})
 	c.rematch = rematch.New(st, q, c.watcher, cfg.Logger)
 	c.submit = submit.New(st, cfg.Logger, c.metrics.scanDone)
 	c.protocol = protocol.New(protocol.Config{Store: st, Queue: q, LeaseDuration: cfg.LeaseDuration, ScannerTimeout: cfg.ScannerTimeout,
@@ -385,7 +388,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		c.runCrawls(c.bg)
+		c.crawler.Run(c.bg)
 	}()
 	if cfg.File != nil {
 		for _, r := range cfg.File.Registries {
@@ -647,4 +650,17 @@ func (c *Controller) CheckDB(ctx context.Context) (RematchStats, error) {
 // database in service (package rematch).
 func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
 	return c.rematch.Rematch(ctx)
+}
+
+// RequestCrawl records a crawl request of registry name in the store and
+// wakes this controller's crawl runner (package crawler); it reports
+// whether a new request was recorded (false: joined a pending one).
+func (c *Controller) RequestCrawl(ctx context.Context, name string, prio queue.Priority, reason string) (bool, error) {
+	return c.crawler.Request(ctx, name, prio, reason)
+}
+
+// Crawl crawls one registry now and enqueues a task per image not yet
+// scanned with the current database; it returns how many it enqueued.
+func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority) (int, error) {
+	return c.crawler.Crawl(ctx, name, prio)
 }

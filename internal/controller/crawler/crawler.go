@@ -1,0 +1,461 @@
+// Package crawler runs registry crawls: durable crawl requests in the
+// shared store taken by any controller's runner, heartbeated, taken over
+// from a runner that stopped, enqueueing a task per image not yet scanned
+// with the current database in batches; and the registries' push
+// notifications (POST /api/v1/registries/{name}/notify).
+package crawler
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
+	"github.com/scanfleet/scanfleet/internal/crawl"
+	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/store"
+)
+
+// Crawler requests and runs crawls for one controller.
+type Crawler struct {
+	store       store.Store
+	queue       queue.Queue
+	log         *slog.Logger
+	identity    string
+	stale       time.Duration
+	batch       int
+	transport   http.RoundTripper
+	credentials func(store.Registry) (password, token string, err error)
+	dbDigest    func() string
+	// wg tracks the crawls this runner started; the controller waits for
+	// them when it closes.
+	wg *sync.WaitGroup
+	// nudge wakes the runner after a request.
+	nudge chan struct{}
+	// started is when this process opened the store: on SQLite (one
+	// controller per file) a crawl running since before it was orphaned
+	// by a previous process and is taken over at once.
+	started time.Time
+}
+
+// Config is what the crawler needs from its controller.
+type Config struct {
+	Store store.Store
+	Queue queue.Queue
+	// Identity names this runner; Stale is how long a runner may miss
+	// heartbeats before its crawl is taken over; Batch is how many tasks
+	// a crawl collects before enqueueing them.
+	Identity string
+	Stale    time.Duration
+	Batch    int
+	// Transport is the base transport for registry requests (tests).
+	Transport http.RoundTripper
+	// Credentials opens a registry's sealed secrets; DBDigest is the
+	// database in service ("" without one).
+	Credentials func(store.Registry) (password, token string, err error)
+	DBDigest    func() string
+	// WaitGroup counts running crawls.
+	WaitGroup *sync.WaitGroup
+	Logger    *slog.Logger
+	// Started is when this process opened the store (default now).
+	Started time.Time
+}
+
+// New returns a crawler; Run runs it.
+func New(cfg Config) *Crawler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.WaitGroup == nil {
+		cfg.WaitGroup = &sync.WaitGroup{}
+	}
+	if cfg.Started.IsZero() {
+		cfg.Started = time.Now()
+	}
+	return &Crawler{store: cfg.Store, queue: cfg.Queue, log: cfg.Logger, identity: cfg.Identity, stale: cfg.Stale, batch: cfg.Batch,
+		transport: cfg.Transport, credentials: cfg.Credentials, dbDigest: cfg.DBDigest, wg: cfg.WaitGroup,
+		nudge: make(chan struct{}, 1), started: cfg.Started}
+}
+
+// Routes registers the push notification route.
+func (c *Crawler) Routes(h web.Route) {
+	h("POST /api/v1/registries/{name}/notify", web.ScannerAccess, web.MaxSmallBody, c.notify)
+}
+
+// Crawls are durable requests in the shared store (store.Crawls): a
+// request is recorded before the API answers, any controller's crawl
+// runner takes it (store.TakeCrawl gives each request to exactly one),
+// heartbeats it while crawling, and finishes it. A runner that stops
+// heartbeating (its controller was killed) loses the crawl to the next
+// runner that looks once CrawlStale has passed; a controller on SQLite,
+// the only one on its file, takes a crawl orphaned by its previous
+// process at once.
+
+// maxCrawls is how many crawls one controller runs at a time.
+const maxCrawls = 4
+
+// crawlPoll is how often an idle runner looks for requests made on other
+// controllers and for crawls to take over; a request made on this one
+// wakes it at once.
+const crawlPoll = 2 * time.Second
+
+// Request records a crawl request in the store, so that it survives
+// the controller that accepted it, and wakes this controller's crawl
+// runner. A request joins the registry's pending one; one made while a
+// crawl of the registry runs is run after it (the running crawl may have
+// passed what it is about). reason is for the logs and the crawl list
+// ("manual", "scheduled", ...). It reports whether a new request was
+// recorded (false: joined a pending one).
+func (c *Crawler) Request(ctx context.Context, name string, prio queue.Priority, reason string) (bool, error) {
+	cr, created, err := c.store.RequestCrawl(ctx, name, int(prio), reason, time.Now())
+	if err != nil {
+		return false, err
+	}
+	if created {
+		c.log.Info("crawl requested", "registry", name, "crawl", cr.ID, "reason", reason, "priority", int(prio))
+	}
+	c.wake()
+	return created, nil
+}
+
+// wake wakes the crawl runner without blocking.
+func (c *Crawler) wake() {
+	select {
+	case c.nudge <- struct{}{}:
+	default:
+	}
+}
+
+// Run takes and runs crawl requests until ctx ends.
+func (c *Crawler) Run(ctx context.Context) {
+	slots := make(chan struct{}, maxCrawls)
+	t := time.NewTicker(crawlPoll)
+	defer t.Stop()
+	for {
+		for len(slots) < cap(slots) && ctx.Err() == nil {
+			cr, ok, err := c.store.TakeCrawl(ctx, c.identity, time.Now(), c.staleBefore())
+			if err != nil {
+				if ctx.Err() == nil {
+					c.log.Warn("taking a crawl request", "err", err)
+				}
+				break
+			}
+			if !ok {
+				break
+			}
+			slots <- struct{}{}
+			c.wg.Add(1)
+			go func() {
+				defer c.wg.Done()
+				defer func() { <-slots; c.wake() }()
+				c.runCrawl(ctx, cr)
+			}()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-c.nudge:
+		}
+	}
+}
+
+// staleBefore is the heartbeat time before which a running crawl's
+// runner is taken for dead.
+func (c *Crawler) staleBefore() time.Time {
+	t := time.Now().Add(-c.stale)
+	if c.store.Backend() == "sqlite" && t.Before(c.started) {
+		// One controller per SQLite file: whatever runs since before
+		// this process started was left by a previous one.
+		t = c.started
+	}
+	return t
+}
+
+// runCrawl runs one taken crawl, heartbeating it. A controller shutting
+// down leaves it running: the next runner takes it over and crawls again
+// (crawling is idempotent).
+func (c *Crawler) runCrawl(ctx context.Context, cr store.Crawl) {
+	if cr.Attempts > 1 {
+		c.log.Info("crawl taken over from a runner that stopped", "registry", cr.Registry, "crawl", cr.ID,
+			"reason", cr.Reason, "attempt", cr.Attempts)
+	}
+	c.log.Info("crawl started", "registry", cr.Registry, "crawl", cr.ID, "reason", cr.Reason, "runner", c.identity)
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	counts := &crawlCounts{}
+	lost := make(chan struct{})
+	beatDone := make(chan struct{})
+	go func() {
+		defer close(beatDone)
+		t := time.NewTicker(max(c.stale/6, 10*time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-cctx.Done():
+				return
+			case <-t.C:
+			}
+			err := c.store.CrawlHeartbeat(cctx, cr.ID, c.identity, counts.progress(), time.Now())
+			if errors.Is(err, store.ErrNotHolder) {
+				c.log.Warn("crawl taken over by another controller; stopping this run", "registry", cr.Registry, "crawl", cr.ID)
+				close(lost)
+				cancel()
+				return
+			}
+			if err != nil && cctx.Err() == nil {
+				c.log.Warn("crawl heartbeat", "registry", cr.Registry, "crawl", cr.ID, "err", err)
+			}
+		}
+	}()
+	_, err := c.crawl(cctx, cr.Registry, queue.Priority(cr.Priority), counts)
+	cancel()
+	<-beatDone
+	select {
+	case <-lost:
+		return
+	default:
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+		c.log.Warn("crawl failed", "registry", cr.Registry, "crawl", cr.ID, "err", err)
+	}
+	if err := c.store.FinishCrawl(ctx, cr.ID, c.identity, counts.progress(), msg, time.Now()); err != nil && ctx.Err() == nil {
+		c.log.Warn("finishing a crawl", "registry", cr.Registry, "crawl", cr.ID, "err", err)
+	}
+}
+
+// enqueueUnscanned enqueues the crawl's tasks whose image has still no
+// result under the task's database. The crawl checked each as it listed
+// it, but a batch is enqueued later, and a task completed meanwhile (a
+// resumed crawl runs while scanners work) would otherwise be queued again
+// and its image scanned twice.
+func (c *Crawler) enqueueUnscanned(ctx context.Context, tasks []queue.Task) (int, error) {
+	// Each kept task is created at the moment of its check: if the
+	// image's live task completes between the check and the insert (the
+	// key's dedup then no longer stops the new one), its result is stored
+	// after the new task's creation, and the lease completes the new task
+	// instead of scanning the image again.
+	checked := time.Now()
+	keep := tasks[:0:0]
+	for _, t := range tasks {
+		var p web.TaskPayload
+		if err := json.Unmarshal(t.Payload, &p); err != nil {
+			return 0, fmt.Errorf("task %s payload: %w", t.Key, err)
+		}
+		done, err := c.store.ScannedWith(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, p.DBDigest)
+		if err != nil {
+			return 0, err
+		}
+		if !done {
+			if t.CreatedAt.IsZero() {
+				t.CreatedAt = checked
+			}
+			keep = append(keep, t)
+		}
+	}
+	return c.queue.EnqueueBatch(ctx, keep)
+}
+
+// Crawl crawls one registry now and enqueues a task per image not yet
+// scanned with the current database; it returns how many it enqueued.
+func (c *Crawler) Crawl(ctx context.Context, name string, prio queue.Priority) (int, error) {
+	return c.crawl(ctx, name, prio, &crawlCounts{})
+}
+
+// crawlCounts is a running crawl's progress, read by its heartbeat.
+type crawlCounts struct {
+	images, enqueued, errors atomic.Int64
+}
+
+func (p *crawlCounts) progress() store.CrawlProgress {
+	return store.CrawlProgress{Images: int(p.images.Load()), Enqueued: int(p.enqueued.Load()), Errors: int(p.errors.Load())}
+}
+
+// crawl is Crawl, counting its progress in counts. Crawling is
+// idempotent (the queue refuses a second live task of a key, and images
+// scanned with the current database are skipped), so a crawl taken over
+// from a dead runner simply runs again from the start.
+func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, counts *crawlCounts) (int, error) {
+	r, ok, err := c.store.GetRegistry(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, fmt.Errorf("registry %q: not found", name)
+	}
+	pw, tok, err := c.credentials(r)
+	if err != nil {
+		return 0, err
+	}
+	dbDigest := c.dbDigest()
+	var tasks []queue.Task
+	added, batch := 0, c.batch
+	start := time.Now()
+	stats, err := crawl.Crawl(ctx, crawl.Registry{
+		Name: r.Name, URL: r.URL, Username: r.Username, Password: pw, Token: tok,
+		Insecure: r.Insecure, CACertFile: r.CACertFile, Filters: r.Filters,
+		MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags,
+	}, crawl.Options{Transport: c.transport}, func(img crawl.Image) error {
+		// Every tag seen, so admission control resolves each of them:
+		// a task carries only the first tag of its digest.
+		counts.images.Add(1)
+		k := store.ImageKey{Registry: r.Name, Repository: img.Repository, Digest: img.Digest}
+		if img.Tag != "" {
+			if err := c.store.PutTag(ctx, k, img.Tag, time.Now()); err != nil {
+				return err
+			}
+		}
+		done, err := c.store.ScannedWith(ctx, k, dbDigest)
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+		p := web.TaskPayload{Registry: r.Name, Repository: img.Repository, Tag: img.Tag, Digest: img.Digest, Reference: img.DigestReference(), DBDigest: dbDigest}
+		b, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		tasks = append(tasks, queue.Task{
+			Key:      r.Name + "/" + img.Repository + "@" + img.Digest + "|" + dbDigest,
+			Payload:  b,
+			Priority: prio,
+		})
+		if len(tasks) >= batch {
+			// Enqueued as the crawl goes: scanners start at once, and a
+			// crawl cut short keeps what it found.
+			n, err := c.enqueueUnscanned(ctx, tasks)
+			if err != nil {
+				return fmt.Errorf("enqueueing: %w", err)
+			}
+			added += n
+			counts.enqueued.Add(int64(n))
+			tasks = tasks[:0]
+		}
+		return nil
+	}, func(repo, tag string, err error) {
+		// crawl redacts credentials from its errors.
+		counts.errors.Add(1)
+		c.log.Warn("crawl error", "registry", r.Name, "repository", repo, "tag", tag, "err", err)
+	})
+	if len(tasks) > 0 {
+		n, qerr := c.enqueueUnscanned(ctx, tasks)
+		if qerr != nil {
+			err = errors.Join(err, fmt.Errorf("enqueueing: %w", qerr))
+		}
+		added += n
+		counts.enqueued.Add(int64(n))
+	}
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	if serr := c.store.SetCrawled(context.WithoutCancel(ctx), r.Name, start, msg); serr != nil {
+		err = errors.Join(err, serr)
+	}
+	c.log.Info("crawled registry", "registry", r.Name, "images", stats.Images, "errors", stats.Errors, "enqueued", added, "duration", time.Since(start))
+	return added, err
+}
+
+// Notify handles a registry notification envelope: every tagged manifest
+// push that passes the registry's filters and was not yet scanned with the
+// current database is enqueued with queue.PriorityOnPush, ahead of
+// periodic crawl tasks.
+//
+// A task for the same image and database that is already queued (say from
+// a periodic crawl) is left as it is: the queue dedups on the key.
+func (c *Crawler) Notify(ctx context.Context, registry string, body []byte) (api.NotifyResponse, error) {
+	var res api.NotifyResponse
+	r, ok, err := c.store.GetRegistry(ctx, registry)
+	if err != nil {
+		return res, err
+	}
+	if !ok {
+		return res, web.Errorf(http.StatusNotFound, "registry %q not found", registry)
+	}
+	events, err := crawl.ParseNotification(body)
+	if err != nil {
+		return res, web.Errorf(http.StatusBadRequest, "%v", err)
+	}
+	res.Pushes = len(events)
+	filters := r.Filters
+	if len(filters) == 0 {
+		filters = []string{"**"}
+	}
+	fs := make([]crawl.Filter, 0, len(filters))
+	for _, s := range filters {
+		f, err := crawl.ParseFilter(s)
+		if err != nil {
+			return res, fmt.Errorf("registry %q: %w", registry, err)
+		}
+		fs = append(fs, f)
+	}
+	host, err := web.RegistryHost(r.URL)
+	if err != nil {
+		return res, fmt.Errorf("registry %q: %w", registry, err)
+	}
+	dbDigest := c.dbDigest()
+	var tasks []queue.Task
+	for _, e := range events {
+		matched := false
+		for _, f := range fs {
+			if f.Match(e.Repository, e.Tag) {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			res.Filtered++
+			continue
+		}
+		done, err := c.store.ScannedWith(ctx, store.ImageKey{Registry: r.Name, Repository: e.Repository, Digest: e.Digest}, dbDigest)
+		if err != nil {
+			return res, err
+		}
+		if done {
+			continue
+		}
+		t, err := web.ScanTask(r.Name, host, e.Repository, e.Tag, e.Digest, dbDigest, queue.PriorityOnPush)
+		if err != nil {
+			return res, err
+		}
+		tasks = append(tasks, t)
+	}
+	if len(tasks) > 0 {
+		if res.Enqueued, err = c.queue.EnqueueBatch(ctx, tasks); err != nil {
+			return res, fmt.Errorf("enqueueing pushed images: %w", err)
+		}
+	}
+	c.log.Info("registry notification", "registry", registry, "pushes", res.Pushes, "filtered", res.Filtered, "enqueued", res.Enqueued)
+	return res, nil
+}
+
+// notify is POST /api/v1/registries/{name}/notify. The registry's
+// notification endpoint sends a static Authorization header, so it is
+// configured with an admin or scanner bearer token.
+func (c *Crawler) notify(w http.ResponseWriter, r *http.Request) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	res, err := c.Notify(r.Context(), r.PathValue("name"), body)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusAccepted, res)
+	return nil
+}
