@@ -112,7 +112,7 @@ error that leaves --out as it was.`,
 // encoded) while what it holds is two sorted runs and some buffers; left
 // alone the heap grows to twice the live data between collections. The
 // nightly updater runs as a CronJob with a memory limit.
-const buildMemoryLimit = 160 << 20
+const buildMemoryLimit = 224 << 20
 
 // limitHeap sets buildMemoryLimit unless GOMEMLIMIT is set, and returns
 // the function that restores the previous limit.
