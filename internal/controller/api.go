@@ -31,10 +31,9 @@ func (c *Controller) routes() (http.Handler, error) {
 	h("GET /api/v1/images/{digest}", readAccess, 0, c.getImage)
 	h("GET /api/v1/queue", readAccess, 0, c.queueCounts)
 	h("GET /api/v1/tasks", readAccess, 0, c.listTasks)
-	h("GET /api/v1/autoscaler", readAccess, 0, c.getAutoscaler)
-	h("PUT /api/v1/autoscaler", adminAccess, maxSmallBody, c.putAutoscaler)
 
 	// Feature areas register their own routes, each in its own file.
+	c.autoscaler.Routes(h)                    // package autoscaling: the auto-scaler
 	c.crawler.Routes(h)                       // package crawler: push notifications
 	c.rematch.Routes(h)                       // package rematch: what a database update changed
 	c.protocol.Routes(h)                      // package protocol: scanners and the layer store

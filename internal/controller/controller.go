@@ -53,6 +53,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller/admissionhook"
+	"github.com/scanfleet/scanfleet/internal/controller/autoscaling"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
 	"github.com/scanfleet/scanfleet/internal/controller/crawler"
 	"github.com/scanfleet/scanfleet/internal/controller/protocol"
@@ -273,11 +274,9 @@ type Controller struct {
 	protocol *protocol.Protocol
 	// rematch re-matches stored inventories after a database update.
 	rematch *rematch.Rematcher
-	// autoscaler is nil without Config.Scaler.
-	autoscaler *autoscale.AutoScaler
-	// autoscaleBase is the auto-scaler configuration flags and config
-	// file give, which an API change is stored against.
-	autoscaleBase autoscale.Config
+	// autoscaler drives Config.Scaler (package autoscaling; disabled
+	// without one).
+	autoscaler *autoscaling.Service
 
 	bg       context.Context // background crawls; cancelled by Close
 	bgCancel context.CancelFunc
@@ -363,7 +362,12 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	c.bg, c.bgCancel = context.WithCancel(context.Background())
 	c.metrics = newMetrics(c)
 	c.initLeader()
-	if err := c.newAutoscaler(ctx); err != nil {
+	base := cfg.Autoscale
+	if cfg.File != nil && cfg.File.Autoscaler != nil {
+		base = *cfg.File.Autoscaler
+	}
+	if c.autoscaler, err = autoscaling.New(ctx, autoscaling.Config{Store: st, Queue: q, Scaler: cfg.Scaler, Base: base,
+		Options: cfg.AutoscaleOptions, IsLeader: c.isLeader, Metrics: c.metrics.reg, Logger: cfg.Logger}); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("controller: %w", err)
 	}
@@ -490,12 +494,12 @@ func (c *Controller) Run(ctx context.Context) error {
 	// Deferred first, so run last: the election is left (and a Lease
 	// released) only after the auto-scaler loop has stopped.
 	defer func() { stopElect(); <-electDone }()
-	if c.autoscaler != nil {
+	if c.autoscaler.Enabled() {
 		// Run returns only once the auto-scaler loop has stopped.
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			c.runAutoscaler(ctx)
+			c.autoscaler.Run(ctx)
 		}()
 		defer func() { <-done }()
 	}

@@ -176,7 +176,7 @@ func TestOnlyLeaderSchedulesAndScales(t *testing.T) {
 	if last := crawled(); !last.IsZero() || catalog.Load() != 0 {
 		t.Fatalf("a follower crawled the registry (last crawl %v, %d catalog requests)", last, catalog.Load())
 	}
-	if err := f.c.autoscaler.Step(ctx, time.Now()); err != nil {
+	if err := f.c.autoscaler.Engine().Step(ctx, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := sc.Replicas(ctx); n != 1 {
@@ -197,7 +197,7 @@ func TestOnlyLeaderSchedulesAndScales(t *testing.T) {
 	if last := crawled(); last.IsZero() || catalog.Load() == 0 {
 		t.Fatalf("the leader did not crawl the due registry (last crawl %v, %d catalog requests)", last, catalog.Load())
 	}
-	if err := f.c.autoscaler.Step(ctx, time.Now()); err != nil {
+	if err := f.c.autoscaler.Engine().Step(ctx, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := sc.Replicas(ctx); n != 2 {
