@@ -14,7 +14,6 @@ package feed
 
 import (
 	"archive/tar"
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"compress/bzip2"
@@ -33,8 +32,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	kflate "github.com/klauspost/compress/flate"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/enrich"
@@ -353,29 +350,32 @@ func (l *loader) loadTar(name string, r io.Reader) error {
 }
 
 func (l *loader) loadZip(name string, ra io.ReaderAt, size int64) error {
-	zr, err := zip.NewReader(ra, size)
+	zw, err := newZipWalker(ra, size)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	// klauspost's inflate is faster than the standard library's, and
-	// OSV's all.zip archives hold hundreds of thousands of members.
-	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return kflate.NewReader(r) })
-	for _, f := range zr.File {
+	for {
 		if err := l.ctx.Err(); err != nil {
 			return err
 		}
-		if f.FileInfo().IsDir() {
+		e, err := zw.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if isZipDir(e.name) {
 			continue
 		}
-		member := name + ":" + f.Name
-		rc, err := f.Open()
+		member := name + ":" + e.name
+		rc, err := zw.open(e)
 		if err != nil {
 			l.stats.Files++
 			l.malformed(member, "open zip member: %v", err)
 			continue
 		}
 		err = l.loadDoc(member, rc)
-		rc.Close()
 		var st errStop
 		if errors.As(err, &st) {
 			return err
@@ -385,7 +385,6 @@ func (l *loader) loadZip(name string, ra io.ReaderAt, size int64) error {
 			l.malformed(member, "%v", err)
 		}
 	}
-	return nil
 }
 
 // debianTrackerHead recognises the tracker export: an object of source
