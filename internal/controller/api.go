@@ -44,7 +44,7 @@ func (c *Controller) routes() (http.Handler, error) {
 		return nil, err
 	}
 	h("GET /api/v1/whoami", readAccess, 0, c.whoami)
-	c.leaderRoutes(h) // leader.go: which controller leads the fleet
+	c.leadership.Routes(h) // package leadership: which controller leads the fleet
 
 	mux.Handle("GET /metrics", c.metrics.handler())
 	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)

@@ -56,6 +56,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/controller/autoscaling"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
 	"github.com/scanfleet/scanfleet/internal/controller/crawler"
+	"github.com/scanfleet/scanfleet/internal/controller/leadership"
 	"github.com/scanfleet/scanfleet/internal/controller/protocol"
 	"github.com/scanfleet/scanfleet/internal/controller/rematch"
 	"github.com/scanfleet/scanfleet/internal/controller/submit"
@@ -282,6 +283,9 @@ type Controller struct {
 	bgCancel context.CancelFunc
 	wg       sync.WaitGroup
 
+	// leadership runs the election and the leader's work (package
+	// leadership).
+	leadership *leadership.Leadership
 	// crawler requests and runs crawls (package crawler).
 	crawler *crawler.Crawler
 	// started is when this process opened the store: on SQLite (one
@@ -290,9 +294,6 @@ type Controller struct {
 	started time.Time
 
 	mu sync.Mutex
-	// leaderSince is when leadership last changed (leader.go); guarded
-	// by mu.
-	leaderSince time.Time
 	// sweptOK are the done tasks the last result sweep found sound, with
 	// their update times (durability.go); guarded by mu.
 	sweptOK map[string]time.Time
@@ -361,7 +362,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	}
 	c.bg, c.bgCancel = context.WithCancel(context.Background())
 	c.metrics = newMetrics(c)
-	c.initLeader()
+	c.leadership = leadership.New(cfg.Elector, c.lead, c.metrics.reg, cfg.Logger)
 	base := cfg.Autoscale
 	if cfg.File != nil && cfg.File.Autoscaler != nil {
 		base = *cfg.File.Autoscaler
@@ -489,7 +490,7 @@ func (c *Controller) Run(ctx context.Context) error {
 	electCtx, stopElect := context.WithCancel(context.Background())
 	go func() {
 		defer close(electDone)
-		c.runElector(electCtx, ctx)
+		c.leadership.Run(electCtx, ctx)
 	}()
 	// Deferred first, so run last: the election is left (and a Lease
 	// released) only after the auto-scaler loop has stopped.
@@ -667,4 +668,16 @@ func (c *Controller) RequestCrawl(ctx context.Context, name string, prio queue.P
 // scanned with the current database; it returns how many it enqueued.
 func (c *Controller) Crawl(ctx context.Context, name string, prio queue.Priority) (int, error) {
 	return c.crawler.Crawl(ctx, name, prio)
+}
+
+// isLeader guards the work done once per fleet: scheduled crawls and
+// auto-scaling.
+func (c *Controller) isLeader() bool { return c.leadership.IsLeader() }
+
+// scheduleIfLeader requests the due periodic crawls, on the leader only:
+// followers would only request the same crawls again.
+func (c *Controller) scheduleIfLeader(ctx context.Context) {
+	if c.isLeader() {
+		c.schedule(ctx)
+	}
 }

@@ -136,7 +136,7 @@ func TestOnlyLeaderSchedulesAndScales(t *testing.T) {
 	}
 	elCtx, stopEl := context.WithCancel(context.Background())
 	elDone := make(chan struct{})
-	go func() { defer close(elDone); f.c.runElector(elCtx, elCtx) }()
+	go func() { defer close(elDone); f.c.leadership.Run(elCtx, elCtx) }()
 	defer func() { stopEl(); <-elDone }()
 
 	view := func() LeaderView {

@@ -43,10 +43,7 @@ const (
 )
 
 // The HTTP plumbing is package web's, shared with the handler packages.
-type (
-	access    = web.Access
-	routeFunc = web.Route
-)
+type access = web.Access
 
 const (
 	maxNoBody     = web.MaxNoBody

@@ -1,56 +1,71 @@
-package controller
+// Package leadership runs a controller's side of the leader election: it
+// runs the Elector, starts the leader's work under a context cancelled
+// the moment leadership is seen lost, logs and counts each change, and
+// serves GET /api/v1/leader.
+package leadership
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/leader"
 )
 
-// elector returns Config.Elector, or the lone controller's Always.
-func (c *Controller) elector() leader.Elector {
-	if c.cfg.Elector == nil {
-		return leader.Always{ID: "controller"}
-	}
-	return c.cfg.Elector
-}
+// elector is the election this controller takes part in.
+func (c *Leadership) elector() leader.Elector { return c.e }
 
-// isLeader guards the work done once per fleet: scheduled crawls and
+// IsLeader guards the work done once per fleet: scheduled crawls and
 // auto-scaling.
-func (c *Controller) isLeader() bool { return c.elector().IsLeader() }
+func (c *Leadership) IsLeader() bool { return c.elector().IsLeader() }
 
-// scheduleIfLeader requests the due periodic crawls, on the leader only:
-// followers would only request the same crawls again.
-func (c *Controller) scheduleIfLeader(ctx context.Context) {
-	if c.isLeader() {
-		c.schedule(ctx)
-	}
+// Leadership is one controller's part in the election.
+type Leadership struct {
+	e    leader.Elector
+	log  *slog.Logger
+	lead func(context.Context)
+
+	mu sync.Mutex
+	// since is when leadership last changed.
+	since time.Time
 }
 
-// initLeader registers the scanfleet_leader gauge.
-func (c *Controller) initLeader() {
-	c.leaderSince = time.Now()
-	c.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+// New returns the leadership of elector e (nil: a lone controller, which
+// always leads); lead is the leader's work, run while leading. It
+// registers the scanfleet_leader gauge with reg.
+func New(e leader.Elector, lead func(context.Context), reg prometheus.Registerer, log *slog.Logger) *Leadership {
+	if e == nil {
+		e = leader.Always{ID: "controller"}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &Leadership{e: e, log: log, lead: lead, since: time.Now()}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "scanfleet_leader",
 		Help: "1 while this controller is the fleet's leader (runs scheduled crawls and auto-scaling), else 0.",
 	}, func() float64 {
-		if c.isLeader() {
+		if c.IsLeader() {
 			return 1
 		}
 		return 0
 	}))
+	return c
 }
 
-// runElector runs the election until ctx is done, notes each change of
+// Run runs the election until ctx is done, notes each change of
 // leadership and, while this controller leads, runs the leader's work
 // (lead) under a context derived from work that is cancelled the moment
 // leadership is seen lost. The leader package offers no callbacks, so
 // the change is seen by polling every leaderPoll: leader-only work stops
 // within that of the elector giving leadership up.
-func (c *Controller) runElector(ctx, work context.Context) {
+func (c *Leadership) Run(ctx, work context.Context) {
 	e := c.elector()
 	done := make(chan struct{})
 	go func() {
@@ -80,7 +95,7 @@ func (c *Controller) runElector(ctx, work context.Context) {
 	}
 	defer step(false)
 	was := e.IsLeader()
-	c.noteLeadership(was)
+	c.note(was)
 	step(was)
 	t := time.NewTicker(leaderPoll)
 	defer t.Stop()
@@ -97,17 +112,17 @@ func (c *Controller) runElector(ctx, work context.Context) {
 			// Stopped before it is announced: nothing leader-only runs
 			// once the log says this controller does not lead.
 			step(now)
-			c.noteLeadership(now)
+			c.note(now)
 		}
 	}
 }
 
-// leaderPoll is how often runElector looks at the elector.
+// leaderPoll is how often Run looks at the elector.
 const leaderPoll = 200 * time.Millisecond
 
-func (c *Controller) noteLeadership(leading bool) {
+func (c *Leadership) note(leading bool) {
 	c.mu.Lock()
-	c.leaderSince = time.Now()
+	c.since = time.Now()
 	c.mu.Unlock()
 	e := c.elector()
 	if leading {
@@ -117,21 +132,22 @@ func (c *Controller) noteLeadership(leading bool) {
 	}
 }
 
-// LeaderStatus is what GET /api/v1/leader returns.
-func (c *Controller) LeaderStatus() LeaderView {
+// Status is what GET /api/v1/leader returns.
+func (c *Leadership) Status() api.LeaderView {
 	e := c.elector()
 	c.mu.Lock()
-	since := c.leaderSince
+	since := c.since
 	c.mu.Unlock()
-	return LeaderView{Leader: e.IsLeader(), Identity: e.Identity(), Holder: e.Leader(), Election: e.Kind(), Since: since}
+	return api.LeaderView{Leader: e.IsLeader(), Identity: e.Identity(), Holder: e.Leader(), Election: e.Kind(), Since: since}
 }
 
-func (c *Controller) leaderRoutes(h routeFunc) {
-	h("GET /api/v1/leader", readAccess, 0, c.getLeader)
+// Routes registers GET /api/v1/leader.
+func (c *Leadership) Routes(h web.Route) {
+	h("GET /api/v1/leader", web.ReadAccess, 0, c.getLeader)
 }
 
 // getLeader is GET /api/v1/leader.
-func (c *Controller) getLeader(w http.ResponseWriter, _ *http.Request) error {
-	writeJSON(w, http.StatusOK, c.LeaderStatus())
+func (c *Leadership) getLeader(w http.ResponseWriter, _ *http.Request) error {
+	web.WriteJSON(w, http.StatusOK, c.Status())
 	return nil
 }
