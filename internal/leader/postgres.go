@@ -87,6 +87,9 @@ func NewPostgres(opts PostgresOptions) (*Postgres, error) {
 	if cfg.RuntimeParams == nil {
 		cfg.RuntimeParams = map[string]string{}
 	}
+	// The queue's DSN may size its pool (pgpool); that is no server
+	// parameter, and this single connection has no pool.
+	delete(cfg.RuntimeParams, "pool_max_conns")
 	cfg.RuntimeParams["application_name"] = appNamePrefix + opts.Identity
 	// Have the server notice a vanished leader (a partition, a powered-off
 	// node) within seconds rather than the kernel's two hours, freeing the

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/scanfleet/scanfleet/internal/pgpool"
 )
 
 // postgresSchema is the Postgres schema, one entry per version. Times are
@@ -43,13 +43,13 @@ const migrationLockKey = 0x5ca9f1ee7
 
 // OpenPostgres opens the queue in the PostgreSQL database at dsn (a pgx
 // connection string, URL or key=value), creating and migrating its tables.
+// The DSN parameter pool_max_conns sizes the connection pool (default
+// pgpool.DefaultMaxConns).
 func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (Queue, error) {
-	db, err := sql.Open("pgx", dsn)
+	db, err := pgpool.Open(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("queue: open postgres: %w", err)
 	}
-	db.SetMaxOpenConns(16)
-	db.SetMaxIdleConns(4)
 	q := &sqlQueue{
 		cfg: newConfig(opts),
 		d: dialect{

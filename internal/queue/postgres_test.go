@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/scanfleet/scanfleet/internal/pgpool"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -39,13 +41,19 @@ var postgresBackend = backend{
 			}
 		})
 		scoped := withSearchPath(dsn, schema)
+		// The pool is sized as production sizes it, in the DSN
+		// (PostgreSQL itself would reject the parameter).
+		sized := scoped + "&pool_max_conns=" + strconv.Itoa(pgpool.DefaultMaxConns)
+		if !strings.Contains(dsn, "://") {
+			sized = scoped + " pool_max_conns=" + strconv.Itoa(pgpool.DefaultMaxConns)
+		}
 		raw, err := sql.Open("pgx", scoped)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { raw.Close() })
 		return store{
-			open: func(opts ...Option) (Queue, error) { return OpenPostgres(context.Background(), scoped, opts...) },
+			open: func(opts ...Option) (Queue, error) { return OpenPostgres(context.Background(), sized, opts...) },
 			raw:  raw,
 		}
 	},
@@ -74,6 +82,7 @@ func TestPostgresOpenErrors(t *testing.T) {
 	for _, dsn := range []string{
 		"postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", // nobody listens on port 1
 		"this is not a dsn=",
+		"postgres://postgres@127.0.0.1:1/none?sslmode=disable&pool_max_conns=0", // rejected before dialling
 	} {
 		q, err := OpenPostgres(ctx, dsn)
 		if err == nil {

@@ -6,9 +6,11 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/scanfleet/scanfleet/internal/pgpool"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -64,12 +66,18 @@ var postgresBackend = backend{
 			}
 		})
 		scoped := withSearchPath(dsn, schema)
+		// The store's pool is sized as production sizes it, in the DSN
+		// (PostgreSQL itself would reject the parameter).
+		sized := scoped + "&pool_max_conns=" + strconv.Itoa(pgpool.DefaultMaxConns)
+		if !strings.Contains(dsn, "://") {
+			sized = scoped + " pool_max_conns=" + strconv.Itoa(pgpool.DefaultMaxConns)
+		}
 		raw, err := sql.Open("pgx", scoped)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { raw.Close() })
-		return database{open: func(ctx context.Context) (Store, error) { return OpenPostgres(ctx, scoped) }, raw: raw}
+		return database{open: func(ctx context.Context) (Store, error) { return OpenPostgres(ctx, sized) }, raw: raw}
 	},
 }
 

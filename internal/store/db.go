@@ -9,8 +9,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
-	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+
+	"github.com/scanfleet/scanfleet/internal/pgpool"
 )
 
 // dialect is what differs between the back ends; every statement is one
@@ -78,14 +79,13 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 // OpenPostgres opens the store in the PostgreSQL database at dsn (a pgx URL
 // or key=value string), creating and migrating its tables. Tables go in the
 // first schema of search_path; several controllers may open one database
-// at the same time.
+// at the same time. The DSN parameter pool_max_conns sizes the connection
+// pool (default pgpool.DefaultMaxConns).
 func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
-	pg, err := sql.Open("pgx", dsn)
+	pg, err := pgpool.Open(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
-	pg.SetMaxOpenConns(16)
-	pg.SetMaxIdleConns(4)
 	s := &db{d: dialect{
 		name:      "postgres",
 		dollar:    true,

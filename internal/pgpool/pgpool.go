@@ -1,0 +1,57 @@
+// Package pgpool opens the database/sql connection pools the control
+// plane's PostgreSQL back ends (store and queue) use, with the pool size
+// taken from the DSN so that every replica can be sized without a flag.
+package pgpool
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// MaxConnsParam is the DSN parameter that sets a pool's size. It is the
+// name pgxpool reads, so a DSN written for pgxpool means the same here;
+// it is removed before connecting (PostgreSQL would reject it as an
+// unknown run-time parameter).
+const MaxConnsParam = "pool_max_conns"
+
+// DefaultMaxConns is each pool's size when the DSN does not set one. A
+// replica opens two pools (store and queue), so 8+8 per replica leaves
+// room in PostgreSQL's default max_connections=100 for three replicas,
+// a fourth during a rolling update, and the administrators' sessions.
+const DefaultMaxConns = 8
+
+// maxIdleTime closes connections a burst opened once the burst is over,
+// while keeping the steady state's connections open between requests.
+const maxIdleTime = 5 * time.Minute
+
+// Open returns a pool on the PostgreSQL DSN (URL or key=value). The pool
+// keeps as many idle connections as it may open: with fewer, every burst
+// above the idle count closed and re-dialled connections (a TCP and
+// authentication handshake and a new server process each time).
+func Open(dsn string) (*sql.DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		// Not wrapped: pgx's message, and the url.Error under it, may
+		// quote the DSN with its password.
+		return nil, errors.New("parsing the PostgreSQL DSN: it is neither a postgres:// URL nor key=value pairs pgx accepts")
+	}
+	n := DefaultMaxConns
+	if v, ok := cfg.RuntimeParams[MaxConnsParam]; ok {
+		n, err = strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return nil, fmt.Errorf("PostgreSQL DSN parameter %s=%q: want a whole number from 1 to 1000", MaxConnsParam, v)
+		}
+		delete(cfg.RuntimeParams, MaxConnsParam)
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(maxIdleTime)
+	return db, nil
+}
