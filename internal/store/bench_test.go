@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,6 +91,39 @@ func BenchmarkListImages(b *testing.B) {
 					b.Fatal(len(ims), err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkPutResultParallel posts results from many goroutines at once,
+// as a controller does for a large fleet: it shows what the connection
+// pool costs when bursts exceed the idle connections it keeps.
+func BenchmarkPutResultParallel(b *testing.B) {
+	var vulns []report.Vulnerability
+	for i := range 20 {
+		vulns = append(vulns, report.Vulnerability{ID: fmt.Sprint("CVE-2026-", i), Aliases: []string{fmt.Sprint("GHSA-", i)}, Severity: "HIGH"})
+	}
+	r, raw := rep(100, vulns...)
+	for _, be := range benchBackends {
+		b.Run(be.name, func(b *testing.B) {
+			s := benchStore(b, be)
+			ctx := context.Background()
+			if err := s.AddScanner(ctx, Scanner{ID: "s", State: ScannerActive}); err != nil {
+				b.Fatal(err)
+			}
+			var next atomic.Int64
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := next.Add(1)
+					im := ImageSummary{Registry: "r", Repository: "app", Digest: fmt.Sprint("sha256:", i), ScannedAt: time.Now(), ScannedBy: "s"}
+					if _, err := s.PutResult(ctx, Result{TaskID: fmt.Sprint("t", i), Image: im, Report: r, Raw: raw}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
 		})
 	}
 }
