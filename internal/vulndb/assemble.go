@@ -15,11 +15,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
 )
@@ -83,11 +85,6 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 	defer df.Close()
 	dbuf := bufio.NewWriterSize(df, 1<<20)
 	data := &blockHasher{w: dbuf}
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		return err
-	}
-	defer enc.Close()
 
 	var (
 		entries, offsets []byte
@@ -96,93 +93,137 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 		nKeys, nAdvKeys  int
 		einfo            EnrichmentInfo
 		ha, he           = sha256.New(), sha256.New()
-		vals             [][]byte
-		ids              []uint32
-		jbuf             bytes.Buffer
-		zbuf, rbuf       []byte
+		rbuf             []byte
 	)
 	binary.LittleEndian.PutUint32(recTab, uint32(total))
-	for n := 0; ; n++ {
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		first, _ := m.peek()
-		if first == nil {
-			break
-		}
-		key := first.key
-		vals, ids = vals[:0], ids[:0]
-		enrich := strings.HasPrefix(key, enrichEco+"\x00")
-		if enrich {
-			if vals, err = mergeBucket(m, key, vals, &einfo); err != nil {
-				return err
-			}
-		} else {
-			for it, fi := m.peek(); it != nil && it.key == key; it, fi = m.peek() {
-				vals = append(vals, it.val)
-				if int(it.seq) >= len(newID[fi]) {
-					return fmt.Errorf("source %s: item names record %d of %d", feeds[fi].meta.Source, it.seq, len(newID[fi]))
-				}
-				// Remember (feed, seq) as one number until renumbered.
-				ids = append(ids, uint32(fi), it.seq)
-				if err := m.advance(); err != nil {
+
+	// Three stages, so that on two cores compressing the keys' affected
+	// entries (the merge's main cost) overlaps with merging the runs and
+	// with writing: the merge makes groups in key order, compressors
+	// encode them in any order, and the writer takes them in key order.
+	g, gctx := errgroup.WithContext(ctx)
+	jobs := make(chan *keyGroup, 64)
+	ordered := make(chan *keyGroup, 256)
+	g.Go(func() error {
+		defer close(jobs)
+		defer close(ordered)
+		for n := 0; ; n++ {
+			if n%4096 == 0 {
+				if err := gctx.Err(); err != nil {
 					return err
 				}
 			}
-		}
-		if len(entries) > math.MaxUint32 {
-			return errors.New("index larger than 4 GiB")
-		}
-		zbuf = enc.EncodeAll(joinJSON(&jbuf, vals), zbuf[:0])
-		affOff := data.n
-		data.Write(zbuf)
-		h := ha
-		if enrich {
-			h = he
-		}
-		digestWrite(h, []byte(key))
-		digestWrite(h, zbuf)
-		nIDs := len(ids) / 2
-		entryIDs := make([]uint32, 0, nIDs)
-		for j := 0; j < len(ids); j += 2 {
-			fi, seq := int(ids[j]), ids[j+1]
-			e := idxs[fi][recEntrySize*int(seq):]
-			off, ln := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint32(e[8:])
-			if cap(rbuf) < int(ln) {
-				rbuf = make([]byte, ln)
+			first, _ := m.peek()
+			if first == nil {
+				return nil
 			}
-			rbuf = rbuf[:ln]
-			if _, err := recs[fi].ReadAt(rbuf, int64(off)); err != nil {
-				return fmt.Errorf("source %s: reading record %d: %w", feeds[fi].meta.Source, seq, err)
+			grp := &keyGroup{key: first.key, z: make(chan []byte, 1)}
+			grp.enrich = strings.HasPrefix(grp.key, enrichEco+"\x00")
+			if grp.enrich {
+				var err error
+				if grp.vals, err = mergeBucket(m, grp.key, nil, &einfo); err != nil {
+					return err
+				}
+			} else {
+				for it, fi := m.peek(); it != nil && it.key == grp.key; it, fi = m.peek() {
+					grp.vals = append(grp.vals, it.val)
+					if int(it.seq) >= len(newID[fi]) {
+						return fmt.Errorf("source %s: item names record %d of %d", feeds[fi].meta.Source, it.seq, len(newID[fi]))
+					}
+					// (feed, seq) until the writer renumbers it.
+					grp.ids = append(grp.ids, uint32(fi), it.seq)
+					if err := m.advance(); err != nil {
+						return err
+					}
+				}
 			}
-			digestWrite(ha, rbuf)
-			id := newID[fi][seq]
-			if id == math.MaxUint32 {
-				id = next
-				newID[fi][seq] = id
-				te := recTab[4+recEntrySize*int(id):]
-				binary.LittleEndian.PutUint64(te, uint64(data.n))
-				binary.LittleEndian.PutUint32(te[8:], ln)
-				data.Write(rbuf)
-				next++
+			for _, ch := range []chan *keyGroup{ordered, jobs} {
+				select {
+				case ch <- grp:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
 			}
-			entryIDs = append(entryIDs, id)
 		}
-		offsets = binary.LittleEndian.AppendUint32(offsets, uint32(len(entries)))
-		entries = binary.AppendUvarint(entries, uint64(len(key)))
-		entries = append(entries, key...)
-		entries = binary.AppendUvarint(entries, uint64(nIDs))
-		for _, id := range entryIDs {
-			entries = binary.AppendUvarint(entries, uint64(id))
+	})
+	for range min(runtime.GOMAXPROCS(0), 4) {
+		g.Go(func() error {
+			enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+			if err != nil {
+				return err
+			}
+			defer enc.Close()
+			var jbuf bytes.Buffer
+			for grp := range jobs {
+				grp.z <- enc.EncodeAll(joinJSON(&jbuf, grp.vals), nil)
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		for grp := range ordered {
+			var zbuf []byte
+			select {
+			case zbuf = <-grp.z:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			key, ids := grp.key, grp.ids
+			if len(entries) > math.MaxUint32 {
+				return errors.New("index larger than 4 GiB")
+			}
+			affOff := data.n
+			data.Write(zbuf)
+			h := ha
+			if grp.enrich {
+				h = he
+			}
+			digestWrite(h, []byte(key))
+			digestWrite(h, zbuf)
+			nIDs := len(ids) / 2
+			entryIDs := make([]uint32, 0, nIDs)
+			for j := 0; j < len(ids); j += 2 {
+				fi, seq := int(ids[j]), ids[j+1]
+				e := idxs[fi][recEntrySize*int(seq):]
+				off, ln := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint32(e[8:])
+				if cap(rbuf) < int(ln) {
+					rbuf = make([]byte, ln)
+				}
+				rbuf = rbuf[:ln]
+				if _, err := recs[fi].ReadAt(rbuf, int64(off)); err != nil {
+					return fmt.Errorf("source %s: reading record %d: %w", feeds[fi].meta.Source, seq, err)
+				}
+				digestWrite(ha, rbuf)
+				id := newID[fi][seq]
+				if id == math.MaxUint32 {
+					id = next
+					newID[fi][seq] = id
+					te := recTab[4+recEntrySize*int(id):]
+					binary.LittleEndian.PutUint64(te, uint64(data.n))
+					binary.LittleEndian.PutUint32(te[8:], ln)
+					data.Write(rbuf)
+					next++
+				}
+				entryIDs = append(entryIDs, id)
+			}
+			offsets = binary.LittleEndian.AppendUint32(offsets, uint32(len(entries)))
+			entries = binary.AppendUvarint(entries, uint64(len(key)))
+			entries = append(entries, key...)
+			entries = binary.AppendUvarint(entries, uint64(nIDs))
+			for _, id := range entryIDs {
+				entries = binary.AppendUvarint(entries, uint64(id))
+			}
+			entries = binary.AppendUvarint(entries, uint64(affOff))
+			entries = binary.AppendUvarint(entries, uint64(len(zbuf)))
+			nKeys++
+			if !grp.enrich {
+				nAdvKeys++
+			}
 		}
-		entries = binary.AppendUvarint(entries, uint64(affOff))
-		entries = binary.AppendUvarint(entries, uint64(len(zbuf)))
-		nKeys++
-		if !enrich {
-			nAdvKeys++
-		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	if int(next) != total {
 		// Every record must be reachable: feeds store only keyed
@@ -227,6 +268,15 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 	head := encodeHead(metaJSON, index, recTab, blocks, uint64(data.n))
 
 	return writeFile(out, head, df, data.n)
+}
+
+// keyGroup is one key's items on their way through assemble's stages.
+type keyGroup struct {
+	key    string
+	enrich bool
+	vals   [][]byte
+	ids    []uint32 // (source index, record number) pairs
+	z      chan []byte
 }
 
 // mergeBucket reads the items of one enrichment bucket (sorted by CVE id,
