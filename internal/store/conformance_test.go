@@ -50,6 +50,7 @@ var conformance = []struct {
 	{"gone in batches", testGoneMany},
 	{"scanners", testScanners},
 	{"results", testResults},
+	{"image pages", testImagePages},
 	{"task results are idempotent", testTaskResults},
 	{"rematch and changes", testRematch},
 	{"tags and find image", testFindImage},
@@ -315,6 +316,55 @@ func testResults(e *env) {
 	}
 	if _, err := e.s.PutResult(e.ctx, Result{Image: imA}); !errors.Is(err, ErrInvalid) {
 		e.t.Errorf("result without report: err = %v", err)
+	}
+}
+
+// testImagePages reads the image list in pages of every size through
+// Limit and After, filtered and not: the pages joined are the whole list,
+// in order, each image once.
+func testImagePages(e *env) {
+	high, rawHigh := rep(1, report.Vulnerability{ID: "CVE-9", Severity: "HIGH"})
+	low, rawLow := rep(1)
+	for i, im := range []struct{ repo, tag, digest string }{
+		{"app", "v1", "sha256:3"}, {"app", "v1", "sha256:1"}, {"app", "", "sha256:2"}, {"app", "v2", "sha256:0"},
+		{"base", "1", "sha256:5"}, {"base", "1", "sha256:4"}, {"zé", "latest", "sha256:6"}, {"Zed", "a", "sha256:7"},
+	} {
+		r, raw := low, rawLow
+		if i%2 == 0 {
+			r, raw = high, rawHigh
+		}
+		putResult(e, "", ImageSummary{Registry: "r", Repository: im.repo, Tag: im.tag, Digest: im.digest, ScannedAt: t0}, r, raw)
+	}
+	for _, base := range []ImageFilter{{}, {Severity: "HIGH"}, {Repository: "app"}} {
+		whole := mustList(e, base)
+		for _, size := range []int{1, 2, 3, len(whole), len(whole) + 1} {
+			var got []ImageKey
+			f := base
+			f.Limit = size
+			for pages := 0; ; pages++ {
+				page := mustList(e, f)
+				if len(page) > size || pages > len(whole) {
+					e.t.Fatalf("%+v: page %d has %d images (limit %d)", base, pages, len(page), size)
+				}
+				for _, im := range page {
+					got = append(got, im.Key())
+				}
+				if len(page) < size {
+					break
+				}
+				f.After = &page[len(page)-1]
+			}
+			var want []ImageKey
+			for _, im := range whole {
+				want = append(want, im.Key())
+			}
+			if !slices.Equal(got, want) {
+				e.t.Errorf("%+v in pages of %d = %v, want %v", base, size, got, want)
+			}
+		}
+	}
+	if _, err := e.s.ListImages(e.ctx, ImageFilter{Limit: -1}); !errors.Is(err, ErrInvalid) {
+		e.t.Errorf("negative limit: err = %v, want ErrInvalid", err)
 	}
 }
 

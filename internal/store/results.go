@@ -234,7 +234,21 @@ func (s *db) ListImages(ctx context.Context, f ImageFilter) ([]ImageSummary, err
 		}
 		q += `)`
 	}
-	return s.listImages(ctx, q+` ORDER BY registry, repository, tag, digest`, args...)
+	if f.After != nil {
+		// A row-value comparison (SQLite 3.15+, PostgreSQL) in the order
+		// of the listing; both back ends compare TEXT bytewise.
+		q += ` AND (registry, repository, tag, digest) > (?, ?, ?, ?)`
+		args = append(args, cleanText(f.After.Registry), cleanText(f.After.Repository), cleanText(f.After.Tag), cleanText(f.After.Digest))
+	}
+	q += ` ORDER BY registry, repository, tag, digest`
+	switch {
+	case f.Limit < 0:
+		return nil, fmt.Errorf("%w: listing images: limit %d is negative", ErrInvalid, f.Limit)
+	case f.Limit > 0:
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	return s.listImages(ctx, q, args...)
 }
 
 func (s *db) ImagesNotMatchedWith(ctx context.Context, dbDigest string) ([]ImageSummary, error) {

@@ -217,6 +217,13 @@ type ImageFilter struct {
 	Registry, Repository, Severity, CVE, Digest string
 	// IncludeGone lists images a crawl marked gone too.
 	IncludeGone bool
+	// Limit, when positive, returns at most that many images: one page,
+	// cut in the database rather than after reading every image.
+	Limit int
+	// After, when set, lists only the images after it in the listing's
+	// order (registry, repository, tag, digest): give the last image of
+	// the previous page, so that a page costs its length, not its offset.
+	After *ImageSummary
 }
 
 // Result is one scan result to store. With a TaskID the put is idempotent
