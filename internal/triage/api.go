@@ -63,7 +63,7 @@ func (a *API) Routes(h web.Route) {
 func (a *API) store() Store { return a.Engine.Store }
 
 func (a *API) view(x exception.Exception) api.ExceptionView {
-	return api.ExceptionView{Exception: x, Expired: !x.ActiveAt(a.Engine.now())}
+	return api.ExceptionView{Exception: x, Expired: !x.ActiveAt(a.Engine.Clock())}
 }
 
 func (a *API) listExceptions(w http.ResponseWriter, r *http.Request) error {
@@ -113,10 +113,10 @@ func (a *API) fromRequest(in api.ExceptionRequest, actor string, created time.Ti
 	case in.Days > 0 && in.Expires != nil:
 		return x, web.Errorf(http.StatusBadRequest, "give expires or days, not both")
 	case in.Days > 0:
-		exp := a.Engine.now().Add(time.Duration(in.Days) * 24 * time.Hour)
+		exp := a.Engine.Clock().Add(time.Duration(in.Days) * 24 * time.Hour)
 		x.Expires = &exp
 	}
-	if x.Expires != nil && !x.Expires.After(a.Engine.now()) {
+	if x.Expires != nil && !x.Expires.After(a.Engine.Clock()) {
 		return x, web.Errorf(http.StatusBadRequest, "expires %s is in the past", x.Expires.Format(time.RFC3339))
 	}
 	if err := x.Validate(); err != nil {
@@ -161,7 +161,7 @@ func (a *API) saveException(w http.ResponseWriter, r *http.Request, in api.Excep
 	if existed && mustBeNew {
 		return web.Errorf(http.StatusConflict, "exception %q exists (PUT replaces it)", in.ID)
 	}
-	now := a.Engine.now()
+	now := a.Engine.Clock()
 	x, err := a.fromRequest(in, actor, now)
 	if err != nil {
 		return err
@@ -200,7 +200,7 @@ func (a *API) reevaluate(ctx context.Context, fn func(context.Context) (int, err
 	defer cancel()
 	n, err := fn(ctx)
 	if err != nil {
-		a.Engine.log().Warn("re-evaluating results after an exception change (reconciliation will finish it)", "err", err)
+		a.Engine.Logger().Warn("re-evaluating results after an exception change (reconciliation will finish it)", "err", err)
 		return n, err.Error()
 	}
 	return n, ""
@@ -218,7 +218,7 @@ func (a *API) deleteException(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if ok {
-		ok, err = a.store().DeleteException(ctx, id, actor, a.Engine.now())
+		ok, err = a.store().DeleteException(ctx, id, actor, a.Engine.Clock())
 		if err != nil {
 			return err
 		}
@@ -248,7 +248,7 @@ func (a *API) importVEX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return web.Errorf(http.StatusBadRequest, "%v", err)
 	}
-	now := a.Engine.now()
+	now := a.Engine.Clock()
 	excs, skipped, err := exception.FromVEX(set, actor, now)
 	if err != nil {
 		return web.Errorf(http.StatusBadRequest, "%v", err)
@@ -309,7 +309,7 @@ func (a *API) exportVEX(w http.ResponseWriter, r *http.Request) error {
 		}
 		reps = append(reps, &rep)
 	}
-	now := a.Engine.now()
+	now := a.Engine.Clock()
 	doc, err := exception.ToVEX("urn:scanfleet:exceptions:"+strconv.FormatInt(now.Unix(), 10), "scanfleet", now, reps)
 	if err != nil {
 		return err
@@ -405,7 +405,7 @@ func (a *API) saveSubscription(w http.ResponseWriter, r *http.Request, in api.Su
 	if existed && mustBeNew {
 		return web.Errorf(http.StatusConflict, "subscription %q exists (PUT replaces it)", in.ID)
 	}
-	now := a.Engine.now()
+	now := a.Engine.Clock()
 	sub := store.Subscription{ID: in.ID, Name: in.Name, URL: in.URL, Format: in.Format, MinSeverity: in.MinSeverity,
 		Events: in.Events, Enabled: in.Enabled == nil || *in.Enabled, Author: actor, Created: now}
 	if sub.Format == "" {
@@ -463,7 +463,7 @@ func (a *API) deleteSubscription(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ok, err := a.store().DeleteSubscription(r.Context(), r.PathValue("id"), actor, a.Engine.now())
+	ok, err := a.store().DeleteSubscription(r.Context(), r.PathValue("id"), actor, a.Engine.Clock())
 	if err != nil {
 		return err
 	}

@@ -59,14 +59,20 @@ type Engine struct {
 	reconciled string
 }
 
-func (e *Engine) now() time.Time {
+func (e *Engine) now() time.Time { return e.Clock() }
+
+// Clock is the engine's current time.
+func (e *Engine) Clock() time.Time {
 	if e.Now != nil {
 		return e.Now()
 	}
 	return time.Now()
 }
 
-func (e *Engine) log() *slog.Logger {
+func (e *Engine) log() *slog.Logger { return e.Logger() }
+
+// Logger is the engine's logger (a discarding one when none is set).
+func (e *Engine) Logger() *slog.Logger {
 	if e.Log != nil {
 		return e.Log
 	}
