@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
@@ -173,7 +174,7 @@ func TestHAControllers(t *testing.T) {
 	}
 
 	// Every replica answers the same pages the same.
-	var vulns []controller.VulnerabilitySummary
+	var vulns []consoleview.VulnerabilitySummary
 	if code := api(t, "GET", ctls[0].base+"/api/v1/vulnerabilities?limit=500", admin, nil, &vulns); code != 200 || len(vulns) == 0 {
 		t.Fatalf("vulnerability search: %d, %d ids (the 3.20 images should have some)", code, len(vulns))
 	}
