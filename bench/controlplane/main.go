@@ -36,6 +36,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -50,7 +51,7 @@ import (
 )
 
 type options struct {
-	store, dsn                    string
+	store, dsn, cpuProfile        string
 	images, scanners, more        int
 	vulns, cves, samples, repos   int
 	baseLayers, ownLayers, leaseN int
@@ -70,6 +71,7 @@ func main() {
 	flag.IntVar(&o.baseLayers, "base-layers", 3, "layers every image shares (looked up, found)")
 	flag.IntVar(&o.ownLayers, "own-layers", 1, "layers of each image's own (looked up, claimed, stored)")
 	flag.IntVar(&o.leaseN, "lease-max", 1, "tasks a simulated scanner leases at once")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the sustained-throughput phase (controller and simulated scanners: one process) here")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		log.Fatal(err)
@@ -83,14 +85,16 @@ func run(ctx context.Context, o options) error {
 	}
 	defer os.RemoveAll(dir)
 	cfg := controller.Config{DataDir: dir, Logger: slog.New(slog.DiscardHandler)}
+	var pg *pgx.Conn
 	switch o.store {
 	case "sqlite":
 	case "postgres":
-		dsn, drop, err := freshSchema(ctx, o.dsn)
+		dsn, conn, drop, err := freshSchema(ctx, o.dsn)
 		if err != nil {
 			return err
 		}
 		defer drop()
+		pg = conn
 		cfg.StoreDSN, cfg.QueueDSN = dsn, dsn
 	default:
 		return fmt.Errorf("-store %q: want sqlite or postgres", o.store)
@@ -122,7 +126,7 @@ func run(ctx context.Context, o options) error {
 	// request past the default two would open a new connection.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = o.scanners + 16
-	b := &bench{o: o, base: "http://" + ln.Addr().String(), tokens: tokens, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}
+	b := &bench{o: o, pg: pg, base: "http://" + ln.Addr().String(), tokens: tokens, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}
 	fmt.Printf("# control plane: %s store, %d CPUs (GOMAXPROCS %d), %d scanners, reports of %d findings (%d KB), %d+%d layers per image\n",
 		o.store, runtime.NumCPU(), runtime.GOMAXPROCS(0), o.scanners, o.vulns, len(b.report(0))/1024, o.baseLayers, o.ownLayers)
 
@@ -150,7 +154,20 @@ func run(ctx context.Context, o options) error {
 	if err := b.notify(ctx, o.images, o.more); err != nil {
 		return err
 	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	more, err := b.fleet(ctx, o.more)
+	if o.cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return err
 	}
@@ -159,29 +176,30 @@ func run(ctx context.Context, o options) error {
 }
 
 // freshSchema creates a schema of its own in dsn's database and returns a
-// DSN using it and a function dropping it.
-func freshSchema(ctx context.Context, dsn string) (string, func(), error) {
+// DSN using it, the connection that made it (for diagnostics) and a
+// function dropping it.
+func freshSchema(ctx context.Context, dsn string) (string, *pgx.Conn, func(), error) {
 	if dsn == "" {
-		return "", nil, errors.New("-store postgres needs -postgres DSN (or SCANFLEET_TEST_POSTGRES)")
+		return "", nil, nil, errors.New("-store postgres needs -postgres DSN (or SCANFLEET_TEST_POSTGRES)")
 	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		return "", nil, fmt.Errorf("postgres: %w", err)
+		return "", nil, nil, fmt.Errorf("postgres: %w", err)
 	}
 	schema := "bench_" + randomHex(6)
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
 		conn.Close(ctx)
-		return "", nil, fmt.Errorf("postgres: %w", err)
+		return "", nil, nil, fmt.Errorf("postgres: %w", err)
 	}
 	u, err := url.Parse(dsn)
 	if err != nil {
 		conn.Close(ctx)
-		return "", nil, fmt.Errorf("postgres DSN: %w", err)
+		return "", nil, nil, fmt.Errorf("postgres DSN: %w", err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String(), func() {
+	return u.String(), conn, func() {
 		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			log.Printf("dropping schema %s: %v", schema, err)
 		}
@@ -191,6 +209,7 @@ func freshSchema(ctx context.Context, dsn string) (string, func(), error) {
 
 type bench struct {
 	o      options
+	pg     *pgx.Conn // PostgreSQL runs: the benchmark's own connection
 	base   string
 	tokens map[controller.Role]string
 	http   *http.Client
@@ -325,6 +344,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Micros
 
 type fleetResult struct {
 	images                    int
+	sessions                  int64 // PostgreSQL connections opened (-1: not PostgreSQL)
 	elapsed                   time.Duration
 	requests                  int64
 	lease, result, layerCalls *samples
@@ -335,6 +355,23 @@ func (r fleetResult) print(what string) {
 	fmt.Printf("%s: %d images in %.1f s = %.0f results/s (%.0f leases+results/s, %.0f HTTP requests/s); under load: lease p50 %s p99 %s, result post p50 %s p99 %s, layer lookup p50 %s p99 %s\n",
 		what, r.images, s, float64(r.images)/s, 2*float64(r.images)/s, float64(r.requests)/s,
 		ms(r.lease.pct(0.5)), ms(r.lease.pct(0.99)), ms(r.result.pct(0.5)), ms(r.result.pct(0.99)), ms(r.layerCalls.pct(0.5)), ms(r.layerCalls.pct(0.99)))
+	if r.sessions >= 0 {
+		fmt.Printf("  PostgreSQL connections opened meanwhile (by anyone on the server): %d\n", r.sessions)
+	}
+}
+
+// sessions is how many connections the PostgreSQL server has accepted
+// into this database so far (pg_stat_database.sessions, PostgreSQL 14+),
+// or -1.
+func (b *bench) sessions(ctx context.Context) int64 {
+	if b.pg == nil {
+		return -1
+	}
+	var n int64
+	if err := b.pg.QueryRow(ctx, "SELECT sessions FROM pg_stat_database WHERE datname = current_database()").Scan(&n); err != nil {
+		return -1
+	}
+	return n
 }
 
 // fleet runs o.scanners simulated scanners until want results are posted.
@@ -344,6 +381,7 @@ func (b *bench) fleet(ctx context.Context, want int) (fleetResult, error) {
 	res := fleetResult{images: want, lease: &samples{}, result: &samples{}, layerCalls: &samples{}}
 	var done, requests atomic.Int64
 	var wg sync.WaitGroup
+	sessions := b.sessions(ctx)
 	start := time.Now()
 	for s := range b.o.scanners {
 		wg.Add(1)
@@ -357,6 +395,10 @@ func (b *bench) fleet(ctx context.Context, want int) (fleetResult, error) {
 	wg.Wait()
 	res.elapsed = time.Since(start)
 	res.requests = requests.Load()
+	res.sessions = -1
+	if sessions >= 0 {
+		res.sessions = b.sessions(ctx) - sessions
+	}
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return res, err
 	}
