@@ -35,6 +35,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -47,6 +48,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/layer"
+	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
@@ -55,6 +57,7 @@ type options struct {
 	images, scanners, more        int
 	vulns, cves, samples, repos   int
 	baseLayers, ownLayers, leaseN int
+	replicas                      int
 }
 
 func main() {
@@ -71,6 +74,7 @@ func main() {
 	flag.IntVar(&o.baseLayers, "base-layers", 3, "layers every image shares (looked up, found)")
 	flag.IntVar(&o.ownLayers, "own-layers", 1, "layers of each image's own (looked up, claimed, stored)")
 	flag.IntVar(&o.leaseN, "lease-max", 1, "tasks a simulated scanner leases at once")
+	flag.IntVar(&o.replicas, "replicas", 1, "controllers sharing the PostgreSQL store, scanners spread over them")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the sustained-throughput phase (controller and simulated scanners: one process) here")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
@@ -105,30 +109,26 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("token: %w", err)
 		}
 	}
-	c, err := controller.New(ctx, cfg)
-	if err != nil {
-		return err
+	if o.replicas > 1 && o.store != "postgres" {
+		return errors.New("-replicas > 1 needs -store postgres: SQLite serves one controller")
 	}
-	defer c.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
+	var bases []string
+	for r := range o.replicas {
+		base, stop, err := startController(ctx, cfg, r, o.replicas)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		bases = append(bases, base)
 	}
-	srv := &http.Server{Handler: c.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	runCtx, stop := context.WithCancel(ctx)
-	runDone := make(chan struct{})
-	go func() { defer close(runDone); _ = c.Run(runCtx) }()
-	defer func() { stop(); <-runDone }()
 
 	// Enough idle connections for every scanner: without them each
 	// request past the default two would open a new connection.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = o.scanners + 16
-	b := &bench{o: o, pg: pg, base: "http://" + ln.Addr().String(), tokens: tokens, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}
-	fmt.Printf("# control plane: %s store, %d CPUs (GOMAXPROCS %d), %d scanners, reports of %d findings (%d KB), %d+%d layers per image\n",
-		o.store, runtime.NumCPU(), runtime.GOMAXPROCS(0), o.scanners, o.vulns, len(b.report(0))/1024, o.baseLayers, o.ownLayers)
+	b := &bench{o: o, pg: pg, base: bases[0], bases: bases, tokens: tokens, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}
+	fmt.Printf("# control plane: %d controller(s), %s store, %d CPUs (GOMAXPROCS %d), %d scanners, reports of %d findings (%d KB), %d+%d layers per image\n",
+		o.replicas, o.store, runtime.NumCPU(), runtime.GOMAXPROCS(0), o.scanners, o.vulns, len(b.report(0))/1024, o.baseLayers, o.ownLayers)
 
 	if err := b.call(ctx, http.MethodPost, "/api/v1/registries", tokens[controller.RoleAdmin],
 		map[string]any{"name": "bench", "url": "http://registry.bench.invalid"}, nil); err != nil {
@@ -175,6 +175,43 @@ func run(ctx context.Context, o options) error {
 	return nil
 }
 
+// startController starts replica r of n on cfg (its own data directory;
+// with n > 1 an election through PostgreSQL, as replicas sharing a
+// database run) and serves it on a loopback port. stop ends it.
+func startController(ctx context.Context, cfg controller.Config, r, n int) (base string, stop func(), err error) {
+	cfg.DataDir = filepath.Join(cfg.DataDir, fmt.Sprintf("replica-%d", r))
+	if n > 1 {
+		el, err := leader.NewPostgres(leader.PostgresOptions{DSN: cfg.QueueDSN, Name: "bench", Identity: fmt.Sprintf("replica-%d", r),
+			RetryPeriod: time.Second, Logger: cfg.Logger})
+		if err != nil {
+			return "", nil, err
+		}
+		cfg.Elector = el
+	}
+	c, err := controller.New(ctx, cfg)
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		c.Close()
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: c.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	runCtx, cancel := context.WithCancel(ctx)
+	runDone := make(chan struct{})
+	go func() { defer close(runDone); _ = c.Run(runCtx) }()
+	return "http://" + ln.Addr().String(), func() {
+		cancel()
+		<-runDone
+		srv.Close()
+		if err := c.Close(); err != nil {
+			log.Printf("closing replica %d: %v", r, err)
+		}
+	}, nil
+}
+
 // freshSchema creates a schema of its own in dsn's database and returns a
 // DSN using it, the connection that made it (for diagnostics) and a
 // function dropping it.
@@ -210,7 +247,8 @@ func freshSchema(ctx context.Context, dsn string) (string, *pgx.Conn, func(), er
 type bench struct {
 	o      options
 	pg     *pgx.Conn // PostgreSQL runs: the benchmark's own connection
-	base   string
+	base   string    // the controller this bench value talks to
+	bases  []string  // every replica; scanners are spread over them
 	tokens map[controller.Role]string
 	http   *http.Client
 }
@@ -387,7 +425,10 @@ func (b *bench) fleet(ctx context.Context, want int) (fleetResult, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := b.scanner(ctx, fmt.Sprintf("bench-%d", s), want, &done, &requests, &res); err != nil && ctx.Err() == nil {
+			// Scanners spread over the replicas, as behind a Service.
+			sb := *b
+			sb.base = b.bases[s%len(b.bases)]
+			if err := sb.scanner(ctx, fmt.Sprintf("bench-%d", s), want, &done, &requests, &res); err != nil && ctx.Err() == nil {
 				cancel(err)
 			}
 		}()
