@@ -19,23 +19,43 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 
 	"github.com/scanfleet/scanfleet/internal/cli"
 	"github.com/scanfleet/scanfleet/internal/kube/kubetest"
+	"github.com/scanfleet/scanfleet/internal/kubecli"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
-// manifestFiles lists deploy/kubernetes in apply order.
-func manifestFiles(t *testing.T) []string {
+// layout is one way to run Scanfleet on Kubernetes: a directory of
+// manifests (under deploy/kubernetes) and the chart values that render the
+// same objects.
+type layout struct {
+	name string
+	dir  string   // relative to deploy/kubernetes
+	set  []string // helm --set values
+	ha   bool     // several controllers on PostgreSQL
+}
+
+var layouts = []layout{
+	{name: "ha", dir: ".", ha: true},
+	{name: "small-site", dir: "small-site", set: []string{"controller.store=sqlite"}},
+}
+
+// manifestFiles lists a layout's directory in apply order (files, or
+// symbolic links to the files a layout shares with another).
+func manifestFiles(t *testing.T, l layout) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(testutil.ModuleRoot(t), "deploy", "kubernetes", "*.yaml"))
+	files, err := filepath.Glob(filepath.Join(testutil.ModuleRoot(t), "deploy", "kubernetes", l.dir, "*.yaml"))
 	if err != nil || len(files) < 7 {
-		t.Fatalf("manifests: %v %v", files, err)
+		t.Fatalf("manifests of %s: %v %v", l.name, files, err)
 	}
 	sort.Strings(files)
 	return files
@@ -102,21 +122,36 @@ func decode(t *testing.T, what string, raw []byte) []map[string]any {
 
 func TestManifestsServerDryRun(t *testing.T) {
 	ensureNamespace(t)
-	for _, f := range manifestFiles(t) {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dryRun(t, filepath.Base(f), raw, len(decode(t, f, raw)))
+	for _, l := range layouts {
+		t.Run(l.name, func(t *testing.T) {
+			var all []byte
+			for _, f := range manifestFiles(t, l) {
+				raw, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				dryRun(t, filepath.Base(f), raw, len(decode(t, f, raw)))
+				all = append(append(all, "\n---\n"...), raw...)
+			}
+			// kubectl's own reading of the directory, as a user applies
+			// it (symbolic links included).
+			out, err := kubectl(t, nil, "apply", "--dry-run=server", "-f", filepath.Join(testutil.ModuleRoot(t), "deploy", "kubernetes", l.dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := strings.Count(out, "(server dry run)"), len(decode(t, l.dir, all)); got != want {
+				t.Fatalf("kubectl apply -f %s: the server accepted %d objects, want %d:\n%s", l.dir, got, want, out)
+			}
+		})
 	}
 }
 
-// typed decodes the manifests into client-go types.
-func typed(t *testing.T) []runtime.Object {
+// typed decodes a layout's manifests into client-go types.
+func typed(t *testing.T, l layout) []runtime.Object {
 	t.Helper()
 	var objs []runtime.Object
-	for _, f := range manifestFiles(t) {
-		objs = append(objs, kubetest.ManifestObjects(t, filepath.Base(f))...)
+	for _, f := range manifestFiles(t, l) {
+		objs = append(objs, kubetest.ManifestObjects(t, filepath.Join(l.dir, filepath.Base(f)))...)
 	}
 	return objs
 }
@@ -135,7 +170,13 @@ func find[T runtime.Object](t *testing.T, objs []runtime.Object, name string) T 
 
 // TestManifestPolicy checks what the issue asks of the objects themselves.
 func TestManifestPolicy(t *testing.T) {
-	objs := typed(t)
+	for _, l := range layouts {
+		t.Run(l.name, func(t *testing.T) { manifestPolicy(t, l) })
+	}
+}
+
+func manifestPolicy(t *testing.T, l layout) {
+	objs := typed(t, l)
 	scanner := find[*appsv1.Deployment](t, objs, "scanfleet-scanner")
 	ru := scanner.Spec.Strategy.RollingUpdate
 	if *scanner.Spec.Replicas != 2 || scanner.Spec.Strategy.Type != appsv1.RollingUpdateDeploymentStrategyType ||
@@ -214,13 +255,236 @@ func TestManifestPolicy(t *testing.T) {
 			t.Errorf("%s: automountServiceAccountToken = %v", name, mounts)
 		}
 	}
+	if l.ha {
+		haControllerPolicy(t, objs, role)
+	} else {
+		smallSiteControllerPolicy(t, objs)
+	}
+}
+
+// controllerArgs returns the controller container and its --flag=value
+// arguments by flag name (a repeated flag keeps every value).
+func controllerArgs(t *testing.T, d *appsv1.Deployment) (corev1.Container, map[string][]string) {
+	t.Helper()
+	if len(d.Spec.Template.Spec.Containers) != 1 {
+		t.Fatalf("controller pod has %d containers, want 1", len(d.Spec.Template.Spec.Containers))
+	}
+	c := d.Spec.Template.Spec.Containers[0]
+	args := map[string][]string{}
+	for _, a := range c.Args {
+		if name, val, ok := strings.Cut(strings.TrimPrefix(a, "--"), "="); ok && strings.HasPrefix(a, "--") {
+			args[name] = append(args[name], val)
+		}
+	}
+	return c, args
+}
+
+// mountedVolume returns the pod volume mounted at the directory holding
+// path (the longest mount path that is a prefix of it).
+func mountedVolume(p corev1.PodSpec, c corev1.Container, path string) (*corev1.Volume, *corev1.VolumeMount) {
+	var best *corev1.VolumeMount
+	for i, m := range c.VolumeMounts {
+		if (path == m.MountPath || strings.HasPrefix(path, strings.TrimSuffix(m.MountPath, "/")+"/")) && (best == nil || len(m.MountPath) > len(best.MountPath)) {
+			best = &c.VolumeMounts[i]
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	for i, v := range p.Volumes {
+		if v.Name == best.Name {
+			return &p.Volumes[i], best
+		}
+	}
+	return nil, best
+}
+
+// selects reports whether a label selector of matchLabels only selects
+// pods labelled labels.
+func selects(sel *metav1.LabelSelector, labels map[string]string) bool {
+	if sel == nil || len(sel.MatchLabels) == 0 || len(sel.MatchExpressions) > 0 {
+		return false
+	}
+	for k, v := range sel.MatchLabels {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// haControllerPolicy: three replicas of one control plane on PostgreSQL,
+// no volume of their own, the DSN and the sealing key from Secrets, the
+// Lease, a disruption budget and spreading over nodes.
+func haControllerPolicy(t *testing.T, objs []runtime.Object, role *rbacv1.Role) {
+	d := find[*appsv1.Deployment](t, objs, "scanfleet-controller")
+	p := d.Spec.Template.Spec
+	c, args := controllerArgs(t, d)
+	replicas := int(*d.Spec.Replicas)
+	if replicas != 3 {
+		t.Errorf("controller replicas %d, want 3", replicas)
+	}
+	if ru := d.Spec.Strategy.RollingUpdate; d.Spec.Strategy.Type != appsv1.RollingUpdateDeploymentStrategyType || ru == nil || ru.MaxUnavailable.String() != "0" {
+		t.Errorf("controller strategy %+v: want a rolling update keeping every replica", d.Spec.Strategy)
+	}
+
+	// The DSN comes from a Secret, in the environment the CLI reads for
+	// --postgres, and is not also given (in clear) as a flag.
+	var dsn *corev1.SecretKeySelector
+	for _, e := range c.Env {
+		if e.Name == "SCANFLEET_POSTGRES" && e.ValueFrom != nil {
+			dsn = e.ValueFrom.SecretKeyRef
+		}
+	}
+	if dsn == nil || dsn.Name != "scanfleet-postgres" || dsn.Key != "dsn" || (dsn.Optional != nil && *dsn.Optional) {
+		t.Errorf("controller env %+v: want SCANFLEET_POSTGRES from key dsn of Secret scanfleet-postgres, not optional", c.Env)
+	}
+	for _, f := range []string{"postgres", "store-postgres", "queue-postgres"} {
+		if args[f] != nil {
+			t.Errorf("controller args give --%s: the DSN belongs in the Secret", f)
+		}
+	}
+
+	// The sealing key: a file of the scanfleet-secret-key Secret, the
+	// same for every replica.
+	keys := args["secret-key-file"]
+	if len(keys) == 0 {
+		t.Errorf("controller args %v: no --secret-key-file (each replica would make its own key)", c.Args)
+	}
+	for _, k := range keys {
+		v, m := mountedVolume(p, c, k)
+		if v == nil || v.Secret == nil || v.Secret.SecretName != "scanfleet-secret-key" || !m.ReadOnly {
+			t.Errorf("--secret-key-file=%s is not in a read-only mount of Secret scanfleet-secret-key (volume %+v)", k, v)
+			continue
+		}
+		if v.Secret.DefaultMode == nil || *v.Secret.DefaultMode&0o007 != 0 {
+			t.Errorf("sealing key volume mode %v: others may read it", v.Secret.DefaultMode)
+		}
+		if file := strings.TrimPrefix(k, strings.TrimSuffix(m.MountPath, "/")+"/"); file != "secret.key" {
+			t.Errorf("--secret-key-file=%s: want the Secret's key secret.key", k)
+		}
+	}
+
+	// No per-replica state: the only claim is the database volume the
+	// scanners share (ReadWriteMany, mounted read-only), and the data
+	// directory is scratch space.
+	scannerDB := ""
+	for _, v := range find[*appsv1.Deployment](t, objs, "scanfleet-scanner").Spec.Template.Spec.Volumes {
+		if v.PersistentVolumeClaim != nil {
+			scannerDB = v.PersistentVolumeClaim.ClaimName
+		}
+	}
+	for _, v := range p.Volumes {
+		if pvc := v.PersistentVolumeClaim; pvc != nil {
+			claim := find[*corev1.PersistentVolumeClaim](t, objs, pvc.ClaimName)
+			if pvc.ClaimName != scannerDB || !slices.Contains(claim.Spec.AccessModes, corev1.ReadWriteMany) {
+				t.Errorf("controller volume %s: claim %s is per-replica state (want only the scanners' shared database)", v.Name, pvc.ClaimName)
+			}
+		}
+	}
+	if _, m := mountedVolume(p, c, args["db"][0]); m == nil || !m.ReadOnly {
+		t.Errorf("--db=%s is not on a read-only mount", args["db"][0])
+	}
+	for _, o := range objs {
+		if pvc, ok := o.(*corev1.PersistentVolumeClaim); ok && pvc.Name != scannerDB {
+			t.Errorf("PersistentVolumeClaim %s in the HA layout", pvc.Name)
+		}
+	}
+	if dv, _ := mountedVolume(p, c, args["data-dir"][0]); dv != nil && dv.EmptyDir == nil {
+		t.Errorf("--data-dir=%s is on volume %+v: want scratch space", args["data-dir"][0], dv)
+	}
+
+	// The Lease the Role lets the controllers renew.
+	if !slices.Equal(args["leader-elect"], []string{"kubernetes"}) || len(args["leader-lease-name"]) != 1 ||
+		!slices.Contains(role.Rules[2].ResourceNames, args["leader-lease-name"][0]) {
+		t.Errorf("controller election args %v %v; Role names %v", args["leader-elect"], args["leader-lease-name"], role.Rules[2].ResourceNames)
+	}
+
+	// A voluntary disruption leaves at least two controllers and does
+	// not block drains.
+	var pdbs []*policyv1.PodDisruptionBudget
+	for _, o := range objs {
+		if pdb, ok := o.(*policyv1.PodDisruptionBudget); ok && selects(pdb.Spec.Selector, d.Spec.Template.Labels) {
+			pdbs = append(pdbs, pdb)
+		}
+	}
+	if len(pdbs) != 1 {
+		t.Fatalf("%d PodDisruptionBudgets select the controllers, want 1", len(pdbs))
+	}
+	spec := pdbs[0].Spec
+	left := -1
+	switch {
+	case spec.MaxUnavailable != nil && spec.MinAvailable == nil && spec.MaxUnavailable.Type == intstr.Int:
+		left = replicas - spec.MaxUnavailable.IntValue()
+	case spec.MinAvailable != nil && spec.MaxUnavailable == nil && spec.MinAvailable.Type == intstr.Int:
+		left = spec.MinAvailable.IntValue()
+	}
+	if left < 2 || left >= replicas {
+		t.Errorf("controller PodDisruptionBudget %+v leaves %d of %d replicas: want at least 2, and room to drain", spec, left, replicas)
+	}
+
+	// Replicas spread over nodes.
+	spread := false
+	if a := p.Affinity; a != nil && a.PodAntiAffinity != nil {
+		for _, w := range a.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
+			spread = spread || (w.PodAffinityTerm.TopologyKey == corev1.LabelHostname && selects(w.PodAffinityTerm.LabelSelector, d.Spec.Template.Labels))
+		}
+		for _, term := range a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution {
+			spread = spread || (term.TopologyKey == corev1.LabelHostname && selects(term.LabelSelector, d.Spec.Template.Labels))
+		}
+	}
+	if !spread {
+		t.Errorf("controller affinity %+v: want anti-affinity by %s among controllers", p.Affinity, corev1.LabelHostname)
+	}
+}
+
+// smallSiteControllerPolicy: one controller, its SQLite state, queue and
+// key on its own ReadWriteOnce volume, replaced (not rolled) on update.
+func smallSiteControllerPolicy(t *testing.T, objs []runtime.Object) {
+	d := find[*appsv1.Deployment](t, objs, "scanfleet-controller")
+	p := d.Spec.Template.Spec
+	c, args := controllerArgs(t, d)
+	if *d.Spec.Replicas != 1 || d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
+		t.Errorf("small-site controller: replicas %d, strategy %s; want 1, Recreate", *d.Spec.Replicas, d.Spec.Strategy.Type)
+	}
+	for _, f := range []string{"postgres", "store-postgres", "queue-postgres", "secret-key-file"} {
+		if args[f] != nil {
+			t.Errorf("small-site controller args give --%s", f)
+		}
+	}
+	for _, e := range c.Env {
+		if strings.Contains(e.Name, "POSTGRES") {
+			t.Errorf("small-site controller env has %s", e.Name)
+		}
+	}
+	v, m := mountedVolume(p, c, args["data-dir"][0])
+	if v == nil || v.PersistentVolumeClaim == nil || m.ReadOnly {
+		t.Fatalf("--data-dir=%s is not on a writable volume claim (%+v)", args["data-dir"][0], v)
+	}
+	claim := find[*corev1.PersistentVolumeClaim](t, objs, v.PersistentVolumeClaim.ClaimName)
+	if !slices.Equal(claim.Spec.AccessModes, []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}) {
+		t.Errorf("data claim %s access modes %v, want ReadWriteOnce", claim.Name, claim.Spec.AccessModes)
+	}
+	for _, o := range objs {
+		if _, ok := o.(*policyv1.PodDisruptionBudget); ok {
+			t.Errorf("a PodDisruptionBudget in the small-site layout: for one controller it blocks every drain or protects nothing")
+		}
+	}
 }
 
 // TestManifestFlagsExist runs each container's command with --help through
-// the real CLI and checks that every flag the manifests pass exists, so a
-// renamed flag cannot leave the manifests behind.
+// the real CLI (the controller's through scanfleet-controller's entry, with
+// the Kubernetes integration) and checks that every flag the manifests
+// pass exists and that every SCANFLEET_ variable they set is one the
+// command reads, so a renamed flag cannot leave the manifests behind.
 func TestManifestFlagsExist(t *testing.T) {
-	objs := typed(t)
+	for _, l := range layouts {
+		t.Run(l.name, func(t *testing.T) { manifestFlagsExist(t, l) })
+	}
+}
+
+func manifestFlagsExist(t *testing.T, l layout) {
+	objs := typed(t, l)
 	var containers []corev1.Container
 	for _, o := range objs {
 		switch v := o.(type) {
@@ -248,11 +512,19 @@ func TestManifestFlagsExist(t *testing.T) {
 		usesKube := slices.ContainsFunc(c.Args, func(a string) bool {
 			return strings.HasPrefix(a, "--kube-deployment") || a == "--leader-elect=kubernetes"
 		})
-		if wantCmd := []string{"/usr/local/bin/scanfleet-controller"}; usesKube && !slices.Equal(c.Command, wantCmd) {
-			t.Errorf("%s: command %v with Kubernetes flags; want %v", c.Name, c.Command, wantCmd)
+		controllerBinary := []string{"/usr/local/bin/scanfleet-controller"}
+		if usesKube && !slices.Equal(c.Command, controllerBinary) {
+			t.Errorf("%s: command %v with Kubernetes flags; want %v", c.Name, c.Command, controllerBinary)
 		}
 		var out, errb bytes.Buffer
-		if code := cli.Main(context.Background(), append(slices.Clone(sub), "--help"), strings.NewReader(""), &out, &errb); code != 0 {
+		args := append(slices.Clone(sub), "--help")
+		var code int
+		if slices.Equal(c.Command, controllerBinary) {
+			code = cli.MainKubernetes(context.Background(), args, strings.NewReader(""), &out, &errb, kubecli.Integration{})
+		} else {
+			code = cli.Main(context.Background(), args, strings.NewReader(""), &out, &errb)
+		}
+		if code != 0 {
 			t.Fatalf("%v --help: exit %d: %s", sub, code, errb.String())
 		}
 		for _, f := range flags {
@@ -260,41 +532,101 @@ func TestManifestFlagsExist(t *testing.T) {
 				t.Errorf("%s: `scanfleet %s` has no flag --%s", c.Name, strings.Join(sub, " "), f)
 			}
 		}
+		// The flags' help names the variables each one falls back to.
+		for _, e := range c.Env {
+			if strings.HasPrefix(e.Name, "SCANFLEET_") && !regexp.MustCompile(`\b`+e.Name+`\b`).MatchString(out.String()) {
+				t.Errorf("%s: sets %s, which `scanfleet %s` does not read", c.Name, e.Name, strings.Join(sub, " "))
+			}
+		}
 	}
 }
 
-// renderChart renders deploy/helm/scanfleet with Helm's libraries
-// (deploy/helmrender, a module of its own, fetched from the module proxy
-// on first use) as release "scanfleet" in namespace "scanfleet".
-func renderChart(t *testing.T) (rendered []byte, lint string) {
+// helmrender builds deploy/helmrender (a module of its own, whose Helm
+// dependencies come from the module proxy on first use) and returns a
+// function that renders deploy/helm/scanfleet with it as release
+// "scanfleet" in namespace "scanfleet", with helm --set values.
+func helmrender(t *testing.T) func(set ...string) (rendered []byte, lint string, err error) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds Helm's renderer")
 	}
 	root := testutil.ModuleRoot(t)
-	cmd := exec.Command("go", "run", ".", filepath.Join(root, "deploy", "helm", "scanfleet"), "scanfleet", "scanfleet")
-	cmd.Dir = filepath.Join(root, "deploy", "helmrender")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("helmrender: %v\n%s", err, errb.String())
+	bin := filepath.Join(t.TempDir(), "helmrender")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = filepath.Join(root, "deploy", "helmrender")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building helmrender: %v\n%s", err, out)
 	}
-	return out.Bytes(), errb.String()
+	return func(set ...string) ([]byte, string, error) {
+		cmd := exec.Command(bin, append([]string{filepath.Join(root, "deploy", "helm", "scanfleet"), "scanfleet", "scanfleet"}, set...)...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		return out.Bytes(), errb.String(), err
+	}
 }
 
 // TestHelmChart lints the chart, has the API server dry-run what it
-// renders, and checks that it renders the objects of deploy/kubernetes
-// (but the Namespace, which Helm leaves to --create-namespace), field for
-// field apart from Helm's own labels.
+// renders, and checks that it renders each layout's objects of
+// deploy/kubernetes (but the Namespace, which Helm leaves to
+// --create-namespace), field for field apart from Helm's own labels; and
+// that values which cannot work are refused with the reason.
 func TestHelmChart(t *testing.T) {
-	rendered, lint := renderChart(t)
+	render := helmrender(t)
+	ensureNamespace(t)
+	for _, l := range layouts {
+		t.Run(l.name, func(t *testing.T) {
+			rendered, lint, err := render(l.set...)
+			if err != nil {
+				t.Fatalf("helmrender %v: %v\n%s", l.set, err, lint)
+			}
+			helmChartMatches(t, l, rendered, lint)
+		})
+	}
+	bad := []struct {
+		set  []string
+		want string
+	}{
+		{[]string{"controller.store=sqlite", "controller.replicas=3"}, "SQLite serves one controller"},
+		{[]string{"controller.store=mysql"}, `controller.store="mysql": want postgres or sqlite`},
+	}
+	for _, tc := range bad {
+		t.Run(strings.Join(tc.set, ","), func(t *testing.T) {
+			_, stderr, err := render(tc.set...)
+			if err == nil || !strings.Contains(stderr, tc.want) {
+				t.Errorf("helmrender %v: err %v, stderr %q; want a failure saying %q", tc.set, err, stderr, tc.want)
+			}
+		})
+	}
+	// More replicas on PostgreSQL: the count follows the value and the
+	// disruption budget still takes one at a time.
+	rendered, lint, err := render("controller.replicas=5")
+	if err != nil {
+		t.Fatalf("helmrender controller.replicas=5: %v\n%s", err, lint)
+	}
+	var got []string
+	for _, o := range decode(t, "replicas=5", rendered) {
+		spec, _ := o["spec"].(map[string]any)
+		switch o["kind"] {
+		case "Deployment":
+			got = append(got, fmt.Sprintf("%v replicas=%v", o["metadata"].(map[string]any)["name"], spec["replicas"]))
+		case "PodDisruptionBudget":
+			got = append(got, fmt.Sprintf("pdb maxUnavailable=%v", spec["maxUnavailable"]))
+		}
+	}
+	sort.Strings(got)
+	if want := []string{"pdb maxUnavailable=1", "scanfleet-controller replicas=5", "scanfleet-scanner replicas=2"}; !slices.Equal(got, want) {
+		t.Errorf("controller.replicas=5 renders %v, want %v", got, want)
+	}
+}
+
+func helmChartMatches(t *testing.T, l layout, rendered []byte, lint string) {
 	for l := range strings.SplitSeq(strings.TrimSpace(lint), "\n") {
 		if l != "" && !strings.HasPrefix(l, "lint: [INFO]") {
 			t.Errorf("helm lint: %s", l)
 		}
 	}
 	chart := decode(t, "rendered chart", rendered)
-	ensureNamespace(t)
 	dryRun(t, "rendered chart", rendered, len(chart))
 
 	key := func(o map[string]any) string {
@@ -302,7 +634,7 @@ func TestHelmChart(t *testing.T) {
 		return fmt.Sprintf("%v/%v", o["kind"], md["name"])
 	}
 	plain := map[string]map[string]any{}
-	for _, f := range manifestFiles(t) {
+	for _, f := range manifestFiles(t, l) {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -319,7 +651,7 @@ func TestHelmChart(t *testing.T) {
 		seen[k] = true
 		p, ok := plain[k]
 		if !ok {
-			t.Errorf("the chart renders %s, which deploy/kubernetes lacks", k)
+			t.Errorf("the chart renders %s, which deploy/kubernetes/%s lacks", k, l.dir)
 			continue
 		}
 		stripHelmLabels(o)
@@ -329,7 +661,7 @@ func TestHelmChart(t *testing.T) {
 	}
 	for k := range plain {
 		if !seen[k] {
-			t.Errorf("deploy/kubernetes has %s, which the chart does not render", k)
+			t.Errorf("deploy/kubernetes/%s has %s, which the chart does not render", l.dir, k)
 		}
 	}
 }

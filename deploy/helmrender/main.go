@@ -3,8 +3,9 @@
 // binary. It is a module of its own so that Helm's dependency tree stays
 // out of Scanfleet's go.mod.
 //
-//	go run . CHART_DIR RELEASE NAMESPACE > rendered.yaml
+//	go run . CHART_DIR RELEASE NAMESPACE [KEY=VALUE ...] > rendered.yaml
 //
+// KEY=VALUE arguments set values as helm's --set does.
 // Lint messages go to standard error, one per line, prefixed "lint: ";
 // the rendered manifests, in template order, to standard output.
 package main
@@ -19,28 +20,35 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/lint"
+	"helm.sh/helm/v3/pkg/strvals"
 )
 
 func main() {
-	if len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: helmrender CHART_DIR RELEASE NAMESPACE")
+	if len(os.Args) < 4 {
+		fmt.Fprintln(os.Stderr, "usage: helmrender CHART_DIR RELEASE NAMESPACE [KEY=VALUE ...]")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1], os.Args[2], os.Args[3]); err != nil {
+	if err := run(os.Args[1], os.Args[2], os.Args[3], os.Args[4:]); err != nil {
 		fmt.Fprintln(os.Stderr, "helmrender:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, release, namespace string) error {
-	for _, m := range lint.All(dir, map[string]any{}, namespace, false).Messages {
+func run(dir, release, namespace string, sets []string) error {
+	set := map[string]any{}
+	for _, kv := range sets {
+		if err := strvals.ParseInto(kv, set); err != nil {
+			return fmt.Errorf("value %q: %w", kv, err)
+		}
+	}
+	for _, m := range lint.All(dir, set, namespace, false).Messages {
 		fmt.Fprintln(os.Stderr, "lint:", m)
 	}
 	ch, err := loader.Load(dir)
 	if err != nil {
 		return fmt.Errorf("loading %s: %w", dir, err)
 	}
-	vals, err := chartutil.ToRenderValues(ch, map[string]any{},
+	vals, err := chartutil.ToRenderValues(ch, set,
 		chartutil.ReleaseOptions{Name: release, Namespace: namespace, IsInstall: true, Revision: 1},
 		chartutil.DefaultCapabilities)
 	if err != nil {

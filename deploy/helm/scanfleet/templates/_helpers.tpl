@@ -24,3 +24,19 @@ readOnlyRootFilesystem: true
 capabilities:
   drop: ["ALL"]
 {{- end -}}
+
+{{/* The controller's replica count: 3 on PostgreSQL, 1 on SQLite, which
+serves one controller only. */}}
+{{- define "scanfleet.controllerReplicas" -}}
+{{- $store := .Values.controller.store -}}
+{{- if eq $store "postgres" -}}
+{{- .Values.controller.replicas | default 3 -}}
+{{- else if eq $store "sqlite" -}}
+{{- if and .Values.controller.replicas (ne (int .Values.controller.replicas) 1) -}}
+{{- fail (printf "controller.replicas=%v with controller.store=sqlite: SQLite serves one controller; use controller.store=postgres for more" .Values.controller.replicas) -}}
+{{- end -}}
+1
+{{- else -}}
+{{- fail (printf "controller.store=%q: want postgres or sqlite" $store) -}}
+{{- end -}}
+{{- end -}}
