@@ -1,8 +1,8 @@
 // Package triage is the controller's side of issue #20: it keeps the fleet
 // exceptions applied to every stored result, re-evaluates results when an
-// exception is made, changed, deleted or expires, publishes notification
-// events for what changed, and serves the exceptions, audit log and
-// subscription routes.
+// exception is made, changed, deleted or expires, and publishes
+// notification events for what changed. Its routes are served by
+// controller/triageapi.
 //
 // Exceptions are applied to a report before it is stored (and again when
 // it is re-evaluated), so every read path sees the same thing: image

@@ -1,4 +1,8 @@
-package triage
+// Package triageapi serves the routes of issue #20: fleet exceptions,
+// OpenVEX import and export, the audit log, notification subscriptions
+// (with test sends and the delivery log) and running workloads. The
+// engine that applies exceptions and publishes events is package triage.
+package triageapi
 
 import (
 	"context"
@@ -18,6 +22,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/notify"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
+	"github.com/scanfleet/scanfleet/internal/triage"
 	"github.com/scanfleet/scanfleet/internal/vex"
 )
 
@@ -28,7 +33,7 @@ type Sealer interface {
 
 // API serves the exceptions, VEX, audit and subscription routes.
 type API struct {
-	Engine *Engine
+	Engine *triage.Engine
 	Sealer Sealer
 	// Actor names the caller of an authenticated request (the token's
 	// name, or its role and fingerprint), recorded as author and in the
@@ -60,7 +65,7 @@ func (a *API) Routes(h web.Route) {
 	h("GET /api/v1/subscriptions/{id}/deliveries", web.AdminAccess, 0, a.deliveries)
 }
 
-func (a *API) store() Store { return a.Engine.Store }
+func (a *API) store() triage.Store { return a.Engine.Store }
 
 func (a *API) view(x exception.Exception) api.ExceptionView {
 	return api.ExceptionView{Exception: x, Expired: !x.ActiveAt(a.Engine.Clock())}
