@@ -89,7 +89,9 @@ func pgDSN(t *testing.T) string {
 
 func newPG(t *testing.T, dsn, id string) *electortest.Running {
 	t.Helper()
-	e, err := leader.NewPostgres(leader.PostgresOptions{DSN: dsn, Identity: id, RetryPeriod: 100 * time.Millisecond})
+	// The DSN is the queue's, which may size the queue's pool: the
+	// elector must drop that parameter (PostgreSQL rejects it).
+	e, err := leader.NewPostgres(leader.PostgresOptions{DSN: dsn + "&pool_max_conns=8", Identity: id, RetryPeriod: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
