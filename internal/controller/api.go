@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
+	"github.com/scanfleet/scanfleet/internal/controller/triageapi"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/queue"
 )
@@ -43,6 +44,10 @@ func (c *Controller) routes() (http.Handler, error) {
 	if err := c.console.Routes(mux, h); err != nil {
 		return nil, err
 	}
+	// package triageapi: exceptions, VEX, audit log, subscriptions,
+	// running workloads (issue #20)
+	(&triageapi.API{Engine: c.triage, Sealer: c.keys, Actor: c.actor}).Routes(h)
+	(&triageapi.Workloads{Store: c.store}).Routes(h)
 	h("GET /api/v1/whoami", readAccess, 0, c.whoami)
 	c.leadership.Routes(h) // package leadership: which controller leads the fleet
 
@@ -61,6 +66,23 @@ func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, WhoAmI{Role: role, AdmissionWebhook: c.cfg.Reviews != nil})
 	return nil
+}
+
+// actor names the caller of an authenticated request for authorship and
+// the audit log: its role and the first 12 hex digits of its token's
+// hash (tokens have no names yet; the hash prefix tells tokens apart
+// without disclosing one).
+func (c *Controller) actor(r *http.Request) (string, error) {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	h := hashToken(tok)
+	role, ok, err := c.store.TokenRole(r.Context(), h)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", web.Errorf(http.StatusUnauthorized, "invalid token")
+	}
+	return string(role) + ":" + h[:12], nil
 }
 
 func (c *Controller) auth(a access, limit int64, fn web.Handler) http.Handler {

@@ -61,9 +61,11 @@ import (
 	"github.com/scanfleet/scanfleet/internal/controller/rematch"
 	"github.com/scanfleet/scanfleet/internal/controller/submit"
 	"github.com/scanfleet/scanfleet/internal/leader"
+	"github.com/scanfleet/scanfleet/internal/notify"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/store/keyring"
+	"github.com/scanfleet/scanfleet/internal/triage"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
 
@@ -278,6 +280,10 @@ type Controller struct {
 	// autoscaler drives Config.Scaler (package autoscaling; disabled
 	// without one).
 	autoscaler *autoscaling.Service
+	// triage applies the fleet exceptions and publishes notification
+	// events (package triage); notifier delivers them.
+	triage   *triage.Engine
+	notifier *notify.Dispatcher
 
 	bg       context.Context // background crawls; cancelled by Close
 	bgCancel context.CancelFunc
@@ -298,6 +304,10 @@ type Controller struct {
 	// their update times (durability.go); guarded by mu.
 	sweptOK map[string]time.Time
 }
+
+// exceptionReconcileInterval is how often the leader checks whether an
+// exception expired (or changed elsewhere) and re-evaluates the results.
+const exceptionReconcileInterval = 30 * time.Second
 
 // New opens (creating if needed) the data directory and applies cfg.File.
 func New(ctx context.Context, cfg Config) (*Controller, error) {
@@ -372,6 +382,8 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		c.Close()
 		return nil, fmt.Errorf("controller: %w", err)
 	}
+	c.triage = &triage.Engine{Store: st, Publisher: &notify.Publisher{Store: st}, Log: cfg.Logger}
+	c.notifier = &notify.Dispatcher{Store: st, Secrets: keys, Holder: cfg.Identity + "/" + randomHex(4), Log: cfg.Logger}
 	c.admission = admissionhook.New(st, cfg.Reviews, cfg.Logger)
 	c.crawler = crawler.New(crawler.Config{Store: st, Queue: q, Identity: cfg.Identity, Stale: cfg.CrawlStale, Batch: cfg.CrawlBatch,
 		Transport: cfg.CrawlTransport, Credentials: c.credentials, DBDigest: c.dbDigest, WaitGroup: &c.wg, Logger: cfg.Logger, Started: c.started})
@@ -388,6 +400,9 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	// loop ends when Close cancels c.bg; a query cut short by the closing
 	// database only ends it sooner.
 	go c.console.Run(c.bg)
+	// Every replica delivers notifications: the outbox leases each
+	// delivery to one of them.
+	go func() { _ = c.notifier.Run(c.bg) }()
 	// Requested crawls are run by whichever controller takes them: this
 	// one from now on, with or without Run (crawls.go).
 	c.wg.Add(1)
@@ -539,6 +554,13 @@ func (c *Controller) lead(ctx context.Context) {
 			case <-t.C:
 			}
 		}
+	}()
+	// Exceptions that expired or changed without their re-evaluation
+	// finishing are reconciled by the leader.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_ = c.triage.Run(ctx, exceptionReconcileInterval)
 	}()
 	sched := time.NewTicker(scheduleInterval)
 	defer sched.Stop()

@@ -20,6 +20,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/queue"
 )
@@ -207,6 +208,18 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"AutoscalerView":    AutoscalerView{},
 		"AutoscalerConfig":  autoscale.Config{},
 		"AutoscalerEvent":   autoscale.Event{},
+		// issue #20 (package triageapi)
+		"Exception":           api.Exception{},
+		"ExceptionView":       api.ExceptionView{},
+		"ExceptionRequest":    api.ExceptionRequest{},
+		"ExceptionChange":     api.ExceptionChange{},
+		"VEXImport":           api.VEXImport{},
+		"SkippedStatement":    api.SkippedStatement{},
+		"AuditEntry":          api.AuditEntry{},
+		"SubscriptionRequest": api.SubscriptionRequest{},
+		"Subscription":        api.Subscription{},
+		"Delivery":            api.Delivery{},
+		"RunningWorkload":     api.RunningWorkload{},
 	} {
 		ref := doc.Components.Schemas[name]
 		if ref == nil || ref.Value == nil {
