@@ -391,6 +391,11 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	c.submit = submit.New(st, cfg.Logger, c.metrics.scanDone)
 	c.protocol = protocol.New(protocol.Config{Store: st, Queue: q, LeaseDuration: cfg.LeaseDuration, ScannerTimeout: cfg.ScannerTimeout,
 		Credentials: c.credentials, ScanDone: c.metrics.scanDone, LayerLookup: c.metrics.layerLookup, Logger: cfg.Logger})
+	c.protocol.SetTriage(c.triage)
+	c.rematch.SetTriage(c.triage)
+	c.submit.SetTriage(c.triage)
+	c.admission.SetTriage(c.triage)
+	c.crawler.SetTriage(c.triage)
 	c.console = consoleview.New(consoleview.Deps{Store: st, Queue: q, Logger: cfg.Logger, IsLeader: c.isLeader})
 	if c.handler, err = c.routes(); err != nil {
 		c.Close()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/controller/web"
+	"github.com/scanfleet/scanfleet/internal/exception"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
+	"github.com/scanfleet/scanfleet/internal/triage"
 )
 
 // ReviewCodec reads and answers Kubernetes AdmissionReviews. It is
@@ -39,7 +41,14 @@ type Hook struct {
 	store   store.Store
 	log     *slog.Logger
 	reviews ReviewCodec
+	// triage adds namespace-scoped exceptions to the stored results and
+	// publishes denials (nil: neither).
+	triage *triage.Engine
 }
+
+// SetTriage makes decisions see the exceptions of the workload's
+// namespace and report denials to the subscribers (issue #20).
+func (c *Hook) SetTriage(e *triage.Engine) { c.triage = e }
 
 // New returns the webhook over st; reviews nil answers 501 (a binary
 // without the Kubernetes integration).
@@ -198,7 +207,7 @@ func (c *Hook) Review(ctx context.Context, req *admission.Request) (*api.Decisio
 			id.Resolved = ref.String()
 			res, seen := results[id.Resolved]
 			if !seen {
-				if res, err = c.lookupResult(ctx, regNames, ref); err != nil {
+				if res, err = c.lookupResult(ctx, regNames, ref, req.Namespace); err != nil {
 					return nil, err
 				}
 				results[id.Resolved] = res
@@ -232,6 +241,9 @@ func (c *Hook) Review(ctx context.Context, req *admission.Request) (*api.Decisio
 	case len(refusals) > 0:
 		d.Allowed, d.Result, d.Mode = false, ResultDenied, admission.Protect
 		d.Message = "scanfleet admission: " + strings.Join(refusals, "; ")
+		if !d.DryRun {
+			c.triage.AdmissionDenied(ctx, d.UID, d.Namespace, d.Kind+"/"+d.Name, d.Message)
+		}
 	case len(warnings) > 0:
 		d.Result, d.Mode = ResultWouldDeny, admission.Monitor
 		d.Message = strings.Join(warnings, "\n")
@@ -255,7 +267,7 @@ func denial(v admission.Verdict) string {
 
 // lookupResult finds the stored result for an image: a tag resolves to
 // the digest its result was stored under; a tag never seen is not scanned.
-func (c *Hook) lookupResult(ctx context.Context, regNames map[string]string, ref admission.Ref) (*admission.Result, error) {
+func (c *Hook) lookupResult(ctx context.Context, regNames map[string]string, ref admission.Ref, namespace string) (*admission.Result, error) {
 	names := []string{ref.Registry}
 	if n, ok := regNames[ref.Registry]; ok {
 		names = append(names, n)
@@ -267,6 +279,16 @@ func (c *Hook) lookupResult(ctx context.Context, regNames map[string]string, ref
 	var rep report.Report
 	if err := json.Unmarshal(im.Report, &rep); err != nil {
 		return nil, fmt.Errorf("stored report of %s@%s: %w", ref.Repository, im.Digest, err)
+	}
+	// The stored report has the fleet's exceptions applied; those scoped
+	// to the workload's namespace apply here as well.
+	var tags []string
+	if ref.Tag != "" {
+		tags = []string{ref.Tag}
+	}
+	if err := c.triage.ForAdmissionTarget(ctx, exception.Target{Registries: names, Repository: ref.Repository, Tags: tags,
+		Digest: im.Digest, Namespace: namespace}, &rep); err != nil {
+		return nil, fmt.Errorf("exceptions for %s@%s: %w", ref.Repository, im.Digest, err)
 	}
 	return &admission.Result{Digest: im.Digest, ScannedAt: im.ScannedAt, Findings: admission.FindingsFromReport(&rep),
 		NotCovered: admission.NotCoveredFromReport(&rep)}, nil

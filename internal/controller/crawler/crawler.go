@@ -22,10 +22,14 @@ import (
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
+	"github.com/scanfleet/scanfleet/internal/triage"
 )
 
 // Crawler requests and runs crawls for one controller.
 type Crawler struct {
+	// triage reports failed crawls to the subscribers (nil: not).
+	triage *triage.Engine
+
 	store       store.Store
 	queue       queue.Queue
 	log         *slog.Logger
@@ -231,11 +235,15 @@ func (c *Crawler) runCrawl(ctx context.Context, cr store.Crawl) {
 	if err != nil {
 		msg = err.Error()
 		c.log.Warn("crawl failed", "registry", cr.Registry, "crawl", cr.ID, "err", err)
+		c.triage.CrawlFailed(ctx, cr.ID, cr.Registry, msg)
 	}
 	if err := c.store.FinishCrawl(ctx, cr.ID, c.identity, counts.progress(), msg, time.Now()); err != nil && ctx.Err() == nil {
 		c.log.Warn("finishing a crawl", "registry", cr.Registry, "crawl", cr.ID, "err", err)
 	}
 }
+
+// SetTriage makes failed crawls reach the subscribers (issue #20).
+func (c *Crawler) SetTriage(e *triage.Engine) { c.triage = e }
 
 // enqueueUnscanned enqueues the crawl's tasks whose image has still no
 // result under the task's database. The crawl checked each as it listed

@@ -21,9 +21,11 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
+	"github.com/scanfleet/scanfleet/internal/notify"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
+	"github.com/scanfleet/scanfleet/internal/triage"
 )
 
 // Protocol serves the scanner routes.
@@ -36,6 +38,9 @@ type Protocol struct {
 	credentials    func(store.Registry) (password, token string, err error)
 	scanDone       func(result string, seconds float64)
 	layerLookup    func(hit bool)
+	// triage applies the exceptions to results and publishes events
+	// (nil: neither).
+	triage *triage.Engine
 }
 
 // Config is what the protocol needs from its controller.
@@ -67,6 +72,10 @@ func New(cfg Config) *Protocol {
 	return &Protocol{store: cfg.Store, queue: cfg.Queue, log: cfg.Logger, leaseDuration: cfg.LeaseDuration, scannerTimeout: cfg.ScannerTimeout,
 		credentials: cfg.Credentials, scanDone: cfg.ScanDone, layerLookup: cfg.LayerLookup}
 }
+
+// SetTriage makes results go through the exceptions and notifications
+// (issue #20).
+func (c *Protocol) SetTriage(e *triage.Engine) { c.triage = e }
 
 // Routes registers the scanner protocol and the layer store.
 func (c *Protocol) Routes(h web.Route) {
@@ -369,11 +378,22 @@ func (c *Protocol) result(w http.ResponseWriter, r *http.Request) error {
 	}
 	im := api.ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
 		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
-	fresh, err := c.store.PutResult(ctx, store.Result{TaskID: taskID, Image: im, Report: &rep, Raw: in.Report})
+	// Exceptions apply before storing, so every count and search sees
+	// the excepted findings suppressed.
+	raw := in.Report
+	pend, err := c.triage.PrepareResult(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, []string{p.Tag}, &rep)
+	if err != nil {
+		return err
+	}
+	if pend != nil {
+		raw = pend.Raw
+	}
+	fresh, err := c.store.PutResult(ctx, store.Result{TaskID: taskID, Image: im, Report: &rep, Raw: raw})
 	if err != nil {
 		return err
 	}
 	if fresh {
+		c.triage.ResultStored(ctx, pend)
 		c.scanDone("success", in.DurationSeconds)
 		c.log.Info("scan stored", "task", taskID, "scanner", in.Scanner, "image", p.Reference, "packages", len(rep.Packages), "vulnerabilities", len(rep.Vulnerabilities))
 	} else {
@@ -423,6 +443,14 @@ func (c *Protocol) fail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c.scanDone("failure", 0)
+	// A task that will not be retried is a failed scan to report.
+	if t, err := c.queue.Get(r.Context(), taskID); err == nil && t.State == queue.StateFailed {
+		var p web.TaskPayload
+		if json.Unmarshal(t.Payload, &p) == nil {
+			c.triage.ScanFailed(r.Context(), taskID, notify.Image{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest,
+				Tags: []string{p.Tag}}, in.Error)
+		}
+	}
 	c.log.Warn("scan failed", "task", taskID, "scanner", in.Scanner, "permanent", in.Permanent, "err", in.Error)
 	w.WriteHeader(http.StatusNoContent)
 	return nil

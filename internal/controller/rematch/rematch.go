@@ -19,10 +19,13 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
+	"github.com/scanfleet/scanfleet/internal/exception"
 	"github.com/scanfleet/scanfleet/internal/match"
+	"github.com/scanfleet/scanfleet/internal/notify"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
+	"github.com/scanfleet/scanfleet/internal/triage"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
 
@@ -35,6 +38,9 @@ type Rematcher struct {
 	queue   queue.Queue
 	watcher *vulndb.Watcher // nil: no database, nothing to re-match
 	log     *slog.Logger
+	// triage applies the exceptions to re-matched reports and publishes
+	// what a database update changed (nil: neither).
+	triage *triage.Engine
 
 	mu sync.Mutex
 	// rematchedDB is the DB digest stored inventories were last
@@ -53,6 +59,11 @@ func New(st store.Store, q queue.Queue, w *vulndb.Watcher, log *slog.Logger) *Re
 	}
 	return &Rematcher{store: st, queue: q, watcher: w, log: log}
 }
+
+// SetTriage makes re-matched reports go through the exceptions, and a
+// database update's changes reach the subscribers as one batch of events
+// (issue #20).
+func (c *Rematcher) SetTriage(e *triage.Engine) { c.triage = e }
 
 // Routes registers GET /api/v1/images/{digest}/changes.
 func (c *Rematcher) Routes(h web.Route) {
@@ -136,12 +147,16 @@ func (c *Rematcher) Rematch(ctx context.Context) (RematchStats, error) {
 	if st.Enqueued, err = c.enqueueRescans(ctx, info.Digest, keys); err != nil {
 		return st, err
 	}
+	// The events of the whole update are published at once: subscribers
+	// get one digest however many images changed.
+	var events []notify.Event
+	defer func() { c.triage.Publish(ctx, events...) }()
 	for _, k := range keys {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
 		st.Images++
-		changed, err := c.rematchImage(ctx, db, k, &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest, AdvisoriesDigest: info.AdvisoriesDigest})
+		changed, err := c.rematchImage(ctx, db, k, &events, &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest, AdvisoriesDigest: info.AdvisoriesDigest})
 		if err != nil {
 			st.Errors++
 			c.log.Warn("re-matching image", "registry", k.Registry, "repository", k.Repository, "digest", k.Digest, "err", err)
@@ -177,7 +192,7 @@ func minus(a, b []string) []string {
 	return out
 }
 
-func (c *Rematcher) rematchImage(ctx context.Context, db match.Store, k api.ImageSummary, dbInfo *report.DBInfo) (bool, error) {
+func (c *Rematcher) rematchImage(ctx context.Context, db match.Store, k api.ImageSummary, events *[]notify.Event, dbInfo *report.DBInfo) (bool, error) {
 	raw, ok, err := c.store.Report(ctx, k.Key())
 	if err != nil {
 		return false, fmt.Errorf("reading stored report: %w", err)
@@ -192,6 +207,12 @@ func (c *Rematcher) rematchImage(ctx context.Context, db match.Store, k api.Imag
 	before := vulnIDs(rep.Vulnerabilities)
 	kevBefore := kevIDs(rep.Vulnerabilities)
 	sevBefore := sevCounts(rep.Vulnerabilities)
+	counted := report.Report{Vulnerabilities: slices.Clone(rep.Vulnerabilities)}
+	if c.triage != nil {
+		// Excepted findings are re-matched and re-rated like the others,
+		// then the exceptions apply again (below).
+		exception.Reset(&rep)
+	}
 	// A database whose advisories are those the stored findings were
 	// matched with (only KEV, EPSS, scores or titles changed, as they do
 	// daily) needs the findings re-rated, not re-matched: the per-layer
@@ -233,6 +254,11 @@ func (c *Rematcher) rematchImage(ctx context.Context, db match.Store, k api.Imag
 			}
 		}
 	}
+	tags := []string{k.Tag}
+	if err := c.triage.ApplyStored(ctx, k.Key(), tags, &rep); err != nil {
+		return false, fmt.Errorf("exceptions: %w", err)
+	}
+	*events = append(*events, c.triage.RematchEvents(k.Key(), tags, dbInfo.Digest, &counted, &rep)...)
 	vulns := rep.Vulnerabilities
 	after := vulnIDs(vulns)
 	ch := api.ImageChanges{Registry: k.Registry, Repository: k.Repository, Digest: k.Digest,

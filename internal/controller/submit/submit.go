@@ -20,6 +20,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
+	"github.com/scanfleet/scanfleet/internal/triage"
 )
 
 // Handler stores standalone results (POST /api/v1/results) and serves
@@ -29,7 +30,14 @@ type Handler struct {
 	log   *slog.Logger
 	// scanDone counts a stored scan in the controller's metrics.
 	scanDone func(result string, seconds float64)
+	// triage applies the exceptions to results and publishes events
+	// (nil: neither).
+	triage *triage.Engine
 }
+
+// SetTriage makes results go through the exceptions and notifications
+// (issue #20).
+func (c *Handler) SetTriage(e *triage.Engine) { c.triage = e }
 
 // New returns the handler over st; scanDone counts each stored scan
 // (nil: not counted).
@@ -166,9 +174,19 @@ func (c *Handler) submitImage(ctx context.Context, in api.SubmitRequest, rep *re
 		}
 		im := api.ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
 			Reference: host + "/" + k.repository + "@" + k.digest, DBDigest: dbDigest, ScannedAt: at, ScannedBy: by}
-		if _, err := c.store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: in.Report}); err != nil {
+		// Exceptions apply per repository the report is stored as.
+		raw := in.Report
+		pend, err := c.triage.PrepareResult(ctx, store.ImageKey{Registry: k.registry, Repository: k.repository, Digest: k.digest}, ts, rep)
+		if err != nil {
 			return out, err
 		}
+		if pend != nil {
+			raw = pend.Raw
+		}
+		if _, err := c.store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: raw}); err != nil {
+			return out, err
+		}
+		c.triage.ResultStored(ctx, pend)
 		for _, t := range ts {
 			// The tag points at this digest from now on, however old the
 			// scan: the latest submission or crawl of a tag wins.
