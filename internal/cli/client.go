@@ -101,6 +101,7 @@ func humane(err error) error {
 func addClientCommands(root *cobra.Command, e *env) {
 	for _, cmd := range []*cobra.Command{
 		newRegistryCmd(e), newImagesCmd(e), newImageCmd(e), newScannersCmd(e), newQueueCmd(e),
+		newExceptionCmd(e), newVEXCmd(e), newAuditCmd(e), newSubscriptionCmd(e), newWorkloadsCmd(e),
 	} {
 		root.AddCommand(cmd)
 	}
