@@ -311,6 +311,7 @@ type kubeFlags struct {
 	scannersMin, scannersMax             int
 	elect, leaseNamespace, leaseName, id string
 	leaseDuration                        time.Duration
+	watchPods                            bool
 }
 
 func (k *kubeFlags) register(cmd *cobra.Command) {
@@ -323,6 +324,7 @@ func (k *kubeFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&k.leaseNamespace, "leader-lease-namespace", "", "namespace of the leader Lease (default: the pod's namespace, else default)")
 	fl.StringVar(&k.leaseName, "leader-lease-name", "scanfleet-controller", "name of the leader Lease, or of the PostgreSQL election")
 	fl.StringVar(&k.id, "leader-identity", "", "this controller's name in the election (default: host name plus a random suffix)")
+	fl.BoolVar(&k.watchPods, "watch-pods", false, "record which image digests run where from the cluster's Pods (a read-only informer; RBAC: list and watch pods in every namespace); the lead controller watches")
 	fl.DurationVar(&k.leaseDuration, "leader-lease-duration", leader.DefaultLeaseDuration, "how long a dead leader keeps leadership before another controller takes over (PostgreSQL checks every fifth of it)")
 }
 
@@ -401,6 +403,16 @@ func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy)
 	}
 	if e.kube != nil {
 		cfg.Reviews = e.kube.Reviews()
+	}
+	if k.watchPods {
+		if e.kube == nil {
+			return usagef("--watch-pods %s", noKubernetes)
+		}
+		w, err := e.kube.PodWatcher(k.kubeconfig, e.logger)
+		if err != nil {
+			return usagef("--watch-pods: %v", err)
+		}
+		cfg.WatchPods = w
 	}
 	return nil
 }

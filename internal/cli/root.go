@@ -22,6 +22,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/crawl/provider"
 	"github.com/scanfleet/scanfleet/internal/leader"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // Exit codes. Documented in README.md; keep them stable.
@@ -86,6 +87,8 @@ type Kubernetes interface {
 	DeploymentScaler(kubeconfig, ref string) (autoscale.Scaler, error)
 	LeaseElector(kubeconfig, namespace, name, identity string, duration time.Duration, log *slog.Logger) (leader.Elector, error)
 	Reviews() controller.ReviewCodec
+	// PodWatcher records the cluster's running containers (issue #20).
+	PodWatcher(kubeconfig string, log *slog.Logger) (func(context.Context, store.Workloads) error, error)
 }
 
 // Main runs the command line and returns the process exit code.

@@ -239,6 +239,10 @@ type Config struct {
 	// It is injected rather than imported so that binaries without the
 	// Kubernetes integration do not link the Kubernetes API types.
 	Reviews ReviewCodec
+	// WatchPods, when set, records the cluster's running containers in
+	// the store until ctx ends (a client-go Pod informer, from
+	// scanfleet-controller's Kubernetes integration); the leader runs it.
+	WatchPods func(ctx context.Context, st store.Workloads) error
 	// CrawlBatch is how many new tasks a crawl collects before enqueueing
 	// them (default 100): long crawls enqueue as they go.
 	CrawlBatch int
@@ -560,6 +564,15 @@ func (c *Controller) lead(ctx context.Context) {
 			}
 		}
 	}()
+	if c.cfg.WatchPods != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.cfg.WatchPods(ctx, c.store); err != nil && ctx.Err() == nil {
+				c.log.Error("watching pods stopped", "err", err)
+			}
+		}()
+	}
 	// Exceptions that expired or changed without their re-evaluation
 	// finishing are reconciled by the leader.
 	wg.Add(1)

@@ -4,6 +4,7 @@
 package kubecli
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/kube"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/leader/lease"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // Integration is everything the controller command takes from Kubernetes:
@@ -61,3 +63,16 @@ func (Integration) LeaseElector(kubeconfig, namespace, name, identity string, du
 
 // Reviews is the AdmissionReview codec.
 func (Integration) Reviews() controller.ReviewCodec { return review.Codec{} }
+
+// PodWatcher returns what runs a client-go Pod informer over all
+// namespaces reached through kubeconfig, recording the running
+// containers in the store (RBAC: list and watch pods, cluster-wide).
+func (Integration) PodWatcher(kubeconfig string, log *slog.Logger) (func(context.Context, store.Workloads) error, error) {
+	cs, err := kube.NewClient(kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, st store.Workloads) error {
+		return (&kube.PodWatcher{Client: cs, Sink: st, Log: log}).Run(ctx)
+	}, nil
+}
