@@ -121,6 +121,21 @@ type Registry struct {
 	// full scan when the vulnerability database changes. Without it they
 	// are only re-matched from their stored inventories (no pull).
 	RescanAfterDBUpdate bool `json:"rescan_after_db_update,omitempty" yaml:"rescan_after_db_update"`
+	// Kind says how repositories are listed and where credentials come
+	// from: generic (the default), dockerhub, ghcr, gitlab, harbor,
+	// quay, artifactory, nexus, ecr, gar, acr (docs/registries.md).
+	Kind string `json:"kind,omitempty" yaml:"kind"`
+	// Repositories is an explicit list ("REPO" or "REPO:TAGGLOB")
+	// crawled instead of the catalog or the vendor's listing.
+	Repositories []string `json:"repositories,omitempty" yaml:"repositories"`
+	// Namespace is what the vendor listing lists (organisation, group,
+	// project...); API its base URL when not the kind's default.
+	Namespace string `json:"namespace,omitempty" yaml:"namespace"`
+	API       string `json:"api,omitempty" yaml:"api"`
+	// MaxPulls bounds the scans of this registry running at once in the
+	// whole fleet; PullsPerSecond how fast they start. 0: no limit.
+	MaxPulls       int     `json:"max_pulls,omitempty" yaml:"max_pulls"`
+	PullsPerSecond float64 `json:"pulls_per_second,omitempty" yaml:"pulls_per_second"`
 }
 
 // RegistryInput is what the API and the config file accept: the settings
@@ -129,16 +144,25 @@ type RegistryInput struct {
 	Registry `yaml:",inline"`
 	Password string `json:"password,omitempty" yaml:"password"`
 	Token    string `json:"token,omitempty" yaml:"token"`
+	// APIToken is the vendor API's bearer token when it is not Password
+	// (Quay); WebhookSecret authenticates the registry's push webhook.
+	APIToken      string `json:"api_token,omitempty" yaml:"api_token"`
+	WebhookSecret string `json:"webhook_secret,omitempty" yaml:"webhook_secret"`
 }
 
 // RegistryView is what the API returns: never a secret, only whether one
 // is set.
 type RegistryView struct {
 	Registry
-	PasswordSet bool       `json:"password_set"`
-	TokenSet    bool       `json:"token_set"`
-	LastCrawl   *time.Time `json:"last_crawl,omitempty"`
-	LastError   string     `json:"last_error,omitempty"`
+	PasswordSet      bool       `json:"password_set"`
+	TokenSet         bool       `json:"token_set"`
+	APITokenSet      bool       `json:"api_token_set,omitempty"`
+	WebhookSecretSet bool       `json:"webhook_secret_set,omitempty"`
+	LastCrawl        *time.Time `json:"last_crawl,omitempty"`
+	LastError        string     `json:"last_error,omitempty"`
+	// PausedUntil is set while a 429 from the registry pauses new scans
+	// of it for the whole fleet.
+	PausedUntil *time.Time `json:"paused_until,omitempty"`
 }
 
 // Scanner protocol messages.
@@ -194,6 +218,14 @@ type (
 		Scanner         string          `json:"scanner"`
 		DurationSeconds float64         `json:"duration_seconds"`
 		Report          json.RawMessage `json:"report"`
+	}
+	// RateLimitedRequest is POST /api/v1/registries/{name}/rate-limited:
+	// a scanner met a 429 (Too Many Requests) from the registry.
+	RateLimitedRequest struct {
+		Scanner string `json:"scanner,omitempty"`
+		// RetryAfter is the response's Retry-After header as sent
+		// (seconds or an HTTP date; "" when absent).
+		RetryAfter string `json:"retry_after,omitempty"`
 	}
 	// FailRequest is POST /api/v1/tasks/{id}/fail.
 	FailRequest struct {

@@ -56,6 +56,9 @@ func newControllerCmd(e *env) *cobra.Command {
 			queueDSN, storeDSN = postgresDSNs(e, bothDSN, queueDSN, storeDSN)
 			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, QueueDSN: queueDSN, StoreDSN: storeDSN, SecretKeyFiles: keyFiles,
 				LeaseDuration: lease, ScannerTimeout: scannerTimeout, CrawlStale: crawlStale, Logger: e.logger}
+			if e.cloud != nil { // scanfleet-controller: ecr, gar and acr registries
+				cfg.Cloud = e.cloud
+			}
 			if err := kf.apply(e, &cfg, st); err != nil {
 				return err
 			}

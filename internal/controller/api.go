@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,11 +10,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
 	"github.com/scanfleet/scanfleet/internal/controller/triageapi"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 func (c *Controller) routes() (http.Handler, error) {
@@ -36,6 +39,7 @@ func (c *Controller) routes() (http.Handler, error) {
 	// Feature areas register their own routes, each in its own file.
 	c.autoscaler.Routes(h)                    // package autoscaling: the auto-scaler
 	c.crawler.Routes(h)                       // package crawler: push notifications
+	c.crawler.WebhookRoutes(mux)              // package crawler: vendors' push webhooks (per-registry secret)
 	c.rematch.Routes(h)                       // package rematch: what a database update changed
 	c.protocol.Routes(h)                      // package protocol: scanners and the layer store
 	c.submit.Routes(h)                        // package submit: standalone and host results
@@ -154,7 +158,7 @@ func (c *Controller) listRegistries(w http.ResponseWriter, r *http.Request) erro
 	}
 	out := []RegistryView{}
 	for _, rr := range regs {
-		out = append(out, web.ViewOf(rr))
+		out = append(out, c.view(r.Context(), rr))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -193,8 +197,17 @@ func (c *Controller) getRegistry(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errorf(http.StatusNotFound, "registry %q not found", r.PathValue("name"))
 	}
-	writeJSON(w, http.StatusOK, web.ViewOf(rr))
+	writeJSON(w, http.StatusOK, c.view(r.Context(), rr))
 	return nil
+}
+
+// view is a registry as the API shows it, with a pause in force.
+func (c *Controller) view(ctx context.Context, rr store.Registry) RegistryView {
+	v := web.ViewOf(rr)
+	if until, err := c.politeness.PausedUntil(ctx, rr.Name); err == nil && until.After(time.Now()) {
+		v.PausedUntil = &until
+	}
+	return v
 }
 
 func (c *Controller) deleteRegistry(w http.ResponseWriter, r *http.Request) error {

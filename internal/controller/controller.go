@@ -62,6 +62,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/controller/submit"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/notify"
+	"github.com/scanfleet/scanfleet/internal/politeness"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/store/keyring"
@@ -190,6 +191,11 @@ type Config struct {
 	// controllers are one control plane (any of them serves any
 	// request). Give every replica the same SecretKeyFiles.
 	StoreDSN string
+	// Cloud gives short-lived credentials for registries of kind ecr,
+	// gar and acr and lists ECR; nil (the scanfleet binary) makes those
+	// kinds fail with a clear error. scanfleet-controller hands in
+	// package cloudcreds.
+	Cloud Cloud
 	// SecretKeyFiles are the keys sealing registry credentials, newest
 	// first (older ones only open; see docs/store.md for rotation). Empty
 	// means DataDir/secret.key, created on first start: right for one
@@ -279,6 +285,8 @@ type Controller struct {
 	submit    *submit.Handler
 	// protocol serves the scanners and the layer store.
 	protocol *protocol.Protocol
+	// politeness holds the registries' fleet-wide limits and pauses.
+	politeness *politeness.Governor
 	// rematch re-matches stored inventories after a database update.
 	rematch *rematch.Rematcher
 	// autoscaler drives Config.Scaler (package autoscaling; disabled
@@ -375,6 +383,7 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 		}
 	}
 	c.bg, c.bgCancel = context.WithCancel(context.Background())
+	c.politeness = politeness.New(st, nil)
 	c.metrics = newMetrics(c)
 	c.leadership = leadership.New(cfg.Elector, c.lead, c.metrics.reg, cfg.Logger)
 	base := cfg.Autoscale
@@ -390,11 +399,11 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 	c.notifier = &notify.Dispatcher{Store: st, Secrets: keys, Holder: cfg.Identity + "/" + randomHex(4), Log: cfg.Logger}
 	c.admission = admissionhook.New(st, cfg.Reviews, cfg.Logger)
 	c.crawler = crawler.New(crawler.Config{Store: st, Queue: q, Identity: cfg.Identity, Stale: cfg.CrawlStale, Batch: cfg.CrawlBatch,
-		Transport: cfg.CrawlTransport, Credentials: c.credentials, DBDigest: c.dbDigest, WaitGroup: &c.wg, Logger: cfg.Logger, Started: c.started})
+		Transport: cfg.CrawlTransport, Access: c.access, Lister: c.lister, WebhookSecret: c.webhookSecret, DBDigest: c.dbDigest, WaitGroup: &c.wg, Logger: cfg.Logger, Started: c.started})
 	c.rematch = rematch.New(st, q, c.watcher, cfg.Logger)
 	c.submit = submit.New(st, cfg.Logger, c.metrics.scanDone)
 	c.protocol = protocol.New(protocol.Config{Store: st, Queue: q, LeaseDuration: cfg.LeaseDuration, ScannerTimeout: cfg.ScannerTimeout,
-		Credentials: c.credentials, ScanDone: c.metrics.scanDone, LayerLookup: c.metrics.layerLookup, Logger: cfg.Logger})
+		Access: c.access, Politeness: c.politeness, RateLimited: c.metrics.rateLimited, ScanDone: c.metrics.scanDone, LayerLookup: c.metrics.layerLookup, Logger: cfg.Logger})
 	c.protocol.SetTriage(c.triage)
 	c.rematch.SetTriage(c.triage)
 	c.submit.SetTriage(c.triage)

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/scanfleet/scanfleet/internal/politeness"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
@@ -23,6 +24,12 @@ type metrics struct {
 	scans     *prometheus.CounterVec
 	duration  prometheus.Histogram
 	layerHits *prometheus.CounterVec
+	// Per registry with a politeness limit: scans running, the bound,
+	// whether paused; 429s reported by scanners.
+	regPulls   *prometheus.GaugeVec
+	regMax     *prometheus.GaugeVec
+	regPaused  *prometheus.GaugeVec
+	regLimited *prometheus.CounterVec
 }
 
 func newMetrics(c *Controller) *metrics {
@@ -46,6 +53,19 @@ func newMetrics(c *Controller) *metrics {
 			Name: "scanfleet_layer_cache_requests_total", Help: "Layer store lookups by result (hit, miss).",
 		}, []string{"result"}),
 	}
+	m.regPulls = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "scanfleet_registry_pulls", Help: "Scans of a registry running in the fleet (leased tasks), for registries with a max pulls limit.",
+	}, []string{"registry"})
+	m.regMax = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "scanfleet_registry_max_pulls", Help: "A registry's fleet-wide max concurrent pulls (0: none).",
+	}, []string{"registry"})
+	m.regPaused = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "scanfleet_registry_paused", Help: "1 while new scans of a registry are paused after a 429.",
+	}, []string{"registry"})
+	m.regLimited = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "scanfleet_registry_rate_limited_total", Help: "429 responses scanners reported, by registry.",
+	}, []string{"registry"})
+	m.reg.MustRegister(m.regPulls, m.regMax, m.regPaused, m.regLimited)
 	m.reg.MustRegister(m.queueLen, m.scanners, m.scans, m.duration, m.layerHits,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, o := range []string{"success", "failure"} {
@@ -60,6 +80,39 @@ func (m *metrics) scanDone(outcome string, seconds float64) {
 	m.scans.WithLabelValues(outcome).Inc()
 	if outcome == "success" && seconds > 0 {
 		m.duration.Observe(seconds)
+	}
+}
+
+func (m *metrics) rateLimited(registry string) { m.regLimited.WithLabelValues(registry).Inc() }
+
+// refreshRegistries sets the per-registry politeness gauges.
+func (m *metrics) refreshRegistries(ctx context.Context) {
+	regs, err := m.c.store.ListRegistries(ctx)
+	if err != nil {
+		return
+	}
+	m.regPulls.Reset()
+	m.regMax.Reset()
+	m.regPaused.Reset()
+	var prefixes []string
+	for _, r := range regs {
+		prefixes = append(prefixes, politeness.KeyPrefix(r.Name))
+	}
+	var leased map[string]int
+	if ll, ok := m.c.queue.(queue.LimitedLeaser); ok {
+		leased, _ = ll.LeasedByPrefix(ctx, prefixes)
+	}
+	now := time.Now()
+	for _, r := range regs {
+		m.regMax.WithLabelValues(r.Name).Set(float64(r.MaxPulls))
+		if leased != nil {
+			m.regPulls.WithLabelValues(r.Name).Set(float64(leased[politeness.KeyPrefix(r.Name)]))
+		}
+		paused := 0.0
+		if until, err := m.c.politeness.PausedUntil(ctx, r.Name); err == nil && until.After(now) {
+			paused = 1
+		}
+		m.regPaused.WithLabelValues(r.Name).Set(paused)
 	}
 }
 
@@ -90,6 +143,7 @@ func (m *metrics) refresh(ctx context.Context) {
 			m.scanners.WithLabelValues(s).Set(float64(n))
 		}
 	}
+	m.refreshRegistries(ctx)
 }
 
 // handler serves /metrics. It needs no token, as is usual for Prometheus

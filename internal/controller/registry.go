@@ -3,11 +3,14 @@ package controller
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/crawl"
+	"github.com/scanfleet/scanfleet/internal/crawl/provider"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
 
@@ -29,8 +32,27 @@ func validateRegistry(r RegistryInput) error {
 			return fmt.Errorf("registry %q: %w", r.Name, err)
 		}
 	}
-	if r.MaxRepositories < 0 || r.MaxTags < 0 {
+	if r.MaxRepositories < 0 || r.MaxTags < 0 || r.MaxPulls < 0 || r.PullsPerSecond < 0 ||
+		math.IsNaN(r.PullsPerSecond) || math.IsInf(r.PullsPerSecond, 0) {
 		return fmt.Errorf("registry %q: negative limit", r.Name)
+	}
+	if !provider.Valid(r.Kind) {
+		return fmt.Errorf("registry %q: unknown kind %q (want one of %s)", r.Name, r.Kind, strings.Join(provider.Kinds, ", "))
+	}
+	if err := crawl.ValidateRepositories(r.Kind, r.Repositories); err != nil {
+		return fmt.Errorf("registry %q: %w", r.Name, err)
+	}
+	// A vendor listing is checked now (namespace, API URL) rather than at
+	// the first crawl; ecr's needs the AWS SDK, checked when crawling.
+	if len(r.Repositories) == 0 && provider.NeedsLister(r.Kind) && r.Kind != provider.ECR {
+		if _, err := provider.New(provider.Config{Kind: r.Kind, API: r.API, Registry: r.URL, Namespace: r.Namespace}); err != nil {
+			return fmt.Errorf("registry %q: %w", r.Name, err)
+		}
+	}
+	if r.API != "" {
+		if u, err := url.Parse(r.API); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			return fmt.Errorf("registry %q: api %q must be an http(s) URL", r.Name, r.API)
+		}
 	}
 	return nil
 }
@@ -48,10 +70,18 @@ func (c *Controller) PutRegistry(ctx context.Context, in RegistryInput) error {
 	if err != nil {
 		return err
 	}
-	if err := c.store.PutRegistry(ctx, rowOf(in.Registry, pw, tok)); err != nil {
+	row := rowOf(in.Registry, pw, tok)
+	if row.APITokenSealed, err = c.keys.Seal(in.APIToken); err != nil {
 		return err
 	}
-	c.log.Info("registry configured", "registry", in.Name, "url", in.URL, "password_set", in.Password != "", "token_set", in.Token != "")
+	if row.WebhookSecretSealed, err = c.keys.Seal(in.WebhookSecret); err != nil {
+		return err
+	}
+	if err := c.store.PutRegistry(ctx, row); err != nil {
+		return err
+	}
+	c.log.Info("registry configured", "registry", in.Name, "url", in.URL, "kind", in.Kind, "password_set", in.Password != "", "token_set", in.Token != "",
+		"api_token_set", in.APIToken != "", "webhook_secret_set", in.WebhookSecret != "", "max_pulls", in.MaxPulls, "pulls_per_second", in.PullsPerSecond)
 	return nil
 }
 
@@ -59,7 +89,64 @@ func (c *Controller) PutRegistry(ctx context.Context, in RegistryInput) error {
 func rowOf(r Registry, pw, tok []byte) store.Registry {
 	return store.Registry{Name: r.Name, URL: r.URL, Username: r.Username, Insecure: r.Insecure, CACertFile: r.CACertFile,
 		Filters: r.Filters, MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags, Interval: time.Duration(r.Interval),
-		RescanAfterDBUpdate: r.RescanAfterDBUpdate, PasswordSealed: pw, TokenSealed: tok}
+		RescanAfterDBUpdate: r.RescanAfterDBUpdate, PasswordSealed: pw, TokenSealed: tok,
+		Kind: r.Kind, Namespace: r.Namespace, API: r.API, Repositories: r.Repositories, MaxPulls: r.MaxPulls, RequestsPerSecond: r.PullsPerSecond}
+}
+
+// access is what pulling from and listing a stored registry takes: its
+// settings with every secret opened and, for the cloud kinds (ecr, gar,
+// acr), a short-lived username and password from the cloud's own
+// libraries (Config.Cloud, which only scanfleet-controller links). It is
+// what the crawler lists with and what a lease hands a scanner.
+func (c *Controller) access(ctx context.Context, r store.Registry) (crawl.Registry, error) {
+	pw, tok, err := c.credentials(r)
+	if err != nil {
+		return crawl.Registry{}, err
+	}
+	apiTok, err := c.keys.Open(r.APITokenSealed)
+	if err != nil {
+		return crawl.Registry{}, fmt.Errorf("registry %q API token: %w", r.Name, err)
+	}
+	cr := crawl.Registry{Name: r.Name, URL: r.URL, Username: r.Username, Password: pw, Token: tok,
+		Insecure: r.Insecure, CACertFile: r.CACertFile, Filters: r.Filters, Kind: r.Kind, Repositories: r.Repositories,
+		Namespace: r.Namespace, API: r.API, APIToken: apiTok, MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags}
+	if crawl.CloudKind(r.Kind) {
+		if c.cfg.Cloud == nil {
+			return cr, fmt.Errorf("registry %q: kind %s needs cloud credentials, which only scanfleet-controller has (this is scanfleet)", r.Name, r.Kind)
+		}
+		user, pass, _, err := c.cfg.Cloud.Credentials(ctx, cr)
+		if err != nil {
+			return cr, fmt.Errorf("registry %q: %w", r.Name, err)
+		}
+		cr.Username, cr.Password, cr.Token = user, pass, ""
+	}
+	return cr, nil
+}
+
+// webhookSecret opens r's push webhook secret ("" when none is set).
+func (c *Controller) webhookSecret(r store.Registry) (string, error) {
+	s, err := c.keys.Open(r.WebhookSecretSealed)
+	if err != nil {
+		return "", fmt.Errorf("registry %q webhook secret: %w", r.Name, err)
+	}
+	return s, nil
+}
+
+// lister is the repository lister of the kinds only a cloud SDK lists
+// (ecr), else nil.
+func (c *Controller) lister(ctx context.Context, r crawl.Registry) (provider.Lister, error) {
+	if c.cfg.Cloud == nil || !provider.NeedsLister(r.Kind) || len(r.Repositories) > 0 {
+		return nil, nil
+	}
+	return c.cfg.Cloud.Lister(ctx, r)
+}
+
+// Cloud is what the controller takes from the clouds' libraries (package
+// cloudcreds, linked into scanfleet-controller only): short-lived
+// credentials for the ecr, gar and acr kinds and the ECR listing.
+type Cloud interface {
+	crawl.CredentialSource
+	Lister(ctx context.Context, r crawl.Registry) (provider.Lister, error)
 }
 
 // credentials returns a registry's decrypted secrets.

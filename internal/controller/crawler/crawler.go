@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/crawl"
+	"github.com/scanfleet/scanfleet/internal/crawl/provider"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/triage"
@@ -30,15 +32,18 @@ type Crawler struct {
 	// triage reports failed crawls to the subscribers (nil: not).
 	triage *triage.Engine
 
-	store       store.Store
-	queue       queue.Queue
-	log         *slog.Logger
-	identity    string
-	stale       time.Duration
-	batch       int
-	transport   http.RoundTripper
-	credentials func(store.Registry) (password, token string, err error)
-	dbDigest    func() string
+	store     store.Store
+	queue     queue.Queue
+	log       *slog.Logger
+	identity  string
+	stale     time.Duration
+	batch     int
+	transport http.RoundTripper
+	access    func(context.Context, store.Registry) (crawl.Registry, error)
+	lister    func(context.Context, crawl.Registry) (provider.Lister, error)
+	// webhookSecret opens a registry\'s push webhook secret.
+	webhookSecret func(store.Registry) (string, error)
+	dbDigest      func() string
 	// wg tracks the crawls this runner started; the controller waits for
 	// them when it closes.
 	wg *sync.WaitGroup
@@ -62,10 +67,15 @@ type Config struct {
 	Batch    int
 	// Transport is the base transport for registry requests (tests).
 	Transport http.RoundTripper
-	// Credentials opens a registry's sealed secrets; DBDigest is the
-	// database in service ("" without one).
-	Credentials func(store.Registry) (password, token string, err error)
-	DBDigest    func() string
+	// Access opens a registry's sealed secrets (and obtains a cloud
+	// kind's short-lived credentials); Lister returns the lister of a
+	// kind only a cloud SDK lists (nil: none); DBDigest is the database
+	// in service ("" without one).
+	Access func(context.Context, store.Registry) (crawl.Registry, error)
+	Lister func(context.Context, crawl.Registry) (provider.Lister, error)
+	// WebhookSecret opens a registry\'s push webhook secret.
+	WebhookSecret func(store.Registry) (string, error)
+	DBDigest      func() string
 	// WaitGroup counts running crawls.
 	WaitGroup *sync.WaitGroup
 	Logger    *slog.Logger
@@ -85,7 +95,7 @@ func New(cfg Config) *Crawler {
 		cfg.Started = time.Now()
 	}
 	return &Crawler{store: cfg.Store, queue: cfg.Queue, log: cfg.Logger, identity: cfg.Identity, stale: cfg.Stale, batch: cfg.Batch,
-		transport: cfg.Transport, credentials: cfg.Credentials, dbDigest: cfg.DBDigest, wg: cfg.WaitGroup,
+		transport: cfg.Transport, access: cfg.Access, lister: cfg.Lister, webhookSecret: cfg.WebhookSecret, dbDigest: cfg.DBDigest, wg: cfg.WaitGroup,
 		nudge: make(chan struct{}, 1), started: cfg.Started}
 }
 
@@ -304,22 +314,28 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 	if !ok {
 		return 0, fmt.Errorf("registry %q: not found", name)
 	}
-	pw, tok, err := c.credentials(r)
+	cr, err := c.access(ctx, r)
 	if err != nil {
 		return 0, err
 	}
+	opts := crawl.Options{Transport: c.transport}
+	if c.lister != nil {
+		if opts.Lister, err = c.lister(ctx, cr); err != nil {
+			return 0, fmt.Errorf("registry %q: %w", r.Name, err)
+		}
+	}
 	dbDigest := c.dbDigest()
-	var tasks []queue.Task
+	var (
+		tasks []queue.Task
+		seen  []store.Seen // for marking what is no longer there gone
+	)
 	added, batch := 0, c.batch
 	start := time.Now()
-	stats, err := crawl.Crawl(ctx, crawl.Registry{
-		Name: r.Name, URL: r.URL, Username: r.Username, Password: pw, Token: tok,
-		Insecure: r.Insecure, CACertFile: r.CACertFile, Filters: r.Filters,
-		MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags,
-	}, crawl.Options{Transport: c.transport}, func(img crawl.Image) error {
+	stats, err := crawl.Crawl(ctx, cr, opts, func(img crawl.Image) error {
 		// Every tag seen, so admission control resolves each of them:
 		// a task carries only the first tag of its digest.
 		counts.images.Add(1)
+		seen = append(seen, store.Seen{Repository: img.Repository, Tag: img.Tag, Digest: img.Digest})
 		k := store.ImageKey{Registry: r.Name, Repository: img.Repository, Digest: img.Digest}
 		if img.Tag != "" {
 			if err := c.store.PutTag(ctx, k, img.Tag, time.Now()); err != nil {
@@ -368,6 +384,11 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 		added += n
 		counts.enqueued.Add(int64(n))
 	}
+	if err == nil && stats.Errors == 0 && !stats.Truncated {
+		if gerr := c.markGone(ctx, r, seen, start); gerr != nil {
+			err = gerr
+		}
+	}
 	msg := ""
 	if err != nil {
 		msg = err.Error()
@@ -377,6 +398,62 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 	}
 	c.log.Info("crawled registry", "registry", r.Name, "images", stats.Images, "errors", stats.Errors, "enqueued", added, "duration", time.Since(start))
 	return added, err
+}
+
+// markGone marks the stored images and tags of r that a complete crawl
+// (no error, no cap reached) no longer found as gone, within what the
+// crawl covered: the repositories its filters and explicit list select. A
+// crawl that selects tags by pattern does not say which other tags still
+// exist, so it marks nothing.
+func (c *Crawler) markGone(ctx context.Context, r store.Registry, seen []store.Seen, at time.Time) error {
+	var fs []crawl.Filter
+	for _, f := range r.Filters {
+		repo, tag, hasTag := strings.Cut(strings.TrimSpace(f), ":")
+		if hasTag && tag != "*" {
+			c.log.Info("crawl selects tags by pattern: nothing marked gone", "registry", r.Name, "filter", f)
+			return nil
+		}
+		pf, err := crawl.ParseFilter(repo)
+		if err != nil {
+			return fmt.Errorf("registry %q: %w", r.Name, err)
+		}
+		fs = append(fs, pf)
+	}
+	listed := map[string]bool{}
+	for _, e := range r.Repositories {
+		repo, _, hasTag := strings.Cut(strings.TrimSpace(e), ":")
+		if hasTag {
+			c.log.Info("repository list selects tags by pattern: nothing marked gone", "registry", r.Name, "entry", e)
+			return nil
+		}
+		if r.Kind == provider.DockerHub && !strings.Contains(repo, "/") {
+			repo = "library/" + repo
+		}
+		listed[repo] = true
+	}
+	inScope := func(repo string) bool {
+		if len(listed) > 0 && !listed[repo] {
+			return false
+		}
+		if len(fs) == 0 {
+			return true
+		}
+		for _, f := range fs {
+			if f.MatchRepository(repo) {
+				return true
+			}
+		}
+		return false
+	}
+	n, err := c.store.MarkGone(ctx, r.Name, seen, inScope, at)
+	if err != nil {
+		return err
+	}
+	if n != (store.GoneCounts{}) {
+		c.log.Info("images no longer in the registry marked gone", "registry", r.Name, "tags_gone", n.TagsGone, "images_gone", n.ImagesGone,
+			"tags_back", n.TagsBack, "images_back", n.ImagesBack)
+	}
+	return nil
 }
 
 // Notify handles a registry notification envelope: every tagged manifest
@@ -399,6 +476,69 @@ func (c *Crawler) Notify(ctx context.Context, registry string, body []byte) (api
 	if err != nil {
 		return res, web.Errorf(http.StatusBadRequest, "%v", err)
 	}
+	return c.enqueuePushes(ctx, r, events)
+}
+
+// Webhook handles a push webhook in the format of the registry's kind
+// (crawl.ParseWebhook), authenticated with the registry's own webhook
+// secret (crawl.VerifyWebhook). Pushes that name a tag but no digest
+// (Docker Hub, Quay) are resolved by a crawl of exactly those tags.
+func (c *Crawler) Webhook(ctx context.Context, registry string, req *http.Request, body []byte) (api.NotifyResponse, error) {
+	r, ok, err := c.store.GetRegistry(ctx, registry)
+	if err != nil {
+		return api.NotifyResponse{}, err
+	}
+	if !ok {
+		// Answered like a wrong secret: the caller is not authenticated,
+		// and must not learn which registries exist.
+		return api.NotifyResponse{}, web.Errorf(http.StatusUnauthorized, "registry %q webhook: %v", registry, crawl.ErrWebhookSecret)
+	}
+	secret, err := c.webhookSecret(r)
+	if err != nil {
+		return api.NotifyResponse{}, err
+	}
+	if err := crawl.VerifyWebhook(r.Kind, req, secret); err != nil {
+		c.log.Warn("push webhook refused", "registry", registry, "kind", r.Kind, "err", err)
+		return api.NotifyResponse{}, web.Errorf(http.StatusUnauthorized, "registry %q webhook: %v", registry, err)
+	}
+	events, err := crawl.ParseWebhook(r.Kind, body)
+	if err != nil {
+		return api.NotifyResponse{}, web.Errorf(http.StatusBadRequest, "registry %q webhook: %v", registry, err)
+	}
+	var byTag []string
+	resolved := events[:0:0]
+	for _, e := range events {
+		if e.Digest == "" {
+			byTag = append(byTag, e.Repository+":"+e.Tag)
+			continue
+		}
+		resolved = append(resolved, e)
+	}
+	if len(byTag) > 0 {
+		cr, err := c.access(ctx, r)
+		if err != nil {
+			return api.NotifyResponse{}, err
+		}
+		cr.Repositories, cr.MaxRepositories, cr.MaxTags = byTag, 0, 0
+		if _, err := crawl.Crawl(ctx, cr, crawl.Options{Transport: c.transport}, func(img crawl.Image) error {
+			resolved = append(resolved, crawl.PushEvent{Repository: img.Repository, Tag: img.Tag, Digest: img.Digest})
+			return nil
+		}, func(repo, tag string, err error) {
+			c.log.Warn("pushed tag not resolved", "registry", registry, "repository", repo, "tag", tag, "err", err)
+		}); err != nil {
+			return api.NotifyResponse{}, fmt.Errorf("registry %q: resolving pushed tags: %w", registry, err)
+		}
+	}
+	res, err := c.enqueuePushes(ctx, r, resolved)
+	res.Pushes = len(events)
+	return res, err
+}
+
+// enqueuePushes enqueues the pushed images that pass r's filters and
+// were not yet scanned with the current database.
+func (c *Crawler) enqueuePushes(ctx context.Context, r store.Registry, events []crawl.PushEvent) (api.NotifyResponse, error) {
+	registry := r.Name
+	var res api.NotifyResponse
 	res.Pushes = len(events)
 	filters := r.Filters
 	if len(filters) == 0 {
@@ -450,6 +590,46 @@ func (c *Crawler) Notify(ctx context.Context, registry string, body []byte) (api
 	}
 	c.log.Info("registry notification", "registry", registry, "pushes", res.Pushes, "filtered", res.Filtered, "enqueued", res.Enqueued)
 	return res, nil
+}
+
+// WebhookRoutes registers POST /api/v1/registries/{name}/webhook, the
+// registry's own push webhook, on mux directly: it is authenticated by
+// the registry's webhook secret rather than a bearer token (a vendor's
+// webhook cannot hold a Scanfleet token); the body is bounded as every
+// route's is.
+func (c *Crawler) WebhookRoutes(mux *http.ServeMux) {
+	mux.Handle("POST /api/v1/registries/{name}/webhook", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, web.MaxSmallBody)
+		err := c.webhook(w, r)
+		if err == nil {
+			return
+		}
+		var he *web.Error
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &he):
+			web.WriteJSON(w, he.Code, map[string]string{"error": he.Msg})
+		case errors.As(err, &mbe):
+			web.WriteJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", mbe.Limit)})
+		default:
+			c.log.Error("push webhook", "registry", r.PathValue("name"), "err", err)
+			web.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		}
+	}))
+}
+
+// webhook serves one push webhook call.
+func (c *Crawler) webhook(w http.ResponseWriter, r *http.Request) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	res, err := c.Webhook(r.Context(), r.PathValue("name"), r, body)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusAccepted, res)
+	return nil
 }
 
 // notify is POST /api/v1/registries/{name}/notify. The registry's

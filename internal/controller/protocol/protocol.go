@@ -21,7 +21,9 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
+	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/notify"
+	"github.com/scanfleet/scanfleet/internal/politeness"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -35,7 +37,9 @@ type Protocol struct {
 	log            *slog.Logger
 	leaseDuration  time.Duration
 	scannerTimeout time.Duration
-	credentials    func(store.Registry) (password, token string, err error)
+	access         func(context.Context, store.Registry) (crawl.Registry, error)
+	politeness     *politeness.Governor
+	rateLimited    func(registry string)
 	scanDone       func(result string, seconds float64)
 	layerLookup    func(hit bool)
 	// triage applies the exceptions to results and publishes events
@@ -50,8 +54,14 @@ type Config struct {
 	// LeaseDuration is a task lease; ScannerTimeout declares a silent
 	// scanner gone (and bounds a layer claim's life).
 	LeaseDuration, ScannerTimeout time.Duration
-	// Credentials opens a registry's sealed secrets for a lease.
-	Credentials func(store.Registry) (password, token string, err error)
+	// Access opens a registry's sealed secrets for a lease (and obtains
+	// a cloud kind's short-lived credentials).
+	Access func(context.Context, store.Registry) (crawl.Registry, error)
+	// Politeness holds the registries' fleet-wide limits and pauses
+	// (nil: a Governor of this controller's own).
+	Politeness *politeness.Governor
+	// RateLimited counts a 429 a scanner reported, by registry.
+	RateLimited func(registry string)
 	// ScanDone and LayerLookup count in the controller's metrics.
 	ScanDone    func(result string, seconds float64)
 	LayerLookup func(hit bool)
@@ -69,8 +79,14 @@ func New(cfg Config) *Protocol {
 	if cfg.LayerLookup == nil {
 		cfg.LayerLookup = func(bool) {}
 	}
+	if cfg.Politeness == nil {
+		cfg.Politeness = politeness.New(cfg.Store, nil)
+	}
+	if cfg.RateLimited == nil {
+		cfg.RateLimited = func(string) {}
+	}
 	return &Protocol{store: cfg.Store, queue: cfg.Queue, log: cfg.Logger, leaseDuration: cfg.LeaseDuration, scannerTimeout: cfg.ScannerTimeout,
-		credentials: cfg.Credentials, scanDone: cfg.ScanDone, layerLookup: cfg.LayerLookup}
+		access: cfg.Access, politeness: cfg.Politeness, rateLimited: cfg.RateLimited, scanDone: cfg.ScanDone, layerLookup: cfg.LayerLookup}
 }
 
 // SetTriage makes results go through the exceptions and notifications
@@ -86,6 +102,7 @@ func (c *Protocol) Routes(h web.Route) {
 	h("POST /api/v1/scanners/{id}/release", web.ScannerAccess, web.MaxSmallBody, c.release)
 	h("POST /api/v1/tasks/{id}/result", web.ScannerAccess, web.MaxResultBody, c.result)
 	h("POST /api/v1/tasks/{id}/fail", web.ScannerAccess, web.MaxSmallBody, c.fail)
+	h("POST /api/v1/registries/{name}/rate-limited", web.ScannerAccess, web.MaxSmallBody, c.reportRateLimited)
 
 	h("GET /api/v1/layers/{key...}", web.ScannerAccess, 0, c.getLayer)
 	h("PUT /api/v1/layers/{key...}", web.ScannerAccess, web.MaxLayerBody, c.putLayer)
@@ -219,7 +236,7 @@ func (c *Protocol) lease(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Max = min(max(in.Max, 1), 64)
-	tasks, err := c.queue.Lease(r.Context(), id, in.Max, c.leaseDuration)
+	tasks, err := c.leaseTasks(r.Context(), id, in.Max)
 	if err != nil {
 		return err
 	}
@@ -257,14 +274,83 @@ func (c *Protocol) lease(w http.ResponseWriter, r *http.Request) error {
 			}
 			regs[p.Registry] = rr
 		}
-		if lt.Password, lt.Token, err = c.credentials(rr); err != nil {
-			return err
+		acc, err := c.access(r.Context(), rr)
+		if err != nil {
+			// A cloud exchange that fails (or a key that cannot open a
+			// secret) fails the task with the cause, which names the
+			// registry; the scanner could not pull without it.
+			_ = c.queue.Fail(r.Context(), id, t.ID, err.Error())
+			c.log.Warn("no credentials for a leased task", "task", t.ID, "registry", p.Registry, "err", err)
+			continue
 		}
-		lt.Username = rr.Username
+		lt.Username, lt.Password, lt.Token = acc.Username, acc.Password, acc.Token
 		lt.Insecure = rr.Insecure || strings.HasPrefix(rr.URL, "http://")
 		out.Tasks = append(out.Tasks, lt)
 	}
 	web.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// leaseTasks leases up to n tasks for scanner id, within every
+// registry's fleet-wide politeness: a registry at its max pulls, out of
+// its pulls-per-second tokens or paused after a 429 has its tasks
+// skipped (the queue takes the next runnable ones), counted in the
+// lease's own transaction so replicas agree.
+func (c *Protocol) leaseTasks(ctx context.Context, id string, n int) ([]queue.Task, error) {
+	regs, err := c.store.ListRegistries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lims := make(map[string]politeness.Limits, len(regs))
+	for _, rr := range regs {
+		lims[rr.Name] = politeness.Limits{MaxPulls: rr.MaxPulls, PullsPerSecond: rr.RequestsPerSecond}
+	}
+	limits, err := c.politeness.Limits(ctx, lims)
+	if err != nil {
+		return nil, err
+	}
+	ll, ok := c.queue.(queue.LimitedLeaser)
+	if len(limits) == 0 || !ok {
+		return c.queue.Lease(ctx, id, n, c.leaseDuration)
+	}
+	tasks, err := ll.LeaseLimited(ctx, id, n, c.leaseDuration, limits)
+	if err != nil {
+		return nil, err
+	}
+	took := map[string]int{}
+	for _, t := range tasks {
+		reg, _, _ := strings.Cut(t.Key, "/")
+		took[reg]++
+	}
+	for reg, k := range took {
+		c.politeness.Took(reg, k)
+	}
+	return tasks, nil
+}
+
+// reportRateLimited is POST /api/v1/registries/{name}/rate-limited: a
+// scanner met a 429 from the registry. New scans of it pause for the
+// whole fleet until the Retry-After has passed (a minute without one, an
+// hour at most); scans running go on with their own retries.
+func (c *Protocol) reportRateLimited(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	var in api.RateLimitedRequest
+	if err := web.Decode(r, &in); err != nil {
+		return err
+	}
+	if _, ok, err := c.store.GetRegistry(r.Context(), name); err != nil {
+		return err
+	} else if !ok {
+		return web.Errorf(http.StatusNotFound, "registry %q not found", name)
+	}
+	now := time.Now()
+	until := now.Add(politeness.RetryAfter(in.RetryAfter, now))
+	if err := c.politeness.Pause(r.Context(), name, until); err != nil {
+		return err
+	}
+	c.rateLimited(name)
+	c.log.Warn("registry rate-limits scans: new scans of it paused for the fleet", "registry", name, "until", until, "scanner", in.Scanner, "retry_after", in.RetryAfter)
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

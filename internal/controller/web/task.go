@@ -19,13 +19,15 @@ type TaskPayload struct {
 func SettingsOf(r store.Registry) api.Registry {
 	return api.Registry{Name: r.Name, URL: r.URL, Username: r.Username, Insecure: r.Insecure, CACertFile: r.CACertFile,
 		Filters: r.Filters, MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags, Interval: api.Duration(r.Interval),
-		RescanAfterDBUpdate: r.RescanAfterDBUpdate}
+		RescanAfterDBUpdate: r.RescanAfterDBUpdate, Kind: r.Kind, Repositories: r.Repositories, Namespace: r.Namespace, API: r.API,
+		MaxPulls: r.MaxPulls, PullsPerSecond: r.RequestsPerSecond}
 }
 
 // ViewOf is a stored registry as the API shows it: never a secret, only
 // whether one is set.
 func ViewOf(r store.Registry) api.RegistryView {
-	v := api.RegistryView{Registry: SettingsOf(r), PasswordSet: len(r.PasswordSealed) > 0, TokenSet: len(r.TokenSealed) > 0, LastError: r.LastError}
+	v := api.RegistryView{Registry: SettingsOf(r), PasswordSet: len(r.PasswordSealed) > 0, TokenSet: len(r.TokenSealed) > 0,
+		APITokenSet: len(r.APITokenSealed) > 0, WebhookSecretSet: len(r.WebhookSecretSealed) > 0, LastError: r.LastError}
 	if !r.LastCrawl.IsZero() {
 		t := r.LastCrawl
 		v.LastCrawl = &t
