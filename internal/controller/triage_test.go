@@ -14,10 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/match"
 	"github.com/scanfleet/scanfleet/internal/notify"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/reporttest"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
@@ -208,5 +210,61 @@ func TestRematchSendsOneDigestAndKeepsExceptions(t *testing.T) {
 			t.Fatalf("the digest was not received within 60s (%d bad signatures)", badNow)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Admission sees the exceptions: a namespace-scoped one allows the image
+// in its namespaces only, a fleet one everywhere; each denial is an event
+// for the subscribers.
+func TestAdmissionSeesExceptions(t *testing.T) {
+	f := newFixture(t, Config{})
+	srv := f.tlsServer(t)
+	rep := reporttest.Alpine(t)
+	if code, body := f.submit(t, f.scanner, rep, "127.0.0.1:5000/team/app:1.2"); code != http.StatusCreated {
+		t.Fatalf("submit: %d %s", code, body)
+	}
+	const cve = "CVE-2024-9143"
+	if code, body := f.do(t, "POST", "/api/v1/admission/rules", f.admin, mustJSON(t, admission.Rule{Name: "no-cms", Action: admission.Deny,
+		Criteria: admission.Criteria{CVEs: []string{cve}}})); code != http.StatusCreated {
+		t.Fatalf("rule: %d %s", code, body)
+	}
+	if code, body := f.do(t, "PUT", "/api/v1/admission/settings", f.admin, []byte(`{"mode":"protect"}`)); code != http.StatusOK {
+		t.Fatalf("settings: %d %s", code, body)
+	}
+	if code, body := f.do(t, "POST", "/api/v1/subscriptions", f.admin, []byte(`{"id":"adm","url":"http://127.0.0.1:1/x","events":["admission.denied"]}`)); code != http.StatusCreated {
+		t.Fatalf("subscribe: %d %s", code, body)
+	}
+	review := func(uid, ns string) bool {
+		t.Helper()
+		return postReview(t, srv, reviewBody(t, uid, podGVK, ns, pod("127.0.0.1:5000/team/app:1.2"))).Allowed
+	}
+	if review("u1", "prod-eu") || review("u2", "dev") {
+		t.Fatal("allowed before any exception")
+	}
+	if code, body := f.do(t, "POST", "/api/v1/exceptions", f.admin,
+		[]byte(`{"id":"prod","vulnerability":"`+cve+`","namespaces":["prod-*"],"reason":"mitigated by the prod proxy"}`)); code != http.StatusCreated {
+		t.Fatalf("exception: %d %s", code, body)
+	}
+	if !review("u3", "prod-eu") || review("u4", "dev") {
+		t.Fatal("a prod-* exception must allow in prod-eu only")
+	}
+	// The stored result is untouched by a namespace-scoped exception.
+	code, body := f.do(t, "GET", "/api/v1/images?cve="+cve, f.reader, nil)
+	if code != http.StatusOK || !strings.Contains(string(body), rep.Image.Digest) {
+		t.Fatalf("images?cve: %d %s", code, body)
+	}
+	if code, body := f.do(t, "POST", "/api/v1/exceptions", f.admin,
+		[]byte(`{"id":"all","vulnerability":"`+cve+`","repositories":["team/*"],"reason":"CMS unused"}`)); code != http.StatusCreated {
+		t.Fatalf("exception: %d %s", code, body)
+	}
+	if !review("u5", "dev") {
+		t.Fatal("a team/* exception must allow everywhere")
+	}
+	ds, err := f.c.store.ListDeliveries(context.Background(), store.DeliveryFilter{Subscription: "adm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 3 || ds[0].Kind != notify.AdmissionDenied {
+		t.Fatalf("%d admission.denied deliveries, want 3 (u1, u2, u4)", len(ds))
 	}
 }
