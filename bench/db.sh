@@ -44,12 +44,12 @@ measure() {
 files=$(cd "$C" && ls osv/*/all.zip)
 [ -n "${NO_CVE:-}" ] || files="$files cve/cves.zip cve/kev.json cve/epss.csv.gz"
 paths=$(for f in $files; do printf '%s ' "$C/$f"; done)
-echo "corpus: $C ($(du -sh --apparent-size "$C" | cut -f1))"
+echo "corpus: $C ($(du -shL --apparent-size "$C" | cut -f1))"
 
 rm -f "$WORK/full.db"
 measure "db build (full, local files)" "$WORK/scanfleet" db build --out "$WORK/full.db" $paths
 size=$(stat -c %s "$WORK/full.db")
-zstd -q -f -19 -T2 "$WORK/full.db" -o "$WORK/full.db.zst" 2>/dev/null && zsize=$(stat -c %s "$WORK/full.db.zst") || zsize=
+zstd -q -f -${ZSTD_LEVEL:-9} -T2 "$WORK/full.db" -o "$WORK/full.db.zst" 2>/dev/null && zsize=$(stat -c %s "$WORK/full.db.zst") || zsize=
 "$WORK/scanfleet" db info --db "$WORK/full.db" --json > "$WORK/info.json"
 python3 - "$WORK/info.json" "$size" "$zsize" <<'PY'
 import json, sys
@@ -57,7 +57,7 @@ i = json.load(open(sys.argv[1])); size = int(sys.argv[2])
 adv = i.get("advisories") or i.get("Advisories"); e = i.get("enrichment") or i.get("Enrichment") or {}
 cves = e.get("cves", 0) if isinstance(e, dict) else 0
 print(f"file: {size/1e6:.1f} MB, {adv} advisories + {cves} CVEs: {size/(adv+cves):.0f} bytes per record")
-if sys.argv[3]: print(f"zstd -19: {int(sys.argv[3])/1e6:.1f} MB")
+if sys.argv[3]: print(f"zstd: {int(sys.argv[3])/1e6:.1f} MB")
 PY
 
 # Serve the corpus; python's http.server sends Last-Modified and answers

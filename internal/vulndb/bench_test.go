@@ -122,3 +122,23 @@ func BenchmarkBuildCorpus(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "file-bytes")
 }
+
+// BenchmarkOpenFile opens the database file SCANFLEET_BENCH_DBFILE names
+// (e.g. the one bench/db.sh builds) and looks up one package: the cost
+// of a scanner's first lookup on a real-sized file.
+func BenchmarkOpenFile(b *testing.B) {
+	path := os.Getenv("SCANFLEET_BENCH_DBFILE")
+	if path == "" {
+		b.Skip("SCANFLEET_BENCH_DBFILE is not set")
+	}
+	for b.Loop() {
+		db, err := Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Advisories(context.Background(), "npm", "npm-pkg-1"); err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+	}
+}
