@@ -245,6 +245,15 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := ImageFilter{Registry: q.Get("registry"), Repository: q.Get("repository"), Severity: q.Get("severity"), CVE: q.Get("cve")}
+	// Images a crawl found no longer in their registry are kept for
+	// history and listed only when asked for.
+	switch g := q.Get("include_gone"); g {
+	case "", "false":
+	case "true":
+		f.IncludeGone = true
+	default:
+		return errorf(http.StatusBadRequest, "include_gone=%q: want true or false", g)
+	}
 	if d := q.Get("digest"); d != "" {
 		full, err := c.console.ResolveDigest(r.Context(), d)
 		if web.StatusOf(err) == http.StatusNotFound {

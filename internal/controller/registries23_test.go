@@ -10,9 +10,13 @@ import (
 	"testing"
 	"time"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // TestRegistryKindsAPI: a registry of a vendor kind is added through the
@@ -224,5 +228,67 @@ func TestLeaseHonoursRegistryLimits(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+}
+
+// TestCrawlMarksGone: an image deleted from the registry is marked gone
+// by the next complete crawl: kept, hidden from the default image list
+// and from admission's lookup, listed with include_gone=true.
+func TestCrawlMarksGone(t *testing.T) {
+	ctx := context.Background()
+	host := imagetest.Registry(t)
+	keep, gone := oneFileImage(t, "etc/a", "keep\n"), oneFileImage(t, "etc/b", "gone\n")
+	imagetest.Push(t, keep, host+"/team/app:1")
+	imagetest.Push(t, gone, host+"/team/app:2")
+	f := newFixture(t, Config{})
+	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.c.Crawl(ctx, "r", queue.PriorityManual); err != nil || n != 2 {
+		t.Fatalf("crawl: %d, %v", n, err)
+	}
+	for tag, img := range map[string]v1.Image{"1": keep, "2": gone} {
+		d, _ := img.Digest()
+		rep := &report.Report{SchemaVersion: report.SchemaVersion, Image: &report.Image{Reference: host + "/team/app@" + d.String(), Digest: d.String()}}
+		if _, err := f.c.store.PutResult(ctx, store.Result{Image: store.ImageSummary{Registry: "r", Repository: "team/app", Digest: d.String(), Tag: tag,
+			ScannedAt: time.Now(), ScannedBy: "test"}, Report: rep, Raw: mustJSON(t, rep)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goneDigest, _ := gone.Digest()
+	// The tag, then its manifest (go-containerregistry's registry keeps
+	// a tag whose manifest is deleted; distribution drops both).
+	for _, ref := range []string{"2", goneDigest.String()} {
+		req, _ := http.NewRequest("DELETE", "http://"+host+"/v2/team/app/manifests/"+ref, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if _, err := f.c.Crawl(ctx, "r", queue.PriorityManual); err != nil {
+		t.Fatal(err)
+	}
+	list := func(query string) []ImageSummary {
+		t.Helper()
+		code, body := f.do(t, "GET", "/api/v1/images"+query, f.reader, nil)
+		var out []ImageSummary
+		if err := json.Unmarshal(body, &out); err != nil || code != 200 {
+			t.Fatalf("images%s: %d %s", query, code, body)
+		}
+		return out
+	}
+	if got := list(""); len(got) != 1 || got[0].Tag != "1" || !got[0].GoneAt.IsZero() {
+		t.Errorf("default list = %+v, want only tag 1", got)
+	}
+	all := list("?include_gone=true")
+	if len(all) != 2 || all[1].Digest != goneDigest.String() || all[1].GoneAt.IsZero() {
+		t.Errorf("include_gone list = %+v, want both, the deleted one with gone_at", all)
+	}
+	if code, _ := f.do(t, "GET", "/api/v1/images?include_gone=maybe", f.reader, nil); code != http.StatusBadRequest {
+		t.Errorf("include_gone=maybe: %d, want 400", code)
+	}
+	if _, ok, err := f.c.store.FindImage(ctx, []string{"r"}, "team/app", "2", ""); err != nil || ok {
+		t.Errorf("admission lookup of the deleted tag: found %v, %v", ok, err)
 	}
 }

@@ -206,7 +206,7 @@ type ImageSummary struct {
 	Fingerprint string `json:"-"`
 	// GoneAt is when a crawl first found the image no longer in its
 	// registry (zero: present). Gone images are kept for history.
-	GoneAt time.Time `json:"-"`
+	GoneAt time.Time `json:"gone_at,omitzero"`
 }
 
 // Key returns the image's key.
