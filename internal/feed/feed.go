@@ -387,6 +387,11 @@ func (l *loader) loadZip(name string, ra io.ReaderAt, size int64) error {
 	}
 }
 
+var (
+	cveMetadataKey = []byte(`"cveMetadata"`)
+	containersKey  = []byte(`"containers"`)
+)
+
 // debianTrackerHead recognises the tracker export: an object of source
 // packages, each an object keyed by CVE (or TEMP-) ids.
 var debianTrackerHead = regexp.MustCompile(`^\s*\{\s*"[^"]*"\s*:\s*\{\s*"(CVE|TEMP)-`)
@@ -461,6 +466,20 @@ func (l *loader) loadDoc(name string, r io.Reader) error {
 		return nil
 	}
 	if kind == "json" {
+		// The CVE List's 300,000 records: parse them straight away rather
+		// than scan each once more to detect it (10% of a build's CPU).
+		// ParseCVE5 succeeds only on a record with a CVE id in
+		// cveMetadata; anything else goes through detection as before.
+		if l.enrich != nil && bytes.Contains(data, cveMetadataKey) && bytes.Contains(data, containersKey) {
+			e, err := enrich.ParseCVE5(data)
+			switch {
+			case errors.Is(err, enrich.ErrRejected):
+				l.stats.Skipped++
+				return nil
+			case err == nil:
+				return l.sendEnrichment(e)
+			}
+		}
 		if k := enrich.DetectJSON(data); k != enrich.KindNone {
 			return l.parseEnrichment(name, k, data)
 		}
