@@ -583,6 +583,25 @@ func (c *Protocol) getLayer(w http.ResponseWriter, r *http.Request) error {
 			web.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "being analysed by another scanner"})
 			return nil
 		}
+		// The lookup and the claim are two statements: the previous
+		// holder may have stored its analysis (and so dropped its claim)
+		// between them, and this claim would then download the layer a
+		// second time. Look again now that the claim is ours.
+		raw, ok, err := c.store.GetLayer(r.Context(), key)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if _, derr := decodeLayer(raw); derr == nil {
+				if _, err := c.store.ReleaseLayerClaim(r.Context(), key, holder); err != nil && !errors.Is(err, store.ErrInvalid) {
+					return err
+				}
+				c.layerLookup(true)
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write(raw)
+				return nil
+			}
+		}
 	}
 	c.layerLookup(false)
 	return web.Errorf(http.StatusNotFound, "layer not known")
