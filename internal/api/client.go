@@ -275,6 +275,9 @@ type ImageQuery struct {
 	Registry, Repository, Severity, CVE, Coverage string
 	// Digest is a digest or a unique prefix of one.
 	Digest string
+	// IncludeGone lists images a crawl found no longer in their
+	// registry too.
+	IncludeGone bool
 }
 
 func (q ImageQuery) encode() string {
@@ -285,10 +288,19 @@ func (q ImageQuery) encode() string {
 			v.Set(k, s)
 		}
 	}
+	if q.IncludeGone {
+		v.Set("include_gone", "true")
+	}
 	if len(v) == 0 {
 		return ""
 	}
 	return "?" + v.Encode()
+}
+
+// RateLimited reports a 429 (Too Many Requests) from registry: the
+// controller pauses new scans of it for the whole fleet.
+func (c *Client) RateLimited(ctx context.Context, registry string, in RateLimitedRequest) error {
+	return c.Do(ctx, http.MethodPost, "/api/v1/registries/"+esc(registry)+"/rate-limited", in, nil)
 }
 
 // Images lists scanned images.

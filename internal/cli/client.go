@@ -147,6 +147,22 @@ func writeJSONOut(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// limitsText is a registry's fleet-wide politeness for the table: max
+// pulls, pulls per second, and a pause in force.
+func limitsText(r api.RegistryView) string {
+	var parts []string
+	if r.MaxPulls > 0 {
+		parts = append(parts, fmt.Sprintf("%d pulls", r.MaxPulls))
+	}
+	if r.PullsPerSecond > 0 {
+		parts = append(parts, fmt.Sprintf("%g/s", r.PullsPerSecond))
+	}
+	if r.PausedUntil != nil && r.PausedUntil.After(time.Now()) {
+		parts = append(parts, "paused until "+r.PausedUntil.Local().Format(time.TimeOnly))
+	}
+	return dash(strings.Join(parts, ", "))
+}
+
 func newRegistryCmd(e *env) *cobra.Command {
 	var cf clientFlags
 	cmd := &cobra.Command{Use: "registry", Short: "Manage the controller's registries"}
@@ -156,6 +172,8 @@ func newRegistryCmd(e *env) *cobra.Command {
 		in            api.RegistryInput
 		passwordStdin bool
 		interval      time.Duration
+		apiTokenFile  string
+		webhookFile   string
 	)
 	add := &cobra.Command{
 		Use:   "add NAME --url URL",
@@ -170,6 +188,26 @@ func newRegistryCmd(e *env) *cobra.Command {
 			}
 			if interval < 0 {
 				return usagef("--interval must not be negative")
+			}
+			if in.MaxPulls < 0 || in.PullsPerSecond < 0 {
+				return usagef("--max-pulls and --pulls-per-second must not be negative")
+			}
+			// Secrets come from files, never from the command line,
+			// which other users of the machine can read.
+			for _, s := range []struct {
+				flag, path string
+				dst        *string
+			}{{"--api-token-file", apiTokenFile, &in.APIToken}, {"--webhook-secret-file", webhookFile, &in.WebhookSecret}} {
+				if s.path == "" {
+					continue
+				}
+				b, err := os.ReadFile(s.path)
+				if err != nil {
+					return usagef("%s: %v", s.flag, err)
+				}
+				if *s.dst = strings.TrimSpace(string(b)); *s.dst == "" {
+					return usagef("%s: %s is empty", s.flag, s.path)
+				}
 			}
 			c, err := cf.client(e)
 			if err != nil {
@@ -202,6 +240,14 @@ func newRegistryCmd(e *env) *cobra.Command {
 	fl.StringArrayVar(&in.Filters, "filter", nil, "repository[:tag] glob to crawl (repeatable; default everything)")
 	fl.BoolVar(&in.Insecure, "insecure", false, "skip TLS verification of the registry")
 	fl.DurationVar(&interval, "interval", 0, "re-crawl this often (0: manual scans only)")
+	fl.StringVar(&in.Kind, "kind", "", "registry kind: generic (default), dockerhub, ghcr, gitlab, harbor, quay, artifactory, nexus, ecr, gar, acr (docs/registries.md)")
+	fl.StringArrayVar(&in.Repositories, "repository", nil, "crawl this repository (REPO or REPO:TAGGLOB; repeatable) instead of the catalog or the vendor listing")
+	fl.StringVar(&in.Namespace, "namespace", "", "what the kind's listing API lists (organisation, group, project, repository key...)")
+	fl.StringVar(&in.API, "api", "", "the listing API's base URL when not the kind's default")
+	fl.StringVar(&apiTokenFile, "api-token-file", "", "file holding the listing API's token when it is not the password (Quay)")
+	fl.StringVar(&webhookFile, "webhook-secret-file", "", "file holding the secret the registry's push webhook sends (POST /api/v1/registries/NAME/webhook)")
+	fl.IntVar(&in.MaxPulls, "max-pulls", 0, "at most this many scans of the registry at once in the whole fleet (0: no limit)")
+	fl.Float64Var(&in.PullsPerSecond, "pulls-per-second", 0, "start scans of the registry at most this fast, per controller (0: no limit)")
 
 	var listFormat string
 	list := &cobra.Command{
@@ -210,7 +256,7 @@ func newRegistryCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return getAndShow(cmd.Context(), e, &cf, listFormat, (*apiClient).Registries, func(tw io.Writer, regs []api.RegistryView) {
-				fmt.Fprintln(tw, "NAME\tURL\tUSERNAME\tFILTERS\tINTERVAL\tLAST CRAWL\tLAST ERROR")
+				fmt.Fprintln(tw, "NAME\tKIND\tURL\tUSERNAME\tFILTERS\tINTERVAL\tLIMITS\tLAST CRAWL\tLAST ERROR")
 				for _, r := range regs {
 					last := "never"
 					if r.LastCrawl != nil {
@@ -220,7 +266,12 @@ func newRegistryCmd(e *env) *cobra.Command {
 					if r.Interval != 0 {
 						iv = time.Duration(r.Interval).String()
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.URL, dash(r.Username), dash(strings.Join(r.Filters, ",")), iv, last, dash(oneLine(r.LastError)))
+					kind := r.Kind
+					if kind == "" {
+						kind = "generic"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, kind, r.URL, dash(r.Username), dash(strings.Join(r.Filters, ",")), iv,
+						limitsText(r), last, dash(oneLine(r.LastError)))
 				}
 			})
 		},
@@ -419,17 +470,19 @@ func newImagesCmd(e *env) *cobra.Command {
 		cf                                      clientFlags
 		registry, repo, severity, cve, coverage string
 		format                                  string
+		includeGone                             bool
 	)
 	cmd := &cobra.Command{
 		Use:   "images",
 		Short: "List the images the controller has scanned",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			q := api.ImageQuery{Registry: registry, Repository: repo, Severity: severity, CVE: cve, Coverage: coverage}
+			q := api.ImageQuery{Registry: registry, Repository: repo, Severity: severity, CVE: cve, Coverage: coverage, IncludeGone: includeGone}
 			get := func(c *apiClient, ctx context.Context) ([]api.ImageSummary, error) { return c.Images(ctx, q) }
 			notCovered := 0
 			err := getAndShow(cmd.Context(), e, &cf, format, get, func(tw io.Writer, ims []api.ImageSummary) {
 				fmt.Fprintln(tw, "REGISTRY\tREPOSITORY\tTAGS\tDIGEST\tPACKAGES\tVULNS\tCRITICAL\tHIGH\tMEDIUM\tLOW\tOTHER\tCOVERAGE\tSCANNED")
+				// A gone image (--include-gone) says so in its TAGS cell.
 				for _, im := range ims {
 					// OTHER is whatever the four named columns miss (UNKNOWN,
 					// NEGLIGIBLE, ...), so the row adds up to VULNS.
@@ -460,11 +513,15 @@ func newImagesCmd(e *env) *cobra.Command {
 	fl.StringVar(&cve, "cve", "", "only images affected by this vulnerability (CVE-…, GHSA-…)")
 	fl.StringVar(&coverage, "coverage", "", "only images with this coverage: covered, not_covered (the database lacks data for their OS or an ecosystem) or unknown")
 	fl.StringVar(&format, "format", "table", "table or json")
+	fl.BoolVar(&includeGone, "include-gone", false, "also list images a crawl found no longer in their registry (kept for history)")
 	return cmd
 }
 
 // imageTags is every tag of an image, comma-separated.
 func imageTags(im api.ImageSummary) string {
+	if !im.GoneAt.IsZero() {
+		return "(gone " + im.GoneAt.Local().Format(time.DateOnly) + ")"
+	}
 	if len(im.Tags) > 0 {
 		return strings.Join(im.Tags, ",")
 	}
