@@ -119,23 +119,6 @@ func (f *fixture) counted(t *testing.T) (vulns int, searchHits int, stored *repo
 	return ims[0].Vulnerabilities, len(keys), &rep
 }
 
-func (f *fixture) events(t *testing.T) []notify.Envelope {
-	t.Helper()
-	ds, err := f.st.ListDeliveries(context.Background(), store.DeliveryFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []notify.Envelope
-	for i := len(ds) - 1; i >= 0; i-- { // oldest first
-		var env notify.Envelope
-		if err := json.Unmarshal(ds[i].Body, &env); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, env)
-	}
-	return out
-}
-
 func countID(vs []report.Vulnerability, id string) int {
 	n := 0
 	for _, v := range vs {
