@@ -310,6 +310,10 @@ func (w *worker) scan(ctx context.Context, t api.LeasedTask) (*report.Report, er
 		Insecure:      t.Insecure,
 		Transport:     w.cfg.RegistryTransport,
 		StallTimeout:  w.cfg.StallTimeout,
+		// A 429 pauses the registry for the whole fleet, not only for
+		// this scan's retries: the controller stops handing out its
+		// tasks until the Retry-After has passed.
+		RateLimited: func(_, retryAfter string) { w.reportRateLimited(t.Registry, retryAfter) },
 	})
 	if err != nil {
 		return nil, err
@@ -323,6 +327,23 @@ func (w *worker) scan(ctx context.Context, t api.LeasedTask) (*report.Report, er
 		opts.Matcher = scan.StoreMatcher{Store: db, DB: &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest, AdvisoriesDigest: info.AdvisoriesDigest}}
 	}
 	return w.scanner.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: w.cfg.Platform, StoredUncompressed: img.StoredUncompressed}, opts)
+}
+
+// reportRateLimited tells the controller, in the background and bounded,
+// that registry answered 429; a report that fails is only logged (the
+// scan's own retries honour Retry-After anyway).
+func (w *worker) reportRateLimited(registry, retryAfter string) {
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := w.cl.RateLimited(ctx, registry, api.RateLimitedRequest{Scanner: w.id, RetryAfter: retryAfter}); err != nil {
+			w.log.Warn("reporting a 429 to the controller", "registry", registry, "err", err)
+			return
+		}
+		w.log.Warn("registry answered 429: reported, the fleet pauses it", "registry", registry, "retry_after", retryAfter)
+	}()
 }
 
 // heartbeats extends the leases of running tasks and cancels the scans of
