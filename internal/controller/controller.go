@@ -321,6 +321,24 @@ type Controller struct {
 // exception expired (or changed elsewhere) and re-evaluates the results.
 const exceptionReconcileInterval = 30 * time.Second
 
+// runningScanInterval is how often the leader queues the running images
+// (--watch-pods) that have no result.
+const runningScanInterval = time.Minute
+
+// enqueueRunning queues a scan of every running image of a configured
+// registry that has no result under the current database.
+func (c *Controller) enqueueRunning(ctx context.Context) error {
+	cs, err := c.store.ListRunning(ctx, store.RunningFilter{})
+	if err != nil {
+		return err
+	}
+	n, err := c.crawler.EnqueueRunning(ctx, cs)
+	if n > 0 {
+		c.log.Info("queued running images never scanned", "tasks", n)
+	}
+	return err
+}
+
 // New opens (creating if needed) the data directory and applies cfg.File.
 func New(ctx context.Context, cfg Config) (*Controller, error) {
 	if cfg.DataDir == "" {
@@ -579,6 +597,23 @@ func (c *Controller) lead(ctx context.Context) {
 			defer wg.Done()
 			if err := c.cfg.WatchPods(ctx, c.store); err != nil && ctx.Err() == nil {
 				c.log.Error("watching pods stopped", "err", err)
+			}
+		}()
+		// Images that run but were never scanned are queued first.
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(runningScanInterval)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+				if err := c.enqueueRunning(ctx); err != nil && ctx.Err() == nil {
+					c.log.Warn("queueing running images never scanned", "err", err)
+				}
 			}
 		}()
 	}

@@ -592,6 +592,42 @@ func (c *Crawler) enqueuePushes(ctx context.Context, r store.Registry, events []
 	return res, nil
 }
 
+// EnqueueRunning queues a scan, at on-push priority, of every running
+// image (issue #20: Pods the controller watches) of a configured
+// registry that has no result under the current database, through the
+// registry's filters as a push would be. Containers whose digest is not
+// known (no kubelet reported it) are left to the registry's crawls.
+func (c *Crawler) EnqueueRunning(ctx context.Context, cs []store.RunningContainer) (int, error) {
+	names, err := web.RegistryNames(ctx, c.store)
+	if err != nil {
+		return 0, err
+	}
+	byRegistry := map[string][]crawl.PushEvent{}
+	seen := map[[3]string]bool{}
+	for _, rc := range cs {
+		name, ok := names[rc.Registry]
+		key := [3]string{rc.Registry, rc.Repository, rc.Digest}
+		if !ok || rc.Digest == "" || rc.Repository == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		byRegistry[name] = append(byRegistry[name], crawl.PushEvent{Repository: rc.Repository, Tag: rc.Tag, Digest: rc.Digest})
+	}
+	total := 0
+	for name, events := range byRegistry {
+		r, ok, err := c.store.GetRegistry(ctx, name)
+		if err != nil || !ok {
+			return total, err
+		}
+		res, err := c.enqueuePushes(ctx, r, events)
+		total += res.Enqueued
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
 // WebhookRoutes registers POST /api/v1/registries/{name}/webhook, the
 // registry's own push webhook, on mux directly: it is authenticated by
 // the registry's webhook secret rather than a bearer token (a vendor's
