@@ -268,3 +268,59 @@ func TestAdmissionSeesExceptions(t *testing.T) {
 		t.Fatalf("%d admission.denied deliveries, want 3 (u1, u2, u4)", len(ds))
 	}
 }
+
+// Running images of a configured registry that were never scanned are
+// queued (once); scanned ones, ones of other registries and ones whose
+// digest is unknown are not.
+func TestRunningImagesNeverScannedAreQueued(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, Config{})
+	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "local", URL: "http://127.0.0.1:5000"}}); err != nil {
+		t.Fatal(err)
+	}
+	d := func(i int) string { return fmt.Sprintf("sha256:%064x", i) }
+	im := ImageSummary{Registry: "local", Repository: "team/scanned", Tag: "1", Digest: d(2), Reference: "127.0.0.1:5000/team/scanned@" + d(2),
+		DBDigest: f.c.dbDigest(), ScannedAt: time.Now(), ScannedBy: "s"}
+	rep := &report.Report{SchemaVersion: report.SchemaVersion, Image: &report.Image{Reference: im.Reference, Digest: d(2)}}
+	raw, _ := json.Marshal(rep)
+	if _, err := f.c.store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: raw}); err != nil {
+		t.Fatal(err)
+	}
+	rc := func(uid, registry, repo, tag, digest string) store.RunningContainer {
+		return store.RunningContainer{PodUID: uid, Namespace: "prod", Pod: uid, WorkloadKind: "Pod", Workload: uid, Container: "c",
+			ContainerKind: "container", Image: registry + "/" + repo + ":" + tag, Registry: registry, Repository: repo, Tag: tag, Digest: digest, SeenAt: time.Now()}
+	}
+	for _, c := range []store.RunningContainer{
+		rc("never", "127.0.0.1:5000", "team/app", "1", d(1)),
+		rc("never-2", "127.0.0.1:5000", "team/app", "1", d(1)), // same image in a second pod
+		rc("scanned", "127.0.0.1:5000", "team/scanned", "1", d(2)),
+		rc("no-digest", "127.0.0.1:5000", "team/other", "2", ""),
+		rc("hub", "docker.io", "library/nginx", "1.25", d(3)),
+	} {
+		if err := f.c.store.PutPod(ctx, c.PodUID, []store.RunningContainer{c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, err := f.c.store.ListRunning(ctx, store.RunningFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.c.crawler.EnqueueRunning(ctx, cs)
+	if err != nil || n != 1 {
+		t.Fatalf("queued %d, %v; want the one never-scanned image of the configured registry", n, err)
+	}
+	if n, err := f.c.crawler.EnqueueRunning(ctx, cs); err != nil || n != 0 {
+		t.Fatalf("queued again: %d, %v", n, err)
+	}
+	counts, err := f.c.queue.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, v := range counts {
+		total += v
+	}
+	if total != 1 {
+		t.Fatalf("queue %v, want 1 task", counts)
+	}
+}
