@@ -41,7 +41,31 @@ const empty = {
   max_repositories: "",
   max_tags: "",
   rescan_after_db_update: false,
+  kind: "",
+  namespace: "",
+  api: "",
+  repositories: "",
+  api_token: "",
+  webhook_secret: "",
+  max_pulls: "",
+  pulls_per_second: "",
 };
+
+// KINDS are the registry kinds (docs/registries.md): how repositories
+// are listed and where credentials come from.
+const KINDS = [
+  ["", "Generic (/v2/_catalog)"],
+  ["dockerhub", "Docker Hub"],
+  ["ghcr", "GitHub (GHCR)"],
+  ["gitlab", "GitLab"],
+  ["harbor", "Harbor"],
+  ["quay", "Quay"],
+  ["artifactory", "JFrog Artifactory"],
+  ["nexus", "Sonatype Nexus"],
+  ["ecr", "Amazon ECR"],
+  ["gar", "Google Artifact Registry"],
+  ["acr", "Azure Container Registry"],
+];
 
 function RegistryForm({ initial, onDone, onCancel }) {
   const editing = !!initial;
@@ -56,6 +80,14 @@ function RegistryForm({ initial, onDone, onCancel }) {
           interval: initial.interval || "",
           max_repositories: initial.max_repositories || "",
           max_tags: initial.max_tags || "",
+          kind: initial.kind || "",
+          namespace: initial.namespace || "",
+          api: initial.api || "",
+          repositories: (initial.repositories || []).join("\n"),
+          api_token: "",
+          webhook_secret: "",
+          max_pulls: initial.max_pulls || "",
+          pulls_per_second: initial.pulls_per_second || "",
         }
       : empty,
   );
@@ -84,6 +116,17 @@ function RegistryForm({ initial, onDone, onCancel }) {
       max_repositories: v.max_repositories ? Number(v.max_repositories) : undefined,
       max_tags: v.max_tags ? Number(v.max_tags) : undefined,
       rescan_after_db_update: v.rescan_after_db_update || undefined,
+      kind: v.kind || undefined,
+      namespace: v.namespace.trim() || undefined,
+      api: v.api.trim() || undefined,
+      repositories: v.repositories
+        .split(/[\n,]/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+      api_token: v.api_token || undefined,
+      webhook_secret: v.webhook_secret || undefined,
+      max_pulls: v.max_pulls ? Number(v.max_pulls) : undefined,
+      pulls_per_second: v.pulls_per_second ? Number(v.pulls_per_second) : undefined,
     };
     try {
       if (editing) await api("/api/v1/registries/" + encodeURIComponent(initial.name), { method: "PUT", body });
@@ -147,6 +190,40 @@ function RegistryForm({ initial, onDone, onCancel }) {
       <div class="field">
         <label for="reg-maxtags">Max tags per repository</label>
         <input id="reg-maxtags" type="number" min="0" value=${v.max_tags} onInput=${set("max_tags")} />
+      </div>
+      <div class="field">
+        <label for="reg-kind">Kind</label>
+        <select id="reg-kind" value=${v.kind} onChange=${set("kind")}>
+          ${KINDS.map(([val, label]) => html`<option value=${val}>${label}</option>`)}
+        </select>
+      </div>
+      <div class="field">
+        <label for="reg-namespace">Namespace (what the kind's API lists)</label>
+        <input id="reg-namespace" placeholder="acme" value=${v.namespace} onInput=${set("namespace")} />
+      </div>
+      <div class="field">
+        <label for="reg-api">API URL (when not the kind's default)</label>
+        <input id="reg-api" type="url" value=${v.api} onInput=${set("api")} />
+      </div>
+      <div class="field">
+        <label for="reg-apitoken">API token (when not the password)</label>
+        <input id="reg-apitoken" type="password" autocomplete="off" value=${v.api_token} onInput=${set("api_token")} aria-describedby="reg-secret-hint" />
+      </div>
+      <div class="field wide">
+        <label for="reg-repos">Repositories (one per line, REPO or REPO:tag glob; instead of any listing)</label>
+        <textarea id="reg-repos" rows="2" placeholder="team/app:v*" value=${v.repositories} onInput=${set("repositories")}></textarea>
+      </div>
+      <div class="field">
+        <label for="reg-hook">Webhook secret</label>
+        <input id="reg-hook" type="password" autocomplete="off" value=${v.webhook_secret} onInput=${set("webhook_secret")} aria-describedby="reg-secret-hint" />
+      </div>
+      <div class="field">
+        <label for="reg-maxpulls">Max pulls at once (whole fleet)</label>
+        <input id="reg-maxpulls" type="number" min="0" value=${v.max_pulls} onInput=${set("max_pulls")} />
+      </div>
+      <div class="field">
+        <label for="reg-pps">Pulls per second</label>
+        <input id="reg-pps" type="number" min="0" step="any" value=${v.pulls_per_second} onInput=${set("pulls_per_second")} />
       </div>
       <div class="field check">
         <input id="reg-insecure" type="checkbox" checked=${v.insecure} onChange=${set("insecure")} />
