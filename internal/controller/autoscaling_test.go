@@ -270,3 +270,37 @@ func TestAutoscalerSettingsSurviveRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoscalerChangeOnAnyReplica: an auto-scaler change made through one
+// controller is adopted by another controller sharing its store, without a
+// restart (followers serve the API; the leader's engine must follow).
+func TestAutoscalerChangeOnAnyReplica(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	admin, err := CreateToken(ctx, dir, RoleAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := autoscale.Config{Strategy: autoscale.Delayed, MinScannerPods: 1, MaxScannerPods: 3}
+	changed := autoscale.Config{Strategy: autoscale.Immediate, MinScannerPods: 2, MaxScannerPods: 6}
+	var fs []*fixture
+	for range 2 {
+		c, err := New(ctx, Config{DataDir: dir, Scaler: &fakeScaler{}, Autoscale: flags})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		srv := httptest.NewServer(c.Handler())
+		t.Cleanup(srv.Close)
+		fs = append(fs, &fixture{url: srv.URL, admin: admin, reader: admin, c: c})
+	}
+	if got := fs[1].autoscaler(t).Config; got != flags {
+		t.Fatalf("second controller before the change: %+v, want %+v", got, flags)
+	}
+	if code, body := fs[0].do(t, http.MethodPut, "/api/v1/autoscaler", admin, mustJSON(t, changed)); code != http.StatusOK {
+		t.Fatalf("PUT on the first controller: %d %s", code, body)
+	}
+	if got := fs[1].autoscaler(t).Config; got != changed {
+		t.Errorf("second controller after a change made through the first: %+v, want %+v", got, changed)
+	}
+}

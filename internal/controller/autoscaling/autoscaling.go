@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -151,6 +152,7 @@ func (c *Service) autoscalerView(ctx context.Context) api.AutoscalerView {
 	if c.engine == nil {
 		return api.AutoscalerView{Events: []autoscale.Event{}}
 	}
+	c.sync(ctx)
 	v := api.AutoscalerView{Enabled: true, Config: c.engine.Config(), Events: c.engine.Events()}
 	if v.Events == nil {
 		v.Events = []autoscale.Event{}
@@ -196,11 +198,53 @@ func (c *Service) putAutoscaler(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Run runs the engine until ctx is done, if there is one.
+// syncEvery is how often a controller adopts an auto-scaler change stored
+// through another replica's API.
+const syncEvery = 2 * time.Second
+
+// sync adopts an auto-scaler change another replica stored, so a PUT on
+// any controller steers the leader's engine (and every replica's view)
+// without a restart. A change made against other flags is ignored, as at
+// start.
+func (c *Service) sync(ctx context.Context) {
+	raw, ok, err := c.store.Setting(ctx, autoscalerSetting)
+	if err != nil {
+		c.log.Warn("reading the stored auto-scaler settings", "err", err)
+		return
+	}
+	if !ok {
+		return
+	}
+	var st storedAutoscaler
+	if err := json.Unmarshal([]byte(raw), &st); err != nil || st.Base != c.base || st.Config == c.engine.Config() {
+		return
+	}
+	if err := c.engine.SetConfig(st.Config); err != nil {
+		c.log.Warn("ignoring the stored auto-scaler settings", "err", err)
+		return
+	}
+	c.log.Info("auto-scaler settings changed through another controller adopted", "strategy", st.Config.Strategy,
+		"minScannerPods", st.Config.MinScannerPods, "maxScannerPods", st.Config.MaxScannerPods)
+}
+
+// Run runs the engine until ctx is done, if there is one, adopting
+// changes stored by other replicas every syncEvery.
 func (c *Service) Run(ctx context.Context) {
 	if c.engine == nil {
 		return
 	}
+	go func() {
+		t := time.NewTicker(syncEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				c.sync(ctx)
+			}
+		}
+	}()
 	if err := c.engine.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		c.log.Warn("auto-scaler stopped", "err", err)
 	}
