@@ -216,7 +216,7 @@ func newVEXCmd(e *env) *cobra.Command {
 			if output == "" || output == "-" {
 				return writeJSONOut(e.stdout, doc)
 			}
-			return os.WriteFile(output, append(doc, '\n'), 0o644)
+			return os.WriteFile(output, append(doc, '\n'), 0o644) // #nosec G306 -- an exported OpenVEX document the user asked for, made to be shared
 		},
 	}
 	exp.Flags().StringVarP(&output, "output", "o", "", "write to this file (default: standard output)")

@@ -63,7 +63,7 @@ func (s *Source) acrToken(ctx context.Context, r crawl.Registry) (string, string
 	if secret == "" {
 		// Workload identity: the projected service-account token is the
 		// client assertion (re-read each time: the kubelet rotates it).
-		b, err := os.ReadFile(fedFile)
+		b, err := os.ReadFile(fedFile) // #nosec G703 -- the federated token file the operator (or the kubelet) names in AZURE_FEDERATED_TOKEN_FILE
 		if err != nil {
 			return "", "", time.Time{}, fmt.Errorf("acr registry %q: federated token: %w", r.Name, err)
 		}

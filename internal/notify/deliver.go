@@ -180,7 +180,7 @@ func DefaultBackoff(n int) time.Duration {
 		d *= 2
 	}
 	d = min(d, 6*time.Hour)
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64())) // #nosec G404 -- jitter of a retry delay, not a secret
 }
 
 // Run delivers until ctx ends.

@@ -298,7 +298,7 @@ func writeFeedMeta(dir string, m *feedMeta) error {
 		return err
 	}
 	tmp := filepath.Join(dir, "meta.json.tmp")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, "meta.json")); err != nil {
@@ -457,7 +457,7 @@ func (w *feedWriter) finish() error {
 	if err := w.recFile.Close(); err != nil {
 		return fmt.Errorf("writing records file: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(w.dir, "records.idx"), w.idx, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(w.dir, "records.idx"), w.idx, 0o600); err != nil {
 		return fmt.Errorf("writing records index: %w", err)
 	}
 	return nil

@@ -38,7 +38,7 @@ const (
 
 // EnvNVDAPIKey names the environment variable `db update` reads an NVD
 // API key from when the config file gives none.
-const EnvNVDAPIKey = "NVD_API_KEY"
+const EnvNVDAPIKey = "NVD_API_KEY" // #nosec G101 -- the name of an environment variable, not a credential
 
 // defaultAlpineBranches are the secdb branches fetched by default.
 var defaultAlpineBranches = []string{"v3.18", "v3.19", "v3.20", "v3.21", "v3.22", "edge"}

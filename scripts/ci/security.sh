@@ -32,7 +32,7 @@ log() { printf '== %s\n' "$*" >&2; }
 #         arguments and config file entries; reading them is the job.
 excluded=G104,G115,G301,G304
 # Test-support packages, never linked into the binary.
-excluded_dirs=(internal/testutil internal/analyzer/analyzertest internal/reporttest internal/source/imagetest internal/kube/kubetest internal/leader/electortest bench test)
+excluded_dirs=(internal/testutil internal/host/genroot internal/analyzer/analyzertest internal/reporttest internal/source/imagetest internal/kube/kubetest internal/leader/electortest bench test)
 
 log "gosec ($GOSEC)"
 args=()
