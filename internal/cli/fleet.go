@@ -187,6 +187,34 @@ func newControllerCmd(e *env) *cobra.Command {
 	create.Flags().StringVar(&tokBoth, "postgres", "", "the controllers' --postgres database (or SCANFLEET_POSTGRES)")
 	token.AddCommand(create)
 	cmd.AddCommand(token)
+
+	var rsDir, rsStore, rsBoth string
+	var rsKeys []string
+	reseal := &cobra.Command{
+		Use:   "reseal",
+		Short: "Re-seal every stored registry credential with the newest --secret-key-file (key rotation, step 2)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, rsStore = postgresDSNs(e, rsBoth, "", rsStore)
+			if rsDir == "" && rsStore == "" {
+				return usagef("--data-dir (or --store-postgres/--postgres) is required")
+			}
+			if len(rsKeys) < 1 {
+				return usagef("--secret-key-file is required: the new key first, then the old one(s)")
+			}
+			n, err := controller.Reseal(cmd.Context(), controller.Config{DataDir: rsDir, StoreDSN: rsStore, SecretKeyFiles: rsKeys})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "re-sealed the credentials of %d registries with %s\n", n, rsKeys[0])
+			return nil
+		},
+	}
+	reseal.Flags().StringVar(&rsDir, "data-dir", "", "the controller's data directory")
+	reseal.Flags().StringVar(&rsStore, "store-postgres", "", "the controllers' PostgreSQL store (or SCANFLEET_STORE_POSTGRES)")
+	reseal.Flags().StringVar(&rsBoth, "postgres", "", "the controllers' --postgres database (or SCANFLEET_POSTGRES)")
+	reseal.Flags().StringSliceVar(&rsKeys, "secret-key-file", nil, "key files, newest first: the newest seals, any opens")
+	cmd.AddCommand(reseal)
 	return cmd
 }
 

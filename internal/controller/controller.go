@@ -526,6 +526,23 @@ func CreateTokenIn(ctx context.Context, cfg Config, role Role) (string, error) {
 	return tok, nil
 }
 
+// Reseal re-seals every stored registry credential with the newest of
+// cfg's sealing keys (cfg.SecretKeyFiles, newest first), in one
+// transaction, and returns how many registries changed: step 2 of a key
+// rotation (docs/store.md), after which the old key can be dropped.
+func Reseal(ctx context.Context, cfg Config) (int, error) {
+	keys, err := loadKeys(cfg)
+	if err != nil {
+		return 0, err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	return st.Reseal(ctx, keys)
+}
+
 // Run runs the background loops until ctx is done: on every controller
 // the dead-scanner reaper (scanners and their heartbeats are in the
 // shared store, so any replica judges any scanner alike) and the

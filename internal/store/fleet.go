@@ -193,6 +193,42 @@ func (s *db) Reseal(ctx context.Context, k Resealer) (int, error) {
 			}
 			changed++
 		}
+		// Notification subscriptions' signing secrets are sealed with
+		// the same keys: re-sealed in the same transaction, so the old
+		// key can be dropped afterwards.
+		srows, err := t.query(`SELECT id, secret_enc FROM notify_subscriptions WHERE secret_enc IS NOT NULL ORDER BY id` + s.d.forUpdate)
+		if err != nil {
+			return err
+		}
+		type subSecret struct {
+			id     string
+			sealed []byte
+		}
+		var subs []subSecret
+		for srows.Next() {
+			var ss subSecret
+			if err := srows.Scan(&ss.id, &ss.sealed); err != nil {
+				srows.Close()
+				return err
+			}
+			subs = append(subs, ss)
+		}
+		srows.Close()
+		if err := srows.Err(); err != nil {
+			return err
+		}
+		for _, ss := range subs {
+			nv, ch, err := k.Reseal(ss.sealed)
+			if err != nil {
+				return fmt.Errorf("subscription %q secret: %w", ss.id, err)
+			}
+			if !ch {
+				continue
+			}
+			if _, err := t.exec(`UPDATE notify_subscriptions SET secret_enc = ? WHERE id = ?`, nv, ss.id); err != nil {
+				return fmt.Errorf("subscription %q: %w", ss.id, err)
+			}
+		}
 		return nil
 	})
 	if err != nil {
