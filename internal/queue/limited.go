@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -204,23 +203,5 @@ func (q *sqlQueue) LeaseLimited(ctx context.Context, worker string, n int, d tim
 	if err != nil {
 		return nil, fmt.Errorf("queue: lease for %q: %w", worker, err)
 	}
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(a, b int) bool {
-		x, y := order[a], order[b]
-		if out[x].Priority != out[y].Priority {
-			return out[x].Priority > out[y].Priority
-		}
-		if !out[x].CreatedAt.Equal(out[y].CreatedAt) {
-			return out[x].CreatedAt.Before(out[y].CreatedAt)
-		}
-		return seqs[x] < seqs[y]
-	})
-	sorted := make([]Task, len(out))
-	for i, j := range order {
-		sorted[i] = out[j]
-	}
-	return sorted, nil
+	return inLeaseOrder(out, seqs), nil
 }

@@ -380,7 +380,14 @@ func (q *sqlQueue) Lease(ctx context.Context, worker string, n int, d time.Durat
 	if err != nil {
 		return nil, fmt.Errorf("queue: lease for %q: %w", worker, err)
 	}
-	// RETURNING order is unspecified; hand tasks out in lease order.
+	return inLeaseOrder(out, seqs), nil
+}
+
+// inLeaseOrder sorts leased tasks (with their insertion sequence numbers,
+// seqs[i] for out[i]) into the order they are handed out: priority, then
+// age, then insertion. RETURNING order is unspecified, so every lease path
+// sorts with it.
+func inLeaseOrder(out []Task, seqs []int64) []Task {
 	order := make([]int, len(out))
 	for i := range order {
 		order[i] = i
@@ -399,7 +406,7 @@ func (q *sqlQueue) Lease(ctx context.Context, worker string, n int, d time.Durat
 	for i, j := range order {
 		sorted[i] = out[j]
 	}
-	return sorted, nil
+	return sorted
 }
 
 // updateHeld runs an UPDATE ... WHERE <held by worker> AND id IN (ids)
