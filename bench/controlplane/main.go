@@ -103,9 +103,12 @@ func run(ctx context.Context, o options) error {
 	default:
 		return fmt.Errorf("-store %q: want sqlite or postgres", o.store)
 	}
+	// Tokens go into the store the controllers serve from: with SQLite
+	// that is replica 0's data directory (state.db), not dir itself,
+	// where a token would be valid for no controller (401).
 	tokens := map[controller.Role]string{}
 	for _, role := range []controller.Role{controller.RoleAdmin, controller.RoleScanner, controller.RoleReader} {
-		if tokens[role], err = controller.CreateTokenIn(ctx, cfg, role); err != nil {
+		if tokens[role], err = controller.CreateTokenIn(ctx, replicaConfig(cfg, 0), role); err != nil {
 			return fmt.Errorf("token: %w", err)
 		}
 	}
@@ -179,7 +182,7 @@ func run(ctx context.Context, o options) error {
 // with n > 1 an election through PostgreSQL, as replicas sharing a
 // database run) and serves it on a loopback port. stop ends it.
 func startController(ctx context.Context, cfg controller.Config, r, n int) (base string, stop func(), err error) {
-	cfg.DataDir = filepath.Join(cfg.DataDir, fmt.Sprintf("replica-%d", r))
+	cfg = replicaConfig(cfg, r)
 	if n > 1 {
 		el, err := leader.NewPostgres(leader.PostgresOptions{DSN: cfg.QueueDSN, Name: "bench", Identity: fmt.Sprintf("replica-%d", r),
 			RetryPeriod: time.Second, Logger: cfg.Logger})
@@ -210,6 +213,13 @@ func startController(ctx context.Context, cfg controller.Config, r, n int) (base
 			log.Printf("closing replica %d: %v", r, err)
 		}
 	}, nil
+}
+
+// replicaConfig is cfg for replica r: a data directory of its own (with
+// SQLite, its state.db and queue.db are there).
+func replicaConfig(cfg controller.Config, r int) controller.Config {
+	cfg.DataDir = filepath.Join(cfg.DataDir, fmt.Sprintf("replica-%d", r))
+	return cfg
 }
 
 // freshSchema creates a schema of its own in dsn's database and returns a
