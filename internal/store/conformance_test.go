@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,6 +45,7 @@ var conformance = []struct {
 	run  func(e *env)
 }{
 	{"tokens", testTokens},
+	{"named tokens: expiry, revocation, last use", testNamedTokens},
 	{"registries", testRegistries},
 	{"registry kinds, secrets and limits", testRegistryKinds},
 	{"gone images and tags", testGone},
@@ -104,6 +106,93 @@ func testTokens(e *env) {
 	}
 	if err := e.s.AddToken(e.ctx, "h3", "root"); !errors.Is(err, ErrInvalid) {
 		e.t.Errorf("unknown role: err = %v, want ErrInvalid", err)
+	}
+}
+
+func testNamedTokens(e *env) {
+	exp := t0.Add(30 * 24 * time.Hour)
+	alice, err := e.s.CreateToken(e.ctx, "ha", Token{Name: "alice", Role: RoleAdmin, CreatedAt: t0, CreatedBy: "root", ExpiresAt: &exp})
+	e.must(err)
+	if !strings.HasPrefix(alice.ID, "tok-") || alice.Name != "alice" || !alice.CreatedAt.Equal(t0) || !alice.ExpiresAt.Equal(exp) {
+		e.t.Fatalf("CreateToken = %+v", alice)
+	}
+	if _, err := e.s.CreateToken(e.ctx, "hb", Token{Name: "alice", Role: RoleReader}); !errors.Is(err, ErrTokenNameTaken) {
+		e.t.Errorf("second alice: err = %v, want ErrTokenNameTaken", err)
+	}
+	for _, bad := range []Token{
+		{Name: "", Role: RoleReader}, {Name: "-x", Role: RoleReader}, {Name: "a b", Role: RoleReader},
+		{Name: strings.Repeat("a", 65), Role: RoleReader}, {Name: "ok", Role: "root"},
+		{Name: "past", Role: RoleReader, CreatedAt: t0, ExpiresAt: &t0},
+	} {
+		if _, err := e.s.CreateToken(e.ctx, "h-"+bad.Name, bad); !errors.Is(err, ErrInvalid) {
+			e.t.Errorf("CreateToken(%+v): err = %v, want ErrInvalid", bad, err)
+		}
+	}
+	bob, err := e.s.CreateToken(e.ctx, "hb", Token{Name: "bob", Role: RoleReader, CreatedAt: t0})
+	e.must(err)
+	if bob.CreatedBy != BootstrapCreator || bob.ExpiresAt != nil {
+		e.t.Errorf("bob = %+v", bob)
+	}
+	got, ok, err := e.s.TokenByHash(e.ctx, "ha")
+	e.must(err)
+	if !ok || got.ID != alice.ID || got.Role != RoleAdmin || got.CreatedBy != "root" || !got.ExpiresAt.Equal(exp) || got.Revoked || got.LastUsed != nil {
+		e.t.Errorf("TokenByHash(ha) = %+v, %v", got, ok)
+	}
+	if !got.Usable(exp.Add(-time.Second)) || got.Usable(exp) || !got.Expired(exp) {
+		e.t.Errorf("expiry at %s: usable just before, not at it", exp)
+	}
+
+	// Last use: written once per TokenTouchInterval at most.
+	for _, c := range []struct {
+		at    time.Time
+		wrote bool
+	}{{t0, true}, {t0.Add(30 * time.Second), false}, {t0.Add(TokenTouchInterval), true}, {t0.Add(TokenTouchInterval + time.Second), false}} {
+		wrote, err := e.s.TouchToken(e.ctx, alice.ID, c.at)
+		e.must(err)
+		if wrote != c.wrote {
+			e.t.Errorf("TouchToken at %s: wrote %v, want %v", c.at, wrote, c.wrote)
+		}
+	}
+	got, _, err = e.s.GetToken(e.ctx, "alice")
+	e.must(err)
+	if got.LastUsed == nil || !got.LastUsed.Equal(t0.Add(TokenTouchInterval)) {
+		e.t.Errorf("LastUsed = %v, want %s", got.LastUsed, t0.Add(TokenTouchInterval))
+	}
+
+	// Revocation: kept, listed, refused by TokenRole, idempotent, logged.
+	rv, ok, err := e.s.RevokeToken(e.ctx, "bob", "alice", t0.Add(time.Hour))
+	e.must(err)
+	if !ok || !rv.Revoked || rv.RevokedBy != "alice" || !rv.RevokedAt.Equal(t0.Add(time.Hour)) {
+		e.t.Errorf("RevokeToken = %+v, %v", rv, ok)
+	}
+	again, _, err := e.s.RevokeToken(e.ctx, "bob", "carol", t0.Add(2*time.Hour))
+	e.must(err)
+	if again.RevokedBy != "alice" || !again.RevokedAt.Equal(t0.Add(time.Hour)) {
+		e.t.Errorf("second revoke changed it: %+v", again)
+	}
+	if _, ok, err := e.s.RevokeToken(e.ctx, "nobody", "alice", t0); err != nil || ok {
+		e.t.Errorf("revoking an unknown name: %v, %v", ok, err)
+	}
+	if _, ok, err := e.s.TokenRole(e.ctx, "hb"); err != nil || ok {
+		e.t.Errorf("TokenRole of a revoked token: ok=%v err=%v", ok, err)
+	}
+	if _, err := e.s.CreateToken(e.ctx, "hc", Token{Name: "bob", Role: RoleReader}); !errors.Is(err, ErrTokenNameTaken) {
+		e.t.Errorf("reusing a revoked token's name: err = %v", err)
+	}
+	list, err := e.s.ListTokens(e.ctx)
+	e.must(err)
+	if len(list) != 2 || list[0].Name != "alice" || list[1].Name != "bob" || !list[1].Revoked {
+		e.t.Errorf("ListTokens = %+v", list)
+	}
+	log, err := e.s.AuditLog(e.ctx, AuditFilter{Kind: "token"})
+	e.must(err)
+	var actions []string
+	for _, a := range log {
+		actions = append(actions, a.Action+" "+a.Object+" by "+a.Actor)
+	}
+	want := []string{"update bob by alice", "create bob by bootstrap", "create alice by root"}
+	if !slices.Equal(actions, want) {
+		e.t.Errorf("audit log = %q, want %q", actions, want)
 	}
 }
 

@@ -9,42 +9,21 @@ import (
 	"time"
 )
 
-// Tokens, registries, scanners and settings.
-
-func (s *db) AddToken(ctx context.Context, hash string, role Role) error {
-	if err := checkText("token hash", hash); err != nil {
-		return err
-	}
-	if !role.Valid() {
-		return fmt.Errorf("%w: role %q", ErrInvalid, role)
-	}
-	if _, err := s.exec(ctx, `INSERT INTO tokens(hash, role, created_at) VALUES(?,?,?)`, hash, string(role), time.Now().UnixNano()); err != nil {
-		return fmt.Errorf("storing token: %w", err)
-	}
-	return nil
-}
-
-func (s *db) TokenRole(ctx context.Context, hash string) (Role, bool, error) {
-	var role string
-	ok, err := noRows(s.queryRow(ctx, `SELECT role FROM tokens WHERE hash = ?`, cleanText(hash)).Scan(&role))
-	if err != nil {
-		return "", false, fmt.Errorf("looking up token: %w", err)
-	}
-	return Role(role), ok, nil
-}
+// Registries, scanners and settings (tokens are in tokens.go).
 
 const registryCols = `name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, last_crawl, last_error, rescan_after_db_update,
-	kind, namespace, api_url, api_token_enc, repositories, webhook_secret_enc, max_pulls, requests_per_second`
+	kind, namespace, api_url, api_token_enc, repositories, webhook_secret_enc, max_pulls, requests_per_second, platforms`
 
 func scanRegistry(sc rowScanner) (Registry, error) {
 	var (
 		r                   Registry
 		filters, repos      string
+		plats               string
 		interval, lastCrawl int64
 	)
 	if err := sc.Scan(&r.Name, &r.URL, &r.Username, &r.PasswordSealed, &r.TokenSealed, &r.Insecure, &r.CACertFile, &filters,
 		&r.MaxRepositories, &r.MaxTags, &interval, &lastCrawl, &r.LastError, &r.RescanAfterDBUpdate,
-		&r.Kind, &r.Namespace, &r.API, &r.APITokenSealed, &repos, &r.WebhookSecretSealed, &r.MaxPulls, &r.RequestsPerSecond); err != nil {
+		&r.Kind, &r.Namespace, &r.API, &r.APITokenSealed, &repos, &r.WebhookSecretSealed, &r.MaxPulls, &r.RequestsPerSecond, &plats); err != nil {
 		return r, err
 	}
 	if err := json.Unmarshal([]byte(filters), &r.Filters); err != nil {
@@ -52,6 +31,9 @@ func scanRegistry(sc rowScanner) (Registry, error) {
 	}
 	if err := json.Unmarshal([]byte(repos), &r.Repositories); err != nil {
 		return r, fmt.Errorf("registry %q repositories: %w", r.Name, err)
+	}
+	if err := json.Unmarshal([]byte(plats), &r.Platforms); err != nil {
+		return r, fmt.Errorf("registry %q platforms: %w", r.Name, err)
 	}
 	r.Interval = time.Duration(interval)
 	r.LastCrawl = fromNanos(lastCrawl)
@@ -74,19 +56,24 @@ func (s *db) PutRegistry(ctx context.Context, r Registry) error {
 	if err != nil {
 		return fmt.Errorf("storing registry %q: %w", r.Name, err)
 	}
+	plats, err := json.Marshal(nonNil(r.Platforms))
+	if err != nil {
+		return fmt.Errorf("storing registry %q: %w", r.Name, err)
+	}
 	_, err = s.exec(ctx, `INSERT INTO registries(name, url, username, password_enc, token_enc, insecure, ca_cert_file, filters, max_repositories, max_tags, interval_ns, rescan_after_db_update,
-			kind, namespace, api_url, api_token_enc, repositories, webhook_secret_enc, max_pulls, requests_per_second)
-		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+			kind, namespace, api_url, api_token_enc, repositories, webhook_secret_enc, max_pulls, requests_per_second, platforms)
+		VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(name) DO UPDATE SET url=excluded.url, username=excluded.username, password_enc=excluded.password_enc,
 			token_enc=excluded.token_enc, insecure=excluded.insecure, ca_cert_file=excluded.ca_cert_file, filters=excluded.filters,
 			max_repositories=excluded.max_repositories, max_tags=excluded.max_tags, interval_ns=excluded.interval_ns,
 			rescan_after_db_update=excluded.rescan_after_db_update, kind=excluded.kind, namespace=excluded.namespace,
 			api_url=excluded.api_url, api_token_enc=excluded.api_token_enc, repositories=excluded.repositories,
-			webhook_secret_enc=excluded.webhook_secret_enc, max_pulls=excluded.max_pulls, requests_per_second=excluded.requests_per_second`,
+			webhook_secret_enc=excluded.webhook_secret_enc, max_pulls=excluded.max_pulls, requests_per_second=excluded.requests_per_second,
+			platforms=excluded.platforms`,
 		r.Name, cleanText(r.URL), cleanText(r.Username), r.PasswordSealed, r.TokenSealed, r.Insecure, cleanText(r.CACertFile), string(filters),
 		r.MaxRepositories, r.MaxTags, int64(r.Interval), r.RescanAfterDBUpdate,
 		cleanText(r.Kind), cleanText(r.Namespace), cleanText(r.API), r.APITokenSealed, cleanText(string(repos)), r.WebhookSecretSealed,
-		r.MaxPulls, r.RequestsPerSecond)
+		r.MaxPulls, r.RequestsPerSecond, cleanText(string(plats)))
 	if err != nil {
 		return fmt.Errorf("storing registry %q: %w", r.Name, err)
 	}

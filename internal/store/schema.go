@@ -192,6 +192,35 @@ var migrations = []migration{
 			`CREATE INDEX IF NOT EXISTS running_containers_seen ON running_containers(seen_at)`,
 		},
 	},
+	{ // named tokens (issue #20): an id, a unique name, who created it,
+		// an optional expiry, when it was last used (written at most once
+		// a minute) and its revocation (0 = not revoked). Tokens from
+		// before get an id and a name from their hash's first digits.
+		stmts: []string{
+			`ALTER TABLE tokens ADD COLUMN id TEXT NOT NULL DEFAULT ''`,
+			`ALTER TABLE tokens ADD COLUMN name TEXT NOT NULL DEFAULT ''`,
+			`ALTER TABLE tokens ADD COLUMN created_by TEXT NOT NULL DEFAULT 'bootstrap'`,
+			`ALTER TABLE tokens ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0`,
+			`ALTER TABLE tokens ADD COLUMN last_used_at BIGINT NOT NULL DEFAULT 0`,
+			`ALTER TABLE tokens ADD COLUMN revoked_at BIGINT NOT NULL DEFAULT 0`,
+			`ALTER TABLE tokens ADD COLUMN revoked_by TEXT NOT NULL DEFAULT ''`,
+			`UPDATE tokens SET id = 'tok-' || substr(hash, 1, 16), name = role || '-' || substr(hash, 1, 8) WHERE id = ''`,
+			`CREATE UNIQUE INDEX IF NOT EXISTS tokens_id ON tokens(id)`,
+			`CREATE UNIQUE INDEX IF NOT EXISTS tokens_name ON tokens(name)`,
+		},
+	},
+	{ // multi-platform images (issue #23): a result of one platform of an
+		// image index is stored under its platform manifest digest with
+		// the index digest and the platform ('' for single-platform
+		// images); a registry's platforms setting (JSON list, [] = every
+		// platform its indexes list).
+		stmts: []string{
+			`ALTER TABLE images ADD COLUMN index_digest TEXT NOT NULL DEFAULT ''`,
+			`ALTER TABLE images ADD COLUMN platform TEXT NOT NULL DEFAULT ''`,
+			`CREATE INDEX IF NOT EXISTS images_index_digest ON images(index_digest)`,
+			`ALTER TABLE registries ADD COLUMN platforms TEXT NOT NULL DEFAULT '[]'`,
+		},
+	},
 }
 
 // Version is the schema version this binary migrates to.

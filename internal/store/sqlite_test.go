@@ -50,6 +50,10 @@ func TestSQLiteAdoptsStateDB(t *testing.T) {
 	if role, ok, err := s.TokenRole(ctx, "h"); err != nil || !ok || role != RoleAdmin {
 		t.Errorf("old token: %q, %v, %v", role, ok, err)
 	}
+	// It got a name and an id from its hash (a one-letter hash here).
+	if tk, ok, err := s.TokenByHash(ctx, "h"); err != nil || !ok || tk.Name != "admin-h" || tk.ID != "tok-h" || tk.CreatedBy != BootstrapCreator {
+		t.Errorf("old token: %+v, %v, %v", tk, ok, err)
+	}
 	r, ok, err := s.GetRegistry(ctx, "hub")
 	if err != nil || !ok || !r.Insecure || r.RescanAfterDBUpdate || r.Interval.Seconds() != 60 || r.Filters[0] != "a/*" {
 		t.Errorf("old registry: %+v, %v, %v", r, ok, err)

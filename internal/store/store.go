@@ -65,14 +65,6 @@ func (r Role) Valid() bool {
 	return r == RoleAdmin || r == RoleScanner || r == RoleSubmitter || r == RoleReader
 }
 
-// Tokens are API tokens, stored by hash.
-type Tokens interface {
-	AddToken(ctx context.Context, hash string, role Role) error
-	// TokenRole returns the role of the token with hash; ok is false for
-	// an unknown token.
-	TokenRole(ctx context.Context, hash string) (role Role, ok bool, err error)
-}
-
 // Registry is a registry as stored: settings, sealed credentials (see
 // internal/store/keyring) and the last crawl's outcome.
 type Registry struct {
@@ -107,6 +99,9 @@ type Registry struct {
 	// start; 0 means no limit.
 	MaxPulls          int
 	RequestsPerSecond float64
+	// Platforms are the platforms ("os/arch[/variant]") of an image
+	// index that are scanned; empty means every platform it lists.
+	Platforms []string
 }
 
 // Registries are the registries to crawl.
@@ -207,6 +202,12 @@ type ImageSummary struct {
 	// GoneAt is when a crawl first found the image no longer in its
 	// registry (zero: present). Gone images are kept for history.
 	GoneAt time.Time `json:"gone_at,omitzero"`
+	// IndexDigest and Platform are set for one platform of a
+	// multi-platform image: Digest is then the platform's manifest
+	// digest, IndexDigest the image index's (what the tag points to)
+	// and Platform "os/arch[/variant]".
+	IndexDigest string `json:"index_digest,omitempty"`
+	Platform    string `json:"platform,omitempty"`
 }
 
 // Key returns the image's key.
@@ -215,6 +216,8 @@ func (im ImageSummary) Key() ImageKey { return ImageKey{im.Registry, im.Reposito
 // ImageFilter selects images; zero fields match everything.
 type ImageFilter struct {
 	Registry, Repository, Severity, CVE, Digest string
+	// Index selects the platforms of one image index (IndexDigest).
+	Index string
 	// IncludeGone lists images a crawl marked gone too.
 	IncludeGone bool
 	// Limit, when positive, returns at most that many images: one page,
@@ -271,6 +274,9 @@ type StoredImage struct {
 	Digest    string
 	ScannedAt time.Time
 	Report    []byte
+	// Platform is set when Digest is one platform of the image index
+	// asked for: the platform whose result is the worst (see FindImage).
+	Platform string
 }
 
 // Results are image results and what derives from them: image_tags,
