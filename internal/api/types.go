@@ -333,7 +333,10 @@ type LeaderView struct {
 
 // WhoAmI is GET /api/v1/whoami.
 type WhoAmI struct {
-	Role Role `json:"role"`
+	// Name, Role and ExpiresAt are the caller's token's (no expiry: none).
+	Name      string     `json:"name"`
+	Role      Role       `json:"role"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// AdmissionWebhook says whether this controller serves admission
 	// reviews (scanfleet-controller does; scanfleet answers 501), so the
 	// console offers its Admission page only where it means something.

@@ -53,40 +53,14 @@ func (c *Controller) routes() (http.Handler, error) {
 	(&triageapi.API{Engine: c.triage, Sealer: c.keys, Actor: c.actor}).Routes(h)
 	(&triageapi.Workloads{Store: c.store}).Routes(h)
 	h("GET /api/v1/whoami", readAccess, 0, c.whoami)
+	h("GET /api/v1/tokens", readAccess, 0, c.listTokens)
+	h("POST /api/v1/tokens", adminAccess, maxSmallBody, c.createToken)
+	h("POST /api/v1/tokens/{name}/revoke", adminAccess, 0, c.revokeToken)
 	c.leadership.Routes(h) // package leadership: which controller leads the fleet
 
 	mux.Handle("GET /metrics", c.metrics.handler())
 	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
 	return mux, nil
-}
-
-// whoami answers the caller's role, and whether this controller serves
-// admission reviews, so the console offers only what means something.
-func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	role, _, err := c.store.TokenRole(r.Context(), hashToken(tok))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, WhoAmI{Role: role, AdmissionWebhook: c.cfg.Reviews != nil})
-	return nil
-}
-
-// actor names the caller of an authenticated request for authorship and
-// the audit log: its role and the first 12 hex digits of its token's
-// hash (tokens have no names yet; the hash prefix tells tokens apart
-// without disclosing one).
-func (c *Controller) actor(r *http.Request) (string, error) {
-	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	h := hashToken(tok)
-	role, ok, err := c.store.TokenRole(r.Context(), h)
-	if err != nil {
-		return "", err
-	}
-	if !ok {
-		return "", web.Errorf(http.StatusUnauthorized, "invalid token")
-	}
-	return string(role) + ":" + h[:12], nil
 }
 
 func (c *Controller) auth(a access, limit int64, fn web.Handler) http.Handler {
@@ -97,17 +71,19 @@ func (c *Controller) auth(a access, limit int64, fn web.Handler) http.Handler {
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing bearer token"})
 			return
 		}
-		role, found, err := c.store.TokenRole(r.Context(), hashToken(tok))
+		t, refused, err := c.authenticate(r.Context(), tok, time.Now())
 		if err != nil {
 			c.log.Error("token lookup", "err", err)
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 			return
 		}
-		if !found {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="scanfleet", error="invalid_token"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid token"})
+		if refused != "" {
+			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="scanfleet", error="invalid_token", error_description=%q`, refused))
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": refused})
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), tokenKey{}, t))
+		role := t.Role
 		allowed := role == RoleAdmin || a == readAccess ||
 			(a == scannerAccess && role == RoleScanner) ||
 			(a == submitAccess && (role == RoleScanner || role == RoleSubmitter))

@@ -502,28 +502,13 @@ func CreateToken(ctx context.Context, dataDir string, role Role) (string, error)
 	return CreateTokenIn(ctx, Config{DataDir: dataDir}, role)
 }
 
-// CreateTokenIn creates an API token with role in cfg's store (StoreDSN,
-// else DataDir's state.db) and returns it; only its hash is kept. A token
-// created in a shared store works on every controller using it.
+// CreateTokenIn creates an API token with role, named ROLE-<random>,
+// in cfg's store (StoreDSN, else DataDir's state.db) and returns it; only
+// its hash is kept. A token created in a shared store works on every
+// controller using it.
 func CreateTokenIn(ctx context.Context, cfg Config, role Role) (string, error) {
-	if !role.Valid() {
-		return "", fmt.Errorf("unknown role %q (admin, scanner, submitter, reader)", role)
-	}
-	if cfg.StoreDSN == "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return "", fmt.Errorf("data directory: %w", err)
-		}
-	}
-	st, err := openStore(ctx, cfg)
-	if err != nil {
-		return "", err
-	}
-	defer st.Close()
-	tok := "sf_" + randomHex(32)
-	if err := st.AddToken(ctx, hashToken(tok), role); err != nil {
-		return "", err
-	}
-	return tok, nil
+	tok, _, err := CreateNamedToken(ctx, cfg, TokenSpec{Role: role})
+	return tok, err
 }
 
 // Reseal re-seals every stored registry credential with the newest of

@@ -29,7 +29,7 @@ import (
 func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 
 // assemble merges the intermediates of every source into the database
-// file at out (see encodeFile for the layout, which it reproduces byte
+// file at out (see encodeFile and encodeHead in format.go for the layout, which it reproduces byte
 // for byte from streams): the data section is written to a scratch file
 // in work while the index, the record table and the block digests — a
 // few bytes per key, record and 4 KiB block — are kept in memory; then
@@ -336,35 +336,6 @@ func digestWrite(h hash.Hash, b []byte) {
 	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(b)))
 	h.Write(lenBuf[:])
 	h.Write(b)
-}
-
-// encodeHead lays out the header and head of a file whose data section
-// has dataLen bytes.
-func encodeHead(metaJSON, index, recTab, blocks []byte, dataLen uint64) []byte {
-	headSecs := [...][]byte{secMeta: metaJSON, secIndex: index, secRecords: recTab, secBlocks: blocks}
-	n := sectionTable
-	for _, s := range headSecs {
-		n += len(s)
-	}
-	headLen := (headerSize+n+pageAlign-1)/pageAlign*pageAlign - headerSize
-	file := make([]byte, headerSize+headLen)
-	body := file[headerSize:]
-	pos := sectionTable
-	for i, s := range headSecs {
-		binary.LittleEndian.PutUint64(body[i*16:], uint64(pos))
-		binary.LittleEndian.PutUint64(body[i*16+8:], uint64(len(s)))
-		pos += copy(body[pos:], s)
-	}
-	binary.LittleEndian.PutUint64(body[secData*16:], uint64(headLen))
-	binary.LittleEndian.PutUint64(body[secData*16+8:], dataLen)
-
-	copy(file, magic)
-	binary.LittleEndian.PutUint32(file[8:], SchemaVersion)
-	binary.LittleEndian.PutUint64(file[16:], uint64(headLen)+dataLen)
-	sum := sha256.Sum256(body[:headLen])
-	copy(file[24:56], sum[:])
-	binary.LittleEndian.PutUint64(file[56:], uint64(headLen))
-	return file
 }
 
 // writeFile writes head then the n bytes of data (from its start) to a

@@ -1,8 +1,10 @@
 // Package vulndb is Scanfleet's vulnerability database: one immutable file
 // built from advisory feeds, indexed by (ecosystem, package), carrying its
-// own schema version, build metadata and a sha256 content digest: Open
-// verifies the header and index, which hold a digest of every data block,
-// and each data block is verified the first time a lookup reads it. It also moves that file around:
+// own schema version, build metadata and a sha256 content digest: the
+// root of a Merkle tree over 4 KiB pages. Open verifies the header,
+// metadata and the tree's roots, and every page of the index, record
+// table and data is verified the first time a lookup reads it, so
+// opening costs the same for any corpus size. It also moves that file around:
 // export/import for air-gapped sites, push/pull as an OCI artifact, update
 // from the public feeds, and a Watcher that swaps in a new file while scans
 // are running.
@@ -74,7 +76,7 @@ type Info struct {
 	Path          string       `json:"path,omitempty"`
 	SchemaVersion int          `json:"schema_version"`
 	BuiltAt       time.Time    `json:"built_at"`
-	Digest        string       `json:"digest"` // "sha256:<hex>" of the head, which holds every data block's digest
+	Digest        string       `json:"digest"` // "sha256:<hex>": the root of the digest tree over the whole file
 	Size          int64        `json:"size"`
 	Advisories    int          `json:"advisories"`
 	Keys          int          `json:"keys"`
@@ -126,12 +128,12 @@ var sharedDecoder = sync.OnceValue(func() *zstd.Decoder {
 })
 
 // Open maps the database at path read-only, verifies its schema, the
-// digest of its header and index (which holds the digest of every data
-// block) and the bounds of every table, and returns it ready for lookups.
-// Data blocks are verified the first time a lookup reads them, so the
-// process pages in only what it looks up; a block that does not match its
-// digest makes that lookup fail with ErrCorrupt. It takes no lock on the
-// file.
+// digest of its header, metadata and digest tree roots, and the bounds of
+// its sections, and returns it ready for lookups. It reads a few pages
+// whatever the file's size. Every other page (index, record table, data)
+// is verified the first time a lookup reads it, so the process pages in
+// only what it looks up; a page that does not match its digest makes the
+// lookups reading it fail with ErrCorrupt. It takes no lock on the file.
 func Open(path string) (*DB, error) {
 	return openFile(path, false)
 }
@@ -187,7 +189,7 @@ func openFD(f *os.File, eager bool) (*DB, error) {
 	}
 	db, err := openBytesLazy(m.b)
 	if err == nil && eager {
-		err = db.l.verifyFrom(f, int64(headerSize+len(db.l.head)))
+		err = db.l.verifyFrom(f)
 	}
 	if err != nil {
 		m.unmap()
@@ -208,8 +210,9 @@ func openFD(f *os.File, eager bool) (*DB, error) {
 			hi := min(off+n+dropSlack, uint64(len(db.l.data)))
 			m.drop(db.l.data[lo:hi])
 		}
-		// Hashing the head mapped it and, by fault-around or a
-		// folio, the start of the data: lookups map what they use.
+		// Reading the index's and record table's first pages may have
+		// mapped the start of the data by fault-around or a folio:
+		// lookups map what they use.
 		db.l.drop(0, 0)
 	}
 	return db, nil
@@ -242,38 +245,45 @@ func openBytes(b []byte) (*DB, error) {
 	return db, nil
 }
 
-// openBytesLazy verifies the head only; data blocks are verified on use.
+// openBytesLazy verifies the top only; pages are verified on use.
 func openBytesLazy(b []byte) (*DB, error) {
 	l, err := parseHeader(b)
 	if err != nil {
 		return nil, err
 	}
-	if err := l.verifyHead(); err != nil {
+	if err := l.verifyTop(); err != nil {
 		return nil, err
 	}
 	return openLayout(l)
 }
 
-// verifyFrom checks every data block, reading the data region from r at
-// dataOff rather than through the mapping, and marks the blocks verified.
-func (l *layout) verifyFrom(r io.ReaderAt, dataOff int64) error {
-	const chunkBlocks = 64
-	buf := make([]byte, chunkBlocks*l.bsize)
-	for first := 0; first < len(l.verified); first += chunkBlocks {
-		start := first * l.bsize
-		end := min(start+len(buf), len(l.data))
+// verifyFrom checks every page of the paged region (index, record table
+// and data), reading it from r (the file) rather than through the mapping
+// so the check does not grow the process's resident memory, and marks the
+// pages verified. The digest tree's pages (1/128 of the file) are read
+// through the mapping.
+func (l *layout) verifyFrom(r io.ReaderAt) error {
+	const chunkPages = 64
+	lv := &l.levels[0]
+	buf := make([]byte, chunkPages*pageSize)
+	for first := 0; first < lv.pages; first += chunkPages {
+		start := first * pageSize
+		end := min(start+len(buf), len(lv.b))
 		chunk := buf[:end-start]
-		if _, err := r.ReadAt(chunk, dataOff+int64(start)); err != nil {
-			return fmt.Errorf("reading data blocks: %w", err)
+		if _, err := r.ReadAt(chunk, int64(lv.fileOff+start)); err != nil {
+			return fmt.Errorf("reading pages: %w", err)
 		}
-		for i := first; i < len(l.verified) && i < first+chunkBlocks; i++ {
-			lo := (i - first) * l.bsize
-			b := chunk[lo:min(lo+l.bsize, len(chunk))]
-			if !l.blockOK(i, b) {
-				fo := dataOff + int64(i*l.bsize)
-				return fmt.Errorf("%w: data block %d (file bytes %d-%d) does not match its digest", ErrCorrupt, i, fo, fo+int64(len(b)))
+		for p := first; p < lv.pages && p < first+chunkPages; p++ {
+			lo := (p - first) * pageSize
+			b := chunk[lo:min(lo+pageSize, len(chunk))]
+			ok, err := l.pageOK(p, b)
+			if err != nil {
+				return err
 			}
-			l.verified[i].Store(true)
+			if !ok {
+				return l.pageError(0, p, len(b))
+			}
+			lv.setOK(p)
 		}
 	}
 	return nil
@@ -430,8 +440,8 @@ func cut0(s string) (string, string, bool) {
 	return s[:i], s[i+1:], true
 }
 
-// Verify checks every data block not checked yet, through the mapping (so
-// the whole file becomes resident); OpenVerified avoids that.
+// Verify checks every page not checked yet, through the mapping (the data
+// pages are released as it goes); OpenVerified reads the file instead.
 func (db *DB) Verify() error {
 	db.mu.RLock()
 	defer db.mu.RUnlock()

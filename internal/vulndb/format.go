@@ -20,40 +20,50 @@ import (
 // their own, no locks and no parsing on open (see docs/db-format.md for
 // the measurements that decided it).
 //
-// Layout of schema 2 (all integers little-endian):
+// Layout of schema 3 (all integers little-endian):
 //
 //	header (64 bytes)
 //	  0  magic "SCANFDB\x00"
-//	  8  schema version  uint32 (2)
+//	  8  schema version  uint32 (3)
 //	 12  flags           uint32 (0)
 //	 16  body length     uint64 (file size - 64)
-//	 24  sha256(head)    [32]byte, the root digest (Info.Digest)
-//	 56  head length     uint64
-//	body = head, then data
-//	  head (verified whole on Open)
-//	    section table: 5 x (offset uint64, length uint64), relative to body
+//	 24  sha256(top)     [32]byte, the root digest (Info.Digest)
+//	 56  top length      uint64
+//	body
+//	  top (hashed whole on Open; its size does not grow with the corpus)
+//	    section table: 6 x (offset uint64, length uint64), relative to body
 //	    0 metadata   JSON (storedMeta)
+//	    5 roots      the digests of the digest tree's highest level
+//	                 (at most 128)
+//	    zero padding up to a page boundary of the file
+//	  3 tree         the digest tree's lower levels, each page-aligned and
+//	                 zero-padded to a page: level 1 is the sha256 of every
+//	                 4 KiB page of the paged region, level k+1 the sha256
+//	                 of every page of level k, up to the first level of at
+//	                 most 128 digests, which is the roots section
+//	  paged region (every page verified the first time it is read)
 //	    1 index      u32 nKeys, u32 entryOffset[nKeys], entries
 //	                 entry = uvarint len(key), key ("ecosystem\x00package",
 //	                 normalised), uvarint nIDs, uvarint recordID...,
 //	                 uvarint affectedOffset, uvarint affectedLength
 //	                 (offset relative to data); sorted by key, bytewise.
 //	    2 records    u32 nRecs, nRecs x (u64 offset, u32 length) into data
-//	    3 blocks     u32 blockSize, u32 nBlocks, nBlocks x sha256 of each
-//	                 blockSize slice of data (the last one may be shorter)
-//	    zero padding up to a page boundary of the file
+//	    zero padding up to a page boundary
 //	    4 data       the rest of the file: per key, in key order, the
 //	                 key's zstd(JSON([][]Affected)) followed by the
 //	                 zstd(JSON(advisory without Affected)) records whose
 //	                 first key (in key order) it is
 //
-// The root digest covers the whole head, which holds every block's
-// digest, so it identifies the whole content (a two-level Merkle tree)
-// while Open reads only the head. A data block is hashed the first time a
-// lookup touches it; a process therefore pages in only what its lookups
-// use. Keys are sorted and each key's data is contiguous, so the lookups
-// of one image (one distro ecosystem, a few language ecosystems) touch a
-// few ranges of the file.
+// The root digest covers the top, which holds the digest tree's roots, so
+// it identifies every byte of the file after the header (a Merkle tree
+// with 4 KiB pages and a fan-out of 128) while Open hashes only the top
+// and the few pages it reads (the index's and record table's counts).
+// Any other page — of the index, the record table, the tree or the data —
+// is hashed the first time a lookup reads it, after the tree pages above
+// it; a process therefore pages in and hashes only what its lookups use,
+// and Open costs the same for any corpus size. Keys are sorted and each
+// key's data is contiguous, so the lookups of one image (one distro
+// ecosystem, a few language ecosystems) touch a few ranges of the file.
 //
 // Affected entries are stored per key, not in the record, because some
 // advisories list hundreds of packages (an AlmaLinux kernel erratum names
@@ -61,21 +71,27 @@ import (
 // package it asked for.
 
 // SchemaVersion is the version of the file format this package writes and
-// reads. Files of another version (including schema 1, which was read
-// whole into memory) are refused with ErrSchema: rebuild the database.
-const SchemaVersion = 2
+// reads. Files of another version (schema 1, read whole into memory, and
+// schema 2, whose whole index was hashed on every Open) are refused with
+// ErrSchema: rebuild the database.
+const SchemaVersion = 3
 
 const (
 	magic        = "SCANFDB\x00"
 	headerSize   = 64
-	numSections  = 5
+	numSections  = 6
 	sectionTable = numSections * 16
-	// blockSize is the unit of lazy verification: one page, so verifying
+	// pageSize is the unit of lazy verification: one page, so verifying
 	// what a lookup reads touches no page the lookup would not touch.
-	blockSize = 4096
-	// pageAlign aligns the data region in the file so blocks are pages.
-	pageAlign    = 4096
-	maxBlockSize = 1 << 24
+	pageSize = 4096
+	// blockSize is the data block size of the build's block hasher: a
+	// data block is a page of the paged region.
+	blockSize = pageSize
+	// pageAlign aligns the tree, the paged region and the data in the
+	// file, so that their pages are the file's pages.
+	pageAlign = pageSize
+	// fanout is how many digests a tree page holds.
+	fanout       = pageSize / sha256.Size
 	recEntrySize = 12
 )
 
@@ -83,8 +99,9 @@ const (
 	secMeta = iota
 	secIndex
 	secRecords
-	secBlocks
+	secTree
 	secData
+	secRoots
 )
 
 // Errors returned when a file is not a usable database. They are wrapped
@@ -192,60 +209,118 @@ func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, rec
 		sum := sha256.Sum256(data[i*blockSize : min((i+1)*blockSize, len(data))])
 		blocks = append(blocks, sum[:]...)
 	}
+	return append(encodeHead(metaJSON, index, recTab, blocks, uint64(len(data))), data...), nil
+}
 
-	headSecs := [...][]byte{secMeta: metaJSON, secIndex: index, secRecords: recTab, secBlocks: blocks}
-	n := sectionTable
-	for _, s := range headSecs {
-		n += len(s)
+// encodeHead lays out the header and everything before the data of a
+// file whose data section has dataLen bytes; blocks is u32 blockSize,
+// u32 nBlocks and the sha256 of every blockSize slice of the data (the
+// streaming build computes them while it writes the data).
+func encodeHead(metaJSON, index, recTab, blocks []byte, dataLen uint64) []byte {
+	dataSums := blocks[8:]
+	// The paged region starts with the index and the record table, padded
+	// to a page so the data's blocks are the region's pages.
+	pagedHead := roundUp(len(index)+len(recTab), pageSize)
+	ph := make([]byte, pagedHead)
+	copy(ph, index)
+	copy(ph[len(index):], recTab)
+	level := make([]byte, 0, pagedHead/pageSize*sha256.Size+len(dataSums))
+	for p := 0; p < pagedHead; p += pageSize {
+		sum := sha256.Sum256(ph[p : p+pageSize])
+		level = append(level, sum[:]...)
 	}
-	headLen := (headerSize+n+pageAlign-1)/pageAlign*pageAlign - headerSize
-	file := make([]byte, headerSize+headLen, headerSize+headLen+len(data))
+	level = append(level, dataSums...)
+	var tree []byte
+	for len(level) > pageSize {
+		arr := make([]byte, roundUp(len(level), pageSize))
+		copy(arr, level)
+		tree = append(tree, arr...)
+		level = level[:0:0]
+		for p := 0; p < len(arr); p += pageSize {
+			sum := sha256.Sum256(arr[p : p+pageSize])
+			level = append(level, sum[:]...)
+		}
+	}
+	roots := level
+
+	topLen := roundUp(headerSize+sectionTable+len(metaJSON)+len(roots), pageAlign) - headerSize
+	pagedOff := topLen + len(tree)
+	headLen := pagedOff + pagedHead
+	file := make([]byte, headerSize+headLen)
 	body := file[headerSize:]
-	pos := sectionTable
-	for i, s := range headSecs {
-		binary.LittleEndian.PutUint64(body[i*16:], uint64(pos))
-		binary.LittleEndian.PutUint64(body[i*16+8:], uint64(len(s)))
-		pos += copy(body[pos:], s)
+	put := func(sec, off, n int) {
+		binary.LittleEndian.PutUint64(body[sec*16:], uint64(off))
+		binary.LittleEndian.PutUint64(body[sec*16+8:], uint64(n))
 	}
+	put(secMeta, sectionTable, len(metaJSON))
+	copy(body[sectionTable:], metaJSON)
+	put(secRoots, sectionTable+len(metaJSON), len(roots))
+	copy(body[sectionTable+len(metaJSON):], roots)
+	put(secTree, topLen, len(tree))
+	copy(body[topLen:], tree)
+	put(secIndex, pagedOff, len(index))
+	put(secRecords, pagedOff+len(index), len(recTab))
+	copy(body[pagedOff:], ph)
 	binary.LittleEndian.PutUint64(body[secData*16:], uint64(headLen))
-	binary.LittleEndian.PutUint64(body[secData*16+8:], uint64(len(data)))
+	binary.LittleEndian.PutUint64(body[secData*16+8:], dataLen)
 
 	copy(file, magic)
 	binary.LittleEndian.PutUint32(file[8:], SchemaVersion)
-	binary.LittleEndian.PutUint64(file[16:], uint64(headLen+len(data)))
-	sum := sha256.Sum256(body[:headLen])
+	binary.LittleEndian.PutUint64(file[16:], uint64(headLen)+dataLen)
+	sum := sha256.Sum256(body[:topLen])
 	copy(file[24:56], sum[:])
-	binary.LittleEndian.PutUint64(file[56:], uint64(headLen))
-	return append(file, data...), nil
+	binary.LittleEndian.PutUint64(file[56:], uint64(topLen))
+	return file
 }
+
+func roundUp(n, to int) int { return (n + to - 1) / to * to }
 
 // layout is a parsed, bounds-checked view of a database file. It holds
 // sub-slices of the file bytes (usually a read-only mapping), never
-// copies.
+// copies. Only the top is trusted after Open; every other byte is read
+// through read or dataRange, which verify the pages it lies in.
 type layout struct {
-	schema  int
-	digest  [32]byte
-	body    []byte
-	head    []byte
-	data    []byte
-	meta    storedMeta
-	nKeys   int
-	keyOffs []byte // nKeys x u32
-	entries []byte
-	nRecs   int
-	recTab  []byte // nRecs x (u64 offset, u32 length)
-	bsize   int
-	sums    []byte // nBlocks x sha256
-	// verified[i] is set once data block i matched its digest. Racing
-	// first lookups may both hash a block; that is harmless.
-	verified []atomic.Bool
+	schema int
+	digest [32]byte
+	body   []byte
+	top    []byte
+	meta   storedMeta
+	roots  []byte
+	// paged is the paged region: index, record table, padding, data.
+	// The offsets below are relative to it.
+	paged            []byte
+	idxOff, idxLen   int
+	recOff, recLen   int
+	dataOff          int
+	data             []byte // paged[dataOff:]
+	nKeys            int
+	nRecs            int
+	entriesOff       int // of the first index entry
+	pagedFileOff     int // file offset of paged[0]
+	levels           []treeLevel
+	verifiedDataBase int // the page index of data[0]
 	// drop, if set, releases the resident pages around a data range
 	// (see openFD); nil for in-memory files.
 	drop func(off, n uint64)
-	// noVerify skips the block digests; only for the fuzzer, which must
+	// noVerify skips the page digests; only for the fuzzer, which must
 	// reach the decoding behind a forged digest.
 	noVerify bool
 }
+
+// treeLevel is one level of the digest tree: level 0 is the paged region,
+// level k ≥ 1 the page-padded array of the sha256 of each page of level
+// k-1, stored in the tree section.
+type treeLevel struct {
+	b       []byte
+	fileOff int
+	pages   int
+	// ok has bit p set once page p matched its digest. Racing first
+	// readers may both hash a page; that is harmless.
+	ok []atomic.Uint64
+}
+
+func (lv *treeLevel) isOK(p int) bool { return lv.ok[p/64].Load()&(1<<(p%64)) != 0 }
+func (lv *treeLevel) setOK(p int)     { lv.ok[p/64].Or(1 << (p % 64)) }
 
 // parseHeader checks magic, schema and lengths. It hashes nothing.
 func parseHeader(b []byte) (*layout, error) {
@@ -267,143 +342,203 @@ func parseHeader(b []byte) (*layout, error) {
 	l.body = b[headerSize:]
 	h := binary.LittleEndian.Uint64(b[56:])
 	if h < sectionTable || h > uint64(len(l.body)) {
-		return nil, fmt.Errorf("%w: head length %d out of range", ErrCorrupt, h)
+		return nil, fmt.Errorf("%w: top length %d out of range", ErrCorrupt, h)
 	}
-	l.head = l.body[:h]
+	l.top = l.body[:h]
 	return l, nil
 }
 
-// verifyHead hashes the head and compares it with the root digest.
-func (l *layout) verifyHead() error {
-	if sha256.Sum256(l.head) != l.digest {
-		return fmt.Errorf("%w: header/index digest mismatch (expected sha256:%s)", ErrCorrupt, hex.EncodeToString(l.digest[:]))
+// verifyTop hashes the top and compares it with the root digest.
+func (l *layout) verifyTop() error {
+	if sha256.Sum256(l.top) != l.digest {
+		return fmt.Errorf("%w: header/metadata digest mismatch (expected sha256:%s)", ErrCorrupt, hex.EncodeToString(l.digest[:]))
 	}
 	return nil
 }
 
-// parseBody splits the sections and checks every offset that does not
-// depend on the key looked up, so that a lookup cannot index out of range
-// even if the digests were forged along with the content.
+// parseBody splits the sections, lays out the digest tree and reads the
+// index's and record table's counts (verifying the pages they lie in). It
+// reads nothing else of the paged region, so its cost does not depend on
+// the file's size; lookups check the offsets they follow.
 func (l *layout) parseBody() error {
 	b := l.body
-	var secs [numSections][]byte
-	for i := range secs {
-		off := binary.LittleEndian.Uint64(b[i*16:])
-		n := binary.LittleEndian.Uint64(b[i*16+8:])
-		lo, hi := uint64(sectionTable), uint64(len(l.head))
-		if i == secData {
-			lo, hi = uint64(len(l.head)), uint64(len(b))
-		}
-		if off < lo || off > hi || n > hi-off {
+	var off, n [numSections]int
+	for i := range numSections {
+		o := binary.LittleEndian.Uint64(b[i*16:])
+		k := binary.LittleEndian.Uint64(b[i*16+8:])
+		if o > uint64(len(b)) || k > uint64(len(b))-o {
 			return fmt.Errorf("%w: section %d out of range", ErrCorrupt, i)
 		}
-		secs[i] = b[off : off+n]
+		off[i], n[i] = int(o), int(k)
 	}
-	l.data = secs[secData]
-	if len(l.head)+len(l.data) != len(b) {
-		return fmt.Errorf("%w: data section does not end the file", ErrCorrupt)
+	top := len(l.top)
+	for _, s := range []int{secMeta, secRoots} {
+		if off[s] < sectionTable || off[s]+n[s] > top {
+			return fmt.Errorf("%w: section %d is not in the top", ErrCorrupt, s)
+		}
 	}
-	if err := json.Unmarshal(secs[secMeta], &l.meta); err != nil {
+	// tree, index, records, (padding), data: contiguous, page-aligned
+	// where the format says so, and the data ends the file.
+	pagedOff := off[secIndex]
+	switch {
+	case off[secTree] != top || (headerSize+top)%pageAlign != 0 || n[secTree]%pageSize != 0:
+		return fmt.Errorf("%w: digest tree section misplaced", ErrCorrupt)
+	case pagedOff != top+n[secTree]:
+		return fmt.Errorf("%w: index section misplaced", ErrCorrupt)
+	case off[secRecords] != pagedOff+n[secIndex]:
+		return fmt.Errorf("%w: record table misplaced", ErrCorrupt)
+	case off[secData] != pagedOff+roundUp(n[secIndex]+n[secRecords], pageSize) || off[secData]+n[secData] != len(b):
+		return fmt.Errorf("%w: data section misplaced or does not end the file", ErrCorrupt)
+	}
+	if err := json.Unmarshal(b[off[secMeta]:off[secMeta]+n[secMeta]], &l.meta); err != nil {
 		return fmt.Errorf("%w: metadata: %v", ErrCorrupt, err)
 	}
+	l.roots = b[off[secRoots] : off[secRoots]+n[secRoots]]
+	l.paged = b[pagedOff:]
+	l.pagedFileOff = headerSize + pagedOff
+	l.idxOff, l.idxLen = 0, n[secIndex]
+	l.recOff, l.recLen = n[secIndex], n[secRecords]
+	l.dataOff = off[secData] - pagedOff
+	l.data = l.paged[l.dataOff:]
+	l.verifiedDataBase = l.dataOff / pageSize
 
-	idx := secs[secIndex]
-	if len(idx) < 4 {
+	// The tree's shape follows from the paged region's size.
+	pages := (len(l.paged) + pageSize - 1) / pageSize
+	l.levels = []treeLevel{{b: l.paged, fileOff: l.pagedFileOff, pages: pages}}
+	tree := b[top : top+n[secTree]]
+	treeOff := headerSize + top
+	for pages > fanout {
+		size := roundUp(pages*sha256.Size, pageSize)
+		if size > len(tree) {
+			return fmt.Errorf("%w: digest tree shorter than the file needs", ErrCorrupt)
+		}
+		pages = size / pageSize
+		l.levels = append(l.levels, treeLevel{b: tree[:size], fileOff: treeOff, pages: pages})
+		tree, treeOff = tree[size:], treeOff+size
+	}
+	if len(tree) != 0 || len(l.roots) != pages*sha256.Size {
+		return fmt.Errorf("%w: digest tree does not match the file's size", ErrCorrupt)
+	}
+	for i := range l.levels {
+		l.levels[i].ok = make([]atomic.Uint64, (l.levels[i].pages+63)/64)
+	}
+
+	if l.idxLen < 4 {
 		return fmt.Errorf("%w: truncated index", ErrCorrupt)
 	}
-	l.nKeys = int(binary.LittleEndian.Uint32(idx))
-	if uint64(l.nKeys)*4 > uint64(len(idx)-4) {
+	c, err := l.read(l.idxOff, 4)
+	if err != nil {
+		return err
+	}
+	l.nKeys = int(binary.LittleEndian.Uint32(c))
+	if uint64(l.nKeys)*4 > uint64(l.idxLen-4) {
 		return fmt.Errorf("%w: index key count %d exceeds index size", ErrCorrupt, l.nKeys)
 	}
-	l.keyOffs = idx[4 : 4+l.nKeys*4]
-	l.entries = idx[4+l.nKeys*4:]
-	prev := -1
-	for i := 0; i < l.nKeys; i++ {
-		o := int(binary.LittleEndian.Uint32(l.keyOffs[i*4:]))
-		if o <= prev || o >= len(l.entries) {
-			return fmt.Errorf("%w: index entry %d out of order or range", ErrCorrupt, i)
-		}
-		prev = o
-	}
-
-	rec := secs[secRecords]
-	if len(rec) < 4 {
+	l.entriesOff = l.idxOff + 4 + 4*l.nKeys
+	if l.recLen < 4 {
 		return fmt.Errorf("%w: truncated record table", ErrCorrupt)
 	}
-	l.nRecs = int(binary.LittleEndian.Uint32(rec))
-	if uint64(l.nRecs)*recEntrySize != uint64(len(rec)-4) {
+	if c, err = l.read(l.recOff, 4); err != nil {
+		return err
+	}
+	l.nRecs = int(binary.LittleEndian.Uint32(c))
+	if uint64(l.nRecs)*recEntrySize != uint64(l.recLen-4) {
 		return fmt.Errorf("%w: record count %d does not match the record table", ErrCorrupt, l.nRecs)
 	}
-	l.recTab = rec[4:]
-	for i := 0; i < l.nRecs; i++ {
-		off := binary.LittleEndian.Uint64(l.recTab[i*recEntrySize:])
-		n := uint64(binary.LittleEndian.Uint32(l.recTab[i*recEntrySize+8:]))
-		if off > uint64(len(l.data)) || n > uint64(len(l.data))-off {
-			return fmt.Errorf("%w: record %d out of range", ErrCorrupt, i)
-		}
-	}
-
-	blk := secs[secBlocks]
-	if len(blk) < 8 {
-		return fmt.Errorf("%w: truncated block table", ErrCorrupt)
-	}
-	l.bsize = int(binary.LittleEndian.Uint32(blk))
-	nb := uint64(binary.LittleEndian.Uint32(blk[4:]))
-	if l.bsize <= 0 || l.bsize > maxBlockSize {
-		return fmt.Errorf("%w: block size %d", ErrCorrupt, l.bsize)
-	}
-	if want := (uint64(len(l.data)) + uint64(l.bsize) - 1) / uint64(l.bsize); nb != want || uint64(len(blk)-8) != nb*sha256.Size {
-		return fmt.Errorf("%w: block table has %d blocks for %d data bytes", ErrCorrupt, nb, len(l.data))
-	}
-	l.sums = blk[8:]
-	l.verified = make([]atomic.Bool, nb)
 	return nil
 }
 
-// dataRange returns data[off:off+n], after checking the digest of every
-// block it overlaps that no earlier lookup has checked. off and n must be
-// in range (callers check).
-func (l *layout) dataRange(off, n uint64) ([]byte, error) {
-	if n > 0 && !l.noVerify {
-		for i := off / uint64(l.bsize); i <= (off+n-1)/uint64(l.bsize); i++ {
-			if err := l.verifyBlock(int(i)); err != nil {
+// read returns paged[off:off+n] after verifying every page it overlaps.
+// off and n must be in range (callers check).
+func (l *layout) read(off, n int) ([]byte, error) {
+	if n > 0 {
+		for p := off / pageSize; p <= (off+n-1)/pageSize; p++ {
+			if err := l.verifyPage(0, p); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return l.data[off : off+n], nil
+	return l.paged[off : off+n], nil
 }
 
-// verifyBlock checks data block i against its digest, once.
-func (l *layout) verifyBlock(i int) error {
-	if l.verified[i].Load() {
+// dataRange returns data[off:off+n], after checking the digest of every
+// page it overlaps that no earlier lookup has checked. off and n must be
+// in range (callers check).
+func (l *layout) dataRange(off, n uint64) ([]byte, error) {
+	return l.read(l.dataOff+int(off), int(n))
+}
+
+// verifyPage checks page p of tree level j against its digest (in the
+// level above, itself verified first, or in the roots), once.
+func (l *layout) verifyPage(j, p int) error {
+	lv := &l.levels[j]
+	if l.noVerify || lv.isOK(p) {
 		return nil
 	}
-	start := i * l.bsize
-	end := min(start+l.bsize, len(l.data))
-	if !l.blockOK(i, l.data[start:end]) {
-		fo := headerSize + len(l.head) + start
-		return fmt.Errorf("%w: data block %d (file bytes %d-%d) does not match its digest", ErrCorrupt, i, fo, fo+end-start)
+	var want []byte
+	if j+1 == len(l.levels) {
+		want = l.roots[p*sha256.Size : (p+1)*sha256.Size]
+	} else {
+		if err := l.verifyPage(j+1, p/fanout); err != nil {
+			return err
+		}
+		want = l.levels[j+1].b[p*sha256.Size : (p+1)*sha256.Size]
 	}
-	l.verified[i].Store(true)
+	b := lv.b[p*pageSize : min((p+1)*pageSize, len(lv.b))]
+	if sum := sha256.Sum256(b); !bytes.Equal(sum[:], want) {
+		return l.pageError(j, p, len(b))
+	}
+	lv.setOK(p)
 	return nil
 }
 
-func (l *layout) blockOK(i int, b []byte) bool {
-	sum := sha256.Sum256(b)
-	return bytes.Equal(sum[:], l.sums[i*sha256.Size:(i+1)*sha256.Size])
+// pageError names a page that does not match its digest by what it holds
+// and its byte range in the file.
+func (l *layout) pageError(j, p, n int) error {
+	fo := l.levels[j].fileOff + p*pageSize
+	switch {
+	case j > 0:
+		return fmt.Errorf("%w: digest tree page (level %d, file bytes %d-%d) does not match its digest", ErrCorrupt, j, fo, fo+n)
+	case p >= l.verifiedDataBase:
+		return fmt.Errorf("%w: data block %d (file bytes %d-%d) does not match its digest", ErrCorrupt, p-l.verifiedDataBase, fo, fo+n)
+	}
+	what := "index and record table page"
+	switch start := p * pageSize; {
+	case start >= l.recOff:
+		what = "record table page"
+	case start+pageSize <= l.recOff:
+		what = "index page"
+	}
+	return fmt.Errorf("%w: %s (file bytes %d-%d) does not match its digest", ErrCorrupt, what, fo, fo+n)
 }
 
-// verifyAll checks every data block not yet checked, releasing the pages
+// pageOK reports whether b, the content of page p of the paged region
+// read from elsewhere (verifyFrom), matches its digest.
+func (l *layout) pageOK(p int, b []byte) (bool, error) {
+	var want []byte
+	if len(l.levels) == 1 {
+		want = l.roots[p*sha256.Size : (p+1)*sha256.Size]
+	} else {
+		if err := l.verifyPage(1, p/fanout); err != nil {
+			return false, err
+		}
+		want = l.levels[1].b[p*sha256.Size : (p+1)*sha256.Size]
+	}
+	sum := sha256.Sum256(b)
+	return bytes.Equal(sum[:], want), nil
+}
+
+// verifyAll checks every page not yet checked, releasing the data pages
 // read every 1 MiB when the file is mapped.
 func (l *layout) verifyAll() error {
-	const dropEvery = (1 << 20) / pageAlign
-	for i := range l.verified {
-		if err := l.verifyBlock(i); err != nil {
+	const dropEvery = (1 << 20) / pageSize
+	lv := &l.levels[0]
+	for p := range lv.pages {
+		if err := l.verifyPage(0, p); err != nil {
 			return err
 		}
-		if l.drop != nil && (i+1)%dropEvery == 0 {
-			l.drop(uint64((i+1-dropEvery)*l.bsize), dropEvery*uint64(l.bsize))
+		if d := p + 1 - l.verifiedDataBase; l.drop != nil && d > 0 && d%dropEvery == 0 {
+			l.drop(uint64((d-dropEvery)*pageSize), dropEvery*pageSize)
 		}
 	}
 	if l.drop != nil {
@@ -412,14 +547,77 @@ func (l *layout) verifyAll() error {
 	return nil
 }
 
-// entry returns the i-th key and the rest of its entry.
-func (l *layout) entry(i int) (key, rest []byte, err error) {
-	e := l.entries[binary.LittleEndian.Uint32(l.keyOffs[i*4:]):]
-	n, w := binary.Uvarint(e)
-	if w <= 0 || n > uint64(len(e)-w) {
-		return nil, nil, fmt.Errorf("%w: index entry %d", ErrCorrupt, i)
+// verifiedDataBlocks counts the data pages verified so far.
+func (l *layout) verifiedDataBlocks() int {
+	n := 0
+	for p := l.verifiedDataBase; p < l.levels[0].pages; p++ {
+		if l.levels[0].isOK(p) {
+			n++
+		}
 	}
-	return e[w : w+int(n)], e[w+int(n):], nil
+	return n
+}
+
+// cursor reads uvarints and byte strings from the index, verifying the
+// pages it reads.
+type cursor struct {
+	l        *layout
+	off, end int
+	err      error
+}
+
+func (c *cursor) uvarint() uint64 {
+	if c.err != nil {
+		return 0
+	}
+	b, err := c.l.read(c.off, min(binary.MaxVarintLen64, c.end-c.off))
+	if err != nil {
+		c.err = err
+		return 0
+	}
+	v, w := binary.Uvarint(b)
+	if w <= 0 {
+		c.err = fmt.Errorf("%w: bad varint in the index at byte %d", ErrCorrupt, c.off)
+		return 0
+	}
+	c.off += w
+	return v
+}
+
+func (c *cursor) bytes(n uint64) []byte {
+	if c.err != nil {
+		return nil
+	}
+	if n > uint64(c.end-c.off) {
+		c.err = fmt.Errorf("%w: index entry runs past the index at byte %d", ErrCorrupt, c.off)
+		return nil
+	}
+	b, err := c.l.read(c.off, int(n))
+	if err != nil {
+		c.err = err
+		return nil
+	}
+	c.off += int(n)
+	return b
+}
+
+// entry returns the i-th key and a cursor on the rest of its entry.
+func (l *layout) entry(i int) (key []byte, rest *cursor, err error) {
+	b, err := l.read(l.idxOff+4+4*i, 4)
+	if err != nil {
+		return nil, nil, err
+	}
+	o := int(binary.LittleEndian.Uint32(b))
+	end := l.idxOff + l.idxLen
+	if o >= end-l.entriesOff {
+		return nil, nil, fmt.Errorf("%w: index entry %d out of range", ErrCorrupt, i)
+	}
+	c := &cursor{l: l, off: l.entriesOff + o, end: end}
+	key = c.bytes(c.uvarint())
+	if c.err != nil {
+		return nil, nil, fmt.Errorf("index entry %d: %w", i, c.err)
+	}
+	return key, c, nil
 }
 
 // lookup returns the record ids stored under key and the compressed
@@ -442,6 +640,9 @@ func (l *layout) lookup(key string) ([]uint32, []byte, error) {
 func (l *layout) lookupRange(key string) (ids []uint32, off, n uint64, err error) {
 	var ferr error
 	i := sort.Search(l.nKeys, func(i int) bool {
+		if ferr != nil {
+			return true
+		}
 		k, _, err := l.entry(i)
 		if err != nil {
 			ferr = err
@@ -455,52 +656,60 @@ func (l *layout) lookupRange(key string) (ids []uint32, off, n uint64, err error
 	if i == l.nKeys {
 		return nil, 0, 0, nil
 	}
-	k, rest, err := l.entry(i)
+	k, c, err := l.entry(i)
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	if !bytes.Equal(k, []byte(key)) {
+	if string(k) != key {
 		return nil, 0, 0, nil
 	}
-	nIDs, w := binary.Uvarint(rest)
-	if w <= 0 || nIDs > uint64(len(rest)) { // each id takes at least one byte
+	nIDs := c.uvarint()
+	if c.err == nil && nIDs > uint64(c.end-c.off) { // each id takes at least one byte
 		return nil, 0, 0, fmt.Errorf("%w: index entry %q", ErrCorrupt, key)
 	}
-	rest = rest[w:]
 	ids = make([]uint32, 0, nIDs)
-	for j := uint64(0); j < nIDs; j++ {
-		id, w := binary.Uvarint(rest)
-		if w <= 0 || id >= uint64(l.nRecs) {
+	for j := uint64(0); j < nIDs && c.err == nil; j++ {
+		id := c.uvarint()
+		if c.err == nil && id >= uint64(l.nRecs) {
 			return nil, 0, 0, fmt.Errorf("%w: index entry %q: bad record id", ErrCorrupt, key)
 		}
 		ids = append(ids, uint32(id))
-		rest = rest[w:]
 	}
-	off, w1 := binary.Uvarint(rest)
-	if w1 <= 0 {
-		return nil, 0, 0, fmt.Errorf("%w: index entry %q: bad affected offset", ErrCorrupt, key)
+	off = c.uvarint()
+	n = c.uvarint()
+	if c.err != nil {
+		return nil, 0, 0, fmt.Errorf("index entry %q: %w", key, c.err)
 	}
-	n2, w2 := binary.Uvarint(rest[w1:])
-	if w2 <= 0 || off > uint64(len(l.data)) || n2 > uint64(len(l.data))-off {
+	if off > uint64(len(l.data)) || n > uint64(len(l.data))-off {
 		return nil, 0, 0, fmt.Errorf("%w: index entry %q: bad affected range", ErrCorrupt, key)
 	}
-	return ids, off, n2, nil
+	return ids, off, n, nil
 }
 
-// record returns the compressed bytes of record id (range checked by
-// parseBody, blocks verified here).
+// record returns the compressed bytes of record id (its blocks verified).
 func (l *layout) record(id uint32) ([]byte, error) {
-	b, err := l.dataRange(l.recordRange(id))
-	if err != nil {
-		return nil, fmt.Errorf("record %d: %w", id, err)
+	off, n, err := l.recordRange(id)
+	if err == nil {
+		var b []byte
+		if b, err = l.dataRange(off, n); err == nil {
+			return b, nil
+		}
 	}
-	return b, nil
+	return nil, fmt.Errorf("record %d: %w", id, err)
 }
 
-// recordRange is where record id lies in data.
-func (l *layout) recordRange(id uint32) (off, n uint64) {
-	e := l.recTab[int(id)*recEntrySize:]
-	return binary.LittleEndian.Uint64(e), uint64(binary.LittleEndian.Uint32(e[8:]))
+// recordRange is where record id (< nRecs) lies in data, from the record
+// table (its page verified, the range checked).
+func (l *layout) recordRange(id uint32) (off, n uint64, err error) {
+	e, err := l.read(l.recOff+4+int(id)*recEntrySize, recEntrySize)
+	if err != nil {
+		return 0, 0, err
+	}
+	off, n = binary.LittleEndian.Uint64(e), uint64(binary.LittleEndian.Uint32(e[8:]))
+	if off > uint64(len(l.data)) || n > uint64(len(l.data))-off {
+		return 0, 0, fmt.Errorf("%w: record %d out of range", ErrCorrupt, id)
+	}
+	return off, n, nil
 }
 
 // dropRanges releases the pages a lookup of key with record ids read.
@@ -509,7 +718,9 @@ func (l *layout) dropRanges(ids []uint32, key string) {
 		l.drop(off, n)
 	}
 	for _, id := range ids {
-		l.drop(l.recordRange(id))
+		if off, n, err := l.recordRange(id); err == nil {
+			l.drop(off, n)
+		}
 	}
 }
 

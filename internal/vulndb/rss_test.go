@@ -92,7 +92,7 @@ func TestRSSChild(t *testing.T) {
 	defer db.Close()
 	r.OpenRSSKB = procStatus(t, "VmRSS")
 	r.OpenFileKB = procStatus(t, "RssFile")
-	r.HeadBytes = int64(headerSize + len(db.l.head))
+	r.HeadBytes = int64(headerSize + len(db.l.top))
 	r.OpenMapKB = mappingRSS(t, path)
 	r.FileBytes = db.Info().Size
 	// Pick 500 keys spread over the sorted index, as sampleKeys does; the
@@ -125,11 +125,7 @@ func TestRSSChild(t *testing.T) {
 	r.EndRSSKB = procStatus(t, "VmRSS")
 	r.HWMKB = procStatus(t, "VmHWM")
 	r.EndFileKB = procStatus(t, "RssFile")
-	for i := range db.l.verified {
-		if db.l.verified[i].Load() {
-			r.TouchedBytes += int64(db.l.bsize)
-		}
-	}
+	r.TouchedBytes = int64(db.l.verifiedDataBlocks()) * pageSize
 	r.EndAnonKB = procStatus(t, "RssAnon")
 	r.EndMapKB = mappingRSS(t, path)
 	js, _ := json.Marshal(r)

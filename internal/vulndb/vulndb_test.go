@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -226,8 +227,10 @@ func sectionStart(b []byte, i int) int {
 	return headerSize + int(binary.LittleEndian.Uint64(b[headerSize+i*16:]))
 }
 
-// TestOpenBadFiles checks that damaged headers and indexes are refused by
-// Open with a clear, typed error that names the file.
+// TestOpenBadFiles checks that damaged headers and tops (section table,
+// metadata, digest tree roots) are refused by Open with a clear, typed
+// error that names the file. Damage anywhere else is found by the lookups
+// reading it (TestLazyPageVerification).
 func TestOpenBadFiles(t *testing.T) {
 	f := fullDB(t)
 	good, err := os.ReadFile(f.path)
@@ -238,7 +241,7 @@ func TestOpenBadFiles(t *testing.T) {
 		return fn(append([]byte(nil), good...))
 	}
 	flip := func(off int) []byte { return mod(func(b []byte) []byte { b[off] ^= 0x40; return b }) }
-	headLen := int(binary.LittleEndian.Uint64(good[56:]))
+	topLen := int(binary.LittleEndian.Uint64(good[56:]))
 	tests := []struct {
 		name    string
 		data    []byte
@@ -253,15 +256,14 @@ func TestOpenBadFiles(t *testing.T) {
 		{"appended byte", append(append([]byte(nil), good...), 0), ErrCorrupt, "truncated or extended"},
 		{"flipped byte in section table", flip(headerSize + 3), ErrCorrupt, "digest mismatch"},
 		{"flipped byte in metadata", flip(sectionStart(good, secMeta) + 5), ErrCorrupt, "digest mismatch"},
-		{"flipped byte in index", flip(sectionStart(good, secIndex) + 2000), ErrCorrupt, "digest mismatch"},
-		{"flipped byte in record table", flip(sectionStart(good, secRecords) + 100), ErrCorrupt, "digest mismatch"},
-		{"flipped byte in block digests", flip(sectionStart(good, secBlocks) + 40), ErrCorrupt, "digest mismatch"},
-		{"flipped byte in head padding", flip(headerSize + headLen - 1), ErrCorrupt, "digest mismatch"},
+		{"flipped byte in digest tree roots", flip(sectionStart(good, secRoots) + 40), ErrCorrupt, "digest mismatch"},
+		{"flipped byte in top padding", flip(headerSize + topLen - 1), ErrCorrupt, "digest mismatch"},
 		{"flipped root digest", flip(30), ErrCorrupt, "digest mismatch"},
-		{"head length changed", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[56:], uint64(headLen-pageAlign)); return b }), ErrCorrupt, "digest mismatch"},
-		{"head length out of range", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[56:], uint64(len(b))); return b }), ErrCorrupt, "head length"},
+		{"top length changed", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[56:], uint64(topLen+pageAlign)); return b }), ErrCorrupt, "digest mismatch"},
+		{"top length out of range", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[56:], uint64(len(b))); return b }), ErrCorrupt, "top length"},
 		{"future schema", mod(func(b []byte) []byte { binary.LittleEndian.PutUint32(b[8:], 99); return b }), ErrSchema, "rebuild the database"},
 		{"schema 1 file", mod(func(b []byte) []byte { binary.LittleEndian.PutUint32(b[8:], 1); return b }), ErrSchema, "rebuild the database"},
+		{"schema 2 file", mod(func(b []byte) []byte { binary.LittleEndian.PutUint32(b[8:], 2); return b }), ErrSchema, "rebuild the database"},
 	}
 	dir := t.TempDir()
 	for _, tc := range tests {
@@ -290,11 +292,30 @@ func TestOpenBadFiles(t *testing.T) {
 	}
 }
 
-// TestLazyBlockVerification checks that Open reads no data block, that a
-// lookup verifies only the blocks it reads, and that a damaged data block
-// passes Open but fails the lookups reading it (every time, naming the
-// file) and OpenVerified, while other lookups still work.
-func TestLazyBlockVerification(t *testing.T) {
+// pageID names a page of the digest tree: level 0 is the paged region
+// (index, record table, data), level k ≥ 1 the tree's stored levels.
+type pageID struct{ level, page int }
+
+// verifiedPages lists the pages of every level verified so far.
+func verifiedPages(db *DB) map[pageID]bool {
+	m := map[pageID]bool{}
+	for j := range db.l.levels {
+		for p := range db.l.levels[j].pages {
+			if db.l.levels[j].isOK(p) {
+				m[pageID{j, p}] = true
+			}
+		}
+	}
+	return m
+}
+
+// TestLazyPageVerification checks that Open verifies a bounded number of
+// pages (no data block), that a lookup verifies only the pages it reads,
+// and that a flipped byte in a data block, an index entry, a record table
+// entry or a digest tree page passes Open but fails the lookups reading it
+// (every time, naming the file and what is damaged), Verify and
+// OpenVerified, while lookups reading other pages still work.
+func TestLazyPageVerification(t *testing.T) {
 	f := fullDB(t)
 	good, err := os.ReadFile(f.path)
 	if err != nil {
@@ -304,100 +325,148 @@ func TestLazyBlockVerification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	l := ref.l
+	if len(l.levels) < 2 {
+		t.Fatalf("the test database has a %d-level digest tree; want a stored level to damage", len(l.levels))
+	}
 	keys := sortedKeys(f.byKey)
-	target := keys[len(keys)/2]
-	ids, affOff, affLen, err := ref.l.lookupRange(target)
+	// Not the middle key: every binary search reads the middle entry.
+	target := keys[len(keys)/3]
+	ids, affOff, affLen, err := l.lookupRange(target)
 	if err != nil || len(ids) == 0 {
 		t.Fatalf("lookupRange(%q) = %v, %v", target, ids, err)
 	}
-	recOff, recLen := ref.l.recordRange(ids[len(ids)-1])
-	dataStart := headerSize + len(ref.l.head)
-	bs := uint64(ref.l.bsize)
-	blocksOf := func(off, n uint64) map[uint64]bool {
-		m := map[uint64]bool{}
-		for i := off / bs; i <= (off+n-1)/bs; i++ {
-			m[i] = true
-		}
-		return m
+	lastID := ids[len(ids)-1]
+	recOff, recLen, err := l.recordRange(lastID)
+	if err != nil {
+		t.Fatal(err)
 	}
+	// The file offset of the target's index entry: its key's last byte.
+	entryEnd := -1
+	for i := 0; i < l.nKeys; i++ {
+		k, c, err := l.entry(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(k) == target {
+			entryEnd = l.pagedFileOff + c.off - 1
+		}
+	}
+	if entryEnd < 0 {
+		t.Fatalf("%q not in the index", target)
+	}
+	dataFile := l.pagedFileOff + l.dataOff
+	affPage := (l.dataOff + int(affOff+affLen/2)) / pageSize
 	ctx := context.Background()
 	eco, pkg, _ := cut0(target)
 
-	t.Run("untouched blocks stay unverified", func(t *testing.T) {
+	// touchedBy is what a lookup of key reads, on a fresh DB.
+	touchedBy := func(t *testing.T, key string) map[pageID]bool {
+		db, err := openBytesLazy(append([]byte(nil), good...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		before := verifiedPages(db)
+		e, p, _ := cut0(key)
+		if _, err := db.Advisories(ctx, e, p); err != nil {
+			t.Fatal(err)
+		}
+		m := verifiedPages(db)
+		for k := range before {
+			delete(m, k)
+		}
+		return m
+	}
+
+	t.Run("open and one lookup verify only what they read", func(t *testing.T) {
 		db, err := Open(f.path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		if n := countVerified(db); n != 0 {
-			t.Fatalf("%d blocks verified by Open, want 0", n)
+		if n := db.l.verifiedDataBlocks(); n != 0 {
+			t.Fatalf("%d data blocks verified by Open, want 0", n)
+		}
+		// The index's and record table's counts, and the tree pages
+		// above them: a few pages whatever the file's size.
+		if n := len(verifiedPages(db)); n > 2*len(db.l.levels) {
+			t.Fatalf("Open verified %d pages, want at most %d", n, 2*len(db.l.levels))
 		}
 		if _, err := db.Advisories(ctx, eco, pkg); err != nil {
 			t.Fatal(err)
 		}
-		want := blocksOf(affOff, affLen)
-		for _, id := range ids {
-			for b := range blocksOf(ref.l.recordRange(id)) {
-				want[b] = true
+		want := map[int]bool{}
+		for _, r := range [][2]uint64{{affOff, affLen}, {recOff, recLen}} {
+			for b := r[0] / pageSize; b <= (r[0]+r[1]-1)/pageSize; b++ {
+				want[int(b)] = true
 			}
 		}
-		if n := countVerified(db); n != len(want) {
-			t.Errorf("%d blocks verified after one lookup, want the %d it read", n, len(want))
+		for _, id := range ids {
+			o, n, err := l.recordRange(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for b := o / pageSize; b <= (o+n-1)/pageSize; b++ {
+				want[int(b)] = true
+			}
+		}
+		if n := db.l.verifiedDataBlocks(); n != len(want) {
+			t.Errorf("%d data blocks verified after one lookup, want the %d it read", n, len(want))
+		}
+		if n, max := len(verifiedPages(db)), 2*len(db.l.levels)+len(want)+2*20*len(db.l.levels)+8; n > max {
+			t.Errorf("%d pages verified after one lookup, want at most %d (a binary search and the data it reads)", n, max)
 		}
 	})
 
 	tests := []struct {
-		name string
-		off  uint64 // in data
-		n    uint64
+		name    string
+		off     int // in the file
+		damaged pageID
+		message string
 	}{
-		{"affected entries", affOff, affLen},
-		{"record", recOff, recLen},
+		{"affected entries", dataFile + int(affOff+affLen/2), pageID{0, affPage}, "data block"},
+		{"record", dataFile + int(recOff+recLen/2), pageID{0, (l.dataOff + int(recOff+recLen/2)) / pageSize}, "data block"},
+		{"index entry", entryEnd, pageID{0, (entryEnd - l.pagedFileOff) / pageSize}, "page"},
+		{"record table entry", l.pagedFileOff + l.recOff + 4 + int(lastID)*recEntrySize + 2, pageID{0, (l.recOff + 4 + int(lastID)*recEntrySize + 2) / pageSize}, "record table"},
+		{"digest tree page", l.levels[1].fileOff + affPage*sha256.Size + 3, pageID{1, affPage / fanout}, "digest tree page (level 1"},
 	}
 	dir := t.TempDir()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			b := append([]byte(nil), good...)
-			b[dataStart+int(tc.off+tc.n/2)] ^= 0x08
+			b[tc.off] ^= 0x08
 			p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_"))
 			if err := os.WriteFile(p, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
+			if !touchedBy(t, target)[tc.damaged] {
+				t.Fatalf("the lookup of %q does not read page %+v", target, tc.damaged)
+			}
 			db, err := Open(p)
 			if err != nil {
-				t.Fatalf("Open failed on a damaged data block: %v", err)
+				t.Fatalf("Open failed on a damaged page it need not read: %v", err)
 			}
 			defer db.Close()
 			if db.Info().Digest != f.info.Digest {
-				t.Errorf("digest %s, want %s (the head is intact)", db.Info().Digest, f.info.Digest)
+				t.Errorf("digest %s, want %s (the top is intact)", db.Info().Digest, f.info.Digest)
 			}
-			for range 2 { // a failed block is not cached as good
+			for range 2 { // a failed page is not cached as good
 				_, err := db.Advisories(ctx, eco, pkg)
-				if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "data block") || strings.Contains(err.Error(), "\n") {
-					t.Fatalf("lookup reading the damaged block: %v; want one-line ErrCorrupt naming %s and the block", err, p)
+				if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), tc.message) || strings.Contains(err.Error(), "\n") {
+					t.Fatalf("lookup reading the damaged page: %v; want one-line ErrCorrupt naming %s and %q", err, p, tc.message)
 				}
 			}
-			// A key whose data lies in other blocks still answers.
-			bad := blocksOf(tc.off+tc.n/2, 1)
+			// Keys whose lookups read other pages still answer.
 			checked := 0
-			for _, k := range []string{keys[0], keys[len(keys)-1]} {
-				kids, o, n, err := ref.l.lookupRange(k)
-				if err != nil {
-					t.Fatal(err)
-				}
-				touched := blocksOf(o, n)
-				for _, id := range kids {
-					for b := range blocksOf(ref.l.recordRange(id)) {
-						touched[b] = true
-					}
-				}
-				if touched[(tc.off+tc.n/2)/bs] || len(bad) == 0 {
+			for _, k := range []string{keys[0], keys[1], keys[len(keys)/4], keys[3*len(keys)/4], keys[len(keys)-1]} {
+				if touchedBy(t, k)[tc.damaged] {
 					continue
 				}
 				e, pk, _ := cut0(k)
 				got, err := db.Advisories(ctx, e, pk)
 				if err != nil || len(got) != len(f.byKey[k]) {
-					t.Errorf("lookup of %q in intact blocks: %d advisories, %v; want %d", k, len(got), err, len(f.byKey[k]))
+					t.Errorf("lookup of %q in intact pages: %d advisories, %v; want %d", k, len(got), err, len(f.byKey[k]))
 				}
 				checked++
 			}
@@ -409,22 +478,12 @@ func TestLazyBlockVerification(t *testing.T) {
 			}
 			if db2, err := OpenVerified(p); err == nil {
 				db2.Close()
-				t.Error("OpenVerified accepted a damaged data block")
+				t.Error("OpenVerified accepted a damaged page")
 			} else if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), p) {
 				t.Errorf("OpenVerified: %v; want ErrCorrupt naming the file", err)
 			}
 		})
 	}
-}
-
-func countVerified(db *DB) int {
-	n := 0
-	for i := range db.l.verified {
-		if db.l.verified[i].Load() {
-			n++
-		}
-	}
-	return n
 }
 
 // TestCloseDuringLookups closes a DB while lookups run on it (run with
@@ -568,7 +627,7 @@ func FuzzParse(f *testing.F) {
 			body := b[headerSize:]
 			h := min(binary.LittleEndian.Uint64(b[56:]), uint64(len(body)))
 			h = max(h, sectionTable)
-			l = &layout{schema: SchemaVersion, body: body, head: body[:h]}
+			l = &layout{schema: SchemaVersion, body: body, top: body[:h]}
 		}
 		l.noVerify = true // the digests would reject nearly every mutation
 		db, err := openLayout(l)
