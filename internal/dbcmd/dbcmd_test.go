@@ -130,3 +130,45 @@ func TestCommandErrors(t *testing.T) {
 		t.Error("failed export left its output file")
 	}
 }
+
+// TestInfoVerify: `db info` checks the header, metadata and digest tree
+// roots (a damaged data page passes, as it would pass Open), `db info
+// --verify` checks every page and names the damaged one.
+func TestInfoVerify(t *testing.T) {
+	npm := testutil.Data(t, "advisories", "osv-ghsa-npm-subset")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	if _, errOut, err := run(t, "build", "--out", db, npm); err != nil {
+		t.Fatalf("build: %v\n%s", err, errOut)
+	}
+	b, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-10] ^= 0x10 // in the last data block
+	bad := filepath.Join(dir, "bad.db")
+	if err := os.WriteFile(bad, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string // "" for success
+	}{
+		{"good", []string{"info", "--db", db}, ""},
+		{"good, verified", []string{"info", "--db", db, "--verify"}, ""},
+		{"damaged data page", []string{"info", "--db", bad}, ""},
+		{"damaged data page, verified", []string{"info", "--db", bad, "--verify"}, "data block"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _, err := run(t, tc.args...)
+			switch {
+			case tc.want == "" && (err != nil || !strings.Contains(out, "Digest:")):
+				t.Errorf("%v: %v\n%s", tc.args, err, out)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), bad)):
+				t.Errorf("%v: %v, want an error naming %s and %q", tc.args, err, bad, tc.want)
+			}
+		})
+	}
+}
