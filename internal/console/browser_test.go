@@ -145,6 +145,13 @@ type fleet struct {
 // it (it serves admission reviews); without, as scanfleet (501).
 func startFleet(t *testing.T, admission bool) *fleet {
 	t.Helper()
+	return startFleetWith(t, admission, nil)
+}
+
+// startFleetWith is startFleet with opt changing the controller's
+// configuration once the images are pushed (f.images is known).
+func startFleetWith(t *testing.T, admission bool, opt func(f *fleet, cfg *controller.Config)) *fleet {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	dir := t.TempDir()
@@ -192,6 +199,9 @@ func startFleet(t *testing.T, admission bool) *fleet {
 		Logger: slog.New(slog.DiscardHandler)}
 	if admission {
 		cfg.Reviews = review.Codec{}
+	}
+	if opt != nil {
+		opt(f, &cfg)
 	}
 	c, err := controller.New(ctx, cfg)
 	if err != nil {

@@ -42,6 +42,9 @@ const (
 type AuditFilter struct {
 	Kind, Object, Actor string
 	Limit               int // 0: MaxAuditList
+	// Before, when positive, lists only entries with a smaller id: the
+	// page after the one whose last entry had id Before.
+	Before int64
 }
 
 // MaxAuditList bounds one audit listing.
@@ -320,6 +323,10 @@ func (s *db) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) 
 			q += ` AND ` + c.col + ` = ?`
 			args = append(args, cleanText(c.v))
 		}
+	}
+	if f.Before > 0 {
+		q += ` AND id < ?`
+		args = append(args, f.Before)
 	}
 	if f.Limit <= 0 || f.Limit > MaxAuditList {
 		f.Limit = MaxAuditList

@@ -13,6 +13,12 @@ const COLUMNS = [
   { key: "scanned_at", label: "Last scan", cls: "hide-sm" },
 ];
 
+const RUNNING = [
+  ["", "Any"],
+  ["true", "Running"],
+  ["false", "Not running"],
+];
+
 const COVERAGE = [
   ["", "Any"],
   ["not_covered", "Not covered"],
@@ -22,13 +28,14 @@ const COVERAGE = [
 
 // Counts shows an image's findings per severity as small badges. An image
 // the database did not cover has unknown findings, never "none".
-export function Counts({ sev = {}, fix = {}, coverage, notCovered }) {
+// Without fix (hosts, workloads) the badges do not claim how many have a fix.
+export function Counts({ sev = {}, fix, coverage, notCovered }) {
   const shown = SEVERITIES.filter((s) => sev[s] > 0);
   const nc = html`<${CoverageBadge} coverage=${coverage} notCovered=${notCovered} />`;
   if (!shown.length) return coverage && coverage !== "covered" ? nc : html`<span class="muted">none</span>`;
   return html`<span class="counts">${nc}
     ${shown.map(
-      (s) => html`<span class=${sevClass(s)} title=${`${sev[s]} ${s.toLowerCase()}, ${fix[s] || 0} with a fix`}>
+      (s) => html`<span class=${sevClass(s)} title=${`${sev[s]} ${s.toLowerCase()}` + (fix ? `, ${fix[s] || 0} with a fix` : "")}>
         <span aria-hidden="true">${s[0]}</span><span class="sr-only">${s.toLowerCase()}</span> ${sev[s]}</span>`,
     )}
   </span>`;
@@ -42,6 +49,7 @@ export function ImagesPage({ query }) {
     severity: query.severity || "",
     coverage: query.coverage || "",
     fixable: query.fixable === "true",
+    running: query.running === "true" || query.running === "false" ? query.running : "",
     sort: query.sort || "severity",
     order: query.order || "",
     offset: Number(query.offset) || 0,
@@ -96,6 +104,12 @@ export function ImagesPage({ query }) {
           ${COVERAGE.map(([v, l]) => html`<option value=${v}>${l}</option>`)}
         </select>
       </div>
+      <div class="field">
+        <label for="f-running">Running</label>
+        <select id="f-running" value=${q.running} onChange=${(e) => go({ running: e.currentTarget.value })}>
+          ${RUNNING.map(([v, l]) => html`<option value=${v}>${l}</option>`)}
+        </select>
+      </div>
       <div class="field grow">
         <label for="f-q">Search</label>
         <input id="f-q" type="search" placeholder="name, tag, digest or OS" value=${text} onInput=${(e) => setText(e.currentTarget.value)} />
@@ -116,9 +130,14 @@ export function ImagesPage({ query }) {
             data.not_covered > 0
               ? html`, <a href=${href(["images"], { ...q, offset: 0, coverage: "not_covered" })} class="nc-link"><strong>${data.not_covered}</strong> not covered</a> (their counts are incomplete)`
               : ""
-          }${loading ? " (refreshing…)" : ""}</p>
+          }${data.running > 0 ? html`, <a href=${href(["images"], { ...q, offset: 0, running: "true" })}><strong>${data.running}</strong> running</a>` : ""}${
+            loading ? " (refreshing…)" : ""
+          }</p>
           <${CsvButton} name="images" columns=${CSV_COLUMNS} rows=${() => allImages(q)} />
         </div>
+        ${q.running && data.running_containers === 0 &&
+        html`<p class="warn" data-testid="no-running">No running containers are recorded: the controller watches Pods only as
+          <code>scanfleet-controller --watch-pods</code>, so “not running” here means “not known to run”.</p>`}
         <${SeverityChart} counts=${data.severities} fixable=${data.fixable} title="Findings in these images by severity" />
       </div>
       ${data.total === 0
@@ -139,6 +158,7 @@ export function ImagesPage({ query }) {
             return html`<tr key=${im.registry + im.repository + im.digest}>
               <th scope="row">
                 <a href=${href(["image", im.digest])}>${im.repository}:${im.tag}</a>
+                ${im.running && html` <a class="badge running" href=${href(["workloads"], {})} title="A running container uses this image">running</a>`}
                 ${(im.tags || []).filter((t) => t !== im.tag).length > 0 &&
                 html`<div class="small">also ${(im.tags || []).filter((t) => t !== im.tag).map((t) => ":" + t).join(", ")}</div>`}
                 <div class="small muted mono hide-sm">${im.registry} · ${shortDigest(im.digest)}</div>
@@ -173,6 +193,7 @@ const CSV_COLUMNS = [
   ...SEVERITIES.map((s) => [s.toLowerCase(), (r) => (r.severities || {})[s] || 0]),
   ["fixable", (r) => Object.values(r.fixable || {}).reduce((a, b) => a + b, 0)],
   ["scanned_at", (r) => r.scanned_at],
+  ["running", (r) => !!r.running],
 ];
 
 // allImages fetches every page of the filtered list, for export.

@@ -4,7 +4,7 @@
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, getToken, onToken, setToken } from "./api.js";
-import { html, parseHash, href } from "./util.js";
+import { html, parseHash, href, fmtTime } from "./util.js";
 import { RegistriesPage } from "./registries.js";
 import { ImagesPage } from "./images.js";
 import { ImagePage } from "./image.js";
@@ -13,6 +13,10 @@ import { ScannersPage } from "./scanners.js";
 import { AdmissionPage, NoAdmission } from "./admission.js";
 import { OverviewPage } from "./overview.js";
 import { HostsPage, HostPage } from "./hosts.js";
+import { ExceptionsPage } from "./exceptions.js";
+import { AuditPage } from "./audit.js";
+import { SubscriptionsPage } from "./subscriptions.js";
+import { WorkloadsPage } from "./workloads.js";
 
 // Admission is listed only on controllers that serve admission reviews
 // (scanfleet-controller); scanfleet answers /admission with 501.
@@ -22,6 +26,10 @@ const PAGES = [
   { key: "images", label: "Images" },
   { key: "hosts", label: "Hosts" },
   { key: "vulnerabilities", label: "Vulnerabilities" },
+  { key: "workloads", label: "Workloads" },
+  { key: "exceptions", label: "Exceptions" },
+  { key: "audit", label: "Audit log" },
+  { key: "subscriptions", label: "Subscriptions", role: "admin" },
   { key: "scanners", label: "Scanners" },
   { key: "admission", label: "Admission", needs: "admission_webhook" },
 ];
@@ -109,12 +117,26 @@ function Shell({ role, who, route, onLogout }) {
     case "images":
       body = html`<${ImagesPage} query=${route.query} />`;
       break;
+    case "exceptions":
+      body = html`<${ExceptionsPage} role=${role} query=${route.query} />`;
+      break;
+    case "audit":
+      body = html`<${AuditPage} query=${route.query} />`;
+      break;
+    case "subscriptions":
+      body = html`<${SubscriptionsPage} role=${role} />`;
+      break;
+    case "workloads":
+      body = html`<${WorkloadsPage} query=${route.query} />`;
+      break;
     default:
       body = html`<h1>Not found</h1><p>No page “${page}”. <a href="#/images">Go to images</a>.</p>`;
   }
   const current = page === "image" ? "images" : page === "host" ? "hosts" : page;
   // Until whoami answers, pages that depend on it stay hidden.
-  const pages = PAGES.filter((p) => !p.needs || (who && who[p.needs]));
+  // Subscriptions are admin-only in the API (a webhook URL is a
+  // credential), so readers are not offered the page.
+  const pages = PAGES.filter((p) => (!p.needs || (who && who[p.needs])) && (!p.role || role === p.role));
   return html`
     <a class="skip" href="#main" onClick=${(e) => {
       e.preventDefault();
@@ -130,6 +152,7 @@ function Shell({ role, who, route, onLogout }) {
         </ul>
       </nav>
       <div class="who">
+        ${who && who.name && html`<span class="token-name" title=${"The API token you logged in with" + (who.expires_at ? ", expires " + fmtTime(who.expires_at) : "")}>${who.name}</span>`}
         <span class="role" title="Role of your token">${role}</span>
         <button type="button" class="link" onClick=${onLogout}>Log out</button>
       </div>

@@ -194,3 +194,12 @@ export function CoverageBadge({ coverage, notCovered = [] }) {
   }
   return null;
 }
+
+// splitList splits what a user typed into a form field as a list: values
+// separated by commas or new lines, blanks dropped.
+export function splitList(s) {
+  return (s || "")
+    .split(/[\n,]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+}

@@ -31,6 +31,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/console"
+	"github.com/scanfleet/scanfleet/internal/controller/triageapi"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -119,6 +120,9 @@ type ImageRow struct {
 	Fixable map[string]int `json:"fixable"`
 	Layers  int            `json:"layers"`
 	Size    int64          `json:"size"`
+	// Running: a running container's image resolves to this digest
+	// (GET /api/v1/workloads, --watch-pods).
+	Running bool `json:"running"`
 }
 
 // ImagePage is GET /api/v1/console/images: one page of the filtered,
@@ -136,6 +140,11 @@ type ImagePage struct {
 	// those whose reports do not say.
 	NotCovered      int `json:"not_covered"`
 	CoverageUnknown int `json:"coverage_unknown"`
+	// Running counts the filtered images that run; RunningContainers is
+	// how many running containers are recorded at all (0 when the
+	// controller watches no cluster, so "not running" means unknown).
+	Running           int `json:"running"`
+	RunningContainers int `json:"running_containers"`
 	// Registries and Repositories list every value present (before
 	// filtering), for the console's filter choices.
 	Registries   []string `json:"registries"`
@@ -595,6 +604,7 @@ type imageQuery struct {
 	registry, repository, q, severity string
 	coverage                          string
 	fixableOnly                       bool
+	running                           *bool // nil: both
 	sort                              string
 	desc                              bool
 	limit, offset                     int
@@ -637,6 +647,14 @@ func parseImageQuery(v map[string][]string) (imageQuery, error) {
 		q.fixableOnly = true
 	default:
 		return q, fmt.Errorf("fixable must be true or false, not %q", get("fixable"))
+	}
+	switch get("running") {
+	case "":
+	case "true", "false":
+		b := get("running") == "true"
+		q.running = &b
+	default:
+		return q, fmt.Errorf("running must be true or false, not %q", get("running"))
 	}
 	for _, p := range []struct {
 		name string
@@ -692,7 +710,11 @@ func (cs *State) listImages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := ImagePage{Offset: q.offset, Limit: q.limit, Items: []ImageRow{}, Severities: map[string]int{}, Fixable: map[string]int{},
+	running, containers, err := triageapi.RunningDigests(r.Context(), cs.store)
+	if err != nil {
+		return err
+	}
+	page := ImagePage{RunningContainers: containers, Offset: q.offset, Limit: q.limit, Items: []ImageRow{}, Severities: map[string]int{}, Fixable: map[string]int{},
 		Registries: []string{}, Repositories: []string{}}
 	var all []ImageRow
 	for _, row := range rows {
@@ -712,12 +734,14 @@ func (cs *State) listImages(w http.ResponseWriter, r *http.Request) error {
 		}
 		ir.Coverage, ir.NotCovered = st.coverageState(ir.Packages)
 		ir.Tags = tags[row.Key()]
+		ir.Running = running[ir.Digest]
 		switch {
 		case q.registry != "" && ir.Registry != q.registry,
 			q.repository != "" && ir.Repository != q.repository,
 			q.severity != "" && ir.Severities[q.severity] == 0,
 			q.coverage != "" && ir.Coverage != q.coverage,
-			q.fixableOnly && sum(ir.Fixable) == 0:
+			q.fixableOnly && sum(ir.Fixable) == 0,
+			q.running != nil && ir.Running != *q.running:
 			continue
 		}
 		if q.q != "" && !strings.Contains(strings.ToLower(ir.Reference+" "+ir.Repository+":"+strings.Join(append([]string{ir.Tag}, ir.Tags...), " ")+
@@ -725,6 +749,9 @@ func (cs *State) listImages(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		all = append(all, ir)
+		if ir.Running {
+			page.Running++
+		}
 		switch ir.Coverage {
 		case api.CoverageNotCovered:
 			page.NotCovered++
@@ -1029,7 +1056,7 @@ func (cs *State) describe(ctx context.Context, v *VulnerabilityView) error {
 	for _, f := range rep.Vulnerabilities {
 		if strings.EqualFold(f.ID, v.ID) || slices.ContainsFunc(f.Aliases, func(a string) bool { return strings.EqualFold(a, v.ID) }) {
 			v.Description, v.Title, v.CVSS, v.KEV, v.EPSS = f.Description, f.Title, f.CVSS, f.KEV, f.EPSS
-			if strings.EqualFold(f.Severity, v.Severity) {
+			if strings.EqualFold(string(f.Severity), v.Severity) {
 				v.SeveritySource = f.SeveritySource
 			}
 			if f.References != nil {

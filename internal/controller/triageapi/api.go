@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -333,12 +334,52 @@ func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Limit = n
 	}
+	if s := q.Get("before"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			return web.Errorf(http.StatusBadRequest, "before=%q: want a positive entry id", s)
+		}
+		f.Before = n
+	}
 	out, err := a.store().AuditLog(r.Context(), f)
 	if err != nil {
 		return err
 	}
+	for i := range out {
+		if out[i].Kind == "subscription" {
+			out[i].Before, out[i].After = redactURL(out[i].Before), redactURL(out[i].After)
+		}
+	}
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// redactURL cuts a subscription's webhook URL in an audit entry's JSON
+// down to its scheme and host: the audit log is readable by any token,
+// while the URL (a Slack one above all) is a credential that only
+// admins may read, through /subscriptions.
+func redactURL(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return raw
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil // not an object: show nothing rather than a secret
+	}
+	var s string
+	if err := json.Unmarshal(m["url"], &s); err != nil {
+		return raw
+	}
+	short := "(redacted)"
+	if u, err := url.Parse(s); err == nil && u.Host != "" {
+		short = u.Scheme + "://" + u.Host + "/…"
+	}
+	m["url"], _ = json.Marshal(short)
+	out, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	return out
 }
 
 func subscriptionView(s store.Subscription) api.Subscription {

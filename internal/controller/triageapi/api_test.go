@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -238,6 +241,67 @@ func TestSubscriptionsAPI(t *testing.T) {
 	if err != nil || len(log) != 2 || log[0].Action != "delete" || log[1].Action != "create" {
 		t.Fatalf("audit %+v, %v", log, err)
 	}
+	// Any token reads the audit log; the webhook URL, a credential, is
+	// cut to its host there.
+	u, _ := url.Parse(rcv.URL)
+	if raw, _ := json.Marshal(log); bytes.Contains(raw, []byte(rcv.URL+`"`)) || !bytes.Contains(raw, []byte(`"http://`+u.Host+`/…"`)) {
+		t.Fatalf("audit log shows the webhook URL: %s", raw)
+	}
+}
+
+// TestAuditLogPages reads the log a page at a time with before=<last id>:
+// every entry once, newest first, and a bad cursor is refused.
+func TestAuditLogPages(t *testing.T) {
+	f := newFixture(t)
+	admin, _, _ := serve(t, f)
+	ctx := context.Background()
+	srvURL := strings.TrimSuffix(admin.BaseURL(), "/")
+	for i := range 5 {
+		req := api.ExceptionRequest{ID: fmt.Sprintf("exc-p%d", i), Vulnerability: "CVE-2000-000" + strconv.Itoa(i), Reason: "paging"}
+		if _, err := admin.CreateException(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get := func(query string) (int, []store.AuditEntry) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srvURL+"/api/v1/audit?"+query, nil)
+		req.Header.Set("Authorization", "Bearer reader")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out []store.AuditEntry
+		if resp.StatusCode == http.StatusOK {
+			if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return resp.StatusCode, out
+	}
+	var objects []string
+	before := ""
+	for range 10 {
+		code, page := get("kind=exception&limit=2" + before)
+		if code != http.StatusOK {
+			t.Fatalf("page after %q: %d", before, code)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, e := range page {
+			objects = append(objects, e.Object)
+		}
+		before = "&before=" + strconv.FormatInt(page[len(page)-1].ID, 10)
+	}
+	if got := strings.Join(objects, ","); got != "exc-p4,exc-p3,exc-p2,exc-p1,exc-p0" {
+		t.Fatalf("paged audit log %s", got)
+	}
+	for _, bad := range []string{"before=0", "before=x", "before=-3"} {
+		if code, _ := get(bad); code != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, code)
+		}
+	}
 }
 
 // Which running workloads carry CVE-X, and what runs unscanned: the
@@ -287,6 +351,11 @@ func TestWorkloadsAPI(t *testing.T) {
 		if names(got) != c.want {
 			t.Errorf("%s: %q, want %q", c.name, names(got), c.want)
 		}
+	}
+	// The console's images list marks running images from RunningDigests:
+	// the same resolution (the by-tag container finds the same digest).
+	if digests, n, err := RunningDigests(ctx, f.st); err != nil || n != 3 || len(digests) != 1 || !digests[f.k.Digest] {
+		t.Fatalf("RunningDigests: %v of %d containers, %v; want only %s", digests, n, err, f.k.Digest)
 	}
 	all, _ := reader.Workloads(ctx, "prod", "", nil)
 	if len(all) != 1 || all[0].ScannedDigest != f.k.Digest || all[0].Vulnerabilities != len(f.rep.Vulnerabilities) || all[0].ScannedAt == nil {

@@ -90,7 +90,7 @@ func (wl *Workloads) Resolve(ctx context.Context, cs []store.RunningContainer) (
 				if err := json.Unmarshal(im.Report, &rep); err == nil {
 					r.vulns, r.sev = len(rep.Vulnerabilities), map[string]int{}
 					for _, v := range rep.Vulnerabilities {
-						r.sev[strings.ToUpper(v.Severity)]++
+						r.sev[strings.ToUpper(string(v.Severity))]++
 					}
 				}
 			}
@@ -105,6 +105,46 @@ func (wl *Workloads) Resolve(ctx context.Context, cs []store.RunningContainer) (
 		out = append(out, w)
 	}
 	return out, nil
+}
+
+// RunningDigests gives the digests of the stored results that run now,
+// each running container's image resolved as Resolve (and admission)
+// resolve it, and how many running containers are recorded (0: nothing
+// watched, or nothing runs). It reads no report, so the console's image
+// list can mark running images on every page load.
+func RunningDigests(ctx context.Context, st WorkloadStore) (map[string]bool, int, error) {
+	cs, err := st.ListRunning(ctx, store.RunningFilter{})
+	if err != nil {
+		return nil, 0, err
+	}
+	out := map[string]bool{}
+	if len(cs) == 0 {
+		return out, 0, nil
+	}
+	names, err := registryNames(ctx, st)
+	if err != nil {
+		return nil, 0, err
+	}
+	seen := map[[4]string]bool{}
+	for _, c := range cs {
+		key := [4]string{c.Registry, c.Repository, c.Tag, c.Digest}
+		if seen[key] || c.Repository == "" {
+			continue
+		}
+		seen[key] = true
+		regs := []string{c.Registry}
+		if n, ok := names[c.Registry]; ok {
+			regs = append(regs, n)
+		}
+		im, ok, err := st.FindImage(ctx, regs, c.Repository, c.Tag, c.Digest)
+		if err != nil {
+			return nil, 0, err
+		}
+		if ok {
+			out[im.Digest] = true
+		}
+	}
+	return out, len(cs), nil
 }
 
 func (wl *Workloads) list(w http.ResponseWriter, r *http.Request) error {
