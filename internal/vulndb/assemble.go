@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"io"
 	"math"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -33,8 +35,10 @@ func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 // for byte from streams): the data section is written to a scratch file
 // in work while the index, the record table and the block digests — a
 // few bytes per key, record and 4 KiB block — are kept in memory; then
-// the head is written and the data copied behind it.
-func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt time.Time, sources []SourceInfo) (err error) {
+// the head is written and the data copied behind it. With a cache
+// directory, the compressed entries of keys whose items did not change
+// are copied from the previous build's file (see mergecache.go).
+func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut, builtAt time.Time, sources []SourceInfo) (ms mergeStats, err error) {
 	var (
 		runs  []*runReader
 		recs  = make([]*os.File, len(feeds))
@@ -57,7 +61,7 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 	for i, fo := range feeds {
 		rr, rf, idx, err := openFeed(fo, i)
 		if err != nil {
-			return err
+			return ms, err
 		}
 		runs, recs[i], idxs[i] = append(runs, rr...), rf, idx
 		newID[i] = make([]uint32, fo.meta.Records)
@@ -71,16 +75,28 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 		epssDate = max(epssDate, fo.meta.EPSSDate)
 	}
 	if total > math.MaxUint32-1 {
-		return fmt.Errorf("too many records (%d)", total)
+		return ms, fmt.Errorf("too many records (%d)", total)
 	}
 	m, err := newMerger(runs)
 	if err != nil {
-		return err
+		return ms, err
 	}
+	prev := openPrevIndex(cacheDir, out)
+	defer prev.Close()
+	midx, err := newMergeIdxWriter(cacheDir)
+	if err != nil {
+		return ms, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			midx.abort()
+		}
+	}()
 
 	df, err := os.CreateTemp(work, "data-*")
 	if err != nil {
-		return err
+		return ms, err
 	}
 	defer df.Close()
 	dbuf := bufio.NewWriterSize(df, 1<<20)
@@ -102,6 +118,7 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 	// with writing: the merge makes groups in key order, compressors
 	// encode them in any order, and the writer takes them in key order.
 	g, gctx := errgroup.WithContext(ctx)
+	var reused atomic.Int64
 	jobs := make(chan *keyGroup, 64)
 	ordered := make(chan *keyGroup, 256)
 	g.Go(func() error {
@@ -117,11 +134,12 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 			if first == nil {
 				return nil
 			}
-			grp := &keyGroup{key: first.key, z: make(chan []byte, 1)}
+			grp := &keyGroup{key: first.key, z: make(chan mergedEntry, 1)}
 			grp.enrich = strings.HasPrefix(grp.key, enrichEco+"\x00")
+			grp.prev = prev.find(grp.key)
 			if grp.enrich {
 				var err error
-				if grp.vals, err = mergeBucket(m, grp.key, nil, &einfo); err != nil {
+				if grp.subs, grp.vals, err = collectBucket(m, grp.key, &einfo); err != nil {
 					return err
 				}
 			} else {
@@ -155,25 +173,43 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 			defer enc.Close()
 			var jbuf bytes.Buffer
 			for grp := range jobs {
-				grp.z <- enc.EncodeAll(joinJSON(&jbuf, grp.vals), nil)
+				e := mergedEntry{sum: groupSum(grp.enrich, grp.subs, grp.vals)}
+				if grp.prev != nil && grp.prev.sum == e.sum {
+					e.z = grp.prev.load() // nil when damaged: encoded again
+				}
+				if e.z != nil {
+					reused.Add(1)
+				} else {
+					vals := grp.vals
+					if grp.enrich {
+						if vals, err = mergeCVEs(grp.subs, grp.vals); err != nil {
+							return err
+						}
+					}
+					e.z = enc.EncodeAll(joinJSON(&jbuf, vals), nil)
+				}
+				e.crc = crc32.Checksum(e.z, castagnoli)
+				grp.z <- e
 			}
 			return nil
 		})
 	}
 	g.Go(func() error {
 		for grp := range ordered {
-			var zbuf []byte
+			var me mergedEntry
 			select {
-			case zbuf = <-grp.z:
+			case me = <-grp.z:
 			case <-gctx.Done():
 				return gctx.Err()
 			}
+			zbuf := me.z
 			key, ids := grp.key, grp.ids
 			if len(entries) > math.MaxUint32 {
 				return errors.New("index larger than 4 GiB")
 			}
 			affOff := data.n
 			data.Write(zbuf)
+			midx.add(key, me.sum, uint64(affOff), zbuf, me.crc)
 			h := ha
 			if grp.enrich {
 				h = he
@@ -223,16 +259,16 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 		return nil
 	})
 	if err := g.Wait(); err != nil {
-		return err
+		return ms, err
 	}
 	if int(next) != total {
 		// Every record must be reachable: feeds store only keyed
 		// advisories, and an unreachable record would have no place.
-		return fmt.Errorf("%d of %d records are named by no key", total-int(next), total)
+		return ms, fmt.Errorf("%d of %d records are named by no key", total-int(next), total)
 	}
 	data.flush()
 	if err := dbuf.Flush(); err != nil {
-		return fmt.Errorf("writing data: %w", err)
+		return ms, fmt.Errorf("writing data: %w", err)
 	}
 	einfo.EPSSDate = epssDate
 	if einfo.EPSS == 0 {
@@ -256,7 +292,7 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 	}
 	metaJSON, err := json.Marshal(meta)
 	if err != nil {
-		return fmt.Errorf("encoding metadata: %w", err)
+		return ms, fmt.Errorf("encoding metadata: %w", err)
 	}
 	index := binary.LittleEndian.AppendUint32(make([]byte, 0, 4+len(offsets)+len(entries)), uint32(nKeys))
 	index = append(index, offsets...)
@@ -267,55 +303,53 @@ func assemble(ctx context.Context, out, work string, feeds []*feedOut, builtAt t
 	blocks = append(blocks, data.sums...)
 	head := encodeHead(metaJSON, index, recTab, blocks, uint64(data.n))
 
-	return writeFile(out, head, df, data.n)
+	if err := writeFile(out, head, df, data.n); err != nil {
+		return ms, err
+	}
+	committed = true
+	ms = mergeStats{Keys: nKeys, Reused: int(reused.Load())}
+	// A failure here only costs the next build its reuse.
+	return ms, midx.commit(cacheDir, head)
 }
+
+// mergeStats says how much of a merge was copied from the previous file.
+type mergeStats struct{ Keys, Reused int }
 
 // keyGroup is one key's items on their way through assemble's stages.
 type keyGroup struct {
 	key    string
 	enrich bool
+	subs   []string // enrichment: each item's CVE id
 	vals   [][]byte
 	ids    []uint32 // (source index, record number) pairs
-	z      chan []byte
+	prev   *prevEntry
+	z      chan mergedEntry
 }
 
-// mergeBucket reads the items of one enrichment bucket (sorted by CVE id,
-// then source, then order) and returns each CVE's record: the one record
-// as the feed encoded it, or the records of several sources merged in
-// source order (advisory.Enrichment.Merge).
-func mergeBucket(m *merger, key string, vals [][]byte, info *EnrichmentInfo) ([][]byte, error) {
-	var group [][]byte
+// mergedEntry is a key's compressed entry, with what the merge index
+// records of it.
+type mergedEntry struct {
+	z   []byte
+	sum [32]byte
+	crc uint32
+}
+
+// collectBucket reads the items of one enrichment bucket (sorted by CVE
+// id, then source, then order) and counts its CVEs; mergeCVEs, run by the
+// compressing stage and only when the bucket's entry cannot be reused,
+// turns them into one record per CVE.
+func collectBucket(m *merger, key string, info *EnrichmentInfo) (subs []string, vals [][]byte, err error) {
 	for it, _ := m.peek(); it != nil && it.key == key; {
 		id := it.sub
-		group = group[:0]
 		var flags uint8
 		for ; it != nil && it.key == key && it.sub == id; it, _ = m.peek() {
-			group = append(group, it.val)
+			subs = append(subs, id)
+			vals = append(vals, it.val)
 			flags |= it.flags
 			if err := m.advance(); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
-		v := group[0]
-		if len(group) > 1 {
-			var e advisory.Enrichment
-			if err := json.Unmarshal(group[0], &e); err != nil {
-				return nil, fmt.Errorf("enrichment %s: %w", id, err)
-			}
-			for _, g := range group[1:] {
-				var o advisory.Enrichment
-				if err := json.Unmarshal(g, &o); err != nil {
-					return nil, fmt.Errorf("enrichment %s: %w", id, err)
-				}
-				e.Merge(&o)
-			}
-			b, err := json.Marshal(&e)
-			if err != nil {
-				return nil, fmt.Errorf("encoding enrichment %s: %w", id, err)
-			}
-			v = b
-		}
-		vals = append(vals, v)
 		info.CVEs++
 		if flags&enrCVSS != 0 {
 			info.WithCVSS++
@@ -327,7 +361,42 @@ func mergeBucket(m *merger, key string, vals [][]byte, info *EnrichmentInfo) ([]
 			info.EPSS++
 		}
 	}
-	return vals, nil
+	return subs, vals, nil
+}
+
+// mergeCVEs returns each CVE's record: the one record as the feed encoded
+// it, or the records of several sources merged in source order
+// (advisory.Enrichment.Merge).
+func mergeCVEs(subs []string, vals [][]byte) ([][]byte, error) {
+	var out [][]byte
+	for i := 0; i < len(vals); {
+		j := i + 1
+		for j < len(vals) && subs[j] == subs[i] {
+			j++
+		}
+		v := vals[i]
+		if j-i > 1 {
+			var e advisory.Enrichment
+			if err := json.Unmarshal(vals[i], &e); err != nil {
+				return nil, fmt.Errorf("enrichment %s: %w", subs[i], err)
+			}
+			for _, g := range vals[i+1 : j] {
+				var o advisory.Enrichment
+				if err := json.Unmarshal(g, &o); err != nil {
+					return nil, fmt.Errorf("enrichment %s: %w", subs[i], err)
+				}
+				e.Merge(&o)
+			}
+			b, err := json.Marshal(&e)
+			if err != nil {
+				return nil, fmt.Errorf("encoding enrichment %s: %w", subs[i], err)
+			}
+			v = b
+		}
+		out = append(out, v)
+		i = j
+	}
+	return out, nil
 }
 
 // digestWrite adds a length-prefixed value to a content digest.

@@ -142,3 +142,32 @@ func BenchmarkOpenFile(b *testing.B) {
 		db.Close()
 	}
 }
+
+// BenchmarkRebuildCorpusCached is what an update with nothing changed
+// costs: the corpus (SCANFLEET_BENCH_CORPUS) is built once into a cache,
+// then every iteration builds again from it (no source is parsed; only
+// the merge runs).
+//
+//	SCANFLEET_BENCH_CORPUS=/tmp/corpus go test -run '^$' -bench RebuildCorpusCached -benchtime 2x -cpuprofile cpu.out ./internal/vulndb/
+func BenchmarkRebuildCorpusCached(b *testing.B) {
+	dir := os.Getenv("SCANFLEET_BENCH_CORPUS")
+	if dir == "" {
+		b.Skip("SCANFLEET_BENCH_CORPUS is not set")
+	}
+	srcs, _ := filepath.Glob(filepath.Join(dir, "osv", "*", "all.zip"))
+	if os.Getenv("SCANFLEET_BENCH_NO_CVE") == "" {
+		srcs = append(srcs, filepath.Join(dir, "cve", "cves.zip"), filepath.Join(dir, "cve", "kev.json"), filepath.Join(dir, "cve", "epss.csv.gz"))
+	}
+	tmp := b.TempDir()
+	out := filepath.Join(tmp, "corpus.db")
+	opts := BuildOptions{CacheDir: filepath.Join(tmp, "cache")}
+	if _, err := Build(context.Background(), out, srcs, opts); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Build(context.Background(), out, srcs, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

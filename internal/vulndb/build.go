@@ -108,8 +108,12 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 	if builtAt.IsZero() {
 		builtAt = time.Now()
 	}
-	if err := assemble(ctx, out, work, feeds, builtAt.UTC(), infos); err != nil {
+	ms, err := assemble(ctx, out, work, opts.CacheDir, feeds, builtAt.UTC(), infos)
+	if err != nil {
 		return Info{}, fmt.Errorf("building database: %w", err)
+	}
+	if opts.Logger != nil && opts.CacheDir != "" {
+		opts.Logger.Info("merged", "keys", ms.Keys, "entries_reused", ms.Reused, "entries_encoded", ms.Keys-ms.Reused)
 	}
 	db, err := Open(out)
 	if err != nil { // cannot happen unless assemble and parse disagree
