@@ -353,7 +353,7 @@ func (b *bench) report(i int) []byte {
 	for j := range 2 * b.o.vulns {
 		rep.Packages = append(rep.Packages, report.Package{Name: fmt.Sprintf("pkg%d", j), Version: "1.2.3-r0", Type: "apk", Path: "lib/apk/db/installed", Layer: digest(j % 3)})
 	}
-	sev := []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}
+	sev := []report.Severity{report.SeverityCritical, report.SeverityHigh, report.SeverityMedium, report.SeverityLow}
 	for j := range b.o.vulns {
 		rep.Vulnerabilities = append(rep.Vulnerabilities, report.Vulnerability{ID: cve(b.o, i, j), Package: fmt.Sprintf("pkg%d", j), InstalledVersion: "1.2.3-r0",
 			FixedVersion: "1.2.4-r0", Severity: sev[(i+j)%4], Title: "A flaw in pkg", Source: "osv", Layer: digest(j % 3),

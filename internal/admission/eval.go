@@ -12,10 +12,10 @@ import (
 
 // Finding is what the rules need of one vulnerability finding.
 type Finding struct {
-	ID       string   `json:"id"`
-	Aliases  []string `json:"aliases,omitempty"`
-	Severity string   `json:"severity"`
-	Fixed    bool     `json:"fixed"`
+	ID       string          `json:"id"`
+	Aliases  []string        `json:"aliases,omitempty"`
+	Severity report.Severity `json:"severity"`
+	Fixed    bool            `json:"fixed"`
 	// CVSS is the highest CVSS base score given, 0 if none.
 	CVSS float64 `json:"cvss,omitempty"`
 	// KEV is set when the finding is in CISA's Known Exploited
@@ -40,7 +40,7 @@ type Result struct {
 func FindingsFromReport(rep *report.Report) []Finding {
 	out := make([]Finding, 0, len(rep.Vulnerabilities))
 	for _, v := range rep.Vulnerabilities {
-		f := Finding{ID: v.ID, Aliases: v.Aliases, Severity: strings.ToUpper(v.Severity), Fixed: v.FixedVersion != ""}
+		f := Finding{ID: v.ID, Aliases: v.Aliases, Severity: report.ParseSeverity(string(v.Severity)), Fixed: v.FixedVersion != ""}
 		for _, c := range v.CVSS {
 			f.CVSS = max(f.CVSS, c.Score)
 		}
@@ -204,10 +204,9 @@ func (c *Criteria) match(now time.Time, s Subject) (bool, []string) {
 	}
 	if c.Severity != "" {
 		minCount := max(c.MinCount, 1)
-		threshold := severityRank(c.Severity)
 		n := 0
 		for _, f := range s.Result.Findings {
-			if considered(f) && severityRank(f.Severity) >= threshold {
+			if considered(f) && f.Severity.AtLeast(c.Severity) {
 				n++
 			}
 		}

@@ -23,12 +23,13 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Mode says what a deny verdict does.
@@ -50,27 +51,6 @@ const (
 	Allow Action = "allow"
 	Deny  Action = "deny"
 )
-
-// Severities from most to least severe, as reports write them.
-var Severities = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"}
-
-// severityRank orders severities: higher is worse; unknown strings rank
-// with UNKNOWN, below everything named.
-func severityRank(s string) int {
-	switch strings.ToUpper(s) {
-	case "CRITICAL":
-		return 5
-	case "HIGH":
-		return 4
-	case "MEDIUM", "MODERATE":
-		return 3
-	case "LOW":
-		return 2
-	case "NEGLIGIBLE":
-		return 1
-	}
-	return 0
-}
 
 // Fix filters the findings that finding-based criteria consider.
 const (
@@ -175,8 +155,8 @@ type Criteria struct {
 	ScannedOlderThan Duration `json:"scanned_older_than,omitempty" yaml:"scanned_older_than"`
 	// Severity with MinCount: at least MinCount (default 1) findings at
 	// or above Severity.
-	Severity string `json:"severity,omitempty" yaml:"severity"`
-	MinCount int    `json:"min_count,omitempty" yaml:"min_count"`
+	Severity report.Severity `json:"severity,omitempty" yaml:"severity"`
+	MinCount int             `json:"min_count,omitempty" yaml:"min_count"`
 	// Fix restricts the findings the severity, CVSS, KEV, EPSS and CVE
 	// criteria look at: "with" a fixed version, "without" one, or "" for all.
 	Fix string `json:"fix,omitempty" yaml:"fix"`
@@ -240,10 +220,11 @@ func (r *Rule) Validate() error {
 		return fmt.Errorf("rule %q: not_scanned cannot be combined with criteria on scan results", r.Name)
 	}
 	if c.Severity != "" {
-		c.Severity = strings.ToUpper(c.Severity)
-		if !slices.Contains(Severities, c.Severity) {
-			return fmt.Errorf("rule %q: severity %q: want one of %s", r.Name, c.Severity, strings.Join(Severities, ", "))
+		s, ok := report.LookupSeverity(string(c.Severity))
+		if !ok {
+			return fmt.Errorf("rule %q: severity %q: want one of %s", r.Name, c.Severity, report.SeverityNames())
 		}
+		c.Severity = s
 	}
 	if c.MinCount < 0 {
 		return fmt.Errorf("rule %q: negative min_count", r.Name)

@@ -89,20 +89,13 @@ func TestForPackageType(t *testing.T) {
 	}
 }
 
-func TestSeverity(t *testing.T) {
-	words := map[string]string{
-		"Important": "HIGH", "Moderate": "MEDIUM", "MODERATE": "MEDIUM", "critical": "CRITICAL",
-		"unimportant": "NEGLIGIBLE", "low**": "LOW", "not yet assigned": "UNKNOWN", "": "",
-	}
-	for in, want := range words {
-		if got := NormalizeSeverity(in); got != want {
-			t.Errorf("NormalizeSeverity(%q) = %q, want %q", in, got, want)
-		}
-	}
+// The severity words themselves are report's (report.ParseSeverity, tested
+// there); advisory only bands CVSS scores.
+func TestSeverityFromCVSS(t *testing.T) {
 	cv := func(v string, s float64) report.CVSS { return report.CVSS{Version: v, Score: s} }
 	cases := []struct {
 		in   []report.CVSS
-		want string
+		want report.Severity
 	}{
 		{nil, "UNKNOWN"},
 		{[]report.CVSS{cv("3.1", 9.8)}, "CRITICAL"},

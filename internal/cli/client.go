@@ -90,9 +90,15 @@ func humane(err error) error {
 	}
 	switch e.Status {
 	case http.StatusUnauthorized:
+		if e.Message == "token expired" || e.Message == "token revoked" {
+			return fmt.Errorf("controller %s: HTTP 401: %s: ask an admin for a new one (set --token or SCANFLEET_TOKEN)", e.Base, e.Message)
+		}
 		return fmt.Errorf("controller %s: HTTP 401: token missing/invalid (set --token or SCANFLEET_TOKEN)", e.Base)
 	case http.StatusForbidden:
-		return fmt.Errorf("controller %s: HTTP 403: token lacks the admin role (%s %s)", e.Base, e.Method, e.Path)
+		if strings.HasPrefix(e.Message, "role ") {
+			return fmt.Errorf("controller %s: HTTP 403: token lacks the admin role (%s %s)", e.Base, e.Method, e.Path)
+		}
+		return fmt.Errorf("controller %s: HTTP 403: %s (%s %s)", e.Base, e.Message, e.Method, e.Path)
 	}
 	return err
 }
@@ -102,6 +108,7 @@ func addClientCommands(root *cobra.Command, e *env) {
 	for _, cmd := range []*cobra.Command{
 		newRegistryCmd(e), newImagesCmd(e), newImageCmd(e), newScannersCmd(e), newQueueCmd(e),
 		newExceptionCmd(e), newVEXCmd(e), newAuditCmd(e), newSubscriptionCmd(e), newWorkloadsCmd(e),
+		newTokenCmd(e),
 	} {
 		root.AddCommand(cmd)
 	}

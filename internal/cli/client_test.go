@@ -243,7 +243,7 @@ func TestClientEndToEnd(t *testing.T) {
 	// Both images hold the same packages, so a severity either matches both
 	// or neither.
 	var critical []string
-	if slices.ContainsFunc(rep.Vulnerabilities, func(v report.Vulnerability) bool { return strings.EqualFold(v.Severity, "critical") }) {
+	if slices.ContainsFunc(rep.Vulnerabilities, func(v report.Vulnerability) bool { return strings.EqualFold(string(v.Severity), "critical") }) {
 		critical = []string{"library/alpine", "team/app"}
 	}
 	for _, tc := range []struct {
@@ -252,7 +252,7 @@ func TestClientEndToEnd(t *testing.T) {
 	}{
 		{[]string{"--cve", v.ID}, []string{"library/alpine", "team/app"}},
 		{[]string{"--cve", "CVE-1999-0000"}, nil},
-		{[]string{"--severity", strings.ToLower(v.Severity)}, []string{"library/alpine", "team/app"}},
+		{[]string{"--severity", strings.ToLower(string(v.Severity))}, []string{"library/alpine", "team/app"}},
 		{[]string{"--severity", "CRITICAL"}, critical},
 		{[]string{"--repository", "team/app"}, []string{"team/app"}},
 		{[]string{"--registry", "other"}, nil},

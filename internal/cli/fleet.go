@@ -163,25 +163,36 @@ func newControllerCmd(e *env) *cobra.Command {
 	kf.register(cmd)
 
 	token := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	var role, tokDir, tokStore, tokBoth string
+	var role, tokDir, tokStore, tokBoth, tokName, tokExpires string
 	create := &cobra.Command{
 		Use:   "create",
-		Short: "Create an API token and print it (only its hash is stored)",
+		Short: "Create an API token in the store directly and print it (only its hash is stored): the first admin token; then use 'scanfleet token'",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, tokStore = postgresDSNs(e, tokBoth, "", tokStore)
 			if tokDir == "" && tokStore == "" {
 				return usagef("--data-dir (or --store-postgres/--postgres) is required")
 			}
-			tok, err := controller.CreateTokenIn(cmd.Context(), controller.Config{DataDir: tokDir, StoreDSN: tokStore}, api.Role(role))
+			spec := controller.TokenSpec{Name: tokName, Role: api.Role(role)}
+			if tokExpires != "" {
+				d, err := api.ParseExpiresIn(tokExpires)
+				if err != nil {
+					return usagef("--expires: %v", err)
+				}
+				spec.ExpiresIn = d
+			}
+			tok, t, err := controller.CreateNamedToken(cmd.Context(), controller.Config{DataDir: tokDir, StoreDSN: tokStore}, spec)
 			if err != nil {
 				return err
 			}
+			fmt.Fprintf(e.stderr, "token %s (%s) created\n", t.Name, t.Role)
 			fmt.Fprintln(e.stdout, tok)
 			return nil
 		},
 	}
 	create.Flags().StringVar(&role, "role", "reader", "admin, scanner, submitter (sends standalone results only) or reader")
+	create.Flags().StringVar(&tokName, "name", "", "the token's unique name (default: ROLE-<8 random hex digits>)")
+	create.Flags().StringVar(&tokExpires, "expires", "", "lifetime (30d, 12h); default: never expires")
 	create.Flags().StringVar(&tokDir, "data-dir", "", "the controller's data directory")
 	create.Flags().StringVar(&tokStore, "store-postgres", "", "the controllers' PostgreSQL store (or SCANFLEET_STORE_POSTGRES): the token works on every replica")
 	create.Flags().StringVar(&tokBoth, "postgres", "", "the controllers' --postgres database (or SCANFLEET_POSTGRES)")

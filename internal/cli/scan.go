@@ -240,7 +240,7 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 // sendAndEmit sends the whole report to the controller when one is
 // configured, then filters and writes it locally. The local report is
 // written even when sending failed, and the failure is the command's.
-func sendAndEmit(ctx context.Context, e *env, rep *report.Report, f *scanFlags, sev map[string]bool) error {
+func sendAndEmit(ctx context.Context, e *env, rep *report.Report, f *scanFlags, sev map[report.Severity]bool) error {
 	sendErr := f.send.submit(ctx, e, rep, f.skipDB, f.quiet)
 	emitErr := emit(e, rep, f, sev)
 	if sendErr == nil {
@@ -427,7 +427,7 @@ func scanSBOM(ctx context.Context, path string, matcher scan.Matcher) (*report.R
 
 // emit filters, writes the report where asked, and turns the outcome into
 // the exit status.
-func emit(e *env, rep *report.Report, f *scanFlags, sev map[string]bool) error {
+func emit(e *env, rep *report.Report, f *scanFlags, sev map[report.Severity]bool) error {
 	output.Filter(rep, sev, f.ignoreUnfixed)
 	minEPSS, _ := output.ParseEPSS(f.minEPSS) // checked in runScan
 	output.FilterRisk(rep, minEPSS, f.kevOnly)

@@ -68,7 +68,7 @@ func getJSON(t *testing.T, f *fixture, path, token string, want int, out any) []
 func severityCounts(rep *report.Report) (all, fixable map[string]int) {
 	all, fixable = map[string]int{}, map[string]int{}
 	for _, v := range rep.Vulnerabilities {
-		s := strings.ToUpper(v.Severity)
+		s := strings.ToUpper(string(v.Severity))
 		all[s]++
 		if v.FixedVersion != "" {
 			fixable[s]++
@@ -569,7 +569,7 @@ func BenchmarkConsoleImages1000Large(b *testing.B) {
 	}
 	for i := range 250 {
 		rep.Vulnerabilities = append(rep.Vulnerabilities, report.Vulnerability{ID: fmt.Sprintf("CVE-2025-%d", 1000+i), Package: fmt.Sprintf("pkg%d", i), InstalledVersion: "1.2.3-4",
-			FixedVersion: "1.2.3-5", Severity: []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}[i%4], Description: strings.Repeat("A flaw was found. ", 60),
+			FixedVersion: "1.2.3-5", Severity: []report.Severity{"CRITICAL", "HIGH", "MEDIUM", "LOW"}[i%4], Description: strings.Repeat("A flaw was found. ", 60),
 			References: []string{"https://security-tracker.debian.org/tracker/CVE", "https://nvd.nist.gov/vuln/detail/CVE", "https://www.openwall.com/lists/oss-security/1", "https://github.com/o/r/commit/abc"},
 			CVSS:       []report.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Score: 9.8}}, Layer: hexDigest(1), LayerCreatedBy: "ADD rootfs.tar.gz /", Source: "osv"})
 	}
@@ -721,7 +721,7 @@ func TestConsoleDigestsSurviveRestart(t *testing.T) {
 	wantFixable := map[string]int{}
 	for _, v := range alpine.Vulnerabilities {
 		if v.FixedVersion != "" {
-			wantFixable[strings.ToUpper(v.Severity)]++
+			wantFixable[strings.ToUpper(string(v.Severity))]++
 		}
 	}
 	if alpine.OS == nil || alpine.OS.PrettyName == "" || len(wantFixable) == 0 {

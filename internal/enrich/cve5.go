@@ -148,7 +148,7 @@ func cve5Metrics(ms []cve5Metric, source string) (out []report.CVSS, word string
 			if json.Unmarshal(m.Other.Content, &content) == nil {
 				for _, k := range []string{"text", "value", "baseSeverity"} {
 					if s, ok := content[k].(string); ok {
-						if n := advisory.NormalizeSeverity(s); n != "" && n != advisory.SeverityUnknown {
+						if n := report.ParseSeverity(s); n != "" && n != report.SeverityUnknown {
 							word = strings.TrimSpace(s)
 							break
 						}

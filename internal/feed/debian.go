@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/version"
 )
 
@@ -133,7 +134,7 @@ func debianAdvisory(pkg, id string, c debianCVE, cmp version.Comparer) (*advisor
 		switch u := strings.TrimRight(strings.TrimSpace(rel.Urgency), "*"); u {
 		case "", "not yet assigned", "end-of-life":
 		default:
-			af.Severity = advisory.NormalizeSeverity(u)
+			af.Severity = string(report.ParseSeverity(u))
 		}
 		fv := strings.TrimSpace(rel.FixedVersion)
 		switch rel.Status {

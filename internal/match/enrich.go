@@ -47,8 +47,8 @@ func isEnrichSource(s string) bool { return slices.Contains(enrichSources, s) }
 // v.VendorSeverity(+Source), v.CVSS (each with its Source) and the CNA's
 // qualitative word, by the precedence above.
 func Rate(v *report.Vulnerability, cnaWord string) {
-	v.Severity, v.SeveritySource, v.Score, v.ScoreSource = advisory.SeverityUnknown, "", 0, ""
-	if s := advisory.NormalizeSeverity(v.VendorSeverity); s != "" && s != advisory.SeverityUnknown {
+	v.Severity, v.SeveritySource, v.Score, v.ScoreSource = report.SeverityUnknown, "", 0, ""
+	if s := report.ParseSeverity(v.VendorSeverity); s != "" && s != report.SeverityUnknown {
 		v.Severity, v.SeveritySource = s, v.VendorSeveritySource
 	}
 	// Vectors grouped by source: the feed's own first (in the order met),
@@ -68,7 +68,7 @@ func Rate(v *report.Vulnerability, cnaWord string) {
 			}
 		}
 		if src == report.SourceCNA && len(vs) == 0 && v.SeveritySource == "" {
-			if s := advisory.NormalizeSeverity(cnaWord); s != "" && s != advisory.SeverityUnknown {
+			if s := report.ParseSeverity(cnaWord); s != "" && s != report.SeverityUnknown {
 				v.Severity, v.SeveritySource = s, report.SourceCNA
 			}
 			continue
@@ -81,7 +81,7 @@ func Rate(v *report.Vulnerability, cnaWord string) {
 			v.Score, v.ScoreSource = bestScore(vs), src
 		}
 		if v.SeveritySource == "" {
-			if s := advisory.SeverityFromCVSS(vs); s != advisory.SeverityUnknown {
+			if s := advisory.SeverityFromCVSS(vs); s != report.SeverityUnknown {
 				v.Severity = s
 				v.SeveritySource = src
 				if src == "" {
@@ -211,8 +211,8 @@ func RiskLess(a, b *report.Vulnerability) bool {
 	if ea, eb := epssOf(a), epssOf(b); ea != eb {
 		return ea > eb
 	}
-	if ra, rb := advisory.SeverityRank(a.Severity), advisory.SeverityRank(b.Severity); ra != rb {
-		return ra > rb
+	if c := report.CompareSeverity(a.Severity, b.Severity); c != 0 {
+		return c > 0
 	}
 	if a.Score != b.Score {
 		return a.Score > b.Score

@@ -151,7 +151,7 @@ func libScore(t *testing.T, vec string) float64 {
 	return v.BaseScore()
 }
 
-func band(score float64, v2 bool) string {
+func band(score float64, v2 bool) report.Severity {
 	switch {
 	case v2 && score >= 7:
 		return "HIGH"
@@ -261,7 +261,7 @@ func TestEnrichedAlpineFixture(t *testing.T) {
 				for _, c := range cves {
 					words = append(words, raw[c]["cna-word"]...)
 				}
-				if len(words) == 0 || words[0] != v.Severity {
+				if len(words) == 0 || words[0] != string(v.Severity) {
 					t.Errorf("%s: severity %s from the CNA's word, raw words %v", name, v.Severity, words)
 				}
 				continue

@@ -32,7 +32,8 @@ func TestRatePrecedence(t *testing.T) {
 		name     string
 		v        report.Vulnerability
 		cnaWord  string
-		sev, src string
+		sev      report.Severity
+		src      string
 		score    float64
 		scoreSrc string
 	}{

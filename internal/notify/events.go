@@ -64,9 +64,8 @@ func ImageEvents(img Image, cause, change string, at time.Time, before, after *r
 // sortFindings orders by severity (highest first), then id and package.
 func sortFindings(fs []Finding) {
 	sort.Slice(fs, func(i, j int) bool {
-		ri, rj := severityRank(fs[i].Severity), severityRank(fs[j].Severity)
-		if ri != rj {
-			return ri > rj
+		if c := report.CompareSeverity(fs[i].Severity, fs[j].Severity); c != 0 {
+			return c > 0
 		}
 		if fs[i].ID != fs[j].ID {
 			return fs[i].ID < fs[j].ID

@@ -30,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
 
@@ -85,10 +86,10 @@ func (im *Image) String() string {
 
 // Finding is one finding an event concerns.
 type Finding struct {
-	ID       string `json:"id"`
-	Package  string `json:"package,omitempty"`
-	Severity string `json:"severity,omitempty"`
-	KEV      bool   `json:"kev,omitempty"`
+	ID       string          `json:"id"`
+	Package  string          `json:"package,omitempty"`
+	Severity report.Severity `json:"severity,omitempty"`
+	KEV      bool            `json:"kev,omitempty"`
 }
 
 // Event is one thing that happened.
@@ -119,25 +120,15 @@ func EventID(parts ...string) string {
 	return "ev-" + hex.EncodeToString(h[:12])
 }
 
-// Severity order, as admission ranks it.
-func severityRank(s string) int {
-	switch strings.ToUpper(s) {
-	case "CRITICAL":
-		return 5
-	case "HIGH":
-		return 4
-	case "MEDIUM", "MODERATE":
-		return 3
-	case "LOW":
-		return 2
-	case "NEGLIGIBLE":
-		return 1
+// minSeverity reads a subscription's MinSeverity: one of report's names in
+// any case except UNKNOWN (which would keep everything), or "" for any.
+func minSeverity(word string) (report.Severity, bool) {
+	if strings.TrimSpace(word) == "" {
+		return "", true
 	}
-	return 0
+	s, ok := report.LookupSeverity(word)
+	return s, ok && s != report.SeverityUnknown
 }
-
-// Severities are the values MinSeverity accepts ("" = any).
-var Severities = []string{"", "CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE"}
 
 // ValidateSubscription checks what a subscription must have to be sent
 // to, naming it and every problem.
@@ -153,7 +144,7 @@ func ValidateSubscription(s store.Subscription) error {
 	if s.Format != FormatJSON && s.Format != FormatSlack {
 		errs = append(errs, fmt.Errorf("format %q: want %q or %q", s.Format, FormatJSON, FormatSlack))
 	}
-	if !slices.Contains(Severities, strings.ToUpper(s.MinSeverity)) {
+	if _, ok := minSeverity(s.MinSeverity); !ok {
 		errs = append(errs, fmt.Errorf("min_severity %q: want one of CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE or empty", s.MinSeverity))
 	}
 	for _, e := range s.Events {
@@ -176,13 +167,13 @@ func filter(sub *store.Subscription, ev Event) (Event, bool) {
 	if len(sub.Events) > 0 && ev.Type != Test && !slices.Contains(sub.Events, ev.Type) {
 		return ev, false
 	}
-	min := severityRank(sub.MinSeverity)
-	if min == 0 || len(ev.Findings) == 0 {
+	min, _ := minSeverity(sub.MinSeverity)
+	if min == "" || len(ev.Findings) == 0 {
 		return ev, true
 	}
 	var kept []Finding
 	for _, f := range ev.Findings {
-		if severityRank(f.Severity) >= min {
+		if f.Severity.AtLeast(min) {
 			kept = append(kept, f)
 		}
 	}
@@ -256,7 +247,7 @@ func summary(ev Event) string {
 				s = append(s, fmt.Sprintf("+%d", len(ev.Findings)-i))
 				break
 			}
-			s = append(s, f.ID+" ("+strings.ToLower(f.Severity)+")")
+			s = append(s, f.ID+" ("+strings.ToLower(string(f.Severity))+")")
 		}
 		return strings.Join(s, ", ")
 	}

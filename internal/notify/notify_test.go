@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/store/keyring"
 )
@@ -154,7 +155,7 @@ func (f *fixture) drain(t *testing.T) {
 	t.Fatal("deliveries still pending after 200 rounds")
 }
 
-func imageEvent(typ string, i int, sev ...string) Event {
+func imageEvent(typ string, i int, sev ...report.Severity) Event {
 	ev := Event{ID: EventID(typ, fmt.Sprint(i)), Type: typ, At: t0, Cause: "database update",
 		Image: &Image{Registry: "local", Repository: fmt.Sprintf("team/app%d", i), Digest: fmt.Sprintf("sha256:%064d", i), Tags: []string{"1.0"}}}
 	for j, s := range sev {
@@ -254,9 +255,9 @@ func TestDigest(t *testing.T) {
 
 	var events []Event
 	for i := 0; i < 5000; i++ {
-		sev := "MEDIUM"
+		sev := report.SeverityMedium
 		if i%100 == 0 {
-			sev = "CRITICAL"
+			sev = report.SeverityCritical
 		}
 		events = append(events, imageEvent(ImageFindingsAdded, i, sev, "LOW"))
 	}

@@ -15,33 +15,17 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Severities from most to least severe, as reports spell them.
-var severities = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"}
-
-// SeverityRank orders severities; unknown words rank with UNKNOWN.
-func SeverityRank(s string) int {
-	for i, v := range severities {
-		if strings.EqualFold(s, v) {
-			return i
-		}
-	}
-	return len(severities) - 1
-}
-
-// ParseSeverities validates a comma-separated severity list.
-func ParseSeverities(list string) (map[string]bool, error) {
+// ParseSeverities validates a comma-separated severity list (--severity):
+// each item one of report's severity names, in any case.
+func ParseSeverities(list string) (map[report.Severity]bool, error) {
 	if strings.TrimSpace(list) == "" {
 		return nil, nil
 	}
-	out := map[string]bool{}
-	for _, s := range strings.Split(list, ",") {
-		s = strings.ToUpper(strings.TrimSpace(s))
-		ok := false
-		for _, v := range severities {
-			ok = ok || v == s
-		}
+	out := map[report.Severity]bool{}
+	for _, w := range strings.Split(list, ",") {
+		s, ok := report.LookupSeverity(w)
 		if !ok {
-			return nil, fmt.Errorf("unknown severity %q (want one of %s)", s, strings.Join(severities, ","))
+			return nil, fmt.Errorf("unknown severity %q (want one of %s)", strings.TrimSpace(w), report.SeverityNames())
 		}
 		out[s] = true
 	}
@@ -50,10 +34,10 @@ func ParseSeverities(list string) (map[string]bool, error) {
 
 // Filter keeps findings of the given severities (nil: all), dropping those
 // without a fix when ignoreUnfixed. It returns how many it dropped.
-func Filter(rep *report.Report, sev map[string]bool, ignoreUnfixed bool) int {
+func Filter(rep *report.Report, sev map[report.Severity]bool, ignoreUnfixed bool) int {
 	kept := rep.Vulnerabilities[:0]
 	for _, v := range rep.Vulnerabilities {
-		if sev != nil && !sev[strings.ToUpper(v.Severity)] {
+		if sev != nil && !sev[report.ParseSeverity(string(v.Severity))] {
 			continue
 		}
 		if ignoreUnfixed && v.FixedVersion == "" {

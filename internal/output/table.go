@@ -150,7 +150,7 @@ func writeTable(w io.Writer, rep *report.Report, opts TableOptions) error {
 			if v.KEV != nil {
 				id += " [KEV]"
 			}
-			rows = append(rows, []string{v.Package, id, strings.ToUpper(v.Severity), v.InstalledVersion, fixed, layerID(v.Layer)})
+			rows = append(rows, []string{v.Package, id, strings.ToUpper(string(v.Severity)), v.InstalledVersion, fixed, layerID(v.Layer)})
 		}
 		titleWidth := DefaultTitleWidth
 		if opts.Width > 0 {
@@ -216,8 +216,8 @@ func groupByTarget(vulns []report.Vulnerability, osName string) []targetGroup {
 	for i, g := range groups {
 		sort.SliceStable(g.vulns, func(i, j int) bool {
 			a, b := g.vulns[i], g.vulns[j]
-			if ra, rb := SeverityRank(a.Severity), SeverityRank(b.Severity); ra != rb {
-				return ra < rb
+			if c := report.CompareSeverity(a.Severity, b.Severity); c != 0 {
+				return c > 0
 			}
 			if a.Package != b.Package {
 				return a.Package < b.Package
@@ -307,12 +307,12 @@ func osLabel(o *report.OS) string {
 }
 
 func severityCounts(vulns []report.Vulnerability) string {
-	counts := map[string]int{}
+	counts := map[report.Severity]int{}
 	for _, v := range vulns {
-		counts[strings.ToUpper(v.Severity)]++
+		counts[report.ParseSeverity(string(v.Severity))]++
 	}
-	parts := make([]string, 0, len(severities))
-	for _, s := range severities {
+	parts := make([]string, 0, 6)
+	for _, s := range report.Severities() {
 		parts = append(parts, fmt.Sprintf("%s: %d", s, counts[s]))
 	}
 	return strings.Join(parts, ", ")

@@ -86,12 +86,31 @@ type OS struct {
 	IDLike []string `json:"id_like,omitempty"`
 }
 
-// Package types.
+// Package types: the values of Package.Type and Vulnerability.PackageType,
+// declared here once and used by the analyzers that produce them, the
+// ecosystem descriptors that claim them, purl, matching, the writers and
+// SBOM import. The distribution types name the package manager, the
+// language types the package ecosystem.
 const (
 	TypeDeb = "deb"
 	TypeAPK = "apk"
 	TypeRPM = "rpm"
+
+	TypeGoModule = "go-module" // a module in a Go binary's build information
+	TypeMaven    = "maven"     // a Java archive (jar, war, ear, ...)
+	TypePyPI     = "pypi"      // an installed Python distribution or a lockfile entry
+	TypeNPM      = "npm"       // a node_modules package or a lockfile entry
+	TypeGem      = "gem"       // a RubyGems specification or a Gemfile.lock entry
+	TypeCargo    = "cargo"     // a crate of Cargo.lock or of a cargo-auditable binary
+	TypeComposer = "composer"  // a PHP package of Composer
+	TypeNuGet    = "nuget"     // a .NET package of a deps.json
 )
+
+// IsOSType reports whether a package type is a distribution's package
+// manager's (deb, apk, rpm) rather than a language ecosystem's.
+func IsOSType(t string) bool {
+	return t == TypeDeb || t == TypeAPK || t == TypeRPM
+}
 
 // Package is one installed package.
 type Package struct {
@@ -137,8 +156,8 @@ type Vulnerability struct {
 	// Severity is the normalised severity (CRITICAL, HIGH, MEDIUM, LOW,
 	// NEGLIGIBLE, UNKNOWN): the vendor's when the distro gives one, else
 	// derived from the highest CVSS score.
-	Severity       string `json:"severity"`
-	VendorSeverity string `json:"vendor_severity,omitempty"`
+	Severity       Severity `json:"severity"`
+	VendorSeverity string   `json:"vendor_severity,omitempty"`
 	// SeveritySource names where Severity came from (e.g. "debian",
 	// "ghsa", "cna", "nvd", "cisa-adp"); empty when Severity is UNKNOWN
 	// because no source had data.

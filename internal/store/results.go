@@ -16,7 +16,7 @@ import (
 func severities(rep *report.Report) string {
 	sev := map[string]int{}
 	for _, v := range rep.Vulnerabilities {
-		sev[strings.ToUpper(v.Severity)]++
+		sev[strings.ToUpper(string(v.Severity))]++
 	}
 	b, _ := json.Marshal(sev) // a map[string]int always encodes
 	return string(b)
@@ -51,7 +51,7 @@ func (t *tx) replaceVulns(k ImageKey, rep *report.Report) error {
 		return err
 	}
 	for _, v := range rep.Vulnerabilities {
-		sev := cleanText(strings.ToUpper(v.Severity))
+		sev := cleanText(strings.ToUpper(string(v.Severity)))
 		for _, id := range append([]string{v.ID}, v.Aliases...) {
 			args = append(args, k.Registry, k.Repository, k.Digest, cleanText(id), sev)
 			if len(args) == 5*vulnBatch {

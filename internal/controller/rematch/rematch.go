@@ -294,7 +294,7 @@ func kevIDs(vs []report.Vulnerability) []string {
 func sevCounts(vs []report.Vulnerability) map[string]int {
 	m := map[string]int{}
 	for _, v := range vs {
-		m[strings.ToUpper(v.Severity)]++
+		m[strings.ToUpper(string(v.Severity))]++
 	}
 	return m
 }

@@ -27,7 +27,6 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/uuid"
 
-	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/purl"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
@@ -256,17 +255,17 @@ func packageComponent(p report.Package, os *report.OS) cdx.Component {
 }
 
 // Severity maps a normalised severity to CycloneDX's word.
-func Severity(s string) cdx.Severity {
-	switch strings.ToUpper(s) {
-	case "CRITICAL":
+func Severity(s report.Severity) cdx.Severity {
+	switch report.ParseSeverity(string(s)) {
+	case report.SeverityCritical:
 		return cdx.SeverityCritical
-	case "HIGH":
+	case report.SeverityHigh:
 		return cdx.SeverityHigh
-	case "MEDIUM":
+	case report.SeverityMedium:
 		return cdx.SeverityMedium
-	case "LOW":
+	case report.SeverityLow:
 		return cdx.SeverityLow
-	case "NEGLIGIBLE":
+	case report.SeverityNegligible:
 		return cdx.SeverityInfo
 	}
 	return cdx.SeverityUnknown
@@ -419,7 +418,7 @@ func ratings(v report.Vulnerability) *[]cdx.VulnerabilityRating {
 	if v.VendorSeverity != "" {
 		rs = append(rs, cdx.VulnerabilityRating{
 			Source:   ratingSource(v, v.VendorSeveritySource),
-			Severity: Severity(advisory.NormalizeSeverity(v.VendorSeverity)),
+			Severity: Severity(report.ParseSeverity(v.VendorSeverity)),
 			Method:   cdx.ScoringMethodOther,
 		})
 	} else if len(cvss) == 0 {

@@ -32,12 +32,13 @@ const SchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/sc
 // informationUri.
 const InformationURI = "https://github.com/scanfleet/scanfleet"
 
-// Level maps a normalised severity to a SARIF result level.
-func Level(severity string) string {
-	switch strings.ToUpper(severity) {
-	case "CRITICAL", "HIGH":
+// Level maps a severity to a SARIF result level (a report written by hand
+// may spell it in lower case: it is normalised first).
+func Level(severity report.Severity) string {
+	switch report.ParseSeverity(string(severity)) {
+	case report.SeverityCritical, report.SeverityHigh:
 		return "error"
-	case "MEDIUM":
+	case report.SeverityMedium:
 		return "warning"
 	}
 	return "note"
@@ -61,14 +62,14 @@ func SecuritySeverity(v report.Vulnerability) string {
 		}
 	}
 	if best < 0 {
-		switch strings.ToUpper(v.Severity) {
-		case "CRITICAL":
+		switch report.ParseSeverity(string(v.Severity)) {
+		case report.SeverityCritical:
 			best = 9.5
-		case "HIGH":
+		case report.SeverityHigh:
 			best = 8.0
-		case "MEDIUM":
+		case report.SeverityMedium:
 			best = 5.5
-		case "LOW":
+		case report.SeverityLow:
 			best = 2.0
 		default:
 			best = 0
@@ -236,7 +237,7 @@ func addRule(run *gosarif.Run, v report.Vulnerability) {
 }
 
 func tags(v report.Vulnerability) []string {
-	t := []string{"vulnerability", "security", strings.ToUpper(v.Severity)}
+	t := []string{"vulnerability", "security", strings.ToUpper(string(v.Severity))}
 	if v.KEV != nil {
 		t = append(t, "known-exploited")
 	}

@@ -164,7 +164,7 @@ func TestWriteEmptyReportValidates(t *testing.T) {
 // CVSS score wins over the word.
 func TestSeverityMapping(t *testing.T) {
 	tests := []struct {
-		sev       string
+		sev       report.Severity
 		cvss      []report.CVSS
 		wantLevel string
 		wantScore string
