@@ -249,10 +249,16 @@ func TestConsoleTriage(t *testing.T) {
 	if got := p.eval(`document.getElementById("exc-days").value`); got != "30" {
 		t.Errorf("expiry defaults to %q days, want 30", got)
 	}
+	p.do("cancel", chromedp.Click(chromedp.Search(`//form[@data-testid="exception-form"]//button[normalize-space()="Cancel"]`)))
+	p.waitFor("the form closed", `document.getElementById("exc-vuln") ? "" : "ok"`, 10*time.Second)
+	// From the vulnerability's page: the form opens for it.
+	p.goTo("#/vulnerabilities/"+cve, cve)
+	p.do("except it", chromedp.Click(chromedp.CSS(`a[data-testid="except-link"]`)))
+	if got := p.waitFor("the form for "+cve, `document.getElementById("exc-vuln")?.value || ""`, 10*time.Second); got != cve {
+		t.Errorf("form opened for %q, want %s", got, cve)
+	}
 	// The reason is required: the form does not submit without one.
-	p.do("fill the vulnerability and scope",
-		chromedp.SendKeys(chromedp.ID("exc-vuln"), cve),
-		chromedp.SendKeys(chromedp.ID("exc-repositories"), "team/*"))
+	p.do("fill the scope", chromedp.SendKeys(chromedp.ID("exc-repositories"), "team/*"))
 	p.a11y()
 	p.do("submit without a reason", chromedp.Click(chromedp.CSS(`form[data-testid="exception-form"] button[type="submit"]`)))
 	if got := p.eval(`document.getElementById("exc-reason").validity.valueMissing ? "missing" : ""`); got != "missing" {

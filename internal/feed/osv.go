@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/suse/cvrf"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/version"
 )
@@ -102,6 +103,9 @@ func (l *loader) parseJSONDoc(name string, data []byte) error {
 	if err := json.Unmarshal(data, &d); err != nil {
 		l.malformed(name, "bad JSON: %v", err)
 		return nil
+	}
+	if !d.isOSV() && !d.isSecDB() && cvrf.IsJSON(data) {
+		return l.loadSUSECVRFJSON(name, data)
 	}
 	return l.handleDoc(name, &d)
 }

@@ -96,8 +96,10 @@ func (l *loader) loadXML(name string, r io.Reader) error {
 			return l.loadRepomd(name, dec, se)
 		case "oval_definitions":
 			return l.loadOVAL(name, dec, se)
+		case "cvrfdoc":
+			return l.loadSUSECVRFXML(name, dec, se)
 		}
-		l.malformed(name, "XML document <%s> is not an updateinfo, repomd or OVAL document", se.Name.Local)
+		l.malformed(name, "XML document <%s> is not an updateinfo, repomd, OVAL or CVRF document", se.Name.Local)
 		return nil
 	}
 }

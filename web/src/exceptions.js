@@ -36,8 +36,8 @@ const CSV = [
   ["state", (x) => (x.expired ? "expired" : "active")],
 ];
 
-function ExceptionForm({ onDone, onCancel }) {
-  const [v, setV] = useState({ vulnerability: "", reason: "", days: "30", ...Object.fromEntries(SCOPES.map(([k]) => [k, ""])) });
+function ExceptionForm({ vulnerability = "", onDone, onCancel }) {
+  const [v, setV] = useState({ vulnerability, reason: "", days: "30", ...Object.fromEntries(SCOPES.map(([k]) => [k, ""])) });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
@@ -101,7 +101,9 @@ export function ExceptionsPage({ role, query }) {
   const admin = role === "admin";
   const state = query.state || "";
   const { data, error, reload } = useLoad(() => api("/api/v1/exceptions"), [], 30000);
-  const [form, setForm] = useState(false);
+  // #/exceptions?new=CVE-… (from a vulnerability's page) opens the form
+  // for that vulnerability.
+  const [form, setForm] = useState(!!query.new);
   const [msg, setMsg] = useState("");
   const [actionError, setActionError] = useState(null);
   const [offset, setOffset] = useState(0);
@@ -130,8 +132,9 @@ export function ExceptionsPage({ role, query }) {
     </div>
     <p class="hint">An exception stops a vulnerability from counting in the images it scopes: image counts, CVE search,
       admission, exports. Changes are in the <a href=${href(["audit"])}>audit log</a>.</p>
-    ${form &&
-    html`<${ExceptionForm} onCancel=${() => setForm(false)} onDone=${(ch) => {
+    ${admin &&
+    form &&
+    html`<${ExceptionForm} vulnerability=${query.new || ""} onCancel=${() => setForm(false)} onDone=${(ch) => {
       setForm(false);
       changed(ch, "created");
     }} />`}

@@ -97,7 +97,7 @@ function Shell({ role, who, route, onLogout }) {
       body = html`<${ImagePage} key=${route.parts[1]} digest=${route.parts[1]} query=${route.query} />`;
       break;
     case "vulnerabilities":
-      body = html`<${VulnerabilitiesPage} id=${route.parts[1]} query=${route.query} />`;
+      body = html`<${VulnerabilitiesPage} id=${route.parts[1]} query=${route.query} role=${role} />`;
       break;
     case "scanners":
       body = html`<${ScannersPage} role=${role} />`;

@@ -5,7 +5,7 @@ import { Kev, Epss, CvssList, RefList } from "./image.js";
 
 const IMAGES_PAGE = 50;
 
-function Detail({ id }) {
+function Detail({ id, role }) {
   const { data: v, error } = useLoad(() => api("/api/v1/vulnerabilities/" + encodeURIComponent(id)), [id]);
   const [offset, setOffset] = useState(0);
   if (error) {
@@ -26,6 +26,10 @@ function Detail({ id }) {
     </dl>
     ${v.references.length > 0 &&
     html`<details open=${v.references.length <= 5}><summary>References (${v.references.length})</summary><${RefList} refs=${v.references} /></details>`}
+    <p class="downloads">
+      <a href=${href(["workloads"], { cve: v.id })}>Running workloads carrying ${v.id}</a>
+      ${role === "admin" && html` · <a href=${href(["exceptions"], { new: v.id })} data-testid="except-link">Add an exception for ${v.id}…</a>`}
+    </p>
     <div class="list-tools">
       <h2>${v.images.length} affected image${v.images.length === 1 ? "" : "s"}</h2>
       <${CsvButton} name=${v.id + "-images"} columns=${AFFECTED_CSV} rows=${() => v.images.flatMap((im) => im.findings.map((f) => ({ im, f })))} />
@@ -72,7 +76,7 @@ const LIST_CSV = [
   ["images", (v) => v.images],
 ];
 
-export function VulnerabilitiesPage({ id, query }) {
+export function VulnerabilitiesPage({ id, query, role }) {
   const [text, setText] = useSynced(query.q || id || "");
   const q = query.q || "";
   const { data, error } = useLoad(() => (id ? Promise.resolve(null) : api("/api/v1/vulnerabilities" + qs({ q, limit: 100 }))), [q, id]);
@@ -103,7 +107,7 @@ export function VulnerabilitiesPage({ id, query }) {
       <button type="submit" class="primary">Find</button>
     </form>
     ${id
-      ? html`<${Detail} key=${id} id=${id} />`
+      ? html`<${Detail} key=${id} id=${id} role=${role} />`
       : html`
         <${ErrorNote} error=${error} />
         ${!data && !error && html`<${Loading} />`}

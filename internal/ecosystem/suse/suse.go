@@ -2,7 +2,8 @@
 // IDs "sles" (and "sled", "sles_sap"), "opensuse-leap", "opensuse" (Leap
 // 42) and "opensuse-tumbleweed"; rpm versions; advisories (SUSE-SU,
 // openSUSE-SU) from OSV's "SUSE" and "openSUSE" ecosystems, which list
-// binary packages per product. The rpm database is NDB (Packages.db) on
+// binary packages per product, or from SUSE's CVRF documents (FeedCVRF,
+// the alternative source). The rpm database is NDB (Packages.db) on
 // SLE 15 and recent Leap, SQLite on Tumbleweed; package rpm reads both.
 package suse
 
@@ -19,6 +20,15 @@ const (
 	SLEName      = "SUSE"
 	OpenSUSEName = "openSUSE"
 )
+
+// FeedCVRF names SUSE's CVRF documents, the alternative source to OSV's
+// SUSE and openSUSE records (which stay the default feed of `db update`):
+// SUSE's own cvrf-*.xml files or vuln-list's JSON copies of them, read by
+// package cvrf (internal/ecosystem/suse/cvrf) from any source of `db
+// build` or `db update` that holds them. They give the same advisory ids
+// and release keys as OSV's records, so either source matches an image
+// alike.
+const FeedCVRF ecosystem.FeedFormat = "suse-cvrf"
 
 // SLE returns the descriptor of SUSE Linux Enterprise.
 func SLE() ecosystem.Descriptor {
