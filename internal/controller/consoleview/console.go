@@ -596,8 +596,14 @@ func (cs *State) intern(st *imageStats) {
 	}
 }
 
-// severityOrder ranks severities for sorting, worst first.
-var severityOrder = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"}
+// severityOf reads a stored finding's severity word for ranking; a word
+// report does not know (or none) counts as UNKNOWN.
+func severityOf(word string) report.Severity {
+	if s := report.ParseSeverity(word); s != "" {
+		return s
+	}
+	return report.SeverityUnknown
+}
 
 // imageQuery is the parsed query of GET /api/v1/console/images.
 type imageQuery struct {
@@ -634,8 +640,12 @@ func parseImageQuery(v map[string][]string) (imageQuery, error) {
 	default:
 		return q, fmt.Errorf("unknown order %q (asc, desc)", get("order"))
 	}
-	if q.severity != "" && !slices.Contains(severityOrder, q.severity) {
-		return q, fmt.Errorf("unknown severity %q", get("severity"))
+	if q.severity != "" {
+		s, ok := report.LookupSeverity(q.severity)
+		if !ok {
+			return q, fmt.Errorf("unknown severity %q (want one of %s)", get("severity"), report.SeverityNames())
+		}
+		q.severity = string(s)
 	}
 	q.coverage = get("coverage")
 	if q.coverage != "" && !slices.Contains(coverageStates, q.coverage) {
@@ -685,8 +695,8 @@ func sum(m map[string]int) int {
 // compareSeverities orders by the count of the worst severity, then the
 // next, and so on.
 func compareSeverities(a, b map[string]int) int {
-	for _, s := range severityOrder {
-		if d := a[s] - b[s]; d != 0 {
+	for _, s := range report.Severities() {
+		if d := a[string(s)] - b[string(s)]; d != 0 {
 			return d
 		}
 	}
@@ -910,7 +920,7 @@ func (cs *State) searchVulnerabilities(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	type agg struct {
-		rank   int
+		worst  report.Severity
 		images int
 	}
 	found := map[string]*agg{}
@@ -918,10 +928,7 @@ func (cs *State) searchVulnerabilities(w http.ResponseWriter, r *http.Request) e
 	for _, st := range stats {
 		seen := map[string]bool{}
 		for _, f := range st.findings {
-			rank := slices.Index(severityOrder, f.Severity)
-			if rank < 0 {
-				rank = len(severityOrder) - 1
-			}
+			sev := severityOf(f.Severity)
 			// An alias is searchable and listed as itself, as image_vulns
 			// files it.
 			for _, id := range append([]string{f.ID}, f.Aliases...) {
@@ -930,10 +937,12 @@ func (cs *State) searchVulnerabilities(w http.ResponseWriter, r *http.Request) e
 				}
 				a := found[id]
 				if a == nil {
-					a = &agg{rank: rank}
+					a = &agg{worst: sev}
 					found[id] = a
 				}
-				a.rank = min(a.rank, rank)
+				if report.CompareSeverity(sev, a.worst) > 0 {
+					a.worst = sev
+				}
 				if !seen[id] {
 					seen[id] = true
 					a.images++
@@ -943,7 +952,7 @@ func (cs *State) searchVulnerabilities(w http.ResponseWriter, r *http.Request) e
 	}
 	out := make([]VulnerabilitySummary, 0, len(found))
 	for id, a := range found {
-		out = append(out, VulnerabilitySummary{ID: id, Severity: severityOrder[a.rank], Images: a.images})
+		out = append(out, VulnerabilitySummary{ID: id, Severity: string(a.worst), Images: a.images})
 	}
 	slices.SortFunc(out, func(a, b VulnerabilitySummary) int {
 		if a.Images != b.Images {
@@ -998,7 +1007,7 @@ func (cs *State) getVulnerability(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	v := VulnerabilityView{ID: id, Aliases: []string{}, References: []string{}, Images: []AffectedImage{}}
-	worst := len(severityOrder)
+	worst := report.SeverityUnknown
 	for _, row := range hit {
 		st := stats[row.Key()]
 		if st == nil {
@@ -1011,8 +1020,8 @@ func (cs *State) getVulnerability(w http.ResponseWriter, r *http.Request) error 
 				continue
 			}
 			ai.Findings = append(ai.Findings, f)
-			if i := slices.Index(severityOrder, f.Severity); i >= 0 && i < worst {
-				worst = i
+			if s := severityOf(f.Severity); report.CompareSeverity(s, worst) > 0 {
+				worst = s
 			}
 			for _, a := range append([]string{f.ID}, f.Aliases...) {
 				if !strings.EqualFold(a, id) && !slices.Contains(v.Aliases, a) {
@@ -1024,11 +1033,7 @@ func (cs *State) getVulnerability(w http.ResponseWriter, r *http.Request) error 
 			v.Images = append(v.Images, ai)
 		}
 	}
-	if worst < len(severityOrder) {
-		v.Severity = severityOrder[worst]
-	} else {
-		v.Severity = "UNKNOWN"
-	}
+	v.Severity = string(worst)
 	slices.Sort(v.Aliases)
 	slices.SortFunc(v.Images, func(a, b AffectedImage) int { return strings.Compare(a.Reference, b.Reference) })
 	if len(v.Images) > 0 {

@@ -229,7 +229,7 @@ func (cs *State) overview(w http.ResponseWriter, r *http.Request) error {
 	}
 	ov.Hosts = len(hosts)
 	type agg struct {
-		rank   int
+		worst  report.Severity
 		images int
 		pkgs   []string
 	}
@@ -248,16 +248,15 @@ func (cs *State) overview(w http.ResponseWriter, r *http.Request) error {
 			if f.Fixed == "" {
 				continue
 			}
-			rank := slices.Index(severityOrder, f.Severity)
-			if rank < 0 {
-				rank = len(severityOrder) - 1
-			}
+			sev := severityOf(f.Severity)
 			a := fixable[f.ID]
 			if a == nil {
-				a = &agg{rank: rank}
+				a = &agg{worst: sev}
 				fixable[f.ID] = a
 			}
-			a.rank = min(a.rank, rank)
+			if report.CompareSeverity(sev, a.worst) > 0 {
+				a.worst = sev
+			}
 			if !slices.Contains(a.pkgs, f.Package) {
 				a.pkgs = append(a.pkgs, f.Package)
 			}
@@ -269,15 +268,15 @@ func (cs *State) overview(w http.ResponseWriter, r *http.Request) error {
 	}
 	for id, a := range fixable {
 		slices.Sort(a.pkgs)
-		ov.TopFixable = append(ov.TopFixable, FixableFinding{ID: id, Severity: severityOrder[a.rank], Images: a.images, Packages: a.pkgs})
+		ov.TopFixable = append(ov.TopFixable, FixableFinding{ID: id, Severity: string(a.worst), Images: a.images, Packages: a.pkgs})
 	}
 	// Most images first, then the worst, then by ID: a stable order.
 	slices.SortFunc(ov.TopFixable, func(a, b FixableFinding) int {
 		if a.Images != b.Images {
 			return b.Images - a.Images
 		}
-		if d := slices.Index(severityOrder, a.Severity) - slices.Index(severityOrder, b.Severity); d != 0 {
-			return d
+		if c := report.CompareSeverity(report.Severity(b.Severity), report.Severity(a.Severity)); c != 0 {
+			return c
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
