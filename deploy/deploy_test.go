@@ -205,10 +205,28 @@ func manifestPolicy(t *testing.T, l layout) {
 	if !reflect.DeepEqual(role.Rules, want) {
 		t.Errorf("controller Role rules:\n%+v\nwant\n%+v", role.Rules, want)
 	}
+	// --watch-pods: one ClusterRole, read-only on Pods and nothing else,
+	// bound to the controller's account only; the controller runs with it.
+	var clusterRoles []string
 	for _, o := range objs {
-		if _, ok := o.(*rbacv1.ClusterRole); ok {
-			t.Errorf("a ClusterRole in deploy/kubernetes: the controller needs none")
+		if cr, ok := o.(*rbacv1.ClusterRole); ok {
+			clusterRoles = append(clusterRoles, cr.Name)
 		}
+	}
+	if !slices.Equal(clusterRoles, []string{"scanfleet-pod-reader"}) {
+		t.Errorf("ClusterRoles %v, want only scanfleet-pod-reader", clusterRoles)
+	}
+	podReader := find[*rbacv1.ClusterRole](t, objs, "scanfleet-pod-reader")
+	if want := []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get", "list", "watch"}}}; !reflect.DeepEqual(podReader.Rules, want) {
+		t.Errorf("pod reader rules %+v, want %+v", podReader.Rules, want)
+	}
+	crb := find[*rbacv1.ClusterRoleBinding](t, objs, "scanfleet-pod-reader")
+	if crb.RoleRef.Kind != "ClusterRole" || crb.RoleRef.Name != podReader.Name ||
+		!reflect.DeepEqual(crb.Subjects, []rbacv1.Subject{{Kind: "ServiceAccount", Name: "scanfleet-controller", Namespace: "scanfleet"}}) {
+		t.Errorf("pod reader binding %+v", crb)
+	}
+	if ctl := find[*appsv1.Deployment](t, objs, "scanfleet-controller"); !slices.Contains(ctl.Spec.Template.Spec.Containers[0].Args, "--watch-pods") {
+		t.Errorf("the controller runs without --watch-pods: %v", ctl.Spec.Template.Spec.Containers[0].Args)
 	}
 
 	cron := find[*batchv1.CronJob](t, objs, "scanfleet-db-updater")
@@ -617,6 +635,73 @@ func TestHelmChart(t *testing.T) {
 	sort.Strings(got)
 	if want := []string{"pdb maxUnavailable=1", "scanfleet-controller replicas=5", "scanfleet-scanner replicas=2"}; !slices.Equal(got, want) {
 		t.Errorf("controller.replicas=5 renders %v, want %v", got, want)
+	}
+	// controller.watchPods=false: neither the flag nor the ClusterRole.
+	rendered, lint, err = render("controller.watchPods=false")
+	if err != nil {
+		t.Fatalf("helmrender controller.watchPods=false: %v\n%s", err, lint)
+	}
+	for _, o := range decode(t, "watchPods=false", rendered) {
+		if k := o["kind"]; k == "ClusterRole" || k == "ClusterRoleBinding" {
+			t.Errorf("controller.watchPods=false renders a %v", k)
+		}
+	}
+	if strings.Contains(string(rendered), "--watch-pods") {
+		t.Errorf("controller.watchPods=false still passes --watch-pods")
+	}
+}
+
+// TestRBACCanI applies the manifests' RBAC (shared by both layouts; the
+// chart renders the same objects, TestHelmChart) to the real API server
+// and asks it, impersonating each service account, what it may do: the
+// controller may read and watch Pods everywhere, scale only the scanner
+// Deployment and hold only its Lease; it may not change Pods, read
+// Secrets, or read Deployments and ReplicaSets; the scanner may do none
+// of it.
+func TestRBACCanI(t *testing.T) {
+	ensureNamespace(t)
+	if _, err := kubectl(t, nil, "apply", "-f", filepath.Join(testutil.ModuleRoot(t), "deploy", "kubernetes", "10-rbac.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	const (
+		controller = "system:serviceaccount:scanfleet:scanfleet-controller"
+		scanner    = "system:serviceaccount:scanfleet:scanfleet-scanner"
+	)
+	for _, tc := range []struct {
+		as   string
+		args []string
+		want bool
+	}{
+		{controller, []string{"list", "pods", "--all-namespaces"}, true},
+		{controller, []string{"watch", "pods", "--all-namespaces"}, true},
+		{controller, []string{"get", "pods", "-n", "default"}, true},
+		{controller, []string{"create", "pods", "-n", "scanfleet"}, false},
+		{controller, []string{"delete", "pods", "--all-namespaces"}, false},
+		{controller, []string{"patch", "pods", "-n", "default"}, false},
+		{controller, []string{"update", "pods", "--subresource=status", "-n", "default"}, false},
+		{controller, []string{"create", "pods", "--subresource=exec", "-n", "default"}, false},
+		{controller, []string{"get", "pods", "--subresource=log", "-n", "default"}, false},
+		{controller, []string{"get", "secrets", "-n", "scanfleet"}, false},
+		{controller, []string{"list", "secrets", "--all-namespaces"}, false},
+		{controller, []string{"list", "deployments.apps", "-n", "scanfleet"}, false},
+		{controller, []string{"list", "replicasets.apps", "--all-namespaces"}, false},
+		{controller, []string{"update", "deployments.apps/scanfleet-scanner", "--subresource=scale", "-n", "scanfleet"}, true},
+		{controller, []string{"update", "deployments.apps/other", "--subresource=scale", "-n", "scanfleet"}, false},
+		{controller, []string{"update", "leases.coordination.k8s.io/scanfleet-controller", "-n", "scanfleet"}, true},
+		{controller, []string{"update", "leases.coordination.k8s.io/other", "-n", "scanfleet"}, false},
+		{scanner, []string{"list", "pods", "--all-namespaces"}, false},
+		{scanner, []string{"get", "secrets", "-n", "scanfleet"}, false},
+	} {
+		t.Run(tc.as[strings.LastIndex(tc.as, ":")+1:]+" "+strings.Join(tc.args, " "), func(t *testing.T) {
+			out, err := kubectl(t, nil, append([]string{"auth", "can-i", "--as=" + tc.as}, tc.args...)...)
+			got := strings.TrimSpace(out)
+			if got != "yes" && got != "no" {
+				t.Fatalf("kubectl auth can-i: %q, %v", out, err)
+			}
+			if (got == "yes") != tc.want {
+				t.Errorf("can-i = %s, want %v", got, tc.want)
+			}
+		})
 	}
 }
 
