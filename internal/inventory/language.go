@@ -45,14 +45,14 @@ type lockfileRule struct {
 
 var lockfileRules = []lockfileRule{
 	{
-		pkgType:   "npm",
+		pkgType:   report.TypeNPM,
 		lockfiles: []string{"package-lock.json", "npm-shrinkwrap.json"},
 		installed: func(dir, p string) bool {
 			return strings.HasPrefix(p, join(dir, "node_modules/")) && strings.HasSuffix(p, "/package.json")
 		},
 	},
 	{
-		pkgType:   "composer",
+		pkgType:   report.TypeComposer,
 		lockfiles: []string{"composer.lock"},
 		installed: func(dir, p string) bool {
 			return p == join(dir, "vendor/composer/installed.json")
@@ -129,8 +129,7 @@ func dropSupersededLockfiles(pkgs []report.Package) []report.Package {
 func markOwned(pkgs []report.Package, state map[string]map[string]*entry) {
 	want := map[string][]int{}
 	for i, p := range pkgs {
-		switch p.Type {
-		case report.TypeDeb, report.TypeAPK, report.TypeRPM:
+		if report.IsOSType(p.Type) {
 			continue
 		}
 		file, _, _ := strings.Cut(p.Path, "!/")

@@ -231,14 +231,14 @@ func groupByTarget(vulns []report.Vulnerability, osName string) []targetGroup {
 
 // typeLabels names package types for target headings.
 var typeLabels = map[string]string{
-	"go-module": "Go binary",
-	"npm":       "Node.js",
-	"pypi":      "Python",
-	"maven":     "Java",
-	"gem":       "Ruby",
-	"cargo":     "Rust",
-	"composer":  "PHP",
-	"nuget":     ".NET",
+	report.TypeGoModule: "Go binary",
+	report.TypeNPM:      "Node.js",
+	report.TypePyPI:     "Python",
+	report.TypeMaven:    "Java",
+	report.TypeGem:      "Ruby",
+	report.TypeCargo:    "Rust",
+	report.TypeComposer: "PHP",
+	report.TypeNuGet:    ".NET",
 }
 
 // Target names where a finding's package was found, as the table groups
@@ -247,8 +247,7 @@ var typeLabels = map[string]string{
 // site-packages root, the outermost jar, the gems directory, or the
 // lockfile or manifest, followed by the ecosystem in parentheses.
 func Target(v report.Vulnerability, osName string) (name string, isOS bool) {
-	switch v.PackageType {
-	case report.TypeDeb, report.TypeAPK, report.TypeRPM:
+	if report.IsOSType(v.PackageType) {
 		return "OS packages (" + osName + ")", true
 	}
 	label := typeLabels[v.PackageType]
@@ -260,13 +259,13 @@ func Target(v report.Vulnerability, osName string) (name string, isOS bool) {
 		return label + " packages", false
 	}
 	switch v.PackageType {
-	case "npm":
+	case report.TypeNPM:
 		p = rootAt(p, "node_modules")
-	case "pypi":
+	case report.TypePyPI:
 		p = rootAt(rootAt(p, "site-packages"), "dist-packages")
-	case "maven":
+	case report.TypeMaven:
 		p, _, _ = strings.Cut(p, "!/")
-	case "gem":
+	case report.TypeGem:
 		if i := strings.Index(p, "/specifications/"); i >= 0 {
 			p = p[:i]
 		}

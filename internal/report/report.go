@@ -96,14 +96,26 @@ const (
 	TypeAPK = "apk"
 	TypeRPM = "rpm"
 
-	TypeGoModule = "go-module" // a module in a Go binary's build information
-	TypeMaven    = "maven"     // a Java archive (jar, war, ear, ...)
-	TypePyPI     = "pypi"      // an installed Python distribution or a lockfile entry
-	TypeNPM      = "npm"       // a node_modules package or a lockfile entry
-	TypeGem      = "gem"       // a RubyGems specification or a Gemfile.lock entry
-	TypeCargo    = "cargo"     // a crate of Cargo.lock or of a cargo-auditable binary
-	TypeComposer = "composer"  // a PHP package of Composer
-	TypeNuGet    = "nuget"     // a .NET package of a deps.json
+	// TypeGoModule is a module of a Go binary's build information.
+	TypeGoModule = "go-module"
+	// TypeMaven is a Java archive; Name is "groupId:artifactId", the form
+	// Maven advisories use.
+	TypeMaven = "maven"
+	// TypePyPI is a Python distribution. Name keeps the distribution's own
+	// spelling ("PyYAML"); matching normalises it per PEP 503, and the purl
+	// carries the normalised form, as the purl spec asks.
+	TypePyPI = "pypi"
+	// TypeNPM is a node_modules package or an npm lockfile entry.
+	TypeNPM = "npm"
+	// TypeGem is a RubyGems specification or a Gemfile.lock entry.
+	TypeGem = "gem"
+	// TypeCargo is a crate of a Cargo.lock or of a cargo-auditable binary.
+	TypeCargo = "cargo"
+	// TypeComposer is a Composer package; Name is "vendor/name" as
+	// Packagist spells it.
+	TypeComposer = "composer"
+	// TypeNuGet is a .NET package of a deps.json.
+	TypeNuGet = "nuget"
 )
 
 // IsOSType reports whether a package type is a distribution's package

@@ -20,9 +20,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Type is the report.Package type of NuGet packages.
-const Type = "nuget"
-
 const maxSize = 64 << 20
 
 type dotnetAnalyzer struct{}
@@ -76,7 +73,7 @@ func ParseDepsJSON(content []byte) ([]report.Package, error) {
 		}
 		name, version := key[:i], key[i+1:]
 		u := packageurl.NewPackageURL(packageurl.TypeNuget, "", name, version, nil, "")
-		pkgs = append(pkgs, report.Package{Name: name, Version: version, Type: Type, PURL: u.ToString()})
+		pkgs = append(pkgs, report.Package{Name: name, Version: version, Type: report.TypeNuGet, PURL: u.ToString()})
 	}
 	sort.Slice(pkgs, func(i, j int) bool {
 		if pkgs[i].Name != pkgs[j].Name {

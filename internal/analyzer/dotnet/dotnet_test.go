@@ -5,6 +5,8 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // As `dotnet publish` (SDK 7) writes it for a small web API.
@@ -96,7 +98,7 @@ func TestParseDepsJSON(t *testing.T) {
 			if res != nil {
 				for _, p := range res.Packages {
 					got = append(got, p.Name+"@"+p.Version+" "+p.PURL)
-					if p.Path != "app/WebApi.deps.json" || p.Type != Type {
+					if p.Path != "app/WebApi.deps.json" || p.Type != report.TypeNuGet {
 						t.Errorf("bad %+v", p)
 					}
 				}

@@ -26,10 +26,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Type is the report.Package type of Go modules (advisory.ForPackageType
-// maps it to the "Go" ecosystem).
-const Type = "go-module"
-
 // StdlibName is the module name the Go vulnerability database uses for the
 // standard library.
 const StdlibName = "stdlib"
@@ -124,7 +120,7 @@ func realVersion(v string) bool {
 func pkg(modPath, version string) report.Package {
 	ns, name := path.Split(modPath)
 	u := packageurl.NewPackageURL(packageurl.TypeGolang, strings.TrimSuffix(ns, "/"), name, version, nil, "")
-	return report.Package{Name: modPath, Version: version, Type: Type, PURL: u.ToString()}
+	return report.Package{Name: modPath, Version: version, Type: report.TypeGoModule, PURL: u.ToString()}
 }
 
 // toolchainRE matches Go release tags without the "go" prefix: "1.21.0",

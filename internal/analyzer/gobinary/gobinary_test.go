@@ -107,7 +107,7 @@ func TestFixtureImage(t *testing.T) {
 	gotMap := map[string]string{}
 	for _, p := range got {
 		gotMap[p.Name] = p.Version
-		if p.Type != Type || p.Path != binaries[0] || !strings.HasPrefix(p.PURL, "pkg:golang/") {
+		if p.Type != report.TypeGoModule || p.Path != binaries[0] || !strings.HasPrefix(p.PURL, "pkg:golang/") {
 			t.Errorf("bad package %+v (binary %s)", p, binaries[0])
 		}
 	}

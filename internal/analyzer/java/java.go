@@ -29,10 +29,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Type is the report.Package type of Maven artifacts. Name is
-// "groupId:artifactId", the form Maven advisories use.
-const Type = "maven"
-
 const (
 	// maxSize bounds the outer archive; Spring Boot and Jenkins wars reach
 	// a few hundred MiB.
@@ -203,7 +199,7 @@ func (w *walker) add(p, group, artifact, version string) {
 		name = group + ":" + artifact
 	}
 	u := packageurl.NewPackageURL(packageurl.TypeMaven, group, artifact, version, nil, "")
-	w.pkgs = append(w.pkgs, report.Package{Name: name, Version: version, Type: Type, Path: p, PURL: u.ToString()})
+	w.pkgs = append(w.pkgs, report.Package{Name: name, Version: version, Type: report.TypeMaven, Path: p, PURL: u.ToString()})
 }
 
 func readSmall(f *zip.File) ([]byte, error) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 type entry struct {
@@ -80,7 +81,7 @@ func TestParseArchive(t *testing.T) {
 	var got []string
 	for _, p := range pkgs {
 		got = append(got, p.Path+" "+p.Name+"@"+p.Version+" "+p.PURL)
-		if p.Type != Type {
+		if p.Type != report.TypeMaven {
 			t.Errorf("type %q", p.Type)
 		}
 	}

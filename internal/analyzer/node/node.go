@@ -27,9 +27,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Type is the report.Package type of npm packages.
-const Type = "npm"
-
 const (
 	// maxSize bounds package.json and lockfiles. Old npm versions wrote
 	// whole READMEs into installed package.json files, and monorepo
@@ -268,5 +265,5 @@ func newPackage(name, version string) report.Package {
 		}
 	}
 	u := packageurl.NewPackageURL(packageurl.TypeNPM, ns, n, version, nil, "")
-	return report.Package{Name: name, Version: version, Type: Type, PURL: u.ToString()}
+	return report.Package{Name: name, Version: version, Type: report.TypeNPM, PURL: u.ToString()}
 }

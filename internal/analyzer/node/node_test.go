@@ -20,6 +20,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/analyzer"
 	"github.com/scanfleet/scanfleet/internal/analyzer/analyzertest"
 	"github.com/scanfleet/scanfleet/internal/layer"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // rootManifest is an independent, regexp-based reading of what a package
@@ -69,7 +70,7 @@ func TestFixtureImage(t *testing.T) {
 				continue
 			}
 			for _, p := range f.Result.Packages {
-				if p.Type != Type || p.Path != f.Path || !strings.HasPrefix(p.PURL, "pkg:npm/") {
+				if p.Type != report.TypeNPM || p.Path != f.Path || !strings.HasPrefix(p.PURL, "pkg:npm/") {
 					t.Errorf("bad package %+v in %s", p, f.Path)
 				}
 				if strings.HasSuffix(f.Path, "/package.json") {

@@ -24,10 +24,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Type is the report.Package type of Composer packages. Name is
-// "vendor/name" as Packagist spells it.
-const Type = "composer"
-
 const (
 	lockName      = "composer.lock"
 	installedPath = "vendor/composer/installed.json"
@@ -146,7 +142,7 @@ func convert(list []composerPackage) []report.Package {
 			ns, n = "", name
 		}
 		u := packageurl.NewPackageURL(packageurl.TypeComposer, ns, n, version, nil, "")
-		pkgs = append(pkgs, report.Package{Name: name, Version: version, Type: Type, PURL: u.ToString()})
+		pkgs = append(pkgs, report.Package{Name: name, Version: version, Type: report.TypeComposer, PURL: u.ToString()})
 	}
 	sort.Slice(pkgs, func(i, j int) bool {
 		if pkgs[i].Name != pkgs[j].Name {

@@ -89,7 +89,7 @@ func TestParse(t *testing.T) {
 			if res != nil {
 				for _, p := range res.Packages {
 					got = append(got, p.Name+"@"+p.Version+" "+p.PURL)
-					if p.Path != tt.path || p.Type != Type {
+					if p.Path != tt.path || p.Type != report.TypeComposer {
 						t.Errorf("bad %+v", p)
 					}
 				}

@@ -26,12 +26,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Type is the report.Package type of Python distributions. Name keeps the
-// distribution's own spelling ("PyYAML"); matching normalises it per
-// PEP 503 (advisory.NormalizePackage), and the PURL carries the normalised
-// form, as the PURL spec asks.
-const Type = "pypi"
-
 // maxSize bounds metadata files: a long description can be large, but not
 // this large.
 const maxSize = 16 << 20
@@ -87,5 +81,5 @@ func ParseMetadata(content []byte) (report.Package, error) {
 	if err := u.Normalize(); err != nil {
 		return report.Package{}, fmt.Errorf("%w: name %q: %w", ErrMalformed, name, err)
 	}
-	return report.Package{Name: name, Version: version, Type: Type, PURL: u.ToString()}, nil
+	return report.Package{Name: name, Version: version, Type: report.TypePyPI, PURL: u.ToString()}, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/analyzer"
 	"github.com/scanfleet/scanfleet/internal/layer"
+	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -77,7 +78,7 @@ func TestParseMetadata(t *testing.T) {
 				}
 				return
 			}
-			if p.Name != tt.wantName || p.Version != tt.wantVer || p.PURL != tt.wantPURL || p.Type != Type {
+			if p.Name != tt.wantName || p.Version != tt.wantVer || p.PURL != tt.wantPURL || p.Type != report.TypePyPI {
 				t.Errorf("got %+v, want %s %s %s", p, tt.wantName, tt.wantVer, tt.wantPURL)
 			}
 		})

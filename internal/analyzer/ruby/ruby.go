@@ -24,9 +24,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Type is the report.Package type of gems.
-const Type = "gem"
-
 // maxSize bounds gemspecs; generated ones are a few KiB.
 const maxSize = 4 << 20
 
@@ -104,5 +101,5 @@ func ParseGemspec(content []byte) (report.Package, error) {
 		return report.Package{}, fmt.Errorf("%w: no name and version assignments", ErrMalformed)
 	}
 	u := packageurl.NewPackageURL(packageurl.TypeGem, "", name, version, nil, "")
-	return report.Package{Name: name, Version: version, Type: Type, PURL: u.ToString()}, nil
+	return report.Package{Name: name, Version: version, Type: report.TypeGem, PURL: u.ToString()}, nil
 }

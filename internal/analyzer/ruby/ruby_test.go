@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // As RubyGems 3.4 writes specifications/rake-13.0.6.gemspec.
@@ -61,7 +63,7 @@ func TestParseGemspec(t *testing.T) {
 				}
 				return
 			}
-			if p.Name != tt.wantName || p.Version != tt.wantVer || p.PURL != tt.purl || p.Type != Type {
+			if p.Name != tt.wantName || p.Version != tt.wantVer || p.PURL != tt.purl || p.Type != report.TypeGem {
 				t.Errorf("got %+v", p)
 			}
 		})

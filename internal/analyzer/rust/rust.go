@@ -29,9 +29,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// Type is the report.Package type of crates.
-const Type = "cargo"
-
 const (
 	lockName = "Cargo.lock"
 	// maxLockSize bounds Cargo.lock files (large workspaces: ~1 MiB).
@@ -234,7 +231,7 @@ func parseAuditJSON(data []byte) ([]report.Package, error) {
 
 func newPackage(name, version string) report.Package {
 	u := packageurl.NewPackageURL(packageurl.TypeCargo, "", name, version, nil, "")
-	return report.Package{Name: name, Version: version, Type: Type, PURL: u.ToString()}
+	return report.Package{Name: name, Version: version, Type: report.TypeCargo, PURL: u.ToString()}
 }
 
 func sortUnique(pkgs []report.Package) []report.Package {

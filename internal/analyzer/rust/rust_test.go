@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // A Cargo.lock as cargo 1.78 writes it (lockfile version 3), with a
@@ -85,7 +86,7 @@ func TestParseCargoLock(t *testing.T) {
 			var got []string
 			for _, p := range pkgs {
 				got = append(got, p.Name+"@"+p.Version)
-				if p.PURL != "pkg:cargo/"+p.Name+"@"+p.Version || p.Type != Type {
+				if p.PURL != "pkg:cargo/"+p.Name+"@"+p.Version || p.Type != report.TypeCargo {
 					t.Errorf("bad %+v", p)
 				}
 			}

@@ -4,6 +4,7 @@ package cratesio
 
 import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Name is the ecosystem's name.
@@ -13,7 +14,7 @@ const Name = "crates.io"
 func Descriptor() ecosystem.Descriptor {
 	return ecosystem.Descriptor{
 		Name:         Name,
-		PackageTypes: []string{"cargo", "crates.io"},
+		PackageTypes: []string{report.TypeCargo, "crates.io"},
 		Scheme:       ecosystem.SchemeSemver,
 		Match:        ecosystem.MatchName,
 		PURLType:     "cargo",

@@ -4,6 +4,7 @@ package golang
 
 import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Name is the ecosystem's name.
@@ -13,7 +14,7 @@ const Name = "Go"
 func Descriptor() ecosystem.Descriptor {
 	return ecosystem.Descriptor{
 		Name:         Name,
-		PackageTypes: []string{"go-module", "gomod", "golang", "go"},
+		PackageTypes: []string{report.TypeGoModule, "gomod", "golang", "go"},
 		Scheme:       ecosystem.SchemeGo,
 		Match:        ecosystem.MatchName,
 		PURLType:     "golang",

@@ -4,6 +4,7 @@ package maven
 
 import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Name is the ecosystem's name.
@@ -13,7 +14,7 @@ const Name = "Maven"
 func Descriptor() ecosystem.Descriptor {
 	return ecosystem.Descriptor{
 		Name:         Name,
-		PackageTypes: []string{"maven", "jar"},
+		PackageTypes: []string{report.TypeMaven, "jar"},
 		Scheme:       ecosystem.SchemeMaven,
 		Match:        ecosystem.MatchName,
 		PURLType:     "maven",

@@ -4,6 +4,7 @@ package npm
 
 import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Name is the ecosystem's name.
@@ -13,7 +14,7 @@ const Name = "npm"
 func Descriptor() ecosystem.Descriptor {
 	return ecosystem.Descriptor{
 		Name:         Name,
-		PackageTypes: []string{"npm", "node"},
+		PackageTypes: []string{report.TypeNPM, "node"},
 		Scheme:       ecosystem.SchemeNPM,
 		Match:        ecosystem.MatchName,
 		PURLType:     "npm",

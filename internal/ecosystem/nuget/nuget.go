@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Name is the ecosystem's name.
@@ -15,7 +16,7 @@ const Name = "NuGet"
 func Descriptor() ecosystem.Descriptor {
 	return ecosystem.Descriptor{
 		Name:             Name,
-		PackageTypes:     []string{"nuget"},
+		PackageTypes:     []string{report.TypeNuGet},
 		Scheme:           ecosystem.SchemeGeneric,
 		Match:            ecosystem.MatchName,
 		PURLType:         "nuget",

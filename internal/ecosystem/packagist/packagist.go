@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Name is the ecosystem's name.
@@ -15,7 +16,7 @@ const Name = "Packagist"
 func Descriptor() ecosystem.Descriptor {
 	return ecosystem.Descriptor{
 		Name:             Name,
-		PackageTypes:     []string{"composer"},
+		PackageTypes:     []string{report.TypeComposer},
 		Scheme:           ecosystem.SchemeGeneric,
 		Match:            ecosystem.MatchName,
 		PURLType:         "composer",

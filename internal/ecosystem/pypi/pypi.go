@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Name is the ecosystem's name.
@@ -15,7 +16,7 @@ const Name = "PyPI"
 func Descriptor() ecosystem.Descriptor {
 	return ecosystem.Descriptor{
 		Name:             Name,
-		PackageTypes:     []string{"pypi", "python"},
+		PackageTypes:     []string{report.TypePyPI, "python"},
 		Scheme:           ecosystem.SchemePEP440,
 		Match:            ecosystem.MatchName,
 		PURLType:         "pypi",

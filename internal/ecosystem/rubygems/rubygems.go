@@ -4,6 +4,7 @@ package rubygems
 
 import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Name is the ecosystem's name.
@@ -13,7 +14,7 @@ const Name = "RubyGems"
 func Descriptor() ecosystem.Descriptor {
 	return ecosystem.Descriptor{
 		Name:         Name,
-		PackageTypes: []string{"gem"},
+		PackageTypes: []string{report.TypeGem},
 		Scheme:       ecosystem.SchemeGem,
 		Match:        ecosystem.MatchName,
 		PURLType:     "gem",

@@ -112,7 +112,7 @@ func Build(rep *report.Report) *cdx.BOM {
 			pkgRef[k] = c.BOMRef
 		}
 		comps = append(comps, c)
-		if osRef != "" && isDistro(p.Type) {
+		if osRef != "" && report.IsOSType(p.Type) {
 			distroRefs = append(distroRefs, c.BOMRef)
 		} else {
 			otherRefs = append(otherRefs, c.BOMRef)
@@ -176,10 +176,6 @@ func (r refAssigner) assign(purl string, p report.Package) string {
 	}
 	r.used[ref] = true
 	return ref
-}
-
-func isDistro(t string) bool {
-	return t == report.TypeDeb || t == report.TypeAPK || t == report.TypeRPM
 }
 
 func imageComponent(img *report.Image) *cdx.Component {
