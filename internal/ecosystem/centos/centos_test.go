@@ -21,7 +21,11 @@ type def struct {
 // redHatOVAL writes definitions in the shape of Red Hat's OVAL v2 files
 // (rhel-8.oval.xml): rpminfo tests of rpminfo objects and states, the
 // release checked on redhat-release, signatures by key id. The ids are
-// the test's own (RHSA-TEST:…): the shared data holds no Red Hat OVAL.
+// the test's own (RHSA-TEST:…). Real Red Hat data is matched in
+// TestCentOSStream8RealOVAL; this generated document stays for what the
+// real sample lacks: module-stream definitions ("Module X:S is enabled",
+// which the public OVAL v2 samples carry without their tests) and a RHEL
+// 7 definition beside RHEL 8 ones.
 func redHatOVAL(defs []def) []byte {
 	var d, tests, objs, states strings.Builder
 	n := 0
