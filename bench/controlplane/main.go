@@ -310,7 +310,7 @@ func (b *bench) callStatus(ctx context.Context, method, path, token string, in, 
 func repo(o options, i int) string   { return fmt.Sprintf("team/app%d", i%o.repos) }
 func digest(i int) string            { return fmt.Sprintf("sha256:%064x", i+1) }
 func cve(o options, i, j int) string { return fmt.Sprintf("CVE-2024-%d", 10000+(i*7+j*131)%o.cves) }
-func layerKey(i int) string          { return fmt.Sprintf("%s/sha256:%064x", all.Version, 1<<40+i) }
+func layerKey(i int) string          { return fmt.Sprintf("%s/sha256:%064x", all.Version(), 1<<40+i) }
 
 // notify enqueues images [from, from+n) as push notifications, 500 to an
 // envelope, as a registry sends them.

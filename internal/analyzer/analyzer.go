@@ -9,8 +9,12 @@ package analyzer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"io/fs"
+	"slices"
+	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/report"
 )
@@ -19,6 +23,15 @@ import (
 type Analyzer interface {
 	// Name is a short stable identifier, e.g. "dpkg".
 	Name() string
+	// Version is the analyzer's own version. Bump it whenever what the
+	// analyzer produces for some layer changes (a parser fix, a new
+	// field, a newly wanted path): layer analyses are cached by the
+	// analyzer set's version (SetVersion) and a layer's digest, locally
+	// and in the controller's layer store, so an analyzer that changes
+	// under the same version keeps serving its old results.
+	// TestAnalyzerVersions in analyzer/all fails when an analyzer's source
+	// changes without its version.
+	Version() string
 	// Wants reports whether the file at path (clean, relative to the image
 	// root, no leading slash, e.g. "var/lib/dpkg/status") is needed. It is
 	// called for every entry of every layer, so it must be cheap.
@@ -83,4 +96,18 @@ type Ownership struct {
 	// Paths are clean and relative to the image root, like the paths
 	// analyzers see ("usr/bin/python3").
 	Paths []string `json:"paths"`
+}
+
+// SetVersion names a set of analyzers for the layer cache: a digest of
+// their sorted "name version" pairs, so that it changes when any
+// analyzer's version changes, or one is added or removed, whatever the
+// order of the list. It is the first part of layer.Key.
+func SetVersion(as []Analyzer) string {
+	pairs := make([]string, len(as))
+	for i, a := range as {
+		pairs[i] = a.Name() + " " + a.Version()
+	}
+	slices.Sort(pairs)
+	sum := sha256.Sum256([]byte(strings.Join(pairs, "\n")))
+	return "s" + hex.EncodeToString(sum[:8])
 }

@@ -88,7 +88,7 @@ func TestClientRoundTrip(t *testing.T) {
 	}
 	// The layer store: a miss claims the layer, a second claimant is
 	// told to wait, the holder's analysis is then served to anyone.
-	key := all.Version + "/sha256:" + strings.Repeat("ab", 32)
+	key := all.Version() + "/sha256:" + strings.Repeat("ab", 32)
 	a, pending, err := sc.GetLayer(ctx, key, reg.ID+"/one")
 	if err != nil || a != nil || pending {
 		t.Fatalf("first GetLayer: %v %v %v, want a claimed miss", a, pending, err)

@@ -136,6 +136,10 @@ type Registry struct {
 	// whole fleet; PullsPerSecond how fast they start. 0: no limit.
 	MaxPulls       int     `json:"max_pulls,omitempty" yaml:"max_pulls"`
 	PullsPerSecond float64 `json:"pulls_per_second,omitempty" yaml:"pulls_per_second"`
+	// Platforms are the platforms ("os/arch[/variant]") of a
+	// multi-platform image scanned, each its own result; empty: every
+	// platform the image index lists (attestations left out).
+	Platforms []string `json:"platforms,omitempty" yaml:"platforms"`
 }
 
 // RegistryInput is what the API and the config file accept: the settings
@@ -194,11 +198,15 @@ type (
 		Repository string `json:"repository"`
 		Tag        string `json:"tag"`
 		Digest     string `json:"digest"`
-		Username   string `json:"username,omitempty"`
-		Password   string `json:"password,omitempty"`
-		Token      string `json:"token,omitempty"`
-		Insecure   bool   `json:"insecure,omitempty"`
-		Attempt    int    `json:"attempt"`
+		// IndexDigest and Platform are set when Digest is one platform's
+		// manifest of a multi-platform image.
+		IndexDigest string `json:"index_digest,omitempty"`
+		Platform    string `json:"platform,omitempty"`
+		Username    string `json:"username,omitempty"`
+		Password    string `json:"password,omitempty"`
+		Token       string `json:"token,omitempty"`
+		Insecure    bool   `json:"insecure,omitempty"`
+		Attempt     int    `json:"attempt"`
 	}
 	// LeaseResponse answers a lease.
 	LeaseResponse struct {

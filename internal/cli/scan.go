@@ -500,7 +500,7 @@ func writeResult(dir string, rep *report.Report) error {
 func defaultScanner(e *env) *scan.Scanner {
 	return &scan.Scanner{
 		Analyzers:        all.Analyzers(),
-		AnalyzersVersion: all.Version,
+		AnalyzersVersion: all.Version(),
 		OSPriority:       all.OSPriority,
 		ScannerVersion:   buildinfo.Version(),
 		Logger:           e.logger,

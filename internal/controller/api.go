@@ -33,6 +33,7 @@ func (c *Controller) routes() (http.Handler, error) {
 
 	h("GET /api/v1/images", readAccess, 0, c.listImages)
 	h("GET /api/v1/images/{digest}", readAccess, 0, c.getImage)
+	h("GET /api/v1/images/{digest}/platforms", readAccess, 0, c.getImagePlatforms)
 	h("GET /api/v1/queue", readAccess, 0, c.queueCounts)
 	h("GET /api/v1/tasks", readAccess, 0, c.listTasks)
 

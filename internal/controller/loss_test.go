@@ -218,7 +218,7 @@ func TestDefaultDeathDetection(t *testing.T) {
 func TestLayerStoreIntegrity(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, Config{})
-	key := all.Version + "/sha256:" + strings.Repeat("cd", 32)
+	key := all.Version() + "/sha256:" + strings.Repeat("cd", 32)
 	path := "/api/v1/layers/" + url.PathEscape(key)
 	steps := []struct {
 		name, method, query, body string

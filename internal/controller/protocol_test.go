@@ -141,7 +141,7 @@ func TestScannerProtocol(t *testing.T) {
 // 404 and the claim, others get 202 until the analysis is stored.
 func TestLayerStore(t *testing.T) {
 	f := newFixture(t, Config{ScannerTimeout: time.Minute})
-	path := "/api/v1/layers/" + all.Version + "%2Fsha256:" + strings.Repeat("ab", 32)
+	path := "/api/v1/layers/" + all.Version() + "%2Fsha256:" + strings.Repeat("ab", 32)
 	steps := []struct {
 		method, query string
 		body          []byte

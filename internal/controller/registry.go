@@ -42,6 +42,9 @@ func validateRegistry(r RegistryInput) error {
 	if err := crawl.ValidateRepositories(r.Kind, r.Repositories); err != nil {
 		return fmt.Errorf("registry %q: %w", r.Name, err)
 	}
+	if err := crawl.ValidatePlatforms(r.Platforms); err != nil {
+		return fmt.Errorf("registry %q: %w", r.Name, err)
+	}
 	// A vendor listing is checked now (namespace, API URL) rather than at
 	// the first crawl; ecr's needs the AWS SDK, checked when crawling.
 	if len(r.Repositories) == 0 && provider.NeedsLister(r.Kind) && r.Kind != provider.ECR {
@@ -90,7 +93,8 @@ func rowOf(r Registry, pw, tok []byte) store.Registry {
 	return store.Registry{Name: r.Name, URL: r.URL, Username: r.Username, Insecure: r.Insecure, CACertFile: r.CACertFile,
 		Filters: r.Filters, MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags, Interval: time.Duration(r.Interval),
 		RescanAfterDBUpdate: r.RescanAfterDBUpdate, PasswordSealed: pw, TokenSealed: tok,
-		Kind: r.Kind, Namespace: r.Namespace, API: r.API, Repositories: r.Repositories, MaxPulls: r.MaxPulls, RequestsPerSecond: r.PullsPerSecond}
+		Kind: r.Kind, Namespace: r.Namespace, API: r.API, Repositories: r.Repositories, MaxPulls: r.MaxPulls, RequestsPerSecond: r.PullsPerSecond,
+		Platforms: r.Platforms}
 }
 
 // access is what pulling from and listing a stored registry takes: its

@@ -134,6 +134,17 @@ type Image struct {
 	// It is empty for a single-platform manifest (its platform lives in
 	// the config blob, which crawling does not fetch).
 	Platforms []string
+	// Manifests are an index's platform manifests, in index order,
+	// without attestation entries ("unknown/unknown") and without
+	// repeats of a platform: what a fleet scans one by one.
+	Manifests []PlatformManifest
+}
+
+// PlatformManifest is one platform's image manifest in an image index.
+type PlatformManifest struct {
+	Platform  string // "os/arch[/variant]"
+	Digest    string
+	MediaType string
 }
 
 // Reference returns the image's reference by tag, "host/repo:tag".

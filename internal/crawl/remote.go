@@ -354,6 +354,7 @@ func (c *crawler) resolve(ctx context.Context, rt http.RoundTripper, repo, tag s
 			return img, fmt.Errorf("parsing index: %w", err)
 		}
 		img.Platforms = platforms(idx)
+		img.Manifests = platformManifests(idx)
 	}
 	return img, nil
 }
@@ -388,6 +389,26 @@ func platforms(idx *v1.IndexManifest) []string {
 		if s := m.Platform.String(); !slices.Contains(out, s) {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// platformManifests lists an index's image manifests by platform, as
+// platforms does; nested indexes and entries without a platform are left
+// out (a scan of the index itself picks from those).
+func platformManifests(idx *v1.IndexManifest) []PlatformManifest {
+	var out []PlatformManifest
+	seen := map[string]bool{}
+	for _, m := range idx.Manifests {
+		if m.Platform == nil || m.Platform.OS == "" || m.Platform.OS == "unknown" || m.MediaType.IsIndex() {
+			continue
+		}
+		s := m.Platform.String()
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, PlatformManifest{Platform: s, Digest: m.Digest.String(), MediaType: string(m.MediaType)})
 	}
 	return out
 }

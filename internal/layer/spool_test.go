@@ -18,7 +18,8 @@ import (
 // ELF section count it read and records the kind of reader it was given.
 type elfSections struct{ readers *[]string }
 
-func (elfSections) Name() string { return "elfsections" }
+func (elfSections) Name() string    { return "elfsections" }
+func (elfSections) Version() string { return "1" }
 func (elfSections) Wants(_ string, mode fs.FileMode, _ int64) bool {
 	return mode&0o111 != 0
 }

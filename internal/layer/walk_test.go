@@ -23,7 +23,8 @@ import (
 // which bytes reached it.
 type lines struct{ max int64 }
 
-func (lines) Name() string { return "lines" }
+func (lines) Name() string    { return "lines" }
+func (lines) Version() string { return "1" }
 func (lines) Wants(p string, _ fs.FileMode, _ int64) bool {
 	return strings.HasPrefix(p, "etc/") && strings.HasSuffix(p, ".list")
 }
@@ -281,6 +282,7 @@ func FuzzAnalyze(f *testing.F) {
 type elf struct{ lines }
 
 func (elf) Name() string                          { return "elf" }
+func (elf) Version() string                       { return "1" }
 func (elf) Wants(string, fs.FileMode, int64) bool { return true }
 func (elf) MatchHeader(_ string, header []byte) bool {
 	return bytes.HasPrefix(header, []byte("\x7fELF"))

@@ -213,7 +213,7 @@ func TestEnrichedAlpineFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	s := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version, OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
+	s := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version(), OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
 	rep, err := s.Scan(ctx, scan.Target{Image: src.Image, Reference: src.Reference}, scan.Options{Matcher: scan.StoreMatcher{Store: db}})
 	if err != nil {
 		t.Fatal(err)

@@ -59,7 +59,7 @@ func Scan(t testing.TB, rootfs, ref, advisories string) *report.Report {
 	}
 	s := &scan.Scanner{
 		Analyzers:        all.Analyzers(),
-		AnalyzersVersion: all.Version,
+		AnalyzersVersion: all.Version(),
 		OSPriority:       all.OSPriority,
 		Cache:            layer.NewMemCache(0),
 		ScannerVersion:   ScannerVersion,

@@ -20,7 +20,7 @@ import (
 func newScanner() *scan.Scanner {
 	return &scan.Scanner{
 		Analyzers:        all.Analyzers(),
-		AnalyzersVersion: all.Version,
+		AnalyzersVersion: all.Version(),
 		OSPriority:       all.OSPriority,
 		Cache:            layer.NewMemCache(0),
 	}

@@ -224,7 +224,7 @@ func TestRegistryFaults(t *testing.T) {
 			return nil, err
 		}
 		defer src.Close()
-		sc := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version, OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
+		sc := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version(), OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
 		return sc.Scan(ctx, scan.Target{Image: src.Image, Reference: src.Reference}, scan.Options{})
 	}
 	fp.set("", false)

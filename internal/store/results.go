@@ -90,13 +90,16 @@ func (s *db) PutResult(ctx context.Context, r Result) (bool, error) {
 				return err
 			}
 		}
-		if _, err := t.exec(`INSERT INTO images(registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, report)
-			VALUES(?,?,?,?,?,?,?,?,1,?,?,?,?)
+		if _, err := t.exec(`INSERT INTO images(registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, report,
+				index_digest, platform)
+			VALUES(?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)
 			ON CONFLICT(registry, repository, digest) DO UPDATE SET tag=excluded.tag, reference=excluded.reference, db_digest=excluded.db_digest,
 				scanned_at=excluded.scanned_at, scanned_by=excluded.scanned_by, scans=images.scans+1, packages=excluded.packages,
-				vulnerabilities=excluded.vulnerabilities, severities=excluded.severities, report=excluded.report, gone_at=0`,
+				vulnerabilities=excluded.vulnerabilities, severities=excluded.severities, report=excluded.report, gone_at=0,
+				index_digest=excluded.index_digest, platform=excluded.platform`,
 			im.Registry, im.Repository, im.Digest, cleanText(im.Tag), cleanText(im.Reference), cleanText(im.DBDigest), nanos(im.ScannedAt),
-			cleanText(im.ScannedBy), len(r.Report.Packages), len(r.Report.Vulnerabilities), severities(r.Report), r.Raw); err != nil {
+			cleanText(im.ScannedBy), len(r.Report.Packages), len(r.Report.Vulnerabilities), severities(r.Report), r.Raw,
+			cleanText(im.IndexDigest), cleanText(im.Platform)); err != nil {
 			return err
 		}
 		if err := t.replaceVulns(im.Key(), r.Report); err != nil {
@@ -166,7 +169,8 @@ func (s *db) ScannedWith(ctx context.Context, k ImageKey, dbDigest string) (bool
 	return n > 0, nil
 }
 
-const imageCols = `registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, gone_at`
+const imageCols = `registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, gone_at,
+	index_digest, platform`
 
 func scanImage(sc rowScanner) (ImageSummary, error) {
 	var (
@@ -175,7 +179,7 @@ func scanImage(sc rowScanner) (ImageSummary, error) {
 		sev      string
 	)
 	if err := sc.Scan(&im.Registry, &im.Repository, &im.Digest, &im.Tag, &im.Reference, &im.DBDigest, &at, &im.ScannedBy, &im.Scans,
-		&im.Packages, &im.Vulnerabilities, &sev, &gone); err != nil {
+		&im.Packages, &im.Vulnerabilities, &sev, &gone, &im.IndexDigest, &im.Platform); err != nil {
 		return im, err
 	}
 	im.ScannedAt = fromNanos(at)
@@ -219,8 +223,13 @@ func (s *db) ListImages(ctx context.Context, f ImageFilter) ([]ImageSummary, err
 		args = append(args, cleanText(f.Repository))
 	}
 	if f.Digest != "" {
-		q += ` AND digest = ?`
-		args = append(args, cleanText(f.Digest))
+		// An index digest lists the index's platforms.
+		q += ` AND (digest = ? OR index_digest = ?)`
+		args = append(args, cleanText(f.Digest), cleanText(f.Digest))
+	}
+	if f.Index != "" {
+		q += ` AND index_digest = ?`
+		args = append(args, cleanText(f.Index))
 	}
 	if f.Severity != "" || f.CVE != "" {
 		q += ` AND EXISTS (SELECT 1 FROM image_vulns v WHERE v.registry=i.registry AND v.repository=i.repository AND v.digest=i.digest`
@@ -433,7 +442,9 @@ func (s *db) DigestsWithPrefix(ctx context.Context, prefix string, limit int) ([
 		err := sc.Scan(&d)
 		out = append(out, d)
 		return err
-	}, `SELECT DISTINCT digest FROM images WHERE digest >= ? AND digest < ? ORDER BY digest LIMIT ?`, cleanText(prefix), cleanText(prefix)+"\U0010FFFF", limit)
+	}, `SELECT d FROM (SELECT digest AS d FROM images WHERE digest >= ? AND digest < ?
+			UNION SELECT index_digest AS d FROM images WHERE index_digest >= ? AND index_digest < ?) AS u ORDER BY d LIMIT ?`,
+		cleanText(prefix), cleanText(prefix)+"\U0010FFFF", cleanText(prefix), cleanText(prefix)+"\U0010FFFF", limit)
 	if err != nil {
 		return nil, fmt.Errorf("looking up digest prefix %s: %w", prefix, err)
 	}
@@ -457,7 +468,8 @@ func (s *db) FindImage(ctx context.Context, registries []string, repository, tag
 		ok, err := noRows(s.queryRow(ctx, `SELECT digest, at FROM (
 				SELECT digest, updated_at AS at FROM image_tags WHERE registry IN `+set+` AND repository = ? AND tag = ? AND gone_at = 0
 				UNION ALL
-				SELECT digest, scanned_at AS at FROM images WHERE registry IN `+set+` AND repository = ? AND tag = ? AND gone_at = 0
+				SELECT CASE WHEN index_digest != '' THEN index_digest ELSE digest END, scanned_at AS at FROM images
+					WHERE registry IN `+set+` AND repository = ? AND tag = ? AND gone_at = 0
 					AND NOT EXISTS (SELECT 1 FROM image_tags g WHERE g.registry = images.registry AND g.repository = images.repository
 						AND g.tag = images.tag AND g.gone_at != 0)) AS candidates
 			ORDER BY at DESC LIMIT 1`, args...).Scan(&digest, new(int64)))
@@ -472,11 +484,18 @@ func (s *db) FindImage(ctx context.Context, registries []string, repository, tag
 	args := append(append([]any{}, regs...), repository, digest)
 	ok, err := noRows(s.queryRow(ctx, `SELECT digest, scanned_at, report FROM images WHERE registry IN `+set+` AND repository = ? AND digest = ?
 		AND gone_at = 0 ORDER BY scanned_at DESC LIMIT 1`, args...).Scan(&im.Digest, &at, &im.Report))
+	if err == nil && !ok {
+		// An image index: judged by its worst platform.
+		ok, err = s.worstPlatform(ctx, &im, &at, `registry IN `+set+` AND repository = ? AND index_digest = ?`, args...)
+	}
 	if err == nil && !ok && byDigest {
 		// A digest names content wherever it was scanned: the same image
 		// pushed to another repository has the same findings.
 		ok, err = noRows(s.queryRow(ctx, `SELECT digest, scanned_at, report FROM images WHERE digest = ? AND gone_at = 0 ORDER BY scanned_at DESC LIMIT 1`,
 			digest).Scan(&im.Digest, &at, &im.Report))
+		if err == nil && !ok {
+			ok, err = s.worstPlatform(ctx, &im, &at, `index_digest = ?`, digest)
+		}
 	}
 	if err != nil || !ok {
 		if err != nil {
@@ -486,6 +505,59 @@ func (s *db) FindImage(ctx context.Context, registries []string, repository, tag
 	}
 	im.ScannedAt = fromNanos(at)
 	return im, true, nil
+}
+
+// worstPlatform reads into im the worst of the stored platforms of an
+// image index selected by where (a condition on images): the most
+// critical findings, then high, medium, low, then the most findings, then
+// the oldest scan. An index is admitted only as far as every platform of
+// it would be: the worst platform is what admission rules judge. Reports
+// are read one at a time after the choice, from the counts alone.
+func (s *db) worstPlatform(ctx context.Context, im *StoredImage, at *int64, where string, args ...any) (bool, error) {
+	type cand struct {
+		digest, platform string
+		at               int64
+		vulns            int
+		sev              map[string]int
+	}
+	var best *cand
+	worse := func(a, b *cand) bool {
+		for _, k := range []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"} {
+			if a.sev[k] != b.sev[k] {
+				return a.sev[k] > b.sev[k]
+			}
+		}
+		if a.vulns != b.vulns {
+			return a.vulns > b.vulns
+		}
+		return a.at < b.at
+	}
+	err := s.eachRow(ctx, func(sc rowScanner) error {
+		var (
+			c   cand
+			sev string
+		)
+		if err := sc.Scan(&c.digest, &c.platform, &c.at, &c.vulns, &sev); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(sev), &c.sev); err != nil {
+			return fmt.Errorf("image %s severities: %w", c.digest, err)
+		}
+		if best == nil || worse(&c, best) {
+			best = &c
+		}
+		return nil
+	}, `SELECT digest, platform, scanned_at, vulnerabilities, severities FROM images WHERE `+where+` AND gone_at = 0`, args...)
+	if err != nil || best == nil {
+		return false, err
+	}
+	ok, err := noRows(s.queryRow(ctx, `SELECT report FROM images WHERE `+where+` AND digest = ? AND gone_at = 0 LIMIT 1`,
+		append(append([]any{}, args...), best.digest)...).Scan(&im.Report))
+	if err != nil || !ok {
+		return false, err
+	}
+	im.Digest, im.Platform, *at = best.digest, best.platform, best.at
+	return true, nil
 }
 
 func (s *db) ConsoleDigest(ctx context.Context, k ImageKey, fp string) (string, bool, error) {

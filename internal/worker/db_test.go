@@ -72,7 +72,7 @@ func TestWorkerMatchesWithDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	s := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version, OSPriority: all.OSPriority}
+	s := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version(), OSPriority: all.OSPriority}
 	want, err := s.Scan(ctx, scan.Target{Image: src.Image, Reference: src.Reference}, scan.Options{Matcher: scan.StoreMatcher{Store: db}})
 	if err != nil {
 		t.Fatal(err)

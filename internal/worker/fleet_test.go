@@ -115,7 +115,7 @@ func TestFleetInProcess(t *testing.T) {
 	}
 
 	// Results equal a standalone scan of the same image.
-	standalone := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version, OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
+	standalone := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version(), OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
 	for _, im := range images {
 		if _, ok := byDigest[im.digest]; !ok {
 			t.Errorf("%s:%s (%s) missing from results", im.repo, im.tag, im.digest)

@@ -234,7 +234,7 @@ func TestRealRegistryFleet(t *testing.T) {
 	}
 
 	// A sample, spread over the four bases, equals a standalone scan.
-	standalone := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version, OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
+	standalone := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version(), OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
 	for i := 0; i < len(images); i += len(images) / 10 {
 		im := images[i]
 		var rep report.Report

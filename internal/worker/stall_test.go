@@ -227,7 +227,7 @@ func TestRemoteCacheClaimWait(t *testing.T) {
 		{name: "claim fulfilled within ClaimWait", fulfil: true, wantFound: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			key := layer.Key(all.Version, "sha256:"+strings.Repeat(map[bool]string{false: "a", true: "b"}[tc.fulfil], 64))
+			key := layer.Key(all.Version(), "sha256:"+strings.Repeat(map[bool]string{false: "a", true: "b"}[tc.fulfil], 64))
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 			defer cancel()
 			holder := worker.NewRemoteCache(base, tok, nil, nil)

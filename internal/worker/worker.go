@@ -123,7 +123,7 @@ func Run(ctx context.Context, cfg Config) error {
 		cache:   cache,
 		scanner: &scan.Scanner{
 			Analyzers:        all.Analyzers(),
-			AnalyzersVersion: all.Version,
+			AnalyzersVersion: all.Version(),
 			OSPriority:       all.OSPriority,
 			ScannerVersion:   buildinfo.Version(),
 			Logger:           cfg.Logger,
@@ -302,8 +302,15 @@ func (w *worker) post(ctx context.Context, what string, send func(context.Contex
 func (w *worker) scan(ctx context.Context, t api.LeasedTask) (*report.Report, error) {
 	// source.Options has no registry bearer token; a token-only registry
 	// falls back to the docker config keychain (see the report to the lead).
+	// One platform of a multi-platform image is leased by its own
+	// manifest digest; its platform names it in the report even when the
+	// image's config leaves it out.
+	platform := w.cfg.Platform
+	if t.Platform != "" {
+		platform = t.Platform
+	}
 	img, err := source.Open(ctx, t.Reference, source.Options{
-		Platform:      w.cfg.Platform,
+		Platform:      platform,
 		Username:      t.Username,
 		Password:      t.Password,
 		RegistryToken: t.Token,
@@ -326,7 +333,7 @@ func (w *worker) scan(ctx context.Context, t api.LeasedTask) (*report.Report, er
 		info := db.Info()
 		opts.Matcher = scan.StoreMatcher{Store: db, DB: &report.DBInfo{SchemaVersion: info.SchemaVersion, BuiltAt: info.BuiltAt, Digest: info.Digest, AdvisoriesDigest: info.AdvisoriesDigest}}
 	}
-	return w.scanner.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: w.cfg.Platform, StoredUncompressed: img.StoredUncompressed}, opts)
+	return w.scanner.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: platform, StoredUncompressed: img.StoredUncompressed}, opts)
 }
 
 // reportRateLimited tells the controller, in the background and bounded,

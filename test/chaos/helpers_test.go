@@ -375,7 +375,7 @@ func pushImages(t *testing.T, host, ns string, n int) []testImage {
 // per base: the oracle the fleet's results are compared with.
 func expectedPackages(t *testing.T, host string, images []testImage) map[string][]string {
 	t.Helper()
-	sc := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version, OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
+	sc := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version(), OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
 	want := map[string][]string{}
 	for _, im := range images {
 		if _, ok := want[im.base]; ok {

@@ -1,6 +1,7 @@
 // Package all lists the analyzers a scan runs by default. It is the one
-// place that knows them all, so that adding an analyzer is one line here and
-// a bump of Version.
+// place that knows them all, so that adding an analyzer is one line here
+// (and, for TestAnalyzerVersions, one run of
+// `go test ./internal/analyzer/all -update`).
 package all
 
 import (
@@ -19,13 +20,12 @@ import (
 	"github.com/scanfleet/scanfleet/internal/analyzer/rust"
 )
 
-// Version names the analyzer set; cached layer analyses made under another
-// version are not reused. Bump it whenever any analyzer's output changes.
-//
-// a2: language analyzers (Go binaries, Java archives, Python, npm, gems,
-// Cargo, Composer, NuGet) and dpkg file lists (OS package ownership).
-// a3: rpm reads Azure Linux's distroless rpm manifest.
-const Version = "a3"
+// Version names the default analyzer set for the layer cache, locally and
+// in the controller's layer store (layer.Key): analyzer.SetVersion of
+// Analyzers, so it changes whenever one analyzer's Version does, and
+// analyses made by older analyzers are never reused. Each analyzer carries
+// its own version; there is nothing to bump here.
+func Version() string { return analyzer.SetVersion(Analyzers()) }
 
 // Analyzers returns fresh instances of the default analyzers.
 func Analyzers() []analyzer.Analyzer {

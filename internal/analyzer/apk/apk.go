@@ -32,6 +32,10 @@ func New() analyzer.Analyzer { return apkAnalyzer{} }
 
 func (apkAnalyzer) Name() string { return "apk" }
 
+// Version is bumped whenever the analyzer's results for some input change
+// (analyzer.Analyzer.Version; analyzer/all's versions.txt records it).
+func (apkAnalyzer) Version() string { return "1" }
+
 func (apkAnalyzer) Wants(path string, _ fs.FileMode, _ int64) bool { return path == installedPath }
 
 func (apkAnalyzer) MaxSize() int64 { return maxSize }

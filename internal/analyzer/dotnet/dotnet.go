@@ -29,6 +29,10 @@ func New() analyzer.Analyzer { return dotnetAnalyzer{} }
 
 func (dotnetAnalyzer) Name() string { return "dotnet" }
 
+// Version is bumped whenever the analyzer's results for some input change
+// (analyzer.Analyzer.Version; analyzer/all's versions.txt records it).
+func (dotnetAnalyzer) Version() string { return "1" }
+
 func (dotnetAnalyzer) Wants(p string, _ fs.FileMode, _ int64) bool {
 	return strings.HasSuffix(p, ".deps.json")
 }

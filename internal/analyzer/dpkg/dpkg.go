@@ -39,6 +39,10 @@ func New() analyzer.Analyzer { return dpkgAnalyzer{} }
 
 func (dpkgAnalyzer) Name() string { return "dpkg" }
 
+// Version is bumped whenever the analyzer's results for some input change
+// (analyzer.Analyzer.Version; analyzer/all's versions.txt records it).
+func (dpkgAnalyzer) Version() string { return "1" }
+
 func (dpkgAnalyzer) Wants(path string, _ fs.FileMode, _ int64) bool {
 	if path == statusPath || isFileList(path) {
 		return true

@@ -50,6 +50,10 @@ func New() analyzer.Analyzer { return goAnalyzer{} }
 
 func (goAnalyzer) Name() string { return "gobinary" }
 
+// Version is bumped whenever the analyzer's results for some input change
+// (analyzer.Analyzer.Version; analyzer/all's versions.txt records it).
+func (goAnalyzer) Version() string { return "1" }
+
 // Wants accepts executable regular files up to the size limit.
 func (goAnalyzer) Wants(_ string, mode fs.FileMode, size int64) bool {
 	return mode&0o111 != 0 && size > int64(len(elfMagic)) && size <= maxSize

@@ -72,6 +72,10 @@ func New() analyzer.Analyzer { return osAnalyzer{} }
 
 func (osAnalyzer) Name() string { return "osrelease" }
 
+// Version is bumped whenever the analyzer's results for some input change
+// (analyzer.Analyzer.Version; analyzer/all's versions.txt records it).
+func (osAnalyzer) Version() string { return "1" }
+
 func (osAnalyzer) Wants(path string, _ fs.FileMode, _ int64) bool {
 	_, ok := priorities[path]
 	return ok

@@ -37,6 +37,10 @@ func New() analyzer.Analyzer { return phpAnalyzer{} }
 
 func (phpAnalyzer) Name() string { return "php" }
 
+// Version is bumped whenever the analyzer's results for some input change
+// (analyzer.Analyzer.Version; analyzer/all's versions.txt records it).
+func (phpAnalyzer) Version() string { return "1" }
+
 func (phpAnalyzer) Wants(p string, _ fs.FileMode, _ int64) bool {
 	return IsInstalled(p) || IsLockfile(p)
 }

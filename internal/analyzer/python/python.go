@@ -37,6 +37,10 @@ func New() analyzer.Analyzer { return pythonAnalyzer{} }
 
 func (pythonAnalyzer) Name() string { return "python" }
 
+// Version is bumped whenever the analyzer's results for some input change
+// (analyzer.Analyzer.Version; analyzer/all's versions.txt records it).
+func (pythonAnalyzer) Version() string { return "1" }
+
 func (pythonAnalyzer) Wants(p string, _ fs.FileMode, _ int64) bool {
 	dir, base := path.Split(p)
 	dir = strings.TrimSuffix(dir, "/")

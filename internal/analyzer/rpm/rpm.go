@@ -42,6 +42,10 @@ func New() analyzer.Analyzer { return rpmAnalyzer{} }
 
 func (rpmAnalyzer) Name() string { return "rpm" }
 
+// Version is bumped whenever the analyzer's results for some input change
+// (analyzer.Analyzer.Version; analyzer/all's versions.txt records it).
+func (rpmAnalyzer) Version() string { return "1" }
+
 func (rpmAnalyzer) Wants(p string, _ fs.FileMode, _ int64) bool {
 	if p == manifestPath {
 		return true

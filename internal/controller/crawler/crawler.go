@@ -342,23 +342,29 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 				return err
 			}
 		}
-		done, err := c.store.ScannedWith(ctx, k, dbDigest)
-		if err != nil {
-			return err
+		for _, p := range platformTasks(r, img, dbDigest) {
+			if p.Platform != "" {
+				// The index's platforms are stored under their own
+				// digests: seen, so a complete crawl keeps them.
+				seen = append(seen, store.Seen{Repository: img.Repository, Digest: p.Digest})
+			}
+			done, err := c.store.ScannedWith(ctx, store.ImageKey{Registry: r.Name, Repository: img.Repository, Digest: p.Digest}, dbDigest)
+			if err != nil {
+				return err
+			}
+			if done {
+				continue
+			}
+			b, err := json.Marshal(p)
+			if err != nil {
+				return err
+			}
+			tasks = append(tasks, queue.Task{
+				Key:      r.Name + "/" + img.Repository + "@" + p.Digest + "|" + dbDigest,
+				Payload:  b,
+				Priority: prio,
+			})
 		}
-		if done {
-			return nil
-		}
-		p := web.TaskPayload{Registry: r.Name, Repository: img.Repository, Tag: img.Tag, Digest: img.Digest, Reference: img.DigestReference(), DBDigest: dbDigest}
-		b, err := json.Marshal(p)
-		if err != nil {
-			return err
-		}
-		tasks = append(tasks, queue.Task{
-			Key:      r.Name + "/" + img.Repository + "@" + img.Digest + "|" + dbDigest,
-			Payload:  b,
-			Priority: prio,
-		})
 		if len(tasks) >= batch {
 			// Enqueued as the crawl goes: scanners start at once, and a
 			// crawl cut short keeps what it found.
@@ -398,6 +404,28 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 	}
 	c.log.Info("crawled registry", "registry", r.Name, "images", stats.Images, "errors", stats.Errors, "enqueued", added, "duration", time.Since(start))
 	return added, err
+}
+
+// platformTasks is what scanning img takes: one task per platform of an
+// image index (those the registry's platforms setting selects, all by
+// default; attestation manifests never), each pulling the platform's own
+// manifest by digest and remembering the index and the platform; or one
+// task for the image itself when it is a single-platform manifest or an
+// index whose entries name no platform (the scanner then picks its
+// default platform from it, as before).
+func platformTasks(r store.Registry, img crawl.Image, dbDigest string) []web.TaskPayload {
+	one := web.TaskPayload{Registry: r.Name, Repository: img.Repository, Tag: img.Tag, Digest: img.Digest, Reference: img.DigestReference(), DBDigest: dbDigest}
+	if len(img.Manifests) == 0 {
+		return []web.TaskPayload{one}
+	}
+	var out []web.TaskPayload
+	for _, m := range crawl.SelectPlatforms(img.Manifests, r.Platforms) {
+		p := one
+		p.Digest, p.IndexDigest, p.Platform = m.Digest, img.Digest, m.Platform
+		p.Reference = img.Host + "/" + img.Repository + "@" + m.Digest
+		out = append(out, p)
+	}
+	return out
 }
 
 // markGone marks the stored images and tags of r that a complete crawl

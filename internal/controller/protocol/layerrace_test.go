@@ -55,7 +55,7 @@ func TestLookupAfterHolderStored(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	key := layer.Key(all.Version, "sha256:"+strings.Repeat("c", 64))
+	key := layer.Key(all.Version(), "sha256:"+strings.Repeat("c", 64))
 	now := time.Now()
 	if got, _, err := st.ClaimLayer(ctx, key, "scanner-a", "scanner-a/1", now, now.Add(time.Minute)); err != nil || !got {
 		t.Fatalf("first claim: got %v, err %v", got, err)

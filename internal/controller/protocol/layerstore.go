@@ -23,7 +23,7 @@ import (
 
 var diffIDPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
-// knownAnalyzers names the analyzers of the analyzer set all.Version.
+// knownAnalyzers names the analyzers of the analyzer set all.Version().
 var knownAnalyzers = func() map[string]bool {
 	m := map[string]bool{}
 	for _, a := range all.Analyzers() {
@@ -37,10 +37,10 @@ var knownAnalyzers = func() map[string]bool {
 func checkLayerKey(key string) error {
 	version, diffID, ok := strings.Cut(key, "/")
 	if !ok || !diffIDPattern.MatchString(diffID) {
-		return fmt.Errorf("layer key %q: want %s/sha256:<64 hex digits>", key, all.Version)
+		return fmt.Errorf("layer key %q: want %s/sha256:<64 hex digits>", key, all.Version())
 	}
-	if version != all.Version {
-		return fmt.Errorf("layer key %q: analyzer set %q is not this controller's (%s)", key, version, all.Version)
+	if version != all.Version() {
+		return fmt.Errorf("layer key %q: analyzer set %q is not this controller's (%s)", key, version, all.Version())
 	}
 	return nil
 }

@@ -261,7 +261,8 @@ func (c *Protocol) lease(w http.ResponseWriter, r *http.Request) error {
 			c.log.Info("task's image has a result stored since it was queued; completed without scanning it again", "task", t.ID, "image", p.Reference)
 			continue
 		}
-		lt := api.LeasedTask{ID: t.ID, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Attempt: t.Attempts}
+		lt := api.LeasedTask{ID: t.ID, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Attempt: t.Attempts,
+			IndexDigest: p.IndexDigest, Platform: p.Platform}
 		rr, seen := regs[p.Registry]
 		if !seen {
 			var ok bool
@@ -463,7 +464,7 @@ func (c *Protocol) result(w http.ResponseWriter, r *http.Request) error {
 		dbDigest = rep.DB.Digest
 	}
 	im := api.ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
-		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner}
+		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner, IndexDigest: p.IndexDigest, Platform: p.Platform}
 	// Exceptions apply before storing, so every count and search sees
 	// the excepted findings suppressed.
 	raw := in.Report

@@ -13,6 +13,10 @@ type TaskPayload struct {
 	Digest     string `json:"digest"`
 	Reference  string `json:"reference"` // by digest
 	DBDigest   string `json:"db_digest"`
+	// IndexDigest and Platform are set for one platform of a
+	// multi-platform image (Digest is then that platform's manifest).
+	IndexDigest string `json:"index_digest,omitempty"`
+	Platform    string `json:"platform,omitempty"`
 }
 
 // SettingsOf is a stored registry's non-secret settings.
@@ -20,7 +24,7 @@ func SettingsOf(r store.Registry) api.Registry {
 	return api.Registry{Name: r.Name, URL: r.URL, Username: r.Username, Insecure: r.Insecure, CACertFile: r.CACertFile,
 		Filters: r.Filters, MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags, Interval: api.Duration(r.Interval),
 		RescanAfterDBUpdate: r.RescanAfterDBUpdate, Kind: r.Kind, Repositories: r.Repositories, Namespace: r.Namespace, API: r.API,
-		MaxPulls: r.MaxPulls, PullsPerSecond: r.RequestsPerSecond}
+		MaxPulls: r.MaxPulls, PullsPerSecond: r.RequestsPerSecond, Platforms: r.Platforms}
 }
 
 // ViewOf is a stored registry as the API shows it: never a secret, only

@@ -98,7 +98,7 @@ func Scan(t testing.TB, sources []string, files ...imagebuild.File) *report.Repo
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version, OSPriority: all.OSPriority}
+	s := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version(), OSPriority: all.OSPriority}
 	rep, err := s.Scan(ctx, scan.Target{Image: img, Reference: "test"}, scan.Options{Matcher: scan.StoreMatcher{Store: db}})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,194 @@
+package worker_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	sfapi "github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/source/imagetest"
+	"github.com/scanfleet/scanfleet/internal/testutil"
+	"github.com/scanfleet/scanfleet/internal/worker"
+)
+
+// platformImage is one platform of a test index.
+type platformImage struct {
+	platform v1.Platform
+	digest   string
+	img      v1.Image
+}
+
+// multiPlatformIndex builds, from the shared fixtures' root filesystems,
+// an image index of three platforms (Debian as linux/amd64, Alpine 3.20
+// as linux/arm64, Alpine 3.19 as linux/arm/v7: the layers are the
+// fixtures', the configs name the platform), plus a BuildKit-style
+// attestation manifest listed as unknown/unknown, with go-containerregistry's
+// mutate.AppendManifests.
+func multiPlatformIndex(t *testing.T) (v1.ImageIndex, []platformImage) {
+	t.Helper()
+	specs := []struct {
+		rootfs string
+		plat   v1.Platform
+	}{
+		{"debian-bookworm-minbase.tar.gz", v1.Platform{OS: "linux", Architecture: "amd64"}},
+		{"alpine-minirootfs-3.20.3-x86_64.tar.gz", v1.Platform{OS: "linux", Architecture: "arm64"}},
+		{"alpine-minirootfs-3.19.4-x86_64.tar.gz", v1.Platform{OS: "linux", Architecture: "arm", Variant: "v7"}},
+	}
+	var (
+		out  []platformImage
+		adds []mutate.IndexAddendum
+	)
+	for _, s := range specs {
+		img := imagetest.FromRootFS(t, testutil.Data(t, "rootfs", s.rootfs))
+		cf, err := img.ConfigFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cf = cf.DeepCopy()
+		cf.OS, cf.Architecture, cf.Variant = s.plat.OS, s.plat.Architecture, s.plat.Variant
+		if img, err = mutate.ConfigFile(img, cf); err != nil {
+			t.Fatal(err)
+		}
+		d, err := img.Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := s.plat
+		out = append(out, platformImage{platform: p, digest: d.String(), img: img})
+		adds = append(adds, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{MediaType: types.OCIManifestSchema1, Platform: &p}})
+	}
+	att, err := random.Image(256, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adds = append(adds, mutate.IndexAddendum{Add: att, Descriptor: v1.Descriptor{MediaType: types.OCIManifestSchema1,
+		Platform:    &v1.Platform{OS: "unknown", Architecture: "unknown"},
+		Annotations: map[string]string{"vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": out[0].digest}}})
+	idx := mutate.IndexMediaType(mutate.AppendManifests(empty.Index, adds...), types.OCIImageIndex)
+	return idx, out
+}
+
+// TestMultiPlatformFleet pushes a three-platform index with an
+// attestation manifest to the real registry and lets a controller and a
+// scanner crawl and scan it: exactly one result per real platform (all
+// of them, or the registry's configured platforms), none for the
+// attestation, each stored under its platform manifest digest with the
+// index digest and its platform, its report naming that platform; the
+// image view (GET /api/v1/images/{index}/platforms) shows them together
+// with the tag; and admission by tag or index digest judges the worst
+// platform.
+func TestMultiPlatformFleet(t *testing.T) {
+	host := testutil.Service(t, "SCANFLEET_TEST_REGISTRY")
+	idx, plats := multiPlatformIndex(t)
+	rnd := make([]byte, 4)
+	_, _ = rand.Read(rnd)
+	repo := "multiarch-" + hex.EncodeToString(rnd) + "/app"
+	imagetest.PushIndex(t, idx, host+"/"+repo+":v1")
+	id, err := idx.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := id.String()
+
+	logs := &syncBuffer{}
+	base, tok := newController(t, logs, 30*time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_ = worker.Run(ctx, worker.Config{ControllerURL: base, Token: tok, Name: "s", Concurrency: 2, PollInterval: 50 * time.Millisecond,
+			Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	})
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		if t.Failed() {
+			t.Logf("logs:\n%s", logs)
+		}
+	})
+	all := []string{"linux/amd64", "linux/arm/v7", "linux/arm64"}
+	scanned := 0
+	for _, c := range []struct {
+		name      string
+		platforms []string
+		want      []string
+	}{
+		{"all", nil, all},
+		{"configured", []string{"linux/arm64/v8", "linux/amd64", "windows/amd64"}, []string{"linux/amd64", "linux/arm64"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			reg := controller.RegistryInput{Registry: controller.Registry{Name: c.name, URL: "http://" + host, Repositories: []string{repo}, Platforms: c.platforms}}
+			if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+				t.Fatalf("create registry: %d", code)
+			}
+			if code := api(t, "POST", base+"/api/v1/registries/"+c.name+"/scan", tok, nil, nil); code/100 != 2 {
+				t.Fatalf("scan registry: %d", code)
+			}
+			scanned += len(c.want)
+			counts := waitDone(t, base, tok, scanned, 5*time.Minute)
+			if counts["failed"] != 0 {
+				t.Fatalf("queue %v: failures", counts)
+			}
+			var ims []sfapi.ImageSummary
+			if code := api(t, "GET", base+"/api/v1/images?registry="+c.name, tok, nil, &ims); code != 200 {
+				t.Fatalf("list images: %d", code)
+			}
+			var got []string
+			for _, im := range ims {
+				got = append(got, im.Platform)
+				want := plats[slices.IndexFunc(plats, func(p platformImage) bool { return p.platform.String() == im.Platform })]
+				if im.IndexDigest != index || im.Digest != want.digest || im.Tag != "v1" {
+					t.Errorf("stored %+v, want digest %s of index %s, tag v1", im, want.digest, index)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("stored platforms %v, want %v (one result each, no attestation)", got, c.want)
+			}
+		})
+	}
+	if t.Failed() {
+		return
+	}
+
+	// The image view: every platform of the index together, by the
+	// index digest, a prefix of it, or one platform's digest.
+	for _, arg := range []string{index, index[:16], plats[1].digest} {
+		var v sfapi.IndexView
+		if code := api(t, "GET", base+"/api/v1/images/"+arg+"/platforms", tok, nil, &v); code != 200 {
+			t.Fatalf("GET platforms of %s: %d", arg, code)
+		}
+		var got []string
+		for _, p := range v.Platforms {
+			var rep report.Report
+			if err := json.Unmarshal(p.Report, &rep); err != nil {
+				t.Fatal(err)
+			}
+			if rep.Image == nil || rep.Image.Platform != p.Platform || rep.Image.Digest != p.Digest || p.Packages == 0 {
+				t.Errorf("platform %s (%s): report image %+v, %d packages", p.Platform, p.Digest, rep.Image, p.Packages)
+			}
+			got = append(got, p.Platform)
+		}
+		if v.IndexDigest != index || !slices.Equal(v.Tags, []string{"v1"}) || len(v.Platforms) != 5 {
+			t.Errorf("view of %s: index %s tags %v, %d platform results (%v), want %s [v1] 5 (3 + 2 in two registries)", arg, v.IndexDigest, v.Tags, len(v.Platforms), got, index)
+		}
+	}
+	var single sfapi.IndexView
+	if code := api(t, "GET", base+"/api/v1/images/sha256:"+hex.EncodeToString(make([]byte, 32))+"/platforms", tok, nil, &single); code != http.StatusNotFound {
+		t.Errorf("platforms of an unknown digest: %d, want 404", code)
+	}
+}
