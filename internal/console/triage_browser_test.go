@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -161,7 +162,13 @@ func (p *page) imageTotal(digest string) int {
 func TestConsoleTriage(t *testing.T) {
 	f := startFleetWith(t, false, runningPods)
 	scanAll(t, f)
-	p := &page{t: t, ctx: browser(t), base: f.url}
+	p := &page{t: t, ctx: browser(t), base: f.url, shots: os.Getenv("SCANFLEET_CONSOLE_SCREENSHOTS"), width: "desktop"}
+	if p.shots != "" {
+		if err := os.MkdirAll(p.shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		p.do("laptop viewport", chromedp.EmulateViewport(1280, 800))
+	}
 	errs := watchErrors(t, p.ctx)
 	defer func() {
 		if msgs := errs.list(); len(msgs) > 0 {
@@ -192,6 +199,7 @@ func TestConsoleTriage(t *testing.T) {
 	if got := rows(); got != "team/alpine:3.20,team/web:1.0" {
 		t.Errorf("running images %q, want team/alpine:3.20 (by digest) and team/web:1.0 (by tag)", got)
 	}
+	p.shot("images-running")
 	p.selectValue("f-running", "false")
 	// The rows change when the new page has loaded (both lists have 2).
 	p.waitFor("only images not running", `location.hash.includes("running=false") && [...document.querySelectorAll("table.images tbody th > a:first-child")].some(a => a.innerText.startsWith("apps/")) ? "ok" : ""`, 10*time.Second)
@@ -212,6 +220,7 @@ func TestConsoleTriage(t *testing.T) {
 		t.Errorf("scanned workload row %q", got)
 	}
 	p.a11y()
+	p.shot("workloads")
 	workloads := func() string {
 		return p.eval(`[...document.querySelectorAll("table.workloads tbody tr")].map(r => r.dataset.workload).sort().join(",")`)
 	}
@@ -260,6 +269,7 @@ func TestConsoleTriage(t *testing.T) {
 	// The reason is required: the form does not submit without one.
 	p.do("fill the scope", chromedp.SendKeys(chromedp.ID("exc-repositories"), "team/*"))
 	p.a11y()
+	p.shot("exception-form")
 	p.do("submit without a reason", chromedp.Click(chromedp.CSS(`form[data-testid="exception-form"] button[type="submit"]`)))
 	if got := p.eval(`document.getElementById("exc-reason").validity.valueMissing ? "missing" : ""`); got != "missing" {
 		t.Error("the form took an exception without a reason")
@@ -291,6 +301,7 @@ func TestConsoleTriage(t *testing.T) {
 	if !strings.Contains(row, excs[0].Author) {
 		t.Errorf("row %q does not name the author %q", row, excs[0].Author)
 	}
+	p.shot("exceptions")
 
 	// The counts drop: team/* only.
 	p.goTo("#/images", "Images")
@@ -320,6 +331,7 @@ func TestConsoleTriage(t *testing.T) {
 		t.Errorf("audit paging says %q, want it to say there are no older entries", got)
 	}
 	p.a11y()
+	p.shot("audit")
 
 	// Subscriptions: create one from the form, send a test to a local
 	// receiver, see it delivered in the log. The URL's path stands for a
@@ -359,6 +371,7 @@ func TestConsoleTriage(t *testing.T) {
 		t.Errorf("receiver got %d posts (%q), signature verifies with the secret shown: %v", len(bodies), bodies, len(bodies) == 1 && notify.Verify(secretNote, bodies[0], sigs[0]))
 	}
 	p.a11y()
+	p.shot("subscriptions")
 	// The audit log names the subscription but not its URL's path.
 	p.goTo("#/audit?kind=subscription", "Audit log")
 	subAudit := p.waitFor("the subscription's audit entry", `document.querySelector("table.audit tbody tr")?.innerText || ""`, 10*time.Second)
@@ -379,6 +392,21 @@ func TestConsoleTriage(t *testing.T) {
 	p.goTo("#/images", "Images")
 	if got := p.imageTotal(alpine); got != alpineBefore {
 		t.Errorf("team/alpine:3.20 shows %d findings after the exception's deletion, want %d again", got, alpineBefore)
+	}
+	if p.shots != "" {
+		p.width = "phone"
+		p.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+		for _, pg := range []struct{ fragment, heading, name string }{
+			{"#/workloads", "Workloads", "workloads"},
+			{"#/exceptions", "Exceptions", "exceptions"},
+			{"#/audit", "Audit log", "audit"},
+			{"#/subscriptions", "Subscriptions", "subscriptions"},
+		} {
+			p.goTo(pg.fragment, pg.heading)
+			p.shot(pg.name)
+		}
+		p.width = "desktop"
+		p.do("desktop viewport", chromedp.EmulateViewport(1280, 800))
 	}
 	p.goTo("#/audit?kind=exception", "Audit log")
 	p.waitFor("the delete in the audit log", `document.querySelector("table.audit tbody tr")?.innerText.includes("delete exception") ? "ok" : ""`, 10*time.Second)

@@ -74,10 +74,10 @@ export function AuditPage({ query }) {
         <th scope="col"><span class="sr-only">Details</span></th></tr></thead>
       <tbody>${entries.map(
         (e) => html`<tr key=${e.id} data-audit=${e.id}>
-            <td title=${fmtTime(e.at)}>${ago(e.at)}<div class="small muted">${fmtTime(e.at)}</div></td>
+            <td title=${fmtTime(e.at)}>${ago(e.at)}<div class="small muted hide-sm">${fmtTime(e.at)}</div></td>
             <td class="mono small">${e.actor}</td>
             <th scope="row">${e.action} ${e.kind} <span class="mono small">${e.object}</span></th>
-            <td class="small break">${what(e)}</td>
+            <td class="small what">${what(e)}</td>
             <td><button type="button" class="small" aria-expanded=${open === e.id ? "true" : "false"}
               aria-label=${(open === e.id ? "Hide" : "Show") + " before and after of entry " + e.id}
               onClick=${() => setOpen(open === e.id ? null : e.id)}>${open === e.id ? "Hide" : "Details"}</button></td>

@@ -10,18 +10,18 @@ const PAGE = 50;
 // SCOPES are the exception's glob fields, in the order the form and the
 // list show them.
 const SCOPES = [
-  ["registries", "Registries", "registry name or host glob, e.g. local or *.example.com"],
-  ["repositories", "Repositories", "repository glob, e.g. team/*"],
-  ["images", "Images", "registry/repository:tag glob"],
-  ["tags", "Tags", "tag glob, e.g. v1.*"],
-  ["digests", "Digests", "exact sha256:… digests"],
-  ["packages", "Packages", "package or source package glob, e.g. openssl"],
-  ["namespaces", "Namespaces", "Kubernetes namespace glob (admission only)"],
+  ["registries", "Registries (name or host)", "local, *.example.com"],
+  ["repositories", "Repositories", "team/*"],
+  ["images", "Images (registry/repository:tag)", "local/team/app:v1*"],
+  ["tags", "Tags", "v1.*"],
+  ["digests", "Digests (exact)", "sha256:…"],
+  ["packages", "Packages (or source package)", "openssl"],
+  ["namespaces", "Namespaces (admission only)", "dev-*"],
 ];
 
 // scope summarises an exception's scope: "everywhere" when it has none.
 export function scope(x) {
-  const parts = SCOPES.filter(([k]) => (x[k] || []).length > 0).map(([k, label]) => label.toLowerCase() + " " + x[k].join(", "));
+  const parts = SCOPES.filter(([k]) => (x[k] || []).length > 0).map(([k]) => k + " " + x[k].join(", "));
   return parts.length ? parts.join("; ") : "everywhere";
 }
 
@@ -80,8 +80,7 @@ function ExceptionForm({ vulnerability = "", onDone, onCancel }) {
         <textarea id="exc-reason" rows="2" required value=${v.reason} onInput=${set("reason")}></textarea>
       </div>
     </div>
-    <p id="exc-scope-hint" class="hint">Several values: separate them with commas. Within a field any value may match, across fields all must;
-      <code>*</code> stops at <code>/</code>, <code>**</code> alone matches anything. No scope at all: the exception applies everywhere.
+    <p id="exc-scope-hint" class="hint">Several values: separate them with commas. Within a field any value may match, across fields all must; <code>*</code> stops at <code>/</code>, <code>**</code> alone matches anything. No scope at all: the exception applies everywhere.
       The author is your token.</p>
     <${ErrorNote} error=${error} />
     <div class="actions">

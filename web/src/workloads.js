@@ -89,12 +89,12 @@ export function WorkloadsPage({ query }) {
           }</p>`
         : html`<div class="table-wrap"><table class="data workloads">
           <caption class="sr-only">Running containers</caption>
-          <thead><tr><th scope="col">Workload</th><th scope="col">Container</th><th scope="col">Image</th><th scope="col">Scan</th>
+          <thead><tr><th scope="col">Workload</th><th scope="col" class="hide-sm">Container</th><th scope="col">Image</th><th scope="col">Scan</th>
             <th scope="col">Findings by severity</th></tr></thead>
           <tbody>${list.slice(offset, offset + PAGE).map(
             (w) => html`<tr key=${w.pod_uid + "/" + w.container} data-workload=${w.namespace + "/" + w.workload}>
-              <th scope="row">${w.namespace}/${w.workload}<div class="small muted">${w.workload_kind} · pod ${w.pod}</div></th>
-              <td>${w.container}${w.container_kind && w.container_kind !== "container" ? html` <span class="small muted">(${w.container_kind})</span>` : ""}</td>
+              <th scope="row">${w.namespace}/${w.workload}<div class="small muted">${w.workload_kind} · pod ${w.pod}<span class="show-sm"> · ${w.container}</span></div></th>
+              <td class="hide-sm">${w.container}${w.container_kind && w.container_kind !== "container" ? html` <span class="small muted">(${w.container_kind})</span>` : ""}</td>
               <td class="small break"><span class="mono">${w.image}</span>
                 <div class="muted mono" title=${w.digest || ""}>${w.digest ? shortDigest(w.digest) : "digest not reported"}</div></td>
               <td>${w.scanned

@@ -634,7 +634,7 @@ var N,nt,ls,G,Ee,be,ot,$e,rt,Ne,Ie,cs,ne=Symbol.for("pv"),ye={},ke=[],ds=/^m(i|n
     <section role="tabpanel" id=${"panel-"+a} aria-labelledby=${"tab-"+a} class="panel">
       ${a==="findings"&&o`<${Ye} rep=${t} name=${u} />`}
       ${a==="packages"&&o`<${Xe} rep=${t} name=${u} />`}
-    </section>`}var es=50,fe=[["registries","Registries","registry name or host glob, e.g. local or *.example.com"],["repositories","Repositories","repository glob, e.g. team/*"],["images","Images","registry/repository:tag glob"],["tags","Tags","tag glob, e.g. v1.*"],["digests","Digests","exact sha256:\u2026 digests"],["packages","Packages","package or source package glob, e.g. openssl"],["namespaces","Namespaces","Kubernetes namespace glob (admission only)"]];function Qe(e){let t=fe.filter(([s])=>(e[s]||[]).length>0).map(([s,a])=>a.toLowerCase()+" "+e[s].join(", "));return t.length?t.join("; "):"everywhere"}var Xs=[["id",e=>e.id],["vulnerability",e=>e.vulnerability],...fe.map(([e])=>[e,t=>t[e]||[]]),["reason",e=>e.reason],["author",e=>e.author],["created",e=>e.created],["expires",e=>e.expires||""],["state",e=>e.expired?"expired":"active"]];function Zs({vulnerability:e="",onDone:t,onCancel:s}){let[a,r]=k({vulnerability:e,reason:"",days:"30",...Object.fromEntries(fe.map(([u])=>[u,""]))}),[l,n]=k(null),[i,m]=k(!1),h=u=>p=>r({...a,[u]:p.currentTarget.value});async function d(u){u.preventDefault(),m(!0),n(null);let p={vulnerability:a.vulnerability.trim(),reason:a.reason.trim()};for(let[c]of fe){let g=Ot(a[c]);g.length&&(p[c]=g)}a.days.trim()&&(p.days=Number(a.days));try{t(await w("/api/v1/exceptions",{method:"POST",body:p}))}catch(c){n(c),m(!1)}}return o`<form class="card form" onSubmit=${d} aria-labelledby="excform-title" data-testid="exception-form">
+    </section>`}var es=50,fe=[["registries","Registries (name or host)","local, *.example.com"],["repositories","Repositories","team/*"],["images","Images (registry/repository:tag)","local/team/app:v1*"],["tags","Tags","v1.*"],["digests","Digests (exact)","sha256:\u2026"],["packages","Packages (or source package)","openssl"],["namespaces","Namespaces (admission only)","dev-*"]];function Qe(e){let t=fe.filter(([s])=>(e[s]||[]).length>0).map(([s])=>s+" "+e[s].join(", "));return t.length?t.join("; "):"everywhere"}var Xs=[["id",e=>e.id],["vulnerability",e=>e.vulnerability],...fe.map(([e])=>[e,t=>t[e]||[]]),["reason",e=>e.reason],["author",e=>e.author],["created",e=>e.created],["expires",e=>e.expires||""],["state",e=>e.expired?"expired":"active"]];function Zs({vulnerability:e="",onDone:t,onCancel:s}){let[a,r]=k({vulnerability:e,reason:"",days:"30",...Object.fromEntries(fe.map(([u])=>[u,""]))}),[l,n]=k(null),[i,m]=k(!1),h=u=>p=>r({...a,[u]:p.currentTarget.value});async function d(u){u.preventDefault(),m(!0),n(null);let p={vulnerability:a.vulnerability.trim(),reason:a.reason.trim()};for(let[c]of fe){let g=Ot(a[c]);g.length&&(p[c]=g)}a.days.trim()&&(p.days=Number(a.days));try{t(await w("/api/v1/exceptions",{method:"POST",body:p}))}catch(c){n(c),m(!1)}}return o`<form class="card form" onSubmit=${d} aria-labelledby="excform-title" data-testid="exception-form">
     <h2 id="excform-title">Add an exception</h2>
     <div class="grid">
       <div class="field">
@@ -654,8 +654,7 @@ var N,nt,ls,G,Ee,be,ot,$e,rt,Ne,Ie,cs,ne=Symbol.for("pv"),ye={},ke=[],ds=/^m(i|n
         <textarea id="exc-reason" rows="2" required value=${a.reason} onInput=${h("reason")}></textarea>
       </div>
     </div>
-    <p id="exc-scope-hint" class="hint">Several values: separate them with commas. Within a field any value may match, across fields all must;
-      <code>*</code> stops at <code>/</code>, <code>**</code> alone matches anything. No scope at all: the exception applies everywhere.
+    <p id="exc-scope-hint" class="hint">Several values: separate them with commas. Within a field any value may match, across fields all must; <code>*</code> stops at <code>/</code>, <code>**</code> alone matches anything. No scope at all: the exception applies everywhere.
       The author is your token.</p>
     <${S} error=${l} />
     <div class="actions">
@@ -725,10 +724,10 @@ var N,nt,ls,G,Ee,be,ot,$e,rt,Ne,Ie,cs,ne=Symbol.for("pv"),ye={},ke=[],ds=/^m(i|n
       <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Change</th><th scope="col">What</th>
         <th scope="col"><span class="sr-only">Details</span></th></tr></thead>
       <tbody>${h.map(p=>o`<tr key=${p.id} data-audit=${p.id}>
-            <td title=${A(p.at)}>${T(p.at)}<div class="small muted">${A(p.at)}</div></td>
+            <td title=${A(p.at)}>${T(p.at)}<div class="small muted hide-sm">${A(p.at)}</div></td>
             <td class="mono small">${p.actor}</td>
             <th scope="row">${p.action} ${p.kind} <span class="mono small">${p.object}</span></th>
-            <td class="small break">${ea(p)}</td>
+            <td class="small what">${ea(p)}</td>
             <td><button type="button" class="small" aria-expanded=${i===p.id?"true":"false"}
               aria-label=${(i===p.id?"Hide":"Show")+" before and after of entry "+p.id}
               onClick=${()=>m(i===p.id?null:p.id)}>${i===p.id?"Hide":"Details"}</button></td>
@@ -867,11 +866,11 @@ var N,nt,ls,G,Ee,be,ot,$e,rt,Ne,Ie,cs,ne=Symbol.for("pv"),ye={},ke=[],ds=/^m(i|n
       </div>
       ${c.length===0?o`<p class="empty">${g?"No running container matches.":"No running containers are recorded. The controller records them only when started as scanfleet-controller with --watch-pods (and RBAC to list and watch Pods)."}</p>`:o`<div class="table-wrap"><table class="data workloads">
           <caption class="sr-only">Running containers</caption>
-          <thead><tr><th scope="col">Workload</th><th scope="col">Container</th><th scope="col">Image</th><th scope="col">Scan</th>
+          <thead><tr><th scope="col">Workload</th><th scope="col" class="hide-sm">Container</th><th scope="col">Image</th><th scope="col">Scan</th>
             <th scope="col">Findings by severity</th></tr></thead>
           <tbody>${c.slice(d,d+rs).map(f=>o`<tr key=${f.pod_uid+"/"+f.container} data-workload=${f.namespace+"/"+f.workload}>
-              <th scope="row">${f.namespace}/${f.workload}<div class="small muted">${f.workload_kind} · pod ${f.pod}</div></th>
-              <td>${f.container}${f.container_kind&&f.container_kind!=="container"?o` <span class="small muted">(${f.container_kind})</span>`:""}</td>
+              <th scope="row">${f.namespace}/${f.workload}<div class="small muted">${f.workload_kind} · pod ${f.pod}<span class="show-sm"> · ${f.container}</span></div></th>
+              <td class="hide-sm">${f.container}${f.container_kind&&f.container_kind!=="container"?o` <span class="small muted">(${f.container_kind})</span>`:""}</td>
               <td class="small break"><span class="mono">${f.image}</span>
                 <div class="muted mono" title=${f.digest||""}>${f.digest?O(f.digest):"digest not reported"}</div></td>
               <td>${f.scanned?o`<a href=${C(["image",f.scanned_digest])}>scanned</a><div class="small muted" title=${A(f.scanned_at)}>${T(f.scanned_at)}</div>`:o`<span class="nc-badge" data-testid="not-scanned">Not covered: never scanned</span>`}</td>

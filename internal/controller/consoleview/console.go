@@ -31,7 +31,6 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/console"
-	"github.com/scanfleet/scanfleet/internal/controller/triageapi"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -70,6 +69,8 @@ type State struct {
 	// share most of their findings, so the cache holds each package name,
 	// version and ID once.
 	strs map[string]string
+	// runningCache: the digests running containers resolve to.
+	runningCache runningCache
 }
 
 type consoleKey = store.ImageKey
@@ -720,7 +721,7 @@ func (cs *State) listImages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	running, containers, err := triageapi.RunningDigests(r.Context(), cs.store)
+	running, containers, err := cs.running(r.Context())
 	if err != nil {
 		return err
 	}
