@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -443,6 +444,34 @@ func TestConsoleTriageReader(t *testing.T) {
 	p.waitFor("the empty state", `document.querySelector("main .empty")?.innerText.includes("--watch-pods") ? "ok" : ""`, 10*time.Second)
 	p.goTo("#/audit", "Audit log")
 	p.waitFor("the entry", `document.querySelector("table.audit tbody tr")?.innerText.includes("create exception") ? "ok" : ""`, 10*time.Second)
+	// More entries than a page: the page says so, and Older shows the
+	// rest, none twice.
+	for i := range 60 {
+		if code := postJSON(t, f.url+"/api/v1/exceptions", f.admin, fmt.Sprintf(`{"vulnerability":"CVE-2000-%04d","reason":"paging"}`, i)); code != http.StatusCreated {
+			t.Fatalf("creating exception %d: %d", i, code)
+		}
+	}
+	p.goTo("#/audit?kind=exception", "Audit log")
+	p.waitFor("a full first page", `document.querySelector('[data-testid="audit-count"]')?.innerText.includes("50 shown, older ones on the next page") ? "ok" : ""`, 10*time.Second)
+	ids := func() []string {
+		return strings.Split(p.eval(`[...document.querySelectorAll("table.audit tbody tr[data-audit]")].map(r => r.dataset.audit).join(",")`), ",")
+	}
+	first := ids()
+	if !strings.Contains(p.eval(`document.querySelector("table.audit tbody tr").innerText`), "CVE-2000-0059") {
+		t.Errorf("the newest entry is not the last exception created: %q", p.eval(`document.querySelector("table.audit tbody tr").innerText`))
+	}
+	p.do("older", chromedp.Click(chromedp.Search(`//nav[@aria-label="Pages of the audit log"]//button[normalize-space()="Older"]`)))
+	p.waitFor("the older page", `document.querySelector('[data-testid="audit-count"]')?.innerText.includes("Older entries: 11 shown, no older ones") ? "ok" : ""`, 10*time.Second)
+	seen := map[string]bool{}
+	for _, id := range append(first, ids()...) {
+		if seen[id] {
+			t.Errorf("audit entry %s on both pages", id)
+		}
+		seen[id] = true
+	}
+	if len(seen) != 61 {
+		t.Errorf("%d audit entries over both pages, want 61 (the exceptions' creates)", len(seen))
+	}
 	// The images page says that "not running" is unknown without a watcher.
 	p.goTo("#/images?running=false", "Images")
 	p.waitFor("the note", `document.querySelector('[data-testid="no-running"]') ? "ok" : ""`, 10*time.Second)
