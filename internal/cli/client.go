@@ -22,6 +22,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // defaultControllerURL is where 'scanfleet controller' listens by default.
@@ -255,6 +256,7 @@ func newRegistryCmd(e *env) *cobra.Command {
 	fl.StringVar(&webhookFile, "webhook-secret-file", "", "file holding the secret the registry's push webhook sends (POST /api/v1/registries/NAME/webhook)")
 	fl.IntVar(&in.MaxPulls, "max-pulls", 0, "at most this many scans of the registry at once in the whole fleet (0: no limit)")
 	fl.Float64Var(&in.PullsPerSecond, "pulls-per-second", 0, "start scans of the registry at most this fast, per controller (0: no limit)")
+	fl.StringArrayVar(&in.Platforms, "platform", nil, "scan this platform (os/arch[/variant]) of multi-platform images, each its own result (repeatable; default every platform an image index lists)")
 
 	var listFormat string
 	list := &cobra.Command{
@@ -573,6 +575,19 @@ func newImageCmd(e *env) *cobra.Command {
 			if err != nil {
 				return humane(err)
 			}
+			// A multi-platform image (its index digest): every
+			// platform's report, together.
+			norm := strings.ToLower(args[0])
+			if !strings.Contains(norm, ":") {
+				norm = "sha256:" + norm
+			}
+			if len(ims) > 0 && ims[0].IndexDigest != "" && strings.HasPrefix(ims[0].IndexDigest, norm) {
+				v, err := c.ImagePlatforms(cmd.Context(), ims[0].IndexDigest)
+				if err != nil {
+					return humane(err)
+				}
+				return showPlatforms(e.stdout, format, v)
+			}
 			digest := args[0]
 			if len(ims) > 0 {
 				digest = ims[0].Digest
@@ -601,6 +616,52 @@ func newImageCmd(e *env) *cobra.Command {
 	show.Flags().StringVar(&format, "format", "table", "output format: "+strings.Join(output.Formats, ", "))
 	cmd.AddCommand(show)
 	return cmd
+}
+
+// showPlatforms prints a multi-platform image's results together: as
+// JSON the IndexView (a platforms array of reports), as a table one
+// section per platform with its counts, then the distinct total.
+func showPlatforms(w io.Writer, format string, v *api.IndexView) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	if format != "table" {
+		return usagef("a multi-platform image (%s) is shown as table or json; give one platform's digest for --format %s", v.IndexDigest, format)
+	}
+	fmt.Fprintf(w, "Image index %s: %d platform results", v.IndexDigest, len(v.Platforms))
+	if len(v.Tags) > 0 {
+		fmt.Fprintf(w, ", tags %s", strings.Join(v.Tags, ", "))
+	}
+	fmt.Fprintln(w)
+	for _, p := range v.Platforms {
+		var rep report.Report
+		if err := json.Unmarshal(p.Report, &rep); err != nil {
+			return fmt.Errorf("report of platform %s (%s): %w", p.Platform, p.Digest, err)
+		}
+		fmt.Fprintf(w, "\n== Platform %s (%s/%s@%s): %d packages, %d vulnerabilities %s\n",
+			p.Platform, p.Registry, p.Repository, p.Digest, p.Packages, p.Vulnerabilities, severityCounts(p.Severities))
+		if err := output.Write(w, "table", &rep); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "\nAll platforms: %d distinct vulnerabilities %s\n", v.Vulnerabilities, severityCounts(v.Severities))
+	return nil
+}
+
+// severityCounts is "(CRITICAL 1, HIGH 2)" in severity order, or "".
+func severityCounts(m map[string]int) string {
+	var parts []string
+	for _, s := range []string{"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"} {
+		if m[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", s, m[s]))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 func newScannersCmd(e *env) *cobra.Command {
