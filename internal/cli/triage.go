@@ -248,7 +248,7 @@ func newAuditCmd(e *env) *cobra.Command {
 	}
 	cf.addTo(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&kind, "kind", "", "only this kind of object (exception, subscription)")
+	fl.StringVar(&kind, "kind", "", "only this kind of object (exception, subscription, token)")
 	fl.StringVar(&object, "object", "", "only this object id")
 	fl.StringVar(&actor, "actor", "", "only changes by this actor")
 	fl.IntVar(&limit, "limit", 0, "at most this many entries (newest first)")
