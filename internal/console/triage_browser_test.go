@@ -334,6 +334,26 @@ func TestConsoleTriage(t *testing.T) {
 	p.a11y()
 	p.shot("audit")
 
+	// Edit the reason: the expiry stays exactly as it was (the days were
+	// not touched), and the audit log has the update.
+	p.goTo("#/exceptions", "Exceptions")
+	p.do("edit", chromedp.Click(chromedp.CSS(`button[aria-label="Edit exception `+excID+`"]`)), chromedp.WaitVisible(chromedp.ID("exc-reason")))
+	if got := p.eval(`document.getElementById("exc-repositories").value + " | " + document.getElementById("exc-vuln").value`); got != "team/* | "+cve {
+		t.Errorf("edit form holds %q", got)
+	}
+	p.do("change the reason", chromedp.SendKeys(chromedp.ID("exc-reason"), ", reviewed"),
+		chromedp.Click(chromedp.CSS(`form[data-testid="exception-form"] button[type="submit"]`)))
+	p.waitFor("the saved reason", `document.querySelector("tr[data-exception]")?.innerText.includes("(SEC-123), reviewed") && !document.getElementById("exc-reason") ? "ok" : ""`, 30*time.Second)
+	var edited []struct {
+		Expires *time.Time `json:"expires"`
+	}
+	apiJSON(t, http.MethodGet, f.url+"/api/v1/exceptions", f.reader, "", &edited)
+	if len(edited) != 1 || edited[0].Expires == nil || !edited[0].Expires.Equal(*excs[0].Expires) {
+		t.Errorf("after editing the reason the expiry is %v, want %v unchanged", edited, excs[0].Expires)
+	}
+	p.goTo("#/audit?kind=exception", "Audit log")
+	p.waitFor("the update in the audit log", `document.querySelector("table.audit tbody tr")?.innerText.includes("update exception") ? "ok" : ""`, 10*time.Second)
+
 	// Subscriptions: create one from the form, send a test to a local
 	// receiver, see it delivered in the log. The URL's path stands for a
 	// Slack-style secret: the audit log must not show it.
@@ -411,8 +431,8 @@ func TestConsoleTriage(t *testing.T) {
 	}
 	p.goTo("#/audit?kind=exception", "Audit log")
 	p.waitFor("the delete in the audit log", `document.querySelector("table.audit tbody tr")?.innerText.includes("delete exception") ? "ok" : ""`, 10*time.Second)
-	if n := p.eval(`String(document.querySelectorAll("table.audit tbody tr[data-audit]").length)`); n != "2" {
-		t.Errorf("%s audit entries for exceptions, want 2 (create, delete)", n)
+	if n := p.eval(`String(document.querySelectorAll("table.audit tbody tr[data-audit]").length)`); n != "3" {
+		t.Errorf("%s audit entries for exceptions, want 3 (create, update, delete)", n)
 	}
 }
 

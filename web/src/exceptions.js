@@ -36,11 +36,33 @@ const CSV = [
   ["state", (x) => (x.expired ? "expired" : "active")],
 ];
 
-function ExceptionForm({ vulnerability = "", onDone, onCancel }) {
-  const [v, setV] = useState({ vulnerability, reason: "", days: "30", ...Object.fromEntries(SCOPES.map(([k]) => [k, ""])) });
+// daysLeft is how many whole days (rounded up) remain until t.
+function daysLeft(t) {
+  return Math.max(1, Math.ceil((new Date(t).getTime() - Date.now()) / 86400000));
+}
+
+// ExceptionForm adds an exception or, given initial, replaces it (PUT):
+// there the expiry stays exactly as it was unless the days are changed,
+// and an expired exception is renewed by giving new days.
+function ExceptionForm({ vulnerability = "", initial, onDone, onCancel }) {
+  const editing = !!initial;
+  const [v, setV] = useState(
+    editing
+      ? {
+          vulnerability: initial.vulnerability,
+          reason: initial.reason,
+          days: initial.expires && !initial.expired ? String(daysLeft(initial.expires)) : "",
+          ...Object.fromEntries(SCOPES.map(([k]) => [k, (initial[k] || []).join(", ")])),
+        }
+      : { vulnerability, reason: "", days: "30", ...Object.fromEntries(SCOPES.map(([k]) => [k, ""])) },
+  );
+  const [daysTouched, setDaysTouched] = useState(false);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const set = (k) => (e) => setV({ ...v, [k]: e.currentTarget.value });
+  const set = (k) => (e) => {
+    if (k === "days") setDaysTouched(true);
+    setV({ ...v, [k]: e.currentTarget.value });
+  };
   async function submit(e) {
     e.preventDefault();
     setBusy(true);
@@ -50,16 +72,21 @@ function ExceptionForm({ vulnerability = "", onDone, onCancel }) {
       const list = splitList(v[k]);
       if (list.length) body[k] = list;
     }
-    if (v.days.trim()) body.days = Number(v.days);
+    if (editing && !daysTouched && initial.expires && !initial.expired) body.expires = initial.expires;
+    else if (v.days.trim()) body.days = Number(v.days);
     try {
-      onDone(await api("/api/v1/exceptions", { method: "POST", body }));
+      onDone(
+        editing
+          ? await api("/api/v1/exceptions/" + encodeURIComponent(initial.id), { method: "PUT", body })
+          : await api("/api/v1/exceptions", { method: "POST", body }),
+      );
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   }
   return html`<form class="card form" onSubmit=${submit} aria-labelledby="excform-title" data-testid="exception-form">
-    <h2 id="excform-title">Add an exception</h2>
+    <h2 id="excform-title">${editing ? "Edit exception " + initial.id : "Add an exception"}</h2>
     <div class="grid">
       <div class="field">
         <label for="exc-vuln">Vulnerability (CVE, GHSA, … or an alias)</label>
@@ -67,7 +94,11 @@ function ExceptionForm({ vulnerability = "", onDone, onCancel }) {
       </div>
       <div class="field">
         <label for="exc-days">Expires in (days; empty: never)</label>
-        <input id="exc-days" type="number" min="1" max="3650" value=${v.days} onInput=${set("days")} />
+        <input id="exc-days" type="number" min="1" max="3650" value=${v.days} onInput=${set("days")} aria-describedby=${editing ? "exc-days-hint" : undefined} />
+        ${editing &&
+        html`<small id="exc-days-hint">${
+          initial.expires ? (initial.expired ? "Expired " : "Now expires ") + fmtTime(initial.expires) + (initial.expired ? ": give days to renew it." : "; unchanged unless you change the days.") : "Now never expires."
+        }</small>`}
       </div>
       ${SCOPES.map(
         ([k, label, hint]) => html`<div class="field">
@@ -84,7 +115,7 @@ function ExceptionForm({ vulnerability = "", onDone, onCancel }) {
       The author is your token.</p>
     <${ErrorNote} error=${error} />
     <div class="actions">
-      <button type="submit" class="primary" disabled=${busy}>${busy ? "Saving…" : "Add exception"}</button>
+      <button type="submit" class="primary" disabled=${busy}>${busy ? "Saving…" : editing ? "Save" : "Add exception"}</button>
       <button type="button" onClick=${onCancel}>Cancel</button>
     </div>
   </form>`;
@@ -133,10 +164,12 @@ export function ExceptionsPage({ role, query }) {
       admission, exports. Changes are in the <a href=${href(["audit"])}>audit log</a>.</p>
     ${admin &&
     form &&
-    html`<${ExceptionForm} vulnerability=${query.new || ""} onCancel=${() => setForm(false)} onDone=${(ch) => {
-      setForm(false);
-      changed(ch, "created");
-    }} />`}
+    html`<${ExceptionForm} key=${form === true ? "new" : form.id} vulnerability=${query.new || ""} initial=${form === true ? null : form}
+      onCancel=${() => setForm(false)} onDone=${(ch) => {
+        const verb = form === true ? "created" : "saved";
+        setForm(false);
+        changed(ch, verb);
+      }} />`}
     <p role="status" aria-live="polite" class=${msg ? "notice" : "sr-only"} data-testid="exc-msg">${msg}</p>
     <${ErrorNote} error=${actionError || error} />
     ${!data && !error && html`<${Loading} />`}
@@ -175,7 +208,11 @@ export function ExceptionsPage({ role, query }) {
               <td class="small">${x.expires ? fmtTime(x.expires) : html`<span class="muted">never</span>`}</td>
               <td><${StateBadge} x=${x} /></td>
               ${admin &&
-              html`<td class="actions-cell"><button type="button" class="small danger" aria-label=${"Delete exception " + x.id}
+              html`<td class="actions-cell"><button type="button" class="small" aria-label=${"Edit exception " + x.id}
+                onClick=${() => {
+                  setForm(x);
+                  scrollTo(0, 0);
+                }}>Edit</button><button type="button" class="small danger" aria-label=${"Delete exception " + x.id}
                 onClick=${() => confirm(`Delete exception ${x.id} (${x.vulnerability})? Its findings count again.`) && remove(x)}>Delete</button></td>`}
             </tr>`,
           )}</tbody></table></div>
