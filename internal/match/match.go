@@ -38,6 +38,28 @@ type Store interface {
 	HasEcosystem(ecosystem string) bool
 }
 
+// LazyStore is implemented by stores that can return a package's
+// affected entries without decoding the advisories (the database file):
+// matching then decodes only the advisories that affect an installed
+// version, once per Match however many packages they affect.
+type LazyStore interface {
+	// Affected returns the ids of the advisories with an Affected entry
+	// for (ecosystem, package), in the order Advisories would return
+	// them, and parallel to them each advisory's entries for it.
+	Affected(ctx context.Context, ecosystem, pkg string) ([]uint32, [][]advisory.Affected, error)
+	// Records returns advisories ids without their Affected entries.
+	Records(ctx context.Context, ids []uint32) ([]*advisory.Advisory, error)
+}
+
+// BatchEnricher is implemented by stores that look up many CVEs' enrichment
+// at once more cheaply than one by one (the database file decodes each
+// bucket of ten CVEs once).
+type BatchEnricher interface {
+	// Enrichments returns the enrichment of each CVE the store holds
+	// something about.
+	Enrichments(ctx context.Context, cves []string) (map[string]*advisory.Enrichment, error)
+}
+
 // MemStore is an in-memory Store, for tests and small databases.
 type MemStore struct {
 	advs   []advisory.Advisory
@@ -124,6 +146,7 @@ func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) 
 	}
 
 	var vulns []report.Vulnerability
+	mc := newMatchCache(st)
 	for i := range pkgs {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -158,7 +181,7 @@ func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) 
 		}
 		c := covFor(eco)
 		c.packages++
-		found, ok, err := matchPackage(ctx, st, eco, p)
+		found, ok, err := matchPackage(ctx, mc, eco, p)
 		if err != nil {
 			return nil, nil, fmt.Errorf("match %s %s in %s: %w", p.Name, p.Version, eco, err)
 		}
@@ -190,7 +213,11 @@ func Match(ctx context.Context, st Store, os *report.OS, pkgs []report.Package) 
 	}
 	sort.Slice(covs, func(i, j int) bool { return covs[i].Ecosystem < covs[j].Ecosystem })
 
-	if err := Enrich(ctx, st, vulns); err != nil {
+	est, err := prefetchEnrichment(ctx, st, vulns)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := Enrich(ctx, est, vulns); err != nil {
 		return nil, nil, err
 	}
 	SortByRisk(vulns)
@@ -249,7 +276,7 @@ func lookup(eco string, p *report.Package) (names []string, ver string) {
 
 // matchPackage returns the merged findings for one package. ok is false
 // when the installed version cannot be read in the ecosystem's ordering.
-func matchPackage(ctx context.Context, st Store, eco string, p *report.Package) (out []report.Vulnerability, ok bool, err error) {
+func matchPackage(ctx context.Context, mc *matchCache, eco string, p *report.Package) (out []report.Vulnerability, ok bool, err error) {
 	names, ver := lookup(eco, p)
 	if strings.TrimSpace(ver) == "" {
 		return nil, false, nil
@@ -264,45 +291,169 @@ func matchPackage(ctx context.Context, st Store, eco string, p *report.Package) 
 	var cands []candidate
 	seen := map[*advisory.Advisory]bool{}
 	for _, name := range names {
-		advs, err := st.Advisories(ctx, eco, name)
+		hs, err := mc.hits(ctx, eco, name, ver)
 		if err != nil {
 			return nil, true, err
 		}
-		for i := range advs {
-			a := &advs[i]
-			for _, af := range a.Affected {
-				// Feeds store normalised names; normalise only on a miss.
-				if af.Ecosystem != eco && advisory.NormalizeEcosystem(af.Ecosystem) != eco {
-					continue
-				}
-				if af.Package != name && advisory.NormalizePackage(eco, af.Package) != name {
-					continue
-				}
-				affected, fixed := Affects(eco, af, ver)
-				if !affected || seen[a] {
-					continue
-				}
-				seen[a] = true
-				word := af.Severity
-				if word == "" {
-					word = a.Severity
-				}
-				distro := a.Source != advisory.SourceOSV || advisory.IsDistroEcosystem(eco)
-				src := advisory.SourceOfID(a.ID)
-				if distro {
-					src = advisory.EcosystemSource(eco)
-				}
-				cands = append(cands, candidate{
-					adv:       a,
-					distro:    distro,
-					fixed:     fixed,
-					sevWord:   word,
-					sevSource: src,
-				})
+		for _, h := range hs {
+			if seen[h.adv] {
+				continue
 			}
+			seen[h.adv] = true
+			a := h.adv
+			word := h.sevWord
+			if word == "" {
+				word = a.Severity
+			}
+			distro := a.Source != advisory.SourceOSV || advisory.IsDistroEcosystem(eco)
+			src := advisory.SourceOfID(a.ID)
+			if distro {
+				src = advisory.EcosystemSource(eco)
+			}
+			cands = append(cands, candidate{
+				adv:       a,
+				distro:    distro,
+				fixed:     h.fixed,
+				sevWord:   word,
+				sevSource: src,
+			})
 		}
 	}
 	return merge(p, cands), true, nil
+}
+
+// hit is one advisory affecting a (package name, version): the first of
+// its Affected entries for the package that affects the version gives the
+// fix and the feed's severity word.
+type hit struct {
+	adv     *advisory.Advisory
+	id      uint32 // in a LazyStore
+	fixed   string
+	sevWord string
+}
+
+// matchCache holds what one Match has looked up and decoded, so that the
+// binary packages of one source package (dozens for linux or glibc) and
+// advisories naming several packages are decoded and evaluated once:
+// matching costs what the findings need, not what the inventory repeats.
+type matchCache struct {
+	st   Store
+	lazy LazyStore
+	// byKey holds the hits of ecosystem\x00name\x00version.
+	byKey map[string][]hit
+	recs  map[uint32]*advisory.Advisory
+}
+
+func newMatchCache(st Store) *matchCache {
+	mc := &matchCache{st: st, byKey: map[string][]hit{}, recs: map[uint32]*advisory.Advisory{}}
+	mc.lazy, _ = st.(LazyStore)
+	return mc
+}
+
+// hits returns the advisories affecting version ver of (eco, name), in
+// the store's order. With a LazyStore only those advisories are decoded.
+func (mc *matchCache) hits(ctx context.Context, eco, name, ver string) ([]hit, error) {
+	key := eco + "\x00" + name + "\x00" + ver
+	if hs, ok := mc.byKey[key]; ok {
+		return hs, nil
+	}
+	var hs []hit
+	// hitOf evaluates one advisory's entries for the package.
+	hitOf := func(affs []advisory.Affected) (fixed, word string, ok bool) {
+		for _, af := range affs {
+			// Feeds store normalised names; normalise only on a miss.
+			if af.Ecosystem != eco && advisory.NormalizeEcosystem(af.Ecosystem) != eco {
+				continue
+			}
+			if af.Package != name && advisory.NormalizePackage(eco, af.Package) != name {
+				continue
+			}
+			if affected, fixed := Affects(eco, af, ver); affected {
+				return fixed, af.Severity, true
+			}
+		}
+		return "", "", false
+	}
+	if mc.lazy != nil {
+		ids, affs, err := mc.lazy.Affected(ctx, eco, name)
+		if err != nil {
+			return nil, err
+		}
+		var want []uint32
+		for i, id := range ids {
+			fixed, word, ok := hitOf(affs[i])
+			if !ok {
+				continue
+			}
+			if mc.recs[id] == nil {
+				want = append(want, id)
+			}
+			hs = append(hs, hit{id: id, fixed: fixed, sevWord: word})
+		}
+		if len(want) > 0 {
+			recs, err := mc.lazy.Records(ctx, want)
+			if err != nil {
+				return nil, err
+			}
+			for i, id := range want {
+				mc.recs[id] = recs[i]
+			}
+		}
+		for i := range hs {
+			hs[i].adv = mc.recs[hs[i].id]
+		}
+	} else {
+		advs, err := mc.st.Advisories(ctx, eco, name)
+		if err != nil {
+			return nil, err
+		}
+		for i := range advs {
+			if fixed, word, ok := hitOf(advs[i].Affected); ok {
+				hs = append(hs, hit{adv: &advs[i], fixed: fixed, sevWord: word})
+			}
+		}
+	}
+	mc.byKey[key] = hs
+	return hs, nil
+}
+
+// prefetchEnrichment looks up the enrichment of every CVE the findings
+// name in one batch when the store can (BatchEnricher), and returns a
+// store answering Enrich from it; otherwise st itself.
+func prefetchEnrichment(ctx context.Context, st Store, vulns []report.Vulnerability) (Store, error) {
+	be, ok := st.(BatchEnricher)
+	en, ok2 := st.(Enricher)
+	if !ok || !ok2 || len(vulns) == 0 {
+		return st, nil
+	}
+	var cves []string
+	for i := range vulns {
+		cves = append(cves, advisory.CVEs(append([]string{vulns[i].ID}, vulns[i].Aliases...)...)...)
+	}
+	m, err := be.Enrichments(ctx, cves)
+	if err != nil {
+		return nil, fmt.Errorf("enrichment: %w", err)
+	}
+	for _, c := range cves {
+		if _, ok := m[c]; !ok {
+			m[c] = nil // asked: the store holds nothing about it
+		}
+	}
+	return prefetched{Store: st, m: m, en: en}, nil
+}
+
+// prefetched answers Enrichment from a batch lookup.
+type prefetched struct {
+	Store
+	m  map[string]*advisory.Enrichment
+	en Enricher
+}
+
+func (p prefetched) Enrichment(ctx context.Context, cve string) (*advisory.Enrichment, error) {
+	if e, ok := p.m[cve]; ok {
+		return e, nil
+	}
+	return p.en.Enrichment(ctx, cve)
 }
 
 // Affects reports whether version v is affected by af, evaluated with the

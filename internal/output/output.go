@@ -4,7 +4,6 @@
 package output
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -57,9 +56,7 @@ var Formats = []string{"table", "json", "sarif", "cyclonedx", "spdx"}
 func Write(w io.Writer, format string, rep *report.Report) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return WriteJSON(w, rep)
 	case "table":
 		return WriteTable(w, rep, TableOptions{})
 	case "sarif":

@@ -374,40 +374,150 @@ func (db *DB) wrap(err error) error {
 // advisories does the lookup; the caller holds db.mu. Everything returned
 // is decoded into fresh memory: nothing aliases the mapping.
 func (db *DB) advisories(ecosystem, pkg string) ([]advisory.Advisory, error) {
-	ids, affZ, err := db.l.lookup(joinKey(ecosystem, pkg))
+	ids, affs, err := db.affected(ecosystem, pkg)
 	if err != nil || len(ids) == 0 {
 		return nil, err
+	}
+	out := make([]advisory.Advisory, len(ids))
+	var buf []byte
+	var rd rangeDropper
+	defer rd.flush(db.l)
+	for i, id := range ids {
+		if buf, err = db.record(id, buf, &out[i], &rd); err != nil {
+			return nil, err
+		}
+		out[i].Affected = affs[i]
+	}
+	return out, nil
+}
+
+// affected decodes the affected entries stored under (ecosystem, pkg):
+// the ids of the advisories naming the package and, parallel to them,
+// each one's entries for it. The caller holds db.mu.
+func (db *DB) affected(ecosystem, pkg string) ([]uint32, [][]advisory.Affected, error) {
+	key := joinKey(ecosystem, pkg)
+	ids, off, n, err := db.l.lookupRange(key)
+	if err != nil || len(ids) == 0 {
+		return nil, nil, err
+	}
+	affZ, err := db.l.dataRange(off, n)
+	if err != nil {
+		return nil, nil, fmt.Errorf("affected entries of %s/%s: %w", ecosystem, pkg, err)
 	}
 	if db.l.drop != nil {
 		// Everything is decoded into fresh memory, so once this lookup
 		// returns its pages of the file need not stay resident: RSS then
 		// tracks the lookups in flight, not every page ever read.
-		defer db.l.dropRanges(ids, joinKey(ecosystem, pkg))
+		defer db.l.drop(off, n)
 	}
 	buf, err := db.dec.DecodeAll(affZ, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%w: affected entries of %s/%s: %v", ErrCorrupt, ecosystem, pkg, err)
+		return nil, nil, fmt.Errorf("%w: affected entries of %s/%s: %v", ErrCorrupt, ecosystem, pkg, err)
 	}
 	var affs [][]advisory.Affected
 	if err := json.Unmarshal(buf, &affs); err != nil || len(affs) != len(ids) {
-		return nil, fmt.Errorf("%w: affected entries of %s/%s: %d lists for %d records, %v", ErrCorrupt, ecosystem, pkg, len(affs), len(ids), err)
+		return nil, nil, fmt.Errorf("%w: affected entries of %s/%s: %d lists for %d records, %v", ErrCorrupt, ecosystem, pkg, len(affs), len(ids), err)
 	}
-	out := make([]advisory.Advisory, len(ids))
+	return ids, affs, nil
+}
+
+// record decodes advisory id (without Affected) into a, using buf as
+// scratch space, which it returns, and adds the range it read to rd. The
+// caller holds db.mu.
+func (db *DB) record(id uint32, buf []byte, a *advisory.Advisory, rd *rangeDropper) ([]byte, error) {
+	if int(id) >= db.l.nRecs {
+		return buf, fmt.Errorf("%w: no record %d (%d records)", ErrCorrupt, id, db.l.nRecs)
+	}
+	off, n, err := db.l.recordRange(id)
+	if err != nil {
+		return buf, fmt.Errorf("record %d: %w", id, err)
+	}
+	rec, err := db.l.dataRange(off, n)
+	if err != nil {
+		return buf, fmt.Errorf("record %d: %w", id, err)
+	}
+	rd.add(db.l, off, n)
+	buf, err = db.dec.DecodeAll(rec, buf[:0])
+	if err != nil {
+		return buf, fmt.Errorf("%w: record %d: %v", ErrCorrupt, id, err)
+	}
+	if err := json.Unmarshal(buf, a); err != nil {
+		return buf, fmt.Errorf("%w: record %d: %v", ErrCorrupt, id, err)
+	}
+	return buf, nil
+}
+
+// Affected returns what Advisories does without decoding the advisories:
+// the id of each advisory with an affected entry for the normalised
+// (ecosystem, package), in the same order, and parallel to the ids that
+// advisory's entries for the package. A matcher decodes (Record) only the
+// advisories whose entries affect the version it checks, once per scan
+// however many packages name them.
+func (db *DB) Affected(ctx context.Context, ecosystem, pkg string) ([]uint32, [][]advisory.Affected, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return nil, nil, db.wrap(errClosed)
+	}
+	ids, affs, err := db.affected(ecosystem, pkg)
+	if err != nil {
+		return nil, nil, db.wrap(err)
+	}
+	return ids, affs, nil
+}
+
+// Records returns advisories ids (from Affected) as the feed produced
+// them, without their Affected entries, in the order asked. Their pages
+// are released once at the end (a record-by-record release would cost a
+// system call each: records of one key lie together).
+func (db *DB) Records(ctx context.Context, ids []uint32) ([]*advisory.Advisory, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return nil, db.wrap(errClosed)
+	}
+	var rd rangeDropper
+	defer rd.flush(db.l)
+	out := make([]*advisory.Advisory, len(ids))
+	var buf []byte
+	var err error
 	for i, id := range ids {
-		rec, err := db.l.record(id)
-		if err != nil {
-			return nil, err
+		out[i] = new(advisory.Advisory)
+		if buf, err = db.record(id, buf, out[i], &rd); err != nil {
+			return nil, db.wrap(err)
 		}
-		buf, err = db.dec.DecodeAll(rec, buf[:0])
-		if err != nil {
-			return nil, fmt.Errorf("%w: record %d: %v", ErrCorrupt, id, err)
-		}
-		if err := json.Unmarshal(buf, &out[i]); err != nil {
-			return nil, fmt.Errorf("%w: record %d: %v", ErrCorrupt, id, err)
-		}
-		out[i].Affected = affs[i]
 	}
 	return out, nil
+}
+
+// rangeDropper coalesces the data ranges a lookup read, so that their
+// pages are released with one system call per run of neighbouring
+// records rather than one per record.
+type rangeDropper struct{ lo, hi uint64 }
+
+func (d *rangeDropper) add(l *layout, off, n uint64) {
+	if l.drop == nil {
+		return
+	}
+	if d.hi > d.lo && off <= d.hi+dropSlack && off+n+dropSlack >= d.lo {
+		d.lo, d.hi = min(d.lo, off), max(d.hi, off+n)
+		return
+	}
+	d.flush(l)
+	d.lo, d.hi = off, off+n
+}
+
+func (d *rangeDropper) flush(l *layout) {
+	if l.drop != nil && d.hi > d.lo {
+		l.drop(d.lo, d.hi-d.lo)
+	}
+	d.lo, d.hi = 0, 0
 }
 
 // keys returns every index key; for tests and tools.

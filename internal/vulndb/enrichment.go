@@ -35,43 +35,79 @@ type EnrichmentInfo struct {
 
 // Enrichment returns what the database holds about a CVE, or nil.
 func (db *DB) Enrichment(ctx context.Context, cve string) (*advisory.Enrichment, error) {
+	m, err := db.Enrichments(ctx, []string{cve})
+	if err != nil {
+		return nil, err
+	}
+	return m[cve], nil
+}
+
+// Enrichments returns what the database holds about each of cves (CVEs
+// it holds nothing about are absent from the map), decoding each bucket
+// once: the findings of one scan name thousands of CVEs, ten to a bucket.
+func (db *DB) Enrichments(ctx context.Context, cves []string) (map[string]*advisory.Enrichment, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if !advisory.IsCVE(cve) {
-		return nil, nil
+	byBucket := map[string][]string{}
+	for _, c := range cves {
+		if advisory.IsCVE(c) {
+			byBucket[bucketOf(c)] = append(byBucket[bucketOf(c)], c)
+		}
 	}
+	buckets := make([]string, 0, len(byBucket))
+	for b := range byBucket {
+		buckets = append(buckets, b)
+	}
+	// In key order: neighbouring buckets share index and data pages.
+	sort.Strings(buckets)
 	db.mu.RLock()
 	defer db.mu.RUnlock()
 	if db.closed {
 		return nil, db.wrap(errClosed)
 	}
-	key := joinKey(enrichEco, bucketOf(cve))
-	ids, off, n, err := db.l.lookupRange(key)
-	if err != nil {
-		return nil, db.wrap(err)
+	out := make(map[string]*advisory.Enrichment, len(cves))
+	for n, b := range buckets {
+		if n%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		bucket, err := db.bucket(b, byBucket[b][0])
+		if err != nil {
+			return nil, db.wrap(err)
+		}
+		for _, cve := range byBucket[b] {
+			i := sort.Search(len(bucket), func(i int) bool { return bucket[i].ID >= cve })
+			if i < len(bucket) && bucket[i].ID == cve {
+				out[cve] = &bucket[i]
+			}
+		}
 	}
-	if ids == nil {
-		return nil, nil
+	return out, nil
+}
+
+// bucket decodes one enrichment bucket (nil when absent); cve names one
+// of its CVEs for errors. The caller holds db.mu.
+func (db *DB) bucket(b, cve string) ([]advisory.Enrichment, error) {
+	ids, off, n, err := db.l.lookupRange(joinKey(enrichEco, b))
+	if err != nil || ids == nil {
+		return nil, err
 	}
 	z, err := db.l.dataRange(off, n)
 	if err != nil {
-		return nil, db.wrap(fmt.Errorf("enrichment of %s: %w", cve, err))
+		return nil, fmt.Errorf("enrichment of %s: %w", cve, err)
 	}
 	if db.l.drop != nil {
 		defer db.l.drop(off, n)
 	}
 	buf, err := db.dec.DecodeAll(z, nil)
 	if err != nil {
-		return nil, db.wrap(fmt.Errorf("%w: enrichment of %s: %v", ErrCorrupt, cve, err))
+		return nil, fmt.Errorf("%w: enrichment of %s: %v", ErrCorrupt, cve, err)
 	}
 	var bucket []advisory.Enrichment
 	if err := json.Unmarshal(buf, &bucket); err != nil {
-		return nil, db.wrap(fmt.Errorf("%w: enrichment of %s: %v", ErrCorrupt, cve, err))
+		return nil, fmt.Errorf("%w: enrichment of %s: %v", ErrCorrupt, cve, err)
 	}
-	i := sort.Search(len(bucket), func(i int) bool { return bucket[i].ID >= cve })
-	if i < len(bucket) && bucket[i].ID == cve {
-		return &bucket[i], nil
-	}
-	return nil, nil
+	return bucket, nil
 }

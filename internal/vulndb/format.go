@@ -712,18 +712,6 @@ func (l *layout) recordRange(id uint32) (off, n uint64, err error) {
 	return off, n, nil
 }
 
-// dropRanges releases the pages a lookup of key with record ids read.
-func (l *layout) dropRanges(ids []uint32, key string) {
-	if _, off, n, err := l.lookupRange(key); err == nil {
-		l.drop(off, n)
-	}
-	for _, id := range ids {
-		if off, n, err := l.recordRange(id); err == nil {
-			l.drop(off, n)
-		}
-	}
-}
-
 // joinKey builds the index key of a normalised (ecosystem, package).
 func joinKey(ecosystem, pkg string) string { return ecosystem + "\x00" + pkg }
 
