@@ -105,6 +105,10 @@ type loader struct {
 	docReader *bufio.Reader
 	docBusy   bool
 	docData   bytes.Buffer
+	// What the archive member being read said of itself (see Member).
+	onMalformed func(string)
+	onMember    func(MemberResult)
+	member      MemberResult
 }
 
 // errStop wraps an error returned by emit or a cancelled context, which
@@ -116,8 +120,15 @@ func (e errStop) Unwrap() error { return e.err }
 
 func (l *loader) malformed(name, format string, args ...any) {
 	l.stats.Malformed++
+	msg := name + ": " + fmt.Sprintf(format, args...)
 	if len(l.stats.Errors) < MaxErrors {
-		l.stats.Errors = append(l.stats.Errors, name+": "+fmt.Sprintf(format, args...))
+		l.stats.Errors = append(l.stats.Errors, msg)
+	}
+	if l.onMalformed != nil {
+		l.onMalformed(msg)
+	}
+	if l.onMember != nil && len(l.member.Errors) < MaxErrors {
+		l.member.Errors = append(l.member.Errors, msg)
 	}
 }
 
@@ -154,6 +165,12 @@ type Options struct {
 	// NVDInterval is the pause between two NVD API requests; zero means
 	// NVD's published limits (6 s, or 0.6 s with a key).
 	NVDInterval time.Duration
+	// Malformed, when set, receives every malformed-record cause (Stats
+	// keeps only the first MaxErrors, in reading order).
+	Malformed func(msg string)
+	// Member, when set, is told what each zip archive member held, after
+	// its records were emitted (see MemberResult).
+	Member func(MemberResult)
 }
 
 // LoadAll is Load that also reads the enrichment documents it meets (CVE
@@ -166,7 +183,7 @@ type Options struct {
 // is the NVD CVE API: it is read page by page (see loadNVDAPI).
 func LoadAll(ctx context.Context, src string, emit EmitFunc, opts Options) (Stats, error) {
 	st := Stats{Source: src}
-	l := &loader{ctx: ctx, stats: &st, emit: emit, enrich: opts.Enrich, client: opts.Client}
+	l := newLoader(ctx, &st, emit, opts)
 	var err error
 	if u, perr := url.Parse(src); perr == nil && (u.Scheme == "http" || u.Scheme == "https") {
 		if strings.HasSuffix(strings.TrimRight(u.Path, "/"), NVDAPIPath) {
@@ -368,14 +385,28 @@ func (l *loader) loadZip(name string, ra io.ReaderAt, size int64) error {
 		if isZipDir(e.name) {
 			continue
 		}
-		member := name + ":" + e.name
 		rc, err := zw.open(e)
-		if err != nil {
-			l.stats.Files++
-			l.malformed(member, "open zip member: %v", err)
-			continue
+		if err := l.loadMember(name, e.name, rc, err); err != nil {
+			return err
 		}
-		err = l.loadDoc(member, rc)
+	}
+}
+
+// loadMember reads one archive member (r, or the error opening it) and
+// reports what it held to opts.Member.
+func (l *loader) loadMember(archive, name string, r io.Reader, openErr error) error {
+	member := archive + ":" + name
+	var before Stats
+	if l.onMember != nil {
+		before = *l.stats
+		l.member = MemberResult{Name: name}
+	}
+	var err error
+	if openErr != nil {
+		l.stats.Files++
+		l.malformed(member, "open zip member: %v", openErr)
+	} else {
+		err = l.loadDoc(member, r)
 		var st errStop
 		if errors.As(err, &st) {
 			return err
@@ -385,6 +416,17 @@ func (l *loader) loadZip(name string, ra io.ReaderAt, size int64) error {
 			l.malformed(member, "%v", err)
 		}
 	}
+	if l.onMember != nil {
+		m := &l.member
+		m.Files = l.stats.Files - before.Files
+		m.Records = l.stats.Records - before.Records
+		m.Withdrawn = l.stats.Withdrawn - before.Withdrawn
+		m.Skipped = l.stats.Skipped - before.Skipped
+		m.Malformed = l.stats.Malformed - before.Malformed
+		m.Enrichment = l.stats.Enrichment - before.Enrichment
+		l.onMember(*m)
+	}
+	return nil
 }
 
 var (

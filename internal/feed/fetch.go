@@ -106,7 +106,7 @@ func Fetch(ctx context.Context, client *http.Client, src string, prev Fingerprin
 // identify what was loaded.
 func LoadFetched(ctx context.Context, src, file string, emit EmitFunc, opts Options) (Stats, error) {
 	st := Stats{Source: src}
-	l := &loader{ctx: ctx, stats: &st, emit: emit, enrich: opts.Enrich, client: opts.Client}
+	l := newLoader(ctx, &st, emit, opts)
 	u, err := url.Parse(src)
 	if err != nil {
 		return st, fmt.Errorf("load %s: %w", src, err)

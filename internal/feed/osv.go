@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/redhat/csaf"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/suse/cvrf"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/version"
@@ -107,6 +108,9 @@ func (l *loader) parseJSONDoc(name string, data []byte) error {
 	if !d.isOSV() && !d.isSecDB() && cvrf.IsJSON(data) {
 		return l.loadSUSECVRFJSON(name, data)
 	}
+	if !d.isOSV() && !d.isSecDB() && csaf.IsJSON(data) {
+		return l.loadRedHatCSAF(name, data)
+	}
 	return l.handleDoc(name, &d)
 }
 
@@ -145,6 +149,7 @@ type skipError struct{ reason string }
 func (e skipError) Error() string { return e.reason }
 
 func (l *loader) handleOSV(name string, d *document) error {
+	l.member.ID, l.member.Modified = d.ID, d.Modified
 	if d.Withdrawn != "" {
 		l.stats.Withdrawn++
 		return nil

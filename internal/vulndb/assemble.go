@@ -41,7 +41,7 @@ func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut, builtAt time.Time, sources []SourceInfo) (ms mergeStats, err error) {
 	var (
 		runs  []*runReader
-		recs  = make([]*os.File, len(feeds))
+		recs  = make([]*segReader, len(feeds))
 		idxs  = make([][]byte, len(feeds))
 		newID = make([][]uint32, len(feeds))
 		total int
@@ -59,7 +59,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 	ecoSet := map[string]bool{}
 	epssDate := ""
 	for i, fo := range feeds {
-		rr, rf, idx, err := openFeed(fo, i)
+		rr, rf, idx, live, err := openFeed(fo, i)
 		if err != nil {
 			return ms, err
 		}
@@ -68,7 +68,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 		for j := range newID[i] {
 			newID[i][j] = math.MaxUint32
 		}
-		total += fo.meta.Records
+		total += live
 		for _, e := range fo.meta.Ecosystems {
 			ecoSet[e] = true
 		}

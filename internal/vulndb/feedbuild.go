@@ -24,7 +24,8 @@ import (
 
 // feedFormat versions the per-source intermediate kept in the cache: a
 // change of the item or record encoding must not reuse older ones.
-const feedFormat = 1
+// 2: advisory items carry the advisory's id (the order within a key).
+const feedFormat = 2
 
 // feedMeta describes one source's intermediate: its sorted runs, its
 // records file (records.bin, indexed by records.idx: u64 offset, u32
@@ -44,6 +45,28 @@ type feedMeta struct {
 	Records    int        `json:"records"`
 	Runs       []string   `json:"runs"`
 	EPSSDate   string     `json:"epss_date,omitempty"`
+
+	// Record-level updates (patch.go). Segments are the records files,
+	// in order, their offsets running on from one to the next (empty:
+	// records.bin alone); Dead names the file listing the records that
+	// later patches replaced or removed (u32 each), whose items the
+	// merge skips; Table, the file saying what each member of an OSV
+	// archive held, set only when the source can be patched; List, the
+	// validators of the modified_id.csv last applied; Patches, how many
+	// were applied since the archive was last read whole.
+	Segments []string         `json:"segments,omitempty"`
+	Dead     string           `json:"dead,omitempty"`
+	Table    string           `json:"table,omitempty"`
+	List     feed.Fingerprint `json:"list,omitempty"`
+	Patches  int              `json:"patches,omitempty"`
+}
+
+// segments returns the records files of an intermediate.
+func (m *feedMeta) segments() []string {
+	if len(m.Segments) == 0 {
+		return []string{"records.bin"}
+	}
+	return m.Segments
 }
 
 // feedOut is one source's intermediate, ready to merge.
@@ -90,6 +113,12 @@ func (fb *feedBuilder) build(ctx context.Context, src string) (*feedOut, error) 
 	case feed.IsAPI(src):
 		// Read page by page: nothing to fingerprint.
 	case feed.IsURL(src):
+		if prev != nil && prev.Table != "" {
+			fo, done, err := fb.patch(ctx, src, cached, prev)
+			if err != nil || done {
+				return fo, err
+			}
+		}
 		var pfp feed.Fingerprint
 		if prev != nil {
 			pfp = prev.Fingerprint
@@ -137,15 +166,9 @@ func (fb *feedBuilder) build(ctx context.Context, src string) (*feedOut, error) 
 		os.RemoveAll(tmp)
 		return nil, err
 	}
-	// Replace the old intermediate. Not atomic across the two calls, but
-	// a crash in between only loses the cache entry (no valid meta).
-	if err := os.RemoveAll(cached); err != nil {
+	if err := replaceDir(tmp, cached); err != nil {
 		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("cache: %w", err)
-	}
-	if err := os.Rename(tmp, cached); err != nil {
-		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("cache: %w", err)
+		return nil, err
 	}
 	fb.log("source parsed", src)
 	fo.dir = cached
@@ -227,7 +250,7 @@ func (fb *feedBuilder) cacheKey(src string) string {
 // parse reads src (or its downloaded copy fetched) into an intermediate in
 // dir.
 func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp feed.Fingerprint) (*feedOut, error) {
-	w, err := newFeedWriter(dir, fb.dsa)
+	w, err := newFeedWriter(dir, fb.dsa, segment{name: "records.bin"})
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +258,17 @@ func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp f
 		w.runs.limit = fb.opts.runBytes
 	}
 	defer w.close()
-	fopts := feed.Options{Client: fb.opts.HTTPClient, Enrich: w.addEnrichment, NVDAPIKey: fb.opts.NVDAPIKey, NVDInterval: fb.opts.NVDInterval}
+	var keep errorKeeper
+	fopts := feed.Options{Client: fb.opts.HTTPClient, Enrich: w.addEnrichment, NVDAPIKey: fb.opts.NVDAPIKey, NVDInterval: fb.opts.NVDInterval,
+		Malformed: keep.add}
+	if fb.opts.CacheDir != "" && osvListURL(src) != "" {
+		// Keep what each member held, so the next update can replace
+		// single records (patch.go).
+		if err := w.startTable(); err != nil {
+			return nil, err
+		}
+		fopts.Member = w.member
+	}
 	var st feed.Stats
 	if fetched != "" {
 		st, err = feed.LoadFetched(ctx, src, fetched, w.add, fopts)
@@ -246,16 +279,17 @@ func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp f
 	if err != nil {
 		return nil, err
 	}
-	if err := w.finish(); err != nil {
+	if err := w.finish(nil); err != nil {
 		return nil, err
 	}
 	si := SourceInfo{
 		Source: src, Files: st.Files, Records: st.Records, Withdrawn: st.Withdrawn,
-		Skipped: st.Skipped, Malformed: st.Malformed, Errors: st.Errors,
+		Skipped: st.Skipped, Malformed: st.Malformed, Errors: keep.list(st.Malformed),
 		Enrichment: st.Enrichment,
 	}
-	if len(si.Errors) > maxErrorsKept {
-		si.Errors = append(si.Errors[:maxErrorsKept:maxErrorsKept], fmt.Sprintf("... and %d more", len(st.Errors)-maxErrorsKept))
+	table := ""
+	if w.table != nil && w.patchable() {
+		table = tableFile
 	}
 	ecos := make([]string, 0, len(w.ecos))
 	for e := range w.ecos {
@@ -268,6 +302,7 @@ func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp f
 		// anything the load requested beyond it is not.
 		Reusable: fp.SHA256 != "" && st.Requests <= 1 && (fetched != "" || st.Requests == 0),
 		Info:     si, Ecosystems: ecos, Records: int(w.seq), Runs: w.runs.runs, EPSSDate: w.epssDate,
+		Table: table,
 	}}, nil
 }
 
@@ -284,7 +319,13 @@ func readFeedMeta(dir string) (*feedMeta, error) {
 		return nil, fmt.Errorf("cache entry %s: format %d", dir, m.Format)
 	}
 	// Every file the entry names must be there.
-	for _, f := range append([]string{"records.bin", "records.idx"}, m.Runs...) {
+	files := append(append([]string{"records.idx"}, m.segments()...), m.Runs...)
+	for _, f := range []string{m.Dead, m.Table} {
+		if f != "" {
+			files = append(files, f)
+		}
+	}
+	for _, f := range files {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			return nil, err
 		}
@@ -343,10 +384,26 @@ type feedWriter struct {
 	order  []string
 	groups map[string][]advisory.Affected
 	zbuf   []byte
+
+	// The member table (patch.go), when kept: what each archive member
+	// held, written as the members go past.
+	table      *tableWriter
+	base       uint32          // the number of the writer's first record
+	memberSeq  uint32          // w.seq when the current member began
+	memberEcos map[string]bool // ecosystems of its stored record
 }
 
-func newFeedWriter(dir string, dsa *feed.DSAIndex) (*feedWriter, error) {
-	f, err := os.Create(filepath.Join(dir, "records.bin"))
+// segment says where a writer's records go: the file, the number of its
+// first record and the offset its first byte has in the intermediate's
+// records (the segments before it).
+type segment struct {
+	name   string
+	seq    uint32
+	offset uint64
+}
+
+func newFeedWriter(dir string, dsa *feed.DSAIndex, seg segment) (*feedWriter, error) {
+	f, err := os.Create(filepath.Join(dir, seg.name))
 	if err != nil {
 		return nil, fmt.Errorf("creating records file: %w", err)
 	}
@@ -359,12 +416,16 @@ func newFeedWriter(dir string, dsa *feed.DSAIndex) (*feedWriter, error) {
 		return nil, err
 	}
 	return &feedWriter{dir: dir, dsa: dsa, runs: runWriter{dir: dir}, recFile: f, rec: bufio.NewWriterSize(f, 256<<10),
-		ecos: map[string]bool{}, enc: enc, groups: map[string][]advisory.Affected{}}, nil
+		ecos: map[string]bool{}, enc: enc, groups: map[string][]advisory.Affected{},
+		seq: seg.seq, base: seg.seq, memberSeq: seg.seq, recOff: seg.offset}, nil
 }
 
 func (w *feedWriter) close() {
 	w.recFile.Close()
 	w.enc.Close()
+	if w.table != nil {
+		w.table.close()
+	}
 }
 
 // add is the emit callback given to the feed readers.
@@ -384,6 +445,9 @@ func (w *feedWriter) add(a *advisory.Advisory) error {
 		if _, ok := w.groups[k]; !ok {
 			w.order = append(w.order, k)
 			w.ecos[eco] = true
+			if w.memberEcos != nil {
+				w.memberEcos[eco] = true
+			}
 		}
 		w.groups[k] = append(w.groups[k], af)
 	}
@@ -396,7 +460,11 @@ func (w *feedWriter) add(a *advisory.Advisory) error {
 		if err != nil {
 			return fmt.Errorf("encoding advisory %s: %w", a.ID, err)
 		}
-		if err := w.runs.add(item{key: k, seq: w.seq, val: js}); err != nil {
+		// The advisory's id orders a key's advisories (then the source,
+		// then the reading order): a record replaced on its own
+		// (patch.go) then takes the place a whole new reading of its
+		// archive would give it, wherever the archive put it.
+		if err := w.runs.add(item{key: k, sub: a.ID, seq: w.seq, val: js}); err != nil {
 			return err
 		}
 	}
@@ -446,8 +514,9 @@ func (w *feedWriter) addEnrichment(e *advisory.Enrichment) error {
 	return w.runs.add(item{key: joinKey(enrichEco, bucketOf(e.ID)), sub: e.ID, seq: w.enrSeq, flags: flags, val: js})
 }
 
-// finish spills the last run and writes the records index.
-func (w *feedWriter) finish() error {
+// finish spills the last run and writes the records index (after the
+// entries of earlier segments, idxBefore).
+func (w *feedWriter) finish(idxBefore []byte) error {
 	if err := w.runs.spill(); err != nil {
 		return err
 	}
@@ -457,8 +526,13 @@ func (w *feedWriter) finish() error {
 	if err := w.recFile.Close(); err != nil {
 		return fmt.Errorf("writing records file: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(w.dir, "records.idx"), w.idx, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(w.dir, "records.idx"), append(idxBefore, w.idx...), 0o600); err != nil {
 		return fmt.Errorf("writing records index: %w", err)
+	}
+	if w.table != nil {
+		if err := w.table.finish(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -467,21 +541,27 @@ func (w *feedWriter) finish() error {
 // check and the merge.
 var errNoFeedFiles = errors.New("intermediate files missing")
 
-// openFeed opens an intermediate for the merge.
-func openFeed(fo *feedOut, feedIdx int) (runs []*runReader, recs *os.File, idx []byte, err error) {
+// openFeed opens an intermediate for the merge: its runs (skipping the
+// items of dead records), its records and their index, and how many of
+// them are live.
+func openFeed(fo *feedOut, feedIdx int) (runs []*runReader, recs *segReader, idx []byte, live int, err error) {
 	idx, err = os.ReadFile(filepath.Join(fo.dir, "records.idx"))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			err = fmt.Errorf("%s: %w", fo.meta.Source, errNoFeedFiles)
 		}
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	if len(idx) != recEntrySize*fo.meta.Records {
-		return nil, nil, nil, fmt.Errorf("%s: records index has %d bytes for %d records", fo.meta.Source, len(idx), fo.meta.Records)
+		return nil, nil, nil, 0, fmt.Errorf("%s: records index has %d bytes for %d records", fo.meta.Source, len(idx), fo.meta.Records)
 	}
-	recs, err = os.Open(filepath.Join(fo.dir, "records.bin"))
+	dead, nDead, err := readDead(fo.dir, &fo.meta)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
+	}
+	recs, err = openSegments(fo.dir, fo.meta.segments())
+	if err != nil {
+		return nil, nil, nil, 0, err
 	}
 	for _, r := range fo.meta.Runs {
 		rr, err := openRun(filepath.Join(fo.dir, r), feedIdx)
@@ -490,9 +570,10 @@ func openFeed(fo *feedOut, feedIdx int) (runs []*runReader, recs *os.File, idx [
 			for _, o := range runs {
 				o.Close()
 			}
-			return nil, nil, nil, err
+			return nil, nil, nil, 0, err
 		}
+		rr.dead = dead
 		runs = append(runs, rr)
 	}
-	return runs, recs, idx, nil
+	return runs, recs, idx, fo.meta.Records - nDead, nil
 }

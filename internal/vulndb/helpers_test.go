@@ -88,6 +88,10 @@ func fullDB(t testing.TB) *fixture {
 		}
 		// Workers: 1, since tee records what it sees in order.
 		f.info, fixErr = build(ctx, f.path, srcs, BuildOptions{BuiltAt: fixedBuildTime, Workers: 1}, tee)
+		// A key's advisories are stored in id order, then reading order.
+		for _, list := range f.byKey {
+			sort.SliceStable(list, func(i, j int) bool { return advID(list[i]) < advID(list[j]) })
+		}
 		fix = f
 	})
 	if fixErr != nil {
@@ -148,4 +152,13 @@ func sampleKeys(m map[string][]string, n int) []string {
 		out = append(out, keys[i*len(keys)/n])
 	}
 	return out
+}
+
+// advID returns the id of an advisory's JSON.
+func advID(js string) string {
+	var a struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal([]byte(js), &a)
+	return a.ID
 }

@@ -44,17 +44,16 @@ func buildInMemory(ctx context.Context, sources []string, opts BuildOptions, loa
 		}
 	}
 	for _, src := range rest {
-		st, err := load(ctx, src, emit, feed.Options{Client: opts.HTTPClient, Enrich: b.addEnrichment, NVDAPIKey: opts.NVDAPIKey, NVDInterval: opts.NVDInterval})
+		var keep errorKeeper
+		st, err := load(ctx, src, emit, feed.Options{Client: opts.HTTPClient, Enrich: b.addEnrichment, NVDAPIKey: opts.NVDAPIKey, NVDInterval: opts.NVDInterval,
+			Malformed: keep.add})
 		if err != nil {
 			return nil, fmt.Errorf("building database: source %s: %w", src, err)
 		}
 		si := SourceInfo{
 			Source: src, Files: st.Files, Records: st.Records, Withdrawn: st.Withdrawn,
-			Skipped: st.Skipped, Malformed: st.Malformed, Errors: st.Errors,
+			Skipped: st.Skipped, Malformed: st.Malformed, Errors: keep.list(st.Malformed),
 			Enrichment: st.Enrichment,
-		}
-		if len(si.Errors) > maxErrorsKept {
-			si.Errors = append(si.Errors[:maxErrorsKept:maxErrorsKept], fmt.Sprintf("... and %d more", len(st.Errors)-maxErrorsKept))
 		}
 		infos = append(infos, si)
 		if opts.Progress != nil {
@@ -73,6 +72,7 @@ type builder struct {
 	encFast *zstd.Encoder // for enrichment held while building
 	dec     *zstd.Decoder
 	records [][]byte
+	advIDs  []string // each record's advisory id
 	perKey  map[string]*keyAcc
 	ecos    map[string]bool
 	enrich  *enrichAcc
@@ -137,6 +137,7 @@ func (b *builder) add(a *advisory.Advisory) error {
 		return fmt.Errorf("encoding advisory %s: %w", a.ID, err)
 	}
 	b.records = append(b.records, b.enc.EncodeAll(js, nil))
+	b.advIDs = append(b.advIDs, a.ID)
 	return nil
 }
 
@@ -145,6 +146,17 @@ func (b *builder) encode(builtAt time.Time, sources []SourceInfo) ([]byte, error
 	entries := make(map[string]keyEntry, len(b.perKey))
 	for k, acc := range b.perKey {
 		keys = append(keys, k)
+		// A key's advisories are ordered by id, then by reading order.
+		order := make([]int, len(acc.ids))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(i, j int) bool { return b.advIDs[acc.ids[order[i]]] < b.advIDs[acc.ids[order[j]]] })
+		ids, affs := make([]uint32, len(order)), make([][]advisory.Affected, len(order))
+		for i, o := range order {
+			ids[i], affs[i] = acc.ids[o], acc.affs[o]
+		}
+		acc.ids, acc.affs = ids, affs
 		js, err := json.Marshal(acc.affs)
 		if err != nil {
 			return nil, fmt.Errorf("encoding affected entries: %w", err)

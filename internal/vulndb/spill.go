@@ -61,11 +61,12 @@ func itemLess(a, b *item) bool {
 // garbage collector to scan at every cycle of a build that allocates tens
 // of GB.
 type runWriter struct {
-	dir   string
-	arena []byte
-	refs  []itemRef
-	runs  []string // file names, relative to dir
-	limit int      // runBytes when 0
+	dir    string
+	arena  []byte
+	refs   []itemRef
+	runs   []string // file names, relative to dir
+	limit  int      // runBytes when 0
+	prefix string   // of the run files' names
 }
 
 // itemRef locates one encoded item in the arena: key at off, then sub,
@@ -136,7 +137,7 @@ func (w *runWriter) spill() error {
 		}
 		return a.seq < b.seq
 	})
-	name := fmt.Sprintf("run-%04d.s2", len(w.runs))
+	name := fmt.Sprintf("%srun-%04d.s2", w.prefix, len(w.runs))
 	f, err := os.Create(filepath.Join(w.dir, name))
 	if err != nil {
 		return fmt.Errorf("spilling sorted run: %w", err)
@@ -171,6 +172,7 @@ type runReader struct {
 	zr   *s2.Reader
 	br   *bufio.Reader
 	cur  item
+	dead []uint64 // bit per record number: items of records to skip
 }
 
 func openRun(path string, feed int) (*runReader, error) {
@@ -184,8 +186,20 @@ func openRun(path string, feed int) (*runReader, error) {
 
 func (r *runReader) Close() error { return r.f.Close() }
 
-// next reads the next item into r.cur; io.EOF at the end.
+// next reads the next item of a live record into r.cur; io.EOF at the
+// end.
 func (r *runReader) next() error {
+	for {
+		if err := r.next1(); err != nil {
+			return err
+		}
+		if s := r.cur.seq; r.dead == nil || int(s/64) >= len(r.dead) || r.dead[s/64]&(1<<(s%64)) == 0 {
+			return nil
+		}
+	}
+}
+
+func (r *runReader) next1() error {
 	key, err := r.bytesField()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
