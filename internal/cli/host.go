@@ -13,6 +13,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
 	"github.com/scanfleet/scanfleet/internal/host"
 	"github.com/scanfleet/scanfleet/internal/output"
+	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/vex"
 )
 
@@ -92,7 +93,7 @@ Exit status is that of 'scan'.`,
 	fl.StringVar(&f.resultsDir, "results-dir", "", "also write the JSON report to DIR/"+resultFile)
 	fl.StringVar(&f.dbPath, "db", "", "vulnerability database file (default $SCANFLEET_DB or the user cache)")
 	fl.BoolVar(&f.skipDB, "skip-db", false, "list packages only; do not match vulnerabilities")
-	fl.StringVar(&f.severity, "severity", "", "report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN)")
+	fl.StringVar(&f.severity, "severity", "", "report only these severities (comma-separated: "+report.SeverityNames()+")")
 	fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fix")
 	fl.IntVar(&f.exitCode, "exit-code", 0, "exit with this status when findings remain after filtering")
 	fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)")

@@ -152,7 +152,7 @@ func bindFlags(cmd *cobra.Command, f *scanFlags, sbomOnly bool) {
 		fl.BoolVar(&f.layers, "layers", false, "show packages and findings per layer")
 		fl.StringVar(&f.dbPath, "db", "", "vulnerability database file (default $SCANFLEET_DB or the user cache)")
 		fl.BoolVar(&f.skipDB, "skip-db", false, "list packages only; do not match vulnerabilities")
-		fl.StringVar(&f.severity, "severity", "", "report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN)")
+		fl.StringVar(&f.severity, "severity", "", "report only these severities (comma-separated: "+report.SeverityNames()+")")
 		fl.BoolVar(&f.ignoreUnfixed, "ignore-unfixed", false, "report only findings that have a fix")
 		fl.StringVar(&f.minEPSS, "min-epss", "", "report only findings whose EPSS exploit probability is at least this (0.1 or 10%)")
 		fl.BoolVar(&f.kevOnly, "kev-only", false, "report only findings in CISA's Known Exploited Vulnerabilities catalog")
