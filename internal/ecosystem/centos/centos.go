@@ -2,11 +2,13 @@
 // "centos", releases by major version ("CentOS:7"), rpm versions,
 // advisories from Red Hat's OVAL files of the matching RHEL release
 // (CentOS rebuilds RHEL's sources, and publishes no advisories of its
-// own), whose definitions name binary packages.
+// own), whose definitions name binary packages, or from Red Hat's CSAF
+// documents (redhat.FeedCSAF, the alternative source).
 package centos
 
 import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/redhat"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
@@ -50,6 +52,17 @@ func Descriptor() ecosystem.Descriptor {
 				OVALBase + "RHEL7/rhel-7.oval.xml.bz2",
 				OVALBase + "RHEL8/rhel-8.oval.xml.bz2",
 				OVALBase + "RHEL9/rhel-9.oval.xml.bz2",
+			},
+		}, {
+			// The alternative: Red Hat's CSAF advisories and VEX documents,
+			// read wherever a configured source holds them (no URL: not
+			// fetched by default). Only the main stream's CPEs are
+			// CentOS's; EUS, AUS and E4S fixes are for other builds.
+			Format: redhat.FeedCSAF,
+			Platforms: map[string]string{
+				"cpe:/o:redhat:enterprise_linux:7": "7", "cpe:/a:redhat:enterprise_linux:7": "7",
+				"cpe:/o:redhat:enterprise_linux:8": "8", "cpe:/a:redhat:enterprise_linux:8": "8",
+				"cpe:/o:redhat:enterprise_linux:9": "9", "cpe:/a:redhat:enterprise_linux:9": "9",
 			},
 		}},
 	}

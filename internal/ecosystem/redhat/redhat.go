@@ -13,6 +13,13 @@ import (
 // Name is the ecosystem's name.
 const Name = "Red Hat"
 
+// FeedCSAF names Red Hat's CSAF 2.0 documents (advisories and VEX, read by
+// package internal/ecosystem/redhat/csaf) in a descriptor's feeds: its
+// Platforms map a product CPE cut after the version
+// ("cpe:/o:redhat:enterprise_linux:8") to the release the fixes are for.
+// CentOS, which rebuilds RHEL and publishes no advisories, declares it.
+const FeedCSAF ecosystem.FeedFormat = "redhat-csaf"
+
 // Descriptor returns Red Hat's descriptor.
 func Descriptor() ecosystem.Descriptor {
 	return ecosystem.Descriptor{
