@@ -51,7 +51,7 @@ func TestScannerLinksNoCloudSDK(t *testing.T) {
 		}
 	}
 	for pkg, want := range map[string][]string{
-		"github.com/scanfleet/scanfleet/internal/cloudcreds": {"github.com/aws/aws-sdk-go-v2/service/ecr", "golang.org/x/oauth2/google"},
+		"github.com/scanfleet/scanfleet/internal/cloudcreds": {"github.com/aws/aws-sdk-go-v2/service/ecr", "golang.org/x/oauth2/google", "github.com/Azure/azure-sdk-for-go/sdk/azidentity"},
 		"github.com/scanfleet/scanfleet/internal/kubecli":    {"k8s.io/client-go/kubernetes"},
 	} {
 		deps := strings.Join(linkedPackages(t, pkg), "\n") + "\n"

@@ -13,8 +13,10 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/scanfleet/scanfleet/internal/crawl"
 )
@@ -23,61 +25,48 @@ import (
 // (https://learn.microsoft.com/azure/container-registry/container-registry-authentication#az-acr-login-with---expose-token).
 const acrUser = "00000000-0000-0000-0000-000000000000"
 
-// acrToken gets an Azure AD access token for the service principal or
-// workload identity in the environment, then exchanges it at the
-// registry's /oauth2/exchange for an ACR refresh token
+// acrToken gets a Microsoft Entra ID (Azure AD) access token with the
+// Azure SDK's azidentity, then exchanges it at the registry's
+// /oauth2/exchange for an ACR refresh token
 // (https://github.com/Azure/acr/blob/main/docs/AAD-OAuth.md).
 //
-// The Azure SDK's azidentity module is not served by the module proxy
-// this project builds from, so the AD step is golang.org/x/oauth2's
-// client-credentials flow against the Microsoft identity platform's v2.0
-// token endpoint, with the environment variables azidentity's
-// EnvironmentCredential and WorkloadIdentityCredential read:
-// AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (service
-// principal) or AZURE_FEDERATED_TOKEN_FILE (AKS workload identity, a
-// client assertion). Managed identity (IMDS) is not supported.
+// The token comes from DefaultAzureCredential, the chain Azure's own
+// tools use: a service principal from AZURE_TENANT_ID, AZURE_CLIENT_ID
+// and AZURE_CLIENT_SECRET (or a certificate); AKS workload identity
+// (AZURE_FEDERATED_TOKEN_FILE, re-read as the kubelet rotates it); a
+// managed identity (IMDS, App Service, Arc...; AZURE_CLIENT_ID picks a
+// user-assigned one); then the developer tools (az, azd, PowerShell).
+// AZURE_TOKEN_CREDENTIALS narrows the chain ("prod", or one credential's
+// name) as it does for every Azure SDK. The login host is
+// Options.AzureAuthority, else AZURE_AUTHORITY_HOST, else the public
+// cloud's.
 func (s *Source) acrToken(ctx context.Context, r crawl.Registry) (string, string, time.Time, error) {
 	u, err := url.Parse(r.URL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return "", "", time.Time{}, fmt.Errorf("acr registry %q: URL must be https://NAME.azurecr.io", r.Name)
 	}
-	tenant, client := os.Getenv("AZURE_TENANT_ID"), os.Getenv("AZURE_CLIENT_ID")
-	secret, fedFile := os.Getenv("AZURE_CLIENT_SECRET"), os.Getenv("AZURE_FEDERATED_TOKEN_FILE")
-	if tenant == "" || client == "" || (secret == "" && fedFile == "") {
-		return "", "", time.Time{}, fmt.Errorf("%w: acr registry %q: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (service principal) or AZURE_FEDERATED_TOKEN_FILE (workload identity)", crawl.ErrUnauthorized, r.Name)
-	}
-	authority := s.opts.AzureAuthority
-	if authority == "" {
-		authority = os.Getenv("AZURE_AUTHORITY_HOST")
-	}
-	if authority == "" {
-		authority = "https://login.microsoftonline.com"
-	}
-	cc := clientcredentials.Config{
-		ClientID:     client,
-		ClientSecret: secret,
-		TokenURL:     strings.TrimRight(authority, "/") + "/" + url.PathEscape(tenant) + "/oauth2/v2.0/token",
-		Scopes:       []string{"https://management.azure.com/.default"},
-		AuthStyle:    oauth2.AuthStyleInParams,
-	}
-	if secret == "" {
-		// Workload identity: the projected service-account token is the
-		// client assertion (re-read each time: the kubelet rotates it).
-		b, err := os.ReadFile(fedFile) // #nosec G703 -- the federated token file the operator (or the kubelet) names in AZURE_FEDERATED_TOKEN_FILE
-		if err != nil {
-			return "", "", time.Time{}, fmt.Errorf("acr registry %q: federated token: %w", r.Name, err)
-		}
-		cc.EndpointParams = url.Values{
-			"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
-			"client_assertion":      {strings.TrimSpace(string(b))},
-		}
-	}
-	aad, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, s.opts.HTTPClient))
+	tenant := os.Getenv("AZURE_TENANT_ID")
+	secret := os.Getenv("AZURE_CLIENT_SECRET")
+	cred, err := s.azureCredential()
 	if err != nil {
-		return "", "", time.Time{}, fmt.Errorf("%w: acr registry %q: Azure AD token: %w", oauthSentinel(err), r.Name, redactOAuth(err, secret))
+		return "", "", time.Time{}, fmt.Errorf("%w: acr registry %q: Azure identity: %w", crawl.ErrUnauthorized, r.Name, redactOAuth(err, secret))
+	}
+	aad, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{"https://management.azure.com/.default"}})
+	if err != nil {
+		var authErr *azidentity.AuthenticationFailedError
+		if !errors.As(err, &authErr) {
+			// Every credential of the chain was unavailable: say what
+			// configures one (azidentity's message says what each lacked).
+			err = fmt.Errorf("no Azure identity found (set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET for a service principal, "+
+				"AZURE_FEDERATED_TOKEN_FILE for workload identity, or run with a managed identity): %w", err)
+		}
+		return "", "", time.Time{}, fmt.Errorf("%w: acr registry %q: Azure AD token: %w", crawl.ErrUnauthorized, r.Name, redactOAuth(err, secret))
 	}
 
-	form := url.Values{"grant_type": {"access_token"}, "service": {u.Host}, "tenant": {tenant}, "access_token": {aad.AccessToken}}
+	form := url.Values{"grant_type": {"access_token"}, "service": {u.Host}, "access_token": {aad.Token}}
+	if tenant != "" {
+		form.Set("tenant", tenant)
+	}
 	exch := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/oauth2/exchange"}).String()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, exch, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -106,11 +95,34 @@ func (s *Source) acrToken(ctx context.Context, r crawl.Registry) (string, string
 	if err := json.Unmarshal(body, &out); err != nil || out.RefreshToken == "" {
 		return "", "", time.Time{}, fmt.Errorf("acr registry %q: exchange answer has no refresh_token", r.Name)
 	}
-	expiry := aad.Expiry
+	expiry := aad.ExpiresOn
 	if exp, ok := jwtExpiry(out.RefreshToken); ok {
 		expiry = exp
 	}
 	return acrUser, out.RefreshToken, expiry, nil
+}
+
+// azureCredential builds DefaultAzureCredential on the Source's HTTP
+// client, pointed at the configured login host. Instance discovery (a
+// call to the public cloud asking whether the host is a known authority)
+// is skipped for a host of one's own (Azure Stack, a sovereign proxy, a
+// test server), as azidentity's documentation advises.
+func (s *Source) azureCredential() (azcore.TokenCredential, error) {
+	opts := &azidentity.DefaultAzureCredentialOptions{ClientOptions: azcore.ClientOptions{Transport: s.opts.HTTPClient}}
+	authority := s.opts.AzureAuthority
+	if authority != "" {
+		opts.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: authority}
+	} else {
+		authority = os.Getenv("AZURE_AUTHORITY_HOST")
+	}
+	public := false
+	for _, c := range []cloud.Configuration{cloud.AzurePublic, cloud.AzureChina, cloud.AzureGovernment} {
+		public = public || strings.TrimRight(authority, "/") == strings.TrimRight(c.ActiveDirectoryAuthorityHost, "/")
+	}
+	if authority != "" && !public {
+		opts.DisableInstanceDiscovery = true
+	}
+	return azidentity.NewDefaultAzureCredential(opts)
 }
 
 // jwtExpiry reads the "exp" claim of a JWT without verifying it: only to

@@ -2,7 +2,7 @@
 // each cloud does, with the clouds' own libraries: ECR through the AWS
 // SDK's default credential chain and GetAuthorizationToken, Artifact
 // Registry through Google application default credentials, ACR through an
-// Azure AD token exchanged for an ACR refresh token. It also lists ECR
+// Azure AD token from azidentity exchanged for an ACR refresh token. It also lists ECR
 // repositories (DescribeRepositories), which needs AWS request signing.
 //
 // Only cmd/scanfleet-controller links this package (the controller

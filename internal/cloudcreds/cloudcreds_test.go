@@ -370,23 +370,31 @@ func verifyRS256(tok string, pub *rsa.PublicKey) (map[string]any, error) {
 	return c, json.Unmarshal(b, &c)
 }
 
-// fakeAzure is the Microsoft identity platform's v2.0 token endpoint
-// (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow)
+// fakeAzure is, over TLS (the Microsoft Authentication Library that
+// azidentity runs accepts only https authorities), the Microsoft identity
+// platform's OpenID configuration and v2.0 token endpoint
+// (https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc,
+// https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow),
+// App Service's managed identity endpoint
+// (https://learn.microsoft.com/azure/app-service/overview-managed-identity#rest-endpoint-reference),
 // and ACR's token exchange
 // (https://github.com/Azure/acr/blob/main/docs/AAD-OAuth.md#calling-post-oauth2exchange-to-get-an-acr-refresh-token).
 func fakeAzure(t *testing.T, refreshExp time.Time) (*httptest.Server, *atomic.Int64) {
 	var exchanges atomic.Int64
 	refresh := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, `{"exp":%d,"grant_type":"refresh_token"}`, refreshExp.Unix())) + ".c2ln"
 	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
 			t.Error(err)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
+		case "/tenant-1/v2.0/.well-known/openid-configuration":
+			fmt.Fprintf(w, `{"token_endpoint":%q,"authorization_endpoint":%q,"issuer":%q}`,
+				srv.URL+"/tenant-1/oauth2/v2.0/token", srv.URL+"/tenant-1/oauth2/v2.0/authorize", srv.URL+"/tenant-1/v2.0")
 		case "/tenant-1/oauth2/v2.0/token":
 			f := r.PostForm
-			ok := f.Get("grant_type") == "client_credentials" && f.Get("client_id") == "app-1" && f.Get("scope") == "https://management.azure.com/.default" &&
+			ok := f.Get("grant_type") == "client_credentials" && f.Get("client_id") == "app-1" && strings.Contains(f.Get("scope"), "https://management.azure.com/.default") &&
 				(f.Get("client_secret") == "sp-secret" ||
 					f.Get("client_assertion_type") == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" && f.Get("client_assertion") == "projected-sa-token")
 			if !ok {
@@ -394,10 +402,17 @@ func fakeAzure(t *testing.T, refreshExp time.Time) (*httptest.Server, *atomic.In
 				io.WriteString(w, `{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}`)
 				return
 			}
-			io.WriteString(w, `{"token_type":"Bearer","expires_in":3599,"access_token":"aad-access-token"}`)
+			io.WriteString(w, `{"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"aad-access-token"}`)
+		case "/msi/token":
+			if r.Header.Get("X-IDENTITY-HEADER") != "mi-header" || r.URL.Query().Get("resource") != "https://management.azure.com" {
+				w.WriteHeader(http.StatusUnauthorized)
+				io.WriteString(w, `{"error":"invalid_request"}`)
+				return
+			}
+			fmt.Fprintf(w, `{"access_token":"aad-access-token","expires_on":"%d","resource":"https://management.azure.com","token_type":"Bearer"}`, time.Now().Add(time.Hour).Unix())
 		case "/oauth2/exchange":
 			f := r.PostForm
-			if f.Get("grant_type") != "access_token" || f.Get("access_token") != "aad-access-token" || f.Get("tenant") != "tenant-1" || f.Get("service") != strings.TrimPrefix(srv.URL, "http://") {
+			if f.Get("grant_type") != "access_token" || f.Get("access_token") != "aad-access-token" || f.Get("service") != strings.TrimPrefix(srv.URL, "https://") {
 				w.WriteHeader(http.StatusUnauthorized)
 				return
 			}
@@ -412,37 +427,50 @@ func fakeAzure(t *testing.T, refreshExp time.Time) (*httptest.Server, *atomic.In
 	return srv, &exchanges
 }
 
-// TestACRExchange: a service principal's (or workload identity's) Azure
-// AD token is exchanged for an ACR refresh token, user 0000...; the
-// refresh token's own exp schedules the next exchange.
+// TestACRExchange: azidentity's DefaultAzureCredential, pointed at a
+// local identity platform, gets an Azure AD token for a service
+// principal, a workload identity or a managed identity, and it is
+// exchanged for an ACR refresh token, user 0000...; the refresh token's
+// own exp schedules the next exchange. Refusals are ErrUnauthorized and
+// never carry the secret.
 func TestACRExchange(t *testing.T) {
 	exp := time.Now().Add(3 * time.Hour).Truncate(time.Second)
 	srv, exchanges := fakeAzure(t, exp)
 	fed := filepath.Join(t.TempDir(), "token")
-	if err := os.WriteFile(fed, []byte("projected-sa-token\n"), 0o600); err != nil {
+	if err := os.WriteFile(fed, []byte("projected-sa-token"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r := crawl.Registry{Name: "acr", Kind: provider.ACR, URL: srv.URL}
+	sp := map[string]string{"AZURE_TENANT_ID": "tenant-1", "AZURE_CLIENT_ID": "app-1"}
+	with := func(m map[string]string, k, v string) map[string]string {
+		out := map[string]string{k: v}
+		for k, v := range m {
+			out[k] = v
+		}
+		return out
+	}
 	for _, tc := range []struct {
 		name    string
 		env     map[string]string
 		wantErr string
 	}{
-		{"service principal", map[string]string{"AZURE_CLIENT_SECRET": "sp-secret"}, ""},
-		{"workload identity", map[string]string{"AZURE_FEDERATED_TOKEN_FILE": fed}, ""},
-		{"wrong secret", map[string]string{"AZURE_CLIENT_SECRET": "bad-secret"}, "invalid_client"},
-		{"nothing configured", map[string]string{}, "AZURE_CLIENT_SECRET"},
+		{"service principal", with(sp, "AZURE_CLIENT_SECRET", "sp-secret"), ""},
+		{"workload identity", with(sp, "AZURE_FEDERATED_TOKEN_FILE", fed), ""},
+		{"managed identity (App Service)", map[string]string{"IDENTITY_ENDPOINT": srv.URL + "/msi/token", "IDENTITY_HEADER": "mi-header"}, ""},
+		{"wrong secret", with(sp, "AZURE_CLIENT_SECRET", "bad-secret"), "invalid_client"},
+		{"nothing configured", map[string]string{"AZURE_TOKEN_CREDENTIALS": "EnvironmentCredential"}, "AZURE_CLIENT_SECRET"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv("AZURE_TENANT_ID", "tenant-1")
-			t.Setenv("AZURE_CLIENT_ID", "app-1")
-			t.Setenv("AZURE_CLIENT_SECRET", "")
-			t.Setenv("AZURE_FEDERATED_TOKEN_FILE", "")
+			for _, k := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE",
+				"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "AZURE_TOKEN_CREDENTIALS", "AZURE_AUTHORITY_HOST"} {
+				t.Setenv(k, "")
+				os.Unsetenv(k)
+			}
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
 			before := exchanges.Load()
-			user, pass, got, err := New(Options{AzureAuthority: srv.URL}).Credentials(context.Background(), r)
+			user, pass, got, err := New(Options{AzureAuthority: srv.URL, HTTPClient: srv.Client()}).Credentials(context.Background(), r)
 			if tc.wantErr != "" {
 				if !errors.Is(err, crawl.ErrUnauthorized) || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), "bad-secret") {
 					t.Errorf("error %v; want ErrUnauthorized with %q and no secret", err, tc.wantErr)
