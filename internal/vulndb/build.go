@@ -38,6 +38,10 @@ type BuildOptions struct {
 	// was parsed or reused from CacheDir.
 	Logger *slog.Logger
 
+	// LockWait bounds how long a build waits for another one holding
+	// CacheDir (ErrCacheBusy after it); zero means 10 minutes.
+	LockWait time.Duration
+
 	// Workers is how many sources are read at once; zero means
 	// GOMAXPROCS, at most 4 (each holds a sorted run in memory).
 	Workers int
@@ -81,6 +85,17 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return Info{}, fmt.Errorf("building database: %w", err)
 	}
+	if opts.CacheDir != "" {
+		wait := opts.LockWait
+		if wait <= 0 {
+			wait = defaultLockWait
+		}
+		unlock, err := lockCache(ctx, opts.CacheDir, wait)
+		if err != nil {
+			return Info{}, fmt.Errorf("building database: %w", err)
+		}
+		defer unlock()
+	}
 	// Spill next to the output, not in $TMPDIR: /tmp is often a tmpfs,
 	// whose pages count as memory.
 	work, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".build-*")
@@ -112,8 +127,21 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 	if err != nil {
 		return Info{}, fmt.Errorf("building database: %w", err)
 	}
-	if opts.Logger != nil && opts.CacheDir != "" {
-		opts.Logger.Info("merged", "keys", ms.Keys, "entries_reused", ms.Reused, "entries_encoded", ms.Keys-ms.Reused)
+	if opts.CacheDir != "" {
+		if opts.Logger != nil {
+			opts.Logger.Info("merged", "keys", ms.Keys, "entries_reused", ms.Reused, "entries_encoded", ms.Keys-ms.Reused)
+		}
+		// Entries of sources no longer in the list would otherwise stay
+		// forever (a feed's worth of disk each).
+		keep := map[string]bool{}
+		for _, src := range rest {
+			keep[fb.cacheKey(src)] = true
+		}
+		for _, k := range pruneCache(opts.CacheDir, keep) {
+			if opts.Logger != nil {
+				opts.Logger.Info("removed the cache entry of a source no longer built", "entry", k)
+			}
+		}
 	}
 	db, err := Open(out)
 	if err != nil { // cannot happen unless assemble and parse disagree
