@@ -126,7 +126,7 @@ func realReports(t *testing.T) []namedReport {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version, OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
+		s := &scan.Scanner{Analyzers: all.Analyzers(), AnalyzersVersion: all.Version(), OSPriority: all.OSPriority, Cache: layer.NewMemCache(0)}
 		rep, err := s.Scan(ctx, scan.Target{Image: src.Image, Reference: src.Reference}, scan.Options{Matcher: scan.StoreMatcher{Store: db}})
 		src.Close()
 		if err != nil {
