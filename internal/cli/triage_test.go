@@ -134,7 +134,7 @@ func TestExceptionsEndToEnd(t *testing.T) {
 	}
 	sup := 0
 	for _, s := range rep.Suppressed {
-		if s.Status == "exception" && s.Exception == "cms" && s.Statement == "CMS not used; SEC-123" && strings.HasPrefix(s.Author, "admin:") && s.Expires != nil {
+		if s.Status == "exception" && s.Exception == "cms" && s.Statement == "CMS not used; SEC-123" && strings.HasPrefix(s.Author, "admin-") && s.Expires != nil {
 			sup++
 		}
 	}
@@ -146,7 +146,7 @@ func TestExceptionsEndToEnd(t *testing.T) {
 		t.Fatalf("exception list: %+v", list)
 	}
 	audit := decodeJSON[[]api.AuditEntry](t, must(reader, "audit", "--kind", "exception", "--format", "json").stdout)
-	if len(audit) != 1 || audit[0].Action != "create" || audit[0].Object != "cms" || !strings.HasPrefix(audit[0].Actor, "admin:") {
+	if len(audit) != 1 || audit[0].Action != "create" || audit[0].Object != "cms" || !strings.HasPrefix(audit[0].Actor, "admin-") {
 		t.Fatalf("audit: %+v", audit)
 	}
 
