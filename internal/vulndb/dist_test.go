@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -21,8 +23,14 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/static"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/klauspost/compress/zstd"
 	"gopkg.in/yaml.v3"
 
 	"github.com/scanfleet/scanfleet/internal/testutil"
@@ -158,7 +166,12 @@ func TestPushPull(t *testing.T) {
 	srcDB, _ := Open(src)
 	want := srcDB.Info()
 	srcDB.Close()
-	if m.Config.MediaType != ConfigMediaType || m.Layers[0].MediaType != LayerMediaType ||
+	fileBytes, _ := os.ReadFile(src)
+	if l := m.Layers[0]; l.MediaType != LayerMediaTypeZstd || l.Size >= int64(len(fileBytes)) ||
+		l.Annotations[AnnotationSize] != strconv.Itoa(len(fileBytes)) || l.Annotations[AnnotationSHA256] != fmt.Sprintf("%x", sha256.Sum256(fileBytes)) {
+		t.Errorf("layer: %+v, want a zstd layer smaller than the %d-byte file, with its size and sha256", l, len(fileBytes))
+	}
+	if m.Config.MediaType != ConfigMediaType ||
 		m.Annotations[AnnotationSchema] != strconv.Itoa(SchemaVersion) || m.Annotations[AnnotationBuiltAt] != "2026-08-21T12:00:00Z" ||
 		m.Annotations[AnnotationDigest] != want.Digest {
 		t.Errorf("manifest: %+v", m)
@@ -493,3 +506,104 @@ func TestPullRefusesPlainHTTPFallback(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// pushArtifact pushes a database artifact made by hand: one layer of the
+// given bytes and media type, with layer and manifest annotations.
+func pushArtifact(t *testing.T, ref string, layer []byte, mt types.MediaType, layerAnns, anns map[string]string) {
+	t.Helper()
+	img, err := mutate.Append(empty.Image, mutate.Addendum{Layer: static.NewLayer(layer, mt), Annotations: layerAnns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img = mutate.MediaType(img, types.OCIManifestSchema1)
+	img = mutate.ConfigMediaType(img, ConfigMediaType)
+	img = mutate.Annotations(img, anns).(v1.Image)
+	r, err := name.ParseReference(ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, img); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPullArtifactKinds pulls the artifacts earlier versions pushed (the
+// file uncompressed) and damaged or mislabelled compressed ones: the good
+// ones install the same bytes, the others fail with a named error and
+// leave the destination and its directory untouched.
+func TestPullArtifactKinds(t *testing.T) {
+	host := newRegistry(t)
+	src := smallDB(t)
+	file, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := db.Info()
+	db.Close()
+	anns := map[string]string{AnnotationSchema: strconv.Itoa(SchemaVersion), AnnotationDigest: info.Digest}
+	enc, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := enc.EncodeAll(file, nil)
+	enc.Close()
+	damaged := append([]byte(nil), z...)
+	damaged[len(damaged)/2] ^= 0x55
+	sum := fmt.Sprintf("%x", sha256.Sum256(file))
+	size := strconv.Itoa(len(file))
+	zAnns := func(size, sum string) map[string]string {
+		return map[string]string{AnnotationSize: size, AnnotationSHA256: sum}
+	}
+	oldSchema := map[string]string{AnnotationSchema: "2", AnnotationDigest: info.Digest}
+	tests := []struct {
+		name      string
+		layer     []byte
+		mt        types.MediaType
+		layerAnns map[string]string
+		anns      map[string]string
+		want      error
+		message   string
+	}{
+		{"uncompressed, as earlier versions pushed", file, LayerMediaType, nil, anns, nil, ""},
+		{"compressed", z, LayerMediaTypeZstd, zAnns(size, sum), anns, nil, ""},
+		{"compressed, damaged", damaged, LayerMediaTypeZstd, zAnns(size, sum), anns, ErrTampered, ""},
+		{"compressed, size annotation too small", z, LayerMediaTypeZstd, zAnns(strconv.Itoa(len(file)-1), sum), anns, ErrTampered, "unexpected data after"},
+		{"compressed, size annotation too large", z, LayerMediaTypeZstd, zAnns(strconv.Itoa(len(file)+1), sum), anns, ErrTampered, "truncated"},
+		{"compressed, no size annotation", z, LayerMediaTypeZstd, zAnns("", sum), anns, nil, "bad " + AnnotationSize},
+		{"compressed, absurd size annotation", z, LayerMediaTypeZstd, zAnns("99999999999999", sum), anns, nil, "bad " + AnnotationSize},
+		{"compressed, wrong sha256 annotation", z, LayerMediaTypeZstd, zAnns(size, strings.Repeat("ab", 32)), anns, ErrTampered, "sha256"},
+		{"compressed, wrong database digest", z, LayerMediaTypeZstd, zAnns(size, sum), map[string]string{AnnotationSchema: strconv.Itoa(SchemaVersion), AnnotationDigest: "sha256:00"}, ErrTampered, "database digest"},
+		{"schema 2 artifact", file, LayerMediaType, nil, oldSchema, ErrSchema, "build or update"},
+	}
+	ctx := context.Background()
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ref := fmt.Sprintf("%s/scanfleet/db:kind%d", host, i)
+			pushArtifact(t, ref, tc.layer, tc.mt, tc.layerAnns, tc.anns)
+			dir := t.TempDir()
+			dest := filepath.Join(dir, "pulled.db")
+			got, err := Pull(ctx, ref, dest, RegistryOptions{Insecure: true})
+			if tc.want == nil && tc.message == "" {
+				if err != nil {
+					t.Fatalf("Pull: %v", err)
+				}
+				b, _ := os.ReadFile(dest)
+				if !bytes.Equal(b, file) || got.Digest != info.Digest {
+					t.Fatal("pulled database differs from the pushed one")
+				}
+				return
+			}
+			if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) || !strings.Contains(err.Error(), tc.message) || !strings.Contains(err.Error(), ref) {
+				t.Fatalf("Pull: %v; want %v naming %s and %q", err, tc.want, ref, tc.message)
+			}
+			if _, err := os.Stat(dest); !errors.Is(err, os.ErrNotExist) {
+				t.Error("failed pull created the destination")
+			}
+			assertNoTemp(t, dir)
+		})
+	}
+}

@@ -98,7 +98,7 @@ func Import(r io.Reader, dest string) (Info, error) {
 	if env.SchemaVersion != SchemaVersion {
 		return Info{}, fmt.Errorf("import: %w: export has schema %d, this scanfleet reads %d", ErrSchema, env.SchemaVersion, SchemaVersion)
 	}
-	info, err := installFrom(io.MultiReader(br, eofCheck{}), env.Size, want, env.Digest, dest)
+	info, err := installFrom(io.MultiReader(br, eofCheck{}), env.Size, want, env.Digest, dest, nil)
 	if err != nil {
 		return Info{}, fmt.Errorf("import: %w", err)
 	}
@@ -113,9 +113,9 @@ func (eofCheck) Read([]byte) (int, error) { return 0, io.EOF }
 
 // installFrom copies exactly size bytes of r to a temporary file next to
 // dest, checks their sha256 (when want is set), that nothing follows
-// them, that the result opens as a database whose digest is wantDigest
-// (when set), and renames it over dest.
-func installFrom(r io.Reader, size int64, want []byte, wantDigest, dest string) (Info, error) {
+// them, that check (when set) passes, that the result opens as a database
+// whose digest is wantDigest (when set), and renames it over dest.
+func installFrom(r io.Reader, size int64, want []byte, wantDigest, dest string, check func() error) (Info, error) {
 	dir := filepath.Dir(dest)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Info{}, fmt.Errorf("creating %s: %w", dir, err)
@@ -143,6 +143,12 @@ func installFrom(r io.Reader, size int64, want []byte, wantDigest, dest string) 
 	if want != nil && !bytes.Equal(h.Sum(nil), want) {
 		tmp.Close()
 		return Info{}, fmt.Errorf("%w: sha256 is %x, expected %x", ErrTampered, h.Sum(nil), want)
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			tmp.Close()
+			return Info{}, err
+		}
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()

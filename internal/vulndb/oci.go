@@ -1,14 +1,21 @@
 package vulndb
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"math"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -16,22 +23,30 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-
-	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/scanfleet/scanfleet/internal/plainhttp"
 )
 
 // OCI artifact media types and annotations. The database file is the one
-// layer, uncompressed (its records are already zstd-compressed).
+// layer, zstd-compressed as a whole (LayerMediaTypeZstd): its records are
+// compressed one by one, so a lookup decodes only what it reads, and
+// compressing the file again still takes a third off what a pull moves.
+// Pull also takes the uncompressed layers (LayerMediaType) that earlier
+// versions pushed.
 const (
-	ArtifactType    = "application/vnd.scanfleet.db.v1"
-	ConfigMediaType = "application/vnd.scanfleet.db.config.v1+json"
-	LayerMediaType  = "application/vnd.scanfleet.db.layer.v1"
+	ArtifactType       = "application/vnd.scanfleet.db.v1"
+	ConfigMediaType    = "application/vnd.scanfleet.db.config.v1+json"
+	LayerMediaType     = "application/vnd.scanfleet.db.layer.v1"
+	LayerMediaTypeZstd = LayerMediaType + "+zstd"
 
 	AnnotationSchema  = "io.scanfleet.db.schema-version"
 	AnnotationBuiltAt = "io.scanfleet.db.built-at"
 	AnnotationDigest  = "io.scanfleet.db.digest"
+	// AnnotationSize and AnnotationSHA256, on a compressed layer, give
+	// the database file's size and sha256: a pull stops decompressing at
+	// that size and checks the file before installing it.
+	AnnotationSize    = "io.scanfleet.db.size"
+	AnnotationSHA256  = "io.scanfleet.db.sha256"
 	annotationCreated = "org.opencontainers.image.created"
 	annotationTitle   = "org.opencontainers.image.title"
 )
@@ -79,13 +94,17 @@ func (o RegistryOptions) parse(ref string) (name.Reference, []remote.Option, err
 }
 
 // Push uploads the database at dbPath (verified first) to ref as an OCI
-// artifact and returns the pushed reference with its manifest digest.
+// artifact, its one layer the file zstd-compressed, and returns the pushed
+// reference with its manifest digest. The compressed layer is written to a
+// temporary file beside dbPath (removed at the end), so memory does not
+// grow with the file.
 func Push(ctx context.Context, dbPath, ref string, opts RegistryOptions) (string, error) {
-	b, err := os.ReadFile(dbPath)
+	f, err := os.Open(dbPath)
 	if err != nil {
 		return "", fmt.Errorf("push: %w", err)
 	}
-	db, err := openBytes(b)
+	defer f.Close()
+	db, err := openFD(f, true)
 	if err != nil {
 		return "", fmt.Errorf("push: %s: %w", dbPath, err)
 	}
@@ -95,6 +114,11 @@ func Push(ctx context.Context, dbPath, ref string, opts RegistryOptions) (string
 	if err != nil {
 		return "", fmt.Errorf("push: %w", err)
 	}
+	layer, err := compressLayer(ctx, f, filepath.Dir(dbPath))
+	if err != nil {
+		return "", fmt.Errorf("push: compressing %s: %w", dbPath, err)
+	}
+	defer os.Remove(layer.path)
 	anns := map[string]string{
 		AnnotationSchema:  strconv.Itoa(info.SchemaVersion),
 		AnnotationBuiltAt: info.BuiltAt.Format(time.RFC3339),
@@ -102,8 +126,12 @@ func Push(ctx context.Context, dbPath, ref string, opts RegistryOptions) (string
 		annotationCreated: info.BuiltAt.Format(time.RFC3339),
 	}
 	img, err := mutate.Append(empty.Image, mutate.Addendum{
-		Layer:       static.NewLayer(b, LayerMediaType),
-		Annotations: map[string]string{annotationTitle: "scanfleet.db"},
+		Layer: layer,
+		Annotations: map[string]string{
+			annotationTitle:  "scanfleet.db.zst",
+			AnnotationSize:   strconv.FormatInt(layer.rawSize, 10),
+			AnnotationSHA256: layer.diffID.Hex,
+		},
 	})
 	if err != nil {
 		return "", fmt.Errorf("push: %w", err)
@@ -120,6 +148,104 @@ func Push(ctx context.Context, dbPath, ref string, opts RegistryOptions) (string
 	}
 	return r.Context().Digest(d.String()).String(), nil
 }
+
+// zstdLayer is a database file compressed into a temporary file: the
+// layer Push uploads.
+type zstdLayer struct {
+	path           string
+	digest, diffID v1.Hash
+	size, rawSize  int64
+}
+
+// compressLayer compresses f whole into a temporary file in dir, hashing
+// both sides as it goes.
+func compressLayer(ctx context.Context, f *os.File, dir string) (l *zstdLayer, err error) {
+	tmp, err := os.CreateTemp(dir, ".scanfleet-db-push-*.zst")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := tmp.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
+	zh, rh := sha256.New(), sha256.New()
+	zc := &countingWriter{w: io.MultiWriter(tmp, zh)}
+	enc, err := zstd.NewWriter(zc, zstd.WithEncoderLevel(zstd.SpeedBetterCompression))
+	if err != nil {
+		return nil, err
+	}
+	n, err := io.Copy(enc, io.TeeReader(&ctxReader{ctx: ctx, r: io.NewSectionReader(f, 0, math.MaxInt64)}, rh))
+	if cerr := enc.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &zstdLayer{
+		path:    tmp.Name(),
+		digest:  v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(zh.Sum(nil))},
+		diffID:  v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(rh.Sum(nil))},
+		size:    zc.n,
+		rawSize: n,
+	}, nil
+}
+
+func (l *zstdLayer) Digest() (v1.Hash, error)            { return l.digest, nil }
+func (l *zstdLayer) DiffID() (v1.Hash, error)            { return l.diffID, nil }
+func (l *zstdLayer) Size() (int64, error)                { return l.size, nil }
+func (l *zstdLayer) MediaType() (types.MediaType, error) { return LayerMediaTypeZstd, nil }
+func (l *zstdLayer) Compressed() (io.ReadCloser, error)  { return os.Open(l.path) }
+func (l *zstdLayer) Uncompressed() (io.ReadCloser, error) {
+	f, err := os.Open(l.path)
+	if err != nil {
+		return nil, err
+	}
+	d, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return readCloser{Reader: d, close: func() error { d.Close(); return f.Close() }}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r readCloser) Close() error { return r.close() }
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// ctxReader stops a long copy when ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// maxDBSize bounds what a pull decompresses (the annotation could claim
+// anything): a hundred times today's real-volume file.
+const maxDBSize = 32 << 30
 
 // Pull downloads the artifact at ref, checks its media types, schema and
 // digests, and renames the database over dest. On any error dest is
@@ -141,11 +267,11 @@ func Pull(ctx context.Context, ref, dest string, opts RegistryOptions) (Info, er
 	if err != nil {
 		return Info{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
-	if m.Config.MediaType != ConfigMediaType || len(m.Layers) != 1 || m.Layers[0].MediaType != LayerMediaType {
+	if m.Config.MediaType != ConfigMediaType || len(m.Layers) != 1 || (m.Layers[0].MediaType != LayerMediaType && m.Layers[0].MediaType != LayerMediaTypeZstd) {
 		return Info{}, fmt.Errorf("pull %s: not a scanfleet database artifact (config %s, %d layers)", ref, m.Config.MediaType, len(m.Layers))
 	}
 	if s := m.Annotations[AnnotationSchema]; s != strconv.Itoa(SchemaVersion) {
-		return Info{}, fmt.Errorf("pull %s: %w: artifact has schema %q, this scanfleet reads %d", ref, ErrSchema, s, SchemaVersion)
+		return Info{}, fmt.Errorf("pull %s: %w: artifact has schema %q, this scanfleet reads %d: push a database built by this version, or build or update one here (scanfleet db build, db update)", ref, ErrSchema, s, SchemaVersion)
 	}
 	ld := m.Layers[0]
 	want, err := hex.DecodeString(ld.Digest.Hex)
@@ -161,9 +287,57 @@ func Pull(ctx context.Context, ref, dest string, opts RegistryOptions) (Info, er
 		return Info{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
 	defer rc.Close()
-	info, err := installFrom(rc, ld.Size, want, m.Annotations[AnnotationDigest], dest)
+	if ld.MediaType == LayerMediaType {
+		// As earlier versions pushed it: the file itself.
+		info, err := installFrom(rc, ld.Size, want, m.Annotations[AnnotationDigest], dest, nil)
+		if err != nil {
+			return Info{}, fmt.Errorf("pull %s: %w", ref, err)
+		}
+		return info, nil
+	}
+	size, err := strconv.ParseInt(ld.Annotations[AnnotationSize], 10, 64)
+	if err != nil || size < headerSize || size > maxDBSize {
+		return Info{}, fmt.Errorf("pull %s: compressed layer with a bad %s annotation %q", ref, AnnotationSize, ld.Annotations[AnnotationSize])
+	}
+	rawSum, err := hex.DecodeString(ld.Annotations[AnnotationSHA256])
+	if err != nil || len(rawSum) != sha256.Size {
+		return Info{}, fmt.Errorf("pull %s: compressed layer with a bad %s annotation %q", ref, AnnotationSHA256, ld.Annotations[AnnotationSHA256])
+	}
+	// Decompressed as it downloads, straight into the temporary file
+	// beside dest; the compressed bytes are hashed on the way and must
+	// match the layer digest before the file is installed.
+	zh := sha256.New()
+	cr := io.TeeReader(io.LimitReader(rc, ld.Size+1), zh)
+	dec, err := zstd.NewReader(cr, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(64<<20))
+	if err != nil {
+		return Info{}, fmt.Errorf("pull %s: %w", ref, err)
+	}
+	defer dec.Close()
+	layerOK := func() error {
+		// Whatever follows the last frame is part of the layer too.
+		n, err := io.Copy(io.Discard, cr)
+		if err != nil {
+			return fmt.Errorf("reading layer: %w", err)
+		}
+		if n > 0 || !bytes.Equal(zh.Sum(nil), want) {
+			return fmt.Errorf("%w: the compressed layer's sha256 is %x, the manifest says %s", ErrTampered, zh.Sum(nil), ld.Digest)
+		}
+		return nil
+	}
+	info, err := installFrom(&zstdErrReader{dec}, size, rawSum, m.Annotations[AnnotationDigest], dest, layerOK)
 	if err != nil {
 		return Info{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
 	return info, nil
+}
+
+// zstdErrReader names decompression errors: a damaged compressed layer.
+type zstdErrReader struct{ d *zstd.Decoder }
+
+func (z *zstdErrReader) Read(p []byte) (int, error) {
+	n, err := z.d.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%w: decompressing the layer: %w", ErrTampered, err)
+	}
+	return n, err
 }
