@@ -195,15 +195,15 @@ export function ExceptionsPage({ role, query }) {
         ? html`<p class="empty">No ${state || ""} exceptions.${admin && !state ? " Add one to stop a finding from counting, with a reason and an expiry." : ""}</p>`
         : html`<div class="table-wrap"><table class="data exceptions">
           <caption class="sr-only">Exceptions</caption>
-          <thead><tr><th scope="col">Vulnerability</th><th scope="col">Scope</th><th scope="col">Reason</th><th scope="col">Author</th>
+          <thead><tr><th scope="col">Vulnerability</th><th scope="col">Scope</th><th scope="col">Reason</th><th scope="col" class="hide-sm">Author</th>
             <th scope="col" class="hide-sm">Created</th><th scope="col">Expires</th><th scope="col">State</th>
             ${admin && html`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
           <tbody>${shown.slice(offset, offset + PAGE).map(
             (x) => html`<tr key=${x.id} data-exception=${x.id} class=${x.expired ? "disabled" : ""}>
               <th scope="row"><a href=${href(["vulnerabilities", x.vulnerability])}>${x.vulnerability}</a><div class="small muted mono">${x.id}</div></th>
-              <td class="small break">${scope(x)}</td>
-              <td class="small">${x.reason}</td>
-              <td class="small mono">${x.author}</td>
+              <td class="small scope">${scope(x)}</td>
+              <td class="small reason">${x.reason}<div class="show-sm muted">by ${x.author}</div></td>
+              <td class="small mono hide-sm">${x.author}</td>
               <td class="hide-sm small" title=${fmtTime(x.created)}>${ago(x.created)}</td>
               <td class="small">${x.expires ? fmtTime(x.expires) : html`<span class="muted">never</span>`}</td>
               <td><${StateBadge} x=${x} /></td>

@@ -688,14 +688,14 @@ var T,nt,ls,G,Ee,be,ot,$e,rt,Ie,Ne,cs,oe=Symbol.for("pv"),ye={},ke=[],ds=/^m(i|n
       </div>
       ${f.length===0?a`<p class="empty">No ${n||""} exceptions.${s&&!n?" Add one to stop a finding from counting, with a reason and an expiry.":""}</p>`:a`<div class="table-wrap"><table class="data exceptions">
           <caption class="sr-only">Exceptions</caption>
-          <thead><tr><th scope="col">Vulnerability</th><th scope="col">Scope</th><th scope="col">Reason</th><th scope="col">Author</th>
+          <thead><tr><th scope="col">Vulnerability</th><th scope="col">Scope</th><th scope="col">Reason</th><th scope="col" class="hide-sm">Author</th>
             <th scope="col" class="hide-sm">Created</th><th scope="col">Expires</th><th scope="col">State</th>
             ${s&&a`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
           <tbody>${f.slice(c,c+es).map(g=>a`<tr key=${g.id} data-exception=${g.id} class=${g.expired?"disabled":""}>
               <th scope="row"><a href=${C(["vulnerabilities",g.vulnerability])}>${g.vulnerability}</a><div class="small muted mono">${g.id}</div></th>
-              <td class="small break">${Qe(g)}</td>
-              <td class="small">${g.reason}</td>
-              <td class="small mono">${g.author}</td>
+              <td class="small scope">${Qe(g)}</td>
+              <td class="small reason">${g.reason}<div class="show-sm muted">by ${g.author}</div></td>
+              <td class="small mono hide-sm">${g.author}</td>
               <td class="hide-sm small" title=${I(g.created)}>${L(g.created)}</td>
               <td class="small">${g.expires?I(g.expires):a`<span class="muted">never</span>`}</td>
               <td><${ea} x=${g} /></td>
