@@ -255,7 +255,7 @@ func newRegistryCmd(e *env) *cobra.Command {
 	fl.StringVar(&apiTokenFile, "api-token-file", "", "file holding the listing API's token when it is not the password (Quay)")
 	fl.StringVar(&webhookFile, "webhook-secret-file", "", "file holding the secret the registry's push webhook sends (POST /api/v1/registries/NAME/webhook)")
 	fl.IntVar(&in.MaxPulls, "max-pulls", 0, "at most this many scans of the registry at once in the whole fleet (0: no limit)")
-	fl.Float64Var(&in.PullsPerSecond, "pulls-per-second", 0, "start scans of the registry at most this fast, per controller (0: no limit)")
+	fl.Float64Var(&in.PullsPerSecond, "pulls-per-second", 0, "start scans of the registry at most this fast, all controllers together (0: no limit)")
 	fl.StringArrayVar(&in.Platforms, "platform", nil, "scan this platform (os/arch[/variant]) of multi-platform images, each its own result (repeatable; default every platform an image index lists)")
 
 	var listFormat string

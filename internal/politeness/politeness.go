@@ -10,8 +10,11 @@
 // own transaction, so every controller replica agrees without further
 // state; a pause is kept in the shared store (Shared) so a 429 reported to
 // one replica pauses the registry on all of them. The rate is a token
-// bucket per replica (golang.org/x/time/rate): with R replicas a registry
-// sees at most R times its rate, which the documentation says.
+// bucket in the shared store (Buckets) when the store keeps them: each
+// lease reserves the tokens there are in one row-level update and gives
+// back those it did not use, so all replicas together start at most the
+// registry's rate. Without one (tests, a bare Shared) the bucket is this
+// replica's own (golang.org/x/time/rate).
 package politeness
 
 import (
@@ -58,6 +61,14 @@ const (
 // shared store before reading them again.
 const sharedRefresh = 2 * time.Second
 
+// Buckets keep token buckets that every replica draws on; store.Settings
+// does (store.TakeTokens).
+type Buckets interface {
+	// TakeTokens takes up to want tokens (a negative want gives -want
+	// back) and returns how many it took.
+	TakeTokens(ctx context.Context, name string, perSecond float64, burst, want int, now time.Time) (int, error)
+}
+
 // pauseSetting names a registry's pause in the shared settings.
 func pauseSetting(registry string) string { return "politeness.pause." + registry }
 
@@ -68,12 +79,13 @@ func KeyPrefix(registry string) string { return registry + "/" }
 // Governor holds a controller replica's politeness state. It is safe for
 // concurrent use.
 type Governor struct {
-	shared Shared
-	now    func() time.Time
+	shared  Shared
+	buckets Buckets // nil: rates per replica (g.local)
+	now     func() time.Time
 
-	mu      sync.Mutex
-	buckets map[string]*bucket
-	pauses  map[string]pause
+	mu     sync.Mutex
+	local  map[string]*bucket
+	pauses map[string]pause
 }
 
 type bucket struct {
@@ -92,7 +104,96 @@ func New(shared Shared, now func() time.Time) *Governor {
 	if now == nil {
 		now = time.Now
 	}
-	return &Governor{shared: shared, now: now, buckets: map[string]*bucket{}, pauses: map[string]pause{}}
+	g := &Governor{shared: shared, now: now, local: map[string]*bucket{}, pauses: map[string]pause{}}
+	if b, ok := shared.(Buckets); ok {
+		g.buckets = b
+	}
+	return g
+}
+
+// burst is a bucket's size: a second's worth of starts, at least one.
+func burst(perSecond float64) int { return max(1, int(math.Ceil(perSecond))) }
+
+// bucketName names a registry's start-rate bucket in the shared store.
+func bucketName(registry string) string { return "politeness.rate." + registry }
+
+// Reservation is one lease's share of the registries' limits: Limits to
+// hand the queue, and the rate tokens reserved for it, settled by Done.
+type Reservation struct {
+	Limits   []queue.Limit
+	g        *Governor
+	reserved map[string]int     // tokens taken from shared buckets
+	rates    map[string]float64 // their registries' rates
+}
+
+// Reserve is Limits for one lease, with the rated registries' tokens
+// taken from the shared buckets (when the store keeps them) so that
+// replicas leasing at once cannot both spend them. Call Done with what
+// the lease took, whatever happened to it.
+func (g *Governor) Reserve(ctx context.Context, registries map[string]Limits) (*Reservation, error) {
+	if g.buckets == nil {
+		lims, err := g.Limits(ctx, registries)
+		return &Reservation{Limits: lims, g: g}, err
+	}
+	res := &Reservation{g: g, reserved: map[string]int{}, rates: map[string]float64{}}
+	local := make(map[string]Limits, len(registries))
+	rated := map[string]float64{}
+	for name, l := range registries {
+		if l.PullsPerSecond > 0 {
+			rated[name] = l.PullsPerSecond
+			l.PullsPerSecond = 0 // the shared bucket decides, below
+		}
+		local[name] = l
+	}
+	lims, err := g.Limits(ctx, local)
+	if err != nil {
+		return res, err
+	}
+	byPrefix := map[string]int{}
+	for i, l := range lims {
+		byPrefix[l.Prefix] = i
+	}
+	for name, rate := range rated {
+		i, ok := byPrefix[KeyPrefix(name)]
+		if ok && lims[i].MaxNew == 0 {
+			continue // paused: nothing to reserve
+		}
+		n, err := g.buckets.TakeTokens(ctx, bucketName(name), rate, burst(rate), burst(rate), g.now())
+		if err != nil {
+			res.Done(ctx, nil) // give back what was taken so far
+			return res, fmt.Errorf("registry %q start rate: %w", name, err)
+		}
+		if n > 0 {
+			res.reserved[name], res.rates[name] = n, rate
+		}
+		if !ok {
+			lims = append(lims, queue.Limit{Prefix: KeyPrefix(name), MaxLeased: -1, MaxNew: n})
+			byPrefix[KeyPrefix(name)] = len(lims) - 1
+		} else {
+			lims[i].MaxNew = n
+		}
+	}
+	res.Limits = lims
+	return res, nil
+}
+
+// Done settles a reservation: took counts the new tasks the lease took
+// per registry; tokens reserved and not used go back to their buckets. A
+// give-back that fails only delays the registry's next starts.
+func (r *Reservation) Done(ctx context.Context, took map[string]int) {
+	if r.reserved == nil {
+		for reg, n := range took {
+			r.g.Took(reg, n)
+		}
+		return
+	}
+	for reg, n := range r.reserved {
+		if back := n - took[reg]; back > 0 {
+			rate := r.rates[reg]
+			_, _ = r.g.buckets.TakeTokens(context.WithoutCancel(ctx), bucketName(reg), rate, burst(rate), -back, r.g.now())
+		}
+	}
+	r.reserved = map[string]int{}
 }
 
 // Limits returns the queue limits a lease must obey for registries (by
@@ -134,7 +235,7 @@ func (g *Governor) Took(registry string, n int) {
 		return
 	}
 	g.mu.Lock()
-	b := g.buckets[registry]
+	b := g.local[registry]
 	g.mu.Unlock()
 	if b != nil {
 		// Limits handed out at most the tokens there were; a concurrent
@@ -147,11 +248,10 @@ func (g *Governor) Took(registry string, n int) {
 func (g *Governor) bucket(name string, perSecond float64) *rate.Limiter {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	b := g.buckets[name]
+	b := g.local[name]
 	if b == nil || b.rate != perSecond {
-		burst := max(1, int(math.Ceil(perSecond)))
-		b = &bucket{rate: perSecond, lim: rate.NewLimiter(rate.Limit(perSecond), burst)}
-		g.buckets[name] = b
+		b = &bucket{rate: perSecond, lim: rate.NewLimiter(rate.Limit(perSecond), burst(perSecond))}
+		g.local[name] = b
 	}
 	return b.lim
 }

@@ -306,25 +306,26 @@ func (c *Protocol) leaseTasks(ctx context.Context, id string, n int) ([]queue.Ta
 	for _, rr := range regs {
 		lims[rr.Name] = politeness.Limits{MaxPulls: rr.MaxPulls, PullsPerSecond: rr.RequestsPerSecond}
 	}
-	limits, err := c.politeness.Limits(ctx, lims)
+	// The rated registries' start tokens are reserved in the shared
+	// store for this lease and the unused ones given back after it, so
+	// the rate holds for all replicas together.
+	res, err := c.politeness.Reserve(ctx, lims)
 	if err != nil {
 		return nil, err
 	}
 	ll, ok := c.queue.(queue.LimitedLeaser)
-	if len(limits) == 0 || !ok {
+	if len(res.Limits) == 0 || !ok {
 		return c.queue.Lease(ctx, id, n, c.leaseDuration)
+	took := map[string]int{}
+	defer func() { res.Done(ctx, took) }()
 	}
-	tasks, err := ll.LeaseLimited(ctx, id, n, c.leaseDuration, limits)
+	tasks, err := ll.LeaseLimited(ctx, id, n, c.leaseDuration, res.Limits)
 	if err != nil {
 		return nil, err
 	}
-	took := map[string]int{}
 	for _, t := range tasks {
 		reg, _, _ := strings.Cut(t.Key, "/")
 		took[reg]++
-	}
-	for reg, k := range took {
-		c.politeness.Took(reg, k)
 	}
 	return tasks, nil
 }
