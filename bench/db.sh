@@ -4,9 +4,11 @@
 #   1. `db build` of the synthetic corpus (bench/mkcorpus: 357,800 OSV
 #      records zipped per ecosystem + 300,000 CVE JSON 5 records, KEV, EPSS)
 #   2. `db update` from the same files served over HTTP (python3 http.server:
-#      Last-Modified / If-Modified-Since): first update (empty cache), an
+#      Last-Modified / If-Modified-Since), laid out like the OSV bucket
+#      (all.zip, modified_id.csv, <id>.json): first update (empty cache), an
 #      update with nothing changed, an update after a day's changes
-#      (bench/mkcorpus -day: 1,000 records in 3 of the 11 files)
+#      (bench/mkcorpus -day: 1,000 records in 3 of the 11 files, fetched
+#      one by one from the list)
 #   3. `scan` of the shared images against the built database.
 # Usage: bench/db.sh            (WORK=/tmp/scanfleet-bench-db, SCALE=1)
 #        SCALE=0.05 bench/db.sh (a quick run)
@@ -26,6 +28,11 @@ C="$WORK/corpus-$SCALE"
 if [ ! -s "$C/.done" ]; then
   "$WORK/mkcorpus" -testdata "$SHARED" -out "$C" -scale "$SCALE"
   date > "$C/.done"
+fi
+# A corpus made before the record lists existed gets them (no archive is
+# rewritten).
+if [ ! -s "$C/osv/npm/modified_id.csv" ]; then
+  "$WORK/mkcorpus" -testdata "$SHARED" -out "$C" -scale "$SCALE" -index >/dev/null
 fi
 "$WORK/mkcorpus" -testdata "$SHARED" -out "$C" -scale "$SCALE" -restore >/dev/null
 
@@ -71,11 +78,13 @@ cfg="$WORK/update.yaml"
 U="$WORK/update"; rm -rf "$U"; mkdir -p "$U"
 measure "db update, empty cache" "$WORK/scanfleet" db update --db "$U/scanfleet.db" --config "$cfg"
 measure "db update, nothing changed" "$WORK/scanfleet" db update --db "$U/scanfleet.db" --config "$cfg"
+grep -E 'msg=merged' "$WORK/time.log" | sed 's/^/  /' || true
 "$WORK/mkcorpus" -testdata "$SHARED" -out "$C" -scale "$SCALE" -day >/dev/null
 touch "$C"/osv/npm/all.zip "$C"/osv/Debian/all.zip "$C"/osv/Ubuntu/all.zip
 sleep 1
 measure "db update, a day's changes" "$WORK/scanfleet" db update --db "$U/scanfleet.db" --config "$cfg"
-grep -c "source parsed" "$WORK/time.log" | sed 's/^/  feeds parsed: /'
+echo "  feeds parsed whole: $(grep -c 'source parsed' "$WORK/time.log" || true)"
+grep -E 'source patched|reading the whole archive|msg=merged' "$WORK/time.log" | sed 's/^/  /' || true
 if [ -n "${FULL_AGAIN:-}" ]; then
   rm -f "$WORK/day.db"
   measure "db build of the same inputs (full)" "$WORK/scanfleet" db build --out "$WORK/day.db" $paths

@@ -22,6 +22,12 @@
 // -day writes "a day's changes" over an existing corpus, rewriting only the
 // archives that change: 700 new npm MAL records, 200 modified Debian and
 // 100 modified Ubuntu records (1,000 records in three of the eleven files).
+//
+// Next to each all.zip, as the OSV bucket publishes them, go
+// modified_id.csv ("<modified>,<id>" per record, newest first) and, as
+// <id>.json, the records that -day changes or adds (in their current
+// version): what a record-level update fetches. -index writes only those
+// (and no archive), for a corpus made before they existed.
 package main
 
 import (
@@ -37,6 +43,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -76,6 +83,7 @@ func main() {
 	cves := flag.Int("cves", 300000, "CVE JSON 5 records (before -scale)")
 	day := flag.Bool("day", false, "write a day's changes over an existing corpus (changed archives only)")
 	restore := flag.Bool("restore", false, "undo -day: write the base version of the archives -day changes")
+	index := flag.Bool("index", false, "write only modified_id.csv and the changing records' files of every ecosystem (no archive)")
 	flag.Parse()
 	if *out == "" {
 		log.Fatal("mkcorpus: -out is required")
@@ -91,14 +99,14 @@ func main() {
 		if (*day || *restore) && s.dayMod == 0 && s.dayNew == 0 {
 			continue
 		}
-		n, err := g.writeEco(filepath.Join(*out, "osv", s.dir, "all.zip"), s, *day)
+		n, err := g.writeEco(filepath.Join(*out, "osv", s.dir, "all.zip"), s, *day, !*index)
 		if err != nil {
 			log.Fatalf("mkcorpus: %s: %v", s.dir, err)
 		}
 		total += n
 		fmt.Printf("%s: %d records\n", s.dir, n)
 	}
-	if !*day && !*restore {
+	if !*day && !*restore && !*index {
 		n := max(1, int(float64(*cves)**scale))
 		if err := g.writeCVEs(filepath.Join(*out, "cve"), n, *data); err != nil {
 			log.Fatalf("mkcorpus: CVEs: %v", err)
@@ -205,7 +213,7 @@ func readTarGz(path string) ([][]byte, error) {
 
 var epoch = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 
-func (g *gen) writeEco(path string, s ecoSpec, day bool) (int, error) {
+func (g *gen) writeEco(path string, s ecoSpec, day, archive bool) (int, error) {
 	rng := rand.New(rand.NewPCG(uint64(len(s.dir)), 19))
 	nMAL := 0
 	if s.dir == "npm" {
@@ -215,17 +223,35 @@ func (g *gen) writeEco(path string, s ecoSpec, day bool) (int, error) {
 	if day {
 		n += s.dayNew
 	}
-	w, finish, err := createZip(path)
-	if err != nil {
-		return 0, err
+	var (
+		w      *zip.Writer
+		finish = func() error { return nil }
+		err    error
+	)
+	if archive {
+		if w, finish, err = createZip(path); err != nil {
+			return 0, err
+		}
 	}
+	dir := filepath.Dir(path)
+	type row struct {
+		mod time.Time
+		id  string
+	}
+	rows := make([]row, 0, n)
 	pool := g.pools[s.pool]
+	// Without the day's changes, its new records are not published.
+	for i := s.n; i < s.n+s.dayNew && !day; i++ {
+		if err := os.Remove(filepath.Join(dir, malID(i)+".json")); err != nil && !os.IsNotExist(err) {
+			return 0, err
+		}
+	}
 	for i := 0; i < n; i++ {
 		modified := day && s.dayMod > 0 && i%s.dayMod == 0
 		var rec map[string]any
 		var id string
 		if i < nMAL || i >= s.n { // MAL entries, and the day's new records
-			id = fmt.Sprintf("MAL-%d-%d", 2022+i%5, i)
+			id = malID(i)
 			rec = malRecord(id, fmt.Sprintf("mal-pkg-%d", i), rng)
 		} else {
 			id = fmt.Sprintf("%s-%d-%d", s.prefix, 1999+i%28, i)
@@ -244,12 +270,37 @@ func (g *gen) writeEco(path string, s ecoSpec, day bool) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if err := addMember(w, id+".json", b); err != nil {
-			return 0, err
+		rows = append(rows, row{mod, id})
+		if w != nil {
+			if err := addMember(w, id+".json", b); err != nil {
+				return 0, err
+			}
+		}
+		if s.dayMod > 0 && i%s.dayMod == 0 || i >= s.n {
+			// A record the day changes or adds, as the bucket serves it.
+			if err := os.WriteFile(filepath.Join(dir, id+".json"), b, 0o644); err != nil {
+				return 0, err
+			}
 		}
 	}
-	return n, finish()
+	if err := finish(); err != nil {
+		return 0, err
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].mod.After(rows[j].mod) })
+	var csv bytes.Buffer
+	for _, r := range rows {
+		fmt.Fprintf(&csv, "%s,%s\n", r.mod.Format(time.RFC3339), r.id)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "modified_id.csv.tmp"), csv.Bytes(), 0o644); err != nil {
+		return 0, err
+	}
+	return n, os.Rename(filepath.Join(dir, "modified_id.csv.tmp"), filepath.Join(dir, "modified_id.csv"))
 }
+
+func malID(i int) string { return fmt.Sprintf("MAL-%d-%d", 2022+i%5, i) }
 
 // rewrite gives a copied record the target ecosystem, package names and
 // versions in the ecosystem's syntax.

@@ -146,8 +146,13 @@ disables that feed), cache_dir. The NVD API key may also come from $NVD_API_KEY.
 
 Each feed's parsed records are kept in the cache directory with the feed's
 ETag, Last-Modified and sha256: the next update sends a conditional request
-and does not download or parse a feed that did not change, and the file it
-writes is byte for byte what a full build of the same feeds gives.`,
+and does not download or parse a feed that did not change. For an OSV
+archive (<base>/<ecosystem>/all.zip) it reads <ecosystem>/modified_id.csv
+and downloads only the records added or modified since (<id>.json); the
+whole archive when the list is missing or malformed. Keys whose entries did
+not change are copied from the previous file. The file it writes is byte
+for byte what a full build of the same feeds gives. Two updates sharing a
+cache directory take turns (the second waits up to 10 minutes).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var cfg vulndb.UpdateConfig
