@@ -2,7 +2,11 @@
 // OSV records (JSON or YAML, one per file, in a directory, a zip such as
 // OSV's per-ecosystem all.zip, or a tar.gz), Alpine's secdb (per-branch
 // JSON, vuln-list's per-package split files, and the legacy YAML), and the
-// Debian security tracker's JSON export. It also parses the tracker's
+// Debian security tracker's JSON export; yum updateinfo.xml and OVAL
+// documents; SUSE CVRF and Red Hat CSAF documents, through the readers
+// beside their descriptors (internal/ecosystem/suse/cvrf,
+// internal/ecosystem/redhat/csaf). Archives may be zip, tar.gz, tar.bz2
+// or tar.zst. It also parses the tracker's
 // DSA/DLA list files (see ParseDSAList), which the database builder uses to
 // attach advisory ids to Debian records.
 //
@@ -32,6 +36,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/enrich"
@@ -334,6 +340,21 @@ func (l *loader) loadStream(name string, r io.Reader, ra io.ReaderAt, size int64
 			return l.loadTar(name, inner)
 		}
 		return l.loadDoc(strings.TrimSuffix(name, ".bz2"), inner)
+	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		// zstd (Red Hat's CSAF archives, csaf_advisories_<date>.tar.zst).
+		// The window is bounded so that a hostile frame header cannot
+		// make the decoder allocate gigabytes.
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<27))
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		defer zr.Close()
+		inner := bufio.NewReaderSize(zr, 64<<10)
+		ih, _ := inner.Peek(512)
+		if isTar(ih) {
+			return l.loadTar(name, inner)
+		}
+		return l.loadDoc(strings.TrimSuffix(name, ".zst"), inner)
 	case isTar(head):
 		return l.loadTar(name, br)
 	}
