@@ -21,6 +21,9 @@ function what(e) {
       o.events && o.events.length ? ", events " + o.events.join(", ") : ""
     }`;
   }
+  if (e.kind === "token") {
+    return `${o.name} (${o.role})${o.expires_at ? ", expires " + fmtTime(o.expires_at) : ""}${o.revoked ? ", revoked by " + (o.revoked_by || "?") : ""}`;
+  }
   return "";
 }
 
@@ -40,7 +43,7 @@ export function AuditPage({ query }) {
   const go = (changes) => navigate(["audit"], { kind, actor, ...changes });
   return html`
     <div class="page-head"><h1>Audit log</h1></div>
-    <p class="hint">Every change to exceptions and subscriptions: who made it (the API token), when, and the object before and after.</p>
+    <p class="hint">Every change to exceptions, subscriptions and API tokens: who made it (the API token), when, and the object before and after.</p>
     <form class="filters" role="search" aria-label="Filter the audit log" onSubmit=${(e) => {
       e.preventDefault();
       go({ actor: e.currentTarget.elements["audit-actor"].value.trim(), before: "" });
@@ -48,7 +51,7 @@ export function AuditPage({ query }) {
       <div class="field">
         <label for="audit-kind">Kind</label>
         <select id="audit-kind" value=${kind} onChange=${(e) => go({ kind: e.currentTarget.value, before: "" })}>
-          <option value="">All</option><option value="exception">Exceptions</option><option value="subscription">Subscriptions</option>
+          <option value="">All</option><option value="exception">Exceptions</option><option value="subscription">Subscriptions</option><option value="token">Tokens</option>
         </select>
       </div>
       <div class="field">
