@@ -46,6 +46,7 @@ var conformance = []struct {
 }{
 	{"tokens", testTokens},
 	{"named tokens: expiry, revocation, last use", testNamedTokens},
+	{"concurrent token names: one winner", testConcurrentTokenNames},
 	{"registries", testRegistries},
 	{"registry kinds, secrets and limits", testRegistryKinds},
 	{"gone images and tags", testGone},
