@@ -172,3 +172,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParse: the real (trimmed) advisory, 55 KB.
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile(sample)
+	if err != nil {
+		b.Fatal(err)
+	}
+	place := csaf.PlaceFrom(all.Descriptors())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := csaf.Parse(data, place); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -300,3 +300,18 @@ func TestDocuments(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkParseJSON: the shared data's largest real sample
+// (openSUSE-SU-2019:2598-1, 11 KB, 8 packages, 5 CVEs).
+func BenchmarkParseJSON(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(testutil.Data(b, "distros"), "opensuse/cvrf/openSUSE-SU-2019-2598-1.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := cvrf.ParseJSON(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
