@@ -33,14 +33,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // -pprof
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,7 +57,7 @@ import (
 )
 
 type options struct {
-	store, dsn, cpuProfile        string
+	store, dsn, cpuProfile, pprof string
 	images, scanners, more        int
 	vulns, cves, samples, repos   int
 	baseLayers, ownLayers, leaseN int
@@ -76,7 +80,15 @@ func main() {
 	flag.IntVar(&o.leaseN, "lease-max", 1, "tasks a simulated scanner leases at once")
 	flag.IntVar(&o.replicas, "replicas", 1, "controllers sharing the PostgreSQL store, scanners spread over them")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the sustained-throughput phase (controller and simulated scanners: one process) here")
+	flag.StringVar(&o.pprof, "pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060) while running, for goroutine and block profiles of the controller")
 	flag.Parse()
+	if o.pprof != "" {
+		// The default mux carries net/http/pprof's handlers; the
+		// controller serves on its own handler.
+		runtime.SetBlockProfileRate(int(time.Millisecond))
+		runtime.SetMutexProfileFraction(10)
+		go func() { log.Println(http.ListenAndServe(o.pprof, nil)) }() // #nosec G114 -- a loopback debugging endpoint of a benchmark
+	}
 	if err := run(context.Background(), o); err != nil {
 		log.Fatal(err)
 	}
@@ -130,6 +142,7 @@ func run(ctx context.Context, o options) error {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = o.scanners + 16
 	b := &bench{o: o, pg: pg, base: bases[0], bases: bases, tokens: tokens, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}
+	b.makeTemplate()
 	fmt.Printf("# control plane: %d controller(s), %s store, %d CPUs (GOMAXPROCS %d), %d scanners, reports of %d findings (%d KB), %d+%d layers per image\n",
 		o.replicas, o.store, runtime.NumCPU(), runtime.GOMAXPROCS(0), o.scanners, o.vulns, len(b.report(0))/1024, o.baseLayers, o.ownLayers)
 
@@ -261,6 +274,11 @@ type bench struct {
 	bases  []string  // every replica; scanners are spread over them
 	tokens map[controller.Role]string
 	http   *http.Client
+	// The report template (makeTemplate): segments, what goes between
+	// them, and the size of a report.
+	tmpl     [][]byte
+	fields   []templateField
+	tmplSize int
 }
 
 // call sends a JSON request and decodes a JSON answer into out (if not
@@ -345,25 +363,95 @@ func (b *bench) notify(ctx context.Context, from, n int) error {
 }
 
 // report is image i's report: an Alpine image with a package per finding
-// plus as many clean ones.
+// plus as many clean ones. It is spliced from a template encoded once:
+// the simulated scanners' work should cost the shared CPUs as little as
+// possible, since a real fleet's runs elsewhere.
 func (b *bench) report(i int) []byte {
+	out := make([]byte, 0, b.tmplSize)
+	for k, seg := range b.tmpl {
+		out = append(out, seg...)
+		if k == len(b.tmpl)-1 {
+			break
+		}
+		switch f := b.fields[k]; {
+		case f.what == "digest":
+			out = append(out, digest(i)...)
+		case f.what == "repo":
+			out = append(out, repo(b.o, i)...)
+		case f.what == "id":
+			out = append(out, cve(b.o, i, f.j)...)
+		case f.what == "sev":
+			out = append(out, severityNames[(i+f.j)%4]...)
+		}
+	}
+	return out
+}
+
+var severityNames = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}
+
+// templateField is what goes between two segments of the report template.
+type templateField struct {
+	what string // digest, repo, id, sev
+	j    int    // the finding, for id and sev
+}
+
+// makeTemplate encodes a report whose varying values are markers
+// (§N§, which encoding/json writes as is), and splits it at them.
+func (b *bench) makeTemplate() {
+	var fields []templateField
+	mark := func(f templateField) string {
+		fields = append(fields, f)
+		return fmt.Sprintf("§%d§", len(fields)-1)
+	}
+	dg, rp := mark(templateField{what: "digest"}), mark(templateField{what: "repo"})
 	rep := report.Report{SchemaVersion: report.SchemaVersion, OS: &report.OS{ID: "alpine", VersionID: "3.20.3", PrettyName: "Alpine Linux v3.20"},
-		Image:     &report.Image{Reference: "registry.bench.invalid/" + repo(b.o, i) + "@" + digest(i), Digest: digest(i)},
+		Image:     &report.Image{Reference: "registry.bench.invalid/" + rp + "@" + dg, Digest: dg},
 		ScannedAt: time.Now().UTC(), ScannerVersion: "bench", Packages: []report.Package{}, Vulnerabilities: []report.Vulnerability{}}
 	for j := range 2 * b.o.vulns {
 		rep.Packages = append(rep.Packages, report.Package{Name: fmt.Sprintf("pkg%d", j), Version: "1.2.3-r0", Type: "apk", Path: "lib/apk/db/installed", Layer: digest(j % 3)})
 	}
-	sev := []report.Severity{report.SeverityCritical, report.SeverityHigh, report.SeverityMedium, report.SeverityLow}
 	for j := range b.o.vulns {
-		rep.Vulnerabilities = append(rep.Vulnerabilities, report.Vulnerability{ID: cve(b.o, i, j), Package: fmt.Sprintf("pkg%d", j), InstalledVersion: "1.2.3-r0",
-			FixedVersion: "1.2.4-r0", Severity: sev[(i+j)%4], Title: "A flaw in pkg", Source: "osv", Layer: digest(j % 3),
+		rep.Vulnerabilities = append(rep.Vulnerabilities, report.Vulnerability{ID: mark(templateField{what: "id", j: j}), Package: fmt.Sprintf("pkg%d", j), InstalledVersion: "1.2.3-r0",
+			FixedVersion: "1.2.4-r0", Severity: report.Severity(mark(templateField{what: "sev", j: j})), Title: "A flaw in pkg", Source: "osv", Layer: digest(j % 3),
 			CVSS: []report.CVSS{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Score: 9.8}}})
 	}
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		panic(err) // a fixed, valid structure
 	}
-	return raw
+	// Split at each marker in the order they appear (one value may
+	// appear more than once: the digest is also in the reference).
+	b.fields, b.tmpl = nil, nil
+	rest := string(raw)
+	for {
+		before, after, ok := strings.Cut(rest, "§")
+		if !ok {
+			break
+		}
+		num, tail, ok := strings.Cut(after, "§")
+		k, err := strconv.Atoi(num)
+		if !ok || err != nil || k >= len(fields) {
+			panic(fmt.Sprintf("report template: bad marker at %q", after[:min(len(after), 20)]))
+		}
+		b.tmpl = append(b.tmpl, []byte(before))
+		b.fields = append(b.fields, fields[k])
+		rest = tail
+	}
+	b.tmpl = append(b.tmpl, []byte(rest))
+	b.tmplSize = len(raw) + 64*len(fields)
+	var check report.Report
+	if err := json.Unmarshal(b.report(1), &check); err != nil || check.Image.Digest != digest(1) ||
+		check.Vulnerabilities[0].ID != cve(b.o, 1, 0) || check.Vulnerabilities[0].Severity != report.Severity(severityNames[1]) {
+		panic(fmt.Sprintf("report template: image 1's report does not decode to its values (%v)", err))
+	}
+}
+
+// resultBody is the body of a result post of image i, written without
+// re-encoding the report.
+func (b *bench) resultBody(scanner string, i int) []byte {
+	body := []byte(`{"scanner":` + strconv.Quote(scanner) + `,"duration_seconds":1,"report":`)
+	body = append(body, b.report(i)...)
+	return append(body, '}')
 }
 
 // samples collects durations safely from many goroutines.
@@ -394,6 +482,7 @@ type fleetResult struct {
 	images                    int
 	sessions                  int64 // PostgreSQL connections opened (-1: not PostgreSQL)
 	elapsed                   time.Duration
+	cpu                       cpuTimes // spent during the phase
 	requests                  int64
 	lease, result, layerCalls *samples
 }
@@ -406,6 +495,62 @@ func (r fleetResult) print(what string) {
 	if r.sessions >= 0 {
 		fmt.Printf("  PostgreSQL connections opened meanwhile (by anyone on the server): %d\n", r.sessions)
 	}
+	per := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", d.Seconds()*1000/float64(r.images)) }
+	fmt.Printf("  CPU per result: this process %s (controller and simulated scanners), PostgreSQL server processes %s (anyone's); machine busy %.0f%% of %d CPUs (others' work included)\n",
+		per(r.cpu.process), per(r.cpu.postgres), 100*r.cpu.machineBusy.Seconds()/(r.elapsed.Seconds()*float64(runtime.NumCPU())), runtime.NumCPU())
+}
+
+// cpuTimes is CPU time read from the kernel: this process's, the
+// PostgreSQL server's (every process named postgres, so any other user
+// of the server counts too) and the whole machine's busy time.
+type cpuTimes struct{ process, postgres, machineBusy time.Duration }
+
+func (a cpuTimes) sub(b cpuTimes) cpuTimes {
+	return cpuTimes{a.process - b.process, a.postgres - b.postgres, a.machineBusy - b.machineBusy}
+}
+
+// clockTick is USER_HZ, the unit of /proc's CPU times (100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+func readCPU() cpuTimes {
+	var t cpuTimes
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		t.process = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range procs {
+		raw, err := os.ReadFile(p) // #nosec G304 -- /proc entries
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: utime and stime are fields 14 and
+		// 15, the 12th and 13th after the comm's closing parenthesis.
+		s := string(raw)
+		open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || close < open || s[open+1:close] != "postgres" {
+			continue
+		}
+		f := strings.Fields(s[close+1:])
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		t.postgres += time.Duration(u+st) * clockTick
+	}
+	if raw, err := os.ReadFile("/proc/stat"); err == nil {
+		line, _, _ := strings.Cut(string(raw), "\n")
+		f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+		for i, v := range f[1:] {
+			if i == 3 || i == 4 { // idle, iowait
+				continue
+			}
+			n, _ := strconv.ParseInt(v, 10, 64)
+			t.machineBusy += time.Duration(n) * clockTick
+		}
+	}
+	return t
 }
 
 // sessions is how many connections the PostgreSQL server has accepted
@@ -430,6 +575,7 @@ func (b *bench) fleet(ctx context.Context, want int) (fleetResult, error) {
 	var done, requests atomic.Int64
 	var wg sync.WaitGroup
 	sessions := b.sessions(ctx)
+	cpu0 := readCPU()
 	start := time.Now()
 	for s := range b.o.scanners {
 		wg.Add(1)
@@ -445,6 +591,7 @@ func (b *bench) fleet(ctx context.Context, want int) (fleetResult, error) {
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	res.cpu = readCPU().sub(cpu0)
 	res.requests = requests.Load()
 	res.sessions = -1
 	if sessions >= 0 {
@@ -525,10 +672,7 @@ func (b *bench) scanner(ctx context.Context, name string, want int, done, reques
 			if err := b.layers(ctx, reg.ID, i, requests, res.layerCalls); err != nil {
 				return err
 			}
-			body, err := json.Marshal(map[string]any{"scanner": reg.ID, "duration_seconds": 1.0, "report": json.RawMessage(b.report(i))})
-			if err != nil {
-				return err
-			}
+			body := b.resultBody(reg.ID, i)
 			t0 := time.Now()
 			if err := b.call(ctx, http.MethodPost, "/api/v1/tasks/"+t.ID+"/result", tok, body, nil); err != nil {
 				return err
@@ -668,10 +812,7 @@ func (b *bench) latencies(ctx context.Context) error {
 		if _, err := fmt.Sscanf(t.Digest, "sha256:%x", &i); err != nil {
 			return err
 		}
-		body, err := json.Marshal(map[string]any{"scanner": reg.ID, "duration_seconds": 1.0, "report": json.RawMessage(b.report(i - 1))})
-		if err != nil {
-			return err
-		}
+		body := b.resultBody(reg.ID, i-1)
 		t0 = time.Now()
 		if err := b.call(ctx, http.MethodPost, "/api/v1/tasks/"+t.ID+"/result", tok, body, nil); err != nil {
 			return err

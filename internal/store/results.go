@@ -68,54 +68,45 @@ func (t *tx) replaceVulns(k ImageKey, rep *report.Report) error {
 }
 
 func (s *db) PutResult(ctx context.Context, r Result) (bool, error) {
-	im := r.Image
-	if err := checkText("image key", im.Registry, im.Repository, im.Digest); err != nil {
+	stored, err := s.PutResults(ctx, []Result{r})
+	if err != nil {
 		return false, err
 	}
-	if r.Report == nil {
-		return false, fmt.Errorf("%w: result of %s/%s@%s has no report", ErrInvalid, im.Registry, im.Repository, im.Digest)
+	return stored[0], nil
+}
+
+// putResult is PutResult's writes for one result but the scanner's
+// counter (PutResults adds those up at the end of its transaction).
+func (t *tx) putResult(r Result) (stored bool, err error) {
+	im := r.Image
+	if r.TaskID != "" {
+		// First, so that a concurrent put of the same task waits
+		// here for this one and then stores nothing.
+		res, err := t.exec(`INSERT INTO task_results(task_id, registry, repository, digest, scanner, stored_at) VALUES(?,?,?,?,?,?)
+			ON CONFLICT(task_id) DO NOTHING`, cleanText(r.TaskID), im.Registry, im.Repository, im.Digest, cleanText(im.ScannedBy), time.Now().UnixNano())
+		if err != nil {
+			return false, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return false, err
+		}
 	}
-	stored := true
-	err := s.withTx(ctx, func(t *tx) error {
-		if r.TaskID != "" {
-			// First, so that a concurrent put of the same task waits
-			// here for this one and then stores nothing.
-			res, err := t.exec(`INSERT INTO task_results(task_id, registry, repository, digest, scanner, stored_at) VALUES(?,?,?,?,?,?)
-				ON CONFLICT(task_id) DO NOTHING`, cleanText(r.TaskID), im.Registry, im.Repository, im.Digest, cleanText(im.ScannedBy), time.Now().UnixNano())
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				stored = false
-				return err
-			}
-		}
-		if _, err := t.exec(`INSERT INTO images(registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, report,
-				index_digest, platform)
-			VALUES(?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)
-			ON CONFLICT(registry, repository, digest) DO UPDATE SET tag=excluded.tag, reference=excluded.reference, db_digest=excluded.db_digest,
-				scanned_at=excluded.scanned_at, scanned_by=excluded.scanned_by, scans=images.scans+1, packages=excluded.packages,
-				vulnerabilities=excluded.vulnerabilities, severities=excluded.severities, report=excluded.report, gone_at=0,
-				index_digest=excluded.index_digest, platform=excluded.platform`,
-			im.Registry, im.Repository, im.Digest, cleanText(im.Tag), cleanText(im.Reference), cleanText(im.DBDigest), nanos(im.ScannedAt),
-			cleanText(im.ScannedBy), len(r.Report.Packages), len(r.Report.Vulnerabilities), severities(r.Report), r.Raw,
-			cleanText(im.IndexDigest), cleanText(im.Platform)); err != nil {
-			return err
-		}
-		if err := t.replaceVulns(im.Key(), r.Report); err != nil {
-			return err
-		}
-		if r.TaskID != "" {
-			if _, err := t.exec(`UPDATE scanners SET done = done + 1 WHERE id = ?`, cleanText(im.ScannedBy)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return false, fmt.Errorf("storing result of %s/%s@%s (task %q): %w", im.Registry, im.Repository, im.Digest, r.TaskID, err)
+	if _, err := t.exec(`INSERT INTO images(registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, report,
+			index_digest, platform)
+		VALUES(?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)
+		ON CONFLICT(registry, repository, digest) DO UPDATE SET tag=excluded.tag, reference=excluded.reference, db_digest=excluded.db_digest,
+			scanned_at=excluded.scanned_at, scanned_by=excluded.scanned_by, scans=images.scans+1, packages=excluded.packages,
+			vulnerabilities=excluded.vulnerabilities, severities=excluded.severities, report=excluded.report, gone_at=0,
+			index_digest=excluded.index_digest, platform=excluded.platform`,
+		im.Registry, im.Repository, im.Digest, cleanText(im.Tag), cleanText(im.Reference), cleanText(im.DBDigest), nanos(im.ScannedAt),
+		cleanText(im.ScannedBy), len(r.Report.Packages), len(r.Report.Vulnerabilities), severities(r.Report), r.Raw,
+		cleanText(im.IndexDigest), cleanText(im.Platform)); err != nil {
+		return false, err
 	}
-	return stored, nil
+	if err := t.replaceVulns(im.Key(), r.Report); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 func (s *db) TaskResults(ctx context.Context, ids []string) (map[string]bool, error) {

@@ -291,6 +291,10 @@ type Results interface {
 	// repeated post (a retry, a restarted scanner, another replica) does
 	// not count twice.
 	PutResult(ctx context.Context, r Result) (stored bool, err error)
+	// PutResults stores several results in one transaction (a group
+	// commit of results posted at once), each as PutResult would; all
+	// or nothing. stored[i] is PutResult's stored for rs[i].
+	PutResults(ctx context.Context, rs []Result) (stored []bool, err error)
 	// TaskResults returns which of ids have a stored result (a sweep
 	// looks for tasks done in the queue without one).
 	TaskResults(ctx context.Context, ids []string) (map[string]bool, error)
@@ -467,9 +471,9 @@ type Settings interface {
 	Setting(ctx context.Context, name string) (string, bool, error)
 	PutSetting(ctx context.Context, name, value string) error
 	DeleteSetting(ctx context.Context, name string) error
+}
 	// TakeTokens takes up to want tokens (a negative want gives -want
 	// back) from the token bucket name, which refills at perSecond up to
 	// burst, as of now, in one row-level update, and returns how many it
 	// took. Every controller sharing the store draws on the same bucket.
 	TakeTokens(ctx context.Context, name string, perSecond float64, burst, want int, now time.Time) (int, error)
-}

@@ -45,6 +45,8 @@ type Protocol struct {
 	// triage applies the exceptions to results and publishes events
 	// (nil: neither).
 	triage *triage.Engine
+	// results group-commits the results posted at once.
+	results *resultBatcher
 }
 
 // Config is what the protocol needs from its controller.
@@ -86,7 +88,8 @@ func New(cfg Config) *Protocol {
 		cfg.RateLimited = func(string) {}
 	}
 	return &Protocol{store: cfg.Store, queue: cfg.Queue, log: cfg.Logger, leaseDuration: cfg.LeaseDuration, scannerTimeout: cfg.ScannerTimeout,
-		access: cfg.Access, politeness: cfg.Politeness, rateLimited: cfg.RateLimited, scanDone: cfg.ScanDone, layerLookup: cfg.LayerLookup}
+		access: cfg.Access, politeness: cfg.Politeness, rateLimited: cfg.RateLimited, scanDone: cfg.ScanDone, layerLookup: cfg.LayerLookup,
+		results: newResultBatcher(cfg.Store.PutResults, resultBatchMax, resultBatchParallel)}
 }
 
 // SetTriage makes results go through the exceptions and notifications
@@ -476,7 +479,7 @@ func (c *Protocol) result(w http.ResponseWriter, r *http.Request) error {
 	if pend != nil {
 		raw = pend.Raw
 	}
-	fresh, err := c.store.PutResult(ctx, store.Result{TaskID: taskID, Image: im, Report: &rep, Raw: raw})
+	fresh, err := c.results.Put(ctx, store.Result{TaskID: taskID, Image: im, Report: &rep, Raw: raw})
 	if err != nil {
 		return err
 	}
@@ -677,3 +680,12 @@ const (
 // resultStoreTimeout bounds storing a posted result once its request is
 // read.
 const resultStoreTimeout = 2 * time.Minute
+
+// Group commit of results (resultBatcher): at most resultBatchMax results
+// to a transaction, resultBatchParallel transactions at once per
+// controller (their rows are written in one order, so they do not
+// deadlock).
+const (
+	resultBatchMax      = 32
+	resultBatchParallel = 2
+)
