@@ -16,6 +16,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/controller/triageapi"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
 
@@ -230,6 +231,14 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 		f.IncludeGone = true
 	default:
 		return errorf(http.StatusBadRequest, "include_gone=%q: want true or false", g)
+	}
+	// A misspelt severity would match nothing and look like a clean fleet.
+	if s := q.Get("severity"); s != "" {
+		sev, ok := report.LookupSeverity(s)
+		if !ok {
+			return errorf(http.StatusBadRequest, "severity=%q: want one of %s", s, report.SeverityNames())
+		}
+		f.Severity = string(sev)
 	}
 	if d := q.Get("digest"); d != "" {
 		full, err := c.console.ResolveDigest(r.Context(), d)

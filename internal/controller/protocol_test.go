@@ -111,6 +111,10 @@ func TestScannerProtocol(t *testing.T) {
 			t.Errorf("images%s: %d %s, want %d", tt.query, code, body, tt.want)
 		}
 	}
+	if code, body := f.do(t, "GET", "/api/v1/images?severity=dire", f.reader, nil); code != http.StatusBadRequest ||
+		!strings.Contains(string(body), `severity=\"dire\"`) || !strings.Contains(string(body), "CRITICAL, HIGH") {
+		t.Errorf("images?severity=dire: %d %s, want 400 naming the value and the severities", code, body)
+	}
 	code, body := f.do(t, "GET", "/api/v1/images/"+digest.String(), f.reader, nil)
 	var got report.Report
 	if err := json.Unmarshal(body, &got); err != nil || code != 200 || len(got.Packages) != 1 {
