@@ -55,6 +55,10 @@ func TestTokenCommands(t *testing.T) {
 		t.Fatalf("token create temp -q: %+v", r)
 	}
 
+	if r := as(root, "token", "create", "--name", "dated", "--role", "reader", "--expires", "2099-01-31", "-q"); r.code != 0 {
+		t.Fatalf("token create --expires DATE: %+v", r)
+	}
+
 	for _, tc := range []struct {
 		name, token string
 		args        []string
@@ -92,13 +96,16 @@ func TestTokenCommands(t *testing.T) {
 	}
 	r = as(root, "token", "list", "--format", "json")
 	var list []api.Token
-	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) != 3 {
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) != 4 {
 		t.Fatalf("token list --format json: %v\n%s", err, r.stdout)
 	}
 	for _, tk := range list {
 		if tk.Name == "ci" && (tk.CreatedBy != "root" || tk.LastUsed == nil || tk.ExpiresAt == nil ||
 			tk.ExpiresAt.Sub(tk.CreatedAt) != 30*24*time.Hour) {
 			t.Errorf("ci listed as %+v", tk)
+		}
+		if tk.Name == "dated" && (tk.ExpiresAt == nil || !tk.ExpiresAt.Equal(time.Date(2099, 1, 31, 0, 0, 0, 0, time.UTC))) {
+			t.Errorf("dated listed as %+v, want expiry 2099-01-31 UTC midnight", tk)
 		}
 	}
 	// A reader lists only itself.
