@@ -67,6 +67,40 @@ func TestRealAdvisory(t *testing.T) {
 	}
 }
 
+// TestRealVEX reads Red Hat's real VEX document of CVE-2023-38545 (curl
+// SOCKS5): seven vendor fixes, of which only the RHEL 9 main stream's
+// (RHSA-2023:5763 for 9.2, RHSA-2023:6745 for 9.3) are CentOS's; the
+// 9.0 EUS fix (RHSA-2023:5700, CPE rhel_eus), the Satellite client and
+// JBoss Core Services builds are left out. Read off the file by hand.
+func TestRealVEX(t *testing.T) {
+	data, err := os.ReadFile("testdata/cve-2023-38545.trimmed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	advs, err := csaf.Parse(data, csaf.PlaceFrom(all.Descriptors()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range advs {
+		if a.Severity != "Important" || !slices.Equal(a.Aliases, []string{"CVE-2023-38545"}) {
+			t.Errorf("%s: severity %q aliases %v", a.ID, a.Severity, a.Aliases)
+		}
+		for _, f := range affected(a) {
+			got = append(got, a.ID+" "+f.eco+" "+f.pkg+" "+f.ver)
+		}
+	}
+	var want []string
+	for _, fix := range []struct{ id, ver string }{{"RHSA-2023:5763", "7.76.1-23.el9_2.4"}, {"RHSA-2023:6745", "7.76.1-26.el9_3.2"}} {
+		for _, pkg := range []string{"curl", "curl-minimal", "libcurl", "libcurl-devel", "libcurl-minimal"} {
+			want = append(want, fix.id+" CentOS:9 "+pkg+" "+fix.ver)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n %v\nwant\n %v", got, want)
+	}
+}
+
 func TestCPEBase(t *testing.T) {
 	for in, want := range map[string]string{
 		"cpe:/a:redhat:enterprise_linux:8::appstream": "cpe:/a:redhat:enterprise_linux:8",
@@ -151,8 +185,10 @@ func TestDocuments(t *testing.T) {
 // every advisory is storable (an id, affected entries with readable rpm
 // versions). Seeded with the real sample.
 func FuzzParse(f *testing.F) {
-	if b, err := os.ReadFile(sample); err == nil {
-		f.Add(b)
+	for _, p := range []string{sample, "testdata/cve-2023-38545.trimmed.json"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
 	}
 	place := csaf.PlaceFrom(all.Descriptors())
 	f.Fuzz(func(t *testing.T, data []byte) {
