@@ -471,9 +471,9 @@ type Settings interface {
 	Setting(ctx context.Context, name string) (string, bool, error)
 	PutSetting(ctx context.Context, name, value string) error
 	DeleteSetting(ctx context.Context, name string) error
-}
 	// TakeTokens takes up to want tokens (a negative want gives -want
 	// back) from the token bucket name, which refills at perSecond up to
 	// burst, as of now, in one row-level update, and returns how many it
 	// took. Every controller sharing the store draws on the same bucket.
 	TakeTokens(ctx context.Context, name string, perSecond float64, burst, want int, now time.Time) (int, error)
+}

@@ -316,11 +316,11 @@ func (c *Protocol) leaseTasks(ctx context.Context, id string, n int) ([]queue.Ta
 	if err != nil {
 		return nil, err
 	}
+	took := map[string]int{}
+	defer func() { res.Done(ctx, took) }()
 	ll, ok := c.queue.(queue.LimitedLeaser)
 	if len(res.Limits) == 0 || !ok {
 		return c.queue.Lease(ctx, id, n, c.leaseDuration)
-	took := map[string]int{}
-	defer func() { res.Done(ctx, took) }()
 	}
 	tasks, err := ll.LeaseLimited(ctx, id, n, c.leaseDuration, res.Limits)
 	if err != nil {
