@@ -1,6 +1,7 @@
 package vulndb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -73,23 +74,47 @@ func (db *DB) Enrichments(ctx context.Context, cves []string) (map[string]*advis
 				return nil, err
 			}
 		}
-		bucket, err := db.bucket(b, byBucket[b][0])
+		raw, err := db.bucketRaw(b, byBucket[b][0])
 		if err != nil {
 			return nil, db.wrap(err)
 		}
+		// Only the records asked for are decoded: a bucket holds ten.
 		for _, cve := range byBucket[b] {
-			i := sort.Search(len(bucket), func(i int) bool { return bucket[i].ID >= cve })
-			if i < len(bucket) && bucket[i].ID == cve {
-				out[cve] = &bucket[i]
+			i := sort.Search(len(raw), func(i int) bool { return enrichmentID(raw[i]) >= cve })
+			if i == len(raw) || enrichmentID(raw[i]) != cve || out[cve] != nil {
+				continue
 			}
+			e := new(advisory.Enrichment)
+			if err := json.Unmarshal(raw[i], e); err != nil {
+				return nil, db.wrap(fmt.Errorf("%w: enrichment of %s: %v", ErrCorrupt, cve, err))
+			}
+			out[cve] = e
 		}
 	}
 	return out, nil
 }
 
-// bucket decodes one enrichment bucket (nil when absent); cve names one
-// of its CVEs for errors. The caller holds db.mu.
-func (db *DB) bucket(b, cve string) ([]advisory.Enrichment, error) {
+// enrichmentID reads the id of an encoded advisory.Enrichment: the first
+// member as the build writes it, else (any other spelling) decoded.
+func enrichmentID(raw []byte) string {
+	const prefix = `{"id":"`
+	if bytes.HasPrefix(raw, []byte(prefix)) {
+		rest := raw[len(prefix):]
+		if i := bytes.IndexByte(rest, '"'); i >= 0 && bytes.IndexByte(rest[:i], '\\') < 0 {
+			return string(rest[:i])
+		}
+	}
+	var v struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(raw, &v)
+	return v.ID
+}
+
+// bucketRaw decodes one enrichment bucket into its records' JSON, sorted
+// by id (nil when absent); cve names one of its CVEs for errors. The
+// caller holds db.mu.
+func (db *DB) bucketRaw(b, cve string) ([]json.RawMessage, error) {
 	ids, off, n, err := db.l.lookupRange(joinKey(enrichEco, b))
 	if err != nil || ids == nil {
 		return nil, err
@@ -105,9 +130,9 @@ func (db *DB) bucket(b, cve string) ([]advisory.Enrichment, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: enrichment of %s: %v", ErrCorrupt, cve, err)
 	}
-	var bucket []advisory.Enrichment
-	if err := json.Unmarshal(buf, &bucket); err != nil {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(buf, &raw); err != nil {
 		return nil, fmt.Errorf("%w: enrichment of %s: %v", ErrCorrupt, cve, err)
 	}
-	return bucket, nil
+	return raw, nil
 }

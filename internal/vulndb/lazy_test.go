@@ -88,11 +88,17 @@ func TestEnrichmentsBatch(t *testing.T) {
 		if eco != enrichEco {
 			continue
 		}
-		bucket, err := db.bucket(b, b)
+		raw, err := db.bucketRaw(b, b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, e := range bucket {
+		for _, r := range raw {
+			var e struct {
+				ID string `json:"id"`
+			}
+			if err := json.Unmarshal(r, &e); err != nil || enrichmentID(r) != e.ID {
+				t.Fatalf("bucket %q: record id %q (%v), enrichmentID %q", b, e.ID, err, enrichmentID(r))
+			}
 			cves = append(cves, e.ID)
 		}
 	}
