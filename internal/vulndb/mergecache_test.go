@@ -52,7 +52,6 @@ func TestMergeCacheReuse(t *testing.T) {
 	type step struct {
 		name       string
 		before     func(t *testing.T)
-		wantReused bool // every key reused (else: none... or all but the damaged)
 		maxEncoded int
 		minEncoded int
 	}
