@@ -251,9 +251,18 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Digest = full
 	}
+	var err error
+	if f.Limit, f.After, err = imagePage(q); err != nil {
+		return err
+	}
 	ims, err := c.store.ListImages(r.Context(), f)
 	if err != nil {
 		return err
+	}
+	if f.Limit > 0 && len(ims) == f.Limit {
+		// From the store's last row: the coverage filter below may
+		// shorten (even empty) a page that is not the last.
+		setNextPage(w, r, ims[len(ims)-1])
 	}
 	// Coverage and tags (imagelist.go): a count of zero findings is only
 	// clean when the database covered the image.
