@@ -2,7 +2,7 @@
 // somewhere, with who, why and until when (GET/POST/DELETE
 // /api/v1/exceptions). Every change is in the audit log.
 import { useState } from "preact/hooks";
-import { api } from "./api.js";
+import { api, download } from "./api.js";
 import { html, useLoad, ErrorNote, Loading, fmtTime, ago, CsvButton, Pager, splitList, href } from "./util.js";
 
 const PAGE = 50;
@@ -121,6 +121,40 @@ function ExceptionForm({ vulnerability = "", initial, onDone, onCancel }) {
   </form>`;
 }
 
+// VexTools exports what the exceptions suppress as OpenVEX, and (admins)
+// imports an OpenVEX document's not_affected and fixed statements as
+// exceptions.
+function VexTools({ admin, onImported }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  async function importFile(e) {
+    const file = e.currentTarget.files[0];
+    e.currentTarget.value = "";
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      let doc;
+      try {
+        doc = JSON.parse(await file.text());
+      } catch (err) {
+        throw new Error(`${file.name} is not JSON: ${err.message}`);
+      }
+      onImported(file.name, await api("/api/v1/vex", { method: "POST", body: doc }));
+    } catch (err) {
+      setError(err);
+    }
+    setBusy(false);
+  }
+  return html`<span class="downloads">
+    <button type="button" class="small" onClick=${() => download("/api/v1/vex", "exceptions.openvex.json").catch(setError)}>Export OpenVEX</button>
+    ${admin &&
+    html`<input id="vex-file" class="sr-only" type="file" accept=".json,application/json" disabled=${busy} onChange=${importFile} />
+      <label class="file-button small" for="vex-file">${busy ? "Importing…" : "Import OpenVEX…"}</label>`}
+    ${error && html`<span class="error" role="alert">${error.message}</span>`}
+  </span>`;
+}
+
 function StateBadge({ x }) {
   return x.expired
     ? html`<span class="state-badge gone">Expired</span>`
@@ -189,7 +223,18 @@ export function ExceptionsPage({ role, query }) {
         <p data-testid="exc-count"><strong>${all.length}</strong> exception${all.length === 1 ? "" : "s"}, ${all.length - expired} active, ${expired} expired${
           state ? html`; <strong>${shown.length}</strong> shown` : ""
         }</p>
-        ${shown.length > 0 && html`<${CsvButton} name="exceptions" columns=${CSV} rows=${() => shown} />`}
+        <span class="downloads">
+          <${VexTools} admin=${admin} onImported=${(name, r) => {
+            setMsg(
+              `${name}: ${r.exceptions.length} exception${r.exceptions.length === 1 ? "" : "s"} imported, ${r.skipped.length} statement${r.skipped.length === 1 ? "" : "s"} skipped` +
+                (r.skipped.length ? " (" + r.skipped.map((k) => "#" + k.statement + ": " + k.reason).join("; ") + ")" : "") +
+                `; ${r.reevaluated} stored result${r.reevaluated === 1 ? "" : "s"} re-evaluated.` +
+                (r.reevaluate_error ? " The rest is left to the lead controller: " + r.reevaluate_error : ""),
+            );
+            reload();
+          }} />
+          ${shown.length > 0 && html`<${CsvButton} name="exceptions" columns=${CSV} rows=${() => shown} />`}
+        </span>
       </div>
       ${shown.length === 0
         ? html`<p class="empty">No ${state || ""} exceptions.${admin && !state ? " Add one to stop a finding from counting, with a reason and an expiry." : ""}</p>`
