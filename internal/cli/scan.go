@@ -161,7 +161,7 @@ func bindFlags(cmd *cobra.Command, f *scanFlags, sbomOnly bool) {
 		f.send.bind(fl, true)
 	}
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
-	fl.StringVar(&f.platform, "platform", "linux/amd64", "platform to pick from a multi-arch image (os/arch[/variant])")
+	fl.StringVar(&f.platform, "platform", "linux/amd64", "platform to pick from a multi-arch image (os/arch[/variant]); with scan, 'all' or a comma-separated list scans each platform of a registry image index, one report each")
 	fl.StringVarP(&f.username, "username", "u", "", "registry user name")
 	fl.StringVarP(&f.password, "password", "p", "", "registry password (prefer --password-stdin or SCANFLEET_PASSWORD)")
 	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the registry password from standard input")
@@ -216,6 +216,11 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 	}
 	defer closeDB()
 
+	if want, multi, err := f.platformList(); err != nil {
+		return err
+	} else if multi && !f.sbomOnly {
+		return scanPlatforms(ctx, e, ref, f, want, matcher, vexSet, sev)
+	}
 	var rep *report.Report
 	if path, ok := strings.CutPrefix(ref, "sbom:"); ok {
 		rep, err = scanSBOM(ctx, path, matcher)

@@ -1,11 +1,15 @@
 package source
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 const refNameAnnotation = "org.opencontainers.image.ref.name"
@@ -154,4 +158,61 @@ func refNameMatches(annotation, want string) bool {
 	a, err1 := name.ParseReference(annotation)
 	w, err2 := name.ParseReference(want)
 	return err1 == nil && err2 == nil && a.Name() == w.Name()
+}
+
+// Platforms lists the platforms ("os/arch[/variant]") of the image index
+// a registry reference names, in index order, without repeats and
+// without attestation manifests ("unknown/unknown"), for scanning each.
+// A single-platform image gives nil: it is scanned as it is. Errors are
+// Open's.
+func Platforms(ctx context.Context, ref string, opts Options) ([]string, error) {
+	out, err := listPlatforms(ctx, strings.TrimPrefix(ref, "registry:"), opts)
+	if err != nil {
+		var se *Error
+		if errors.As(err, &se) {
+			return nil, newError(ref, se.Kind, se.Err, opts)
+		}
+		return nil, newError(ref, classify(err), err, opts)
+	}
+	return out, nil
+}
+
+func listPlatforms(ctx context.Context, ref string, opts Options) ([]string, error) {
+	var nameOpts []name.Option
+	if opts.Insecure {
+		nameOpts = append(nameOpts, name.Insecure)
+	}
+	r, err := name.ParseReference(ref, nameOpts...)
+	if err != nil {
+		return nil, kindErrorf(ErrInvalid, "bad reference: %w", err)
+	}
+	ropts, err := remoteOptions(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := remote.Get(r, ropts...)
+	if err != nil {
+		return nil, err
+	}
+	if !desc.MediaType.IsIndex() {
+		return nil, nil
+	}
+	idx, err := desc.ImageIndex()
+	if err != nil {
+		return nil, err
+	}
+	var cands []candidate
+	if err := collect(idx, 0, &cands); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range cands {
+		if c.plat.OS == "" || c.plat.OS == "unknown" {
+			continue
+		}
+		if s := platformString(c.plat); !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
