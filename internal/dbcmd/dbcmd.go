@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -127,6 +128,7 @@ func limitHeap() func() {
 func newUpdate() *cobra.Command {
 	var (
 		db, config, cacheDir string
+		cpuProfile           string
 		sources              []string
 	)
 	cmd := &cobra.Command{
@@ -179,6 +181,13 @@ cache directory take turns (the second waits up to 10 minutes).`,
 			cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			fmt.Fprintf(cmd.ErrOrStderr(), "updating %s from %d sources\n", cfg.DB, len(cfg.SourceURLs()))
 			defer limitHeap()()
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			tr := newTracker(cmd.ErrOrStderr(), cfg.SourceURLs())
 			cfg.Progress = tr.loaded
 			info, err := vulndb.Update(cmd.Context(), cfg)
@@ -197,6 +206,9 @@ cache directory take turns (the second waits up to 10 minutes).`,
 	cmd.Flags().StringArrayVar(&sources, "source", nil, "feed URL or path (repeatable; replaces the default list)")
 	cmd.Flags().StringVar(&config, "config", "", "YAML file with sources and mirror URLs")
 	cmd.Flags().StringVar(&cacheDir, "cache-dir", "", `feeds' parsed intermediates kept between updates (default "cache" beside the database; "-" disables)`)
+	// For bench/db.sh: where an update spends its CPU, on the real command.
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the update to FILE")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
 }
 
@@ -420,4 +432,18 @@ func summarize(list []string, max int) string {
 		return strings.Join(list, ", ")
 	}
 	return fmt.Sprintf("%s, ... (%d in all)", strings.Join(list[:max], ", "), len(list))
+}
+
+// startCPUProfile profiles the process into path until the returned
+// function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
