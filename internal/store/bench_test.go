@@ -138,3 +138,35 @@ func BenchmarkPutResultParallel(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPutResultsBatch32 is the group commit of 32 results at once
+// (store.PutResults), per result: what a controller pays per result when
+// results arrive faster than one transaction is written.
+func BenchmarkPutResultsBatch32(b *testing.B) {
+	var vulns []report.Vulnerability
+	for i := range 20 {
+		vulns = append(vulns, report.Vulnerability{ID: fmt.Sprint("CVE-2026-", i), Aliases: []string{fmt.Sprint("GHSA-", i)}, Severity: "HIGH"})
+	}
+	r, raw := rep(100, vulns...)
+	const batch = 32
+	for _, be := range benchBackends {
+		b.Run(be.name, func(b *testing.B) {
+			s := benchStore(b, be)
+			ctx := context.Background()
+			if err := s.AddScanner(ctx, Scanner{ID: "s", State: ScannerActive}); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i += batch {
+				var rs []Result
+				for j := i; j < min(i+batch, b.N); j++ {
+					im := ImageSummary{Registry: "r", Repository: "app", Digest: fmt.Sprint("sha256:", j%500), ScannedAt: time.Now(), ScannedBy: "s"}
+					rs = append(rs, Result{TaskID: fmt.Sprint("t", j), Image: im, Report: r, Raw: raw})
+				}
+				if _, err := s.PutResults(ctx, rs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -33,6 +33,8 @@ type db struct {
 	d dialect
 	w *sql.DB // writes (SQLite: exactly one connection)
 	r *sql.DB // reads (SQLite: a read-only pool; PostgreSQL: same as w)
+	// stmts holds prepared write statements (SQLite only; nil otherwise).
+	stmts *stmtCache
 }
 
 // migrationLockKey is the pg_advisory_xact_lock key that serialises the
@@ -60,6 +62,11 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	w.SetConnMaxLifetime(0)
 	s := &db{d: dialect{name: "sqlite"}, w: w, r: w}
 	if err := s.open(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("%w (sqlite %q)", err, path)
+	}
+	// After the migrations, which the statements need.
+	if s.stmts, err = newStmtCache(ctx, s); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("%w (sqlite %q)", err, path)
 	}
@@ -112,7 +119,11 @@ func (s *db) open(ctx context.Context) error {
 func (s *db) Backend() string { return s.d.name }
 
 func (s *db) Close() error {
-	err := s.w.Close()
+	var err error
+	if s.stmts != nil {
+		err = s.stmts.close()
+	}
+	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}

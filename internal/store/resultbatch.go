@@ -58,7 +58,7 @@ func (s *db) PutResults(ctx context.Context, rs []Result) ([]bool, error) {
 		}
 		slices.Sort(scanners)
 		for _, id := range scanners {
-			if _, err := t.exec(`UPDATE scanners SET done = done + ? WHERE id = ?`, done[id], id); err != nil {
+			if _, err := t.execPrepared(countDoneSQL, done[id], id); err != nil {
 				named = true
 				return fmt.Errorf("counting the scans of scanner %s: %w", id, err)
 			}

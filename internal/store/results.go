@@ -36,8 +36,21 @@ const vulnBatch = 200
 // aliases. The caller has already locked the images row (upsert/update),
 // which serialises concurrent writers of the same image.
 func (t *tx) replaceVulns(k ImageKey, rep *report.Report) error {
-	if _, err := t.exec(`DELETE FROM image_vulns WHERE registry=? AND repository=? AND digest=?`, k.Registry, k.Repository, k.Digest); err != nil {
+	if _, err := t.execPrepared(deleteVulnsSQL, k.Registry, k.Repository, k.Digest); err != nil {
 		return err
+	}
+	if t.s.stmts != nil {
+		// SQLite, in process: one prepared row at a time costs less
+		// than parsing a multi-row statement on every result.
+		for _, v := range rep.Vulnerabilities {
+			sev := cleanText(strings.ToUpper(string(v.Severity)))
+			for _, id := range append([]string{v.ID}, v.Aliases...) {
+				if _, err := t.execPrepared(insertVulnSQL, k.Registry, k.Repository, k.Digest, cleanText(id), sev); err != nil {
+					return err
+				}
+			}
+		}
+		return t.replaceExceptions(k, rep)
 	}
 	var args []any
 	flush := func() error {
@@ -45,7 +58,7 @@ func (t *tx) replaceVulns(k ImageKey, rep *report.Report) error {
 			return nil
 		}
 		n := len(args) / 5
-		q := `INSERT INTO image_vulns(registry, repository, digest, vuln_id, severity) VALUES (?,?,?,?,?)` + strings.Repeat(",(?,?,?,?,?)", n-1)
+		q := insertVulnSQL + strings.Repeat(",(?,?,?,?,?)", n-1)
 		_, err := t.exec(q, args...)
 		args = args[:0]
 		return err
@@ -75,6 +88,25 @@ func (s *db) PutResult(ctx context.Context, r Result) (bool, error) {
 	return stored[0], nil
 }
 
+// The statements of a result write (prepared on SQLite: stmtCache).
+const (
+	// insertTaskResultSQL goes first, so that a concurrent put of the
+	// same task waits on it and then stores nothing.
+	insertTaskResultSQL = `INSERT INTO task_results(task_id, registry, repository, digest, scanner, stored_at) VALUES(?,?,?,?,?,?)
+		ON CONFLICT(task_id) DO NOTHING`
+	upsertImageSQL = `INSERT INTO images(registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, report,
+			index_digest, platform)
+		VALUES(?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)
+		ON CONFLICT(registry, repository, digest) DO UPDATE SET tag=excluded.tag, reference=excluded.reference, db_digest=excluded.db_digest,
+			scanned_at=excluded.scanned_at, scanned_by=excluded.scanned_by, scans=images.scans+1, packages=excluded.packages,
+			vulnerabilities=excluded.vulnerabilities, severities=excluded.severities, report=excluded.report, gone_at=0,
+			index_digest=excluded.index_digest, platform=excluded.platform`
+	deleteVulnsSQL = `DELETE FROM image_vulns WHERE registry=? AND repository=? AND digest=?`
+	// insertVulnSQL is one row; replaceVulns adds rows on PostgreSQL.
+	insertVulnSQL = `INSERT INTO image_vulns(registry, repository, digest, vuln_id, severity) VALUES (?,?,?,?,?)`
+	countDoneSQL  = `UPDATE scanners SET done = done + ? WHERE id = ?`
+)
+
 // putResult is PutResult's writes for one result but the scanner's
 // counter (PutResults adds those up at the end of its transaction).
 func (t *tx) putResult(r Result) (stored bool, err error) {
@@ -82,8 +114,7 @@ func (t *tx) putResult(r Result) (stored bool, err error) {
 	if r.TaskID != "" {
 		// First, so that a concurrent put of the same task waits
 		// here for this one and then stores nothing.
-		res, err := t.exec(`INSERT INTO task_results(task_id, registry, repository, digest, scanner, stored_at) VALUES(?,?,?,?,?,?)
-			ON CONFLICT(task_id) DO NOTHING`, cleanText(r.TaskID), im.Registry, im.Repository, im.Digest, cleanText(im.ScannedBy), time.Now().UnixNano())
+		res, err := t.execPrepared(insertTaskResultSQL, cleanText(r.TaskID), im.Registry, im.Repository, im.Digest, cleanText(im.ScannedBy), time.Now().UnixNano())
 		if err != nil {
 			return false, err
 		}
@@ -91,13 +122,7 @@ func (t *tx) putResult(r Result) (stored bool, err error) {
 			return false, err
 		}
 	}
-	if _, err := t.exec(`INSERT INTO images(registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, report,
-			index_digest, platform)
-		VALUES(?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)
-		ON CONFLICT(registry, repository, digest) DO UPDATE SET tag=excluded.tag, reference=excluded.reference, db_digest=excluded.db_digest,
-			scanned_at=excluded.scanned_at, scanned_by=excluded.scanned_by, scans=images.scans+1, packages=excluded.packages,
-			vulnerabilities=excluded.vulnerabilities, severities=excluded.severities, report=excluded.report, gone_at=0,
-			index_digest=excluded.index_digest, platform=excluded.platform`,
+	if _, err := t.execPrepared(upsertImageSQL,
 		im.Registry, im.Repository, im.Digest, cleanText(im.Tag), cleanText(im.Reference), cleanText(im.DBDigest), nanos(im.ScannedAt),
 		cleanText(im.ScannedBy), len(r.Report.Packages), len(r.Report.Vulnerabilities), severities(r.Report), r.Raw,
 		cleanText(im.IndexDigest), cleanText(im.Platform)); err != nil {
