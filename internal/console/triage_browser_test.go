@@ -403,9 +403,28 @@ func TestConsoleTriage(t *testing.T) {
 	}
 	p.a11y()
 	p.shot("subscriptions")
+	// A receiver that fails: the log shows the attempt, its status and
+	// error, and the retry to come.
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "maintenance", http.StatusServiceUnavailable)
+	}))
+	defer down.Close()
+	var failing struct {
+		ID string `json:"id"`
+	}
+	if code := apiJSON(t, http.MethodPost, f.url+"/api/v1/subscriptions", f.admin, `{"url":"`+down.URL+`/hook","name":"down"}`, &failing); code != http.StatusCreated {
+		t.Fatalf("creating the failing subscription: %d", code)
+	}
+	p.goTo("#/subscriptions", "Subscriptions")
+	p.do("send a test to the failing receiver", chromedp.Click(chromedp.CSS(`button[aria-label="Send a test to `+failing.ID+`"]`)))
+	retrying := p.waitFor("the failed attempt in the log",
+		`(() => { const r = document.querySelector('[data-testid="deliveries-`+failing.ID+`"] tr[data-delivery]'); return r && r.innerText.includes("503") ? r.innerText : ""; })()`, 60*time.Second)
+	if !strings.Contains(retrying, "pending") || !strings.Contains(retrying, "next ") {
+		t.Errorf("failed delivery row %q, want pending with its next try", retrying)
+	}
 	// The audit log names the subscription but not its URL's path.
 	p.goTo("#/audit?kind=subscription", "Audit log")
-	subAudit := p.waitFor("the subscription's audit entry", `document.querySelector("table.audit tbody tr")?.innerText || ""`, 10*time.Second)
+	subAudit := p.waitFor("the subscription's audit entry", `[...document.querySelectorAll("table.audit tbody tr")].map(r => r.innerText).find(t => t.includes(`+jsString(subID)+`)) || ""`, 10*time.Second)
 	if !strings.Contains(subAudit, "create subscription") || !strings.Contains(subAudit, hook.URL+"/…") || strings.Contains(subAudit, "s3cr3tpath") {
 		t.Errorf("subscription audit entry %q: want the create, the URL cut to its host", subAudit)
 	}
