@@ -87,21 +87,33 @@ type ovalState struct {
 
 var cveRe = regexp.MustCompile(`CVE-\d{4}-\d{4,}`)
 
-func (l *loader) loadOVAL(name string, dec *xml.Decoder, _ xml.StartElement) error {
-	var defs []ovalDef
+// ovalKept is what a definition keeps until the document's tests,
+// objects and states (which follow the definitions) have been read: its
+// metadata, its release and its criteria flattened to test references.
+type ovalKept struct {
+	def     *ovalDef // Criteria emptied
+	desc    ecosystem.Descriptor
+	rel     string
+	refs    []critRef
+	claimed bool
+}
+
+func (l *loader) loadOVAL(name string, s *xmlStream, _ xml.StartElement) error {
+	var defs []ovalKept
 	tests := map[string]ovalTest{}
 	objects := map[string]string{}
 	states := map[string]ovalState{}
+	docDesc, docRel, docOK := ovalDocumentRelease(name)
 	for {
 		if err := l.ctx.Err(); err != nil {
 			return err
 		}
-		tok, err := dec.Token()
+		tok, err := s.token()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			l.malformed(name, "bad XML: %v", err)
+			l.malformed(name, "bad XML after %d definitions (none loaded): %v", len(defs), err)
 			return nil
 		}
 		se, ok := tok.(xml.StartElement)
@@ -110,40 +122,50 @@ func (l *loader) loadOVAL(name string, dec *xml.Decoder, _ xml.StartElement) err
 		}
 		switch se.Name.Local {
 		case "definition":
-			var d ovalDef
-			err = dec.DecodeElement(&d, &se)
-			defs = append(defs, d)
+			d := new(ovalDef)
+			if err = s.decode(d, &se, maxXMLRecord); err != nil {
+				break
+			}
+			k := ovalKept{def: d, desc: docDesc, rel: docRel, claimed: docOK}
+			if !k.claimed {
+				k.desc, k.rel, k.claimed = ovalPlatformRelease(d.Metadata.Platforms)
+			}
+			if k.claimed {
+				special := 0
+				collectTests(&d.Criteria, "", ovalPlatforms(k.desc), &k.refs, &special)
+			}
+			d.Criteria = ovalCriteria{} // flattened into refs
+			defs = append(defs, k)
 		case "rpminfo_test":
 			var t ovalTest
-			err = dec.DecodeElement(&t, &se)
+			err = s.decode(&t, &se, maxXMLRecord)
 			tests[t.ID] = t
 		case "rpminfo_object":
 			var o ovalObject
-			err = dec.DecodeElement(&o, &se)
+			err = s.decode(&o, &se, maxXMLRecord)
 			objects[o.ID] = strings.TrimSpace(o.Name)
 		case "rpminfo_state":
-			var s ovalState
-			err = dec.DecodeElement(&s, &se)
-			states[s.ID] = s
+			var st ovalState
+			err = s.decode(&st, &se, maxXMLRecord)
+			states[st.ID] = st
 		}
 		if err != nil {
-			l.malformed(name, "bad <%s>: %v", se.Name.Local, err)
+			// A definition's tests come after every definition: a
+			// document broken anywhere yields nothing rather than
+			// advisories missing packages.
+			l.malformed(name+":"+attr(&se, "id"), "bad <%s> (the document's definitions are not loaded): %v", se.Name.Local, err)
 			return nil
 		}
 	}
-	docDesc, docRel, docOK := ovalDocumentRelease(name)
 	for i := range defs {
-		d := &defs[i]
-		rn := name + ":" + d.ID
-		desc, rel, ok := docDesc, docRel, docOK
-		if !ok {
-			desc, rel, ok = ovalPlatformRelease(d.Metadata.Platforms)
-		}
-		if !ok {
-			l.malformed(rn, "no distribution claims this document or its platforms %v", d.Metadata.Platforms)
+		k := &defs[i]
+		rn := name + ":" + k.def.ID
+		if !k.claimed {
+			l.malformed(rn, "no distribution claims this document or its platforms %v", k.def.Metadata.Platforms)
 			continue
 		}
-		a, err := convertOVAL(d, desc, rel, ovalPlatforms(desc), tests, objects, states)
+		a, err := convertOVAL(k.def, k.desc, k.rel, k.refs, tests, objects, states)
+		defs[i] = ovalKept{} // emitted: let it go
 		if err != nil {
 			l.malformed(rn, "%v", err)
 			continue
@@ -244,7 +266,7 @@ func collectTests(c *ovalCriteria, release string, platforms map[string]string, 
 	}
 }
 
-func convertOVAL(d *ovalDef, desc ecosystem.Descriptor, release string, platforms map[string]string, tests map[string]ovalTest, objects map[string]string, states map[string]ovalState) (*advisory.Advisory, error) {
+func convertOVAL(d *ovalDef, desc ecosystem.Descriptor, release string, refs []critRef, tests map[string]ovalTest, objects map[string]string, states map[string]ovalState) (*advisory.Advisory, error) {
 	cmp, err := version.For(desc.Name)
 	if err != nil {
 		return nil, err
@@ -286,9 +308,6 @@ func convertOVAL(d *ovalDef, desc ecosystem.Descriptor, release string, platform
 	}
 	sort.Strings(a.Aliases)
 
-	var refs []critRef
-	special := 0
-	collectTests(&d.Criteria, "", platforms, &refs, &special)
 	// Events by ecosystem (release) and package.
 	type key struct{ eco, pkg string }
 	events := map[key][]advisory.Event{}

@@ -20,8 +20,10 @@ func (l *loader) loadSUSECVRFJSON(name string, data []byte) error {
 }
 
 // loadSUSECVRFXML handles an XML document whose root is <cvrfdoc>.
-func (l *loader) loadSUSECVRFXML(name string, dec *xml.Decoder, se xml.StartElement) error {
-	return l.sendSUSECVRF(name, func() (*advisory.Advisory, error) { return cvrf.DecodeXML(dec, se) })
+func (l *loader) loadSUSECVRFXML(name string, s *xmlStream, se xml.StartElement) error {
+	// The whole document is one advisory, bounded as a JSON one is.
+	s.budget.allow("<cvrfdoc>", maxXMLDocRecord)
+	return l.sendSUSECVRF(name, func() (*advisory.Advisory, error) { return cvrf.DecodeXML(s.dec, se) })
 }
 
 func (l *loader) sendSUSECVRF(name string, parse func() (*advisory.Advisory, error)) error {

@@ -74,9 +74,9 @@ type repomd struct {
 
 // loadXML reads an XML document, told by its root element.
 func (l *loader) loadXML(name string, r io.Reader) error {
-	dec := xml.NewDecoder(r)
+	s := newXMLStream(r)
 	for {
-		tok, err := dec.Token()
+		tok, err := s.token()
 		if errors.Is(err, io.EOF) {
 			l.malformed(name, "empty XML document")
 			return nil
@@ -85,28 +85,35 @@ func (l *loader) loadXML(name string, r io.Reader) error {
 			l.malformed(name, "bad XML: %v", err)
 			return nil
 		}
+		if isDTD(tok) {
+			// No feed has one; entities it might declare are not
+			// expanded by encoding/xml, but nothing is gained by reading
+			// on.
+			l.malformed(name, "XML document with a DTD (<!DOCTYPE>): not accepted in a feed")
+			return nil
+		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
 			continue
 		}
 		switch se.Name.Local {
 		case "updates":
-			return l.loadUpdateInfo(name, dec)
+			return l.loadUpdateInfo(name, s)
 		case "repomd":
-			return l.loadRepomd(name, dec, se)
+			return l.loadRepomd(name, s, se)
 		case "oval_definitions":
-			return l.loadOVAL(name, dec, se)
+			return l.loadOVAL(name, s, se)
 		case "cvrfdoc":
-			return l.loadSUSECVRFXML(name, dec, se)
+			return l.loadSUSECVRFXML(name, s, se)
 		}
 		l.malformed(name, "XML document <%s> is not an updateinfo, repomd, OVAL or CVRF document", se.Name.Local)
 		return nil
 	}
 }
 
-func (l *loader) loadRepomd(name string, dec *xml.Decoder, se xml.StartElement) error {
+func (l *loader) loadRepomd(name string, s *xmlStream, se xml.StartElement) error {
 	var md repomd
-	if err := dec.DecodeElement(&md, &se); err != nil {
+	if err := s.decode(&md, &se, maxXMLRecord); err != nil {
 		l.malformed(name, "bad repomd.xml: %v", err)
 		return nil
 	}
@@ -188,34 +195,38 @@ func updateInfoEcosystem(id string) (string, bool) {
 	return eco, best != ""
 }
 
-func (l *loader) loadUpdateInfo(name string, dec *xml.Decoder) error {
+func (l *loader) loadUpdateInfo(name string, s *xmlStream) error {
+	n := 0
 	for {
 		if err := l.ctx.Err(); err != nil {
 			return err
 		}
-		tok, err := dec.Token()
+		tok, err := s.token()
 		if errors.Is(err, io.EOF) {
+			// The root's end tag missing is a syntax error, not EOF.
 			return nil
 		}
 		if err != nil {
 			// A truncated or corrupt document: what was read stands, the
 			// rest is one malformed record.
-			l.malformed(name, "bad XML: %v", err)
+			l.malformed(name, "bad XML after update #%d: %v", n, err)
 			return nil
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok || se.Name.Local != "update" {
 			continue
 		}
+		n++
 		var u uiUpdate
-		if err := dec.DecodeElement(&u, &se); err != nil {
-			l.malformed(name, "bad <update>: %v", err)
+		if err := s.decode(&u, &se, maxXMLRecord); err != nil {
+			// The decoder stops at a broken record; name it by its id
+			// when that was read before the fault.
+			l.malformed(updateName(name, n, u.ID), "bad <update>: %v", err)
 			return nil
 		}
-		rn := name + ":" + u.ID
 		a, err := convertUpdate(&u)
 		if err != nil {
-			l.malformed(rn, "%v", err)
+			l.malformed(updateName(name, n, u.ID), "%v", err)
 			continue
 		}
 		if a == nil {
@@ -226,6 +237,15 @@ func (l *loader) loadUpdateInfo(name string, dec *xml.Decoder) error {
 			return err
 		}
 	}
+}
+
+// updateName names the n-th <update> of a document by its id, or by its
+// place when it has none.
+func updateName(doc string, n int, id string) string {
+	if id = strings.TrimSpace(id); id != "" && len(id) <= 200 {
+		return doc + ":" + id
+	}
+	return fmt.Sprintf("%s: update #%d", doc, n)
 }
 
 func convertUpdate(u *uiUpdate) (*advisory.Advisory, error) {
