@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/scanfleet/scanfleet/internal/cli"
@@ -58,34 +55,12 @@ func (s *syncBuffer) String() string {
 // password opened, from the third, which only the shared store and key
 // make possible.
 func TestHAManifestControllers(t *testing.T) {
-	dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
+	// A schema of its own in the test database.
+	shared := testutil.PostgresSchema(t, "deploy_ha")
 	kubeconfig := testutil.Service(t, "SCANFLEET_TEST_KUBECONFIG")
 	_, cs := kubetest.Admin(t)
 	ns := kubetest.Namespace(t, cs, "sf-ha")
 	ctx := context.Background()
-
-	// A schema of its own in the test database.
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rb := make([]byte, 6)
-	_, _ = rand.Read(rb)
-	schema := "deploy_ha_" + hex.EncodeToString(rb)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		conn.Close(context.Background())
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
 
 	d := find[*appsv1.Deployment](t, typed(t, layouts[0]), "scanfleet-controller")
 	c, _ := controllerArgs(t, d)
@@ -143,7 +118,7 @@ func TestHAManifestControllers(t *testing.T) {
 	}
 	for _, e := range c.Env {
 		if e.Name == "SCANFLEET_POSTGRES" {
-			t.Setenv(e.Name, u.String())
+			t.Setenv(e.Name, shared)
 		}
 	}
 	if os.Getenv("SCANFLEET_POSTGRES") == "" {

@@ -4,13 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -148,29 +144,9 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 		{
 			election: "postgres",
 			args: func(t *testing.T) []string {
-				dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
-				b := make([]byte, 6)
-				_, _ = rand.Read(b)
-				schema := "failover_" + hex.EncodeToString(b)
-				db, err := sql.Open("pgx", dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { _, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-				u, err := url.Parse(dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				q := u.Query()
-				q.Set("search_path", schema)
-				u.RawQuery = q.Encode()
 				// No --leader-elect: a shared PostgreSQL queue elects
 				// through PostgreSQL by default.
-				return []string{"--queue-postgres", u.String()}
+				return []string{"--queue-postgres", testutil.PostgresSchema(t, "failover")}
 			},
 		},
 		{

@@ -2,17 +2,13 @@ package controller
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"testing"
 
 	"github.com/scanfleet/scanfleet/internal/api"
-	"github.com/scanfleet/scanfleet/internal/pgpool"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -21,29 +17,7 @@ import (
 // one, it is refused on the other by its very next request, with no wait
 // (tokens are read from the store on every request, never cached).
 func TestTokenRevokeAcrossReplicas(t *testing.T) {
-	dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
-	db, err := pgpool.Open(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	schema := "tokens_" + hex.EncodeToString(b)
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	shared := u.String()
+	shared := testutil.PostgresSchema(t, "tokens")
 
 	ctx := context.Background()
 	root, _, err := CreateNamedToken(ctx, Config{StoreDSN: shared}, TokenSpec{Name: "root", Role: RoleAdmin})

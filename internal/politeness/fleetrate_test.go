@@ -2,11 +2,7 @@ package politeness
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -134,27 +130,7 @@ func openSQLitePair(t *testing.T) (store.Store, store.Store) {
 // openPostgresPair opens two stores on a fresh schema of the server in
 // SCANFLEET_TEST_POSTGRES, as two controller replicas would.
 func openPostgresPair(t *testing.T) (store.Store, store.Store) {
-	dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "politeness_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	scoped := dsn + " search_path=" + schema
-	if strings.Contains(dsn, "://") {
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		scoped = dsn + sep + "search_path=" + schema
-	}
+	scoped := testutil.PostgresSchema(t, "politeness_test")
 	return openTwice(t, func() (store.Store, error) { return store.OpenPostgres(context.Background(), scoped) })
 }
 

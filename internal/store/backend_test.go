@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/scanfleet/scanfleet/internal/pgpool"
@@ -46,32 +43,10 @@ var sqliteBackend = backend{
 var postgresBackend = backend{
 	name: "postgres",
 	fresh: func(t testing.TB) database {
-		dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
-		admin, err := sql.Open("pgx", dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		var b [6]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			t.Fatal(err)
-		}
-		schema := "store_test_" + hex.EncodeToString(b[:])
-		if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-			t.Fatalf("create schema on %s: %v", dsn, err)
-		}
-		t.Cleanup(func() {
-			if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-				t.Errorf("drop schema %s: %v", schema, err)
-			}
-		})
-		scoped := withSearchPath(dsn, schema)
+		scoped := testutil.PostgresSchema(t, "store_test")
 		// The store's pool is sized as production sizes it, in the DSN
 		// (PostgreSQL itself would reject the parameter).
-		sized := scoped + "&pool_max_conns=" + strconv.Itoa(pgpool.DefaultMaxConns)
-		if !strings.Contains(dsn, "://") {
-			sized = scoped + " pool_max_conns=" + strconv.Itoa(pgpool.DefaultMaxConns)
-		}
+		sized := testutil.DSNParam(scoped, "pool_max_conns", strconv.Itoa(pgpool.DefaultMaxConns))
 		raw, err := sql.Open("pgx", scoped)
 		if err != nil {
 			t.Fatal(err)
@@ -79,19 +54,6 @@ var postgresBackend = backend{
 		t.Cleanup(func() { raw.Close() })
 		return database{open: func(ctx context.Context) (Store, error) { return OpenPostgres(ctx, sized) }, raw: raw}
 	},
-}
-
-// withSearchPath adds a search_path run-time parameter to a URL or
-// key=value DSN.
-func withSearchPath(dsn, schema string) string {
-	if strings.Contains(dsn, "://") {
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		return dsn + sep + "search_path=" + schema
-	}
-	return dsn + " search_path=" + schema
 }
 
 func TestSQLite(t *testing.T) { runConformance(t, sqliteBackend) }

@@ -2,12 +2,9 @@ package worker_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -22,32 +19,13 @@ import (
 // The controller with its task queue in a real PostgreSQL server (the
 // shared-state configuration): a fleet scan completes, every image once.
 func TestFleetPostgresQueue(t *testing.T) {
-	dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
 	// A schema of its own keeps this run's queue apart from others.
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "fleet_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
+	dsn := testutil.PostgresSchema(t, "fleet")
 
 	br := newBlobRegistry(t)
 	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/alpine", 6)
 	logs := &syncBuffer{}
-	base, tok := newControllerQueue(t, logs, 10*time.Second, u.String())
+	base, tok := newControllerQueue(t, logs, 10*time.Second, dsn)
 	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
 	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
@@ -78,8 +56,13 @@ func TestFleetPostgresQueue(t *testing.T) {
 		t.Fatalf("queue counts %v, want %d done\n%s", counts, len(images), logs)
 	}
 	// The tasks really are in PostgreSQL.
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	var n int
-	if err := db.QueryRow("SELECT count(*) FROM " + schema + ".queue_tasks").Scan(&n); err != nil {
+	if err := db.QueryRow("SELECT count(*) FROM queue_tasks").Scan(&n); err != nil {
 		t.Fatalf("reading the queue table: %v", err)
 	}
 	if n != len(images) {

@@ -2,13 +2,9 @@ package chaos_test
 
 import (
 	"bytes"
-	crand "crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -64,29 +60,7 @@ func TestControllerKill(t *testing.T) {
 // a DSN whose search_path is it.
 func postgresSchema(t *testing.T) string {
 	t.Helper()
-	dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
-	b := make([]byte, 6)
-	if _, err := crand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	schema := "chaos_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return testutil.PostgresSchema(t, "chaos")
 }
 
 func controllerKill(t *testing.T, bin, host string, images []testImage, want map[string][]string, extra []string) {
