@@ -157,12 +157,15 @@ type zstdLayer struct {
 	size, rawSize  int64
 }
 
-// compressLayer compresses f whole into a temporary file in dir, hashing
-// both sides as it goes.
+// compressLayer compresses f whole into a temporary file in dir (else in
+// $TMPDIR), hashing both sides as it goes.
 func compressLayer(ctx context.Context, f *os.File, dir string) (l *zstdLayer, err error) {
 	tmp, err := os.CreateTemp(dir, ".scanfleet-db-push-*.zst")
 	if err != nil {
-		return nil, err
+		// A database on a read-only volume can still be pushed.
+		if tmp, err = os.CreateTemp("", "scanfleet-db-push-*.zst"); err != nil {
+			return nil, err
+		}
 	}
 	defer func() {
 		if cerr := tmp.Close(); err == nil && cerr != nil {
