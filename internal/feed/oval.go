@@ -113,7 +113,7 @@ func (l *loader) loadOVAL(name string, s *xmlStream, _ xml.StartElement) error {
 			break
 		}
 		if err != nil {
-			l.malformed(name, "bad XML after %d definitions (none loaded): %v", len(defs), err)
+			l.malformed(name, "bad XML after %d definitions (the document's definitions are not loaded): %v", len(defs), err)
 			return nil
 		}
 		se, ok := tok.(xml.StartElement)
