@@ -22,7 +22,7 @@ type AuditEntry struct {
 	ID     int64     `json:"id"`
 	At     time.Time `json:"at"`
 	Actor  string    `json:"actor"`
-	Action string    `json:"action"` // AuditCreate, AuditUpdate, AuditDelete
+	Action string    `json:"action"` // AuditCreate, AuditUpdate, AuditDelete, AuditExpire
 	Kind   string    `json:"kind"`   // "exception", "subscription"
 	Object string    `json:"object"` // the object's id
 	// Before and After are the object as JSON (absent before a create and
@@ -36,6 +36,8 @@ const (
 	AuditCreate = "create"
 	AuditUpdate = "update"
 	AuditDelete = "delete"
+	// AuditExpire is an exception ended early (its expiry set to now).
+	AuditExpire = "expire"
 )
 
 // AuditFilter selects audit entries; zero fields match everything.
@@ -70,6 +72,11 @@ type Exceptions interface {
 	ListExceptions(ctx context.Context) ([]exception.Exception, error)
 	// DeleteException removes an exception and logs it; false if unknown.
 	DeleteException(ctx context.Context, id, actor string, now time.Time) (bool, error)
+	// ExpireException ends exception id at now (its expiry set to now,
+	// everything else kept) and logs it as AuditExpire by actor. One that
+	// had already expired is returned unchanged, with changed false and
+	// nothing logged; found is false if id is unknown.
+	ExpireException(ctx context.Context, id, actor string, now time.Time) (e exception.Exception, found, changed bool, err error)
 	// ImagesWithException lists the images whose stored report has
 	// findings suppressed by one of the exceptions ids (every report
 	// write keeps this index from the report's suppressed entries).
@@ -284,6 +291,46 @@ func (s *db) DeleteException(ctx context.Context, id, actor string, now time.Tim
 		return false, fmt.Errorf("deleting exception %q: %w", id, err)
 	}
 	return found, nil
+}
+
+func (s *db) ExpireException(ctx context.Context, id, actor string, now time.Time) (exception.Exception, bool, bool, error) {
+	var (
+		e              exception.Exception
+		found, changed bool
+	)
+	if err := checkText("actor", actor); err != nil {
+		return e, false, false, err
+	}
+	err := s.withTx(ctx, func(t *tx) error {
+		var before string
+		ok, err := noRows(t.queryRow(`SELECT data FROM exceptions WHERE id = ?`+s.d.forUpdate, cleanText(id)).Scan(&before))
+		if err != nil || !ok {
+			return err
+		}
+		found = true
+		if err := json.Unmarshal([]byte(before), &e); err != nil {
+			return err
+		}
+		if !e.ActiveAt(now) {
+			return nil
+		}
+		end := now.UTC()
+		e.Expires = &end
+		raw, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(`UPDATE exceptions SET expires_at = ?, data = ? WHERE id = ?`, end.UnixNano(), string(raw), e.ID); err != nil {
+			return err
+		}
+		changed = true
+		return addAudit(t, &AuditEntry{At: now, Actor: actor, Action: AuditExpire, Kind: "exception", Object: e.ID,
+			Before: json.RawMessage(before), After: raw})
+	})
+	if err != nil {
+		return e, false, false, fmt.Errorf("expiring exception %q: %w", id, err)
+	}
+	return e, found, changed, nil
 }
 
 // ---- audit

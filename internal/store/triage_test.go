@@ -97,6 +97,34 @@ func testExceptions(e *env) {
 		e.t.Fatalf("filtered audit log %+v", byObject)
 	}
 
+	// Expiring ends the exception now, keeps the rest, and is logged;
+	// expiring it again changes and logs nothing.
+	end := t0.Add(5 * time.Minute)
+	x, found, changed, err := e.s.ExpireException(e.ctx, "exc-a", "dave", end)
+	e.must(err)
+	if !found || !changed || x.Expires == nil || !x.Expires.Equal(end) || x.Reason != "vendor says not exploitable" || x.Author != "alice" {
+		e.t.Fatalf("expire: %+v found %v changed %v", x, found, changed)
+	}
+	if got, _, _ := e.s.GetException(e.ctx, "exc-a"); got.Expires == nil || !got.Expires.Equal(end) || got.ActiveAt(end) {
+		e.t.Fatalf("stored after expire: %+v", got)
+	}
+	if _, found, changed, err := e.s.ExpireException(e.ctx, "exc-a", "dave", end.Add(time.Minute)); err != nil || !found || changed {
+		e.t.Fatalf("second expire: found %v changed %v err %v", found, changed, err)
+	}
+	if _, found, _, err := e.s.ExpireException(e.ctx, "exc-none", "dave", end); err != nil || found {
+		e.t.Fatalf("expiring an unknown exception: found %v err %v", found, err)
+	}
+	exp, err := e.s.AuditLog(e.ctx, AuditFilter{Object: "exc-a"})
+	e.must(err)
+	if len(exp) != 3 || exp[0].Action != AuditExpire || exp[0].Actor != "dave" || !exp[0].At.Equal(end) {
+		e.t.Fatalf("audit after expire: %+v", exp)
+	}
+	e.must(json.Unmarshal(exp[0].Before, &before))
+	e.must(json.Unmarshal(exp[0].After, &after))
+	if !before.Expires.Equal(t0.Add(30*24*time.Hour)) || !after.Expires.Equal(end) {
+		e.t.Fatalf("expire entry: before %v after %v", before.Expires, after.Expires)
+	}
+
 	// AddAudit for changes made elsewhere.
 	ext := &AuditEntry{At: t0, Actor: "admin", Action: "update", Kind: "admission-rule", Object: "r1", After: json.RawMessage(`{"x":1}`)}
 	e.must(e.s.AddAudit(e.ctx, ext))
@@ -370,6 +398,43 @@ func testWorkloads(e *env) {
 	if got, _ := e.s.ListRunning(e.ctx, RunningFilter{Digest: "sha256:a"}); len(got) != 1 || got[0].PodUID != "u1" {
 		e.t.Fatalf("by digest %+v", got)
 	}
+	// Keyset pages: every container exactly once whatever the page
+	// size, including Pods of one name under different uids (a
+	// StatefulSet Pod recreated) that differ only by uid.
+	e.must(e.s.PutPod(e.ctx, "u3", []RunningContainer{c("u3", "prod", "web", "app", "", t0), c("u3", "prod", "web", "init", "", t0)}))
+	e.must(e.s.PutPod(e.ctx, "u4", []RunningContainer{c("u4", "prod", "db", "app", "", t0)}))
+	full, err := e.s.ListRunning(e.ctx, RunningFilter{})
+	e.must(err)
+	if len(full) != 5 {
+		e.t.Fatalf("%d running, want 5", len(full))
+	}
+	for _, size := range []int{1, 2, 4, 5} {
+		var got []string
+		var after *RunningContainer
+		for range 10 {
+			pg, err := e.s.ListRunning(e.ctx, RunningFilter{Limit: size, After: after})
+			e.must(err)
+			for _, r := range pg {
+				got = append(got, r.PodUID+"/"+r.Container)
+			}
+			if len(pg) < size {
+				break
+			}
+			after = &pg[len(pg)-1]
+		}
+		var want []string
+		for _, r := range full {
+			want = append(want, r.PodUID+"/"+r.Container)
+		}
+		if !slices.Equal(got, want) {
+			e.t.Fatalf("pages of %d: %q, want %q", size, got, want)
+		}
+	}
+	if _, err := e.s.ListRunning(e.ctx, RunningFilter{Limit: -1}); !errors.Is(err, ErrInvalid) {
+		e.t.Fatalf("negative limit: %v", err)
+	}
+	e.must(e.s.DeletePod(e.ctx, "u3"))
+	e.must(e.s.DeletePod(e.ctx, "u4"))
 	// Which running workloads carry CVE-1: through the CVE index.
 	r1, raw1 := rep(1, report.Vulnerability{ID: "CVE-1", Severity: "high", Aliases: []string{"GHSA-x"}})
 	putResult(e, "", ImageSummary{Registry: "r", Repository: "team/app", Digest: "sha256:a", DBDigest: "db", ScannedAt: t0, ScannedBy: "s"}, r1, raw1)

@@ -32,6 +32,13 @@ type RunningContainer struct {
 // RunningFilter selects running containers; zero fields match everything.
 type RunningFilter struct {
 	Namespace, Digest string
+	// Limit, when positive, cuts the listing after that many rows.
+	Limit int
+	// After, when set, lists only the rows after it in the listing's
+	// order (a keyset page: the next page starts after the last row of
+	// the previous one, so Pods recorded or forgotten meanwhile neither
+	// shift nor repeat the rows of other pages).
+	After *RunningContainer
 }
 
 // Workloads are the running containers the controllers' Pod informers
@@ -43,7 +50,8 @@ type Workloads interface {
 	// PruneRunning forgets Pods not seen since before (deleted while no
 	// watcher ran); a watcher calls it after its informer synced.
 	PruneRunning(ctx context.Context, before time.Time) (int64, error)
-	// ListRunning lists by namespace, workload, pod and container.
+	// ListRunning lists by namespace, workload kind, workload, pod, pod
+	// uid and container (a unique order, so keyset pages are exact).
 	ListRunning(ctx context.Context, f RunningFilter) ([]RunningContainer, error)
 	// RunningWithVuln lists the containers whose digest has a counted
 	// finding (or alias) whose ID is one of ids.
@@ -107,7 +115,10 @@ func (s *db) PruneRunning(ctx context.Context, before time.Time) (int64, error) 
 	return n, nil
 }
 
-func (s *db) listRunning(ctx context.Context, q string, args ...any) ([]RunningContainer, error) {
+// runningOrder is the listing's order; (pod_uid, container) is the key.
+const runningOrder = `namespace, workload_kind, workload, pod, pod_uid, container`
+
+func (s *db) listRunning(ctx context.Context, q, tail string, args ...any) ([]RunningContainer, error) {
 	out := []RunningContainer{}
 	err := s.eachRow(ctx, func(r rowScanner) error {
 		c, err := scanRunning(r)
@@ -115,7 +126,7 @@ func (s *db) listRunning(ctx context.Context, q string, args ...any) ([]RunningC
 			out = append(out, c)
 		}
 		return err
-	}, q+` ORDER BY namespace, workload_kind, workload, pod, container`, args...)
+	}, q+` ORDER BY `+runningOrder+tail, args...)
 	return out, err
 }
 
@@ -130,7 +141,21 @@ func (s *db) ListRunning(ctx context.Context, f RunningFilter) ([]RunningContain
 		q += ` AND digest = ?`
 		args = append(args, cleanText(f.Digest))
 	}
-	out, err := s.listRunning(ctx, q, args...)
+	if a := f.After; a != nil {
+		// A row-value comparison in the listing's order (SQLite 3.15+,
+		// PostgreSQL), as ListImages pages.
+		q += ` AND (` + runningOrder + `) > (?, ?, ?, ?, ?, ?)`
+		args = append(args, cleanText(a.Namespace), cleanText(a.WorkloadKind), cleanText(a.Workload), cleanText(a.Pod), cleanText(a.PodUID), cleanText(a.Container))
+	}
+	tail := ""
+	switch {
+	case f.Limit < 0:
+		return nil, fmt.Errorf("%w: listing running containers: limit %d is negative", ErrInvalid, f.Limit)
+	case f.Limit > 0:
+		tail = ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	out, err := s.listRunning(ctx, q, tail, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing running containers: %w", err)
 	}
@@ -142,7 +167,7 @@ func (s *db) RunningWithVuln(ctx context.Context, ids ...string) ([]RunningConta
 		return []RunningContainer{}, nil
 	}
 	out, err := s.listRunning(ctx, `SELECT `+runningCols+` FROM running_containers WHERE digest <> '' AND digest IN
-		(SELECT digest FROM image_vulns WHERE vuln_id IN `+in(len(ids))+`)`, anys(ids)...)
+		(SELECT digest FROM image_vulns WHERE vuln_id IN `+in(len(ids))+`)`, "", anys(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("running containers with %v: %w", ids, err)
 	}
