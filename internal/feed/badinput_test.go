@@ -123,6 +123,8 @@ func TestXMLFeedsBadInput(t *testing.T) {
 	}{
 		// The whole documents, as a baseline.
 		{"photon OVAL", photonName, photon, -1, nil},
+		{"photon OVAL cut to 4 definitions (the fuzz seed)", photonName, ovalSample(photon, 4), 4, nil},
+		{"oracle OVAL (the fuzz seed)", "oval.xml", []byte(oracleOVAL), 1, nil},
 		{"updateinfo", "updateinfo.xml", []byte(updateInfoDoc), 2, nil},
 		{"cvrf", "cvrf-suse-su-2022-1061-1.xml", []byte(cvrfDoc), 1, nil},
 
