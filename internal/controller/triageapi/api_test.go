@@ -20,17 +20,18 @@ import (
 	"github.com/scanfleet/scanfleet/internal/notify"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/store/keyring"
+	"github.com/scanfleet/scanfleet/internal/triage/triagetest"
 )
 
 // serve mounts the routes behind a stand-in for the controller's
 // authentication: the bearer token is the role, the actor "<role>-user".
-func serve(t *testing.T, f *fixture) (admin, reader *api.Client, keys *keyring.Keyring) {
+func serve(t *testing.T, f *triagetest.Fixture) (admin, reader *api.Client, keys *keyring.Keyring) {
 	t.Helper()
 	keys, err := keyring.New(bytes.Repeat([]byte{9}, keyring.KeySize))
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &API{Engine: f.eng, Sealer: keys, Actor: func(r *http.Request) (string, error) {
+	a := &API{Engine: f.Engine, Sealer: keys, Actor: func(r *http.Request) (string, error) {
 		return strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + "-user", nil
 	}}
 	mux := http.NewServeMux()
@@ -53,20 +54,20 @@ func serve(t *testing.T, f *fixture) (admin, reader *api.Client, keys *keyring.K
 		})
 	}
 	a.Routes(route)
-	(&Workloads{Store: f.st}).Routes(route)
+	(&Workloads{Store: f.Store}).Routes(route)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return api.NewClient(srv.URL, "admin", nil), api.NewClient(srv.URL, "reader", nil), keys
 }
 
 func TestExceptionsAPI(t *testing.T) {
-	f := newFixture(t)
+	f := triagetest.New(t)
 	admin, reader, _ := serve(t, f)
 	ctx := context.Background()
-	total, _, _ := f.counted(t)
-	onCVE := countID(f.rep.Vulnerabilities, cve)
+	total, _, _ := f.Counted(t)
+	onCVE := triagetest.CountID(f.Report.Vulnerabilities, triagetest.CVE)
 
-	req := api.ExceptionRequest{ID: "exc-1", Vulnerability: cve, Repositories: []string{"team/*"}, Reason: "CMS unused", Days: 30}
+	req := api.ExceptionRequest{ID: "exc-1", Vulnerability: triagetest.CVE, Repositories: []string{"team/*"}, Reason: "CMS unused", Days: 30}
 	if _, err := reader.CreateException(ctx, req); api.StatusOf(err) != http.StatusForbidden {
 		t.Fatalf("reader created an exception: %v", err)
 	}
@@ -77,8 +78,8 @@ func TestExceptionsAPI(t *testing.T) {
 	}{
 		{"no reason", func(r *api.ExceptionRequest) { r.Reason = "" }, "reason: required"},
 		{"bad glob", func(r *api.ExceptionRequest) { r.Repositories = []string{"team/["} }, "pattern"},
-		{"days and expires", func(r *api.ExceptionRequest) { e := t0.Add(time.Hour); r.Expires = &e }, "not both"},
-		{"expired already", func(r *api.ExceptionRequest) { e := t0.Add(-time.Hour); r.Expires, r.Days = &e, 0 }, "in the past"},
+		{"days and expires", func(r *api.ExceptionRequest) { e := triagetest.T0.Add(time.Hour); r.Expires = &e }, "not both"},
+		{"expired already", func(r *api.ExceptionRequest) { e := triagetest.T0.Add(-time.Hour); r.Expires, r.Days = &e, 0 }, "in the past"},
 	} {
 		bad := req
 		c.mut(&bad)
@@ -91,10 +92,10 @@ func TestExceptionsAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	if ch.Reevaluated != 1 || ch.Exception.Author != "admin-user" || ch.Exception.Expires == nil ||
-		!ch.Exception.Expires.Equal(t0.Add(30*24*time.Hour)) || ch.Exception.Expired {
+		!ch.Exception.Expires.Equal(triagetest.T0.Add(30*24*time.Hour)) || ch.Exception.Expired {
 		t.Fatalf("create answered %+v", ch)
 	}
-	if vulns, hits, _ := f.counted(t); vulns != total-onCVE || hits != 0 {
+	if vulns, hits, _ := f.Counted(t); vulns != total-onCVE || hits != 0 {
 		t.Fatalf("after create: %d findings, CVE search %d", vulns, hits)
 	}
 	if _, err := admin.CreateException(ctx, req); api.StatusOf(err) != http.StatusConflict {
@@ -126,7 +127,7 @@ func TestExceptionsAPI(t *testing.T) {
 	if ch, err := admin.DeleteException(ctx, "exc-1"); err != nil || ch.Reevaluated != 1 {
 		t.Fatalf("delete: %+v, %v", ch, err)
 	}
-	if vulns, hits, _ := f.counted(t); vulns != total || hits != 1 {
+	if vulns, hits, _ := f.Counted(t); vulns != total || hits != 1 {
 		t.Fatalf("after delete: %d findings, CVE search %d", vulns, hits)
 	}
 	if _, err := admin.DeleteException(ctx, "exc-1"); api.StatusOf(err) != http.StatusNotFound {
@@ -136,7 +137,7 @@ func TestExceptionsAPI(t *testing.T) {
 	if err != nil || len(imp.Exceptions) != onCVE || imp.Reevaluated != 1 {
 		t.Fatalf("import: %+v, %v", imp, err)
 	}
-	if vulns, hits, _ := f.counted(t); vulns != total-onCVE || hits != 0 {
+	if vulns, hits, _ := f.Counted(t); vulns != total-onCVE || hits != 0 {
 		t.Fatalf("after import: %d findings, CVE search %d", vulns, hits)
 	}
 	if _, err := admin.ImportVEX(ctx, json.RawMessage(`{"@context":"https://openvex.dev/ns/v0.2.0","statements":[{"status":"bogus"}]}`)); api.StatusOf(err) != http.StatusBadRequest {
@@ -144,7 +145,7 @@ func TestExceptionsAPI(t *testing.T) {
 	}
 
 	// Lists and the audit log.
-	f.clk.Set(t0.Add(31 * 24 * time.Hour))
+	f.Clock.Set(triagetest.T0.Add(31 * 24 * time.Hour))
 	all, err := reader.Exceptions(ctx, nil)
 	if err != nil || len(all) != onCVE {
 		t.Fatalf("list: %d, %v", len(all), err)
@@ -167,7 +168,7 @@ func TestExceptionsAPI(t *testing.T) {
 }
 
 func TestSubscriptionsAPI(t *testing.T) {
-	f := newFixture(t)
+	f := triagetest.New(t)
 	admin, reader, keys := serve(t, f)
 	ctx := context.Background()
 
@@ -209,7 +210,7 @@ func TestSubscriptionsAPI(t *testing.T) {
 	if _, err := admin.TestSubscription(ctx, "nope"); api.StatusOf(err) != http.StatusNotFound {
 		t.Fatalf("test of unknown: %v", err)
 	}
-	disp := &notify.Dispatcher{Store: f.st, Secrets: keys, Holder: "t", Now: f.clk.Now}
+	disp := &notify.Dispatcher{Store: f.Store, Secrets: keys, Holder: "t", Now: f.Clock.Now}
 	if _, err := disp.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +253,7 @@ func TestSubscriptionsAPI(t *testing.T) {
 // TestAuditLogPages reads the log a page at a time with before=<last id>:
 // every entry once, newest first, and a bad cursor is refused.
 func TestAuditLogPages(t *testing.T) {
-	f := newFixture(t)
+	f := triagetest.New(t)
 	admin, _, _ := serve(t, f)
 	ctx := context.Background()
 	srvURL := strings.TrimSuffix(admin.BaseURL(), "/")
@@ -308,19 +309,19 @@ func TestAuditLogPages(t *testing.T) {
 // images resolve as admission resolves them (by digest, or a tag through
 // the configured registry's host), and exceptions apply here too.
 func TestWorkloadsAPI(t *testing.T) {
-	f := newFixture(t)
+	f := triagetest.New(t)
 	_, reader, _ := serve(t, f)
 	ctx := context.Background()
 	mk := func(uid, ns, wl, image, reg, repo, tag, digest string) store.RunningContainer {
 		return store.RunningContainer{PodUID: uid, Namespace: ns, Pod: wl + "-1", WorkloadKind: "Deployment", Workload: wl, Container: "c",
-			ContainerKind: "container", Image: image, Registry: reg, Repository: repo, Tag: tag, Digest: digest, SeenAt: t0}
+			ContainerKind: "container", Image: image, Registry: reg, Repository: repo, Tag: tag, Digest: digest, SeenAt: triagetest.T0}
 	}
 	for _, c := range []store.RunningContainer{
-		mk("u1", "prod", "by-digest", "127.0.0.1:5000/team/alpine@"+f.k.Digest, "127.0.0.1:5000", "team/alpine", "", f.k.Digest),
+		mk("u1", "prod", "by-digest", "127.0.0.1:5000/team/alpine@"+f.Key.Digest, "127.0.0.1:5000", "team/alpine", "", f.Key.Digest),
 		mk("u2", "dev", "by-tag", "127.0.0.1:5000/team/alpine:3.20.3", "127.0.0.1:5000", "team/alpine", "3.20.3", ""),
 		mk("u3", "dev", "unscanned", "nginx:1.25", "docker.io", "library/nginx", "1.25", ""),
 	} {
-		if err := f.st.PutPod(ctx, c.PodUID, []store.RunningContainer{c}); err != nil {
+		if err := f.Store.PutPod(ctx, c.PodUID, []store.RunningContainer{c}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -338,8 +339,8 @@ func TestWorkloadsAPI(t *testing.T) {
 		want          string
 	}{
 		{"all", "", "", nil, "by-tag,unscanned,by-digest"},
-		{"carrying the CVE", "", cve, nil, "by-tag,by-digest"},
-		{"carrying it in prod", "prod", cve, nil, "by-digest"},
+		{"carrying the CVE", "", triagetest.CVE, nil, "by-tag,by-digest"},
+		{"carrying it in prod", "prod", triagetest.CVE, nil, "by-digest"},
 		{"not covered", "", "", &no, "unscanned"},
 		{"scanned", "", "", &yes, "by-tag,by-digest"},
 		{"another CVE", "", "CVE-1999-0001", nil, ""},
@@ -354,22 +355,22 @@ func TestWorkloadsAPI(t *testing.T) {
 	}
 	// The console's images list marks running images from RunningDigests:
 	// the same resolution (the by-tag container finds the same digest).
-	if digests, n, err := RunningDigests(ctx, f.st); err != nil || n != 3 || len(digests) != 1 || !digests[f.k.Digest] {
-		t.Fatalf("RunningDigests: %v of %d containers, %v; want only %s", digests, n, err, f.k.Digest)
+	if digests, n, err := RunningDigests(ctx, f.Store); err != nil || n != 3 || len(digests) != 1 || !digests[f.Key.Digest] {
+		t.Fatalf("RunningDigests: %v of %d containers, %v; want only %s", digests, n, err, f.Key.Digest)
 	}
 	all, _ := reader.Workloads(ctx, "prod", "", nil)
-	if len(all) != 1 || all[0].ScannedDigest != f.k.Digest || all[0].Vulnerabilities != len(f.rep.Vulnerabilities) || all[0].ScannedAt == nil {
+	if len(all) != 1 || all[0].ScannedDigest != f.Key.Digest || all[0].Vulnerabilities != len(f.Report.Vulnerabilities) || all[0].ScannedAt == nil {
 		t.Fatalf("prod workload %+v", all)
 	}
 	// Excepted: no running workload carries it any more.
-	x := exception.Exception{ID: "exc-1", Vulnerability: cve, Reason: "r", Author: "a", Created: t0}
-	if _, err := f.st.PutException(ctx, x, "a", t0); err != nil {
+	x := exception.Exception{ID: "exc-1", Vulnerability: triagetest.CVE, Reason: "r", Author: "a", Created: triagetest.T0}
+	if _, err := f.Store.PutException(ctx, x, "a", triagetest.T0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.eng.Changed(ctx, x.ID, nil, &x); err != nil {
+	if _, err := f.Engine.Changed(ctx, x.ID, nil, &x); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := reader.Workloads(ctx, "", cve, nil); len(got) != 0 {
+	if got, _ := reader.Workloads(ctx, "", triagetest.CVE, nil); len(got) != 0 {
 		t.Fatalf("after the exception: %q", names(got))
 	}
 }
