@@ -92,6 +92,20 @@ func TestEnrichmentsBatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// splitArray finds the elements a validating decode finds.
+		ids, off, n, err := db.l.lookupRange(joinKey(enrichEco, b))
+		if err != nil || ids == nil {
+			t.Fatalf("bucket %q: %v", b, err)
+		}
+		z, _ := db.l.dataRange(off, n)
+		plain, err := db.dec.DecodeAll(z, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []json.RawMessage
+		if err := json.Unmarshal(plain, &want); err != nil || !reflect.DeepEqual(raw, want) {
+			t.Fatalf("bucket %q: splitArray gives %d elements, json.Unmarshal %d (%v)", b, len(raw), len(want), err)
+		}
 		for _, r := range raw {
 			var e struct {
 				ID string `json:"id"`
@@ -121,5 +135,47 @@ func TestEnrichmentsBatch(t *testing.T) {
 	}
 	if len(got) != len(cves) {
 		t.Errorf("batch returned %d CVEs, the database holds %d", len(got), len(cves))
+	}
+}
+
+// TestSplitArray: the elements of well-formed arrays (strings holding
+// brackets, quotes and escapes), and a named error, never a panic, for
+// malformed ones.
+func TestSplitArray(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string // nil: an error
+	}{
+		{`[]`, []string{}},
+		{` [ {"id":"a"} ] `, []string{`{"id":"a"}`}},
+		{`[{"id":"a","d":"}]{[\"\\"},{"id":"b","x":[{"y":1},[2]]}]`, []string{`{"id":"a","d":"}]{[\"\\"}`, `{"id":"b","x":[{"y":1},[2]]}`}},
+		{"[{\"id\":\"a\"},\n\t{\"id\":\"b\"}]", []string{`{"id":"a"}`, `{"id":"b"}`}},
+		{`{"id":"a"}`, nil},
+		{`[{"id":"a"}`, nil},
+		{`[{"id":"a"]`, nil},
+		{`[{"id":"a}]`, nil},
+		{`[1,{"id":"a"}]`, nil},
+		{`[[{"id":"a"}]]`, nil},
+		{`[}{]`, nil},
+		{`[`, nil},
+		{``, nil},
+	}
+	for _, tc := range tests {
+		got, err := splitArray([]byte(tc.in))
+		if tc.want == nil {
+			if err == nil {
+				t.Errorf("splitArray(%q) = %q, want an error", tc.in, got)
+			}
+			continue
+		}
+		if err != nil || len(got) != len(tc.want) {
+			t.Errorf("splitArray(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			continue
+		}
+		for i := range got {
+			if string(got[i]) != tc.want[i] {
+				t.Errorf("splitArray(%q)[%d] = %s, want %s", tc.in, i, got[i], tc.want[i])
+			}
+		}
 	}
 }
