@@ -7,8 +7,12 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -190,5 +194,108 @@ func TestMultiPlatformFleet(t *testing.T) {
 	var single sfapi.IndexView
 	if code := api(t, "GET", base+"/api/v1/images/sha256:"+hex.EncodeToString(make([]byte, 32))+"/platforms", tok, nil, &single); code != http.StatusNotFound {
 		t.Errorf("platforms of an unknown digest: %d, want 404", code)
+	}
+}
+
+// TestMultiPlatformScannerLostMidScan: a scanner that takes every
+// platform of an index and is cut off from the controller (no more
+// heartbeats, no release, no result: as a SIGKILL looks to the
+// controller) while it downloads one platform's layer loses nothing: the
+// controller reaps it, another scanner scans that platform, and each
+// platform ends with exactly one stored scan.
+func TestMultiPlatformScannerLostMidScan(t *testing.T) {
+	br := newBlobRegistry(t)
+	idx, plats := multiPlatformIndex(t)
+	imagetest.PushIndex(t, idx, br.host+"/team/multi:v1")
+	ls, err := plats[1].img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := ls[0].Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	br.mu.Lock()
+	br.slow, br.delay = slow.String(), 2*time.Minute
+	br.mu.Unlock()
+
+	logs := &syncBuffer{}
+	base, tok := newController(t, logs, 2*time.Second)
+	target, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Scanner a reaches the controller through a proxy the test cuts:
+	// from then on nothing of a's reaches the controller (answered 410
+	// here, so that a gives up at once instead of retrying its posts
+	// for minutes).
+	var cutOff atomic.Bool
+	rp := httputil.NewSingleHostReverseProxy(target)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cutOff.Load() {
+			http.Error(w, "cut off", http.StatusGone)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	defer proxy.Close()
+	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Repositories: []string{"team/multi"}}}
+	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+		t.Fatalf("create registry: %d", code)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+		if t.Failed() {
+			t.Logf("logs:\n%s", logs)
+		}
+	}()
+	run := func(name, url string) {
+		wg.Go(func() {
+			_ = worker.Run(ctx, worker.Config{ControllerURL: url, Token: tok, Name: name, Concurrency: 3, PollInterval: 50 * time.Millisecond,
+				Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		})
+	}
+	run("a", proxy.URL)
+	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+		t.Fatalf("scan: %d", code)
+	}
+	select {
+	case <-br.slowed:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("scanner a never started downloading the arm64 layer")
+	}
+	cutOff.Store(true)
+	proxy.CloseClientConnections()
+	run("b", base)
+
+	cut := time.Now()
+	counts := waitDone(t, base, tok, len(plats), 3*time.Minute)
+	t.Logf("queue drained %v after the cut", time.Since(cut).Round(time.Millisecond))
+	if counts["done"] != len(plats) || counts["failed"] != 0 {
+		t.Fatalf("queue %v, want %d done, 0 failed", counts, len(plats))
+	}
+	var ims []sfapi.ImageSummary
+	if code := api(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &ims); code != 200 {
+		t.Fatalf("list images: %d", code)
+	}
+	var got []string
+	for _, im := range ims {
+		got = append(got, im.Platform)
+		if im.Scans != 1 {
+			t.Errorf("platform %s stored %d scans, want 1", im.Platform, im.Scans)
+		}
+		if im.Platform == "linux/arm64" && im.ScannedBy == "" {
+			t.Errorf("arm64 result without a scanner")
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"linux/amd64", "linux/arm/v7", "linux/arm64"}) {
+		t.Errorf("stored platforms %v", got)
+	}
+	if n := br.blobGets(slow.String()); n < 2 {
+		t.Errorf("the arm64 layer was fetched %d times: the cut scanner's platform was not scanned again", n)
 	}
 }
