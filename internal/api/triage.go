@@ -3,9 +3,11 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/exception"
@@ -58,6 +60,9 @@ type ExceptionChange struct {
 	Exception       ExceptionView `json:"exception"`
 	Reevaluated     int           `json:"reevaluated"`
 	ReevaluateError string        `json:"reevaluate_error,omitempty"`
+	// AlreadyExpired answers POST /api/v1/exceptions/{id}/expire for an
+	// exception that had expired before: nothing was changed or logged.
+	AlreadyExpired bool `json:"already_expired,omitempty"`
 }
 
 // VEXImport answers POST /api/v1/vex: the exceptions made from the
@@ -128,6 +133,14 @@ func (c *Client) PutException(ctx context.Context, in ExceptionRequest) (Excepti
 func (c *Client) DeleteException(ctx context.Context, id string) (ExceptionChange, error) {
 	var out ExceptionChange
 	err := c.Do(ctx, http.MethodDelete, "/api/v1/exceptions/"+esc(id), nil, &out)
+	return out, err
+}
+
+// ExpireException ends an exception now (admin): its findings count
+// again at once, and the exception stays, listed as expired.
+func (c *Client) ExpireException(ctx context.Context, id string) (ExceptionChange, error) {
+	var out ExceptionChange
+	err := c.Do(ctx, http.MethodPost, "/api/v1/exceptions/"+esc(id)+"/expire", nil, &out)
 	return out, err
 }
 
@@ -211,24 +224,106 @@ type RunningWorkload struct {
 	Severities      map[string]int `json:"severities,omitempty"`
 }
 
-// Workloads lists running containers: in namespace (all when ""), with a
-// counted finding of cve (when not ""), scanned or not (nil: both).
-func (c *Client) Workloads(ctx context.Context, namespace, cve string, scanned *bool) ([]RunningWorkload, error) {
-	q := url.Values{}
-	if namespace != "" {
-		q.Set("namespace", namespace)
+// WorkloadQuery selects running workloads (GET /api/v1/workloads).
+type WorkloadQuery struct {
+	Namespace string // "" = every namespace
+	CVE       string // only containers whose image has a counted finding of it
+	Scanned   *bool  // only scanned (true) or never scanned (false) images
+}
+
+func (q WorkloadQuery) values() url.Values {
+	v := url.Values{}
+	if q.Namespace != "" {
+		v.Set("namespace", q.Namespace)
 	}
-	if cve != "" {
-		q.Set("cve", cve)
+	if q.CVE != "" {
+		v.Set("cve", q.CVE)
 	}
-	if scanned != nil {
-		q.Set("scanned", strconv.FormatBool(*scanned))
+	if q.Scanned != nil {
+		v.Set("scanned", strconv.FormatBool(*q.Scanned))
 	}
-	path := "/api/v1/workloads"
-	if len(q) > 0 {
-		path += "?" + q.Encode()
+	return v
+}
+
+// MaxWorkloadPage bounds one page of GET /api/v1/workloads (?limit=).
+const MaxWorkloadPage = 1000
+
+// WorkloadsPage reads one page of at most limit running containers after
+// the cursor after ("" for the first page). next is the cursor of the
+// following page, "" when this one was the last: the controller says a
+// list goes on in a Link header (rel="next"), and a page may be short,
+// even empty, because of the CVE and scanned filters while more follow.
+func (c *Client) WorkloadsPage(ctx context.Context, q WorkloadQuery, limit int, after string) (page []RunningWorkload, next string, err error) {
+	v := q.values()
+	v.Set("limit", strconv.Itoa(limit))
+	if after != "" {
+		v.Set("after", after)
 	}
-	var out []RunningWorkload
-	err := c.Do(ctx, http.MethodGet, path, nil, &out)
-	return out, err
+	path := "/api/v1/workloads?" + v.Encode()
+	resp, err := c.send(ctx, http.MethodGet, path, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return nil, "", c.errorOf(resp, http.MethodGet, path)
+	}
+	if err := c.decode(resp, http.MethodGet, path, &page); err != nil {
+		return nil, "", err
+	}
+	next, err = nextCursor(resp.Header)
+	if err != nil {
+		return nil, "", fmt.Errorf("controller %s: GET %s: %w", c.base, path, err)
+	}
+	if next != "" && next == after {
+		return nil, "", fmt.Errorf("controller %s: GET %s: the next page's cursor is this page's", c.base, path)
+	}
+	return page, next, nil
+}
+
+// nextCursor is the after= parameter of the Link header's rel="next"
+// target, "" when there is none.
+func nextCursor(h http.Header) (string, error) {
+	for _, link := range h.Values("Link") {
+		for part := range strings.SplitSeq(link, ",") {
+			target, params, ok := strings.Cut(part, ";")
+			if !ok || !strings.Contains(strings.ReplaceAll(params, " ", ""), `rel="next"`) {
+				continue
+			}
+			target = strings.TrimSpace(target)
+			if !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
+				return "", fmt.Errorf("Link header %q: no <URL>", link)
+			}
+			u, err := url.Parse(target[1 : len(target)-1])
+			if err != nil {
+				return "", fmt.Errorf("Link header %q: %w", link, err)
+			}
+			if a := u.Query().Get("after"); a != "" {
+				return a, nil
+			}
+			return "", fmt.Errorf("Link header %q: no after= cursor", link)
+		}
+	}
+	return "", nil
+}
+
+// Workloads lists every running container q selects, following the
+// pages of pageSize (0: MaxWorkloadPage) to the last.
+func (c *Client) Workloads(ctx context.Context, q WorkloadQuery, pageSize int) ([]RunningWorkload, error) {
+	if pageSize <= 0 {
+		pageSize = MaxWorkloadPage
+	}
+	out := []RunningWorkload{}
+	after := ""
+	for {
+		page, next, err := c.WorkloadsPage(ctx, q, pageSize, after)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if next == "" {
+			return out, nil
+		}
+		after = next
+	}
 }

@@ -120,7 +120,35 @@ func newExceptionCmd(e *env) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(add, list, rm)
+	expire := &cobra.Command{
+		Use:   "expire ID...",
+		Short: "End exceptions now: their findings count again at once; they stay listed as EXPIRED (rm deletes them)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := cf.client(e)
+			if err != nil {
+				return err
+			}
+			for _, id := range args {
+				ch, err := c.ExpireException(cmd.Context(), id)
+				if err != nil {
+					return humane(err)
+				}
+				x := ch.Exception
+				if ch.AlreadyExpired {
+					fmt.Fprintf(e.stdout, "exception %s: %s already; nothing changed\n", id, expiryText(x))
+					continue
+				}
+				fmt.Fprintf(e.stdout, "exception %s: %s (%s) %s; its findings count again; %d stored result(s) re-evaluated\n",
+					id, x.Vulnerability, scopeText(x.Exception), expiryText(x), ch.Reevaluated)
+				if ch.ReevaluateError != "" {
+					fmt.Fprintf(e.stderr, "warning: re-evaluation cut short (the controller finishes it): %s\n", ch.ReevaluateError)
+				}
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(add, list, expire, rm)
 	return cmd
 }
 
@@ -362,6 +390,7 @@ func newWorkloadsCmd(e *env) *cobra.Command {
 		cf                     clientFlags
 		namespace, cve, format string
 		notScanned             bool
+		pageSize               int
 	)
 	cmd := &cobra.Command{
 		Use:   "workloads",
@@ -373,8 +402,11 @@ func newWorkloadsCmd(e *env) *cobra.Command {
 				f := false
 				scanned = &f
 			}
+			q := api.WorkloadQuery{Namespace: namespace, CVE: cve, Scanned: scanned}
 			get := func(c *apiClient, ctx context.Context) ([]api.RunningWorkload, error) {
-				return c.Workloads(ctx, namespace, cve, scanned)
+				// Every page, to the last: a list cut short would hide
+				// running workloads.
+				return c.Workloads(ctx, q, pageSize)
 			}
 			return getAndShow(cmd.Context(), e, &cf, format, get, func(tw io.Writer, ws []api.RunningWorkload) {
 				fmt.Fprintln(tw, "NAMESPACE\tWORKLOAD\tPOD\tCONTAINER\tIMAGE\tSCANNED\tVULNS\tCRITICAL\tHIGH")
@@ -395,5 +427,7 @@ func newWorkloadsCmd(e *env) *cobra.Command {
 	fl.StringVar(&cve, "cve", "", "only workloads whose image carries this vulnerability (exceptions apply)")
 	fl.BoolVar(&notScanned, "not-scanned", false, "only containers whose image has no stored result")
 	fl.StringVar(&format, "format", "table", "table or json")
+	fl.IntVar(&pageSize, "page-size", api.MaxWorkloadPage, "containers asked for per request (every page is read)")
+	_ = fl.MarkHidden("page-size")
 	return cmd
 }

@@ -52,6 +52,7 @@ func (a *API) Routes(h web.Route) {
 	h("GET /api/v1/exceptions/{id}", web.ReadAccess, 0, a.getException)
 	h("PUT /api/v1/exceptions/{id}", web.AdminAccess, web.MaxSmallBody, a.putException)
 	h("DELETE /api/v1/exceptions/{id}", web.AdminAccess, 0, a.deleteException)
+	h("POST /api/v1/exceptions/{id}/expire", web.AdminAccess, 0, a.expireException)
 	h("POST /api/v1/vex", web.AdminAccess, vex.MaxSize, a.importVEX)
 	h("GET /api/v1/vex", web.ReadAccess, 0, a.exportVEX)
 	h("GET /api/v1/audit", web.ReadAccess, 0, a.auditLog)
@@ -236,6 +237,42 @@ func (a *API) deleteException(w http.ResponseWriter, r *http.Request) error {
 	out.Reevaluated, out.ReevaluateError = a.reevaluate(ctx, func(ctx context.Context) (int, error) {
 		return a.Engine.Changed(ctx, id, &old, nil)
 	})
+	web.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// expireException ends an exception now: the API refuses an expiry in
+// the past on create and replace (a typo there would silently do
+// nothing), so ending one early is this explicit action, logged as
+// "expire". Unlike a delete, the exception stays, listed as expired,
+// and the reports it suppressed name it as expired.
+func (a *API) expireException(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	actor, err := a.Actor(r)
+	if err != nil {
+		return err
+	}
+	old, ok, err := a.store().GetException(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return web.Errorf(http.StatusNotFound, "exception %q not found", id)
+	}
+	x, ok, changed, err := a.store().ExpireException(ctx, id, actor, a.Engine.Clock())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return web.Errorf(http.StatusNotFound, "exception %q not found", id)
+	}
+	out := api.ExceptionChange{Exception: a.view(x), AlreadyExpired: !changed}
+	if changed {
+		out.Reevaluated, out.ReevaluateError = a.reevaluate(ctx, func(ctx context.Context) (int, error) {
+			return a.Engine.Changed(ctx, id, &old, &x)
+		})
+	}
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -345,7 +345,7 @@ func TestWorkloadsAPI(t *testing.T) {
 		{"scanned", "", "", &yes, "by-tag,by-digest"},
 		{"another CVE", "", "CVE-1999-0001", nil, ""},
 	} {
-		got, err := reader.Workloads(ctx, c.ns, c.cve, c.scanned)
+		got, err := reader.Workloads(ctx, api.WorkloadQuery{Namespace: c.ns, CVE: c.cve, Scanned: c.scanned}, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -358,7 +358,7 @@ func TestWorkloadsAPI(t *testing.T) {
 	if digests, n, err := RunningDigests(ctx, f.Store); err != nil || n != 3 || len(digests) != 1 || !digests[f.Key.Digest] {
 		t.Fatalf("RunningDigests: %v of %d containers, %v; want only %s", digests, n, err, f.Key.Digest)
 	}
-	all, _ := reader.Workloads(ctx, "prod", "", nil)
+	all, _ := reader.Workloads(ctx, api.WorkloadQuery{Namespace: "prod"}, 0)
 	if len(all) != 1 || all[0].ScannedDigest != f.Key.Digest || all[0].Vulnerabilities != len(f.Report.Vulnerabilities) || all[0].ScannedAt == nil {
 		t.Fatalf("prod workload %+v", all)
 	}
@@ -370,7 +370,195 @@ func TestWorkloadsAPI(t *testing.T) {
 	if _, err := f.Engine.Changed(ctx, x.ID, nil, &x); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := reader.Workloads(ctx, "", triagetest.CVE, nil); len(got) != 0 {
+	if got, _ := reader.Workloads(ctx, api.WorkloadQuery{CVE: triagetest.CVE}, 1); len(got) != 0 {
 		t.Fatalf("after the exception: %q", names(got))
+	}
+}
+
+// TestWorkloadsPages: a client following the Link headers sees every
+// running container exactly once, with page sizes that cut inside a
+// Pod's containers and a workload's Pods, while Pods are recorded and
+// forgotten before and after its place; the CVE filter's short (even
+// empty) pages still lead on; bad paging parameters are refused.
+func TestWorkloadsPages(t *testing.T) {
+	f := triagetest.New(t)
+	_, reader, _ := serve(t, f)
+	ctx := context.Background()
+	pod := func(uid, ns, wl string, containers ...string) {
+		t.Helper()
+		var cs []store.RunningContainer
+		for _, c := range containers {
+			cs = append(cs, store.RunningContainer{PodUID: uid, Namespace: ns, Pod: wl + "-x", WorkloadKind: "Deployment", Workload: wl,
+				Container: c, ContainerKind: "container", Image: "127.0.0.1:5000/team/alpine@" + f.Key.Digest, Registry: "127.0.0.1:5000",
+				Repository: "team/alpine", Digest: f.Key.Digest, SeenAt: triagetest.T0})
+		}
+		if err := f.Store.PutPod(ctx, uid, cs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 20 containers: Pods of one to three containers, two Pods of one
+	// name (a recreated StatefulSet Pod) told apart by uid.
+	want := map[string]bool{}
+	for i := range 10 {
+		ctrs := []string{"app", "sidecar", "init"}[:1+i%3]
+		uid := fmt.Sprintf("uid-%02d", i)
+		pod(uid, []string{"dev", "prod"}[i%2], fmt.Sprintf("wl-%d", i/2), ctrs...)
+		for _, c := range ctrs {
+			want[uid+"/"+c] = true
+		}
+	}
+	pod("uid-dup", "prod", "wl-0", "app")
+	want["uid-dup/app"] = true
+	if len(want) != 20 {
+		t.Fatalf("fixture has %d containers", len(want))
+	}
+	get := func(path string) (int, []api.RunningWorkload, string) {
+		t.Helper()
+		resp, err := http.Get(strings.TrimSuffix(reader.BaseURL(), "/") + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var page []api.RunningWorkload
+		if resp.StatusCode == http.StatusOK {
+			if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return resp.StatusCode, page, resp.Header.Get("Link")
+	}
+	for _, limit := range []int{1, 2, 4, 7, 20, 50} {
+		t.Run(fmt.Sprintf("limit %d", limit), func(t *testing.T) {
+			seen := map[string]int{}
+			after := ""
+			for pages := 0; ; pages++ {
+				if pages > 30 {
+					t.Fatal("no end after 30 pages")
+				}
+				page, next, err := reader.WorkloadsPage(ctx, api.WorkloadQuery{}, limit, after)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page) > limit {
+					t.Fatalf("page of %d with limit %d", len(page), limit)
+				}
+				for _, w := range page {
+					seen[w.PodUID+"/"+w.Container]++
+				}
+				if pages == 1 {
+					// Recorded and forgotten while the client pages: a
+					// Pod sorting first (dev/aaa) and one sorting last
+					// (zzz) come and go; the others are neither skipped
+					// nor repeated.
+					pod("uid-new-first", "aaa", "first", "app")
+					pod("uid-new-last", "zzz", "last", "app")
+					if err := f.Store.DeletePod(ctx, "uid-new-first"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if next == "" {
+					if len(page) == limit && limit <= len(want) {
+						t.Fatalf("a full page of %d without a next link", limit)
+					}
+					break
+				}
+				after = next
+			}
+			if err := f.Store.DeletePod(ctx, "uid-new-last"); err != nil {
+				t.Fatal(err)
+			}
+			delete(seen, "uid-new-last/app")
+			for k := range want {
+				if seen[k] != 1 {
+					t.Errorf("%s listed %d times", k, seen[k])
+				}
+			}
+			if len(seen) != len(want) {
+				t.Errorf("%d containers listed, want %d: %v", len(seen), len(want), seen)
+			}
+		})
+	}
+	// Filtered pages may be short, even empty, and still lead on: the
+	// client follows them to every container of prod/wl-2 (uid-04, -05).
+	code, page, link := get("/api/v1/workloads?scanned=false&limit=3")
+	if code != http.StatusOK || len(page) != 0 || !strings.Contains(link, `rel="next"`) || !strings.Contains(link, "scanned=false") {
+		t.Fatalf("first filtered page: %d, %d rows, Link %q", code, len(page), link)
+	}
+	all, err := reader.Workloads(ctx, api.WorkloadQuery{CVE: triagetest.CVE}, 3)
+	if err != nil || len(all) != len(want) {
+		t.Fatalf("carrying %s through pages of 3: %d, %v; want %d", triagetest.CVE, len(all), err, len(want))
+	}
+	if _, _, link := get("/api/v1/workloads"); link != "" {
+		t.Errorf("unpaged listing has a Link header %q", link)
+	}
+	for _, bad := range []string{"limit=0", "limit=x", "limit=-1", "after=abc&limit=2", "after=" + "WyJhIl0" + "&limit=2", "after=WyJhIl0"} {
+		if code, _, _ := get("/api/v1/workloads?" + bad); code != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, code)
+		}
+	}
+}
+
+// TestExpireException: POST /api/v1/exceptions/{id}/expire ends an
+// exception now. Every reader counts its findings again at once (the
+// image's count, CVE search, the stored report), the exception stays
+// listed as expired and the stored report names it as expired; the audit
+// log has the expire; a second expire changes nothing; a reader may not.
+func TestExpireException(t *testing.T) {
+	f := triagetest.New(t)
+	admin, reader, _ := serve(t, f)
+	ctx := context.Background()
+	before, hits, _ := f.Counted(t)
+	if hits != 1 {
+		t.Fatalf("%s found in %d images before any exception", triagetest.CVE, hits)
+	}
+	if _, err := admin.CreateException(ctx, api.ExceptionRequest{ID: "cms", Vulnerability: triagetest.CVE, Repositories: []string{"team/*"},
+		Days: 30, Reason: "CMS not used"}); err != nil {
+		t.Fatal(err)
+	}
+	excepted, hits, _ := f.Counted(t)
+	if excepted != before-2 || hits != 0 {
+		t.Fatalf("with the exception: %d findings (want %d), %d search hits (want 0)", excepted, before-2, hits)
+	}
+	if _, err := reader.ExpireException(ctx, "cms"); api.StatusOf(err) != http.StatusForbidden {
+		t.Fatalf("a reader expired an exception: %v", err)
+	}
+	f.Clock.Set(triagetest.T0.Add(time.Hour))
+	ch, err := admin.ExpireException(ctx, "cms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ch.Exception.Expired || ch.AlreadyExpired || ch.Reevaluated != 1 || ch.Exception.Expires == nil ||
+		!ch.Exception.Expires.Equal(triagetest.T0.Add(time.Hour)) || ch.Exception.Reason != "CMS not used" {
+		t.Fatalf("expire answered %+v", ch)
+	}
+	// At once: no reconciliation, no clock step.
+	after, hits, rep := f.Counted(t)
+	if after != before || hits != 1 {
+		t.Fatalf("after expiring: %d findings (want %d), %d search hits (want 1)", after, before, hits)
+	}
+	warned := false
+	for _, w := range rep.Warnings {
+		warned = warned || strings.Contains(w, "cms")
+	}
+	if !warned {
+		t.Errorf("the stored report's warnings do not name the expired exception: %q", rep.Warnings)
+	}
+	list, err := reader.Exceptions(ctx, nil)
+	if err != nil || len(list) != 1 || !list[0].Expired {
+		t.Fatalf("exceptions after expiring: %+v, %v", list, err)
+	}
+	audit, err := reader.AuditLog(ctx, "exception", "cms", "", 0)
+	if err != nil || len(audit) != 2 || audit[0].Action != store.AuditExpire || audit[0].Actor != "admin-user" {
+		t.Fatalf("audit: %+v, %v", audit, err)
+	}
+	again, err := admin.ExpireException(ctx, "cms")
+	if err != nil || !again.AlreadyExpired || again.Reevaluated != 0 {
+		t.Fatalf("second expire: %+v, %v", again, err)
+	}
+	if audit, _ := reader.AuditLog(ctx, "exception", "cms", "", 0); len(audit) != 2 {
+		t.Errorf("second expire was logged: %d entries", len(audit))
+	}
+	if _, err := admin.ExpireException(ctx, "nope"); api.StatusOf(err) != http.StatusNotFound {
+		t.Errorf("expiring an unknown exception: %v", err)
 	}
 }

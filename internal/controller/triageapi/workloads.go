@@ -2,6 +2,7 @@ package triageapi
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -158,9 +159,20 @@ func (wl *Workloads) list(w http.ResponseWriter, r *http.Request) error {
 		}
 		scanned = &b
 	}
-	cs, err := wl.Store.ListRunning(ctx, store.RunningFilter{Namespace: q.Get("namespace")})
+	f := store.RunningFilter{Namespace: q.Get("namespace")}
+	var err error
+	if f.Limit, f.After, err = workloadPage(q); err != nil {
+		return err
+	}
+	cs, err := wl.Store.ListRunning(ctx, f)
 	if err != nil {
 		return err
+	}
+	if f.Limit > 0 && len(cs) == f.Limit {
+		// From the store's last row, before the filters below: they may
+		// shorten (even empty) a page that is not the last, and a client
+		// must not read a short page as the end of the list.
+		setNextPage(w, r, cs[len(cs)-1])
 	}
 	all, err := wl.Resolve(ctx, cs)
 	if err != nil {
@@ -189,4 +201,46 @@ func (wl *Workloads) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// workloadPage reads the paging parameters of GET /api/v1/workloads, as
+// GET /api/v1/images pages: ?limit=N (1 to api.MaxWorkloadPage; absent:
+// every container) and ?after=CURSOR, the cursor the previous page's
+// Link header carried. Pages are cut in the store by keyset, so
+// containers recorded or forgotten while a client pages through shift
+// no other row: none is skipped or repeated.
+func workloadPage(q url.Values) (int, *store.RunningContainer, error) {
+	limit := 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, nil, web.Errorf(http.StatusBadRequest, "limit=%q: want a whole number from 1 to %d", v, api.MaxWorkloadPage)
+		}
+		limit = min(n, api.MaxWorkloadPage)
+	}
+	v := q.Get("after")
+	if v == "" {
+		return limit, nil, nil
+	}
+	if limit == 0 {
+		return 0, nil, web.Errorf(http.StatusBadRequest, "after= pages need limit=")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	var k []string
+	if err == nil {
+		err = json.Unmarshal(raw, &k)
+	}
+	if err != nil || len(k) != 6 {
+		return 0, nil, web.Errorf(http.StatusBadRequest, "after=%q: not a cursor of this listing (pass the one in the previous page's Link header)", v)
+	}
+	return limit, &store.RunningContainer{Namespace: k[0], WorkloadKind: k[1], Workload: k[2], Pod: k[3], PodUID: k[4], Container: k[5]}, nil
+}
+
+// setNextPage points the answer's Link header (RFC 8288, rel="next") at
+// the page after last, keeping the request's other parameters.
+func setNextPage(w http.ResponseWriter, r *http.Request, last store.RunningContainer) {
+	raw, _ := json.Marshal([]string{last.Namespace, last.WorkloadKind, last.Workload, last.Pod, last.PodUID, last.Container}) // strings always encode
+	q := r.URL.Query()
+	q.Set("after", base64.RawURLEncoding.EncodeToString(raw))
+	w.Header().Set("Link", "<"+r.URL.Path+"?"+q.Encode()+`>; rel="next"`)
 }
