@@ -272,11 +272,14 @@ func convertOVAL(d *ovalDef, desc ecosystem.Descriptor, release string, refs []c
 		return nil, err
 	}
 	md := &d.Metadata
-	id := d.ID
+	id := strings.TrimSpace(d.ID)
 	if f := strings.Fields(md.Title); len(f) > 0 {
 		if t := strings.TrimRight(f[0], ":,"); vulnID.MatchString(t) {
 			id = t // PHSA-2020:00001, ELSA-2019-4820, CVE-2023-5678
 		}
+	}
+	if id == "" {
+		return nil, errors.New("definition without an id or an advisory id in its title")
 	}
 	a := &advisory.Advisory{ID: id, Source: SourceOVAL, Summary: strings.TrimSpace(md.Title), Details: strings.TrimSpace(md.Description)}
 	a.Severity = strings.TrimSpace(md.AdvSeverity)
