@@ -191,3 +191,63 @@ func TestXMLFeedsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONFeedsBadInput: the JSON feeds of the same distributions (Wolfi's
+// secdb, SUSE CVRF in vuln-list's JSON, Red Hat CSAF) read whole, then
+// truncated, of another shape, and over the document limit: one
+// malformed record naming the file and the cause.
+func TestJSONFeedsBadInput(t *testing.T) {
+	dir := testutil.DataDir(t)
+	read := func(p string) []byte {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Skipf("test data: %v", err)
+		}
+		return b
+	}
+	wolfi := read(filepath.Join(dir, "distros", "wolfi", "security.json"))
+	cvrfJSON := read(filepath.Join(dir, "distros", "suse-sles", "cvrf", "SUSE-SU-2024-2546-1.json"))
+	csafJSON := read(filepath.Join("..", "ecosystem", "redhat", "csaf", "testdata", "cve-2023-38545.trimmed.json"))
+	huge := append(append([]byte(`{"id":"X","details":"`), bytes.Repeat([]byte("A"), maxDocSize)...), `"}`...)
+	for _, tc := range []struct {
+		name    string
+		file    string
+		data    []byte
+		records int
+		errs    []string
+	}{
+		{"wolfi secdb", "security.json", wolfi, -1, nil},
+		{"suse cvrf json", "SUSE-SU-2024-2546-1.json", cvrfJSON, 1, nil},
+		{"red hat csaf", "cve-2023-38545.json", csafJSON, -1, nil},
+		{"wolfi secdb truncated", "security.json", wolfi[:len(wolfi)/2], 0, []string{"security.json: bad JSON", "unexpected end of JSON input"}},
+		{"suse cvrf json truncated", "SUSE-SU-2024-2546-1.json", cvrfJSON[:len(cvrfJSON)/2], 0, []string{"SUSE-SU-2024-2546-1.json: bad JSON"}},
+		{"red hat csaf truncated", "cve-2023-38545.json", csafJSON[:len(csafJSON)/2], 0, []string{"cve-2023-38545.json: bad JSON"}},
+		{"another shape", "security.json", []byte(`{"apkurl":"x","packages":"none"}`), 0, []string{"security.json: bad JSON"}},
+		{"no known root", "security.json", []byte(`{"kind":"inventory","items":[]}`), 0, []string{"security.json: not an OSV record or Alpine secdb document"}},
+		{"over the document limit", "security.json", huge, 0, []string{"security.json: document larger than 67108864 bytes"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, ids := loadBytes(t, tc.file, tc.data)
+			switch {
+			case tc.records < 0 && len(ids) == 0:
+				t.Fatalf("no advisory loaded; stats %+v", st)
+			case tc.records >= 0 && len(ids) != tc.records:
+				t.Fatalf("%d advisories loaded, want %d; stats %+v", len(ids), tc.records, st)
+			}
+			if tc.errs == nil {
+				if st.Malformed != 0 {
+					t.Fatalf("malformed: %v", st.Errors)
+				}
+				return
+			}
+			if st.Malformed != 1 || len(st.Errors) != 1 {
+				t.Fatalf("want one malformed record, got %d: %v", st.Malformed, st.Errors)
+			}
+			for _, want := range tc.errs {
+				if !strings.Contains(st.Errors[0], want) {
+					t.Errorf("cause %q lacks %q", st.Errors[0], want)
+				}
+			}
+		})
+	}
+}
