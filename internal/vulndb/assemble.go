@@ -1,7 +1,6 @@
 package vulndb
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -99,8 +98,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 		return ms, err
 	}
 	defer df.Close()
-	dbuf := bufio.NewWriterSize(df, 1<<20)
-	data := &blockHasher{w: dbuf}
+	data := &blockHasher{w: df}
 
 	var (
 		entries, offsets []byte
@@ -175,7 +173,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 			for grp := range jobs {
 				e := mergedEntry{sum: groupSum(grp.enrich, grp.subs, grp.vals)}
 				if grp.prev != nil && grp.prev.sum == e.sum {
-					e.z = grp.prev.load() // nil when damaged: encoded again
+					e.z = grp.prev.z // nil when damaged: encoded again
 				}
 				if e.z != nil {
 					reused.Add(1)
@@ -266,8 +264,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 		// advisories, and an unreachable record would have no place.
 		return ms, fmt.Errorf("%d of %d records are named by no key", total-int(next), total)
 	}
-	data.flush()
-	if err := dbuf.Flush(); err != nil {
+	if err := data.flush(); err != nil {
 		return ms, fmt.Errorf("writing data: %w", err)
 	}
 	einfo.EPSSDate = epssDate
