@@ -25,6 +25,8 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/admission/review"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/admissionhook"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/reporttest"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
@@ -64,7 +66,7 @@ func (f *fixture) submit(t *testing.T, token string, rep *report.Report, refs ..
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f.do(t, "POST", "/api/v1/results", token, mustJSON(t, SubmitRequest{Report: raw, References: refs, Scanner: "ci-runner-7"}))
+	return f.do(t, "POST", "/api/v1/results", token, mustJSON(t, api.SubmitRequest{Report: raw, References: refs, Scanner: "ci-runner-7"}))
 }
 
 // tlsServer serves the fixture's controller over HTTPS too, as the API
@@ -203,40 +205,40 @@ func TestAdmissionWebhook(t *testing.T) {
 		wantMsg []string
 	}{
 		{"protect: tag resolves to the vulnerable digest", `{"mode":"protect"}`, []admission.Rule{denyCVE}, podGVK, "default", pod("127.0.0.1:5000/team/app:1.2"),
-			false, ResultDenied, []string{`image "127.0.0.1:5000/team/app:1.2"`, `denied by rule "` + denyCVE.Name + `"`, vulnCVE}},
+			false, admissionhook.ResultDenied, []string{`image "127.0.0.1:5000/team/app:1.2"`, `denied by rule "` + denyCVE.Name + `"`, vulnCVE}},
 		{"protect: second tag too", `{"mode":"protect"}`, []admission.Rule{denyCVE}, podGVK, "default", pod("127.0.0.1:5000/team/app:stable"),
-			false, ResultDenied, []string{`image "127.0.0.1:5000/team/app:stable"`}},
+			false, admissionhook.ResultDenied, []string{`image "127.0.0.1:5000/team/app:stable"`}},
 		{"protect: by digest", `{"mode":"protect"}`, []admission.Rule{denyCVE}, podGVK, "default", pod(digestRef),
-			false, ResultDenied, []string{digestRef}},
+			false, admissionhook.ResultDenied, []string{digestRef}},
 		{"protect: digest pushed elsewhere is the same content", `{"mode":"protect"}`, []admission.Rule{denyCVE}, podGVK, "default", pod("quay.io/mirror/app@" + digest),
-			false, ResultDenied, []string{"quay.io/mirror/app@"}},
+			false, admissionhook.ResultDenied, []string{"quay.io/mirror/app@"}},
 		{"monitor: allowed with a warning", `{"mode":"monitor"}`, []admission.Rule{denyCVE}, podGVK, "default", pod("127.0.0.1:5000/team/app:1.2"),
-			true, ResultWouldDeny, []string{"monitor mode", `denied by rule "` + denyCVE.Name + `"`}},
+			true, admissionhook.ResultWouldDeny, []string{"monitor mode", `denied by rule "` + denyCVE.Name + `"`}},
 		{"protect: unknown tag is not scanned, allowed by default", `{"mode":"protect","no_result":"allow"}`, []admission.Rule{denyCVE}, podGVK, "default", pod("127.0.0.1:5000/team/app:9.9"),
-			true, ResultAllowed, nil},
+			true, admissionhook.ResultAllowed, nil},
 		{"protect: unknown tag denied by no-result deny", `{"mode":"protect","no_result":"deny"}`, []admission.Rule{denyCVE}, podGVK, "default", pod("127.0.0.1:5000/team/app:9.9"),
-			false, ResultDenied, []string{"not scanned"}},
+			false, admissionhook.ResultDenied, []string{"not scanned"}},
 		{"protect: not-scanned rule", `{"mode":"protect","no_result":"allow"}`, []admission.Rule{denyUnscanned}, podGVK, "default", pod("nginx:1.25"),
-			false, ResultDenied, []string{`"must-be-scanned"`, "not scanned"}},
+			false, admissionhook.ResultDenied, []string{`"must-be-scanned"`, "not scanned"}},
 		{"protect: count reached", `{"mode":"protect"}`, []admission.Rule{denyCount(len(rep.Vulnerabilities))}, podGVK, "default", pod("127.0.0.1:5000/team/app:1.2"),
-			false, ResultDenied, []string{"too-many"}},
+			false, admissionhook.ResultDenied, []string{"too-many"}},
 		{"protect: count one more is not reached", `{"mode":"protect"}`, []admission.Rule{denyCount(len(rep.Vulnerabilities) + 1)}, podGVK, "default", pod("127.0.0.1:5000/team/app:1.2"),
-			true, ResultAllowed, nil},
+			true, admissionhook.ResultAllowed, nil},
 		{"protect: without-fix finds none", `{"mode":"protect"}`, []admission.Rule{denyNoFix}, podGVK, "default", pod("127.0.0.1:5000/team/app:1.2"),
-			true, ResultAllowed, nil},
+			true, admissionhook.ResultAllowed, nil},
 		{"protect: stale result", `{"mode":"protect"}`, []admission.Rule{denyStale}, podGVK, "default", pod("127.0.0.1:5000/team/app:1.2"),
-			false, ResultDenied, []string{`"stale"`}},
+			false, admissionhook.ResultDenied, []string{`"stale"`}},
 		{"protect: allow rule first", `{"mode":"protect"}`, []admission.Rule{denyCVE, allowTeam}, podGVK, "team-ns", pod("127.0.0.1:5000/team/app:1.2"),
-			true, ResultAllowed, nil},
+			true, admissionhook.ResultAllowed, nil},
 		{"protect: deployment init container", `{"mode":"protect"}`, []admission.Rule{denyCVE}, metav1.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}, "default",
 			&appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "d"}, Spec: appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
 				InitContainers: []corev1.Container{{Name: "migrate", Image: "127.0.0.1:5000/team/app:stable"}},
 				Containers:     []corev1.Container{{Name: "main", Image: "nginx"}}}}}},
-			false, ResultDenied, []string{`(initContainer "migrate")`}},
+			false, admissionhook.ResultDenied, []string{`(initContainer "migrate")`}},
 		{"protect: cronjob", `{"mode":"protect"}`, []admission.Rule{denyCVE}, metav1.GroupVersionKind{Group: "batch", Version: "v1", Kind: "CronJob"}, "default",
 			&batchv1.CronJob{ObjectMeta: metav1.ObjectMeta{Name: "cj"}, Spec: batchv1.CronJobSpec{JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
 				Containers: []corev1.Container{{Name: "job", Image: digestRef}}}}}}}},
-			false, ResultDenied, []string{`(container "job")`}},
+			false, admissionhook.ResultDenied, []string{`(container "job")`}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -281,7 +283,7 @@ func TestAdmissionWebhook(t *testing.T) {
 	}
 	wantDenied := 0
 	for _, tt := range tests {
-		if tt.result == ResultDenied {
+		if tt.result == admissionhook.ResultDenied {
 			wantDenied++
 		}
 	}
@@ -301,7 +303,7 @@ func TestAdmissionWebhook(t *testing.T) {
 	counts := map[string]int{}
 	for _, tt := range tests {
 		mode := "protect"
-		if tt.result == ResultWouldDeny || strings.Contains(tt.settings, "monitor") {
+		if tt.result == admissionhook.ResultWouldDeny || strings.Contains(tt.settings, "monitor") {
 			mode = "monitor"
 		}
 		counts[`scanfleet_admission_decisions_total{mode="`+mode+`",result="`+tt.result+`"}`]++
@@ -459,7 +461,7 @@ func TestSubmitHostsAndErrors(t *testing.T) {
 		t.Fatalf("host submit: %d %s", code, body)
 	}
 	raw, _ := json.Marshal(&host)
-	if code, body := f.do(t, "POST", "/api/v1/results", f.admin, mustJSON(t, SubmitRequest{Report: raw, Name: "rack4-node1"})); code != 201 {
+	if code, body := f.do(t, "POST", "/api/v1/results", f.admin, mustJSON(t, api.SubmitRequest{Report: raw, Name: "rack4-node1"})); code != 201 {
 		t.Fatalf("named host submit: %d %s", code, body)
 	}
 	code, body = f.do(t, "GET", "/api/v1/hosts", f.reader, nil)
@@ -495,16 +497,16 @@ func TestSubmitHostsAndErrors(t *testing.T) {
 		code  int
 		want  string
 	}{
-		{"reader may not submit", f.reader, mustJSON(t, SubmitRequest{Report: raw}), 403, ""},
-		{"no token", "", mustJSON(t, SubmitRequest{Report: raw}), 401, ""},
+		{"reader may not submit", f.reader, mustJSON(t, api.SubmitRequest{Report: raw}), 403, ""},
+		{"no token", "", mustJSON(t, api.SubmitRequest{Report: raw}), 401, ""},
 		{"no report", f.scanner, []byte(`{}`), 400, "no report"},
 		{"not a report", f.scanner, []byte(`{"report":[1]}`), 400, "report"},
 		{"neither image nor host", f.scanner, []byte(`{"report":{"schema_version":"1.0","db":{"digest":"sha256:x"}}}`), 400, "image or a host"},
-		{"packages only", f.scanner, mustJSON(t, SubmitRequest{Report: mustJSON(t, &noDB)}), 400, "not matched against a vulnerability database"},
-		{"archive reference", f.scanner, mustJSON(t, SubmitRequest{Report: mustJSON(t, img), References: []string{"docker-archive:/x.tar"}}), 400, "not a registry reference"},
-		{"bad reference", f.scanner, mustJSON(t, SubmitRequest{Report: mustJSON(t, img), References: []string{"Bad Ref"}}), 400, "image reference"},
-		{"no digest anywhere", f.scanner, mustJSON(t, SubmitRequest{Report: mustJSON(t, &noDigest)}), 400, "no image digest"},
-		{"bad host name", f.scanner, mustJSON(t, SubmitRequest{Report: raw, Name: "a/b"}), 400, "host name"},
+		{"packages only", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, &noDB)}), 400, "not matched against a vulnerability database"},
+		{"archive reference", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), References: []string{"docker-archive:/x.tar"}}), 400, "not a registry reference"},
+		{"bad reference", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), References: []string{"Bad Ref"}}), 400, "image reference"},
+		{"no digest anywhere", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, &noDigest)}), 400, "no image digest"},
+		{"bad host name", f.scanner, mustJSON(t, api.SubmitRequest{Report: raw, Name: "a/b"}), 400, "host name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -522,7 +524,7 @@ func TestSubmitHostsAndErrors(t *testing.T) {
 func TestSubmitUnderConfiguredRegistry(t *testing.T) {
 	f := newFixture(t, Config{})
 	ctx := context.Background()
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "team", URL: "http://127.0.0.1:5000"}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "team", URL: "http://127.0.0.1:5000"}}); err != nil {
 		t.Fatal(err)
 	}
 	rep := reporttest.Alpine(t)
@@ -546,9 +548,9 @@ func TestSubmitUnderConfiguredRegistry(t *testing.T) {
 func TestOpenAPISubmitAdmissionSchemas(t *testing.T) {
 	doc := loadDoc(t, openAPIDoc)
 	for name, v := range map[string]any{
-		"SubmitRequest":          SubmitRequest{},
-		"SubmitResponse":         SubmitResponse{},
-		"StoredImage":            StoredImage{},
+		"SubmitRequest":          api.SubmitRequest{},
+		"SubmitResponse":         api.SubmitResponse{},
+		"StoredImage":            api.StoredImage{},
 		"HostSummary":            HostSummary{},
 		"AdmissionRule":          admission.Rule{},
 		"AdmissionCriteria":      admission.Criteria{},
@@ -587,8 +589,8 @@ func TestOpenAPISubmitAdmissionAnswers(t *testing.T) {
 		body                         []byte
 		status                       int
 	}{
-		{"POST", "/api/v1/results", "/api/v1/results", f.scanner, mustJSON(t, SubmitRequest{Report: mustJSON(t, img), References: []string{"r.example/a/b:1"}}), 201},
-		{"POST", "/api/v1/results", "/api/v1/results", f.scanner, mustJSON(t, SubmitRequest{Report: mustJSON(t, &host)}), 201},
+		{"POST", "/api/v1/results", "/api/v1/results", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), References: []string{"r.example/a/b:1"}}), 201},
+		{"POST", "/api/v1/results", "/api/v1/results", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, &host)}), 201},
 		{"POST", "/api/v1/results", "/api/v1/results", f.scanner, []byte(`{}`), 400},
 		{"GET", "/api/v1/hosts", "/api/v1/hosts", f.reader, nil, 200},
 		{"GET", "/api/v1/hosts/node-1", "/api/v1/hosts/{name}", f.reader, nil, 200},
@@ -642,7 +644,7 @@ func BenchmarkAdmissionReview(b *testing.B) {
 	srv := httptest.NewTLSServer(c.Handler())
 	defer srv.Close()
 	raw, _ := json.Marshal(reporttest.Alpine(b))
-	body, _ := json.Marshal(SubmitRequest{Report: raw, References: []string{"r.example/a/b:1"}})
+	body, _ := json.Marshal(api.SubmitRequest{Report: raw, References: []string{"r.example/a/b:1"}})
 	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/results", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+scanner)
 	if resp, err := srv.Client().Do(req); err != nil || resp.StatusCode != 201 {
@@ -688,22 +690,22 @@ func TestCrawledTagsAdmission(t *testing.T) {
 	imagetest.Push(t, img, host+"/"+repo+":latest")
 
 	f := newFixture(t, Config{})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "local", URL: "http://" + host, Filters: []string{repo + ":*"}}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + host, Filters: []string{repo + ":*"}}}); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := f.c.Crawl(ctx, "local", 0); err != nil || n != 1 {
 		t.Fatalf("crawl: %d tasks, %v; want 1 (one digest)", n, err)
 	}
-	var reg RegisterResponse
-	if code, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, mustJSON(t, RegisterRequest{Name: "s", Concurrency: 1})); code != 201 || json.Unmarshal(body, &reg) != nil {
+	var reg api.RegisterResponse
+	if code, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, mustJSON(t, api.RegisterRequest{Name: "s", Concurrency: 1})); code != 201 || json.Unmarshal(body, &reg) != nil {
 		t.Fatalf("register: %d %s", code, body)
 	}
-	var lease LeaseResponse
-	if code, body := f.do(t, "POST", "/api/v1/scanners/"+reg.ID+"/lease", f.scanner, mustJSON(t, LeaseRequest{Max: 1})); code != 200 || json.Unmarshal(body, &lease) != nil || len(lease.Tasks) != 1 {
+	var lease api.LeaseResponse
+	if code, body := f.do(t, "POST", "/api/v1/scanners/"+reg.ID+"/lease", f.scanner, mustJSON(t, api.LeaseRequest{Max: 1})); code != 200 || json.Unmarshal(body, &lease) != nil || len(lease.Tasks) != 1 {
 		t.Fatalf("lease: %d %s", code, body)
 	}
 	// The scanner's report: the Alpine findings stand in for this image's.
-	if code, body := f.do(t, "POST", "/api/v1/tasks/"+lease.Tasks[0].ID+"/result", f.scanner, mustJSON(t, ResultRequest{Scanner: reg.ID, Report: mustJSON(t, rep)})); code != 204 {
+	if code, body := f.do(t, "POST", "/api/v1/tasks/"+lease.Tasks[0].ID+"/result", f.scanner, mustJSON(t, api.ResultRequest{Scanner: reg.ID, Report: mustJSON(t, rep)})); code != 204 {
 		t.Fatalf("result: %d %s", code, body)
 	}
 	if code, body := f.do(t, "PUT", "/api/v1/admission/rules/cve", f.admin, mustJSON(t, admission.Rule{Action: admission.Deny, Mode: admission.Protect,

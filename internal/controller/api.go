@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
 	"github.com/scanfleet/scanfleet/internal/controller/triageapi"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
@@ -134,7 +135,7 @@ func (c *Controller) listRegistries(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	out := []RegistryView{}
+	out := []api.RegistryView{}
 	for _, rr := range regs {
 		out = append(out, c.view(r.Context(), rr))
 	}
@@ -143,7 +144,7 @@ func (c *Controller) listRegistries(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (c *Controller) createRegistry(w http.ResponseWriter, r *http.Request) error {
-	var in RegistryInput
+	var in api.RegistryInput
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -180,7 +181,7 @@ func (c *Controller) getRegistry(w http.ResponseWriter, r *http.Request) error {
 }
 
 // view is a registry as the API shows it, with a pause in force.
-func (c *Controller) view(ctx context.Context, rr store.Registry) RegistryView {
+func (c *Controller) view(ctx context.Context, rr store.Registry) api.RegistryView {
 	v := web.ViewOf(rr)
 	if until, err := c.politeness.PausedUntil(ctx, rr.Name); err == nil && until.After(time.Now()) {
 		v.PausedUntil = &until
@@ -296,7 +297,7 @@ func (c *Controller) queueCounts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, QueueCounts(counts))
+	writeJSON(w, http.StatusOK, api.QueueCounts(counts))
 	return nil
 }
 
@@ -323,11 +324,11 @@ func (c *Controller) listTasks(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]TaskView, 0, len(ts))
+	out := make([]api.TaskView, 0, len(ts))
 	for _, t := range ts {
 		var p web.TaskPayload
 		_ = json.Unmarshal(t.Payload, &p) // a corrupt payload shows empty fields
-		v := TaskView{ID: t.ID, Key: t.Key, State: t.State, Priority: int(t.Priority), Attempts: t.Attempts, LeasedBy: t.LeasedBy,
+		v := api.TaskView{ID: t.ID, Key: t.Key, State: t.State, Priority: int(t.Priority), Attempts: t.Attempts, LeasedBy: t.LeasedBy,
 			LastError: t.LastError, UpdatedAt: t.UpdatedAt, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository}
 		if !t.NotBefore.IsZero() {
 			nb := t.NotBefore

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/queue"
 )
@@ -85,10 +86,10 @@ func (c *fakeClock) settle(t *testing.T) {
 	}
 }
 
-func (f *fixture) autoscaler(t *testing.T) AutoscalerView {
+func (f *fixture) autoscaler(t *testing.T) api.AutoscalerView {
 	t.Helper()
 	code, body := f.do(t, http.MethodGet, "/api/v1/autoscaler", f.reader, nil)
-	var v AutoscalerView
+	var v api.AutoscalerView
 	if code != http.StatusOK || json.Unmarshal(body, &v) != nil {
 		t.Fatalf("GET autoscaler: %d %s", code, body)
 	}

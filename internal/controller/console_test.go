@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -344,7 +345,7 @@ func TestConsoleReportFormats(t *testing.T) {
 func TestConsoleWhoAmI(t *testing.T) {
 	f := newFixture(t, Config{})
 	for tok, want := range map[string]Role{f.admin: RoleAdmin, f.scanner: RoleScanner, f.reader: RoleReader} {
-		var w WhoAmI
+		var w api.WhoAmI
 		getJSON(t, f, "/api/v1/whoami", tok, http.StatusOK, &w)
 		if w.Role != want {
 			t.Errorf("whoami: %q, want %q", w.Role, want)
@@ -372,7 +373,7 @@ func TestConsoleRegistriesProgress(t *testing.T) {
 	doc := loadDoc(t, openAPIDoc)
 	ctx := context.Background()
 	for _, name := range []string{"a", "b"} {
-		if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: name, URL: "http://127.0.0.1:1"}, Password: testPassword}); err != nil {
+		if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: name, URL: "http://127.0.0.1:1"}, Password: testPassword}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -486,7 +487,7 @@ func TestConsoleAssets(t *testing.T) {
 func TestOpenAPIConsoleSchemas(t *testing.T) {
 	doc := loadDoc(t, openAPIDoc)
 	for name, v := range map[string]any{
-		"WhoAmI": WhoAmI{}, "Finding": consoleview.Finding{}, "ImageRow": consoleview.ImageRow{}, "ImagePage": consoleview.ImagePage{},
+		"WhoAmI": api.WhoAmI{}, "Finding": consoleview.Finding{}, "ImageRow": consoleview.ImageRow{}, "ImagePage": consoleview.ImagePage{},
 		"RegistryStatus": consoleview.RegistryStatus{}, "QueueSample": consoleview.QueueSample{}, "QueueHistory": consoleview.QueueHistory{},
 		"VulnerabilitySummary": consoleview.VulnerabilitySummary{}, "AffectedImage": consoleview.AffectedImage{}, "VulnerabilityView": consoleview.VulnerabilityView{},
 		"Overview": consoleview.Overview{}, "DaySample": consoleview.DaySample{}, "UncoveredImage": consoleview.UncoveredImage{}, "FixableFinding": consoleview.FixableFinding{}, "HostRow": consoleview.HostRow{},
@@ -794,9 +795,9 @@ func TestImageListsCarryCoverage(t *testing.T) {
 		coverage   string
 		notCovered []string
 	}{
-		"team/alpine":   {CoverageCovered, nil},
-		"legacy/alpine": {CoverageNotCovered, []string{"Alpine:v3.19"}},
-		"base/debian":   {CoverageUnknown, nil},
+		"team/alpine":   {api.CoverageCovered, nil},
+		"legacy/alpine": {api.CoverageNotCovered, []string{"Alpine:v3.19"}},
+		"base/debian":   {api.CoverageUnknown, nil},
 	}
 
 	tests := []struct {
@@ -837,7 +838,7 @@ func TestImageListsCarryCoverage(t *testing.T) {
 				if w := want[it.Repository]; it.Coverage != w.coverage || !slices.Equal(it.NotCovered, w.notCovered) {
 					t.Errorf("%s: coverage %q not_covered %v, want %q %v", it.Repository, it.Coverage, it.NotCovered, w.coverage, w.notCovered)
 				}
-				if it.Coverage == CoverageNotCovered {
+				if it.Coverage == api.CoverageNotCovered {
 					notCov++
 				}
 			}
@@ -969,7 +970,7 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 // /admission with 501, and the console offered the page anyway).
 func TestConsoleWhoAmIAdmission(t *testing.T) {
 	with := newFixture(t, Config{}) // wired like scanfleet-controller
-	var w WhoAmI
+	var w api.WhoAmI
 	body := getJSON(t, with, "/api/v1/whoami", with.reader, http.StatusOK, &w)
 	checkAnswer(t, loadDoc(t, openAPIDoc), http.MethodGet, "/api/v1/whoami", http.StatusOK, body)
 	if !w.AdmissionWebhook {
@@ -989,7 +990,7 @@ func TestConsoleWhoAmIAdmission(t *testing.T) {
 	srv := httptest.NewServer(c.Handler())
 	t.Cleanup(srv.Close)
 	without := &fixture{url: srv.URL, reader: reader, c: c}
-	w = WhoAmI{}
+	w = api.WhoAmI{}
 	getJSON(t, without, "/api/v1/whoami", reader, http.StatusOK, &w)
 	if w.AdmissionWebhook {
 		t.Errorf("without a review codec: admission_webhook true")
@@ -1054,7 +1055,7 @@ func TestConsoleOverview(t *testing.T) {
 	// A host report (submitted), counted beside the images.
 	host := *notCovered
 	host.Image, host.Host = nil, &report.Host{Hostname: "node-1", Root: "/"}
-	if code, body := f.do(t, http.MethodPost, "/api/v1/results", f.submitter, mustJSON(t, SubmitRequest{Report: mustJSON(t, &host)})); code != http.StatusCreated {
+	if code, body := f.do(t, http.MethodPost, "/api/v1/results", f.submitter, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, &host)})); code != http.StatusCreated {
 		t.Fatalf("submitting a host: %d %s", code, body)
 	}
 
@@ -1122,7 +1123,7 @@ func TestConsoleOverview(t *testing.T) {
 	var hosts []consoleview.HostRow
 	body = getJSON(t, f, "/api/v1/console/hosts", f.reader, http.StatusOK, &hosts)
 	checkAnswer(t, doc, http.MethodGet, "/api/v1/console/hosts", http.StatusOK, body)
-	if len(hosts) != 1 || hosts[0].Name != "node-1" || hosts[0].Coverage != CoverageNotCovered || !slices.Equal(hosts[0].NotCovered, []string{"Alpine:v3.19"}) {
+	if len(hosts) != 1 || hosts[0].Name != "node-1" || hosts[0].Coverage != api.CoverageNotCovered || !slices.Equal(hosts[0].NotCovered, []string{"Alpine:v3.19"}) {
 		t.Errorf("hosts %+v", hosts)
 	}
 }

@@ -51,6 +51,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/scanfleet/scanfleet/internal/admission"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/controller/admissionhook"
 	"github.com/scanfleet/scanfleet/internal/controller/autoscaling"
@@ -117,7 +118,7 @@ const queueFile = "queue.db"
 
 // FileConfig is the --config file (YAML or JSON, which YAML reads too).
 type FileConfig struct {
-	Registries []RegistryInput `yaml:"registries"`
+	Registries []api.RegistryInput `yaml:"registries"`
 	// Autoscaler sets the auto-scaler (used only when the controller has
 	// a Scaler); it wins over Config.Autoscale.
 	Autoscaler *autoscale.Config `yaml:"autoscaler"`
@@ -733,13 +734,13 @@ func (c *Controller) dbDigest() string {
 // CheckDB re-matches the stored inventories if the database in service
 // changed since the last pass (package rematch); Run's leader loop calls
 // it periodically.
-func (c *Controller) CheckDB(ctx context.Context) (RematchStats, error) {
+func (c *Controller) CheckDB(ctx context.Context) (rematch.RematchStats, error) {
 	return c.rematch.CheckDB(ctx)
 }
 
 // Rematch re-matches every stored inventory not matched against the
 // database in service (package rematch).
-func (c *Controller) Rematch(ctx context.Context) (RematchStats, error) {
+func (c *Controller) Rematch(ctx context.Context) (rematch.RematchStats, error) {
 	return c.rematch.Rematch(ctx)
 }
 

@@ -18,6 +18,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/scanfleet/scanfleet/internal/admission/review"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/store/keyring"
 )
@@ -114,7 +115,7 @@ func mustJSON(t *testing.T, v any) []byte {
 
 func TestAuth(t *testing.T) {
 	f := newFixture(t, Config{})
-	reg := mustJSON(t, RegistryInput{Registry: Registry{Name: "r1", URL: "http://127.0.0.1:1"}, Password: testPassword})
+	reg := mustJSON(t, api.RegistryInput{Registry: api.Registry{Name: "r1", URL: "http://127.0.0.1:1"}, Password: testPassword})
 	tests := []struct {
 		name, method, path, token string
 		body                      []byte
@@ -160,7 +161,7 @@ func TestAuth(t *testing.T) {
 // returned by the API and never logged.
 func TestSecrets(t *testing.T) {
 	f := newFixture(t, Config{})
-	in := RegistryInput{Registry: Registry{Name: "hub", URL: "https://registry.example", Username: "bot", Filters: []string{"team/**"}, Interval: Duration(time.Hour)},
+	in := api.RegistryInput{Registry: api.Registry{Name: "hub", URL: "https://registry.example", Username: "bot", Filters: []string{"team/**"}, Interval: api.Duration(time.Hour)},
 		Password: testPassword, Token: testPassword + "-tok"}
 	if code, body := f.do(t, "POST", "/api/v1/registries", f.admin, mustJSON(t, in)); code != http.StatusCreated {
 		t.Fatalf("create: %d %s", code, body)
@@ -173,7 +174,7 @@ func TestSecrets(t *testing.T) {
 		}
 		seen = append(seen, string(body))
 	}
-	var v RegistryView
+	var v api.RegistryView
 	_, body := f.do(t, "GET", "/api/v1/registries/hub", f.admin, nil)
 	if err := json.Unmarshal(body, &v); err != nil {
 		t.Fatal(err)
@@ -250,7 +251,7 @@ func TestConfigFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newFixture(t, Config{File: fc})
-	var v RegistryView
+	var v api.RegistryView
 	_, body := f.do(t, "GET", "/api/v1/registries/local", f.reader, nil)
 	if err := json.Unmarshal(body, &v); err != nil {
 		t.Fatal(err)

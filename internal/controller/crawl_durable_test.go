@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -84,7 +85,7 @@ func TestCrawlRequestSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c1.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
+	if err := c1.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + host}}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(c1.Handler())
@@ -141,7 +142,7 @@ func TestCrawlEnqueuesInBatches(t *testing.T) {
 	}
 	g := newGate("zz-last")
 	f := newFixture(t, Config{CrawlTransport: g, CrawlBatch: 2})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + host}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.c.RequestCrawl(ctx, "r", queue.PriorityManual, "test"); err != nil {

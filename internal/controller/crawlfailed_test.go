@@ -65,7 +65,7 @@ func TestCrawlFailedNotification(t *testing.T) {
 		t.Fatal("no secret generated")
 	}
 
-	reg := RegistryInput{Registry: Registry{Name: "gone", URL: "http://" + dead}}
+	reg := api.RegistryInput{Registry: api.Registry{Name: "gone", URL: "http://" + dead}}
 	if code, body := f.do(t, http.MethodPost, "/api/v1/registries", f.admin, mustJSON(t, reg)); code != http.StatusCreated {
 		t.Fatalf("add registry: %d %s", code, body)
 	}

@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 
 	"github.com/scanfleet/scanfleet/internal/kube/kubetest"
@@ -71,9 +72,9 @@ func (p *ctlProcess) post(t *testing.T, path string, body any) int {
 	return resp.StatusCode
 }
 
-func (p *ctlProcess) leader(t *testing.T) LeaderView {
+func (p *ctlProcess) leader(t *testing.T) api.LeaderView {
 	t.Helper()
-	var v LeaderView
+	var v api.LeaderView
 	if code := p.get(t, "/api/v1/leader", &v); code != http.StatusOK {
 		t.Fatalf("GET /api/v1/leader: %d; logs:\n%s", code, p.logs)
 	}
@@ -169,7 +170,7 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 			check: func(t *testing.T, leader *ctlProcess) {
 				// The CLI wired the Deployment scaler: the auto-scaler reads
 				// the manifest's replicas from the API server ...
-				var v AutoscalerView
+				var v api.AutoscalerView
 				if code := leader.get(t, "/api/v1/autoscaler", &v); code != http.StatusOK || !v.Enabled || v.Replicas == nil || *v.Replicas != 2 {
 					t.Fatalf("autoscaler view %d %+v; logs:\n%s", code, v, leader.logs)
 				}
@@ -179,7 +180,7 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 				host := imagetest.Registry(t)
 				img := oneFileImage(t, "etc/x", "x\n")
 				imagetest.Push(t, img, host+"/team/app:1")
-				if code := leader.post(t, "/api/v1/registries", RegistryInput{Registry: Registry{Name: "local", URL: "http://" + host}}); code != http.StatusCreated {
+				if code := leader.post(t, "/api/v1/registries", api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + host}}); code != http.StatusCreated {
 					t.Fatalf("create registry: %d", code)
 				}
 				if code := leader.post(t, "/api/v1/registries/local/scan", nil); code != http.StatusAccepted {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -31,7 +32,7 @@ func TestLeaderAloneAPI(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("GET /api/v1/leader: %d %s", code, body)
 	}
-	var v LeaderView
+	var v api.LeaderView
 	if err := json.Unmarshal(body, &v); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestLeaderViewSchema(t *testing.T) {
 		props = append(props, p)
 	}
 	slices.Sort(props)
-	if want := jsonFields(reflect.TypeFor[LeaderView]()); !slices.Equal(props, want) {
+	if want := jsonFields(reflect.TypeFor[api.LeaderView]()); !slices.Equal(props, want) {
 		t.Fatalf("schema properties %v, type fields %v", props, want)
 	}
 }
@@ -128,7 +129,7 @@ func TestOnlyLeaderSchedulesAndScales(t *testing.T) {
 	}
 	sc := &fakeScaler{replicas: 1}
 	f := newFixture(t, Config{Elector: el, Scaler: sc, Autoscale: autoscale.Config{Strategy: autoscale.Immediate, MinScannerPods: 0, MaxScannerPods: 3}})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "periodic", URL: reg.URL, Interval: Duration(time.Hour)}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "periodic", URL: reg.URL, Interval: api.Duration(time.Hour)}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.c.queue.Enqueue(ctx, queue.Task{Key: "leader-test-task", Payload: []byte(`{}`)}); err != nil {
@@ -139,12 +140,12 @@ func TestOnlyLeaderSchedulesAndScales(t *testing.T) {
 	go func() { defer close(elDone); f.c.leadership.Run(elCtx, elCtx) }()
 	defer func() { stopEl(); <-elDone }()
 
-	view := func() LeaderView {
+	view := func() api.LeaderView {
 		code, body := f.do(t, "GET", "/api/v1/leader", f.reader, nil)
 		if code != http.StatusOK {
 			t.Fatalf("GET /api/v1/leader: %d", code)
 		}
-		var v LeaderView
+		var v api.LeaderView
 		if err := json.Unmarshal(body, &v); err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -33,7 +34,7 @@ func (q cancelAfterComplete) Complete(ctx context.Context, worker, id string) er
 
 // lossFixture is a controller with one crawled one-image registry and a
 // registered scanner holding that image's task.
-func lossFixture(t *testing.T) (f *fixture, scanner string, task LeasedTask) {
+func lossFixture(t *testing.T) (f *fixture, scanner string, task api.LeasedTask) {
 	t.Helper()
 	ctx := context.Background()
 	host := imagetest.Registry(t)
@@ -42,18 +43,18 @@ func lossFixture(t *testing.T) (f *fixture, scanner string, task LeasedTask) {
 	sw := &switchQueue{}
 	f = newFixture(t, Config{wrapQueue: func(q queue.Queue) queue.Queue { sw.Queue = q; return sw }})
 	f.sw = sw
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + host}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.c.Crawl(ctx, "r", queue.PriorityManual); err != nil {
 		t.Fatal(err)
 	}
-	var reg RegisterResponse
+	var reg api.RegisterResponse
 	_, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, []byte(`{"name":"s1"}`))
 	if err := json.Unmarshal(body, &reg); err != nil {
 		t.Fatal(err)
 	}
-	var lr LeaseResponse
+	var lr api.LeaseResponse
 	_, body = f.do(t, "POST", "/api/v1/scanners/"+reg.ID+"/lease", f.scanner, []byte(`{"max":1}`))
 	if err := json.Unmarshal(body, &lr); err != nil || len(lr.Tasks) != 1 {
 		t.Fatalf("lease: %s", body)
@@ -86,7 +87,7 @@ func TestResultStoredWhenPosterDies(t *testing.T) {
 	defer cancel()
 	f.sw.Queue = cancelAfterComplete{Queue: f.sw.Queue, cancel: cancel}
 	req := httptest.NewRequestWithContext(ctx, "POST", "/api/v1/tasks/"+task.ID+"/result",
-		bytes.NewReader(mustJSON(t, ResultRequest{Scanner: scanner, Report: json.RawMessage(`{}`)})))
+		bytes.NewReader(mustJSON(t, api.ResultRequest{Scanner: scanner, Report: json.RawMessage(`{}`)})))
 	req.Header.Set("Authorization", "Bearer "+f.scanner)
 	rec := httptest.NewRecorder()
 	f.c.Handler().ServeHTTP(rec, req)
@@ -131,13 +132,13 @@ func TestSweepRequeuesDoneWithoutResult(t *testing.T) {
 		}
 	}
 	// Leased again and posted properly: nothing left to repair.
-	var lr LeaseResponse
+	var lr api.LeaseResponse
 	_, body := f.do(t, "POST", "/api/v1/scanners/"+scanner+"/lease", f.scanner, []byte(`{"max":1}`))
 	if err := json.Unmarshal(body, &lr); err != nil || len(lr.Tasks) != 1 {
 		t.Fatalf("lease: %s", body)
 	}
 	if code, body := f.do(t, "POST", "/api/v1/tasks/"+task.ID+"/result", f.scanner,
-		mustJSON(t, ResultRequest{Scanner: scanner, Report: json.RawMessage(`{}`)})); code != http.StatusNoContent {
+		mustJSON(t, api.ResultRequest{Scanner: scanner, Report: json.RawMessage(`{}`)})); code != http.StatusNoContent {
 		t.Fatalf("post: %d %s", code, body)
 	}
 	if n, err := f.c.sweepResults(ctx); err != nil || n != 0 {
@@ -155,7 +156,7 @@ func TestSweepRequeuesDoneWithoutResult(t *testing.T) {
 func TestReRegisterReleasesPredecessor(t *testing.T) {
 	ctx := context.Background()
 	f, old, task := lossFixture(t) // old is registered as "s1"
-	var reg RegisterResponse
+	var reg api.RegisterResponse
 	code, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, []byte(`{"name":"s1"}`))
 	if err := json.Unmarshal(body, &reg); err != nil || code != http.StatusCreated {
 		t.Fatalf("re-register: %d %s", code, body)
@@ -194,7 +195,7 @@ func TestReRegisterReleasesPredecessor(t *testing.T) {
 // several may be lost before a live scanner is taken for dead.
 func TestDefaultDeathDetection(t *testing.T) {
 	f := newFixture(t, Config{})
-	var reg RegisterResponse
+	var reg api.RegisterResponse
 	_, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, []byte(`{"name":"d"}`))
 	if err := json.Unmarshal(body, &reg); err != nil {
 		t.Fatal(err)

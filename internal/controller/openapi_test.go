@@ -194,23 +194,23 @@ func jsonFields(t reflect.Type) []string {
 func TestOpenAPISchemasMatchTypes(t *testing.T) {
 	doc := loadDoc(t, openAPIDoc)
 	for name, v := range map[string]any{
-		"RegistryInput":     RegistryInput{},
-		"RegistryView":      RegistryView{},
-		"RegisterRequest":   RegisterRequest{},
-		"RegisterResponse":  RegisterResponse{},
-		"LeaseRequest":      LeaseRequest{},
-		"LeasedTask":        LeasedTask{},
-		"LeaseResponse":     LeaseResponse{},
-		"TaskIDs":           TaskIDs{},
-		"HeartbeatResponse": HeartbeatResponse{},
-		"ResultRequest":     ResultRequest{},
-		"FailRequest":       FailRequest{},
+		"RegistryInput":     api.RegistryInput{},
+		"RegistryView":      api.RegistryView{},
+		"RegisterRequest":   api.RegisterRequest{},
+		"RegisterResponse":  api.RegisterResponse{},
+		"LeaseRequest":      api.LeaseRequest{},
+		"LeasedTask":        api.LeasedTask{},
+		"LeaseResponse":     api.LeaseResponse{},
+		"TaskIDs":           api.TaskIDs{},
+		"HeartbeatResponse": api.HeartbeatResponse{},
+		"ResultRequest":     api.ResultRequest{},
+		"FailRequest":       api.FailRequest{},
 		"Scanner":           Scanner{},
 		"ImageSummary":      ImageSummary{},
-		"TaskView":          TaskView{},
-		"NotifyResponse":    NotifyResponse{},
+		"TaskView":          api.TaskView{},
+		"NotifyResponse":    api.NotifyResponse{},
 		"ImageChanges":      ImageChanges{},
-		"AutoscalerView":    AutoscalerView{},
+		"AutoscalerView":    api.AutoscalerView{},
 		"AutoscalerConfig":  autoscale.Config{},
 		"AutoscalerEvent":   autoscale.Event{},
 		// issue #20 (package triageapi)
@@ -255,7 +255,7 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 	doc := loadDoc(t, openAPIDoc)
 	f := newFixture(t, Config{})
 	ctx := context.Background()
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://127.0.0.1:1", Username: "u", Filters: []string{"a/**"}},
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://127.0.0.1:1", Username: "u", Filters: []string{"a/**"}},
 		Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
@@ -30,7 +31,7 @@ func TestScannerProtocol(t *testing.T) {
 	}
 
 	f := newFixture(t, Config{ScannerTimeout: 200 * time.Millisecond, LeaseDuration: time.Minute})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host, Username: "u"}, Password: testPassword}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + host, Username: "u"}, Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range []int{1, 0} {
@@ -50,12 +51,12 @@ func TestScannerProtocol(t *testing.T) {
 		}
 		return code
 	}
-	var a, b RegisterResponse
-	call("/api/v1/scanners", RegisterRequest{Name: "a", Concurrency: 2}, &a)
-	call("/api/v1/scanners", RegisterRequest{Name: "b", Concurrency: 2}, &b)
+	var a, b api.RegisterResponse
+	call("/api/v1/scanners", api.RegisterRequest{Name: "a", Concurrency: 2}, &a)
+	call("/api/v1/scanners", api.RegisterRequest{Name: "b", Concurrency: 2}, &b)
 
-	var la LeaseResponse
-	if code := call("/api/v1/scanners/"+a.ID+"/lease", LeaseRequest{Max: 2}, &la); code != 200 || len(la.Tasks) != 1 {
+	var la api.LeaseResponse
+	if code := call("/api/v1/scanners/"+a.ID+"/lease", api.LeaseRequest{Max: 2}, &la); code != 200 || len(la.Tasks) != 1 {
 		t.Fatalf("lease a: %d %+v", code, la)
 	}
 	task := la.Tasks[0]
@@ -63,35 +64,35 @@ func TestScannerProtocol(t *testing.T) {
 	if task.Reference != wantRef || task.Username != "u" || task.Password != testPassword || !task.Insecure {
 		t.Errorf("leased task %+v, want %s with credentials", task, wantRef)
 	}
-	var lb LeaseResponse
-	if call("/api/v1/scanners/"+b.ID+"/lease", LeaseRequest{Max: 2}, &lb); len(lb.Tasks) != 0 {
+	var lb api.LeaseResponse
+	if call("/api/v1/scanners/"+b.ID+"/lease", api.LeaseRequest{Max: 2}, &lb); len(lb.Tasks) != 0 {
 		t.Fatalf("b leased a held task: %+v", lb)
 	}
 	rep := report.Report{SchemaVersion: report.SchemaVersion, Image: &report.Image{Reference: wantRef, Digest: digest.String()},
 		Packages:        []report.Package{{Name: "p", Version: "1"}},
 		Vulnerabilities: []report.Vulnerability{{ID: "GHSA-x", Aliases: []string{"CVE-2024-0001"}, Severity: "HIGH", Package: "p"}}}
 	raw := mustJSON(t, rep)
-	if code := call("/api/v1/tasks/"+task.ID+"/result", ResultRequest{Scanner: b.ID, Report: raw}, nil); code != http.StatusConflict {
+	if code := call("/api/v1/tasks/"+task.ID+"/result", api.ResultRequest{Scanner: b.ID, Report: raw}, nil); code != http.StatusConflict {
 		t.Errorf("result from non-holder: %d, want 409", code)
 	}
 
 	// a falls silent; b keeps heartbeating.
 	time.Sleep(300 * time.Millisecond)
-	call("/api/v1/scanners/"+b.ID+"/heartbeat", TaskIDs{}, nil)
+	call("/api/v1/scanners/"+b.ID+"/heartbeat", api.TaskIDs{}, nil)
 	if err := f.c.reapScanners(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var hb HeartbeatResponse
-	if code := call("/api/v1/scanners/"+a.ID+"/heartbeat", TaskIDs{TaskIDs: []string{task.ID}}, &hb); code != 200 || len(hb.Lost) != 1 {
+	var hb api.HeartbeatResponse
+	if code := call("/api/v1/scanners/"+a.ID+"/heartbeat", api.TaskIDs{TaskIDs: []string{task.ID}}, &hb); code != 200 || len(hb.Lost) != 1 {
 		t.Errorf("heartbeat of reaped scanner: %d %+v, want the task lost", code, hb)
 	}
-	if call("/api/v1/scanners/"+b.ID+"/lease", LeaseRequest{Max: 2}, &lb); len(lb.Tasks) != 1 || lb.Tasks[0].ID != task.ID || lb.Tasks[0].Attempt != 2 {
+	if call("/api/v1/scanners/"+b.ID+"/lease", api.LeaseRequest{Max: 2}, &lb); len(lb.Tasks) != 1 || lb.Tasks[0].ID != task.ID || lb.Tasks[0].Attempt != 2 {
 		t.Fatalf("b after reaping a: %+v", lb)
 	}
-	if code := call("/api/v1/tasks/"+task.ID+"/result", ResultRequest{Scanner: a.ID, Report: raw}, nil); code != http.StatusConflict {
+	if code := call("/api/v1/tasks/"+task.ID+"/result", api.ResultRequest{Scanner: a.ID, Report: raw}, nil); code != http.StatusConflict {
 		t.Errorf("result from reaped scanner: %d, want 409", code)
 	}
-	if code := call("/api/v1/tasks/"+task.ID+"/result", ResultRequest{Scanner: b.ID, Report: raw, DurationSeconds: 1.5}, nil); code != http.StatusNoContent {
+	if code := call("/api/v1/tasks/"+task.ID+"/result", api.ResultRequest{Scanner: b.ID, Report: raw, DurationSeconds: 1.5}, nil); code != http.StatusNoContent {
 		t.Fatalf("result from holder: %d", code)
 	}
 	if n, err := f.c.Crawl(ctx, "r", queue.PriorityPeriodic); err != nil || n != 0 {
@@ -192,11 +193,11 @@ func TestSchedule(t *testing.T) {
 	img := oneFileImage(t, "etc/x", "x\n")
 	imagetest.Push(t, img, host+"/a/b:1")
 	f := newFixture(t, Config{})
-	for _, r := range []Registry{
-		{Name: "periodic", URL: "http://" + host, Interval: Duration(time.Hour)},
+	for _, r := range []api.Registry{
+		{Name: "periodic", URL: "http://" + host, Interval: api.Duration(time.Hour)},
 		{Name: "manual", URL: "http://" + host},
 	} {
-		if err := f.c.PutRegistry(ctx, RegistryInput{Registry: r}); err != nil {
+		if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: r}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -235,33 +236,33 @@ func TestFailVisible(t *testing.T) {
 	img := oneFileImage(t, "etc/y", "y\n")
 	imagetest.Push(t, img, host+"/c/d:1")
 	f := newFixture(t, Config{})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + host}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.c.Crawl(ctx, "r", queue.PriorityManual); err != nil {
 		t.Fatal(err)
 	}
-	var reg RegisterResponse
+	var reg api.RegisterResponse
 	_, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, []byte(`{"name":"s"}`))
 	if err := json.Unmarshal(body, &reg); err != nil {
 		t.Fatal(err)
 	}
-	var lr LeaseResponse
+	var lr api.LeaseResponse
 	_, body = f.do(t, "POST", "/api/v1/scanners/"+reg.ID+"/lease", f.scanner, []byte(`{"max":1}`))
 	if err := json.Unmarshal(body, &lr); err != nil || len(lr.Tasks) != 1 {
 		t.Fatalf("lease: %s", body)
 	}
 	id := lr.Tasks[0].ID
-	if code, body := f.do(t, "POST", "/api/v1/tasks/"+id+"/fail", f.scanner, mustJSON(t, FailRequest{Scanner: reg.ID, Error: "boom: layer corrupt"})); code != http.StatusNoContent {
+	if code, body := f.do(t, "POST", "/api/v1/tasks/"+id+"/fail", f.scanner, mustJSON(t, api.FailRequest{Scanner: reg.ID, Error: "boom: layer corrupt"})); code != http.StatusNoContent {
 		t.Fatalf("fail: %d %s", code, body)
 	}
-	if code, _ := f.do(t, "POST", "/api/v1/tasks/"+id+"/fail", f.scanner, mustJSON(t, FailRequest{Scanner: reg.ID, Error: "again"})); code != http.StatusConflict {
+	if code, _ := f.do(t, "POST", "/api/v1/tasks/"+id+"/fail", f.scanner, mustJSON(t, api.FailRequest{Scanner: reg.ID, Error: "again"})); code != http.StatusConflict {
 		t.Errorf("second fail: %d, want 409", code)
 	}
-	if code, _ := f.do(t, "POST", "/api/v1/tasks/nope/fail", f.scanner, mustJSON(t, FailRequest{Scanner: reg.ID})); code != http.StatusNotFound {
+	if code, _ := f.do(t, "POST", "/api/v1/tasks/nope/fail", f.scanner, mustJSON(t, api.FailRequest{Scanner: reg.ID})); code != http.StatusNotFound {
 		t.Errorf("fail of unknown task: %d, want 404", code)
 	}
-	var ts []TaskView
+	var ts []api.TaskView
 	_, body = f.do(t, "GET", "/api/v1/tasks?state=queued", f.reader, nil)
 	if err := json.Unmarshal(body, &ts); err != nil {
 		t.Fatal(err)
@@ -293,13 +294,13 @@ func TestReleaseAll(t *testing.T) {
 	img := oneFileImage(t, "etc/z", "z\n")
 	imagetest.Push(t, img, host+"/e/f:1")
 	f := newFixture(t, Config{})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + host}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.c.Crawl(ctx, "r", queue.PriorityManual); err != nil {
 		t.Fatal(err)
 	}
-	var reg RegisterResponse
+	var reg api.RegisterResponse
 	_, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, []byte(`{"name":"s"}`))
 	if err := json.Unmarshal(body, &reg); err != nil {
 		t.Fatal(err)

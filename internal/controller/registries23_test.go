@@ -44,7 +44,7 @@ func TestRegistryKindsAPI(t *testing.T) {
 		}
 	}
 	code, body := f.do(t, "GET", "/api/v1/registries/quay", f.reader, nil)
-	var v RegistryView
+	var v api.RegistryView
 	if err := json.Unmarshal(body, &v); err != nil || code != 200 {
 		t.Fatalf("GET quay: %d %s", code, body)
 	}
@@ -72,10 +72,10 @@ func TestRegistryWebhookSecret(t *testing.T) {
 	imagetest.Push(t, img, host+"/team/app:1")
 	digest, _ := img.Digest()
 	f := newFixture(t, Config{})
-	for _, in := range []RegistryInput{
-		{Registry: Registry{Name: "harbor", URL: "https://harbor.example", Kind: "harbor", Namespace: "harbor"}, WebhookSecret: "h-secret"},
-		{Registry: Registry{Name: "hub", URL: "http://" + host, Kind: "dockerhub", Repositories: []string{"team/app"}}, WebhookSecret: "d-secret"},
-		{Registry: Registry{Name: "nosecret", URL: "https://n.example", Kind: "harbor", Namespace: "n"}},
+	for _, in := range []api.RegistryInput{
+		{Registry: api.Registry{Name: "harbor", URL: "https://harbor.example", Kind: "harbor", Namespace: "harbor"}, WebhookSecret: "h-secret"},
+		{Registry: api.Registry{Name: "hub", URL: "http://" + host, Kind: "dockerhub", Repositories: []string{"team/app"}}, WebhookSecret: "d-secret"},
+		{Registry: api.Registry{Name: "nosecret", URL: "https://n.example", Kind: "harbor", Namespace: "n"}},
 	} {
 		if err := f.c.PutRegistry(ctx, in); err != nil {
 			t.Fatal(err)
@@ -148,9 +148,9 @@ func TestLeaseHonoursRegistryLimits(t *testing.T) {
 		imagetest.Push(t, oneFileImage(t, "etc/w", tag+strings.Repeat("y", i)), host+"/other/app:"+tag)
 	}
 	f := newFixture(t, Config{LeaseDuration: time.Minute})
-	for _, in := range []RegistryInput{
-		{Registry: Registry{Name: "limited", URL: "http://" + host, Filters: []string{"team/**"}, MaxPulls: 1}},
-		{Registry: Registry{Name: "free", URL: "http://" + host, Filters: []string{"other/**"}}},
+	for _, in := range []api.RegistryInput{
+		{Registry: api.Registry{Name: "limited", URL: "http://" + host, Filters: []string{"team/**"}, MaxPulls: 1}},
+		{Registry: api.Registry{Name: "free", URL: "http://" + host, Filters: []string{"other/**"}}},
 	} {
 		if err := f.c.PutRegistry(ctx, in); err != nil {
 			t.Fatal(err)
@@ -169,19 +169,19 @@ func TestLeaseHonoursRegistryLimits(t *testing.T) {
 		}
 		return code
 	}
-	var a, b RegisterResponse
-	call("/api/v1/scanners", RegisterRequest{Name: "a", Concurrency: 8}, &a)
-	call("/api/v1/scanners", RegisterRequest{Name: "b", Concurrency: 8}, &b)
-	count := func(ts []LeasedTask) map[string]int {
+	var a, b api.RegisterResponse
+	call("/api/v1/scanners", api.RegisterRequest{Name: "a", Concurrency: 8}, &a)
+	call("/api/v1/scanners", api.RegisterRequest{Name: "b", Concurrency: 8}, &b)
+	count := func(ts []api.LeasedTask) map[string]int {
 		m := map[string]int{}
 		for _, tk := range ts {
 			m[tk.Registry]++
 		}
 		return m
 	}
-	var la, lb LeaseResponse
-	call("/api/v1/scanners/"+a.ID+"/lease", LeaseRequest{Max: 8}, &la)
-	call("/api/v1/scanners/"+b.ID+"/lease", LeaseRequest{Max: 8}, &lb)
+	var la, lb api.LeaseResponse
+	call("/api/v1/scanners/"+a.ID+"/lease", api.LeaseRequest{Max: 8}, &la)
+	call("/api/v1/scanners/"+b.ID+"/lease", api.LeaseRequest{Max: 8}, &lb)
 	if ca, cb := count(la.Tasks), count(lb.Tasks); ca["limited"]+cb["limited"] != 1 || ca["free"]+cb["free"] != 3 {
 		t.Fatalf("leases a %v, b %v: want 1 task of limited (max pulls 1) and all 3 of free", ca, cb)
 	}
@@ -194,7 +194,7 @@ func TestLeaseHonoursRegistryLimits(t *testing.T) {
 	// The scan of limited's task meets a 429: the scanner reports it
 	// and gives the task back; no scanner gets limited's tasks now.
 	held := append(la.Tasks, lb.Tasks...)
-	var limitedTask LeasedTask
+	var limitedTask api.LeasedTask
 	for _, tk := range held {
 		if tk.Registry == "limited" {
 			limitedTask = tk
@@ -210,16 +210,16 @@ func TestLeaseHonoursRegistryLimits(t *testing.T) {
 	if count(lb.Tasks)["limited"] == 1 {
 		holder = b.ID
 	}
-	if code := call("/api/v1/scanners/"+holder+"/release", TaskIDs{TaskIDs: []string{limitedTask.ID}}, nil); code/100 != 2 {
+	if code := call("/api/v1/scanners/"+holder+"/release", api.TaskIDs{TaskIDs: []string{limitedTask.ID}}, nil); code/100 != 2 {
 		t.Fatalf("release: %d", code)
 	}
-	var lc LeaseResponse
-	call("/api/v1/scanners/"+b.ID+"/lease", LeaseRequest{Max: 8}, &lc)
+	var lc api.LeaseResponse
+	call("/api/v1/scanners/"+b.ID+"/lease", api.LeaseRequest{Max: 8}, &lc)
 	if n := count(lc.Tasks)["limited"]; n != 0 {
 		t.Errorf("leased %d tasks of a paused registry", n)
 	}
 	code, body := f.do(t, "GET", "/api/v1/registries/limited", f.reader, nil)
-	var v RegistryView
+	var v api.RegistryView
 	if err := json.Unmarshal(body, &v); err != nil || code != 200 || v.PausedUntil == nil || v.PausedUntil.Before(time.Now().Add(time.Minute)) {
 		t.Errorf("registry view after a 429: %d %s, want paused for about 2 minutes", code, body)
 	}
@@ -241,7 +241,7 @@ func TestCrawlMarksGone(t *testing.T) {
 	imagetest.Push(t, keep, host+"/team/app:1")
 	imagetest.Push(t, gone, host+"/team/app:2")
 	f := newFixture(t, Config{})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + host}}); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := f.c.Crawl(ctx, "r", queue.PriorityManual); err != nil || n != 2 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/crawl/provider"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -16,7 +17,7 @@ import (
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 
-func validateRegistry(r RegistryInput) error {
+func validateRegistry(r api.RegistryInput) error {
 	if !validName.MatchString(r.Name) {
 		return fmt.Errorf("registry name %q: want letters, digits, '.', '_', '-' (at most 63)", r.Name)
 	}
@@ -61,7 +62,7 @@ func validateRegistry(r RegistryInput) error {
 }
 
 // PutRegistry creates or replaces a registry, sealing its secrets.
-func (c *Controller) PutRegistry(ctx context.Context, in RegistryInput) error {
+func (c *Controller) PutRegistry(ctx context.Context, in api.RegistryInput) error {
 	if err := validateRegistry(in); err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func (c *Controller) PutRegistry(ctx context.Context, in RegistryInput) error {
 }
 
 // rowOf is a registry's settings as stored, with sealed credentials.
-func rowOf(r Registry, pw, tok []byte) store.Registry {
+func rowOf(r api.Registry, pw, tok []byte) store.Registry {
 	return store.Registry{Name: r.Name, URL: r.URL, Username: r.Username, Insecure: r.Insecure, CACertFile: r.CACertFile,
 		Filters: r.Filters, MaxRepositories: r.MaxRepositories, MaxTags: r.MaxTags, Interval: time.Duration(r.Interval),
 		RescanAfterDBUpdate: r.RescanAfterDBUpdate, PasswordSealed: pw, TokenSealed: tok,

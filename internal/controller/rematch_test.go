@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/match"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
@@ -102,11 +103,11 @@ func TestRematchOnDBChange(t *testing.T) {
 	defer reg.Close()
 
 	f := newFixture(t, Config{DBPath: dbPath})
-	for _, r := range []Registry{
+	for _, r := range []api.Registry{
 		{Name: "plain", URL: reg.URL},
 		{Name: "rescan", URL: reg.URL, RescanAfterDBUpdate: true},
 	} {
-		if err := f.c.PutRegistry(ctx, RegistryInput{Registry: r}); err != nil {
+		if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: r}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/match"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -33,7 +34,7 @@ func TestRerankOnEnrichmentOnlyChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newFixture(t, Config{DBPath: dbPath})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "plain", URL: "http://127.0.0.1:9"}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "plain", URL: "http://127.0.0.1:9"}}); err != nil {
 		t.Fatal(err)
 	}
 	osInfo := &report.OS{ID: "alpine", VersionID: "3.20.3"}

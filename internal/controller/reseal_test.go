@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/store/keyring"
 )
@@ -35,7 +36,7 @@ func TestResealRotatesKeys(t *testing.T) {
 	}
 	srv := httptest.NewServer(c.Handler())
 	f := &fixture{url: srv.URL, admin: admin, reader: admin, c: c}
-	reg := mustJSON(t, RegistryInput{Registry: Registry{Name: "r1", URL: "http://127.0.0.1:1"}, Password: testPassword})
+	reg := mustJSON(t, api.RegistryInput{Registry: api.Registry{Name: "r1", URL: "http://127.0.0.1:1"}, Password: testPassword})
 	if code, body := f.do(t, http.MethodPost, "/api/v1/registries", admin, reg); code != http.StatusCreated {
 		t.Fatalf("adding a registry: %d %s", code, body)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 )
@@ -22,14 +23,14 @@ func TestResultPostRepeatedAfterCrash(t *testing.T) {
 	img := oneFileImage(t, "etc/z", "z\n")
 	imagetest.Push(t, img, host+"/e/f:1")
 	f := newFixture(t, Config{})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "r", URL: "http://" + host}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + host}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.c.Crawl(ctx, "r", queue.PriorityManual); err != nil {
 		t.Fatal(err)
 	}
 	register := func(name string) string {
-		var reg RegisterResponse
+		var reg api.RegisterResponse
 		_, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, []byte(`{"name":"`+name+`"}`))
 		if err := json.Unmarshal(body, &reg); err != nil {
 			t.Fatal(err)
@@ -37,7 +38,7 @@ func TestResultPostRepeatedAfterCrash(t *testing.T) {
 		return reg.ID
 	}
 	s1, s2 := register("s1"), register("s2")
-	var lr LeaseResponse
+	var lr api.LeaseResponse
 	_, body := f.do(t, "POST", "/api/v1/scanners/"+s1+"/lease", f.scanner, []byte(`{"max":1}`))
 	if err := json.Unmarshal(body, &lr); err != nil || len(lr.Tasks) != 1 {
 		t.Fatalf("lease: %s", body)
@@ -66,7 +67,7 @@ func TestResultPostRepeatedAfterCrash(t *testing.T) {
 	}
 	post := func(scanner string) int {
 		code, body := f.do(t, "POST", "/api/v1/tasks/"+task.ID+"/result", f.scanner,
-			mustJSON(t, ResultRequest{Scanner: scanner, Report: json.RawMessage(`{}`)}))
+			mustJSON(t, api.ResultRequest{Scanner: scanner, Report: json.RawMessage(`{}`)}))
 		t.Logf("post by %s: %d %s", scanner, code, body)
 		return code
 	}

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/queue"
 )
 
@@ -65,9 +66,9 @@ func TestResultOncePerTaskWhenPosterReplaced(t *testing.T) {
 			ctx := context.Background()
 			f, old, task := lossFixture(t) // old is registered as "s1" and holds task
 			var replacement string
-			var held []LeasedTask
+			var held []api.LeasedTask
 			lease := func() {
-				var lr LeaseResponse
+				var lr api.LeaseResponse
 				code, body := f.do(t, "POST", "/api/v1/scanners/"+replacement+"/lease", f.scanner, []byte(`{"max":4}`))
 				if err := json.Unmarshal(body, &lr); err != nil || code != http.StatusOK {
 					t.Errorf("lease by the replacement: %d %s", code, body)
@@ -77,7 +78,7 @@ func TestResultOncePerTaskWhenPosterReplaced(t *testing.T) {
 			// The killed scanner's replacement registers under its name
 			// (releasing its tasks) and asks for work.
 			replace := func() {
-				var reg RegisterResponse
+				var reg api.RegisterResponse
 				code, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, []byte(`{"name":"s1"}`))
 				if err := json.Unmarshal(body, &reg); err != nil || code != http.StatusCreated {
 					t.Errorf("re-register: %d %s", code, body)
@@ -95,7 +96,7 @@ func TestResultOncePerTaskWhenPosterReplaced(t *testing.T) {
 			f.sw.Queue = hq
 			// The dead scanner's post, fully received before it died.
 			code, body := f.do(t, "POST", "/api/v1/tasks/"+task.ID+"/result", f.scanner,
-				mustJSON(t, ResultRequest{Scanner: old, Report: json.RawMessage(`{}`)}))
+				mustJSON(t, api.ResultRequest{Scanner: old, Report: json.RawMessage(`{}`)}))
 			t.Logf("post by the replaced scanner: %d %s", code, body)
 			if replacement == "" {
 				t.Fatal("the replacement never registered")
@@ -105,7 +106,7 @@ func TestResultOncePerTaskWhenPosterReplaced(t *testing.T) {
 			lease()
 			for _, lt := range held {
 				code, body := f.do(t, "POST", "/api/v1/tasks/"+lt.ID+"/result", f.scanner,
-					mustJSON(t, ResultRequest{Scanner: replacement, Report: json.RawMessage(`{}`)}))
+					mustJSON(t, api.ResultRequest{Scanner: replacement, Report: json.RawMessage(`{}`)}))
 				t.Logf("post by the replacement for %s: %d %s", lt.ID, code, body)
 				if code != http.StatusNoContent {
 					t.Errorf("post by the replacement for %s: %d %s, want 204", lt.ID, code, body)

@@ -59,7 +59,7 @@ func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errorf(http.StatusUnauthorized, "invalid token")
 	}
-	writeJSON(w, http.StatusOK, WhoAmI{Name: t.Name, Role: t.Role, ExpiresAt: t.ExpiresAt, AdmissionWebhook: c.cfg.Reviews != nil})
+	writeJSON(w, http.StatusOK, api.WhoAmI{Name: t.Name, Role: t.Role, ExpiresAt: t.ExpiresAt, AdmissionWebhook: c.cfg.Reviews != nil})
 	return nil
 }
 

@@ -48,7 +48,7 @@ func TestTokenRevokeAcrossReplicas(t *testing.T) {
 	if code != http.StatusCreated {
 		t.Fatalf("create on a: %d %s", code, body)
 	}
-	var who WhoAmI
+	var who api.WhoAmI
 	getJSON(t, b2, "/api/v1/whoami", ci.Secret, http.StatusOK, &who)
 	if who.Name != "ci" || who.Role != RoleReader {
 		t.Fatalf("whoami on b: %+v", who)

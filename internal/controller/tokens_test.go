@@ -54,7 +54,7 @@ func TestTokensAPI(t *testing.T) {
 	if code != http.StatusCreated || ci.CreatedBy != "alice" || ci.ExpiresAt == nil || time.Until(*ci.ExpiresAt) > time.Hour {
 		t.Fatalf("create temp-admin: %d %s", code, body)
 	}
-	var who WhoAmI
+	var who api.WhoAmI
 	body = getJSON(t, f, "/api/v1/whoami", ci.Secret, http.StatusOK, &who)
 	checkAnswer(t, doc, http.MethodGet, "/api/v1/whoami", http.StatusOK, body)
 	if who.Name != "ci" || who.Role != RoleReader || who.ExpiresAt == nil || !who.ExpiresAt.Equal(*ci.ExpiresAt) {

@@ -275,7 +275,7 @@ func TestAdmissionSeesExceptions(t *testing.T) {
 func TestRunningImagesNeverScannedAreQueued(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, Config{})
-	if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "local", URL: "http://127.0.0.1:5000"}}); err != nil {
+	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://127.0.0.1:5000"}}); err != nil {
 		t.Fatal(err)
 	}
 	d := func(i int) string { return fmt.Sprintf("sha256:%064x", i) }

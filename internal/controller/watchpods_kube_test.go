@@ -159,7 +159,7 @@ func TestWatchPodsEndToEnd(t *testing.T) {
 	p.base = "http://" + strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
 	// The registry, limited to the test's repository; no crawl is asked
 	// for, so only the running Pod can queue the image.
-	if code := p.post(t, "/api/v1/registries", RegistryInput{Registry: Registry{Name: "local", URL: "http://" + host, Filters: []string{repo + ":*"}}}); code != http.StatusCreated {
+	if code := p.post(t, "/api/v1/registries", api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + host, Filters: []string{repo + ":*"}}}); code != http.StatusCreated {
 		t.Fatalf("add registry: %d; logs:\n%s", code, p.logs)
 	}
 	scanner := exec.Command(bin, "--log-level", "debug", "scanner", "--controller", p.base, "--name", "e2e", "--concurrency", "1",
@@ -224,11 +224,11 @@ func TestWatchPodsEndToEnd(t *testing.T) {
 	if found.Container != "app" || found.Registry != host || found.Repository != repo || found.Vulnerabilities == 0 {
 		t.Errorf("workload %+v", found)
 	}
-	var done []TaskView
+	var done []api.TaskView
 	if code := p.get(t, "/api/v1/tasks?state=done", &done); code != http.StatusOK {
 		t.Fatalf("tasks: %d", code)
 	}
-	var ours []TaskView
+	var ours []api.TaskView
 	for _, tv := range done {
 		if tv.Repository == repo {
 			ours = append(ours, tv)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/queue"
 )
@@ -61,7 +62,7 @@ func TestNotify(t *testing.T) {
 			t.Run(filepath.Base(file)+"/"+tc.name, func(t *testing.T) {
 				ctx := context.Background()
 				f := newFixture(t, Config{})
-				if err := f.c.PutRegistry(ctx, RegistryInput{Registry: Registry{Name: "reg", URL: "http://127.0.0.1:33933", Filters: tc.filters}}); err != nil {
+				if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "reg", URL: "http://127.0.0.1:33933", Filters: tc.filters}}); err != nil {
 					t.Fatal(err)
 				}
 				// A periodic task queued first: the pushed image must still
@@ -79,7 +80,7 @@ func TestNotify(t *testing.T) {
 				if code != http.StatusAccepted {
 					t.Fatalf("notify: %d %s", code, resp)
 				}
-				var res NotifyResponse
+				var res api.NotifyResponse
 				if err := json.Unmarshal(resp, &res); err != nil {
 					t.Fatal(err)
 				}
@@ -115,7 +116,7 @@ func TestNotify(t *testing.T) {
 
 func TestNotifyRejects(t *testing.T) {
 	f := newFixture(t, Config{})
-	if err := f.c.PutRegistry(context.Background(), RegistryInput{Registry: Registry{Name: "reg", URL: "http://127.0.0.1:5000"}}); err != nil {
+	if err := f.c.PutRegistry(context.Background(), api.RegistryInput{Registry: api.Registry{Name: "reg", URL: "http://127.0.0.1:5000"}}); err != nil {
 		t.Fatal(err)
 	}
 	body := []byte(`{"events":[]}`)
