@@ -40,11 +40,24 @@ func runCLIIn(t *testing.T, environ map[string]string, stdin string, args ...str
 type fleet struct {
 	url                    string
 	admin, scanner, reader string
+	// hook and hookClient reach the controller over HTTPS, which its
+	// admission webhook requires (newFleetWith with Reviews set).
+	hook       string
+	hookClient *http.Client
 }
 
 // newFleet starts an in-process controller and n in-process scanners
 // using db; everything stops at the end of the test.
 func newFleet(t *testing.T, db string, scanners int) fleet {
+	t.Helper()
+	return newFleetWith(t, db, scanners, nil)
+}
+
+// newFleetWith is newFleet whose controller also runs its loops
+// (controller.Run: the leader's database check, Pod watcher, exception
+// reconciliation) when configure is given; configure adjusts its
+// configuration first.
+func newFleetWith(t *testing.T, db string, scanners int, configure func(*controller.Config)) fleet {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -55,14 +68,30 @@ func newFleet(t *testing.T, db string, scanners int) fleet {
 			t.Fatal(err)
 		}
 	}
-	c, err := controller.New(ctx, controller.Config{DataDir: dir, DBPath: db, Logger: slog.New(slog.DiscardHandler)})
+	cfg := controller.Config{DataDir: dir, DBPath: db, Logger: slog.New(slog.DiscardHandler)}
+	if configure != nil {
+		configure(&cfg)
+	}
+	c, err := controller.New(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(c.Handler())
 	f.url = srv.URL
+	if cfg.Reviews != nil {
+		tls := httptest.NewTLSServer(c.Handler())
+		t.Cleanup(tls.Close)
+		f.hook, f.hookClient = tls.URL, tls.Client()
+	}
 	wctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
+	if configure != nil {
+		wg.Go(func() {
+			if err := c.Run(wctx); err != nil {
+				t.Errorf("controller: %v", err)
+			}
+		})
+	}
 	for i := range scanners {
 		wg.Go(func() {
 			err := worker.Run(wctx, worker.Config{ControllerURL: srv.URL, Token: f.scanner, Name: "w" + string(rune('1'+i)),

@@ -119,16 +119,29 @@ func (tc *tlsController) call(t *testing.T, method, path, token string, body []b
 // would, and returns the response.
 func (tc *tlsController) admit(t *testing.T, image string) *admissionv1.AdmissionResponse {
 	t.Helper()
-	raw, _ := json.Marshal(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p"}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: image}}}})
+	return admit(t, tc.srv.Client(), tc.srv.URL, "default", image)
+}
+
+// admit sends the controller at base the AdmissionReview the API server
+// sends for a Pod in namespace running image, and returns the answer.
+func admit(t *testing.T, hc *http.Client, base, namespace, image string) *admissionv1.AdmissionResponse {
+	t.Helper()
+	raw, _ := json.Marshal(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: namespace},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: image}}}})
 	body, _ := json.Marshal(admissionv1.AdmissionReview{
 		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
-		Request: &admissionv1.AdmissionRequest{UID: "u", Kind: metav1.GroupVersionKind{Version: "v1", Kind: "Pod"}, Namespace: "default",
+		Request: &admissionv1.AdmissionRequest{UID: "u", Kind: metav1.GroupVersionKind{Version: "v1", Kind: "Pod"}, Namespace: namespace,
 			Operation: admissionv1.Create, Object: runtime.RawExtension{Raw: raw}},
 	})
-	code, b := tc.call(t, "POST", "/admission", "", body)
+	resp, err := hc.Post(base+"/admission", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
 	var ar admissionv1.AdmissionReview
-	if err := json.Unmarshal(b, &ar); code != 200 || err != nil || ar.Response == nil {
-		t.Fatalf("admission: %d %s", code, b)
+	if err := json.Unmarshal(b, &ar); resp.StatusCode != 200 || err != nil || ar.Response == nil {
+		t.Fatalf("admission: %d %s", resp.StatusCode, b)
 	}
 	return ar.Response
 }
