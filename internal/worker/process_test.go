@@ -1,18 +1,15 @@
 package worker_test
 
 import (
-	"bufio"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 )
 
 // TestProcessKillMidScan runs the real binary: a controller and two
@@ -33,51 +30,21 @@ func TestProcessKillMidScan(t *testing.T) {
 	br.mu.Unlock()
 
 	tmp := t.TempDir()
-	bin := buildBinary(t, tmp)
+	bin := fleettest.Build(t, tmp, "scanfleet")
 	data := filepath.Join(tmp, "data")
-	token := func(role string) string {
-		out, err := exec.Command(bin, "controller", "token", "create", "--role", role, "--data-dir", data).Output()
-		if err != nil {
-			t.Fatalf("token create: %v", err)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	admin, scannerTok := token("admin"), token("scanner")
+	admin, scannerTok := fleettest.Token(t, bin, data, "admin"), fleettest.Token(t, bin, data, "scanner")
 
 	logs := &syncBuffer{}
-	ctl := exec.Command(bin, "--log-level", "debug", "controller", "--listen", "127.0.0.1:0", "--data-dir", data,
-		"--scanner-timeout", "1s", "--lease", "30s")
-	ctl.Stderr = logs
-	stdout, err := ctl.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ctl.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ctl.Process.Signal(syscall.SIGTERM); _ = ctl.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("controller output: %v; logs:\n%s", err, logs)
-	}
-	base := "http://" + strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
+	base := fleettest.StartController(t, bin, data, "127.0.0.1:0", logs, "--log-level", "debug", "--scanner-timeout", "1s", "--lease", "30s").Base
 
 	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host}, Password: secretPassword}
 	if code := api(t, "POST", base+"/api/v1/registries", admin, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
 
-	scanners := map[string]*exec.Cmd{}
+	scanners := map[string]*fleettest.Proc{}
 	for _, name := range []string{"sa", "sb"} {
-		cmd := exec.Command(bin, "--log-level", "debug", "scanner", "--controller", base, "--name", name,
-			"--concurrency", "1", "--poll-interval", "100ms")
-		cmd.Env = append(os.Environ(), "SCANFLEET_TOKEN="+scannerTok)
-		cmd.Stderr = logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		scanners[name] = cmd
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		scanners[name] = fleettest.StartScanner(t, bin, base, scannerTok, name, logs, "--log-level", "debug", "--concurrency", "1")
 	}
 	if code := api(t, "POST", base+"/api/v1/registries/local/scan", admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
@@ -105,10 +72,7 @@ func TestProcessKillMidScan(t *testing.T) {
 	if victim.ID == "" {
 		t.Fatalf("no scanner holds %s", slowRef)
 	}
-	if err := scanners[victim.Name].Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = scanners[victim.Name].Wait()
+	scanners[victim.Name].Kill()
 
 	counts := waitDone(t, base, admin, len(images), 60*time.Second)
 	if counts["done"] != len(images) {
@@ -140,22 +104,12 @@ func TestProcessKillMidScan(t *testing.T) {
 	}
 
 	// The survivor stops cleanly on SIGTERM.
-	for name, cmd := range scanners {
+	for name, p := range scanners {
 		if name == victim.Name {
 			continue
 		}
-		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("scanner %s after SIGTERM: %v", name, err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Errorf("scanner %s did not stop on SIGTERM", name)
+		if err := p.Stop(15 * time.Second); err != nil {
+			t.Errorf("scanner %s: %v", name, err)
 		}
 	}
 	if strings.Contains(logs.String(), secretPassword) {

@@ -1,7 +1,6 @@
 package worker_test
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,10 +8,8 @@ import (
 	"maps"
 	"net/http"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +20,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
 	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/report"
@@ -108,30 +106,10 @@ func pushScaleImages(t *testing.T, host, ns string, perBase int) []scaleImage {
 	return out
 }
 
-// procController is a `scanfleet controller` process.
-type procController struct {
-	cmd  *exec.Cmd
-	base string
-}
-
-func startProcController(t *testing.T, bin, data string, logs *syncBuffer) *procController {
+// startProcController runs a `scanfleet controller` process on any port.
+func startProcController(t *testing.T, bin, data string, logs *syncBuffer) *fleettest.Controller {
 	t.Helper()
-	cmd := exec.Command(bin, "--log-level", "info", "controller", "--listen", "127.0.0.1:0", "--data-dir", data,
-		"--scanner-timeout", "5s", "--lease", "30s")
-	cmd.Stderr = logs
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("controller output: %v; logs:\n%s", err, logs)
-	}
-	return &procController{cmd: cmd, base: "http://" + strings.TrimSpace(strings.TrimPrefix(line, "listening on "))}
+	return fleettest.StartController(t, bin, data, "127.0.0.1:0", logs, "--log-level", "info", "--scanner-timeout", "5s", "--lease", "30s")
 }
 
 // TestRealRegistryFleet pushes 200 images sharing four base layers to the
@@ -161,16 +139,9 @@ func TestRealRegistryFleet(t *testing.T) {
 	t.Logf("pushed %d images in %v", len(images), time.Since(start))
 
 	tmp := t.TempDir()
-	bin := buildBinary(t, tmp)
+	bin := fleettest.Build(t, tmp, "scanfleet")
 	data := tmp + "/data"
-	token := func(role string) string {
-		out, err := exec.Command(bin, "controller", "token", "create", "--role", role, "--data-dir", data).Output()
-		if err != nil {
-			t.Fatalf("token create: %v", err)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	admin, scannerTok := token("admin"), token("scanner")
+	admin, scannerTok := fleettest.Token(t, bin, data, "admin"), fleettest.Token(t, bin, data, "scanner")
 	logs := &syncBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -180,26 +151,19 @@ func TestRealRegistryFleet(t *testing.T) {
 	ctl := startProcController(t, bin, data, logs)
 
 	reg := controller.RegistryInput{Registry: controller.Registry{Name: "real", URL: "http://" + host, Filters: []string{ns + "/**"}}}
-	if code := api(t, "POST", ctl.base+"/api/v1/registries", admin, reg, nil); code != http.StatusCreated {
+	if code := api(t, "POST", ctl.Base+"/api/v1/registries", admin, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	var scanners []*exec.Cmd
+	var scanners []*fleettest.Proc
 	for i := range 3 {
-		cmd := exec.Command(bin, "--log-level", "info", "scanner", "--controller", ctl.base, "--name", fmt.Sprintf("s%d", i),
-			"--concurrency", "2", "--poll-interval", "100ms")
-		cmd.Env = append(os.Environ(), "SCANFLEET_TOKEN="+scannerTok)
-		cmd.Stderr = logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		scanners = append(scanners, cmd)
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		scanners = append(scanners, fleettest.StartScanner(t, bin, ctl.Base, scannerTok, fmt.Sprintf("s%d", i), logs,
+			"--log-level", "info", "--concurrency", "2"))
 	}
 	scanStart := time.Now()
-	if code := api(t, "POST", ctl.base+"/api/v1/registries/real/scan", admin, nil, nil); code != http.StatusAccepted {
+	if code := api(t, "POST", ctl.Base+"/api/v1/registries/real/scan", admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
-	counts := waitDone(t, ctl.base, admin, len(images), 120*time.Second)
+	counts := waitDone(t, ctl.Base, admin, len(images), 120*time.Second)
 	t.Logf("scanned %d images in %v (%.1f images/s)", len(images), time.Since(scanStart), float64(len(images))/time.Since(scanStart).Seconds())
 	if counts["done"] != len(images) || counts["failed"] != 0 {
 		t.Fatalf("queue %v, want %d done and 0 failed", counts, len(images))
@@ -219,7 +183,7 @@ func TestRealRegistryFleet(t *testing.T) {
 		}
 		return m
 	}
-	got := listImages(ctl.base)
+	got := listImages(ctl.Base)
 	if len(got) != len(images) {
 		t.Errorf("%d images listed, want %d", len(got), len(images))
 	}
@@ -238,7 +202,7 @@ func TestRealRegistryFleet(t *testing.T) {
 	for i := 0; i < len(images); i += len(images) / 10 {
 		im := images[i]
 		var rep report.Report
-		if code := api(t, "GET", ctl.base+"/api/v1/images/"+im.digest, admin, nil, &rep); code != 200 {
+		if code := api(t, "GET", ctl.Base+"/api/v1/images/"+im.digest, admin, nil, &rep); code != 200 {
 			t.Fatalf("get image %s: %d", im.digest, code)
 		}
 		ref := host + "/" + im.repo + "@" + im.digest
@@ -261,15 +225,11 @@ func TestRealRegistryFleet(t *testing.T) {
 
 	// SIGKILL the controller, restart it on the same data dir.
 	for _, s := range scanners {
-		_ = s.Process.Signal(syscall.SIGTERM)
-		_ = s.Wait()
+		_ = s.Stop(30 * time.Second)
 	}
-	if err := ctl.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = ctl.cmd.Wait()
+	ctl.Kill()
 	ctl = startProcController(t, bin, data, logs)
-	after := listImages(ctl.base)
+	after := listImages(ctl.Base)
 	if len(after) != len(got) {
 		t.Errorf("after restart %d images, want %d", len(after), len(got))
 	}
@@ -284,18 +244,18 @@ func TestRealRegistryFleet(t *testing.T) {
 		}
 	}
 	var before map[string]int
-	api(t, "GET", ctl.base+"/api/v1/queue", admin, nil, &before)
-	if code := api(t, "POST", ctl.base+"/api/v1/registries/real/scan", admin, nil, nil); code != http.StatusAccepted {
+	api(t, "GET", ctl.Base+"/api/v1/queue", admin, nil, &before)
+	if code := api(t, "POST", ctl.Base+"/api/v1/registries/real/scan", admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("rescan: %d", code)
 	}
-	waitCrawled(t, ctl.base, admin, "real")
+	waitCrawled(t, ctl.Base, admin, "real")
 	var q map[string]int
-	api(t, "GET", ctl.base+"/api/v1/queue", admin, nil, &q)
+	api(t, "GET", ctl.Base+"/api/v1/queue", admin, nil, &q)
 	if q["queued"] != 0 || q["leased"] != 0 || !maps.Equal(q, before) {
 		t.Errorf("re-crawl after restart changed the queue: %v, before %v", q, before)
 	}
 	var rv controller.RegistryView
-	api(t, "GET", ctl.base+"/api/v1/registries/real", admin, nil, &rv)
+	api(t, "GET", ctl.Base+"/api/v1/registries/real", admin, nil, &rv)
 	if rv.LastError != "" {
 		t.Errorf("real registry last error %q", rv.LastError)
 	}
@@ -311,13 +271,13 @@ func TestRealRegistryFleet(t *testing.T) {
 		Registry: controller.Registry{Name: "bad", URL: "https://" + tlsHost, Username: user, CACertFile: ca},
 		Password: "definitely-" + secretPassword,
 	}
-	if code := api(t, "POST", ctl.base+"/api/v1/registries", admin, bad, nil); code != http.StatusCreated {
+	if code := api(t, "POST", ctl.Base+"/api/v1/registries", admin, bad, nil); code != http.StatusCreated {
 		t.Fatalf("create bad registry: %d", code)
 	}
-	if code := api(t, "POST", ctl.base+"/api/v1/registries/bad/scan", admin, nil, nil); code == http.StatusAccepted {
+	if code := api(t, "POST", ctl.Base+"/api/v1/registries/bad/scan", admin, nil, nil); code == http.StatusAccepted {
 		var v controller.RegistryView
 		for deadline := time.Now().Add(20 * time.Second); v.LastError == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			api(t, "GET", ctl.base+"/api/v1/registries/bad", admin, nil, &v)
+			api(t, "GET", ctl.Base+"/api/v1/registries/bad", admin, nil, &v)
 		}
 		if v.LastError == "" {
 			t.Error("crawl with a wrong password left no error on the registry view")
@@ -327,7 +287,7 @@ func TestRealRegistryFleet(t *testing.T) {
 	} else if code/100 == 2 {
 		t.Errorf("scan of a registry with a wrong password answered %d", code)
 	}
-	final := listImages(ctl.base)
+	final := listImages(ctl.Base)
 	if len(final) != len(got) {
 		t.Errorf("after the bad crawl %d images, want %d", len(final), len(got))
 	}

@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -17,25 +18,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/controller"
-	"github.com/scanfleet/scanfleet/internal/testutil"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 )
-
-// buildBinary builds cmd/scanfleet into dir.
-func buildBinary(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "scanfleet")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/scanfleet")
-	build.Dir = testutil.ModuleRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // selfSigned writes a certificate for 127.0.0.1 and its key.
 func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
@@ -76,29 +64,11 @@ func TestProcessTLS(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	tmp := t.TempDir()
-	bin := buildBinary(t, tmp)
+	bin := fleettest.Build(t, tmp, "scanfleet")
 	certFile, keyFile := selfSigned(t, tmp)
 	data := filepath.Join(tmp, "data")
-	out, err := exec.Command(bin, "controller", "token", "create", "--role", "admin", "--data-dir", data).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok := strings.TrimSpace(string(out))
-
-	ctl := exec.Command(bin, "controller", "--listen", "127.0.0.1:0", "--data-dir", data, "--tls-cert", certFile, "--tls-key", keyFile)
-	stdout, err := ctl.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ctl.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ctl.Process.Signal(syscall.SIGTERM); _ = ctl.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
+	tok := fleettest.Token(t, bin, data, "admin")
+	addr := fleettest.StartController(t, bin, data, "127.0.0.1:0", io.Discard, "--tls-cert", certFile, "--tls-key", keyFile).Addr
 
 	pemBytes, err := os.ReadFile(certFile)
 	if err != nil {
@@ -135,12 +105,7 @@ func TestProcessTLS(t *testing.T) {
 		t.Errorf("scanner without --ca-cert: err %v, output %s", err, out)
 	}
 
-	sc := exec.Command(bin, "scanner", "--controller", "https://"+addr, "--ca-cert", certFile, "--name", "tls-scanner", "--poll-interval", "50ms")
-	sc.Env = append(os.Environ(), "SCANFLEET_TOKEN="+tok)
-	if err := sc.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sc.Process.Kill() })
+	sc := fleettest.StartScanner(t, bin, "https://"+addr, tok, "tls-scanner", io.Discard, "--ca-cert", certFile, "--poll-interval", "50ms")
 	var registered bool
 	for deadline := time.Now().Add(20 * time.Second); !registered && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		_, body, err := get("https://" + addr + "/api/v1/scanners")
@@ -152,10 +117,7 @@ func TestProcessTLS(t *testing.T) {
 	if !registered {
 		t.Fatal("scanner did not register over TLS")
 	}
-	if err := sc.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := sc.Wait(); err != nil {
-		t.Errorf("scanner after SIGTERM: %v", err)
+	if err := sc.Stop(15 * time.Second); err != nil {
+		t.Errorf("scanner: %v", err)
 	}
 }
