@@ -162,7 +162,16 @@ func (p *page) imageTotal(digest string) int {
 // subscription whose test send reaches a local receiver, signed, and
 // shows in the delivery log.
 func TestConsoleTriage(t *testing.T) {
-	f := startFleetWith(t, false, runningPods)
+	// The Pod watcher's store, to record more Pods than a page later.
+	stores := make(chan store.Workloads, 1)
+	f := startFleetWith(t, false, func(f *fleet, cfg *controller.Config) {
+		runningPods(f, cfg)
+		watch := cfg.WatchPods
+		cfg.WatchPods = func(ctx context.Context, st store.Workloads) error {
+			stores <- st
+			return watch(ctx, st)
+		}
+	})
 	scanAll(t, f)
 	p := &page{t: t, ctx: browser(t), base: f.url, shots: os.Getenv("SCANFLEET_CONSOLE_SCREENSHOTS"), width: "desktop"}
 	if p.shots != "" {
@@ -237,6 +246,48 @@ func TestConsoleTriage(t *testing.T) {
 	p.waitFor("running but not covered", `location.hash.includes("scanned=false") && document.querySelectorAll("table.workloads tbody tr").length === 1 ? "ok" : ""`, 10*time.Second)
 	if got := workloads(); got != "dev/proxy" {
 		t.Errorf("running but not covered: %q", got)
+	}
+
+	// More containers than a page: the page says more follow, Next and
+	// Previous walk the API's pages, and no container shows twice.
+	var st store.Workloads
+	select {
+	case st = <-stores:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the Pod watcher did not start")
+	}
+	for i := range 57 {
+		c := store.RunningContainer{PodUID: fmt.Sprintf("batch-%02d", i), Namespace: "batch", Pod: fmt.Sprintf("job-%02d", i), WorkloadKind: "Job",
+			Workload: fmt.Sprintf("job-%02d", i), Container: "main", ContainerKind: "container", Image: "busybox:1.36", Registry: "docker.io",
+			Repository: "library/busybox", Tag: "1.36", SeenAt: time.Now()}
+		if err := st.PutPod(context.Background(), c.PodUID, []store.RunningContainer{c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batchRows := func() []string {
+		return strings.Split(p.eval(`[...document.querySelectorAll("table.workloads tbody tr th")].map(th => th.innerText.split("\n")[0]).join(",")`), ",")
+	}
+	p.goTo("#/workloads?namespace=batch", "Workloads")
+	p.waitFor("a full first page", `document.querySelector('[data-testid="wl-count"]')?.innerText.includes("more on the next page") && document.querySelectorAll("table.workloads tbody tr").length === 50 ? "ok" : ""`, 15*time.Second)
+	first := batchRows()
+	p.do("next page", chromedp.Click(chromedp.Search(`//nav[@aria-label="Pages of workloads"]//button[normalize-space()="Next"]`)))
+	p.waitFor("the last page", `document.querySelector('[data-testid="wl-count"]')?.innerText.includes("on page 2") && !document.querySelector('[data-testid="wl-count"]').innerText.includes("more on the next") && document.querySelectorAll("table.workloads tbody tr").length === 7 ? "ok" : ""`, 15*time.Second)
+	seenBatch := map[string]bool{}
+	for _, w := range append(first, batchRows()...) {
+		if seenBatch[w] {
+			t.Errorf("workload %s on both pages", w)
+		}
+		seenBatch[w] = true
+	}
+	if len(seenBatch) != 57 {
+		t.Errorf("%d batch workloads over the two pages, want 57", len(seenBatch))
+	}
+	p.do("previous page", chromedp.Click(chromedp.Search(`//nav[@aria-label="Pages of workloads"]//button[normalize-space()="Previous"]`)))
+	p.waitFor("the first page again", `document.querySelectorAll("table.workloads tbody tr").length === 50 && document.querySelector('[data-testid="wl-count"]')?.innerText.includes("on page 1") ? "ok" : ""`, 15*time.Second)
+	for i := range 57 {
+		if err := st.DeletePod(context.Background(), fmt.Sprintf("batch-%02d", i)); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	// The issue's example, from the form.
@@ -448,7 +499,27 @@ func TestConsoleTriage(t *testing.T) {
 		p.width = "desktop"
 		p.do("desktop viewport", chromedp.EmulateViewport(1280, 800))
 	}
-	// Delete the exception: the count comes back.
+	// Expire it now: the count comes back at once, the row says
+	// Expired, the audit log has the expire.
+	p.goTo("#/exceptions", "Exceptions")
+	p.waitFor("the exception's row", `document.querySelector("tr[data-exception]") ? "ok" : ""`, 10*time.Second)
+	p.eval(`(() => { window.confirm = () => true; return ""; })()`)
+	p.do("expire now", chromedp.Click(chromedp.CSS(`button[aria-label="Expire exception `+excID+` now"]`)))
+	expired := p.waitFor("the expiry's confirmation", `(document.querySelector('[data-testid="exc-msg"]')?.innerText || "").includes("expired now") ? document.querySelector('[data-testid="exc-msg"]').innerText : ""`, 30*time.Second)
+	if !strings.Contains(expired, "2 stored results re-evaluated") { // team/alpine and team/web
+		t.Errorf("expire said %q", expired)
+	}
+	p.waitFor("the row marked Expired", `document.querySelector("tr[data-exception]")?.innerText.includes("Expired") && !document.querySelector('button[aria-label="Expire exception `+excID+` now"]') ? "ok" : ""`, 10*time.Second)
+	p.goTo("#/images", "Images")
+	if got := p.imageTotal(alpine); got != alpineBefore {
+		t.Errorf("team/alpine:3.20 shows %d findings after the exception expired, want %d again", got, alpineBefore)
+	}
+	p.goTo("#/workloads?cve="+cve, "Workloads")
+	p.waitFor("the workloads carrying "+cve+" again", `document.querySelector('[data-testid="wl-count"]')?.innerText.startsWith("2 running") ? "ok" : ""`, 15*time.Second)
+	p.goTo("#/audit?kind=exception", "Audit log")
+	p.waitFor("the expire in the audit log", `document.querySelector("table.audit tbody tr")?.innerText.includes("expire exception") ? "ok" : ""`, 10*time.Second)
+
+	// Delete the (expired) exception: the count stays.
 	p.goTo("#/exceptions", "Exceptions")
 	p.waitFor("the exception's row", `document.querySelector("tr[data-exception]") ? "ok" : ""`, 10*time.Second)
 	p.eval(`(() => { window.confirm = () => true; return ""; })()`)
@@ -478,8 +549,8 @@ func TestConsoleTriage(t *testing.T) {
 	}
 	p.goTo("#/audit?kind=exception", "Audit log")
 	p.waitFor("the audit log", `document.querySelector("table.audit tbody tr") ? "ok" : ""`, 10*time.Second)
-	if got := p.eval(`[...document.querySelectorAll("table.audit tbody tr[data-audit] th")].map(th => th.innerText.split(" ").slice(0, 2).join(" ")).reverse().join(",")`); !strings.HasPrefix(got, "create exception,update exception,delete exception,create exception") {
-		t.Errorf("audit entries for exceptions, oldest first: %q, want create, update, delete, then the import's creates", got)
+	if got := p.eval(`[...document.querySelectorAll("table.audit tbody tr[data-audit] th")].map(th => th.innerText.split(" ").slice(0, 2).join(" ")).reverse().join(",")`); !strings.HasPrefix(got, "create exception,update exception,expire exception,delete exception,create exception") {
+		t.Errorf("audit entries for exceptions, oldest first: %q, want create, update, expire, delete, then the import's creates", got)
 	}
 }
 

@@ -1,6 +1,7 @@
 // Exceptions: fleet-wide decisions that a vulnerability does not count
 // somewhere, with who, why and until when (GET/POST/DELETE
-// /api/v1/exceptions). Every change is in the audit log.
+// /api/v1/exceptions; POST /api/v1/exceptions/{id}/expire ends one now).
+// Every change is in the audit log.
 import { useState } from "preact/hooks";
 import { api, download } from "./api.js";
 import { html, useLoad, ErrorNote, Loading, fmtTime, ago, CsvButton, Pager, splitList, href } from "./util.js";
@@ -181,6 +182,14 @@ export function ExceptionsPage({ role, query }) {
     );
     reload();
   }
+  async function expire(x) {
+    setActionError(null);
+    try {
+      changed(await api("/api/v1/exceptions/" + encodeURIComponent(x.id) + "/expire", { method: "POST" }), "expired now");
+    } catch (err) {
+      setActionError(err);
+    }
+  }
   async function remove(x) {
     setActionError(null);
     try {
@@ -257,7 +266,9 @@ export function ExceptionsPage({ role, query }) {
                 onClick=${() => {
                   setForm(x);
                   scrollTo(0, 0);
-                }}>Edit</button><button type="button" class="small danger" aria-label=${"Delete exception " + x.id}
+                }}>Edit</button>${!x.expired &&
+                html`<button type="button" class="small" aria-label=${"Expire exception " + x.id + " now"}
+                  onClick=${() => confirm(`End exception ${x.id} (${x.vulnerability}) now? Its findings count again at once; it stays listed as expired.`) && expire(x)}>Expire now</button>`}<button type="button" class="small danger" aria-label=${"Delete exception " + x.id}
                 onClick=${() => confirm(`Delete exception ${x.id} (${x.vulnerability})? Its findings count again.`) && remove(x)}>Delete</button></td>`}
             </tr>`,
           )}</tbody></table></div>

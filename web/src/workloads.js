@@ -2,9 +2,14 @@
 // started with --watch-pods): which containers run which image, whether
 // that image has a stored scan, and its findings. Answers "which running
 // workloads carry CVE-X" and "what runs that is not covered".
+//
+// The list is paged by the API (?limit= and the after= cursor of the
+// Link header's rel="next"), so a page costs its length however many
+// containers run; a page that has a next one says so, and the CSV export
+// reads every page, so neither ever passes a part for the whole.
 import { useState } from "preact/hooks";
 import { api, qs } from "./api.js";
-import { html, useSynced, useLoad, ErrorNote, Loading, ago, fmtTime, shortDigest, href, navigate, CsvButton, Pager, SEVERITIES } from "./util.js";
+import { html, useSynced, useLoad, ErrorNote, Loading, ago, fmtTime, shortDigest, href, navigate, CsvButton, SEVERITIES } from "./util.js";
 import { Counts } from "./images.js";
 
 const PAGE = 50;
@@ -24,6 +29,34 @@ const CSV = [
   ...SEVERITIES.map((s) => [s.toLowerCase(), (w) => (w.severities || {})[s] || 0]),
 ];
 
+// nextCursor is the after= cursor of a Link header's rel="next" target,
+// "" when the answer was the last page.
+export function nextCursor(link) {
+  for (const part of (link || "").split(",")) {
+    const m = /<([^>]*)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return new URL(m[1], location.origin).searchParams.get("after") || "";
+  }
+  return "";
+}
+
+// loadPage reads one page of at most size containers after the cursor.
+async function loadPage(q, after, size) {
+  const res = await api("/api/v1/workloads" + qs({ ...q, limit: size, after }), { raw: true });
+  return { rows: await res.json(), next: nextCursor(res.headers.get("Link")) };
+}
+
+// loadAll follows the pages to the last (the CSV export).
+async function loadAll(q) {
+  const out = [];
+  let after = "";
+  for (;;) {
+    const { rows, next } = await loadPage(q, after, 1000);
+    out.push(...rows);
+    if (!next || next === after) return out;
+    after = next;
+  }
+}
+
 const SCANNED = [
   ["", "All"],
   ["false", "Not covered (never scanned)"],
@@ -33,15 +66,19 @@ const SCANNED = [
 export function WorkloadsPage({ query }) {
   const q = { namespace: query.namespace || "", cve: (query.cve || "").trim(), scanned: query.scanned || "" };
   const key = JSON.stringify(q);
-  const { data, error, loading } = useLoad(() => api("/api/v1/workloads" + qs(q)), [key], 15000);
+  // The page is the cursor after (the first page's is "") and trail the
+  // cursors of the pages before it, for Previous; other filters start
+  // again at the first page.
+  const [pg, setPg] = useState({ key, trail: [], after: "" });
+  const cur = pg.key === key ? pg : { key, trail: [], after: "" };
+  const { data, error, loading } = useLoad(() => loadPage(q, cur.after, PAGE), [key, cur.after], 15000);
   const [ns, setNs] = useSynced(q.namespace);
   const [cve, setCve] = useSynced(q.cve);
-  const [offset, setOffset] = useState(0);
-  const go = (changes) => {
-    setOffset(0);
-    navigate(["workloads"], { ...q, ...changes });
-  };
-  const list = data || [];
+  const go = (changes) => navigate(["workloads"], { ...q, ...changes });
+  const list = data ? data.rows : [];
+  const more = !!(data && data.next);
+  const pageNo = cur.trail.length + 1;
+  const paged = more || pageNo > 1;
   const filtered = q.namespace || q.cve || q.scanned;
   const unscanned = list.filter((w) => !w.scanned).length;
   return html`
@@ -74,24 +111,26 @@ export function WorkloadsPage({ query }) {
     html`<div class="list-tools">
         <p role="status" aria-live="polite" data-testid="wl-count"><strong>${list.length}</strong> running container${list.length === 1 ? "" : "s"}${
           q.cve ? html` carrying <a href=${href(["vulnerabilities", q.cve])}>${q.cve}</a>` : ""
-        }${q.namespace ? " in " + q.namespace : ""}${
+        }${q.namespace ? " in " + q.namespace : ""}${paged ? " on page " + pageNo : ""}${
           !q.scanned && unscanned > 0
             ? html`, <a href=${href(["workloads"], { ...q, scanned: "false" })}><strong>${unscanned}</strong> not covered</a> (never scanned)`
             : ""
-        }${loading ? " (refreshing…)" : ""}</p>
-        ${list.length > 0 && html`<${CsvButton} name="workloads" columns=${CSV} rows=${() => list} />`}
+        }${more ? html`; <strong>more on the next page</strong>` : ""}${loading ? " (refreshing…)" : ""}</p>
+        ${(list.length > 0 || more) && html`<${CsvButton} name="workloads" columns=${CSV} rows=${() => loadAll(q)} />`}
       </div>
       ${list.length === 0
         ? html`<p class="empty">${
-            filtered
-              ? "No running container matches."
-              : "No running containers are recorded. The controller records them only when started as scanfleet-controller with --watch-pods (and RBAC to list and watch Pods)."
+            more
+              ? "None on this page: the filters left out every container of it. Go on to the next page."
+              : filtered || pageNo > 1
+                ? "No running container matches."
+                : "No running containers are recorded. The controller records them only when started as scanfleet-controller with --watch-pods (and RBAC to list and watch Pods)."
           }</p>`
         : html`<div class="table-wrap"><table class="data workloads">
           <caption class="sr-only">Running containers</caption>
           <thead><tr><th scope="col">Workload</th><th scope="col" class="hide-sm">Container</th><th scope="col">Image</th><th scope="col">Scan</th>
             <th scope="col">Findings by severity</th></tr></thead>
-          <tbody>${list.slice(offset, offset + PAGE).map(
+          <tbody>${list.map(
             (w) => html`<tr key=${w.pod_uid + "/" + w.container} data-workload=${w.namespace + "/" + w.workload}>
               <th scope="row">${w.namespace}/${w.workload}<div class="small muted">${w.workload_kind} · pod ${w.pod}<span class="show-sm"> · ${w.container}</span></div></th>
               <td class="hide-sm">${w.container}${w.container_kind && w.container_kind !== "container" ? html` <span class="small muted">(${w.container_kind})</span>` : ""}</td>
@@ -104,6 +143,12 @@ export function WorkloadsPage({ query }) {
                 ? html`<${Counts} sev=${w.severities || {}} /> <span class="small muted">(${w.vulnerabilities})</span>`
                 : html`<span class="muted">unknown</span>`}</td>
             </tr>`,
-          )}</tbody></table></div>
-          <${Pager} offset=${offset} size=${PAGE} total=${list.length} onGo=${setOffset} label="Pages of workloads" />`}`}`;
+          )}</tbody></table></div>`}
+      ${paged &&
+      html`<nav class="pager" aria-label="Pages of workloads">
+        <button type="button" disabled=${pageNo === 1} onClick=${() =>
+          setPg({ key, trail: cur.trail.slice(0, -1), after: cur.trail[cur.trail.length - 1] || "" })}>Previous</button>
+        <span>Page ${pageNo}</span>
+        <button type="button" disabled=${!more || loading} onClick=${() => setPg({ key, trail: [...cur.trail, cur.after], after: data.next })}>Next</button>
+      </nav>`}`}`;
 }
