@@ -178,12 +178,12 @@ func TestTriageWalkthrough(t *testing.T) {
 	rcv := &hookReceiver{}
 	hook := httptest.NewServer(rcv)
 	defer hook.Close()
-	r := must(admin, "subscription", "add", hook.URL+"/scanfleet", "--id", "sec")
-	m := regexp.MustCompile(`(?m)^secret: ([0-9a-f]+)$`).FindStringSubmatch(r.stdout)
+	r := must(admin, "subscription", "add", hook.URL+"/scanfleet")
+	m := regexp.MustCompile(`(?m)^subscription (sub-[0-9a-f]+): [^\n]*\nsecret: ([0-9a-f]+)$`).FindStringSubmatch(r.stdout)
 	if m == nil {
-		t.Fatalf("subscription add printed no secret:\n%s", r.stdout)
+		t.Fatalf("subscription add printed no id and secret:\n%s", r.stdout)
 	}
-	secret := m[1]
+	sub, secret := m[1], m[2]
 
 	images := func(args ...string) map[string]api.ImageSummary {
 		t.Helper()
@@ -252,6 +252,9 @@ func TestTriageWalkthrough(t *testing.T) {
 	}
 	if got := images("--cve", cve); len(got) != 1 || got["library/alpine"].Digest == "" {
 		t.Fatalf("images --cve %s with the exception: %d images, want library/alpine only", cve, len(got))
+	}
+	if r := must(reader, "images", "--cve", cve); strings.Contains(r.stdout, "team/") || !strings.Contains(r.stdout, "library/alpine") {
+		t.Fatalf("images --cve table with the exception:\n%s", r.stdout)
 	}
 	rep := showReport(digests["team/app-00"])
 	sup := 0
@@ -373,7 +376,7 @@ func TestTriageWalkthrough(t *testing.T) {
 	}
 	// One delivery in the log since the update: nothing else is coming.
 	var since []api.Delivery
-	for _, d := range decodeJSON[[]api.Delivery](t, must(admin, "subscription", "deliveries", "sec", "--format", "json").stdout) {
+	for _, d := range decodeJSON[[]api.Delivery](t, must(admin, "subscription", "deliveries", sub, "--format", "json").stdout) {
 		if !d.CreatedAt.Before(updateStart) {
 			since = append(since, d)
 		}
