@@ -292,16 +292,16 @@ func nextCursor(h http.Header) (string, error) {
 			}
 			target = strings.TrimSpace(target)
 			if !strings.HasPrefix(target, "<") || !strings.HasSuffix(target, ">") {
-				return "", fmt.Errorf("Link header %q: no <URL>", link)
+				return "", fmt.Errorf("the Link header %q has no <URL>", link)
 			}
 			u, err := url.Parse(target[1 : len(target)-1])
 			if err != nil {
-				return "", fmt.Errorf("Link header %q: %w", link, err)
+				return "", fmt.Errorf("the Link header %q: %w", link, err)
 			}
 			if a := u.Query().Get("after"); a != "" {
 				return a, nil
 			}
-			return "", fmt.Errorf("Link header %q: no after= cursor", link)
+			return "", fmt.Errorf("the Link header %q has no after= cursor", link)
 		}
 	}
 	return "", nil
