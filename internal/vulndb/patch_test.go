@@ -26,12 +26,13 @@ import (
 // osvEco publishes one OSV ecosystem folder the way the OSV bucket does:
 // all.zip, modified_id.csv (newest first) and every record as <id>.json.
 type osvEco struct {
-	srv     *feedServer
-	dir     string            // "/Go"
-	recs    map[string][]byte // id -> record JSON
-	reverse bool              // write the archive's members in reverse order
-	list    []byte            // when set, served instead of the real list
-	noList  bool              // serve no list at all
+	srv      *feedServer
+	dir      string            // "/Go"
+	recs     map[string][]byte // id -> record JSON
+	reverse  bool              // write the archive's members in reverse order
+	list     []byte            // when set, served instead of the real list
+	noList   bool              // serve no list at all
+	unserved string            // a record not served on its own
 }
 
 func (e *osvEco) publish(t *testing.T, mod time.Time) {
@@ -65,6 +66,11 @@ func (e *osvEco) publish(t *testing.T, mod time.Time) {
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if e.unserved != "" {
+		e.srv.mu.Lock()
+		delete(e.srv.files, e.dir+"/"+e.unserved+".json")
+		e.srv.mu.Unlock()
 	}
 	e.srv.set(e.dir+"/all.zip", zb.Bytes(), mod)
 	sort.Slice(rows, func(i, j int) bool {
@@ -252,6 +258,12 @@ func TestRecordLevelUpdate(t *testing.T) {
 			eco.noList = false
 			eco.edit(t, ids[80], day, map[string]any{"summary": "and again"})
 		}, records: 1},
+		// The list names a record the server does not have: list and
+		// records disagree, so the archive is read whole.
+		{name: "listed record not served", change: func(day time.Time) {
+			eco.edit(t, ids[90], day, map[string]any{"summary": "listed, not served"})
+			eco.unserved = ids[90]
+		}, archive: 1, logs: "record listed but not served"},
 	}
 	for n, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
