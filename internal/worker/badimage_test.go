@@ -16,7 +16,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -42,11 +43,11 @@ func TestFleetBadImage(t *testing.T) {
 
 	logs := &syncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan registry: %d", code)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -63,11 +64,11 @@ func TestFleetBadImage(t *testing.T) {
 	// with its error visible.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		var ims []controller.ImageSummary
-		api(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &ims)
-		var queued []controller.TaskView
-		api(t, "GET", base+"/api/v1/tasks?state=queued", tok, nil, &queued)
-		var failed *controller.TaskView
+		var ims []api.ImageSummary
+		fleettest.Do(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &ims)
+		var queued []api.TaskView
+		fleettest.Do(t, "GET", base+"/api/v1/tasks?state=queued", tok, nil, &queued)
+		var failed *api.TaskView
 		for i := range queued {
 			if queued[i].Repository == "team/broken" && queued[i].LastError != "" {
 				failed = &queued[i]

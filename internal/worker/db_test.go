@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/scan"
 	"github.com/scanfleet/scanfleet/internal/source"
@@ -33,31 +34,31 @@ func TestWorkerMatchesWithDB(t *testing.T) {
 	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/alp", 1)
 
 	base, tok := newController(t, io.Discard, time.Minute)
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "r", URL: "http://" + br.host}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + br.host}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	api(t, "POST", base+"/api/v1/registries/r/scan", tok, nil, nil)
+	fleettest.Do(t, "POST", base+"/api/v1/registries/r/scan", tok, nil, nil)
 	wctx, cancel := context.WithCancel(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		errc <- worker.Run(wctx, worker.Config{ControllerURL: base, Token: tok, DBPath: dbPath, PollInterval: 50 * time.Millisecond})
 	}()
-	waitDone(t, base, tok, 1, 60*time.Second)
+	fleettest.WaitDrained(t, base, tok, 1, 60*time.Second)
 	cancel()
 	if err := <-errc; err != nil {
 		t.Fatal(err)
 	}
 
 	var got report.Report
-	if code := api(t, "GET", base+"/api/v1/images/"+images[0].digest, tok, nil, &got); code != 200 {
+	if code := fleettest.Do(t, "GET", base+"/api/v1/images/"+images[0].digest, tok, nil, &got); code != 200 {
 		t.Fatalf("get image: %d", code)
 	}
 	if got.DB == nil || got.DB.Digest != info.Digest {
 		t.Errorf("report DB %+v, want digest %s", got.DB, info.Digest)
 	}
-	var scs []controller.Scanner
-	api(t, "GET", base+"/api/v1/scanners", tok, nil, &scs)
+	var scs []api.Scanner
+	fleettest.Do(t, "GET", base+"/api/v1/scanners", tok, nil, &scs)
 	if len(scs) != 1 || scs[0].DBDigest != info.Digest {
 		t.Errorf("scanner DB digest: %+v", scs)
 	}

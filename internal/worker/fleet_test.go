@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/scan"
@@ -44,14 +45,14 @@ func TestFleetInProcess(t *testing.T) {
 
 	logs := &syncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
-	reg := controller.RegistryInput{
-		Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Username: "fleet", Filters: []string{"team/**"}},
+	reg := api.RegistryInput{
+		Registry: api.Registry{Name: "local", URL: "http://" + br.host, Username: "fleet", Filters: []string{"team/**"}},
 		Password: secretPassword,
 	}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan registry: %d", code)
 	}
 
@@ -76,7 +77,7 @@ func TestFleetInProcess(t *testing.T) {
 			})
 		}()
 	}
-	counts := waitDone(t, base, tok, len(images), 150*time.Second)
+	counts := fleettest.WaitDrained(t, base, tok, len(images), 150*time.Second)
 	cancel()
 	wg.Wait()
 	for i, err := range errs {
@@ -99,14 +100,14 @@ func TestFleetInProcess(t *testing.T) {
 		}
 	}
 
-	var list []controller.ImageSummary
-	if code := api(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &list); code != 200 {
+	var list []api.ImageSummary
+	if code := fleettest.Do(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &list); code != 200 {
 		t.Fatalf("list images: %d", code)
 	}
 	if len(list) != len(images) {
 		t.Fatalf("%d images listed, want %d", len(list), len(images))
 	}
-	byDigest := map[string]controller.ImageSummary{}
+	byDigest := map[string]api.ImageSummary{}
 	for _, im := range list {
 		if im.Scans != 1 {
 			t.Errorf("%s scanned %d times to completion, want 1", im.Reference, im.Scans)
@@ -122,7 +123,7 @@ func TestFleetInProcess(t *testing.T) {
 			continue
 		}
 		var got report.Report
-		if code := api(t, "GET", base+"/api/v1/images/"+im.digest, tok, nil, &got); code != 200 {
+		if code := fleettest.Do(t, "GET", base+"/api/v1/images/"+im.digest, tok, nil, &got); code != 200 {
 			t.Fatalf("get image %s: %d", im.digest, code)
 		}
 		ref := br.host + "/" + im.repo + "@" + im.digest
@@ -147,19 +148,19 @@ func TestFleetInProcess(t *testing.T) {
 	}
 
 	// Filters: by repository.
-	var deb []controller.ImageSummary
-	api(t, "GET", base+"/api/v1/images?repository=team/debian", tok, nil, &deb)
+	var deb []api.ImageSummary
+	fleettest.Do(t, "GET", base+"/api/v1/images?repository=team/debian", tok, nil, &deb)
 	if len(deb) != 6 {
 		t.Errorf("repository filter: %d images, want 6", len(deb))
 	}
 
 	// A re-crawl with the same DB enqueues nothing.
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("rescan: %d", code)
 	}
 	waitCrawled(t, base, tok, "local")
 	var after map[string]int
-	api(t, "GET", base+"/api/v1/queue", tok, nil, &after)
+	fleettest.Do(t, "GET", base+"/api/v1/queue", tok, nil, &after)
 	if after["queued"] != 0 || after["done"] != len(images) {
 		t.Errorf("after re-crawl: %v, want nothing new", after)
 	}
@@ -173,8 +174,8 @@ func waitCrawled(t *testing.T, base, tok, name string) {
 	t.Helper()
 	start := time.Now()
 	for time.Since(start) < 30*time.Second {
-		var v controller.RegistryView
-		api(t, "GET", base+"/api/v1/registries/"+name, tok, nil, &v)
+		var v api.RegistryView
+		fleettest.Do(t, "GET", base+"/api/v1/registries/"+name, tok, nil, &v)
 		if v.LastCrawl != nil && v.LastCrawl.After(start.Add(-time.Second)) {
 			// last_crawl is the crawl's start; wait for it to be recorded
 			// after it ends by polling once more.

@@ -3,7 +3,6 @@ package worker_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -135,61 +134,6 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
-}
-
-// api calls the controller and decodes the JSON answer into out.
-func api(t *testing.T, method, url, token string, in, out any) int {
-	t.Helper()
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, url, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out != nil && resp.StatusCode/100 == 2 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			t.Fatalf("%s %s: decoding %q: %v", method, url, raw, err)
-		}
-	}
-	return resp.StatusCode
-}
-
-// waitDone polls the queue until want tasks are done and nothing else is
-// pending.
-func waitDone(t *testing.T, base, token string, want int, timeout time.Duration) map[string]int {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	var counts map[string]int
-	for time.Now().Before(deadline) {
-		counts = nil
-		if code := api(t, "GET", base+"/api/v1/queue", token, nil, &counts); code != 200 {
-			t.Fatalf("GET queue: %d", code)
-		}
-		if counts["done"]+counts["failed"] >= want && counts["queued"] == 0 && counts["leased"] == 0 {
-			return counts
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("queue did not drain within %v: %v", timeout, counts)
-	return nil
 }
 
 // newController starts an in-process controller and returns its URL and an

@@ -20,7 +20,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
@@ -88,8 +89,8 @@ func TestLimitedPullsFleet(t *testing.T) {
 	for r := range repos {
 		list = append(list, fmt.Sprintf("%s/app%02d", ns, r))
 	}
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "lim", URL: "http://" + host, Repositories: list, MaxPulls: maxPulls}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "lim", URL: "http://" + host, Repositories: list, MaxPulls: maxPulls}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -123,7 +124,7 @@ func TestLimitedPullsFleet(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	if code := api(t, "POST", base+"/api/v1/registries/lim/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/lim/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan registry: %d", code)
 	}
 	for i := range 4 {
@@ -132,7 +133,7 @@ func TestLimitedPullsFleet(t *testing.T) {
 				PollInterval: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 		})
 	}
-	counts := waitDone(t, base, tok, images, 15*time.Minute)
+	counts := fleettest.WaitDrained(t, base, tok, images, 15*time.Minute)
 	elapsed := time.Since(start)
 	if counts["done"] != images || counts["failed"] != 0 {
 		t.Errorf("queue %v, want %d done and 0 failed", counts, images)

@@ -22,8 +22,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
-	sfapi "github.com/scanfleet/scanfleet/internal/api"
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
@@ -135,20 +135,20 @@ func TestMultiPlatformFleet(t *testing.T) {
 		{"configured", []string{"linux/arm64/v8", "linux/amd64", "windows/amd64"}, []string{"linux/amd64", "linux/arm64"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			reg := controller.RegistryInput{Registry: controller.Registry{Name: c.name, URL: "http://" + host, Repositories: []string{repo}, Platforms: c.platforms}}
-			if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+			reg := api.RegistryInput{Registry: api.Registry{Name: c.name, URL: "http://" + host, Repositories: []string{repo}, Platforms: c.platforms}}
+			if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 				t.Fatalf("create registry: %d", code)
 			}
-			if code := api(t, "POST", base+"/api/v1/registries/"+c.name+"/scan", tok, nil, nil); code/100 != 2 {
+			if code := fleettest.Do(t, "POST", base+"/api/v1/registries/"+c.name+"/scan", tok, nil, nil); code/100 != 2 {
 				t.Fatalf("scan registry: %d", code)
 			}
 			scanned += len(c.want)
-			counts := waitDone(t, base, tok, scanned, 5*time.Minute)
+			counts := fleettest.WaitDrained(t, base, tok, scanned, 5*time.Minute)
 			if counts["failed"] != 0 {
 				t.Fatalf("queue %v: failures", counts)
 			}
-			var ims []sfapi.ImageSummary
-			if code := api(t, "GET", base+"/api/v1/images?registry="+c.name, tok, nil, &ims); code != 200 {
+			var ims []api.ImageSummary
+			if code := fleettest.Do(t, "GET", base+"/api/v1/images?registry="+c.name, tok, nil, &ims); code != 200 {
 				t.Fatalf("list images: %d", code)
 			}
 			var got []string
@@ -172,8 +172,8 @@ func TestMultiPlatformFleet(t *testing.T) {
 	// The image view: every platform of the index together, by the
 	// index digest, a prefix of it, or one platform's digest.
 	for _, arg := range []string{index, index[:16], plats[1].digest} {
-		var v sfapi.IndexView
-		if code := api(t, "GET", base+"/api/v1/images/"+arg+"/platforms", tok, nil, &v); code != 200 {
+		var v api.IndexView
+		if code := fleettest.Do(t, "GET", base+"/api/v1/images/"+arg+"/platforms", tok, nil, &v); code != 200 {
 			t.Fatalf("GET platforms of %s: %d", arg, code)
 		}
 		var got []string
@@ -191,8 +191,8 @@ func TestMultiPlatformFleet(t *testing.T) {
 			t.Errorf("view of %s: index %s tags %v, %d platform results (%v), want %s [v1] 5 (3 + 2 in two registries)", arg, v.IndexDigest, v.Tags, len(v.Platforms), got, index)
 		}
 	}
-	var single sfapi.IndexView
-	if code := api(t, "GET", base+"/api/v1/images/sha256:"+hex.EncodeToString(make([]byte, 32))+"/platforms", tok, nil, &single); code != http.StatusNotFound {
+	var single api.IndexView
+	if code := fleettest.Do(t, "GET", base+"/api/v1/images/sha256:"+hex.EncodeToString(make([]byte, 32))+"/platforms", tok, nil, &single); code != http.StatusNotFound {
 		t.Errorf("platforms of an unknown digest: %d, want 404", code)
 	}
 }
@@ -239,8 +239,8 @@ func TestMultiPlatformScannerLostMidScan(t *testing.T) {
 		rp.ServeHTTP(w, r)
 	}))
 	defer proxy.Close()
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Repositories: []string{"team/multi"}}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Repositories: []string{"team/multi"}}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -259,7 +259,7 @@ func TestMultiPlatformScannerLostMidScan(t *testing.T) {
 		})
 	}
 	run("a", proxy.URL)
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
 	select {
@@ -272,13 +272,13 @@ func TestMultiPlatformScannerLostMidScan(t *testing.T) {
 	run("b", base)
 
 	cut := time.Now()
-	counts := waitDone(t, base, tok, len(plats), 3*time.Minute)
+	counts := fleettest.WaitDrained(t, base, tok, len(plats), 3*time.Minute)
 	t.Logf("queue drained %v after the cut", time.Since(cut).Round(time.Millisecond))
 	if counts["done"] != len(plats) || counts["failed"] != 0 {
 		t.Fatalf("queue %v, want %d done, 0 failed", counts, len(plats))
 	}
-	var ims []sfapi.ImageSummary
-	if code := api(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &ims); code != 200 {
+	var ims []api.ImageSummary
+	if code := fleettest.Do(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &ims); code != 200 {
 		t.Fatalf("list images: %d", code)
 	}
 	var got []string

@@ -11,7 +11,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
@@ -26,11 +27,11 @@ func TestFleetPostgresQueue(t *testing.T) {
 	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/alpine", 6)
 	logs := &syncBuffer{}
 	base, tok := newControllerQueue(t, logs, 10*time.Second, dsn)
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan registry: %d", code)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -44,7 +45,7 @@ func TestFleetPostgresQueue(t *testing.T) {
 				PollInterval: 50 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 		}()
 	}
-	counts := waitDone(t, base, tok, len(images), 120*time.Second)
+	counts := fleettest.WaitDrained(t, base, tok, len(images), 120*time.Second)
 	cancel()
 	wg.Wait()
 	for i, err := range errs {
@@ -68,8 +69,8 @@ func TestFleetPostgresQueue(t *testing.T) {
 	if n != len(images) {
 		t.Fatalf("%d tasks in PostgreSQL, want %d", n, len(images))
 	}
-	var list []controller.ImageSummary
-	if code := api(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &list); code != 200 || len(list) != len(images) {
+	var list []api.ImageSummary
+	if code := fleettest.Do(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &list); code != 200 || len(list) != len(images) {
 		t.Fatalf("list images: %d, %d listed, want %d", code, len(list), len(images))
 	}
 	for _, im := range list {

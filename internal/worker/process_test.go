@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/fleettest"
 )
 
@@ -37,8 +37,8 @@ func TestProcessKillMidScan(t *testing.T) {
 	logs := &syncBuffer{}
 	base := fleettest.StartController(t, bin, data, "127.0.0.1:0", logs, "--log-level", "debug", "--scanner-timeout", "1s", "--lease", "30s").Base
 
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host}, Password: secretPassword}
-	if code := api(t, "POST", base+"/api/v1/registries", admin, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host}, Password: secretPassword}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", admin, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
 
@@ -46,7 +46,7 @@ func TestProcessKillMidScan(t *testing.T) {
 	for _, name := range []string{"sa", "sb"} {
 		scanners[name] = fleettest.StartScanner(t, bin, base, scannerTok, name, logs, "--log-level", "debug", "--concurrency", "1")
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", admin, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
 
@@ -58,10 +58,10 @@ func TestProcessKillMidScan(t *testing.T) {
 	// The slow blob is debs[0]'s own layer: whoever holds that task is
 	// downloading it now. Kill that process.
 	slowRef := br.host + "/" + debs[0].repo + "@" + debs[0].digest
-	var victim controller.Scanner
+	var victim api.Scanner
 	for deadline := time.Now().Add(10 * time.Second); victim.ID == "" && time.Now().Before(deadline); {
-		var list []controller.Scanner
-		api(t, "GET", base+"/api/v1/scanners", admin, nil, &list)
+		var list []api.Scanner
+		fleettest.Do(t, "GET", base+"/api/v1/scanners", admin, nil, &list)
 		for _, s := range list {
 			if slices.Contains(s.CurrentImages, slowRef) {
 				victim = s
@@ -74,13 +74,13 @@ func TestProcessKillMidScan(t *testing.T) {
 	}
 	scanners[victim.Name].Kill()
 
-	counts := waitDone(t, base, admin, len(images), 60*time.Second)
+	counts := fleettest.WaitDrained(t, base, admin, len(images), 60*time.Second)
 	if counts["done"] != len(images) {
 		t.Fatalf("queue %v, want %d done; logs:\n%s", counts, len(images), logs)
 	}
-	var list []controller.ImageSummary
-	api(t, "GET", base+"/api/v1/images", admin, nil, &list)
-	got := map[string]controller.ImageSummary{}
+	var list []api.ImageSummary
+	fleettest.Do(t, "GET", base+"/api/v1/images", admin, nil, &list)
+	got := map[string]api.ImageSummary{}
 	for _, im := range list {
 		got[im.Digest] = im
 		if im.Scans != 1 {
@@ -95,10 +95,10 @@ func TestProcessKillMidScan(t *testing.T) {
 	if by := got[debs[0].digest].ScannedBy; by == victim.ID || by == "" {
 		t.Errorf("killed image scanned by %q, want the survivor (victim %s)", by, victim.ID)
 	}
-	var scs []controller.Scanner
-	api(t, "GET", base+"/api/v1/scanners", admin, nil, &scs)
+	var scs []api.Scanner
+	fleettest.Do(t, "GET", base+"/api/v1/scanners", admin, nil, &scs)
 	for _, s := range scs {
-		if s.ID == victim.ID && s.State != controller.ScannerGone {
+		if s.ID == victim.ID && s.State != api.ScannerGone {
 			t.Errorf("killed scanner state %q, want gone", s.State)
 		}
 	}

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -43,11 +44,11 @@ func TestFleetReportsRateLimit(t *testing.T) {
 	pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/limited", 1)
 	logs := &syncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan registry: %d", code)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -67,8 +68,8 @@ func TestFleetReportsRateLimit(t *testing.T) {
 	})
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		var ims []controller.ImageSummary
-		api(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &ims)
+		var ims []api.ImageSummary
+		fleettest.Do(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &ims)
 		if len(ims) == 1 {
 			break
 		}

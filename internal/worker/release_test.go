@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -23,11 +24,11 @@ func TestWorkerReleasesOnCancel(t *testing.T) {
 
 	// A long scanner timeout: only the release can return the task quickly.
 	base, tok := newController(t, io.Discard, time.Hour)
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "r", URL: "http://" + br.host}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + br.host}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/r/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/r/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
 
@@ -52,13 +53,13 @@ func TestWorkerReleasesOnCancel(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 	var counts map[string]int
-	api(t, "GET", base+"/api/v1/queue", tok, nil, &counts)
+	fleettest.Do(t, "GET", base+"/api/v1/queue", tok, nil, &counts)
 	if counts["queued"] != 1 || counts["leased"] != 0 {
 		t.Fatalf("after release: %v, want the task queued", counts)
 	}
-	var scs []controller.Scanner
-	api(t, "GET", base+"/api/v1/scanners", tok, nil, &scs)
-	if len(scs) != 1 || scs[0].State != controller.ScannerStopped || scs[0].Done != 0 {
+	var scs []api.Scanner
+	fleettest.Do(t, "GET", base+"/api/v1/scanners", tok, nil, &scs)
+	if len(scs) != 1 || scs[0].State != api.ScannerStopped || scs[0].Done != 0 {
 		t.Errorf("scanners after release: %+v", scs)
 	}
 
@@ -67,13 +68,13 @@ func TestWorkerReleasesOnCancel(t *testing.T) {
 	go func() {
 		errc <- worker.Run(ctx2, worker.Config{ControllerURL: base, Token: tok, Name: "second", PollInterval: 50 * time.Millisecond})
 	}()
-	waitDone(t, base, tok, 1, 30*time.Second)
+	fleettest.WaitDrained(t, base, tok, 1, 30*time.Second)
 	cancel2()
 	if err := <-errc; err != nil {
 		t.Errorf("second worker: %v", err)
 	}
-	var list []controller.ImageSummary
-	api(t, "GET", base+"/api/v1/images", tok, nil, &list)
+	var list []api.ImageSummary
+	fleettest.Do(t, "GET", base+"/api/v1/images", tok, nil, &list)
 	if len(list) != 1 || list[0].Scans != 1 || list[0].Digest != images[0].digest || list[0].Packages == 0 {
 		t.Errorf("images: %+v", list)
 	}

@@ -19,7 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/layer"
@@ -150,8 +150,8 @@ func TestRealRegistryFleet(t *testing.T) {
 	})
 	ctl := startProcController(t, bin, data, logs)
 
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "real", URL: "http://" + host, Filters: []string{ns + "/**"}}}
-	if code := api(t, "POST", ctl.Base+"/api/v1/registries", admin, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "real", URL: "http://" + host, Filters: []string{ns + "/**"}}}
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries", admin, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
 	var scanners []*fleettest.Proc
@@ -160,21 +160,21 @@ func TestRealRegistryFleet(t *testing.T) {
 			"--log-level", "info", "--concurrency", "2"))
 	}
 	scanStart := time.Now()
-	if code := api(t, "POST", ctl.Base+"/api/v1/registries/real/scan", admin, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries/real/scan", admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
-	counts := waitDone(t, ctl.Base, admin, len(images), 120*time.Second)
+	counts := fleettest.WaitDrained(t, ctl.Base, admin, len(images), 120*time.Second)
 	t.Logf("scanned %d images in %v (%.1f images/s)", len(images), time.Since(scanStart), float64(len(images))/time.Since(scanStart).Seconds())
 	if counts["done"] != len(images) || counts["failed"] != 0 {
 		t.Fatalf("queue %v, want %d done and 0 failed", counts, len(images))
 	}
 
-	listImages := func(base string) map[string]controller.ImageSummary {
-		var list []controller.ImageSummary
-		if code := api(t, "GET", base+"/api/v1/images?registry=real", admin, nil, &list); code != 200 {
+	listImages := func(base string) map[string]api.ImageSummary {
+		var list []api.ImageSummary
+		if code := fleettest.Do(t, "GET", base+"/api/v1/images?registry=real", admin, nil, &list); code != 200 {
 			t.Fatalf("list images: %d", code)
 		}
-		m := map[string]controller.ImageSummary{}
+		m := map[string]api.ImageSummary{}
 		for _, im := range list {
 			m[im.Digest] = im
 		}
@@ -202,7 +202,7 @@ func TestRealRegistryFleet(t *testing.T) {
 	for i := 0; i < len(images); i += len(images) / 10 {
 		im := images[i]
 		var rep report.Report
-		if code := api(t, "GET", ctl.Base+"/api/v1/images/"+im.digest, admin, nil, &rep); code != 200 {
+		if code := fleettest.Do(t, "GET", ctl.Base+"/api/v1/images/"+im.digest, admin, nil, &rep); code != 200 {
 			t.Fatalf("get image %s: %d", im.digest, code)
 		}
 		ref := host + "/" + im.repo + "@" + im.digest
@@ -244,18 +244,18 @@ func TestRealRegistryFleet(t *testing.T) {
 		}
 	}
 	var before map[string]int
-	api(t, "GET", ctl.Base+"/api/v1/queue", admin, nil, &before)
-	if code := api(t, "POST", ctl.Base+"/api/v1/registries/real/scan", admin, nil, nil); code != http.StatusAccepted {
+	fleettest.Do(t, "GET", ctl.Base+"/api/v1/queue", admin, nil, &before)
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries/real/scan", admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("rescan: %d", code)
 	}
 	waitCrawled(t, ctl.Base, admin, "real")
 	var q map[string]int
-	api(t, "GET", ctl.Base+"/api/v1/queue", admin, nil, &q)
+	fleettest.Do(t, "GET", ctl.Base+"/api/v1/queue", admin, nil, &q)
 	if q["queued"] != 0 || q["leased"] != 0 || !maps.Equal(q, before) {
 		t.Errorf("re-crawl after restart changed the queue: %v, before %v", q, before)
 	}
-	var rv controller.RegistryView
-	api(t, "GET", ctl.Base+"/api/v1/registries/real", admin, nil, &rv)
+	var rv api.RegistryView
+	fleettest.Do(t, "GET", ctl.Base+"/api/v1/registries/real", admin, nil, &rv)
 	if rv.LastError != "" {
 		t.Errorf("real registry last error %q", rv.LastError)
 	}
@@ -267,17 +267,17 @@ func TestRealRegistryFleet(t *testing.T) {
 	if user == "" {
 		user = "scanfleet"
 	}
-	bad := controller.RegistryInput{
-		Registry: controller.Registry{Name: "bad", URL: "https://" + tlsHost, Username: user, CACertFile: ca},
+	bad := api.RegistryInput{
+		Registry: api.Registry{Name: "bad", URL: "https://" + tlsHost, Username: user, CACertFile: ca},
 		Password: "definitely-" + secretPassword,
 	}
-	if code := api(t, "POST", ctl.Base+"/api/v1/registries", admin, bad, nil); code != http.StatusCreated {
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries", admin, bad, nil); code != http.StatusCreated {
 		t.Fatalf("create bad registry: %d", code)
 	}
-	if code := api(t, "POST", ctl.Base+"/api/v1/registries/bad/scan", admin, nil, nil); code == http.StatusAccepted {
-		var v controller.RegistryView
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries/bad/scan", admin, nil, nil); code == http.StatusAccepted {
+		var v api.RegistryView
 		for deadline := time.Now().Add(20 * time.Second); v.LastError == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			api(t, "GET", ctl.Base+"/api/v1/registries/bad", admin, nil, &v)
+			fleettest.Do(t, "GET", ctl.Base+"/api/v1/registries/bad", admin, nil, &v)
 		}
 		if v.LastError == "" {
 			t.Error("crawl with a wrong password left no error on the registry view")

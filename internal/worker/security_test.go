@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/worker"
@@ -44,14 +45,14 @@ func TestRegistryPasswordNeverShown(t *testing.T) {
 
 	logs := &syncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
-	reg := controller.RegistryInput{
-		Registry: controller.Registry{Name: "tlsreg", URL: "https://" + host, Username: user, CACertFile: ca, Filters: []string{repo}},
+	reg := api.RegistryInput{
+		Registry: api.Registry{Name: "tlsreg", URL: "https://" + host, Username: user, CACertFile: ca, Filters: []string{repo}},
 		Password: pass,
 	}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/tlsreg/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/tlsreg/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -63,7 +64,7 @@ func TestRegistryPasswordNeverShown(t *testing.T) {
 			RegistryTransport: imagetest.TLSTransport(t, ca),
 			Logger:            slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	}()
-	counts := waitDone(t, base, tok, 1, 60*time.Second)
+	counts := fleettest.WaitDrained(t, base, tok, 1, 60*time.Second)
 	cancel()
 	wg.Wait()
 	if counts["done"] != 1 {
@@ -75,7 +76,7 @@ func TestRegistryPasswordNeverShown(t *testing.T) {
 	var doc struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
-	if code := api(t, "GET", base+"/api/v1/openapi.json", "", nil, &doc); code != 200 {
+	if code := fleettest.Do(t, "GET", base+"/api/v1/openapi.json", "", nil, &doc); code != 200 {
 		t.Fatalf("openapi.json: %d", code)
 	}
 	params := map[string]string{"name": "tlsreg", "digest": digest.String()}
@@ -111,8 +112,8 @@ func TestRegistryPasswordNeverShown(t *testing.T) {
 	if ok < 10 {
 		t.Errorf("only %d GET operations answered 200: the check saw too little", ok)
 	}
-	var view controller.RegistryView
-	api(t, "GET", base+"/api/v1/registries/tlsreg", tok, nil, &view)
+	var view api.RegistryView
+	fleettest.Do(t, "GET", base+"/api/v1/registries/tlsreg", tok, nil, &view)
 	if !view.PasswordSet {
 		t.Error("the registry view does not say a password is set")
 	}

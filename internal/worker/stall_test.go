@@ -14,7 +14,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
@@ -71,11 +72,11 @@ func TestFleetStalledRegistry(t *testing.T) {
 	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/stall", 2)
 	logs := &syncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan registry: %d", code)
 	}
 
@@ -111,11 +112,11 @@ func TestFleetStalledRegistry(t *testing.T) {
 
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		var ims []controller.ImageSummary
-		api(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &ims)
-		var queued []controller.TaskView
-		api(t, "GET", base+"/api/v1/tasks?state=queued", tok, nil, &queued)
-		var stalled *controller.TaskView
+		var ims []api.ImageSummary
+		fleettest.Do(t, "GET", base+"/api/v1/images?registry=local", tok, nil, &ims)
+		var queued []api.TaskView
+		fleettest.Do(t, "GET", base+"/api/v1/tasks?state=queued", tok, nil, &queued)
+		var stalled *api.TaskView
 		for i := range queued {
 			if strings.Contains(queued[i].LastError, "stalled") {
 				stalled = &queued[i]
@@ -151,18 +152,18 @@ func TestFleetPermanentError(t *testing.T) {
 	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/gone", 3)
 	logs := &syncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan registry: %d", code)
 	}
 	// Let the crawl queue every image, then delete one.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var counts map[string]int
-		api(t, "GET", base+"/api/v1/queue", tok, nil, &counts)
+		fleettest.Do(t, "GET", base+"/api/v1/queue", tok, nil, &counts)
 		if counts["queued"] == len(images) {
 			break
 		}
@@ -192,12 +193,12 @@ func TestFleetPermanentError(t *testing.T) {
 
 	// Without the classification the gone image waits out a 30 s backoff
 	// as "queued", four times over: the queue would not drain here.
-	counts := waitDone(t, base, tok, len(images), 60*time.Second)
+	counts := fleettest.WaitDrained(t, base, tok, len(images), 60*time.Second)
 	if counts["done"] != len(images)-1 || counts["failed"] != 1 {
 		t.Fatalf("queue %v, want %d done and 1 failed\n%s", counts, len(images)-1, logs)
 	}
-	var failed []controller.TaskView
-	api(t, "GET", base+"/api/v1/tasks?state=failed", tok, nil, &failed)
+	var failed []api.TaskView
+	fleettest.Do(t, "GET", base+"/api/v1/tasks?state=failed", tok, nil, &failed)
 	if len(failed) != 1 {
 		t.Fatalf("%d failed tasks, want 1", len(failed))
 	}

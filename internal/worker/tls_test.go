@@ -21,7 +21,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/fleettest"
 )
 
@@ -109,8 +109,8 @@ func TestProcessTLS(t *testing.T) {
 	var registered bool
 	for deadline := time.Now().Add(20 * time.Second); !registered && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		_, body, err := get("https://" + addr + "/api/v1/scanners")
-		var scs []controller.Scanner
-		if err == nil && json.Unmarshal(body, &scs) == nil && len(scs) == 1 && scs[0].Name == "tls-scanner" && scs[0].State == controller.ScannerActive {
+		var scs []api.Scanner
+		if err == nil && json.Unmarshal(body, &scs) == nil && len(scs) == 1 && scs[0].Name == "tls-scanner" && scs[0].State == api.ScannerActive {
 			registered = true
 		}
 	}

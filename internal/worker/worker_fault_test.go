@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -55,11 +56,11 @@ func TestWorkerRetriesResultPost(t *testing.T) {
 	}))
 	defer proxy.Close()
 
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
-	if code := api(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
-	if code := api(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -74,12 +75,12 @@ func TestWorkerRetriesResultPost(t *testing.T) {
 
 	// The lease is 30 s: a dropped result would leave the queue undrained
 	// well past this.
-	counts := waitDone(t, base, tok, len(images), 20*time.Second)
+	counts := fleettest.WaitDrained(t, base, tok, len(images), 20*time.Second)
 	if counts["done"] != len(images) {
 		t.Fatalf("queue %v, want %d done\n%s", counts, len(images), logs)
 	}
-	var done []controller.TaskView
-	api(t, "GET", base+"/api/v1/tasks?state=done", tok, nil, &done)
+	var done []api.TaskView
+	fleettest.Do(t, "GET", base+"/api/v1/tasks?state=done", tok, nil, &done)
 	for _, tv := range done {
 		if tv.Attempts != 1 {
 			t.Errorf("task %s leased %d times, want 1", tv.Reference, tv.Attempts)
