@@ -287,7 +287,8 @@ func TestFailVisible(t *testing.T) {
 }
 
 // TestReleaseAll: a release hands back every task the scanner holds, even
-// one it does not name (its lease answer was lost to the shutdown).
+// one it does not name (its lease answer was lost to the shutdown), and
+// requests of the scanner served after its release are refused.
 func TestReleaseAll(t *testing.T) {
 	ctx := context.Background()
 	host := imagetest.Registry(t)
@@ -308,6 +309,17 @@ func TestReleaseAll(t *testing.T) {
 	f.do(t, "POST", "/api/v1/scanners/"+reg.ID+"/lease", f.scanner, []byte(`{"max":4}`))
 	if code, body := f.do(t, "POST", "/api/v1/scanners/"+reg.ID+"/release", f.scanner, []byte(`{"task_ids":[]}`)); code != http.StatusNoContent {
 		t.Fatalf("release: %d %s", code, body)
+	}
+	// A lease and a heartbeat the scanner sent before its release (its
+	// shutdown cancelled them client-side) but that the controller serves
+	// after it: neither revives the scanner nor leases it the task it
+	// will never scan (before the fix both did, and the task sat leased
+	// until its lease timed out).
+	if code, body := f.do(t, "POST", "/api/v1/scanners/"+reg.ID+"/lease", f.scanner, []byte(`{"max":4}`)); code != http.StatusNotFound {
+		t.Errorf("late lease of a stopped scanner: %d %s, want 404", code, body)
+	}
+	if code, body := f.do(t, "POST", "/api/v1/scanners/"+reg.ID+"/heartbeat", f.scanner, []byte(`{"task_ids":[]}`)); code != http.StatusNotFound {
+		t.Errorf("late heartbeat of a stopped scanner: %d %s, want 404", code, body)
 	}
 	counts, err := f.c.queue.Counts(ctx)
 	if err != nil || counts[queue.StateQueued] != 1 || counts[queue.StateLeased] != 0 {

@@ -256,6 +256,11 @@ func testScanners(e *env) {
 		e.t.Error("TouchScanner(unknown) = true")
 	}
 	e.must(e.s.SetScannerState(e.ctx, "s3", ScannerStopped))
+	// A request a scanner sent before its release, served after it, does
+	// not revive it.
+	if ok, err := e.s.TouchScanner(e.ctx, "s3", t0.Add(2*time.Hour)); ok || err != nil {
+		e.t.Errorf("TouchScanner(stopped s3) = %v, %v; want false", ok, err)
+	}
 	e.must(e.s.CountScan(e.ctx, "s1", true))
 	e.must(e.s.CountScan(e.ctx, "s1", true))
 	e.must(e.s.CountScan(e.ctx, "s1", false))

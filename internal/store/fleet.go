@@ -237,7 +237,12 @@ func (s *db) AddScanner(ctx context.Context, sc Scanner) error {
 }
 
 func (s *db) TouchScanner(ctx context.Context, id string, now time.Time) (bool, error) {
-	n, err := s.affected(ctx, `UPDATE scanners SET last_seen = ?, state = ? WHERE id = ?`, nanos(now), ScannerActive, cleanText(id))
+	// A stopped scanner has handed its tasks back and exited: a heartbeat
+	// or lease it sent before its release but that is served after it
+	// must neither make it active again nor (through the lease) give it
+	// a released task it will never scan. A gone one (reaped, or replaced
+	// under its name) that speaks again is alive after all.
+	n, err := s.affected(ctx, `UPDATE scanners SET last_seen = ?, state = ? WHERE id = ? AND state <> ?`, nanos(now), ScannerActive, cleanText(id), ScannerStopped)
 	if err != nil {
 		return false, fmt.Errorf("updating scanner %s: %w", id, err)
 	}

@@ -162,7 +162,8 @@ type ScannerFilter struct {
 type Scanners interface {
 	AddScanner(ctx context.Context, sc Scanner) error
 	// TouchScanner records a sign of life and makes the scanner active;
-	// false when the id is unknown.
+	// false when the id is unknown or the scanner has stopped (released
+	// its tasks), whose late requests must not revive it.
 	TouchScanner(ctx context.Context, id string, now time.Time) (bool, error)
 	SetScannerState(ctx context.Context, id, state string) error
 	// CountScan adds one to the scanner's done (ok) or failed counter.
