@@ -28,6 +28,7 @@ import (
 // ctlProcess is a `scanfleet controller` process.
 type ctlProcess struct {
 	cmd   *exec.Cmd
+	id    string // --leader-identity
 	base  string
 	token string
 	logs  *syncBuffer
@@ -100,7 +101,7 @@ func startController(t *testing.T, bin, id string, args ...string) *ctlProcess {
 	if err != nil {
 		t.Fatalf("token create: %v", err)
 	}
-	p := &ctlProcess{token: strings.TrimSpace(string(out)), logs: &syncBuffer{}}
+	p := &ctlProcess{id: id, token: strings.TrimSpace(string(out)), logs: &syncBuffer{}}
 	argv := append([]string{"--log-level", "debug", "controller", "--listen", "127.0.0.1:0", "--data-dir", data,
 		"--leader-identity", id, "--leader-lease-duration", "1s"}, args...)
 	p.cmd = exec.Command(bin, argv...)
@@ -121,11 +122,47 @@ func startController(t *testing.T, bin, id string, args ...string) *ctlProcess {
 	return p
 }
 
+// settled waits until one of ps leads and every other names it as the
+// holder, and returns the leader and the others. With a 1 s lease the
+// leadership can change hands before the test kills anyone: on a loaded
+// machine a Lease renewal later than its RenewDeadline (2/3 s) gives the
+// Lease up, as it must, and the other controller takes it. The test
+// follows the leadership rather than assume it stays where it started.
+func settled(t *testing.T, ps ...*ctlProcess) (lead *ctlProcess, rest []*ctlProcess) {
+	t.Helper()
+	waitUntil(t, "one controller to lead and the others to name it", func() bool {
+		lead, rest = nil, nil
+		views := make([]api.LeaderView, len(ps))
+		for i, p := range ps {
+			views[i] = p.leader(t)
+			if views[i].Leader {
+				if lead != nil {
+					return false // two say they lead: an overlap, wait
+				}
+				lead = p
+			} else {
+				rest = append(rest, p)
+			}
+		}
+		if lead == nil {
+			return false
+		}
+		for i, p := range ps {
+			if p != lead && views[i].Holder != lead.id {
+				return false
+			}
+		}
+		return true
+	})
+	return lead, rest
+}
+
 // TestLeaderFailoverProcesses runs two controller processes of the real
 // binary in one election (a shared PostgreSQL queue, or a Kubernetes
 // Lease on the real API server), kills the leader with SIGKILL and
 // watches the other take over through the API. The lease is 1 s
 // (--leader-lease-duration); the time the takeover took is logged.
+// Whichever controller leads when the kill comes is killed (see settled).
 func TestLeaderFailoverProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -133,7 +170,8 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 	type setup struct {
 		election string
 		args     func(t *testing.T) []string
-		// check runs against the leader before it is killed.
+		// check runs against the first controller while it is the only
+		// one (so that it leads throughout), before the second starts.
 		check func(t *testing.T, leader *ctlProcess)
 	}
 	var (
@@ -204,8 +242,14 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 					}
 					time.Sleep(50 * time.Millisecond)
 				}
-				if code := leader.get(t, "/api/v1/autoscaler", &v); code != http.StatusOK || len(v.Events) == 0 ||
-					v.Events[0].Kind != "scale-up" || v.Events[0].From != 2 || v.Events[0].To != 3 {
+				// The auto-scaler records its event once the API server
+				// has answered the scale, so the Deployment can show 3
+				// replicas a moment before the event is there (a loaded
+				// machine stretches that moment): wait for it, bounded.
+				waitUntil(t, "the scale-up event", func() bool {
+					return leader.get(t, "/api/v1/autoscaler", &v) == http.StatusOK && len(v.Events) > 0
+				})
+				if e := v.Events[0]; e.Kind != "scale-up" || e.From != 2 || e.To != 3 {
 					t.Fatalf("autoscaler events %+v", v.Events)
 				}
 			},
@@ -215,53 +259,59 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 			args := tc.args(t)
 			a := startController(t, bin, "ctl-a", args...)
 			waitUntil(t, "ctl-a leads", func() bool { return a.leader(t).Leader })
-			b := startController(t, bin, "ctl-b", args...)
-			waitUntil(t, "ctl-b sees ctl-a lead", func() bool { return b.leader(t).Holder == "ctl-a" })
-			va, vb := a.leader(t), b.leader(t)
-			if !va.Leader || vb.Leader || va.Election != tc.election || vb.Election != tc.election || vb.Identity != "ctl-b" {
-				t.Fatalf("before the kill: a %+v, b %+v", va, vb)
-			}
 			if tc.check != nil {
 				tc.check(t, a)
 			}
-			if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-				t.Fatal(err)
-			}
-			_ = a.cmd.Wait()
-			killed := time.Now()
-			waitUntil(t, "ctl-b takes over", func() bool { return b.leader(t).Leader })
-			t.Logf("%s: ctl-b led %v after ctl-a was killed (lease 1s)", tc.election, time.Since(killed).Round(time.Millisecond))
-			if v := b.leader(t); v.Holder != "ctl-b" {
-				t.Fatalf("after the takeover: %+v", v)
-			}
-			var metrics strings.Builder
-			req, _ := http.NewRequest("GET", b.base+"/metrics", nil)
-			req.Header.Set("Authorization", "Bearer "+b.token)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sc := bufio.NewScanner(resp.Body)
-			for sc.Scan() {
-				if strings.HasPrefix(sc.Text(), "scanfleet_leader ") {
-					fmt.Fprintln(&metrics, sc.Text())
+			b := startController(t, bin, "ctl-b", args...)
+			lead, rest := settled(t, a, b)
+			for _, p := range []*ctlProcess{a, b} {
+				if v := p.leader(t); v.Election != tc.election || v.Identity != p.id {
+					t.Fatalf("before the kill: %s %+v", p.id, v)
 				}
 			}
-			resp.Body.Close()
-			if got := strings.TrimSpace(metrics.String()); got != "scanfleet_leader 1" {
-				t.Fatalf("ctl-b metric %q", got)
-			}
-			// A graceful stop of the new leader gives leadership up; its
-			// log says so.
-			if err := b.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			survivor := rest[0]
+			if err := lead.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 				t.Fatal(err)
 			}
-			if err := b.cmd.Wait(); err != nil {
-				t.Fatalf("ctl-b exit: %v; logs:\n%s", err, b.logs)
+			_ = lead.cmd.Wait()
+			killed := time.Now()
+			waitUntil(t, survivor.id+" takes over", func() bool {
+				v := survivor.leader(t)
+				return v.Leader && v.Holder == survivor.id
+			})
+			t.Logf("%s: %s led %v after %s was killed (lease 1s)", tc.election, survivor.id, time.Since(killed).Round(time.Millisecond), lead.id)
+			// The survivor's metric says it leads (alone, it takes the
+			// Lease back should a late renewal have lost it).
+			metric := func() string {
+				var metrics strings.Builder
+				req, _ := http.NewRequest("GET", survivor.base+"/metrics", nil)
+				req.Header.Set("Authorization", "Bearer "+survivor.token)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				sc := bufio.NewScanner(resp.Body)
+				for sc.Scan() {
+					if strings.HasPrefix(sc.Text(), "scanfleet_leader ") {
+						fmt.Fprintln(&metrics, sc.Text())
+					}
+				}
+				return strings.TrimSpace(metrics.String())
+			}
+			waitUntil(t, survivor.id+"'s metric scanfleet_leader 1", func() bool { return metric() == "scanfleet_leader 1" })
+			// A graceful stop of the new leader gives leadership up; its
+			// log says so.
+			waitUntil(t, survivor.id+" leads", func() bool { return survivor.leader(t).Leader })
+			if err := survivor.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			if err := survivor.cmd.Wait(); err != nil {
+				t.Fatalf("%s exit: %v; logs:\n%s", survivor.id, err, survivor.logs)
 			}
 			for _, want := range []string{`msg="became leader"`, `msg="left leadership"`} {
-				if !strings.Contains(b.logs.String(), want) {
-					t.Fatalf("ctl-b's log lacks %s; logs:\n%s", want, b.logs)
+				if !strings.Contains(survivor.logs.String(), want) {
+					t.Fatalf("%s's log lacks %s; logs:\n%s", survivor.id, want, survivor.logs)
 				}
 			}
 		})
