@@ -478,10 +478,25 @@ func (c *RemoteCache) Get(ctx context.Context, key string) (*layer.Analysis, boo
 	giveUp := time.NewTimer(bound)
 	defer giveUp.Stop()
 	start := time.Now()
+	waiting := false // another scan's claim was seen
 	for {
 		a, pending, err := c.cl.GetLayer(ctx, key, claim)
-		if err != nil && api.StatusOf(err) == 0 {
-			return nil, false // the store is unreachable: analyse it ourselves
+		switch st := api.StatusOf(err); {
+		case err == nil:
+		case st == 0 || !waiting || (st < 500 && st != http.StatusTooManyRequests):
+			// The store is unreachable or refuses us: analyse it
+			// ourselves (the cache is an optimisation).
+			return nil, false
+		default:
+			// A transient answer (5xx, 429: a controller busy under
+			// load) while another scan holds the claim is no reason to
+			// download the layer a second time: look again, within
+			// ClaimWait. It used to be taken for "unknown, claimed by
+			// us".
+			pending = true
+		}
+		if pending {
+			waiting = true
 		}
 		if a == nil && !pending {
 			// Unknown, and now claimed by us: our Put will fulfil it.
