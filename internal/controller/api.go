@@ -23,21 +23,21 @@ import (
 
 func (c *Controller) routes() (http.Handler, error) {
 	mux := http.NewServeMux()
-	h := func(pattern string, a access, limit int64, fn web.Handler) {
+	h := func(pattern string, a web.Access, limit int64, fn web.Handler) {
 		mux.Handle(pattern, c.auth(a, limit, fn))
 	}
-	h("GET /api/v1/registries", readAccess, 0, c.listRegistries)
-	h("POST /api/v1/registries", adminAccess, maxSmallBody, c.createRegistry)
-	h("GET /api/v1/registries/{name}", readAccess, 0, c.getRegistry)
-	h("PUT /api/v1/registries/{name}", adminAccess, maxSmallBody, c.createRegistry)
-	h("DELETE /api/v1/registries/{name}", adminAccess, 0, c.deleteRegistry)
-	h("POST /api/v1/registries/{name}/scan", adminAccess, maxSmallBody, c.scanRegistry)
+	h("GET /api/v1/registries", web.ReadAccess, 0, c.listRegistries)
+	h("POST /api/v1/registries", web.AdminAccess, web.MaxSmallBody, c.createRegistry)
+	h("GET /api/v1/registries/{name}", web.ReadAccess, 0, c.getRegistry)
+	h("PUT /api/v1/registries/{name}", web.AdminAccess, web.MaxSmallBody, c.createRegistry)
+	h("DELETE /api/v1/registries/{name}", web.AdminAccess, 0, c.deleteRegistry)
+	h("POST /api/v1/registries/{name}/scan", web.AdminAccess, web.MaxSmallBody, c.scanRegistry)
 
-	h("GET /api/v1/images", readAccess, 0, c.listImages)
-	h("GET /api/v1/images/{digest}", readAccess, 0, c.getImage)
-	h("GET /api/v1/images/{digest}/platforms", readAccess, 0, c.getImagePlatforms)
-	h("GET /api/v1/queue", readAccess, 0, c.queueCounts)
-	h("GET /api/v1/tasks", readAccess, 0, c.listTasks)
+	h("GET /api/v1/images", web.ReadAccess, 0, c.listImages)
+	h("GET /api/v1/images/{digest}", web.ReadAccess, 0, c.getImage)
+	h("GET /api/v1/images/{digest}/platforms", web.ReadAccess, 0, c.getImagePlatforms)
+	h("GET /api/v1/queue", web.ReadAccess, 0, c.queueCounts)
+	h("GET /api/v1/tasks", web.ReadAccess, 0, c.listTasks)
 
 	// Feature areas register their own routes, each in its own file.
 	c.autoscaler.Routes(h)                    // package autoscaling: the auto-scaler
@@ -55,10 +55,10 @@ func (c *Controller) routes() (http.Handler, error) {
 	// running workloads (issue #20)
 	(&triageapi.API{Engine: c.triage, Sealer: c.keys, Actor: c.actor}).Routes(h)
 	(&triageapi.Workloads{Store: c.store}).Routes(h)
-	h("GET /api/v1/whoami", readAccess, 0, c.whoami)
-	h("GET /api/v1/tokens", readAccess, 0, c.listTokens)
-	h("POST /api/v1/tokens", adminAccess, maxSmallBody, c.createToken)
-	h("POST /api/v1/tokens/{name}/revoke", adminAccess, 0, c.revokeToken)
+	h("GET /api/v1/whoami", web.ReadAccess, 0, c.whoami)
+	h("GET /api/v1/tokens", web.ReadAccess, 0, c.listTokens)
+	h("POST /api/v1/tokens", web.AdminAccess, web.MaxSmallBody, c.createToken)
+	h("POST /api/v1/tokens/{name}/revoke", web.AdminAccess, 0, c.revokeToken)
 	c.leadership.Routes(h) // package leadership: which controller leads the fleet
 
 	mux.Handle("GET /metrics", c.metrics.handler())
@@ -66,32 +66,32 @@ func (c *Controller) routes() (http.Handler, error) {
 	return mux, nil
 }
 
-func (c *Controller) auth(a access, limit int64, fn web.Handler) http.Handler {
+func (c *Controller) auth(a web.Access, limit int64, fn web.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || tok == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="scanfleet"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing bearer token"})
+			web.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing bearer token"})
 			return
 		}
 		t, refused, err := c.authenticate(r.Context(), tok, time.Now())
 		if err != nil {
 			c.log.Error("token lookup", "err", err)
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+			web.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 			return
 		}
 		if refused != "" {
 			w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="scanfleet", error="invalid_token", error_description=%q`, refused))
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": refused})
+			web.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": refused})
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), tokenKey{}, t))
 		role := t.Role
-		allowed := role == RoleAdmin || a == readAccess ||
-			(a == scannerAccess && role == RoleScanner) ||
-			(a == submitAccess && (role == RoleScanner || role == RoleSubmitter))
+		allowed := role == RoleAdmin || a == web.ReadAccess ||
+			(a == web.ScannerAccess && role == RoleScanner) ||
+			(a == web.SubmitAccess && (role == RoleScanner || role == RoleSubmitter))
 		if !allowed {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf("role %s may not do this", role)})
+			web.WriteJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf("role %s may not do this", role)})
 			return
 		}
 		// Every route bounds its body: a declared length over the limit is
@@ -101,16 +101,16 @@ func (c *Controller) auth(a access, limit int64, fn web.Handler) http.Handler {
 		// to hold a connection open on a stream it never reads.
 		noBody, bodyMax := limit <= 0, limit
 		if noBody {
-			bodyMax = maxNoBody
+			bodyMax = web.MaxNoBody
 		}
 		if r.ContentLength > bodyMax {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", bodyMax)})
+			web.WriteJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", bodyMax)})
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, bodyMax)
 		if noBody {
 			if _, err := io.Copy(io.Discard, r.Body); err != nil {
-				writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", bodyMax)})
+				web.WriteJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", bodyMax)})
 				return
 			}
 		}
@@ -119,12 +119,12 @@ func (c *Controller) auth(a access, limit int64, fn web.Handler) http.Handler {
 			var mbe *http.MaxBytesError
 			switch {
 			case errors.As(err, &he):
-				writeJSON(w, he.Code, map[string]string{"error": he.Msg})
+				web.WriteJSON(w, he.Code, map[string]string{"error": he.Msg})
 			case errors.As(err, &mbe):
-				writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", mbe.Limit)})
+				web.WriteJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", mbe.Limit)})
 			default:
 				c.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+				web.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 			}
 		}
 	})
@@ -139,23 +139,23 @@ func (c *Controller) listRegistries(w http.ResponseWriter, r *http.Request) erro
 	for _, rr := range regs {
 		out = append(out, c.view(r.Context(), rr))
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
 func (c *Controller) createRegistry(w http.ResponseWriter, r *http.Request) error {
 	var in api.RegistryInput
-	if err := decode(r, &in); err != nil {
+	if err := web.Decode(r, &in); err != nil {
 		return err
 	}
 	if name := r.PathValue("name"); name != "" {
 		if in.Name != "" && in.Name != name {
-			return errorf(http.StatusBadRequest, "name %q in body differs from %q in path", in.Name, name)
+			return web.Errorf(http.StatusBadRequest, "name %q in body differs from %q in path", in.Name, name)
 		}
 		in.Name = name
 	}
 	if err := validateRegistry(in); err != nil {
-		return errorf(http.StatusBadRequest, "%v", err)
+		return web.Errorf(http.StatusBadRequest, "%v", err)
 	}
 	if err := c.PutRegistry(r.Context(), in); err != nil {
 		return err
@@ -164,7 +164,7 @@ func (c *Controller) createRegistry(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, web.ViewOf(rr))
+	web.WriteJSON(w, http.StatusCreated, web.ViewOf(rr))
 	return nil
 }
 
@@ -174,9 +174,9 @@ func (c *Controller) getRegistry(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		return errorf(http.StatusNotFound, "registry %q not found", r.PathValue("name"))
+		return web.Errorf(http.StatusNotFound, "registry %q not found", r.PathValue("name"))
 	}
-	writeJSON(w, http.StatusOK, c.view(r.Context(), rr))
+	web.WriteJSON(w, http.StatusOK, c.view(r.Context(), rr))
 	return nil
 }
 
@@ -195,7 +195,7 @@ func (c *Controller) deleteRegistry(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if !ok {
-		return errorf(http.StatusNotFound, "registry %q not found", r.PathValue("name"))
+		return web.Errorf(http.StatusNotFound, "registry %q not found", r.PathValue("name"))
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -206,7 +206,7 @@ func (c *Controller) scanRegistry(w http.ResponseWriter, r *http.Request) error 
 	if _, ok, err := c.store.GetRegistry(r.Context(), name); err != nil {
 		return err
 	} else if !ok {
-		return errorf(http.StatusNotFound, "registry %q not found", name)
+		return web.Errorf(http.StatusNotFound, "registry %q not found", name)
 	}
 	// Recorded before the answer: a controller that dies now still owes
 	// the crawl, and runs it when it is back.
@@ -214,7 +214,7 @@ func (c *Controller) scanRegistry(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"registry": name, "started": started})
+	web.WriteJSON(w, http.StatusAccepted, map[string]any{"registry": name, "started": started})
 	return nil
 }
 
@@ -231,20 +231,20 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	case "true":
 		f.IncludeGone = true
 	default:
-		return errorf(http.StatusBadRequest, "include_gone=%q: want true or false", g)
+		return web.Errorf(http.StatusBadRequest, "include_gone=%q: want true or false", g)
 	}
 	// A misspelt severity would match nothing and look like a clean fleet.
 	if s := q.Get("severity"); s != "" {
 		sev, ok := report.LookupSeverity(s)
 		if !ok {
-			return errorf(http.StatusBadRequest, "severity=%q: want one of %s", s, report.SeverityNames())
+			return web.Errorf(http.StatusBadRequest, "severity=%q: want one of %s", s, report.SeverityNames())
 		}
 		f.Severity = string(sev)
 	}
 	if d := q.Get("digest"); d != "" {
 		full, err := c.console.ResolveDigest(r.Context(), d)
 		if web.StatusOf(err) == http.StatusNotFound {
-			writeJSON(w, http.StatusOK, []ImageSummary{})
+			web.WriteJSON(w, http.StatusOK, []ImageSummary{})
 			return nil
 		}
 		if err != nil {
@@ -270,7 +270,7 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	if ims, err = c.console.Annotate(r.Context(), ims, q.Get("coverage")); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ims)
+	web.WriteJSON(w, http.StatusOK, ims)
 	return nil
 }
 
@@ -285,7 +285,7 @@ func (c *Controller) getImage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		return errorf(http.StatusNotFound, "image %q not scanned", r.PathValue("digest"))
+		return web.Errorf(http.StatusNotFound, "image %q not scanned", r.PathValue("digest"))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(raw) // #nosec G705 -- a stored JSON document served as application/json, never HTML
@@ -297,7 +297,7 @@ func (c *Controller) queueCounts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, api.QueueCounts(counts))
+	web.WriteJSON(w, http.StatusOK, api.QueueCounts(counts))
 	return nil
 }
 
@@ -310,13 +310,13 @@ func (c *Controller) listTasks(w http.ResponseWriter, r *http.Request) error {
 		state = queue.StateFailed
 	}
 	if !slices.Contains(queue.States, state) {
-		return errorf(http.StatusBadRequest, "unknown state %q", state)
+		return web.Errorf(http.StatusBadRequest, "unknown state %q", state)
 	}
 	limit := 100
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n <= 0 {
-			return errorf(http.StatusBadRequest, "bad limit %q", s)
+			return web.Errorf(http.StatusBadRequest, "bad limit %q", s)
 		}
 		limit = min(n, 1000)
 	}
@@ -336,6 +336,6 @@ func (c *Controller) listTasks(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, v)
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

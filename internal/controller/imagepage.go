@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 )
 
 // maxImagePage bounds one page of GET /api/v1/images (?limit=).
@@ -21,13 +23,13 @@ func imagePage(q url.Values) (limit int, after *ImageSummary, err error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return 0, nil, errorf(http.StatusBadRequest, "limit=%q: want a whole number from 1 to %d", v, maxImagePage)
+			return 0, nil, web.Errorf(http.StatusBadRequest, "limit=%q: want a whole number from 1 to %d", v, maxImagePage)
 		}
 		limit = min(n, maxImagePage)
 	}
 	if v := q.Get("after"); v != "" {
 		if limit == 0 {
-			return 0, nil, errorf(http.StatusBadRequest, "after= pages need limit=")
+			return 0, nil, web.Errorf(http.StatusBadRequest, "after= pages need limit=")
 		}
 		raw, err := base64.RawURLEncoding.DecodeString(v)
 		var k []string
@@ -35,7 +37,7 @@ func imagePage(q url.Values) (limit int, after *ImageSummary, err error) {
 			err = json.Unmarshal(raw, &k)
 		}
 		if err != nil || len(k) != 4 {
-			return 0, nil, errorf(http.StatusBadRequest, "after=%q: not a cursor of this listing (pass the one in the previous page's Link header)", v)
+			return 0, nil, web.Errorf(http.StatusBadRequest, "after=%q: not a cursor of this listing (pass the one in the previous page's Link header)", v)
 		}
 		after = &ImageSummary{Registry: k[0], Repository: k[1], Tag: k[2], Digest: k[3]}
 	}

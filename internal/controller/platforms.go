@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
@@ -31,7 +32,7 @@ func (c *Controller) getImagePlatforms(w http.ResponseWriter, r *http.Request) e
 			return err
 		}
 		if len(own) == 0 || own[0].IndexDigest == "" {
-			return errorf(http.StatusNotFound, "image %q is not a multi-platform image with stored results (see GET /api/v1/images/%s)", r.PathValue("digest"), digest)
+			return web.Errorf(http.StatusNotFound, "image %q is not a multi-platform image with stored results (see GET /api/v1/images/%s)", r.PathValue("digest"), digest)
 		}
 		digest = own[0].IndexDigest
 		if rows, err = c.store.ListImages(ctx, store.ImageFilter{Index: digest}); err != nil {
@@ -56,7 +57,7 @@ func (c *Controller) getImagePlatforms(w http.ResponseWriter, r *http.Request) e
 		}
 		var rep report.Report
 		if err := json.Unmarshal(raw, &rep); err != nil {
-			return errorf(http.StatusInternalServerError, "stored report of %s/%s@%s: %v", im.Registry, im.Repository, im.Digest, err)
+			return web.Errorf(http.StatusInternalServerError, "stored report of %s/%s@%s: %v", im.Registry, im.Repository, im.Digest, err)
 		}
 		for _, v := range rep.Vulnerabilities {
 			f := finding{v.ID, v.Package, v.InstalledVersion}
@@ -72,6 +73,6 @@ func (c *Controller) getImagePlatforms(w http.ResponseWriter, r *http.Request) e
 			ScannedAt: im.ScannedAt, Packages: im.Packages, Vulnerabilities: im.Vulnerabilities, Severities: im.Severities, Report: raw})
 	}
 	out.Vulnerabilities = len(distinct)
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

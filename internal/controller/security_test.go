@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 )
 
 // docRoles reads the roles an operation admits from its description's
@@ -153,7 +154,7 @@ func (b *bigBody) Read(p []byte) (int, error) {
 	for i := range p[:n] {
 		p[i] = 'a'
 	}
-	if b.left == maxResultBody+2<<20 { // the first chunk opens a JSON string
+	if b.left == web.MaxResultBody+2<<20 { // the first chunk opens a JSON string
 		copy(p, `{"report":"`)
 	}
 	b.left -= n
@@ -168,7 +169,7 @@ func (b *bigBody) Read(p []byte) (int, error) {
 // request.
 func TestBodyLimitEveryRoute(t *testing.T) {
 	f := newFixture(t, Config{})
-	size := int64(maxResultBody + 2<<20)
+	size := int64(web.MaxResultBody + 2<<20)
 	for _, o := range documentedOps(t, f) {
 		if o.method == http.MethodGet || o.method == http.MethodHead {
 			continue

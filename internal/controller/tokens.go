@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
 
@@ -57,9 +58,9 @@ func (c *Controller) authenticate(ctx context.Context, secret string, now time.T
 func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
 	t, ok := caller(r)
 	if !ok {
-		return errorf(http.StatusUnauthorized, "invalid token")
+		return web.Errorf(http.StatusUnauthorized, "invalid token")
 	}
-	writeJSON(w, http.StatusOK, api.WhoAmI{Name: t.Name, Role: t.Role, ExpiresAt: t.ExpiresAt, AdmissionWebhook: c.cfg.Reviews != nil})
+	web.WriteJSON(w, http.StatusOK, api.WhoAmI{Name: t.Name, Role: t.Role, ExpiresAt: t.ExpiresAt, AdmissionWebhook: c.cfg.Reviews != nil})
 	return nil
 }
 
@@ -68,7 +69,7 @@ func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
 func (c *Controller) actor(r *http.Request) (string, error) {
 	t, ok := caller(r)
 	if !ok {
-		return "", errorf(http.StatusUnauthorized, "invalid token")
+		return "", web.Errorf(http.StatusUnauthorized, "invalid token")
 	}
 	return t.Name, nil
 }
@@ -88,53 +89,53 @@ func mayList(me, t store.Token) bool {
 func (c *Controller) createToken(w http.ResponseWriter, r *http.Request) error {
 	me, ok := caller(r)
 	if !ok {
-		return errorf(http.StatusUnauthorized, "invalid token")
+		return web.Errorf(http.StatusUnauthorized, "invalid token")
 	}
 	var in api.TokenRequest
-	if err := decode(r, &in); err != nil {
+	if err := web.Decode(r, &in); err != nil {
 		return err
 	}
 	if in.Role == "" {
-		return errorf(http.StatusBadRequest, "token %q: role is required (admin, scanner, submitter, reader)", in.Name)
+		return web.Errorf(http.StatusBadRequest, "token %q: role is required (admin, scanner, submitter, reader)", in.Name)
 	}
 	if !in.Role.Valid() {
-		return errorf(http.StatusBadRequest, "token %q: unknown role %q (admin, scanner, submitter, reader)", in.Name, in.Role)
+		return web.Errorf(http.StatusBadRequest, "token %q: unknown role %q (admin, scanner, submitter, reader)", in.Name, in.Role)
 	}
 	if err := store.ValidTokenName(in.Name); err != nil {
-		return errorf(http.StatusBadRequest, "%v", err)
+		return web.Errorf(http.StatusBadRequest, "%v", err)
 	}
 	now := time.Now()
 	expires := in.ExpiresAt
 	if in.ExpiresIn != "" {
 		if expires != nil {
-			return errorf(http.StatusBadRequest, "token %q: give expires_at or expires_in, not both", in.Name)
+			return web.Errorf(http.StatusBadRequest, "token %q: give expires_at or expires_in, not both", in.Name)
 		}
 		d, err := api.ParseExpiresIn(in.ExpiresIn)
 		if err != nil {
-			return errorf(http.StatusBadRequest, "token %q: %v", in.Name, err)
+			return web.Errorf(http.StatusBadRequest, "token %q: %v", in.Name, err)
 		}
 		at := now.Add(d)
 		expires = &at
 	}
 	if expires != nil && !expires.After(now) {
-		return errorf(http.StatusBadRequest, "token %q: expiry %s is in the past", in.Name, expires.UTC().Format(time.RFC3339))
+		return web.Errorf(http.StatusBadRequest, "token %q: expiry %s is in the past", in.Name, expires.UTC().Format(time.RFC3339))
 	}
 	if me.ExpiresAt != nil && (expires == nil || expires.After(*me.ExpiresAt)) {
-		return errorf(http.StatusForbidden, "token %q expires %s: a token it creates must expire by then", me.Name, me.ExpiresAt.Format(time.RFC3339))
+		return web.Errorf(http.StatusForbidden, "token %q expires %s: a token it creates must expire by then", me.Name, me.ExpiresAt.Format(time.RFC3339))
 	}
 	secret := "sf_" + randomHex(32)
 	t, err := c.store.CreateToken(r.Context(), hashToken(secret), store.Token{Name: in.Name, Role: in.Role, CreatedAt: now, CreatedBy: me.Name, ExpiresAt: expires})
 	if errors.Is(err, store.ErrTokenNameTaken) {
-		return errorf(http.StatusConflict, "token %q: name already taken (names of revoked tokens stay taken)", in.Name)
+		return web.Errorf(http.StatusConflict, "token %q: name already taken (names of revoked tokens stay taken)", in.Name)
 	}
 	if errors.Is(err, store.ErrInvalid) {
-		return errorf(http.StatusBadRequest, "%v", err)
+		return web.Errorf(http.StatusBadRequest, "%v", err)
 	}
 	if err != nil {
 		return err
 	}
 	c.log.Info("token created", "token", t.Name, "role", t.Role, "by", me.Name)
-	writeJSON(w, http.StatusCreated, api.CreatedToken{Token: t, Secret: secret})
+	web.WriteJSON(w, http.StatusCreated, api.CreatedToken{Token: t, Secret: secret})
 	return nil
 }
 
@@ -142,7 +143,7 @@ func (c *Controller) createToken(w http.ResponseWriter, r *http.Request) error {
 func (c *Controller) listTokens(w http.ResponseWriter, r *http.Request) error {
 	me, ok := caller(r)
 	if !ok {
-		return errorf(http.StatusUnauthorized, "invalid token")
+		return web.Errorf(http.StatusUnauthorized, "invalid token")
 	}
 	all, err := c.store.ListTokens(r.Context())
 	if err != nil {
@@ -154,7 +155,7 @@ func (c *Controller) listTokens(w http.ResponseWriter, r *http.Request) error {
 			out = append(out, t)
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -162,7 +163,7 @@ func (c *Controller) listTokens(w http.ResponseWriter, r *http.Request) error {
 func (c *Controller) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	me, ok := caller(r)
 	if !ok {
-		return errorf(http.StatusUnauthorized, "invalid token")
+		return web.Errorf(http.StatusUnauthorized, "invalid token")
 	}
 	name := r.PathValue("name")
 	t, found, err := c.store.GetToken(r.Context(), name)
@@ -170,14 +171,14 @@ func (c *Controller) revokeToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !found {
-		return errorf(http.StatusNotFound, "token %q not found", name)
+		return web.Errorf(http.StatusNotFound, "token %q not found", name)
 	}
 	t, _, err = c.store.RevokeToken(r.Context(), t.Name, me.Name, time.Now())
 	if err != nil {
 		return err
 	}
 	c.log.Info("token revoked", "token", t.Name, "by", me.Name)
-	writeJSON(w, http.StatusOK, t)
+	web.WriteJSON(w, http.StatusOK, t)
 	return nil
 }
 

@@ -14,8 +14,9 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -95,43 +96,43 @@ autoscaler:
 	ctl := startController(t, bin, data, "127.0.0.1:0", logs, flags...)
 	admin := tok["admin"]
 
-	private := controller.RegistryInput{
-		Registry: controller.Registry{Name: "private", URL: "https://registry.invalid:5443", Username: "fleet", Filters: []string{"team/**"}},
+	private := api.RegistryInput{
+		Registry: api.Registry{Name: "private", URL: "https://registry.invalid:5443", Username: "fleet", Filters: []string{"team/**"}},
 		Password: secretPassword,
 	}
-	if code := api(t, "POST", ctl.base+"/api/v1/registries", admin, private, nil); code != http.StatusCreated {
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries", admin, private, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
 	for i := range 2 {
-		startScanner(t, bin, ctl.base, tok["scanner"], fmt.Sprintf("ck-%d", i), 2, logs)
+		startScanner(t, bin, ctl.Base, tok["scanner"], fmt.Sprintf("ck-%d", i), 2, logs)
 	}
-	if code := api(t, "POST", ctl.base+"/api/v1/registries/chaos/scan", admin, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries/chaos/scan", admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
 
 	type snapshot struct {
 		images     map[string]imageSummary
-		registries map[string]controller.RegistryView
+		registries map[string]api.RegistryView
 		autoscaler autoscale.Config
 		done       int
 	}
 	snap := func(base string) snapshot {
-		s := snapshot{images: map[string]imageSummary{}, registries: map[string]controller.RegistryView{}}
+		s := snapshot{images: map[string]imageSummary{}, registries: map[string]api.RegistryView{}}
 		var ims []imageSummary
-		api(t, "GET", base+"/api/v1/images", admin, nil, &ims)
+		fleettest.Do(t, "GET", base+"/api/v1/images", admin, nil, &ims)
 		for _, im := range ims {
 			s.images[im.Digest] = im
 		}
-		var regs []controller.RegistryView
-		api(t, "GET", base+"/api/v1/registries", admin, nil, &regs)
+		var regs []api.RegistryView
+		fleettest.Do(t, "GET", base+"/api/v1/registries", admin, nil, &regs)
 		for _, r := range regs {
 			s.registries[r.Name] = r
 		}
-		var av controller.AutoscalerView
-		api(t, "GET", base+"/api/v1/autoscaler", admin, nil, &av)
+		var av api.AutoscalerView
+		fleettest.Do(t, "GET", base+"/api/v1/autoscaler", admin, nil, &av)
 		s.autoscaler = av.Config
 		var c map[string]int
-		api(t, "GET", base+"/api/v1/queue", admin, nil, &c)
+		fleettest.Do(t, "GET", base+"/api/v1/queue", admin, nil, &c)
 		s.done = c["done"]
 		return s
 	}
@@ -142,7 +143,7 @@ autoscaler:
 		deadline := time.Now().Add(5 * time.Minute)
 		for {
 			var c map[string]int
-			api(t, "GET", ctl.base+"/api/v1/queue", admin, nil, &c)
+			fleettest.Do(t, "GET", ctl.Base+"/api/v1/queue", admin, nil, &c)
 			if c["done"] >= (k+1)*len(images)/(kills+2) && c["leased"] > 0 {
 				break
 			}
@@ -151,15 +152,15 @@ autoscaler:
 			}
 			time.Sleep(time.Duration(20+rand.IntN(60)) * time.Millisecond)
 		}
-		before := snap(ctl.base)
+		before := snap(ctl.Base)
 		killedAt := time.Now()
-		ctl.kill()
+		ctl.Kill()
 		// The scanners run on through the outage, failing to reach it.
 		time.Sleep(time.Duration(rand.IntN(1500)) * time.Millisecond)
-		ctl = startController(t, bin, data, ctl.addr, logs, flags...)
+		ctl = startController(t, bin, data, ctl.Addr, logs, flags...)
 		restarts = append(restarts, time.Since(killedAt))
 
-		after := snap(ctl.base)
+		after := snap(ctl.Base)
 		if after.done < before.done {
 			t.Errorf("kill %d: done tasks went from %d to %d across the restart", k+1, before.done, after.done)
 		}
@@ -197,7 +198,7 @@ autoscaler:
 		{"scanner", "DELETE", "/api/v1/registries/private", 403},
 		{"admin", "GET", "/api/v1/registries/private", 200},
 	} {
-		if code := api(t, c.method, ctl.base+c.path, tok[c.role], nil, nil); code != c.want {
+		if code := fleettest.Do(t, c.method, ctl.Base+c.path, tok[c.role], nil, nil); code != c.want {
 			t.Errorf("%s token after restart: %s %s = %d, want %d", c.role, c.method, c.path, code, c.want)
 		}
 	}
@@ -205,12 +206,12 @@ autoscaler:
 	// The fleet resumes by itself; a re-crawl (as the registry's interval
 	// or an operator would do) must find nothing left to add.
 	drainStart := time.Now()
-	counts := waitDrained(t, ctl.base, admin, len(images), 3*time.Minute)
+	counts := fleettest.WaitDrained(t, ctl.Base, admin, len(images), 3*time.Minute)
 	drained := time.Since(drainStart)
 	if counts["done"] != len(images) || counts["failed"] != 0 {
 		t.Fatalf("queue %v, want %d done and none failed", counts, len(images))
 	}
-	checkResults(t, ctl.base, admin, "chaos", images, want)
+	checkResults(t, ctl.Base, admin, "chaos", images, want)
 	t.Logf("CHAOS controller-kill %s: images=%d kills=%d restart_p50=%v restart_max=%v drain_after_last_restart=%v lost=0 failed=0",
 		t.Name(), len(images), kills, pct(restarts, 50), pct(restarts, 100), drained.Round(time.Millisecond))
 

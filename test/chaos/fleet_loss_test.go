@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -69,22 +70,22 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 	})
 	flags := append([]string{"--lease", "30s"}, extra...)
 	ctl := startController(t, bin, data, "127.0.0.1:0", logs, flags...)
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "loss", URL: "http://" + proxy, Filters: []string{ns + "/**"}}}
-	if code := api(t, "POST", ctl.base+"/api/v1/registries", admin, reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "loss", URL: "http://" + proxy, Filters: []string{ns + "/**"}}}
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries", admin, reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
 	var (
 		mu       sync.Mutex
-		live     = map[string]*proc{}
+		live     = map[string]*fleettest.Proc{}
 		requeues []*requeueRecord
 		watchers sync.WaitGroup
 	)
 	for i := range nScanners {
 		name := fmt.Sprintf("loss-%d", i)
-		live[name] = startScanner(t, bin, ctl.base, tok["scanner"], name, 2, logs)
+		live[name] = startScanner(t, bin, ctl.Base, tok["scanner"], name, 2, logs)
 	}
 	start := time.Now()
-	if code := api(t, "POST", ctl.base+"/api/v1/registries/loss/scan", admin, nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries/loss/scan", admin, nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
 	// Controller kill 1: mid-crawl. The crawl enqueues in batches of 100
@@ -92,12 +93,12 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 	// has images left to list (when there are more than 100); the kill
 	// lands a random moment after that.
 	if len(images) > crawlBatch {
-		waitQueued(t, ctl.base, admin, time.Minute)
+		waitQueued(t, ctl.Base, admin, time.Minute)
 	}
 	time.Sleep(time.Duration(rng.IntN(200)) * time.Millisecond)
 	crawlEnded := strings.Contains(logs.String(), "crawled registry")
-	ctl.kill()
-	ctl = startController(t, bin, data, ctl.addr, logs, flags...)
+	ctl.Kill()
+	ctl = startController(t, bin, data, ctl.Addr, logs, flags...)
 	ctlKills := 1
 	// The request outlived the controller: the restarted one takes over
 	// the crawl its predecessor had started (its second attempt).
@@ -112,16 +113,16 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 	for kills < nKills || ctlKills < nCtlKills {
 		time.Sleep(time.Duration(50+rng.IntN(250)) * time.Millisecond)
 		var c map[string]int
-		api(t, "GET", ctl.base+"/api/v1/queue", admin, nil, &c)
+		fleettest.Do(t, "GET", ctl.Base+"/api/v1/queue", admin, nil, &c)
 		if c["queued"] == 0 && c["leased"] == 0 && c["done"] >= len(images) {
 			break // drained: the fleet outran the monkey (reported below)
 		}
 		// The other controller kills are spread over the scanner kills
 		// (with 2: one halfway).
 		if ctlKills < nCtlKills && kills >= ctlKills*nKills/nCtlKills {
-			ctl.kill()
+			ctl.Kill()
 			time.Sleep(time.Duration(rng.IntN(1000)) * time.Millisecond)
-			ctl = startController(t, bin, data, ctl.addr, logs, flags...)
+			ctl = startController(t, bin, data, ctl.Addr, logs, flags...)
 			ctlKills++
 			continue
 		}
@@ -132,10 +133,10 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 		// a task already leased 3 times, though: the queue fails a task
 		// on its 5th lost lease by design (a poison image must not circle
 		// forever), and a monkey that kept hitting it would test that.
-		var scs []controller.Scanner
-		api(t, "GET", ctl.base+"/api/v1/scanners", admin, nil, &scs)
-		var leased []controller.TaskView
-		api(t, "GET", ctl.base+"/api/v1/tasks?state=leased&limit=1000", admin, nil, &leased)
+		var scs []api.Scanner
+		fleettest.Do(t, "GET", ctl.Base+"/api/v1/scanners", admin, nil, &scs)
+		var leased []api.TaskView
+		fleettest.Do(t, "GET", ctl.Base+"/api/v1/tasks?state=leased&limit=1000", admin, nil, &leased)
 		worn := map[string]bool{}
 		for _, tv := range leased {
 			if tv.Attempts >= 3 {
@@ -143,37 +144,37 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 			}
 		}
 		name := fmt.Sprintf("loss-%d", rng.IntN(nScanners))
-		if slices.ContainsFunc(scs, func(s controller.Scanner) bool { return s.Name == name && worn[s.ID] }) {
+		if slices.ContainsFunc(scs, func(s api.Scanner) bool { return s.Name == name && worn[s.ID] }) {
 			continue
 		}
 		mu.Lock()
 		p := live[name]
 		mu.Unlock()
 		killedAt := time.Now()
-		p.kill()
+		p.Kill()
 		kills++
 		// What the dead instance held, read before its replacement
 		// starts: the requeue time is until none of it is leased to the
 		// dead instance any more.
-		if i := slices.IndexFunc(scs, func(s controller.Scanner) bool { return s.Name == name && s.State == controller.ScannerActive }); i >= 0 {
-			if held := leasedBy(ctl.base, admin, scs[i].ID); len(held) > 0 {
+		if i := slices.IndexFunc(scs, func(s api.Scanner) bool { return s.Name == name && s.State == api.ScannerActive }); i >= 0 {
+			if held := leasedBy(ctl.Base, admin, scs[i].ID); len(held) > 0 {
 				rec := &requeueRecord{}
 				requeues = append(requeues, rec)
 				watchers.Add(1)
 				go func() {
 					defer watchers.Done()
-					rec.after, rec.err = watchRequeue(ctl.base, admin, scs[i].ID, held, killedAt, 2*time.Minute)
+					rec.after, rec.err = watchRequeue(ctl.Base, admin, scs[i].ID, held, killedAt, 2*time.Minute)
 				}()
 			}
 		}
 		// Restarted under the same name: it releases its predecessor's
 		// tasks as it registers.
-		np := startScanner(t, bin, ctl.base, tok["scanner"], name, 2, logs)
+		np := startScanner(t, bin, ctl.Base, tok["scanner"], name, 2, logs)
 		mu.Lock()
 		live[name] = np
 		mu.Unlock()
 	}
-	counts := waitDrained(t, ctl.base, admin, len(images), 5*time.Minute)
+	counts := fleettest.WaitDrained(t, ctl.Base, admin, len(images), 5*time.Minute)
 	elapsed := time.Since(start)
 	watchers.Wait()
 	var requeued []time.Duration
@@ -188,14 +189,14 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 		t.Errorf("the scan drained after %d/%d scanner kills and %d/%d controller kills: raise SCANFLEET_CHAOS_BLOB_DELAY", kills, nKills, ctlKills, nCtlKills)
 	}
 	if counts["done"] != len(images) || counts["failed"] != 0 {
-		var failed []controller.TaskView
-		api(t, "GET", ctl.base+"/api/v1/tasks?state=failed", admin, nil, &failed)
+		var failed []api.TaskView
+		fleettest.Do(t, "GET", ctl.Base+"/api/v1/tasks?state=failed", admin, nil, &failed)
 		t.Fatalf("queue %v, want %d done and none failed; failed: %+v", counts, len(images), failed)
 	}
 	// One task per image: no duplicate was queued by the resumed crawl
 	// or the result sweep.
-	var done []controller.TaskView
-	api(t, "GET", ctl.base+"/api/v1/tasks?state=done&limit=1000", admin, nil, &done)
+	var done []api.TaskView
+	fleettest.Do(t, "GET", ctl.Base+"/api/v1/tasks?state=done&limit=1000", admin, nil, &done)
 	keys := map[string]bool{}
 	for _, tv := range done {
 		if keys[tv.Key] {
@@ -203,7 +204,7 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 		}
 		keys[tv.Key] = true
 	}
-	checkResults(t, ctl.base, admin, "loss", images, want)
+	checkResults(t, ctl.Base, admin, "loss", images, want)
 	// Extra blob fetches: GETs that reached the registry beyond one per
 	// distinct blob (a killed download fetched again, a task rescanned
 	// after its scanner died). Layer dedup makes it 0 when nothing fails.
@@ -232,7 +233,7 @@ func waitQueued(t *testing.T, base, token string, timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		var c map[string]int
-		if code, err := call("GET", base+"/api/v1/queue", token, nil, &c); err == nil && code == http.StatusOK &&
+		if code, err := fleettest.Call("GET", base+"/api/v1/queue", token, nil, &c); err == nil && code == http.StatusOK &&
 			c["queued"]+c["leased"]+c["done"]+c["failed"] > 0 {
 			return
 		}
@@ -270,8 +271,8 @@ func countAny(s string, lines []string) int {
 // leasedBy lists the tasks leased to scanner id (nil when the controller
 // cannot say).
 func leasedBy(base, token, id string) []string {
-	var leased []controller.TaskView
-	if code, err := call("GET", base+"/api/v1/tasks?state=leased&limit=1000", token, nil, &leased); err != nil || code != http.StatusOK {
+	var leased []api.TaskView
+	if code, err := fleettest.Call("GET", base+"/api/v1/tasks?state=leased&limit=1000", token, nil, &leased); err != nil || code != http.StatusOK {
 		return nil
 	}
 	var out []string
@@ -295,9 +296,9 @@ type requeueRecord struct {
 // is being restarted) are retried.
 func watchRequeue(base, token, dead string, tasks []string, since time.Time, timeout time.Duration) (time.Duration, error) {
 	for time.Since(since) < timeout {
-		var leased []controller.TaskView
-		if code, err := call("GET", base+"/api/v1/tasks?state=leased&limit=1000", token, nil, &leased); err == nil && code == http.StatusOK {
-			if !slices.ContainsFunc(leased, func(tv controller.TaskView) bool { return tv.LeasedBy == dead && slices.Contains(tasks, tv.ID) }) {
+		var leased []api.TaskView
+		if code, err := fleettest.Call("GET", base+"/api/v1/tasks?state=leased&limit=1000", token, nil, &leased); err == nil && code == http.StatusOK {
+			if !slices.ContainsFunc(leased, func(tv api.TaskView) bool { return tv.LeasedBy == dead && slices.Contains(tasks, tv.ID) }) {
 				return time.Since(since), nil
 			}
 		}

@@ -20,8 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
@@ -86,7 +87,7 @@ func TestHAControllers(t *testing.T) {
 	admin := tok["admin"]
 
 	logs := make([]*syncBuffer, 3)
-	ctls := make([]*controllerProc, 3)
+	ctls := make([]*fleettest.Controller, 3)
 	flags := []string{"--postgres", dsn, "--secret-key-file", keyFile, "--db", dbPath,
 		"--scanner-timeout", "4s", "--lease", "20s", "--crawl-takeover", "3s"}
 	start := func(i int, listen string) {
@@ -108,8 +109,8 @@ func TestHAControllers(t *testing.T) {
 	// A token created once works on every replica.
 	for i, c := range ctls {
 		for role, tk := range tok {
-			var who controller.WhoAmI
-			if code := api(t, "GET", c.base+"/api/v1/whoami", tk, nil, &who); code != http.StatusOK || string(who.Role) != role {
+			var who api.WhoAmI
+			if code := fleettest.Do(t, "GET", c.Base+"/api/v1/whoami", tk, nil, &who); code != http.StatusOK || string(who.Role) != role {
 				t.Fatalf("controller %d: %s token: %d %q", i, role, code, who.Role)
 			}
 		}
@@ -118,11 +119,8 @@ func TestHAControllers(t *testing.T) {
 	// Scanners through the proxy, so every request may land anywhere.
 	scanLogs := &syncBuffer{}
 	for i := range 3 {
-		cmd := exec.Command(bin, "--log-level", "info", "scanner", "--controller", lb.url, "--name", fmt.Sprintf("ha-%d", i),
-			"--concurrency", "2", "--poll-interval", "100ms", "--db", dbPath)
-		cmd.Env = append(os.Environ(), "SCANFLEET_TOKEN="+tok["scanner"])
-		cmd.Stderr = scanLogs
-		startProc(t, cmd)
+		fleettest.StartScanner(t, bin, lb.url, tok["scanner"], fmt.Sprintf("ha-%d", i), scanLogs,
+			"--log-level", "info", "--concurrency", "2", "--db", dbPath)
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -132,9 +130,9 @@ func TestHAControllers(t *testing.T) {
 
 	// The registry is added through controller 1 with an interval and
 	// never scanned by hand: the leader's schedule requests the crawl.
-	in := controller.RegistryInput{Registry: controller.Registry{Name: "ha", URL: "http://" + reg.host, Filters: []string{ns + "/**"},
-		Interval: controller.Duration(time.Hour)}}
-	if code := api(t, "POST", ctls[1].base+"/api/v1/registries", admin, in, nil); code != http.StatusCreated {
+	in := api.RegistryInput{Registry: api.Registry{Name: "ha", URL: "http://" + reg.host, Filters: []string{ns + "/**"},
+		Interval: api.Duration(time.Hour)}}
+	if code := fleettest.Do(t, "POST", ctls[1].Base+"/api/v1/registries", admin, in, nil); code != http.StatusCreated {
 		t.Fatalf("create registry on controller 1: %d", code)
 	}
 
@@ -142,11 +140,11 @@ func TestHAControllers(t *testing.T) {
 	// listing the registry, and bring it back on its address.
 	crawler := waitLog(t, logs, `"crawl started"`, 2*time.Minute)
 	waitUntil(t, "the crawl to read manifests", time.Minute, func() bool { return reg.manifests.Load() > 5 })
-	ctls[crawler].kill()
+	ctls[crawler].Kill()
 	killedCrawlAt := reg.manifests.Load()
 	t.Logf("killed controller %d mid-crawl after %d manifest reads", crawler, killedCrawlAt)
 	time.Sleep(time.Second)
-	start(crawler, ctls[crawler].addr)
+	start(crawler, ctls[crawler].Addr)
 	if killedCrawlAt >= int64(nImages) {
 		t.Errorf("the crawl had read all %d manifests when its controller was killed: not mid-crawl", killedCrawlAt)
 	}
@@ -155,27 +153,27 @@ func TestHAControllers(t *testing.T) {
 	victim := (crawler + 1) % 3
 	waitUntil(t, "a third of the results", 5*time.Minute, func() bool {
 		var counts map[string]int
-		code, err := call("GET", lb.url+"/api/v1/queue", admin, nil, &counts)
+		code, err := fleettest.Call("GET", lb.url+"/api/v1/queue", admin, nil, &counts)
 		return err == nil && code == 200 && counts["done"] >= nImages/3
 	})
-	ctls[victim].kill()
+	ctls[victim].Kill()
 	t.Logf("killed controller %d mid-results", victim)
 	time.Sleep(time.Second)
-	start(victim, ctls[victim].addr)
+	start(victim, ctls[victim].Addr)
 
-	counts := waitDrained(t, lb.url, admin, nImages, 10*time.Minute)
+	counts := fleettest.WaitDrained(t, lb.url, admin, nImages, 10*time.Minute)
 	if counts["failed"] != 0 || counts["done"] != nImages {
 		t.Errorf("queue %v, want %d done and none failed", counts, nImages)
 	}
 	for i, c := range ctls {
 		t.Run(fmt.Sprintf("controller%d", i), func(t *testing.T) {
-			checkResults(t, c.base, admin, "ha", images, want)
+			checkResults(t, c.Base, admin, "ha", images, want)
 		})
 	}
 
 	// Every replica answers the same pages the same.
 	var vulns []consoleview.VulnerabilitySummary
-	if code := api(t, "GET", ctls[0].base+"/api/v1/vulnerabilities?limit=500", admin, nil, &vulns); code != 200 || len(vulns) == 0 {
+	if code := fleettest.Do(t, "GET", ctls[0].Base+"/api/v1/vulnerabilities?limit=500", admin, nil, &vulns); code != 200 || len(vulns) == 0 {
 		t.Fatalf("vulnerability search: %d, %d ids (the 3.20 images should have some)", code, len(vulns))
 	}
 	pages := []string{
@@ -190,7 +188,7 @@ func TestHAControllers(t *testing.T) {
 	for _, p := range pages {
 		var first []byte
 		for i, c := range ctls {
-			body := getRaw(t, c.base+p, admin)
+			body := getRaw(t, c.Base+p, admin)
 			if i == 0 {
 				first = body
 				continue
@@ -351,11 +349,11 @@ type roundRobin struct {
 	count []int
 }
 
-func newRoundRobin(t *testing.T, ctls []*controllerProc) *roundRobin {
+func newRoundRobin(t *testing.T, ctls []*fleettest.Controller) *roundRobin {
 	t.Helper()
 	lb := &roundRobin{count: make([]int, len(ctls))}
 	for _, c := range ctls {
-		lb.addrs = append(lb.addrs, c.addr)
+		lb.addrs = append(lb.addrs, c.Addr)
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16, IdleConnTimeout: 5 * time.Second}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

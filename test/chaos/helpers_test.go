@@ -1,12 +1,10 @@
 package chaos_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,13 +12,10 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -30,6 +25,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/report"
@@ -65,13 +61,12 @@ func envDuration(t *testing.T, key string, def time.Duration) time.Duration {
 	return d
 }
 
-// The binary is built once per test run (both chaos tests run the same
+// The binary is built once per test run (every chaos test runs the same
 // one), into a directory TestMain removes at the end.
 var (
 	binDir    string
 	buildOnce sync.Once
 	builtBin  string
-	buildErr  error
 )
 
 func TestMain(m *testing.M) {
@@ -89,19 +84,9 @@ func TestMain(m *testing.M) {
 // buildBinary builds cmd/scanfleet once and returns its path.
 func buildBinary(t *testing.T, _ string) string {
 	t.Helper()
-	root := testutil.ModuleRoot(t)
-	buildOnce.Do(func() {
-		bin := filepath.Join(binDir, "scanfleet")
-		build := exec.Command("go", "build", "-o", bin, "./cmd/scanfleet")
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-			return
-		}
-		builtBin = bin
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	buildOnce.Do(func() { builtBin = fleettest.Build(t, binDir, "scanfleet") })
+	if builtBin == "" {
+		t.Fatal("building cmd/scanfleet failed in an earlier test")
 	}
 	return builtBin
 }
@@ -133,142 +118,28 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// call calls the controller API and decodes a 2xx JSON answer into out.
-// It returns the status, or 0 and the error when the request failed.
-func call(method, u, token string, in, out any) (int, error) {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return 0, err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, u, body)
-	if err != nil {
-		return 0, err
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	c := &http.Client{Timeout: 30 * time.Second}
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, err
-	}
-	if out != nil && resp.StatusCode/100 == 2 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			return resp.StatusCode, fmt.Errorf("%s %s: decoding %q: %w", method, u, raw, err)
-		}
-	}
-	return resp.StatusCode, nil
-}
-
-// api is call that fails the test on a transport error.
-func api(t *testing.T, method, u, token string, in, out any) int {
-	t.Helper()
-	code, err := call(method, u, token, in, out)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, u, err)
-	}
-	return code
-}
-
-// waitDrained polls the queue until want tasks are done or failed and none
-// is queued or leased.
-func waitDrained(t *testing.T, base, token string, want int, timeout time.Duration) map[string]int {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	var counts map[string]int
-	for time.Now().Before(deadline) {
-		counts = nil
-		if code, err := call("GET", base+"/api/v1/queue", token, nil, &counts); err == nil && code == 200 &&
-			counts["done"]+counts["failed"] >= want && counts["queued"] == 0 && counts["leased"] == 0 {
-			return counts
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("queue did not drain within %v: %v", timeout, counts)
-	return nil
-}
-
 // createTokens creates one token per role in data with the binary.
 func createTokens(t *testing.T, bin, data string, roles ...string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, role := range roles {
-		b, err := exec.Command(bin, "controller", "token", "create", "--role", role, "--data-dir", data).Output()
-		if err != nil {
-			t.Fatalf("token create %s: %v", role, err)
-		}
-		out[role] = strings.TrimSpace(string(b))
+		out[role] = fleettest.Token(t, bin, data, role)
 	}
 	return out
 }
 
-// proc is a child process with its exit collected once.
-type proc struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-}
-
-func startProc(t *testing.T, cmd *exec.Cmd) *proc {
-	t.Helper()
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %v: %v", cmd.Args, err)
-	}
-	p := &proc{cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() { p.kill() })
-	return p
-}
-
-// kill SIGKILLs the process and waits for it.
-func (p *proc) kill() {
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
-}
-
-// controllerProc is a `scanfleet controller` process.
-type controllerProc struct {
-	*proc
-	base string
-	addr string
-}
-
 // startController runs the controller on listen (127.0.0.1:0 for any
-// port) with extra flags, and waits for its "listening on" line.
-func startController(t *testing.T, bin, data, listen string, logs io.Writer, extra ...string) *controllerProc {
+// port) with extra flags, logging at info (debug would hold every task
+// of a long run in memory).
+func startController(t *testing.T, bin, data, listen string, logs io.Writer, extra ...string) *fleettest.Controller {
 	t.Helper()
-	args := append([]string{"--log-level", "info", "controller", "--listen", listen, "--data-dir", data}, extra...)
-	cmd := exec.Command(bin, args...)
-	cmd.Stderr = logs
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := startProc(t, cmd)
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("controller output: %v; logs:\n%s", err, logs)
-	}
-	addr := strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
-	return &controllerProc{proc: p, base: "http://" + addr, addr: addr}
+	return fleettest.StartController(t, bin, data, listen, logs, append([]string{"--log-level", "info"}, extra...)...)
 }
 
-// startScanner runs one scanner process.
-func startScanner(t *testing.T, bin, base, token, name string, concurrency int, logs io.Writer) *proc {
+// startScanner runs one scanner process, logging at info.
+func startScanner(t *testing.T, bin, base, token, name string, concurrency int, logs io.Writer) *fleettest.Proc {
 	t.Helper()
-	cmd := exec.Command(bin, "--log-level", "info", "scanner", "--controller", base, "--name", name,
-		"--concurrency", strconv.Itoa(concurrency), "--poll-interval", "100ms")
-	cmd.Env = append(os.Environ(), "SCANFLEET_TOKEN="+token)
-	cmd.Stderr = logs
-	return startProc(t, cmd)
+	return fleettest.StartScanner(t, bin, base, token, name, logs, "--log-level", "info", "--concurrency", strconv.Itoa(concurrency))
 }
 
 // slowProxy is a reverse proxy in front of a real registry that delays
@@ -407,7 +278,7 @@ func pkgIdentity(ps []report.Package) []string {
 	return out
 }
 
-// imageSummary is the part of controller.ImageSummary the tests read.
+// imageSummary is the part of api.ImageSummary the tests read.
 type imageSummary struct {
 	Registry   string `json:"registry"`
 	Repository string `json:"repository"`
@@ -423,7 +294,7 @@ type imageSummary struct {
 func checkResults(t *testing.T, base, token, registry string, images []testImage, want map[string][]string) {
 	t.Helper()
 	var list []imageSummary
-	if code := api(t, "GET", base+"/api/v1/images?registry="+registry, token, nil, &list); code != 200 {
+	if code := fleettest.Do(t, "GET", base+"/api/v1/images?registry="+registry, token, nil, &list); code != 200 {
 		t.Fatalf("list images: %d", code)
 	}
 	got := map[string]imageSummary{}
@@ -446,7 +317,7 @@ func checkResults(t *testing.T, base, token, registry string, images []testImage
 			t.Errorf("%s scanned %d times to completion, want 1", im.repo, s.Scans)
 		}
 		var rep report.Report
-		if code := api(t, "GET", base+"/api/v1/images/"+im.digest, token, nil, &rep); code != 200 {
+		if code := fleettest.Do(t, "GET", base+"/api/v1/images/"+im.digest, token, nil, &rep); code != 200 {
 			t.Errorf("GET result of %s: %d", im.repo, code)
 			continue
 		}

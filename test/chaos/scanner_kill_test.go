@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
@@ -69,14 +70,14 @@ func TestScannerKills(t *testing.T) {
 		}
 	})
 	ctl := startController(t, bin, data, "127.0.0.1:0", logs, "--scanner-timeout", "1s", "--lease", "60s")
-	reg := controller.RegistryInput{Registry: controller.Registry{Name: "chaos", URL: "http://" + proxy, Filters: []string{ns + "/**"}}}
-	if code := api(t, "POST", ctl.base+"/api/v1/registries", tok["admin"], reg, nil); code != http.StatusCreated {
+	reg := api.RegistryInput{Registry: api.Registry{Name: "chaos", URL: "http://" + proxy, Filters: []string{ns + "/**"}}}
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries", tok["admin"], reg, nil); code != http.StatusCreated {
 		t.Fatalf("create registry: %d", code)
 	}
 
 	var (
 		mu      sync.Mutex
-		live    = map[string]*proc{} // by scanner name
+		live    = map[string]*fleettest.Proc{} // by scanner name
 		started int
 	)
 	spawn := func() {
@@ -84,7 +85,7 @@ func TestScannerKills(t *testing.T) {
 		started++
 		name := fmt.Sprintf("chaos-%03d", started)
 		mu.Unlock()
-		p := startScanner(t, bin, ctl.base, tok["scanner"], name, 2, logs)
+		p := startScanner(t, bin, ctl.Base, tok["scanner"], name, 2, logs)
 		mu.Lock()
 		live[name] = p
 		mu.Unlock()
@@ -93,7 +94,7 @@ func TestScannerKills(t *testing.T) {
 		spawn()
 	}
 	scanStart := time.Now()
-	if code := api(t, "POST", ctl.base+"/api/v1/registries/chaos/scan", tok["admin"], nil, nil); code != http.StatusAccepted {
+	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries/chaos/scan", tok["admin"], nil, nil); code != http.StatusAccepted {
 		t.Fatalf("scan: %d", code)
 	}
 
@@ -104,22 +105,22 @@ func TestScannerKills(t *testing.T) {
 	for len(kills) < nKills {
 		time.Sleep(time.Duration(100+rng.IntN(500)) * time.Millisecond)
 		var counts map[string]int
-		api(t, "GET", ctl.base+"/api/v1/queue", tok["admin"], nil, &counts)
+		fleettest.Do(t, "GET", ctl.Base+"/api/v1/queue", tok["admin"], nil, &counts)
 		if counts["queued"] == 0 && counts["leased"] == 0 && counts["done"] > 0 {
 			t.Fatalf("the scan finished after %d of %d kills: raise SCANFLEET_CHAOS_BLOB_DELAY (now %v) or the image count", len(kills), nKills, blobDelay)
 		}
-		var scs []controller.Scanner
-		api(t, "GET", ctl.base+"/api/v1/scanners", tok["admin"], nil, &scs)
-		var leased []controller.TaskView
-		api(t, "GET", ctl.base+"/api/v1/tasks?state=leased&limit=1000", tok["admin"], nil, &leased)
+		var scs []api.Scanner
+		fleettest.Do(t, "GET", ctl.Base+"/api/v1/scanners", tok["admin"], nil, &scs)
+		var leased []api.TaskView
+		fleettest.Do(t, "GET", ctl.Base+"/api/v1/tasks?state=leased&limit=1000", tok["admin"], nil, &leased)
 		attempts := map[string]int{}
 		for _, tv := range leased {
 			attempts[tv.ID] = tv.Attempts
 		}
-		var candidates []controller.Scanner
+		var candidates []api.Scanner
 		mu.Lock()
 		for _, s := range scs {
-			if _, ok := live[s.Name]; !ok || s.State != controller.ScannerActive || len(s.CurrentTasks) == 0 {
+			if _, ok := live[s.Name]; !ok || s.State != api.ScannerActive || len(s.CurrentTasks) == 0 {
 				continue
 			}
 			if !slices.ContainsFunc(s.CurrentTasks, func(id string) bool { return attempts[id] > queue.DefaultMaxAttempts-2 }) {
@@ -136,26 +137,26 @@ func TestScannerKills(t *testing.T) {
 		delete(live, victim.Name)
 		mu.Unlock()
 		killedAt := time.Now()
-		p.kill()
+		p.Kill()
 		rec := &killRecord{tasks: victim.CurrentTasks}
 		kills = append(kills, rec)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rec.returned, rec.resumed, rec.err = watchRecovery(ctl.base, tok["admin"], victim.ID, rec.tasks, killedAt, 2*time.Minute)
+			rec.returned, rec.resumed, rec.err = watchRecovery(ctl.Base, tok["admin"], victim.ID, rec.tasks, killedAt, 2*time.Minute)
 		}()
 		spawn() // the replacement
 	}
-	counts := waitDrained(t, ctl.base, tok["admin"], len(images), 10*time.Minute)
+	counts := fleettest.WaitDrained(t, ctl.Base, tok["admin"], len(images), 10*time.Minute)
 	scanTime := time.Since(scanStart)
 	wg.Wait()
 
 	if counts["done"] != len(images) || counts["failed"] != 0 {
-		var failed []controller.TaskView
-		api(t, "GET", ctl.base+"/api/v1/tasks?state=failed", tok["admin"], nil, &failed)
+		var failed []api.TaskView
+		fleettest.Do(t, "GET", ctl.Base+"/api/v1/tasks?state=failed", tok["admin"], nil, &failed)
 		t.Fatalf("queue %v, want %d done and none failed; failed tasks: %+v", counts, len(images), failed)
 	}
-	checkResults(t, ctl.base, tok["admin"], "chaos", images, want)
+	checkResults(t, ctl.Base, tok["admin"], "chaos", images, want)
 
 	var returned, resumed []time.Duration
 	interrupted := 0
@@ -170,15 +171,15 @@ func TestScannerKills(t *testing.T) {
 	}
 	// Every scanner the fleet saw is accounted for: the killed ones are
 	// gone, the live ones active.
-	var scs []controller.Scanner
-	api(t, "GET", ctl.base+"/api/v1/scanners", tok["admin"], nil, &scs)
+	var scs []api.Scanner
+	fleettest.Do(t, "GET", ctl.Base+"/api/v1/scanners", tok["admin"], nil, &scs)
 	mu.Lock()
 	for _, s := range scs {
 		_, alive := live[s.Name]
 		switch {
-		case alive && s.State != controller.ScannerActive:
+		case alive && s.State != api.ScannerActive:
 			t.Errorf("live scanner %s is %s", s.Name, s.State)
-		case !alive && s.State == controller.ScannerActive:
+		case !alive && s.State == api.ScannerActive:
 			t.Errorf("killed scanner %s is still active", s.Name)
 		}
 	}
@@ -198,8 +199,8 @@ func TestScannerKills(t *testing.T) {
 func watchRecovery(base, token, dead string, tasks []string, since time.Time, timeout time.Duration) (returned, resumed time.Duration, err error) {
 	pending := slices.Clone(tasks)
 	for time.Since(since) < timeout {
-		var leased []controller.TaskView
-		if code, err := call("GET", base+"/api/v1/tasks?state=leased&limit=1000", token, nil, &leased); err != nil || code != 200 {
+		var leased []api.TaskView
+		if code, err := fleettest.Call("GET", base+"/api/v1/tasks?state=leased&limit=1000", token, nil, &leased); err != nil || code != 200 {
 			time.Sleep(50 * time.Millisecond)
 			continue
 		}
@@ -215,10 +216,10 @@ func watchRecovery(base, token, dead string, tasks []string, since time.Time, ti
 				if h, ok := holder[id]; ok {
 					return h != dead
 				}
-				var tv []controller.TaskView
+				var tv []api.TaskView
 				// Not leased: done (resumed and finished) or queued.
-				code, err := call("GET", base+"/api/v1/tasks?state=done&limit=1000", token, nil, &tv)
-				return err == nil && code == 200 && slices.ContainsFunc(tv, func(v controller.TaskView) bool { return v.ID == id })
+				code, err := fleettest.Call("GET", base+"/api/v1/tasks?state=done&limit=1000", token, nil, &tv)
+				return err == nil && code == 200 && slices.ContainsFunc(tv, func(v api.TaskView) bool { return v.ID == id })
 			})
 			if len(pending) == 0 {
 				return returned, time.Since(since), nil
