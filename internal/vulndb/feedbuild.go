@@ -264,7 +264,7 @@ func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp f
 	if fb.opts.CacheDir != "" && osvListURL(src) != "" {
 		// Keep what each member held, so the next update can replace
 		// single records (patch.go).
-		if err := w.startTable(); err != nil {
+		if err := w.startTable(0); err != nil {
 			return nil, err
 		}
 		fopts.Member = w.member

@@ -207,12 +207,12 @@ type tableWriter struct {
 	ecos   map[string]bool
 }
 
-func newTableWriter(dir string) (*tableWriter, error) {
+func newTableWriter(dir string, members int) (*tableWriter, error) {
 	f, err := os.Create(filepath.Join(dir, tableFile))
 	if err != nil {
 		return nil, fmt.Errorf("creating member table: %w", err)
 	}
-	return &tableWriter{f: f, w: bufio.NewWriterSize(f, 256<<10), names: map[string]bool{}, ecos: map[string]bool{}}, nil
+	return &tableWriter{f: f, w: bufio.NewWriterSize(f, 256<<10), names: make(map[string]bool, members), ecos: map[string]bool{}}, nil
 }
 
 func (t *tableWriter) add(e *memberEntry) {
@@ -253,9 +253,10 @@ func (t *tableWriter) finish() error {
 
 func (t *tableWriter) close() { t.f.Close() }
 
-// startTable makes the writer keep a member table.
-func (w *feedWriter) startTable() error {
-	t, err := newTableWriter(w.dir)
+// startTable makes the writer keep a member table of about members
+// entries.
+func (w *feedWriter) startTable(members int) error {
+	t, err := newTableWriter(w.dir, members)
 	if err != nil {
 		return err
 	}
@@ -500,7 +501,7 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	if fb.opts.runBytes > 0 {
 		w.runs.limit = fb.opts.runBytes
 	}
-	if err := w.startTable(); err != nil {
+	if err := w.startTable(len(ents) + len(fetch)); err != nil {
 		return nil, false, err
 	}
 	fopts := feed.Options{Client: fb.opts.HTTPClient, Enrich: w.addEnrichment, Member: w.member}
