@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -54,4 +55,23 @@ func Open(dsn string) (*sql.DB, error) {
 	db.SetMaxIdleConns(n)
 	db.SetConnMaxIdleTime(maxIdleTime)
 	return db, nil
+}
+
+// Dollars rewrites a statement written with SQLite's ? placeholders for
+// PostgreSQL, which numbers them: $1, $2, ... in order. The store and
+// the queue write each statement once, for both back ends. Every ? is a
+// placeholder: the statements hold no ? in a literal.
+func Dollars(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

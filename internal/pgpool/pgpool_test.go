@@ -93,3 +93,16 @@ func TestPoolKeepsConnections(t *testing.T) {
 		t.Errorf("second burst used server sessions %v, want the first burst's %v (connections were re-dialled)", second, first)
 	}
 }
+
+func TestDollars(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"SELECT 1", "SELECT 1"},
+		{"SELECT a FROM t WHERE b = ?", "SELECT a FROM t WHERE b = $1"},
+		{"INSERT INTO t VALUES (?, ?, ?), (?, ?, ?)", "INSERT INTO t VALUES ($1, $2, $3), ($4, $5, $6)"},
+		{"UPDATE t SET é = ? WHERE id IN (?,?)", "UPDATE t SET é = $1 WHERE id IN ($2,$3)"},
+	} {
+		if got := Dollars(tc.in); got != tc.want {
+			t.Errorf("Dollars(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -8,11 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/scanfleet/scanfleet/internal/pgpool"
 )
 
 // dialect is what differs between the back ends; everything else is one SQL
@@ -58,18 +59,7 @@ func (q *sqlQueue) sql(s string) string {
 	if !q.d.dollar {
 		return s
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if r == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return pgpool.Dollars(s)
 }
 
 func (q *sqlQueue) now() int64 { return q.cfg.now().UnixNano() }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -135,18 +134,7 @@ func (s *db) q(text string) string {
 	if !s.d.dollar {
 		return text
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range text {
-		if r == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return pgpool.Dollars(text)
 }
 
 func (s *db) exec(ctx context.Context, text string, args ...any) (sql.Result, error) {
