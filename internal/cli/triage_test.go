@@ -59,8 +59,8 @@ func (h *hookReceiver) received() []hookPost {
 // TestTriageWalkthrough is issue #20's walkthrough, the one README's
 // triage section shows, command for command, against a real controller
 // (its loops running: database check, Pod watcher, exception
-// reconciliation, webhook delivery), scanners, an OCI registry serving
-// 22 images, the admission webhook and a local webhook receiver:
+// reconciliation, webhook delivery), two scanners, an OCI registry
+// serving 22 images, the admission webhook and a local webhook receiver:
 //
 //   - except CVE-2024-9143 for team/* for 30 days with a reason: the
 //     counts drop in `images`, `image show`, `images --cve` (CVE search),
@@ -146,6 +146,11 @@ func TestTriageWalkthrough(t *testing.T) {
 		<-ctx.Done()
 		return nil
 	}
+	// Scanners in the test's process (worker.Run, what `scanfleet
+	// scanner` runs): building the binary for scanner processes takes
+	// minutes on a loaded CI machine, and test/chaos already runs the
+	// process fleet. The controller must be in process anyway, for its
+	// Pod watcher hook.
 	f := newFleetWith(t, db, 2, func(cfg *controller.Config) {
 		cfg.Reviews = review.Codec{}
 		cfg.WatchPods = pods
