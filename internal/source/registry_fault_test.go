@@ -66,9 +66,11 @@ func newFaultProxy(t *testing.T, registryHost string) *faultProxy {
 	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: registryHost})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var f fault
+		// The target is read under the lock too: set changes it between
+		// cases while handlers of the last case may still be running.
+		fp.mu.Lock()
 		if r.Method == http.MethodGet && fp.digest != "" &&
 			(strings.HasSuffix(r.URL.Path, "/blobs/"+fp.digest) || strings.HasSuffix(r.URL.Path, "/manifests/"+fp.digest)) {
-			fp.mu.Lock()
 			fp.gets = append(fp.gets, time.Now())
 			switch {
 			case len(fp.script) > 1 || (len(fp.script) == 1 && !fp.sticky):
@@ -76,8 +78,8 @@ func newFaultProxy(t *testing.T, registryHost string) *faultProxy {
 			case len(fp.script) == 1:
 				f = fp.script[0]
 			}
-			fp.mu.Unlock()
 		}
+		fp.mu.Unlock()
 		if f.delay > 0 {
 			time.Sleep(f.delay)
 		}
