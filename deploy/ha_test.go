@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,24 +22,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/kubecli"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for a running command and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestHAManifestControllers starts three controllers in this process
 // through scanfleet-controller's CLI with the HA manifest's own arguments
@@ -128,7 +109,7 @@ func TestHAManifestControllers(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	type replica struct {
 		base      string
-		out, errs *syncBuffer
+		out, errs *testutil.SyncBuffer
 		done      chan int
 	}
 	var replicas []*replica
@@ -147,7 +128,7 @@ func TestHAManifestControllers(t *testing.T) {
 	})
 	addrRe := regexp.MustCompile(`listening on (\S+)`)
 	for i := range 3 {
-		r := &replica{out: &syncBuffer{}, errs: &syncBuffer{}, done: make(chan int, 1)}
+		r := &replica{out: &testutil.SyncBuffer{}, errs: &testutil.SyncBuffer{}, done: make(chan int, 1)}
 		replicas = append(replicas, r)
 		go func(args []string) {
 			r.done <- cli.MainKubernetes(runCtx, args, strings.NewReader(""), r.out, r.errs, kubecli.Integration{})

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,31 +20,15 @@ import (
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/store/keyring"
+	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
 const testPassword = "pa55-Very-Secret-xyz"
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type fixture struct {
 	dir, url                          string
 	admin, scanner, submitter, reader string
-	logs                              *syncBuffer
+	logs                              *testutil.SyncBuffer
 	c                                 *Controller
 	// sw is the switch in front of the queue, when the fixture has one
 	// (lossFixture).
@@ -55,7 +38,7 @@ type fixture struct {
 func newFixture(t *testing.T, cfg Config) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{dir: t.TempDir(), logs: &syncBuffer{}}
+	f := &fixture{dir: t.TempDir(), logs: &testutil.SyncBuffer{}}
 	var err error
 	for role, dst := range map[Role]*string{RoleAdmin: &f.admin, RoleScanner: &f.scanner, RoleSubmitter: &f.submitter, RoleReader: &f.reader} {
 		if *dst, err = CreateToken(ctx, f.dir, role); err != nil {

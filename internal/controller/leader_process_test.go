@@ -31,7 +31,7 @@ type ctlProcess struct {
 	id    string // --leader-identity
 	base  string
 	token string
-	logs  *syncBuffer
+	logs  *testutil.SyncBuffer
 }
 
 func (p *ctlProcess) get(t *testing.T, path string, out any) int {
@@ -101,7 +101,7 @@ func startController(t *testing.T, bin, id string, args ...string) *ctlProcess {
 	if err != nil {
 		t.Fatalf("token create: %v", err)
 	}
-	p := &ctlProcess{id: id, token: strings.TrimSpace(string(out)), logs: &syncBuffer{}}
+	p := &ctlProcess{id: id, token: strings.TrimSpace(string(out)), logs: &testutil.SyncBuffer{}}
 	argv := append([]string{"--log-level", "debug", "controller", "--listen", "127.0.0.1:0", "--data-dir", data,
 		"--leader-identity", id, "--leader-lease-duration", "1s"}, args...)
 	p.cmd = exec.Command(bin, argv...)

@@ -26,7 +26,7 @@ func TestTokenRevokeAcrossReplicas(t *testing.T) {
 	}
 	replicas := make([]*fixture, 2)
 	for i := range replicas {
-		f := &fixture{dir: t.TempDir(), logs: &syncBuffer{}, admin: root}
+		f := &fixture{dir: t.TempDir(), logs: &testutil.SyncBuffer{}, admin: root}
 		c, err := New(ctx, Config{DataDir: f.dir, StoreDSN: shared, QueueDSN: shared, Identity: "replica-" + string(rune('a'+i)),
 			Logger: slog.New(slog.NewJSONHandler(f.logs, nil))})
 		if err != nil {

@@ -139,7 +139,7 @@ func TestWatchPodsEndToEnd(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
-	p := &ctlProcess{token: token("e2e-admin", "admin"), logs: &syncBuffer{}}
+	p := &ctlProcess{token: token("e2e-admin", "admin"), logs: &testutil.SyncBuffer{}}
 	scannerTok := token("e2e-scanner", "scanner")
 	p.cmd = exec.Command(bin, "--log-level", "debug", "controller", "--listen", "127.0.0.1:0", "--data-dir", data, "--db", dbPath,
 		"--watch-pods", "--kubeconfig", kubeconfig, "--leader-elect", "none")

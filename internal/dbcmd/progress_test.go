@@ -1,11 +1,9 @@
 package dbcmd
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -95,27 +93,10 @@ func TestUpdateNamesFeedsNotTried(t *testing.T) {
 	}
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestTrackerRedrawsOnTerminal: on a terminal the source being read is
 // shown while it is read, not only once loaded.
 func TestTrackerRedrawsOnTerminal(t *testing.T) {
-	var buf syncBuffer
+	var buf testutil.SyncBuffer
 	tr := &tracker{w: &buf, tty: true, order: []string{"a.zip", "b.zip"}, started: time.Now(), done: make(chan struct{})}
 	tr.wg.Add(1)
 	go tr.redraw()

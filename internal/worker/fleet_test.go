@@ -17,6 +17,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/scan"
 	"github.com/scanfleet/scanfleet/internal/source"
+	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -43,7 +44,7 @@ func TestFleetInProcess(t *testing.T) {
 	}
 	br.reset()
 
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
 	reg := api.RegistryInput{
 		Registry: api.Registry{Name: "local", URL: "http://" + br.host, Username: "fleet", Filters: []string{"team/**"}},

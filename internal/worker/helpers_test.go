@@ -1,7 +1,6 @@
 package worker_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -116,24 +115,6 @@ func pushVariants(t *testing.T, br *blobRegistry, rootfs, repo string, n int) []
 		out = append(out, pushed{repo: repo, tag: tag, digest: d.String(), base: bd.String(), extra: ed.String(), img: img})
 	}
 	return out
-}
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // newController starts an in-process controller and returns its URL and an

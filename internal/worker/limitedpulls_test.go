@@ -81,7 +81,7 @@ func TestLimitedPullsFleet(t *testing.T) {
 	}
 	t.Logf("pushed %d images in %d repositories in %v", images, repos, time.Since(pushStart).Round(time.Millisecond))
 
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newController(t, logs, 30*time.Second)
 	// An explicit repository list: the shared test registry's catalog
 	// holds every other test's repositories too.

@@ -109,7 +109,7 @@ func TestMultiPlatformFleet(t *testing.T) {
 	}
 	index := id.String()
 
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newController(t, logs, 30*time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -219,7 +219,7 @@ func TestMultiPlatformScannerLostMidScan(t *testing.T) {
 	br.slow, br.delay = slow.String(), 2*time.Minute
 	br.mu.Unlock()
 
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newController(t, logs, 2*time.Second)
 	target, err := url.Parse(base)
 	if err != nil {

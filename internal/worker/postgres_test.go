@@ -25,7 +25,7 @@ func TestFleetPostgresQueue(t *testing.T) {
 
 	br := newBlobRegistry(t)
 	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/alpine", 6)
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newControllerQueue(t, logs, 10*time.Second, dsn)
 	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
 	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {

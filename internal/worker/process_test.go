@@ -10,6 +10,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/fleettest"
+	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
 // TestProcessKillMidScan runs the real binary: a controller and two
@@ -34,7 +35,7 @@ func TestProcessKillMidScan(t *testing.T) {
 	data := filepath.Join(tmp, "data")
 	admin, scannerTok := fleettest.Token(t, bin, data, "admin"), fleettest.Token(t, bin, data, "scanner")
 
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base := fleettest.StartController(t, bin, data, "127.0.0.1:0", logs, "--log-level", "debug", "--scanner-timeout", "1s", "--lease", "30s").Base
 
 	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host}, Password: secretPassword}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/fleettest"
+	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -42,7 +43,7 @@ func (t *tooManyOnce) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestFleetReportsRateLimit(t *testing.T) {
 	br := newBlobRegistry(t)
 	pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/limited", 1)
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
 	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
 	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {

@@ -107,7 +107,7 @@ func pushScaleImages(t *testing.T, host, ns string, perBase int) []scaleImage {
 }
 
 // startProcController runs a `scanfleet controller` process on any port.
-func startProcController(t *testing.T, bin, data string, logs *syncBuffer) *fleettest.Controller {
+func startProcController(t *testing.T, bin, data string, logs *testutil.SyncBuffer) *fleettest.Controller {
 	t.Helper()
 	return fleettest.StartController(t, bin, data, "127.0.0.1:0", logs, "--log-level", "info", "--scanner-timeout", "5s", "--lease", "30s")
 }
@@ -142,7 +142,7 @@ func TestRealRegistryFleet(t *testing.T) {
 	bin := fleettest.Build(t, tmp, "scanfleet")
 	data := tmp + "/data"
 	admin, scannerTok := fleettest.Token(t, bin, data, "admin"), fleettest.Token(t, bin, data, "scanner")
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("logs:\n%s", logs)

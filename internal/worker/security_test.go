@@ -43,7 +43,7 @@ func TestRegistryPasswordNeverShown(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
 	reg := api.RegistryInput{
 		Registry: api.Registry{Name: "tlsreg", URL: "https://" + host, Username: user, CACertFile: ca, Filters: []string{repo}},

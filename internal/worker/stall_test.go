@@ -17,6 +17,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/layer"
+	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -70,7 +71,7 @@ func (b *silentBody) Close() error { return nil }
 func TestFleetStalledRegistry(t *testing.T) {
 	br := newBlobRegistry(t)
 	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/stall", 2)
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
 	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
 	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
@@ -150,7 +151,7 @@ func TestFleetStalledRegistry(t *testing.T) {
 func TestFleetPermanentError(t *testing.T) {
 	br := newBlobRegistry(t)
 	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/gone", 3)
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
 	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
 	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
@@ -215,7 +216,7 @@ func TestFleetPermanentError(t *testing.T) {
 // waits for its analysis, but not past ClaimWait: then it is a miss, so
 // the caller analyses the layer itself, and the log says why.
 func TestRemoteCacheClaimWait(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	// Claims live for the scanner timeout: longer than the test, so only
 	// ClaimWait can end the wait.
 	base, tok := newController(t, logs, 10*time.Minute)
@@ -244,7 +245,7 @@ func TestRemoteCacheClaimWait(t *testing.T) {
 					holder.Put(hctx, key, &layer.Analysis{})
 				}()
 			}
-			waitLog := &syncBuffer{}
+			waitLog := &testutil.SyncBuffer{}
 			waiter := worker.NewRemoteCache(base, tok, nil, nil)
 			waiter.ClaimPrefix = "waiter"
 			waiter.ClaimWait = 20 * time.Second

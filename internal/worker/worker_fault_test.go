@@ -14,6 +14,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/fleettest"
+	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -25,7 +26,7 @@ import (
 func TestWorkerRetriesResultPost(t *testing.T) {
 	br := newBlobRegistry(t)
 	images := pushVariants(t, br, "alpine-minirootfs-3.20.3-x86_64.tar.gz", "team/alpine", 3)
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	base, tok := newController(t, logs, 10*time.Second)
 
 	target, err := url.Parse(base)

@@ -83,7 +83,7 @@ autoscaler:
 		t.Fatal(err)
 	}
 	tok := createTokens(t, bin, data, "admin", "scanner", "reader")
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("logs:\n%s", logs)

@@ -62,7 +62,7 @@ func fleetLosesNothing(t *testing.T, bin, host, ns string, images []testImage, w
 	data := filepath.Join(t.TempDir(), "data")
 	tok := createTokens(t, bin, data, "admin", "scanner")
 	admin := tok["admin"]
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("logs:\n%s", logs)
@@ -248,7 +248,7 @@ func waitQueued(t *testing.T, base, token string, timeout time.Duration) {
 var crawlResumedLines = []string{"crawl resumed after an interruption", "crawl taken over from a runner that stopped"}
 
 // logShows waits until logs hold one of lines, and reports whether they did.
-func logShows(logs *syncBuffer, lines []string, timeout time.Duration) bool {
+func logShows(logs *testutil.SyncBuffer, lines []string, timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		if countAny(logs.String(), lines) > 0 {

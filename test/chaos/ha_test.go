@@ -86,7 +86,7 @@ func TestHAControllers(t *testing.T) {
 	}
 	admin := tok["admin"]
 
-	logs := make([]*syncBuffer, 3)
+	logs := make([]*testutil.SyncBuffer, 3)
 	ctls := make([]*fleettest.Controller, 3)
 	flags := []string{"--postgres", dsn, "--secret-key-file", keyFile, "--db", dbPath,
 		"--scanner-timeout", "4s", "--lease", "20s", "--crawl-takeover", "3s"}
@@ -94,7 +94,7 @@ func TestHAControllers(t *testing.T) {
 		ctls[i] = startController(t, bin, filepath.Join(tmp, fmt.Sprintf("data%d", i)), listen, logs[i], flags...)
 	}
 	for i := range ctls {
-		logs[i] = &syncBuffer{}
+		logs[i] = &testutil.SyncBuffer{}
 		start(i, "127.0.0.1:0")
 	}
 	t.Cleanup(func() {
@@ -117,7 +117,7 @@ func TestHAControllers(t *testing.T) {
 	}
 
 	// Scanners through the proxy, so every request may land anywhere.
-	scanLogs := &syncBuffer{}
+	scanLogs := &testutil.SyncBuffer{}
 	for i := range 3 {
 		fleettest.StartScanner(t, bin, lb.url, tok["scanner"], fmt.Sprintf("ha-%d", i), scanLogs,
 			"--log-level", "info", "--concurrency", "2", "--db", dbPath)
@@ -228,7 +228,7 @@ func runBin(bin string, args ...string) (string, error) {
 
 // waitLog waits until one of logs has a line containing s and returns
 // its index.
-func waitLog(t *testing.T, logs []*syncBuffer, s string, timeout time.Duration) int {
+func waitLog(t *testing.T, logs []*testutil.SyncBuffer, s string, timeout time.Duration) int {
 	t.Helper()
 	found := -1
 	waitUntil(t, "log line "+s, timeout, func() bool {

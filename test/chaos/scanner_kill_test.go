@@ -63,7 +63,7 @@ func TestScannerKills(t *testing.T) {
 	bin := buildBinary(t, tmp)
 	data := tmp + "/data"
 	tok := createTokens(t, bin, data, "admin", "scanner")
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("logs:\n%s", logs)
