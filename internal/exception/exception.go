@@ -75,8 +75,11 @@ type Exception struct {
 	// Reason is required: why the finding may be ignored.
 	Reason string `json:"reason"`
 	// Author is who made it (the API token's name), set by the server.
-	Author  string    `json:"author"`
-	Created time.Time `json:"created"`
+	Author string `json:"author"`
+	// Created is when the exception was first made; replacing it (PUT,
+	// a VEX re-import) keeps it and sets Updated.
+	Created time.Time  `json:"created"`
+	Updated *time.Time `json:"updated,omitempty"`
 	// Expires, when set, is the moment the exception stops applying.
 	Expires *time.Time `json:"expires,omitempty"`
 }

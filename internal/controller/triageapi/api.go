@@ -173,6 +173,9 @@ func (a *API) saveException(w http.ResponseWriter, r *http.Request, in api.Excep
 	if err != nil {
 		return err
 	}
+	if existed {
+		keepCreated(&x, old, now)
+	}
 	created, err := a.store().PutException(ctx, x, actor, now)
 	if err != nil {
 		if errors.Is(err, exception.ErrInvalid) || errors.Is(err, store.ErrInvalid) {
@@ -194,6 +197,15 @@ func (a *API) saveException(w http.ResponseWriter, r *http.Request, in api.Excep
 	}
 	web.WriteJSON(w, code, out)
 	return nil
+}
+
+// keepCreated makes x a replacement of old: an edit does not move the
+// exception's creation time (the console and CLI show it as when the
+// exception was made), it records when it was changed.
+func keepCreated(x *exception.Exception, old exception.Exception, now time.Time) {
+	x.Created = old.Created
+	at := now
+	x.Updated = &at
 }
 
 // reevaluate runs fn for at most the configured bound, detached from the
@@ -301,11 +313,19 @@ func (a *API) importVEX(w http.ResponseWriter, r *http.Request) error {
 		out.Skipped = []api.SkippedStatement{}
 	}
 	var errs []error
-	for _, x := range excs {
-		if _, err := a.store().PutException(ctx, x, actor, now); err != nil {
+	for i := range excs {
+		x := &excs[i]
+		old, existed, err := a.store().GetException(ctx, x.ID)
+		if err != nil {
 			return fmt.Errorf("importing %s: %w", x.ID, err)
 		}
-		out.Exceptions = append(out.Exceptions, x)
+		if existed {
+			keepCreated(x, old, now)
+		}
+		if _, err := a.store().PutException(ctx, *x, actor, now); err != nil {
+			return fmt.Errorf("importing %s: %w", x.ID, err)
+		}
+		out.Exceptions = append(out.Exceptions, *x)
 	}
 	out.Reevaluated, out.ReevaluateError = a.reevaluate(ctx, func(ctx context.Context) (int, error) {
 		total := 0

@@ -562,3 +562,61 @@ func TestExpireException(t *testing.T) {
 		t.Errorf("expiring an unknown exception: %v", err)
 	}
 }
+
+// TestReplaceKeepsCreated: replacing an exception (PUT, or importing the
+// same VEX statement again) keeps when it was made and records when it
+// was changed; the console and CLI show "created" as the former.
+func TestReplaceKeepsCreated(t *testing.T) {
+	f := triagetest.New(t)
+	admin, reader, _ := serve(t, f)
+	ctx := context.Background()
+	req := api.ExceptionRequest{ID: "exc-1", Vulnerability: triagetest.CVE, Repositories: []string{"team/*"}, Reason: "CMS unused", Days: 30}
+	if _, err := admin.CreateException(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	edited := triagetest.T0.Add(2 * time.Hour)
+	f.Clock.Set(edited)
+	req.Reason = "CMS unused, checked"
+	ch, err := admin.PutException(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put, err := reader.Exception(ctx, "exc-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := reader.ExportVEX(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.DeleteException(ctx, "exc-1"); err != nil {
+		t.Fatal(err)
+	}
+	imp, err := admin.ImportVEX(ctx, doc)
+	if err != nil || len(imp.Exceptions) == 0 {
+		t.Fatalf("import: %+v, %v", imp, err)
+	}
+	vexID := imp.Exceptions[0].ID
+	reimported := edited.Add(time.Hour)
+	f.Clock.Set(reimported)
+	if _, err := admin.ImportVEX(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := reader.Exception(ctx, vexID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name             string
+		x                api.Exception
+		created, updated time.Time
+	}{
+		{"PUT answer", ch.Exception.Exception, triagetest.T0, edited},
+		{"stored after PUT", put.Exception, triagetest.T0, edited},
+		{"VEX re-import", got.Exception, edited, reimported},
+	} {
+		if !c.x.Created.Equal(c.created) || c.x.Updated == nil || !c.x.Updated.Equal(c.updated) {
+			t.Errorf("%s: created %s, updated %v; want created %s, updated %s", c.name, c.x.Created, c.x.Updated, c.created, c.updated)
+		}
+	}
+}
