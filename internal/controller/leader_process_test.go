@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 
 	"github.com/scanfleet/scanfleet/internal/kube/kubetest"
@@ -27,16 +26,15 @@ import (
 
 // ctlProcess is a `scanfleet controller` process.
 type ctlProcess struct {
-	cmd   *exec.Cmd
+	*fleettest.Controller
 	id    string // --leader-identity
-	base  string
 	token string
 	logs  *testutil.SyncBuffer
 }
 
 func (p *ctlProcess) get(t *testing.T, path string, out any) int {
 	t.Helper()
-	req, err := http.NewRequest("GET", p.base+path, nil)
+	req, err := http.NewRequest("GET", p.Base+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +58,7 @@ func (p *ctlProcess) post(t *testing.T, path string, body any) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := http.NewRequest("POST", p.base+path, bytes.NewReader(b))
+	req, err := http.NewRequest("POST", p.Base+path, bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,43 +80,19 @@ func (p *ctlProcess) leader(t *testing.T) api.LeaderView {
 	return v
 }
 
+// buildScanfleet builds the binary with the Kubernetes integration, for
+// the Lease election.
 func buildScanfleet(t *testing.T) string {
 	t.Helper()
-	// The build with the Kubernetes integration, for the Lease election.
-	bin := filepath.Join(t.TempDir(), "scanfleet-controller")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/scanfleet-controller")
-	build.Dir = testutil.ModuleRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return fleettest.Build(t, t.TempDir(), "scanfleet-controller")
 }
 
 func startController(t *testing.T, bin, id string, args ...string) *ctlProcess {
 	t.Helper()
 	data := filepath.Join(t.TempDir(), "data")
-	out, err := exec.Command(bin, "controller", "token", "create", "--role", "admin", "--data-dir", data).Output()
-	if err != nil {
-		t.Fatalf("token create: %v", err)
-	}
-	p := &ctlProcess{id: id, token: strings.TrimSpace(string(out)), logs: &testutil.SyncBuffer{}}
-	argv := append([]string{"--log-level", "debug", "controller", "--listen", "127.0.0.1:0", "--data-dir", data,
-		"--leader-identity", id, "--leader-lease-duration", "1s"}, args...)
-	p.cmd = exec.Command(bin, argv...)
-	p.cmd.Stderr = p.logs
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.cmd.Process.Kill(); _ = p.cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("controller %s output: %v; logs:\n%s", id, err, p.logs)
-	}
-	p.base = "http://" + strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
+	p := &ctlProcess{id: id, token: fleettest.Token(t, bin, data, "admin"), logs: &testutil.SyncBuffer{}}
+	p.Controller = fleettest.StartController(t, bin, data, "127.0.0.1:0", p.logs,
+		append([]string{"--log-level", "debug", "--leader-identity", id, "--leader-lease-duration", "1s"}, args...)...)
 	return p
 }
 
@@ -270,10 +244,7 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 				}
 			}
 			survivor := rest[0]
-			if err := lead.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-				t.Fatal(err)
-			}
-			_ = lead.cmd.Wait()
+			lead.Kill()
 			killed := time.Now()
 			waitUntil(t, survivor.id+" takes over", func() bool {
 				v := survivor.leader(t)
@@ -284,7 +255,7 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 			// Lease back should a late renewal have lost it).
 			metric := func() string {
 				var metrics strings.Builder
-				req, _ := http.NewRequest("GET", survivor.base+"/metrics", nil)
+				req, _ := http.NewRequest("GET", survivor.Base+"/metrics", nil)
 				req.Header.Set("Authorization", "Bearer "+survivor.token)
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
@@ -303,10 +274,7 @@ func TestLeaderFailoverProcesses(t *testing.T) {
 			// A graceful stop of the new leader gives leadership up; its
 			// log says so.
 			waitUntil(t, survivor.id+" leads", func() bool { return survivor.leader(t).Leader })
-			if err := survivor.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-				t.Fatal(err)
-			}
-			if err := survivor.cmd.Wait(); err != nil {
+			if err := survivor.Stop(time.Minute); err != nil {
 				t.Fatalf("%s exit: %v; logs:\n%s", survivor.id, err, survivor.logs)
 			}
 			for _, want := range []string{`msg="became leader"`, `msg="left leadership"`} {

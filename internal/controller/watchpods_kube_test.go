@@ -1,12 +1,10 @@
 package controller
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,6 +21,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/kube/kubetest"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
@@ -132,44 +131,16 @@ func TestWatchPodsEndToEnd(t *testing.T) {
 
 	bin := buildScanfleet(t)
 	data := filepath.Join(t.TempDir(), "data")
-	token := func(name, role string) string {
-		out, err := exec.Command(bin, "controller", "token", "create", "--name", name, "--role", role, "--data-dir", data).Output()
-		if err != nil {
-			t.Fatalf("token create %s: %v", name, err)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	p := &ctlProcess{token: token("e2e-admin", "admin"), logs: &testutil.SyncBuffer{}}
-	scannerTok := token("e2e-scanner", "scanner")
-	p.cmd = exec.Command(bin, "--log-level", "debug", "controller", "--listen", "127.0.0.1:0", "--data-dir", data, "--db", dbPath,
+	p := &ctlProcess{token: fleettest.Token(t, bin, data, "admin", "--name", "e2e-admin"), logs: &testutil.SyncBuffer{}}
+	scannerTok := fleettest.Token(t, bin, data, "scanner", "--name", "e2e-scanner")
+	p.Controller = fleettest.StartController(t, bin, data, "127.0.0.1:0", p.logs, "--log-level", "debug", "--db", dbPath,
 		"--watch-pods", "--kubeconfig", kubeconfig, "--leader-elect", "none")
-	p.cmd.Stderr = p.logs
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.cmd.Process.Kill(); _ = p.cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("controller output: %v; logs:\n%s", err, p.logs)
-	}
-	p.base = "http://" + strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
 	// The registry, limited to the test's repository; no crawl is asked
 	// for, so only the running Pod can queue the image.
 	if code := p.post(t, "/api/v1/registries", api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + host, Filters: []string{repo + ":*"}}}); code != http.StatusCreated {
 		t.Fatalf("add registry: %d; logs:\n%s", code, p.logs)
 	}
-	scanner := exec.Command(bin, "--log-level", "debug", "scanner", "--controller", p.base, "--name", "e2e", "--concurrency", "1",
-		"--db", dbPath, "--poll-interval", "100ms")
-	scanner.Env = append(os.Environ(), "SCANFLEET_TOKEN="+scannerTok)
-	scanner.Stderr = p.logs
-	if err := scanner.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = scanner.Process.Kill(); _ = scanner.Wait() })
+	fleettest.StartScanner(t, bin, p.Base, scannerTok, "e2e", p.logs, "--log-level", "debug", "--concurrency", "1", "--db", dbPath)
 
 	// The workload: a Deployment and the Pod its ReplicaSet would make.
 	ns := kubetest.Namespace(t, cs, "sf-watch")
