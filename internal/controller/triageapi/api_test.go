@@ -620,3 +620,68 @@ func TestReplaceKeepsCreated(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkloadsCVEByResult: ?cve= judges each workload by the stored
+// result it shows. One image digest is stored under two repositories and
+// an exception covers the CVE in team/* only: the workload running
+// team/alpine does not carry it, the one running other/alpine does,
+// whatever the case of the id asked for. (Judged by digest from the
+// fleet-wide CVE index, both were listed.)
+func TestWorkloadsCVEByResult(t *testing.T) {
+	f := triagetest.New(t)
+	_, reader, _ := serve(t, f)
+	ctx := context.Background()
+	x := exception.Exception{ID: "team", Vulnerability: triagetest.CVE, Repositories: []string{"team/*"}, Reason: "r", Author: "a", Created: triagetest.T0}
+	if _, err := f.Store.PutException(ctx, x, "a", triagetest.T0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Engine.Changed(ctx, x.ID, nil, &x); err != nil {
+		t.Fatal(err)
+	}
+	other := store.ImageKey{Registry: "local", Repository: "other/alpine", Digest: f.Key.Digest}
+	rep := triagetest.Clone(t, f.Report)
+	fp, err := f.Engine.Apply(ctx, other, []string{"3.20.3"}, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(rep)
+	im := store.ImageSummary{Registry: other.Registry, Repository: other.Repository, Digest: other.Digest, Tag: "3.20.3",
+		Reference: "127.0.0.1:5000/other/alpine:3.20.3", DBDigest: "db1", ScannedAt: triagetest.T0, ScannedBy: "s1"}
+	if _, err := f.Store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: raw}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Engine.Stored(ctx, other, fp); err != nil {
+		t.Fatal(err)
+	}
+	for i, repo := range []string{"team/alpine", "other/alpine"} {
+		uid := fmt.Sprintf("u%d", i)
+		c := store.RunningContainer{PodUID: uid, Namespace: "prod", Pod: repo + "-1", WorkloadKind: "Deployment", Workload: repo, Container: "c",
+			ContainerKind: "container", Image: "127.0.0.1:5000/" + repo + "@" + f.Key.Digest, Registry: "127.0.0.1:5000", Repository: repo,
+			Digest: f.Key.Digest, SeenAt: triagetest.T0}
+		if err := f.Store.PutPod(ctx, uid, []store.RunningContainer{c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name, cve string
+		pageSize  int
+		want      string
+	}{
+		{"as written", triagetest.CVE, 0, "other/alpine"},
+		{"lower case", strings.ToLower(triagetest.CVE), 0, "other/alpine"},
+		{"pages of 1", triagetest.CVE, 1, "other/alpine"},
+		{"another CVE", "CVE-1999-0001", 0, ""},
+	} {
+		got, err := reader.Workloads(ctx, api.WorkloadQuery{CVE: c.cve}, c.pageSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, w := range got {
+			names = append(names, w.Workload)
+		}
+		if strings.Join(names, ",") != c.want {
+			t.Errorf("%s: %q, want %q", c.name, names, c.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,7 +22,6 @@ type WorkloadStore interface {
 	store.Workloads
 	ListRegistries(ctx context.Context) ([]store.Registry, error)
 	FindImage(ctx context.Context, registries []string, repository, tag, digest string) (store.StoredImage, bool, error)
-	ImagesWithVuln(ctx context.Context, ids ...string) ([]store.ImageKey, error)
 }
 
 // Workloads serves GET /api/v1/workloads.
@@ -57,22 +57,37 @@ func registryNames(ctx context.Context, st WorkloadStore) (map[string]string, er
 }
 
 type resolved struct {
-	ok    bool
-	im    store.StoredImage
-	vulns int
-	sev   map[string]int
+	ok      bool
+	im      store.StoredImage
+	vulns   int
+	sev     map[string]int
+	carries bool // a finding's id or alias is the vulnerability asked for
 }
 
 // Resolve finds the stored result of every running container's image as
 // admission's lookup does: the host and the configured registry of that
 // host, by digest when the container's is known, else by tag.
 func (wl *Workloads) Resolve(ctx context.Context, cs []store.RunningContainer) ([]api.RunningWorkload, error) {
+	out, _, err := wl.resolve(ctx, cs, "")
+	return out, err
+}
+
+// resolve is Resolve, also saying of each container whether its image's
+// stored result has a finding whose id or alias is vuln (any case), as
+// the CVE index records it. It reads that from the reports it decodes
+// anyway, so the cve= filter costs nothing per image carrying the
+// vulnerability fleet-wide (the index's list of them is unbounded), and
+// it judges the very result the row shows: an exception scoped to one
+// repository hides the finding there, not in another repository of the
+// same digest.
+func (wl *Workloads) resolve(ctx context.Context, cs []store.RunningContainer, vuln string) ([]api.RunningWorkload, []bool, error) {
 	names, err := registryNames(ctx, wl.Store)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cache := map[[4]string]resolved{}
 	out := make([]api.RunningWorkload, 0, len(cs))
+	carries := make([]bool, 0, len(cs))
 	for _, c := range cs {
 		key := [4]string{c.Registry, c.Repository, c.Tag, c.Digest}
 		r, seen := cache[key]
@@ -83,16 +98,20 @@ func (wl *Workloads) Resolve(ctx context.Context, cs []store.RunningContainer) (
 			}
 			im, ok, err := wl.Store.FindImage(ctx, regs, c.Repository, c.Tag, c.Digest)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			r = resolved{ok: ok, im: im}
 			if ok {
+				// A report that does not decode is an error, not a
+				// workload shown with no findings.
 				var rep report.Report
-				if err := json.Unmarshal(im.Report, &rep); err == nil {
-					r.vulns, r.sev = len(rep.Vulnerabilities), map[string]int{}
-					for _, v := range rep.Vulnerabilities {
-						r.sev[strings.ToUpper(string(v.Severity))]++
-					}
+				if err := json.Unmarshal(im.Report, &rep); err != nil {
+					return nil, nil, fmt.Errorf("stored report of %s/%s@%s: %w", c.Registry, c.Repository, im.Digest, err)
+				}
+				r.vulns, r.sev = len(rep.Vulnerabilities), map[string]int{}
+				for _, v := range rep.Vulnerabilities {
+					r.sev[strings.ToUpper(string(v.Severity))]++
+					r.carries = r.carries || (vuln != "" && hasID(v, vuln))
 				}
 			}
 			r.im.Report = nil
@@ -104,8 +123,21 @@ func (wl *Workloads) Resolve(ctx context.Context, cs []store.RunningContainer) (
 			w.ScannedDigest, w.ScannedAt = r.im.Digest, &at
 		}
 		out = append(out, w)
+		carries = append(carries, r.carries)
 	}
-	return out, nil
+	return out, carries, nil
+}
+
+func hasID(v report.Vulnerability, id string) bool {
+	if strings.EqualFold(v.ID, id) {
+		return true
+	}
+	for _, a := range v.Aliases {
+		if strings.EqualFold(a, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // RunningDigests gives the digests of the stored results that run now,
@@ -174,27 +206,17 @@ func (wl *Workloads) list(w http.ResponseWriter, r *http.Request) error {
 		// must not read a short page as the end of the list.
 		setNextPage(w, r, cs[len(cs)-1])
 	}
-	all, err := wl.Resolve(ctx, cs)
+	cve := q.Get("cve")
+	all, carries, err := wl.resolve(ctx, cs, cve)
 	if err != nil {
 		return err
 	}
-	var withCVE map[string]bool
-	if cve := q.Get("cve"); cve != "" {
-		keys, err := wl.Store.ImagesWithVuln(ctx, cve, strings.ToUpper(cve))
-		if err != nil {
-			return err
-		}
-		withCVE = map[string]bool{}
-		for _, k := range keys {
-			withCVE[k.Digest] = true
-		}
-	}
 	out := []api.RunningWorkload{}
-	for _, rw := range all {
+	for i, rw := range all {
 		if scanned != nil && rw.Scanned != *scanned {
 			continue
 		}
-		if withCVE != nil && !withCVE[rw.ScannedDigest] {
+		if cve != "" && !carries[i] {
 			continue
 		}
 		out = append(out, rw)
