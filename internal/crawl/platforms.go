@@ -1,8 +1,11 @@
 package crawl
 
 import (
+	"context"
 	"fmt"
 	"strings"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // ValidatePlatforms checks a registry's platforms setting: each entry is
@@ -62,4 +65,39 @@ func defaultVariant(arch, variant string) string {
 		return ""
 	}
 	return variant
+}
+
+// Resolve reads one manifest of r's repository repo, by tag or digest,
+// as Crawl resolves a tag: its digest, media type and, for an image
+// index, its platforms and platform manifests. A push names a digest
+// whose kind the push does not always say; this tells an index, whose
+// platforms are scanned one by one, from a single image.
+func Resolve(ctx context.Context, r Registry, opts Options, repo, ref string) (Image, error) {
+	if opts.Credentials != nil && CloudKind(r.Kind) {
+		user, pass, _, err := opts.Credentials.Credentials(ctx, r)
+		if err != nil {
+			c := &crawler{r: r}
+			return Image{}, c.redact(fmt.Errorf("registry %q: obtaining %s credentials: %w", displayName(r), r.Kind, err))
+		}
+		r.Username, r.Password, r.Token = user, pass, ""
+	}
+	// One manifest: no listing (an explicit list of the one repository
+	// keeps every kind's lister out of it).
+	r.Repositories, r.Filters = []string{repo}, nil
+	c, err := newCrawler(r, opts, func(Image) error { return nil }, nil)
+	if err != nil {
+		return Image{}, c.redact(fmt.Errorf("registry %q: %w: %w", displayName(r), ErrInvalidConfig, err))
+	}
+	if !validRepository(repo) {
+		return Image{}, fmt.Errorf("registry %q: invalid repository %q", c.name, repo)
+	}
+	rt, err := c.authTransport(ctx, c.reg.Repo(repo).Scope(transport.PullScope))
+	if err != nil {
+		return Image{}, c.redact(fmt.Errorf("registry %q: %s: %w", c.name, repo, err))
+	}
+	img, err := c.resolve(ctx, rt, repo, ref)
+	if err != nil {
+		return img, c.redact(fmt.Errorf("registry %q: %s@%s: %w", c.name, repo, ref, err))
+	}
+	return img, nil
 }

@@ -169,6 +169,41 @@ func TestMultiPlatformFleet(t *testing.T) {
 		return
 	}
 
+	// Scan on push: a distribution notification of the index queues one
+	// task per platform, as a crawl does.
+	t.Run("push", func(t *testing.T) {
+		reg := api.RegistryInput{Registry: api.Registry{Name: "pushed", URL: "http://" + host, Repositories: []string{repo}}}
+		if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
+			t.Fatalf("create registry: %d", code)
+		}
+		env := map[string]any{"events": []any{map[string]any{"id": "e1", "action": "push",
+			"target":  map[string]any{"mediaType": string(types.OCIImageIndex), "digest": index, "repository": repo, "tag": "v1"},
+			"request": map[string]any{"host": host}}}}
+		var res api.NotifyResponse
+		if code := fleettest.Do(t, "POST", base+"/api/v1/registries/pushed/notify", tok, env, &res); code != http.StatusAccepted || res.Enqueued != 3 {
+			t.Fatalf("notify: %d, %+v; want 202 and 3 enqueued (one per platform)", code, res)
+		}
+		scanned += 3
+		if counts := fleettest.WaitDrained(t, base, tok, scanned, 5*time.Minute); counts["failed"] != 0 {
+			t.Fatalf("queue %v: failures", counts)
+		}
+		var ims []api.ImageSummary
+		fleettest.Do(t, "GET", base+"/api/v1/images?registry=pushed", tok, nil, &ims)
+		var got []string
+		for _, im := range ims {
+			if im.IndexDigest == index {
+				got = append(got, im.Platform)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, all) {
+			t.Errorf("pushed index stored platforms %v, want %v", got, all)
+		}
+	})
+	if t.Failed() {
+		return
+	}
+
 	// The image view: every platform of the index together, by the
 	// index digest, a prefix of it, or one platform's digest.
 	for _, arg := range []string{index, index[:16], plats[1].digest} {
@@ -187,8 +222,8 @@ func TestMultiPlatformFleet(t *testing.T) {
 			}
 			got = append(got, p.Platform)
 		}
-		if v.IndexDigest != index || !slices.Equal(v.Tags, []string{"v1"}) || len(v.Platforms) != 5 {
-			t.Errorf("view of %s: index %s tags %v, %d platform results (%v), want %s [v1] 5 (3 + 2 in two registries)", arg, v.IndexDigest, v.Tags, len(v.Platforms), got, index)
+		if v.IndexDigest != index || !slices.Equal(v.Tags, []string{"v1"}) || len(v.Platforms) != 8 {
+			t.Errorf("view of %s: index %s tags %v, %d platform results (%v), want %s [v1] 8 (3 + 2 + 3 in three registries)", arg, v.IndexDigest, v.Tags, len(v.Platforms), got, index)
 		}
 	}
 	var single api.IndexView

@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/crawl"
@@ -585,7 +587,10 @@ func (c *Crawler) enqueuePushes(ctx context.Context, r store.Registry, events []
 		return res, fmt.Errorf("registry %q: %w", registry, err)
 	}
 	dbDigest := c.dbDigest()
-	var tasks []queue.Task
+	var (
+		tasks []queue.Task
+		cr    *crawl.Registry // opened on the first push that needs it
+	)
 	for _, e := range events {
 		matched := false
 		for _, f := range fs {
@@ -598,18 +603,11 @@ func (c *Crawler) enqueuePushes(ctx context.Context, r store.Registry, events []
 			res.Filtered++
 			continue
 		}
-		done, err := c.store.ScannedWith(ctx, store.ImageKey{Registry: r.Name, Repository: e.Repository, Digest: e.Digest}, dbDigest)
+		pushed, err := c.pushTasks(ctx, r, host, e, dbDigest, &cr)
 		if err != nil {
 			return res, err
 		}
-		if done {
-			continue
-		}
-		t, err := web.ScanTask(r.Name, host, e.Repository, e.Tag, e.Digest, dbDigest, queue.PriorityOnPush)
-		if err != nil {
-			return res, err
-		}
-		tasks = append(tasks, t)
+		tasks = append(tasks, pushed...)
 	}
 	if len(tasks) > 0 {
 		if res.Enqueued, err = c.queue.EnqueueBatch(ctx, tasks); err != nil {
@@ -618,6 +616,48 @@ func (c *Crawler) enqueuePushes(ctx context.Context, r store.Registry, events []
 	}
 	c.log.Info("registry notification", "registry", registry, "pushes", res.Pushes, "filtered", res.Filtered, "enqueued", res.Enqueued)
 	return res, nil
+}
+
+// pushTasks is the tasks of one pushed (or running) image not yet
+// scanned with dbDigest. A digest that may be an image index (its media
+// type says so, or no media type came with it) is read from the registry
+// first, so an index is scanned per platform as a crawl scans it; if that
+// read fails the image is queued as one task (the scanner picks its
+// default platform from an index), which is what a push did before.
+func (c *Crawler) pushTasks(ctx context.Context, r store.Registry, host string, e crawl.PushEvent, dbDigest string, cr **crawl.Registry) ([]queue.Task, error) {
+	img := crawl.Image{Registry: r.Name, Host: host, Repository: e.Repository, Tag: e.Tag, Digest: e.Digest}
+	if mt := types.MediaType(e.MediaType); mt == "" || mt.IsIndex() {
+		if *cr == nil {
+			acc, err := c.access(ctx, r)
+			if err != nil {
+				return nil, err
+			}
+			*cr = &acc
+		}
+		got, err := crawl.Resolve(ctx, **cr, crawl.Options{Transport: c.transport}, e.Repository, e.Digest)
+		switch {
+		case err != nil:
+			c.log.Warn("pushed image not read; queued as one image", "registry", r.Name, "repository", e.Repository, "digest", e.Digest, "err", err)
+		case got.Digest == e.Digest:
+			img.Manifests = got.Manifests
+		}
+	}
+	var out []queue.Task
+	for _, p := range platformTasks(r, img, dbDigest) {
+		done, err := c.store.ScannedWith(ctx, store.ImageKey{Registry: r.Name, Repository: e.Repository, Digest: p.Digest}, dbDigest)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			continue
+		}
+		b, err := json.Marshal(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, queue.Task{Key: r.Name + "/" + e.Repository + "@" + p.Digest + "|" + dbDigest, Payload: b, Priority: queue.PriorityOnPush})
+	}
+	return out, nil
 }
 
 // EnqueueRunning queues a scan, at on-push priority, of every running
