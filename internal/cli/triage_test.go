@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -59,8 +60,9 @@ func (h *hookReceiver) received() []hookPost {
 // TestTriageWalkthrough is issue #20's walkthrough, the one README's
 // triage section shows, command for command, against a real controller
 // (its loops running: database check, Pod watcher, exception
-// reconciliation, webhook delivery), two scanners, an OCI registry
-// serving 22 images, the admission webhook and a local webhook receiver:
+// reconciliation, webhook delivery), two scanners, the real registry
+// (SCANFLEET_TEST_REGISTRY) serving 22 images of this run, the admission
+// webhook and a local webhook receiver:
 //
 //   - except CVE-2024-9143 for team/* for 30 days with a reason: the
 //     counts drop in `images`, `image show`, `images --cve` (CVE search),
@@ -107,8 +109,21 @@ func TestTriageWalkthrough(t *testing.T) {
 		t.Fatalf("db build: %d %s", r.code, r.stderr)
 	}
 
-	host := imagetest.Registry(t)
-	imagetest.Push(t, imagetest.FromRootFS(t, rootfs), host+"/library/alpine:3.20.3")
+	// The real registry (docker-registry), shared with other tests and
+	// runs: this run's repositories carry a unique name under team/ and
+	// library/ (so the walkthrough's 'team/*' scope still reads as in
+	// README), and the registry is added with exactly them, so no other
+	// test's repositories are crawled.
+	host := testutil.Service(t, "SCANFLEET_TEST_REGISTRY")
+	rnd := make([]byte, 4)
+	if _, err := rand.Read(rnd); err != nil {
+		t.Fatal(err)
+	}
+	run := "wt" + hex.EncodeToString(rnd)
+	teamRepo := func(i int) string { return fmt.Sprintf("team/%s-app-%02d", run, i) }
+	app00, app01, alpineRepo := teamRepo(0), teamRepo(1), "library/"+run+"-alpine"
+	repoFlags := []string{"--repository", alpineRepo}
+	imagetest.Push(t, imagetest.FromRootFS(t, rootfs), host+"/"+alpineRepo+":3.20.3")
 	digests := map[string]string{} // repository -> digest
 	for i := range nTeam {
 		l, err := imagebuild.Files(imagebuild.File{Path: "etc/app.conf", Content: fmt.Appendf(nil, "app=%d\n", i), Mode: 0o644})
@@ -116,7 +131,8 @@ func TestTriageWalkthrough(t *testing.T) {
 			t.Fatal(err)
 		}
 		img := imagetest.FromRootFS(t, rootfs, l)
-		repo := fmt.Sprintf("team/app-%02d", i)
+		repo := teamRepo(i)
+		repoFlags = append(repoFlags, "--repository", repo)
 		imagetest.Push(t, img, host+"/"+repo+":1")
 		d, err := img.Digest()
 		if err != nil {
@@ -132,11 +148,11 @@ func TestTriageWalkthrough(t *testing.T) {
 		now := time.Now()
 		for _, c := range []store.RunningContainer{
 			{PodUID: "uid-web", Namespace: "prod", Pod: "web-5c9d-x1", WorkloadKind: "Deployment", Workload: "web", Container: "app",
-				Image: host + "/team/app-00@" + digests["team/app-00"], Registry: host, Repository: "team/app-00", Digest: digests["team/app-00"]},
+				Image: host + "/" + app00 + "@" + digests[app00], Registry: host, Repository: app00, Digest: digests[app00]},
 			{PodUID: "uid-worker", Namespace: "dev", Pod: "worker-0", WorkloadKind: "StatefulSet", Workload: "worker", Container: "app",
-				Image: host + "/team/app-01:1", Registry: host, Repository: "team/app-01", Tag: "1"},
+				Image: host + "/" + app01 + ":1", Registry: host, Repository: app01, Tag: "1"},
 			{PodUID: "uid-tools", Namespace: "ops", Pod: "tools-7f-x2", WorkloadKind: "Deployment", Workload: "tools", Container: "sh",
-				Image: host + "/library/alpine:3.20.3", Registry: host, Repository: "library/alpine", Tag: "3.20.3"},
+				Image: host + "/" + alpineRepo + ":3.20.3", Registry: host, Repository: alpineRepo, Tag: "3.20.3"},
 		} {
 			c.ContainerKind, c.SeenAt = "container", now
 			if err := st.PutPod(ctx, c.PodUID, []store.RunningContainer{c}); err != nil {
@@ -166,7 +182,7 @@ func TestTriageWalkthrough(t *testing.T) {
 		}
 		return r
 	}
-	must(admin, "registry", "add", "local", "--url", "http://"+host, "--filter", "library/**", "--filter", "team/**")
+	must(admin, append([]string{"registry", "add", "local", "--url", "http://" + host}, repoFlags...)...)
 	must(admin, "registry", "scan", "local", "--wait", "--timeout", "5m")
 	// Admission denies what carries the CVE (protect mode).
 	if err := api.NewClient(f.url, f.admin, nil).Do(ctx, http.MethodPost, "/api/v1/admission/rules",
@@ -177,7 +193,7 @@ func TestTriageWalkthrough(t *testing.T) {
 		t.Helper()
 		return admit(t, f.hookClient, f.hook, "prod", image).Allowed
 	}
-	teamImage := host + "/team/app-00:1"
+	teamImage := host + "/" + app00 + ":1"
 
 	// Subscribe a webhook (a local receiver); the secret is shown once.
 	rcv := &hookReceiver{}
@@ -242,9 +258,9 @@ func TestTriageWalkthrough(t *testing.T) {
 
 	// The counts drop everywhere, for team/* only.
 	after := images()
-	onCVE := before["team/app-00"].Vulnerabilities - after["team/app-00"].Vulnerabilities
+	onCVE := before[app00].Vulnerabilities - after[app00].Vulnerabilities
 	if onCVE < 2 {
-		t.Fatalf("team/app-00: %d findings, %d with the exception", before["team/app-00"].Vulnerabilities, after["team/app-00"].Vulnerabilities)
+		t.Fatalf("team/app-00: %d findings, %d with the exception", before[app00].Vulnerabilities, after[app00].Vulnerabilities)
 	}
 	for repo, im := range after {
 		want := before[repo].Vulnerabilities
@@ -255,27 +271,27 @@ func TestTriageWalkthrough(t *testing.T) {
 			t.Errorf("images: %s has %d findings with the exception, want %d", repo, im.Vulnerabilities, want)
 		}
 	}
-	if got := images("--cve", cve); len(got) != 1 || got["library/alpine"].Digest == "" {
+	if got := images("--cve", cve); len(got) != 1 || got[alpineRepo].Digest == "" {
 		t.Fatalf("images --cve %s with the exception: %d images, want library/alpine only", cve, len(got))
 	}
-	if r := must(reader, "images", "--cve", cve); strings.Contains(r.stdout, "team/") || !strings.Contains(r.stdout, "library/alpine") {
+	if r := must(reader, "images", "--cve", cve); strings.Contains(r.stdout, "team/") || !strings.Contains(r.stdout, alpineRepo) {
 		t.Fatalf("images --cve table with the exception:\n%s", r.stdout)
 	}
-	rep := showReport(digests["team/app-00"])
+	rep := showReport(digests[app00])
 	sup := 0
 	for _, s := range rep.Suppressed {
 		if s.Status == "exception" && s.Exception == id && s.Statement == reason && strings.HasPrefix(s.Author, "admin-") && s.Expires != nil {
 			sup++
 		}
 	}
-	if sup != onCVE || len(rep.Vulnerabilities) != after["team/app-00"].Vulnerabilities {
+	if sup != onCVE || len(rep.Vulnerabilities) != after[app00].Vulnerabilities {
 		t.Fatalf("image show: %d findings suppressed by %s with who and why, want %d; %d counted, want %d",
-			sup, id, onCVE, len(rep.Vulnerabilities), after["team/app-00"].Vulnerabilities)
+			sup, id, onCVE, len(rep.Vulnerabilities), after[app00].Vulnerabilities)
 	}
 	if !admitted(teamImage) {
 		t.Fatalf("%s denied while %s is excepted for team/*", teamImage, cve)
 	}
-	if admitted(host + "/library/alpine:3.20.3") {
+	if admitted(host + "/" + alpineRepo + ":3.20.3") {
 		t.Fatal("library/alpine (not team/*) admitted")
 	}
 	if got := workloads("--cve", cve); !slices.Equal(got, []string{"ops/tools"}) {
@@ -304,10 +320,10 @@ func TestTriageWalkthrough(t *testing.T) {
 	if got := images("--cve", cve); len(got) != nTeam+1 {
 		t.Fatalf("images --cve %s after the expiry: %d images, want %d", cve, len(got), nTeam+1)
 	}
-	rep = showReport(digests["team/app-00"])
-	if len(rep.Vulnerabilities) != before["team/app-00"].Vulnerabilities || !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, id) }) {
+	rep = showReport(digests[app00])
+	if len(rep.Vulnerabilities) != before[app00].Vulnerabilities || !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, id) }) {
 		t.Fatalf("image show after the expiry: %d findings (want %d), warnings %q (want one naming %s)",
-			len(rep.Vulnerabilities), before["team/app-00"].Vulnerabilities, rep.Warnings, id)
+			len(rep.Vulnerabilities), before[app00].Vulnerabilities, rep.Warnings, id)
 	}
 	if admitted(teamImage) {
 		t.Fatalf("%s admitted after the exception expired", teamImage)
@@ -413,7 +429,7 @@ func TestTriageWalkthrough(t *testing.T) {
 	if r := must(admin, "vex", "import", vexFile); !strings.Contains(r.stdout, "0 statement(s) skipped") {
 		t.Fatalf("vex import: %s", r.stdout)
 	}
-	if got := images("--cve", cve); len(got) != 1 || got["library/alpine"].Digest == "" {
+	if got := images("--cve", cve); len(got) != 1 || got[alpineRepo].Digest == "" {
 		t.Fatalf("images --cve %s after the import: %d images, want library/alpine only", cve, len(got))
 	}
 }
