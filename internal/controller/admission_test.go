@@ -30,6 +30,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/reporttest"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
+	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -135,7 +136,7 @@ func TestAdmissionWebhook(t *testing.T) {
 	digest := rep.Image.Digest
 	// The result is listed like a scanner's.
 	code, body = f.do(t, "GET", "/api/v1/images?repository=team/app", f.reader, nil)
-	var ims []ImageSummary
+	var ims []store.ImageSummary
 	if err := json.Unmarshal(body, &ims); code != 200 || err != nil || len(ims) != 1 {
 		t.Fatalf("images: %d %s", code, body)
 	}
@@ -265,7 +266,7 @@ func TestAdmissionWebhook(t *testing.T) {
 			}
 			// The decision is recorded, newest first.
 			code, body := f.do(t, "GET", "/api/v1/admission/decisions?limit=1", f.reader, nil)
-			var ds []Decision
+			var ds []store.Decision
 			if err := json.Unmarshal(body, &ds); code != 200 || err != nil || len(ds) != 1 {
 				t.Fatalf("decisions: %d %s", code, body)
 			}
@@ -277,7 +278,7 @@ func TestAdmissionWebhook(t *testing.T) {
 
 	// The decision log shows which image was scanned and under which digest.
 	code, body = f.do(t, "GET", "/api/v1/admission/decisions?result=denied&limit=1000", f.reader, nil)
-	var denied []Decision
+	var denied []store.Decision
 	if err := json.Unmarshal(body, &denied); code != 200 || err != nil {
 		t.Fatalf("decisions: %d %s", code, body)
 	}
@@ -465,7 +466,7 @@ func TestSubmitHostsAndErrors(t *testing.T) {
 		t.Fatalf("named host submit: %d %s", code, body)
 	}
 	code, body = f.do(t, "GET", "/api/v1/hosts", f.reader, nil)
-	var hs []HostSummary
+	var hs []store.HostSummary
 	if err := json.Unmarshal(body, &hs); code != 200 || err != nil || len(hs) != 2 {
 		t.Fatalf("hosts: %d %s", code, body)
 	}
@@ -551,13 +552,13 @@ func TestOpenAPISubmitAdmissionSchemas(t *testing.T) {
 		"SubmitRequest":          api.SubmitRequest{},
 		"SubmitResponse":         api.SubmitResponse{},
 		"StoredImage":            api.StoredImage{},
-		"HostSummary":            HostSummary{},
+		"HostSummary":            store.HostSummary{},
 		"AdmissionRule":          admission.Rule{},
 		"AdmissionCriteria":      admission.Criteria{},
 		"AdmissionSettings":      admission.Settings{},
 		"AdmissionVerdict":       admission.Verdict{},
-		"AdmissionImageDecision": ImageDecision{},
-		"AdmissionDecision":      Decision{},
+		"AdmissionImageDecision": store.ImageDecision{},
+		"AdmissionDecision":      store.Decision{},
 	} {
 		ref := doc.Components.Schemas[name]
 		if ref == nil || ref.Value == nil {

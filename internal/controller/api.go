@@ -223,7 +223,7 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	if err := consoleview.CheckCoverageFilter(q.Get("coverage")); err != nil {
 		return err
 	}
-	f := ImageFilter{Registry: q.Get("registry"), Repository: q.Get("repository"), Severity: q.Get("severity"), CVE: q.Get("cve")}
+	f := store.ImageFilter{Registry: q.Get("registry"), Repository: q.Get("repository"), Severity: q.Get("severity"), CVE: q.Get("cve")}
 	// Images a crawl found no longer in their registry are kept for
 	// history and listed only when asked for.
 	switch g := q.Get("include_gone"); g {
@@ -244,7 +244,7 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	if d := q.Get("digest"); d != "" {
 		full, err := c.console.ResolveDigest(r.Context(), d)
 		if web.StatusOf(err) == http.StatusNotFound {
-			web.WriteJSON(w, http.StatusOK, []ImageSummary{})
+			web.WriteJSON(w, http.StatusOK, []store.ImageSummary{})
 			return nil
 		}
 		if err != nil {

@@ -39,7 +39,7 @@ func storeImage(t testing.TB, c *Controller, registry, repo, tag, digest string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	im := ImageSummary{Registry: registry, Repository: repo, Tag: tag, Digest: digest, Reference: cp.Image.Reference,
+	im := store.ImageSummary{Registry: registry, Repository: repo, Tag: tag, Digest: digest, Reference: cp.Image.Reference,
 		DBDigest: "sha256:db", ScannedAt: at, ScannedBy: "s1"}
 	if _, err := c.store.PutResult(context.Background(), store.Result{Image: im, Report: &cp, Raw: raw}); err != nil {
 		t.Fatal(err)
@@ -812,7 +812,7 @@ func TestImageListsCarryCoverage(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run("api "+tc.query, func(t *testing.T) {
-			var ims []ImageSummary
+			var ims []store.ImageSummary
 			body := getJSON(t, f, "/api/v1/images?"+tc.query, f.reader, http.StatusOK, &ims)
 			checkAnswer(t, doc, http.MethodGet, "/api/v1/images", http.StatusOK, body)
 			var repos []string
@@ -885,7 +885,7 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 	storeImage(t, f.c, "hub", "team/app", "1.1", d1, alpine, t0)
 	tagsOf := func(t *testing.T) map[string][]string {
 		t.Helper()
-		var ims []ImageSummary
+		var ims []store.ImageSummary
 		body := getJSON(t, f, "/api/v1/images", f.reader, http.StatusOK, &ims)
 		checkAnswer(t, doc, http.MethodGet, "/api/v1/images", http.StatusOK, body)
 		out := map[string][]string{}
@@ -945,7 +945,7 @@ func TestImageTagsAndDigestPrefixes(t *testing.T) {
 				if err := json.Unmarshal(body, &rep); err != nil || rep.Image == nil || rep.Image.Digest != tc.digest {
 					t.Errorf("GET image %s: the report of %v, want %s (%v)", tc.arg, rep.Image, tc.digest, err)
 				}
-				var ims []ImageSummary
+				var ims []store.ImageSummary
 				getJSON(t, f, "/api/v1/images?digest="+url.QueryEscape(tc.arg), f.reader, http.StatusOK, &ims)
 				if len(ims) != 1 || ims[0].Digest != tc.digest {
 					t.Errorf("list ?digest=%s: %+v, want %s", tc.arg, ims, tc.digest)
@@ -1149,7 +1149,7 @@ func BenchmarkAPIImages1000(b *testing.B) {
 	}
 	b.Run("plain", func(b *testing.B) {
 		for b.Loop() {
-			if ims, err := f.c.store.ListImages(ctx, ImageFilter{}); err != nil || len(ims) != 1000 {
+			if ims, err := f.c.store.ListImages(ctx, store.ImageFilter{}); err != nil || len(ims) != 1000 {
 				b.Fatalf("%d images, %v", len(ims), err)
 			}
 		}

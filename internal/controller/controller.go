@@ -77,34 +77,20 @@ const stateFile = "state.db"
 // keyFile is the default sealing key file, in the data directory.
 const keyFile = "secret.key"
 
-// The API's stored types are the store's (same JSON).
-type (
-	// Role is what a token may do. A scanner token may run the scanner
-	// protocol (and so receives registry credentials for its tasks) but
-	// not manage registries; a submitter may only send standalone
-	// results (a build pipeline's token, which must not be able to lease
-	// tasks and so learn registry credentials) and read; a reader may
-	// only read.
-	Role           = store.Role
-	Scanner        = store.Scanner
-	ImageSummary   = store.ImageSummary
-	ImageFilter    = store.ImageFilter
-	ImageChanges   = store.ImageChanges
-	HostSummary    = store.HostSummary
-	Decision       = store.Decision
-	ImageDecision  = store.ImageDecision
-	DecisionFilter = store.DecisionFilter
-)
+// Role is what a token may do (CreateToken's argument). A scanner token
+// may run the scanner protocol (and so receives registry credentials for
+// its tasks) but not manage registries; a submitter may only send
+// standalone results (a build pipeline's token, which must not be able to
+// lease tasks and so learn registry credentials) and read; a reader may
+// only read.
+type Role = store.Role
 
-// Roles and scanner states.
+// The roles.
 const (
-	RoleAdmin      = store.RoleAdmin
-	RoleScanner    = store.RoleScanner
-	RoleSubmitter  = store.RoleSubmitter
-	RoleReader     = store.RoleReader
-	ScannerActive  = store.ScannerActive
-	ScannerGone    = store.ScannerGone
-	ScannerStopped = store.ScannerStopped
+	RoleAdmin     = store.RoleAdmin
+	RoleScanner   = store.RoleScanner
+	RoleSubmitter = store.RoleSubmitter
+	RoleReader    = store.RoleReader
 )
 
 // DefaultScannerTimeout is how long a scanner may stay silent before it is
@@ -671,12 +657,12 @@ const crawlRetention = 7 * 24 * time.Hour
 // their tasks back. Heartbeats from any replica land in the shared store,
 // so a reaper never takes the tasks of a scanner alive on another.
 func (c *Controller) reapScanners(ctx context.Context) error {
-	stale, err := c.store.ListScanners(ctx, store.ScannerFilter{State: ScannerActive, SeenBefore: time.Now().Add(-c.cfg.ScannerTimeout)})
+	stale, err := c.store.ListScanners(ctx, store.ScannerFilter{State: store.ScannerActive, SeenBefore: time.Now().Add(-c.cfg.ScannerTimeout)})
 	if err != nil {
 		return err
 	}
 	for _, sc := range stale {
-		if err := c.store.SetScannerState(ctx, sc.ID, ScannerGone); err != nil {
+		if err := c.store.SetScannerState(ctx, sc.ID, store.ScannerGone); err != nil {
 			return err
 		}
 		if _, err := c.store.DropLayerClaims(ctx, sc.ID); err != nil {

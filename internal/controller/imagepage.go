@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/scanfleet/scanfleet/internal/controller/web"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // maxImagePage bounds one page of GET /api/v1/images (?limit=).
@@ -19,7 +20,7 @@ const maxImagePage = 1000
 // Pages are cut in the store by keyset (store.ImageFilter Limit and
 // After), so a page costs its length, not its offset, and images stored
 // while a client pages through are neither skipped nor repeated.
-func imagePage(q url.Values) (limit int, after *ImageSummary, err error) {
+func imagePage(q url.Values) (limit int, after *store.ImageSummary, err error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -39,21 +40,21 @@ func imagePage(q url.Values) (limit int, after *ImageSummary, err error) {
 		if err != nil || len(k) != 4 {
 			return 0, nil, web.Errorf(http.StatusBadRequest, "after=%q: not a cursor of this listing (pass the one in the previous page's Link header)", v)
 		}
-		after = &ImageSummary{Registry: k[0], Repository: k[1], Tag: k[2], Digest: k[3]}
+		after = &store.ImageSummary{Registry: k[0], Repository: k[1], Tag: k[2], Digest: k[3]}
 	}
 	return limit, after, nil
 }
 
 // imageCursor is the cursor of the page after im: its place in the
 // listing's order (registry, repository, tag, digest).
-func imageCursor(im ImageSummary) string {
+func imageCursor(im store.ImageSummary) string {
 	raw, _ := json.Marshal([]string{im.Registry, im.Repository, im.Tag, im.Digest}) // strings always encode
 	return base64.RawURLEncoding.EncodeToString(raw)
 }
 
 // setNextPage points the answer's Link header (RFC 8288, rel="next") at
 // the page after last, keeping the request's other parameters.
-func setNextPage(w http.ResponseWriter, r *http.Request, last ImageSummary) {
+func setNextPage(w http.ResponseWriter, r *http.Request, last store.ImageSummary) {
 	q := r.URL.Query()
 	q.Set("after", imageCursor(last))
 	w.Header().Set("Link", "<"+r.URL.Path+"?"+q.Encode()+`>; rel="next"`)

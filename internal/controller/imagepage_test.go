@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // getPage GETs one page of images and returns it with its next page's
 // path ("" on the last page).
-func getPage(t *testing.T, f *fixture, path string) ([]ImageSummary, string) {
+func getPage(t *testing.T, f *fixture, path string) ([]store.ImageSummary, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, f.url+path, nil)
 	if err != nil {
@@ -30,7 +31,7 @@ func getPage(t *testing.T, f *fixture, path string) ([]ImageSummary, string) {
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d %s %v", path, resp.StatusCode, body, err)
 	}
-	var page []ImageSummary
+	var page []store.ImageSummary
 	if err := json.Unmarshal(body, &page); err != nil {
 		t.Fatalf("GET %s: %v", path, err)
 	}

@@ -64,7 +64,7 @@ func lossFixture(t *testing.T) (f *fixture, scanner string, task api.LeasedTask)
 
 func (f *fixture) imageScans(t *testing.T, digest string) int {
 	t.Helper()
-	var ims []ImageSummary
+	var ims []store.ImageSummary
 	_, body := f.do(t, "GET", "/api/v1/images", f.reader, nil)
 	if err := json.Unmarshal(body, &ims); err != nil {
 		t.Fatal(err)
@@ -173,9 +173,9 @@ func TestReRegisterReleasesPredecessor(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, sc := range scs {
-		want := ScannerActive
+		want := store.ScannerActive
 		if sc.ID == old {
-			want = ScannerGone
+			want = store.ScannerGone
 		}
 		if sc.State != want {
 			t.Errorf("scanner %s (%s): state %s, want %s", sc.ID, sc.Name, sc.State, want)
@@ -185,7 +185,7 @@ func TestReRegisterReleasesPredecessor(t *testing.T) {
 	if code, body := f.do(t, "POST", "/api/v1/scanners", f.scanner, []byte(`{"name":"s2"}`)); code != http.StatusCreated {
 		t.Fatalf("register s2: %d %s", code, body)
 	}
-	if scs, _ := f.c.store.ListScanners(ctx, store.ScannerFilter{State: ScannerActive}); len(scs) != 2 {
+	if scs, _ := f.c.store.ListScanners(ctx, store.ScannerFilter{State: store.ScannerActive}); len(scs) != 2 {
 		t.Errorf("%d active scanners after s2 registered, want 2", len(scs))
 	}
 }

@@ -135,7 +135,7 @@ func (m *metrics) refresh(ctx context.Context) {
 		}
 	}
 	if scs, err := m.c.store.ListScanners(ctx, store.ScannerFilter{}); err == nil {
-		by := map[string]int{ScannerActive: 0, ScannerGone: 0, ScannerStopped: 0}
+		by := map[string]int{store.ScannerActive: 0, store.ScannerGone: 0, store.ScannerStopped: 0}
 		for _, s := range scs {
 			by[s.State]++
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/queue"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // routePattern is a net/http ServeMux pattern with a method.
@@ -205,11 +206,11 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"HeartbeatResponse": api.HeartbeatResponse{},
 		"ResultRequest":     api.ResultRequest{},
 		"FailRequest":       api.FailRequest{},
-		"Scanner":           Scanner{},
-		"ImageSummary":      ImageSummary{},
+		"Scanner":           store.Scanner{},
+		"ImageSummary":      store.ImageSummary{},
 		"TaskView":          api.TaskView{},
 		"NotifyResponse":    api.NotifyResponse{},
-		"ImageChanges":      ImageChanges{},
+		"ImageChanges":      store.ImageChanges{},
 		"AutoscalerView":    api.AutoscalerView{},
 		"AutoscalerConfig":  autoscale.Config{},
 		"AutoscalerEvent":   autoscale.Event{},

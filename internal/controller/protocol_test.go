@@ -106,7 +106,7 @@ func TestScannerProtocol(t *testing.T) {
 		{"", 1}, {"?registry=r", 1}, {"?registry=other", 0}, {"?repository=team/app", 1},
 		{"?severity=high", 1}, {"?severity=LOW", 0}, {"?cve=CVE-2024-0001", 1}, {"?cve=GHSA-x", 1}, {"?cve=CVE-1999-1", 0},
 	} {
-		var list []ImageSummary
+		var list []store.ImageSummary
 		code, body := f.do(t, "GET", "/api/v1/images"+tt.query, f.reader, nil)
 		if err := json.Unmarshal(body, &list); err != nil || code != 200 || len(list) != tt.want {
 			t.Errorf("images%s: %d %s, want %d", tt.query, code, body, tt.want)
@@ -121,16 +121,16 @@ func TestScannerProtocol(t *testing.T) {
 	if err := json.Unmarshal(body, &got); err != nil || code != 200 || len(got.Packages) != 1 {
 		t.Errorf("image report: %d %s", code, body)
 	}
-	var scs []Scanner
+	var scs []store.Scanner
 	_, body = f.do(t, "GET", "/api/v1/scanners", f.reader, nil)
 	if err := json.Unmarshal(body, &scs); err != nil {
 		t.Fatal(err)
 	}
-	states := map[string]Scanner{}
+	states := map[string]store.Scanner{}
 	for _, s := range scs {
 		states[s.Name] = s
 	}
-	if states["a"].State != ScannerActive || states["b"].Done != 1 {
+	if states["a"].State != store.ScannerActive || states["b"].Done != 1 {
 		// a came back with its heartbeat, which makes it active again.
 		t.Errorf("scanners %+v", scs)
 	}
@@ -329,9 +329,9 @@ func TestReleaseAll(t *testing.T) {
 	if err != nil || len(ts) != 1 || ts[0].Attempts != 0 {
 		t.Errorf("released task: %+v %v (a release must not count the attempt)", ts, err)
 	}
-	var scs []Scanner
+	var scs []store.Scanner
 	_, body = f.do(t, "GET", "/api/v1/scanners", f.reader, nil)
-	if err := json.Unmarshal(body, &scs); err != nil || len(scs) != 1 || scs[0].State != ScannerStopped {
+	if err := json.Unmarshal(body, &scs); err != nil || len(scs) != 1 || scs[0].State != store.ScannerStopped {
 		t.Errorf("scanner after release: %s", body)
 	}
 }

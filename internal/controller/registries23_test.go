@@ -269,10 +269,10 @@ func TestCrawlMarksGone(t *testing.T) {
 	if _, err := f.c.Crawl(ctx, "r", queue.PriorityManual); err != nil {
 		t.Fatal(err)
 	}
-	list := func(query string) []ImageSummary {
+	list := func(query string) []store.ImageSummary {
 		t.Helper()
 		code, body := f.do(t, "GET", "/api/v1/images"+query, f.reader, nil)
-		var out []ImageSummary
+		var out []store.ImageSummary
 		if err := json.Unmarshal(body, &out); err != nil || code != 200 {
 			t.Fatalf("images%s: %d %s", query, code, body)
 		}

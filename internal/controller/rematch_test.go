@@ -145,7 +145,7 @@ func TestRematchOnDBChange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		im := ImageSummary{Registry: r, Repository: "team/app", Tag: "1", Digest: digest, Reference: "x/team/app@" + digest, DBDigest: db1Digest, ScannedAt: time.Now(), ScannedBy: "s"}
+		im := store.ImageSummary{Registry: r, Repository: "team/app", Tag: "1", Digest: digest, Reference: "x/team/app@" + digest, DBDigest: db1Digest, ScannedAt: time.Now(), ScannedBy: "s"}
 		if _, err := f.c.store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: raw}); err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +176,7 @@ func TestRematchOnDBChange(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("changes: %d %s", code, body)
 	}
-	var ch ImageChanges
+	var ch store.ImageChanges
 	if err := json.Unmarshal(body, &ch); err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestRematchOnDBChange(t *testing.T) {
 		want int
 	}{{testOSVID, 2}, {wantFixed[0], 0}} {
 		code, body := f.do(t, http.MethodGet, "/api/v1/images?cve="+tc.cve, f.reader, nil)
-		var ims []ImageSummary
+		var ims []store.ImageSummary
 		if code != http.StatusOK || json.Unmarshal(body, &ims) != nil || len(ims) != tc.want {
 			t.Errorf("images with %s: %d %s, want %d", tc.cve, code, body, tc.want)
 		}

@@ -56,7 +56,7 @@ func TestRerankOnEnrichmentOnlyChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	im := ImageSummary{Registry: "plain", Repository: "team/app", Tag: "1", Digest: digest, Reference: "x/team/app@" + digest, DBDigest: info1.Digest, ScannedAt: time.Now(), ScannedBy: "s"}
+	im := store.ImageSummary{Registry: "plain", Repository: "team/app", Tag: "1", Digest: digest, Reference: "x/team/app@" + digest, DBDigest: info1.Digest, ScannedAt: time.Now(), ScannedBy: "s"}
 	if _, err := f.c.store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: raw}); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestRerankOnEnrichmentOnlyChange(t *testing.T) {
 	}
 
 	code, body := f.do(t, http.MethodGet, "/api/v1/images/"+digest+"/changes", f.reader, nil)
-	var ch ImageChanges
+	var ch store.ImageChanges
 	if code != http.StatusOK || json.Unmarshal(body, &ch) != nil {
 		t.Fatalf("changes: %d %s", code, body)
 	}

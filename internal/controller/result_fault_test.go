@@ -9,6 +9,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // A controller killed between completing a task and storing its result
@@ -50,7 +51,7 @@ func TestResultPostRepeatedAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	scans := func() int {
-		var ims []ImageSummary
+		var ims []store.ImageSummary
 		_, body := f.do(t, "GET", "/api/v1/images?registry=r", f.reader, nil)
 		if err := json.Unmarshal(body, &ims); err != nil {
 			t.Fatal(err)

@@ -121,7 +121,7 @@ func TestRematchSendsOneDigestAndKeepsExceptions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		im := ImageSummary{Registry: "r", Repository: repo, Tag: "1", Digest: digest, Reference: rep.Image.Reference, DBDigest: db1Digest, ScannedAt: time.Now(), ScannedBy: "s"}
+		im := store.ImageSummary{Registry: "r", Repository: repo, Tag: "1", Digest: digest, Reference: rep.Image.Reference, DBDigest: db1Digest, ScannedAt: time.Now(), ScannedBy: "s"}
 		if _, err := f.c.store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: pend.Raw}); err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +129,7 @@ func TestRematchSendsOneDigestAndKeepsExceptions(t *testing.T) {
 	}
 	countOf := func(cve string) int {
 		code, body := f.do(t, http.MethodGet, "/api/v1/images?cve="+cve, f.reader, nil)
-		var ims []ImageSummary
+		var ims []store.ImageSummary
 		if code != http.StatusOK || json.Unmarshal(body, &ims) != nil {
 			t.Fatalf("images?cve=%s: %d %s", cve, code, body)
 		}
@@ -279,7 +279,7 @@ func TestRunningImagesNeverScannedAreQueued(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := func(i int) string { return fmt.Sprintf("sha256:%064x", i) }
-	im := ImageSummary{Registry: "local", Repository: "team/scanned", Tag: "1", Digest: d(2), Reference: "127.0.0.1:5000/team/scanned@" + d(2),
+	im := store.ImageSummary{Registry: "local", Repository: "team/scanned", Tag: "1", Digest: d(2), Reference: "127.0.0.1:5000/team/scanned@" + d(2),
 		DBDigest: f.c.dbDigest(), ScannedAt: time.Now(), ScannedBy: "s"}
 	rep := &report.Report{SchemaVersion: report.SchemaVersion, Image: &report.Image{Reference: im.Reference, Digest: d(2)}}
 	raw, _ := json.Marshal(rep)
