@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -309,9 +310,13 @@ func (d *Dispatcher) post(ctx context.Context, sub *store.Subscription, del stor
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// Errors name the URL only by scheme and host: they go to the
+	// controller's log and the delivery log, and a webhook URL (a Slack
+	// one above all) is itself a credential.
+	where := redactURL(sub.URL)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.URL, bytes.NewReader(del.Body))
 	if err != nil {
-		return 0, fmt.Errorf("request to %s: %w", sub.URL, err)
+		return 0, fmt.Errorf("request to %s: invalid URL", where)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "scanfleet-notify")
@@ -326,12 +331,25 @@ func (d *Dispatcher) post(ctx context.Context, sub *store.Subscription, del stor
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("POST %s: %w", sub.URL, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message repeats the whole URL
+		}
+		return 0, fmt.Errorf("POST %s: %w", where, err)
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	if resp.StatusCode/100 != 2 {
-		return resp.StatusCode, fmt.Errorf("POST %s: %s: %s", sub.URL, resp.Status, bytes.TrimSpace(msg))
+		return resp.StatusCode, fmt.Errorf("POST %s: %s: %s", where, resp.Status, bytes.TrimSpace(msg))
 	}
 	return resp.StatusCode, nil
+}
+
+// redactURL cuts a webhook URL down to its scheme and host.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(the subscription's URL)"
+	}
+	return u.Scheme + "://" + u.Host + "/…"
 }

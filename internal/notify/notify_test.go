@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -393,5 +394,45 @@ func TestGivesUpAndTestSend(t *testing.T) {
 	}
 	if _, err := f.pub.SendTest(context.Background(), "nope"); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Fatalf("test send to unknown: %v", err)
+	}
+}
+
+// TestErrorsHideTheURL: a failed delivery's error, in the controller's
+// log and in the delivery log, names the receiver by scheme and host
+// only: a webhook URL's path (a Slack hook's above all) is a credential
+// only admins may read, through /subscriptions.
+func TestErrorsHideTheURL(t *testing.T) {
+	f := newFixture(t)
+	rcv := &receiver{t: t, secret: "k", fail: func(int) bool { return true }}
+	srv := httptest.NewServer(rcv)
+	defer srv.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close() // nothing listens there any more
+	var logs bytes.Buffer
+	f.disp.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	f.disp.MaxAttempts = 1
+	for _, c := range []struct{ id, url string }{
+		{"refusing", srv.URL + "/services/T0/B0/hidden-path-503"},
+		{"down", closedURL + "/services/T1/B1/hidden-path-dial"},
+	} {
+		f.subscribe(t, c.id, c.url, FormatJSON, "k", "")
+		if _, err := f.pub.SendTest(context.Background(), c.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.drain(t)
+	for _, c := range []struct{ id, want string }{{"refusing", "503"}, {"down", "connect"}} {
+		ds, err := f.st.ListDeliveries(context.Background(), store.DeliveryFilter{Subscription: c.id})
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("%s: deliveries %+v, %v", c.id, ds, err)
+		}
+		e := ds[0].LastError
+		if strings.Contains(e, "hidden-path") || !strings.Contains(e, "http://127.0.0.1:") || !strings.Contains(e, c.want) {
+			t.Errorf("%s: delivery error %q: want the host and %q, not the path", c.id, e, c.want)
+		}
+	}
+	if strings.Contains(logs.String(), "hidden-path") || !strings.Contains(logs.String(), "notification not delivered") {
+		t.Errorf("log:\n%s", logs.String())
 	}
 }
