@@ -50,12 +50,7 @@ func TestFleetInProcess(t *testing.T) {
 		Registry: api.Registry{Name: "local", URL: "http://" + br.host, Username: "fleet", Filters: []string{"team/**"}},
 		Password: secretPassword,
 	}
-	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
-		t.Fatalf("create registry: %d", code)
-	}
-	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
-		t.Fatalf("scan registry: %d", code)
-	}
+	addAndScan(t, base, tok, reg)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

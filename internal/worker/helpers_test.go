@@ -17,7 +17,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller"
+	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
@@ -153,4 +155,15 @@ func newControllerQueue(t *testing.T, logs io.Writer, timeout time.Duration, que
 		}
 	})
 	return srv.URL, tok
+}
+
+// addAndScan adds reg on the controller at base and asks for its crawl.
+func addAndScan(t *testing.T, base, token string, reg api.RegistryInput) {
+	t.Helper()
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", token, reg, nil); code != http.StatusCreated {
+		t.Fatalf("create registry %s: %d", reg.Name, code)
+	}
+	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/"+reg.Name+"/scan", token, nil, nil); code != http.StatusAccepted {
+		t.Fatalf("scan registry %s: %d", reg.Name, code)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
-	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -28,12 +27,7 @@ func TestFleetPostgresQueue(t *testing.T) {
 	logs := &testutil.SyncBuffer{}
 	base, tok := newControllerQueue(t, logs, 10*time.Second, dsn)
 	reg := api.RegistryInput{Registry: api.Registry{Name: "local", URL: "http://" + br.host, Filters: []string{"team/**"}}}
-	if code := fleettest.Do(t, "POST", base+"/api/v1/registries", tok, reg, nil); code != http.StatusCreated {
-		t.Fatalf("create registry: %d", code)
-	}
-	if code := fleettest.Do(t, "POST", base+"/api/v1/registries/local/scan", tok, nil, nil); code != http.StatusAccepted {
-		t.Fatalf("scan registry: %d", code)
-	}
+	addAndScan(t, base, tok, reg)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
