@@ -146,3 +146,37 @@ func openTwice(t *testing.T, open func() (store.Store, error)) (store.Store, sto
 	}
 	return out[0], out[1]
 }
+
+// TestBucketInDebtStartsNothing: a replica's own bucket that concurrent
+// leases overspent (Took more than Limits offered) hands out MaxNew 0
+// until it refills, never a negative MaxNew, which the queue reads as no
+// bound at all (it did: two replicas then started 200 tasks in a second
+// at 2/s in TestPullsPerSecondAcrossReplicas's setting).
+func TestBucketInDebtStartsNothing(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)}
+	g := New(nil, clk.now)
+	regs := map[string]Limits{"hub": {PullsPerSecond: 2}}
+	maxNew := func() int {
+		lims, err := g.Limits(context.Background(), regs)
+		if err != nil || len(lims) != 1 {
+			t.Fatalf("Limits = %+v, %v", lims, err)
+		}
+		return lims[0].MaxNew
+	}
+	if n := maxNew(); n != 2 {
+		t.Fatalf("full bucket: MaxNew %d, want 2", n)
+	}
+	// Three leases that each saw the two tokens took them.
+	g.Took("hub", 2)
+	g.Took("hub", 2)
+	g.Took("hub", 2)
+	for _, c := range []struct {
+		after time.Duration
+		want  int
+	}{{0, 0}, {time.Second, 0}, {time.Second, 0}, {500 * time.Millisecond, 1}, {time.Second, 2}} { // -4, -2, 0, 1, 2 (the burst)
+		clk.add(c.after)
+		if n := maxNew(); n != c.want {
+			t.Errorf("+%v: MaxNew %d, want %d", c.after, n, c.want)
+		}
+	}
+}

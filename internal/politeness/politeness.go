@@ -216,7 +216,10 @@ func (g *Governor) Limits(ctx context.Context, registries map[string]Limits) ([]
 			ql.MaxLeased = l.MaxPulls
 		}
 		if l.PullsPerSecond > 0 {
-			ql.MaxNew = int(math.Floor(g.bucket(name, l.PullsPerSecond).TokensAt(now)))
+			// A bucket in debt (concurrent leases spent more than it
+			// held) starts nothing: a negative MaxNew would mean no
+			// bound at all.
+			ql.MaxNew = max(0, int(math.Floor(g.bucket(name, l.PullsPerSecond).TokensAt(now))))
 		}
 		if until.After(now) {
 			ql.MaxNew = 0
