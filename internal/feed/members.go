@@ -137,6 +137,7 @@ func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []st
 		client = http.DefaultClient
 	}
 	out := make([]Member, len(ids))
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -180,6 +181,15 @@ func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []st
 	wg.Wait()
 	if ferr != nil {
 		return nil, ferr
+	}
+	// Cancelled between two fetches, the workers stop without an error:
+	// the members not fetched are empty, not a result.
+	if err := parent.Err(); err != nil {
+		where := dir
+		if u, perr := url.Parse(dir); perr == nil {
+			where = u.Redacted()
+		}
+		return nil, fmt.Errorf("fetching records from %s: %w", where, err)
 	}
 	return out, nil
 }
