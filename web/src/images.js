@@ -161,7 +161,7 @@ export function ImagesPage({ query }) {
                 ${im.running && html` <a class="badge running" href=${href(["workloads"], {})} title="A running container uses this image">running</a>`}
                 ${(im.tags || []).filter((t) => t !== im.tag).length > 0 &&
                 html`<div class="small">also ${(im.tags || []).filter((t) => t !== im.tag).map((t) => ":" + t).join(", ")}</div>`}
-                <div class="small muted mono hide-sm">${im.registry} · ${shortDigest(im.digest)}</div>
+                <div class="small muted mono hide-sm">${im.registry} · ${shortDigest(im.digest)}${im.platform ? " · " + im.platform : ""}</div>
               </th>
               <td class="hide-sm">${im.os || html`<span class="muted">unknown</span>`}</td>
               <td><${Counts} sev=${im.severities} fix=${im.fixable} coverage=${im.coverage} notCovered=${im.not_covered} /></td>
