@@ -129,10 +129,16 @@ func SameModified(recorded string, listed time.Time) bool {
 // disagree, so the caller reads the whole archive instead.
 var ErrRecordGone = errors.New("record listed but not served")
 
+// ErrFetchBudget is returned by FetchMembers when the records together
+// hold more than its budget: they are kept in memory, so the caller
+// reads the whole archive (streamed) instead.
+var ErrFetchBudget = errors.New("records over the update's memory budget")
+
 // FetchMembers downloads <dir>/<id>.json for each id, a few at a time,
-// into memory (each at most maxDocSize). The first failure cancels the
-// rest and is returned, naming the URL.
-func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []string) ([]Member, error) {
+// into memory (each at most maxDocSize, all together at most budget
+// bytes when budget is positive). The first failure cancels the rest and
+// is returned, naming the URL.
+func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []string, budget int64) ([]Member, error) {
 	if client == nil {
 		client = http.DefaultClient
 	}
@@ -141,10 +147,11 @@ func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []st
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		ferr error
-		next int
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		ferr  error
+		next  int
+		total int64
 	)
 	fail := func(err error) {
 		mu.Lock()
@@ -174,6 +181,14 @@ func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []st
 					fail(err)
 					return
 				}
+				mu.Lock()
+				total += int64(len(b))
+				over := budget > 0 && total > budget
+				mu.Unlock()
+				if over {
+					fail(fmt.Errorf("%d records from %s: over %d bytes: %w", len(ids), redacted(dir), budget, ErrFetchBudget))
+					return
+				}
 				out[i] = Member{Name: ids[i] + ".json", Data: b}
 			}
 		}()
@@ -185,13 +200,16 @@ func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []st
 	// Cancelled between two fetches, the workers stop without an error:
 	// the members not fetched are empty, not a result.
 	if err := parent.Err(); err != nil {
-		where := dir
-		if u, perr := url.Parse(dir); perr == nil {
-			where = u.Redacted()
-		}
-		return nil, fmt.Errorf("fetching records from %s: %w", where, err)
+		return nil, fmt.Errorf("fetching records from %s: %w", redacted(dir), err)
 	}
 	return out, nil
+}
+
+func redacted(u string) string {
+	if pu, err := url.Parse(u); err == nil {
+		return pu.Redacted()
+	}
+	return u
 }
 
 func fetchSmall(ctx context.Context, client *http.Client, u string) ([]byte, error) {

@@ -10,8 +10,9 @@ import (
 )
 
 // TestFetchMembers: every listed record is fetched and named as inside
-// the archive; a record not served is ErrRecordGone naming its URL; a
-// cancelled update is an error, never members left empty.
+// the archive; a record not served is ErrRecordGone; records over the
+// memory budget together are ErrFetchBudget; a cancelled update is an
+// error, never members left empty.
 func TestFetchMembers(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, "/crates.io/"), ".json")
@@ -33,13 +34,16 @@ func TestFetchMembers(t *testing.T) {
 		name    string
 		ctx     context.Context
 		ids     []string
+		budget  int64
 		wantErr error
 	}{
-		{"all served", context.Background(), ids, nil},
-		{"one gone", context.Background(), append([]string{"GONE-1"}, ids...), ErrRecordGone},
-		{"cancelled", cancelled, ids, context.Canceled},
+		{"all served", context.Background(), ids, 0, nil},
+		{"within the budget", context.Background(), ids, 10 * int64(len(`{"id":"RUSTSEC-a"}`)), nil},
+		{"over the budget", context.Background(), ids, 10*int64(len(`{"id":"RUSTSEC-a"}`)) - 1, ErrFetchBudget},
+		{"one gone", context.Background(), append([]string{"GONE-1"}, ids...), 0, ErrRecordGone},
+		{"cancelled", cancelled, ids, 0, context.Canceled},
 	} {
-		got, err := FetchMembers(c.ctx, srv.Client(), dir, c.ids)
+		got, err := FetchMembers(c.ctx, srv.Client(), dir, c.ids, c.budget)
 		if c.wantErr != nil {
 			if !errors.Is(err, c.wantErr) || got != nil {
 				t.Errorf("%s: %d members, %v; want no members and %v", c.name, len(got), err, c.wantErr)

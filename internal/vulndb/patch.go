@@ -51,6 +51,10 @@ const (
 	// maxPatches and the dead share bound how far an intermediate drifts
 	// from a compact one before its archive is read whole again.
 	maxPatches = 30
+	// maxPatchFetch bounds the bytes of the records a patch holds in
+	// memory (up to a tenth of an ecosystem's records, each up to
+	// 64 MiB); over it the archive is read whole, streamed.
+	maxPatchFetch = 256 << 20
 )
 
 // osvDirURL returns the ecosystem folder of an OSV all.zip URL (its
@@ -458,8 +462,8 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 		return fallback("a quarter of its parsed records would be dead")
 	}
 	sort.Strings(fetch)
-	members, err := feed.FetchMembers(ctx, fb.opts.HTTPClient, dir, fetch)
-	if errors.Is(err, feed.ErrRecordGone) {
+	members, err := feed.FetchMembers(ctx, fb.opts.HTTPClient, dir, fetch, maxPatchFetch)
+	if errors.Is(err, feed.ErrRecordGone) || errors.Is(err, feed.ErrFetchBudget) {
 		return fallback("%v", err)
 	}
 	if err != nil {
