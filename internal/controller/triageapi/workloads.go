@@ -143,8 +143,10 @@ func hasID(v report.Vulnerability, id string) bool {
 // RunningDigests gives the digests of the stored results that run now,
 // each running container's image resolved as Resolve (and admission)
 // resolve it, and how many running containers are recorded (0: nothing
-// watched, or nothing runs). It reads no report, so the console's image
-// list can mark running images on every page load.
+// watched, or nothing runs). It decodes no report, but store.FindImage
+// still reads each distinct running image's report column (the same
+// lookup admission makes), which is why the console reuses the set for a
+// few seconds rather than asking on every page load.
 func RunningDigests(ctx context.Context, st WorkloadStore) (map[string]bool, int, error) {
 	cs, err := st.ListRunning(ctx, store.RunningFilter{})
 	if err != nil {
