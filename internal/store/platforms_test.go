@@ -48,6 +48,15 @@ func testPlatforms(e *env) {
 			Reference: "r/app@" + p.digest, DBDigest: "db", ScannedAt: t0.Add(time.Duration(i) * time.Second), ScannedBy: "s",
 			IndexDigest: index, Platform: p.platform}, r, raw)
 	}
+	// A result of a platform stored again without its index (a rescan
+	// after a database update, a standalone submission of the platform's
+	// digest) keeps the index and the platform.
+	r0, raw0 := rep(1, plats[0].vulns...)
+	putResult(e, "", ImageSummary{Registry: "r", Repository: "app", Digest: plats[0].digest, Tag: "v1", Reference: "r/app@" + plats[0].digest,
+		DBDigest: "db", ScannedAt: t0.Add(time.Minute), ScannedBy: "s"}, r0, raw0)
+	if got := mustList(e, ImageFilter{Digest: plats[0].digest}); len(got) != 1 || got[0].IndexDigest != index || got[0].Platform != "linux/amd64" || got[0].Scans != 2 {
+		e.t.Errorf("platform re-stored without its index: %+v", got)
+	}
 	// A single-platform image beside it.
 	r, raw := rep(1)
 	putResult(e, "", ImageSummary{Registry: "r", Repository: "app", Digest: "sha256:b", Tag: "v2", ScannedAt: t0, ScannedBy: "s"}, r, raw)

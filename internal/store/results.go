@@ -100,7 +100,8 @@ const (
 		ON CONFLICT(registry, repository, digest) DO UPDATE SET tag=excluded.tag, reference=excluded.reference, db_digest=excluded.db_digest,
 			scanned_at=excluded.scanned_at, scanned_by=excluded.scanned_by, scans=images.scans+1, packages=excluded.packages,
 			vulnerabilities=excluded.vulnerabilities, severities=excluded.severities, report=excluded.report, gone_at=0,
-			index_digest=excluded.index_digest, platform=excluded.platform`
+			index_digest=CASE WHEN excluded.index_digest != '' THEN excluded.index_digest ELSE images.index_digest END,
+			platform=CASE WHEN excluded.platform != '' THEN excluded.platform ELSE images.platform END`
 	deleteVulnsSQL = `DELETE FROM image_vulns WHERE registry=? AND repository=? AND digest=?`
 	// insertVulnSQL is one row; replaceVulns adds rows on PostgreSQL.
 	insertVulnSQL = `INSERT INTO image_vulns(registry, repository, digest, vuln_id, severity) VALUES (?,?,?,?,?)`
