@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -626,6 +627,18 @@ func (c *Crawler) enqueuePushes(ctx context.Context, r store.Registry, events []
 // default platform from an index), which is what a push did before.
 func (c *Crawler) pushTasks(ctx context.Context, r store.Registry, host string, e crawl.PushEvent, dbDigest string, cr **crawl.Registry) ([]queue.Task, error) {
 	img := crawl.Image{Registry: r.Name, Host: host, Repository: e.Repository, Tag: e.Tag, Digest: e.Digest}
+	// Already scanned with this database, as one image or as the
+	// platforms of an index: nothing to read from the registry (the
+	// running-images loop asks every minute, and a manifest GET is what
+	// Docker Hub counts as a pull).
+	if done, err := c.store.ScannedWith(ctx, store.ImageKey{Registry: r.Name, Repository: e.Repository, Digest: e.Digest}, dbDigest); err != nil || done {
+		return nil, err
+	}
+	if rows, err := c.store.ListImages(ctx, store.ImageFilter{Registry: r.Name, Repository: e.Repository, Index: e.Digest}); err != nil {
+		return nil, err
+	} else if len(rows) > 0 && !slices.ContainsFunc(rows, func(im store.ImageSummary) bool { return im.DBDigest != dbDigest }) {
+		return nil, nil
+	}
 	if mt := types.MediaType(e.MediaType); mt == "" || mt.IsIndex() {
 		if *cr == nil {
 			acc, err := c.access(ctx, r)
