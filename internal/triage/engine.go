@@ -57,6 +57,64 @@ type Engine struct {
 	// reconciled is the state (exceptions and which had expired) the
 	// last Reconcile made every result agree with.
 	reconciled string
+
+	// snap is the exception list as last read by a result's check after
+	// storing (see applyResult): the next result evaluates against it
+	// instead of reading the list once more.
+	snapMu sync.Mutex
+	snap   *snapshot
+	// dropped is when invalidate last ran: a read started before it may
+	// predate the change and does not become the snapshot.
+	dropped time.Time
+}
+
+// snapshot is an exception list read from the store at a time.
+type snapshot struct {
+	set  *exception.Set
+	list []exception.Exception
+	read time.Time // wall clock, not Now: it bounds staleness
+}
+
+// snapshotMaxAge bounds how old an exception list a new result is first
+// evaluated against. A list changed meanwhile on another replica is not
+// missed: the check after storing (Stored) always reads the list afresh
+// and re-evaluates the result before its post is answered. The bound
+// keeps that correction (and its extra pair of events) rare.
+const snapshotMaxAge = time.Second
+
+// resultSet is the exception list for a new result: the last snapshot
+// if it is younger than snapshotMaxAge, else the list read now.
+func (e *Engine) resultSet(ctx context.Context) (*exception.Set, []exception.Exception, error) {
+	e.snapMu.Lock()
+	s := e.snap
+	e.snapMu.Unlock()
+	if s != nil && time.Since(s.read) < snapshotMaxAge {
+		return s.set, s.list, nil
+	}
+	return e.readSet(ctx)
+}
+
+// readSet reads the exception list and makes it the snapshot.
+func (e *Engine) readSet(ctx context.Context) (*exception.Set, []exception.Exception, error) {
+	started := time.Now()
+	set, list, err := e.Set(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.snapMu.Lock()
+	if started.After(e.dropped) && (e.snap == nil || e.snap.read.Before(started)) {
+		e.snap = &snapshot{set: set, list: list, read: started}
+	}
+	e.snapMu.Unlock()
+	return set, list, nil
+}
+
+// invalidate drops the snapshot: an exception changed through this
+// engine applies to the next result without waiting for snapshotMaxAge.
+func (e *Engine) invalidate() {
+	e.snapMu.Lock()
+	e.snap, e.dropped = nil, time.Now()
+	e.snapMu.Unlock()
 }
 
 func (e *Engine) now() time.Time { return e.Clock() }
@@ -134,12 +192,30 @@ func (e *Engine) Apply(ctx context.Context, k store.ImageKey, tags []string, rep
 	return fingerprint(list, now), nil
 }
 
+// applyResult is Apply for a new result, against resultSet's list. It
+// also reports whether rep changed: false when no exception applies (no
+// finding suppressed, no expiry warning, nothing of an earlier
+// evaluation in rep to undo).
+func (e *Engine) applyResult(ctx context.Context, k store.ImageKey, tags []string, rep *report.Report) (string, bool, error) {
+	set, list, err := e.resultSet(ctx)
+	if err != nil {
+		return "", false, fmt.Errorf("exceptions for %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
+	}
+	now := e.now()
+	changed := exception.Reset(rep) // Apply resets too; done here to know
+	out := set.Apply(rep, e.Target(ctx, k, tags), now)
+	changed = changed || len(out.Suppressed) > 0 || len(out.Expired) > 0
+	return fingerprint(list, now), changed, nil
+}
+
 // Stored closes the race between storing a result and changing an
 // exception: if the exceptions changed since Apply used fp, k is
 // re-evaluated now. (An exception changed after this check finds k
-// itself: its re-evaluation starts after the result is stored.)
+// itself: its re-evaluation starts after the result is stored.) The
+// list is always read afresh here, after the store, and becomes the
+// snapshot the next result starts from.
 func (e *Engine) Stored(ctx context.Context, k store.ImageKey, fp string) error {
-	_, list, err := e.Set(ctx)
+	_, list, err := e.readSet(ctx)
 	if err != nil {
 		return err
 	}
@@ -310,6 +386,7 @@ func (e *Engine) candidates(ctx context.Context, list []exception.Exception, ids
 // Changed re-evaluates the results exception id may change after it was
 // created, replaced or deleted (old is the version before, if any).
 func (e *Engine) Changed(ctx context.Context, id string, old, cur *exception.Exception) (int, error) {
+	e.invalidate()
 	var list []exception.Exception
 	for _, x := range []*exception.Exception{old, cur} {
 		if x != nil {

@@ -33,21 +33,42 @@ type Pending struct {
 // exceptions and returns what to store; nil (store the report as posted)
 // on a nil engine. The previous result is read for ResultStored's events.
 func (e *Engine) PrepareResult(ctx context.Context, k store.ImageKey, tags []string, rep *report.Report) (*Pending, error) {
+	return e.PreparePosted(ctx, k, tags, rep, nil)
+}
+
+// PreparePosted is PrepareResult for rep decoded from posted, the JSON
+// as the scanner sent it: when no exception applies, Raw is posted
+// itself (stored byte for byte) rather than rep encoded again. With
+// posted nil, Raw is always rep encoded.
+//
+// The exceptions are those of the engine's snapshot when it is under a
+// second old (the list the previous result's check read after storing),
+// so a result costs one read of the list, in ResultStored; a change made
+// meanwhile on another replica is caught there.
+func (e *Engine) PreparePosted(ctx context.Context, k store.ImageKey, tags []string, rep *report.Report, posted []byte) (*Pending, error) {
 	if e == nil {
 		return nil, nil
 	}
 	p := &Pending{k: k, tags: tags, after: rep}
-	if raw, ok, err := e.Store.Report(ctx, k); err == nil && ok {
-		var prev report.Report
-		if json.Unmarshal(raw, &prev) == nil {
-			p.before = &prev
+	// The previous result only feeds ResultStored's events: not read
+	// when there is nobody to publish them to.
+	if e.Publisher != nil {
+		if raw, ok, err := e.Store.Report(ctx, k); err == nil && ok {
+			var prev report.Report
+			if json.Unmarshal(raw, &prev) == nil {
+				p.before = &prev
+			}
 		}
 	}
-	fp, err := e.Apply(ctx, k, tags, rep)
+	fp, changed, err := e.applyResult(ctx, k, tags, rep)
 	if err != nil {
 		return nil, err
 	}
 	p.fp = fp
+	if !changed && posted != nil {
+		p.Raw = posted
+		return p, nil
+	}
 	if p.Raw, err = json.Marshal(rep); err != nil {
 		return nil, fmt.Errorf("encoding the report of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
 	}

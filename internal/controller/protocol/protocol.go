@@ -470,9 +470,11 @@ func (c *Protocol) result(w http.ResponseWriter, r *http.Request) error {
 	im := api.ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
 		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner, IndexDigest: p.IndexDigest, Platform: p.Platform}
 	// Exceptions apply before storing, so every count and search sees
-	// the excepted findings suppressed.
+	// the excepted findings suppressed. The report decoded above is the
+	// one evaluated and stored; the posted JSON is stored as sent unless
+	// an exception changed it (then the engine encodes it once).
 	raw := in.Report
-	pend, err := c.triage.PrepareResult(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, []string{p.Tag}, &rep)
+	pend, err := c.triage.PreparePosted(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, []string{p.Tag}, &rep, in.Report)
 	if err != nil {
 		return err
 	}
