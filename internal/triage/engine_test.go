@@ -211,3 +211,59 @@ func TestResultHooks(t *testing.T) {
 	nilEngine.ResultStored(ctx, nil)
 	nilEngine.ScanFailed(ctx, "t", notify.Image{}, "x")
 }
+
+// A result evaluated against the engine's snapshot of the exceptions is
+// still stored with an exception made meanwhile on another replica (one
+// whose Changed this engine never ran): the check after storing reads
+// the list afresh and re-evaluates it before the post is answered. An
+// exception changed through this engine drops the snapshot, so the next
+// result is evaluated with it from the start.
+func TestResultSnapshot(t *testing.T) {
+	const extraCVE = "CVE-2024-58251"
+	for _, c := range []struct {
+		name string
+		// local: the exception is made through this engine (Changed).
+		local bool
+	}{
+		{name: "made on another replica", local: false},
+		{name: "made through this engine", local: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := triagetest.New(t) // its Stored read the (empty) list just now
+			ctx := context.Background()
+			total, _, _ := f.Counted(t)
+			x := exception.Exception{ID: "exc-1", Vulnerability: triagetest.CVE, Reason: "r", Author: "alice", Created: triagetest.T0}
+			if _, err := f.Store.PutException(ctx, x, "alice", triagetest.T0); err != nil {
+				t.Fatal(err)
+			}
+			if c.local {
+				if _, err := f.Engine.Changed(ctx, x.ID, nil, &x); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rep := triagetest.Clone(t, f.Report)
+			rep.ScannedAt = triagetest.T0.Add(time.Hour)
+			posted, _ := json.Marshal(rep)
+			p, err := f.Engine.PreparePosted(ctx, f.Key, []string{"3.20.3"}, rep, posted)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.local && triagetest.CountID(rep.Vulnerabilities, triagetest.CVE) != 0 {
+				t.Fatal("an exception changed through this engine did not apply to the next result before storing")
+			}
+			im := store.ImageSummary{Registry: f.Key.Registry, Repository: f.Key.Repository, Digest: f.Key.Digest, DBDigest: "db1",
+				ScannedAt: rep.ScannedAt, ScannedBy: "s"}
+			if _, err := f.Store.PutResult(ctx, store.Result{Image: im, Report: rep, Raw: p.Raw}); err != nil {
+				t.Fatal(err)
+			}
+			f.Engine.ResultStored(ctx, p)
+			vulns, hits, stored := f.Counted(t)
+			if want := total - triagetest.CountID(f.Report.Vulnerabilities, triagetest.CVE); vulns != want || hits != 0 {
+				t.Fatalf("after the post: %d findings counted (want %d), CVE search finds %d images", vulns, want, hits)
+			}
+			if triagetest.CountID(stored.Vulnerabilities, extraCVE) == 0 {
+				t.Fatalf("%s, not excepted, is missing from the stored report", extraCVE)
+			}
+		})
+	}
+}
