@@ -6,6 +6,7 @@
 package protocol
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -427,9 +428,14 @@ func (c *Protocol) result(w http.ResponseWriter, r *http.Request) error {
 	if err := web.Decode(r, &in); err != nil {
 		return err
 	}
+	// A report that is not an object (null decodes to nothing) would be
+	// stored as posted: refused here instead.
+	if r := bytes.TrimSpace(in.Report); len(r) == 0 || r[0] != '{' {
+		return web.Errorf(http.StatusBadRequest, "task %s: report missing or not a JSON object", taskID)
+	}
 	var rep report.Report
 	if err := json.Unmarshal(in.Report, &rep); err != nil {
-		return web.Errorf(http.StatusBadRequest, "report: %v", err)
+		return web.Errorf(http.StatusBadRequest, "task %s: report: %v", taskID, err)
 	}
 	// The body is in hand: from here on the work runs to its end even if
 	// the scanner hangs up (killed mid-post), so a task is never left done

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -186,5 +187,33 @@ func BenchmarkResultPost(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		f.post(b, tasks[i].ID, posted)
+	}
+}
+
+// TestResultBadReport: a post whose report is missing, null or not an
+// object is refused with 400 naming the task, and nothing is stored.
+func TestResultBadReport(t *testing.T) {
+	f := newResultFixture(t)
+	ctx := context.Background()
+	tasks := f.lease(t, 4)
+	for i, body := range []string{
+		`{"scanner":"s1"}`,
+		`{"scanner":"s1","report":null}`,
+		`{"scanner":"s1","report":[]}`,
+		`{"scanner":"s1","report":{"packages":"x"}}`,
+	} {
+		t.Run(body, func(t *testing.T) {
+			task := tasks[i].ID
+			r := httptest.NewRequest(http.MethodPost, "/api/v1/tasks/"+task+"/result", strings.NewReader(body))
+			r.SetPathValue("id", task)
+			err := f.c.result(httptest.NewRecorder(), r)
+			if web.StatusOf(err) != http.StatusBadRequest || !strings.Contains(err.Error(), task) {
+				t.Fatalf("err %v (status %d), want 400 naming task %s", err, web.StatusOf(err), task)
+			}
+		})
+	}
+	ims, err := f.st.ListImages(ctx, store.ImageFilter{})
+	if err != nil || len(ims) != 0 {
+		t.Fatalf("stored %d images (%v), want none", len(ims), err)
 	}
 }
