@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/scanfleet/scanfleet/internal/source/archive"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -131,10 +132,10 @@ func tarFileIfAny(t testing.TB, archive, name string) ([]byte, bool) {
 }
 
 // dockerSaveManifest parses a docker-archive's manifest.json.
-func dockerSaveManifest(t testing.TB, archive string) []dockerManifestEntry {
+func dockerSaveManifest(t testing.TB, path string) []archive.ManifestEntry {
 	t.Helper()
-	var m []dockerManifestEntry
-	if err := json.Unmarshal(tarFile(t, archive, "manifest.json"), &m); err != nil {
+	var m []archive.ManifestEntry
+	if err := json.Unmarshal(tarFile(t, path, "manifest.json"), &m); err != nil {
 		t.Fatal(err)
 	}
 	return m

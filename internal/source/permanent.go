@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"github.com/scanfleet/scanfleet/internal/source/core"
 )
 
 // Permanent reports whether err, from Open or from reading an opened
@@ -34,7 +35,7 @@ func Permanent(err error) bool {
 	}
 	var te *transport.Error
 	if errors.As(err, &te) {
-		switch classify(te) {
+		switch core.Classify(te) {
 		case ErrNotFound, ErrUnauthorized:
 			return true
 		case ErrInvalid:

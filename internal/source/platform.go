@@ -3,162 +3,13 @@ package source
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/scanfleet/scanfleet/internal/source/core"
 )
-
-const refNameAnnotation = "org.opencontainers.image.ref.name"
-
-// maxIndexDepth bounds nested indexes (and so index cycles).
-const maxIndexDepth = 4
-
-// parsePlatform parses "os/arch[/variant]".
-func parsePlatform(s string) (v1.Platform, error) {
-	parts := strings.Split(s, "/")
-	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-		return v1.Platform{}, fmt.Errorf("platform %q is not os/arch[/variant]", s)
-	}
-	p := v1.Platform{OS: parts[0], Architecture: parts[1]}
-	if len(parts) == 3 {
-		p.Variant = parts[2]
-	}
-	return p, nil
-}
-
-func platformString(p v1.Platform) string {
-	s := p.OS + "/" + p.Architecture
-	if p.Variant != "" {
-		s += "/" + p.Variant
-	}
-	return s
-}
-
-// normVariant treats the implied default variants as equal to none, as
-// registries and engines do (linux/arm64 is linux/arm64/v8).
-func normVariant(arch, variant string) string {
-	switch {
-	case arch == "arm64" && variant == "v8":
-		return ""
-	case arch == "arm" && variant == "v7":
-		return ""
-	}
-	return variant
-}
-
-// platformMatches reports whether have satisfies want. A wanted variant
-// must match; no wanted variant accepts any.
-func platformMatches(have, want v1.Platform) bool {
-	if have.OS != want.OS || have.Architecture != want.Architecture {
-		return false
-	}
-	if want.Variant == "" {
-		return true
-	}
-	return normVariant(have.Architecture, have.Variant) == normVariant(want.Architecture, want.Variant)
-}
-
-type candidate struct {
-	idx  v1.ImageIndex
-	desc v1.Descriptor
-	plat v1.Platform
-}
-
-// pickPlatform chooses the image for plat in idx (descending into nested
-// indexes), or fails listing the platforms that are there.
-func pickPlatform(idx v1.ImageIndex, plat v1.Platform) (v1.Image, error) {
-	var cands []candidate
-	if err := collect(idx, 0, &cands); err != nil {
-		return nil, err
-	}
-	var best *candidate
-	for i := range cands {
-		c := &cands[i]
-		if !platformMatches(c.plat, plat) {
-			continue
-		}
-		// Prefer the exact (normalised) variant when none was asked for,
-		// e.g. plain linux/arm over linux/arm/v6.
-		if best == nil || (plat.Variant == "" && normVariant(c.plat.Architecture, c.plat.Variant) == "" && normVariant(best.plat.Architecture, best.plat.Variant) != "") {
-			best = c
-		}
-	}
-	if best == nil {
-		var have []string
-		seen := map[string]bool{}
-		for _, c := range cands {
-			s := platformString(c.plat)
-			if c.plat.OS == "" {
-				s = "unknown"
-			}
-			if !seen[s] {
-				seen[s] = true
-				have = append(have, s)
-			}
-		}
-		return nil, kindErrorf(ErrNotFound, "no image for platform %s in index (available: %s)", platformString(plat), strings.Join(have, ", "))
-	}
-	return best.idx.Image(best.desc.Digest)
-}
-
-func collect(idx v1.ImageIndex, depth int, out *[]candidate) error {
-	if depth > maxIndexDepth {
-		return kindErrorf(ErrInvalid, "indexes nested more than %d deep", maxIndexDepth)
-	}
-	m, err := idx.IndexManifest()
-	if err != nil {
-		return err
-	}
-	for _, d := range m.Manifests {
-		switch {
-		case d.MediaType.IsIndex():
-			child, err := idx.ImageIndex(d.Digest)
-			if err != nil {
-				return err
-			}
-			if err := collect(child, depth+1, out); err != nil {
-				return err
-			}
-		case d.MediaType.IsImage(), d.MediaType == "":
-			c := candidate{idx: idx, desc: d}
-			if d.Platform != nil {
-				c.plat = *d.Platform
-			} else {
-				// Layouts often omit the platform: the config says it.
-				img, err := idx.Image(d.Digest)
-				if err != nil {
-					return err
-				}
-				cfg, err := img.ConfigFile()
-				if err != nil {
-					return kindErrorf(ErrInvalid, "config of %s: %w", d.Digest, err)
-				}
-				c.plat = v1.Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}
-			}
-			*out = append(*out, c)
-		}
-	}
-	return nil
-}
-
-// refNameMatches compares an OCI ref.name annotation with what the user
-// asked for: the annotation may hold a bare tag ("1.2") or a full reference
-// ("localhost/app:1.2"), and so may the user.
-func refNameMatches(annotation, want string) bool {
-	if annotation == want {
-		return true
-	}
-	if i := strings.LastIndex(annotation, ":"); i >= 0 && !strings.Contains(annotation[i:], "/") && annotation[i+1:] == want {
-		return true
-	}
-	a, err1 := name.ParseReference(annotation)
-	w, err2 := name.ParseReference(want)
-	return err1 == nil && err2 == nil && a.Name() == w.Name()
-}
 
 // Platforms lists the platforms ("os/arch[/variant]") of the image index
 // a registry reference names, in index order, without repeats and
@@ -172,7 +23,7 @@ func Platforms(ctx context.Context, ref string, opts Options) ([]string, error) 
 		if errors.As(err, &se) {
 			return nil, newError(ref, se.Kind, se.Err, opts)
 		}
-		return nil, newError(ref, classify(err), err, opts)
+		return nil, newError(ref, core.Classify(err), err, opts)
 	}
 	return out, nil
 }
@@ -184,7 +35,7 @@ func listPlatforms(ctx context.Context, ref string, opts Options) ([]string, err
 	}
 	r, err := name.ParseReference(ref, nameOpts...)
 	if err != nil {
-		return nil, kindErrorf(ErrInvalid, "bad reference: %w", err)
+		return nil, core.KindErrorf(ErrInvalid, "bad reference: %w", err)
 	}
 	ropts, err := remoteOptions(ctx, opts)
 	if err != nil {
@@ -201,16 +52,16 @@ func listPlatforms(ctx context.Context, ref string, opts Options) ([]string, err
 	if err != nil {
 		return nil, err
 	}
-	var cands []candidate
-	if err := collect(idx, 0, &cands); err != nil {
+	plats, err := core.IndexPlatforms(idx)
+	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, c := range cands {
-		if c.plat.OS == "" || c.plat.OS == "unknown" {
+	for _, p := range plats {
+		if p.OS == "" || p.OS == "unknown" {
 			continue
 		}
-		if s := platformString(c.plat); !slices.Contains(out, s) {
+		if s := core.PlatformString(p); !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -19,8 +17,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/scanfleet/scanfleet/internal/plainhttp"
+	"github.com/scanfleet/scanfleet/internal/source/core"
 )
 
 const defaultRetries = 3
@@ -36,7 +34,7 @@ func openRegistry(ctx context.Context, ref string, plat v1.Platform, opts Option
 	}
 	r, err := name.ParseReference(ref, nameOpts...)
 	if err != nil {
-		return nil, kindErrorf(ErrInvalid, "bad reference: %w", err)
+		return nil, core.KindErrorf(ErrInvalid, "bad reference: %w", err)
 	}
 	ropts, err := remoteOptions(ctx, opts)
 	if err != nil {
@@ -53,7 +51,7 @@ func openRegistry(ctx context.Context, ref string, plat v1.Platform, opts Option
 		if err != nil {
 			return nil, err
 		}
-		img, err = pickPlatform(idx, plat)
+		img, err = core.PickPlatform(idx, plat)
 		if err != nil {
 			return nil, err
 		}
@@ -63,7 +61,7 @@ func openRegistry(ctx context.Context, ref string, plat v1.Platform, opts Option
 			return nil, err
 		}
 	default:
-		return nil, kindErrorf(ErrInvalid, "%s is a %q, not an image or an index", r.Name(), desc.MediaType)
+		return nil, core.KindErrorf(ErrInvalid, "%s is a %q, not an image or an index", r.Name(), desc.MediaType)
 	}
 	return &Image{Image: img, Reference: r.Name(), Close: func() error { return nil }}, nil
 }
@@ -133,14 +131,14 @@ func httpTransport(opts Options) (*http.Transport, error) {
 	if opts.CACertFile != "" {
 		pem, err := os.ReadFile(opts.CACertFile)
 		if err != nil {
-			return nil, kindErrorf(ErrInvalid, "reading CA bundle: %w", err)
+			return nil, core.KindErrorf(ErrInvalid, "reading CA bundle: %w", err)
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, kindErrorf(ErrInvalid, "CA bundle %s holds no PEM certificate", opts.CACertFile)
+			return nil, core.KindErrorf(ErrInvalid, "CA bundle %s holds no PEM certificate", opts.CACertFile)
 		}
 		tc.RootCAs = pool
 	}
@@ -157,12 +155,12 @@ func httpTransport(opts Options) (*http.Transport, error) {
 func configFileKeychain(path string) (authn.Keychain, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, kindErrorf(ErrInvalid, "docker config: %w", err)
+		return nil, core.KindErrorf(ErrInvalid, "docker config: %w", err)
 	}
 	defer f.Close()
 	cf, err := config.LoadFromReader(f)
 	if err != nil {
-		return nil, kindErrorf(ErrInvalid, "docker config %s: %w", path, err)
+		return nil, core.KindErrorf(ErrInvalid, "docker config %s: %w", path, err)
 	}
 	return fileKeychain{cf}, nil
 }
@@ -190,61 +188,4 @@ func (k fileKeychain) Resolve(target authn.Resource) (authn.Authenticator, error
 		}), nil
 	}
 	return authn.Anonymous, nil
-}
-
-// classify maps an error from go-containerregistry, the network or the
-// Docker client to one of the error kinds.
-func classify(err error) error {
-	var se *Error
-	if errors.As(err, &se) && se.Kind != nil {
-		return se.Kind
-	}
-	var (
-		netErr   net.Error
-		opErr    *net.OpError
-		dnsErr   *net.DNSError
-		certErr  *tls.CertificateVerificationError
-		unkAuth  x509.UnknownAuthorityError
-		hostErr  x509.HostnameError
-		recHdErr tls.RecordHeaderError
-		te       *transport.Error
-		stallErr *StallError
-	)
-	// A registry that went silent, or a body cut short, is a network
-	// fault, whatever the layer above made of the missing bytes.
-	if errors.As(err, &stallErr) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return ErrUnreachable
-	}
-	// TLS failures first: for loopback registries go-containerregistry
-	// falls back to plain HTTP after a failed handshake and reports both,
-	// and the HTTPS server's "400 plain HTTP to HTTPS port" is not the cause.
-	if errors.As(err, &certErr) || errors.As(err, &unkAuth) || errors.As(err, &hostErr) || errors.As(err, &recHdErr) {
-		return ErrUnreachable
-	}
-	if errors.As(err, &te) {
-		for _, d := range te.Errors {
-			switch d.Code {
-			case transport.UnauthorizedErrorCode, transport.DeniedErrorCode:
-				return ErrUnauthorized
-			case transport.ManifestUnknownErrorCode, transport.NameUnknownErrorCode, transport.BlobUnknownErrorCode:
-				return ErrNotFound
-			case transport.NameInvalidErrorCode, transport.TagInvalidErrorCode, transport.ManifestInvalidErrorCode, transport.DigestInvalidErrorCode:
-				return ErrInvalid
-			}
-		}
-		switch {
-		case te.StatusCode == http.StatusUnauthorized || te.StatusCode == http.StatusForbidden:
-			return ErrUnauthorized
-		case te.StatusCode == http.StatusNotFound:
-			return ErrNotFound
-		case te.StatusCode == http.StatusTooManyRequests || te.StatusCode >= 500:
-			return ErrUnreachable
-		}
-		return ErrInvalid
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
-		errors.As(err, &opErr) || errors.As(err, &dnsErr) || errors.As(err, &netErr) {
-		return ErrUnreachable
-	}
-	return ErrInvalid
 }

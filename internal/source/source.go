@@ -24,28 +24,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"time"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-)
-
-// Error kinds. Every error from Open wraps exactly one of them.
-var (
-	// ErrNotFound: the repository, tag, digest, archive entry or platform
-	// does not exist.
-	ErrNotFound = errors.New("not found")
-	// ErrUnauthorized: credentials are missing or wrong.
-	ErrUnauthorized = errors.New("unauthorized")
-	// ErrUnreachable: the registry or engine cannot be reached (connection
-	// refused, DNS, timeout, TLS handshake, persistent 5xx/429).
-	ErrUnreachable = errors.New("unreachable")
-	// ErrInvalid: the reference is malformed or the image data is corrupt
-	// (truncated archive, missing or null manifest, digest mismatch).
-	ErrInvalid = errors.New("invalid image")
+	"github.com/scanfleet/scanfleet/internal/source/archive"
+	"github.com/scanfleet/scanfleet/internal/source/core"
+	"github.com/scanfleet/scanfleet/internal/source/daemon"
 )
 
 // Options configures how an image is located and fetched. The zero value
@@ -101,23 +86,6 @@ type Options struct {
 	RateLimited func(host, retryAfter string)
 }
 
-// Image is an opened image. Close must be called to release temporary files
-// and open archives.
-type Image struct {
-	v1.Image
-	// Reference is the canonical reference as scanned, e.g.
-	// "127.0.0.1:5000/team/app:1.2" or "docker-archive:/path/x.tar".
-	Reference string
-	// StoredUncompressed is true when every layer is stored uncompressed
-	// (docker save archives, engine sockets): the layers' Compressed form
-	// is then the plain tar and their Digest equals their DiffID, so asking
-	// for it costs nothing, but scanners should prefer Uncompressed and the
-	// config digest (image ID) to identify the image.
-	StoredUncompressed bool
-	// Close releases temporary files and open archives; never nil.
-	Close func() error
-}
-
 const defaultPlatform = "linux/amd64"
 
 // Open resolves ref to an image. See the package documentation for the
@@ -126,27 +94,27 @@ func Open(ctx context.Context, ref string, opts Options) (*Image, error) {
 	if opts.Platform == "" {
 		opts.Platform = defaultPlatform
 	}
-	plat, err := parsePlatform(opts.Platform)
+	plat, err := core.ParsePlatform(opts.Platform)
 	if err != nil {
 		return nil, newError(ref, ErrInvalid, err, opts)
 	}
 	var img *Image
 	switch {
 	case strings.HasPrefix(ref, "docker-archive:"):
-		img, err = openDockerArchiveRef(strings.TrimPrefix(ref, "docker-archive:"))
+		img, err = archive.OpenDockerArchive(strings.TrimPrefix(ref, "docker-archive:"))
 	case strings.HasPrefix(ref, "oci-archive:"):
-		img, err = openOCIArchiveRef(strings.TrimPrefix(ref, "oci-archive:"), plat)
+		img, err = archive.OpenOCIArchive(strings.TrimPrefix(ref, "oci-archive:"), plat)
 	case strings.HasPrefix(ref, "oci:"):
-		img, err = openOCIDirRef(strings.TrimPrefix(ref, "oci:"), plat)
+		img, err = archive.OpenOCIDir(strings.TrimPrefix(ref, "oci:"), plat)
 	case strings.HasPrefix(ref, "docker:"):
-		img, err = openDaemon(ctx, strings.TrimPrefix(ref, "docker:"), opts)
+		img, err = daemon.Open(ctx, strings.TrimPrefix(ref, "docker:"), daemon.Options{Host: opts.DockerHost, Streamer: opts.Streamer})
 	case strings.HasPrefix(ref, "registry:"):
 		img, err = openRegistry(ctx, strings.TrimPrefix(ref, "registry:"), plat, opts)
 	default:
 		// An existing file or directory is read by its content (what
 		// Trivy's --input does); anything else is a registry reference.
 		var isPath bool
-		if img, isPath, err = openPath(ref, plat); !isPath {
+		if img, isPath, err = archive.OpenPath(ref, plat); !isPath {
 			img, err = openRegistry(ctx, ref, plat, opts)
 		}
 	}
@@ -156,43 +124,9 @@ func Open(ctx context.Context, ref string, opts Options) (*Image, error) {
 			// Already classified deeper down; only add the image name.
 			return nil, newError(ref, se.Kind, se.Err, opts)
 		}
-		return nil, newError(ref, classify(err), err, opts)
+		return nil, newError(ref, core.Classify(err), err, opts)
 	}
 	return img, nil
-}
-
-// Error is the error type returned by Open.
-type Error struct {
-	// Image is the reference as the user gave it.
-	Image string
-	// Kind is one of ErrNotFound, ErrUnauthorized, ErrUnreachable, ErrInvalid.
-	Kind error
-	// Err is the underlying cause.
-	Err error
-
-	msg string
-}
-
-func (e *Error) Error() string {
-	if e.msg != "" {
-		return e.msg
-	}
-	if e.Image == "" {
-		// Raised while streaming a layer after Open: the caller names the
-		// image and the layer.
-		return fmt.Sprintf("%v: %v", e.Kind, e.Err)
-	}
-	return fmt.Sprintf("image %q: %v: %v", e.Image, e.Kind, e.Err)
-}
-
-// Unwrap exposes both the kind and the cause to errors.Is/As.
-func (e *Error) Unwrap() []error { return []error{e.Kind, e.Err} }
-
-// kindError tags err with a kind below Open, which adds the image name.
-func kindError(kind error, err error) error { return &Error{Kind: kind, Err: err} }
-
-func kindErrorf(kind error, format string, args ...any) error {
-	return &Error{Kind: kind, Err: fmt.Errorf(format, args...)}
 }
 
 var spaces = regexp.MustCompile(`\s*[\r\n]+\s*`)
@@ -201,53 +135,12 @@ var spaces = regexp.MustCompile(`\s*[\r\n]+\s*`)
 // the text (the wrapped causes stay reachable through Unwrap for callers
 // that need them, but are never printed by us).
 func newError(image string, kind, err error, opts Options) *Error {
-	e := &Error{Image: image, Kind: kind, Err: err}
-	msg := registryText(fmt.Sprintf("image %q: %v: %v", redactURL(image), kind, err), err)
+	msg := registryText(fmt.Sprintf("image %q: %v: %v", core.RedactURL(image), kind, err), err)
 	msg = spaces.ReplaceAllString(msg, "; ")
 	for _, secret := range []string{opts.Password, opts.RegistryToken} {
 		if secret != "" {
 			msg = strings.ReplaceAll(msg, secret, "****")
 		}
 	}
-	e.msg = msg
-	return e
-}
-
-// redactURL hides userinfo in something that looks like a URL (e.g. a
-// DockerHost of tcp://user:pass@host).
-func redactURL(s string) string {
-	if !strings.Contains(s, "@") || !strings.Contains(s, "://") {
-		return s
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
-	}
-	return u.Redacted()
-}
-
-// fileExists reports whether p names an existing non-directory file.
-func fileExists(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir()
-}
-
-func dirExists(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.IsDir()
-}
-
-// splitPathRef splits "PATH[:SUFFIX]" where PATH itself may contain colons:
-// the whole string wins when it names an existing path, else the longest
-// existing prefix ending before a colon.
-func splitPathRef(s string, exists func(string) bool) (path, suffix string) {
-	if exists(s) {
-		return s, ""
-	}
-	for i := len(s) - 1; i > 0; i-- {
-		if s[i] == ':' && exists(s[:i]) {
-			return s[:i], s[i+1:]
-		}
-	}
-	return s, ""
+	return core.NewError(image, kind, err, msg)
 }

@@ -16,35 +16,6 @@ import (
 // slowly but steadily is never cut off.
 const DefaultStallTimeout = 30 * time.Second
 
-// StallError is a registry request that made no progress for Timeout:
-// the server accepted it and then went silent, before the response
-// headers or in the middle of the body. Heartbeats keep a scanner's lease
-// alive however long a read blocks, so without this bound one silent
-// registry would hold a task, and the claim on every layer it shares with
-// other images, indefinitely.
-type StallError struct {
-	Registry string        // host[:port] of the registry
-	Object   string        // "blob sha256:… of REPO", "manifest REPO:REF", or the path
-	Timeout  time.Duration // the silence that was allowed
-	// Received is how many bytes of the object had arrived (counted from
-	// its start, also when a Range request resumed it); Size is its
-	// announced length (-1 when unknown). Both are 0 when the response
-	// headers never came.
-	Received, Size int64
-	Headers        bool // whether the response headers had arrived
-}
-
-func (e *StallError) Error() string {
-	if !e.Headers {
-		return fmt.Sprintf("registry %s stalled: no response to the request for %s within %v", e.Registry, e.Object, e.Timeout)
-	}
-	size := "?"
-	if e.Size >= 0 {
-		size = fmt.Sprint(e.Size)
-	}
-	return fmt.Sprintf("registry %s stalled: no data for %v after %d of %s bytes of %s", e.Registry, e.Timeout, e.Received, size, e.Object)
-}
-
 // stallTransport bounds the silence of every registry request (manifests,
 // configs, blobs, token requests): a timer started with the request is
 // pushed back each time bytes arrive, and cancels the request when it

@@ -1,4 +1,4 @@
-package source
+package daemon
 
 import (
 	"archive/tar"
@@ -16,6 +16,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/scanfleet/scanfleet/internal/source/archive"
+	"github.com/scanfleet/scanfleet/internal/source/core"
 )
 
 // LayerStreamer analyses layers as they stream past, for sources that can
@@ -64,7 +66,7 @@ func streamDockerSave(ctx context.Context, r io.Reader, ref string, st LayerStre
 			break
 		}
 		if err != nil {
-			return nil, kindErrorf(ErrInvalid, "reading save stream: %w", err)
+			return nil, core.KindErrorf(core.ErrInvalid, "reading save stream: %w", err)
 		}
 		name := cleanEntry(hdr.Name)
 		switch hdr.Typeflag {
@@ -83,10 +85,10 @@ func streamDockerSave(ctx context.Context, r io.Reader, ref string, st LayerStre
 		if len(head) == 1 && (head[0] == '{' || head[0] == '[') || path.Base(name) == "VERSION" || name == "repositories" || name == "oci-layout" {
 			b, err := io.ReadAll(io.LimitReader(br, maxMetadata+1))
 			if err != nil {
-				return nil, kindErrorf(ErrInvalid, "reading %s: %w", name, err)
+				return nil, core.KindErrorf(core.ErrInvalid, "reading %s: %w", name, err)
 			}
 			if len(b) > maxMetadata {
-				return nil, kindErrorf(ErrInvalid, "%s is over %d bytes", name, maxMetadata)
+				return nil, core.KindErrorf(core.ErrInvalid, "%s is over %d bytes", name, maxMetadata)
 			}
 			meta[name] = b
 			continue
@@ -99,11 +101,11 @@ func streamDockerSave(ctx context.Context, r io.Reader, ref string, st LayerStre
 				return nil, ctx.Err()
 			}
 			// A layer the walker cannot read is a truncated or corrupt stream.
-			return nil, kindErrorf(ErrInvalid, "layer %s: %w", name, err)
+			return nil, core.KindErrorf(core.ErrInvalid, "layer %s: %w", name, err)
 		}
 		// The streamer reads to the end; make sure, so the hash is whole.
 		if _, err := io.Copy(h, br); err != nil {
-			return nil, kindErrorf(ErrInvalid, "reading %s: %w", name, err)
+			return nil, core.KindErrorf(core.ErrInvalid, "reading %s: %w", name, err)
 		}
 		layers[name] = streamed{handle: handle, sha256: hex.EncodeToString(h.Sum(nil)),
 			compressed: bytes.HasPrefix(magic, []byte{0x1f, 0x8b}) || bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd})}
@@ -122,49 +124,49 @@ func streamDockerSave(ctx context.Context, r io.Reader, ref string, st LayerStre
 
 	raw, ok := meta["manifest.json"]
 	if !ok {
-		return nil, kindErrorf(ErrInvalid, "save stream has no manifest.json")
+		return nil, core.KindErrorf(core.ErrInvalid, "save stream has no manifest.json")
 	}
-	var entries []dockerManifestEntry
+	var entries []archive.ManifestEntry
 	if err := json.Unmarshal(raw, &entries); err != nil {
-		return nil, kindErrorf(ErrInvalid, "parsing manifest.json: %w", err)
+		return nil, core.KindErrorf(core.ErrInvalid, "parsing manifest.json: %w", err)
 	}
 	if len(entries) == 0 {
-		return nil, kindErrorf(ErrInvalid, "manifest.json lists no images")
+		return nil, core.KindErrorf(core.ErrInvalid, "manifest.json lists no images")
 	}
 	e := entries[0]
 	if len(entries) > 1 {
 		// A save of one name lists one image; should an engine list more,
 		// select by the name asked for.
 		var err error
-		if e, err = pickDockerEntry(entries, ref); err != nil {
+		if e, err = archive.PickManifestEntry(entries, ref); err != nil {
 			return nil, err
 		}
 	}
 	rawCfg, ok := meta[resolve(e.Config)]
 	if !ok {
-		return nil, kindErrorf(ErrInvalid, "save stream lacks the config %s", e.Config)
+		return nil, core.KindErrorf(core.ErrInvalid, "save stream lacks the config %s", e.Config)
 	}
 	cfg, err := v1.ParseConfigFile(bytes.NewReader(rawCfg))
 	if err != nil {
-		return nil, kindErrorf(ErrInvalid, "parsing config %s: %w", e.Config, err)
+		return nil, core.KindErrorf(core.ErrInvalid, "parsing config %s: %w", e.Config, err)
 	}
 	if len(cfg.RootFS.DiffIDs) != len(e.Layers) {
-		return nil, kindErrorf(ErrInvalid, "config lists %d layers, manifest.json %d", len(cfg.RootFS.DiffIDs), len(e.Layers))
+		return nil, core.KindErrorf(core.ErrInvalid, "config lists %d layers, manifest.json %d", len(cfg.RootFS.DiffIDs), len(e.Layers))
 	}
 	for i, lp := range e.Layers {
 		s, ok := layers[resolve(lp)]
 		if !ok {
-			return nil, kindErrorf(ErrInvalid, "save stream lacks layer %s", lp)
+			return nil, core.KindErrorf(core.ErrInvalid, "save stream lacks layer %s", lp)
 		}
 		diffID := cfg.RootFS.DiffIDs[i]
 		if !s.compressed && s.sha256 != diffID.Hex {
-			return nil, kindErrorf(ErrInvalid, "layer %s: content is sha256:%s, config says %s", lp, s.sha256, diffID)
+			return nil, core.KindErrorf(core.ErrInvalid, "layer %s: content is sha256:%s, config says %s", lp, s.sha256, diffID)
 		}
 		st.BindLayer(ctx, s.handle, diffID)
 	}
 	img, err := partial.UncompressedToImage(&streamedImage{rawConfig: rawCfg, diffIDs: cfg.RootFS.DiffIDs})
 	if err != nil {
-		return nil, kindErrorf(ErrInvalid, "%w", err)
+		return nil, core.KindErrorf(core.ErrInvalid, "%w", err)
 	}
 	return img, nil
 }

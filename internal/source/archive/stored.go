@@ -1,4 +1,4 @@
-package source
+package archive
 
 import (
 	"crypto/sha256"
@@ -10,6 +10,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/scanfleet/scanfleet/internal/source/core"
 )
 
 // storedLayer is a layer blob kept in an archive or a directory, served as
@@ -59,14 +60,14 @@ func (i *storedImage) RawManifest() ([]byte, error)        { return i.rawManifes
 func (i *storedImage) LayerByDigest(h v1.Hash) (partial.CompressedLayer, error) {
 	l, ok := i.layers[h]
 	if !ok {
-		return nil, kindErrorf(ErrInvalid, "image has no layer %s", h)
+		return nil, core.KindErrorf(core.ErrInvalid, "image has no layer %s", h)
 	}
 	return l, nil
 }
 
 // verifyReader fails the read that reaches the end of a blob whose length
 // or sha256 differs from what the manifest promised, so corrupt data is an
-// ErrInvalid error and never silently scanned.
+// core.ErrInvalid error and never silently scanned.
 type verifyReader struct {
 	rc   io.ReadCloser
 	h    hash.Hash // nil when the algorithm is not sha256: length only
@@ -91,16 +92,16 @@ func (v *verifyReader) Read(p []byte) (int, error) {
 			v.h.Write(p[:n])
 		}
 		if v.size >= 0 && v.n > v.size {
-			return n, kindErrorf(ErrInvalid, "blob %s is longer than its stated %d bytes", v.want, v.size)
+			return n, core.KindErrorf(core.ErrInvalid, "blob %s is longer than its stated %d bytes", v.want, v.size)
 		}
 	}
 	if err == io.EOF {
 		if v.size >= 0 && v.n != v.size {
-			return n, kindErrorf(ErrInvalid, "blob %s: got %d bytes, want %d (truncated?)", v.want, v.n, v.size)
+			return n, core.KindErrorf(core.ErrInvalid, "blob %s: got %d bytes, want %d (truncated?)", v.want, v.n, v.size)
 		}
 		if v.h != nil {
 			if got := hex.EncodeToString(v.h.Sum(nil)); got != v.want.Hex {
-				return n, kindErrorf(ErrInvalid, "blob %s: content has digest sha256:%s", v.want, got)
+				return n, core.KindErrorf(core.ErrInvalid, "blob %s: content has digest sha256:%s", v.want, got)
 			}
 		}
 	}
@@ -116,7 +117,7 @@ func checkDigest(b []byte, want v1.Hash, what string) error {
 	}
 	sum := sha256.Sum256(b)
 	if got := hex.EncodeToString(sum[:]); got != want.Hex {
-		return kindErrorf(ErrInvalid, "%s %s: content has digest sha256:%s", what, want, got)
+		return core.KindErrorf(core.ErrInvalid, "%s %s: content has digest sha256:%s", what, want, got)
 	}
 	return nil
 }
@@ -132,15 +133,15 @@ func blobPath(h v1.Hash) (string, error) {
 	switch h.Algorithm {
 	case "sha256", "sha384", "sha512":
 	default:
-		return "", kindErrorf(ErrInvalid, "unsupported digest algorithm %q", h.Algorithm)
+		return "", core.KindErrorf(core.ErrInvalid, "unsupported digest algorithm %q", h.Algorithm)
 	}
 	for _, c := range h.Hex {
 		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return "", kindErrorf(ErrInvalid, "malformed digest %q", h)
+			return "", core.KindErrorf(core.ErrInvalid, "malformed digest %q", h)
 		}
 	}
 	if h.Hex == "" {
-		return "", kindErrorf(ErrInvalid, "empty digest")
+		return "", core.KindErrorf(core.ErrInvalid, "empty digest")
 	}
 	return fmt.Sprintf("blobs/%s/%s", h.Algorithm, h.Hex), nil
 }

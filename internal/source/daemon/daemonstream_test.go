@@ -1,4 +1,4 @@
-package source
+package daemon
 
 import (
 	"archive/tar"
@@ -11,6 +11,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/scanfleet/scanfleet/internal/source/core"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -74,15 +75,15 @@ func TestStreamDockerSave(t *testing.T) {
 		kind error // nil: success
 	}{
 		{"as saved", save, nil},
-		{"truncated", save[:len(save)/2], ErrInvalid},
-		{"no manifest", rewrite(t, save, func(h *tar.Header, b []byte) ([]byte, bool) { return b, h.Name != "manifest.json" }), ErrInvalid},
+		{"truncated", save[:len(save)/2], core.ErrInvalid},
+		{"no manifest", rewrite(t, save, func(h *tar.Header, b []byte) ([]byte, bool) { return b, h.Name != "manifest.json" }), core.ErrInvalid},
 		{"tampered layer", rewrite(t, save, func(h *tar.Header, b []byte) ([]byte, bool) {
 			if len(b) > 1024 && b[0] != '{' && b[0] != '[' {
 				b = append([]byte(nil), b...)
 				b[600] ^= 0xff
 			}
 			return b, true
-		}), ErrInvalid},
+		}), core.ErrInvalid},
 		{"copy", rewrite(t, save, keep), nil},
 	}
 	for _, tc := range tests {

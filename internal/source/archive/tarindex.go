@@ -1,4 +1,4 @@
-package source
+package archive
 
 import (
 	"archive/tar"
@@ -7,6 +7,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/scanfleet/scanfleet/internal/source/core"
 )
 
 // tarIndex maps the names in a tar archive to the byte ranges of their
@@ -48,16 +50,16 @@ func indexTar(r io.ReaderAt, size int64) (*tarIndex, error) {
 			break
 		}
 		if err != nil {
-			return nil, kindErrorf(ErrInvalid, "reading tar archive: %w", err)
+			return nil, core.KindErrorf(core.ErrInvalid, "reading tar archive: %w", err)
 		}
 		if len(idx.entries) >= maxTarEntries {
-			return nil, kindErrorf(ErrInvalid, "tar archive has more than %d entries", maxTarEntries)
+			return nil, core.KindErrorf(core.ErrInvalid, "tar archive has more than %d entries", maxTarEntries)
 		}
 		// archive/tar reads headers with io.ReadFull and no read-ahead, so
 		// after Next the section reader sits at the first content byte.
 		off, err := sr.Seek(0, io.SeekCurrent)
 		if err != nil {
-			return nil, kindErrorf(ErrInvalid, "reading tar archive: %w", err)
+			return nil, core.KindErrorf(core.ErrInvalid, "reading tar archive: %w", err)
 		}
 		name := cleanTarName(hdr.Name)
 		if name == "" {
@@ -69,7 +71,7 @@ func indexTar(r io.ReaderAt, size int64) (*tarIndex, error) {
 			e.typ = tar.TypeReg
 			e.size = hdr.Size
 			if hdr.Size < 0 || off+hdr.Size > size {
-				return nil, kindErrorf(ErrInvalid, "tar entry %s: truncated archive (%d bytes at offset %d past end %d)", name, hdr.Size, off, size)
+				return nil, core.KindErrorf(core.ErrInvalid, "tar entry %s: truncated archive (%d bytes at offset %d past end %d)", name, hdr.Size, off, size)
 			}
 		case tar.TypeSymlink, tar.TypeLink:
 			e.link = hdr.Linkname
@@ -94,7 +96,7 @@ func (t *tarIndex) lookup(name string) (tarEntry, error) {
 	for hop := 0; hop <= maxLinkHops; hop++ {
 		e, ok := t.entries[cur]
 		if !ok {
-			return tarEntry{}, kindErrorf(ErrInvalid, "archive has no file %s", cur)
+			return tarEntry{}, core.KindErrorf(core.ErrInvalid, "archive has no file %s", cur)
 		}
 		switch e.typ {
 		case tar.TypeReg:
@@ -109,10 +111,10 @@ func (t *tarIndex) lookup(name string) (tarEntry, error) {
 			// Hard link names are archive paths, not relative to the link.
 			cur = cleanTarName(e.link)
 		default:
-			return tarEntry{}, kindErrorf(ErrInvalid, "archive entry %s is not a regular file (type %q)", cur, e.typ)
+			return tarEntry{}, core.KindErrorf(core.ErrInvalid, "archive entry %s is not a regular file (type %q)", cur, e.typ)
 		}
 	}
-	return tarEntry{}, kindErrorf(ErrInvalid, "archive entry %s: too many links", name)
+	return tarEntry{}, core.KindErrorf(core.ErrInvalid, "archive entry %s: too many links", name)
 }
 
 // has reports whether name resolves to a regular file.
@@ -141,14 +143,14 @@ func (t *tarIndex) readSmall(name string) ([]byte, error) {
 
 func readLimited(r io.Reader, size int64, what string) ([]byte, error) {
 	if size > maxMetaSize {
-		return nil, kindErrorf(ErrInvalid, "%s is %d bytes, more than the %d allowed for metadata", what, size, maxMetaSize)
+		return nil, core.KindErrorf(core.ErrInvalid, "%s is %d bytes, more than the %d allowed for metadata", what, size, maxMetaSize)
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxMetaSize+1))
 	if err != nil {
-		return nil, kindErrorf(ErrInvalid, "reading %s: %w", what, err)
+		return nil, core.KindErrorf(core.ErrInvalid, "reading %s: %w", what, err)
 	}
 	if len(b) > maxMetaSize {
-		return nil, kindErrorf(ErrInvalid, "%s is more than the %d bytes allowed for metadata", what, maxMetaSize)
+		return nil, core.KindErrorf(core.ErrInvalid, "%s is more than the %d bytes allowed for metadata", what, maxMetaSize)
 	}
 	return b, nil
 }

@@ -1,4 +1,9 @@
-package source
+// Package daemon opens images held by a Docker Engine (dockerd, or
+// podman's compatible service) through its API socket. The engine's only
+// export is one sequential `docker save` stream: with a LayerStreamer each
+// layer is analysed as it passes; without one the stream is spooled to a
+// temporary file and read as a docker-archive.
+package daemon
 
 import (
 	"context"
@@ -9,9 +14,11 @@ import (
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
+	"github.com/scanfleet/scanfleet/internal/source/archive"
+	"github.com/scanfleet/scanfleet/internal/source/core"
 )
 
-// openDaemon reads an image from a Docker Engine API (dockerd, or podman's
+// Open reads an image from a Docker Engine API (dockerd, or podman's
 // compatible service).
 //
 // The engine has no API to stream one layer at a time, so the image is
@@ -23,15 +30,15 @@ import (
 // We use the moby client (which negotiates the API version, so old engines
 // such as Debian's 20.10 work) rather than go-containerregistry's daemon
 // package, which buffers the saved image in memory by default.
-func openDaemon(ctx context.Context, ref string, opts Options) (_ *Image, err error) {
+func Open(ctx context.Context, ref string, opts Options) (_ *core.Image, err error) {
 	if ref == "" {
-		return nil, kindErrorf(ErrInvalid, "empty image name")
+		return nil, core.KindErrorf(core.ErrInvalid, "empty image name")
 	}
 	host := dockerHost(opts)
 	// API version negotiation is on by default in this client.
 	cli, err := client.New(client.WithHost(host))
 	if err != nil {
-		return nil, kindErrorf(ErrInvalid, "docker host %s: %w", redactURL(host), err)
+		return nil, core.KindErrorf(core.ErrInvalid, "docker host %s: %w", core.RedactURL(host), err)
 	}
 	defer cli.Close()
 
@@ -48,13 +55,13 @@ func openDaemon(ctx context.Context, ref string, opts Options) (_ *Image, err er
 	if opts.Streamer != nil {
 		img, err := streamDockerSave(ctx, rc, ref, opts.Streamer)
 		if err != nil {
-			var se *Error
+			var se *core.Error
 			if errors.As(err, &se) {
 				return nil, err
 			}
 			return nil, daemonError(host, "reading saved image", err)
 		}
-		return &Image{Image: img, Reference: "docker:" + ref, StoredUncompressed: true, Close: func() error { return nil }}, nil
+		return &core.Image{Image: img, Reference: "docker:" + ref, StoredUncompressed: true, Close: func() error { return nil }}, nil
 	}
 
 	f, err := os.CreateTemp("", "scanfleet-docker-*.tar")
@@ -76,25 +83,25 @@ func openDaemon(ctx context.Context, ref string, opts Options) (_ *Image, err er
 	if _, err := io.Copy(f, rc); err != nil {
 		return nil, daemonError(host, "reading saved image", err)
 	}
-	img, uncompressed, err := dockerArchiveImage(f, "")
+	img, uncompressed, err := archive.DockerArchiveImage(f, "")
 	if err != nil {
-		var se *Error
-		if errors.As(err, &se) && errors.Is(se.Kind, ErrInvalid) {
+		var se *core.Error
+		if errors.As(err, &se) && errors.Is(se.Kind, core.ErrInvalid) {
 			// A save of one name lists one image; if an engine ever lists
 			// more, select by the name asked for.
-			img, uncompressed, err = dockerArchiveImage(f, ref)
+			img, uncompressed, err = archive.DockerArchiveImage(f, ref)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
-	return &Image{Image: img, Reference: "docker:" + ref, StoredUncompressed: uncompressed, Close: remove}, nil
+	return &core.Image{Image: img, Reference: "docker:" + ref, StoredUncompressed: uncompressed, Close: remove}, nil
 }
 
 // dockerHost picks the engine address: the option, then SCANNER_DOCKER_URL,
 // then DOCKER_HOST, then the default socket.
 func dockerHost(opts Options) string {
-	for _, h := range []string{opts.DockerHost, os.Getenv("SCANNER_DOCKER_URL"), os.Getenv("DOCKER_HOST")} {
+	for _, h := range []string{opts.Host, os.Getenv("SCANNER_DOCKER_URL"), os.Getenv("DOCKER_HOST")} {
 		if h != "" {
 			return h
 		}
@@ -103,18 +110,29 @@ func dockerHost(opts Options) string {
 }
 
 func daemonError(host, what string, err error) error {
-	kind := ErrInvalid
+	kind := core.ErrInvalid
 	switch {
 	case cerrdefs.IsNotFound(err):
-		kind = ErrNotFound
+		kind = core.ErrNotFound
 	case cerrdefs.IsUnauthorized(err), cerrdefs.IsPermissionDenied(err):
-		kind = ErrUnauthorized
+		kind = core.ErrUnauthorized
 	case client.IsErrConnectionFailed(err), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		kind = ErrUnreachable
+		kind = core.ErrUnreachable
 	default:
-		if k := classify(err); k == ErrUnreachable {
+		if k := core.Classify(err); k == core.ErrUnreachable {
 			kind = k
 		}
 	}
-	return kindErrorf(kind, "docker engine %s: %s: %w", redactURL(host), what, err)
+	return core.KindErrorf(kind, "docker engine %s: %s: %w", core.RedactURL(host), what, err)
+}
+
+// Options says which engine to ask and how to read its save stream.
+type Options struct {
+	// Host is the engine address; empty means SCANNER_DOCKER_URL, then
+	// DOCKER_HOST, then unix:///var/run/docker.sock.
+	Host string
+	// Streamer, when set, is handed the layers as the engine's save stream
+	// passes (see LayerStreamer); without it the stream is spooled to a
+	// temporary file.
+	Streamer LayerStreamer
 }

@@ -1,4 +1,4 @@
-package source
+package archive
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/scanfleet/scanfleet/internal/source/core"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -40,7 +41,7 @@ func FuzzArchive(f *testing.F) {
 		r := bytes.NewReader(data)
 		idx, err := indexTar(r, int64(len(data)))
 		if err != nil {
-			mustBeKind(t, err, ErrInvalid)
+			mustBeKind(t, err, core.ErrInvalid)
 			return
 		}
 		for name := range idx.entries {
@@ -64,7 +65,7 @@ func checkImage(t *testing.T, img v1.Image, err error) {
 	if err == nil {
 		return
 	}
-	var se *Error
+	var se *core.Error
 	if !errors.As(err, &se) {
 		// go-containerregistry's own errors (config parsing inside
 		// partial) are classified by Open; only require a message.

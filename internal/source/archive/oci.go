@@ -1,4 +1,4 @@
-package source
+package archive
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/scanfleet/scanfleet/internal/source/core"
 )
 
 // blobStore is where an OCI layout's files live: a directory or the tar
@@ -36,18 +37,18 @@ func (s dirStore) openFile(name string) (io.ReadCloser, int64, error) {
 	f, err := os.Open(filepath.Join(s.root, filepath.FromSlash(name)))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, 0, kindErrorf(ErrInvalid, "layout has no %s", name)
+			return nil, 0, core.KindErrorf(core.ErrInvalid, "layout has no %s", name)
 		}
-		return nil, 0, kindError(ErrInvalid, err)
+		return nil, 0, core.KindError(core.ErrInvalid, err)
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, kindError(ErrInvalid, err)
+		return nil, 0, core.KindError(core.ErrInvalid, err)
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, 0, kindErrorf(ErrInvalid, "layout entry %s is not a regular file", name)
+		return nil, 0, core.KindErrorf(core.ErrInvalid, "layout entry %s is not a regular file", name)
 	}
 	return f, fi.Size(), nil
 }
@@ -96,10 +97,10 @@ func openLayout(s blobStore) (*layoutIndex, error) {
 func newLayoutIndex(s blobStore, raw []byte, what string) (*layoutIndex, error) {
 	var m *v1.IndexManifest
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, kindErrorf(ErrInvalid, "parsing %s: %w", what, err)
+		return nil, core.KindErrorf(core.ErrInvalid, "parsing %s: %w", what, err)
 	}
 	if m == nil {
-		return nil, kindErrorf(ErrInvalid, "%s is null", what)
+		return nil, core.KindErrorf(core.ErrInvalid, "%s is null", what)
 	}
 	return &layoutIndex{store: s, raw: raw, manifest: m}, nil
 }
@@ -131,13 +132,13 @@ func (l *layoutIndex) Image(h v1.Hash) (v1.Image, error) {
 	}
 	var m *v1.Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, kindErrorf(ErrInvalid, "parsing manifest %s: %w", h, err)
+		return nil, core.KindErrorf(core.ErrInvalid, "parsing manifest %s: %w", h, err)
 	}
 	if m == nil {
-		return nil, kindErrorf(ErrInvalid, "manifest %s is null", h)
+		return nil, core.KindErrorf(core.ErrInvalid, "manifest %s is null", h)
 	}
 	if m.Config.Digest == (v1.Hash{}) {
-		return nil, kindErrorf(ErrInvalid, "manifest %s has no config", h)
+		return nil, core.KindErrorf(core.ErrInvalid, "manifest %s has no config", h)
 	}
 	cfg, err := readBlob(l.store, m.Config.Digest, "config")
 	if err != nil {
@@ -167,8 +168,8 @@ func (l *layoutIndex) Image(h v1.Hash) (v1.Image, error) {
 	return partial.CompressedToImage(img)
 }
 
-// openOCIArchiveRef opens "PATH[:TAG]" of an oci-archive reference.
-func openOCIArchiveRef(ref string, plat v1.Platform) (*Image, error) {
+// OpenOCIArchive opens "PATH[:TAG]" of an oci-archive reference.
+func OpenOCIArchive(ref string, plat v1.Platform) (*core.Image, error) {
 	p, tag := splitPathRef(ref, fileExists)
 	f, err := os.Open(p)
 	if err != nil {
@@ -179,16 +180,16 @@ func openOCIArchiveRef(ref string, plat v1.Platform) (*Image, error) {
 		f.Close()
 		return nil, err
 	}
-	return &Image{Image: img, Reference: "oci-archive:" + ref, Close: f.Close}, nil
+	return &core.Image{Image: img, Reference: "oci-archive:" + ref, Close: f.Close}, nil
 }
 
 func ociArchiveImage(f *os.File, tag string, plat v1.Platform) (v1.Image, error) {
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, kindError(ErrInvalid, err)
+		return nil, core.KindError(core.ErrInvalid, err)
 	}
 	if fi.IsDir() {
-		return nil, kindErrorf(ErrInvalid, "%s is a directory (use oci:DIR)", f.Name())
+		return nil, core.KindErrorf(core.ErrInvalid, "%s is a directory (use oci:DIR)", f.Name())
 	}
 	t, err := indexTar(f, fi.Size())
 	if err != nil {
@@ -205,27 +206,27 @@ func layoutImage(s blobStore, tag string, plat v1.Platform) (v1.Image, error) {
 	return pickFromLayout(idx, tag, plat)
 }
 
-// openOCIDirRef opens "DIR[:TAG]" of an oci: reference.
-func openOCIDirRef(ref string, plat v1.Platform) (*Image, error) {
+// OpenOCIDir opens "DIR[:TAG]" of an oci: reference.
+func OpenOCIDir(ref string, plat v1.Platform) (*core.Image, error) {
 	dir, tag := splitPathRef(ref, dirExists)
 	if !dirExists(dir) {
 		if _, err := os.Stat(dir); err != nil {
 			return nil, fileOpenError(err)
 		}
-		return nil, kindErrorf(ErrInvalid, "%s is not a directory", dir)
+		return nil, core.KindErrorf(core.ErrInvalid, "%s is not a directory", dir)
 	}
 	img, err := layoutImage(dirStore{dir}, tag, plat)
 	if err != nil {
 		return nil, err
 	}
-	return &Image{Image: img, Reference: "oci:" + ref, Close: func() error { return nil }}, nil
+	return &core.Image{Image: img, Reference: "oci:" + ref, Close: func() error { return nil }}, nil
 }
 
 func fileOpenError(err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
-		return kindError(ErrNotFound, err)
+		return core.KindError(core.ErrNotFound, err)
 	}
-	return kindError(ErrInvalid, err)
+	return core.KindError(core.ErrInvalid, err)
 }
 
 // pickFromLayout chooses the image of a layout: the one whose
@@ -236,24 +237,24 @@ func pickFromLayout(idx *layoutIndex, tag string, plat v1.Platform) (v1.Image, e
 	if tag != "" {
 		var names []string
 		for _, d := range m.Manifests {
-			rn := d.Annotations[refNameAnnotation]
+			rn := d.Annotations[core.RefNameAnnotation]
 			if rn == "" {
 				continue
 			}
 			names = append(names, rn)
-			if refNameMatches(rn, tag) {
+			if core.RefNameMatches(rn, tag) {
 				return imageFromDescriptor(idx, d, plat)
 			}
 		}
-		return nil, kindErrorf(ErrNotFound, "no manifest named %q in layout (names: %s)", tag, listOrNone(names))
+		return nil, core.KindErrorf(core.ErrNotFound, "no manifest named %q in layout (names: %s)", tag, listOrNone(names))
 	}
 	if len(m.Manifests) == 0 {
-		return nil, kindErrorf(ErrInvalid, "layout index lists no manifests")
+		return nil, core.KindErrorf(core.ErrInvalid, "layout index lists no manifests")
 	}
 	if len(m.Manifests) == 1 {
 		return imageFromDescriptor(idx, m.Manifests[0], plat)
 	}
-	return pickPlatform(idx, plat)
+	return core.PickPlatform(idx, plat)
 }
 
 func imageFromDescriptor(idx v1.ImageIndex, d v1.Descriptor, plat v1.Platform) (v1.Image, error) {
@@ -263,11 +264,11 @@ func imageFromDescriptor(idx v1.ImageIndex, d v1.Descriptor, plat v1.Platform) (
 		if err != nil {
 			return nil, err
 		}
-		return pickPlatform(child, plat)
+		return core.PickPlatform(child, plat)
 	case d.MediaType.IsImage(), d.MediaType == "":
 		return idx.Image(d.Digest)
 	default:
-		return nil, kindErrorf(ErrInvalid, "manifest %s has unsupported media type %q", d.Digest, d.MediaType)
+		return nil, core.KindErrorf(core.ErrInvalid, "manifest %s has unsupported media type %q", d.Digest, d.MediaType)
 	}
 }
 

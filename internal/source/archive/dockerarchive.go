@@ -1,4 +1,4 @@
-package source
+package archive
 
 import (
 	"bytes"
@@ -15,18 +15,19 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/scanfleet/scanfleet/internal/source/core"
 )
 
-// dockerManifestEntry is one image of a docker-archive's manifest.json.
-type dockerManifestEntry struct {
+// ManifestEntry is one image of a docker-archive's manifest.json.
+type ManifestEntry struct {
 	Config   string
 	RepoTags []string
 	Layers   []string
 }
 
-// openDockerArchiveRef opens "PATH[:REPO:TAG]" of a docker-archive
+// OpenDockerArchive opens "PATH[:REPO:TAG]" of a docker-archive
 // reference.
-func openDockerArchiveRef(ref string) (*Image, error) {
+func OpenDockerArchive(ref string) (*core.Image, error) {
 	// The image name itself holds a colon (REPO:TAG), and REPO may hold a
 	// registry port, so try every split whose prefix is an existing file.
 	// A REPO without a tag means REPO:latest, as docker load does.
@@ -35,21 +36,24 @@ func openDockerArchiveRef(ref string) (*Image, error) {
 	if err != nil {
 		return nil, fileOpenError(err)
 	}
-	img, uncompressed, err := dockerArchiveImage(f, tag)
+	img, uncompressed, err := DockerArchiveImage(f, tag)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	return &Image{Image: img, Reference: "docker-archive:" + ref, StoredUncompressed: uncompressed, Close: f.Close}, nil
+	return &core.Image{Image: img, Reference: "docker-archive:" + ref, StoredUncompressed: uncompressed, Close: f.Close}, nil
 }
 
-func dockerArchiveImage(f *os.File, tag string) (v1.Image, bool, error) {
+// DockerArchiveImage reads the image named tag (or the only one) from an
+// open docker-archive file; the bool says whether its layers are stored
+// uncompressed.
+func DockerArchiveImage(f *os.File, tag string) (v1.Image, bool, error) {
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, false, kindError(ErrInvalid, err)
+		return nil, false, core.KindError(core.ErrInvalid, err)
 	}
 	if fi.IsDir() {
-		return nil, false, kindErrorf(ErrInvalid, "%s is a directory, not a docker-archive tar", f.Name())
+		return nil, false, core.KindErrorf(core.ErrInvalid, "%s is a directory, not a docker-archive tar", f.Name())
 	}
 	t, err := indexTar(f, fi.Size())
 	if err != nil {
@@ -65,36 +69,39 @@ func dockerArchiveFromIndex(t *tarIndex, tag string) (v1.Image, bool, error) {
 			img, err := layoutImage(tarStore{t}, tag, v1.Platform{OS: "linux", Architecture: "amd64"})
 			return img, false, err
 		}
-		return nil, false, kindErrorf(ErrInvalid, "archive has no manifest.json (not a docker save archive, or from a Docker older than 1.10)")
+		return nil, false, core.KindErrorf(core.ErrInvalid, "archive has no manifest.json (not a docker save archive, or from a Docker older than 1.10)")
 	}
 	raw, err := t.readSmall("manifest.json")
 	if err != nil {
 		return nil, false, err
 	}
-	var entries []dockerManifestEntry
+	var entries []ManifestEntry
 	if err := json.Unmarshal(raw, &entries); err != nil {
-		return nil, false, kindErrorf(ErrInvalid, "parsing manifest.json: %w", err)
+		return nil, false, core.KindErrorf(core.ErrInvalid, "parsing manifest.json: %w", err)
 	}
 	if len(entries) == 0 {
-		return nil, false, kindErrorf(ErrInvalid, "manifest.json is null or lists no images")
+		return nil, false, core.KindErrorf(core.ErrInvalid, "manifest.json is null or lists no images")
 	}
-	e, err := pickDockerEntry(entries, tag)
+	e, err := PickManifestEntry(entries, tag)
 	if err != nil {
 		return nil, false, err
 	}
 	return dockerEntryImage(t, e)
 }
 
-func pickDockerEntry(entries []dockerManifestEntry, tag string) (dockerManifestEntry, error) {
+// PickManifestEntry chooses the image named tag ("REPO:TAG", compared as
+// image names) among a manifest.json's entries, or the only one when tag
+// is empty; the error lists the choices.
+func PickManifestEntry(entries []ManifestEntry, tag string) (ManifestEntry, error) {
 	if tag == "" {
 		if len(entries) == 1 {
 			return entries[0], nil
 		}
-		return dockerManifestEntry{}, kindErrorf(ErrInvalid, "archive holds %d images; name one as docker-archive:PATH:REPO:TAG (choices: %s)", len(entries), strings.Join(dockerChoices(entries), ", "))
+		return ManifestEntry{}, core.KindErrorf(core.ErrInvalid, "archive holds %d images; name one as docker-archive:PATH:REPO:TAG (choices: %s)", len(entries), strings.Join(dockerChoices(entries), ", "))
 	}
 	want, err := name.NewTag(tag)
 	if err != nil {
-		return dockerManifestEntry{}, kindErrorf(ErrInvalid, "bad image name %q: %w", tag, err)
+		return ManifestEntry{}, core.KindErrorf(core.ErrInvalid, "bad image name %q: %w", tag, err)
 	}
 	for _, e := range entries {
 		for _, rt := range e.RepoTags {
@@ -106,10 +113,10 @@ func pickDockerEntry(entries []dockerManifestEntry, tag string) (dockerManifestE
 			}
 		}
 	}
-	return dockerManifestEntry{}, kindErrorf(ErrNotFound, "archive has no image %s (choices: %s)", tag, strings.Join(dockerChoices(entries), ", "))
+	return ManifestEntry{}, core.KindErrorf(core.ErrNotFound, "archive has no image %s (choices: %s)", tag, strings.Join(dockerChoices(entries), ", "))
 }
 
-func dockerChoices(entries []dockerManifestEntry) []string {
+func dockerChoices(entries []ManifestEntry) []string {
 	var out []string
 	for i, e := range entries {
 		if len(e.RepoTags) == 0 {
@@ -127,9 +134,9 @@ var blobPathRE = regexp.MustCompile(`^blobs/(sha256)/([0-9a-f]{64})$`)
 // stay where they are in the archive; the manifest is synthesised. A layer
 // stored uncompressed (the usual case) is described as an uncompressed
 // layer whose digest is its diff ID, so nothing is gzipped just to name it.
-func dockerEntryImage(t *tarIndex, e dockerManifestEntry) (v1.Image, bool, error) {
+func dockerEntryImage(t *tarIndex, e ManifestEntry) (v1.Image, bool, error) {
 	if e.Config == "" {
-		return nil, false, kindErrorf(ErrInvalid, "manifest.json entry has no Config")
+		return nil, false, core.KindErrorf(core.ErrInvalid, "manifest.json entry has no Config")
 	}
 	rawCfg, err := t.readSmall(e.Config)
 	if err != nil {
@@ -137,13 +144,13 @@ func dockerEntryImage(t *tarIndex, e dockerManifestEntry) (v1.Image, bool, error
 	}
 	var cfg *v1.ConfigFile
 	if err := json.Unmarshal(rawCfg, &cfg); err != nil {
-		return nil, false, kindErrorf(ErrInvalid, "parsing config %s: %w", e.Config, err)
+		return nil, false, core.KindErrorf(core.ErrInvalid, "parsing config %s: %w", e.Config, err)
 	}
 	if cfg == nil {
-		return nil, false, kindErrorf(ErrInvalid, "config %s is null", e.Config)
+		return nil, false, core.KindErrorf(core.ErrInvalid, "config %s is null", e.Config)
 	}
 	if len(cfg.RootFS.DiffIDs) != len(e.Layers) {
-		return nil, false, kindErrorf(ErrInvalid, "config lists %d diff IDs but manifest.json %d layers", len(cfg.RootFS.DiffIDs), len(e.Layers))
+		return nil, false, core.KindErrorf(core.ErrInvalid, "config lists %d diff IDs but manifest.json %d layers", len(cfg.RootFS.DiffIDs), len(e.Layers))
 	}
 	m := v1.Manifest{
 		SchemaVersion: 2,
@@ -164,7 +171,7 @@ func dockerEntryImage(t *tarIndex, e dockerManifestEntry) (v1.Image, bool, error
 		diffID := cfg.RootFS.DiffIDs[i]
 		mt, err := sniffMediaType(sr)
 		if err != nil {
-			return nil, false, kindErrorf(ErrInvalid, "layer %s: %w", lp, err)
+			return nil, false, core.KindErrorf(core.ErrInvalid, "layer %s: %w", lp, err)
 		}
 		var digest v1.Hash
 		switch {
@@ -178,7 +185,7 @@ func dockerEntryImage(t *tarIndex, e dockerManifestEntry) (v1.Image, bool, error
 			// digest costs one streaming pass.
 			h := sha256.New()
 			if _, err := io.Copy(h, io.NewSectionReader(sr, 0, sr.Size())); err != nil {
-				return nil, false, kindErrorf(ErrInvalid, "hashing layer %s: %w", lp, err)
+				return nil, false, core.KindErrorf(core.ErrInvalid, "hashing layer %s: %w", lp, err)
 			}
 			digest = v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.Sum(nil))}
 		}
@@ -201,12 +208,12 @@ func dockerEntryImage(t *tarIndex, e dockerManifestEntry) (v1.Image, bool, error
 	}
 	raw, err := json.Marshal(m)
 	if err != nil {
-		return nil, false, kindError(ErrInvalid, err)
+		return nil, false, core.KindError(core.ErrInvalid, err)
 	}
 	img.rawManifest = raw
 	out, err := partial.CompressedToImage(img)
 	if err != nil {
-		return nil, false, kindError(ErrInvalid, err)
+		return nil, false, core.KindError(core.ErrInvalid, err)
 	}
 	return out, allUncompressed, nil
 }
