@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/scanfleet/scanfleet/internal/cli/fleetcli"
 	"github.com/scanfleet/scanfleet/internal/dbcmd"
 )
 
@@ -14,5 +15,5 @@ func addCommands(root *cobra.Command, e *env) {
 	root.AddCommand(newControllerCmd(e))
 	root.AddCommand(newScannerCmd(e))
 	addHostCommands(root, e)
-	addClientCommands(root, e)
+	fleetcli.AddCommands(root, e.io())
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
+	"github.com/scanfleet/scanfleet/internal/cli/fleetcli"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -158,7 +159,7 @@ func writeFleetTable(w io.Writer, images []api.ImageSummary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "IMAGE\tDIGEST\tPACKAGES\tVULNERABILITIES\tCOVERAGE\tSCANNED BY")
 	for _, im := range images {
-		fmt.Fprintf(tw, "%s:%s\t%s\t%d\t%d\t%s\t%s\n", im.Repository, imageTags(im), short(im.Digest), im.Packages, im.Vulnerabilities, coverageCell(im), im.ScannedBy)
+		fmt.Fprintf(tw, "%s:%s\t%s\t%d\t%d\t%s\t%s\n", im.Repository, fleetcli.ImageTags(im), short(im.Digest), im.Packages, im.Vulnerabilities, fleetcli.CoverageCell(im), im.ScannedBy)
 	}
 	tw.Flush()
 }

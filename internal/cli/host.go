@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/host"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/report"
@@ -157,7 +158,7 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 	}
 	// Progress redraws a line on a terminal; anywhere else (a log) it
 	// would be one endless line, so one summary line is written instead.
-	tty := isTerminal(e.stderr)
+	tty := cmdio.IsTerminal(e.stderr)
 	var walked int
 	var skipped []string
 	start := time.Now()

@@ -129,3 +129,12 @@ func TestFleetTableShowsCoverage(t *testing.T) {
 		}
 	}
 }
+
+// shortDigest is how the image tables print a digest: "sha256:" plus 12
+// hex digits, as docker prints them.
+func shortDigest(d string) string {
+	if algo, hex, ok := strings.Cut(d, ":"); ok && len(hex) > 12 {
+		return algo + ":" + hex[:12]
+	}
+	return d
+}

@@ -157,3 +157,10 @@ func writePlatformReports(w io.Writer, format string, out platformReports) error
 	}
 	return nil
 }
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/crawl/provider"
@@ -60,6 +61,11 @@ type env struct {
 	// cloud is the controller's cloud credentials (ECR, GAR, ACR); nil
 	// in the scanfleet binary, which does not link the cloud SDKs.
 	cloud Cloud
+}
+
+// io is the part of e the command packages take.
+func (e *env) io() *cmdio.Env {
+	return &cmdio.Env{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, Getenv: e.getenv}
 }
 
 // Cloud is what the controller takes from the clouds' libraries:
@@ -131,16 +137,13 @@ func run(ctx context.Context, args []string, e *env) int {
 	return ExitError
 }
 
-// usageError marks errors in flags or arguments.
-type usageError struct{ error }
-
+// usagef is an error in flags or arguments (exit code 2).
 func usagef(format string, args ...any) error {
-	return usageError{fmt.Errorf(format, args...)}
+	return cmdio.Usagef(format, args...)
 }
 
 func isUsage(err error) bool {
-	var u usageError
-	if errors.As(err, &u) {
+	if cmdio.IsUsage(err) {
 		return true
 	}
 	// cobra's own flag and argument errors
@@ -219,5 +222,5 @@ func flagError(_ *cobra.Command, err error) error {
 		}
 		return usagef("--%s %q: %v", f.Name, ive.GetValue(), errors.Unwrap(err))
 	}
-	return usageError{err}
+	return cmdio.Usage(err)
 }

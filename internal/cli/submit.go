@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/scanfleet/scanfleet/internal/cli/fleetcli"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -154,7 +156,7 @@ func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, sk
 		// findings and let it through admission control.
 		return fmt.Errorf("not sending the report to %s: it was not matched against a vulnerability database", t.url)
 	}
-	c, err := (&clientFlags{controller: t.url, token: t.token, caCert: t.caCert}).client(e)
+	c, err := fleetcli.NewClient(t.url, t.token, t.caCert, e.io())
 	if err != nil {
 		return err
 	}
@@ -172,7 +174,7 @@ func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, sk
 	}
 	out, err := c.Submit(ctx, in)
 	if err != nil {
-		return fmt.Errorf("sending the report: %w", humane(err))
+		return fmt.Errorf("sending the report: %w", fleetcli.Humane(err))
 	}
 	if !quiet {
 		switch out.Kind {

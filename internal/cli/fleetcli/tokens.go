@@ -1,4 +1,4 @@
-package cli
+package fleetcli
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 )
 
 // newTokenCmd is `scanfleet token`: named, expiring, revocable API tokens
 // through the controller's API (issue #20). `scanfleet controller token
 // create` makes the first admin token with direct access to the store.
-func newTokenCmd(e *env) *cobra.Command {
+func newTokenCmd(e *cmdio.Env) *cobra.Command {
 	var cf clientFlags
 	cmd := &cobra.Command{Use: "token", Short: "Manage the controller's API tokens: create (named, expiring), list, revoke"}
 	cf.addTo(cmd)
@@ -32,7 +33,7 @@ func newTokenCmd(e *env) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in.Name == "" {
-				return usagef("--name is required: it names the token in listings, the audit log and as the author of exceptions")
+				return cmdio.Usagef("--name is required: it names the token in listings, the audit log and as the author of exceptions")
 			}
 			if expires != "" {
 				if _, err := api.ParseExpiresIn(expires); err == nil {
@@ -40,7 +41,7 @@ func newTokenCmd(e *env) *cobra.Command {
 				} else {
 					t, perr := parseExpiry(expires)
 					if perr != nil {
-						return usagef("--expires %q: want a lifetime (30d, 12h) or a date (YYYY-MM-DD, RFC 3339)", expires)
+						return cmdio.Usagef("--expires %q: want a lifetime (30d, 12h) or a date (YYYY-MM-DD, RFC 3339)", expires)
 					}
 					in.ExpiresAt = &t
 				}
@@ -51,14 +52,14 @@ func newTokenCmd(e *env) *cobra.Command {
 			}
 			tk, err := c.CreateToken(cmd.Context(), in)
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
 			if quiet {
-				fmt.Fprintln(e.stdout, tk.Secret)
+				fmt.Fprintln(e.Stdout, tk.Secret)
 				return nil
 			}
-			fmt.Fprintf(e.stderr, "token %s (%s, %s) created; its secret is shown only now:\n", tk.Name, tk.Role, tokenExpiry(tk.Token, time.Now()))
-			fmt.Fprintln(e.stdout, tk.Secret)
+			fmt.Fprintf(e.Stderr, "token %s (%s, %s) created; its secret is shown only now:\n", tk.Name, tk.Role, tokenExpiry(tk.Token, time.Now()))
+			fmt.Fprintln(e.Stdout, tk.Secret)
 			return nil
 		},
 	}
@@ -102,9 +103,9 @@ func newTokenCmd(e *env) *cobra.Command {
 			for _, name := range args {
 				t, err := c.RevokeToken(cmd.Context(), name)
 				if err != nil {
-					return humane(err)
+					return Humane(err)
 				}
-				fmt.Fprintf(e.stdout, "token %s revoked (by %s at %s)\n", t.Name, t.RevokedBy, t.RevokedAt.Local().Format(time.DateTime))
+				fmt.Fprintf(e.Stdout, "token %s revoked (by %s at %s)\n", t.Name, t.RevokedBy, t.RevokedAt.Local().Format(time.DateTime))
 			}
 			return nil
 		},

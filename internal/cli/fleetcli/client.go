@@ -1,4 +1,9 @@
-package cli
+// Package fleetcli is the command group that talks to a controller over
+// its REST API (package api's typed client): registry, images, image,
+// scanners, queue, exception, vex, audit, subscription, workloads and
+// token. Package cli attaches it to the root command (AddCommands); the
+// controller and scanner processes themselves are cli's.
+package fleetcli
 
 import (
 	"context"
@@ -20,6 +25,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/report"
@@ -48,21 +54,21 @@ func (f *clientFlags) addTo(cmd *cobra.Command) {
 type apiClient = api.Client
 
 // client resolves the flags and environment into an apiClient.
-func (f *clientFlags) client(e *env) (*apiClient, error) {
+func (f *clientFlags) client(e *cmdio.Env) (*apiClient, error) {
 	base := f.controller
 	if base == "" {
-		base = e.getenv("SCANFLEET_CONTROLLER")
+		base = e.Getenv("SCANFLEET_CONTROLLER")
 	}
 	if base == "" {
 		base = defaultControllerURL
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, usagef("--controller %q: want http(s)://host[:port]", base)
+		return nil, cmdio.Usagef("--controller %q: want http(s)://host[:port]", base)
 	}
 	tok := f.token
 	if tok == "" {
-		tok = e.getenv("SCANFLEET_TOKEN")
+		tok = e.Getenv("SCANFLEET_TOKEN")
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if f.caCert != "" {
@@ -82,9 +88,17 @@ func (f *clientFlags) client(e *env) (*apiClient, error) {
 	return api.NewClient(base, tok, &http.Client{Transport: tr, Timeout: 2 * time.Minute}), nil
 }
 
-// humane words the controller's refusals of a token for a person at a
+// NewClient is the client of the controller at controller (empty: env
+// SCANFLEET_CONTROLLER, then the default) with token (empty: env
+// SCANFLEET_TOKEN), trusting the PEM bundle caCert when not empty; the
+// commands that send reports use it too.
+func NewClient(controller, token, caCert string, e *cmdio.Env) (*api.Client, error) {
+	return (&clientFlags{controller: controller, token: token, caCert: caCert}).client(e)
+}
+
+// Humane words the controller's refusals of a token for a person at a
 // terminal; other errors pass unchanged.
-func humane(err error) error {
+func Humane(err error) error {
 	var e *api.Error
 	if !errors.As(err, &e) {
 		return err
@@ -104,8 +118,8 @@ func humane(err error) error {
 	return err
 }
 
-// addClientCommands attaches the controller API client commands.
-func addClientCommands(root *cobra.Command, e *env) {
+// AddCommands attaches the controller API client commands.
+func AddCommands(root *cobra.Command, e *cmdio.Env) {
 	for _, cmd := range []*cobra.Command{
 		newRegistryCmd(e), newImagesCmd(e), newImageCmd(e), newScannersCmd(e), newQueueCmd(e),
 		newExceptionCmd(e), newVEXCmd(e), newAuditCmd(e), newSubscriptionCmd(e), newWorkloadsCmd(e),
@@ -117,14 +131,14 @@ func addClientCommands(root *cobra.Command, e *env) {
 
 func checkListFormat(format string) error {
 	if format != "table" && format != "json" {
-		return usagef("--format must be table or json, not %q", format)
+		return cmdio.Usagef("--format must be table or json, not %q", format)
 	}
 	return nil
 }
 
 // getAndShow is the shape of every listing command: GET path into a T,
 // then print it as JSON or, through table, as aligned columns.
-func getAndShow[T any](ctx context.Context, e *env, cf *clientFlags, format string, get func(*apiClient, context.Context) (T, error), table func(w io.Writer, v T)) error {
+func getAndShow[T any](ctx context.Context, e *cmdio.Env, cf *clientFlags, format string, get func(*apiClient, context.Context) (T, error), table func(w io.Writer, v T)) error {
 	if err := checkListFormat(format); err != nil {
 		return err
 	}
@@ -134,12 +148,12 @@ func getAndShow[T any](ctx context.Context, e *env, cf *clientFlags, format stri
 	}
 	v, err := get(c, ctx)
 	if err != nil {
-		return humane(err)
+		return Humane(err)
 	}
 	if format == "json" {
-		return writeJSONOut(e.stdout, v)
+		return writeJSONOut(e.Stdout, v)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	table(tw, v)
 	return tw.Flush()
 }
@@ -171,7 +185,7 @@ func limitsText(r api.RegistryView) string {
 	return dash(strings.Join(parts, ", "))
 }
 
-func newRegistryCmd(e *env) *cobra.Command {
+func newRegistryCmd(e *cmdio.Env) *cobra.Command {
 	var cf clientFlags
 	cmd := &cobra.Command{Use: "registry", Short: "Manage the controller's registries"}
 	cf.addTo(cmd)
@@ -189,16 +203,16 @@ func newRegistryCmd(e *env) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if in.URL == "" {
-				return usagef("--url is required")
+				return cmdio.Usagef("--url is required")
 			}
 			if passwordStdin && in.Username == "" {
-				return usagef("--password-stdin needs --username")
+				return cmdio.Usagef("--password-stdin needs --username")
 			}
 			if interval < 0 {
-				return usagef("--interval must not be negative")
+				return cmdio.Usagef("--interval must not be negative")
 			}
 			if in.MaxPulls < 0 || in.PullsPerSecond < 0 {
-				return usagef("--max-pulls and --pulls-per-second must not be negative")
+				return cmdio.Usagef("--max-pulls and --pulls-per-second must not be negative")
 			}
 			// Secrets come from files, never from the command line,
 			// which other users of the machine can read.
@@ -211,10 +225,10 @@ func newRegistryCmd(e *env) *cobra.Command {
 				}
 				b, err := os.ReadFile(s.path)
 				if err != nil {
-					return usagef("%s: %v", s.flag, err)
+					return cmdio.Usagef("%s: %v", s.flag, err)
 				}
 				if *s.dst = strings.TrimSpace(string(b)); *s.dst == "" {
-					return usagef("%s: %s is empty", s.flag, s.path)
+					return cmdio.Usagef("%s: %s is empty", s.flag, s.path)
 				}
 			}
 			c, err := cf.client(e)
@@ -222,22 +236,22 @@ func newRegistryCmd(e *env) *cobra.Command {
 				return err
 			}
 			if passwordStdin {
-				b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<20))
+				b, err := io.ReadAll(io.LimitReader(e.Stdin, 1<<20))
 				if err != nil {
 					return fmt.Errorf("reading password from stdin: %w", err)
 				}
 				in.Password = strings.TrimRight(string(b), "\r\n")
 				if in.Password == "" {
-					return usagef("--password-stdin: stdin is empty")
+					return cmdio.Usagef("--password-stdin: stdin is empty")
 				}
 			}
 			in.Name = args[0]
 			in.Interval = api.Duration(interval)
 			v, err := c.PutRegistry(cmd.Context(), in)
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
-			fmt.Fprintf(e.stdout, "registry %s configured: %s\n", v.Name, v.URL)
+			fmt.Fprintf(e.Stdout, "registry %s configured: %s\n", v.Name, v.URL)
 			return nil
 		},
 	}
@@ -309,17 +323,17 @@ func newRegistryCmd(e *env) *cobra.Command {
 			name := args[0]
 			before, err := c.Registry(ctx, name)
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
 			started, err := c.ScanRegistry(ctx, name)
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
 			if !wait {
 				if started {
-					fmt.Fprintf(e.stdout, "crawl of registry %s started\n", name)
+					fmt.Fprintf(e.Stdout, "crawl of registry %s started\n", name)
 				} else {
-					fmt.Fprintf(e.stdout, "a crawl of registry %s is already running\n", name)
+					fmt.Fprintf(e.Stdout, "a crawl of registry %s is already running\n", name)
 				}
 				return nil
 			}
@@ -359,7 +373,7 @@ func registryProgress(ctx context.Context, c *apiClient, name string, crawlStart
 	for _, s := range []queue.State{queue.StateQueued, queue.StateLeased, queue.StateFailed} {
 		ts, err := c.Tasks(ctx, s, taskListLimit)
 		if err != nil {
-			return p, humane(err)
+			return p, Humane(err)
 		}
 		if len(ts) >= taskListLimit && s != queue.StateFailed {
 			p.complete = false
@@ -383,7 +397,7 @@ func registryProgress(ctx context.Context, c *apiClient, name string, crawlStart
 	}
 	ims, err := c.Images(ctx, api.ImageQuery{Registry: name})
 	if err != nil {
-		return p, humane(err)
+		return p, Humane(err)
 	}
 	for _, im := range ims {
 		if !im.ScannedAt.Before(crawlStart) {
@@ -396,8 +410,8 @@ func registryProgress(ctx context.Context, c *apiClient, name string, crawlStart
 // waitForRegistry waits for the crawl started after prevCrawl to finish,
 // then for the registry's queued and leased tasks to drain, redrawing the
 // counts on stderr every second.
-func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, prevCrawl *time.Time) error {
-	tty := isTerminal(e.stderr)
+func waitForRegistry(ctx context.Context, c *apiClient, e *cmdio.Env, name string, prevCrawl *time.Time) error {
+	tty := cmdio.IsTerminal(e.Stderr)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	sleep := func() error {
@@ -413,13 +427,13 @@ func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, pre
 	for {
 		var err error
 		if view, err = c.Registry(ctx, name); err != nil {
-			return humane(err)
+			return Humane(err)
 		}
 		if view.LastCrawl != nil && (prevCrawl == nil || view.LastCrawl.After(*prevCrawl)) {
 			break
 		}
 		if tty {
-			fmt.Fprintf(e.stderr, "\rregistry %s: crawling…", name)
+			fmt.Fprintf(e.Stderr, "\rregistry %s: crawling…", name)
 		}
 		if err := sleep(); err != nil {
 			return err
@@ -441,10 +455,10 @@ func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, pre
 		}
 		switch {
 		case tty:
-			fmt.Fprintf(e.stderr, "\r\033[K%s", line)
+			fmt.Fprintf(e.Stderr, "\r\033[K%s", line)
 		case line != last:
 			// Not a terminal (CI logs): one line per change, not per second.
-			fmt.Fprintln(e.stderr, line)
+			fmt.Fprintln(e.Stderr, line)
 		}
 		last = line
 		if p.complete && p.queued == 0 && p.leased == 0 {
@@ -452,17 +466,17 @@ func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, pre
 		}
 		if err := sleep(); err != nil {
 			if tty {
-				fmt.Fprintln(e.stderr)
+				fmt.Fprintln(e.Stderr)
 			}
 			return err
 		}
 	}
 	if tty {
-		fmt.Fprintln(e.stderr)
+		fmt.Fprintln(e.Stderr)
 	}
-	fmt.Fprintf(e.stderr, "registry %s: %d images scanned, %d failed in %s\n", name, p.done, p.failed, time.Since(started).Round(100*time.Millisecond))
+	fmt.Fprintf(e.Stderr, "registry %s: %d images scanned, %d failed in %s\n", name, p.done, p.failed, time.Since(started).Round(100*time.Millisecond))
 	for _, t := range p.failures {
-		fmt.Fprintf(e.stderr, "  failed: %s: %s\n", t.Reference, oneLine(t.LastError))
+		fmt.Fprintf(e.Stderr, "  failed: %s: %s\n", t.Reference, oneLine(t.LastError))
 	}
 	var errs []error
 	if view.LastError != "" {
@@ -474,7 +488,7 @@ func waitForRegistry(ctx context.Context, c *apiClient, e *env, name string, pre
 	return errors.Join(errs...)
 }
 
-func newImagesCmd(e *env) *cobra.Command {
+func newImagesCmd(e *cmdio.Env) *cobra.Command {
 	var (
 		cf                                      clientFlags
 		registry, repo, severity, cve, coverage string
@@ -502,14 +516,14 @@ func newImagesCmd(e *env) *cobra.Command {
 					if im.Coverage == api.CoverageNotCovered {
 						notCovered++
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", im.Registry, im.Repository, imageTags(im), shortDigest(im.Digest),
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", im.Registry, im.Repository, ImageTags(im), shortDigest(im.Digest),
 						im.Packages, im.Vulnerabilities, im.Severities["CRITICAL"], im.Severities["HIGH"], im.Severities["MEDIUM"], im.Severities["LOW"], other,
-						coverageCell(im), im.ScannedAt.Local().Format(time.DateTime))
+						CoverageCell(im), im.ScannedAt.Local().Format(time.DateTime))
 				}
 			})
 			if err == nil && notCovered > 0 {
 				// Zero findings in those rows means "not known", not "clean".
-				fmt.Fprintf(e.stderr, "%d image(s) NOT COVERED: the database has no data for an OS release or ecosystem they contain, so their counts are incomplete\n", notCovered)
+				fmt.Fprintf(e.Stderr, "%d image(s) NOT COVERED: the database has no data for an OS release or ecosystem they contain, so their counts are incomplete\n", notCovered)
 			}
 			return err
 		},
@@ -526,8 +540,8 @@ func newImagesCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-// imageTags is every tag of an image, comma-separated.
-func imageTags(im api.ImageSummary) string {
+// ImageTags is every tag of an image, comma-separated.
+func ImageTags(im api.ImageSummary) string {
 	if !im.GoneAt.IsZero() {
 		return "(gone " + im.GoneAt.Local().Format(time.DateOnly) + ")"
 	}
@@ -537,8 +551,8 @@ func imageTags(im api.ImageSummary) string {
 	return dash(im.Tag)
 }
 
-// coverageCell says whether an image's counts can be trusted.
-func coverageCell(im api.ImageSummary) string {
+// CoverageCell says whether an image's counts can be trusted.
+func CoverageCell(im api.ImageSummary) string {
 	switch im.Coverage {
 	case api.CoverageNotCovered:
 		return "NOT COVERED: " + strings.Join(im.NotCovered, ",")
@@ -548,7 +562,7 @@ func coverageCell(im api.ImageSummary) string {
 	return im.Coverage
 }
 
-func newImageCmd(e *env) *cobra.Command {
+func newImageCmd(e *cmdio.Env) *cobra.Command {
 	var cf clientFlags
 	cmd := &cobra.Command{Use: "image", Short: "Inspect one scanned image"}
 	cf.addTo(cmd)
@@ -563,7 +577,7 @@ func newImageCmd(e *env) *cobra.Command {
 				hex = h
 			}
 			if len(hex) < 4 || strings.Trim(strings.ToLower(hex), "0123456789abcdef") != "" {
-				return usagef("DIGEST must look like sha256:<hex> or a prefix of one with at least 4 hex digits (sha256:0123abcd, or the hex digits alone), not %q", args[0])
+				return cmdio.Usagef("DIGEST must look like sha256:<hex> or a prefix of one with at least 4 hex digits (sha256:0123abcd, or the hex digits alone), not %q", args[0])
 			}
 			c, err := cf.client(e)
 			if err != nil {
@@ -573,7 +587,7 @@ func newImageCmd(e *env) *cobra.Command {
 			// the same image.
 			ims, err := c.Images(cmd.Context(), api.ImageQuery{Digest: args[0]})
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
 			// A multi-platform image (its index digest): every
 			// platform's report, together.
@@ -584,9 +598,9 @@ func newImageCmd(e *env) *cobra.Command {
 			if len(ims) > 0 && ims[0].IndexDigest != "" && strings.HasPrefix(ims[0].IndexDigest, norm) {
 				v, err := c.ImagePlatforms(cmd.Context(), ims[0].IndexDigest)
 				if err != nil {
-					return humane(err)
+					return Humane(err)
 				}
-				return showPlatforms(e.stdout, format, v)
+				return showPlatforms(e.Stdout, format, v)
 			}
 			digest := args[0]
 			if len(ims) > 0 {
@@ -595,7 +609,7 @@ func newImageCmd(e *env) *cobra.Command {
 			// Not found: the controller's own answer says so.
 			rep, err := c.ImageReport(cmd.Context(), digest)
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
 			if format == "table" {
 				// The report names the reference it was scanned as; the
@@ -607,10 +621,10 @@ func newImageCmd(e *env) *cobra.Command {
 					}
 				}
 				if len(refs) > 0 {
-					fmt.Fprintf(e.stdout, "Tags: %s\n", strings.Join(refs, ", "))
+					fmt.Fprintf(e.Stdout, "Tags: %s\n", strings.Join(refs, ", "))
 				}
 			}
-			return output.Write(e.stdout, format, rep)
+			return output.Write(e.Stdout, format, rep)
 		},
 	}
 	show.Flags().StringVar(&format, "format", "table", "output format: "+strings.Join(output.Formats, ", "))
@@ -628,7 +642,7 @@ func showPlatforms(w io.Writer, format string, v *api.IndexView) error {
 		return enc.Encode(v)
 	}
 	if format != "table" {
-		return usagef("a multi-platform image (%s) is shown as table or json; give one platform's digest for --format %s", v.IndexDigest, format)
+		return cmdio.Usagef("a multi-platform image (%s) is shown as table or json; give one platform's digest for --format %s", v.IndexDigest, format)
 	}
 	fmt.Fprintf(w, "Image index %s: %d platform results", v.IndexDigest, len(v.Platforms))
 	if len(v.Tags) > 0 {
@@ -664,7 +678,7 @@ func severityCounts(m map[string]int) string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
-func newScannersCmd(e *env) *cobra.Command {
+func newScannersCmd(e *cmdio.Env) *cobra.Command {
 	var cf clientFlags
 	var format string
 	cmd := &cobra.Command{
@@ -686,7 +700,7 @@ func newScannersCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-func newQueueCmd(e *env) *cobra.Command {
+func newQueueCmd(e *cmdio.Env) *cobra.Command {
 	var cf clientFlags
 	var format, state string
 	cmd := &cobra.Command{
@@ -747,15 +761,4 @@ func shortDigest(d string) string {
 		return algo + ":" + hex[:12]
 	}
 	return d
-}
-
-// isTerminal reports whether w is a character device, where redrawing a
-// progress line with \r reads well.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

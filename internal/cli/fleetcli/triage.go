@@ -1,4 +1,4 @@
-package cli
+package fleetcli
 
 import (
 	"context"
@@ -12,13 +12,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/vex"
 )
 
 // Triage commands (issue #20): exceptions, OpenVEX import and export, the
 // audit log, notification subscriptions and running workloads.
 
-func newExceptionCmd(e *env) *cobra.Command {
+func newExceptionCmd(e *cmdio.Env) *cobra.Command {
 	var cf clientFlags
 	cmd := &cobra.Command{Use: "exception", Short: "Manage the fleet's vulnerability exceptions (who, why, until when)"}
 	cf.addTo(cmd)
@@ -36,7 +37,7 @@ func newExceptionCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in.Vulnerability = args[0]
 			if strings.TrimSpace(in.Reason) == "" {
-				return usagef("--reason is required: say why the finding may be ignored")
+				return cmdio.Usagef("--reason is required: say why the finding may be ignored")
 			}
 			if expiry != "" {
 				t, err := parseExpiry(expiry)
@@ -51,13 +52,13 @@ func newExceptionCmd(e *env) *cobra.Command {
 			}
 			ch, err := c.CreateException(cmd.Context(), in)
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
 			x := ch.Exception
-			fmt.Fprintf(e.stdout, "exception %s: %s excepted (%s), by %s, %s; %d stored result(s) re-evaluated\n",
+			fmt.Fprintf(e.Stdout, "exception %s: %s excepted (%s), by %s, %s; %d stored result(s) re-evaluated\n",
 				x.ID, x.Vulnerability, scopeText(x.Exception), x.Author, expiryText(x), ch.Reevaluated)
 			if ch.ReevaluateError != "" {
-				fmt.Fprintf(e.stderr, "warning: re-evaluation cut short (the controller finishes it): %s\n", ch.ReevaluateError)
+				fmt.Fprintf(e.Stderr, "warning: re-evaluation cut short (the controller finishes it): %s\n", ch.ReevaluateError)
 			}
 			return nil
 		},
@@ -113,9 +114,9 @@ func newExceptionCmd(e *env) *cobra.Command {
 			for _, id := range args {
 				ch, err := c.DeleteException(cmd.Context(), id)
 				if err != nil {
-					return humane(err)
+					return Humane(err)
 				}
-				fmt.Fprintf(e.stdout, "exception %s deleted; %d stored result(s) re-evaluated\n", id, ch.Reevaluated)
+				fmt.Fprintf(e.Stdout, "exception %s deleted; %d stored result(s) re-evaluated\n", id, ch.Reevaluated)
 			}
 			return nil
 		},
@@ -132,17 +133,17 @@ func newExceptionCmd(e *env) *cobra.Command {
 			for _, id := range args {
 				ch, err := c.ExpireException(cmd.Context(), id)
 				if err != nil {
-					return humane(err)
+					return Humane(err)
 				}
 				x := ch.Exception
 				if ch.AlreadyExpired {
-					fmt.Fprintf(e.stdout, "exception %s: %s already; nothing changed\n", id, expiryText(x))
+					fmt.Fprintf(e.Stdout, "exception %s: %s already; nothing changed\n", id, expiryText(x))
 					continue
 				}
-				fmt.Fprintf(e.stdout, "exception %s: %s (%s) %s; its findings count again; %d stored result(s) re-evaluated\n",
+				fmt.Fprintf(e.Stdout, "exception %s: %s (%s) %s; its findings count again; %d stored result(s) re-evaluated\n",
 					id, x.Vulnerability, scopeText(x.Exception), expiryText(x), ch.Reevaluated)
 				if ch.ReevaluateError != "" {
-					fmt.Fprintf(e.stderr, "warning: re-evaluation cut short (the controller finishes it): %s\n", ch.ReevaluateError)
+					fmt.Fprintf(e.Stderr, "warning: re-evaluation cut short (the controller finishes it): %s\n", ch.ReevaluateError)
 				}
 			}
 			return nil
@@ -159,7 +160,7 @@ func parseExpiry(s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return t, usagef("--expires %q: want YYYY-MM-DD or an RFC 3339 time", s)
+		return t, cmdio.Usagef("--expires %q: want YYYY-MM-DD or an RFC 3339 time", s)
 	}
 	return t, nil
 }
@@ -191,7 +192,7 @@ func expiryText(x api.ExceptionView) string {
 	return "expires " + x.Expires.Local().Format(time.DateTime)
 }
 
-func newVEXCmd(e *env) *cobra.Command {
+func newVEXCmd(e *cmdio.Env) *cobra.Command {
 	var cf clientFlags
 	cmd := &cobra.Command{Use: "vex", Short: "Import OpenVEX documents as exceptions, or export the exceptions as one"}
 	cf.addTo(cmd)
@@ -214,15 +215,15 @@ func newVEXCmd(e *env) *cobra.Command {
 			}
 			out, err := c.ImportVEX(cmd.Context(), json.RawMessage(doc))
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
 			for _, x := range out.Exceptions {
-				fmt.Fprintf(e.stdout, "exception %s: %s (%s)\n", x.ID, x.Vulnerability, scopeText(x))
+				fmt.Fprintf(e.Stdout, "exception %s: %s (%s)\n", x.ID, x.Vulnerability, scopeText(x))
 			}
 			for _, s := range out.Skipped {
-				fmt.Fprintf(e.stderr, "skipped statement %d: %s\n", s.Statement, s.Reason)
+				fmt.Fprintf(e.Stderr, "skipped statement %d: %s\n", s.Statement, s.Reason)
 			}
-			fmt.Fprintf(e.stdout, "%d exception(s) imported, %d statement(s) skipped; %d stored result(s) re-evaluated\n",
+			fmt.Fprintf(e.Stdout, "%d exception(s) imported, %d statement(s) skipped; %d stored result(s) re-evaluated\n",
 				len(out.Exceptions), len(out.Skipped), out.Reevaluated)
 			return nil
 		},
@@ -239,10 +240,10 @@ func newVEXCmd(e *env) *cobra.Command {
 			}
 			doc, err := c.ExportVEX(cmd.Context())
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
 			if output == "" || output == "-" {
-				return writeJSONOut(e.stdout, doc)
+				return writeJSONOut(e.Stdout, doc)
 			}
 			return os.WriteFile(output, append(doc, '\n'), 0o644) // #nosec G306 -- an exported OpenVEX document the user asked for, made to be shared
 		},
@@ -252,7 +253,7 @@ func newVEXCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-func newAuditCmd(e *env) *cobra.Command {
+func newAuditCmd(e *cmdio.Env) *cobra.Command {
 	var (
 		cf                          clientFlags
 		kind, object, actor, format string
@@ -284,7 +285,7 @@ func newAuditCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-func newSubscriptionCmd(e *env) *cobra.Command {
+func newSubscriptionCmd(e *cmdio.Env) *cobra.Command {
 	var cf clientFlags
 	cmd := &cobra.Command{Use: "subscription", Short: "Manage notification webhooks (signed JSON or Slack)"}
 	cf.addTo(cmd)
@@ -303,11 +304,11 @@ func newSubscriptionCmd(e *env) *cobra.Command {
 			}
 			sub, err := c.CreateSubscription(cmd.Context(), in)
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
-			fmt.Fprintf(e.stdout, "subscription %s: %s (%s)\n", sub.ID, sub.URL, sub.Format)
+			fmt.Fprintf(e.Stdout, "subscription %s: %s (%s)\n", sub.ID, sub.URL, sub.Format)
 			if sub.Secret != "" {
-				fmt.Fprintf(e.stdout, "secret: %s\n(shown once: receivers check X-Scanfleet-Signature = \"sha256=\" + hex HMAC-SHA256 of the body with it)\n", sub.Secret)
+				fmt.Fprintf(e.Stdout, "secret: %s\n(shown once: receivers check X-Scanfleet-Signature = \"sha256=\" + hex HMAC-SHA256 of the body with it)\n", sub.Secret)
 			}
 			return nil
 		},
@@ -344,7 +345,7 @@ func newSubscriptionCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return humane(c.DeleteSubscription(cmd.Context(), args[0]))
+			return Humane(c.DeleteSubscription(cmd.Context(), args[0]))
 		},
 	}
 	test := &cobra.Command{
@@ -358,9 +359,9 @@ func newSubscriptionCmd(e *env) *cobra.Command {
 			}
 			d, err := c.TestSubscription(cmd.Context(), args[0])
 			if err != nil {
-				return humane(err)
+				return Humane(err)
 			}
-			fmt.Fprintf(e.stdout, "test event %s queued for %s\n", d.EventID, args[0])
+			fmt.Fprintf(e.Stdout, "test event %s queued for %s\n", d.EventID, args[0])
 			return nil
 		},
 	}
@@ -385,7 +386,7 @@ func newSubscriptionCmd(e *env) *cobra.Command {
 	return cmd
 }
 
-func newWorkloadsCmd(e *env) *cobra.Command {
+func newWorkloadsCmd(e *cmdio.Env) *cobra.Command {
 	var (
 		cf                     clientFlags
 		namespace, cve, format string
