@@ -17,7 +17,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
-	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
+	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
 
 type result struct {
@@ -47,7 +47,7 @@ func alpineDB(t *testing.T) string {
 	t.Helper()
 	src := testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")
 	out := filepath.Join(t.TempDir(), "alpine.db")
-	if _, err := vulndbbuild.Build(context.Background(), out, []string{src}, vulndbbuild.BuildOptions{}); err != nil {
+	if _, err := vulndb.Build(context.Background(), out, []string{src}, vulndb.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -58,7 +58,7 @@ func goOnlyDB(t *testing.T) string {
 	t.Helper()
 	src := testutil.Data(t, "advisories", "osv-go-vulndb.tar.gz")
 	out := filepath.Join(t.TempDir(), "go.db")
-	if _, err := vulndbbuild.Build(context.Background(), out, []string{src}, vulndbbuild.BuildOptions{}); err != nil {
+	if _, err := vulndb.Build(context.Background(), out, []string{src}, vulndb.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return out

@@ -18,7 +18,6 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
-	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // The demo is the README's main job: it needs no external service. It
@@ -100,7 +99,7 @@ func newDemoCmd(e *env) *cobra.Command {
 				// took, rather than sitting silent.
 				fmt.Fprintf(e.Stderr, "demo: building vulnerability database from %d sources\n", len(advisories))
 				start, srcStart := time.Now(), time.Now()
-				info, err := vulndbbuild.Build(ctx, dbPath, advisories, vulndbbuild.BuildOptions{Progress: func(s vulndb.SourceInfo) {
+				info, err := vulndb.Build(ctx, dbPath, advisories, vulndb.BuildOptions{Progress: func(s vulndb.SourceInfo) {
 					fmt.Fprintf(e.Stderr, "demo: loaded %s: %d records in %s\n", s.Source, s.Records, time.Since(srcStart).Round(100*time.Millisecond))
 					srcStart = time.Now()
 				}})
