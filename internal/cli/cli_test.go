@@ -13,11 +13,10 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
-	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 type result struct {
@@ -28,7 +27,7 @@ type result struct {
 func runCLI(t *testing.T, environ map[string]string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{Env: cmdio.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return environ[k] }}}
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return environ[k] }}
 	code := run(context.Background(), args, e)
 	return result{code, out.String(), errb.String()}
 }
@@ -47,7 +46,7 @@ func alpineDB(t *testing.T) string {
 	t.Helper()
 	src := testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")
 	out := filepath.Join(t.TempDir(), "alpine.db")
-	if _, err := vulndb.Build(context.Background(), out, []string{src}, vulndb.BuildOptions{}); err != nil {
+	if _, err := vulndbbuild.Build(context.Background(), out, []string{src}, vulndbbuild.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -58,7 +57,7 @@ func goOnlyDB(t *testing.T) string {
 	t.Helper()
 	src := testutil.Data(t, "advisories", "osv-go-vulndb.tar.gz")
 	out := filepath.Join(t.TempDir(), "go.db")
-	if _, err := vulndb.Build(context.Background(), out, []string{src}, vulndb.BuildOptions{}); err != nil {
+	if _, err := vulndbbuild.Build(context.Background(), out, []string{src}, vulndbbuild.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -544,7 +543,7 @@ func TestScanTLSRegistryWithAuth(t *testing.T) {
 
 	scanWith := func(password string) result {
 		var out, errb bytes.Buffer
-		e := &env{Env: cmdio.Env{Stdin: strings.NewReader(password + "\n"), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}}
+		e := &env{stdin: strings.NewReader(password + "\n"), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
 		code := run(context.Background(), []string{"scan", "-q", "--skip-db", "--no-cache", "--ca-cert", ca, "-u", user, "--password-stdin", "--format", "json", ref}, e)
 		return result{code, out.String(), errb.String()}
 	}

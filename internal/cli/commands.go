@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"github.com/scanfleet/scanfleet/internal/cli/servecli"
-
 	"github.com/spf13/cobra"
 
 	"github.com/scanfleet/scanfleet/internal/cli/fleetcli"
@@ -14,8 +12,8 @@ func addCommands(root *cobra.Command, e *env) {
 	root.AddCommand(dbcmd.NewCommand())
 	root.AddCommand(newDemoCmd(e))
 	root.AddCommand(newSBOMCmd(e))
-	root.AddCommand(servecli.ControllerCmd(&e.Env, e.kube, e.cloud))
-	root.AddCommand(servecli.ScannerCmd(&e.Env))
+	root.AddCommand(newControllerCmd(e))
+	root.AddCommand(newScannerCmd(e))
 	addHostCommands(root, e)
-	fleetcli.AddCommands(root, &e.Env)
+	fleetcli.AddCommands(root, e.io())
 }

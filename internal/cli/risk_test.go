@@ -9,7 +9,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/match"
 	"github.com/scanfleet/scanfleet/internal/testutil"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // TestScanRiskFilters scans the shared fixture image against a database
@@ -35,7 +35,7 @@ func TestScanRiskFilters(t *testing.T) {
 		testutil.Data(t, "advisories", "alpine-secdb-3.20-subset"), testutil.Data(t, "advisories", "osv-go-vulndb.tar.gz"),
 		testutil.Data(t, "advisories", "osv-ghsa-npm-subset"), testutil.Data(t, "enrichment", "cve5"), dir,
 	}
-	if _, err := vulndb.Build(ctx, db, srcs, vulndb.BuildOptions{}); err != nil {
+	if _, err := vulndbbuild.Build(ctx, db, srcs, vulndbbuild.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	scan := func(extra ...string) result {

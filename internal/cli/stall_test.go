@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/source"
 )
 
@@ -55,7 +54,7 @@ func TestStallFlag(t *testing.T) {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
 			var d time.Duration
-			cmdio.BindStallFlag(fl, &d)
+			bindStallFlag(fl, &d)
 			err := fl.Parse(tc.args)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("Parse(%q) = %v, want error %v", tc.args, err, tc.wantErr)

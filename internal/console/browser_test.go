@@ -28,7 +28,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -156,11 +156,11 @@ func startFleetWith(t *testing.T, admission bool, opt func(f *fleet, cfg *contro
 	t.Cleanup(cancel)
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "vuln.db")
-	if _, err := vulndb.Build(ctx, dbPath, []string{
+	if _, err := vulndbbuild.Build(ctx, dbPath, []string{
 		testutil.Data(t, "advisories", "alpine-secdb-3.20-subset"),
 		testutil.Data(t, "advisories", "osv-go-vulndb.tar.gz"),
 		testutil.Data(t, "advisories", "osv-ghsa-npm-subset"),
-	}, vulndb.BuildOptions{}); err != nil {
+	}, vulndbbuild.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -19,7 +19,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/testutil"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // testOSVID is a hand-written advisory added by the second database.
@@ -67,7 +67,7 @@ func TestRematchOnDBChange(t *testing.T) {
 	ctx := context.Background()
 	alpine := testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")
 	dbPath := filepath.Join(t.TempDir(), "vuln.db")
-	if _, err := vulndb.Build(ctx, dbPath, []string{alpine}, vulndb.BuildOptions{BuiltAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+	if _, err := vulndbbuild.Build(ctx, dbPath, []string{alpine}, vulndbbuild.BuildOptions{BuiltAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 	// The second database: the same advisories without zlib's (as if
@@ -157,7 +157,7 @@ func TestRematchOnDBChange(t *testing.T) {
 		t.Fatalf("check with the unchanged DB: %+v %v", st, err)
 	}
 
-	info2, err := vulndb.Build(ctx, dbPath, []string{src2}, vulndb.BuildOptions{BuiltAt: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)})
+	info2, err := vulndbbuild.Build(ctx, dbPath, []string{src2}, vulndbbuild.BuildOptions{BuiltAt: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/testutil"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // TestRerankOnEnrichmentOnlyChange: a database update that changes only
@@ -29,7 +29,7 @@ func TestRerankOnEnrichmentOnlyChange(t *testing.T) {
 	alpine := testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")
 	cve5 := testutil.Data(t, "enrichment", "cve5")
 	dbPath := filepath.Join(t.TempDir(), "vuln.db")
-	info1, err := vulndb.Build(ctx, dbPath, []string{alpine, cve5}, vulndb.BuildOptions{BuiltAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	info1, err := vulndbbuild.Build(ctx, dbPath, []string{alpine, cve5}, vulndbbuild.BuildOptions{BuiltAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestRerankOnEnrichmentOnlyChange(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(kevDir, "known_exploited_vulnerabilities.json"), []byte(kev), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	info2, err := vulndb.Build(ctx, dbPath, []string{alpine, cve5, kevDir}, vulndb.BuildOptions{BuiltAt: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)})
+	info2, err := vulndbbuild.Build(ctx, dbPath, []string{alpine, cve5, kevDir}, vulndbbuild.BuildOptions{BuiltAt: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/reporttest"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/testutil"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // A database update that changes many images sends each subscriber one
@@ -32,7 +32,7 @@ func TestRematchSendsOneDigestAndKeepsExceptions(t *testing.T) {
 	ctx := context.Background()
 	alpine := testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")
 	dbPath := filepath.Join(t.TempDir(), "vuln.db")
-	if _, err := vulndb.Build(ctx, dbPath, []string{alpine}, vulndb.BuildOptions{BuiltAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+	if _, err := vulndbbuild.Build(ctx, dbPath, []string{alpine}, vulndbbuild.BuildOptions{BuiltAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 	// The second database adds one advisory for busybox.
@@ -139,7 +139,7 @@ func TestRematchSendsOneDigestAndKeepsExceptions(t *testing.T) {
 		t.Fatalf("%s counted in %d images before the update, want %d (other/* only)", excepted, n, images/2)
 	}
 
-	if _, err := vulndb.Build(ctx, dbPath, []string{src2}, vulndb.BuildOptions{BuiltAt: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}); err != nil {
+	if _, err := vulndbbuild.Build(ctx, dbPath, []string{src2}, vulndbbuild.BuildOptions{BuiltAt: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := f.c.CheckDB(ctx)

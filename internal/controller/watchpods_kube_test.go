@@ -26,7 +26,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // shippedPodReader creates what deploy/kubernetes/10-rbac.yaml gives the
@@ -125,7 +125,7 @@ func TestWatchPodsEndToEnd(t *testing.T) {
 	// against the secdb subset (answers/alpine-3.20.3-secdb-subset.tsv).
 	const cve = "CVE-2024-9143"
 	dbPath := filepath.Join(t.TempDir(), "vuln.db")
-	if _, err := vulndb.Build(ctx, dbPath, []string{testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")}, vulndb.BuildOptions{}); err != nil {
+	if _, err := vulndbbuild.Build(ctx, dbPath, []string{testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")}, vulndbbuild.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -19,6 +19,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
+	vulndbdist "github.com/scanfleet/scanfleet/internal/vulndb/dist"
 )
 
 // NewCommand returns the `db` command with its subcommands.
@@ -80,7 +82,7 @@ error that leaves --out as it was.`,
 			}
 			defer limitHeap()()
 			tr := newTracker(cmd.ErrOrStderr(), args)
-			info, err := vulndb.Build(cmd.Context(), dest, args, vulndb.BuildOptions{Progress: tr.loaded})
+			info, err := vulndbbuild.Build(cmd.Context(), dest, args, vulndbbuild.BuildOptions{Progress: tr.loaded})
 			tr.stop()
 			if err != nil {
 				return tr.failure(err, out+" was not written")
@@ -157,9 +159,9 @@ for byte what a full build of the same feeds gives. Two updates sharing a
 cache directory take turns (the second waits up to 10 minutes).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var cfg vulndb.UpdateConfig
+			var cfg vulndbbuild.UpdateConfig
 			if config != "" {
-				c, err := vulndb.LoadUpdateConfig(config)
+				c, err := vulndbbuild.LoadUpdateConfig(config)
 				if err != nil {
 					return err
 				}
@@ -173,7 +175,7 @@ cache directory take turns (the second waits up to 10 minutes).`,
 				cfg.Sources = sources
 			}
 			if cfg.NVDAPIKey == "" {
-				cfg.NVDAPIKey = os.Getenv(vulndb.EnvNVDAPIKey)
+				cfg.NVDAPIKey = os.Getenv(vulndbbuild.EnvNVDAPIKey)
 			}
 			if cacheDir != "" {
 				cfg.CacheDir = cacheDir
@@ -190,7 +192,7 @@ cache directory take turns (the second waits up to 10 minutes).`,
 			}
 			tr := newTracker(cmd.ErrOrStderr(), cfg.SourceURLs())
 			cfg.Progress = tr.loaded
-			info, err := vulndb.Update(cmd.Context(), cfg)
+			info, err := vulndbbuild.Update(cmd.Context(), cfg)
 			tr.stop()
 			if err != nil {
 				return tr.failure(err, "the database was left as it was")
@@ -272,7 +274,7 @@ func newExport() *cobra.Command {
 				}
 				w = f
 			}
-			info, err := vulndb.Export(dbPath(db), w)
+			info, err := vulndbdist.Export(dbPath(db), w)
 			if f != nil {
 				if cerr := f.Close(); err == nil && cerr != nil {
 					err = fmt.Errorf("db export: %w", cerr)
@@ -312,7 +314,7 @@ func newImport() *cobra.Command {
 				defer f.Close()
 				r = f
 			}
-			info, err := vulndb.Import(r, dbPath(db))
+			info, err := vulndbdist.Import(r, dbPath(db))
 			if err != nil {
 				return fmt.Errorf("db import %s: %w", in, err)
 			}
@@ -336,8 +338,8 @@ func (r *regFlags) add(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&r.insecure, "insecure", false, "allow plain HTTP and unverified TLS")
 }
 
-func (r *regFlags) opts() vulndb.RegistryOptions {
-	return vulndb.RegistryOptions{Username: r.username, Password: r.password, Insecure: r.insecure}
+func (r *regFlags) opts() vulndbdist.RegistryOptions {
+	return vulndbdist.RegistryOptions{Username: r.username, Password: r.password, Insecure: r.insecure}
 }
 
 func newPush() *cobra.Command {
@@ -350,7 +352,7 @@ func newPush() *cobra.Command {
 		Short: "Push the database to a registry as an OCI artifact",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pushed, err := vulndb.Push(cmd.Context(), dbPath(db), args[0], reg.opts())
+			pushed, err := vulndbdist.Push(cmd.Context(), dbPath(db), args[0], reg.opts())
 			if err != nil {
 				return err
 			}
@@ -373,7 +375,7 @@ func newPull() *cobra.Command {
 		Short: "Pull the database from a registry and install it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			info, err := vulndb.Pull(cmd.Context(), args[0], dbPath(db), reg.opts())
+			info, err := vulndbdist.Pull(cmd.Context(), args[0], dbPath(db), reg.opts())
 			if err != nil {
 				return err
 			}

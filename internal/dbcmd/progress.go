@@ -12,9 +12,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
-// tracker shows which source a build or update is reading. vulndb.Build
+// tracker shows which source a build or update is reading. vulndbbuild.Build
 // reports each source once loaded; a big archive takes tens of seconds, so
 // on a terminal the current source and its elapsed time are redrawn every
 // second. It also knows, when the build fails, which source failed and
@@ -36,7 +37,7 @@ type tracker struct {
 func newTracker(w io.Writer, sources []string) *tracker {
 	var dsa, rest []string
 	for _, s := range sources {
-		if vulndb.IsDSASource(s) {
+		if vulndbbuild.IsDSASource(s) {
 			dsa = append(dsa, s)
 		} else {
 			rest = append(rest, s)
@@ -131,7 +132,7 @@ func emptySources(info vulndb.Info) []string {
 	var out []string
 	for _, s := range info.Sources {
 		switch {
-		case vulndb.IsDSASource(s.Source):
+		case vulndbbuild.IsDSASource(s.Source):
 			if !hasDebian {
 				out = append(out, fmt.Sprintf("%s: its %d DSA/DLA entries name advisories that fixed CVEs, but no source gave Debian advisories to attach them to (add the Debian security tracker JSON or OSV's Debian records)", s.Source, s.Records))
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // manyFindings describes the synthetic inventory of BenchmarkMatch20000:
@@ -114,7 +115,7 @@ func manyFindingsDB(tb testing.TB, dir string) *vulndb.DB {
 	tb.Helper()
 	writeManyFindingsFeeds(tb, dir)
 	path := filepath.Join(dir, "many.db")
-	if _, err := vulndb.Build(context.Background(), path, []string{filepath.Join(dir, "osv"), filepath.Join(dir, "cve")}, vulndb.BuildOptions{}); err != nil {
+	if _, err := vulndbbuild.Build(context.Background(), path, []string{filepath.Join(dir, "osv"), filepath.Join(dir, "cve")}, vulndbbuild.BuildOptions{}); err != nil {
 		tb.Fatal(err)
 	}
 	db, err := vulndb.Open(path)

@@ -22,6 +22,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/source"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // rawVectors reads the enrichment data independently of package enrich:
@@ -195,7 +196,7 @@ func TestEnrichedAlpineFixture(t *testing.T) {
 	}
 	srcs = append(srcs, enr)
 	dbPath := filepath.Join(t.TempDir(), "enriched.db")
-	info, err := vulndb.Build(ctx, dbPath, srcs, vulndb.BuildOptions{})
+	info, err := vulndbbuild.Build(ctx, dbPath, srcs, vulndbbuild.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

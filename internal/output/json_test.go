@@ -19,6 +19,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/source"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // wholeJSON is the JSON writer WriteJSON replaced: the whole report
@@ -109,7 +110,7 @@ func realReports(t *testing.T) []namedReport {
 		srcs = append(srcs, filepath.Join(adv, e.Name()))
 	}
 	dbPath := filepath.Join(t.TempDir(), "shared.db")
-	if _, err := vulndb.Build(ctx, dbPath, append(srcs, enr), vulndb.BuildOptions{}); err != nil {
+	if _, err := vulndbbuild.Build(ctx, dbPath, append(srcs, enr), vulndbbuild.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	db, err := vulndb.Open(dbPath)

@@ -25,9 +25,9 @@ import (
 
 type storeContent struct {
 	keys    []string
-	entries map[string]keyEntry
+	entries map[string]KeyEntry
 	records [][]byte
-	meta    storedMeta
+	meta    StoredMeta
 }
 
 func extractContent(b *testing.B) (*storeContent, []string) {
@@ -43,7 +43,7 @@ func extractContent(b *testing.B) (*storeContent, []string) {
 	if err := l.parseBody(); err != nil {
 		b.Fatal(err)
 	}
-	c := &storeContent{entries: map[string]keyEntry{}, meta: l.meta}
+	c := &storeContent{entries: map[string]KeyEntry{}, meta: l.meta}
 	for i := 0; i < l.nKeys; i++ {
 		k, _, err := l.entry(i)
 		if err != nil {
@@ -54,7 +54,7 @@ func extractContent(b *testing.B) (*storeContent, []string) {
 			b.Fatal(err)
 		}
 		c.keys = append(c.keys, string(k))
-		c.entries[string(k)] = keyEntry{ids: ids, affected: aff}
+		c.entries[string(k)] = KeyEntry{IDs: ids, Affected: aff}
 	}
 	for i := 0; i < l.nRecs; i++ {
 		r, err := l.record(uint32(i))
@@ -83,7 +83,7 @@ var engines = []engine{
 	{
 		name: "custom",
 		write: func(path string, c *storeContent) error {
-			b, err := encodeFile(c.meta, c.keys, c.entries, c.records)
+			b, err := EncodeFile(c.meta, c.keys, c.entries, c.records)
 			if err != nil {
 				return err
 			}
@@ -188,12 +188,12 @@ var engines = []engine{
 }
 
 // encodeEntry packs a key's ids and affected blob for the key-value stores.
-func encodeEntry(e keyEntry) []byte {
-	b := binary.AppendUvarint(nil, uint64(len(e.ids)))
-	for _, id := range e.ids {
+func encodeEntry(e KeyEntry) []byte {
+	b := binary.AppendUvarint(nil, uint64(len(e.IDs)))
+	for _, id := range e.IDs {
 		b = binary.AppendUvarint(b, uint64(id))
 	}
-	return append(b, e.affected...)
+	return append(b, e.Affected...)
 }
 
 func decodeEntry(b []byte) ([]uint32, []byte, error) {

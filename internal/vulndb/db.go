@@ -152,7 +152,7 @@ func openFile(path string, eager bool) (*DB, error) {
 		return nil, fmt.Errorf("opening vulnerability database: %w", err)
 	}
 	defer f.Close() // the mapping outlives the descriptor
-	db, err := openFD(f, eager)
+	db, err := OpenFD(f, eager)
 	if err != nil {
 		return nil, fmt.Errorf("opening vulnerability database %s: %w", path, err)
 	}
@@ -161,16 +161,16 @@ func openFile(path string, eager bool) (*DB, error) {
 	return db, nil
 }
 
-func openFD(f *os.File, eager bool) (*DB, error) {
+func OpenFD(f *os.File, eager bool) (*DB, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	size := fi.Size()
-	if size < headerSize {
+	if size < HeaderSize {
 		// Too short to map usefully (mmap refuses length 0); parseHeader
 		// says what is wrong with it.
-		b, err := io.ReadAll(io.LimitReader(f, headerSize))
+		b, err := io.ReadAll(io.LimitReader(f, HeaderSize))
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +234,7 @@ const dropSlack = 64 << 10
 // openBytes builds a DB over b, which it keeps, and verifies all of it:
 // for install-time operations (build, export, push) that hold the whole
 // file in memory anyway.
-func openBytes(b []byte) (*DB, error) {
+func OpenBytes(b []byte) (*DB, error) {
 	db, err := openBytesLazy(b)
 	if err != nil {
 		return nil, err
@@ -307,7 +307,7 @@ func openLayout(l *layout) (*DB, error) {
 			SchemaVersion: l.schema,
 			BuiltAt:       builtAt,
 			Digest:        "sha256:" + hex.EncodeToString(l.digest[:]),
-			Size:          int64(len(l.body) + headerSize),
+			Size:          int64(len(l.body) + HeaderSize),
 			Advisories:    l.nRecs,
 			Keys:          l.nKeys,
 			Ecosystems:    l.meta.Ecosystems,
@@ -395,7 +395,7 @@ func (db *DB) advisories(ecosystem, pkg string) ([]advisory.Advisory, error) {
 // the ids of the advisories naming the package and, parallel to them,
 // each one's entries for it. The caller holds db.mu.
 func (db *DB) affected(ecosystem, pkg string) ([]uint32, [][]advisory.Affected, error) {
-	key := joinKey(ecosystem, pkg)
+	key := JoinKey(ecosystem, pkg)
 	ids, off, n, err := db.l.lookupRange(key)
 	if err != nil || len(ids) == 0 {
 		return nil, nil, err
@@ -534,7 +534,7 @@ func (db *DB) keys() ([][2]string, error) {
 			return nil, err
 		}
 		eco, pkg, _ := cut0(string(k))
-		if eco == enrichEco {
+		if eco == EnrichEco {
 			continue
 		}
 		out = append(out, [2]string{eco, pkg})

@@ -20,10 +20,10 @@ import (
 // zstd compress neighbouring records together; a lookup still decodes at
 // most ten records. Advisory lookups are a binary search over the same
 // index, so 300,000 CVEs add about one comparison to each.
-const enrichEco = "\x01cve"
+const EnrichEco = "\x01cve"
 
 // bucketOf returns the bucket of a CVE id: the id without its last digit.
-func bucketOf(cve string) string { return cve[:len(cve)-1] }
+func BucketOf(cve string) string { return cve[:len(cve)-1] }
 
 // EnrichmentInfo counts what the database holds about CVEs.
 type EnrichmentInfo struct {
@@ -54,7 +54,7 @@ func (db *DB) Enrichments(ctx context.Context, cves []string) (map[string]*advis
 	byBucket := map[string][]string{}
 	for _, c := range cves {
 		if advisory.IsCVE(c) {
-			byBucket[bucketOf(c)] = append(byBucket[bucketOf(c)], c)
+			byBucket[BucketOf(c)] = append(byBucket[BucketOf(c)], c)
 		}
 	}
 	buckets := make([]string, 0, len(byBucket))
@@ -116,7 +116,7 @@ func enrichmentID(raw []byte) string {
 // by id (nil when absent); cve names one of its CVEs for errors. The
 // caller holds db.mu.
 func (db *DB) bucketRaw(b, cve string) ([]json.RawMessage, error) {
-	ids, off, n, err := db.l.lookupRange(joinKey(enrichEco, b))
+	ids, off, n, err := db.l.lookupRange(JoinKey(EnrichEco, b))
 	if err != nil || ids == nil {
 		return nil, err
 	}

@@ -77,22 +77,22 @@ import (
 const SchemaVersion = 3
 
 const (
-	magic        = "SCANFDB\x00"
-	headerSize   = 64
+	Magic        = "SCANFDB\x00"
+	HeaderSize   = 64
 	numSections  = 6
-	sectionTable = numSections * 16
+	SectionTable = numSections * 16
 	// pageSize is the unit of lazy verification: one page, so verifying
 	// what a lookup reads touches no page the lookup would not touch.
 	pageSize = 4096
 	// blockSize is the data block size of the build's block hasher: a
 	// data block is a page of the paged region.
-	blockSize = pageSize
+	BlockSize = pageSize
 	// pageAlign aligns the tree, the paged region and the data in the
 	// file, so that their pages are the file's pages.
 	pageAlign = pageSize
 	// fanout is how many digests a tree page holds.
 	fanout       = pageSize / sha256.Size
-	recEntrySize = 12
+	RecEntrySize = 12
 )
 
 const (
@@ -100,7 +100,7 @@ const (
 	secIndex
 	secRecords
 	secTree
-	secData
+	SecData
 	secRoots
 )
 
@@ -113,7 +113,7 @@ var (
 )
 
 // storedMeta is the metadata section. Field names are part of the schema.
-type storedMeta struct {
+type StoredMeta struct {
 	SchemaVersion int          `json:"schema_version"`
 	BuiltAt       string       `json:"built_at"` // RFC 3339
 	Sources       []SourceInfo `json:"sources"`
@@ -128,17 +128,17 @@ type storedMeta struct {
 	EnrichDigest string          `json:"enrichment_digest,omitempty"`
 }
 
-// keyEntry is what the index holds for one key: the records and the
+// KeyEntry is what the index holds for one key: the records and the
 // compressed affected entries.
-type keyEntry struct {
-	ids      []uint32
-	affected []byte
+type KeyEntry struct {
+	IDs      []uint32
+	Affected []byte
 }
 
-// encodeFile lays out a complete database file. Records are renumbered so
+// EncodeFile lays out a complete database file. Records are renumbered so
 // that each is stored next to the first key (in key order) naming it; the
 // order of ids under a key, which is the order lookups return, is kept.
-func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, records [][]byte) ([]byte, error) {
+func EncodeFile(meta StoredMeta, keys []string, entryOf map[string]KeyEntry, records [][]byte) ([]byte, error) {
 	if len(records) > math.MaxUint32 || len(keys) > math.MaxUint32 {
 		return nil, fmt.Errorf("too many records (%d) or keys (%d)", len(records), len(keys))
 	}
@@ -153,7 +153,7 @@ func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, rec
 	for i := range newID {
 		newID[i] = unset
 	}
-	recTab := make([]byte, 4+recEntrySize*len(records))
+	recTab := make([]byte, 4+RecEntrySize*len(records))
 	binary.LittleEndian.PutUint32(recTab, uint32(len(records)))
 	var data, entries []byte
 	offsets := make([]byte, 0, 4*len(keys))
@@ -164,8 +164,8 @@ func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, rec
 		}
 		ke := entryOf[k]
 		affOff := len(data)
-		data = append(data, ke.affected...)
-		for _, id := range ke.ids {
+		data = append(data, ke.Affected...)
+		for _, id := range ke.IDs {
 			if int(id) >= len(records) {
 				return nil, fmt.Errorf("key %q names record %d of %d", k, id, len(records))
 			}
@@ -177,7 +177,7 @@ func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, rec
 			if len(r) > math.MaxUint32 {
 				return nil, fmt.Errorf("record %d larger than 4 GiB", id)
 			}
-			e := recTab[4+recEntrySize*int(next):]
+			e := recTab[4+RecEntrySize*int(next):]
 			binary.LittleEndian.PutUint64(e, uint64(len(data)))
 			binary.LittleEndian.PutUint32(e[8:], uint32(len(r)))
 			data = append(data, r...)
@@ -186,12 +186,12 @@ func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, rec
 		offsets = binary.LittleEndian.AppendUint32(offsets, uint32(len(entries)))
 		entries = binary.AppendUvarint(entries, uint64(len(k)))
 		entries = append(entries, k...)
-		entries = binary.AppendUvarint(entries, uint64(len(ke.ids)))
-		for _, id := range ke.ids {
+		entries = binary.AppendUvarint(entries, uint64(len(ke.IDs)))
+		for _, id := range ke.IDs {
 			entries = binary.AppendUvarint(entries, uint64(newID[id]))
 		}
 		entries = binary.AppendUvarint(entries, uint64(affOff))
-		entries = binary.AppendUvarint(entries, uint64(len(ke.affected)))
+		entries = binary.AppendUvarint(entries, uint64(len(ke.Affected)))
 	}
 	if int(next) != len(records) {
 		// Every record must be reachable: the builder stores only keyed
@@ -202,21 +202,21 @@ func encodeFile(meta storedMeta, keys []string, entryOf map[string]keyEntry, rec
 	index = append(index, offsets...)
 	index = append(index, entries...)
 
-	nBlocks := (len(data) + blockSize - 1) / blockSize
-	blocks := binary.LittleEndian.AppendUint32(nil, blockSize)
+	nBlocks := (len(data) + BlockSize - 1) / BlockSize
+	blocks := binary.LittleEndian.AppendUint32(nil, BlockSize)
 	blocks = binary.LittleEndian.AppendUint32(blocks, uint32(nBlocks))
 	for i := 0; i < nBlocks; i++ {
-		sum := sha256.Sum256(data[i*blockSize : min((i+1)*blockSize, len(data))])
+		sum := sha256.Sum256(data[i*BlockSize : min((i+1)*BlockSize, len(data))])
 		blocks = append(blocks, sum[:]...)
 	}
-	return append(encodeHead(metaJSON, index, recTab, blocks, uint64(len(data))), data...), nil
+	return append(EncodeHead(metaJSON, index, recTab, blocks, uint64(len(data))), data...), nil
 }
 
-// encodeHead lays out the header and everything before the data of a
+// EncodeHead lays out the header and everything before the data of a
 // file whose data section has dataLen bytes; blocks is u32 blockSize,
 // u32 nBlocks and the sha256 of every blockSize slice of the data (the
 // streaming build computes them while it writes the data).
-func encodeHead(metaJSON, index, recTab, blocks []byte, dataLen uint64) []byte {
+func EncodeHead(metaJSON, index, recTab, blocks []byte, dataLen uint64) []byte {
 	dataSums := blocks[8:]
 	// The paged region starts with the index and the record table, padded
 	// to a page so the data's blocks are the region's pages.
@@ -243,28 +243,28 @@ func encodeHead(metaJSON, index, recTab, blocks []byte, dataLen uint64) []byte {
 	}
 	roots := level
 
-	topLen := roundUp(headerSize+sectionTable+len(metaJSON)+len(roots), pageAlign) - headerSize
+	topLen := roundUp(HeaderSize+SectionTable+len(metaJSON)+len(roots), pageAlign) - HeaderSize
 	pagedOff := topLen + len(tree)
 	headLen := pagedOff + pagedHead
-	file := make([]byte, headerSize+headLen)
-	body := file[headerSize:]
+	file := make([]byte, HeaderSize+headLen)
+	body := file[HeaderSize:]
 	put := func(sec, off, n int) {
 		binary.LittleEndian.PutUint64(body[sec*16:], uint64(off))
 		binary.LittleEndian.PutUint64(body[sec*16+8:], uint64(n))
 	}
-	put(secMeta, sectionTable, len(metaJSON))
-	copy(body[sectionTable:], metaJSON)
-	put(secRoots, sectionTable+len(metaJSON), len(roots))
-	copy(body[sectionTable+len(metaJSON):], roots)
+	put(secMeta, SectionTable, len(metaJSON))
+	copy(body[SectionTable:], metaJSON)
+	put(secRoots, SectionTable+len(metaJSON), len(roots))
+	copy(body[SectionTable+len(metaJSON):], roots)
 	put(secTree, topLen, len(tree))
 	copy(body[topLen:], tree)
 	put(secIndex, pagedOff, len(index))
 	put(secRecords, pagedOff+len(index), len(recTab))
 	copy(body[pagedOff:], ph)
-	binary.LittleEndian.PutUint64(body[secData*16:], uint64(headLen))
-	binary.LittleEndian.PutUint64(body[secData*16+8:], dataLen)
+	binary.LittleEndian.PutUint64(body[SecData*16:], uint64(headLen))
+	binary.LittleEndian.PutUint64(body[SecData*16+8:], dataLen)
 
-	copy(file, magic)
+	copy(file, Magic)
 	binary.LittleEndian.PutUint32(file[8:], SchemaVersion)
 	binary.LittleEndian.PutUint64(file[16:], uint64(headLen)+dataLen)
 	sum := sha256.Sum256(body[:topLen])
@@ -284,7 +284,7 @@ type layout struct {
 	digest [32]byte
 	body   []byte
 	top    []byte
-	meta   storedMeta
+	meta   StoredMeta
 	roots  []byte
 	// paged is the paged region: index, record table, padding, data.
 	// The offsets below are relative to it.
@@ -324,10 +324,10 @@ func (lv *treeLevel) setOK(p int)     { lv.ok[p/64].Or(1 << (p % 64)) }
 
 // parseHeader checks magic, schema and lengths. It hashes nothing.
 func parseHeader(b []byte) (*layout, error) {
-	if len(b) < len(magic) || string(b[:len(magic)]) != magic {
+	if len(b) < len(Magic) || string(b[:len(Magic)]) != Magic {
 		return nil, ErrNotDB
 	}
-	if len(b) < headerSize {
+	if len(b) < HeaderSize {
 		return nil, fmt.Errorf("%w: truncated header (%d bytes)", ErrCorrupt, len(b))
 	}
 	l := &layout{schema: int(binary.LittleEndian.Uint32(b[8:]))}
@@ -335,13 +335,13 @@ func parseHeader(b []byte) (*layout, error) {
 		return nil, fmt.Errorf("%w: file has schema %d, this scanfleet reads schema %d: rebuild the database (scanfleet db build, db update or db pull)", ErrSchema, l.schema, SchemaVersion)
 	}
 	n := binary.LittleEndian.Uint64(b[16:])
-	if have := uint64(len(b) - headerSize); n != have {
+	if have := uint64(len(b) - HeaderSize); n != have {
 		return nil, fmt.Errorf("%w: header says %d body bytes, file has %d (truncated or extended)", ErrCorrupt, n, have)
 	}
 	copy(l.digest[:], b[24:56])
-	l.body = b[headerSize:]
+	l.body = b[HeaderSize:]
 	h := binary.LittleEndian.Uint64(b[56:])
-	if h < sectionTable || h > uint64(len(l.body)) {
+	if h < SectionTable || h > uint64(len(l.body)) {
 		return nil, fmt.Errorf("%w: top length %d out of range", ErrCorrupt, h)
 	}
 	l.top = l.body[:h]
@@ -373,7 +373,7 @@ func (l *layout) parseBody() error {
 	}
 	top := len(l.top)
 	for _, s := range []int{secMeta, secRoots} {
-		if off[s] < sectionTable || off[s]+n[s] > top {
+		if off[s] < SectionTable || off[s]+n[s] > top {
 			return fmt.Errorf("%w: section %d is not in the top", ErrCorrupt, s)
 		}
 	}
@@ -381,13 +381,13 @@ func (l *layout) parseBody() error {
 	// where the format says so, and the data ends the file.
 	pagedOff := off[secIndex]
 	switch {
-	case off[secTree] != top || (headerSize+top)%pageAlign != 0 || n[secTree]%pageSize != 0:
+	case off[secTree] != top || (HeaderSize+top)%pageAlign != 0 || n[secTree]%pageSize != 0:
 		return fmt.Errorf("%w: digest tree section misplaced", ErrCorrupt)
 	case pagedOff != top+n[secTree]:
 		return fmt.Errorf("%w: index section misplaced", ErrCorrupt)
 	case off[secRecords] != pagedOff+n[secIndex]:
 		return fmt.Errorf("%w: record table misplaced", ErrCorrupt)
-	case off[secData] != pagedOff+roundUp(n[secIndex]+n[secRecords], pageSize) || off[secData]+n[secData] != len(b):
+	case off[SecData] != pagedOff+roundUp(n[secIndex]+n[secRecords], pageSize) || off[SecData]+n[SecData] != len(b):
 		return fmt.Errorf("%w: data section misplaced or does not end the file", ErrCorrupt)
 	}
 	if err := json.Unmarshal(b[off[secMeta]:off[secMeta]+n[secMeta]], &l.meta); err != nil {
@@ -395,10 +395,10 @@ func (l *layout) parseBody() error {
 	}
 	l.roots = b[off[secRoots] : off[secRoots]+n[secRoots]]
 	l.paged = b[pagedOff:]
-	l.pagedFileOff = headerSize + pagedOff
+	l.pagedFileOff = HeaderSize + pagedOff
 	l.idxOff, l.idxLen = 0, n[secIndex]
 	l.recOff, l.recLen = n[secIndex], n[secRecords]
-	l.dataOff = off[secData] - pagedOff
+	l.dataOff = off[SecData] - pagedOff
 	l.data = l.paged[l.dataOff:]
 	l.verifiedDataBase = l.dataOff / pageSize
 
@@ -406,7 +406,7 @@ func (l *layout) parseBody() error {
 	pages := (len(l.paged) + pageSize - 1) / pageSize
 	l.levels = []treeLevel{{b: l.paged, fileOff: l.pagedFileOff, pages: pages}}
 	tree := b[top : top+n[secTree]]
-	treeOff := headerSize + top
+	treeOff := HeaderSize + top
 	for pages > fanout {
 		size := roundUp(pages*sha256.Size, pageSize)
 		if size > len(tree) {
@@ -442,7 +442,7 @@ func (l *layout) parseBody() error {
 		return err
 	}
 	l.nRecs = int(binary.LittleEndian.Uint32(c))
-	if uint64(l.nRecs)*recEntrySize != uint64(l.recLen-4) {
+	if uint64(l.nRecs)*RecEntrySize != uint64(l.recLen-4) {
 		return fmt.Errorf("%w: record count %d does not match the record table", ErrCorrupt, l.nRecs)
 	}
 	return nil
@@ -701,7 +701,7 @@ func (l *layout) record(id uint32) ([]byte, error) {
 // recordRange is where record id (< nRecs) lies in data, from the record
 // table (its page verified, the range checked).
 func (l *layout) recordRange(id uint32) (off, n uint64, err error) {
-	e, err := l.read(l.recOff+4+int(id)*recEntrySize, recEntrySize)
+	e, err := l.read(l.recOff+4+int(id)*RecEntrySize, RecEntrySize)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -713,10 +713,10 @@ func (l *layout) recordRange(id uint32) (off, n uint64, err error) {
 }
 
 // joinKey builds the index key of a normalised (ecosystem, package).
-func joinKey(ecosystem, pkg string) string { return ecosystem + "\x00" + pkg }
+func JoinKey(ecosystem, pkg string) string { return ecosystem + "\x00" + pkg }
 
 // validKeyPart rejects names that would make keys ambiguous.
 // A leading \x01 is reserved for enrichment keys (enrichEco).
-func validKeyPart(s string) bool {
+func ValidKeyPart(s string) bool {
 	return s != "" && !strings.ContainsRune(s, 0) && s[0] != 1
 }

@@ -12,29 +12,8 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/feed"
-	"github.com/scanfleet/scanfleet/internal/testutil"
+	"github.com/scanfleet/scanfleet/internal/vulndb/internal/dbtest"
 )
-
-// allSources are every advisory source in the shared test data.
-var allSources = []string{
-	"osv-go-vulndb.tar.gz",
-	"osv-pypi.tar.gz",
-	"osv-crates.tar.gz",
-	"osv-almalinux.tar.gz",
-	"osv-ghsa-npm-subset",
-	"alpine-secdb-3.20-subset",
-	"alpine-secdb-legacy",
-}
-
-func sourcePaths(t testing.TB) []string {
-	var out []string
-	for _, s := range allSources {
-		out = append(out, testutil.Data(t, "advisories", s))
-	}
-	return out
-}
-
-var fixedBuildTime = time.Date(2026, 8, 21, 12, 0, 0, 0, time.UTC)
 
 // fixture is the database built once from all sources, shared by the tests
 // of this package (building takes seconds; tests only read it).
@@ -56,6 +35,17 @@ var (
 	fixDir  string
 )
 
+// buildForTest builds a database file at out from sources. The builder
+// imports this package, so these in-package tests cannot import it: the
+// external test package (hook_test.go) sets this before the tests run.
+var buildForTest func(ctx context.Context, out string, sources []string, builtAt time.Time) (Info, error)
+
+// SetBuildForTest is how hook_test.go (package vulndb_test) sets
+// buildForTest.
+func SetBuildForTest(f func(ctx context.Context, out string, sources []string, builtAt time.Time) (Info, error)) {
+	buildForTest = f
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if fixDir != "" {
@@ -66,7 +56,7 @@ func TestMain(m *testing.M) {
 
 func fullDB(t testing.TB) *fixture {
 	t.Helper()
-	srcs := sourcePaths(t)
+	srcs := dbtest.SourcePaths(t)
 	fixOnce.Do(func() {
 		fixDir, fixErr = os.MkdirTemp("", "vulndb-test-")
 		if fixErr != nil {
@@ -74,20 +64,19 @@ func fullDB(t testing.TB) *fixture {
 		}
 		f := &fixture{path: filepath.Join(fixDir, "full.db"), byKey: map[string][]string{}}
 		ctx := context.Background()
-		// One pass over the feeds: every advisory the feed emits is
-		// recorded here, then handed on to the builder unchanged.
-		tee := func(ctx context.Context, src string, emit feed.EmitFunc, opts feed.Options) (feed.Stats, error) {
-			st, err := feed.LoadAll(ctx, src, func(a *advisory.Advisory) error {
-				if err := f.expect(a); err != nil {
-					return err
-				}
-				return emit(a)
-			}, opts)
+		// The builder is internal/vulndb/build, which imports this package:
+		// it is reached through buildForTest (set by hook_test.go). One
+		// pass over the feeds records what they emit, in reading order;
+		// the build reads them again.
+		for _, src := range srcs {
+			st, err := feed.LoadAll(ctx, src, f.expect, feed.Options{})
+			if err != nil {
+				fixErr = err
+				return
+			}
 			f.stats = append(f.stats, st)
-			return st, err
 		}
-		// Workers: 1, since tee records what it sees in order.
-		f.info, fixErr = build(ctx, f.path, srcs, BuildOptions{BuiltAt: fixedBuildTime, Workers: 1}, tee)
+		f.info, fixErr = buildForTest(ctx, f.path, srcs, dbtest.BuiltAt)
 		// A key's advisories are stored in id order, then reading order.
 		for _, list := range f.byKey {
 			sort.SliceStable(list, func(i, j int) bool { return advID(list[i]) < advID(list[j]) })
@@ -111,7 +100,7 @@ func (f *fixture) expect(a *advisory.Advisory) error {
 		if eco == "" || pkg == "" {
 			continue
 		}
-		k := joinKey(eco, pkg)
+		k := JoinKey(eco, pkg)
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}

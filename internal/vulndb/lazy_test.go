@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scanfleet/scanfleet/internal/testutil"
+	"github.com/scanfleet/scanfleet/internal/vulndb/internal/dbtest"
 )
 
 // TestAffectedAndRecords checks that Affected then Records (what the
@@ -69,7 +70,7 @@ func TestEnrichmentsBatch(t *testing.T) {
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "enriched.db")
 	srcs := []string{testutil.Data(t, "advisories", "osv-ghsa-npm-subset"), testutil.Data(t, "enrichment")}
-	if _, err := Build(ctx, out, srcs, BuildOptions{BuiltAt: fixedBuildTime}); err != nil {
+	if _, err := buildForTest(ctx, out, srcs, dbtest.BuiltAt); err != nil {
 		t.Fatal(err)
 	}
 	db, err := Open(out)
@@ -85,7 +86,7 @@ func TestEnrichmentsBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		eco, b, _ := cut0(string(k))
-		if eco != enrichEco {
+		if eco != EnrichEco {
 			continue
 		}
 		raw, err := db.bucketRaw(b, b)
@@ -93,7 +94,7 @@ func TestEnrichmentsBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		// splitArray finds the elements a validating decode finds.
-		ids, off, n, err := db.l.lookupRange(joinKey(enrichEco, b))
+		ids, off, n, err := db.l.lookupRange(JoinKey(EnrichEco, b))
 		if err != nil || ids == nil {
 			t.Fatalf("bucket %q: %v", b, err)
 		}

@@ -92,7 +92,7 @@ func TestRSSChild(t *testing.T) {
 	defer db.Close()
 	r.OpenRSSKB = procStatus(t, "VmRSS")
 	r.OpenFileKB = procStatus(t, "RssFile")
-	r.HeadBytes = int64(headerSize + len(db.l.top))
+	r.HeadBytes = int64(HeaderSize + len(db.l.top))
 	r.OpenMapKB = mappingRSS(t, path)
 	r.FileBytes = db.Info().Size
 	// Pick 500 keys spread over the sorted index, as sampleKeys does; the

@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/scanfleet/scanfleet/internal/testutil"
+	"github.com/scanfleet/scanfleet/internal/vulndb/internal/dbtest"
 )
 
 // archiveCounts counts, straight from an OSV tar.gz, the feed documents
@@ -74,8 +75,8 @@ func archiveCounts(t *testing.T, path string) (docs, withdrawn, others int) {
 // what the feed reader reported (nothing lost between the two).
 func TestBuildCountsMatchSources(t *testing.T) {
 	f := fullDB(t)
-	if len(f.info.Sources) != len(allSources) {
-		t.Fatalf("Info.Sources has %d entries, want %d", len(f.info.Sources), len(allSources))
+	if len(f.info.Sources) != len(dbtest.Sources) {
+		t.Fatalf("Info.Sources has %d entries, want %d", len(f.info.Sources), len(dbtest.Sources))
 	}
 	for i, st := range f.stats {
 		si := f.info.Sources[i]
@@ -143,7 +144,7 @@ func TestBuildCountsMatchSources(t *testing.T) {
 	if f.info.Keys != len(f.byKey) {
 		t.Errorf("Info.Keys = %d, feed emitted %d distinct (ecosystem, package)", f.info.Keys, len(f.byKey))
 	}
-	if f.info.SchemaVersion != SchemaVersion || !f.info.BuiltAt.Equal(fixedBuildTime) || !strings.HasPrefix(f.info.Digest, "sha256:") {
+	if f.info.SchemaVersion != SchemaVersion || !f.info.BuiltAt.Equal(dbtest.BuiltAt) || !strings.HasPrefix(f.info.Digest, "sha256:") {
 		t.Errorf("Info header fields: %+v", f.info)
 	}
 }
@@ -224,7 +225,7 @@ func TestHasEcosystem(t *testing.T) {
 
 // sectionStart returns the file offset of section i of a database file.
 func sectionStart(b []byte, i int) int {
-	return headerSize + int(binary.LittleEndian.Uint64(b[headerSize+i*16:]))
+	return HeaderSize + int(binary.LittleEndian.Uint64(b[HeaderSize+i*16:]))
 }
 
 // TestOpenBadFiles checks that damaged headers and tops (section table,
@@ -254,10 +255,10 @@ func TestOpenBadFiles(t *testing.T) {
 		{"truncated body", good[:len(good)/2], ErrCorrupt, "truncated or extended"},
 		{"one byte short", good[:len(good)-1], ErrCorrupt, "truncated or extended"},
 		{"appended byte", append(append([]byte(nil), good...), 0), ErrCorrupt, "truncated or extended"},
-		{"flipped byte in section table", flip(headerSize + 3), ErrCorrupt, "digest mismatch"},
+		{"flipped byte in section table", flip(HeaderSize + 3), ErrCorrupt, "digest mismatch"},
 		{"flipped byte in metadata", flip(sectionStart(good, secMeta) + 5), ErrCorrupt, "digest mismatch"},
 		{"flipped byte in digest tree roots", flip(sectionStart(good, secRoots) + 40), ErrCorrupt, "digest mismatch"},
-		{"flipped byte in top padding", flip(headerSize + topLen - 1), ErrCorrupt, "digest mismatch"},
+		{"flipped byte in top padding", flip(HeaderSize + topLen - 1), ErrCorrupt, "digest mismatch"},
 		{"flipped root digest", flip(30), ErrCorrupt, "digest mismatch"},
 		{"top length changed", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[56:], uint64(topLen+pageAlign)); return b }), ErrCorrupt, "digest mismatch"},
 		{"top length out of range", mod(func(b []byte) []byte { binary.LittleEndian.PutUint64(b[56:], uint64(len(b))); return b }), ErrCorrupt, "top length"},
@@ -321,7 +322,7 @@ func TestLazyPageVerification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := openBytes(append([]byte(nil), good...))
+	ref, err := OpenBytes(append([]byte(nil), good...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +429,7 @@ func TestLazyPageVerification(t *testing.T) {
 		{"affected entries", dataFile + int(affOff+affLen/2), pageID{0, affPage}, "data block"},
 		{"record", dataFile + int(recOff+recLen/2), pageID{0, (l.dataOff + int(recOff+recLen/2)) / pageSize}, "data block"},
 		{"index entry", entryEnd, pageID{0, (entryEnd - l.pagedFileOff) / pageSize}, "page"},
-		{"record table entry", l.pagedFileOff + l.recOff + 4 + int(lastID)*recEntrySize + 2, pageID{0, (l.recOff + 4 + int(lastID)*recEntrySize + 2) / pageSize}, "record table"},
+		{"record table entry", l.pagedFileOff + l.recOff + 4 + int(lastID)*RecEntrySize + 2, pageID{0, (l.recOff + 4 + int(lastID)*RecEntrySize + 2) / pageSize}, "record table"},
 		{"digest tree page", l.levels[1].fileOff + affPage*sha256.Size + 3, pageID{1, affPage / fanout}, "digest tree page (level 1"},
 	}
 	dir := t.TempDir()
@@ -536,44 +537,6 @@ func TestCloseDuringLookups(t *testing.T) {
 	}
 }
 
-// TestBuildFailingSourceKeepsOld checks that a source that cannot be read
-// fails the build without touching an existing file at out.
-func TestBuildFailingSourceKeepsOld(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "db")
-	npm := testutil.Data(t, "advisories", "osv-ghsa-npm-subset")
-	if _, err := Build(context.Background(), out, []string{npm}, BuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	before, _ := os.ReadFile(out)
-	_, err := Build(context.Background(), out, []string{npm, filepath.Join(dir, "no-such-source.zip")}, BuildOptions{})
-	if err == nil || !strings.Contains(err.Error(), "no-such-source.zip") {
-		t.Fatalf("Build with a missing source: %v, want an error naming it", err)
-	}
-	after, _ := os.ReadFile(out)
-	if string(before) != string(after) {
-		t.Error("failed build changed the existing database")
-	}
-	assertNoTemp(t, dir)
-}
-
-// TestBuildReproducible: same input and build time give the same digest.
-func TestBuildReproducible(t *testing.T) {
-	dir := t.TempDir()
-	srcs := []string{testutil.Data(t, "advisories", "osv-ghsa-npm-subset"), testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")}
-	a, err := Build(context.Background(), filepath.Join(dir, "a"), srcs, BuildOptions{BuiltAt: fixedBuildTime})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Build(context.Background(), filepath.Join(dir, "b"), srcs, BuildOptions{BuiltAt: fixedBuildTime})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Digest != b.Digest {
-		t.Errorf("digests differ: %s vs %s", a.Digest, b.Digest)
-	}
-}
-
 func TestDefaultPath(t *testing.T) {
 	tests := []struct {
 		env  map[string]string
@@ -592,16 +555,6 @@ func TestDefaultPath(t *testing.T) {
 	}
 }
 
-func assertNoTemp(t *testing.T, dir string) {
-	t.Helper()
-	ents, _ := os.ReadDir(dir)
-	for _, e := range ents {
-		if strings.Contains(e.Name(), ".tmp-") {
-			t.Errorf("temporary file left behind: %s", e.Name())
-		}
-	}
-}
-
 // FuzzParse feeds arbitrary bytes to the parser with the digest checks
 // skipped, so the fuzzer reaches the section, index and record decoding
 // that a forged digest would expose. Nothing may panic.
@@ -609,24 +562,24 @@ func FuzzParse(f *testing.F) {
 	dir := f.TempDir()
 	out := filepath.Join(dir, "seed.db")
 	npm := testutil.Data(f, "advisories", "osv-ghsa-npm-subset")
-	if _, err := Build(context.Background(), out, []string{npm}, BuildOptions{BuiltAt: fixedBuildTime}); err != nil {
+	if _, err := buildForTest(context.Background(), out, []string{npm}, dbtest.BuiltAt); err != nil {
 		f.Fatal(err)
 	}
 	seed, _ := os.ReadFile(out)
 	f.Add(seed)
-	f.Add(seed[:headerSize+sectionTable])
-	f.Add([]byte(magic))
+	f.Add(seed[:HeaderSize+SectionTable])
+	f.Add([]byte(Magic))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		l, err := parseHeader(b)
 		if err != nil {
 			// Make the fuzzer's mutations of the body reachable even when
 			// the length fields no longer match.
-			if len(b) < headerSize+sectionTable || string(b[:len(magic)]) != magic {
+			if len(b) < HeaderSize+SectionTable || string(b[:len(Magic)]) != Magic {
 				return
 			}
-			body := b[headerSize:]
+			body := b[HeaderSize:]
 			h := min(binary.LittleEndian.Uint64(b[56:]), uint64(len(body)))
-			h = max(h, sectionTable)
+			h = max(h, SectionTable)
 			l = &layout{schema: SchemaVersion, body: body, top: body[:h]}
 		}
 		l.noVerify = true // the digests would reject nearly every mutation

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/testutil"
+	"github.com/scanfleet/scanfleet/internal/vulndb/internal/atomicfile"
 )
 
 // twoDBs builds two different small databases from real sources and
@@ -21,10 +22,10 @@ func twoDBs(t *testing.T) (a, b string) {
 	dir := t.TempDir()
 	a, b = filepath.Join(dir, "npm.db"), filepath.Join(dir, "alpine.db")
 	ctx := context.Background()
-	if _, err := Build(ctx, a, []string{testutil.Data(t, "advisories", "osv-ghsa-npm-subset")}, BuildOptions{}); err != nil {
+	if _, err := buildForTest(ctx, a, []string{testutil.Data(t, "advisories", "osv-ghsa-npm-subset")}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Build(ctx, b, []string{testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")}, BuildOptions{}); err != nil {
+	if _, err := buildForTest(ctx, b, []string{testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")}, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	return a, b
@@ -37,7 +38,7 @@ func install(t *testing.T, src, dst string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := writeAtomic(dst, b); err != nil {
+	if err := atomicfile.Write(dst, b); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -108,7 +109,7 @@ func TestWatcherRejectsCorrupt(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := writeAtomic(live, tc.data); err != nil {
+			if err := atomicfile.Write(live, tc.data); err != nil {
 				t.Fatal(err)
 			}
 			swapped, err := w.Check()

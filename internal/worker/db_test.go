@@ -17,6 +17,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/source"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
 
@@ -26,7 +27,7 @@ import (
 func TestWorkerMatchesWithDB(t *testing.T) {
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "vuln.db")
-	info, err := vulndb.Build(ctx, dbPath, []string{testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")}, vulndb.BuildOptions{})
+	info, err := vulndbbuild.Build(ctx, dbPath, []string{testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")}, vulndbbuild.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/fleettest"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/testutil"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // TestHAControllers runs three controller processes on one PostgreSQL
@@ -59,7 +59,7 @@ func TestHAControllers(t *testing.T) {
 
 	// A vulnerability database, so that results have CVEs to search.
 	dbPath := filepath.Join(tmp, "vuln.db")
-	if _, err := vulndb.Build(context.Background(), dbPath, []string{testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")}, vulndb.BuildOptions{}); err != nil {
+	if _, err := vulndbbuild.Build(context.Background(), dbPath, []string{testutil.Data(t, "advisories", "alpine-secdb-3.20-subset")}, vulndbbuild.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// The registry behind a counting proxy that slows manifest reads a

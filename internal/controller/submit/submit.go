@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 
 	"github.com/scanfleet/scanfleet/internal/admission"
@@ -173,7 +172,7 @@ func (c *Handler) submitImage(ctx context.Context, in api.SubmitRequest, rep *re
 		if h, ok := hostOfName(regNames, k.registry); ok {
 			host = h
 		}
-		im := store.ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
+		im := api.ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
 			Reference: host + "/" + k.repository + "@" + k.digest, DBDigest: dbDigest, ScannedAt: at, ScannedBy: by}
 		// Exceptions apply per repository the report is stored as.
 		raw := in.Report
@@ -212,7 +211,7 @@ func (c *Handler) submitHost(ctx context.Context, in api.SubmitRequest, rep *rep
 	if !validHostName.MatchString(name) {
 		return api.SubmitResponse{}, web.Errorf(http.StatusBadRequest, "host name %q: want letters, digits, '.', '_', ':', '-' (give name)", name)
 	}
-	h := store.HostSummary{Name: name, Hostname: rep.Host.Hostname, Kernel: rep.Host.Kernel, Root: rep.Host.Root, ScannedAt: at, ScannedBy: scanner}
+	h := api.HostSummary{Name: name, Hostname: rep.Host.Hostname, Kernel: rep.Host.Kernel, Root: rep.Host.Root, ScannedAt: at, ScannedBy: scanner}
 	if h.ScannedBy == "" {
 		h.ScannedBy = name
 	}
@@ -237,7 +236,7 @@ func (c *Handler) listHosts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, apiconv.Slice(hs, apiconv.HostSummary))
+	web.WriteJSON(w, http.StatusOK, hs)
 	return nil
 }
 

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/api"
-	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/exception"
 	"github.com/scanfleet/scanfleet/internal/notify"
@@ -408,7 +407,7 @@ func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
 			out[i].Before, out[i].After = redactURL(out[i].Before), redactURL(out[i].After)
 		}
 	}
-	web.WriteJSON(w, http.StatusOK, apiconv.Slice(out, apiconv.AuditEntry))
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -441,7 +440,7 @@ func redactURL(raw json.RawMessage) json.RawMessage {
 }
 
 func subscriptionView(s store.Subscription) api.Subscription {
-	return apiconv.Subscription(s)
+	return api.Subscription{Subscription: s, SecretSet: len(s.SecretSealed) > 0}
 }
 
 func (a *API) listSubscriptions(w http.ResponseWriter, r *http.Request) error {
@@ -592,7 +591,7 @@ func (a *API) testSubscription(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusAccepted, apiconv.Delivery(d))
+	web.WriteJSON(w, http.StatusAccepted, d)
 	return nil
 }
 
@@ -601,6 +600,6 @@ func (a *API) deliveries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, apiconv.Slice(out, apiconv.Delivery))
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/purl"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/version"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // TestDescriptorsAreWellFormed refuses a list in which two descriptors
@@ -61,7 +61,7 @@ func TestDescriptorsAreWellFormed(t *testing.T) {
 // answers what the descriptor says, so a new ecosystem needs its folder
 // and its line in all.Descriptors and no other edit.
 func TestListDrivesEverything(t *testing.T) {
-	urls := strings.Join(vulndb.UpdateConfig{}.SourceURLs(), "\n") + "\n"
+	urls := strings.Join(vulndbbuild.UpdateConfig{}.SourceURLs(), "\n") + "\n"
 	for _, d := range all.Descriptors() {
 		t.Run(d.Name, func(t *testing.T) {
 			// version.For uses the descriptor's scheme.
@@ -83,7 +83,7 @@ func TestListDrivesEverything(t *testing.T) {
 			// Every default feed is fetched by `db update`.
 			for _, f := range d.Feeds {
 				for _, n := range f.OSVNames {
-					u := vulndb.DefaultOSVBaseURL + "/" + strings.ReplaceAll(n, " ", "%20") + "/all.zip\n"
+					u := vulndbbuild.DefaultOSVBaseURL + "/" + strings.ReplaceAll(n, " ", "%20") + "/all.zip\n"
 					if !strings.Contains(urls, u) {
 						t.Errorf("default sources lack %s", u)
 					}

@@ -1,5 +1,5 @@
 // Package ecosystemtest holds the end-to-end harness of the distribution
-// tests: build a database from feed files with vulndb.Build (what
+// tests: build a database from feed files with vulndbbuild.Build (what
 // `scanfleet db build` runs), build an image from real release files and
 // package databases, scan it with the default analyzers, and compare the
 // findings with an expected list.
@@ -20,6 +20,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/scan"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	vulndbbuild "github.com/scanfleet/scanfleet/internal/vulndb/build"
 )
 
 // Finding is one expected or reported finding, in the shape of the shared
@@ -69,14 +70,14 @@ func File(t testing.TB, src, path string) imagebuild.File {
 	return imagebuild.File{Path: path, Content: b}
 }
 
-// Scan builds a database from sources with vulndb.Build, an image of one
+// Scan builds a database from sources with vulndbbuild.Build, an image of one
 // layer holding files, and scans the image against the database.
 func Scan(t testing.TB, sources []string, files ...imagebuild.File) *report.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dbPath := filepath.Join(t.TempDir(), "scanfleet.db")
-	info, err := vulndb.Build(ctx, dbPath, sources, vulndb.BuildOptions{})
+	info, err := vulndbbuild.Build(ctx, dbPath, sources, vulndbbuild.BuildOptions{})
 	if err != nil {
 		t.Fatalf("db build: %v", err)
 	}

@@ -1,0 +1,603 @@
+package build
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/scanfleet/scanfleet/internal/feed"
+	"github.com/scanfleet/scanfleet/internal/vulndb"
+)
+
+// Record-level updates of OSV archives (issue 19).
+//
+// A day's changes are about a thousand records, but they sit in npm's,
+// Debian's and Ubuntu's all.zip — 310,000 of the corpus' 357,800 records
+// — and reading those archives whole was most of what an update cost.
+// OSV publishes, next to each all.zip, modified_id.csv ("<modified>,<id>"
+// for every record of the ecosystem) and every record as <id>.json. So
+// when an archive is read with a cache, the intermediate also keeps a
+// member table (members.tab): for each member, its name, the record's
+// own modified time, what it added to the source's counts, its malformed
+// causes, and the number of the record it stored. The next update reads
+// the list, compares each row with the table, fetches only the records
+// that are new or whose modified time changed, and patches the
+// intermediate in a new cache directory: the unchanged files are hard
+// links, the new records go to a new records segment and a new sorted
+// run, and the numbers of the records replaced or gone are listed in a
+// dead file whose items the merge skips. The source's counts, causes and
+// ecosystems are summed from the table, and a key's advisories are
+// ordered by id (feedWriter.add), so the file is byte for byte what a
+// whole reading of the new archive gives (TestRecordLevelUpdate).
+//
+// The whole archive is read instead when the list cannot be had or is
+// malformed (a named cause in the log: never a silently stale database),
+// when a listed record is not served, when more than a tenth of the
+// records changed (one archive is then cheaper than thousands of
+// requests), and after 30 patches or once a quarter of the records are
+// dead, which keeps the intermediate compact. A record that fails to
+// download fails the update like any source, and the old database and
+// cache entry stay as they were.
+
+const (
+	tableFile = "members.tab"
+	noSeq     = ^uint32(0)
+	// maxPatches and the dead share bound how far an intermediate drifts
+	// from a compact one before its archive is read whole again.
+	maxPatches = 30
+	// maxPatchFetch bounds the bytes of the records a patch holds in
+	// memory (up to a tenth of an ecosystem's records, each up to
+	// 64 MiB); over it the archive is read whole, streamed.
+	maxPatchFetch = 256 << 20
+)
+
+// osvDirURL returns the ecosystem folder of an OSV all.zip URL (its
+// modified_id.csv and records are there), or "" for any other source.
+func osvDirURL(src string) string {
+	if !feed.IsURL(src) || !strings.HasSuffix(src, "/all.zip") {
+		return ""
+	}
+	return strings.TrimSuffix(src, "/all.zip")
+}
+
+func osvListURL(src string) string {
+	if d := osvDirURL(src); d != "" {
+		return d + "/modified_id.csv"
+	}
+	return ""
+}
+
+// errorKeeper keeps the maxErrorsKept smallest malformed-record causes of
+// a source, sorted: unlike the first ones read, they do not depend on the
+// order of an archive's members, which a record-level update cannot know.
+type errorKeeper struct{ errs []string }
+
+func (k *errorKeeper) add(msg string) {
+	i := sort.SearchStrings(k.errs, msg)
+	if i >= maxErrorsKept {
+		return
+	}
+	if len(k.errs) < maxErrorsKept {
+		k.errs = append(k.errs, "")
+	}
+	copy(k.errs[i+1:], k.errs[i:])
+	k.errs[i] = msg
+}
+
+// list returns the kept causes of total, saying how many more there were.
+func (k *errorKeeper) list(total int) []string {
+	if len(k.errs) == 0 {
+		return nil
+	}
+	out := append([]string(nil), k.errs...)
+	if total > len(out) {
+		out = append(out, fmt.Sprintf("... and %d more", total-len(out)))
+	}
+	return out
+}
+
+// memberEntry is one line of a member table.
+type memberEntry struct {
+	name, modified                                string
+	files, records, withdrawn, skipped, malformed uint32
+	seq                                           uint32 // the stored record, or noSeq
+	ecos                                          string // of the stored record, "\x00"-joined
+	errs                                          []string
+}
+
+func appendEntry(b []byte, e *memberEntry) []byte {
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	str(e.name)
+	str(e.modified)
+	for _, n := range []uint32{e.files, e.records, e.withdrawn, e.skipped, e.malformed, e.seq} {
+		b = binary.AppendUvarint(b, uint64(n))
+	}
+	str(e.ecos)
+	b = binary.AppendUvarint(b, uint64(len(e.errs)))
+	for _, m := range e.errs {
+		str(m)
+	}
+	return b
+}
+
+var errTable = errors.New("member table is damaged")
+
+func readEntry(r *bufio.Reader) (memberEntry, error) {
+	var e memberEntry
+	num := func() uint32 {
+		v, err := binary.ReadUvarint(r)
+		if err != nil || v > 1<<32-1 {
+			panic(errTable)
+		}
+		return uint32(v)
+	}
+	str := func() string {
+		n := num()
+		if n > 1<<20 {
+			panic(errTable)
+		}
+		b := make([]byte, n)
+		if _, err := io.ReadFull(r, b); err != nil {
+			panic(errTable)
+		}
+		return string(b)
+	}
+	if _, err := r.Peek(1); err != nil {
+		return e, io.EOF
+	}
+	err := func() (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = errTable
+			}
+		}()
+		e.name, e.modified = str(), str()
+		for _, p := range []*uint32{&e.files, &e.records, &e.withdrawn, &e.skipped, &e.malformed, &e.seq} {
+			*p = num()
+		}
+		e.ecos = str()
+		n := num()
+		if n > maxErrorsKept {
+			return errTable
+		}
+		for range n {
+			e.errs = append(e.errs, str())
+		}
+		return nil
+	}()
+	return e, err
+}
+
+func readTable(path string) ([]memberEntry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 256<<10)
+	var out []memberEntry
+	for {
+		e, err := readEntry(r)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, e)
+	}
+}
+
+// tableWriter writes a member table and sums what it says: the source's
+// counts, causes and ecosystems.
+type tableWriter struct {
+	f      *os.File
+	w      *bufio.Writer
+	buf    []byte
+	bad    string // why the source cannot be patched, if it cannot
+	names  map[string]bool
+	stored int
+	info   vulndb.SourceInfo
+	keep   errorKeeper
+	ecos   map[string]bool
+}
+
+func newTableWriter(dir string, members int) (*tableWriter, error) {
+	f, err := os.Create(filepath.Join(dir, tableFile))
+	if err != nil {
+		return nil, fmt.Errorf("creating member table: %w", err)
+	}
+	return &tableWriter{f: f, w: bufio.NewWriterSize(f, 256<<10), names: make(map[string]bool, members), ecos: map[string]bool{}}, nil
+}
+
+func (t *tableWriter) add(e *memberEntry) {
+	if t.names[e.name] && t.bad == "" {
+		t.bad = "member " + e.name + " appears twice"
+	}
+	t.names[e.name] = true
+	t.buf = appendEntry(t.buf[:0], e)
+	t.w.Write(t.buf)
+	t.info.Files += int(e.files)
+	t.info.Records += int(e.records)
+	t.info.Withdrawn += int(e.withdrawn)
+	t.info.Skipped += int(e.skipped)
+	t.info.Malformed += int(e.malformed)
+	for _, m := range e.errs {
+		t.keep.add(m)
+	}
+	if e.seq != noSeq {
+		t.stored++
+		for _, eco := range strings.Split(e.ecos, "\x00") {
+			if eco != "" {
+				t.ecos[eco] = true
+			}
+		}
+	}
+}
+
+func (t *tableWriter) finish() error {
+	err := t.w.Flush()
+	if cerr := t.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing member table: %w", err)
+	}
+	return nil
+}
+
+func (t *tableWriter) close() { t.f.Close() }
+
+// startTable makes the writer keep a member table of about members
+// entries.
+func (w *feedWriter) startTable(members int) error {
+	t, err := newTableWriter(w.dir, members)
+	if err != nil {
+		return err
+	}
+	w.table, w.memberEcos, w.memberSeq = t, map[string]bool{}, w.seq
+	return nil
+}
+
+// member is the feed.Options.Member callback: the member's records were
+// emitted (w.add) just before.
+func (w *feedWriter) member(m feed.MemberResult) {
+	t := w.table
+	e := memberEntry{name: m.Name, modified: m.Modified, files: uint32(m.Files), records: uint32(m.Records),
+		withdrawn: uint32(m.Withdrawn), skipped: uint32(m.Skipped), malformed: uint32(m.Malformed), seq: noSeq, errs: m.Errors}
+	switch n := w.seq - w.memberSeq; {
+	case n == 1:
+		e.seq = w.memberSeq
+	case n > 1 && t.bad == "":
+		t.bad = fmt.Sprintf("member %s holds %d records", m.Name, n)
+	}
+	ecos := make([]string, 0, len(w.memberEcos))
+	for eco := range w.memberEcos {
+		ecos = append(ecos, eco)
+	}
+	sort.Strings(ecos)
+	e.ecos = strings.Join(ecos, "\x00")
+	clear(w.memberEcos)
+	w.memberSeq = w.seq
+	switch {
+	case t.bad != "":
+	case m.Enrichment > 0:
+		t.bad = "member " + m.Name + " holds enrichment records"
+	case m.Malformed > len(m.Errors):
+		t.bad = "member " + m.Name + " has more causes than are kept"
+	case strings.ContainsAny(m.Name, "/\\") || !strings.HasSuffix(m.Name, ".json"):
+		t.bad = "member " + m.Name + " is not named <id>.json"
+	}
+	t.add(&e)
+}
+
+// patchable reports whether every record came from a member the table
+// describes, one record at most each.
+func (w *feedWriter) patchable() bool {
+	return w.table.bad == "" && w.enrSeq == 0 && w.table.stored == int(w.seq-w.base)
+}
+
+// segReader reads the records of an intermediate across its segments.
+type segReader struct {
+	files  []*os.File
+	starts []int64 // offset of each file's first byte; one more at the end
+}
+
+func openSegments(dir string, names []string) (*segReader, error) {
+	s := &segReader{starts: []int64{0}}
+	for _, n := range names {
+		f, err := os.Open(filepath.Join(dir, n))
+		if err == nil {
+			var st os.FileInfo
+			if st, err = f.Stat(); err == nil {
+				s.files = append(s.files, f)
+				s.starts = append(s.starts, s.starts[len(s.starts)-1]+st.Size())
+				continue
+			}
+			f.Close()
+		}
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// ReadAt reads one record: records never span segments.
+func (s *segReader) ReadAt(p []byte, off int64) (int, error) {
+	i := sort.Search(len(s.files), func(i int) bool { return s.starts[i+1] > off })
+	if i == len(s.files) {
+		return 0, io.EOF
+	}
+	return s.files[i].ReadAt(p, off-s.starts[i])
+}
+
+func (s *segReader) Close() error {
+	for _, f := range s.files {
+		f.Close()
+	}
+	return nil
+}
+
+// readDead returns the dead records of an intermediate as a bitmap.
+func readDead(dir string, m *feedMeta) ([]uint64, int, error) {
+	if m.Dead == "" {
+		return nil, 0, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, m.Dead))
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(b)%4 != 0 {
+		return nil, 0, fmt.Errorf("%s: dead records file of %d bytes", m.Source, len(b))
+	}
+	bits := make([]uint64, (m.Records+63)/64)
+	n := 0
+	for i := 0; i < len(b); i += 4 {
+		s := binary.LittleEndian.Uint32(b[i:])
+		if int(s) >= m.Records {
+			return nil, 0, fmt.Errorf("%s: dead record %d of %d", m.Source, s, m.Records)
+		}
+		if bits[s/64]&(1<<(s%64)) == 0 {
+			bits[s/64] |= 1 << (s % 64)
+			n++
+		}
+	}
+	return bits, n, nil
+}
+
+// patch brings the cached intermediate of an OSV archive up to date
+// record by record (see the top of this file). done is false when the
+// archive must be read whole instead; the cause is logged.
+func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feedMeta) (fo *feedOut, done bool, err error) {
+	dir := osvDirURL(src)
+	fallback := func(why string, args ...any) (*feedOut, bool, error) {
+		if fb.opts.Logger != nil {
+			fb.opts.Logger.Warn("reading the whole archive: "+fmt.Sprintf(why, args...), "source", src)
+		}
+		return nil, false, nil
+	}
+	if prev.Patches >= maxPatches {
+		return fallback("%d record-level updates since it was last read whole", prev.Patches)
+	}
+	lf, err := feed.Fetch(ctx, fb.opts.HTTPClient, dir+"/modified_id.csv", prev.List, fb.work)
+	if err != nil {
+		return fallback("modified_id.csv: %v", err)
+	}
+	if lf.NotModified {
+		fb.log("modified list not modified: reusing the parsed records", src)
+		return &feedOut{dir: cached, meta: *prev}, true, nil
+	}
+	defer os.Remove(lf.Path)
+	f, err := os.Open(lf.Path)
+	if err != nil {
+		return nil, false, err
+	}
+	list, err := feed.ParseModifiedIDs(f)
+	f.Close()
+	if err != nil {
+		return fallback("%s/modified_id.csv: %v", dir, err)
+	}
+	ents, err := readTable(filepath.Join(cached, prev.Table))
+	if err != nil {
+		return fallback("%v", err)
+	}
+	byName := make(map[string]int, len(ents))
+	for i := range ents {
+		if _, dup := byName[ents[i].name]; dup {
+			return fallback("member table names %s twice", ents[i].name)
+		}
+		byName[ents[i].name] = i
+	}
+	// What changed: listed records that are new or whose modified time is
+	// not the one read (fetched), and members not matched by an unchanged
+	// row (dropped: replaced by the fetched record, or gone).
+	drop := make([]bool, len(ents))
+	for i := range drop {
+		drop[i] = true
+	}
+	var fetch []string
+	for _, r := range list {
+		if i, ok := byName[r.ID+".json"]; ok && feed.SameModified(ents[i].modified, r.Modified) {
+			drop[i] = false
+			continue
+		}
+		fetch = append(fetch, r.ID)
+	}
+	nDrop, newDead := 0, 0
+	for i := range ents {
+		if drop[i] {
+			nDrop++
+			if ents[i].seq != noSeq {
+				newDead++
+			}
+		}
+	}
+	if len(fetch) == 0 && nDrop == 0 {
+		fb.log("no record modified: reusing the parsed records", src)
+		m := *prev
+		m.List = lf.Fingerprint
+		if err := writeFeedMeta(cached, &m); err != nil {
+			return nil, false, err
+		}
+		return &feedOut{dir: cached, meta: m}, true, nil
+	}
+	_, oldDead, err := readDead(cached, prev)
+	if err != nil {
+		return fallback("%v", err)
+	}
+	live := prev.Records - oldDead
+	if len(fetch)+nDrop > max(1000, len(ents)/10) {
+		return fallback("%d records changed", len(fetch)+nDrop)
+	}
+	if oldDead+newDead > live/4 {
+		return fallback("a quarter of its parsed records would be dead")
+	}
+	sort.Strings(fetch)
+	members, err := feed.FetchMembers(ctx, fb.opts.HTTPClient, dir, fetch, maxPatchFetch)
+	if errors.Is(err, feed.ErrRecordGone) || errors.Is(err, feed.ErrFetchBudget) {
+		return fallback("%v", err)
+	}
+	if err != nil {
+		return nil, false, err
+	}
+
+	tmp, err := os.MkdirTemp(filepath.Dir(cached), filepath.Base(cached)+".tmp-")
+	if err != nil {
+		return nil, false, fmt.Errorf("cache: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	// The unchanged files are shared with the entry being replaced.
+	segs := prev.segments()
+	for _, name := range append(append([]string(nil), segs...), prev.Runs...) {
+		if err := os.Link(filepath.Join(cached, name), filepath.Join(tmp, name)); err != nil {
+			return fallback("cache: %v", err)
+		}
+	}
+	oldSegs, err := openSegments(cached, segs)
+	if err != nil {
+		return fallback("%v", err)
+	}
+	end := oldSegs.starts[len(oldSegs.starts)-1]
+	oldSegs.Close()
+	n := prev.Patches + 1
+	seg := segment{name: fmt.Sprintf("records-%d.bin", n), seq: uint32(prev.Records), offset: uint64(end)}
+	w, err := newFeedWriter(tmp, fb.dsa, seg)
+	if err != nil {
+		return nil, false, err
+	}
+	defer w.close()
+	w.base = seg.seq
+	w.runs.prefix = fmt.Sprintf("p%d-", n)
+	if fb.opts.runBytes > 0 {
+		w.runs.limit = fb.opts.runBytes
+	}
+	if err := w.startTable(len(ents) + len(fetch)); err != nil {
+		return nil, false, err
+	}
+	fopts := feed.Options{Client: fb.opts.HTTPClient, Enrich: w.addEnrichment, Member: w.member}
+	if _, err := feed.LoadMembers(ctx, src, members, w.add, fopts); err != nil {
+		return nil, false, err
+	}
+	if !w.patchable() {
+		return fallback("a fetched record: %s", w.table.bad)
+	}
+	// The kept members complete the table; the dropped ones' records die.
+	var dead []byte
+	if prev.Dead != "" {
+		if dead, err = os.ReadFile(filepath.Join(cached, prev.Dead)); err != nil {
+			return fallback("%v", err)
+		}
+	}
+	for i := range ents {
+		if !drop[i] {
+			w.table.add(&ents[i])
+		} else if ents[i].seq != noSeq {
+			dead = binary.LittleEndian.AppendUint32(dead, ents[i].seq)
+		}
+	}
+	if w.table.bad != "" {
+		return fallback("%s", w.table.bad)
+	}
+	oldIdx, err := os.ReadFile(filepath.Join(cached, "records.idx"))
+	if err != nil {
+		return fallback("%v", err)
+	}
+	if err := w.finish(oldIdx); err != nil {
+		return nil, false, err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "dead.u32"), dead, 0o600); err != nil {
+		return nil, false, fmt.Errorf("cache: %w", err)
+	}
+	t := w.table
+	info := t.info
+	info.Source = src
+	info.Errors = t.keep.list(info.Malformed)
+	ecos := make([]string, 0, len(t.ecos))
+	for e := range t.ecos {
+		ecos = append(ecos, e)
+	}
+	sort.Strings(ecos)
+	m := feedMeta{
+		Format: feedFormat, Source: src, Key: prev.Key,
+		// The archive's validators no longer describe what is parsed
+		// here: should the list fail later, the archive is downloaded.
+		Fingerprint: feed.Fingerprint{},
+		Reusable:    true,
+		Info:        info, Ecosystems: ecos, Records: int(w.seq),
+		Runs:     append(append([]string(nil), prev.Runs...), w.runs.runs...),
+		Segments: append(append([]string(nil), segs...), seg.name),
+		Dead:     "dead.u32", Table: tableFile, List: lf.Fingerprint, Patches: n,
+	}
+	if err := writeFeedMeta(tmp, &m); err != nil {
+		return nil, false, err
+	}
+	if err := replaceDir(tmp, cached); err != nil {
+		return nil, false, err
+	}
+	ok = true
+	if fb.opts.Logger != nil {
+		added := countNew(fetch, byName)
+		fb.opts.Logger.Info("source patched record by record", "source", src,
+			"added", added, "replaced", len(fetch)-added, "removed", nDrop-(len(fetch)-added))
+	}
+	return &feedOut{dir: cached, meta: m}, true, nil
+}
+
+// countNew counts the fetched ids that were not members before.
+func countNew(ids []string, byName map[string]int) int {
+	n := 0
+	for _, id := range ids {
+		if _, ok := byName[id+".json"]; !ok {
+			n++
+		}
+	}
+	return n
+}
+
+// replaceDir puts the new intermediate tmp in the place of cached. Not
+// atomic across the two calls, but a crash in between only loses the
+// cache entry (no valid meta).
+func replaceDir(tmp, cached string) error {
+	if err := os.RemoveAll(cached); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	if err := os.Rename(tmp, cached); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	return nil
+}
