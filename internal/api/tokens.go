@@ -7,12 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/scanfleet/scanfleet/internal/store"
 )
-
-// Token is a token as the API lists it: never its secret or its hash.
-type Token = store.Token
 
 // TokenRequest is POST /api/v1/tokens (admin only). The new token may
 // not expire after the caller's own.

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/exception"
-	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // Triage (issue #20): exceptions, the audit log, notification
@@ -23,10 +22,6 @@ type (
 	// SkippedStatement is a VEX statement an import did not turn into an
 	// exception, and why.
 	SkippedStatement = exception.Skipped
-	// AuditEntry is one change in the audit log.
-	AuditEntry = store.AuditEntry
-	// Delivery is one notification post (the delivery log).
-	Delivery = store.Delivery
 )
 
 // ExceptionRequest is POST /api/v1/exceptions (ID optional: one is made)
@@ -92,9 +87,22 @@ type SubscriptionRequest struct {
 // Subscription is a subscription as the API shows it (never its secret;
 // Secret is set only in the answer to the create that generated it).
 type Subscription struct {
-	store.Subscription
-	SecretSet bool   `json:"secret_set"`
-	Secret    string `json:"secret,omitempty"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+	// Format is "json" (signed scanfleet events) or "slack" (incoming
+	// webhook).
+	Format string `json:"format"`
+	// MinSeverity: image events with no finding at or above it are not
+	// sent ("" = any).
+	MinSeverity string `json:"min_severity,omitempty"`
+	// Events are the event types sent; empty: all.
+	Events    []string  `json:"events,omitempty"`
+	Enabled   bool      `json:"enabled"`
+	Author    string    `json:"author"`
+	Created   time.Time `json:"created"`
+	SecretSet bool      `json:"secret_set"`
+	Secret    string    `json:"secret,omitempty"`
 }
 
 // Exceptions lists the exceptions; expired nil lists all.
@@ -216,7 +224,7 @@ func (c *Client) Deliveries(ctx context.Context, id string) ([]Delivery, error) 
 // of its image: whether a result is stored for it (resolved as admission
 // resolves it: a tag through the tags recorded for it), and its counts.
 type RunningWorkload struct {
-	store.RunningContainer
+	RunningContainer
 	Scanned         bool           `json:"scanned"`
 	ScannedDigest   string         `json:"scanned_digest,omitempty"`
 	ScannedAt       *time.Time     `json:"scanned_at,omitempty"`

@@ -16,35 +16,6 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/queue"
-	"github.com/scanfleet/scanfleet/internal/store"
-)
-
-// The stored types the API returns as they are (same JSON).
-type (
-	// Role is what a token may do. A scanner token may run the scanner
-	// protocol (and so receives registry credentials for its tasks) but
-	// not manage registries; a submitter may only send standalone
-	// results (a build pipeline's token, which must not be able to lease
-	// tasks and so learn registry credentials) and read; a reader may
-	// only read.
-	Role          = store.Role
-	Scanner       = store.Scanner
-	ImageSummary  = store.ImageSummary
-	ImageChanges  = store.ImageChanges
-	HostSummary   = store.HostSummary
-	Decision      = store.Decision
-	ImageDecision = store.ImageDecision
-)
-
-// Roles and scanner states.
-const (
-	RoleAdmin      = store.RoleAdmin
-	RoleScanner    = store.RoleScanner
-	RoleSubmitter  = store.RoleSubmitter
-	RoleReader     = store.RoleReader
-	ScannerActive  = store.ScannerActive
-	ScannerGone    = store.ScannerGone
-	ScannerStopped = store.ScannerStopped
 )
 
 // Coverage states of an image (ImageSummary.Coverage).

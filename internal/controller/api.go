@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/consoleview"
 	"github.com/scanfleet/scanfleet/internal/controller/triageapi"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
@@ -87,9 +88,9 @@ func (c *Controller) auth(a web.Access, limit int64, fn web.Handler) http.Handle
 		}
 		r = r.WithContext(context.WithValue(r.Context(), tokenKey{}, t))
 		role := t.Role
-		allowed := role == RoleAdmin || a == web.ReadAccess ||
-			(a == web.ScannerAccess && role == RoleScanner) ||
-			(a == web.SubmitAccess && (role == RoleScanner || role == RoleSubmitter))
+		allowed := role == store.RoleAdmin || a == web.ReadAccess ||
+			(a == web.ScannerAccess && role == store.RoleScanner) ||
+			(a == web.SubmitAccess && (role == store.RoleScanner || role == store.RoleSubmitter))
 		if !allowed {
 			web.WriteJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf("role %s may not do this", role)})
 			return
@@ -244,7 +245,7 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	if d := q.Get("digest"); d != "" {
 		full, err := c.console.ResolveDigest(r.Context(), d)
 		if web.StatusOf(err) == http.StatusNotFound {
-			web.WriteJSON(w, http.StatusOK, []store.ImageSummary{})
+			web.WriteJSON(w, http.StatusOK, []api.ImageSummary{})
 			return nil
 		}
 		if err != nil {
@@ -270,7 +271,7 @@ func (c *Controller) listImages(w http.ResponseWriter, r *http.Request) error {
 	if ims, err = c.console.Annotate(r.Context(), ims, q.Get("coverage")); err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, ims)
+	web.WriteJSON(w, http.StatusOK, apiconv.Slice(ims, apiconv.ImageSummary))
 	return nil
 }
 

@@ -83,14 +83,14 @@ const keyFile = "secret.key"
 // standalone results (a build pipeline's token, which must not be able to
 // lease tasks and so learn registry credentials) and read; a reader may
 // only read.
-type Role = store.Role
+type Role = api.Role
 
 // The roles.
 const (
-	RoleAdmin     = store.RoleAdmin
-	RoleScanner   = store.RoleScanner
-	RoleSubmitter = store.RoleSubmitter
-	RoleReader    = store.RoleReader
+	RoleAdmin     = api.RoleAdmin
+	RoleScanner   = api.RoleScanner
+	RoleSubmitter = api.RoleSubmitter
+	RoleReader    = api.RoleReader
 )
 
 // DefaultScannerTimeout is how long a scanner may stay silent before it is

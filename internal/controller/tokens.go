@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
@@ -60,7 +61,7 @@ func (c *Controller) whoami(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return web.Errorf(http.StatusUnauthorized, "invalid token")
 	}
-	web.WriteJSON(w, http.StatusOK, api.WhoAmI{Name: t.Name, Role: t.Role, ExpiresAt: t.ExpiresAt, AdmissionWebhook: c.cfg.Reviews != nil})
+	web.WriteJSON(w, http.StatusOK, api.WhoAmI{Name: t.Name, Role: apiconv.Role(t.Role), ExpiresAt: t.ExpiresAt, AdmissionWebhook: c.cfg.Reviews != nil})
 	return nil
 }
 
@@ -77,7 +78,7 @@ func (c *Controller) actor(r *http.Request) (string, error) {
 // mayList reports whether the caller may see token t in the listing: an
 // admin every token, another role its own.
 func mayList(me, t store.Token) bool {
-	return me.Role == RoleAdmin || t.ID == me.ID
+	return me.Role == store.RoleAdmin || t.ID == me.ID
 }
 
 // createToken makes a token no more powerful than the caller's. Only an
@@ -124,7 +125,7 @@ func (c *Controller) createToken(w http.ResponseWriter, r *http.Request) error {
 		return web.Errorf(http.StatusForbidden, "token %q expires %s: a token it creates must expire by then", me.Name, me.ExpiresAt.Format(time.RFC3339))
 	}
 	secret := "sf_" + randomHex(32)
-	t, err := c.store.CreateToken(r.Context(), hashToken(secret), store.Token{Name: in.Name, Role: in.Role, CreatedAt: now, CreatedBy: me.Name, ExpiresAt: expires})
+	t, err := c.store.CreateToken(r.Context(), hashToken(secret), store.Token{Name: in.Name, Role: apiconv.StoreRole(in.Role), CreatedAt: now, CreatedBy: me.Name, ExpiresAt: expires})
 	if errors.Is(err, store.ErrTokenNameTaken) {
 		return web.Errorf(http.StatusConflict, "token %q: name already taken (names of revoked tokens stay taken)", in.Name)
 	}
@@ -135,7 +136,7 @@ func (c *Controller) createToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c.log.Info("token created", "token", t.Name, "role", t.Role, "by", me.Name)
-	web.WriteJSON(w, http.StatusCreated, api.CreatedToken{Token: t, Secret: secret})
+	web.WriteJSON(w, http.StatusCreated, api.CreatedToken{Token: apiconv.Token(t), Secret: secret})
 	return nil
 }
 
@@ -149,10 +150,10 @@ func (c *Controller) listTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := []store.Token{}
+	out := []api.Token{}
 	for _, t := range all {
 		if mayList(me, t) {
-			out = append(out, t)
+			out = append(out, apiconv.Token(t))
 		}
 	}
 	web.WriteJSON(w, http.StatusOK, out)
@@ -178,7 +179,7 @@ func (c *Controller) revokeToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c.log.Info("token revoked", "token", t.Name, "by", me.Name)
-	web.WriteJSON(w, http.StatusOK, t)
+	web.WriteJSON(w, http.StatusOK, apiconv.Token(t))
 	return nil
 }
 
@@ -216,7 +217,7 @@ func CreateNamedToken(ctx context.Context, cfg Config, spec TokenSpec) (string, 
 	}
 	defer st.Close()
 	now := time.Now()
-	t := store.Token{Name: spec.Name, Role: spec.Role, CreatedAt: now, CreatedBy: store.BootstrapCreator}
+	t := store.Token{Name: spec.Name, Role: apiconv.StoreRole(spec.Role), CreatedAt: now, CreatedBy: store.BootstrapCreator}
 	if spec.ExpiresIn > 0 {
 		at := now.Add(spec.ExpiresIn)
 		t.ExpiresAt = &at

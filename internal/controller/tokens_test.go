@@ -66,7 +66,7 @@ func TestTokensAPI(t *testing.T) {
 	now := time.Now()
 	past := now.Add(-time.Hour)
 	expiredSecret := "sf_expired-for-the-test"
-	if _, err := f.c.store.CreateToken(ctx, hashToken(expiredSecret), store.Token{Name: "old", Role: RoleAdmin, CreatedAt: now.Add(-2 * time.Hour), ExpiresAt: &past}); err != nil {
+	if _, err := f.c.store.CreateToken(ctx, hashToken(expiredSecret), store.Token{Name: "old", Role: store.RoleAdmin, CreatedAt: now.Add(-2 * time.Hour), ExpiresAt: &past}); err != nil {
 		t.Fatal(err)
 	}
 	code, gone, _ := createTokenAPI(t, f, f.admin, api.TokenRequest{Name: "gone", Role: RoleAdmin})

@@ -14,13 +14,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/exception"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/scanfleet/scanfleet/internal/admission"
-	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/triage"
@@ -181,14 +181,14 @@ func (c *Hook) serveAdmission(w http.ResponseWriter, r *http.Request, decisions 
 
 // Review decides an admission request and records the decision (requests
 // that start no containers are allowed and not recorded).
-func (c *Hook) Review(ctx context.Context, req *admission.Request) (*api.Decision, error) {
+func (c *Hook) Review(ctx context.Context, req *admission.Request) (*store.Decision, error) {
 	p, err := c.policy(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now().UTC()
-	d := &api.Decision{At: now, UID: req.UID, Kind: req.Kind, Namespace: req.Namespace, Name: req.Name, Operation: req.Operation,
-		User: req.User, DryRun: req.DryRun, Allowed: true, Result: ResultAllowed, Mode: p.Mode, Images: []api.ImageDecision{}}
+	d := &store.Decision{At: now, UID: req.UID, Kind: req.Kind, Namespace: req.Namespace, Name: req.Name, Operation: req.Operation,
+		User: req.User, DryRun: req.DryRun, Allowed: true, Result: ResultAllowed, Mode: p.Mode, Images: []store.ImageDecision{}}
 	if !req.Supported {
 		return d, nil
 	}
@@ -199,7 +199,7 @@ func (c *Hook) Review(ctx context.Context, req *admission.Request) (*api.Decisio
 	var refusals, warnings []string
 	results := map[string]*admission.Result{} // by resolved reference: one lookup per image
 	for _, ctr := range req.Containers {
-		id := api.ImageDecision{Container: ctr.Name, ContainerKind: ctr.Kind, Image: ctr.Image}
+		id := store.ImageDecision{Container: ctr.Name, ContainerKind: ctr.Kind, Image: ctr.Image}
 		sub := admission.Subject{Image: ctr.Image, Namespace: req.Namespace, Labels: req.Labels}
 		ref, perr := admission.ParseRef(ctr.Image)
 		if perr == nil {
@@ -430,6 +430,6 @@ func (c *Hook) listDecisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, ds)
+	web.WriteJSON(w, http.StatusOK, apiconv.Slice(ds, apiconv.Decision))
 	return nil
 }

@@ -31,6 +31,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/console"
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -378,7 +379,7 @@ func (cs *State) queueHistory(w http.ResponseWriter, r *http.Request) error {
 
 // imageRow is an images-table row with its report's fingerprint.
 type imageRow struct {
-	api.ImageSummary
+	store.ImageSummary
 	fingerprint string
 }
 
@@ -739,7 +740,7 @@ func (cs *State) listImages(w http.ResponseWriter, r *http.Request) error {
 		if st == nil {
 			continue
 		}
-		ir := ImageRow{ImageSummary: row.ImageSummary, OS: st.os, Fixable: st.fixable, Layers: st.layers, Size: st.size}
+		ir := ImageRow{ImageSummary: apiconv.ImageSummary(row.ImageSummary), OS: st.os, Fixable: st.fixable, Layers: st.layers, Size: st.size}
 		if ir.Severities == nil {
 			ir.Severities = map[string]int{}
 		}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/report"
 )
@@ -302,7 +303,7 @@ func (cs *State) listHosts(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]HostRow, 0, len(hs))
 	for _, h := range hs {
-		row := HostRow{HostSummary: h, Coverage: api.CoverageUnknown}
+		row := HostRow{HostSummary: apiconv.HostSummary(h), Coverage: api.CoverageUnknown}
 		raw, ok, err := cs.store.HostReport(ctx, h.Name)
 		if err != nil {
 			return err

@@ -16,6 +16,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 var coverageStates = []string{api.CoverageCovered, api.CoverageNotCovered, api.CoverageUnknown}
@@ -81,7 +82,7 @@ func (cs *State) ResolveDigest(ctx context.Context, arg string) (string, error) 
 // annotate adds coverage and tags to images (from the console's report
 // digests and image_tags) and keeps those whose coverage is coverage
 // ("" keeps all).
-func (cs *State) Annotate(ctx context.Context, ims []api.ImageSummary, coverage string) ([]api.ImageSummary, error) {
+func (cs *State) Annotate(ctx context.Context, ims []store.ImageSummary, coverage string) ([]store.ImageSummary, error) {
 	rows, err := cs.loadRows(ctx)
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/crawl"
 	"github.com/scanfleet/scanfleet/internal/notify"
@@ -125,7 +126,7 @@ func (c *Protocol) registerScanner(w http.ResponseWriter, r *http.Request) error
 		in.Concurrency = 1
 	}
 	now := time.Now()
-	sc := api.Scanner{ID: web.RandomHex(8), Name: in.Name, Concurrency: in.Concurrency, DBDigest: in.DBDigest, Version: in.Version,
+	sc := store.Scanner{ID: web.RandomHex(8), Name: in.Name, Concurrency: in.Concurrency, DBDigest: in.DBDigest, Version: in.Version,
 		State: api.ScannerActive, RegisteredAt: now, LastSeen: now}
 	if err := c.store.AddScanner(r.Context(), sc); err != nil {
 		return err
@@ -162,7 +163,7 @@ func validateRegister(in api.RegisterRequest) error {
 // replacePredecessors declares gone the other active scanners named like
 // sc and hands their tasks and layer claims back at once. An unnamed
 // scanner replaces nobody.
-func (c *Protocol) replacePredecessors(ctx context.Context, sc api.Scanner) error {
+func (c *Protocol) replacePredecessors(ctx context.Context, sc store.Scanner) error {
 	if sc.Name == "" {
 		return nil
 	}
@@ -196,7 +197,7 @@ func (c *Protocol) listScanners(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if scs == nil {
-		scs = []api.Scanner{}
+		scs = []store.Scanner{}
 	}
 	for i := range scs {
 		scs[i].CurrentTasks, scs[i].CurrentImages = []string{}, []string{}
@@ -214,7 +215,7 @@ func (c *Protocol) listScanners(w http.ResponseWriter, r *http.Request) error {
 			scs[i].CurrentImages = append(scs[i].CurrentImages, p.Reference)
 		}
 	}
-	web.WriteJSON(w, http.StatusOK, scs)
+	web.WriteJSON(w, http.StatusOK, apiconv.Slice(scs, apiconv.Scanner))
 	return nil
 }
 
@@ -473,7 +474,7 @@ func (c *Protocol) result(w http.ResponseWriter, r *http.Request) error {
 	if rep.DB != nil && rep.DB.Digest != "" {
 		dbDigest = rep.DB.Digest
 	}
-	im := api.ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
+	im := store.ImageSummary{Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Reference: p.Reference,
 		DBDigest: dbDigest, ScannedAt: time.Now().UTC(), ScannedBy: in.Scanner, IndexDigest: p.IndexDigest, Platform: p.Platform}
 	// Exceptions apply before storing, so every count and search sees
 	// the excepted findings suppressed. The report decoded above is the

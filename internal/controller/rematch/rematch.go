@@ -17,7 +17,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/exception"
 	"github.com/scanfleet/scanfleet/internal/match"
@@ -192,7 +192,7 @@ func minus(a, b []string) []string {
 	return out
 }
 
-func (c *Rematcher) rematchImage(ctx context.Context, db match.Store, k api.ImageSummary, events *[]notify.Event, dbInfo *report.DBInfo) (bool, error) {
+func (c *Rematcher) rematchImage(ctx context.Context, db match.Store, k store.ImageSummary, events *[]notify.Event, dbInfo *report.DBInfo) (bool, error) {
 	raw, ok, err := c.store.Report(ctx, k.Key())
 	if err != nil {
 		return false, fmt.Errorf("reading stored report: %w", err)
@@ -261,7 +261,7 @@ func (c *Rematcher) rematchImage(ctx context.Context, db match.Store, k api.Imag
 	*events = append(*events, c.triage.RematchEvents(k.Key(), tags, dbInfo.Digest, &counted, &rep)...)
 	vulns := rep.Vulnerabilities
 	after := vulnIDs(vulns)
-	ch := api.ImageChanges{Registry: k.Registry, Repository: k.Repository, Digest: k.Digest,
+	ch := store.ImageChanges{Registry: k.Registry, Repository: k.Repository, Digest: k.Digest,
 		DBBefore: k.DBDigest, DBAfter: dbInfo.Digest, ChangedAt: time.Now().UTC(),
 		New: minus(after, before), Fixed: minus(before, after),
 		EnteredKEV: minus(kevIDs(vulns), kevBefore), Reranked: rerank}
@@ -301,7 +301,7 @@ func sevCounts(vs []report.Vulnerability) map[string]int {
 
 // enqueueRescans enqueues a full scan of the images among keys (those
 // just re-matched) whose registry asked for one after a database update.
-func (c *Rematcher) enqueueRescans(ctx context.Context, dbDigest string, keys []api.ImageSummary) (int, error) {
+func (c *Rematcher) enqueueRescans(ctx context.Context, dbDigest string, keys []store.ImageSummary) (int, error) {
 	regs, err := c.store.ListRegistries(ctx)
 	if err != nil {
 		return 0, err
@@ -346,7 +346,7 @@ func (c *Rematcher) imageChanges(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return web.Errorf(http.StatusNotFound, "no database change recorded for image %s", d)
 	}
-	web.WriteJSON(w, http.StatusOK, ch)
+	web.WriteJSON(w, http.StatusOK, apiconv.ImageChanges(ch))
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 
 	"github.com/scanfleet/scanfleet/internal/admission"
@@ -172,7 +173,7 @@ func (c *Handler) submitImage(ctx context.Context, in api.SubmitRequest, rep *re
 		if h, ok := hostOfName(regNames, k.registry); ok {
 			host = h
 		}
-		im := api.ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
+		im := store.ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
 			Reference: host + "/" + k.repository + "@" + k.digest, DBDigest: dbDigest, ScannedAt: at, ScannedBy: by}
 		// Exceptions apply per repository the report is stored as.
 		raw := in.Report
@@ -211,7 +212,7 @@ func (c *Handler) submitHost(ctx context.Context, in api.SubmitRequest, rep *rep
 	if !validHostName.MatchString(name) {
 		return api.SubmitResponse{}, web.Errorf(http.StatusBadRequest, "host name %q: want letters, digits, '.', '_', ':', '-' (give name)", name)
 	}
-	h := api.HostSummary{Name: name, Hostname: rep.Host.Hostname, Kernel: rep.Host.Kernel, Root: rep.Host.Root, ScannedAt: at, ScannedBy: scanner}
+	h := store.HostSummary{Name: name, Hostname: rep.Host.Hostname, Kernel: rep.Host.Kernel, Root: rep.Host.Root, ScannedAt: at, ScannedBy: scanner}
 	if h.ScannedBy == "" {
 		h.ScannedBy = name
 	}
@@ -236,7 +237,7 @@ func (c *Handler) listHosts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, hs)
+	web.WriteJSON(w, http.StatusOK, apiconv.Slice(hs, apiconv.HostSummary))
 	return nil
 }
 

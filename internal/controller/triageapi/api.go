@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/exception"
 	"github.com/scanfleet/scanfleet/internal/notify"
@@ -407,7 +408,7 @@ func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
 			out[i].Before, out[i].After = redactURL(out[i].Before), redactURL(out[i].After)
 		}
 	}
-	web.WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, apiconv.Slice(out, apiconv.AuditEntry))
 	return nil
 }
 
@@ -440,7 +441,7 @@ func redactURL(raw json.RawMessage) json.RawMessage {
 }
 
 func subscriptionView(s store.Subscription) api.Subscription {
-	return api.Subscription{Subscription: s, SecretSet: len(s.SecretSealed) > 0}
+	return apiconv.Subscription(s)
 }
 
 func (a *API) listSubscriptions(w http.ResponseWriter, r *http.Request) error {
@@ -591,7 +592,7 @@ func (a *API) testSubscription(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusAccepted, d)
+	web.WriteJSON(w, http.StatusAccepted, apiconv.Delivery(d))
 	return nil
 }
 
@@ -600,6 +601,6 @@ func (a *API) deliveries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, apiconv.Slice(out, apiconv.Delivery))
 	return nil
 }

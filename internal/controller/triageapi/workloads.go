@@ -12,6 +12,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/admission"
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
@@ -117,7 +118,7 @@ func (wl *Workloads) resolve(ctx context.Context, cs []store.RunningContainer, v
 			r.im.Report = nil
 			cache[key] = r
 		}
-		w := api.RunningWorkload{RunningContainer: c, Scanned: r.ok, Vulnerabilities: r.vulns, Severities: r.sev}
+		w := api.RunningWorkload{RunningContainer: apiconv.RunningContainer(c), Scanned: r.ok, Vulnerabilities: r.vulns, Severities: r.sev}
 		if r.ok {
 			at := r.im.ScannedAt
 			w.ScannedDigest, w.ScannedAt = r.im.Digest, &at
