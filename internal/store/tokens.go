@@ -95,7 +95,7 @@ type Tokens interface {
 	TouchToken(ctx context.Context, id string, at time.Time) (written bool, err error)
 }
 
-const tokenCols = `id, name, role, created_at, created_by, expires_at, last_used_at, revoked_at, revoked_by`
+const tokenCols = `id, name, role, created_at, created_by, expires_at, last_used_at, revoked_at, revoked_by` // #nosec G101 -- column names of the tokens table, not a credential
 
 func scanToken(sc rowScanner) (Token, error) {
 	var t Token
