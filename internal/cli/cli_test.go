@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
@@ -27,7 +28,7 @@ type result struct {
 func runCLI(t *testing.T, environ map[string]string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return environ[k] }}
+	e := &env{Env: cmdio.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return environ[k] }}}
 	code := run(context.Background(), args, e)
 	return result{code, out.String(), errb.String()}
 }
@@ -543,7 +544,7 @@ func TestScanTLSRegistryWithAuth(t *testing.T) {
 
 	scanWith := func(password string) result {
 		var out, errb bytes.Buffer
-		e := &env{stdin: strings.NewReader(password + "\n"), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+		e := &env{Env: cmdio.Env{Stdin: strings.NewReader(password + "\n"), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}}
 		code := run(context.Background(), []string{"scan", "-q", "--skip-db", "--no-cache", "--ca-cert", ca, "-u", user, "--password-stdin", "--format", "json", ref}, e)
 		return result{code, out.String(), errb.String()}
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/api"
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/imagebuild"
 	"github.com/scanfleet/scanfleet/internal/queue"
@@ -32,7 +33,7 @@ import (
 func runCLIIn(t *testing.T, environ map[string]string, stdin string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return environ[k] }}
+	e := &env{Env: cmdio.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return environ[k] }}}
 	code := run(context.Background(), args, e)
 	return result{code, out.String(), errb.String()}
 }

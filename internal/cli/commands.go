@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/scanfleet/scanfleet/internal/cli/servecli"
+
 	"github.com/spf13/cobra"
 
 	"github.com/scanfleet/scanfleet/internal/cli/fleetcli"
@@ -12,8 +14,8 @@ func addCommands(root *cobra.Command, e *env) {
 	root.AddCommand(dbcmd.NewCommand())
 	root.AddCommand(newDemoCmd(e))
 	root.AddCommand(newSBOMCmd(e))
-	root.AddCommand(newControllerCmd(e))
-	root.AddCommand(newScannerCmd(e))
+	root.AddCommand(servecli.ControllerCmd(&e.Env, e.kube, e.cloud))
+	root.AddCommand(servecli.ScannerCmd(&e.Env))
 	addHostCommands(root, e)
-	fleetcli.AddCommands(root, e.io())
+	fleetcli.AddCommands(root, &e.Env)
 }

@@ -51,7 +51,7 @@ func newDemoCmd(e *env) *cobra.Command {
 			}
 			defer stop()
 			ref := host + "/demo/app:1.0"
-			fmt.Fprintf(e.stderr, "demo: embedded registry at %s\n", host)
+			fmt.Fprintf(e.Stderr, "demo: embedded registry at %s\n", host)
 
 			layers := []imagebuild.Layer{}
 			base, err := imagebuild.FromFile(rootfs)
@@ -78,7 +78,7 @@ func newDemoCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "demo: pushing %s (%d layers)\n", ref, len(layers))
+			fmt.Fprintf(e.Stderr, "demo: pushing %s (%d layers)\n", ref, len(layers))
 			if err := push(ctx, img, ref); err != nil {
 				return err
 			}
@@ -98,22 +98,22 @@ func newDemoCmd(e *env) *cobra.Command {
 				// The Go vulnerability database alone is thousands of
 				// files: say which source is being read and how long each
 				// took, rather than sitting silent.
-				fmt.Fprintf(e.stderr, "demo: building vulnerability database from %d sources\n", len(advisories))
+				fmt.Fprintf(e.Stderr, "demo: building vulnerability database from %d sources\n", len(advisories))
 				start, srcStart := time.Now(), time.Now()
 				info, err := vulndbbuild.Build(ctx, dbPath, advisories, vulndbbuild.BuildOptions{Progress: func(s vulndb.SourceInfo) {
-					fmt.Fprintf(e.stderr, "demo: loaded %s: %d records in %s\n", s.Source, s.Records, time.Since(srcStart).Round(100*time.Millisecond))
+					fmt.Fprintf(e.Stderr, "demo: loaded %s: %d records in %s\n", s.Source, s.Records, time.Since(srcStart).Round(100*time.Millisecond))
 					srcStart = time.Now()
 				}})
 				if err != nil {
 					return fmt.Errorf("building demo database: %w", err)
 				}
-				fmt.Fprintf(e.stderr, "demo: database %s: %d advisories, built in %s\n", dbPath, info.Advisories, time.Since(start).Round(100*time.Millisecond))
+				fmt.Fprintf(e.Stderr, "demo: database %s: %d advisories, built in %s\n", dbPath, info.Advisories, time.Since(start).Round(100*time.Millisecond))
 				f.dbPath = dbPath
 			}
-			fmt.Fprintf(e.stderr, "demo: scanning %s\n", ref)
+			fmt.Fprintf(e.Stderr, "demo: scanning %s\n", ref)
 			start := time.Now()
 			scanErr := runScan(ctx, e, ref, f)
-			fmt.Fprintf(e.stderr, "demo: scanned %s in %s\n", ref, time.Since(start).Round(100*time.Millisecond))
+			fmt.Fprintf(e.Stderr, "demo: scanned %s in %s\n", ref, time.Since(start).Round(100*time.Millisecond))
 			if variants > 0 {
 				// The scan's exit status (4 when a feed is missing) stays
 				// the demo's; a fleet failure is reported over it.

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/scanfleet/scanfleet/internal/cli/servecli"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -55,7 +57,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 		return fmt.Errorf("demo controller: %w", err)
 	}
 	defer ln.Close()
-	ls, err := newLocalScaler(ctx, e, ln.Addr(), controller.Config{DataDir: dataDir}, dbPath, "")
+	ls, err := servecli.NewLocalScaler(ctx, &e.Env, ln.Addr(), controller.Config{DataDir: dataDir}, dbPath, "")
 	if err != nil {
 		return err
 	}
@@ -65,7 +67,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 		DBPath:    dbPath,
 		Scaler:    ls,
 		Autoscale: autoscale.Config{Strategy: autoscale.Immediate, MinScannerPods: scanners, MaxScannerPods: scanners},
-		Logger:    e.logger,
+		Logger:    e.Logger,
 	})
 	if err != nil {
 		return err
@@ -78,7 +80,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 	defer cancel()
 	go func() { _ = c.Run(runCtx) }()
 	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(e.stderr, "demo: controller at %s, up to %d local scanners (auto-scaler: immediate)\n", base, scanners)
+	fmt.Fprintf(e.Stderr, "demo: controller at %s, up to %d local scanners (auto-scaler: immediate)\n", base, scanners)
 
 	if err := c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "demo", URL: "http://" + host, Filters: []string{"demo/*"}}}); err != nil {
 		return err
@@ -87,7 +89,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "demo: crawled the registry: %d scan tasks queued\n", n)
+	fmt.Fprintf(e.Stderr, "demo: crawled the registry: %d scan tasks queued\n", n)
 
 	token, err := controller.CreateToken(ctx, dataDir, api.RoleReader)
 	if err != nil {
@@ -134,7 +136,7 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 		}
 		line := fmt.Sprintf("demo: %d/%d images scanned, %d scanners active", len(images), n, active)
 		if line != last {
-			fmt.Fprintf(e.stderr, "%s (%s)\n", line, time.Since(start).Round(time.Second))
+			fmt.Fprintf(e.Stderr, "%s (%s)\n", line, time.Since(start).Round(time.Second))
 			last = line
 		}
 		if len(images) >= n {
@@ -146,8 +148,8 @@ func demoFleet(ctx context.Context, e *env, host string, layers []imagebuild.Lay
 	}
 
 	sort.Slice(images, func(i, j int) bool { return images[i].Repository < images[j].Repository })
-	fmt.Fprintf(e.stdout, "\nFleet scan of %s: %d images in %s\n", host, len(images), time.Since(start).Round(time.Second))
-	writeFleetTable(e.stdout, images)
+	fmt.Fprintf(e.Stdout, "\nFleet scan of %s: %d images in %s\n", host, len(images), time.Since(start).Round(time.Second))
+	writeFleetTable(e.Stdout, images)
 	// Stop the scanners while the API still serves them.
 	cancel()
 	return ls.Close()

@@ -117,7 +117,7 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 	if !contains(output.Formats, f.format) {
 		return usagef("--format must be one of %s, not %q", strings.Join(output.Formats, ", "), f.format)
 	}
-	if err := f.send.check(e.getenv, f.skipDB); err != nil {
+	if err := f.send.check(e.Getenv, f.skipDB); err != nil {
 		return err
 	}
 	var vexSet *vex.Set
@@ -135,7 +135,7 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 	// keep the Go heap near hostMemoryLimit (a soft limit: the collector
 	// runs more often near it, nothing fails past it) instead of letting
 	// it grow to twice the live data. GOMEMLIMIT overrides it.
-	if e.getenv("GOMEMLIMIT") == "" {
+	if e.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(hostMemoryLimit))
 	}
 	matcher, closeDB, err := openMatcher(&f.scanFlags)
@@ -158,7 +158,7 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 	}
 	// Progress redraws a line on a terminal; anywhere else (a log) it
 	// would be one endless line, so one summary line is written instead.
-	tty := cmdio.IsTerminal(e.stderr)
+	tty := cmdio.IsTerminal(e.Stderr)
 	var walked int
 	var skipped []string
 	start := time.Now()
@@ -166,7 +166,7 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 		opts.Progress = func(n int) {
 			walked = n
 			if tty {
-				fmt.Fprintf(e.stderr, "\rwalked %d entries", n)
+				fmt.Fprintf(e.Stderr, "\rwalked %d entries", n)
 			}
 		}
 		opts.Skipped = func(dir, why string) { skipped = append(skipped, dir+": "+why) }
@@ -174,7 +174,7 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 	rep, err := host.Scan(ctx, f.root, opts)
 	if !f.quiet {
 		if tty {
-			fmt.Fprintln(e.stderr)
+			fmt.Fprintln(e.Stderr)
 		}
 		if err == nil {
 			line := fmt.Sprintf("host %s: walked %d entries, %d packages, in %.1f s", f.root, walked, len(rep.Packages), time.Since(start).Seconds())
@@ -185,7 +185,7 @@ func runHost(ctx context.Context, e *env, f *hostFlags) error {
 				}
 				line += "; not walked: " + strings.Join(skipped, ", ")
 			}
-			fmt.Fprintln(e.stderr, line)
+			fmt.Fprintln(e.Stderr, line)
 		}
 	}
 	if err != nil {

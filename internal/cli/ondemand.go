@@ -58,23 +58,23 @@ func onDemandRef(getenv func(string) string) (ref string, insecure bool, err err
 // SCANFLEET_TOKEN) set, the report also goes to the controller, where it
 // counts for admission control (submit.go).
 func runOnDemand(ctx context.Context, e *env) error {
-	ref, insecure, err := onDemandRef(e.getenv)
+	ref, insecure, err := onDemandRef(e.Getenv)
 	if err != nil {
 		return err
 	}
 	f := &scanFlags{
 		format:     "table",
 		resultsDir: onDemandResultsDir,
-		layers:     strings.EqualFold(e.getenv("SCANNER_SCAN_LAYERS"), "true"),
+		layers:     strings.EqualFold(e.Getenv("SCANNER_SCAN_LAYERS"), "true"),
 		platform:   "linux/amd64",
-		username:   e.getenv("SCANNER_REGISTRY_USERNAME"),
-		password:   e.getenv("SCANNER_REGISTRY_PASSWORD"),
-		dockerHost: e.getenv("SCANNER_DOCKER_URL"),
+		username:   e.Getenv("SCANNER_REGISTRY_USERNAME"),
+		password:   e.Getenv("SCANNER_REGISTRY_PASSWORD"),
+		dockerHost: e.Getenv("SCANNER_DOCKER_URL"),
 		insecure:   insecure,
-		dbPath:     e.getenv("SCANFLEET_DB"),
+		dbPath:     e.Getenv("SCANFLEET_DB"),
 		timeout:    0,
 	}
-	if d := e.getenv("SCANFLEET_RESULTS_DIR"); d != "" {
+	if d := e.Getenv("SCANFLEET_RESULTS_DIR"); d != "" {
 		f.resultsDir = d
 	}
 	if err := runScan(ctx, e, ref, f); err != nil {

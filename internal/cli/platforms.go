@@ -107,7 +107,7 @@ func scanPlatforms(ctx context.Context, e *env, ref string, f *scanFlags, want [
 		}
 		out.Platforms = append(out.Platforms, PlatformReport{Platform: name, Report: rep})
 	}
-	w := e.stdout
+	w := e.Stdout
 	if f.output != "" {
 		file, err := os.Create(f.output)
 		if err != nil {

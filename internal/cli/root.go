@@ -4,6 +4,8 @@
 package cli
 
 import (
+	"github.com/scanfleet/scanfleet/internal/cli/servecli"
+
 	"context"
 	"errors"
 	"fmt"
@@ -11,19 +13,12 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/scanfleet/scanfleet/internal/autoscale"
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
 	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
-	"github.com/scanfleet/scanfleet/internal/controller"
-	"github.com/scanfleet/scanfleet/internal/crawl"
-	"github.com/scanfleet/scanfleet/internal/crawl/provider"
-	"github.com/scanfleet/scanfleet/internal/leader"
-	"github.com/scanfleet/scanfleet/internal/store"
 )
 
 // Exit codes. Documented in README.md; keep them stable.
@@ -51,10 +46,7 @@ func (e *exitError) Unwrap() error { return e.err }
 // env is what commands need from the process, passed down instead of read
 // from globals so tests can run commands in-process.
 type env struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
-	getenv         func(string) string
-	logger         *slog.Logger
+	cmdio.Env
 	// kube is the controller's Kubernetes integration; nil in the
 	// scanfleet binary, which does not link it.
 	kube Kubernetes
@@ -63,43 +55,18 @@ type env struct {
 	cloud Cloud
 }
 
-// io is the part of e the command packages take.
-func (e *env) io() *cmdio.Env {
-	return &cmdio.Env{Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr, Getenv: e.getenv}
-}
+// Cloud is what the controller takes from the clouds' libraries; see
+// servecli.Cloud.
+type Cloud = servecli.Cloud
 
-// Cloud is what the controller takes from the clouds' libraries:
-// short-lived registry credentials for the ecr, gar and acr kinds and the
-// listings that need an SDK (ECR). Package cloudcreds implements it; like
-// Kubernetes it is handed in by cmd/scanfleet-controller so that the
-// scanner binary does not link the AWS and Google libraries.
-type Cloud interface {
-	crawl.CredentialSource
-	// Lister returns r's repository lister when only an SDK can list it,
-	// else nil.
-	Lister(ctx context.Context, r crawl.Registry) (provider.Lister, error)
-}
-
-// Kubernetes is what the controller command takes from Kubernetes: the
-// scanner Deployment's scaler, the Lease election and the AdmissionReview
-// codec (package kube implements it). It is handed in by the entry point
-// rather than imported, because client-go and the Kubernetes API types
-// cost every process that links them about 13 MB of resident memory:
-// cmd/scanfleet-controller links them, cmd/scanfleet (the scanner) does
-// not.
-type Kubernetes interface {
-	InCluster() bool
-	InClusterNamespace() string
-	DeploymentScaler(kubeconfig, ref string) (autoscale.Scaler, error)
-	LeaseElector(kubeconfig, namespace, name, identity string, duration time.Duration, log *slog.Logger) (leader.Elector, error)
-	Reviews() controller.ReviewCodec
-	// PodWatcher records the cluster's running containers (issue #20).
-	PodWatcher(kubeconfig string, log *slog.Logger) (func(context.Context, store.Workloads) error, error)
-}
+// Kubernetes is what the controller command takes from Kubernetes; see
+// servecli.Kubernetes. It is handed in by the entry point rather than
+// imported, so that the scanner binary does not link client-go.
+type Kubernetes = servecli.Kubernetes
 
 // Main runs the command line and returns the process exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return run(ctx, args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv})
+	return run(ctx, args, &env{Env: cmdio.Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv}})
 }
 
 // MainKubernetes is Main with the controller's Kubernetes integration.
@@ -110,15 +77,15 @@ func MainKubernetes(ctx context.Context, args []string, stdin io.Reader, stdout,
 // MainController is Main with the controller's Kubernetes integration and
 // cloud credentials (either may be nil).
 func MainController(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, k Kubernetes, c Cloud) int {
-	return run(ctx, args, &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, kube: k, cloud: c})
+	return run(ctx, args, &env{Env: cmdio.Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv}, kube: k, cloud: c})
 }
 
 func run(ctx context.Context, args []string, e *env) int {
 	root := newRoot(e)
 	root.SetArgs(args)
-	root.SetIn(e.stdin)
-	root.SetOut(e.stdout)
-	root.SetErr(e.stderr)
+	root.SetIn(e.Stdin)
+	root.SetOut(e.Stdout)
+	root.SetErr(e.Stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK
@@ -126,11 +93,11 @@ func run(ctx context.Context, args []string, e *env) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(e.stderr, "scanfleet:", ee.err)
+			fmt.Fprintln(e.Stderr, "scanfleet:", ee.err)
 		}
 		return ee.code
 	}
-	fmt.Fprintln(e.stderr, "scanfleet:", err)
+	fmt.Fprintln(e.Stderr, "scanfleet:", err)
 	if isUsage(err) {
 		return ExitUsage
 	}
@@ -172,9 +139,9 @@ func newRoot(e *env) *cobra.Command {
 			opts := &slog.HandlerOptions{Level: lvl}
 			switch logFormat {
 			case "text":
-				e.logger = slog.New(slog.NewTextHandler(e.stderr, opts))
+				e.Logger = slog.New(slog.NewTextHandler(e.Stderr, opts))
 			case "json":
-				e.logger = slog.New(slog.NewJSONHandler(e.stderr, opts))
+				e.Logger = slog.New(slog.NewJSONHandler(e.Stderr, opts))
 			default:
 				return usagef("--log-format must be text or json, not %q", logFormat)
 			}
@@ -183,7 +150,7 @@ func newRoot(e *env) *cobra.Command {
 		// NeuVector's scanner image runs with no arguments and
 		// SCANNER_ON_DEMAND=true; so do we.
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if onDemand(e.getenv) {
+			if onDemand(e.Getenv) {
 				return runOnDemand(cmd.Context(), e)
 			}
 			return cmd.Help()

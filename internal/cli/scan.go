@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
 	"github.com/scanfleet/scanfleet/internal/buildinfo"
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/report"
@@ -86,7 +86,7 @@ the image contains; 1 when the scan failed; 2 on bad usage.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				if onDemand(e.getenv) {
+				if onDemand(e.Getenv) {
 					return runOnDemand(cmd.Context(), e)
 				}
 				return usagef("scan needs an IMAGE argument (or SCANNER_ON_DEMAND=true with SCANNER_REPOSITORY)")
@@ -125,17 +125,17 @@ func newSBOMCmd(e *env) *cobra.Command {
 
 func (f *scanFlags) readPassword(e *env) error {
 	if f.passwordStdin {
-		b, err := io.ReadAll(io.LimitReader(e.stdin, 1<<16))
+		b, err := io.ReadAll(io.LimitReader(e.Stdin, 1<<16))
 		if err != nil {
 			return fmt.Errorf("reading password from stdin: %w", err)
 		}
 		f.password = strings.TrimRight(string(b), "\r\n")
 	}
 	if f.password == "" {
-		f.password = e.getenv("SCANFLEET_PASSWORD")
+		f.password = e.Getenv("SCANFLEET_PASSWORD")
 	}
 	if f.registryToken == "" {
-		f.registryToken = e.getenv("SCANFLEET_REGISTRY_TOKEN")
+		f.registryToken = e.Getenv("SCANFLEET_REGISTRY_TOKEN")
 	}
 	return nil
 }
@@ -171,7 +171,7 @@ func bindFlags(cmd *cobra.Command, f *scanFlags, sbomOnly bool) {
 	fl.StringVar(&f.caCert, "ca-cert", "", "PEM bundle of extra CAs for the registry's TLS")
 	fl.StringVar(&f.dockerHost, "docker-host", "", "Docker Engine API address for docker: images (default $SCANNER_DOCKER_URL, $DOCKER_HOST, unix:///var/run/docker.sock)")
 	fl.DurationVar(&f.timeout, "timeout", 10*time.Minute, "give up on the scan after this long")
-	bindStallFlag(fl, &f.stallTimeout)
+	cmdio.BindStallFlag(fl, &f.stallTimeout)
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on standard error")
 	fl.StringVar(&f.cacheDir, "cache-dir", "", "keep layer analyses here for later scans (default: the user cache directory)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "analyse every layer afresh and keep nothing")
@@ -193,7 +193,7 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 		return usagef("--format must be one of %s, not %q", strings.Join(formats, ", "), f.format)
 	}
 	if !f.sbomOnly {
-		if err := f.send.check(e.getenv, f.skipDB); err != nil {
+		if err := f.send.check(e.Getenv, f.skipDB); err != nil {
 			return err
 		}
 	}
@@ -253,7 +253,7 @@ func sendAndEmit(ctx context.Context, e *env, rep *report.Report, f *scanFlags, 
 	}
 	var ee *exitError
 	if emitErr != nil && !errors.As(emitErr, &ee) {
-		fmt.Fprintln(e.stderr, "scanfleet:", emitErr)
+		fmt.Fprintln(e.Stderr, "scanfleet:", emitErr)
 	}
 	return sendErr
 }
@@ -282,41 +282,6 @@ func openMatcher(f *scanFlags) (scan.Matcher, func(), error) {
 // kilobytes (packages, not files), so this holds tens of thousands of
 // layers while keeping a CI runner's disk from filling over months.
 const layerCacheMaxBytes = 256 << 20
-
-// stallFlag is --stall-timeout. A user's 0 means "no bound", which
-// source.Options spells as a negative value (its 0 is the default): the
-// flag stores that, so a scanFlags or worker.Config built without the
-// flag (demo, NeuVector mode) keeps the default bound.
-type stallFlag struct{ d *time.Duration }
-
-func bindStallFlag(fl *pflag.FlagSet, d *time.Duration) {
-	*d = source.DefaultStallTimeout
-	fl.Var(stallFlag{d}, "stall-timeout", "give up a registry read after this long without data (retried 3 times, then the scan fails); 0: no bound")
-}
-
-func (s stallFlag) String() string {
-	if s.d == nil {
-		return source.DefaultStallTimeout.String()
-	}
-	if *s.d < 0 {
-		return "0s"
-	}
-	return s.d.String()
-}
-
-func (s stallFlag) Set(v string) error {
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		return err
-	}
-	if d <= 0 {
-		d = -1
-	}
-	*s.d = d
-	return nil
-}
-
-func (stallFlag) Type() string { return "duration" }
 
 func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher scan.Matcher) (*report.Report, error) {
 	s := defaultScanner(e)
@@ -360,7 +325,7 @@ func scanImage(ctx context.Context, e *env, ref string, f *scanFlags, matcher sc
 			if id == "" {
 				id = l.Digest
 			}
-			fmt.Fprintf(e.stderr, "layer %d/%d %s %s\n", done, total, output.ShortID(id), how)
+			fmt.Fprintf(e.Stderr, "layer %d/%d %s %s\n", done, total, output.ShortID(id), how)
 		}
 	}
 	return s.Scan(ctx, scan.Target{Image: img.Image, Reference: img.Reference, Platform: f.platform, StoredUncompressed: img.StoredUncompressed}, opts)
@@ -441,7 +406,7 @@ func emit(e *env, rep *report.Report, f *scanFlags, sev map[report.Severity]bool
 			return err
 		}
 	}
-	w := e.stdout
+	w := e.Stdout
 	if f.output != "" {
 		file, err := os.Create(f.output)
 		if err != nil {
@@ -508,7 +473,7 @@ func defaultScanner(e *env) *scan.Scanner {
 		AnalyzersVersion: all.Version(),
 		OSPriority:       all.OSPriority,
 		ScannerVersion:   buildinfo.Version(),
-		Logger:           e.logger,
+		Logger:           e.Logger,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/source"
 )
 
@@ -54,7 +55,7 @@ func TestStallFlag(t *testing.T) {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			fl := pflag.NewFlagSet("x", pflag.ContinueOnError)
 			var d time.Duration
-			bindStallFlag(fl, &d)
+			cmdio.BindStallFlag(fl, &d)
 			err := fl.Parse(tc.args)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("Parse(%q) = %v, want error %v", tc.args, err, tc.wantErr)

@@ -147,7 +147,7 @@ func (s *submitFlags) check(getenv func(string) string, skipDB bool) error {
 // submit sends the report (before any --severity filtering: admission
 // rules need every finding) to the controller, when one is configured.
 func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, skipDB, quiet bool) error {
-	t, err := s.resolve(e.getenv)
+	t, err := s.resolve(e.Getenv)
 	if err != nil || t == nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, sk
 		// findings and let it through admission control.
 		return fmt.Errorf("not sending the report to %s: it was not matched against a vulnerability database", t.url)
 	}
-	c, err := fleetcli.NewClient(t.url, t.token, t.caCert, e.io())
+	c, err := fleetcli.NewClient(t.url, t.token, t.caCert, &e.Env)
 	if err != nil {
 		return err
 	}
@@ -179,14 +179,14 @@ func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, sk
 	if !quiet {
 		switch out.Kind {
 		case "host":
-			fmt.Fprintf(e.stderr, "report sent to %s: host %s\n", t.url, out.Host)
+			fmt.Fprintf(e.Stderr, "report sent to %s: host %s\n", t.url, out.Host)
 		default:
 			for _, im := range out.Images {
 				tags := ""
 				if len(im.Tags) > 0 {
 					tags = " (tags " + strings.Join(im.Tags, ", ") + ")"
 				}
-				fmt.Fprintf(e.stderr, "report sent to %s: %s/%s@%s%s\n", t.url, im.Registry, im.Repository, im.Digest, tags)
+				fmt.Fprintf(e.Stderr, "report sent to %s: %s/%s@%s%s\n", t.url, im.Registry, im.Repository, im.Digest, tags)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 )
 
@@ -16,6 +17,9 @@ type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
+	// Logger is set by the root command's flags before any command runs:
+	// read it when running, not when building a command.
+	Logger *slog.Logger
 }
 
 // usageError marks errors in flags or arguments.

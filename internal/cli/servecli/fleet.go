@@ -1,4 +1,9 @@
-package cli
+// Package servecli is the commands that run the fleet's processes:
+// 'scanfleet controller' (and 'controller token create') and 'scanfleet
+// scanner', with the controller's Kubernetes and cloud integrations,
+// which the entry point hands in (Kubernetes, Cloud) so that the scanner
+// binary does not link them.
+package servecli
 
 import (
 	"context"
@@ -16,10 +21,35 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/worker"
 )
+
+// env is what these commands take from the process and the entry point.
+type env struct {
+	*cmdio.Env
+	// kube and cloud are the controller's integrations; nil in the
+	// scanfleet binary, which does not link them.
+	kube  Kubernetes
+	cloud Cloud
+}
+
+// ControllerCmd is 'scanfleet controller' (serve) and 'controller token
+// create'; k and c may be nil.
+func ControllerCmd(io *cmdio.Env, k Kubernetes, c Cloud) *cobra.Command {
+	return newControllerCmd(&env{Env: io, kube: k, cloud: c})
+}
+
+// ScannerCmd is 'scanfleet scanner'.
+func ScannerCmd(io *cmdio.Env) *cobra.Command { return newScannerCmd(&env{Env: io}) }
+
+// NewLocalScaler is the scaler of --local-scanners-max (see
+// newLocalScaler), also used by the demo's fleet.
+func NewLocalScaler(ctx context.Context, io *cmdio.Env, addr net.Addr, ccfg controller.Config, dbPath, tlsCert string) (*autoscale.LocalScaler, error) {
+	return newLocalScaler(ctx, &env{Env: io}, addr, ccfg, dbPath, tlsCert)
+}
 
 // newControllerCmd is 'scanfleet controller' (serve) and 'controller token create'.
 func newControllerCmd(e *env) *cobra.Command {
@@ -37,25 +67,25 @@ func newControllerCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dataDir == "" {
-				return usagef("--data-dir is required")
+				return cmdio.Usagef("--data-dir is required")
 			}
 			if (tlsCert == "") != (tlsKey == "") {
-				return usagef("--tls-cert and --tls-key go together")
+				return cmdio.Usagef("--tls-cert and --tls-key go together")
 			}
 			if localMax < 0 || localMin < 0 || localMin > localMax {
-				return usagef("want 0 <= --local-scanners-min <= --local-scanners-max")
+				return cmdio.Usagef("want 0 <= --local-scanners-min <= --local-scanners-max")
 			}
 			if kf.deployment != "" && localMax > 0 {
-				return usagef("--kube-deployment and --local-scanners-max both run scanners: choose one")
+				return cmdio.Usagef("--kube-deployment and --local-scanners-max both run scanners: choose one")
 			}
 			st, err := autoscale.ParseStrategy(strategy)
 			if err != nil {
-				return usagef("--autoscale-strategy: %v", err)
+				return cmdio.Usagef("--autoscale-strategy: %v", err)
 			}
 			ctx := cmd.Context()
 			queueDSN, storeDSN = postgresDSNs(e, bothDSN, queueDSN, storeDSN)
 			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, QueueDSN: queueDSN, StoreDSN: storeDSN, SecretKeyFiles: keyFiles,
-				LeaseDuration: lease, ScannerTimeout: scannerTimeout, CrawlStale: crawlStale, Logger: e.logger}
+				LeaseDuration: lease, ScannerTimeout: scannerTimeout, CrawlStale: crawlStale, Logger: e.Logger}
 			if e.cloud != nil { // scanfleet-controller: ecr, gar and acr registries
 				cfg.Cloud = e.cloud
 			}
@@ -112,8 +142,8 @@ func newControllerCmd(e *env) *cobra.Command {
 			}()
 			// The address is logged and printed so that scripts (and tests)
 			// using port 0 learn it.
-			fmt.Fprintf(e.stdout, "listening on %s\n", ln.Addr())
-			e.logger.Info("controller listening", "addr", ln.Addr().String(), "tls", tlsCert != "")
+			fmt.Fprintf(e.Stdout, "listening on %s\n", ln.Addr())
+			e.Logger.Info("controller listening", "addr", ln.Addr().String(), "tls", tlsCert != "")
 			select {
 			case err := <-errc:
 				return fmt.Errorf("serving: %w", err)
@@ -124,7 +154,7 @@ func newControllerCmd(e *env) *cobra.Command {
 				// that they hand their tasks back.
 				cancel()
 				if err := ls.Close(); err != nil {
-					e.logger.Warn("stopping local scanners", "err", err)
+					e.Logger.Warn("stopping local scanners", "err", err)
 				}
 			}
 			// Let the background loops end (the auto-scaler first, then the
@@ -133,7 +163,7 @@ func newControllerCmd(e *env) *cobra.Command {
 			select {
 			case <-runDone:
 			case <-time.After(10 * time.Second):
-				e.logger.Warn("background loops did not stop within 10s")
+				e.Logger.Warn("background loops did not stop within 10s")
 			}
 			sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer scancel()
@@ -171,13 +201,13 @@ func newControllerCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, tokStore = postgresDSNs(e, tokBoth, "", tokStore)
 			if tokDir == "" && tokStore == "" {
-				return usagef("--data-dir (or --store-postgres/--postgres) is required")
+				return cmdio.Usagef("--data-dir (or --store-postgres/--postgres) is required")
 			}
 			spec := controller.TokenSpec{Name: tokName, Role: api.Role(role)}
 			if tokExpires != "" {
 				d, err := api.ParseExpiresIn(tokExpires)
 				if err != nil {
-					return usagef("--expires: %v", err)
+					return cmdio.Usagef("--expires: %v", err)
 				}
 				spec.ExpiresIn = d
 			}
@@ -185,8 +215,8 @@ func newControllerCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "token %s (%s) created\n", t.Name, t.Role)
-			fmt.Fprintln(e.stdout, tok)
+			fmt.Fprintf(e.Stderr, "token %s (%s) created\n", t.Name, t.Role)
+			fmt.Fprintln(e.Stdout, tok)
 			return nil
 		},
 	}
@@ -208,16 +238,16 @@ func newControllerCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, rsStore = postgresDSNs(e, rsBoth, "", rsStore)
 			if rsDir == "" && rsStore == "" {
-				return usagef("--data-dir (or --store-postgres/--postgres) is required")
+				return cmdio.Usagef("--data-dir (or --store-postgres/--postgres) is required")
 			}
 			if len(rsKeys) < 1 {
-				return usagef("--secret-key-file is required: the new key first, then the old one(s)")
+				return cmdio.Usagef("--secret-key-file is required: the new key first, then the old one(s)")
 			}
 			n, err := controller.Reseal(cmd.Context(), controller.Config{DataDir: rsDir, StoreDSN: rsStore, SecretKeyFiles: rsKeys})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "re-sealed the credentials of %d registries with %s\n", n, rsKeys[0])
+			fmt.Fprintf(e.Stdout, "re-sealed the credentials of %d registries with %s\n", n, rsKeys[0])
 			return nil
 		},
 	}
@@ -235,13 +265,13 @@ func newControllerCmd(e *env) *cobra.Command {
 // SCANFLEET_STORE_POSTGRES, SCANFLEET_POSTGRES).
 func postgresDSNs(e *env, both, queueDSN, storeDSN string) (string, string) {
 	if both == "" {
-		both = e.getenv("SCANFLEET_POSTGRES")
+		both = e.Getenv("SCANFLEET_POSTGRES")
 	}
 	if queueDSN == "" {
-		queueDSN = e.getenv("SCANFLEET_QUEUE_POSTGRES")
+		queueDSN = e.Getenv("SCANFLEET_QUEUE_POSTGRES")
 	}
 	if storeDSN == "" {
-		storeDSN = e.getenv("SCANFLEET_STORE_POSTGRES")
+		storeDSN = e.Getenv("SCANFLEET_STORE_POSTGRES")
 	}
 	if queueDSN == "" {
 		queueDSN = both
@@ -262,13 +292,13 @@ func newScannerCmd(e *env) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.ControllerURL == "" {
-				return usagef("--controller is required")
+				return cmdio.Usagef("--controller is required")
 			}
 			if cfg.Token == "" {
-				cfg.Token = e.getenv("SCANFLEET_TOKEN")
+				cfg.Token = e.Getenv("SCANFLEET_TOKEN")
 			}
 			if cfg.Token == "" {
-				return usagef("--token (or SCANFLEET_TOKEN) is required")
+				return cmdio.Usagef("--token (or SCANFLEET_TOKEN) is required")
 			}
 			tr := http.DefaultTransport.(*http.Transport).Clone()
 			if caCert != "" {
@@ -286,9 +316,9 @@ func newScannerCmd(e *env) *cobra.Command {
 				tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 			}
 			cfg.HTTPClient = &http.Client{Transport: tr, Timeout: 2 * time.Minute}
-			cfg.Logger = e.logger
+			cfg.Logger = e.Logger
 			if cfg.ClaimWait <= 0 {
-				return usagef("--claim-wait must be positive")
+				return cmdio.Usagef("--claim-wait must be positive")
 			}
 			return worker.Run(cmd.Context(), cfg)
 		},
@@ -302,7 +332,7 @@ func newScannerCmd(e *env) *cobra.Command {
 	fl.StringVar(&cfg.Platform, "platform", "linux/amd64", "platform to pick from multi-arch images")
 	fl.DurationVar(&cfg.PollInterval, "poll-interval", 2*time.Second, "wait between lease attempts when idle")
 	fl.StringVar(&caCert, "ca-cert", "", "PEM CA bundle to trust for the controller's TLS")
-	bindStallFlag(fl, &cfg.StallTimeout)
+	cmdio.BindStallFlag(fl, &cfg.StallTimeout)
 	fl.DurationVar(&cfg.ClaimWait, "claim-wait", worker.DefaultClaimWait, "wait at most this long for a layer another scanner is analysing, then analyse it here")
 	return cmd
 }
@@ -341,9 +371,9 @@ func newLocalScaler(ctx context.Context, e *env, addr net.Addr, ccfg controller.
 	return autoscale.NewLocalScaler(autoscale.LocalOptions{
 		Argv:   argv,
 		Env:    []string{"SCANFLEET_TOKEN=" + tok},
-		Stdout: e.stderr,
-		Stderr: e.stderr,
-		Logger: e.logger,
+		Stdout: e.Stderr,
+		Stderr: e.Stderr,
+		Logger: e.Logger,
 	})
 }
 
@@ -377,10 +407,10 @@ const noKubernetes = "needs the Kubernetes integration: run scanfleet-controller
 // Kubernetes client is made only when one of them needs it.
 func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy) error {
 	if k.scannersMin < 0 || k.scannersMin > k.scannersMax {
-		return usagef("want 0 <= --scanners-min <= --scanners-max")
+		return cmdio.Usagef("want 0 <= --scanners-min <= --scanners-max")
 	}
 	if k.leaseDuration <= 0 {
-		return usagef("--leader-lease-duration must be positive")
+		return cmdio.Usagef("--leader-lease-duration must be positive")
 	}
 	kind := k.elect
 	if kind == "" {
@@ -395,14 +425,14 @@ func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy)
 	}
 	if k.deployment != "" {
 		if e.kube == nil {
-			return usagef("--kube-deployment %s", noKubernetes)
+			return cmdio.Usagef("--kube-deployment %s", noKubernetes)
 		}
 		if ns, name, ok := strings.Cut(k.deployment, "/"); !ok || ns == "" || name == "" || strings.Contains(name, "/") {
-			return usagef("--kube-deployment %q: want NAMESPACE/NAME", k.deployment)
+			return cmdio.Usagef("--kube-deployment %q: want NAMESPACE/NAME", k.deployment)
 		}
 		sc, err := e.kube.DeploymentScaler(k.kubeconfig, k.deployment)
 		if err != nil {
-			return usagef("--kube-deployment: %v", err)
+			return cmdio.Usagef("--kube-deployment: %v", err)
 		}
 		cfg.Scaler = sc
 		cfg.Autoscale = autoscale.Config{Strategy: st, MinScannerPods: k.scannersMin, MaxScannerPods: k.scannersMax}
@@ -416,17 +446,17 @@ func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy)
 		cfg.Elector = leader.Always{ID: id}
 	case "postgres":
 		if cfg.QueueDSN == "" {
-			return usagef("--leader-elect postgres needs --queue-postgres (or SCANFLEET_QUEUE_POSTGRES)")
+			return cmdio.Usagef("--leader-elect postgres needs --queue-postgres (or SCANFLEET_QUEUE_POSTGRES)")
 		}
 		el, err := leader.NewPostgres(leader.PostgresOptions{DSN: cfg.QueueDSN, Name: k.leaseName, Identity: id,
-			RetryPeriod: k.leaseDuration / 5, Logger: e.logger})
+			RetryPeriod: k.leaseDuration / 5, Logger: e.Logger})
 		if err != nil {
 			return err
 		}
 		cfg.Elector = el
 	case "kubernetes":
 		if e.kube == nil {
-			return usagef("--leader-elect kubernetes %s", noKubernetes)
+			return cmdio.Usagef("--leader-elect kubernetes %s", noKubernetes)
 		}
 		ns := k.leaseNamespace
 		if ns == "" {
@@ -435,24 +465,24 @@ func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy)
 		if ns == "" {
 			ns = "default"
 		}
-		el, err := e.kube.LeaseElector(k.kubeconfig, ns, k.leaseName, id, k.leaseDuration, e.logger)
+		el, err := e.kube.LeaseElector(k.kubeconfig, ns, k.leaseName, id, k.leaseDuration, e.Logger)
 		if err != nil {
-			return usagef("--leader-elect kubernetes: %v", err)
+			return cmdio.Usagef("--leader-elect kubernetes: %v", err)
 		}
 		cfg.Elector = el
 	default:
-		return usagef("--leader-elect %q: want none, kubernetes or postgres", k.elect)
+		return cmdio.Usagef("--leader-elect %q: want none, kubernetes or postgres", k.elect)
 	}
 	if e.kube != nil {
 		cfg.Reviews = e.kube.Reviews()
 	}
 	if k.watchPods {
 		if e.kube == nil {
-			return usagef("--watch-pods %s", noKubernetes)
+			return cmdio.Usagef("--watch-pods %s", noKubernetes)
 		}
-		w, err := e.kube.PodWatcher(k.kubeconfig, e.logger)
+		w, err := e.kube.PodWatcher(k.kubeconfig, e.Logger)
 		if err != nil {
-			return usagef("--watch-pods: %v", err)
+			return cmdio.Usagef("--watch-pods: %v", err)
 		}
 		cfg.WatchPods = w
 	}

@@ -1,4 +1,4 @@
-package cli
+package servecli
 
 import (
 	"io"
@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/scanfleet/scanfleet/internal/autoscale"
+	"github.com/scanfleet/scanfleet/internal/cli/cmdio"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/kube"
 	"github.com/scanfleet/scanfleet/internal/kubecli"
@@ -62,7 +63,7 @@ current-context: x
 			if err := cmd.Flags().Parse(tc.args); err != nil {
 				t.Fatal(err)
 			}
-			e := &env{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }, logger: slog.New(slog.DiscardHandler), kube: kubecli.Integration{}}
+			e := &env{Env: &cmdio.Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Logger: slog.New(slog.DiscardHandler)}, kube: kubecli.Integration{}}
 			if tc.lean {
 				e.kube = nil
 			}
