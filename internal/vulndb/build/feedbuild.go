@@ -527,7 +527,7 @@ func (w *feedWriter) finish(idxBefore []byte) error {
 	if err := w.recFile.Close(); err != nil {
 		return fmt.Errorf("writing records file: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(w.dir, "records.idx"), append(idxBefore, w.idx...), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(w.dir, "records.idx"), append(idxBefore, w.idx...), 0o600); err != nil { // #nosec G703 -- a file of the cache directory the user named
 		return fmt.Errorf("writing records index: %w", err)
 	}
 	if w.table != nil {

@@ -540,7 +540,7 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	if err := w.finish(oldIdx); err != nil {
 		return nil, false, err
 	}
-	if err := os.WriteFile(filepath.Join(tmp, "dead.u32"), dead, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp, "dead.u32"), dead, 0o600); err != nil { // #nosec G703 -- a file of the cache directory the user named
 		return nil, false, fmt.Errorf("cache: %w", err)
 	}
 	t := w.table
