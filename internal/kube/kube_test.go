@@ -124,7 +124,8 @@ current-context: x
 }
 
 // setup creates a namespace holding what deploy/kubernetes holds for the
-// controller's API access (its ServiceAccount, Role and RoleBinding) and
+// controller's API access (its ServiceAccount, Role and RoleBinding, and
+// the pod-reader ClusterRole and its binding, renamed per namespace) and
 // the scanner Deployment, all decoded from the manifests, plus a second
 // Deployment the Role does not name. It returns the admin clientset and a
 // clientset authenticated as the controller's service account.
@@ -149,6 +150,26 @@ func setup(t *testing.T) (ns string, admin, sa kubernetes.Interface, leaseCfg fu
 					o.Subjects[i].Namespace = ns
 				}
 				_, err = cs.RbacV1().RoleBindings(ns).Create(ctx, o, metav1.CreateOptions{})
+			case *rbacv1.ClusterRole:
+				// Cluster-scoped: named after the test's namespace so
+				// that parallel and repeated runs do not collide.
+				o.Name += "-" + ns
+				_, err = cs.RbacV1().ClusterRoles().Create(ctx, o, metav1.CreateOptions{})
+				name := o.Name
+				t.Cleanup(func() {
+					_ = cs.RbacV1().ClusterRoles().Delete(context.Background(), name, metav1.DeleteOptions{})
+				})
+			case *rbacv1.ClusterRoleBinding:
+				o.Name += "-" + ns
+				o.RoleRef.Name += "-" + ns
+				for i := range o.Subjects {
+					o.Subjects[i].Namespace = ns
+				}
+				_, err = cs.RbacV1().ClusterRoleBindings().Create(ctx, o, metav1.CreateOptions{})
+				name := o.Name
+				t.Cleanup(func() {
+					_ = cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), name, metav1.DeleteOptions{})
+				})
 			case *appsv1.Deployment:
 				o.Namespace = ns
 				_, err = cs.AppsV1().Deployments(ns).Create(ctx, o, metav1.CreateOptions{})
@@ -351,9 +372,9 @@ func TestExternalRevertDisablesAutoscaling(t *testing.T) {
 	}
 }
 
-// TestControllerRoleIsNarrow: the Role of deploy/kubernetes/10-rbac.yaml
-// lets the controller scale the scanner Deployment and hold its Lease, and
-// nothing else.
+// TestControllerRoleIsNarrow: the RBAC of deploy/kubernetes/10-rbac.yaml
+// lets the controller scale the scanner Deployment, hold its Lease and
+// read Pods (for --watch-pods), and nothing else.
 func TestControllerRoleIsNarrow(t *testing.T) {
 	ns, _, sa, leaseOpts := setup(t)
 	ctx := context.Background()
@@ -369,9 +390,15 @@ func TestControllerRoleIsNarrow(t *testing.T) {
 			_, err := sa.CoreV1().Secrets("").List(ctx, metav1.ListOptions{})
 			return err
 		}},
-		{"list pods", func() error {
-			_, err := sa.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+		{"create a pod", func() error {
+			_, err := sa.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{
+				ObjectMeta: metav1.ObjectMeta{Name: "not-allowed"},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "busybox"}}},
+			}, metav1.CreateOptions{})
 			return err
+		}},
+		{"delete pods", func() error {
+			return sa.CoreV1().Pods(ns).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{})
 		}},
 		{"get the scanner deployment itself", func() error {
 			_, err := sa.AppsV1().Deployments(ns).Get(ctx, "scanfleet-scanner", metav1.GetOptions{})
@@ -397,8 +424,13 @@ func TestControllerRoleIsNarrow(t *testing.T) {
 			t.Errorf("%s: %v, want Forbidden", f.what, err)
 		}
 	}
-	// Allowed: scaling the scanner Deployment (the error names the fix when
-	// not) and the Lease.
+	// Allowed: reading Pods cluster-wide for --watch-pods (the
+	// ClusterRole scanfleet-pod-reader: get, list, watch and nothing else),
+	// scaling the scanner Deployment (the error names the fix when not)
+	// and the Lease.
+	if _, err := sa.CoreV1().Pods("").List(ctx, metav1.ListOptions{Limit: 1}); err != nil {
+		t.Errorf("list pods cluster-wide (--watch-pods): %v", err)
+	}
 	scaler, err := kube.NewDeploymentScaler(sa, ns, "scanfleet-scanner")
 	if err != nil {
 		t.Fatal(err)
