@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -50,7 +51,7 @@ func TestArchivesAgree(t *testing.T) {
 		t.Errorf("config digests: docker-archive %s, oci-archive %s, manifest.json %s", dc, oc, entries[0].Config)
 	}
 	for name, img := range map[string]v1.Image{"docker-archive": d, "oci-archive": o} {
-		if err := readLayers(img); err != nil {
+		if err := imagetest.ReadLayers(img); err != nil {
 			t.Errorf("%s: reading layers: %v", name, err)
 		}
 	}
@@ -119,7 +120,7 @@ func TestDockerArchiveBundle(t *testing.T) {
 				if cn.Hex+".json" != e.Config {
 					t.Errorf("picked config %s, want %s", cn, e.Config)
 				}
-				if err := readLayers(img); err != nil {
+				if err := imagetest.ReadLayers(img); err != nil {
 					t.Error(err)
 				}
 			})
@@ -166,7 +167,7 @@ func TestTruncatedArchives(t *testing.T) {
 				p := truncated(t, tc.path, n)
 				img, err := Open(t.Context(), tc.prefix+p, Options{})
 				if err == nil {
-					err = readLayers(img)
+					err = imagetest.ReadLayers(img)
 					img.Close()
 				}
 				assertKind(t, err, ErrInvalid)
@@ -264,7 +265,7 @@ func TestOCIDirPlatforms(t *testing.T) {
 			if got != want {
 				t.Errorf("picked %s, want %s", got, want)
 			}
-			if err := readLayers(img); err != nil {
+			if err := imagetest.ReadLayers(img); err != nil {
 				t.Error(err)
 			}
 		})
@@ -325,7 +326,7 @@ func TestEdgeCaseArchives(t *testing.T) {
 			} {
 				img, err := Open(t.Context(), tc.prefix+p, Options{})
 				if err == nil {
-					err = readLayers(img)
+					err = imagetest.ReadLayers(img)
 					img.Close()
 				}
 				if tc.wantOK {

@@ -3,6 +3,8 @@ package source
 import (
 	"sync"
 	"testing"
+
+	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 )
 
 // TestRateLimitedReported: every 429 a registry answers is reported
@@ -20,7 +22,7 @@ func TestRateLimitedReported(t *testing.T) {
 		got = append(got, h+" "+retryAfter)
 		mu.Unlock()
 	}})
-	if err := readLayers(img); err != nil {
+	if err := imagetest.ReadLayers(img); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()

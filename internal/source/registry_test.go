@@ -79,7 +79,7 @@ func TestRegistryByTagAndDigest(t *testing.T) {
 			if n := len(diffIDs(t, img)); n != tt.layers {
 				t.Errorf("%d layers, want %d", n, tt.layers)
 			}
-			if err := readLayers(img); err != nil {
+			if err := imagetest.ReadLayers(img); err != nil {
 				t.Error(err)
 			}
 			if ct.n.Load() == 0 {
@@ -230,7 +230,7 @@ func TestRegistryRetries(t *testing.T) {
 	t.Run("429 then 500 then success", func(t *testing.T) {
 		host, f := flakyServer(t, []int{429, 500})
 		img := mustOpen(t, host+"/team/app:1", Options{})
-		if err := readLayers(img); err != nil {
+		if err := imagetest.ReadLayers(img); err != nil {
 			t.Fatal(err)
 		}
 		f.mu.Lock()

@@ -41,7 +41,7 @@ func TestRealRegistryPlain(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: digest %s, want %s", ref, got, want)
 		}
-		if err := readLayers(img); err != nil {
+		if err := imagetest.ReadLayers(img); err != nil {
 			t.Error(err)
 		}
 	}
@@ -96,7 +96,7 @@ func TestRealRegistryTLSAuth(t *testing.T) {
 			if got != want {
 				t.Errorf("digest %s, want %s", got, want)
 			}
-			if err := readLayers(img); err != nil {
+			if err := imagetest.ReadLayers(img); err != nil {
 				t.Error(err)
 			}
 		})
@@ -160,7 +160,7 @@ func TestDockerEngine(t *testing.T) {
 	if a, b := strings.Join(diffIDs(t, img), " "), strings.Join(diffIDs(t, archive), " "); a != b {
 		t.Errorf("diff IDs: engine %s, archive %s", a, b)
 	}
-	if err := readLayers(img); err != nil {
+	if err := imagetest.ReadLayers(img); err != nil {
 		t.Error(err)
 	}
 	if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) != 1 {

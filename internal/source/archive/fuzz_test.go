@@ -10,6 +10,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/scanfleet/scanfleet/internal/source/core"
+	"github.com/scanfleet/scanfleet/internal/source/imagetest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -60,7 +61,7 @@ func FuzzArchive(f *testing.F) {
 
 func checkImage(t *testing.T, img v1.Image, err error) {
 	if err == nil {
-		err = readLayers(img)
+		err = imagetest.ReadLayers(img)
 	}
 	if err == nil {
 		return

@@ -1,4 +1,4 @@
-package archive
+package imagetest
 
 import (
 	"crypto/sha256"
@@ -9,9 +9,9 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
-// readLayers streams every layer, compressed and uncompressed, and checks
+// ReadLayers streams every layer, compressed and uncompressed, and checks
 // that the uncompressed bytes hash to the layer's diff ID.
-func readLayers(img v1.Image) error {
+func ReadLayers(img v1.Image) error {
 	layers, err := img.Layers()
 	if err != nil {
 		return err
