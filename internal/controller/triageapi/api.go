@@ -149,11 +149,22 @@ func (a *API) putException(w http.ResponseWriter, r *http.Request) error {
 	if err := web.Decode(r, &in); err != nil {
 		return err
 	}
-	if in.ID != "" && in.ID != r.PathValue("id") {
-		return web.Errorf(http.StatusBadRequest, "id %q in the body differs from %q in the path", in.ID, r.PathValue("id"))
+	id, err := pathID(r, in.ID)
+	if err != nil {
+		return err
 	}
-	in.ID = r.PathValue("id")
+	in.ID = id
 	return a.saveException(w, r, in, false)
+}
+
+// pathID is the {id} of a PUT's path, which an id in the body, when
+// given, must equal.
+func pathID(r *http.Request, bodyID string) (string, error) {
+	id := r.PathValue("id")
+	if bodyID != "" && bodyID != id {
+		return "", web.Errorf(http.StatusBadRequest, "id %q in the body differs from %q in the path", bodyID, id)
+	}
+	return id, nil
 }
 
 func (a *API) saveException(w http.ResponseWriter, r *http.Request, in api.ExceptionRequest, mustBeNew bool) error {
@@ -489,10 +500,11 @@ func (a *API) putSubscription(w http.ResponseWriter, r *http.Request) error {
 	if err := web.Decode(r, &in); err != nil {
 		return err
 	}
-	if in.ID != "" && in.ID != r.PathValue("id") {
-		return web.Errorf(http.StatusBadRequest, "id %q in the body differs from %q in the path", in.ID, r.PathValue("id"))
+	id, err := pathID(r, in.ID)
+	if err != nil {
+		return err
 	}
-	in.ID = r.PathValue("id")
+	in.ID = id
 	return a.saveSubscription(w, r, in, false)
 }
 
