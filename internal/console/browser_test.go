@@ -689,4 +689,40 @@ func TestConsoleReaderCannotChange(t *testing.T) {
 	if n := p.eval(`String(document.querySelectorAll("main button").length)`); n != "0" {
 		t.Errorf("reader sees %s buttons on the registries page: %s", n, p.eval(`document.querySelector("main").innerHTML`))
 	}
+	focusAfterNavigation(t, p)
+}
+
+// focusAfterNavigation checks where focus goes on a navigation inside the
+// console: to the new page (for keyboard and screen reader users), but
+// never away from a field of that page the user focused as soon as it
+// appeared. The focus move used to run a frame after the page rendered
+// and took the rest of a quick user's keystrokes: CI typed "t" of
+// "team/*" into the exception form and the rest went nowhere.
+func focusAfterNavigation(t *testing.T, p *page) {
+	t.Helper()
+	// The MutationObserver's callback runs right after the page's DOM is
+	// committed, before the next frame: the earliest a user can click.
+	got := p.evalAsync(`new Promise((resolve) => {
+		const obs = new MutationObserver(() => {
+			const q = document.getElementById("cve-q");
+			if (!q) return;
+			obs.disconnect();
+			q.focus();
+			setTimeout(() => resolve(document.activeElement.id || document.activeElement.tagName), 500);
+		});
+		obs.observe(document.body, { childList: true, subtree: true });
+		location.hash = "#/vulnerabilities";
+	})`)
+	if got != "cve-q" {
+		t.Errorf("focus on the search field moved to %q after the page rendered", got)
+	}
+	// Nothing focused on the new page: focus goes to its main region.
+	got = p.evalAsync(`new Promise((resolve) => {
+		document.activeElement.blur();
+		location.hash = "#/scanners";
+		setTimeout(() => resolve(document.activeElement.tagName), 500);
+	})`)
+	if got != "MAIN" {
+		t.Errorf("after navigating to #/scanners focus is on %q, want the main region", got)
+	}
 }

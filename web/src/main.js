@@ -2,7 +2,7 @@
 // REST API. Pages are routed by the URL fragment; every page reads what it
 // shows from the API with the token given at login.
 import { render } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, getToken, onToken, setToken } from "./api.js";
 import { html, parseHash, href, fmtTime } from "./util.js";
 import { RegistriesPage } from "./registries.js";
@@ -79,14 +79,19 @@ function Shell({ role, who, route, onLogout }) {
   const page = route.parts[0] || "images";
   const mainRef = useRef(null);
   const first = useRef(true);
-  useEffect(() => {
-    // Move focus to the new page for keyboard and screen reader users,
-    // but not on the first load.
+  // Move focus to the new page for keyboard and screen reader users, but
+  // not on the first load. A layout effect runs as the page is committed;
+  // a plain effect runs a frame later, when a quick user (or a test) may
+  // already be typing in one of the page's fields, and took their focus
+  // and the rest of their keystrokes. Focus already inside the page is
+  // left where it is.
+  useLayoutEffect(() => {
     if (first.current) {
       first.current = false;
       return;
     }
-    mainRef.current && mainRef.current.focus();
+    const main = mainRef.current;
+    if (main && !main.contains(document.activeElement)) main.focus();
   }, [page, route.parts[1]]);
   let body;
   switch (page) {
