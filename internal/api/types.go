@@ -263,6 +263,15 @@ type SubmitRequest struct {
 	Scanner string `json:"scanner,omitempty"`
 	// Name is a host report's name in the API (default: its hostname).
 	Name string `json:"name,omitempty"`
+	// IndexDigest and Platform say that the report is one platform of a
+	// multi-platform image (scan --platform all|LIST): the report's
+	// image digest is that platform's manifest, IndexDigest the image
+	// index's (what its tags point to). The result is then stored as a
+	// crawl stores a platform's (api.LeasedTask's fields of the same
+	// names), so the index lists it and admission judges the index by
+	// its worst platform.
+	IndexDigest string `json:"index_digest,omitempty"`
+	Platform    string `json:"platform,omitempty"`
 }
 
 // StoredImage is one repository a submitted image result was stored in.

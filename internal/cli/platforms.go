@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/google/go-containerregistry/pkg/name"
+
 	"github.com/scanfleet/scanfleet/internal/output"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/scan"
@@ -63,7 +65,7 @@ func scanPlatforms(ctx context.Context, e *env, ref string, f *scanFlags, want [
 	case strings.HasPrefix(ref, "sbom:"):
 		return usagef("--platform %s: an SBOM has no platforms", f.platform)
 	}
-	plats, err := source.Platforms(ctx, ref, source.Options{Username: f.username, Password: f.password, RegistryToken: f.registryToken,
+	index, plats, err := source.Platforms(ctx, ref, source.Options{Username: f.username, Password: f.password, RegistryToken: f.registryToken,
 		DockerConfig: f.dockerConfig, Insecure: f.insecure, CACertFile: f.caCert, StallTimeout: f.stallTimeout})
 	if err != nil {
 		return err
@@ -74,6 +76,17 @@ func scanPlatforms(ctx context.Context, e *env, ref string, f *scanFlags, want [
 	single := len(plats) == 0
 	if single {
 		plats = []string{""}
+		index = ""
+	}
+	// Every platform is read from the index listed, by its digest, so
+	// that a tag moved meanwhile cannot mix two indexes' platforms (each
+	// result is sent to the controller as a platform of this index); the
+	// reports still name the image as it was given.
+	scanRef, named := ref, ""
+	if index != "" {
+		if scanRef, named, err = pinIndex(ref, index, f.insecure); err != nil {
+			return err
+		}
 	}
 	out := platformReports{Reference: ref}
 	var sendErr error
@@ -82,12 +95,15 @@ func scanPlatforms(ctx context.Context, e *env, ref string, f *scanFlags, want [
 		if !single {
 			pf.platform, pf.platformSet = p, true
 		}
-		rep, err := scanImage(ctx, e, ref, &pf, matcher)
+		rep, err := scanImage(ctx, e, scanRef, &pf, matcher)
 		if err != nil {
 			if single {
 				return err
 			}
 			return fmt.Errorf("platform %s: %w", p, err)
+		}
+		if named != "" && rep.Image != nil {
+			rep.Image.Reference = named
 		}
 		if f.skipDB {
 			rep.Warnings = append(rep.Warnings, "vulnerability matching skipped (--skip-db): packages only")
@@ -95,7 +111,7 @@ func scanPlatforms(ctx context.Context, e *env, ref string, f *scanFlags, want [
 		if vexSet != nil {
 			vexSet.Apply(rep)
 		}
-		if err := f.send.submit(ctx, e, rep, f.skipDB, f.quiet); err != nil && sendErr == nil {
+		if err := f.send.submit(ctx, e, rep, f.skipDB, f.quiet, index); err != nil && sendErr == nil {
 			sendErr = err
 		}
 		output.Filter(rep, sev, f.ignoreUnfixed)
@@ -138,6 +154,20 @@ func scanPlatforms(ctx context.Context, e *env, ref string, f *scanFlags, want [
 		return &exitError{code: ExitIncomplete, err: fmt.Errorf("incomplete scan of %s: the database has no data for %s", ref, strings.Join(missing, ", "))}
 	}
 	return nil
+}
+
+// pinIndex returns ref as a reference to the image index of the given
+// digest in the same repository, and the name a scan of ref reports.
+func pinIndex(ref, index string, insecure bool) (pinned, named string, err error) {
+	var opts []name.Option
+	if insecure {
+		opts = append(opts, name.Insecure)
+	}
+	r, err := name.ParseReference(strings.TrimPrefix(ref, "registry:"), opts...)
+	if err != nil {
+		return "", "", fmt.Errorf("image %q: %w", ref, err)
+	}
+	return "registry:" + r.Context().Digest(index).String(), r.Name(), nil
 }
 
 func writePlatformReports(w io.Writer, format string, out platformReports) error {

@@ -246,7 +246,7 @@ func runScan(ctx context.Context, e *env, ref string, f *scanFlags) error {
 // configured, then filters and writes it locally. The local report is
 // written even when sending failed, and the failure is the command's.
 func sendAndEmit(ctx context.Context, e *env, rep *report.Report, f *scanFlags, sev map[report.Severity]bool) error {
-	sendErr := f.send.submit(ctx, e, rep, f.skipDB, f.quiet)
+	sendErr := f.send.submit(ctx, e, rep, f.skipDB, f.quiet, "")
 	emitErr := emit(e, rep, f, sev)
 	if sendErr == nil {
 		return emitErr

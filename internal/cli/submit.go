@@ -146,7 +146,10 @@ func (s *submitFlags) check(getenv func(string) string, skipDB bool) error {
 
 // submit sends the report (before any --severity filtering: admission
 // rules need every finding) to the controller, when one is configured.
-func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, skipDB, quiet bool) error {
+// index is the image index's digest when rep is one platform of it ("":
+// an image of its own), so the controller stores the result as that
+// index's platform, as a crawl would.
+func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, skipDB, quiet bool, index string) error {
 	t, err := s.resolve(e.Getenv)
 	if err != nil || t == nil {
 		return err
@@ -167,6 +170,9 @@ func (s *submitFlags) submit(ctx context.Context, e *env, rep *report.Report, sk
 	in := api.SubmitRequest{Report: raw, Scanner: t.sender}
 	if rep.Image != nil {
 		in.References = s.refs
+		if index != "" {
+			in.IndexDigest, in.Platform = index, rep.Image.Platform
+		}
 	} else {
 		// From a container the hostname is the container's: the
 		// controller defaults to the one the scanned root gives.

@@ -491,6 +491,7 @@ func TestSubmitHostsAndErrors(t *testing.T) {
 	noDB.DB = nil
 	noDigest := *img
 	noDigest.Image = &report.Image{Reference: "127.0.0.1:5000/a/b:1", Layers: []report.Layer{}}
+	otherDigest := "sha256:" + strings.Repeat("a", 64)
 	tests := []struct {
 		name  string
 		token string
@@ -508,6 +509,14 @@ func TestSubmitHostsAndErrors(t *testing.T) {
 		{"bad reference", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), References: []string{"Bad Ref"}}), 400, "image reference"},
 		{"no digest anywhere", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, &noDigest)}), 400, "no image digest"},
 		{"bad host name", f.scanner, mustJSON(t, api.SubmitRequest{Report: raw, Name: "a/b"}), 400, "host name"},
+		// One platform of an image index (scan --platform all).
+		{"index without platform", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), IndexDigest: otherDigest}), 400, "without platform"},
+		{"platform without index", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), Platform: "linux/amd64"}), 400, "without index_digest"},
+		{"bad index digest", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), IndexDigest: "sha256:xyz", Platform: "linux/amd64"}), 400, "want sha256:"},
+		{"bad platform", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), IndexDigest: otherDigest, Platform: "linux"}), 400, "want os/arch"},
+		{"index is the image", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), IndexDigest: img.Image.Digest, Platform: "linux/amd64"}), 400, "not the index's"},
+		{"reference names another digest", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), IndexDigest: otherDigest, Platform: "linux/amd64",
+			References: []string{"r.example/a/b@sha256:" + strings.Repeat("b", 64)}}), 400, "names neither the image index"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

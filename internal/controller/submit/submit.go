@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
 	"github.com/scanfleet/scanfleet/internal/controller/apiconv"
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 
@@ -117,6 +119,10 @@ func (c *Handler) submitImage(ctx context.Context, in api.SubmitRequest, rep *re
 	if len(refs) > 100 {
 		return out, web.Errorf(http.StatusBadRequest, "%d references; at most 100", len(refs))
 	}
+	plat, err := platformOf(in, rep)
+	if err != nil {
+		return out, err
+	}
 	regNames, err := web.RegistryNames(ctx, c.store)
 	if err != nil {
 		return out, err
@@ -140,11 +146,20 @@ func (c *Handler) submitImage(ctx context.Context, in api.SubmitRequest, rep *re
 		if digest == "" {
 			return out, web.Errorf(http.StatusBadRequest, "report of %s has no image digest and the reference names none", s)
 		}
+		digests := uniq(digest, rep.Image.Digest)
+		if plat.index != "" {
+			// One platform's result is stored under its own digest only;
+			// the index's digest is what the tags point to.
+			if ref.Digest != "" && ref.Digest != plat.index && ref.Digest != rep.Image.Digest {
+				return out, web.Errorf(http.StatusBadRequest, "reference %q names neither the image index %s nor platform %s's digest %s", s, plat.index, plat.platform, rep.Image.Digest)
+			}
+			digests = []string{rep.Image.Digest}
+		}
 		reg := ref.Registry
 		if n, ok := regNames[ref.Registry]; ok {
 			reg = n
 		}
-		for _, d := range uniq(digest, rep.Image.Digest) {
+		for _, d := range digests {
 			k := repoKey{reg, ref.Repository, d}
 			if _, seen := tags[k]; !seen {
 				order = append(order, k)
@@ -174,7 +189,8 @@ func (c *Handler) submitImage(ctx context.Context, in api.SubmitRequest, rep *re
 			host = h
 		}
 		im := store.ImageSummary{Registry: k.registry, Repository: k.repository, Tag: tag, Digest: k.digest,
-			Reference: host + "/" + k.repository + "@" + k.digest, DBDigest: dbDigest, ScannedAt: at, ScannedBy: by}
+			Reference: host + "/" + k.repository + "@" + k.digest, DBDigest: dbDigest, ScannedAt: at, ScannedBy: by,
+			IndexDigest: plat.index, Platform: plat.platform}
 		// Exceptions apply per repository the report is stored as.
 		raw := in.Report
 		pend, err := c.triage.PrepareResult(ctx, store.ImageKey{Registry: k.registry, Repository: k.repository, Digest: k.digest}, ts, rep)
@@ -188,18 +204,55 @@ func (c *Handler) submitImage(ctx context.Context, in api.SubmitRequest, rep *re
 			return out, err
 		}
 		c.triage.ResultStored(ctx, pend)
+		tagged := store.ImageKey{Registry: k.registry, Repository: k.repository, Digest: k.digest}
+		if plat.index != "" {
+			// A multi-platform image's tag names its index, as a crawl
+			// records it: admission resolves it to the worst platform.
+			tagged.Digest = plat.index
+		}
 		for _, t := range ts {
 			// The tag points at this digest from now on, however old the
 			// scan: the latest submission or crawl of a tag wins.
-			if err := c.store.PutTag(ctx, store.ImageKey{Registry: k.registry, Repository: k.repository, Digest: k.digest}, t, time.Now()); err != nil {
+			if err := c.store.PutTag(ctx, tagged, t, time.Now()); err != nil {
 				return out, err
 			}
 		}
 		out.Images = append(out.Images, api.StoredImage{Registry: k.registry, Repository: k.repository, Digest: k.digest, Tags: ts})
 		c.log.Info("standalone result stored", "scanner", by, "registry", k.registry, "repository", k.repository, "digest", k.digest,
-			"tags", ts, "vulnerabilities", len(rep.Vulnerabilities))
+			"index", plat.index, "platform", plat.platform, "tags", ts, "vulnerabilities", len(rep.Vulnerabilities))
 	}
 	return out, nil
+}
+
+// indexPlatform is where a submitted platform's result belongs: the
+// image index and the platform ("" and "" for an image of its own).
+type indexPlatform struct{ index, platform string }
+
+var validPlatform = regexp.MustCompile(`^[a-z0-9_.-]{1,64}/[a-z0-9_.-]{1,64}(/[a-z0-9_.-]{1,64})?$`)
+
+// platformOf checks a submission's index digest and platform: both or
+// neither, a sha256 digest other than the report's own, and an
+// os/arch[/variant] platform.
+func platformOf(in api.SubmitRequest, rep *report.Report) (indexPlatform, error) {
+	p := indexPlatform{index: strings.TrimSpace(in.IndexDigest), platform: strings.TrimSpace(in.Platform)}
+	switch {
+	case p.index == "" && p.platform == "":
+		return p, nil
+	case p.index == "":
+		return p, web.Errorf(http.StatusBadRequest, "platform %q without index_digest: give the image index's digest, or neither", p.platform)
+	case p.platform == "":
+		return p, web.Errorf(http.StatusBadRequest, "index_digest %s without platform: give the platform (os/arch[/variant]) the report is of", p.index)
+	}
+	if _, err := v1.NewHash(p.index); err != nil || !strings.HasPrefix(p.index, "sha256:") {
+		return p, web.Errorf(http.StatusBadRequest, "index_digest %q: want sha256:<64 hex digits>", p.index)
+	}
+	if !validPlatform.MatchString(p.platform) {
+		return p, web.Errorf(http.StatusBadRequest, "platform %q: want os/arch[/variant]", p.platform)
+	}
+	if rep.Image.Digest == "" || rep.Image.Digest == p.index {
+		return p, web.Errorf(http.StatusBadRequest, "report of %s for platform %s must carry the platform's manifest digest, not the index's (%s)", rep.Image.Reference, p.platform, p.index)
+	}
+	return p, nil
 }
 
 var validHostName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$`)
