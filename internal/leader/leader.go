@@ -14,11 +14,14 @@
 //   - Always: a single controller, which is always the leader.
 //
 // Leadership is advisory in both real backends: a leader cut off from the
-// API server or the database notices only at its next renewal (a Lease's
-// RenewDeadline, the Postgres elector's RetryPeriod), so a short overlap is
-// possible after a partition. Both guarded jobs are idempotent enough for
-// that: a crawl enqueues tasks the queue deduplicates, and the auto-scaler
-// re-reads the replica count before each scale.
+// API server or the database keeps leading until its RenewDeadline passes
+// without a successful renewal (a Lease's, or the Postgres elector's
+// connection check), while a lost PostgreSQL session is noticed at the
+// next check, RetryPeriod at most; so a short overlap is possible (the
+// Postgres type's comment gives the bound). Both guarded jobs are
+// idempotent enough for that: a crawl enqueues tasks the queue
+// deduplicates, and the auto-scaler re-reads the replica count before each
+// scale.
 package leader
 
 import (

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/leader/electortest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
+	"github.com/scanfleet/scanfleet/internal/testutil/faultproxy"
 )
 
 func TestAlways(t *testing.T) {
@@ -45,6 +48,14 @@ func TestOptionErrors(t *testing.T) {
 		}},
 		{"postgres negative retry", "negative", func() error {
 			_, err := leader.NewPostgres(leader.PostgresOptions{DSN: "postgres://h/db", RetryPeriod: -1})
+			return err
+		}},
+		{"postgres renew deadline within the retry period", "must exceed RetryPeriod", func() error {
+			_, err := leader.NewPostgres(leader.PostgresOptions{DSN: "postgres://h/db", RetryPeriod: 2 * time.Second, RenewDeadline: 2 * time.Second})
+			return err
+		}},
+		{"postgres negative renew deadline", "negative", func() error {
+			_, err := leader.NewPostgres(leader.PostgresOptions{DSN: "postgres://h/db", RenewDeadline: -1})
 			return err
 		}},
 	} {
@@ -163,4 +174,131 @@ func TestPostgresConnectionLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	electortest.WaitFor(t, "loss-a leads again", a.IsLeader)
+}
+
+// TestPostgresLeaderChecks: the leader's connection goes through a proxy
+// that stalls or cuts it; a second participant connects directly.
+//   - a stall longer than the old fixed check timeout (max(RetryPeriod,
+//     1 s)) but within RenewDeadline is a slow check, not a lost session:
+//     the leader keeps leading, says its check was slow, and the other
+//     participant never leads meanwhile;
+//   - a stall past RenewDeadline makes the leader step down, naming the
+//     deadline, and after the stall exactly one participant leads;
+//   - a cut connection makes the leader step down at once, naming the
+//     lost connection, although RenewDeadline is an hour.
+func TestPostgresLeaderChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		renewDeadline time.Duration
+		fault         func(p *faultproxy.Proxy)
+		during        func(t *testing.T, a, b *electortest.Running)
+		wantLog       string
+		wantLost      bool
+	}{
+		{
+			name:          "slow check keeps leadership",
+			renewDeadline: time.Minute,
+			fault:         func(p *faultproxy.Proxy) { p.Pause() },
+			// Three times the old code's fixed check timeout, which made
+			// it step down after 1 s.
+			during:  func(t *testing.T, a, b *electortest.Running) { time.Sleep(3 * time.Second) },
+			wantLog: "leader connection check was slow",
+		},
+		{
+			name:          "stall past the renew deadline steps down",
+			renewDeadline: time.Second,
+			fault:         func(p *faultproxy.Proxy) { p.Pause() },
+			during: func(t *testing.T, a, b *electortest.Running) {
+				electortest.WaitFor(t, "the stalled leader steps down", func() bool { return !a.IsLeader() })
+			},
+			wantLog:  "no check succeeded within the renew deadline 1s",
+			wantLost: true,
+		},
+		{
+			name:          "lost connection steps down at once",
+			renewDeadline: time.Hour,
+			fault:         func(p *faultproxy.Proxy) { p.DropAll() },
+			during: func(t *testing.T, a, b *electortest.Running) {
+				electortest.WaitFor(t, "the cut-off leader steps down", func() bool { return !a.IsLeader() })
+			},
+			wantLog:  "the connection is gone",
+			wantLost: true,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dsn := pgDSN(t)
+			u, err := url.Parse(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			proxy := faultproxy.Start(t, u.Host)
+			u.Host = proxy.Addr()
+			logs := &testutil.SyncBuffer{}
+			ea, err := leader.NewPostgres(leader.PostgresOptions{DSN: u.String(), Identity: "checks-a",
+				RetryPeriod: 100 * time.Millisecond, RenewDeadline: tc.renewDeadline,
+				Logger: slog.New(slog.NewTextHandler(logs, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := electortest.Start(t, ea)
+			electortest.WaitFor(t, "checks-a leads", a.IsLeader)
+			b := newPG(t, dsn, "checks-b")
+			electortest.WaitFor(t, "checks-b sees checks-a lead", func() bool { return b.Leader() == "checks-a" })
+
+			both := watchBoth(t, a, b)
+			tc.fault(proxy)
+			tc.during(t, a, b)
+			if !tc.wantLost && !a.IsLeader() {
+				t.Errorf("checks-a stopped leading during the fault; logs:\n%s", logs)
+			}
+			proxy.Resume()
+			if !tc.wantLost {
+				// The stalled check completes once the proxy forwards again.
+				electortest.WaitFor(t, "the stalled check completes", func() bool { return strings.Contains(logs.String(), tc.wantLog) })
+			}
+			electortest.WaitFor(t, "one participant leads after the fault", func() bool { return a.IsLeader() || b.IsLeader() })
+			if n := both(); n > 0 {
+				t.Errorf("both participants led at once in %d samples", n)
+			}
+			got := logs.String()
+			if !strings.Contains(got, tc.wantLog) {
+				t.Errorf("leader log lacks %q:\n%s", tc.wantLog, got)
+			}
+			if lost := strings.Contains(got, "leadership lost"); lost != tc.wantLost {
+				t.Errorf("leadership lost logged: %v, want %v; logs:\n%s", lost, tc.wantLost, got)
+			}
+		})
+	}
+}
+
+// watchBoth samples both participants until the test ends; the function
+// it returns stops sampling and says in how many samples both led.
+func watchBoth(t *testing.T, a, b leader.Elector) func() int {
+	t.Helper()
+	stop := make(chan struct{})
+	done := make(chan int, 1)
+	go func() {
+		n := 0
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				done <- n
+				return
+			case <-tick.C:
+			}
+			if a.IsLeader() && b.IsLeader() {
+				n++
+			}
+		}
+	}()
+	var once sync.Once
+	var n int
+	get := func() int {
+		once.Do(func() { close(stop); n = <-done })
+		return n
+	}
+	t.Cleanup(func() { get() })
+	return get
 }

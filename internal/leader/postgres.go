@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +37,16 @@ type PostgresOptions struct {
 	// knows within about RetryPeriod; a crashed leader's lock is freed by
 	// the server as soon as it sees the connection close.
 	RetryPeriod time.Duration
+	// RenewDeadline bounds how long a leader keeps leading without a
+	// successful connection check (default 5 × RetryPeriod, 10 s with the
+	// defaults; it must exceed RetryPeriod), as client-go's
+	// leaderelection RenewDeadline does. A check that is merely slow (a
+	// loaded server, a stalled network) does not end leadership before
+	// this deadline; a check that fails (the session is gone) ends it at
+	// once. The server is told to drop the session after 1.1 ×
+	// RenewDeadline of silence, so a leader cut off from the database
+	// steps down before another can take the lock.
+	RenewDeadline time.Duration
 	// Logger; nil is slog.Default().
 	Logger *slog.Logger
 }
@@ -42,12 +54,34 @@ type PostgresOptions struct {
 // Postgres is an Elector holding a session-level advisory lock
 // (pg_try_advisory_lock) on a dedicated connection: whoever holds the lock
 // leads, for as long as its connection lives.
+//
+// How long two participants may both believe they lead (split brain):
+//
+//   - Network partition or stall between leader and server: the leader
+//     steps down at most RenewDeadline after its last successful check;
+//     the server frees the lock no sooner than 1.1 × RenewDeadline after
+//     the last packet it had from the leader (keepalives and
+//     tcp_user_timeout, see NewPostgres), and another participant takes
+//     it at its next try. No overlap, if the leader's clock runs no
+//     more than 10 % slow; plus the controller's 200 ms poll of IsLeader
+//     before the leader's work stops. A TCP proxy between them that
+//     keeps the server's side open (pgbouncer in session mode, this
+//     package's tests' stall proxy) keeps the lock held instead: no
+//     leader until the session ends, never two.
+//   - Server restart, or the session terminated: the lock is free at
+//     once, but the old leader learns its session is gone only at its
+//     next check, so the overlap is at most RetryPeriod (plus the 200 ms
+//     poll), and only if another participant reconnects and takes the
+//     lock within that time.
 type Postgres struct {
 	opts   PostgresOptions
 	cfg    *pgx.ConnConfig
 	key    int64
 	log    *slog.Logger
 	leader atomic.Bool
+	// renewed is when the leader's lock was taken or its connection last
+	// checked; only Run's goroutine uses it.
+	renewed time.Time
 
 	mu     sync.Mutex
 	holder string
@@ -79,6 +113,15 @@ func NewPostgres(opts PostgresOptions) (*Postgres, error) {
 	if opts.RetryPeriod == 0 {
 		opts.RetryPeriod = DefaultRetryPeriod
 	}
+	if opts.RenewDeadline < 0 {
+		return nil, fmt.Errorf("leader: RenewDeadline %v is negative", opts.RenewDeadline)
+	}
+	if opts.RenewDeadline == 0 {
+		opts.RenewDeadline = 5 * opts.RetryPeriod
+	}
+	if opts.RenewDeadline <= opts.RetryPeriod {
+		return nil, fmt.Errorf("leader: RenewDeadline %v must exceed RetryPeriod %v", opts.RenewDeadline, opts.RetryPeriod)
+	}
 	cfg, err := pgx.ParseConfig(opts.DSN)
 	if err != nil {
 		// pgx's message may quote the DSN, password included.
@@ -93,10 +136,17 @@ func NewPostgres(opts PostgresOptions) (*Postgres, error) {
 	cfg.RuntimeParams["application_name"] = appNamePrefix + opts.Identity
 	// Have the server notice a vanished leader (a partition, a powered-off
 	// node) within seconds rather than the kernel's two hours, freeing the
-	// lock: idle 5 s, then 3 probes 2 s apart.
-	cfg.RuntimeParams["tcp_keepalives_idle"] = "5"
-	cfg.RuntimeParams["tcp_keepalives_interval"] = "2"
+	// lock, but only after the leader itself has given up (RenewDeadline):
+	// keepalive probes from RenewDeadline/2 of silence, 3 of them
+	// RenewDeadline/5 apart (5 s, 2 s and 11 s in all with the defaults),
+	// and tcp_user_timeout the same for a partition that strikes while the
+	// server has unacknowledged data to send (where keepalives do not
+	// apply and the kernel would retransmit for some 15 minutes).
+	idle, interval := ceilSeconds(opts.RenewDeadline/2), ceilSeconds(opts.RenewDeadline/5)
+	cfg.RuntimeParams["tcp_keepalives_idle"] = strconv.Itoa(idle)
+	cfg.RuntimeParams["tcp_keepalives_interval"] = strconv.Itoa(interval)
 	cfg.RuntimeParams["tcp_keepalives_count"] = "3"
+	cfg.RuntimeParams["tcp_user_timeout"] = strconv.Itoa((idle + 3*interval) * 1000)
 	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > 10*time.Second {
 		cfg.ConnectTimeout = 10 * time.Second
 	}
@@ -164,21 +214,49 @@ func (p *Postgres) term(ctx context.Context) error {
 	}
 }
 
+// step is one try for the lock, or, while leading, one connection check.
+//
+// A leader's check may take as long as the renew deadline allows: a slow
+// answer (a loaded server, a stalled network) is not a lost session, and
+// the advisory lock lives as long as the session does. The leader keeps
+// leading while the check waits; it steps down when the check fails (the
+// connection is gone: the server restarted or ended the session) or when
+// no check has succeeded for RenewDeadline. pgx closes a connection whose
+// query outlives its context, so cutting a check short would itself end
+// the session: the check's context therefore runs to the deadline.
 func (p *Postgres) step(ctx context.Context, conn *pgx.Conn) error {
+	if p.leader.Load() {
+		deadline := p.renewed.Add(p.opts.RenewDeadline)
+		qctx, cancel := context.WithDeadline(ctx, deadline)
+		defer cancel()
+		start := time.Now()
+		err := conn.Ping(qctx)
+		switch {
+		case err == nil:
+			if took := time.Since(start); took > p.opts.RetryPeriod {
+				p.log.Warn("leader connection check was slow; still leading", "took", took.Round(time.Millisecond),
+					"renew_deadline", p.opts.RenewDeadline)
+			}
+			p.renewed = time.Now()
+			return nil
+		case ctx.Err() != nil:
+			return nil // leaving: Run gives leadership up
+		case errors.Is(err, context.DeadlineExceeded) || !time.Now().Before(deadline):
+			return fmt.Errorf("leader connection check: no check succeeded within the renew deadline %v (since %s): %w",
+				p.opts.RenewDeadline, p.renewed.Format(time.RFC3339Nano), err)
+		default:
+			return fmt.Errorf("leader connection check: the connection is gone: %w", err)
+		}
+	}
 	qctx, cancel := context.WithTimeout(ctx, max(p.opts.RetryPeriod, time.Second))
 	defer cancel()
-	if p.leader.Load() {
-		if err := conn.Ping(qctx); err != nil {
-			return fmt.Errorf("leader connection check: %w", err)
-		}
-		return nil
-	}
 	var got bool
 	if err := conn.QueryRow(qctx, `SELECT pg_try_advisory_lock($1)`, p.key).Scan(&got); err != nil {
 		return fmt.Errorf("pg_try_advisory_lock: %w", err)
 	}
 	if got {
 		p.setHolder(p.opts.Identity)
+		p.renewed = time.Now()
 		p.leader.Store(true)
 		p.log.Info("became leader")
 		return nil
@@ -213,6 +291,12 @@ func (p *Postgres) lookupHolder(ctx context.Context, conn *pgx.Conn) (string, er
 		return "", fmt.Errorf("pg_locks: %w", err)
 	}
 	return strings.TrimPrefix(app, appNamePrefix), nil
+}
+
+// ceilSeconds is d in whole seconds, rounded up, at least 1 (the unit of
+// the server's keepalive settings).
+func ceilSeconds(d time.Duration) int {
+	return max(1, int(math.Ceil(d.Seconds())))
 }
 
 func (p *Postgres) setHolder(h string) {

@@ -449,7 +449,7 @@ func (k *kubeFlags) apply(e *env, cfg *controller.Config, st autoscale.Strategy)
 			return cmdio.Usagef("--leader-elect postgres needs --queue-postgres (or SCANFLEET_QUEUE_POSTGRES)")
 		}
 		el, err := leader.NewPostgres(leader.PostgresOptions{DSN: cfg.QueueDSN, Name: k.leaseName, Identity: id,
-			RetryPeriod: k.leaseDuration / 5, Logger: e.Logger})
+			RetryPeriod: k.leaseDuration / 5, RenewDeadline: k.leaseDuration * 2 / 3, Logger: e.Logger})
 		if err != nil {
 			return err
 		}
