@@ -218,7 +218,7 @@ func testInvalidText(e *env) {
 		"registry": e.s.PutRegistry(e.ctx, Registry{Name: "bad\x00name"}),
 		"scanner":  e.s.AddScanner(e.ctx, Scanner{ID: "\xff"}),
 		"layer":    e.s.PutLayer(e.ctx, "", nil),
-		"tag":      e.s.PutTag(e.ctx, ImageKey{"r", "a", "d"}, "", t0),
+		"tag":      e.s.PutTag(e.ctx, ImageKey{Registry: "r", Repository: "a", Digest: "d"}, "", t0),
 		"result": func() error {
 			_, err := e.s.PutResult(e.ctx, Result{Image: ImageSummary{Registry: "r", Repository: "", Digest: "d"}, Report: r, Raw: raw})
 			return err

@@ -354,7 +354,7 @@ func testResults(e *env) {
 	if !ok || string(raw) != string(raw1) {
 		e.t.Errorf("ImageReport = %q, %v", raw, ok)
 	}
-	if _, ok, _ := e.s.Report(e.ctx, ImageKey{"r", "other", "sha256:a"}); ok {
+	if _, ok, _ := e.s.Report(e.ctx, ImageKey{Registry: "r", Repository: "other", Digest: "sha256:a"}); ok {
 		e.t.Error("Report of another repository found")
 	}
 	keys, err := e.s.ImagesWithVuln(e.ctx, "GHSA-AAAA", "GHSA-aaaa")
@@ -366,7 +366,7 @@ func testResults(e *env) {
 		k    ImageKey
 		db   string
 		want bool
-	}{{a.Key(), "db1", true}, {a.Key(), "db2", false}, {ImageKey{"r", "base", "sha256:b"}, "db2", true}} {
+	}{{a.Key(), "db1", true}, {a.Key(), "db2", false}, {ImageKey{Registry: "r", Repository: "base", Digest: "sha256:b"}, "db2", true}} {
 		got, err := e.s.ScannedWith(e.ctx, c.k, c.db)
 		e.must(err)
 		if got != c.want {
@@ -554,20 +554,20 @@ func testFindImage(e *env) {
 	putResult(e, "", ImageSummary{Registry: "hub", Repository: "app", Digest: "sha256:new", Tag: "", ScannedAt: t0.Add(time.Minute)}, r, raw)
 	putResult(e, "", ImageSummary{Registry: "mirror", Repository: "copy", Digest: "sha256:x", ScannedAt: t0}, r, raw)
 	// The tag moved to sha256:new after the crawl that scanned old as v1.
-	e.must(e.s.PutTag(e.ctx, ImageKey{"hub", "app", "sha256:new"}, "v1", t0.Add(2*time.Minute)))
+	e.must(e.s.PutTag(e.ctx, ImageKey{Registry: "hub", Repository: "app", Digest: "sha256:new"}, "v1", t0.Add(2*time.Minute)))
 	tags, err := e.s.ImageTags(e.ctx)
 	e.must(err)
 	for k, want := range map[ImageKey][]string{
-		{"hub", "app", "sha256:new"}:   {"v1"}, // v1 moved here from old
-		{"hub", "app", "sha256:old"}:   nil,
-		{"mirror", "copy", "sha256:x"}: nil,
+		{Registry: "hub", Repository: "app", Digest: "sha256:new"}:   {"v1"}, // v1 moved here from old
+		{Registry: "hub", Repository: "app", Digest: "sha256:old"}:   nil,
+		{Registry: "mirror", Repository: "copy", Digest: "sha256:x"}: nil,
 	} {
 		if !slices.Equal(tags[k], want) {
 			e.t.Errorf("ImageTags[%v] = %v, want %v", k, tags[k], want)
 		}
 	}
-	e.must(e.s.PutTag(e.ctx, ImageKey{"hub", "app", "sha256:old"}, "legacy", t0))
-	if tags, _ := e.s.ImageTags(e.ctx); !slices.Equal(tags[ImageKey{"hub", "app", "sha256:old"}], []string{"legacy"}) {
+	e.must(e.s.PutTag(e.ctx, ImageKey{Registry: "hub", Repository: "app", Digest: "sha256:old"}, "legacy", t0))
+	if tags, _ := e.s.ImageTags(e.ctx); !slices.Equal(tags[ImageKey{Registry: "hub", Repository: "app", Digest: "sha256:old"}], []string{"legacy"}) {
 		e.t.Errorf("ImageTags after tagging old = %v", tags)
 	}
 	for _, c := range []struct {
@@ -593,7 +593,7 @@ func testFindImage(e *env) {
 func testConsoleDigests(e *env) {
 	r, raw := rep(1)
 	putResult(e, "", ImageSummary{Registry: "r", Repository: "app", Digest: "sha256:a", ScannedAt: t0}, r, raw)
-	k, orphan := ImageKey{"r", "app", "sha256:a"}, ImageKey{"r", "gone", "sha256:z"}
+	k, orphan := ImageKey{Registry: "r", Repository: "app", Digest: "sha256:a"}, ImageKey{Registry: "r", Repository: "gone", Digest: "sha256:z"}
 	e.must(e.s.PutConsoleDigest(e.ctx, k, "fp1", `{"os":"x"}`))
 	e.must(e.s.PutConsoleDigest(e.ctx, orphan, "fp1", `{}`))
 	e.must(e.s.PutConsoleDigest(e.ctx, k, "fp2", `{"os":"y"}`))

@@ -60,7 +60,7 @@ func testPlatforms(e *env) {
 	// A single-platform image beside it.
 	r, raw := rep(1)
 	putResult(e, "", ImageSummary{Registry: "r", Repository: "app", Digest: "sha256:b", Tag: "v2", ScannedAt: t0, ScannedBy: "s"}, r, raw)
-	e.must(e.s.PutTag(e.ctx, ImageKey{"r", "app", index}, "v1", t0))
+	e.must(e.s.PutTag(e.ctx, ImageKey{Registry: "r", Repository: "app", Digest: index}, "v1", t0))
 
 	for _, f := range []ImageFilter{{Index: index}, {Digest: index}} {
 		got := mustList(e, f)

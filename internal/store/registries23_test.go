@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/store/internal/resultdb"
 	"github.com/scanfleet/scanfleet/internal/store/keyring"
 )
 
@@ -62,7 +63,7 @@ func testGone(e *env) {
 		e.t.Helper()
 		putResult(e, "", ImageSummary{Registry: reg, Repository: repo, Digest: digest, Tag: tag, ScannedAt: t0}, r, raw)
 		if tag != "" {
-			e.must(e.s.PutTag(e.ctx, ImageKey{reg, repo, digest}, tag, t0))
+			e.must(e.s.PutTag(e.ctx, ImageKey{Registry: reg, Repository: repo, Digest: digest}, tag, t0))
 		}
 	}
 	put("r", "app", "sha256:a1", "v1")
@@ -71,9 +72,9 @@ func testGone(e *env) {
 	put("r", "lib", "sha256:l1", "1") // the repository was deleted
 	put("r", "other", "sha256:o1", "x")
 	put("s", "app", "sha256:a1", "v1") // another registry: untouched
-	e.must(e.s.PutTag(e.ctx, ImageKey{"r", "app", "sha256:a1"}, "old", t0))
+	e.must(e.s.PutTag(e.ctx, ImageKey{Registry: "r", Repository: "app", Digest: "sha256:a1"}, "old", t0))
 
-	seen := []Seen{{"app", "v2", "sha256:a2"}, {"app", "", "sha256:a3"}, {"other", "x", "sha256:o1"}}
+	seen := []Seen{{Repository: "app", Tag: "v2", Digest: "sha256:a2"}, {Repository: "app", Tag: "", Digest: "sha256:a3"}, {Repository: "other", Tag: "x", Digest: "sha256:o1"}}
 	notOther := func(repo string) bool { return repo != "other" }
 	at := t0.Add(time.Hour)
 	n, err := e.s.MarkGone(e.ctx, "r", seen[:2], notOther, at)
@@ -103,16 +104,16 @@ func testGone(e *env) {
 			e.t.Errorf("%s GoneAt = %v (gone: %v)", im.Digest, im.GoneAt, gone)
 		}
 	}
-	if _, ok, _ := e.s.Report(e.ctx, ImageKey{"r", "lib", "sha256:l1"}); !ok {
+	if _, ok, _ := e.s.Report(e.ctx, ImageKey{Registry: "r", Repository: "lib", Digest: "sha256:l1"}); !ok {
 		e.t.Error("a gone image's report is no longer readable by its key")
 	}
 	tags, err := e.s.ImageTags(e.ctx)
 	e.must(err)
 	for k, want := range map[ImageKey][]string{
-		{"r", "app", "sha256:a1"}: nil, // v1 and old are gone, and so is the tag it was scanned under
-		{"r", "app", "sha256:a2"}: {"v2"},
-		{"r", "lib", "sha256:l1"}: nil,
-		{"s", "app", "sha256:a1"}: {"v1"},
+		{Registry: "r", Repository: "app", Digest: "sha256:a1"}: nil, // v1 and old are gone, and so is the tag it was scanned under
+		{Registry: "r", Repository: "app", Digest: "sha256:a2"}: {"v2"},
+		{Registry: "r", Repository: "lib", Digest: "sha256:l1"}: nil,
+		{Registry: "s", Repository: "app", Digest: "sha256:a1"}: {"v1"},
 	} {
 		if !slices.Equal(tags[k], want) {
 			e.t.Errorf("ImageTags[%v] = %v, want %v", k, tags[k], want)
@@ -143,7 +144,7 @@ func testGone(e *env) {
 
 	// The next crawl finds v1 again: its tag and image come back; a new
 	// result of lib's image brings it back too.
-	n, err = e.s.MarkGone(e.ctx, "r", append(seen[:2:2], Seen{"app", "v1", "sha256:a1"}), notOther, at.Add(2*time.Hour))
+	n, err = e.s.MarkGone(e.ctx, "r", append(seen[:2:2], Seen{Repository: "app", Tag: "v1", Digest: "sha256:a1"}), notOther, at.Add(2*time.Hour))
 	e.must(err)
 	if want := (GoneCounts{TagsBack: 1, ImagesBack: 1}); n != want {
 		e.t.Errorf("MarkGone (v1 back) = %+v, want %+v", n, want)
@@ -152,8 +153,8 @@ func testGone(e *env) {
 	if got := keys(mustList(e, ImageFilter{Registry: "r"})); !slices.Contains(got, "r/lib@sha256:l1") || !slices.Contains(got, "r/app@sha256:a1") {
 		e.t.Errorf("after coming back: %v", got)
 	}
-	if tags, _ := e.s.ImageTags(e.ctx); !slices.Equal(tags[ImageKey{"r", "lib", "sha256:l1"}], []string{"1"}) ||
-		!slices.Equal(tags[ImageKey{"r", "app", "sha256:a1"}], []string{"v1"}) {
+	if tags, _ := e.s.ImageTags(e.ctx); !slices.Equal(tags[ImageKey{Registry: "r", Repository: "lib", Digest: "sha256:l1"}], []string{"1"}) ||
+		!slices.Equal(tags[ImageKey{Registry: "r", Repository: "app", Digest: "sha256:a1"}], []string{"v1"}) {
 		e.t.Errorf("tags after coming back: %v", tags)
 	}
 
@@ -169,15 +170,15 @@ func testGone(e *env) {
 func testGoneMany(e *env) {
 	r, raw := rep(0)
 	var seen []Seen
-	for i := range 2*goneBatch + 7 {
+	for i := range 2*resultdb.GoneBatch + 7 {
 		d := "sha256:" + strings.Repeat("0", 8) + string(rune('a'+i%26)) + time.Duration(i).String()
 		putResult(e, "", ImageSummary{Registry: "big", Repository: "app", Digest: d, ScannedAt: t0}, r, raw)
-		e.must(e.s.PutTag(e.ctx, ImageKey{"big", "app", d}, "t"+time.Duration(i).String(), t0))
+		e.must(e.s.PutTag(e.ctx, ImageKey{Registry: "big", Repository: "app", Digest: d}, "t"+time.Duration(i).String(), t0))
 		if i%2 == 0 {
-			seen = append(seen, Seen{"app", "t" + time.Duration(i).String(), d})
+			seen = append(seen, Seen{Repository: "app", Tag: "t" + time.Duration(i).String(), Digest: d})
 		}
 	}
-	total := 2*goneBatch + 7
+	total := 2*resultdb.GoneBatch + 7
 	n, err := e.s.MarkGone(e.ctx, "big", seen, nil, t0.Add(time.Hour))
 	e.must(err)
 	if want := total - len(seen); n.TagsGone != want || n.ImagesGone != want {

@@ -331,7 +331,7 @@ func testConcurrentDeliveryClaims(e *env) {
 func testExceptionsOnResults(e *env) {
 	r1, raw1 := rep(2, report.Vulnerability{ID: "CVE-1", Severity: "high", Package: "openssl"},
 		report.Vulnerability{ID: "CVE-2", Severity: "low", Package: "zlib"})
-	k := ImageKey{"r", "team/app", "sha256:a"}
+	k := ImageKey{Registry: "r", Repository: "team/app", Digest: "sha256:a"}
 	im := ImageSummary{Registry: k.Registry, Repository: k.Repository, Digest: k.Digest, Tag: "v1", Reference: "r/team/app:v1",
 		DBDigest: "db1", ScannedAt: t0, ScannedBy: "s1"}
 	putResult(e, "", im, r1, raw1)
@@ -376,7 +376,7 @@ func testExceptionsOnResults(e *env) {
 	if keys, _ := e.s.ImagesWithException(e.ctx, "exc-a"); len(keys) != 0 {
 		e.t.Fatalf("index not rewritten by PutResult: %v", keys)
 	}
-	if ok, _ := e.s.ReplaceReport(e.ctx, ImageKey{"r", "none", "sha256:x"}, nil, r1, raw1); ok {
+	if ok, _ := e.s.ReplaceReport(e.ctx, ImageKey{Registry: "r", Repository: "none", Digest: "sha256:x"}, nil, r1, raw1); ok {
 		e.t.Fatal("ReplaceReport of an unknown image")
 	}
 }

@@ -1,10 +1,14 @@
-package store
+package resultdb
 
 import (
 	"cmp"
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/scanfleet/scanfleet/internal/store/model"
+
+	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
 )
 
 // PutResults stores rs in one transaction: each as PutResult would (the
@@ -17,14 +21,14 @@ import (
 // Rows are written in image-key order and the counters in scanner order,
 // so batches written at once by several controllers lock rows in the
 // same order and cannot deadlock on each other.
-func (s *db) PutResults(ctx context.Context, rs []Result) ([]bool, error) {
+func (s *Results) PutResults(ctx context.Context, rs []model.Result) ([]bool, error) {
 	for _, r := range rs {
 		im := r.Image
-		if err := checkText("image key", im.Registry, im.Repository, im.Digest); err != nil {
+		if err := sqlcore.CheckText("image key", im.Registry, im.Repository, im.Digest); err != nil {
 			return nil, err
 		}
 		if r.Report == nil {
-			return nil, fmt.Errorf("%w: result of %s/%s@%s has no report", ErrInvalid, im.Registry, im.Repository, im.Digest)
+			return nil, fmt.Errorf("%w: result of %s/%s@%s has no report", model.ErrInvalid, im.Registry, im.Repository, im.Digest)
 		}
 	}
 	order := make([]int, len(rs))
@@ -37,11 +41,11 @@ func (s *db) PutResults(ctx context.Context, rs []Result) ([]bool, error) {
 	})
 	stored := make([]bool, len(rs))
 	named := false // the error names its result already
-	err := s.withTx(ctx, func(t *tx) error {
+	err := s.db.WithTx(ctx, func(t *sqlcore.Tx) error {
 		done := map[string]int{}
 		for _, i := range order {
 			r := rs[i]
-			ok, err := t.putResult(r)
+			ok, err := putResult(t, r)
 			if err != nil {
 				im := r.Image
 				named = true
@@ -49,7 +53,7 @@ func (s *db) PutResults(ctx context.Context, rs []Result) ([]bool, error) {
 			}
 			stored[i] = ok
 			if ok && r.TaskID != "" {
-				done[cleanText(r.Image.ScannedBy)]++
+				done[sqlcore.CleanText(r.Image.ScannedBy)]++
 			}
 		}
 		scanners := make([]string, 0, len(done))
@@ -58,7 +62,7 @@ func (s *db) PutResults(ctx context.Context, rs []Result) ([]bool, error) {
 		}
 		slices.Sort(scanners)
 		for _, id := range scanners {
-			if _, err := t.execPrepared(countDoneSQL, done[id], id); err != nil {
+			if _, err := t.ExecPrepared(countDoneSQL, done[id], id); err != nil {
 				named = true
 				return fmt.Errorf("counting the scans of scanner %s: %w", id, err)
 			}

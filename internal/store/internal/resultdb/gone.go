@@ -1,26 +1,30 @@
-package store
+package resultdb
 
 import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/scanfleet/scanfleet/internal/store/model"
+
+	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
 )
 
-// goneBatch bounds the keys of one UPDATE ... IN (...) of MarkGone (3 per
+// GoneBatch bounds the keys of one UPDATE ... IN (...) of MarkGone (3 per
 // tag), below both back ends' variable limits.
-const goneBatch = 300
+const GoneBatch = 300
 
 // MarkGone compares what is stored for registry with what a complete
 // crawl saw. It reads the registry's tags and images (keys only) and
 // updates only rows whose state changes, in one transaction, so a crawl
 // that finds everything where it was writes nothing.
-func (s *db) MarkGone(ctx context.Context, registry string, seen []Seen, inScope func(string) bool, at time.Time) (GoneCounts, error) {
-	var n GoneCounts
-	if err := checkText("registry name", registry); err != nil {
+func (s *Tags) MarkGone(ctx context.Context, registry string, seen []model.Seen, inScope func(string) bool, at time.Time) (model.GoneCounts, error) {
+	var n model.GoneCounts
+	if err := sqlcore.CheckText("registry name", registry); err != nil {
 		return n, err
 	}
 	if at.IsZero() {
-		return n, fmt.Errorf("%w: marking images of %q gone: no time", ErrInvalid, registry)
+		return n, fmt.Errorf("%w: marking images of %q gone: no time", model.ErrInvalid, registry)
 	}
 	type repoTag struct{ repo, tag string }
 	type repoDigest struct{ repo, digest string }
@@ -36,10 +40,10 @@ func (s *db) MarkGone(ctx context.Context, registry string, seen []Seen, inScope
 	}
 	scoped := func(repo string) bool { return inScope == nil || inScope(repo) }
 
-	err := s.withTx(ctx, func(t *tx) error {
-		n = GoneCounts{}
+	err := s.db.WithTx(ctx, func(t *sqlcore.Tx) error {
+		n = model.GoneCounts{}
 		var goneTags, backTags, goneImages, backImages [][]any
-		err := t.each(func(sc rowScanner) error {
+		err := t.Each(func(sc sqlcore.RowScanner) error {
 			var (
 				repo, tag string
 				gone      int64
@@ -54,11 +58,11 @@ func (s *db) MarkGone(ctx context.Context, registry string, seen []Seen, inScope
 				goneTags = append(goneTags, []any{registry, repo, tag})
 			}
 			return nil
-		}, `SELECT repository, tag, gone_at FROM image_tags WHERE registry = ?`+s.d.forUpdate, registry)
+		}, `SELECT repository, tag, gone_at FROM image_tags WHERE registry = ?`+s.db.ForUpdate(), registry)
 		if err != nil {
 			return fmt.Errorf("reading tags: %w", err)
 		}
-		err = t.each(func(sc rowScanner) error {
+		err = t.Each(func(sc sqlcore.RowScanner) error {
 			var (
 				repo, digest string
 				gone         int64
@@ -73,7 +77,7 @@ func (s *db) MarkGone(ctx context.Context, registry string, seen []Seen, inScope
 				goneImages = append(goneImages, []any{registry, repo, digest})
 			}
 			return nil
-		}, `SELECT repository, digest, gone_at FROM images WHERE registry = ?`+s.d.forUpdate, registry)
+		}, `SELECT repository, digest, gone_at FROM images WHERE registry = ?`+s.db.ForUpdate(), registry)
 		if err != nil {
 			return fmt.Errorf("reading images: %w", err)
 		}
@@ -83,18 +87,18 @@ func (s *db) MarkGone(ctx context.Context, registry string, seen []Seen, inScope
 			gone       int64
 			count      *int
 		}{
-			{"image_tags", "tag", goneTags, nanos(at), &n.TagsGone},
+			{"image_tags", "tag", goneTags, sqlcore.Nanos(at), &n.TagsGone},
 			{"image_tags", "tag", backTags, 0, &n.TagsBack},
-			{"images", "digest", goneImages, nanos(at), &n.ImagesGone},
+			{"images", "digest", goneImages, sqlcore.Nanos(at), &n.ImagesGone},
 			{"images", "digest", backImages, 0, &n.ImagesBack},
 		} {
-			for start := 0; start < len(u.rows); start += goneBatch {
-				chunk := u.rows[start:min(start+goneBatch, len(u.rows))]
+			for start := 0; start < len(u.rows); start += GoneBatch {
+				chunk := u.rows[start:min(start+GoneBatch, len(u.rows))]
 				args := []any{u.gone}
 				for _, r := range chunk {
 					args = append(args, r...)
 				}
-				res, err := t.exec(`UPDATE `+u.table+` SET gone_at = ? WHERE (registry, repository, `+u.key+`) IN (VALUES `+tuples(len(chunk))+`)`, args...)
+				res, err := t.Exec(`UPDATE `+u.table+` SET gone_at = ? WHERE (registry, repository, `+u.key+`) IN (VALUES `+tuples(len(chunk))+`)`, args...)
 				if err != nil {
 					return fmt.Errorf("updating %s: %w", u.table, err)
 				}
@@ -108,7 +112,7 @@ func (s *db) MarkGone(ctx context.Context, registry string, seen []Seen, inScope
 		return nil
 	})
 	if err != nil {
-		return GoneCounts{}, fmt.Errorf("marking images of %q gone: %w", registry, err)
+		return model.GoneCounts{}, fmt.Errorf("marking images of %q gone: %w", registry, err)
 	}
 	return n, nil
 }
@@ -123,19 +127,4 @@ func tuples(n int) string {
 		out = append(out, "(?,?,?)"...)
 	}
 	return string(out)
-}
-
-// each runs a query in the transaction and calls fn for each row.
-func (t *tx) each(fn func(rowScanner) error, text string, args ...any) error {
-	rows, err := t.query(text, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

@@ -1,4 +1,11 @@
-package store
+// Package sqlcore is the SQL environment every concern of the store
+// shares: the two dialects (SQLite, PostgreSQL) written as one SQL text
+// with ? placeholders, the read and write pools, write transactions,
+// SQLite's prepared-statement cache and the schema migrations. The
+// concern packages (fleetdb, resultdb, triagedb) hold a *DB and run
+// their statements through it; none of them opens or migrates a
+// database.
+package sqlcore
 
 import (
 	"context"
@@ -6,11 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 
 	"github.com/scanfleet/scanfleet/internal/pgpool"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 // dialect is what differs between the back ends; every statement is one
@@ -27,8 +36,8 @@ type dialect struct {
 	lockMigrations func(ctx context.Context, tx *sql.Tx) error
 }
 
-// db implements Store over database/sql for both back ends.
-type db struct {
+// DB is one open store database, shared by every concern type.
+type DB struct {
 	d dialect
 	w *sql.DB // writes (SQLite: exactly one connection)
 	r *sql.DB // reads (SQLite: a read-only pool; PostgreSQL: same as w)
@@ -43,7 +52,7 @@ const migrationLockKey int64 = 0x5ca9f1ee8
 // OpenSQLite opens (creating and migrating) the store in the SQLite file at
 // path; ":memory:" is a private in-memory store. The directory must exist.
 // An existing controller state.db is adopted: its tables are kept.
-func OpenSQLite(ctx context.Context, path string) (Store, error) {
+func OpenSQLite(ctx context.Context, path string, prepared []string) (*DB, error) {
 	if path == "" || strings.Contains(path, "?") {
 		return nil, fmt.Errorf("store: open sqlite %q: path must be non-empty and without '?'", path)
 	}
@@ -59,13 +68,13 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	// here is fairer than busy-polling.
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &db{d: dialect{name: "sqlite"}, w: w, r: w}
+	s := &DB{d: dialect{name: "sqlite"}, w: w, r: w}
 	if err := s.open(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("%w (sqlite %q)", err, path)
 	}
 	// After the migrations, which the statements need.
-	if s.stmts, err = newStmtCache(ctx, s); err != nil {
+	if s.stmts, err = newStmtCache(ctx, s, prepared); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("%w (sqlite %q)", err, path)
 	}
@@ -87,12 +96,12 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 // first schema of search_path; several controllers may open one database
 // at the same time. The DSN parameter pool_max_conns sizes the connection
 // pool (default pgpool.DefaultMaxConns).
-func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
+func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 	pg, err := pgpool.Open(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
-	s := &db{d: dialect{
+	s := &DB{d: dialect{
 		name:      "postgres",
 		dollar:    true,
 		forUpdate: " FOR UPDATE",
@@ -108,16 +117,18 @@ func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
 	return s, nil
 }
 
-func (s *db) open(ctx context.Context) error {
+func (s *DB) open(ctx context.Context) error {
 	if err := s.w.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: open: %w", err)
 	}
 	return s.migrate(ctx)
 }
 
-func (s *db) Backend() string { return s.d.name }
+// Backend is "sqlite" or "postgres".
+func (s *DB) Backend() string { return s.d.name }
 
-func (s *db) Close() error {
+// Close closes the statements and both pools.
+func (s *DB) Close() error {
 	var err error
 	if s.stmts != nil {
 		err = s.stmts.close()
@@ -130,28 +141,31 @@ func (s *db) Close() error {
 }
 
 // q rewrites a statement for the dialect.
-func (s *db) q(text string) string {
+func (s *DB) q(text string) string {
 	if !s.d.dollar {
 		return text
 	}
 	return pgpool.Dollars(text)
 }
 
-func (s *db) exec(ctx context.Context, text string, args ...any) (sql.Result, error) {
+// Exec runs a write.
+func (s *DB) Exec(ctx context.Context, text string, args ...any) (sql.Result, error) {
 	return s.w.ExecContext(ctx, s.q(text), args...)
 }
 
-func (s *db) queryRow(ctx context.Context, text string, args ...any) *sql.Row {
+// QueryRow runs a read of one row.
+func (s *DB) QueryRow(ctx context.Context, text string, args ...any) *sql.Row {
 	return s.r.QueryRowContext(ctx, s.q(text), args...)
 }
 
-func (s *db) query(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+// Query runs a read.
+func (s *DB) Query(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
 	return s.r.QueryContext(ctx, s.q(text), args...)
 }
 
-// eachRow runs a query and calls fn for each row.
-func (s *db) eachRow(ctx context.Context, fn func(rowScanner) error, text string, args ...any) error {
-	rows, err := s.query(ctx, text, args...)
+// EachRow runs a query and calls fn for each row.
+func (s *DB) EachRow(ctx context.Context, fn func(RowScanner) error, text string, args ...any) error {
+	rows, err := s.Query(ctx, text, args...)
 	if err != nil {
 		return err
 	}
@@ -164,41 +178,44 @@ func (s *db) eachRow(ctx context.Context, fn func(rowScanner) error, text string
 	return rows.Err()
 }
 
-// affected runs a write and returns how many rows it changed.
-func (s *db) affected(ctx context.Context, text string, args ...any) (int64, error) {
-	res, err := s.exec(ctx, text, args...)
+// Affected runs a write and returns how many rows it changed.
+func (s *DB) Affected(ctx context.Context, text string, args ...any) (int64, error) {
+	res, err := s.Exec(ctx, text, args...)
 	if err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
 }
 
-// tx is a write transaction whose statements are rewritten for the dialect.
-type tx struct {
-	s   *db
+// Tx is a write transaction whose statements are rewritten for the dialect.
+type Tx struct {
+	s   *DB
 	ctx context.Context
 	tx  *sql.Tx
 }
 
-func (t *tx) exec(text string, args ...any) (sql.Result, error) {
+// Exec runs a statement in the transaction.
+func (t *Tx) Exec(text string, args ...any) (sql.Result, error) {
 	return t.tx.ExecContext(t.ctx, t.s.q(text), args...)
 }
 
-func (t *tx) queryRow(text string, args ...any) *sql.Row {
+// QueryRow reads one row in the transaction.
+func (t *Tx) QueryRow(text string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(t.ctx, t.s.q(text), args...)
 }
 
-func (t *tx) query(text string, args ...any) (*sql.Rows, error) {
+// Query reads in the transaction.
+func (t *Tx) Query(text string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, t.s.q(text), args...)
 }
 
-// withTx runs fn in a write transaction, committing when it returns nil.
-func (s *db) withTx(ctx context.Context, fn func(t *tx) error) error {
+// WithTx runs fn in a write transaction, committing when it returns nil.
+func (s *DB) WithTx(ctx context.Context, fn func(t *Tx) error) error {
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&tx{s: s, ctx: ctx, tx: sqlTx}); err != nil {
+	if err := fn(&Tx{s: s, ctx: ctx, tx: sqlTx}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
@@ -208,10 +225,11 @@ func (s *db) withTx(ctx context.Context, fn func(t *tx) error) error {
 	return nil
 }
 
-// in returns "(?,?,...)" for n values.
-func in(n int) string { return "(?" + strings.Repeat(",?", n-1) + ")" }
+// In returns "(?,?,...)" for n values.
+func In(n int) string { return "(?" + strings.Repeat(",?", n-1) + ")" }
 
-func anys[T any](xs []T) []any {
+// Anys converts xs for a query's arguments.
+func Anys[T any](xs []T) []any {
 	out := make([]any, len(xs))
 	for i, x := range xs {
 		out[i] = x
@@ -219,29 +237,73 @@ func anys[T any](xs []T) []any {
 	return out
 }
 
-// checkText rejects what both back ends cannot store identically: empty
+// CheckText rejects what both back ends cannot store identically: empty
 // keys, NUL and invalid UTF-8 (PostgreSQL TEXT takes neither).
-func checkText(what string, values ...string) error {
+func CheckText(what string, values ...string) error {
 	for _, v := range values {
 		if v == "" || !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-			return fmt.Errorf("%w: %s %q: must be non-empty UTF-8 without NUL", ErrInvalid, what, v)
+			return fmt.Errorf("%w: %s %q: must be non-empty UTF-8 without NUL", model.ErrInvalid, what, v)
 		}
 	}
 	return nil
 }
 
-// cleanText makes free text (an error message, a report's name)
+// CleanText makes free text (an error message, a report's name)
 // storable rather than failing the write over it.
-func cleanText(v string) string {
+func CleanText(v string) string {
 	return strings.ToValidUTF8(strings.ReplaceAll(v, "\x00", "\uFFFD"), "\uFFFD")
 }
 
-type rowScanner interface{ Scan(dest ...any) error }
+// RowScanner is a *sql.Row or *sql.Rows.
+type RowScanner interface{ Scan(dest ...any) error }
 
-// noRows turns sql.ErrNoRows into ok=false.
-func noRows(err error) (ok bool, _ error) {
+// NoRows turns sql.ErrNoRows into ok=false.
+func NoRows(err error) (ok bool, _ error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// ForUpdate ends a SELECT whose rows the transaction then changes
+// (" FOR UPDATE" on PostgreSQL, "" on SQLite).
+func (s *DB) ForUpdate() string { return s.d.forUpdate }
+
+// Nanos is t as stored: Unix nanoseconds, 0 for the zero time.
+func Nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// FromNanos is a stored time (0: the zero time).
+func FromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// Each runs a query in the transaction and calls fn for each row.
+func (t *Tx) Each(fn func(RowScanner) error, text string, args ...any) error {
+	rows, err := t.Query(text, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// NonNil is s, or an empty list for nil (stored as [] rather than null).
+func NonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

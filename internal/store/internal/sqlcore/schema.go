@@ -1,4 +1,4 @@
-package store
+package sqlcore
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 type migration struct {
 	stmts []string
 	// sqlite runs after stmts on SQLite only (adopting older files).
-	sqlite func(t *tx) error
+	sqlite func(t *Tx) error
 	// postgres runs after stmts on PostgreSQL only.
 	postgres []string
 }
@@ -114,7 +114,7 @@ var migrations = []migration{
 		// (issue 17): findings that entered KEV, and whether only
 		// enrichment changed. A state.db of a controller from before the
 		// store may have them already.
-		sqlite: func(t *tx) error {
+		sqlite: func(t *Tx) error {
 			if err := addColumnIfMissing("image_changes", "entered_kev", `TEXT NOT NULL DEFAULT '[]'`)(t); err != nil {
 				return err
 			}
@@ -240,16 +240,16 @@ func (d dialect) render(stmt string) string {
 }
 
 // addColumnIfMissing adds a column a state.db from before it lacks.
-func addColumnIfMissing(table, column, decl string) func(t *tx) error {
-	return func(t *tx) error {
+func addColumnIfMissing(table, column, decl string) func(t *Tx) error {
+	return func(t *Tx) error {
 		var n int
-		if err := t.queryRow(`SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n); err != nil {
+		if err := t.QueryRow(`SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n); err != nil {
 			return fmt.Errorf("reading columns of %s: %w", table, err)
 		}
 		if n > 0 {
 			return nil
 		}
-		if _, err := t.exec(`ALTER TABLE ` + table + ` ADD COLUMN ` + column + ` ` + decl); err != nil {
+		if _, err := t.Exec(`ALTER TABLE ` + table + ` ADD COLUMN ` + column + ` ` + decl); err != nil {
 			return fmt.Errorf("adding %s.%s: %w", table, column, err)
 		}
 		return nil
@@ -259,19 +259,19 @@ func addColumnIfMissing(table, column, decl string) func(t *tx) error {
 // migrate brings the schema to Version() in one transaction, under the
 // dialect's lock, so controllers starting together apply each version
 // exactly once; a database newer than this binary is refused.
-func (s *db) migrate(ctx context.Context) error {
-	err := s.withTx(ctx, func(t *tx) error {
+func (s *DB) migrate(ctx context.Context) error {
+	err := s.WithTx(ctx, func(t *Tx) error {
 		if s.d.lockMigrations != nil {
 			if err := s.d.lockMigrations(ctx, t.tx); err != nil {
 				return fmt.Errorf("lock: %w", err)
 			}
 		}
-		if _, err := t.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		if _, err := t.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 			version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 			return fmt.Errorf("schema_migrations: %w", err)
 		}
 		var cur int
-		if err := t.queryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
+		if err := t.QueryRow(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
 			return fmt.Errorf("reading version: %w", err)
 		}
 		if cur > len(migrations) {
@@ -280,7 +280,7 @@ func (s *db) migrate(ctx context.Context) error {
 		for v := cur; v < len(migrations); v++ {
 			m := migrations[v]
 			for _, stmt := range m.stmts {
-				if _, err := t.exec(s.d.render(stmt)); err != nil {
+				if _, err := t.Exec(s.d.render(stmt)); err != nil {
 					return fmt.Errorf("to version %d: %w", v+1, err)
 				}
 			}
@@ -291,12 +291,12 @@ func (s *db) migrate(ctx context.Context) error {
 			}
 			if s.d.name == "postgres" {
 				for _, stmt := range m.postgres {
-					if _, err := t.exec(s.d.render(stmt)); err != nil {
+					if _, err := t.Exec(s.d.render(stmt)); err != nil {
 						return fmt.Errorf("to version %d: %w", v+1, err)
 					}
 				}
 			}
-			if _, err := t.exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v+1, time.Now().UnixNano()); err != nil {
+			if _, err := t.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v+1, time.Now().UnixNano()); err != nil {
 				return fmt.Errorf("recording version %d: %w", v+1, err)
 			}
 		}

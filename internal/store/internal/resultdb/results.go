@@ -1,4 +1,4 @@
-package store
+package resultdb
 
 import (
 	"context"
@@ -8,12 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/exception"
+	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
+
 	"github.com/scanfleet/scanfleet/internal/report"
 )
 
-// severities counts a report's findings per upper-case severity, as JSON
+// Severities counts a report's findings per upper-case severity, as JSON
 // (json.Marshal sorts map keys, so equal counts give equal text).
-func severities(rep *report.Report) string {
+func Severities(rep *report.Report) string {
 	sev := map[string]int{}
 	for _, v := range rep.Vulnerabilities {
 		sev[strings.ToUpper(string(v.Severity))]++
@@ -32,25 +36,25 @@ func fingerprint(at int64, dbDigest string, vulns int, sev string) string {
 // values each), below SQLite's and PostgreSQL's variable limits.
 const vulnBatch = 200
 
-// replaceVulns rewrites the CVE index of one image: every finding's ID and
+// ReplaceVulns rewrites the CVE index of one image: every finding's ID and
 // aliases. The caller has already locked the images row (upsert/update),
 // which serialises concurrent writers of the same image.
-func (t *tx) replaceVulns(k ImageKey, rep *report.Report) error {
-	if _, err := t.execPrepared(deleteVulnsSQL, k.Registry, k.Repository, k.Digest); err != nil {
+func ReplaceVulns(t *sqlcore.Tx, k model.ImageKey, rep *report.Report) error {
+	if _, err := t.ExecPrepared(deleteVulnsSQL, k.Registry, k.Repository, k.Digest); err != nil {
 		return err
 	}
-	if t.s.stmts != nil {
+	if t.Prepared() {
 		// SQLite, in process: one prepared row at a time costs less
 		// than parsing a multi-row statement on every result.
 		for _, v := range rep.Vulnerabilities {
-			sev := cleanText(strings.ToUpper(string(v.Severity)))
+			sev := sqlcore.CleanText(strings.ToUpper(string(v.Severity)))
 			for _, id := range append([]string{v.ID}, v.Aliases...) {
-				if _, err := t.execPrepared(insertVulnSQL, k.Registry, k.Repository, k.Digest, cleanText(id), sev); err != nil {
+				if _, err := t.ExecPrepared(insertVulnSQL, k.Registry, k.Repository, k.Digest, sqlcore.CleanText(id), sev); err != nil {
 					return err
 				}
 			}
 		}
-		return t.replaceExceptions(k, rep)
+		return replaceExceptions(t, k, rep)
 	}
 	var args []any
 	flush := func() error {
@@ -59,14 +63,14 @@ func (t *tx) replaceVulns(k ImageKey, rep *report.Report) error {
 		}
 		n := len(args) / 5
 		q := insertVulnSQL + strings.Repeat(",(?,?,?,?,?)", n-1)
-		_, err := t.exec(q, args...)
+		_, err := t.Exec(q, args...)
 		args = args[:0]
 		return err
 	}
 	for _, v := range rep.Vulnerabilities {
-		sev := cleanText(strings.ToUpper(string(v.Severity)))
+		sev := sqlcore.CleanText(strings.ToUpper(string(v.Severity)))
 		for _, id := range append([]string{v.ID}, v.Aliases...) {
-			args = append(args, k.Registry, k.Repository, k.Digest, cleanText(id), sev)
+			args = append(args, k.Registry, k.Repository, k.Digest, sqlcore.CleanText(id), sev)
 			if len(args) == 5*vulnBatch {
 				if err := flush(); err != nil {
 					return err
@@ -77,11 +81,11 @@ func (t *tx) replaceVulns(k ImageKey, rep *report.Report) error {
 	if err := flush(); err != nil {
 		return err
 	}
-	return t.replaceExceptions(k, rep)
+	return replaceExceptions(t, k, rep)
 }
 
-func (s *db) PutResult(ctx context.Context, r Result) (bool, error) {
-	stored, err := s.PutResults(ctx, []Result{r})
+func (s *Results) PutResult(ctx context.Context, r model.Result) (bool, error) {
+	stored, err := s.PutResults(ctx, []model.Result{r})
 	if err != nil {
 		return false, err
 	}
@@ -103,19 +107,19 @@ const (
 			index_digest=CASE WHEN excluded.index_digest != '' THEN excluded.index_digest ELSE images.index_digest END,
 			platform=CASE WHEN excluded.platform != '' THEN excluded.platform ELSE images.platform END`
 	deleteVulnsSQL = `DELETE FROM image_vulns WHERE registry=? AND repository=? AND digest=?`
-	// insertVulnSQL is one row; replaceVulns adds rows on PostgreSQL.
+	// insertVulnSQL is one row; ReplaceVulns adds rows on PostgreSQL.
 	insertVulnSQL = `INSERT INTO image_vulns(registry, repository, digest, vuln_id, severity) VALUES (?,?,?,?,?)`
 	countDoneSQL  = `UPDATE scanners SET done = done + ? WHERE id = ?`
 )
 
 // putResult is PutResult's writes for one result but the scanner's
 // counter (PutResults adds those up at the end of its transaction).
-func (t *tx) putResult(r Result) (stored bool, err error) {
+func putResult(t *sqlcore.Tx, r model.Result) (stored bool, err error) {
 	im := r.Image
 	if r.TaskID != "" {
 		// First, so that a concurrent put of the same task waits
 		// here for this one and then stores nothing.
-		res, err := t.execPrepared(insertTaskResultSQL, cleanText(r.TaskID), im.Registry, im.Repository, im.Digest, cleanText(im.ScannedBy), time.Now().UnixNano())
+		res, err := t.ExecPrepared(insertTaskResultSQL, sqlcore.CleanText(r.TaskID), im.Registry, im.Repository, im.Digest, sqlcore.CleanText(im.ScannedBy), time.Now().UnixNano())
 		if err != nil {
 			return false, err
 		}
@@ -123,23 +127,23 @@ func (t *tx) putResult(r Result) (stored bool, err error) {
 			return false, err
 		}
 	}
-	if _, err := t.execPrepared(upsertImageSQL,
-		im.Registry, im.Repository, im.Digest, cleanText(im.Tag), cleanText(im.Reference), cleanText(im.DBDigest), nanos(im.ScannedAt),
-		cleanText(im.ScannedBy), len(r.Report.Packages), len(r.Report.Vulnerabilities), severities(r.Report), r.Raw,
-		cleanText(im.IndexDigest), cleanText(im.Platform)); err != nil {
+	if _, err := t.ExecPrepared(upsertImageSQL,
+		im.Registry, im.Repository, im.Digest, sqlcore.CleanText(im.Tag), sqlcore.CleanText(im.Reference), sqlcore.CleanText(im.DBDigest), sqlcore.Nanos(im.ScannedAt),
+		sqlcore.CleanText(im.ScannedBy), len(r.Report.Packages), len(r.Report.Vulnerabilities), Severities(r.Report), r.Raw,
+		sqlcore.CleanText(im.IndexDigest), sqlcore.CleanText(im.Platform)); err != nil {
 		return false, err
 	}
-	if err := t.replaceVulns(im.Key(), r.Report); err != nil {
+	if err := ReplaceVulns(t, im.Key(), r.Report); err != nil {
 		return false, err
 	}
 	return true, nil
 }
 
-func (s *db) TaskResults(ctx context.Context, ids []string) (map[string]bool, error) {
+func (s *Results) TaskResults(ctx context.Context, ids []string) (map[string]bool, error) {
 	out := make(map[string]bool, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := s.query(ctx, `SELECT task_id FROM task_results WHERE task_id IN `+in(len(chunk)), anys(chunk)...)
+		rows, err := s.db.Query(ctx, `SELECT task_id FROM task_results WHERE task_id IN `+sqlcore.In(len(chunk)), sqlcore.Anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("looking up task results: %w", err)
 		}
@@ -159,28 +163,28 @@ func (s *db) TaskResults(ctx context.Context, ids []string) (map[string]bool, er
 	return out, nil
 }
 
-func (s *db) PruneTaskResults(ctx context.Context, before time.Time) (int64, error) {
-	n, err := s.affected(ctx, `DELETE FROM task_results WHERE stored_at < ?`, nanos(before))
+func (s *Results) PruneTaskResults(ctx context.Context, before time.Time) (int64, error) {
+	n, err := s.db.Affected(ctx, `DELETE FROM task_results WHERE stored_at < ?`, sqlcore.Nanos(before))
 	if err != nil {
 		return 0, fmt.Errorf("pruning task results: %w", err)
 	}
 	return n, nil
 }
 
-func (s *db) ResultStoredSince(ctx context.Context, k ImageKey, scanner string, since time.Time) (bool, error) {
+func (s *Results) ResultStoredSince(ctx context.Context, k model.ImageKey, scanner string, since time.Time) (bool, error) {
 	var n int
-	if err := s.queryRow(ctx, `SELECT count(*) FROM images WHERE registry=? AND repository=? AND digest=?
-		AND scanned_at >= ? AND (? = '' OR scanned_by = ?)`, cleanText(k.Registry), cleanText(k.Repository), cleanText(k.Digest),
-		nanos(since), cleanText(scanner), cleanText(scanner)).Scan(&n); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM images WHERE registry=? AND repository=? AND digest=?
+		AND scanned_at >= ? AND (? = '' OR scanned_by = ?)`, sqlcore.CleanText(k.Registry), sqlcore.CleanText(k.Repository), sqlcore.CleanText(k.Digest),
+		sqlcore.Nanos(since), sqlcore.CleanText(scanner), sqlcore.CleanText(scanner)).Scan(&n); err != nil {
 		return false, fmt.Errorf("looking up the result of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
 	}
 	return n > 0, nil
 }
 
-func (s *db) ScannedWith(ctx context.Context, k ImageKey, dbDigest string) (bool, error) {
+func (s *Results) ScannedWith(ctx context.Context, k model.ImageKey, dbDigest string) (bool, error) {
 	var n int
-	if err := s.queryRow(ctx, `SELECT count(*) FROM images WHERE registry=? AND repository=? AND digest=? AND db_digest=?`,
-		cleanText(k.Registry), cleanText(k.Repository), cleanText(k.Digest), cleanText(dbDigest)).Scan(&n); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM images WHERE registry=? AND repository=? AND digest=? AND db_digest=?`,
+		sqlcore.CleanText(k.Registry), sqlcore.CleanText(k.Repository), sqlcore.CleanText(k.Digest), sqlcore.CleanText(dbDigest)).Scan(&n); err != nil {
 		return false, fmt.Errorf("looking up image %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
 	}
 	return n > 0, nil
@@ -189,9 +193,9 @@ func (s *db) ScannedWith(ctx context.Context, k ImageKey, dbDigest string) (bool
 const imageCols = `registry, repository, digest, tag, reference, db_digest, scanned_at, scanned_by, scans, packages, vulnerabilities, severities, gone_at,
 	index_digest, platform`
 
-func scanImage(sc rowScanner) (ImageSummary, error) {
+func scanImage(sc sqlcore.RowScanner) (model.ImageSummary, error) {
 	var (
-		im       ImageSummary
+		im       model.ImageSummary
 		at, gone int64
 		sev      string
 	)
@@ -199,8 +203,8 @@ func scanImage(sc rowScanner) (ImageSummary, error) {
 		&im.Packages, &im.Vulnerabilities, &sev, &gone, &im.IndexDigest, &im.Platform); err != nil {
 		return im, err
 	}
-	im.ScannedAt = fromNanos(at)
-	im.GoneAt = fromNanos(gone)
+	im.ScannedAt = sqlcore.FromNanos(at)
+	im.GoneAt = sqlcore.FromNanos(gone)
 	if err := json.Unmarshal([]byte(sev), &im.Severities); err != nil {
 		return im, fmt.Errorf("image %s severities: %w", im.Digest, err)
 	}
@@ -208,13 +212,13 @@ func scanImage(sc rowScanner) (ImageSummary, error) {
 	return im, nil
 }
 
-func (s *db) listImages(ctx context.Context, q string, args ...any) ([]ImageSummary, error) {
-	rows, err := s.query(ctx, q, args...)
+func (s *Images) listImages(ctx context.Context, q string, args ...any) ([]model.ImageSummary, error) {
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing images: %w", err)
 	}
 	defer rows.Close()
-	out := []ImageSummary{}
+	out := []model.ImageSummary{}
 	for rows.Next() {
 		im, err := scanImage(rows)
 		if err != nil {
@@ -225,7 +229,7 @@ func (s *db) listImages(ctx context.Context, q string, args ...any) ([]ImageSumm
 	return out, rows.Err()
 }
 
-func (s *db) ListImages(ctx context.Context, f ImageFilter) ([]ImageSummary, error) {
+func (s *Images) ListImages(ctx context.Context, f model.ImageFilter) ([]model.ImageSummary, error) {
 	q := `SELECT ` + imageCols + ` FROM images i WHERE 1=1`
 	var args []any
 	if !f.IncludeGone {
@@ -233,30 +237,30 @@ func (s *db) ListImages(ctx context.Context, f ImageFilter) ([]ImageSummary, err
 	}
 	if f.Registry != "" {
 		q += ` AND registry = ?`
-		args = append(args, cleanText(f.Registry))
+		args = append(args, sqlcore.CleanText(f.Registry))
 	}
 	if f.Repository != "" {
 		q += ` AND repository = ?`
-		args = append(args, cleanText(f.Repository))
+		args = append(args, sqlcore.CleanText(f.Repository))
 	}
 	if f.Digest != "" {
 		// An index digest lists the index's platforms.
 		q += ` AND (digest = ? OR index_digest = ?)`
-		args = append(args, cleanText(f.Digest), cleanText(f.Digest))
+		args = append(args, sqlcore.CleanText(f.Digest), sqlcore.CleanText(f.Digest))
 	}
 	if f.Index != "" {
 		q += ` AND index_digest = ?`
-		args = append(args, cleanText(f.Index))
+		args = append(args, sqlcore.CleanText(f.Index))
 	}
 	if f.Severity != "" || f.CVE != "" {
 		q += ` AND EXISTS (SELECT 1 FROM image_vulns v WHERE v.registry=i.registry AND v.repository=i.repository AND v.digest=i.digest`
 		if f.Severity != "" {
 			q += ` AND v.severity = ?`
-			args = append(args, cleanText(strings.ToUpper(f.Severity)))
+			args = append(args, sqlcore.CleanText(strings.ToUpper(f.Severity)))
 		}
 		if f.CVE != "" {
 			q += ` AND v.vuln_id = ?`
-			args = append(args, cleanText(f.CVE))
+			args = append(args, sqlcore.CleanText(f.CVE))
 		}
 		q += `)`
 	}
@@ -264,12 +268,12 @@ func (s *db) ListImages(ctx context.Context, f ImageFilter) ([]ImageSummary, err
 		// A row-value comparison (SQLite 3.15+, PostgreSQL) in the order
 		// of the listing; both back ends compare TEXT bytewise.
 		q += ` AND (registry, repository, tag, digest) > (?, ?, ?, ?)`
-		args = append(args, cleanText(f.After.Registry), cleanText(f.After.Repository), cleanText(f.After.Tag), cleanText(f.After.Digest))
+		args = append(args, sqlcore.CleanText(f.After.Registry), sqlcore.CleanText(f.After.Repository), sqlcore.CleanText(f.After.Tag), sqlcore.CleanText(f.After.Digest))
 	}
 	q += ` ORDER BY registry, repository, tag, digest`
 	switch {
 	case f.Limit < 0:
-		return nil, fmt.Errorf("%w: listing images: limit %d is negative", ErrInvalid, f.Limit)
+		return nil, fmt.Errorf("%w: listing images: limit %d is negative", model.ErrInvalid, f.Limit)
 	case f.Limit > 0:
 		q += ` LIMIT ?`
 		args = append(args, f.Limit)
@@ -277,46 +281,46 @@ func (s *db) ListImages(ctx context.Context, f ImageFilter) ([]ImageSummary, err
 	return s.listImages(ctx, q, args...)
 }
 
-func (s *db) ImagesNotMatchedWith(ctx context.Context, dbDigest string) ([]ImageSummary, error) {
-	return s.listImages(ctx, `SELECT `+imageCols+` FROM images WHERE db_digest != ? ORDER BY registry, repository, digest`, cleanText(dbDigest))
+func (s *Images) ImagesNotMatchedWith(ctx context.Context, dbDigest string) ([]model.ImageSummary, error) {
+	return s.listImages(ctx, `SELECT `+imageCols+` FROM images WHERE db_digest != ? ORDER BY registry, repository, digest`, sqlcore.CleanText(dbDigest))
 }
 
-func (s *db) ImageReport(ctx context.Context, digest string) ([]byte, bool, error) {
+func (s *Images) ImageReport(ctx context.Context, digest string) ([]byte, bool, error) {
 	var raw []byte
-	ok, err := noRows(s.queryRow(ctx, `SELECT report FROM images WHERE digest = ? ORDER BY scanned_at DESC LIMIT 1`, cleanText(digest)).Scan(&raw))
+	ok, err := sqlcore.NoRows(s.db.QueryRow(ctx, `SELECT report FROM images WHERE digest = ? ORDER BY scanned_at DESC LIMIT 1`, sqlcore.CleanText(digest)).Scan(&raw))
 	if err != nil {
 		return nil, false, fmt.Errorf("reading image %s: %w", digest, err)
 	}
 	return raw, ok, nil
 }
 
-func (s *db) Report(ctx context.Context, k ImageKey) ([]byte, bool, error) {
+func (s *Images) Report(ctx context.Context, k model.ImageKey) ([]byte, bool, error) {
 	var raw []byte
-	ok, err := noRows(s.queryRow(ctx, `SELECT report FROM images WHERE registry=? AND repository=? AND digest=?`,
-		cleanText(k.Registry), cleanText(k.Repository), cleanText(k.Digest)).Scan(&raw))
+	ok, err := sqlcore.NoRows(s.db.QueryRow(ctx, `SELECT report FROM images WHERE registry=? AND repository=? AND digest=?`,
+		sqlcore.CleanText(k.Registry), sqlcore.CleanText(k.Repository), sqlcore.CleanText(k.Digest)).Scan(&raw))
 	if err != nil {
 		return nil, false, fmt.Errorf("reading report of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
 	}
 	return raw, ok, nil
 }
 
-func (s *db) ImagesWithVuln(ctx context.Context, ids ...string) ([]ImageKey, error) {
+func (s *Images) ImagesWithVuln(ctx context.Context, ids ...string) ([]model.ImageKey, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	clean := make([]any, len(ids))
 	for i, id := range ids {
-		clean[i] = cleanText(id)
+		clean[i] = sqlcore.CleanText(id)
 	}
-	rows, err := s.query(ctx, `SELECT DISTINCT registry, repository, digest FROM image_vulns WHERE vuln_id IN `+in(len(ids))+
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT registry, repository, digest FROM image_vulns WHERE vuln_id IN `+sqlcore.In(len(ids))+
 		` ORDER BY registry, repository, digest`, clean...)
 	if err != nil {
 		return nil, fmt.Errorf("looking up %s: %w", ids[0], err)
 	}
 	defer rows.Close()
-	var out []ImageKey
+	var out []model.ImageKey
 	for rows.Next() {
-		var k ImageKey
+		var k model.ImageKey
 		if err := rows.Scan(&k.Registry, &k.Repository, &k.Digest); err != nil {
 			return nil, fmt.Errorf("looking up %s: %w", ids[0], err)
 		}
@@ -325,28 +329,28 @@ func (s *db) ImagesWithVuln(ctx context.Context, ids ...string) ([]ImageKey, err
 	return out, rows.Err()
 }
 
-func (s *db) PutRematch(ctx context.Context, ch ImageChanges, rep *report.Report, raw []byte) error {
-	newJSON, _ := json.Marshal(nonNil(ch.New))
-	fixedJSON, _ := json.Marshal(nonNil(ch.Fixed))
-	k := ImageKey{ch.Registry, ch.Repository, ch.Digest}
-	err := s.withTx(ctx, func(t *tx) error {
-		res, err := t.exec(`UPDATE images SET db_digest=?, vulnerabilities=?, severities=?, report=? WHERE registry=? AND repository=? AND digest=?`,
-			cleanText(ch.DBAfter), len(rep.Vulnerabilities), severities(rep), raw, k.Registry, k.Repository, k.Digest)
+func (s *Results) PutRematch(ctx context.Context, ch model.ImageChanges, rep *report.Report, raw []byte) error {
+	newJSON, _ := json.Marshal(sqlcore.NonNil(ch.New))
+	fixedJSON, _ := json.Marshal(sqlcore.NonNil(ch.Fixed))
+	k := model.ImageKey{Registry: ch.Registry, Repository: ch.Repository, Digest: ch.Digest}
+	err := s.db.WithTx(ctx, func(t *sqlcore.Tx) error {
+		res, err := t.Exec(`UPDATE images SET db_digest=?, vulnerabilities=?, severities=?, report=? WHERE registry=? AND repository=? AND digest=?`,
+			sqlcore.CleanText(ch.DBAfter), len(rep.Vulnerabilities), Severities(rep), raw, k.Registry, k.Repository, k.Digest)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return fmt.Errorf("image not stored (deleted meanwhile?): %v", err)
 		}
-		if err := t.replaceVulns(k, rep); err != nil {
+		if err := ReplaceVulns(t, k, rep); err != nil {
 			return err
 		}
-		kevJSON, _ := json.Marshal(nonNil(ch.EnteredKEV))
-		_, err = t.exec(`INSERT INTO image_changes(registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids, entered_kev, reranked) VALUES(?,?,?,?,?,?,?,?,?,?)
+		kevJSON, _ := json.Marshal(sqlcore.NonNil(ch.EnteredKEV))
+		_, err = t.Exec(`INSERT INTO image_changes(registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids, entered_kev, reranked) VALUES(?,?,?,?,?,?,?,?,?,?)
 			ON CONFLICT(registry, repository, digest) DO UPDATE SET db_before=excluded.db_before, db_after=excluded.db_after,
 				changed_at=excluded.changed_at, new_ids=excluded.new_ids, fixed_ids=excluded.fixed_ids,
 				entered_kev=excluded.entered_kev, reranked=excluded.reranked`,
-			k.Registry, k.Repository, k.Digest, cleanText(ch.DBBefore), cleanText(ch.DBAfter), nanos(ch.ChangedAt), cleanText(string(newJSON)), cleanText(string(fixedJSON)),
+			k.Registry, k.Repository, k.Digest, sqlcore.CleanText(ch.DBBefore), sqlcore.CleanText(ch.DBAfter), sqlcore.Nanos(ch.ChangedAt), sqlcore.CleanText(string(newJSON)), sqlcore.CleanText(string(fixedJSON)),
 			string(kevJSON), ch.Reranked)
 		return err
 	})
@@ -356,22 +360,15 @@ func (s *db) PutRematch(ctx context.Context, ch ImageChanges, rep *report.Report
 	return nil
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func (s *db) ImageChanges(ctx context.Context, digest string) (ImageChanges, bool, error) {
+func (s *Results) ImageChanges(ctx context.Context, digest string) (model.ImageChanges, bool, error) {
 	var (
-		ch            ImageChanges
+		ch            model.ImageChanges
 		at            int64
 		newIDs, fixed string
 		kev           string
 	)
-	ok, err := noRows(s.queryRow(ctx, `SELECT registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids, entered_kev, reranked
-		FROM image_changes WHERE digest = ? ORDER BY changed_at DESC LIMIT 1`, cleanText(digest)).
+	ok, err := sqlcore.NoRows(s.db.QueryRow(ctx, `SELECT registry, repository, digest, db_before, db_after, changed_at, new_ids, fixed_ids, entered_kev, reranked
+		FROM image_changes WHERE digest = ? ORDER BY changed_at DESC LIMIT 1`, sqlcore.CleanText(digest)).
 		Scan(&ch.Registry, &ch.Repository, &ch.Digest, &ch.DBBefore, &ch.DBAfter, &at, &newIDs, &fixed, &kev, &ch.Reranked))
 	if err != nil || !ok {
 		if err != nil {
@@ -379,7 +376,7 @@ func (s *db) ImageChanges(ctx context.Context, digest string) (ImageChanges, boo
 		}
 		return ch, false, err
 	}
-	ch.ChangedAt = fromNanos(at)
+	ch.ChangedAt = sqlcore.FromNanos(at)
 	if err := json.Unmarshal([]byte(newIDs), &ch.New); err != nil {
 		return ch, false, fmt.Errorf("changes of %s: %w", digest, err)
 	}
@@ -392,24 +389,24 @@ func (s *db) ImageChanges(ctx context.Context, digest string) (ImageChanges, boo
 	return ch, true, nil
 }
 
-func (s *db) PutTag(ctx context.Context, k ImageKey, tag string, at time.Time) error {
-	if err := checkText("image tag", k.Registry, k.Repository, k.Digest, tag); err != nil {
+func (s *Tags) PutTag(ctx context.Context, k model.ImageKey, tag string, at time.Time) error {
+	if err := sqlcore.CheckText("image tag", k.Registry, k.Repository, k.Digest, tag); err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, `INSERT INTO image_tags(registry, repository, tag, digest, updated_at) VALUES(?,?,?,?,?)
+	if _, err := s.db.Exec(ctx, `INSERT INTO image_tags(registry, repository, tag, digest, updated_at) VALUES(?,?,?,?,?)
 		ON CONFLICT(registry, repository, tag) DO UPDATE SET digest=excluded.digest, updated_at=excluded.updated_at, gone_at=0`,
-		k.Registry, k.Repository, tag, k.Digest, nanos(at)); err != nil {
+		k.Registry, k.Repository, tag, k.Digest, sqlcore.Nanos(at)); err != nil {
 		return fmt.Errorf("recording tag %s/%s:%s: %w", k.Registry, k.Repository, tag, err)
 	}
 	return nil
 }
 
-func (s *db) ImageTags(ctx context.Context) (map[ImageKey][]string, error) {
-	out := map[ImageKey][]string{}
+func (s *Tags) ImageTags(ctx context.Context) (map[model.ImageKey][]string, error) {
+	out := map[model.ImageKey][]string{}
 	moved := map[[3]string]string{} // registry, repository, tag -> digest
-	err := s.eachRow(ctx, func(sc rowScanner) error {
+	err := s.db.EachRow(ctx, func(sc sqlcore.RowScanner) error {
 		var (
-			k    ImageKey
+			k    model.ImageKey
 			tag  string
 			gone int64
 		)
@@ -427,9 +424,9 @@ func (s *db) ImageTags(ctx context.Context) (map[ImageKey][]string, error) {
 		return nil
 	}, `SELECT registry, repository, tag, digest, gone_at FROM image_tags ORDER BY tag`)
 	if err == nil {
-		err = s.eachRow(ctx, func(sc rowScanner) error {
+		err = s.db.EachRow(ctx, func(sc sqlcore.RowScanner) error {
 			var (
-				k   ImageKey
+				k   model.ImageKey
 				tag string
 			)
 			if err := sc.Scan(&k.Registry, &k.Repository, &k.Digest, &tag); err != nil {
@@ -449,40 +446,40 @@ func (s *db) ImageTags(ctx context.Context) (map[ImageKey][]string, error) {
 	return out, nil
 }
 
-func (s *db) DigestsWithPrefix(ctx context.Context, prefix string, limit int) ([]string, error) {
+func (s *Images) DigestsWithPrefix(ctx context.Context, prefix string, limit int) ([]string, error) {
 	var out []string
 	// A range, not LIKE, keeps the lookup on the digest index. In byte
 	// order (COLLATE "C" on PostgreSQL) prefix + the greatest code point
 	// bounds every stored (valid UTF-8) text that starts with prefix.
-	err := s.eachRow(ctx, func(sc rowScanner) error {
+	err := s.db.EachRow(ctx, func(sc sqlcore.RowScanner) error {
 		var d string
 		err := sc.Scan(&d)
 		out = append(out, d)
 		return err
 	}, `SELECT d FROM (SELECT digest AS d FROM images WHERE digest >= ? AND digest < ?
 			UNION SELECT index_digest AS d FROM images WHERE index_digest >= ? AND index_digest < ?) AS u ORDER BY d LIMIT ?`,
-		cleanText(prefix), cleanText(prefix)+"\U0010FFFF", cleanText(prefix), cleanText(prefix)+"\U0010FFFF", limit)
+		sqlcore.CleanText(prefix), sqlcore.CleanText(prefix)+"\U0010FFFF", sqlcore.CleanText(prefix), sqlcore.CleanText(prefix)+"\U0010FFFF", limit)
 	if err != nil {
 		return nil, fmt.Errorf("looking up digest prefix %s: %w", prefix, err)
 	}
 	return out, nil
 }
 
-func (s *db) FindImage(ctx context.Context, registries []string, repository, tag, digest string) (StoredImage, bool, error) {
-	var im StoredImage
+func (s *Images) FindImage(ctx context.Context, registries []string, repository, tag, digest string) (model.StoredImage, bool, error) {
+	var im model.StoredImage
 	if len(registries) == 0 {
 		return im, false, nil
 	}
 	regs := make([]any, len(registries))
 	for i, r := range registries {
-		regs[i] = cleanText(r)
+		regs[i] = sqlcore.CleanText(r)
 	}
-	repository, tag, digest = cleanText(repository), cleanText(tag), cleanText(digest)
+	repository, tag, digest = sqlcore.CleanText(repository), sqlcore.CleanText(tag), sqlcore.CleanText(digest)
 	byDigest := digest != ""
-	set := in(len(registries))
+	set := sqlcore.In(len(registries))
 	if !byDigest {
 		args := append(append(append([]any{}, regs...), repository, tag), append(append([]any{}, regs...), repository, tag)...)
-		ok, err := noRows(s.queryRow(ctx, `SELECT digest, at FROM (
+		ok, err := sqlcore.NoRows(s.db.QueryRow(ctx, `SELECT digest, at FROM (
 				SELECT digest, updated_at AS at FROM image_tags WHERE registry IN `+set+` AND repository = ? AND tag = ? AND gone_at = 0
 				UNION ALL
 				SELECT CASE WHEN index_digest != '' THEN index_digest ELSE digest END, scanned_at AS at FROM images
@@ -499,7 +496,7 @@ func (s *db) FindImage(ctx context.Context, registries []string, repository, tag
 	}
 	var at int64
 	args := append(append([]any{}, regs...), repository, digest)
-	ok, err := noRows(s.queryRow(ctx, `SELECT digest, scanned_at, report FROM images WHERE registry IN `+set+` AND repository = ? AND digest = ?
+	ok, err := sqlcore.NoRows(s.db.QueryRow(ctx, `SELECT digest, scanned_at, report FROM images WHERE registry IN `+set+` AND repository = ? AND digest = ?
 		AND gone_at = 0 ORDER BY scanned_at DESC LIMIT 1`, args...).Scan(&im.Digest, &at, &im.Report))
 	if err == nil && !ok {
 		// An image index: judged by its worst platform.
@@ -508,7 +505,7 @@ func (s *db) FindImage(ctx context.Context, registries []string, repository, tag
 	if err == nil && !ok && byDigest {
 		// A digest names content wherever it was scanned: the same image
 		// pushed to another repository has the same findings.
-		ok, err = noRows(s.queryRow(ctx, `SELECT digest, scanned_at, report FROM images WHERE digest = ? AND gone_at = 0 ORDER BY scanned_at DESC LIMIT 1`,
+		ok, err = sqlcore.NoRows(s.db.QueryRow(ctx, `SELECT digest, scanned_at, report FROM images WHERE digest = ? AND gone_at = 0 ORDER BY scanned_at DESC LIMIT 1`,
 			digest).Scan(&im.Digest, &at, &im.Report))
 		if err == nil && !ok {
 			ok, err = s.worstPlatform(ctx, &im, &at, `index_digest = ?`, digest)
@@ -520,7 +517,7 @@ func (s *db) FindImage(ctx context.Context, registries []string, repository, tag
 		}
 		return im, false, err
 	}
-	im.ScannedAt = fromNanos(at)
+	im.ScannedAt = sqlcore.FromNanos(at)
 	return im, true, nil
 }
 
@@ -530,7 +527,7 @@ func (s *db) FindImage(ctx context.Context, registries []string, repository, tag
 // the oldest scan. An index is admitted only as far as every platform of
 // it would be: the worst platform is what admission rules judge. Reports
 // are read one at a time after the choice, from the counts alone.
-func (s *db) worstPlatform(ctx context.Context, im *StoredImage, at *int64, where string, args ...any) (bool, error) {
+func (s *Images) worstPlatform(ctx context.Context, im *model.StoredImage, at *int64, where string, args ...any) (bool, error) {
 	type cand struct {
 		digest, platform string
 		at               int64
@@ -549,7 +546,7 @@ func (s *db) worstPlatform(ctx context.Context, im *StoredImage, at *int64, wher
 		}
 		return a.at < b.at
 	}
-	err := s.eachRow(ctx, func(sc rowScanner) error {
+	err := s.db.EachRow(ctx, func(sc sqlcore.RowScanner) error {
 		var (
 			c   cand
 			sev string
@@ -568,7 +565,7 @@ func (s *db) worstPlatform(ctx context.Context, im *StoredImage, at *int64, wher
 	if err != nil || best == nil {
 		return false, err
 	}
-	ok, err := noRows(s.queryRow(ctx, `SELECT report FROM images WHERE `+where+` AND digest = ? AND gone_at = 0 LIMIT 1`,
+	ok, err := sqlcore.NoRows(s.db.QueryRow(ctx, `SELECT report FROM images WHERE `+where+` AND digest = ? AND gone_at = 0 LIMIT 1`,
 		append(append([]any{}, args...), best.digest)...).Scan(&im.Report))
 	if err != nil || !ok {
 		return false, err
@@ -577,33 +574,55 @@ func (s *db) worstPlatform(ctx context.Context, im *StoredImage, at *int64, wher
 	return true, nil
 }
 
-func (s *db) ConsoleDigest(ctx context.Context, k ImageKey, fp string) (string, bool, error) {
+func (s *Images) ConsoleDigest(ctx context.Context, k model.ImageKey, fp string) (string, bool, error) {
 	var data string
-	ok, err := noRows(s.queryRow(ctx, `SELECT data FROM console_digests WHERE registry=? AND repository=? AND digest=? AND fingerprint=?`,
-		cleanText(k.Registry), cleanText(k.Repository), cleanText(k.Digest), cleanText(fp)).Scan(&data))
+	ok, err := sqlcore.NoRows(s.db.QueryRow(ctx, `SELECT data FROM console_digests WHERE registry=? AND repository=? AND digest=? AND fingerprint=?`,
+		sqlcore.CleanText(k.Registry), sqlcore.CleanText(k.Repository), sqlcore.CleanText(k.Digest), sqlcore.CleanText(fp)).Scan(&data))
 	if err != nil {
 		return "", false, fmt.Errorf("reading console digest of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
 	}
 	return data, ok, nil
 }
 
-func (s *db) PutConsoleDigest(ctx context.Context, k ImageKey, fp, data string) error {
-	if err := checkText("image key", k.Registry, k.Repository, k.Digest); err != nil {
+func (s *Images) PutConsoleDigest(ctx context.Context, k model.ImageKey, fp, data string) error {
+	if err := sqlcore.CheckText("image key", k.Registry, k.Repository, k.Digest); err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, `INSERT INTO console_digests (registry, repository, digest, fingerprint, data) VALUES (?,?,?,?,?)
+	if _, err := s.db.Exec(ctx, `INSERT INTO console_digests (registry, repository, digest, fingerprint, data) VALUES (?,?,?,?,?)
 		ON CONFLICT (registry, repository, digest) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data`,
-		k.Registry, k.Repository, k.Digest, cleanText(fp), cleanText(data)); err != nil {
+		k.Registry, k.Repository, k.Digest, sqlcore.CleanText(fp), sqlcore.CleanText(data)); err != nil {
 		return fmt.Errorf("storing console digest of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
 	}
 	return nil
 }
 
-func (s *db) PruneConsoleDigests(ctx context.Context) (int64, error) {
-	n, err := s.affected(ctx, `DELETE FROM console_digests WHERE NOT EXISTS (SELECT 1 FROM images i
+func (s *Images) PruneConsoleDigests(ctx context.Context) (int64, error) {
+	n, err := s.db.Affected(ctx, `DELETE FROM console_digests WHERE NOT EXISTS (SELECT 1 FROM images i
 		WHERE i.registry = console_digests.registry AND i.repository = console_digests.repository AND i.digest = console_digests.digest)`)
 	if err != nil {
 		return 0, fmt.Errorf("pruning console digests: %w", err)
 	}
 	return n, nil
+}
+
+// ---- where exceptions apply
+
+// replaceExceptions rewrites which exceptions suppress findings in k's
+// report (its suppressed entries of status "exception").
+func replaceExceptions(t *sqlcore.Tx, k model.ImageKey, rep *report.Report) error {
+	if _, err := t.Exec(`DELETE FROM image_exceptions WHERE registry=? AND repository=? AND digest=?`, k.Registry, k.Repository, k.Digest); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, s := range rep.Suppressed {
+		if s.Status != exception.StatusException || s.Exception == "" || seen[s.Exception] {
+			continue
+		}
+		seen[s.Exception] = true
+		if _, err := t.Exec(`INSERT INTO image_exceptions(registry, repository, digest, exception_id) VALUES(?,?,?,?)`,
+			k.Registry, k.Repository, k.Digest, sqlcore.CleanText(s.Exception)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package store
+package fleetdb
 
 import (
 	"context"
@@ -7,6 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scanfleet/scanfleet/internal/store/model"
+
+	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
 )
 
 // A token bucket is one settings row, "bucket.NAME" = "TOKENS NANOS"
@@ -15,22 +19,22 @@ import (
 // on PostgreSQL; SQLite's single writer, taken by the INSERT first), so
 // concurrent takers on any number of controllers never hand out a token
 // twice.
-func (s *db) TakeTokens(ctx context.Context, name string, perSecond float64, burst, want int, now time.Time) (int, error) {
-	if err := checkText("bucket name", name); err != nil {
+func (s *Settings) TakeTokens(ctx context.Context, name string, perSecond float64, burst, want int, now time.Time) (int, error) {
+	if err := sqlcore.CheckText("bucket name", name); err != nil {
 		return 0, err
 	}
 	if perSecond <= 0 || math.IsNaN(perSecond) || math.IsInf(perSecond, 0) || burst < 1 {
-		return 0, fmt.Errorf("%w: bucket %s: rate %v, burst %d (want a positive rate and burst)", ErrInvalid, name, perSecond, burst)
+		return 0, fmt.Errorf("%w: bucket %s: rate %v, burst %d (want a positive rate and burst)", model.ErrInvalid, name, perSecond, burst)
 	}
 	key := "bucket." + name
 	took := 0
-	err := s.withTx(ctx, func(t *tx) error {
-		if _, err := t.exec(`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+	err := s.db.WithTx(ctx, func(t *sqlcore.Tx) error {
+		if _, err := t.Exec(`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
 			key, fmt.Sprintf("%d %d", burst, now.UnixNano())); err != nil {
 			return err
 		}
 		var v string
-		if err := t.queryRow(`SELECT value FROM settings WHERE name = ?`+s.d.forUpdate, key).Scan(&v); err != nil {
+		if err := t.QueryRow(`SELECT value FROM settings WHERE name = ?`+s.db.ForUpdate(), key).Scan(&v); err != nil {
 			return err
 		}
 		tokens, at, err := parseBucket(v)
@@ -50,7 +54,7 @@ func (s *db) TakeTokens(ctx context.Context, name string, perSecond float64, bur
 		case want < 0:
 			tokens = math.Min(float64(burst), tokens-float64(want))
 		}
-		_, err = t.exec(`UPDATE settings SET value = ? WHERE name = ?`, strconv.FormatFloat(tokens, 'g', -1, 64)+" "+strconv.FormatInt(at, 10), key)
+		_, err = t.Exec(`UPDATE settings SET value = ? WHERE name = ?`, strconv.FormatFloat(tokens, 'g', -1, 64)+" "+strconv.FormatInt(at, 10), key)
 		return err
 	})
 	if err != nil {

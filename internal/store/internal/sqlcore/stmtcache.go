@@ -1,4 +1,4 @@
-package store
+package sqlcore
 
 import (
 	"context"
@@ -17,13 +17,11 @@ type stmtCache struct {
 	m map[string]*sql.Stmt
 }
 
-// preparedWrites are the statements stmtCache prepares (texts as
-// written, with ? placeholders).
-var preparedWrites = []string{insertTaskResultSQL, upsertImageSQL, deleteVulnsSQL, insertVulnSQL, countDoneSQL}
-
-func newStmtCache(ctx context.Context, s *db) (*stmtCache, error) {
+// newStmtCache prepares texts (as written, with ? placeholders): the
+// statements OpenSQLite's caller names.
+func newStmtCache(ctx context.Context, s *DB, texts []string) (*stmtCache, error) {
 	c := &stmtCache{m: map[string]*sql.Stmt{}}
-	for _, text := range preparedWrites {
+	for _, text := range texts {
 		st, err := s.w.PrepareContext(ctx, s.q(text))
 		if err != nil {
 			_ = c.close()
@@ -43,14 +41,19 @@ func (c *stmtCache) close() error {
 	return errors.Join(errs...)
 }
 
-// execPrepared runs text, one of preparedWrites, in the transaction from
+// ExecPrepared runs text, one of the statements prepared at open, in the transaction from
 // its prepared form where the back end keeps one (SQLite), else as exec
 // does.
-func (t *tx) execPrepared(text string, args ...any) (sql.Result, error) {
+func (t *Tx) ExecPrepared(text string, args ...any) (sql.Result, error) {
 	if t.s.stmts != nil {
 		if st, ok := t.s.stmts.m[text]; ok {
 			return t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
 		}
 	}
-	return t.exec(text, args...)
+	return t.Exec(text, args...)
 }
+
+// Prepared reports whether the back end keeps prepared statements
+// (SQLite): one prepared row at a time then costs less than a multi-row
+// statement parsed on every call.
+func (t *Tx) Prepared() bool { return t.s.stmts != nil }
