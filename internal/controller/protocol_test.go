@@ -30,7 +30,11 @@ func TestScannerProtocol(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	f := newFixture(t, Config{ScannerTimeout: 200 * time.Millisecond, LeaseDuration: time.Minute})
+	// A silent scanner is made by dating its last sign of life back, not by
+	// sleeping past a short timeout: with a timeout of 200 ms, b itself was
+	// reaped whenever a loaded machine took that long between b's
+	// heartbeat and the reap.
+	f := newFixture(t, Config{ScannerTimeout: time.Minute, LeaseDuration: time.Minute})
 	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://" + host, Username: "u"}, Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +80,10 @@ func TestScannerProtocol(t *testing.T) {
 		t.Errorf("result from non-holder: %d, want 409", code)
 	}
 
-	// a falls silent; b keeps heartbeating.
-	time.Sleep(300 * time.Millisecond)
+	// a falls silent (its last heartbeat older than ScannerTimeout); b keeps heartbeating.
+	if ok, err := f.c.store.TouchScanner(ctx, a.ID, time.Now().Add(-2*time.Minute)); err != nil || !ok {
+		t.Fatalf("dating scanner a's last heartbeat back: %v, %v", ok, err)
+	}
 	call("/api/v1/scanners/"+b.ID+"/heartbeat", api.TaskIDs{}, nil)
 	if err := f.c.reapScanners(ctx); err != nil {
 		t.Fatal(err)
