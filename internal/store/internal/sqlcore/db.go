@@ -166,6 +166,11 @@ func (s *DB) Query(ctx context.Context, text string, args ...any) (*sql.Rows, er
 // EachRow runs a query and calls fn for each row.
 func (s *DB) EachRow(ctx context.Context, fn func(RowScanner) error, text string, args ...any) error {
 	rows, err := s.Query(ctx, text, args...)
+	return eachRow(rows, err, fn)
+}
+
+// eachRow calls fn for each of rows (err: the query's) and closes them.
+func eachRow(rows *sql.Rows, err error, fn func(RowScanner) error) error {
 	if err != nil {
 		return err
 	}
@@ -288,16 +293,7 @@ func FromNanos(n int64) time.Time {
 // Each runs a query in the transaction and calls fn for each row.
 func (t *Tx) Each(fn func(RowScanner) error, text string, args ...any) error {
 	rows, err := t.Query(text, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachRow(rows, err, fn)
 }
 
 // NonNil is s, or an empty list for nil (stored as [] rather than null).
