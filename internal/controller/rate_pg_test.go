@@ -22,12 +22,15 @@ import (
 // TestPullsPerSecondAcrossReplicas: two controllers on one PostgreSQL
 // store and queue, a registry limited to 2 pulls per second, 200 of its
 // tasks queued and scanners on both replicas leasing as fast as they can
-// for 3 s. The starts, counted from the queue (each task's lease time),
-// stay within the one shared bucket's arithmetic: at most burst (2) +
-// rate × window in every window, widened by the half second a lease may
-// take between reserving its tokens and writing its tasks (each replica
-// with its own bucket could start twice that: 8 in a second). Only upper
-// bounds: a slow machine starts fewer.
+// for 3 s. The starts stay within the one shared bucket's arithmetic: at
+// most burst (2) + rate × window in every window (each replica with its
+// own bucket could start twice that: 8 in a second). A lease reserves its
+// tokens somewhere between the moment its request is sent and the moment
+// its answer arrives, so the starts of the leases sent and answered
+// within one second took their tokens within that second: that count is
+// checked, not the queue's lease times, which a loaded machine may write
+// long after the reservation (a fixed allowance for that delay failed
+// under load). Only upper bounds: a slow machine starts fewer.
 func TestPullsPerSecondAcrossReplicas(t *testing.T) {
 	shared := testutil.PostgresSchema(t, "rate")
 	ctx := context.Background()
@@ -86,6 +89,16 @@ func TestPullsPerSecondAcrossReplicas(t *testing.T) {
 		}
 		return json.NewDecoder(resp.Body).Decode(out)
 	}
+	// leaseCall is one lease request: when it was sent, when its answer
+	// came, and how many tasks it started.
+	type leaseCall struct {
+		sent, answered time.Time
+		tasks          int
+	}
+	var (
+		mu    sync.Mutex
+		calls []leaseCall
+	)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, url := range urls {
@@ -98,9 +111,15 @@ func TestPullsPerSecondAcrossReplicas(t *testing.T) {
 				}
 				for time.Since(start) < 3*time.Second {
 					var res api.LeaseResponse
+					sent := time.Now()
 					if err := post(url, "/api/v1/scanners/"+reg.ID+"/lease", api.LeaseRequest{Max: 4}, &res); err != nil {
 						t.Error(err)
 						return
+					}
+					if len(res.Tasks) > 0 {
+						mu.Lock()
+						calls = append(calls, leaseCall{sent: sent, answered: time.Now(), tasks: len(res.Tasks)})
+						mu.Unlock()
 					}
 				}
 			})
@@ -112,32 +131,33 @@ func TestPullsPerSecondAcrossReplicas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var at []time.Time
-	for _, tk := range leased {
-		at = append(at, tk.UpdatedAt)
-	}
-	slices.SortFunc(at, func(a, b time.Time) int { return a.Compare(b) })
 	elapsed := time.Since(start)
+	started := 0
+	for _, c := range calls {
+		started += c.tasks
+	}
+	if started != len(leased) {
+		t.Errorf("the lease answers started %d tasks, the queue holds %d leased", started, len(leased))
+	}
+	slices.SortFunc(calls, func(a, b leaseCall) int { return a.sent.Compare(b.sent) })
 	most := 0
-	for i := range at {
+	for i, first := range calls {
 		n := 0
-		for _, b := range at[i:] {
-			if b.Sub(at[i]) < time.Second {
-				n++
+		for _, c := range calls[i:] {
+			if c.answered.Sub(first.sent) <= time.Second {
+				n += c.tasks
 			}
 		}
 		most = max(most, n)
 	}
-	// One second, plus half a second between a reservation and its
-	// lease's write.
-	if limit := burst + int(rate*1.5); most > limit {
+	if limit := burst + int(rate); most > limit {
 		t.Errorf("%d starts within one second across both replicas, want at most %d (burst %d + %g/s)", most, limit, burst, rate)
 	}
-	if limit := burst + int(rate*(elapsed.Seconds()+0.5)); len(at) > limit {
-		t.Errorf("%d starts in %v, want at most %d", len(at), elapsed.Round(time.Millisecond), limit)
+	if limit := burst + int(rate*elapsed.Seconds()); len(leased) > limit {
+		t.Errorf("%d starts in %v, want at most %d", len(leased), elapsed.Round(time.Millisecond), limit)
 	}
-	if len(at) == 0 {
+	if len(leased) == 0 {
 		t.Error("no task started at all")
 	}
-	t.Logf("%d starts in %v across 2 replicas, at most %d in one second", len(at), elapsed.Round(time.Millisecond), most)
+	t.Logf("%d starts in %v across 2 replicas, at most %d in one second", len(leased), elapsed.Round(time.Millisecond), most)
 }
