@@ -362,6 +362,9 @@ func TestClientErrors(t *testing.T) {
 		{"reader adds", map[string]string{"SCANFLEET_CONTROLLER": f.url, "SCANFLEET_TOKEN": f.reader},
 			[]string{"registry", "add", "x", "--url", "http://127.0.0.1:1"}, ExitError,
 			[]string{f.url, "403", "token lacks the admin role"}},
+		// The audit log names every token: admins only.
+		{"reader reads the audit log", map[string]string{"SCANFLEET_CONTROLLER": f.url, "SCANFLEET_TOKEN": f.reader},
+			[]string{"audit"}, ExitError, []string{f.url, "403", "token lacks the admin role (GET /api/v1/audit)"}},
 		{"unknown registry", map[string]string{"SCANFLEET_TOKEN": f.admin},
 			[]string{"registry", "scan", "nope", "--controller", f.url}, ExitError,
 			[]string{f.url, "404", `registry "nope" not found`}},

@@ -335,8 +335,8 @@ func TestTriageWalkthrough(t *testing.T) {
 		t.Fatalf("expiring it again: %s", r.stdout)
 	}
 
-	// 3. The audit log has both changes, by whom.
-	audit := decodeJSON[[]api.AuditEntry](t, must(reader, "audit", "--kind", "exception", "--format", "json").stdout)
+	// 3. The audit log has both changes, by whom (admins read it).
+	audit := decodeJSON[[]api.AuditEntry](t, must(admin, "audit", "--kind", "exception", "--format", "json").stdout)
 	var actions []string
 	for _, a := range audit {
 		if a.Object == id && strings.HasPrefix(a.Actor, "admin-") {
@@ -346,7 +346,7 @@ func TestTriageWalkthrough(t *testing.T) {
 	if !slices.Equal(actions, []string{"expire", "create"}) {
 		t.Fatalf("audit of %s, newest first: %q, want expire, create (%+v)", id, actions, audit)
 	}
-	if r := must(reader, "audit", "--kind", "exception"); !strings.Contains(r.stdout, "expire") || !strings.Contains(r.stdout, "create") {
+	if r := must(admin, "audit", "--kind", "exception"); !strings.Contains(r.stdout, "expire") || !strings.Contains(r.stdout, "create") {
 		t.Fatalf("audit table:\n%s", r.stdout)
 	}
 

@@ -92,7 +92,7 @@ func (c *Controller) auth(a web.Access, limit int64, fn web.Handler) http.Handle
 			(a == web.ScannerAccess && role == store.RoleScanner) ||
 			(a == web.SubmitAccess && (role == store.RoleScanner || role == store.RoleSubmitter))
 		if !allowed {
-			web.WriteJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf("role %s may not do this", role)})
+			web.WriteJSON(w, http.StatusForbidden, map[string]string{"error": fmt.Sprintf("role %s may not do this: %s %s needs a token of role %s", role, r.Method, r.URL.Path, a.Roles())})
 			return
 		}
 		// Every route bounds its body: a declared length over the limit is

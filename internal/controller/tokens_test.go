@@ -90,7 +90,7 @@ func TestTokensAPI(t *testing.T) {
 			{"expired", expiredSecret, http.MethodGet, "/api/v1/registries", 401, "token expired"},
 			{"revoked", gone.Secret, http.MethodGet, "/api/v1/registries", 401, "token revoked"},
 			{"revoked admin route", gone.Secret, http.MethodDelete, "/api/v1/registries/x", 401, "token revoked"},
-			{"wrong role", ci.Secret, http.MethodDelete, "/api/v1/registries/x", 403, "role reader may not do this"},
+			{"wrong role", ci.Secret, http.MethodDelete, "/api/v1/registries/x", 403, "role reader may not do this: DELETE /api/v1/registries/x needs a token of role admin"},
 			{"named reader reads", ci.Secret, http.MethodGet, "/api/v1/registries", 200, ""},
 			{"named admin", alice.Secret, http.MethodGet, "/api/v1/tokens", 200, ""},
 		} {

@@ -1,6 +1,7 @@
 // The audit log: who changed what, and when (GET /api/v1/audit, newest
-// first). It is paged by entry id: "Older" asks for the entries before
-// the last one shown, so a page costs its length however long the log.
+// first; admin tokens only, since it names every token). It is paged by
+// entry id: "Older" asks for the entries before the last one shown, so a
+// page costs its length however long the log.
 import { useState } from "preact/hooks";
 import { api, qs } from "./api.js";
 import { html, useLoad, ErrorNote, Loading, fmtTime, ago, navigate } from "./util.js";
@@ -25,6 +26,12 @@ function what(e) {
     return `${o.name} (${o.role})${o.expires_at ? ", expires " + fmtTime(o.expires_at) : ""}${o.revoked ? ", revoked by " + (o.revoked_by || "?") : ""}`;
   }
   return "";
+}
+
+// AuditAdminOnly is what other roles see at #/audit.
+export function AuditAdminOnly() {
+  return html`<div class="page-head"><h1>Audit log</h1></div>
+    <p class="empty" data-testid="audit-admin-only">The audit log is shown to admin tokens only: it names every API token and what each changed.</p>`;
 }
 
 export function AuditPage({ query }) {

@@ -204,7 +204,7 @@ export function ExceptionsPage({ role, query }) {
       ${admin && !form && html`<button type="button" class="primary" onClick=${() => setForm(true)}>Add exception</button>`}
     </div>
     <p class="hint">An exception stops a vulnerability from counting in the images it scopes: image counts, CVE search,
-      admission, exports. Changes are in the <a href=${href(["audit"])}>audit log</a>.</p>
+      admission, exports. Changes are in the ${admin ? html`<a href=${href(["audit"])}>audit log</a>` : "audit log (admins)"}.</p>
     ${admin &&
     form &&
     html`<${ExceptionForm} key=${form === true ? "new" : form.id} vulnerability=${query.new || ""} initial=${form === true ? null : form}

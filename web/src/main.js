@@ -14,7 +14,7 @@ import { AdmissionPage, NoAdmission } from "./admission.js";
 import { OverviewPage } from "./overview.js";
 import { HostsPage, HostPage } from "./hosts.js";
 import { ExceptionsPage } from "./exceptions.js";
-import { AuditPage } from "./audit.js";
+import { AuditPage, AuditAdminOnly } from "./audit.js";
 import { SubscriptionsPage } from "./subscriptions.js";
 import { WorkloadsPage } from "./workloads.js";
 
@@ -28,7 +28,7 @@ const PAGES = [
   { key: "vulnerabilities", label: "Vulnerabilities" },
   { key: "workloads", label: "Workloads" },
   { key: "exceptions", label: "Exceptions" },
-  { key: "audit", label: "Audit log" },
+  { key: "audit", label: "Audit log", role: "admin" },
   { key: "subscriptions", label: "Subscriptions", role: "admin" },
   { key: "scanners", label: "Scanners" },
   { key: "admission", label: "Admission", needs: "admission_webhook" },
@@ -126,7 +126,9 @@ function Shell({ role, who, route, onLogout }) {
       body = html`<${ExceptionsPage} role=${role} query=${route.query} />`;
       break;
     case "audit":
-      body = html`<${AuditPage} query=${route.query} />`;
+      // Admins only, as in the API; nothing is asked before whoami says
+      // which role this token has.
+      body = role === "admin" ? html`<${AuditPage} query=${route.query} />` : role ? html`<${AuditAdminOnly} />` : null;
       break;
     case "subscriptions":
       body = html`<${SubscriptionsPage} role=${role} />`;
@@ -139,8 +141,9 @@ function Shell({ role, who, route, onLogout }) {
   }
   const current = page === "image" ? "images" : page === "host" ? "hosts" : page;
   // Until whoami answers, pages that depend on it stay hidden.
-  // Subscriptions are admin-only in the API (a webhook URL is a
-  // credential), so readers are not offered the page.
+  // Subscriptions (a webhook URL is a credential) and the audit log (it
+  // names every token) are admin-only in the API, so readers are not
+  // offered the pages.
   const pages = PAGES.filter((p) => (!p.needs || (who && who[p.needs])) && (!p.role || role === p.role));
   return html`
     <a class="skip" href="#main" onClick=${(e) => {

@@ -111,7 +111,12 @@ func Humane(err error) error {
 		return fmt.Errorf("controller %s: HTTP 401: token missing/invalid (set --token or SCANFLEET_TOKEN)", e.Base)
 	case http.StatusForbidden:
 		if strings.HasPrefix(e.Message, "role ") {
-			return fmt.Errorf("controller %s: HTTP 403: token lacks the admin role (%s %s)", e.Base, e.Method, e.Path)
+			// The controller names the roles the route takes.
+			need := "admin"
+			if _, roles, ok := strings.Cut(e.Message, "needs a token of role "); ok && roles != "" {
+				need = roles
+			}
+			return fmt.Errorf("controller %s: HTTP 403: token lacks the %s role (%s %s)", e.Base, need, e.Method, e.Path)
 		}
 		return fmt.Errorf("controller %s: HTTP 403: %s (%s %s)", e.Base, e.Message, e.Method, e.Path)
 	}

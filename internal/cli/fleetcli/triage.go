@@ -261,8 +261,13 @@ func newAuditCmd(e *cmdio.Env) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "audit",
-		Short: "Read the audit log: who changed which exception or subscription, when, from what to what",
-		Args:  cobra.NoArgs,
+		Short: "Read the audit log (admin tokens only): who changed which exception, subscription or token, when, from what to what",
+		Long: `Read the audit log: who changed which exception, subscription or API token, when,
+and the object before and after (--format json).
+
+Only admin tokens read it: it names every token and what each changed.
+Reader, scanner and submitter tokens are refused (HTTP 403).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			get := func(c *apiClient, ctx context.Context) ([]api.AuditEntry, error) {
 				return c.AuditLog(ctx, kind, object, actor, limit)

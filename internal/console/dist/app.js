@@ -1,21 +1,21 @@
-var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n|o|s|text|space)$/,Le=Array.isArray,Pe=ke.slice,Q=Object.assign;function Z(e){e&&e.parentNode&&e.remove()}function ct(e,t,s){var a,r,i,n={},l=arguments.length;for(i in t)i=="key"?a=t[i]:i=="ref"&&typeof e!="function"?r=t[i]:n[i]=t[i];return l>2&&(n.children=l>3?Pe.call(arguments,2):s),re(e,n,a,r,null)}function re(e,t,s,a,r){var i={type:e,props:t,key:s,ref:a,__k:null,__:null,__b:0,__e:null,__c:null,constructor:ie,__v:r||++rt,__i:-1,__u:0};return!r&&A.vnode&&A.vnode(i),i}function xe(e){return e.children}function ve(e,t){this.props=e,this.context=t,this.__g=0}function q(e,t){if(t==null)return e.__&&q(e.__,e.__i+1);for(var s;t<e.__k.length;t++)if((s=e.__k[t])&&s.__e)return s.__e;return typeof e.type!="function"||e.props.__P?null:q(e)}function us(e){var t,s=e.__v,a=s.__e,r=[],i=[],n=e.__P;n&&((t=Q({constructor:ie},s)).__v=s.__v+1,A.vnode&&A.vnode(t),Re(n,t,s,e.__n,n.namespaceURI,32&s.__u?[a]:null,r,a||q(s),32&s.__u,i),t.__v=s.__v,t.__.__k[t.__i]=t,ht(r,t,i),s.__=s.__e=null,t.__e!=a&&dt(t))}function dt(e){if((e=e.__)&&e.__c&&!e.props.__P)return e.__e=null,e.__k.some(function(t){return t&&(e.__e=t.__e)}),dt(e)}function nt(e){(8&e.__g||(e.__g|=8,W.push(e),be++))&&Ne==A.debounceRendering||((Ne=A.debounceRendering)||queueMicrotask)(pt)}function pt(){try{for(var e,t=1;W.length;)W.length>t&&W.sort(it),e=W.shift(),t=W.length,8&e.__g&&us(e)}finally{(be=W.length)&&(Ne||queueMicrotask)(pt)}}function ut(e,t,s,a,r,i,n,l,m,f,c){var u,p,d,g,_,h,y=a.__k||ke,k=t.length;for(m=ms(s,t,y,m,k),u=0;u<k;u++)(d=s.__k[u])!=null&&(p=~d.__i&&y[d.__i]||ye,d.__i=u,h=Re(e,d,p,r,i,n,l,m,f,c),g=d.__e,(p.ref!=d.ref||8&p.__u)&&(p.ref&&De(p.ref,null,d,p),d.ref&&c.push(d.ref,d.__c||g,d)),_=_||g,4&d.__u?(m=mt(d,m,e,!p.__v),p.__e&&(p.__e=null)):typeof d.type=="function"&&h!==void 0?m=h:g&&(m=g.nextSibling),d.__u&=-21);return s.__e=_,m}function ms(e,t,s,a,r){var i,n,l,m,f,c,u,p,d,g=s.length,_=g,h=0,y=0,k=e.__k=Array(r);for(i=0;i<r;i++)(n=t[i])!=null&&typeof n!="boolean"&&typeof n!="function"?(typeof n!="object"||n.constructor===String?n=k[i]=re(null,n):Le(n)?n=k[i]=re(xe,{children:n}):n.constructor===ie&&n.__b?n=k[i]=re(n.type,n.props,n.key,n.ref,n.__v):k[i]=n,m=i+h,n.__=e,n.__b=e.__b+1,l=null,~(f=n.__i=fs(n,s,m,_))&&(_--,(l=s[f])&&(l.__u|=2)),l&&l.__v?(n.__u|=16,f==m-1?h--:f==m+1?h++:f!=m&&(f>m?h--:h++,y=1)):(~f||(r>g?h--:r<g&&h++),typeof n.type!="function"&&(n.__u|=4))):k[i]=null;if(y){for(c=[],u=[],i=0;i<r;i++)if((n=k[i])&&16&n.__u){for(h=0,p=c.length;h<p;)c[d=h+p>>1]<n.__i?h=d+1:p=d;c[h]=n.__i,u[i]=h+1}for(h=c.length;i--;)u[i]&&(u[i]==h?h--:k[i].__u|=4)}if(_)for(i=0;i<g;i++)!(l=s[i])||2&l.__u||(l.__e==a&&(a=q(l)),Oe(l,l));return a}function mt(e,t,s,a){var r,i,n,l;if(typeof e.type=="function"){if(e.props.__P)return t;if(r=e.__k)for(i=0;i<r.length;i++)r[i]&&(r[i].__=e,t=mt(r[i],t,s,!1));return t}for(t&&!t.parentNode&&(t=q(e))&&!t.parentNode&&(t=null),n=e.__e,l=t;l&&l.nodeType==8;)l=l.nextSibling;for(n!=l&&(!a&&s.moveBefore&&n.parentNode?s.moveBefore(n,t):s.insertBefore(n,t||null)),t=n;(t=t&&t.nextSibling)&&t.nodeType==8&&!t.data.startsWith("$s"););return t}function fs(e,t,s,a){var r,i=e.key,n=e.type,l=t[s],m=l&&!(2&l.__u);if(l===null&&i==null||m&&i==l.key&&n==l.type)return s;if(a>(m?1:0)){for(r=s-1;r>=0;r--)if((l=t[r])&&!(2&l.__u)&&i==l.key&&n==l.type)return r;for(r=s+1;r<t.length;r++)if((l=t[r])&&!(2&l.__u)&&i==l.key&&n==l.type)return r}return-1}function ot(e,t,s){s==null&&(s=""),t[0]=="-"?e.setProperty(t,s):e[t]=s}function ge(e,t,s,a,r){var i,n;if(t=="style")if(typeof s=="string")e.style.cssText=s;else{if(typeof a=="string"&&(e.style.cssText=a=""),a)for(t in a)s&&t in s||ot(e.style,t);if(s)for(t in s)a&&s[t]==a[t]||ot(e.style,t,s[t])}else if(t[0]=="o"&&t[1]=="n")typeof s!="function"&&(s=null),typeof a!="function"&&(a=null),(e.__e||(e.__e={}))[t]=s,s&&a||(n=Te[t]||(Te[t]=hs(t)),(e.__a||(e.__a={}))[t]=Ae,i=t!=(t=t.replace(lt,"$1")),(t=t.slice(2))[0]<"a"&&(t=t.toLowerCase()),s?e.addEventListener(t,n,i):e.removeEventListener(t,n,i));else{if(r=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{return void(e[t]=s??"")}catch{}if(typeof s=="function")return;s==null||s===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&s==1?"":s)}}function hs(e){return function(t){var s=this.__e;if(s){if(s=s[e],t[$e]==null)t[$e]=Ae++;else if(t[$e]<this.__a[e])return;return s(A.event?A.event(t):t)}}}function Re(e,t,s,a,r,i,n,l,m,f){var c,u,p,d,g,_,h,y,k,v,$,b,S,z,Y,at,H,X,V=t.type;if(t.constructor!==ie)return null;128&s.__u&&(m=32&s.__u,c=s.__c.__z)&&(t.__u|=m,u=i=[],c.nodeType==8?l=_e(c,i):i.push(c),l=i[0]||l),(c=A.__b)&&c(t);e:if(typeof V=="function"){p=n.length;try{if(y=t.props,k=(c=V.prototype)&&c.render,v=(c=V.contextType)&&a[c.__c],$=c?v?v.props.value:c.__:a,(d=s.__c)?(t.__c=d,2&d.__g&&(d.__g|=1)):(k?t.__c=d=new V(y,$):(t.__c=d=new ve(y,$),d.constructor=V,d.render=$s),v&&v.sub(d),d.state||(d.state={}),d.__n=a,d.__g|=8,d.__h=[],d.__k=[]),k&&(d.__s||(d.__s=d.state),V.getDerivedStateFromProps&&(d.__s==d.state&&(d.__s=Q({},d.__s)),Q(d.__s,V.getDerivedStateFromProps(y,d.__s)))),g=d.props,_=d.state,d.__v=t,s.__c){if(y!==g&&k&&!V.getDerivedStateFromProps&&d.componentWillReceiveProps&&d.componentWillReceiveProps(y,$),t.__v==s.__v&&!(8&d.__g)||!(4&d.__g)&&d.shouldComponentUpdate&&d.shouldComponentUpdate(y,d.__s,$)===!1){t.__v!=s.__v&&(d.props=y,d.state=d.__s,d.__g&=-9),t.__e=s.__e,t.__k=s.__k,t.__k.some(function(j){j&&(j.__=t)}),ke.push.apply(d.__h,d.__k),d.__k=[],d.__h.length&&n.push(d),l=q(s);break e}d.componentWillUpdate&&d.componentWillUpdate(y,d.__s,$),k&&d.componentDidUpdate&&d.__h.push(function(){d.componentDidUpdate(g,_,h)})}else k&&!V.getDerivedStateFromProps&&d.componentWillMount&&d.componentWillMount(),k&&d.componentDidMount&&d.__h.push(d.componentDidMount);d.context=$,d.props=y,d.__P=e,d.__g&=-5,b=A.__r,S=k?25:0;do d.__g&=-9,b&&b(t),c=d.render(d.props,d.state=d.__s,d.context);while(8&d.__g&&++S<25);k&&(ke.push.apply(d.__h,d.__k),d.__k=[]),d.state=d.__s,d.getChildContext&&(a=Q({},a,d.getChildContext())),k&&s.__c&&d.getSnapshotBeforeUpdate&&(h=d.getSnapshotBeforeUpdate(g,_)),z=c&&c.type===xe&&c.key==null?c.props.children:c,y.__P&&(c=l,r=(e=y.__P).namespaceURI,m=i=null,s.props&&s.props.__P!=e&&(s.__k.some(function(j){j&&Oe(j,j)}),s.__k=null),l=s.__k?q(s,0):null),l=ut(e,Le(z)?z:[z],t,s,a,r,i,n,l,m,f),y.__P&&(t.__e=null,l=c),t.__u&=-161,u&&u.some(Z),d.__h.length&&n.push(d),1&d.__g&&(d.__g&=-4)}catch(j){if(n.length=p,t.__v=null,m||i)if(j&&j.then){if(t.__u|=128|m,i){for(~(H=i.indexOf(l||void 0))||(H=i.length);(X=i[H-1])&&X.nodeType==8;)H--;for(;H<i.length;H++)if(X=i[H])if(i[H]=null,Y){if(X==at)break}else{if(X.nodeType!=8)break;X.data.startsWith("$s")&&(at=_e(Y=X))}}if(!Y){for(;l&&l.nodeType==8&&l.nextSibling;)l=l.nextSibling;Y=l}(c=_e(Y=t.__c.__z||(t.__c.__z=Y)))?(t.__e=Y,l=c):t.__e=l,l=l&&l.nextSibling}else i&&i.some(Z);else t.__e=s.__e;t.__k||(t.__k=s.__k||[]),j&&j.then||ft(t),A.__e(j,t,s)}}else l=t.__e=gs(s.__e,t,s,a,r,i,n,m,f,e);return(c=A.diffed)&&c(t),l}function _e(e,t){if(e&&e.nodeType==8&&e.data.startsWith("$s"))for(var s=1;e=e.nextSibling;){if(e.nodeType==8){if(e.data.startsWith("$s"))s++;else if(e.data.startsWith("/$s")&&!--s)return e}t&&t.push(e)}}function ft(e){e&&(e.__c&&(e.__c.__g|=4),e.__k&&e.__k.some(ft))}function ht(e,t,s){for(var a=0;a<s.length;)De(s[a++],s[a++],s[a++]);A.__c&&A.__c(t,e),e.some(function(r){try{e=r.__h,r.__h=[],e.some(function(i){i.call(r)})}catch(i){A.__e(i,r.__v)}})}function gs(e,t,s,a,r,i,n,l,m,f){var c,u,p,d,g,_,h,y,k=s.props||ye,v=t.props,$=t.type;if($=="svg"?r="http://www.w3.org/2000/svg":$=="math"?r="http://www.w3.org/1998/Math/MathML":r||(r="http://www.w3.org/1999/xhtml"),i){for(c=0;c<i.length;c++)if((g=i[c])&&($?g.localName==$:g.nodeType==3)){e=g,i[c]=null;break}}if(!e){if(y=f.ownerDocument||document,!$)return y.createTextNode(v);e=y.createElementNS(r,$,v.is?v:f),l&&(A.__m&&A.__m(t,i),l=!1),i=null}if($){if(f=$=="template"&&e.content||e,i=$=="textarea"&&v.defaultValue!=null?null:i&&Pe.call(f.childNodes),!l&&i)for(k={},c=0;c<e.attributes.length;c++)k[(g=e.attributes[c]).name]=g.value;for(c in k)g=k[c],c=="dangerouslySetInnerHTML"?p=g:c=="children"||c in v||c=="value"&&"defaultValue"in v||c=="checked"&&"defaultChecked"in v||ge(e,c,null,g,r);for(c in v)g=v[c],c=="children"?d=g:c=="dangerouslySetInnerHTML"?u=g:c=="value"?_=g:c=="checked"?h=g:l&&typeof g!="function"||k[c]===g||ge(e,c,g,k[c],r);u?(l||p&&(u.__html==p.__html||u.__html==e.innerHTML)||(e.innerHTML=u.__html),t.__k=[]):(p&&(e.textContent=""),($=="foreignObject"||r=="http://www.w3.org/1998/Math/MathML"&&ps.test($))&&(r="http://www.w3.org/1999/xhtml"),ut(f,Le(d)?d:[d],t,s,a,r,i,n,i?i[0]:s.__k&&q(s,0),l,m),i&&i.some(Z)),l&&$!="textarea"||(c="value",$=="progress"&&_==null?e.removeAttribute(c):_==null||_===e[c]&&($!="progress"||_)||ge(e,c,_,k[c],r),c="checked",h!=null&&h!=e[c]&&ge(e,c,h,k[c],r))}else k===v||l&&e.data==v||(e.data=v);return e}function De(e,t,s,a){try{typeof e=="function"?t?t.__x=e(t)||1:a&&(a=a.__c||a.__e)&&(t=a.__x)&&(a.__x=null,typeof t=="function"?t():e(null)):e.current=t}catch(r){A.__e(r,s)}}function Oe(e,t,s){var a,r,i,n;if(A.unmount&&A.unmount(e),!(a=e.ref)||a.current&&a.current!=e.__e||De(a,null,t,e),a=e.__c){if(a.componentWillUnmount)try{a.componentWillUnmount()}catch(l){A.__e(l,t)}a.__P=a.__n=null}if(a=e.__k)for(n=0;n<a.length;n++)a[n]&&Oe(a[n],t,typeof e.type!="function"||s&&!e.props.__P);!s&&(a=e.__c)&&(a=a.__z)&&(r=_e(a,i=[]))&&(a==e.__e&&i.some(Z),Z(r),Z(a)),s||Z(e.__e),e.__e=e.__c=e.__=null}function $s(e,t,s){return this.constructor(e,s)}function gt(e,t){var s,a,r,i;A.__&&A.__(e,t),t.nodeType==9&&(t=t.documentElement),a=(s=e&&32&e.__u)?null:t.__k,t.__k=re(xe,{children:[e]}),r=[],i=[],Re(t,t.__k,a||ye,ye,t.namespaceURI,a?null:t.firstChild?Pe.call(t.childNodes):null,r,a?a.__e:t.firstChild,s,i),ht(r,t.__k,i),t.__k.props.children=null}A={__e:function(e,t,s,a){for(var r,i,n;t=t.__;)if((r=t.__c)&&!(1&r.__g)){r.__g|=4;try{if((n=(i=r.constructor)&&i.getDerivedStateFromError)&&r.setState(i.getDerivedStateFromError(e)),r.componentDidCatch&&(r.componentDidCatch(e,a||{}),n=1),n&&8&r.__g)return void(r.__g|=2)}catch(l){e=l}}throw be=0,e}},rt=0,cs=function(e){return e!=null&&e.constructor===ie},ve.prototype.setState=function(e,t){var s=this.__s;s&&s!=this.state||(s=this.__s=Q({},this.state)),typeof e=="function"&&(e=e(Q({},s),this.props)),e&&(Q(s,e),this.__v&&(t&&this.__k.push(t),nt(this)))},ve.prototype.forceUpdate=function(e){this.__v&&(this.__g|=4,e&&this.__h.push(e),nt(this))},ve.prototype.render=xe,W=[],be=0,it=function(e,t){return e.__v.__b-t.__v.__b},$e=Symbol(),lt=/(PointerCapture)$|Capture$/i,Ae=0,Te={},ds=0;var se,D,Me,$t,Ue=Object.is,ce=0,Ct=[],je=[],R=A,vt=R.__b,_t=R.__r,bt=R.diffed,yt=R.__c,kt=R.unmount,xt=R.__;function we(e,t){R.__h&&R.__h(D,e,ce||t),ce=0;var s=D.__H||(D.__H={__:[],__h:[]});return e>=s.__.length&&s.__.push({}),s.__[e]}function x(e){return ce=1,vs(Nt,e)}function vs(e,t,s){var a=we(se++,2);if(a.t=e,!a.__c&&(a.__=[s?s(t):Nt(void 0,t),function(i){var n=(a.__N||a.__)[0],l=a.t(n,i);Ue(n,l)||(a.__N=[l,a.__[1]],a.__c.setState({}))}],a.__c=D,!D.__f)){D.__f=!0;var r=D.shouldComponentUpdate;D.shouldComponentUpdate=function(i,n,l){var m=this.__H;if(!m)return!0;var f=!1,c=this.props!=i;if(m.__.some(function(p){p.__N&&(f=!0,Ue(p.__[0],p.__N[0])||(c=!0))}),r){var u=r.call(this,i,n,l);return f?u||c:u}return!f||c}}return a.__}function G(e,t){var s=we(se++,3);!R.__s&&Fe(s.__H,t)&&(s.__P=!0,s.__=e,s.u=t,D.__H.__h.push(s))}function Et(e,t){var s=we(se++,4);!R.__s&&Fe(s.__H,t)&&(s.__P=!1,s.__=e,s.u=t,D.__h.push(s))}function ae(e){return ce=5,de(function(){return{current:e}},[])}function de(e,t){var s=we(se++,7);return Fe(s.__H,t)&&(s.__=e(),s.__H=t),s.__}function It(e,t){return ce=8,de(function(){return e},t)}function _s(){var e;do{for(;e=je.shift();)try{le(e)}catch(s){R.__e(s,{__:(e=e.__P)&&e.__v})}for(;e=Ct.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(le),t.__h.some(Ve),t.__h=[]}catch(s){t.__h=[],R.__e(s,e.__v)}}}while(je.length)}R.__b=function(e){D=null,vt&&vt(e)},R.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),xt&&xt(e,t)},R.__r=function(e){_t&&_t(e),se=0;var t=(D=e.__c).__H;t&&(Me==D?D.__h=[]:(t.__h.some(le),t.__h.some(Ve),se=0),t.__h=[],t.__.some(function(s){s.__N&&(s.__=s.__N),s.u=s.__N=void 0})),Me=D},R.diffed=function(e){bt&&bt(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&St(Ct.push(t)),t.__H.__.some(function(s){s.u&&(s.__H=s.u)})),Me=D=null},R.__c=function(e,t){t.some(function(s){try{s.__h.some(le),s.__h=s.__h.filter(function(a){return!a.__||Ve(a)})}catch(a){s.__h=[function(){throw a}]}}),yt&&yt(e,t)},R.unmount=function(e){kt&&kt(e);var t,s,a=e.__c;a&&a.__H&&(a.__H.__.some(function(r){try{if(r.__P&&r.__c){if(s===void 0){for(s=e.__;s&&(!s.__c||!s.__c.__P);)s=s.__;s=s&&s.__c}r.__P=s,St(je.push(r))}else le(r)}catch(i){t=i}}),a.__H=void 0,t&&R.__e(t,a.__v))};var wt=typeof requestAnimationFrame=="function";function bs(e){var t,s=function(){clearTimeout(a),wt&&cancelAnimationFrame(t),setTimeout(e)},a=setTimeout(s,35);wt&&(t=requestAnimationFrame(s))}function St(e){e!=1&&$t==R.requestAnimationFrame||(($t=R.requestAnimationFrame)||bs)(_s)}function le(e){var t=D,s=e.__c;typeof s=="function"&&(e.__c=void 0,s()),D=t}function Ve(e){var t=D;e.__c=e.__(),D=t}function Fe(e,t){return!e||e.length!=t.length||t.some(function(s,a){return!Ue(s,e[a])})}function Nt(e,t){return typeof t=="function"?t(e):t}var Be="scanfleet.token",We=sessionStorage.getItem(Be)||"",He=new Set;function Tt(){return We}function Se(e){We=e,e?sessionStorage.setItem(Be,e):sessionStorage.removeItem(Be);for(let t of He)t(e)}function At(e){return He.add(e),()=>He.delete(e)}var ne=class extends Error{constructor(t,s){super(s),this.status=t}};async function w(e,{method:t="GET",body:s,raw:a=!1,token:r}={}){let i={Authorization:"Bearer "+(r??We)};s!==void 0&&(i["Content-Type"]="application/json");let n=await fetch(e,{method:t,headers:i,body:s===void 0?void 0:JSON.stringify(s)});if(n.status===401)throw r===void 0&&Se(""),new ne(401,"The token was refused; log in again.");if(!n.ok){let l=n.statusText;try{l=(await n.json()).error||l}catch{}throw new ne(n.status,l)}return a?n:n.status===204?null:n.json()}async function Ce(e,t){let s=await w(e,{raw:!0}),a=s.headers.get("Content-Disposition")||"",r=/filename="([^"]+)"/.exec(a),i=await s.blob(),n=URL.createObjectURL(i),l=document.createElement("a");l.href=n,l.download=r?r[1]:t,document.body.appendChild(l),l.click(),l.remove(),setTimeout(()=>URL.revokeObjectURL(n),1e4)}function U(e){let t=new URLSearchParams;for(let[a,r]of Object.entries(e))r!=null&&r!==""&&r!==!1&&t.set(a,String(r));let s=t.toString();return s?"?"+s:""}var Pt=function(e,t,s,a){var r;t[0]=0;for(var i=1;i<t.length;i++){var n=t[i++],l=t[i]?(t[0]|=n?1:2,s[t[i++]]):t[++i];n===3?a[0]=l:n===4?a[1]=Object.assign(a[1]||{},l):n===5?(a[1]=a[1]||{})[t[++i]]=l:n===6?a[1][t[++i]]+=l+"":n?(r=e.apply(l,Pt(e,l,s,["",null])),a.push(r),l[0]?t[0]|=2:(t[i-2]=0,t[i]=r)):a.push(l)}return a},Lt=new Map;function Rt(e){var t=Lt.get(this);return t||(t=new Map,Lt.set(this,t)),(t=Pt(this,t.get(e)||(t.set(e,t=(function(s){for(var a,r,i=1,n="",l="",m=[0],f=function(p){i===1&&(p||(n=n.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?m.push(0,p,n):i===3&&(p||n)?(m.push(3,p,n),i=2):i===2&&n==="..."&&p?m.push(4,p,0):i===2&&n&&!p?m.push(5,0,!0,n):i>=5&&((n||!p&&i===5)&&(m.push(i,0,n,r),i=6),p&&(m.push(i,p,0,r),i=6)),n=""},c=0;c<s.length;c++){c&&(i===1&&f(),f(c));for(var u=0;u<s[c].length;u++)a=s[c][u],i===1?a==="<"?(f(),m=[m],i=3):n+=a:i===4?n==="--"&&a===">"?(i=1,n=""):n=a+n[0]:l?a===l?l="":n+=a:a==='"'||a==="'"?l=a:a===">"?(f(),i=1):i&&(a==="="?(i=5,r=n,n=""):a==="/"&&(i<5||s[c][u+1]===">")?(f(),i===3&&(m=m[0]),i=m,(m=m[0]).push(2,0,i),i=0):a===" "||a==="	"||a===`
-`||a==="\r"?(f(),i=2):n+=a),i===3&&n==="!--"&&(i=4,m=m[0])}return f(),m})(e)),t),arguments,[])).length>1?t:t[0]}var o=Rt.bind(ct);function ee(e){let[t,s]=x(e),a=ae(e);return G(()=>{a.current!==e&&(a.current=e,s(e))},[e]),[t,s]}var O=["CRITICAL","HIGH","MEDIUM","LOW","NEGLIGIBLE","UNKNOWN"];function qe(){let e=location.hash.replace(/^#/,"")||"/images",[t,s=""]=e.split("?");return{parts:t.split("/").filter(Boolean).map(decodeURIComponent),query:Object.fromEntries(new URLSearchParams(s))}}function E(e,t={}){let s=new URLSearchParams;for(let[r,i]of Object.entries(t))i!=null&&i!==""&&i!==!1&&s.set(r,String(i));let a=s.toString();return"#/"+e.map(r=>encodeURIComponent(r).replace(/%3A/gi,":")).join("/")+(a?"?"+a:"")}function F(e,t){location.hash=E(e,t)}function I(e,t,s=0){let[a,r]=x({data:null,error:null,loading:!0}),i=ae(0),n=It(async()=>{let l=++i.current;try{let m=await e();l===i.current&&r({data:m,error:null,loading:!1})}catch(m){l===i.current&&r(f=>({data:f.data,error:m,loading:!1}))}},t);return G(()=>{if(r(m=>({...m,loading:!0})),n(),!s)return;let l=setInterval(n,s);return()=>{clearInterval(l),i.current++}},[n]),{...a,reload:n}}function pe(){return typeof matchMedia=="function"&&matchMedia("(max-width: 600px)").matches}function M(e){if(!e)return"";let[t,s]=e.includes(":")?e.split(":"):["",e];return(t?t+":":"")+s.slice(0,12)}function N(e){if(!e)return"never";let t=new Date(e);return isNaN(t)||t.getFullYear()<2e3?"never":t.toLocaleString()}function P(e){if(!e)return"never";let t=new Date(e);if(isNaN(t)||t.getFullYear()<2e3)return"never";let s=Math.round((Date.now()-t.getTime())/1e3);return s<5?"just now":s<60?s+" s ago":s<3600?Math.round(s/60)+" min ago":s<86400?Math.round(s/3600)+" h ago":Math.round(s/86400)+" d ago"}function Ot(e){if(!e)return"0 B";let t=["B","KB","MB","GB","TB"],s=0;for(;e>=1e3&&s<t.length-1;)e/=1e3,s++;return(s?e.toFixed(1):e)+" "+t[s]}function B(e){return"sev sev-"+(e||"unknown").toLowerCase()}function C({error:e}){return e?o`<p class="error" role="alert">${e.message||String(e)}</p>`:null}function T({what:e="Loading"}){return o`<p class="muted" role="status">${e}…</p>`}function Dt(e){let t=e==null?"":Array.isArray(e)?e.join(" "):String(e);return/^[=+\-@\t\r]/.test(t)&&(t="'"+t),/[",\n\r]/.test(t)?'"'+t.replace(/"/g,'""')+'"':t}function ys(e,t){let s=[e.map(([a])=>Dt(a)).join(",")];for(let a of t)s.push(e.map(([,r])=>Dt(r(a))).join(","));return s.join(`\r
+var A,rt,ds,W,Ne,be,it,$e,lt,Ae,Te,ps,ie=Symbol.for("pv"),ye={},ke=[],us=/^m(i|n|o|s|text|space)$/,Le=Array.isArray,Pe=ke.slice,Q=Object.assign;function Z(e){e&&e.parentNode&&e.remove()}function ct(e,t,s){var n,r,i,o={},l=arguments.length;for(i in t)i=="key"?n=t[i]:i=="ref"&&typeof e!="function"?r=t[i]:o[i]=t[i];return l>2&&(o.children=l>3?Pe.call(arguments,2):s),re(e,o,n,r,null)}function re(e,t,s,n,r){var i={type:e,props:t,key:s,ref:n,__k:null,__:null,__b:0,__e:null,__c:null,constructor:ie,__v:r||++rt,__i:-1,__u:0};return!r&&A.vnode&&A.vnode(i),i}function xe(e){return e.children}function ve(e,t){this.props=e,this.context=t,this.__g=0}function q(e,t){if(t==null)return e.__&&q(e.__,e.__i+1);for(var s;t<e.__k.length;t++)if((s=e.__k[t])&&s.__e)return s.__e;return typeof e.type!="function"||e.props.__P?null:q(e)}function ms(e){var t,s=e.__v,n=s.__e,r=[],i=[],o=e.__P;o&&((t=Q({constructor:ie},s)).__v=s.__v+1,A.vnode&&A.vnode(t),Re(o,t,s,e.__n,o.namespaceURI,32&s.__u?[n]:null,r,n||q(s),32&s.__u,i),t.__v=s.__v,t.__.__k[t.__i]=t,ht(r,t,i),s.__=s.__e=null,t.__e!=n&&dt(t))}function dt(e){if((e=e.__)&&e.__c&&!e.props.__P)return e.__e=null,e.__k.some(function(t){return t&&(e.__e=t.__e)}),dt(e)}function nt(e){(8&e.__g||(e.__g|=8,W.push(e),be++))&&Ne==A.debounceRendering||((Ne=A.debounceRendering)||queueMicrotask)(pt)}function pt(){try{for(var e,t=1;W.length;)W.length>t&&W.sort(it),e=W.shift(),t=W.length,8&e.__g&&ms(e)}finally{(be=W.length)&&(Ne||queueMicrotask)(pt)}}function ut(e,t,s,n,r,i,o,l,m,f,c){var u,p,d,g,_,h,y=n.__k||ke,k=t.length;for(m=fs(s,t,y,m,k),u=0;u<k;u++)(d=s.__k[u])!=null&&(p=~d.__i&&y[d.__i]||ye,d.__i=u,h=Re(e,d,p,r,i,o,l,m,f,c),g=d.__e,(p.ref!=d.ref||8&p.__u)&&(p.ref&&De(p.ref,null,d,p),d.ref&&c.push(d.ref,d.__c||g,d)),_=_||g,4&d.__u?(m=mt(d,m,e,!p.__v),p.__e&&(p.__e=null)):typeof d.type=="function"&&h!==void 0?m=h:g&&(m=g.nextSibling),d.__u&=-21);return s.__e=_,m}function fs(e,t,s,n,r){var i,o,l,m,f,c,u,p,d,g=s.length,_=g,h=0,y=0,k=e.__k=Array(r);for(i=0;i<r;i++)(o=t[i])!=null&&typeof o!="boolean"&&typeof o!="function"?(typeof o!="object"||o.constructor===String?o=k[i]=re(null,o):Le(o)?o=k[i]=re(xe,{children:o}):o.constructor===ie&&o.__b?o=k[i]=re(o.type,o.props,o.key,o.ref,o.__v):k[i]=o,m=i+h,o.__=e,o.__b=e.__b+1,l=null,~(f=o.__i=hs(o,s,m,_))&&(_--,(l=s[f])&&(l.__u|=2)),l&&l.__v?(o.__u|=16,f==m-1?h--:f==m+1?h++:f!=m&&(f>m?h--:h++,y=1)):(~f||(r>g?h--:r<g&&h++),typeof o.type!="function"&&(o.__u|=4))):k[i]=null;if(y){for(c=[],u=[],i=0;i<r;i++)if((o=k[i])&&16&o.__u){for(h=0,p=c.length;h<p;)c[d=h+p>>1]<o.__i?h=d+1:p=d;c[h]=o.__i,u[i]=h+1}for(h=c.length;i--;)u[i]&&(u[i]==h?h--:k[i].__u|=4)}if(_)for(i=0;i<g;i++)!(l=s[i])||2&l.__u||(l.__e==n&&(n=q(l)),Oe(l,l));return n}function mt(e,t,s,n){var r,i,o,l;if(typeof e.type=="function"){if(e.props.__P)return t;if(r=e.__k)for(i=0;i<r.length;i++)r[i]&&(r[i].__=e,t=mt(r[i],t,s,!1));return t}for(t&&!t.parentNode&&(t=q(e))&&!t.parentNode&&(t=null),o=e.__e,l=t;l&&l.nodeType==8;)l=l.nextSibling;for(o!=l&&(!n&&s.moveBefore&&o.parentNode?s.moveBefore(o,t):s.insertBefore(o,t||null)),t=o;(t=t&&t.nextSibling)&&t.nodeType==8&&!t.data.startsWith("$s"););return t}function hs(e,t,s,n){var r,i=e.key,o=e.type,l=t[s],m=l&&!(2&l.__u);if(l===null&&i==null||m&&i==l.key&&o==l.type)return s;if(n>(m?1:0)){for(r=s-1;r>=0;r--)if((l=t[r])&&!(2&l.__u)&&i==l.key&&o==l.type)return r;for(r=s+1;r<t.length;r++)if((l=t[r])&&!(2&l.__u)&&i==l.key&&o==l.type)return r}return-1}function ot(e,t,s){s==null&&(s=""),t[0]=="-"?e.setProperty(t,s):e[t]=s}function ge(e,t,s,n,r){var i,o;if(t=="style")if(typeof s=="string")e.style.cssText=s;else{if(typeof n=="string"&&(e.style.cssText=n=""),n)for(t in n)s&&t in s||ot(e.style,t);if(s)for(t in s)n&&s[t]==n[t]||ot(e.style,t,s[t])}else if(t[0]=="o"&&t[1]=="n")typeof s!="function"&&(s=null),typeof n!="function"&&(n=null),(e.__e||(e.__e={}))[t]=s,s&&n||(o=Te[t]||(Te[t]=gs(t)),(e.__a||(e.__a={}))[t]=Ae,i=t!=(t=t.replace(lt,"$1")),(t=t.slice(2))[0]<"a"&&(t=t.toLowerCase()),s?e.addEventListener(t,o,i):e.removeEventListener(t,o,i));else{if(r=="http://www.w3.org/2000/svg")t=t.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(t!="width"&&t!="height"&&t!="href"&&t!="list"&&t!="form"&&t!="tabIndex"&&t!="download"&&t!="rowSpan"&&t!="colSpan"&&t!="role"&&t!="popover"&&t in e)try{return void(e[t]=s??"")}catch{}if(typeof s=="function")return;s==null||s===!1&&t[4]!="-"?e.removeAttribute(t):e.setAttribute(t,t=="popover"&&s==1?"":s)}}function gs(e){return function(t){var s=this.__e;if(s){if(s=s[e],t[$e]==null)t[$e]=Ae++;else if(t[$e]<this.__a[e])return;return s(A.event?A.event(t):t)}}}function Re(e,t,s,n,r,i,o,l,m,f){var c,u,p,d,g,_,h,y,k,v,$,b,S,z,Y,at,H,X,V=t.type;if(t.constructor!==ie)return null;128&s.__u&&(m=32&s.__u,c=s.__c.__z)&&(t.__u|=m,u=i=[],c.nodeType==8?l=_e(c,i):i.push(c),l=i[0]||l),(c=A.__b)&&c(t);e:if(typeof V=="function"){p=o.length;try{if(y=t.props,k=(c=V.prototype)&&c.render,v=(c=V.contextType)&&n[c.__c],$=c?v?v.props.value:c.__:n,(d=s.__c)?(t.__c=d,2&d.__g&&(d.__g|=1)):(k?t.__c=d=new V(y,$):(t.__c=d=new ve(y,$),d.constructor=V,d.render=vs),v&&v.sub(d),d.state||(d.state={}),d.__n=n,d.__g|=8,d.__h=[],d.__k=[]),k&&(d.__s||(d.__s=d.state),V.getDerivedStateFromProps&&(d.__s==d.state&&(d.__s=Q({},d.__s)),Q(d.__s,V.getDerivedStateFromProps(y,d.__s)))),g=d.props,_=d.state,d.__v=t,s.__c){if(y!==g&&k&&!V.getDerivedStateFromProps&&d.componentWillReceiveProps&&d.componentWillReceiveProps(y,$),t.__v==s.__v&&!(8&d.__g)||!(4&d.__g)&&d.shouldComponentUpdate&&d.shouldComponentUpdate(y,d.__s,$)===!1){t.__v!=s.__v&&(d.props=y,d.state=d.__s,d.__g&=-9),t.__e=s.__e,t.__k=s.__k,t.__k.some(function(j){j&&(j.__=t)}),ke.push.apply(d.__h,d.__k),d.__k=[],d.__h.length&&o.push(d),l=q(s);break e}d.componentWillUpdate&&d.componentWillUpdate(y,d.__s,$),k&&d.componentDidUpdate&&d.__h.push(function(){d.componentDidUpdate(g,_,h)})}else k&&!V.getDerivedStateFromProps&&d.componentWillMount&&d.componentWillMount(),k&&d.componentDidMount&&d.__h.push(d.componentDidMount);d.context=$,d.props=y,d.__P=e,d.__g&=-5,b=A.__r,S=k?25:0;do d.__g&=-9,b&&b(t),c=d.render(d.props,d.state=d.__s,d.context);while(8&d.__g&&++S<25);k&&(ke.push.apply(d.__h,d.__k),d.__k=[]),d.state=d.__s,d.getChildContext&&(n=Q({},n,d.getChildContext())),k&&s.__c&&d.getSnapshotBeforeUpdate&&(h=d.getSnapshotBeforeUpdate(g,_)),z=c&&c.type===xe&&c.key==null?c.props.children:c,y.__P&&(c=l,r=(e=y.__P).namespaceURI,m=i=null,s.props&&s.props.__P!=e&&(s.__k.some(function(j){j&&Oe(j,j)}),s.__k=null),l=s.__k?q(s,0):null),l=ut(e,Le(z)?z:[z],t,s,n,r,i,o,l,m,f),y.__P&&(t.__e=null,l=c),t.__u&=-161,u&&u.some(Z),d.__h.length&&o.push(d),1&d.__g&&(d.__g&=-4)}catch(j){if(o.length=p,t.__v=null,m||i)if(j&&j.then){if(t.__u|=128|m,i){for(~(H=i.indexOf(l||void 0))||(H=i.length);(X=i[H-1])&&X.nodeType==8;)H--;for(;H<i.length;H++)if(X=i[H])if(i[H]=null,Y){if(X==at)break}else{if(X.nodeType!=8)break;X.data.startsWith("$s")&&(at=_e(Y=X))}}if(!Y){for(;l&&l.nodeType==8&&l.nextSibling;)l=l.nextSibling;Y=l}(c=_e(Y=t.__c.__z||(t.__c.__z=Y)))?(t.__e=Y,l=c):t.__e=l,l=l&&l.nextSibling}else i&&i.some(Z);else t.__e=s.__e;t.__k||(t.__k=s.__k||[]),j&&j.then||ft(t),A.__e(j,t,s)}}else l=t.__e=$s(s.__e,t,s,n,r,i,o,m,f,e);return(c=A.diffed)&&c(t),l}function _e(e,t){if(e&&e.nodeType==8&&e.data.startsWith("$s"))for(var s=1;e=e.nextSibling;){if(e.nodeType==8){if(e.data.startsWith("$s"))s++;else if(e.data.startsWith("/$s")&&!--s)return e}t&&t.push(e)}}function ft(e){e&&(e.__c&&(e.__c.__g|=4),e.__k&&e.__k.some(ft))}function ht(e,t,s){for(var n=0;n<s.length;)De(s[n++],s[n++],s[n++]);A.__c&&A.__c(t,e),e.some(function(r){try{e=r.__h,r.__h=[],e.some(function(i){i.call(r)})}catch(i){A.__e(i,r.__v)}})}function $s(e,t,s,n,r,i,o,l,m,f){var c,u,p,d,g,_,h,y,k=s.props||ye,v=t.props,$=t.type;if($=="svg"?r="http://www.w3.org/2000/svg":$=="math"?r="http://www.w3.org/1998/Math/MathML":r||(r="http://www.w3.org/1999/xhtml"),i){for(c=0;c<i.length;c++)if((g=i[c])&&($?g.localName==$:g.nodeType==3)){e=g,i[c]=null;break}}if(!e){if(y=f.ownerDocument||document,!$)return y.createTextNode(v);e=y.createElementNS(r,$,v.is?v:f),l&&(A.__m&&A.__m(t,i),l=!1),i=null}if($){if(f=$=="template"&&e.content||e,i=$=="textarea"&&v.defaultValue!=null?null:i&&Pe.call(f.childNodes),!l&&i)for(k={},c=0;c<e.attributes.length;c++)k[(g=e.attributes[c]).name]=g.value;for(c in k)g=k[c],c=="dangerouslySetInnerHTML"?p=g:c=="children"||c in v||c=="value"&&"defaultValue"in v||c=="checked"&&"defaultChecked"in v||ge(e,c,null,g,r);for(c in v)g=v[c],c=="children"?d=g:c=="dangerouslySetInnerHTML"?u=g:c=="value"?_=g:c=="checked"?h=g:l&&typeof g!="function"||k[c]===g||ge(e,c,g,k[c],r);u?(l||p&&(u.__html==p.__html||u.__html==e.innerHTML)||(e.innerHTML=u.__html),t.__k=[]):(p&&(e.textContent=""),($=="foreignObject"||r=="http://www.w3.org/1998/Math/MathML"&&us.test($))&&(r="http://www.w3.org/1999/xhtml"),ut(f,Le(d)?d:[d],t,s,n,r,i,o,i?i[0]:s.__k&&q(s,0),l,m),i&&i.some(Z)),l&&$!="textarea"||(c="value",$=="progress"&&_==null?e.removeAttribute(c):_==null||_===e[c]&&($!="progress"||_)||ge(e,c,_,k[c],r),c="checked",h!=null&&h!=e[c]&&ge(e,c,h,k[c],r))}else k===v||l&&e.data==v||(e.data=v);return e}function De(e,t,s,n){try{typeof e=="function"?t?t.__x=e(t)||1:n&&(n=n.__c||n.__e)&&(t=n.__x)&&(n.__x=null,typeof t=="function"?t():e(null)):e.current=t}catch(r){A.__e(r,s)}}function Oe(e,t,s){var n,r,i,o;if(A.unmount&&A.unmount(e),!(n=e.ref)||n.current&&n.current!=e.__e||De(n,null,t,e),n=e.__c){if(n.componentWillUnmount)try{n.componentWillUnmount()}catch(l){A.__e(l,t)}n.__P=n.__n=null}if(n=e.__k)for(o=0;o<n.length;o++)n[o]&&Oe(n[o],t,typeof e.type!="function"||s&&!e.props.__P);!s&&(n=e.__c)&&(n=n.__z)&&(r=_e(n,i=[]))&&(n==e.__e&&i.some(Z),Z(r),Z(n)),s||Z(e.__e),e.__e=e.__c=e.__=null}function vs(e,t,s){return this.constructor(e,s)}function gt(e,t){var s,n,r,i;A.__&&A.__(e,t),t.nodeType==9&&(t=t.documentElement),n=(s=e&&32&e.__u)?null:t.__k,t.__k=re(xe,{children:[e]}),r=[],i=[],Re(t,t.__k,n||ye,ye,t.namespaceURI,n?null:t.firstChild?Pe.call(t.childNodes):null,r,n?n.__e:t.firstChild,s,i),ht(r,t.__k,i),t.__k.props.children=null}A={__e:function(e,t,s,n){for(var r,i,o;t=t.__;)if((r=t.__c)&&!(1&r.__g)){r.__g|=4;try{if((o=(i=r.constructor)&&i.getDerivedStateFromError)&&r.setState(i.getDerivedStateFromError(e)),r.componentDidCatch&&(r.componentDidCatch(e,n||{}),o=1),o&&8&r.__g)return void(r.__g|=2)}catch(l){e=l}}throw be=0,e}},rt=0,ds=function(e){return e!=null&&e.constructor===ie},ve.prototype.setState=function(e,t){var s=this.__s;s&&s!=this.state||(s=this.__s=Q({},this.state)),typeof e=="function"&&(e=e(Q({},s),this.props)),e&&(Q(s,e),this.__v&&(t&&this.__k.push(t),nt(this)))},ve.prototype.forceUpdate=function(e){this.__v&&(this.__g|=4,e&&this.__h.push(e),nt(this))},ve.prototype.render=xe,W=[],be=0,it=function(e,t){return e.__v.__b-t.__v.__b},$e=Symbol(),lt=/(PointerCapture)$|Capture$/i,Ae=0,Te={},ps=0;var se,D,Me,$t,Ue=Object.is,ce=0,Ct=[],je=[],R=A,vt=R.__b,_t=R.__r,bt=R.diffed,yt=R.__c,kt=R.unmount,xt=R.__;function we(e,t){R.__h&&R.__h(D,e,ce||t),ce=0;var s=D.__H||(D.__H={__:[],__h:[]});return e>=s.__.length&&s.__.push({}),s.__[e]}function x(e){return ce=1,_s(Nt,e)}function _s(e,t,s){var n=we(se++,2);if(n.t=e,!n.__c&&(n.__=[s?s(t):Nt(void 0,t),function(i){var o=(n.__N||n.__)[0],l=n.t(o,i);Ue(o,l)||(n.__N=[l,n.__[1]],n.__c.setState({}))}],n.__c=D,!D.__f)){D.__f=!0;var r=D.shouldComponentUpdate;D.shouldComponentUpdate=function(i,o,l){var m=this.__H;if(!m)return!0;var f=!1,c=this.props!=i;if(m.__.some(function(p){p.__N&&(f=!0,Ue(p.__[0],p.__N[0])||(c=!0))}),r){var u=r.call(this,i,o,l);return f?u||c:u}return!f||c}}return n.__}function G(e,t){var s=we(se++,3);!R.__s&&Fe(s.__H,t)&&(s.__P=!0,s.__=e,s.u=t,D.__H.__h.push(s))}function Et(e,t){var s=we(se++,4);!R.__s&&Fe(s.__H,t)&&(s.__P=!1,s.__=e,s.u=t,D.__h.push(s))}function ae(e){return ce=5,de(function(){return{current:e}},[])}function de(e,t){var s=we(se++,7);return Fe(s.__H,t)&&(s.__=e(),s.__H=t),s.__}function It(e,t){return ce=8,de(function(){return e},t)}function bs(){var e;do{for(;e=je.shift();)try{le(e)}catch(s){R.__e(s,{__:(e=e.__P)&&e.__v})}for(;e=Ct.shift();){var t=e.__H;if(e.__P&&t)try{t.__h.some(le),t.__h.some(Ve),t.__h=[]}catch(s){t.__h=[],R.__e(s,e.__v)}}}while(je.length)}R.__b=function(e){D=null,vt&&vt(e)},R.__=function(e,t){e&&t.__k&&t.__k.__m&&(e.__m=t.__k.__m),xt&&xt(e,t)},R.__r=function(e){_t&&_t(e),se=0;var t=(D=e.__c).__H;t&&(Me==D?D.__h=[]:(t.__h.some(le),t.__h.some(Ve),se=0),t.__h=[],t.__.some(function(s){s.__N&&(s.__=s.__N),s.u=s.__N=void 0})),Me=D},R.diffed=function(e){bt&&bt(e);var t=e.__c;t&&t.__H&&(t.__H.__h.length&&St(Ct.push(t)),t.__H.__.some(function(s){s.u&&(s.__H=s.u)})),Me=D=null},R.__c=function(e,t){t.some(function(s){try{s.__h.some(le),s.__h=s.__h.filter(function(n){return!n.__||Ve(n)})}catch(n){s.__h=[function(){throw n}]}}),yt&&yt(e,t)},R.unmount=function(e){kt&&kt(e);var t,s,n=e.__c;n&&n.__H&&(n.__H.__.some(function(r){try{if(r.__P&&r.__c){if(s===void 0){for(s=e.__;s&&(!s.__c||!s.__c.__P);)s=s.__;s=s&&s.__c}r.__P=s,St(je.push(r))}else le(r)}catch(i){t=i}}),n.__H=void 0,t&&R.__e(t,n.__v))};var wt=typeof requestAnimationFrame=="function";function ys(e){var t,s=function(){clearTimeout(n),wt&&cancelAnimationFrame(t),setTimeout(e)},n=setTimeout(s,35);wt&&(t=requestAnimationFrame(s))}function St(e){e!=1&&$t==R.requestAnimationFrame||(($t=R.requestAnimationFrame)||ys)(bs)}function le(e){var t=D,s=e.__c;typeof s=="function"&&(e.__c=void 0,s()),D=t}function Ve(e){var t=D;e.__c=e.__(),D=t}function Fe(e,t){return!e||e.length!=t.length||t.some(function(s,n){return!Ue(s,e[n])})}function Nt(e,t){return typeof t=="function"?t(e):t}var Be="scanfleet.token",We=sessionStorage.getItem(Be)||"",He=new Set;function Tt(){return We}function Se(e){We=e,e?sessionStorage.setItem(Be,e):sessionStorage.removeItem(Be);for(let t of He)t(e)}function At(e){return He.add(e),()=>He.delete(e)}var ne=class extends Error{constructor(t,s){super(s),this.status=t}};async function w(e,{method:t="GET",body:s,raw:n=!1,token:r}={}){let i={Authorization:"Bearer "+(r??We)};s!==void 0&&(i["Content-Type"]="application/json");let o=await fetch(e,{method:t,headers:i,body:s===void 0?void 0:JSON.stringify(s)});if(o.status===401)throw r===void 0&&Se(""),new ne(401,"The token was refused; log in again.");if(!o.ok){let l=o.statusText;try{l=(await o.json()).error||l}catch{}throw new ne(o.status,l)}return n?o:o.status===204?null:o.json()}async function Ce(e,t){let s=await w(e,{raw:!0}),n=s.headers.get("Content-Disposition")||"",r=/filename="([^"]+)"/.exec(n),i=await s.blob(),o=URL.createObjectURL(i),l=document.createElement("a");l.href=o,l.download=r?r[1]:t,document.body.appendChild(l),l.click(),l.remove(),setTimeout(()=>URL.revokeObjectURL(o),1e4)}function U(e){let t=new URLSearchParams;for(let[n,r]of Object.entries(e))r!=null&&r!==""&&r!==!1&&t.set(n,String(r));let s=t.toString();return s?"?"+s:""}var Pt=function(e,t,s,n){var r;t[0]=0;for(var i=1;i<t.length;i++){var o=t[i++],l=t[i]?(t[0]|=o?1:2,s[t[i++]]):t[++i];o===3?n[0]=l:o===4?n[1]=Object.assign(n[1]||{},l):o===5?(n[1]=n[1]||{})[t[++i]]=l:o===6?n[1][t[++i]]+=l+"":o?(r=e.apply(l,Pt(e,l,s,["",null])),n.push(r),l[0]?t[0]|=2:(t[i-2]=0,t[i]=r)):n.push(l)}return n},Lt=new Map;function Rt(e){var t=Lt.get(this);return t||(t=new Map,Lt.set(this,t)),(t=Pt(this,t.get(e)||(t.set(e,t=(function(s){for(var n,r,i=1,o="",l="",m=[0],f=function(p){i===1&&(p||(o=o.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?m.push(0,p,o):i===3&&(p||o)?(m.push(3,p,o),i=2):i===2&&o==="..."&&p?m.push(4,p,0):i===2&&o&&!p?m.push(5,0,!0,o):i>=5&&((o||!p&&i===5)&&(m.push(i,0,o,r),i=6),p&&(m.push(i,p,0,r),i=6)),o=""},c=0;c<s.length;c++){c&&(i===1&&f(),f(c));for(var u=0;u<s[c].length;u++)n=s[c][u],i===1?n==="<"?(f(),m=[m],i=3):o+=n:i===4?o==="--"&&n===">"?(i=1,o=""):o=n+o[0]:l?n===l?l="":o+=n:n==='"'||n==="'"?l=n:n===">"?(f(),i=1):i&&(n==="="?(i=5,r=o,o=""):n==="/"&&(i<5||s[c][u+1]===">")?(f(),i===3&&(m=m[0]),i=m,(m=m[0]).push(2,0,i),i=0):n===" "||n==="	"||n===`
+`||n==="\r"?(f(),i=2):o+=n),i===3&&o==="!--"&&(i=4,m=m[0])}return f(),m})(e)),t),arguments,[])).length>1?t:t[0]}var a=Rt.bind(ct);function ee(e){let[t,s]=x(e),n=ae(e);return G(()=>{n.current!==e&&(n.current=e,s(e))},[e]),[t,s]}var O=["CRITICAL","HIGH","MEDIUM","LOW","NEGLIGIBLE","UNKNOWN"];function qe(){let e=location.hash.replace(/^#/,"")||"/images",[t,s=""]=e.split("?");return{parts:t.split("/").filter(Boolean).map(decodeURIComponent),query:Object.fromEntries(new URLSearchParams(s))}}function E(e,t={}){let s=new URLSearchParams;for(let[r,i]of Object.entries(t))i!=null&&i!==""&&i!==!1&&s.set(r,String(i));let n=s.toString();return"#/"+e.map(r=>encodeURIComponent(r).replace(/%3A/gi,":")).join("/")+(n?"?"+n:"")}function F(e,t){location.hash=E(e,t)}function I(e,t,s=0){let[n,r]=x({data:null,error:null,loading:!0}),i=ae(0),o=It(async()=>{let l=++i.current;try{let m=await e();l===i.current&&r({data:m,error:null,loading:!1})}catch(m){l===i.current&&r(f=>({data:f.data,error:m,loading:!1}))}},t);return G(()=>{if(r(m=>({...m,loading:!0})),o(),!s)return;let l=setInterval(o,s);return()=>{clearInterval(l),i.current++}},[o]),{...n,reload:o}}function pe(){return typeof matchMedia=="function"&&matchMedia("(max-width: 600px)").matches}function M(e){if(!e)return"";let[t,s]=e.includes(":")?e.split(":"):["",e];return(t?t+":":"")+s.slice(0,12)}function N(e){if(!e)return"never";let t=new Date(e);return isNaN(t)||t.getFullYear()<2e3?"never":t.toLocaleString()}function P(e){if(!e)return"never";let t=new Date(e);if(isNaN(t)||t.getFullYear()<2e3)return"never";let s=Math.round((Date.now()-t.getTime())/1e3);return s<5?"just now":s<60?s+" s ago":s<3600?Math.round(s/60)+" min ago":s<86400?Math.round(s/3600)+" h ago":Math.round(s/86400)+" d ago"}function Ot(e){if(!e)return"0 B";let t=["B","KB","MB","GB","TB"],s=0;for(;e>=1e3&&s<t.length-1;)e/=1e3,s++;return(s?e.toFixed(1):e)+" "+t[s]}function B(e){return"sev sev-"+(e||"unknown").toLowerCase()}function C({error:e}){return e?a`<p class="error" role="alert">${e.message||String(e)}</p>`:null}function T({what:e="Loading"}){return a`<p class="muted" role="status">${e}…</p>`}function Dt(e){let t=e==null?"":Array.isArray(e)?e.join(" "):String(e);return/^[=+\-@\t\r]/.test(t)&&(t="'"+t),/[",\n\r]/.test(t)?'"'+t.replace(/"/g,'""')+'"':t}function ks(e,t){let s=[e.map(([n])=>Dt(n)).join(",")];for(let n of t)s.push(e.map(([,r])=>Dt(r(n))).join(","));return s.join(`\r
 `)+`\r
-`}function Ge(e,t,s="text/csv"){let a=URL.createObjectURL(new Blob([t],{type:s+";charset=utf-8"})),r=document.createElement("a");r.href=a,r.download=e,document.body.appendChild(r),r.click(),r.remove(),setTimeout(()=>URL.revokeObjectURL(a),1e4)}function L({name:e,columns:t,rows:s,label:a="Export CSV"}){let[r,i]=x(!1),[n,l]=x(null);async function m(){i(!0),l(null);try{Ge(e+".csv",ys(t,await s()))}catch(f){l(f)}i(!1)}return o`<span class="csv"><button type="button" class="small" onClick=${m} disabled=${r}
-    aria-label=${a+" ("+e+".csv)"}>${r?"Exporting\u2026":a}</button>${n&&o` <span class="error" role="alert">${n.message}</span>`}</span>`}function K({offset:e,size:t,total:s,onGo:a,label:r="Pages"}){return s<=t&&e===0?null:o`<nav class="pager" aria-label=${r}>
-    <button type="button" disabled=${e===0} onClick=${()=>a(Math.max(0,e-t))}>Previous</button>
+`}function Ge(e,t,s="text/csv"){let n=URL.createObjectURL(new Blob([t],{type:s+";charset=utf-8"})),r=document.createElement("a");r.href=n,r.download=e,document.body.appendChild(r),r.click(),r.remove(),setTimeout(()=>URL.revokeObjectURL(n),1e4)}function L({name:e,columns:t,rows:s,label:n="Export CSV"}){let[r,i]=x(!1),[o,l]=x(null);async function m(){i(!0),l(null);try{Ge(e+".csv",ks(t,await s()))}catch(f){l(f)}i(!1)}return a`<span class="csv"><button type="button" class="small" onClick=${m} disabled=${r}
+    aria-label=${n+" ("+e+".csv)"}>${r?"Exporting\u2026":n}</button>${o&&a` <span class="error" role="alert">${o.message}</span>`}</span>`}function K({offset:e,size:t,total:s,onGo:n,label:r="Pages"}){return s<=t&&e===0?null:a`<nav class="pager" aria-label=${r}>
+    <button type="button" disabled=${e===0} onClick=${()=>n(Math.max(0,e-t))}>Previous</button>
     <span>${e+1}–${Math.min(s,e+t)} of ${s}</span>
-    <button type="button" disabled=${e+t>=s} onClick=${()=>a(e+t)}>Next</button>
-  </nav>`}function Ee({coverage:e,notCovered:t=[]}){return e==="not_covered"?o`<span class="nc-badge" title=${"The database has no data for "+t.join(", ")+": findings there are unknown, not absent"}>
-      Not covered: ${t.join(", ")}</span>`:e==="unknown"?o`<span class="nc-badge unknown" title="The report does not say whether the database covered this image">Coverage unknown</span>`:null}function Mt(e){return(e||"").split(/[\n,]/).map(t=>t.trim()).filter(Boolean)}var ks=[["name",e=>e.name],["url",e=>e.url],["filters",e=>e.filters||[]],["interval",e=>e.interval],["last_crawl",e=>e.last_crawl],["last_error",e=>e.last_error],["images",e=>e.images],["queued",e=>e.queued],["leased",e=>e.leased],["failed",e=>e.failed]],Ke=[["","Manual only"],["15m0s","Every 15 minutes"],["1h0m0s","Every hour"],["6h0m0s","Every 6 hours"],["24h0m0s","Every day"]];function xs(e){if(!e)return"Manual";let t=Ke.find(([s])=>s===e);return t?t[1]:"Every "+e}var Ut={name:"",url:"",username:"",password:"",token:"",insecure:!1,filters:"",interval:"",max_repositories:"",max_tags:"",rescan_after_db_update:!1,kind:"",namespace:"",api:"",repositories:"",api_token:"",webhook_secret:"",max_pulls:"",pulls_per_second:""},ws=[["","Generic (/v2/_catalog)"],["dockerhub","Docker Hub"],["ghcr","GitHub (GHCR)"],["gitlab","GitLab"],["harbor","Harbor"],["quay","Quay"],["artifactory","JFrog Artifactory"],["nexus","Sonatype Nexus"],["ecr","Amazon ECR"],["gar","Google Artifact Registry"],["acr","Azure Container Registry"]];function Ss({initial:e,onDone:t,onCancel:s}){let a=!!e,[r,i]=x(e?{...Ut,...e,password:"",token:"",filters:(e.filters||[]).join(`
+    <button type="button" disabled=${e+t>=s} onClick=${()=>n(e+t)}>Next</button>
+  </nav>`}function Ee({coverage:e,notCovered:t=[]}){return e==="not_covered"?a`<span class="nc-badge" title=${"The database has no data for "+t.join(", ")+": findings there are unknown, not absent"}>
+      Not covered: ${t.join(", ")}</span>`:e==="unknown"?a`<span class="nc-badge unknown" title="The report does not say whether the database covered this image">Coverage unknown</span>`:null}function Mt(e){return(e||"").split(/[\n,]/).map(t=>t.trim()).filter(Boolean)}var xs=[["name",e=>e.name],["url",e=>e.url],["filters",e=>e.filters||[]],["interval",e=>e.interval],["last_crawl",e=>e.last_crawl],["last_error",e=>e.last_error],["images",e=>e.images],["queued",e=>e.queued],["leased",e=>e.leased],["failed",e=>e.failed]],Ke=[["","Manual only"],["15m0s","Every 15 minutes"],["1h0m0s","Every hour"],["6h0m0s","Every 6 hours"],["24h0m0s","Every day"]];function ws(e){if(!e)return"Manual";let t=Ke.find(([s])=>s===e);return t?t[1]:"Every "+e}var Ut={name:"",url:"",username:"",password:"",token:"",insecure:!1,filters:"",interval:"",max_repositories:"",max_tags:"",rescan_after_db_update:!1,kind:"",namespace:"",api:"",repositories:"",api_token:"",webhook_secret:"",max_pulls:"",pulls_per_second:""},Ss=[["","Generic (/v2/_catalog)"],["dockerhub","Docker Hub"],["ghcr","GitHub (GHCR)"],["gitlab","GitLab"],["harbor","Harbor"],["quay","Quay"],["artifactory","JFrog Artifactory"],["nexus","Sonatype Nexus"],["ecr","Amazon ECR"],["gar","Google Artifact Registry"],["acr","Azure Container Registry"]];function Cs({initial:e,onDone:t,onCancel:s}){let n=!!e,[r,i]=x(e?{...Ut,...e,password:"",token:"",filters:(e.filters||[]).join(`
 `),interval:e.interval||"",max_repositories:e.max_repositories||"",max_tags:e.max_tags||"",kind:e.kind||"",namespace:e.namespace||"",api:e.api||"",repositories:(e.repositories||[]).join(`
-`),api_token:"",webhook_secret:"",max_pulls:e.max_pulls||"",pulls_per_second:e.pulls_per_second||""}:Ut),[n,l]=x(null),[m,f]=x(!1),c=d=>g=>{let _=g.currentTarget;i({...r,[d]:_.type==="checkbox"?_.checked:_.value})};async function u(d){d.preventDefault(),f(!0),l(null);let g={name:r.name.trim(),url:r.url.trim(),username:r.username.trim()||void 0,password:r.password||void 0,token:r.token||void 0,insecure:r.insecure||void 0,filters:r.filters.split(/[\n,]/).map(_=>_.trim()).filter(Boolean),interval:r.interval.trim(),max_repositories:r.max_repositories?Number(r.max_repositories):void 0,max_tags:r.max_tags?Number(r.max_tags):void 0,rescan_after_db_update:r.rescan_after_db_update||void 0,kind:r.kind||void 0,namespace:r.namespace.trim()||void 0,api:r.api.trim()||void 0,repositories:r.repositories.split(/[\n,]/).map(_=>_.trim()).filter(Boolean),api_token:r.api_token||void 0,webhook_secret:r.webhook_secret||void 0,max_pulls:r.max_pulls?Number(r.max_pulls):void 0,pulls_per_second:r.pulls_per_second?Number(r.pulls_per_second):void 0};try{a?await w("/api/v1/registries/"+encodeURIComponent(e.name),{method:"PUT",body:g}):await w("/api/v1/registries",{method:"POST",body:g}),t(g.name)}catch(_){l(_),f(!1)}}let p=r.interval&&!Ke.some(([d])=>d===r.interval);return o`<form class="card form" onSubmit=${u} aria-labelledby="regform-title">
-    <h2 id="regform-title">${a?"Edit registry "+e.name:"Add a registry"}</h2>
+`),api_token:"",webhook_secret:"",max_pulls:e.max_pulls||"",pulls_per_second:e.pulls_per_second||""}:Ut),[o,l]=x(null),[m,f]=x(!1),c=d=>g=>{let _=g.currentTarget;i({...r,[d]:_.type==="checkbox"?_.checked:_.value})};async function u(d){d.preventDefault(),f(!0),l(null);let g={name:r.name.trim(),url:r.url.trim(),username:r.username.trim()||void 0,password:r.password||void 0,token:r.token||void 0,insecure:r.insecure||void 0,filters:r.filters.split(/[\n,]/).map(_=>_.trim()).filter(Boolean),interval:r.interval.trim(),max_repositories:r.max_repositories?Number(r.max_repositories):void 0,max_tags:r.max_tags?Number(r.max_tags):void 0,rescan_after_db_update:r.rescan_after_db_update||void 0,kind:r.kind||void 0,namespace:r.namespace.trim()||void 0,api:r.api.trim()||void 0,repositories:r.repositories.split(/[\n,]/).map(_=>_.trim()).filter(Boolean),api_token:r.api_token||void 0,webhook_secret:r.webhook_secret||void 0,max_pulls:r.max_pulls?Number(r.max_pulls):void 0,pulls_per_second:r.pulls_per_second?Number(r.pulls_per_second):void 0};try{n?await w("/api/v1/registries/"+encodeURIComponent(e.name),{method:"PUT",body:g}):await w("/api/v1/registries",{method:"POST",body:g}),t(g.name)}catch(_){l(_),f(!1)}}let p=r.interval&&!Ke.some(([d])=>d===r.interval);return a`<form class="card form" onSubmit=${u} aria-labelledby="regform-title">
+    <h2 id="regform-title">${n?"Edit registry "+e.name:"Add a registry"}</h2>
     <div class="grid">
       <div class="field">
         <label for="reg-name">Name</label>
         <input id="reg-name" required pattern="[A-Za-z0-9][A-Za-z0-9._\\-]{0,62}" value=${r.name} onInput=${c("name")}
-          readonly=${a} aria-describedby="reg-name-hint" />
+          readonly=${n} aria-describedby="reg-name-hint" />
         <small id="reg-name-hint">Letters, digits, “.”, “_”, “-”.</small>
       </div>
       <div class="field">
@@ -38,11 +38,11 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       <div class="field">
         <label for="reg-schedule">Schedule</label>
         <select id="reg-schedule" value=${p?"custom":r.interval} onChange=${d=>{let g=d.currentTarget.value;i({...r,interval:g==="custom"?"2h":g})}}>
-          ${Ke.map(([d,g])=>o`<option value=${d}>${g}</option>`)}
+          ${Ke.map(([d,g])=>a`<option value=${d}>${g}</option>`)}
           <option value="custom">Other interval…</option>
         </select>
       </div>
-      ${p&&o`<div class="field">
+      ${p&&a`<div class="field">
         <label for="reg-interval">Interval (Go duration, e.g. 90m)</label>
         <input id="reg-interval" value=${r.interval} onInput=${c("interval")} />
       </div>`}
@@ -61,7 +61,7 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       <div class="field">
         <label for="reg-kind">Kind</label>
         <select id="reg-kind" value=${r.kind} onChange=${c("kind")}>
-          ${ws.map(([d,g])=>o`<option value=${d}>${g}</option>`)}
+          ${Ss.map(([d,g])=>a`<option value=${d}>${g}</option>`)}
         </select>
       </div>
       <div class="field">
@@ -103,144 +103,144 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
     </div>
     <p id="reg-secret-hint" class="hint">
       Secrets are stored encrypted and never shown again.
-      ${a&&o` Saving replaces them:
-        ${e.password_set||e.token_set?o`<strong>retype the password or token</strong>, or leave both empty for none.`:"none is set now."}`}
+      ${n&&a` Saving replaces them:
+        ${e.password_set||e.token_set?a`<strong>retype the password or token</strong>, or leave both empty for none.`:"none is set now."}`}
     </p>
-    <${C} error=${n} />
+    <${C} error=${o} />
     <div class="actions">
-      <button type="submit" class="primary" disabled=${m}>${a?"Save":"Add registry"}</button>
+      <button type="submit" class="primary" disabled=${m}>${n?"Save":"Add registry"}</button>
       <button type="button" onClick=${s}>Cancel</button>
     </div>
-  </form>`}function Cs({r:e}){let t=e.queued+e.leased+e.scanned+e.failed,s=e.crawling||e.queued+e.leased>0,a;return e.crawling?a="Listing images\u2026":s?a=`Scanning: ${e.scanned} of ${t} done, ${e.leased} in progress, ${e.queued} waiting`:e.last_crawl?a=`Last scan ${P(e.last_crawl)}: ${e.scanned} scanned`+(e.failed?`, ${e.failed} failed`:""):a="Never scanned",o`<div class="progress-cell">
-    <span class=${s?"state running":"state"} data-testid="reg-status">${a}</span>
-    ${s&&t>0&&o`<progress max=${t} value=${e.scanned+e.failed} aria-label=${"Scan progress of "+e.name}></progress>`}
-    ${e.last_error&&o`<span class="error small">Last crawl error: ${e.last_error}</span>`}
-  </div>`}function jt({role:e}){let t=e==="admin",{data:s,error:a,reload:r}=I(()=>w("/api/v1/console/registries"),[],2e3),[i,n]=x(null),[l,m]=x(""),[f,c]=x(null);async function u(p,d){c(null);try{await p(),m(d),r()}catch(g){c(g)}}return o`
+  </form>`}function Es({r:e}){let t=e.queued+e.leased+e.scanned+e.failed,s=e.crawling||e.queued+e.leased>0,n;return e.crawling?n="Listing images\u2026":s?n=`Scanning: ${e.scanned} of ${t} done, ${e.leased} in progress, ${e.queued} waiting`:e.last_crawl?n=`Last scan ${P(e.last_crawl)}: ${e.scanned} scanned`+(e.failed?`, ${e.failed} failed`:""):n="Never scanned",a`<div class="progress-cell">
+    <span class=${s?"state running":"state"} data-testid="reg-status">${n}</span>
+    ${s&&t>0&&a`<progress max=${t} value=${e.scanned+e.failed} aria-label=${"Scan progress of "+e.name}></progress>`}
+    ${e.last_error&&a`<span class="error small">Last crawl error: ${e.last_error}</span>`}
+  </div>`}function jt({role:e}){let t=e==="admin",{data:s,error:n,reload:r}=I(()=>w("/api/v1/console/registries"),[],2e3),[i,o]=x(null),[l,m]=x(""),[f,c]=x(null);async function u(p,d){c(null);try{await p(),m(d),r()}catch(g){c(g)}}return a`
     <div class="page-head">
       <h1>Registries</h1>
-      ${t&&!i&&o`<button type="button" class="primary" onClick=${()=>n("new")}>Add registry</button>`}
+      ${t&&!i&&a`<button type="button" class="primary" onClick=${()=>o("new")}>Add registry</button>`}
     </div>
     <p class="sr-only" role="status" aria-live="polite">${l}</p>
-    ${i&&o`<${Ss}
+    ${i&&a`<${Cs}
       initial=${i==="new"?null:i}
-      onCancel=${()=>n(null)}
-      onDone=${p=>{n(null),m("Registry "+p+" saved."),r()}}
+      onCancel=${()=>o(null)}
+      onDone=${p=>{o(null),m("Registry "+p+" saved."),r()}}
     />`}
-    <${C} error=${f||a} />
-    ${!s&&!a&&o`<${T} />`}
-    ${s&&s.length===0&&o`<p class="empty">No registries yet.${t?" Add one to start scanning.":""}</p>`}
-    ${s&&s.length>0&&o`<div class="list-tools"><span></span><${L} name="registries" columns=${ks} rows=${()=>s} /></div>
+    <${C} error=${f||n} />
+    ${!s&&!n&&a`<${T} />`}
+    ${s&&s.length===0&&a`<p class="empty">No registries yet.${t?" Add one to start scanning.":""}</p>`}
+    ${s&&s.length>0&&a`<div class="list-tools"><span></span><${L} name="registries" columns=${xs} rows=${()=>s} /></div>
     <div class="table-wrap"><table class="data">
       <caption class="sr-only">Registries and the progress of their scans</caption>
       <thead><tr><th scope="col">Name</th><th scope="col">URL</th><th scope="col">Schedule</th><th scope="col">Images</th>
-        <th scope="col">Status</th>${t&&o`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
+        <th scope="col">Status</th>${t&&a`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
       <tbody>
-        ${s.map(p=>o`<tr key=${p.name} data-registry=${p.name}>
+        ${s.map(p=>a`<tr key=${p.name} data-registry=${p.name}>
             <th scope="row"><a href=${E(["images"],{registry:p.name})}>${p.name}</a>
-              ${(p.filters||[]).length>0&&o`<div class="small muted">${p.filters.join(", ")}</div>`}</th>
-            <td class="mono small">${p.url}${p.username&&o`<div class="muted">as ${p.username}</div>`}</td>
-            <td>${xs(p.interval)}${p.rescan_after_db_update&&o`<div class="small muted">rescans after DB updates</div>`}</td>
+              ${(p.filters||[]).length>0&&a`<div class="small muted">${p.filters.join(", ")}</div>`}</th>
+            <td class="mono small">${p.url}${p.username&&a`<div class="muted">as ${p.username}</div>`}</td>
+            <td>${ws(p.interval)}${p.rescan_after_db_update&&a`<div class="small muted">rescans after DB updates</div>`}</td>
             <td class="num">${p.images}</td>
-            <td><${Cs} r=${p} /></td>
-            ${t&&o`<td class="actions-cell">
+            <td><${Es} r=${p} /></td>
+            ${t&&a`<td class="actions-cell">
               <button type="button" class="primary small" aria-label=${"Scan "+p.name+" now"} disabled=${p.crawling}
                 onClick=${()=>u(()=>w(`/api/v1/registries/${encodeURIComponent(p.name)}/scan`,{method:"POST",body:{}}),"Scan of "+p.name+" started.")}>Scan now</button>
-              <button type="button" class="small" aria-label=${"Edit "+p.name} onClick=${()=>n(p)}>Edit</button>
+              <button type="button" class="small" aria-label=${"Edit "+p.name} onClick=${()=>o(p)}>Edit</button>
               <button type="button" class="small danger" aria-label=${"Delete "+p.name}
                 onClick=${()=>confirm(`Delete registry ${p.name}? Its stored results stay.`)&&u(()=>w(`/api/v1/registries/${encodeURIComponent(p.name)}`,{method:"DELETE"}),"Registry "+p.name+" deleted.")}>Delete</button>
             </td>`}
           </tr>`)}
       </tbody>
     </table></div>`}
-    <p class="hint">Status refreshes every 2 seconds.</p>`}var Vt={CRITICAL:"#8e1b1b",HIGH:"#d2461c",MEDIUM:"#c98a00",LOW:"#2f6db3",NEGLIGIBLE:"#5f7481",UNKNOWN:"#8a8a8a"};function ue(e){return Vt[e]||Vt.UNKNOWN}function J({counts:e={},fixable:t={},title:s="Findings by severity"}){let a=O.filter(g=>e[g]>0);if(!a.reduce((g,_)=>g+e[_],0))return o`<figure class="chart"><figcaption>${s}</figcaption><p class="muted">No findings.</p></figure>`;let i=Math.max(...a.map(g=>e[g])),n=26,l=pe(),m=l?84:92,f=l?96:120,c=l?340:560,u=c-m-f,p=a.length*n+24,d=s+": "+a.map(g=>`${e[g]} ${g.toLowerCase()} (${t[g]||0} with a fix)`).join(", ");return o`<figure class="chart">
+    <p class="hint">Status refreshes every 2 seconds.</p>`}var Vt={CRITICAL:"#8e1b1b",HIGH:"#d2461c",MEDIUM:"#c98a00",LOW:"#2f6db3",NEGLIGIBLE:"#5f7481",UNKNOWN:"#8a8a8a"};function ue(e){return Vt[e]||Vt.UNKNOWN}function J({counts:e={},fixable:t={},title:s="Findings by severity"}){let n=O.filter(g=>e[g]>0);if(!n.reduce((g,_)=>g+e[_],0))return a`<figure class="chart"><figcaption>${s}</figcaption><p class="muted">No findings.</p></figure>`;let i=Math.max(...n.map(g=>e[g])),o=26,l=pe(),m=l?84:92,f=l?96:120,c=l?340:560,u=c-m-f,p=n.length*o+24,d=s+": "+n.map(g=>`${e[g]} ${g.toLowerCase()} (${t[g]||0} with a fix)`).join(", ");return a`<figure class="chart">
     <figcaption>${s}</figcaption>
     <svg viewBox="0 0 ${c} ${p}" role="img" aria-label=${d} preserveAspectRatio="xMinYMin meet">
       <defs>
-        ${a.map(g=>o`<pattern id=${"nofix-"+g} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+        ${n.map(g=>a`<pattern id=${"nofix-"+g} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="6" height="6" fill=${ue(g)} opacity="0.35" />
             <line x1="0" y1="0" x2="0" y2="6" stroke=${ue(g)} stroke-width="3" />
           </pattern>`)}
       </defs>
-      ${a.map((g,_)=>{let h=_*n+2,y=e[g],k=Math.min(t[g]||0,y),v=Math.max(2,y/i*u),$=k/y*v;return o`<g>
+      ${n.map((g,_)=>{let h=_*o+2,y=e[g],k=Math.min(t[g]||0,y),v=Math.max(2,y/i*u),$=k/y*v;return a`<g>
           <text x="0" y=${h+16} class="chart-label">${g}</text>
           <rect x=${m} y=${h+3} width=${$} height="18" fill=${ue(g)} />
           <rect x=${m+$} y=${h+3} width=${v-$} height="18" fill=${"url(#nofix-"+g+")"} />
           <text x=${m+v+6} y=${h+16} class="chart-num">${y} (${k} fix)</text>
         </g>`})}
-      <g transform=${`translate(${m},${a.length*n+8})`}>
+      <g transform=${`translate(${m},${n.length*o+8})`}>
         <rect width="12" height="10" fill="#555" /><text x="16" y="9" class="chart-legend">has a fix</text>
-        <rect x="90" width="12" height="10" fill="url(#nofix-${a[0]})" /><text x="106" y="9" class="chart-legend">no fix yet</text>
+        <rect x="90" width="12" height="10" fill="url(#nofix-${n[0]})" /><text x="106" y="9" class="chart-legend">no fix yet</text>
       </g>
     </svg>
-  </figure>`}function Ie({samples:e=[],series:t,title:s,timeFmt:a}){let r=pe()?360:640,i=pe()?200:220,n=44,l=12,m=12,f=40;if(e.length<2)return o`<figure class="chart"><figcaption>${s}</figcaption><p class="muted">Not enough samples yet.</p></figure>`;let c=new Date(e[0].time).getTime(),u=new Date(e[e.length-1].time).getTime(),p=Math.max(1,u-c),d=Math.max(1,...e.flatMap(b=>t.map(S=>b[S.key]||0))),g=Ft(d),_=b=>n+(new Date(b).getTime()-c)/p*(r-n-l),h=b=>m+(1-b/g)*(i-m-f),y=e[e.length-1],k=s+(a?` from ${$(e[0].time)} to ${$(y.time)}: `:` over the last ${Math.round(p/6e4)||"<1"} min: `)+t.map(b=>`${b.label} now ${y[b.key]||0}, peak ${Math.max(...e.map(S=>S[b.key]||0))}`).join("; "),v=[0,g/2,g],$=a||(b=>new Date(b).toLocaleTimeString([],{hour:"2-digit",minute:"2-digit",second:"2-digit"}));return o`<figure class="chart">
+  </figure>`}function Ie({samples:e=[],series:t,title:s,timeFmt:n}){let r=pe()?360:640,i=pe()?200:220,o=44,l=12,m=12,f=40;if(e.length<2)return a`<figure class="chart"><figcaption>${s}</figcaption><p class="muted">Not enough samples yet.</p></figure>`;let c=new Date(e[0].time).getTime(),u=new Date(e[e.length-1].time).getTime(),p=Math.max(1,u-c),d=Math.max(1,...e.flatMap(b=>t.map(S=>b[S.key]||0))),g=Ft(d),_=b=>o+(new Date(b).getTime()-c)/p*(r-o-l),h=b=>m+(1-b/g)*(i-m-f),y=e[e.length-1],k=s+(n?` from ${$(e[0].time)} to ${$(y.time)}: `:` over the last ${Math.round(p/6e4)||"<1"} min: `)+t.map(b=>`${b.label} now ${y[b.key]||0}, peak ${Math.max(...e.map(S=>S[b.key]||0))}`).join("; "),v=[0,g/2,g],$=n||(b=>new Date(b).toLocaleTimeString([],{hour:"2-digit",minute:"2-digit",second:"2-digit"}));return a`<figure class="chart">
     <figcaption>${s}</figcaption>
     <svg viewBox="0 0 ${r} ${i}" role="img" aria-label=${k} preserveAspectRatio="xMinYMin meet">
-      ${v.map(b=>o`<g>
-          <line x1=${n} x2=${r-l} y1=${h(b)} y2=${h(b)} class="grid" />
-          <text x=${n-6} y=${h(b)+4} text-anchor="end" class="chart-num">${b}</text>
+      ${v.map(b=>a`<g>
+          <line x1=${o} x2=${r-l} y1=${h(b)} y2=${h(b)} class="grid" />
+          <text x=${o-6} y=${h(b)+4} text-anchor="end" class="chart-num">${b}</text>
         </g>`)}
-      <text x=${n} y=${i-f+16} class="chart-num">${$(e[0].time)}</text>
+      <text x=${o} y=${i-f+16} class="chart-num">${$(e[0].time)}</text>
       <text x=${r-l} y=${i-f+16} text-anchor="end" class="chart-num">${$(y.time)}</text>
-      ${t.map(b=>o`<polyline fill="none" stroke=${b.color} stroke-width="2.5" stroke-linejoin="round"
+      ${t.map(b=>a`<polyline fill="none" stroke=${b.color} stroke-width="2.5" stroke-linejoin="round"
           points=${e.map(S=>`${_(S.time).toFixed(1)},${h(S[b.key]||0).toFixed(1)}`).join(" ")} />`)}
-      <g transform=${`translate(${n},${i-10})`}>
-        ${t.map((b,S)=>o`<g transform=${`translate(${S*(r>400?120:100)},0)`}>
+      <g transform=${`translate(${o},${i-10})`}>
+        ${t.map((b,S)=>a`<g transform=${`translate(${S*(r>400?120:100)},0)`}>
             <rect y="-9" width="14" height="4" fill=${b.color} /><text x="18" y="-3" class="chart-legend">${b.label}</text>
           </g>`)}
       </g>
     </svg>
-  </figure>`}function Ft(e){let t=Math.pow(10,Math.floor(Math.log10(e)));for(let s of[1,2,5,10])if(s*t>=e)return s*t;return 10*t}function Bt({days:e=[],valueKey:t,title:s,color:a="#1a5fb4"}){if(!e.length)return o`<figure class="chart"><figcaption>${s}</figcaption><p class="muted">No days recorded yet.</p></figure>`;let r=pe()?340:560,i=170,n=36,l=24,m=14,f=Ft(Math.max(1,...e.map(_=>_[t]||0))),c=(r-n)/Math.max(e.length,7),u=Math.max(4,Math.min(40,c*.7)),p=_=>m+(1-_/f)*(i-m-l),d=_=>new Date(_+"T12:00:00Z").toLocaleDateString([],{month:"short",day:"numeric"}),g=s+": "+e.map(_=>`${d(_.day)} ${_[t]||0}`).join(", ");return o`<figure class="chart">
+  </figure>`}function Ft(e){let t=Math.pow(10,Math.floor(Math.log10(e)));for(let s of[1,2,5,10])if(s*t>=e)return s*t;return 10*t}function Bt({days:e=[],valueKey:t,title:s,color:n="#1a5fb4"}){if(!e.length)return a`<figure class="chart"><figcaption>${s}</figcaption><p class="muted">No days recorded yet.</p></figure>`;let r=pe()?340:560,i=170,o=36,l=24,m=14,f=Ft(Math.max(1,...e.map(_=>_[t]||0))),c=(r-o)/Math.max(e.length,7),u=Math.max(4,Math.min(40,c*.7)),p=_=>m+(1-_/f)*(i-m-l),d=_=>new Date(_+"T12:00:00Z").toLocaleDateString([],{month:"short",day:"numeric"}),g=s+": "+e.map(_=>`${d(_.day)} ${_[t]||0}`).join(", ");return a`<figure class="chart">
     <figcaption>${s}</figcaption>
     <svg viewBox="0 0 ${r} ${i}" role="img" aria-label=${g} preserveAspectRatio="xMinYMin meet">
-      ${[0,f/2,f].filter(Number.isInteger).map(_=>o`<g><line x1=${n} x2=${r} y1=${p(_)} y2=${p(_)} class="grid" />
-          <text x=${n-6} y=${p(_)+4} text-anchor="end" class="chart-num">${_}</text></g>`)}
-      ${e.map((_,h)=>{let y=_[t]||0,k=n+h*c+(c-u)/2;return o`<g>
-          <rect x=${k} y=${p(y)} width=${u} height=${Math.max(0,i-l-p(y))} fill=${a} />
-          ${(e.length<=10||h===0||h===e.length-1)&&o`<text x=${k+u/2} y=${i-8} text-anchor="middle" class="chart-num">${d(_.day)}</text>`}
+      ${[0,f/2,f].filter(Number.isInteger).map(_=>a`<g><line x1=${o} x2=${r} y1=${p(_)} y2=${p(_)} class="grid" />
+          <text x=${o-6} y=${p(_)+4} text-anchor="end" class="chart-num">${_}</text></g>`)}
+      ${e.map((_,h)=>{let y=_[t]||0,k=o+h*c+(c-u)/2;return a`<g>
+          <rect x=${k} y=${p(y)} width=${u} height=${Math.max(0,i-l-p(y))} fill=${n} />
+          ${(e.length<=10||h===0||h===e.length-1)&&a`<text x=${k+u/2} y=${i-8} text-anchor="middle" class="chart-num">${d(_.day)}</text>`}
         </g>`})}
     </svg>
-  </figure>`}var me=50,Es=[{key:"repository",label:"Image"},{key:"os",label:"OS",cls:"hide-sm"},{key:"severity",label:"Findings by severity"},{key:"fixable",label:"With a fix",cls:"num"},{key:"packages",label:"Packages",cls:"num hide-sm"},{key:"scanned_at",label:"Last scan",cls:"hide-sm"}],Is=[["","Any"],["true","Running"],["false","Not running"]],Ns=[["","Any"],["not_covered","Not covered"],["covered","Covered"],["unknown","Unknown"]];function fe({sev:e={},fix:t,coverage:s,notCovered:a}){let r=O.filter(n=>e[n]>0),i=o`<${Ee} coverage=${s} notCovered=${a} />`;return r.length?o`<span class="counts">${i}
-    ${r.map(n=>o`<span class=${B(n)} title=${`${e[n]} ${n.toLowerCase()}`+(t?`, ${t[n]||0} with a fix`:"")}>
-        <span aria-hidden="true">${n[0]}</span><span class="sr-only">${n.toLowerCase()}</span> ${e[n]}</span>`)}
-  </span>`:s&&s!=="covered"?i:o`<span class="muted">none</span>`}function Ht({query:e}){let t={registry:e.registry||"",repository:e.repository||"",q:e.q||"",severity:e.severity||"",coverage:e.coverage||"",fixable:e.fixable==="true",running:e.running==="true"||e.running==="false"?e.running:"",sort:e.sort||"severity",order:e.order||"",offset:Number(e.offset)||0},s=JSON.stringify(t),{data:a,error:r,loading:i}=I(()=>w("/api/v1/console/images"+U({...t,limit:me})),[s],1e4),[n,l]=ee(t.q),m=u=>F(["images"],{...t,offset:0,...u}),f=u=>{let p=t.order?t.order==="desc":["severity","fixable","packages","scanned_at"].includes(t.sort);m({sort:u,order:t.sort===u?p?"asc":"desc":""})},c=u=>t.sort!==u?void 0:(t.order?t.order==="desc":["severity","fixable","packages","scanned_at"].includes(u))?"descending":"ascending";return o`
+  </figure>`}var me=50,Is=[{key:"repository",label:"Image"},{key:"os",label:"OS",cls:"hide-sm"},{key:"severity",label:"Findings by severity"},{key:"fixable",label:"With a fix",cls:"num"},{key:"packages",label:"Packages",cls:"num hide-sm"},{key:"scanned_at",label:"Last scan",cls:"hide-sm"}],Ns=[["","Any"],["true","Running"],["false","Not running"]],Ts=[["","Any"],["not_covered","Not covered"],["covered","Covered"],["unknown","Unknown"]];function fe({sev:e={},fix:t,coverage:s,notCovered:n}){let r=O.filter(o=>e[o]>0),i=a`<${Ee} coverage=${s} notCovered=${n} />`;return r.length?a`<span class="counts">${i}
+    ${r.map(o=>a`<span class=${B(o)} title=${`${e[o]} ${o.toLowerCase()}`+(t?`, ${t[o]||0} with a fix`:"")}>
+        <span aria-hidden="true">${o[0]}</span><span class="sr-only">${o.toLowerCase()}</span> ${e[o]}</span>`)}
+  </span>`:s&&s!=="covered"?i:a`<span class="muted">none</span>`}function Ht({query:e}){let t={registry:e.registry||"",repository:e.repository||"",q:e.q||"",severity:e.severity||"",coverage:e.coverage||"",fixable:e.fixable==="true",running:e.running==="true"||e.running==="false"?e.running:"",sort:e.sort||"severity",order:e.order||"",offset:Number(e.offset)||0},s=JSON.stringify(t),{data:n,error:r,loading:i}=I(()=>w("/api/v1/console/images"+U({...t,limit:me})),[s],1e4),[o,l]=ee(t.q),m=u=>F(["images"],{...t,offset:0,...u}),f=u=>{let p=t.order?t.order==="desc":["severity","fixable","packages","scanned_at"].includes(t.sort);m({sort:u,order:t.sort===u?p?"asc":"desc":""})},c=u=>t.sort!==u?void 0:(t.order?t.order==="desc":["severity","fixable","packages","scanned_at"].includes(u))?"descending":"ascending";return a`
     <div class="page-head"><h1>Images</h1></div>
-    <form class="filters" role="search" aria-label="Filter images" onSubmit=${u=>{u.preventDefault(),m({q:n.trim()})}}>
+    <form class="filters" role="search" aria-label="Filter images" onSubmit=${u=>{u.preventDefault(),m({q:o.trim()})}}>
       <div class="field">
         <label for="f-registry">Registry</label>
         <select id="f-registry" value=${t.registry} onChange=${u=>m({registry:u.currentTarget.value,repository:""})}>
           <option value="">All</option>
-          ${(a?.registries||(t.registry?[t.registry]:[])).map(u=>o`<option value=${u}>${u}</option>`)}
+          ${(n?.registries||(t.registry?[t.registry]:[])).map(u=>a`<option value=${u}>${u}</option>`)}
         </select>
       </div>
       <div class="field">
         <label for="f-repo">Repository</label>
         <select id="f-repo" value=${t.repository} onChange=${u=>m({repository:u.currentTarget.value})}>
           <option value="">All</option>
-          ${(a?.repositories||(t.repository?[t.repository]:[])).map(u=>o`<option value=${u}>${u}</option>`)}
+          ${(n?.repositories||(t.repository?[t.repository]:[])).map(u=>a`<option value=${u}>${u}</option>`)}
         </select>
       </div>
       <div class="field">
         <label for="f-sev">Has severity</label>
         <select id="f-sev" value=${t.severity} onChange=${u=>m({severity:u.currentTarget.value})}>
           <option value="">Any</option>
-          ${O.map(u=>o`<option value=${u}>${u[0]+u.slice(1).toLowerCase()}</option>`)}
+          ${O.map(u=>a`<option value=${u}>${u[0]+u.slice(1).toLowerCase()}</option>`)}
         </select>
       </div>
       <div class="field">
         <label for="f-cov">Coverage</label>
         <select id="f-cov" value=${t.coverage} onChange=${u=>m({coverage:u.currentTarget.value})}>
-          ${Ns.map(([u,p])=>o`<option value=${u}>${p}</option>`)}
+          ${Ts.map(([u,p])=>a`<option value=${u}>${p}</option>`)}
         </select>
       </div>
       <div class="field">
         <label for="f-running">Running</label>
         <select id="f-running" value=${t.running} onChange=${u=>m({running:u.currentTarget.value})}>
-          ${Is.map(([u,p])=>o`<option value=${u}>${p}</option>`)}
+          ${Ns.map(([u,p])=>a`<option value=${u}>${p}</option>`)}
         </select>
       </div>
       <div class="field grow">
         <label for="f-q">Search</label>
-        <input id="f-q" type="search" placeholder="name, tag, digest or OS" value=${n} onInput=${u=>l(u.currentTarget.value)} />
+        <input id="f-q" type="search" placeholder="name, tag, digest or OS" value=${o} onInput=${u=>l(u.currentTarget.value)} />
       </div>
       <div class="field check">
         <input id="f-fix" type="checkbox" checked=${t.fixable} onChange=${u=>m({fixable:u.currentTarget.checked})} />
@@ -249,34 +249,34 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       <button type="submit">Search</button>
     </form>
     <${C} error=${r} />
-    ${!a&&!r&&o`<${T} />`}
-    ${a&&o`
+    ${!n&&!r&&a`<${T} />`}
+    ${n&&a`
       <div class="summary">
         <div class="list-tools">
-          <p role="status" aria-live="polite"><strong>${a.total}</strong> image${a.total===1?"":"s"}${a.not_covered>0?o`, <a href=${E(["images"],{...t,offset:0,coverage:"not_covered"})} class="nc-link"><strong>${a.not_covered}</strong> not covered</a> (their counts are incomplete)`:""}${a.running>0?o`, <a href=${E(["images"],{...t,offset:0,running:"true"})}><strong>${a.running}</strong> running</a>`:""}${i?" (refreshing\u2026)":""}</p>
-          <${L} name="images" columns=${Ts} rows=${()=>As(t)} />
+          <p role="status" aria-live="polite"><strong>${n.total}</strong> image${n.total===1?"":"s"}${n.not_covered>0?a`, <a href=${E(["images"],{...t,offset:0,coverage:"not_covered"})} class="nc-link"><strong>${n.not_covered}</strong> not covered</a> (their counts are incomplete)`:""}${n.running>0?a`, <a href=${E(["images"],{...t,offset:0,running:"true"})}><strong>${n.running}</strong> running</a>`:""}${i?" (refreshing\u2026)":""}</p>
+          <${L} name="images" columns=${As} rows=${()=>Ls(t)} />
         </div>
-        ${t.running&&a.running_containers===0&&o`<p class="warn" data-testid="no-running">No running containers are recorded: the controller watches Pods only as
+        ${t.running&&n.running_containers===0&&a`<p class="warn" data-testid="no-running">No running containers are recorded: the controller watches Pods only as
           <code>scanfleet-controller --watch-pods</code>, so “not running” here means “not known to run”.</p>`}
-        <${J} counts=${a.severities} fixable=${a.fixable} title="Findings in these images by severity" />
+        <${J} counts=${n.severities} fixable=${n.fixable} title="Findings in these images by severity" />
       </div>
-      ${a.total===0?o`<p class="empty">No scanned image matches. Add a registry and scan it, or change the filters.</p>`:o`<div class="table-wrap"><table class="data images">
+      ${n.total===0?a`<p class="empty">No scanned image matches. Add a registry and scan it, or change the filters.</p>`:a`<div class="table-wrap"><table class="data images">
         <caption class="sr-only">Scanned images, sorted by ${t.sort}</caption>
         <thead><tr>
-          ${Es.map(u=>o`<th scope="col" class=${u.cls||""} aria-sort=${c(u.key)}>
+          ${Is.map(u=>a`<th scope="col" class=${u.cls||""} aria-sort=${c(u.key)}>
               <button type="button" class="sort" onClick=${()=>f(u.key)}>${u.label}<span aria-hidden="true">${t.sort===u.key?c(u.key)==="descending"?" \u25BC":" \u25B2":""}</span></button></th>`)}
         </tr></thead>
         <tbody>
-          ${a.items.map(u=>{let p=Object.values(u.fixable||{}).reduce((d,g)=>d+g,0);return o`<tr key=${u.registry+u.repository+u.digest}>
+          ${n.items.map(u=>{let p=Object.values(u.fixable||{}).reduce((d,g)=>d+g,0);return a`<tr key=${u.registry+u.repository+u.digest}>
               <th scope="row">
                 <a href=${E(["image",u.digest])}>${u.repository}:${u.tag}</a>
-                ${u.running&&o` <a class="badge running" href=${E(["workloads"],{})} title="A running container uses this image">running</a>`}
-                ${(u.tags||[]).filter(d=>d!==u.tag).length>0&&o`<div class="small">also ${(u.tags||[]).filter(d=>d!==u.tag).map(d=>":"+d).join(", ")}</div>`}
+                ${u.running&&a` <a class="badge running" href=${E(["workloads"],{})} title="A running container uses this image">running</a>`}
+                ${(u.tags||[]).filter(d=>d!==u.tag).length>0&&a`<div class="small">also ${(u.tags||[]).filter(d=>d!==u.tag).map(d=>":"+d).join(", ")}</div>`}
                 <div class="small muted mono hide-sm">${u.registry} · ${M(u.digest)}${u.platform?" \xB7 "+u.platform:""}</div>
               </th>
-              <td class="hide-sm">${u.os||o`<span class="muted">unknown</span>`}</td>
+              <td class="hide-sm">${u.os||a`<span class="muted">unknown</span>`}</td>
               <td><${fe} sev=${u.severities} fix=${u.fixable} coverage=${u.coverage} notCovered=${u.not_covered} /></td>
-              <td class="num">${p} / ${u.vulnerabilities}${u.coverage==="not_covered"?o`<span title="not covered: incomplete"> *</span>`:""}</td>
+              <td class="num">${p} / ${u.vulnerabilities}${u.coverage==="not_covered"?a`<span title="not covered: incomplete"> *</span>`:""}</td>
               <td class="num hide-sm">${u.packages}</td>
               <td class="hide-sm" title=${u.scanned_at}>${P(u.scanned_at)}</td>
             </tr>`})}
@@ -284,357 +284,357 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       </table></div>
       <nav class="pager" aria-label="Pages">
         <button type="button" disabled=${t.offset===0} onClick=${()=>m({offset:Math.max(0,t.offset-me)})}>Previous</button>
-        <span>${t.offset+1}–${Math.min(a.total,t.offset+me)} of ${a.total}</span>
-        <button type="button" disabled=${t.offset+me>=a.total} onClick=${()=>m({offset:t.offset+me})}>Next</button>
+        <span>${t.offset+1}–${Math.min(n.total,t.offset+me)} of ${n.total}</span>
+        <button type="button" disabled=${t.offset+me>=n.total} onClick=${()=>m({offset:t.offset+me})}>Next</button>
       </nav>`}
-    `}`}var Ts=[["registry",e=>e.registry],["repository",e=>e.repository],["tags",e=>(e.tags&&e.tags.length?e.tags:[e.tag]).join(" ")],["digest",e=>e.digest],["os",e=>e.os],["coverage",e=>e.coverage],["not_covered",e=>(e.not_covered||[]).join(" ")],["packages",e=>e.packages],["vulnerabilities",e=>e.vulnerabilities],...O.map(e=>[e.toLowerCase(),t=>(t.severities||{})[e]||0]),["fixable",e=>Object.values(e.fixable||{}).reduce((t,s)=>t+s,0)],["scanned_at",e=>e.scanned_at],["running",e=>!!e.running]];async function As(e){let t=[];for(let s=0;;s+=500){let a=await w("/api/v1/console/images"+U({...e,offset:s,limit:500}));if(t.push(...a.items),s+500>=a.total)return t}}var te=[["findings","Findings"],["layers","Layers"],["packages","Packages"]],Ls=[["json","JSON"],["sarif","SARIF"],["cyclonedx","CycloneDX"],["spdx","SPDX"]];function Ps(e){let s=(e.references||[]).find(a=>/^https:\/\//.test(a));return s||(/^CVE-/.test(e.id)?"https://nvd.nist.gov/vuln/detail/"+e.id:/^GHSA-/.test(e.id)?"https://github.com/advisories/"+e.id:/^GO-/.test(e.id)?"https://pkg.go.dev/vuln/"+e.id:"https://osv.dev/vulnerability/"+e.id)}var Wt=50;function Je({kev:e}){return e?o`<span class="badge kev" title=${"In CISA's Known Exploited Vulnerabilities catalog since "+e.date_added+(e.due_date?", remediation due "+e.due_date:"")+(e.known_ransomware_use?"; used by ransomware":"")}>KEV</span>`:null}function ze({epss:e}){if(!e)return null;let t=(e.score*100).toFixed(e.score<.1?1:0);return o`<span class="badge epss" title=${`EPSS ${t}% probability of exploitation in the next 30 days (percentile ${Math.round(e.percentile*100)}, ${e.date})`}>EPSS ${t}%</span>`}function Ye({cvss:e}){return!e||!e.length?o`<span class="muted">none given</span>`:o`<ul class="refs">${e.map(t=>o`<li><strong>${t.score.toFixed(1)}</strong> CVSS ${t.version}${t.source?" ("+t.source+")":""} <span class="mono small">${t.vector}</span></li>`)}</ul>`}function Xe({refs:e}){return!e||!e.length?o`<span class="muted">none</span>`:o`<ul class="refs">${e.map(t=>/^https?:\/\//i.test(t)?o`<li><a href=${t} target="_blank" rel="noopener noreferrer">${t}</a></li>`:o`<li>${t}</li>`)}</ul>`}function Rs({v:e}){return o`<div class="detail-body">
-    ${e.title&&o`<strong>${e.title}</strong>`}
-    ${e.description?o`<p class="description">${e.description}</p>`:o`<p class="muted">The advisory has no description.</p>`}
+    `}`}var As=[["registry",e=>e.registry],["repository",e=>e.repository],["tags",e=>(e.tags&&e.tags.length?e.tags:[e.tag]).join(" ")],["digest",e=>e.digest],["os",e=>e.os],["coverage",e=>e.coverage],["not_covered",e=>(e.not_covered||[]).join(" ")],["packages",e=>e.packages],["vulnerabilities",e=>e.vulnerabilities],...O.map(e=>[e.toLowerCase(),t=>(t.severities||{})[e]||0]),["fixable",e=>Object.values(e.fixable||{}).reduce((t,s)=>t+s,0)],["scanned_at",e=>e.scanned_at],["running",e=>!!e.running]];async function Ls(e){let t=[];for(let s=0;;s+=500){let n=await w("/api/v1/console/images"+U({...e,offset:s,limit:500}));if(t.push(...n.items),s+500>=n.total)return t}}var te=[["findings","Findings"],["layers","Layers"],["packages","Packages"]],Ps=[["json","JSON"],["sarif","SARIF"],["cyclonedx","CycloneDX"],["spdx","SPDX"]];function Rs(e){let s=(e.references||[]).find(n=>/^https:\/\//.test(n));return s||(/^CVE-/.test(e.id)?"https://nvd.nist.gov/vuln/detail/"+e.id:/^GHSA-/.test(e.id)?"https://github.com/advisories/"+e.id:/^GO-/.test(e.id)?"https://pkg.go.dev/vuln/"+e.id:"https://osv.dev/vulnerability/"+e.id)}var Wt=50;function Je({kev:e}){return e?a`<span class="badge kev" title=${"In CISA's Known Exploited Vulnerabilities catalog since "+e.date_added+(e.due_date?", remediation due "+e.due_date:"")+(e.known_ransomware_use?"; used by ransomware":"")}>KEV</span>`:null}function ze({epss:e}){if(!e)return null;let t=(e.score*100).toFixed(e.score<.1?1:0);return a`<span class="badge epss" title=${`EPSS ${t}% probability of exploitation in the next 30 days (percentile ${Math.round(e.percentile*100)}, ${e.date})`}>EPSS ${t}%</span>`}function Ye({cvss:e}){return!e||!e.length?a`<span class="muted">none given</span>`:a`<ul class="refs">${e.map(t=>a`<li><strong>${t.score.toFixed(1)}</strong> CVSS ${t.version}${t.source?" ("+t.source+")":""} <span class="mono small">${t.vector}</span></li>`)}</ul>`}function Xe({refs:e}){return!e||!e.length?a`<span class="muted">none</span>`:a`<ul class="refs">${e.map(t=>/^https?:\/\//i.test(t)?a`<li><a href=${t} target="_blank" rel="noopener noreferrer">${t}</a></li>`:a`<li>${t}</li>`)}</ul>`}function Ds({v:e}){return a`<div class="detail-body">
+    ${e.title&&a`<strong>${e.title}</strong>`}
+    ${e.description?a`<p class="description">${e.description}</p>`:a`<p class="muted">The advisory has no description.</p>`}
     <dl>
       <dt>Severity</dt><dd>${e.severity||"UNKNOWN"}${e.severity_source?" (from "+e.severity_source+")":""}${e.vendor_severity?", vendor: "+e.vendor_severity:""}</dd>
       <dt>CVSS</dt><dd><${Ye} cvss=${e.cvss} /></dd>
-      ${e.kev&&o`<dt>Known exploited</dt><dd>in CISA KEV since ${e.kev.date_added}${e.kev.due_date?", due "+e.kev.due_date:""}${e.kev.known_ransomware_use?"; used by ransomware":""}</dd>`}
-      ${e.epss&&o`<dt>EPSS</dt><dd>${(e.epss.score*100).toFixed(2)}% (percentile ${Math.round(e.epss.percentile*100)}, ${e.epss.date})</dd>`}
-      ${e.package_path&&o`<dt>Found in</dt><dd class="mono small">${e.package_path}</dd>`}
+      ${e.kev&&a`<dt>Known exploited</dt><dd>in CISA KEV since ${e.kev.date_added}${e.kev.due_date?", due "+e.kev.due_date:""}${e.kev.known_ransomware_use?"; used by ransomware":""}</dd>`}
+      ${e.epss&&a`<dt>EPSS</dt><dd>${(e.epss.score*100).toFixed(2)}% (percentile ${Math.round(e.epss.percentile*100)}, ${e.epss.date})</dd>`}
+      ${e.package_path&&a`<dt>Found in</dt><dd class="mono small">${e.package_path}</dd>`}
       <dt>Source</dt><dd>${e.source||"unknown"}</dd>
       <dt>References</dt><dd><${Xe} refs=${e.references} /></dd>
     </dl>
-  </div>`}var Ds=[["id",e=>e.id],["aliases",e=>e.aliases||[]],["severity",e=>e.severity],["severity_source",e=>e.severity_source],["title",e=>e.title],["package",e=>e.package],["package_type",e=>e.package_type],["package_path",e=>e.package_path],["installed_version",e=>e.installed_version],["fixed_version",e=>e.fixed_version],["cvss",e=>(e.cvss||[]).map(t=>t.score+" "+t.vector).join(" ")],["kev",e=>e.kev?e.kev.date_added:""],["epss",e=>e.epss?e.epss.score:""],["layer",e=>e.layer]];function Ze({rep:e,name:t}){let[s,a]=x(""),[r,i]=x(""),[n,l]=x(!1),[m,f]=x(!1),[c,u]=x(0),[p,d]=x({}),g=e.vulnerabilities||[],_=de(()=>{let v=s.trim().toLowerCase();return g.filter($=>(!r||($.severity||"").toUpperCase()===r)&&(!n||$.fixed_version)&&(!m||$.kev)&&(!v||($.id+" "+($.aliases||[]).join(" ")+" "+$.package+" "+($.title||"")).toLowerCase().includes(v))).sort(($,b)=>O.indexOf(($.severity||"UNKNOWN").toUpperCase())-O.indexOf((b.severity||"UNKNOWN").toUpperCase())||(b.kev?1:0)-($.kev?1:0)||$.id.localeCompare(b.id))},[g,s,r,n,m]),h=v=>$=>{v($),u(0)},y=_.slice(c,c+Wt),k=g.some(v=>v.kev);return o`
+  </div>`}var Os=[["id",e=>e.id],["aliases",e=>e.aliases||[]],["severity",e=>e.severity],["severity_source",e=>e.severity_source],["title",e=>e.title],["package",e=>e.package],["package_type",e=>e.package_type],["package_path",e=>e.package_path],["installed_version",e=>e.installed_version],["fixed_version",e=>e.fixed_version],["cvss",e=>(e.cvss||[]).map(t=>t.score+" "+t.vector).join(" ")],["kev",e=>e.kev?e.kev.date_added:""],["epss",e=>e.epss?e.epss.score:""],["layer",e=>e.layer]];function Ze({rep:e,name:t}){let[s,n]=x(""),[r,i]=x(""),[o,l]=x(!1),[m,f]=x(!1),[c,u]=x(0),[p,d]=x({}),g=e.vulnerabilities||[],_=de(()=>{let v=s.trim().toLowerCase();return g.filter($=>(!r||($.severity||"").toUpperCase()===r)&&(!o||$.fixed_version)&&(!m||$.kev)&&(!v||($.id+" "+($.aliases||[]).join(" ")+" "+$.package+" "+($.title||"")).toLowerCase().includes(v))).sort(($,b)=>O.indexOf(($.severity||"UNKNOWN").toUpperCase())-O.indexOf((b.severity||"UNKNOWN").toUpperCase())||(b.kev?1:0)-($.kev?1:0)||$.id.localeCompare(b.id))},[g,s,r,o,m]),h=v=>$=>{v($),u(0)},y=_.slice(c,c+Wt),k=g.some(v=>v.kev);return a`
     <form class="filters" role="search" aria-label="Filter findings" onSubmit=${v=>v.preventDefault()}>
       <div class="field grow">
         <label for="v-q">Find</label>
-        <input id="v-q" type="search" placeholder="CVE, package or title" value=${s} onInput=${v=>h(a)(v.currentTarget.value)} />
+        <input id="v-q" type="search" placeholder="CVE, package or title" value=${s} onInput=${v=>h(n)(v.currentTarget.value)} />
       </div>
       <div class="field">
         <label for="v-sev">Severity</label>
         <select id="v-sev" value=${r} onChange=${v=>h(i)(v.currentTarget.value)}>
           <option value="">Any</option>
-          ${O.map(v=>o`<option value=${v}>${v[0]+v.slice(1).toLowerCase()}</option>`)}
+          ${O.map(v=>a`<option value=${v}>${v[0]+v.slice(1).toLowerCase()}</option>`)}
         </select>
       </div>
       <div class="field check">
-        <input id="v-fix" type="checkbox" checked=${n} onChange=${v=>h(l)(v.currentTarget.checked)} />
+        <input id="v-fix" type="checkbox" checked=${o} onChange=${v=>h(l)(v.currentTarget.checked)} />
         <label for="v-fix">Only with a fix</label>
       </div>
-      ${k&&o`<div class="field check">
+      ${k&&a`<div class="field check">
         <input id="v-kev" type="checkbox" checked=${m} onChange=${v=>h(f)(v.currentTarget.checked)} />
         <label for="v-kev">Only known exploited</label>
       </div>`}
     </form>
     <div class="list-tools">
       <p role="status" class="muted" id="findings-count">${_.length} of ${g.length} findings</p>
-      <${L} name=${t+"-findings"} columns=${Ds} rows=${()=>_} />
+      <${L} name=${t+"-findings"} columns=${Os} rows=${()=>_} />
     </div>
-    ${_.length>0&&o`<div class="table-wrap"><table class="data findings">
+    ${_.length>0&&a`<div class="table-wrap"><table class="data findings">
       <caption class="sr-only">Findings, worst first</caption>
       <thead><tr><th scope="col">Severity</th><th scope="col">Vulnerability</th><th scope="col">Package</th>
         <th scope="col">Installed → fixed</th><th scope="col" class="hide-sm">Layer</th><th scope="col"><span class="sr-only">Details</span></th></tr></thead>
       <tbody>
-        ${y.map((v,$)=>{let b=v.id+"|"+v.package+"|"+v.installed_version+"|"+(v.package_path||"")+"|"+(c+$),S=!!p[b];return o`<tr key=${b}>
+        ${y.map((v,$)=>{let b=v.id+"|"+v.package+"|"+v.installed_version+"|"+(v.package_path||"")+"|"+(c+$),S=!!p[b];return a`<tr key=${b}>
             <td><span class=${B((v.severity||"").toUpperCase())}>${v.severity||"UNKNOWN"}</span>
-              ${v.severity_source&&o`<div class="small muted">${v.severity_source}</div>`}</td>
+              ${v.severity_source&&a`<div class="small muted">${v.severity_source}</div>`}</td>
             <th scope="row">
               <a href=${E(["vulnerabilities",v.id])}>${v.id}</a>
-              <a class="ext" href=${Ps(v)} target="_blank" rel="noopener noreferrer" aria-label=${"Advisory for "+v.id+" (opens a new tab)"}>↗</a>
+              <a class="ext" href=${Rs(v)} target="_blank" rel="noopener noreferrer" aria-label=${"Advisory for "+v.id+" (opens a new tab)"}>↗</a>
               <${Je} kev=${v.kev} /><${ze} epss=${v.epss} />
-              ${v.title&&o`<div class="title-line" title=${v.title}>${v.title}</div>`}
-              ${(v.aliases||[]).length>0&&o`<div class="small muted">${v.aliases.join(", ")}</div>`}
+              ${v.title&&a`<div class="title-line" title=${v.title}>${v.title}</div>`}
+              ${(v.aliases||[]).length>0&&a`<div class="small muted">${v.aliases.join(", ")}</div>`}
             </th>
-            <td>${v.package}${v.package_type&&o` <span class="muted small">${v.package_type}</span>`}</td>
-            <td class="mono small">${v.installed_version} → ${v.fixed_version?o`<strong>${v.fixed_version}</strong>`:o`<span class="nofix">no fix</span>`}</td>
-            <td class="hide-sm small">${v.layer?o`<span class="mono">${M(v.layer)}</span>`:""}
-              ${v.layer_created_by&&o`<div class="created-by" title=${v.layer_created_by}>${v.layer_created_by}</div>`}</td>
+            <td>${v.package}${v.package_type&&a` <span class="muted small">${v.package_type}</span>`}</td>
+            <td class="mono small">${v.installed_version} → ${v.fixed_version?a`<strong>${v.fixed_version}</strong>`:a`<span class="nofix">no fix</span>`}</td>
+            <td class="hide-sm small">${v.layer?a`<span class="mono">${M(v.layer)}</span>`:""}
+              ${v.layer_created_by&&a`<div class="created-by" title=${v.layer_created_by}>${v.layer_created_by}</div>`}</td>
             <td><button type="button" class="small" aria-expanded=${S?"true":"false"} aria-controls=${"d-"+(c+$)}
               aria-label=${(S?"Hide details of ":"Show details of ")+v.id+" in "+v.package}
               onClick=${()=>d({...p,[b]:!S})}>${S?"Hide":"Details"}</button></td>
           </tr>
-          ${S&&o`<tr class="detail" key=${b+"-d"} id=${"d-"+(c+$)}><td colspan="6"><${Rs} v=${v} /></td></tr>`}`})}
+          ${S&&a`<tr class="detail" key=${b+"-d"} id=${"d-"+(c+$)}><td colspan="6"><${Ds} v=${v} /></td></tr>`}`})}
       </tbody>
     </table></div>
-    <${K} offset=${c} size=${Wt} total=${_.length} onGo=${u} label="Pages of findings" />`}`}function Os({rep:e}){let t=e.image?.layers||[],s=i=>{let n={};for(let l of i||[])n[l.layer]=(n[l.layer]||0)+1;return n},a=s(e.packages),r=s(e.vulnerabilities);return t.length?o`<ol class="layers">
-    ${t.map((i,n)=>o`<li key=${i.digest} class="card">
-        <div class="layer-head"><strong>Layer ${n+1}</strong> <span class="mono small">${M(i.digest)}</span>
+    <${K} offset=${c} size=${Wt} total=${_.length} onGo=${u} label="Pages of findings" />`}`}function Ms({rep:e}){let t=e.image?.layers||[],s=i=>{let o={};for(let l of i||[])o[l.layer]=(o[l.layer]||0)+1;return o},n=s(e.packages),r=s(e.vulnerabilities);return t.length?a`<ol class="layers">
+    ${t.map((i,o)=>a`<li key=${i.digest} class="card">
+        <div class="layer-head"><strong>Layer ${o+1}</strong> <span class="mono small">${M(i.digest)}</span>
           <span class="muted small">${Ot(i.size)}</span></div>
         <pre class="created-by-full">${i.created_by||"(no history entry)"}</pre>
-        <p class="small">${a[i.digest]||0} packages introduced · ${r[i.digest]||0} findings</p>
+        <p class="small">${n[i.digest]||0} packages introduced · ${r[i.digest]||0} findings</p>
       </li>`)}
-  </ol>`:o`<p class="empty">This report lists no layers.</p>`}var Ms=[["name",e=>e.name],["version",e=>e.version],["type",e=>e.type],["path",e=>e.path],["layer",e=>e.layer],["purl",e=>e.purl]];function Qe({rep:e,name:t}){let[s,a]=x(""),[r,i]=x(200),n=e.packages||[],l=s.trim().toLowerCase(),m=n.filter(f=>!l||(f.name+" "+f.version+" "+f.type).toLowerCase().includes(l));return o`
+  </ol>`:a`<p class="empty">This report lists no layers.</p>`}var Us=[["name",e=>e.name],["version",e=>e.version],["type",e=>e.type],["path",e=>e.path],["layer",e=>e.layer],["purl",e=>e.purl]];function Qe({rep:e,name:t}){let[s,n]=x(""),[r,i]=x(200),o=e.packages||[],l=s.trim().toLowerCase(),m=o.filter(f=>!l||(f.name+" "+f.version+" "+f.type).toLowerCase().includes(l));return a`
     <form class="filters" role="search" aria-label="Filter packages" onSubmit=${f=>f.preventDefault()}>
       <div class="field grow">
         <label for="p-q">Find a package</label>
-        <input id="p-q" type="search" value=${s} onInput=${f=>a(f.currentTarget.value)} />
+        <input id="p-q" type="search" value=${s} onInput=${f=>n(f.currentTarget.value)} />
       </div>
     </form>
     <div class="list-tools">
-      <p role="status" class="muted">${m.length} of ${n.length} packages</p>
-      <${L} name=${t+"-packages"} columns=${Ms} rows=${()=>m} />
+      <p role="status" class="muted">${m.length} of ${o.length} packages</p>
+      <${L} name=${t+"-packages"} columns=${Us} rows=${()=>m} />
     </div>
     <div class="table-wrap"><table class="data">
       <caption class="sr-only">Packages</caption>
       <thead><tr><th scope="col">Name</th><th scope="col">Version</th><th scope="col">Type</th><th scope="col" class="hide-sm">Path</th><th scope="col" class="hide-sm">Layer</th></tr></thead>
       <tbody>
-        ${m.slice(0,r).map((f,c)=>o`<tr key=${c}>
+        ${m.slice(0,r).map((f,c)=>a`<tr key=${c}>
             <th scope="row">${f.name}</th><td class="mono small">${f.version}</td><td>${f.type}</td>
             <td class="hide-sm small mono">${f.path}</td><td class="hide-sm small mono">${M(f.layer)}</td>
           </tr>`)}
       </tbody>
     </table></div>
-    ${m.length>r&&o`<button type="button" onClick=${()=>i(r+500)}>Show more (${m.length-r} left)</button>`}`}function qt({digest:e,query:t}){let{data:s,error:a}=I(()=>w("/api/v1/images/"+encodeURIComponent(e)),[e]),{data:r}=I(()=>w("/api/v1/console/images"+U({q:e,limit:20,sort:"reference"})).then(y=>y.items.filter(k=>k.digest===e)),[e]),[i,n]=x(t.tab||"findings"),[l,m]=x(null),f=de(()=>{let y={},k={};for(let v of s?.vulnerabilities||[]){let $=(v.severity||"UNKNOWN").toUpperCase();y[$]=(y[$]||0)+1,v.fixed_version&&(k[$]=(k[$]||0)+1)}return{c:y,f:k}},[s]);if(a)return o`<h1>Image</h1><${C} error=${a} />`;let c=(r||[]).flatMap(y=>(y.tags&&y.tags.length?y.tags:[y.tag]).map(k=>y.registry+"/"+y.repository+":"+k)),u=r&&r.length?r[0].repository+":"+r[0].tag:s&&s.image?.reference||e,p=(r&&r.length?r[0].repository+"-"+r[0].tag:M(e)).replace(/[^A-Za-z0-9._-]+/g,"_");if(!s)return o`<h1>Image</h1><${T} />`;let d=s.image||{},g=s.os?s.os.pretty_name||s.os.id+" "+(s.os.version_id||""):"unknown",_=(s.coverage||[]).filter(y=>!y.covered),h=y=>{let k=te.findIndex(([$])=>$===i),v=-1;y.key==="ArrowRight"&&(v=(k+1)%te.length),y.key==="ArrowLeft"&&(v=(k+te.length-1)%te.length),v>=0&&(y.preventDefault(),n(te[v][0]),document.getElementById("tab-"+te[v][0]).focus())};return o`
+    ${m.length>r&&a`<button type="button" onClick=${()=>i(r+500)}>Show more (${m.length-r} left)</button>`}`}function qt({digest:e,query:t}){let{data:s,error:n}=I(()=>w("/api/v1/images/"+encodeURIComponent(e)),[e]),{data:r}=I(()=>w("/api/v1/console/images"+U({q:e,limit:20,sort:"reference"})).then(y=>y.items.filter(k=>k.digest===e)),[e]),[i,o]=x(t.tab||"findings"),[l,m]=x(null),f=de(()=>{let y={},k={};for(let v of s?.vulnerabilities||[]){let $=(v.severity||"UNKNOWN").toUpperCase();y[$]=(y[$]||0)+1,v.fixed_version&&(k[$]=(k[$]||0)+1)}return{c:y,f:k}},[s]);if(n)return a`<h1>Image</h1><${C} error=${n} />`;let c=(r||[]).flatMap(y=>(y.tags&&y.tags.length?y.tags:[y.tag]).map(k=>y.registry+"/"+y.repository+":"+k)),u=r&&r.length?r[0].repository+":"+r[0].tag:s&&s.image?.reference||e,p=(r&&r.length?r[0].repository+"-"+r[0].tag:M(e)).replace(/[^A-Za-z0-9._-]+/g,"_");if(!s)return a`<h1>Image</h1><${T} />`;let d=s.image||{},g=s.os?s.os.pretty_name||s.os.id+" "+(s.os.version_id||""):"unknown",_=(s.coverage||[]).filter(y=>!y.covered),h=y=>{let k=te.findIndex(([$])=>$===i),v=-1;y.key==="ArrowRight"&&(v=(k+1)%te.length),y.key==="ArrowLeft"&&(v=(k+te.length-1)%te.length),v>=0&&(y.preventDefault(),o(te[v][0]),document.getElementById("tab-"+te[v][0]).focus())};return a`
     <nav class="crumbs" aria-label="Breadcrumb"><a href="#/images">Images</a> ›</nav>
     <h1 class="break">${u}</h1>
-    ${c.length>0&&o`<p class="muted small" id="image-tags">${c.join(", ")}</p>`}
+    ${c.length>0&&a`<p class="muted small" id="image-tags">${c.join(", ")}</p>`}
     <p class="mono small break">${d.digest||e}</p>
     <dl class="facts">
       <div><dt>OS</dt><dd>${g}</dd></div>
-      ${d.platform&&o`<div><dt>Platform</dt><dd>${d.platform}</dd></div>`}
+      ${d.platform&&a`<div><dt>Platform</dt><dd>${d.platform}</dd></div>`}
       <div><dt>Scanned</dt><dd>${N(s.scanned_at)}</dd></div>
       <div><dt>Packages</dt><dd>${(s.packages||[]).length}</dd></div>
       <div><dt>Findings</dt><dd>${(s.vulnerabilities||[]).length}</dd></div>
-      ${s.db&&o`<div><dt>Database</dt><dd><span class="mono small">${M(s.db.digest)}</span><div class="small muted">built ${N(s.db.built_at)}</div></dd></div>`}
+      ${s.db&&a`<div><dt>Database</dt><dd><span class="mono small">${M(s.db.digest)}</span><div class="small muted">built ${N(s.db.built_at)}</div></dd></div>`}
     </dl>
-    ${_.length>0&&o`<p class="warn" role="note">Not covered by the database: ${_.map(y=>y.ecosystem+" ("+y.packages+" packages)").join(", ")} — findings for these are unknown, not absent.</p>`}
+    ${_.length>0&&a`<p class="warn" role="note">Not covered by the database: ${_.map(y=>y.ecosystem+" ("+y.packages+" packages)").join(", ")} — findings for these are unknown, not absent.</p>`}
     <div class="downloads" role="group" aria-label="Download the report">
       <span>Download report:</span>
-      ${Ls.map(([y,k])=>o`<button type="button" class="small" onClick=${()=>{m(null),Ce(`/api/v1/images/${encodeURIComponent(e)}/report?format=${y}`,"report."+y).catch(m)}}>${k}</button>`)}
+      ${Ps.map(([y,k])=>a`<button type="button" class="small" onClick=${()=>{m(null),Ce(`/api/v1/images/${encodeURIComponent(e)}/report?format=${y}`,"report."+y).catch(m)}}>${k}</button>`)}
     </div>
     <${C} error=${l} />
     <${J} counts=${f.c} fixable=${f.f} />
     <div class="tabs" role="tablist" aria-label="Report sections" onKeyDown=${h}>
-      ${te.map(([y,k])=>o`<button type="button" role="tab" id=${"tab-"+y} aria-controls=${"panel-"+y}
-          aria-selected=${i===y?"true":"false"} tabindex=${i===y?0:-1} onClick=${()=>n(y)}>${k}</button>`)}
+      ${te.map(([y,k])=>a`<button type="button" role="tab" id=${"tab-"+y} aria-controls=${"panel-"+y}
+          aria-selected=${i===y?"true":"false"} tabindex=${i===y?0:-1} onClick=${()=>o(y)}>${k}</button>`)}
     </div>
     <section role="tabpanel" id=${"panel-"+i} aria-labelledby=${"tab-"+i} class="panel">
-      ${i==="findings"&&o`<${Ze} rep=${s} name=${p} />`}
-      ${i==="layers"&&o`<${Os} rep=${s} />`}
-      ${i==="packages"&&o`<${Qe} rep=${s} name=${p} />`}
-    </section>`}var Gt=50;function Us({id:e,role:t}){let{data:s,error:a}=I(()=>w("/api/v1/vulnerabilities/"+encodeURIComponent(e)),[e]),[r,i]=x(0);return a?o`<h1 class="break">${e}</h1>
-      ${a.status===404?o`<p class="empty">No scanned image has ${e}.</p>`:o`<${C} error=${a} />`}`:s?o`
+      ${i==="findings"&&a`<${Ze} rep=${s} name=${p} />`}
+      ${i==="layers"&&a`<${Ms} rep=${s} />`}
+      ${i==="packages"&&a`<${Qe} rep=${s} name=${p} />`}
+    </section>`}var Gt=50;function js({id:e,role:t}){let{data:s,error:n}=I(()=>w("/api/v1/vulnerabilities/"+encodeURIComponent(e)),[e]),[r,i]=x(0);return n?a`<h1 class="break">${e}</h1>
+      ${n.status===404?a`<p class="empty">No scanned image has ${e}.</p>`:a`<${C} error=${n} />`}`:s?a`
     <h1 class="break">${s.id} <span class=${B(s.severity)}>${s.severity}</span><${Je} kev=${s.kev} /><${ze} epss=${s.epss} /></h1>
-    ${s.title&&o`<p class="vuln-title"><strong>${s.title}</strong></p>`}
-    ${s.aliases.length>0&&o`<p>Also known as ${s.aliases.join(", ")}</p>`}
-    ${s.description&&o`<p class="description">${s.description}</p>`}
+    ${s.title&&a`<p class="vuln-title"><strong>${s.title}</strong></p>`}
+    ${s.aliases.length>0&&a`<p>Also known as ${s.aliases.join(", ")}</p>`}
+    ${s.description&&a`<p class="description">${s.description}</p>`}
     <dl class="facts vuln-facts">
       <div><dt>Severity</dt><dd>${s.severity}${s.severity_source?" (from "+s.severity_source+")":""}</dd></div>
-      ${s.cvss&&s.cvss.length>0&&o`<div class="wide-fact"><dt>CVSS</dt><dd><${Ye} cvss=${s.cvss} /></dd></div>`}
-      ${s.kev&&o`<div><dt>Known exploited</dt><dd>CISA KEV since ${s.kev.date_added}${s.kev.due_date?", due "+s.kev.due_date:""}</dd></div>`}
-      ${s.epss&&o`<div><dt>EPSS</dt><dd>${(s.epss.score*100).toFixed(2)}% (percentile ${Math.round(s.epss.percentile*100)})</dd></div>`}
+      ${s.cvss&&s.cvss.length>0&&a`<div class="wide-fact"><dt>CVSS</dt><dd><${Ye} cvss=${s.cvss} /></dd></div>`}
+      ${s.kev&&a`<div><dt>Known exploited</dt><dd>CISA KEV since ${s.kev.date_added}${s.kev.due_date?", due "+s.kev.due_date:""}</dd></div>`}
+      ${s.epss&&a`<div><dt>EPSS</dt><dd>${(s.epss.score*100).toFixed(2)}% (percentile ${Math.round(s.epss.percentile*100)})</dd></div>`}
     </dl>
-    ${s.references.length>0&&o`<details open=${s.references.length<=5}><summary>References (${s.references.length})</summary><${Xe} refs=${s.references} /></details>`}
+    ${s.references.length>0&&a`<details open=${s.references.length<=5}><summary>References (${s.references.length})</summary><${Xe} refs=${s.references} /></details>`}
     <p class="downloads">
       <a href=${E(["workloads"],{cve:s.id})}>Running workloads carrying ${s.id}</a>
-      ${t==="admin"&&o` · <a href=${E(["exceptions"],{new:s.id})} data-testid="except-link">Add an exception for ${s.id}…</a>`}
+      ${t==="admin"&&a` · <a href=${E(["exceptions"],{new:s.id})} data-testid="except-link">Add an exception for ${s.id}…</a>`}
     </p>
     <div class="list-tools">
       <h2>${s.images.length} affected image${s.images.length===1?"":"s"}</h2>
-      <${L} name=${s.id+"-images"} columns=${js} rows=${()=>s.images.flatMap(n=>n.findings.map(l=>({im:n,f:l})))} />
+      <${L} name=${s.id+"-images"} columns=${Vs} rows=${()=>s.images.flatMap(o=>o.findings.map(l=>({im:o,f:l})))} />
     </div>
     <div class="table-wrap"><table class="data">
       <caption class="sr-only">Images affected by ${s.id}</caption>
       <thead><tr><th scope="col">Image</th><th scope="col">Package</th><th scope="col">Installed → fixed</th><th scope="col" class="hide-sm">Last scan</th></tr></thead>
       <tbody>
-        ${s.images.slice(r,r+Gt).map(n=>n.findings.map((l,m)=>o`<tr key=${n.digest+m}>
-              ${m===0&&o`<th scope="row" rowspan=${n.findings.length}>
-                <a href=${E(["image",n.digest])}>${n.repository}:${n.tag}</a>
-                ${(n.tags||[]).filter(f=>f!==n.tag).length>0&&o`<div class="small">also ${(n.tags||[]).filter(f=>f!==n.tag).map(f=>":"+f).join(", ")}</div>`}
-                <div class="small muted mono">${n.registry} · ${M(n.digest)}</div>
+        ${s.images.slice(r,r+Gt).map(o=>o.findings.map((l,m)=>a`<tr key=${o.digest+m}>
+              ${m===0&&a`<th scope="row" rowspan=${o.findings.length}>
+                <a href=${E(["image",o.digest])}>${o.repository}:${o.tag}</a>
+                ${(o.tags||[]).filter(f=>f!==o.tag).length>0&&a`<div class="small">also ${(o.tags||[]).filter(f=>f!==o.tag).map(f=>":"+f).join(", ")}</div>`}
+                <div class="small muted mono">${o.registry} · ${M(o.digest)}</div>
               </th>`}
               <td>${l.package}</td>
-              <td class="mono small">${l.installed_version} → ${l.fixed_version?o`<strong>${l.fixed_version}</strong>`:o`<span class="nofix">no fix</span>`}</td>
-              ${m===0&&o`<td class="hide-sm" rowspan=${n.findings.length}>${P(n.scanned_at)}</td>`}
+              <td class="mono small">${l.installed_version} → ${l.fixed_version?a`<strong>${l.fixed_version}</strong>`:a`<span class="nofix">no fix</span>`}</td>
+              ${m===0&&a`<td class="hide-sm" rowspan=${o.findings.length}>${P(o.scanned_at)}</td>`}
             </tr>`))}
       </tbody>
     </table></div>
-    <${K} offset=${r} size=${Gt} total=${s.images.length} onGo=${i} label="Pages of affected images" />`:o`<h1 class="break">${e}</h1><${T} />`}var js=[["registry",e=>e.im.registry],["repository",e=>e.im.repository],["tags",e=>e.im.tags&&e.im.tags.length?e.im.tags:[e.im.tag]],["digest",e=>e.im.digest],["package",e=>e.f.package],["installed_version",e=>e.f.installed_version],["fixed_version",e=>e.f.fixed_version],["scanned_at",e=>e.im.scanned_at]],Vs=[["id",e=>e.id],["worst_severity",e=>e.severity],["images",e=>e.images]];function Kt({id:e,query:t,role:s}){let[a,r]=ee(t.q||e||""),i=t.q||"",{data:n,error:l}=I(()=>e?Promise.resolve(null):w("/api/v1/vulnerabilities"+U({q:i,limit:100})),[i,e]);async function m(f){f.preventDefault();let c=a.trim();if(/^(CVE|GHSA|GO|PYSEC|RUSTSEC|ALSA|DSA|DLA|OSV)-/i.test(c))try{let p=(await w("/api/v1/vulnerabilities"+U({q:c,limit:5}))).find(d=>d.id.toLowerCase()===c.toLowerCase());if(p)return F(["vulnerabilities",p.id])}catch{}F(["vulnerabilities"],{q:c})}return o`
-    ${e?o`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/vulnerabilities">Vulnerabilities</a> ›</nav>`:o`<div class="page-head"><h1>Vulnerabilities</h1></div>`}
+    <${K} offset=${r} size=${Gt} total=${s.images.length} onGo=${i} label="Pages of affected images" />`:a`<h1 class="break">${e}</h1><${T} />`}var Vs=[["registry",e=>e.im.registry],["repository",e=>e.im.repository],["tags",e=>e.im.tags&&e.im.tags.length?e.im.tags:[e.im.tag]],["digest",e=>e.im.digest],["package",e=>e.f.package],["installed_version",e=>e.f.installed_version],["fixed_version",e=>e.f.fixed_version],["scanned_at",e=>e.im.scanned_at]],Fs=[["id",e=>e.id],["worst_severity",e=>e.severity],["images",e=>e.images]];function Kt({id:e,query:t,role:s}){let[n,r]=ee(t.q||e||""),i=t.q||"",{data:o,error:l}=I(()=>e?Promise.resolve(null):w("/api/v1/vulnerabilities"+U({q:i,limit:100})),[i,e]);async function m(f){f.preventDefault();let c=n.trim();if(/^(CVE|GHSA|GO|PYSEC|RUSTSEC|ALSA|DSA|DLA|OSV)-/i.test(c))try{let p=(await w("/api/v1/vulnerabilities"+U({q:c,limit:5}))).find(d=>d.id.toLowerCase()===c.toLowerCase());if(p)return F(["vulnerabilities",p.id])}catch{}F(["vulnerabilities"],{q:c})}return a`
+    ${e?a`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/vulnerabilities">Vulnerabilities</a> ›</nav>`:a`<div class="page-head"><h1>Vulnerabilities</h1></div>`}
     <form class="filters" role="search" aria-label="Find a vulnerability" onSubmit=${m}>
       <div class="field grow">
         <label for="cve-q">Vulnerability ID</label>
-        <input id="cve-q" type="search" placeholder="CVE-2024-9143, GHSA-…, GO-…" value=${a} onInput=${f=>r(f.currentTarget.value)} />
+        <input id="cve-q" type="search" placeholder="CVE-2024-9143, GHSA-…, GO-…" value=${n} onInput=${f=>r(f.currentTarget.value)} />
       </div>
       <button type="submit" class="primary">Find</button>
     </form>
-    ${e?o`<${Us} key=${e} id=${e} role=${s} />`:o`
+    ${e?a`<${js} key=${e} id=${e} role=${s} />`:a`
         <${C} error=${l} />
-        ${!n&&!l&&o`<${T} />`}
-        ${n&&n.length===0&&o`<p class="empty">${i?"No scanned image has a vulnerability matching \u201C"+i+"\u201D.":"No findings stored yet."}</p>`}
-        ${n&&n.length>0&&o`<div class="list-tools"><h2>${i?"Matching vulnerabilities":"Most widespread vulnerabilities"}</h2>
-          <${L} name="vulnerabilities" columns=${Vs} rows=${()=>w("/api/v1/vulnerabilities"+U({q:i,limit:1e3}))} /></div>
+        ${!o&&!l&&a`<${T} />`}
+        ${o&&o.length===0&&a`<p class="empty">${i?"No scanned image has a vulnerability matching \u201C"+i+"\u201D.":"No findings stored yet."}</p>`}
+        ${o&&o.length>0&&a`<div class="list-tools"><h2>${i?"Matching vulnerabilities":"Most widespread vulnerabilities"}</h2>
+          <${L} name="vulnerabilities" columns=${Fs} rows=${()=>w("/api/v1/vulnerabilities"+U({q:i,limit:1e3}))} /></div>
         <div class="table-wrap"><table class="data">
           <caption class="sr-only">Vulnerabilities and how many images have them</caption>
           <thead><tr><th scope="col">Vulnerability</th><th scope="col">Worst severity</th><th scope="col" class="num">Images</th></tr></thead>
-          <tbody>${n.map(f=>o`<tr key=${f.id}><th scope="row"><a href=${E(["vulnerabilities",f.id])}>${f.id}</a></th>
+          <tbody>${o.map(f=>a`<tr key=${f.id}><th scope="row"><a href=${E(["vulnerabilities",f.id])}>${f.id}</a></th>
               <td><span class=${B(f.severity)}>${f.severity}</span></td><td class="num">${f.images}</td></tr>`)}</tbody>
-        </table></div>`}`}`}var Fs=[["id",e=>e.id],["name",e=>e.name],["state",e=>e.state],["version",e=>e.version],["concurrency",e=>e.concurrency],["current_images",e=>e.current_images||[]],["done",e=>e.done],["failed",e=>e.failed],["db_digest",e=>e.db_digest],["last_seen",e=>e.last_seen]];function Bs(e){let t=(new Date(e.last_seen)-new Date(e.registered_at))/6e4;return!(t>.05)||!e.done?"\u2014":(e.done/t).toFixed(1)+"/min"}function Hs({cfg:e,onSaved:t}){let[s,a]=x({...e}),[r,i]=x(null);async function n(l){l.preventDefault(),i(null);try{await w("/api/v1/autoscaler",{method:"PUT",body:{strategy:s.strategy,minScannerPods:Number(s.minScannerPods),maxScannerPods:Number(s.maxScannerPods)}}),t()}catch(m){i(m)}}return o`<form class="inline-form" onSubmit=${n} aria-label="Auto-scaler settings">
+        </table></div>`}`}`}var Bs=[["id",e=>e.id],["name",e=>e.name],["state",e=>e.state],["version",e=>e.version],["concurrency",e=>e.concurrency],["current_images",e=>e.current_images||[]],["done",e=>e.done],["failed",e=>e.failed],["db_digest",e=>e.db_digest],["last_seen",e=>e.last_seen]];function Hs(e){let t=(new Date(e.last_seen)-new Date(e.registered_at))/6e4;return!(t>.05)||!e.done?"\u2014":(e.done/t).toFixed(1)+"/min"}function Ws({cfg:e,onSaved:t}){let[s,n]=x({...e}),[r,i]=x(null);async function o(l){l.preventDefault(),i(null);try{await w("/api/v1/autoscaler",{method:"PUT",body:{strategy:s.strategy,minScannerPods:Number(s.minScannerPods),maxScannerPods:Number(s.maxScannerPods)}}),t()}catch(m){i(m)}}return a`<form class="inline-form" onSubmit=${o} aria-label="Auto-scaler settings">
     <div class="field">
       <label for="as-strategy">Strategy</label>
-      <select id="as-strategy" value=${s.strategy} onChange=${l=>a({...s,strategy:l.currentTarget.value})}>
+      <select id="as-strategy" value=${s.strategy} onChange=${l=>n({...s,strategy:l.currentTarget.value})}>
         <option value="delayed">Delayed</option><option value="immediate">Immediate</option><option value="disabled">Disabled</option>
       </select>
     </div>
     <div class="field"><label for="as-min">Min scanners</label>
-      <input id="as-min" type="number" min="0" value=${s.minScannerPods} onInput=${l=>a({...s,minScannerPods:l.currentTarget.value})} /></div>
+      <input id="as-min" type="number" min="0" value=${s.minScannerPods} onInput=${l=>n({...s,minScannerPods:l.currentTarget.value})} /></div>
     <div class="field"><label for="as-max">Max scanners</label>
-      <input id="as-max" type="number" min="0" value=${s.maxScannerPods} onInput=${l=>a({...s,maxScannerPods:l.currentTarget.value})} /></div>
+      <input id="as-max" type="number" min="0" value=${s.maxScannerPods} onInput=${l=>n({...s,maxScannerPods:l.currentTarget.value})} /></div>
     <button type="submit" class="primary">Apply</button>
     <${C} error=${r} />
-  </form>`}function Jt({role:e}){let t=I(()=>w("/api/v1/scanners"),[],3e3),s=I(()=>w("/api/v1/queue/history"),[],5e3),a=I(()=>w("/api/v1/autoscaler"),[],5e3),r=(t.data||[]).slice().sort((l,m)=>(l.state==="active"?0:1)-(m.state==="active"?0:1)),i=s.data?.samples||[],n=i[i.length-1];return o`
+  </form>`}function Jt({role:e}){let t=I(()=>w("/api/v1/scanners"),[],3e3),s=I(()=>w("/api/v1/queue/history"),[],5e3),n=I(()=>w("/api/v1/autoscaler"),[],5e3),r=(t.data||[]).slice().sort((l,m)=>(l.state==="active"?0:1)-(m.state==="active"?0:1)),i=s.data?.samples||[],o=i[i.length-1];return a`
     <div class="page-head"><h1>Scanners</h1></div>
-    ${n&&o`<ul class="stats" aria-label="Queue now">
-      <li><strong>${n.queued}</strong> waiting</li><li><strong>${n.leased}</strong> scanning</li>
-      <li><strong>${n.done}</strong> done</li><li><strong>${n.failed}</strong> failed</li>
-      <li><strong>${n.scanners}</strong> active scanners</li>
+    ${o&&a`<ul class="stats" aria-label="Queue now">
+      <li><strong>${o.queued}</strong> waiting</li><li><strong>${o.leased}</strong> scanning</li>
+      <li><strong>${o.done}</strong> done</li><li><strong>${o.failed}</strong> failed</li>
+      <li><strong>${o.scanners}</strong> active scanners</li>
     </ul>`}
     <${C} error=${s.error} />
     <${Ie} samples=${i} title="Queue length"
       series=${[{key:"queued",label:"waiting",color:"#d2461c"},{key:"leased",label:"scanning",color:"#2f6db3"},{key:"scanners",label:"scanners",color:"#2e7d32"}]} />
-    <div class="list-tools"><h2>Scanners</h2>${r.length>0&&o`<${L} name="scanners" columns=${Fs} rows=${()=>r} />`}</div>
+    <div class="list-tools"><h2>Scanners</h2>${r.length>0&&a`<${L} name="scanners" columns=${Bs} rows=${()=>r} />`}</div>
     <${C} error=${t.error} />
-    ${!t.data&&!t.error&&o`<${T} />`}
-    ${t.data&&r.length===0&&o`<p class="empty">No scanner has registered. Start one with <code>scanfleet scanner --controller URL --token TOKEN</code>, or let the auto-scaler start them.</p>`}
-    ${r.length>0&&o`<div class="table-wrap"><table class="data">
+    ${!t.data&&!t.error&&a`<${T} />`}
+    ${t.data&&r.length===0&&a`<p class="empty">No scanner has registered. Start one with <code>scanfleet scanner --controller URL --token TOKEN</code>, or let the auto-scaler start them.</p>`}
+    ${r.length>0&&a`<div class="table-wrap"><table class="data">
       <caption class="sr-only">Registered scanners</caption>
       <thead><tr><th scope="col">Scanner</th><th scope="col">State</th><th scope="col">Current images</th>
         <th scope="col" class="num">Done / failed</th><th scope="col" class="num">Throughput</th><th scope="col" class="hide-sm">Database</th><th scope="col" class="hide-sm">Last seen</th></tr></thead>
-      <tbody>${r.map(l=>o`<tr key=${l.id}>
+      <tbody>${r.map(l=>a`<tr key=${l.id}>
           <th scope="row">${l.name||l.id}<div class="small muted mono">${l.id} · v${l.version} · ×${l.concurrency}</div></th>
           <td><span class=${"state-badge "+l.state}>${l.state}</span></td>
-          <td class="small mono">${(l.current_images||[]).length?l.current_images.map(m=>o`<div class="break">${m}</div>`):o`<span class="muted">idle</span>`}</td>
+          <td class="small mono">${(l.current_images||[]).length?l.current_images.map(m=>a`<div class="break">${m}</div>`):a`<span class="muted">idle</span>`}</td>
           <td class="num">${l.done} / ${l.failed}</td>
-          <td class="num">${Bs(l)}</td>
-          <td class="hide-sm mono small">${l.db_digest?M(l.db_digest):o`<span class="muted">none</span>`}</td>
+          <td class="num">${Hs(l)}</td>
+          <td class="hide-sm mono small">${l.db_digest?M(l.db_digest):a`<span class="muted">none</span>`}</td>
           <td class="hide-sm" title=${N(l.last_seen)}>${P(l.last_seen)}</td>
         </tr>`)}</tbody>
     </table></div>`}
     <h2>Auto-scaler</h2>
-    <${C} error=${a.error} />
-    ${a.data&&(a.data.enabled?o`<p>Strategy <strong>${a.data.config.strategy}</strong>, ${a.data.config.minScannerPods}–${a.data.config.maxScannerPods} scanners${a.data.replicas!==void 0?o`, <strong>${a.data.replicas}</strong> wanted now`:""}.</p>
-        ${e==="admin"&&o`<${Hs} key=${JSON.stringify(a.data.config)} cfg=${a.data.config} onSaved=${a.reload} />`}
+    <${C} error=${n.error} />
+    ${n.data&&(n.data.enabled?a`<p>Strategy <strong>${n.data.config.strategy}</strong>, ${n.data.config.minScannerPods}–${n.data.config.maxScannerPods} scanners${n.data.replicas!==void 0?a`, <strong>${n.data.replicas}</strong> wanted now`:""}.</p>
+        ${e==="admin"&&a`<${Ws} key=${JSON.stringify(n.data.config)} cfg=${n.data.config} onSaved=${n.reload} />`}
         <h3>Events</h3>
-        ${a.data.events.length===0?o`<p class="empty">No scaling events yet.</p>`:o`<div class="table-wrap"><table class="data">
+        ${n.data.events.length===0?a`<p class="empty">No scaling events yet.</p>`:a`<div class="table-wrap"><table class="data">
           <caption class="sr-only">Auto-scaler events, newest first</caption>
           <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Scanners</th><th scope="col" class="num">Queued</th><th scope="col" class="hide-sm">Reason</th></tr></thead>
-          <tbody>${a.data.events.slice().reverse().map((l,m)=>o`<tr key=${m}><td title=${N(l.time)}>${P(l.time)}</td><td>${l.kind}</td><td>${l.from} → ${l.to}</td>
-              <td class="num">${l.taskCount}</td><td class="hide-sm small">${l.reason}</td></tr>`)}</tbody></table></div>`}`:o`<p class="empty">This controller does not start scanners itself (start it with <code>--local-scanners-max N</code> to let it scale them).</p>`)}`}var Ws=[["name",e=>e.name],["action",e=>e.action],["disabled",e=>!!e.disabled],["mode",e=>e.mode],["criteria",e=>zt(e.criteria)],["comment",e=>e.comment]],qs=[["at",e=>e.d.at],["kind",e=>e.d.kind],["namespace",e=>e.d.namespace],["name",e=>e.d.name],["operation",e=>e.d.operation],["user",e=>e.d.user],["result",e=>e.d.result],["image",e=>e.im?.image],["digest",e=>e.im?.digest],["verdict",e=>e.im?.verdict?.action],["rule",e=>e.im?.verdict?.rule],["reason",e=>e.im?.verdict?.reason]];async function et(e){try{return{value:await w(e)}}catch(t){if(t instanceof ne&&t.status===404)return{absent:!0};throw t}}function zt(e){return!e||typeof e!="object"?"":Object.entries(e).filter(([,t])=>t!=null&&t!==""&&t!==!1&&!(Array.isArray(t)&&t.length===0)).map(([t,s])=>{let a=t.replace(/_/g," ");return s===!0?a:Array.isArray(s)?a+": "+s.join(", "):typeof s=="object"?a+": "+Object.entries(s).map(([r,i])=>r+"="+i).join(", "):a+": "+s}).join("; ")}function Gs(e){return e==="denied"?"result deny":e==="would_deny"?"result warn-result":"result allow"}function Yt(){return o`<div class="page-head"><h1>Admission</h1></div>
+          <tbody>${n.data.events.slice().reverse().map((l,m)=>a`<tr key=${m}><td title=${N(l.time)}>${P(l.time)}</td><td>${l.kind}</td><td>${l.from} → ${l.to}</td>
+              <td class="num">${l.taskCount}</td><td class="hide-sm small">${l.reason}</td></tr>`)}</tbody></table></div>`}`:a`<p class="empty">This controller does not start scanners itself (start it with <code>--local-scanners-max N</code> to let it scale them).</p>`)}`}var qs=[["name",e=>e.name],["action",e=>e.action],["disabled",e=>!!e.disabled],["mode",e=>e.mode],["criteria",e=>zt(e.criteria)],["comment",e=>e.comment]],Gs=[["at",e=>e.d.at],["kind",e=>e.d.kind],["namespace",e=>e.d.namespace],["name",e=>e.d.name],["operation",e=>e.d.operation],["user",e=>e.d.user],["result",e=>e.d.result],["image",e=>e.im?.image],["digest",e=>e.im?.digest],["verdict",e=>e.im?.verdict?.action],["rule",e=>e.im?.verdict?.rule],["reason",e=>e.im?.verdict?.reason]];async function et(e){try{return{value:await w(e)}}catch(t){if(t instanceof ne&&t.status===404)return{absent:!0};throw t}}function zt(e){return!e||typeof e!="object"?"":Object.entries(e).filter(([,t])=>t!=null&&t!==""&&t!==!1&&!(Array.isArray(t)&&t.length===0)).map(([t,s])=>{let n=t.replace(/_/g," ");return s===!0?n:Array.isArray(s)?n+": "+s.join(", "):typeof s=="object"?n+": "+Object.entries(s).map(([r,i])=>r+"="+i).join(", "):n+": "+s}).join("; ")}function Ks(e){return e==="denied"?"result deny":e==="would_deny"?"result warn-result":"result allow"}function Yt(){return a`<div class="page-head"><h1>Admission</h1></div>
     <p class="empty" data-testid="no-admission">This controller does not serve Kubernetes admission reviews: it is the
       <code>scanfleet</code> binary, which answers <code>/admission</code> with 501. Run <code>scanfleet-controller controller</code>
-      (the same controller with the Kubernetes integration) to judge workloads with admission rules.</p>`}function Xt(){let e=I(()=>et("/api/v1/admission/settings"),[],0),t=I(()=>et("/api/v1/admission/rules"),[],0),s=I(()=>et("/api/v1/admission/decisions?limit=50"),[],5e3),a=t.data?.absent&&s.data?.absent,r=t.data?.value||[],i=s.data?.value||[],n=e.data?.value;return o`
+      (the same controller with the Kubernetes integration) to judge workloads with admission rules.</p>`}function Xt(){let e=I(()=>et("/api/v1/admission/settings"),[],0),t=I(()=>et("/api/v1/admission/rules"),[],0),s=I(()=>et("/api/v1/admission/decisions?limit=50"),[],5e3),n=t.data?.absent&&s.data?.absent,r=t.data?.value||[],i=s.data?.value||[],o=e.data?.value;return a`
     <div class="page-head"><h1>Admission</h1></div>
-    ${a&&o`<p class="empty">Admission control is not available on this controller. When it is, its rules and the latest
+    ${n&&a`<p class="empty">Admission control is not available on this controller. When it is, its rules and the latest
       allow/deny decisions for Kubernetes workloads appear here.</p>`}
-    ${!a&&o`
-      ${n&&o`<p>Mode <strong>${n.mode}</strong> (${n.mode==="protect"?"deny rules refuse workloads":"deny rules only warn and record"});
-        images without a scan result: <strong>${n.no_result}</strong>.</p>`}
-      <div class="list-tools"><h2>Rules</h2>${r.length>0&&o`<${L} name="admission-rules" columns=${Ws} rows=${()=>r} />`}</div>
+    ${!n&&a`
+      ${o&&a`<p>Mode <strong>${o.mode}</strong> (${o.mode==="protect"?"deny rules refuse workloads":"deny rules only warn and record"});
+        images without a scan result: <strong>${o.no_result}</strong>.</p>`}
+      <div class="list-tools"><h2>Rules</h2>${r.length>0&&a`<${L} name="admission-rules" columns=${qs} rows=${()=>r} />`}</div>
       <${C} error=${t.error} />
-      ${!t.data&&!t.error&&o`<${T} />`}
-      ${t.data&&(r.length===0?o`<p class="empty">No admission rules: every image is allowed${n&&n.no_result==="deny"?", except those without a scan result":""}.</p>`:o`<div class="table-wrap"><table class="data">
+      ${!t.data&&!t.error&&a`<${T} />`}
+      ${t.data&&(r.length===0?a`<p class="empty">No admission rules: every image is allowed${o&&o.no_result==="deny"?", except those without a scan result":""}.</p>`:a`<div class="table-wrap"><table class="data">
           <caption class="sr-only">Admission rules, in the order they are evaluated</caption>
           <thead><tr><th scope="col">Rule</th><th scope="col">Action</th><th scope="col">Matches</th><th scope="col" class="hide-sm">Mode</th></tr></thead>
-          <tbody>${r.map(l=>o`<tr key=${l.name} class=${l.disabled?"disabled":""}>
-              <th scope="row">${l.name}${l.disabled&&o` <span class="muted small">(disabled)</span>`}
-                ${l.comment&&o`<div class="small muted">${l.comment}</div>`}</th>
+          <tbody>${r.map(l=>a`<tr key=${l.name} class=${l.disabled?"disabled":""}>
+              <th scope="row">${l.name}${l.disabled&&a` <span class="muted small">(disabled)</span>`}
+                ${l.comment&&a`<div class="small muted">${l.comment}</div>`}</th>
               <td><span class=${l.action==="deny"?"result deny":"result allow"}>${l.action}</span></td>
               <td class="small">${zt(l.criteria)}</td>
-              <td class="hide-sm">${l.mode||(n?n.mode+" (global)":"global")}</td>
+              <td class="hide-sm">${l.mode||(o?o.mode+" (global)":"global")}</td>
             </tr>`)}</tbody></table></div>`)}
-      <div class="list-tools"><h2>Recent decisions</h2>${i.length>0&&o`<${L} name="admission-decisions" columns=${qs}
+      <div class="list-tools"><h2>Recent decisions</h2>${i.length>0&&a`<${L} name="admission-decisions" columns=${Gs}
           rows=${async()=>(await w("/api/v1/admission/decisions?limit=1000")).flatMap(m=>(m.images||[]).length?m.images.map(f=>({d:m,im:f})):[{d:m}])} />`}</div>
       <${C} error=${s.error} />
-      ${!s.data&&!s.error&&o`<${T} />`}
-      ${s.data&&(i.length===0?o`<p class="empty">No decisions yet.</p>`:o`<div class="table-wrap"><table class="data">
+      ${!s.data&&!s.error&&a`<${T} />`}
+      ${s.data&&(i.length===0?a`<p class="empty">No decisions yet.</p>`:a`<div class="table-wrap"><table class="data">
           <caption class="sr-only">Recent admission decisions, newest first</caption>
           <thead><tr><th scope="col">When</th><th scope="col">Workload</th><th scope="col">Result</th><th scope="col">Images</th><th scope="col" class="hide-sm">Message</th></tr></thead>
-          <tbody>${i.map(l=>o`<tr key=${l.id}>
+          <tbody>${i.map(l=>a`<tr key=${l.id}>
               <td title=${N(l.at)}>${P(l.at)}</td>
               <th scope="row">${l.kind} ${l.namespace}/${l.name}<div class="small muted">${l.operation} by ${l.user}${l.dry_run?" (dry run)":""}</div></th>
-              <td><span class=${Gs(l.result)}>${(l.result||"").replace("_"," ")}</span></td>
-              <td class="small">${(l.images||[]).map(m=>o`<div class="break"><span class="mono">${m.image}</span>: ${m.verdict?.action||"?"}${m.verdict?.rule?" by "+m.verdict.rule:""}
-                  ${m.verdict?.reason&&o`<span class="muted"> — ${m.verdict.reason}</span>`}</div>`)}</td>
+              <td><span class=${Ks(l.result)}>${(l.result||"").replace("_"," ")}</span></td>
+              <td class="small">${(l.images||[]).map(m=>a`<div class="break"><span class="mono">${m.image}</span>: ${m.verdict?.action||"?"}${m.verdict?.rule?" by "+m.verdict.rule:""}
+                  ${m.verdict?.reason&&a`<span class="muted"> — ${m.verdict.reason}</span>`}</div>`)}</td>
               <td class="hide-sm small">${l.message}</td>
-            </tr>`)}</tbody></table></div>`)}`}`}var he=e=>Object.values(e||{}).reduce((t,s)=>t+s,0),Ks=[["registry",e=>e.registry],["repository",e=>e.repository],["tag",e=>e.tag],["digest",e=>e.digest],["not_covered",e=>e.not_covered],["packages",e=>e.packages]],Js=[["id",e=>e.id],["severity",e=>e.severity],["images",e=>e.images],["packages",e=>e.packages]],zs=[["day",e=>e.day],["images",e=>e.images],["not_covered",e=>e.not_covered],["scans",e=>e.scans],...O.map(e=>[e.toLowerCase(),t=>(t.severities||{})[e]||0]),["fixable",e=>he(e.fixable)]];function Zt(){let{data:e,error:t}=I(()=>w("/api/v1/console/overview"),[],15e3);if(t&&!e)return o`<div class="page-head"><h1>Overview</h1></div><${C} error=${t} />`;if(!e)return o`<div class="page-head"><h1>Overview</h1></div><${T} />`;let s=he(e.severities),a=he(e.fixable),r=e.days.map(n=>({time:n.day+"T12:00:00Z",scans:n.scans,not_covered:n.not_covered,...Object.fromEntries(O.map(l=>[l,(n.severities||{})[l]||0]))})),i=n=>new Date(n).toLocaleDateString([],{month:"short",day:"numeric"});return o`
+            </tr>`)}</tbody></table></div>`)}`}`}var he=e=>Object.values(e||{}).reduce((t,s)=>t+s,0),Js=[["registry",e=>e.registry],["repository",e=>e.repository],["tag",e=>e.tag],["digest",e=>e.digest],["not_covered",e=>e.not_covered],["packages",e=>e.packages]],zs=[["id",e=>e.id],["severity",e=>e.severity],["images",e=>e.images],["packages",e=>e.packages]],Ys=[["day",e=>e.day],["images",e=>e.images],["not_covered",e=>e.not_covered],["scans",e=>e.scans],...O.map(e=>[e.toLowerCase(),t=>(t.severities||{})[e]||0]),["fixable",e=>he(e.fixable)]];function Zt(){let{data:e,error:t}=I(()=>w("/api/v1/console/overview"),[],15e3);if(t&&!e)return a`<div class="page-head"><h1>Overview</h1></div><${C} error=${t} />`;if(!e)return a`<div class="page-head"><h1>Overview</h1></div><${T} />`;let s=he(e.severities),n=he(e.fixable),r=e.days.map(o=>({time:o.day+"T12:00:00Z",scans:o.scans,not_covered:o.not_covered,...Object.fromEntries(O.map(l=>[l,(o.severities||{})[l]||0]))})),i=o=>new Date(o).toLocaleDateString([],{month:"short",day:"numeric"});return a`
     <div class="page-head"><h1>Overview</h1></div>
     <${C} error=${t} />
     <ul class="tiles" aria-label="Fleet totals">
       <li class="tile"><a href="#/images"><span class="n">${e.images}</span></a><span class="l">images scanned</span></li>
       <li class="tile"><a href="#/hosts"><span class="n">${e.hosts}</span></a><span class="l">hosts scanned</span></li>
-      <li class="tile"><span class="n">${s}</span><span class="l">findings, ${a} with a fix</span></li>
+      <li class="tile"><span class="n">${s}</span><span class="l">findings, ${n} with a fix</span></li>
       <li class=${"tile"+(e.not_covered?" alert":"")}><a href=${E(["images"],{coverage:"not_covered"})}><span class="n" data-testid="not-covered">${e.not_covered}</span></a>
         <span class="l">images not covered by the database: their counts are incomplete</span></li>
-      ${e.coverage_unknown>0&&o`<li class="tile"><a href=${E(["images"],{coverage:"unknown"})}><span class="n">${e.coverage_unknown}</span></a><span class="l">images whose coverage is unknown</span></li>`}
+      ${e.coverage_unknown>0&&a`<li class="tile"><a href=${E(["images"],{coverage:"unknown"})}><span class="n">${e.coverage_unknown}</span></a><span class="l">images whose coverage is unknown</span></li>`}
     </ul>
     <div class="two-col">
       <${J} counts=${e.severities} fixable=${e.fixable} title="Findings in all images by severity" />
       <${Bt} days=${e.days} valueKey="scans" title="Scans per day" />
     </div>
     <${Ie} samples=${r} title="Findings by severity, per day" timeFmt=${i}
-      series=${O.filter(n=>r.some(l=>l[n]>0)).map(n=>({key:n,label:n.toLowerCase(),color:ue(n)}))} />
-    ${r.length<2&&o`<p class="hint">Trends start with the day this controller first recorded its totals; come back tomorrow.</p>`}
+      series=${O.filter(o=>r.some(l=>l[o]>0)).map(o=>({key:o,label:o.toLowerCase(),color:ue(o)}))} />
+    ${r.length<2&&a`<p class="hint">Trends start with the day this controller first recorded its totals; come back tomorrow.</p>`}
 
     <div class="list-tools"><h2>Most widespread fixable findings</h2>
-      <${L} name="fixable-findings" columns=${Js} rows=${()=>e.top_fixable} /></div>
-    ${e.top_fixable.length===0?o`<p class="empty">No finding with a fixed version.</p>`:o`<div class="table-wrap"><table class="data top-fixable">
+      <${L} name="fixable-findings" columns=${zs} rows=${()=>e.top_fixable} /></div>
+    ${e.top_fixable.length===0?a`<p class="empty">No finding with a fixed version.</p>`:a`<div class="table-wrap"><table class="data top-fixable">
       <caption class="sr-only">Vulnerabilities with a fix, by how many images carry them</caption>
       <thead><tr><th scope="col">Vulnerability</th><th scope="col">Severity</th><th scope="col" class="num">Images</th><th scope="col">Packages</th></tr></thead>
-      <tbody>${e.top_fixable.map(n=>o`<tr key=${n.id}><th scope="row"><a href=${E(["vulnerabilities",n.id])}>${n.id}</a></th>
-          <td><span class=${B(n.severity)}>${n.severity}</span></td><td class="num">${n.images}</td><td>${n.packages.join(", ")}</td></tr>`)}</tbody></table></div>`}
+      <tbody>${e.top_fixable.map(o=>a`<tr key=${o.id}><th scope="row"><a href=${E(["vulnerabilities",o.id])}>${o.id}</a></th>
+          <td><span class=${B(o.severity)}>${o.severity}</span></td><td class="num">${o.images}</td><td>${o.packages.join(", ")}</td></tr>`)}</tbody></table></div>`}
 
     <div class="list-tools"><h2>Images not covered by the database</h2>
-      <${L} name="not-covered-images" columns=${Ks} rows=${()=>e.uncovered} /></div>
-    ${e.uncovered.length===0?o`<p class="empty">The database covers every scanned image's OS and ecosystems.</p>`:o`<div class="table-wrap"><table class="data uncovered">
+      <${L} name="not-covered-images" columns=${Js} rows=${()=>e.uncovered} /></div>
+    ${e.uncovered.length===0?a`<p class="empty">The database covers every scanned image's OS and ecosystems.</p>`:a`<div class="table-wrap"><table class="data uncovered">
       <caption class="sr-only">Images whose OS release or ecosystems the database has no data for</caption>
       <thead><tr><th scope="col">Image</th><th scope="col">No data for</th><th scope="col" class="num">Packages</th></tr></thead>
-      <tbody>${e.uncovered.map(n=>o`<tr key=${n.registry+n.repository+n.digest}><th scope="row"><a href=${E(["image",n.digest])}>${n.repository}:${n.tag}</a>
-          <div class="small muted mono">${n.registry} · ${M(n.digest)}</div></th>
-          <td><span class="nc-badge">${n.not_covered.join(", ")}</span></td><td class="num">${n.packages}</td></tr>`)}</tbody></table></div>`}
-    <div class="list-tools"><h2>Daily totals</h2><${L} name="daily-totals" columns=${zs} rows=${()=>e.days} /></div>
+      <tbody>${e.uncovered.map(o=>a`<tr key=${o.registry+o.repository+o.digest}><th scope="row"><a href=${E(["image",o.digest])}>${o.repository}:${o.tag}</a>
+          <div class="small muted mono">${o.registry} · ${M(o.digest)}</div></th>
+          <td><span class="nc-badge">${o.not_covered.join(", ")}</span></td><td class="num">${o.packages}</td></tr>`)}</tbody></table></div>`}
+    <div class="list-tools"><h2>Daily totals</h2><${L} name="daily-totals" columns=${Ys} rows=${()=>e.days} /></div>
     <div class="table-wrap"><table class="data days">
       <caption class="sr-only">Totals per day, newest first</caption>
       <thead><tr><th scope="col">Day</th><th scope="col" class="num">Scans</th><th scope="col" class="num">Images</th>
         <th scope="col" class="num">Not covered</th><th scope="col" class="num">Findings</th><th scope="col" class="num hide-sm">With a fix</th></tr></thead>
-      <tbody>${[...e.days].reverse().map(n=>o`<tr key=${n.day}><th scope="row">${n.day}</th><td class="num">${n.scans}</td><td class="num">${n.images}</td>
-          <td class="num">${n.not_covered}</td><td class="num">${he(n.severities)}</td><td class="num hide-sm">${he(n.fixable)}</td></tr>`)}</tbody></table></div>`}var Ys=[["name",e=>e.name],["hostname",e=>e.hostname],["os",e=>e.os],["kernel",e=>e.kernel],["root",e=>e.root],["coverage",e=>e.coverage],["not_covered",e=>e.not_covered||[]],["packages",e=>e.packages],["vulnerabilities",e=>e.vulnerabilities],...O.map(e=>[e.toLowerCase(),t=>(t.severities||{})[e]||0]),["scanned_by",e=>e.scanned_by],["scanned_at",e=>e.scanned_at]];function Qt(){let{data:e,error:t}=I(()=>w("/api/v1/console/hosts"),[],15e3);return o`
+      <tbody>${[...e.days].reverse().map(o=>a`<tr key=${o.day}><th scope="row">${o.day}</th><td class="num">${o.scans}</td><td class="num">${o.images}</td>
+          <td class="num">${o.not_covered}</td><td class="num">${he(o.severities)}</td><td class="num hide-sm">${he(o.fixable)}</td></tr>`)}</tbody></table></div>`}var Xs=[["name",e=>e.name],["hostname",e=>e.hostname],["os",e=>e.os],["kernel",e=>e.kernel],["root",e=>e.root],["coverage",e=>e.coverage],["not_covered",e=>e.not_covered||[]],["packages",e=>e.packages],["vulnerabilities",e=>e.vulnerabilities],...O.map(e=>[e.toLowerCase(),t=>(t.severities||{})[e]||0]),["scanned_by",e=>e.scanned_by],["scanned_at",e=>e.scanned_at]];function Qt(){let{data:e,error:t}=I(()=>w("/api/v1/console/hosts"),[],15e3);return a`
     <div class="page-head"><h1>Hosts</h1></div>
     <${C} error=${t} />
-    ${!e&&!t&&o`<${T} />`}
-    ${e&&(e.length===0?o`<p class="empty">No host has sent a scan yet. Run <code>scanfleet host --controller URL</code> on a machine (or in a container with <code>--root /proc/1/root</code>).</p>`:o`
-      <div class="list-tools"><p role="status"><strong>${e.length}</strong> host${e.length===1?"":"s"}${e.some(s=>s.coverage==="not_covered")?o`, <strong>${e.filter(s=>s.coverage==="not_covered").length}</strong> not covered`:""}</p><${L} name="hosts" columns=${Ys} rows=${()=>e} /></div>
+    ${!e&&!t&&a`<${T} />`}
+    ${e&&(e.length===0?a`<p class="empty">No host has sent a scan yet. Run <code>scanfleet host --controller URL</code> on a machine (or in a container with <code>--root /proc/1/root</code>).</p>`:a`
+      <div class="list-tools"><p role="status"><strong>${e.length}</strong> host${e.length===1?"":"s"}${e.some(s=>s.coverage==="not_covered")?a`, <strong>${e.filter(s=>s.coverage==="not_covered").length}</strong> not covered`:""}</p><${L} name="hosts" columns=${Xs} rows=${()=>e} /></div>
       <div class="table-wrap"><table class="data hosts">
         <caption class="sr-only">Scanned hosts</caption>
         <thead><tr><th scope="col">Host</th><th scope="col" class="hide-sm">OS · kernel</th><th scope="col">Findings by severity</th>
           <th scope="col" class="num hide-sm">Packages</th><th scope="col" class="hide-sm">Last scan</th></tr></thead>
-        <tbody>${e.map(s=>o`<tr key=${s.name}>
+        <tbody>${e.map(s=>a`<tr key=${s.name}>
             <th scope="row"><a href=${E(["host",s.name])}>${s.name}</a>
-              ${s.hostname!==s.name&&o`<div class="small muted">${s.hostname}</div>`}
+              ${s.hostname!==s.name&&a`<div class="small muted">${s.hostname}</div>`}
               <div class="small muted mono">${s.root}</div></th>
-            <td class="hide-sm">${s.os||o`<span class="muted">unknown</span>`}${s.kernel&&o`<div class="small muted">kernel ${s.kernel}</div>`}</td>
+            <td class="hide-sm">${s.os||a`<span class="muted">unknown</span>`}${s.kernel&&a`<div class="small muted">kernel ${s.kernel}</div>`}</td>
             <td><${fe} sev=${s.severities} coverage=${s.coverage} notCovered=${s.not_covered} /></td>
             <td class="num hide-sm">${s.packages}</td>
             <td class="hide-sm" title=${s.scanned_at}>${P(s.scanned_at)}<div class="small muted">${s.scanned_by}</div></td>
           </tr>`)}</tbody>
-      </table></div>`)}`}var Xs=[["findings","Findings"],["packages","Packages"]];function es({name:e}){let{data:t,error:s}=I(()=>w("/api/v1/hosts/"+encodeURIComponent(e)),[e]),[a,r]=x("findings"),i=o`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/hosts">Hosts</a> ›</nav>`;if(s)return o`${i}<h1 class="break">${e}</h1><${C} error=${s} />`;if(!t)return o`${i}<h1 class="break">${e}</h1><${T} />`;let n=t.host||{},l=t.os?t.os.pretty_name||t.os.id+" "+(t.os.version_id||""):"unknown",m=(t.coverage||[]).filter(p=>!p.covered),f={},c={};for(let p of t.vulnerabilities||[]){let d=(p.severity||"UNKNOWN").toUpperCase();f[d]=(f[d]||0)+1,p.fixed_version&&(c[d]=(c[d]||0)+1)}let u=e.replace(/[^A-Za-z0-9._-]+/g,"_");return o`
+      </table></div>`)}`}var Zs=[["findings","Findings"],["packages","Packages"]];function es({name:e}){let{data:t,error:s}=I(()=>w("/api/v1/hosts/"+encodeURIComponent(e)),[e]),[n,r]=x("findings"),i=a`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/hosts">Hosts</a> ›</nav>`;if(s)return a`${i}<h1 class="break">${e}</h1><${C} error=${s} />`;if(!t)return a`${i}<h1 class="break">${e}</h1><${T} />`;let o=t.host||{},l=t.os?t.os.pretty_name||t.os.id+" "+(t.os.version_id||""):"unknown",m=(t.coverage||[]).filter(p=>!p.covered),f={},c={};for(let p of t.vulnerabilities||[]){let d=(p.severity||"UNKNOWN").toUpperCase();f[d]=(f[d]||0)+1,p.fixed_version&&(c[d]=(c[d]||0)+1)}let u=e.replace(/[^A-Za-z0-9._-]+/g,"_");return a`
     ${i}
     <h1 class="break">${e}</h1>
     <dl class="facts">
-      <div><dt>Hostname</dt><dd>${n.hostname||"unknown"}</dd></div>
+      <div><dt>Hostname</dt><dd>${o.hostname||"unknown"}</dd></div>
       <div><dt>OS</dt><dd>${l}</dd></div>
-      ${n.kernel&&o`<div><dt>Kernel</dt><dd>${n.kernel}</dd></div>`}
-      <div><dt>Root</dt><dd class="mono small">${n.root}</dd></div>
+      ${o.kernel&&a`<div><dt>Kernel</dt><dd>${o.kernel}</dd></div>`}
+      <div><dt>Root</dt><dd class="mono small">${o.root}</dd></div>
       <div><dt>Scanned</dt><dd>${N(t.scanned_at)}</dd></div>
       <div><dt>Packages</dt><dd>${(t.packages||[]).length}</dd></div>
-      ${t.db&&o`<div><dt>Database</dt><dd><span class="mono small">${M(t.db.digest)}</span></dd></div>`}
+      ${t.db&&a`<div><dt>Database</dt><dd><span class="mono small">${M(t.db.digest)}</span></dd></div>`}
     </dl>
-    ${m.length>0&&o`<p class="warn" role="note">Not covered by the database: ${m.map(p=>p.ecosystem+" ("+p.packages+" packages)").join(", ")} — findings for these are unknown, not absent.</p>`}
-    ${!t.coverage&&(t.packages||[]).length>0&&o`<p class="note"><${Ee} coverage="unknown" /></p>`}
+    ${m.length>0&&a`<p class="warn" role="note">Not covered by the database: ${m.map(p=>p.ecosystem+" ("+p.packages+" packages)").join(", ")} — findings for these are unknown, not absent.</p>`}
+    ${!t.coverage&&(t.packages||[]).length>0&&a`<p class="note"><${Ee} coverage="unknown" /></p>`}
     <div class="downloads"><button type="button" class="small" onClick=${()=>Ge(u+".json",JSON.stringify(t,null,2),"application/json")}>Download report (JSON)</button></div>
     <${J} counts=${f} fixable=${c} />
     <div class="tabs" role="tablist" aria-label="Report sections">
-      ${Xs.map(([p,d])=>o`<button type="button" role="tab" id=${"tab-"+p} aria-controls=${"panel-"+p}
-          aria-selected=${a===p?"true":"false"} tabindex=${a===p?0:-1} onClick=${()=>r(p)}>${d}</button>`)}
+      ${Zs.map(([p,d])=>a`<button type="button" role="tab" id=${"tab-"+p} aria-controls=${"panel-"+p}
+          aria-selected=${n===p?"true":"false"} tabindex=${n===p?0:-1} onClick=${()=>r(p)}>${d}</button>`)}
     </div>
-    <section role="tabpanel" id=${"panel-"+a} aria-labelledby=${"tab-"+a} class="panel">
-      ${a==="findings"&&o`<${Ze} rep=${t} name=${u} />`}
-      ${a==="packages"&&o`<${Qe} rep=${t} name=${u} />`}
-    </section>`}var ts=50,oe=[["registries","Registries (name or host)","local, *.example.com"],["repositories","Repositories","team/*"],["images","Images (registry/repository:tag)","local/team/app:v1*"],["tags","Tags","v1.*"],["digests","Digests (exact)","sha256:\u2026"],["packages","Packages (or source package)","openssl"],["namespaces","Namespaces (admission only)","dev-*"]];function tt(e){let t=oe.filter(([s])=>(e[s]||[]).length>0).map(([s])=>s+" "+e[s].join(", "));return t.length?t.join("; "):"everywhere"}var Zs=[["id",e=>e.id],["vulnerability",e=>e.vulnerability],...oe.map(([e])=>[e,t=>t[e]||[]]),["reason",e=>e.reason],["author",e=>e.author],["created",e=>e.created],["expires",e=>e.expires||""],["state",e=>e.expired?"expired":"active"]];function Qs(e){return Math.max(1,Math.ceil((new Date(e).getTime()-Date.now())/864e5))}function ea({vulnerability:e="",initial:t,onDone:s,onCancel:a}){let r=!!t,[i,n]=x(r?{vulnerability:t.vulnerability,reason:t.reason,days:t.expires&&!t.expired?String(Qs(t.expires)):"",...Object.fromEntries(oe.map(([_])=>[_,(t[_]||[]).join(", ")]))}:{vulnerability:e,reason:"",days:"30",...Object.fromEntries(oe.map(([_])=>[_,""]))}),[l,m]=x(!1),[f,c]=x(null),[u,p]=x(!1),d=_=>h=>{_==="days"&&m(!0),n({...i,[_]:h.currentTarget.value})};async function g(_){_.preventDefault(),p(!0),c(null);let h={vulnerability:i.vulnerability.trim(),reason:i.reason.trim()};for(let[y]of oe){let k=Mt(i[y]);k.length&&(h[y]=k)}r&&!l&&t.expires&&!t.expired?h.expires=t.expires:i.days.trim()&&(h.days=Number(i.days));try{s(r?await w("/api/v1/exceptions/"+encodeURIComponent(t.id),{method:"PUT",body:h}):await w("/api/v1/exceptions",{method:"POST",body:h}))}catch(y){c(y),p(!1)}}return o`<form class="card form" onSubmit=${g} aria-labelledby="excform-title" data-testid="exception-form">
+    <section role="tabpanel" id=${"panel-"+n} aria-labelledby=${"tab-"+n} class="panel">
+      ${n==="findings"&&a`<${Ze} rep=${t} name=${u} />`}
+      ${n==="packages"&&a`<${Qe} rep=${t} name=${u} />`}
+    </section>`}var ts=50,oe=[["registries","Registries (name or host)","local, *.example.com"],["repositories","Repositories","team/*"],["images","Images (registry/repository:tag)","local/team/app:v1*"],["tags","Tags","v1.*"],["digests","Digests (exact)","sha256:\u2026"],["packages","Packages (or source package)","openssl"],["namespaces","Namespaces (admission only)","dev-*"]];function tt(e){let t=oe.filter(([s])=>(e[s]||[]).length>0).map(([s])=>s+" "+e[s].join(", "));return t.length?t.join("; "):"everywhere"}var Qs=[["id",e=>e.id],["vulnerability",e=>e.vulnerability],...oe.map(([e])=>[e,t=>t[e]||[]]),["reason",e=>e.reason],["author",e=>e.author],["created",e=>e.created],["expires",e=>e.expires||""],["state",e=>e.expired?"expired":"active"]];function ea(e){return Math.max(1,Math.ceil((new Date(e).getTime()-Date.now())/864e5))}function ta({vulnerability:e="",initial:t,onDone:s,onCancel:n}){let r=!!t,[i,o]=x(r?{vulnerability:t.vulnerability,reason:t.reason,days:t.expires&&!t.expired?String(ea(t.expires)):"",...Object.fromEntries(oe.map(([_])=>[_,(t[_]||[]).join(", ")]))}:{vulnerability:e,reason:"",days:"30",...Object.fromEntries(oe.map(([_])=>[_,""]))}),[l,m]=x(!1),[f,c]=x(null),[u,p]=x(!1),d=_=>h=>{_==="days"&&m(!0),o({...i,[_]:h.currentTarget.value})};async function g(_){_.preventDefault(),p(!0),c(null);let h={vulnerability:i.vulnerability.trim(),reason:i.reason.trim()};for(let[y]of oe){let k=Mt(i[y]);k.length&&(h[y]=k)}r&&!l&&t.expires&&!t.expired?h.expires=t.expires:i.days.trim()&&(h.days=Number(i.days));try{s(r?await w("/api/v1/exceptions/"+encodeURIComponent(t.id),{method:"PUT",body:h}):await w("/api/v1/exceptions",{method:"POST",body:h}))}catch(y){c(y),p(!1)}}return a`<form class="card form" onSubmit=${g} aria-labelledby="excform-title" data-testid="exception-form">
     <h2 id="excform-title">${r?"Edit exception "+t.id:"Add an exception"}</h2>
     <div class="grid">
       <div class="field">
@@ -644,9 +644,9 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       <div class="field">
         <label for="exc-days">Expires in (days; empty: never)</label>
         <input id="exc-days" type="number" min="1" max="3650" value=${i.days} onInput=${d("days")} aria-describedby=${r?"exc-days-hint":void 0} />
-        ${r&&o`<small id="exc-days-hint">${t.expires?(t.expired?"Expired ":"Now expires ")+N(t.expires)+(t.expired?": give days to renew it.":"; unchanged unless you change the days."):"Now never expires."}</small>`}
+        ${r&&a`<small id="exc-days-hint">${t.expires?(t.expired?"Expired ":"Now expires ")+N(t.expires)+(t.expired?": give days to renew it.":"; unchanged unless you change the days."):"Now never expires."}</small>`}
       </div>
-      ${oe.map(([_,h,y])=>o`<div class="field">
+      ${oe.map(([_,h,y])=>a`<div class="field">
           <label for=${"exc-"+_}>${h}</label>
           <input id=${"exc-"+_} placeholder=${y} value=${i[_]} onInput=${d(_)} aria-describedby="exc-scope-hint" />
         </div>`)}
@@ -660,59 +660,60 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
     <${C} error=${f} />
     <div class="actions">
       <button type="submit" class="primary" disabled=${u}>${u?"Saving\u2026":r?"Save":"Add exception"}</button>
-      <button type="button" onClick=${a}>Cancel</button>
+      <button type="button" onClick=${n}>Cancel</button>
     </div>
-  </form>`}function ta({admin:e,onImported:t}){let[s,a]=x(!1),[r,i]=x(null);async function n(l){let m=l.currentTarget.files[0];if(l.currentTarget.value="",!!m){a(!0),i(null);try{let f;try{f=JSON.parse(await m.text())}catch(c){throw new Error(`${m.name} is not JSON: ${c.message}`)}t(m.name,await w("/api/v1/vex",{method:"POST",body:f}))}catch(f){i(f)}a(!1)}}return o`<span class="downloads">
+  </form>`}function sa({admin:e,onImported:t}){let[s,n]=x(!1),[r,i]=x(null);async function o(l){let m=l.currentTarget.files[0];if(l.currentTarget.value="",!!m){n(!0),i(null);try{let f;try{f=JSON.parse(await m.text())}catch(c){throw new Error(`${m.name} is not JSON: ${c.message}`)}t(m.name,await w("/api/v1/vex",{method:"POST",body:f}))}catch(f){i(f)}n(!1)}}return a`<span class="downloads">
     <button type="button" class="small" onClick=${()=>Ce("/api/v1/vex","exceptions.openvex.json").catch(i)}>Export OpenVEX</button>
-    ${e&&o`<input id="vex-file" class="sr-only" type="file" accept=".json,application/json" disabled=${s} onChange=${n} />
+    ${e&&a`<input id="vex-file" class="sr-only" type="file" accept=".json,application/json" disabled=${s} onChange=${o} />
       <label class="file-button small" for="vex-file">${s?"Importing\u2026":"Import OpenVEX\u2026"}</label>`}
-    ${r&&o`<span class="error" role="alert">${r.message}</span>`}
-  </span>`}function sa({x:e}){return e.expired?o`<span class="state-badge gone">Expired</span>`:o`<span class="state-badge active">Active</span>`}function ss({role:e,query:t}){let s=e==="admin",a=t.state||"",{data:r,error:i,reload:n}=I(()=>w("/api/v1/exceptions"),[],3e4),[l,m]=x(!!t.new),[f,c]=x(""),[u,p]=x(null),[d,g]=x(0),_=r||[],h=_.filter(b=>a==="active"?!b.expired:a==="expired"?b.expired:!0),y=_.filter(b=>b.expired).length;function k(b,S){c(`Exception ${b.exception.id} ${S}; ${b.reevaluated} stored result${b.reevaluated===1?"":"s"} re-evaluated.`+(b.reevaluate_error?" The rest is left to the lead controller: "+b.reevaluate_error:"")),n()}async function v(b){p(null);try{k(await w("/api/v1/exceptions/"+encodeURIComponent(b.id)+"/expire",{method:"POST"}),"expired now")}catch(S){p(S)}}async function $(b){p(null);try{k(await w("/api/v1/exceptions/"+encodeURIComponent(b.id),{method:"DELETE"}),"deleted")}catch(S){p(S)}}return o`
+    ${r&&a`<span class="error" role="alert">${r.message}</span>`}
+  </span>`}function aa({x:e}){return e.expired?a`<span class="state-badge gone">Expired</span>`:a`<span class="state-badge active">Active</span>`}function ss({role:e,query:t}){let s=e==="admin",n=t.state||"",{data:r,error:i,reload:o}=I(()=>w("/api/v1/exceptions"),[],3e4),[l,m]=x(!!t.new),[f,c]=x(""),[u,p]=x(null),[d,g]=x(0),_=r||[],h=_.filter(b=>n==="active"?!b.expired:n==="expired"?b.expired:!0),y=_.filter(b=>b.expired).length;function k(b,S){c(`Exception ${b.exception.id} ${S}; ${b.reevaluated} stored result${b.reevaluated===1?"":"s"} re-evaluated.`+(b.reevaluate_error?" The rest is left to the lead controller: "+b.reevaluate_error:"")),o()}async function v(b){p(null);try{k(await w("/api/v1/exceptions/"+encodeURIComponent(b.id)+"/expire",{method:"POST"}),"expired now")}catch(S){p(S)}}async function $(b){p(null);try{k(await w("/api/v1/exceptions/"+encodeURIComponent(b.id),{method:"DELETE"}),"deleted")}catch(S){p(S)}}return a`
     <div class="page-head">
       <h1>Exceptions</h1>
-      ${s&&!l&&o`<button type="button" class="primary" onClick=${()=>m(!0)}>Add exception</button>`}
+      ${s&&!l&&a`<button type="button" class="primary" onClick=${()=>m(!0)}>Add exception</button>`}
     </div>
     <p class="hint">An exception stops a vulnerability from counting in the images it scopes: image counts, CVE search,
-      admission, exports. Changes are in the <a href=${E(["audit"])}>audit log</a>.</p>
-    ${s&&l&&o`<${ea} key=${l===!0?"new":l.id} vulnerability=${t.new||""} initial=${l===!0?null:l}
+      admission, exports. Changes are in the ${s?a`<a href=${E(["audit"])}>audit log</a>`:"audit log (admins)"}.</p>
+    ${s&&l&&a`<${ta} key=${l===!0?"new":l.id} vulnerability=${t.new||""} initial=${l===!0?null:l}
       onCancel=${()=>m(!1)} onDone=${b=>{let S=l===!0?"created":"saved";m(!1),k(b,S)}} />`}
     <p role="status" aria-live="polite" class=${f?"notice":"sr-only"} data-testid="exc-msg">${f}</p>
     <${C} error=${u||i} />
-    ${!r&&!i&&o`<${T} />`}
-    ${r&&o`<form class="filters" aria-label="Filter exceptions" onSubmit=${b=>b.preventDefault()}>
+    ${!r&&!i&&a`<${T} />`}
+    ${r&&a`<form class="filters" aria-label="Filter exceptions" onSubmit=${b=>b.preventDefault()}>
         <div class="field">
           <label for="exc-state">State</label>
-          <select id="exc-state" value=${a} onChange=${b=>{g(0),location.hash=E(["exceptions"],{state:b.currentTarget.value})}}>
+          <select id="exc-state" value=${n} onChange=${b=>{g(0),location.hash=E(["exceptions"],{state:b.currentTarget.value})}}>
             <option value="">All</option><option value="active">Active</option><option value="expired">Expired</option>
           </select>
         </div>
       </form>
       <div class="list-tools">
-        <p data-testid="exc-count"><strong>${_.length}</strong> exception${_.length===1?"":"s"}, ${_.length-y} active, ${y} expired${a?o`; <strong>${h.length}</strong> shown`:""}</p>
+        <p data-testid="exc-count"><strong>${_.length}</strong> exception${_.length===1?"":"s"}, ${_.length-y} active, ${y} expired${n?a`; <strong>${h.length}</strong> shown`:""}</p>
         <span class="downloads">
-          <${ta} admin=${s} onImported=${(b,S)=>{c(`${b}: ${S.exceptions.length} exception${S.exceptions.length===1?"":"s"} imported, ${S.skipped.length} statement${S.skipped.length===1?"":"s"} skipped`+(S.skipped.length?" ("+S.skipped.map(z=>"#"+z.statement+": "+z.reason).join("; ")+")":"")+`; ${S.reevaluated} stored result${S.reevaluated===1?"":"s"} re-evaluated.`+(S.reevaluate_error?" The rest is left to the lead controller: "+S.reevaluate_error:"")),n()}} />
-          ${h.length>0&&o`<${L} name="exceptions" columns=${Zs} rows=${()=>h} />`}
+          <${sa} admin=${s} onImported=${(b,S)=>{c(`${b}: ${S.exceptions.length} exception${S.exceptions.length===1?"":"s"} imported, ${S.skipped.length} statement${S.skipped.length===1?"":"s"} skipped`+(S.skipped.length?" ("+S.skipped.map(z=>"#"+z.statement+": "+z.reason).join("; ")+")":"")+`; ${S.reevaluated} stored result${S.reevaluated===1?"":"s"} re-evaluated.`+(S.reevaluate_error?" The rest is left to the lead controller: "+S.reevaluate_error:"")),o()}} />
+          ${h.length>0&&a`<${L} name="exceptions" columns=${Qs} rows=${()=>h} />`}
         </span>
       </div>
-      ${h.length===0?o`<p class="empty">No ${a||""} exceptions.${s&&!a?" Add one to stop a finding from counting, with a reason and an expiry.":""}</p>`:o`<div class="table-wrap"><table class="data exceptions">
+      ${h.length===0?a`<p class="empty">No ${n||""} exceptions.${s&&!n?" Add one to stop a finding from counting, with a reason and an expiry.":""}</p>`:a`<div class="table-wrap"><table class="data exceptions">
           <caption class="sr-only">Exceptions</caption>
           <thead><tr><th scope="col">Vulnerability</th><th scope="col">Scope</th><th scope="col">Reason</th><th scope="col" class="hide-sm">Author</th>
             <th scope="col" class="hide-sm">Created</th><th scope="col">Expires</th><th scope="col">State</th>
-            ${s&&o`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
-          <tbody>${h.slice(d,d+ts).map(b=>o`<tr key=${b.id} data-exception=${b.id} class=${b.expired?"disabled":""}>
+            ${s&&a`<th scope="col"><span class="sr-only">Actions</span></th>`}</tr></thead>
+          <tbody>${h.slice(d,d+ts).map(b=>a`<tr key=${b.id} data-exception=${b.id} class=${b.expired?"disabled":""}>
               <th scope="row"><a href=${E(["vulnerabilities",b.vulnerability])}>${b.vulnerability}</a><div class="small muted mono">${b.id}</div></th>
               <td class="small scope">${tt(b)}</td>
               <td class="small reason">${b.reason}<div class="show-sm muted">by ${b.author}</div></td>
               <td class="small mono hide-sm">${b.author}</td>
               <td class="hide-sm small" title=${N(b.created)}>${P(b.created)}</td>
-              <td class="small">${b.expires?N(b.expires):o`<span class="muted">never</span>`}</td>
-              <td><${sa} x=${b} /></td>
-              ${s&&o`<td class="actions-cell"><button type="button" class="small" aria-label=${"Edit exception "+b.id}
-                onClick=${()=>{m(b),scrollTo(0,0)}}>Edit</button>${!b.expired&&o`<button type="button" class="small" aria-label=${"Expire exception "+b.id+" now"}
+              <td class="small">${b.expires?N(b.expires):a`<span class="muted">never</span>`}</td>
+              <td><${aa} x=${b} /></td>
+              ${s&&a`<td class="actions-cell"><button type="button" class="small" aria-label=${"Edit exception "+b.id}
+                onClick=${()=>{m(b),scrollTo(0,0)}}>Edit</button>${!b.expired&&a`<button type="button" class="small" aria-label=${"Expire exception "+b.id+" now"}
                   onClick=${()=>confirm(`End exception ${b.id} (${b.vulnerability}) now? Its findings count again at once; it stays listed as expired.`)&&v(b)}>Expire now</button>`}<button type="button" class="small danger" aria-label=${"Delete exception "+b.id}
                 onClick=${()=>confirm(`Delete exception ${b.id} (${b.vulnerability})? Its findings count again.`)&&$(b)}>Delete</button></td>`}
             </tr>`)}</tbody></table></div>
-          <${K} offset=${d} size=${ts} total=${h.length} onGo=${g} label="Pages of exceptions" />`}`}`}var st=50;function aa(e){let t=e.after||e.before;return!t||typeof t!="object"?"":e.kind==="exception"?`${t.vulnerability} (${tt(t)})${t.expires?", expires "+N(t.expires):""} \u2014 ${t.reason}`:e.kind==="subscription"?`${t.name||t.id}: ${t.format||"json"} to ${t.url||"?"}${t.min_severity?", "+t.min_severity+" and above":""}${t.events&&t.events.length?", events "+t.events.join(", "):""}`:e.kind==="token"?`${t.name} (${t.role})${t.expires_at?", expires "+N(t.expires_at):""}${t.revoked?", revoked by "+(t.revoked_by||"?"):""}`:""}function as({query:e}){let t=e.kind||"",s=e.actor||"",a=Number(e.before)||0,{data:r,error:i,loading:n}=I(()=>w("/api/v1/audit"+U({kind:t,actor:s,before:a||"",limit:st+1})),[t,s,a],15e3),[l,m]=x(null),f=(r||[]).slice(0,st),c=(r||[]).length>st,u=p=>F(["audit"],{kind:t,actor:s,...p});return o`
+          <${K} offset=${d} size=${ts} total=${h.length} onGo=${g} label="Pages of exceptions" />`}`}`}var st=50;function na(e){let t=e.after||e.before;return!t||typeof t!="object"?"":e.kind==="exception"?`${t.vulnerability} (${tt(t)})${t.expires?", expires "+N(t.expires):""} \u2014 ${t.reason}`:e.kind==="subscription"?`${t.name||t.id}: ${t.format||"json"} to ${t.url||"?"}${t.min_severity?", "+t.min_severity+" and above":""}${t.events&&t.events.length?", events "+t.events.join(", "):""}`:e.kind==="token"?`${t.name} (${t.role})${t.expires_at?", expires "+N(t.expires_at):""}${t.revoked?", revoked by "+(t.revoked_by||"?"):""}`:""}function as(){return a`<div class="page-head"><h1>Audit log</h1></div>
+    <p class="empty" data-testid="audit-admin-only">The audit log is shown to admin tokens only: it names every API token and what each changed.</p>`}function ns({query:e}){let t=e.kind||"",s=e.actor||"",n=Number(e.before)||0,{data:r,error:i,loading:o}=I(()=>w("/api/v1/audit"+U({kind:t,actor:s,before:n||"",limit:st+1})),[t,s,n],15e3),[l,m]=x(null),f=(r||[]).slice(0,st),c=(r||[]).length>st,u=p=>F(["audit"],{kind:t,actor:s,...p});return a`
     <div class="page-head"><h1>Audit log</h1></div>
     <p class="hint">Every change to exceptions, subscriptions and API tokens: who made it (the API token), when, and the object before and after.</p>
     <form class="filters" role="search" aria-label="Filter the audit log" onSubmit=${p=>{p.preventDefault(),u({actor:p.currentTarget.elements["audit-actor"].value.trim(),before:""})}}>
@@ -729,29 +730,29 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       <button type="submit">Filter</button>
     </form>
     <${C} error=${i} />
-    ${!r&&!i&&o`<${T} />`}
-    ${r&&o`<p role="status" data-testid="audit-count">${f.length===0?a?"No older entries.":"No changes recorded yet.":`${a?"Older entries":"The newest entries"}: ${f.length} shown${c?", older ones on the next page":", no older ones"}`}${n?" (refreshing\u2026)":""}</p>
-    ${f.length>0&&o`<div class="table-wrap"><table class="data audit">
+    ${!r&&!i&&a`<${T} />`}
+    ${r&&a`<p role="status" data-testid="audit-count">${f.length===0?n?"No older entries.":"No changes recorded yet.":`${n?"Older entries":"The newest entries"}: ${f.length} shown${c?", older ones on the next page":", no older ones"}`}${o?" (refreshing\u2026)":""}</p>
+    ${f.length>0&&a`<div class="table-wrap"><table class="data audit">
       <caption class="sr-only">Audit log, newest first</caption>
       <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Change</th><th scope="col">What</th>
         <th scope="col"><span class="sr-only">Details</span></th></tr></thead>
-      <tbody>${f.map(p=>o`<tr key=${p.id} data-audit=${p.id}>
+      <tbody>${f.map(p=>a`<tr key=${p.id} data-audit=${p.id}>
             <td title=${N(p.at)}>${P(p.at)}<div class="small muted hide-sm">${N(p.at)}</div></td>
             <td class="mono small">${p.actor}</td>
             <th scope="row">${p.action} ${p.kind} <span class="mono small">${p.object}</span></th>
-            <td class="small what">${aa(p)}</td>
+            <td class="small what">${na(p)}</td>
             <td><button type="button" class="small" aria-expanded=${l===p.id?"true":"false"}
               aria-label=${(l===p.id?"Hide":"Show")+" before and after of entry "+p.id}
               onClick=${()=>m(l===p.id?null:p.id)}>${l===p.id?"Hide":"Details"}</button></td>
           </tr>
-          ${l===p.id&&o`<tr class="detail"><td colspan="5"><div class="two-col">
+          ${l===p.id&&a`<tr class="detail"><td colspan="5"><div class="two-col">
             <div><h3>Before</h3><pre class="created-by-full">${p.before?JSON.stringify(p.before,null,2):"(none: created)"}</pre></div>
             <div><h3>After</h3><pre class="created-by-full">${p.after?JSON.stringify(p.after,null,2):"(none: deleted)"}</pre></div>
           </div></td></tr>`}`)}</tbody></table></div>`}
     <nav class="pager" aria-label="Pages of the audit log">
-      <button type="button" disabled=${!a} onClick=${()=>u({before:""})}>Newest</button>
+      <button type="button" disabled=${!n} onClick=${()=>u({before:""})}>Newest</button>
       <button type="button" disabled=${!c} onClick=${()=>u({before:f[f.length-1].id})}>Older</button>
-    </nav>`}`}var na=[["image.findings_added","An image gains findings"],["image.findings_removed","An image loses findings"],["image.entered_kev","Findings enter CISA KEV"],["scan.failed","A scan fails for good"],["crawl.failed","A registry crawl fails"],["admission.denied","Admission denies a workload"]],oa=["","CRITICAL","HIGH","MEDIUM","LOW","NEGLIGIBLE"],ns=20,os=1e3;function ra({onDone:e,onCancel:t}){let[s,a]=x({url:"",name:"",format:"json",min_severity:"",events:[],secret:""}),[r,i]=x(null),[n,l]=x(!1),m=u=>p=>a({...s,[u]:p.currentTarget.value}),f=u=>p=>a({...s,events:p.currentTarget.checked?[...s.events,u]:s.events.filter(d=>d!==u)});async function c(u){u.preventDefault(),l(!0),i(null);let p={url:s.url.trim(),name:s.name.trim()||void 0,format:s.format,min_severity:s.min_severity||void 0,events:s.events.length?s.events:void 0,secret:s.secret||void 0};try{e(await w("/api/v1/subscriptions",{method:"POST",body:p}))}catch(d){i(d),l(!1)}}return o`<form class="card form" onSubmit=${c} aria-labelledby="subform-title" data-testid="subscription-form">
+    </nav>`}`}var oa=[["image.findings_added","An image gains findings"],["image.findings_removed","An image loses findings"],["image.entered_kev","Findings enter CISA KEV"],["scan.failed","A scan fails for good"],["crawl.failed","A registry crawl fails"],["admission.denied","Admission denies a workload"]],ra=["","CRITICAL","HIGH","MEDIUM","LOW","NEGLIGIBLE"],os=20,rs=1e3;function ia({onDone:e,onCancel:t}){let[s,n]=x({url:"",name:"",format:"json",min_severity:"",events:[],secret:""}),[r,i]=x(null),[o,l]=x(!1),m=u=>p=>n({...s,[u]:p.currentTarget.value}),f=u=>p=>n({...s,events:p.currentTarget.checked?[...s.events,u]:s.events.filter(d=>d!==u)});async function c(u){u.preventDefault(),l(!0),i(null);let p={url:s.url.trim(),name:s.name.trim()||void 0,format:s.format,min_severity:s.min_severity||void 0,events:s.events.length?s.events:void 0,secret:s.secret||void 0};try{e(await w("/api/v1/subscriptions",{method:"POST",body:p}))}catch(d){i(d),l(!1)}}return a`<form class="card form" onSubmit=${c} aria-labelledby="subform-title" data-testid="subscription-form">
     <h2 id="subform-title">Add a subscription</h2>
     <div class="grid">
       <div class="field wide">
@@ -771,7 +772,7 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       <div class="field">
         <label for="sub-min">Minimum severity</label>
         <select id="sub-min" value=${s.min_severity} onChange=${m("min_severity")}>
-          ${oa.map(u=>o`<option value=${u}>${u?u[0]+u.slice(1).toLowerCase()+" and above":"Any"}</option>`)}
+          ${ra.map(u=>a`<option value=${u}>${u?u[0]+u.slice(1).toLowerCase()+" and above":"Any"}</option>`)}
         </select>
       </div>
       <div class="field">
@@ -780,7 +781,7 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       </div>
       <fieldset class="field wide events">
         <legend>Events (none ticked: all)</legend>
-        ${na.map(([u,p])=>o`<span class="check">
+        ${oa.map(([u,p])=>a`<span class="check">
             <input id=${"sub-ev-"+u.replace(/\./g,"-")} type="checkbox" checked=${s.events.includes(u)} onChange=${f(u)} />
             <label for=${"sub-ev-"+u.replace(/\./g,"-")}>${p} <code>${u}</code></label></span>`)}
       </fieldset>
@@ -789,52 +790,52 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       A generated one is shown once, after saving.</p>
     <${C} error=${r} />
     <div class="actions">
-      <button type="submit" class="primary" disabled=${n}>${n?"Saving\u2026":"Add subscription"}</button>
+      <button type="submit" class="primary" disabled=${o}>${o?"Saving\u2026":"Add subscription"}</button>
       <button type="button" onClick=${t}>Cancel</button>
     </div>
-  </form>`}function ia(e){return e==="delivered"?"state-badge active":e==="failed"?"state-badge gone":"state-badge"}function la({sub:e}){let{data:t,error:s,loading:a}=I(()=>w(`/api/v1/subscriptions/${encodeURIComponent(e.id)}/deliveries`),[e.id],3e3),[r,i]=x(0),n=t||[];return o`<div class="deliveries" data-testid=${"deliveries-"+e.id}>
+  </form>`}function la(e){return e==="delivered"?"state-badge active":e==="failed"?"state-badge gone":"state-badge"}function ca({sub:e}){let{data:t,error:s,loading:n}=I(()=>w(`/api/v1/subscriptions/${encodeURIComponent(e.id)}/deliveries`),[e.id],3e3),[r,i]=x(0),o=t||[];return a`<div class="deliveries" data-testid=${"deliveries-"+e.id}>
     <h3>Deliveries to ${e.name||e.id}</h3>
     <${C} error=${s} />
-    ${!t&&!s&&o`<${T} />`}
-    ${t&&o`<p role="status" class="small">${n.length===0?"Nothing sent yet.":`${n.length} deliver${n.length===1?"y":"ies"}, newest first`}${n.length>=os?` (the newest ${os}, the API's most: older ones exist)`:""}${a?" (refreshing\u2026)":""}</p>
-    ${n.length>0&&o`<div class="table-wrap"><table class="data deliveries-table">
+    ${!t&&!s&&a`<${T} />`}
+    ${t&&a`<p role="status" class="small">${o.length===0?"Nothing sent yet.":`${o.length} deliver${o.length===1?"y":"ies"}, newest first`}${o.length>=rs?` (the newest ${rs}, the API's most: older ones exist)`:""}${n?" (refreshing\u2026)":""}</p>
+    ${o.length>0&&a`<div class="table-wrap"><table class="data deliveries-table">
       <caption class="sr-only">Deliveries to ${e.name||e.id}</caption>
       <thead><tr><th scope="col">Created</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col" class="num">Attempts</th>
         <th scope="col">Last status</th><th scope="col">Last error</th><th scope="col" class="hide-sm">Delivered / next try</th></tr></thead>
-      <tbody>${n.slice(r,r+ns).map(l=>o`<tr key=${l.id} data-delivery=${l.id}>
+      <tbody>${o.slice(r,r+os).map(l=>a`<tr key=${l.id} data-delivery=${l.id}>
           <td title=${N(l.created_at)}>${P(l.created_at)}</td>
           <th scope="row">${l.kind}<div class="small muted mono">${l.id}</div></th>
-          <td><span class=${ia(l.state)}>${l.state}</span></td>
+          <td><span class=${la(l.state)}>${l.state}</span></td>
           <td class="num">${l.attempts}</td>
-          <td>${l.last_status||o`<span class="muted">—</span>`}</td>
+          <td>${l.last_status||a`<span class="muted">—</span>`}</td>
           <td class="small error-text break">${l.last_error||""}</td>
           <td class="hide-sm small">${l.state==="delivered"?N(l.delivered_at):l.state==="pending"?"next "+N(l.next_at):"gave up"}</td>
         </tr>`)}</tbody></table></div>
-    <${K} offset=${r} size=${ns} total=${n.length} onGo=${i} label=${"Pages of deliveries to "+(e.name||e.id)} />`}`}
-  </div>`}function rs({role:e}){let t=e==="admin",{data:s,error:a,reload:r}=I(()=>t?w("/api/v1/subscriptions"):Promise.resolve(null),[t],15e3),[i,n]=x(!1),[l,m]=x(""),[f,c]=x(null),[u,p]=x(null),[d,g]=x(null);async function _(h,y){g(null);try{await h(),m(y),r()}catch(k){g(k)}}return t?o`
+    <${K} offset=${r} size=${os} total=${o.length} onGo=${i} label=${"Pages of deliveries to "+(e.name||e.id)} />`}`}
+  </div>`}function is({role:e}){let t=e==="admin",{data:s,error:n,reload:r}=I(()=>t?w("/api/v1/subscriptions"):Promise.resolve(null),[t],15e3),[i,o]=x(!1),[l,m]=x(""),[f,c]=x(null),[u,p]=x(null),[d,g]=x(null);async function _(h,y){g(null);try{await h(),m(y),r()}catch(k){g(k)}}return t?a`
     <div class="page-head">
       <h1>Subscriptions</h1>
-      ${!i&&o`<button type="button" class="primary" onClick=${()=>n(!0)}>Add subscription</button>`}
+      ${!i&&a`<button type="button" class="primary" onClick=${()=>o(!0)}>Add subscription</button>`}
     </div>
     <p class="hint">Webhooks the controller posts to when images gain or lose findings, findings enter KEV, scans or crawls fail, or admission denies.
       Failed posts are retried with back-off (12 attempts); the delivery log shows each one.</p>
-    ${i&&o`<${ra} onCancel=${()=>n(!1)} onDone=${h=>{n(!1),c(h.secret?{id:h.id,secret:h.secret}:null),m("Subscription "+h.id+" added."),r()}} />`}
-    ${f&&o`<div class="warn" role="alert" data-testid="sub-secret">
+    ${i&&a`<${ia} onCancel=${()=>o(!1)} onDone=${h=>{o(!1),c(h.secret?{id:h.id,secret:h.secret}:null),m("Subscription "+h.id+" added."),r()}} />`}
+    ${f&&a`<div class="warn" role="alert" data-testid="sub-secret">
       <p>The HMAC secret of <strong>${f.id}</strong>, shown this once (it is stored encrypted and never returned again); give it to the receiver to check signatures:</p>
       <p><code class="break">${f.secret}</code></p>
       <button type="button" class="small" onClick=${()=>c(null)}>I have copied it</button>
     </div>`}
     <p role="status" aria-live="polite" class=${l?"notice":"sr-only"} data-testid="sub-msg">${l}</p>
-    <${C} error=${d||a} />
-    ${!s&&!a&&o`<${T} />`}
-    ${s&&s.length===0&&o`<p class="empty">No subscriptions yet.</p>`}
-    ${s&&s.length>0&&o`<p><strong>${s.length}</strong> subscription${s.length===1?"":"s"}</p>
+    <${C} error=${d||n} />
+    ${!s&&!n&&a`<${T} />`}
+    ${s&&s.length===0&&a`<p class="empty">No subscriptions yet.</p>`}
+    ${s&&s.length>0&&a`<p><strong>${s.length}</strong> subscription${s.length===1?"":"s"}</p>
     <div class="table-wrap"><table class="data subscriptions">
       <caption class="sr-only">Notification subscriptions</caption>
       <thead><tr><th scope="col">Subscription</th><th scope="col">URL</th><th scope="col">Sends</th><th scope="col" class="hide-sm">Secret</th>
         <th scope="col" class="hide-sm">Author</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-      <tbody>${s.map(h=>o`<tr key=${h.id} data-subscription=${h.id} class=${h.enabled?"":"disabled"}>
-            <th scope="row">${h.name}${!h.enabled&&o` <span class="muted small">(disabled)</span>`}<div class="small muted mono">${h.id}</div></th>
+      <tbody>${s.map(h=>a`<tr key=${h.id} data-subscription=${h.id} class=${h.enabled?"":"disabled"}>
+            <th scope="row">${h.name}${!h.enabled&&a` <span class="muted small">(disabled)</span>`}<div class="small muted mono">${h.id}</div></th>
             <td class="mono small break">${h.url}<div class="muted">${h.format==="slack"?"Slack":"signed JSON"}</div></td>
             <td class="small">${h.min_severity?h.min_severity+" and above":"any severity"}; ${h.events&&h.events.length?h.events.join(", "):"all events"}</td>
             <td class="hide-sm small">${h.secret_set?"set (never shown)":"none"}</td>
@@ -848,8 +849,8 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
                 onClick=${()=>confirm(`Delete subscription ${h.name}? Nothing more is sent to it.`)&&_(()=>w(`/api/v1/subscriptions/${encodeURIComponent(h.id)}`,{method:"DELETE"}),"Subscription "+h.id+" deleted.")}>Delete</button>
             </td>
           </tr>
-          ${u===h.id&&o`<tr class="detail"><td colspan="6"><${la} sub=${h} /></td></tr>`}`)}</tbody></table></div>`}`:o`<div class="page-head"><h1>Subscriptions</h1></div>
-      <p class="empty" data-testid="subs-admin-only">Subscriptions are shown to admins only: a webhook URL (a Slack one above all) is itself a credential.</p>`}var ca=50,da=[["namespace",e=>e.namespace],["workload_kind",e=>e.workload_kind],["workload",e=>e.workload],["pod",e=>e.pod],["container",e=>e.container],["container_kind",e=>e.container_kind],["image",e=>e.image],["digest",e=>e.digest||""],["scanned",e=>e.scanned],["scanned_digest",e=>e.scanned_digest||""],["vulnerabilities",e=>e.vulnerabilities],...O.map(e=>[e.toLowerCase(),t=>(t.severities||{})[e]||0])];function pa(e){for(let t of(e||"").split(",")){let s=/<([^>]*)>\s*;\s*rel="?next"?/.exec(t);if(s)return new URL(s[1],location.origin).searchParams.get("after")||""}return""}async function is(e,t,s){let a=await w("/api/v1/workloads"+U({...e,limit:s,after:t}),{raw:!0});return{rows:await a.json(),next:pa(a.headers.get("Link"))}}async function ua(e){let t=[],s="";for(;;){let{rows:a,next:r}=await is(e,s,1e3);if(t.push(...a),!r||r===s)return t;s=r}}var ma=[["","All"],["false","Not covered (never scanned)"],["true","Scanned"]];function ls({query:e}){let t={namespace:e.namespace||"",cve:(e.cve||"").trim(),scanned:e.scanned||""},s=JSON.stringify(t),[a,r]=x({key:s,trail:[],after:""}),i=a.key===s?a:{key:s,trail:[],after:""},{data:n,error:l,loading:m}=I(()=>is(t,i.after,ca),[s,i.after],15e3),[f,c]=ee(t.namespace),[u,p]=ee(t.cve),d=$=>F(["workloads"],{...t,...$}),g=n?n.rows:[],_=!!(n&&n.next),h=i.trail.length+1,y=_||h>1,k=t.namespace||t.cve||t.scanned,v=g.filter($=>!$.scanned).length;return o`
+          ${u===h.id&&a`<tr class="detail"><td colspan="6"><${ca} sub=${h} /></td></tr>`}`)}</tbody></table></div>`}`:a`<div class="page-head"><h1>Subscriptions</h1></div>
+      <p class="empty" data-testid="subs-admin-only">Subscriptions are shown to admins only: a webhook URL (a Slack one above all) is itself a credential.</p>`}var da=50,pa=[["namespace",e=>e.namespace],["workload_kind",e=>e.workload_kind],["workload",e=>e.workload],["pod",e=>e.pod],["container",e=>e.container],["container_kind",e=>e.container_kind],["image",e=>e.image],["digest",e=>e.digest||""],["scanned",e=>e.scanned],["scanned_digest",e=>e.scanned_digest||""],["vulnerabilities",e=>e.vulnerabilities],...O.map(e=>[e.toLowerCase(),t=>(t.severities||{})[e]||0])];function ua(e){for(let t of(e||"").split(",")){let s=/<([^>]*)>\s*;\s*rel="?next"?/.exec(t);if(s)return new URL(s[1],location.origin).searchParams.get("after")||""}return""}async function ls(e,t,s){let n=await w("/api/v1/workloads"+U({...e,limit:s,after:t}),{raw:!0});return{rows:await n.json(),next:ua(n.headers.get("Link"))}}async function ma(e){let t=[],s="";for(;;){let{rows:n,next:r}=await ls(e,s,1e3);if(t.push(...n),!r||r===s)return t;s=r}}var fa=[["","All"],["false","Not covered (never scanned)"],["true","Scanned"]];function cs({query:e}){let t={namespace:e.namespace||"",cve:(e.cve||"").trim(),scanned:e.scanned||""},s=JSON.stringify(t),[n,r]=x({key:s,trail:[],after:""}),i=n.key===s?n:{key:s,trail:[],after:""},{data:o,error:l,loading:m}=I(()=>ls(t,i.after,da),[s,i.after],15e3),[f,c]=ee(t.namespace),[u,p]=ee(t.cve),d=$=>F(["workloads"],{...t,...$}),g=o?o.rows:[],_=!!(o&&o.next),h=i.trail.length+1,y=_||h>1,k=t.namespace||t.cve||t.scanned,v=g.filter($=>!$.scanned).length;return a`
     <div class="page-head"><h1>Workloads</h1></div>
     <p class="hint">Containers running in the cluster (recorded with <code>--watch-pods</code>), resolved to their stored scans as admission resolves them.
       Exceptions apply to the findings shown.</p>
@@ -865,56 +866,56 @@ var A,rt,cs,W,Ne,be,it,$e,lt,Ae,Te,ds,ie=Symbol.for("pv"),ye={},ke=[],ps=/^m(i|n
       <div class="field">
         <label for="wl-scanned">Coverage</label>
         <select id="wl-scanned" value=${t.scanned} onChange=${$=>d({namespace:f.trim(),cve:u.trim(),scanned:$.currentTarget.value})}>
-          ${ma.map(([$,b])=>o`<option value=${$}>${b}</option>`)}
+          ${fa.map(([$,b])=>a`<option value=${$}>${b}</option>`)}
         </select>
       </div>
       <button type="submit">Search</button>
     </form>
     <${C} error=${l} />
-    ${!n&&!l&&o`<${T} />`}
-    ${n&&o`<div class="list-tools">
-        <p role="status" aria-live="polite" data-testid="wl-count"><strong>${g.length}</strong> running container${g.length===1?"":"s"}${t.cve?o` carrying <a href=${E(["vulnerabilities",t.cve])}>${t.cve}</a>`:""}${t.namespace?" in "+t.namespace:""}${y?" on page "+h:""}${!t.scanned&&v>0?o`, <a href=${E(["workloads"],{...t,scanned:"false"})}><strong>${v}</strong> not covered</a> (never scanned)`:""}${_?o`; <strong>more on the next page</strong>`:""}${m?" (refreshing\u2026)":""}</p>
-        ${(g.length>0||_)&&o`<${L} name="workloads" columns=${da} rows=${()=>ua(t)} />`}
+    ${!o&&!l&&a`<${T} />`}
+    ${o&&a`<div class="list-tools">
+        <p role="status" aria-live="polite" data-testid="wl-count"><strong>${g.length}</strong> running container${g.length===1?"":"s"}${t.cve?a` carrying <a href=${E(["vulnerabilities",t.cve])}>${t.cve}</a>`:""}${t.namespace?" in "+t.namespace:""}${y?" on page "+h:""}${!t.scanned&&v>0?a`, <a href=${E(["workloads"],{...t,scanned:"false"})}><strong>${v}</strong> not covered</a> (never scanned)`:""}${_?a`; <strong>more on the next page</strong>`:""}${m?" (refreshing\u2026)":""}</p>
+        ${(g.length>0||_)&&a`<${L} name="workloads" columns=${pa} rows=${()=>ma(t)} />`}
       </div>
-      ${g.length===0?o`<p class="empty">${_?"None on this page: the filters left out every container of it. Go on to the next page.":k||h>1?"No running container matches.":"No running containers are recorded. The controller records them only when started as scanfleet-controller with --watch-pods (and RBAC to list and watch Pods)."}</p>`:o`<div class="table-wrap"><table class="data workloads">
+      ${g.length===0?a`<p class="empty">${_?"None on this page: the filters left out every container of it. Go on to the next page.":k||h>1?"No running container matches.":"No running containers are recorded. The controller records them only when started as scanfleet-controller with --watch-pods (and RBAC to list and watch Pods)."}</p>`:a`<div class="table-wrap"><table class="data workloads">
           <caption class="sr-only">Running containers</caption>
           <thead><tr><th scope="col">Workload</th><th scope="col" class="hide-sm">Container</th><th scope="col">Image</th><th scope="col">Scan</th>
             <th scope="col">Findings by severity</th></tr></thead>
-          <tbody>${g.map($=>o`<tr key=${$.pod_uid+"/"+$.container} data-workload=${$.namespace+"/"+$.workload}>
+          <tbody>${g.map($=>a`<tr key=${$.pod_uid+"/"+$.container} data-workload=${$.namespace+"/"+$.workload}>
               <th scope="row">${$.namespace}/${$.workload}<div class="small muted">${$.workload_kind} · pod ${$.pod}<span class="show-sm"> · ${$.container}</span></div></th>
-              <td class="hide-sm">${$.container}${$.container_kind&&$.container_kind!=="container"?o` <span class="small muted">(${$.container_kind})</span>`:""}</td>
+              <td class="hide-sm">${$.container}${$.container_kind&&$.container_kind!=="container"?a` <span class="small muted">(${$.container_kind})</span>`:""}</td>
               <td class="small break"><span class="mono">${$.image}</span>
                 <div class="muted mono" title=${$.digest||""}>${$.digest?M($.digest):"digest not reported"}</div></td>
-              <td>${$.scanned?o`<a href=${E(["image",$.scanned_digest])}>scanned</a><div class="small muted" title=${N($.scanned_at)}>${P($.scanned_at)}</div>`:o`<span class="nc-badge" data-testid="not-scanned">Not covered: never scanned</span>`}</td>
-              <td>${$.scanned?o`<${fe} sev=${$.severities||{}} /> <span class="small muted">(${$.vulnerabilities})</span>`:o`<span class="muted">unknown</span>`}</td>
+              <td>${$.scanned?a`<a href=${E(["image",$.scanned_digest])}>scanned</a><div class="small muted" title=${N($.scanned_at)}>${P($.scanned_at)}</div>`:a`<span class="nc-badge" data-testid="not-scanned">Not covered: never scanned</span>`}</td>
+              <td>${$.scanned?a`<${fe} sev=${$.severities||{}} /> <span class="small muted">(${$.vulnerabilities})</span>`:a`<span class="muted">unknown</span>`}</td>
             </tr>`)}</tbody></table></div>`}
-      ${y&&o`<nav class="pager" aria-label="Pages of workloads">
+      ${y&&a`<nav class="pager" aria-label="Pages of workloads">
         <button type="button" disabled=${h===1} onClick=${()=>r({key:s,trail:i.trail.slice(0,-1),after:i.trail[i.trail.length-1]||""})}>Previous</button>
         <span>Page ${h}</span>
-        <button type="button" disabled=${!_||m} onClick=${()=>r({key:s,trail:[...i.trail,i.after],after:n.next})}>Next</button>
-      </nav>`}`}`}var fa=[{key:"overview",label:"Overview"},{key:"registries",label:"Registries"},{key:"images",label:"Images"},{key:"hosts",label:"Hosts"},{key:"vulnerabilities",label:"Vulnerabilities"},{key:"workloads",label:"Workloads"},{key:"exceptions",label:"Exceptions"},{key:"audit",label:"Audit log"},{key:"subscriptions",label:"Subscriptions",role:"admin"},{key:"scanners",label:"Scanners"},{key:"admission",label:"Admission",needs:"admission_webhook"}];function ha(){let[e,t]=x(qe());return G(()=>{let s=()=>t(qe());return addEventListener("hashchange",s),()=>removeEventListener("hashchange",s)},[]),e}function ga({onLogin:e}){let[t,s]=x(""),[a,r]=x(""),[i,n]=x(!1);async function l(m){m.preventDefault(),n(!0),r("");let f=t.trim();try{let c=await w("/api/v1/whoami",{token:f});e(c),Se(f)}catch(c){r(c.status===401?"This token is not valid.":c.message),n(!1)}}return o`<main id="main" class="login">
+        <button type="button" disabled=${!_||m} onClick=${()=>r({key:s,trail:[...i.trail,i.after],after:o.next})}>Next</button>
+      </nav>`}`}`}var ha=[{key:"overview",label:"Overview"},{key:"registries",label:"Registries"},{key:"images",label:"Images"},{key:"hosts",label:"Hosts"},{key:"vulnerabilities",label:"Vulnerabilities"},{key:"workloads",label:"Workloads"},{key:"exceptions",label:"Exceptions"},{key:"audit",label:"Audit log",role:"admin"},{key:"subscriptions",label:"Subscriptions",role:"admin"},{key:"scanners",label:"Scanners"},{key:"admission",label:"Admission",needs:"admission_webhook"}];function ga(){let[e,t]=x(qe());return G(()=>{let s=()=>t(qe());return addEventListener("hashchange",s),()=>removeEventListener("hashchange",s)},[]),e}function $a({onLogin:e}){let[t,s]=x(""),[n,r]=x(""),[i,o]=x(!1);async function l(m){m.preventDefault(),o(!0),r("");let f=t.trim();try{let c=await w("/api/v1/whoami",{token:f});e(c),Se(f)}catch(c){r(c.status===401?"This token is not valid.":c.message),o(!1)}}return a`<main id="main" class="login">
     <form class="card login-card" onSubmit=${l} aria-labelledby="login-title">
       <h1 id="login-title"><img src="/console/favicon.svg" alt="" width="28" height="28" /> Scanfleet</h1>
       <p>Log in with an API token (<code>scanfleet controller token create --role admin|reader</code>).</p>
       <label for="token">API token</label>
       <input id="token" name="token" type="password" autocomplete="current-password" required
         value=${t} onInput=${m=>s(m.currentTarget.value)} autofocus />
-      ${a&&o`<p class="error" role="alert">${a}</p>`}
+      ${n&&a`<p class="error" role="alert">${n}</p>`}
       <button type="submit" class="primary" disabled=${i}>${i?"Checking\u2026":"Log in"}</button>
     </form>
-  </main>`}function $a({role:e,who:t,route:s,onLogout:a}){let r=s.parts[0]||"images",i=ae(null),n=ae(!0);Et(()=>{if(n.current){n.current=!1;return}let c=i.current;c&&!c.contains(document.activeElement)&&c.focus()},[r,s.parts[1]]);let l;switch(r){case"registries":l=o`<${jt} role=${e} />`;break;case"image":l=o`<${qt} key=${s.parts[1]} digest=${s.parts[1]} query=${s.query} />`;break;case"vulnerabilities":l=o`<${Kt} id=${s.parts[1]} query=${s.query} role=${e} />`;break;case"scanners":l=o`<${Jt} role=${e} />`;break;case"admission":l=t&&!t.admission_webhook?o`<${Yt} />`:o`<${Xt} />`;break;case"overview":l=o`<${Zt} />`;break;case"hosts":l=o`<${Qt} />`;break;case"host":l=o`<${es} key=${s.parts[1]} name=${s.parts[1]} />`;break;case"images":l=o`<${Ht} query=${s.query} />`;break;case"exceptions":l=o`<${ss} role=${e} query=${s.query} />`;break;case"audit":l=o`<${as} query=${s.query} />`;break;case"subscriptions":l=o`<${rs} role=${e} />`;break;case"workloads":l=o`<${ls} query=${s.query} />`;break;default:l=o`<h1>Not found</h1><p>No page “${r}”. <a href="#/images">Go to images</a>.</p>`}let m=r==="image"?"images":r==="host"?"hosts":r,f=fa.filter(c=>(!c.needs||t&&t[c.needs])&&(!c.role||e===c.role));return o`
+  </main>`}function va({role:e,who:t,route:s,onLogout:n}){let r=s.parts[0]||"images",i=ae(null),o=ae(!0);Et(()=>{if(o.current){o.current=!1;return}let c=i.current;c&&!c.contains(document.activeElement)&&c.focus()},[r,s.parts[1]]);let l;switch(r){case"registries":l=a`<${jt} role=${e} />`;break;case"image":l=a`<${qt} key=${s.parts[1]} digest=${s.parts[1]} query=${s.query} />`;break;case"vulnerabilities":l=a`<${Kt} id=${s.parts[1]} query=${s.query} role=${e} />`;break;case"scanners":l=a`<${Jt} role=${e} />`;break;case"admission":l=t&&!t.admission_webhook?a`<${Yt} />`:a`<${Xt} />`;break;case"overview":l=a`<${Zt} />`;break;case"hosts":l=a`<${Qt} />`;break;case"host":l=a`<${es} key=${s.parts[1]} name=${s.parts[1]} />`;break;case"images":l=a`<${Ht} query=${s.query} />`;break;case"exceptions":l=a`<${ss} role=${e} query=${s.query} />`;break;case"audit":l=e==="admin"?a`<${ns} query=${s.query} />`:e?a`<${as} />`:null;break;case"subscriptions":l=a`<${is} role=${e} />`;break;case"workloads":l=a`<${cs} query=${s.query} />`;break;default:l=a`<h1>Not found</h1><p>No page “${r}”. <a href="#/images">Go to images</a>.</p>`}let m=r==="image"?"images":r==="host"?"hosts":r,f=ha.filter(c=>(!c.needs||t&&t[c.needs])&&(!c.role||e===c.role));return a`
     <a class="skip" href="#main" onClick=${c=>{c.preventDefault(),i.current.focus()}}>Skip to content</a>
     <header class="top">
       <a class="brand" href="#/images"><img src="/console/favicon.svg" alt="" width="24" height="24" /> Scanfleet</a>
       <nav aria-label="Main">
         <ul>
-          ${f.map(c=>o`<li><a href=${E([c.key])} aria-current=${m===c.key?"page":void 0}>${c.label}</a></li>`)}
+          ${f.map(c=>a`<li><a href=${E([c.key])} aria-current=${m===c.key?"page":void 0}>${c.label}</a></li>`)}
         </ul>
       </nav>
       <div class="who">
-        ${t&&t.name&&o`<span class="token-name" title=${"The API token you logged in with"+(t.expires_at?", expires "+N(t.expires_at):"")}>${t.name}</span>`}
+        ${t&&t.name&&a`<span class="token-name" title=${"The API token you logged in with"+(t.expires_at?", expires "+N(t.expires_at):"")}>${t.name}</span>`}
         <span class="role" title="Role of your token">${e}</span>
-        <button type="button" class="link" onClick=${a}>Log out</button>
+        <button type="button" class="link" onClick=${n}>Log out</button>
       </div>
     </header>
-    <main id="main" tabindex="-1" ref=${i}>${l}</main>`}function va(){let e=ha(),[t,s]=x(Tt()),[a,r]=x(null),i=a?a.role:"";return G(()=>At(n=>s(n)),[]),G(()=>{!t||a||w("/api/v1/whoami").then(n=>r(n)).catch(()=>{})},[t]),G(()=>{document.title="Scanfleet \xB7 "+(t?e.parts[0]||"images":"log in")},[t,e.parts[0]]),t?o`<${$a} role=${i} who=${a} route=${e} onLogout=${()=>{r(null),Se("")}} />`:o`<${ga} onLogin=${n=>r(n)} />`}gt(o`<${va} />`,document.getElementById("app"));
+    <main id="main" tabindex="-1" ref=${i}>${l}</main>`}function _a(){let e=ga(),[t,s]=x(Tt()),[n,r]=x(null),i=n?n.role:"";return G(()=>At(o=>s(o)),[]),G(()=>{!t||n||w("/api/v1/whoami").then(o=>r(o)).catch(()=>{})},[t]),G(()=>{document.title="Scanfleet \xB7 "+(t?e.parts[0]||"images":"log in")},[t,e.parts[0]]),t?a`<${va} role=${i} who=${n} route=${e} onLogout=${()=>{r(null),Se("")}} />`:a`<${$a} onLogin=${o=>r(o)} />`}gt(a`<${_a} />`,document.getElementById("app"));

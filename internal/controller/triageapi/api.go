@@ -56,7 +56,9 @@ func (a *API) Routes(h web.Route) {
 	h("POST /api/v1/exceptions/{id}/expire", web.AdminAccess, 0, a.expireException)
 	h("POST /api/v1/vex", web.AdminAccess, vex.MaxSize, a.importVEX)
 	h("GET /api/v1/vex", web.ReadAccess, 0, a.exportVEX)
-	h("GET /api/v1/audit", web.ReadAccess, 0, a.auditLog)
+	// The audit log is for admins, as Harbor's is: it names every token
+	// and what each changed, which tells a reader who can do what.
+	h("GET /api/v1/audit", web.AdminAccess, 0, a.auditLog)
 	// Subscriptions are admin-only, reads included: a webhook URL (a
 	// Slack one above all) is itself a credential.
 	h("GET /api/v1/subscriptions", web.AdminAccess, 0, a.listSubscriptions)
@@ -424,9 +426,10 @@ func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
 }
 
 // redactURL cuts a subscription's webhook URL in an audit entry's JSON
-// down to its scheme and host: the audit log is readable by any token,
-// while the URL (a Slack one above all) is a credential that only
-// admins may read, through /subscriptions.
+// down to its scheme and host: the URL (a Slack one above all) is a
+// credential, read through /subscriptions only, and an audit log is
+// often copied to places (tickets, SIEMs) where a credential should not
+// go.
 func redactURL(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 {
 		return raw

@@ -33,6 +33,20 @@ const (
 	AdminAccess                 // admin
 )
 
+// Roles names the roles a route of access a admits, for refusals that
+// say which token would do.
+func (a Access) Roles() string {
+	switch a {
+	case AdminAccess:
+		return "admin"
+	case ScannerAccess:
+		return "admin or scanner"
+	case SubmitAccess:
+		return "admin, scanner or submitter"
+	}
+	return "any"
+}
+
 // Handler serves one route; an error it returns is answered by the
 // controller's middleware (an *Error with its status, anything else 500).
 type Handler func(http.ResponseWriter, *http.Request) error
