@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/feed/format"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -105,8 +106,8 @@ func TestXMLFeedsBadInput(t *testing.T) {
 	}
 	const photonName = "com.vmware.phsa-photon3.xml"
 	const firstDef = "oval:com.vmware.phsa:def:2020300001"
-	huge := strings.Repeat("A", maxXMLRecord+1)
-	hugeToken := strings.Repeat(" ", maxXMLToken+1)
+	huge := strings.Repeat("A", format.MaxXMLRecord+1)
+	hugeToken := strings.Repeat(" ", format.MaxXMLToken+1)
 	// replaceFirst puts s in place of the first old of doc.
 	replaceFirst := func(doc []byte, old, s string) []byte {
 		if !bytes.Contains(doc, []byte(old)) {
@@ -150,7 +151,7 @@ func TestXMLFeedsBadInput(t *testing.T) {
 		// Over the limits: a record, a token between records.
 		{"huge OVAL definition", photonName, replaceFirst(photon, "<description>", "<description>"+huge), 0,
 			[]string{photonName + ":" + firstDef + ": bad <definition>", "<definition> larger than 16777216 bytes"}},
-		{"huge OVAL attribute", photonName, replaceFirst(photon, `<definition class="patch"`, `<definition x="`+strings.Repeat("x", maxXMLToken)+`" class="patch"`), 0,
+		{"huge OVAL attribute", photonName, replaceFirst(photon, `<definition class="patch"`, `<definition x="`+strings.Repeat("x", format.MaxXMLToken)+`" class="patch"`), 0,
 			[]string{photonName + ": bad XML after 0 definitions", "an XML token between records larger than 1048576 bytes"}},
 		{"huge character data between records", "updateinfo.xml", []byte(strings.Replace(updateInfoDoc, "</update>", "</update>"+hugeToken, 1)), 1,
 			[]string{"updateinfo.xml: bad XML after update #1", "an XML token between records larger than 1048576 bytes"}},

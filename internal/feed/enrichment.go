@@ -7,15 +7,16 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/enrich"
+	"github.com/scanfleet/scanfleet/internal/feed/format"
 )
 
 // sendEnrichment hands one enrichment record on.
 func (l *loader) sendEnrichment(e *advisory.Enrichment) error {
 	if err := l.ctx.Err(); err != nil {
-		return errStop{err}
+		return format.Stop{Err: err}
 	}
 	if err := l.enrich(e); err != nil {
-		return errStop{fmt.Errorf("enrichment %s: %w", e.ID, err)}
+		return format.Stop{Err: fmt.Errorf("enrichment %s: %w", e.ID, err)}
 	}
 	l.stats.Enrichment++
 	return nil
@@ -44,12 +45,12 @@ func (l *loader) parseEnrichment(name string, k enrich.Kind, data []byte) error 
 	case enrich.KindKEV:
 		_, err = enrich.ParseKEV(data, l.sendEnrichment)
 	}
-	var st errStop
+	var st format.Stop
 	if errors.As(err, &st) {
 		return err
 	}
 	if err != nil {
-		l.malformed(name, "%s: %v", k, err)
+		l.Malformed(name, "%s: %v", k, err)
 	}
 	return nil
 }
@@ -62,12 +63,12 @@ func (l *loader) loadEPSS(name string, br *bufio.Reader) error {
 		return nil
 	}
 	_, err := enrich.ParseEPSS(br, l.sendEnrichment)
-	var st errStop
+	var st format.Stop
 	if errors.As(err, &st) {
 		return err
 	}
 	if err != nil {
-		l.malformed(name, "%v", err)
+		l.Malformed(name, "%v", err)
 	}
 	return nil
 }

@@ -32,7 +32,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -40,7 +39,9 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/debian/tracker"
 	"github.com/scanfleet/scanfleet/internal/enrich"
+	"github.com/scanfleet/scanfleet/internal/feed/format"
 )
 
 // Stats describes one load.
@@ -79,9 +80,9 @@ const MaxErrors = 20
 // Limits on what one load reads, so that a hostile or broken source cannot
 // exhaust memory or disk.
 const (
-	// maxDocSize bounds one JSON or YAML document read into memory. The
-	// Debian tracker export, the only big document, is streamed instead.
-	maxDocSize = 64 << 20
+	// maxDocSize bounds one JSON or YAML document read into memory (see
+	// format.MaxDocSize).
+	maxDocSize = format.MaxDocSize
 	// maxDownload bounds an HTTP download spooled to disk (zip archives
 	// need random access).
 	maxDownload = 4 << 30
@@ -117,16 +118,13 @@ type loader struct {
 	member      MemberResult
 }
 
-// errStop wraps an error returned by emit or a cancelled context, which
-// ends the whole load (unlike a malformed record).
-type errStop struct{ err error }
+// The loader is the format.Sink of the readers it hands documents to.
+var _ format.Sink = (*loader)(nil)
 
-func (e errStop) Error() string { return e.err.Error() }
-func (e errStop) Unwrap() error { return e.err }
-
-func (l *loader) malformed(name, format string, args ...any) {
+// Malformed counts a record that could not be used and keeps its cause.
+func (l *loader) Malformed(name, msgFormat string, args ...any) {
 	l.stats.Malformed++
-	msg := name + ": " + fmt.Sprintf(format, args...)
+	msg := name + ": " + fmt.Sprintf(msgFormat, args...)
 	if len(l.stats.Errors) < MaxErrors {
 		l.stats.Errors = append(l.stats.Errors, msg)
 	}
@@ -138,15 +136,26 @@ func (l *loader) malformed(name, format string, args ...any) {
 	}
 }
 
-func (l *loader) send(a *advisory.Advisory) error {
-	if err := l.ctx.Err(); err != nil {
-		return errStop{err}
+// Send emits one advisory; an error it returns (the consumer's, or the
+// load's cancellation) ends the load.
+func (l *loader) Send(a *advisory.Advisory) error {
+	if err := format.Cancelled(l.ctx); err != nil {
+		return err
 	}
 	if err := l.emit(a); err != nil {
-		return errStop{fmt.Errorf("emit %s: %w", a.ID, err)}
+		return format.Stop{Err: fmt.Errorf("emit %s: %w", a.ID, err)}
 	}
 	l.stats.Records++
 	return nil
+}
+
+// Skip counts records deliberately not emitted.
+func (l *loader) Skip(n int) { l.stats.Skipped += n }
+
+// String gives a one-line summary of the stats.
+func (s Stats) String() string {
+	return fmt.Sprintf("%s: %d files, %d records, %d withdrawn, %d skipped, %d malformed",
+		s.Source, s.Files, s.Records, s.Withdrawn, s.Skipped, s.Malformed)
 }
 
 // Load reads advisories from src — a directory, a .zip (OSV all.zip), a
@@ -425,16 +434,16 @@ func (l *loader) loadMember(archive, name string, r io.Reader, openErr error) er
 	var err error
 	if openErr != nil {
 		l.stats.Files++
-		l.malformed(member, "open zip member: %v", openErr)
+		l.Malformed(member, "open zip member: %v", openErr)
 	} else {
 		err = l.loadDoc(member, r)
-		var st errStop
+		var st format.Stop
 		if errors.As(err, &st) {
 			return err
 		} else if err != nil {
 			// Zip members are independent: a corrupt one (bad CRC,
 			// truncated data) is one malformed record.
-			l.malformed(member, "%v", err)
+			l.Malformed(member, "%v", err)
 		}
 	}
 	if l.onMember != nil {
@@ -454,10 +463,6 @@ var (
 	cveMetadataKey = []byte(`"cveMetadata"`)
 	containersKey  = []byte(`"containers"`)
 )
-
-// debianTrackerHead recognises the tracker export: an object of source
-// packages, each an object keyed by CVE (or TEMP-) ids.
-var debianTrackerHead = regexp.MustCompile(`^\s*\{\s*"[^"]*"\s*:\s*\{\s*"(CVE|TEMP)-`)
 
 // loadDoc reads one document, whose kind is told by its first bytes (and,
 // for YAML, which has no reliable signature, by its name). Errors returned
@@ -497,7 +502,7 @@ func (l *loader) loadDoc(name string, r io.Reader) error {
 		return l.loadXML(name, br)
 	case len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['):
 		kind = "json"
-		if debianTrackerHead.Match(trimmed) {
+		if tracker.IsExport(trimmed) {
 			kind = "debian"
 		}
 	case ext == ".yaml" || ext == ".yml" || bytes.HasPrefix(trimmed, []byte("---")):
@@ -508,7 +513,7 @@ func (l *loader) loadDoc(name string, r io.Reader) error {
 	}
 	l.stats.Files++
 	if kind == "debian" {
-		return l.loadDebianTracker(name, br)
+		return tracker.Read(l.ctx, name, br, l)
 	}
 	// The parsers copy what they keep (encoding/json and yaml copy
 	// strings and RawMessages), so the buffer is reused.
@@ -525,7 +530,7 @@ func (l *loader) loadDoc(name string, r io.Reader) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	if len(data) > maxDocSize {
-		l.malformed(name, "document larger than %d bytes", maxDocSize)
+		l.Malformed(name, "document larger than %d bytes", maxDocSize)
 		return nil
 	}
 	if kind == "json" {

@@ -217,29 +217,6 @@ func TestLoadCratesCVSS(t *testing.T) {
 	}
 }
 
-func TestScoreCVSS(t *testing.T) {
-	cases := []struct {
-		vec     string
-		version string
-		score   float64
-		ok      bool
-	}{
-		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "3.1", 9.8, true},
-		{"CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "3.0", 9.8, true},
-		{"CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:L", "3.1", 1.8, true},
-		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", "4.0", 9.3, true},
-		{"AV:N/AC:L/Au:N/C:P/I:P/A:P", "2.0", 7.5, true},
-		{"CVSS:3.1/AV:X", "", 0, false},
-		{"high", "", 0, false},
-	}
-	for _, tc := range cases {
-		c, ok := ScoreCVSS(tc.vec)
-		if ok != tc.ok || c.Version != tc.version || c.Score != tc.score {
-			t.Errorf("ScoreCVSS(%q) = %+v, %v; want %s %.1f %v", tc.vec, c, ok, tc.version, tc.score, tc.ok)
-		}
-	}
-}
-
 func TestLoadGHSA(t *testing.T) {
 	dir := testutil.Data(t, "advisories", "osv-ghsa-npm-subset")
 	st, advs := collect(t, dir, nil)
@@ -387,31 +364,6 @@ func TestLoadAlpineLegacy(t *testing.T) {
 	}
 }
 
-func TestSplitVulnIDs(t *testing.T) {
-	cases := []struct {
-		in      string
-		id      string
-		aliases []string
-		ok      bool
-	}{
-		{"CVE-2024-9143", "CVE-2024-9143", nil, true},
-		{"CVE-2017-8904 XSA-214", "CVE-2017-8904", []string{"XSA-214"}, true},
-		{"CVE 2018-16859", "CVE-2018-16859", nil, true},
-		{"CVE-????-?????  XSA-295", "XSA-295", nil, true},
-		{"wnpa-sec-2017-18", "wnpa-sec-2017-18", nil, true},
-		{"CVE-2017-17434-1", "CVE-2017-17434", nil, true},
-		{"CVE-2019-19451.patch", "CVE-2019-19451", nil, true},
-		{"", "", nil, false},
-		{"???", "", nil, false},
-	}
-	for _, tc := range cases {
-		id, al, ok := splitVulnIDs(tc.in)
-		if id != tc.id || ok != tc.ok || strings.Join(al, ",") != strings.Join(tc.aliases, ",") {
-			t.Errorf("splitVulnIDs(%q) = %q %v %v", tc.in, id, al, ok)
-		}
-	}
-}
-
 func TestLoadSecDBBranchJSON(t *testing.T) {
 	doc := `{"distroversion":"v3.20","reponame":"main","packages":[
 	 {"pkg":{"name":"openssl","secfixes":{"0":["CVE-2022-1292"],"3.3.2-r1":["CVE-2024-9143"],"3.3.2-r2":["CVE-2024-13176","CVE-2024-9143"]}}},
@@ -433,52 +385,6 @@ func TestLoadSecDBBranchJSON(t *testing.T) {
 		if x.ID == "CVE-2022-1292" {
 			t.Error("fixed-in-0 entry produced an advisory")
 		}
-	}
-}
-
-func TestLoadDebianTracker(t *testing.T) {
-	doc := `{
- "openssl": {
-  "CVE-2024-0001": {"description": "d1", "scope": "remote", "releases": {
-     "bookworm": {"status": "resolved", "repositories": {"bookworm": "3.0.11-1~deb12u2"}, "fixed_version": "3.0.11-1~deb12u1", "urgency": "medium"},
-     "bullseye": {"status": "open", "repositories": {}, "urgency": "unimportant"},
-     "buster": {"status": "resolved", "fixed_version": "0", "urgency": "not yet assigned"},
-     "sid": {"status": "resolved", "fixed_version": "3.0.12-1", "urgency": "low"}}},
-  "CVE-2024-0002": {"releases": {"bookworm": {"status": "not-affected"}, "sid": {"status": "open"}}},
-  "TEMP-0000000-ABCDEF": {"releases": {"trixie": {"status": "undetermined", "urgency": "low**"}}}
- },
- "perl": {"CVE-2024-0003": {"releases": {"bookworm": {"status": "resolved", "fixed_version": "<removed>"}, "forky": {"status": "weird"}}}},
- "zlib": {"CVE-2024-0004": {"releases": "not an object"}},
- "bash": {"CVE-2024-0005": {"releases": {"bookworm": {"status": "resolved", "fixed_version": "5.2.15-2+b9", "urgency": "high"}}}}
-}`
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "tracker.json"), []byte(doc), 0o644)
-	st, advs := collect(t, dir, nil)
-	// Records: CVE-2024-0001, TEMP-..., CVE-2024-0005. Skipped: 0002 (only
-	// not-affected and sid). Malformed: perl (unknown status), zlib (type).
-	if st.Records != 3 || st.Skipped != 1 || st.Malformed != 2 || st.Files != 1 {
-		t.Fatalf("stats %v %q", st, st.Errors)
-	}
-	a := advs[0]
-	if a.ID != "CVE-2024-0001" || a.Source != advisory.SourceDebianTracker || a.Details != "d1" || len(a.Affected) != 2 {
-		t.Fatalf("advisory %+v", a)
-	}
-	want := []struct {
-		eco, sev, fixed string
-	}{{"Debian:11", "NEGLIGIBLE", ""}, {"Debian:12", "MEDIUM", "3.0.11-1~deb12u1"}}
-	for i, w := range want {
-		af := a.Affected[i]
-		ev := af.Ranges[0].Events
-		fixed := ""
-		if len(ev) == 2 {
-			fixed = ev[1].Fixed
-		}
-		if af.Ecosystem != w.eco || af.Severity != w.sev || ev[0].Introduced != "0" || fixed != w.fixed || af.Package != "openssl" {
-			t.Errorf("affected[%d] = %+v, want %+v", i, af, w)
-		}
-	}
-	if advs[1].ID != "TEMP-0000000-ABCDEF" || advs[1].Affected[0].Ecosystem != "Debian:13" || advs[1].Affected[0].Severity != "LOW" {
-		t.Errorf("TEMP advisory %+v", advs[1])
 	}
 }
 
@@ -635,85 +541,6 @@ func TestLoadHTTPAndZip(t *testing.T) {
 	}
 	if _, err := Load(context.Background(), srv.URL+"/nope.zip", srv.Client(), func(*advisory.Advisory) error { return nil }); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("404: err %v", err)
-	}
-}
-
-func TestParseDSAListReal(t *testing.T) {
-	for _, kind := range []string{"DSA", "DLA"} {
-		t.Run(kind, func(t *testing.T) {
-			p := testutil.Data(t, "advisories", "debian-security-tracker-2023-04", "data", kind, "list")
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			headers, fixes, cves := 0, 0, 0
-			for _, line := range strings.Split(string(b), "\n") {
-				trimmed := strings.TrimSpace(line)
-				switch {
-				case strings.HasPrefix(line, "["):
-					headers++
-				case strings.HasPrefix(trimmed, "[") && trimmed != line:
-					fixes++
-				case strings.HasPrefix(trimmed, "{"):
-					cves += len(strings.Fields(strings.Trim(trimmed, "{}")))
-				}
-			}
-			entries, bad, err := ParseDSAList(bytes.NewReader(b))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(bad) != 0 {
-				t.Errorf("%d malformed lines, first %q", len(bad), bad[0])
-			}
-			gotFixes, gotCVEs := 0, 0
-			for _, e := range entries {
-				gotFixes += len(e.Fixes)
-				gotCVEs += len(e.CVEs)
-				if e.Date.IsZero() || !strings.HasPrefix(e.ID, kind+"-") {
-					t.Errorf("entry %+v", e)
-				}
-			}
-			if len(entries) != headers || gotFixes != fixes || gotCVEs != cves {
-				t.Errorf("entries %d fixes %d cves %d; want %d %d %d", len(entries), gotFixes, gotCVEs, headers, fixes, cves)
-			}
-			if kind == "DSA" {
-				e := entries[0]
-				if e.ID != "DSA-5380-1" || e.Package != "xorg-server" || e.Description != "security update" ||
-					len(e.CVEs) != 1 || e.CVEs[0] != "CVE-2023-1393" || len(e.Fixes) != 1 ||
-					e.Fixes[0].Ecosystem != "Debian:11" || e.Fixes[0].FixedVersion != "2:1.20.11-1+deb11u6" {
-					t.Errorf("first entry %+v", e)
-				}
-			}
-		})
-	}
-}
-
-func TestDSAIndexAttach(t *testing.T) {
-	dsa, _, err := ParseDSAList(strings.NewReader(`[29 Mar 2023] DSA-5380-1 xorg-server - security update
-	{CVE-2023-1393}
-	[bullseye] - xorg-server 2:1.20.11-1+deb11u6
-[10 Jan 2006] DSA-900-1 foo - bug
-	{CVE-2023-1393}
-	[sarge] - foo <not-affected> (Vulnerable code not present)
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dla, _, _ := ParseDSAList(strings.NewReader("[29 Mar 2023] DLA-3372-1 xorg-server - security update\n\t{CVE-2023-1393}\n\t[buster] - xorg-server 2:1.20.4-1+deb10u9\n"))
-	if !dsa[1].Fixes[0].NotAffected || dsa[1].Fixes[0].FixedVersion != "" {
-		t.Errorf("not-affected line: %+v", dsa[1].Fixes[0])
-	}
-	ix := NewDSAIndex(dsa, dla)
-	a := &advisory.Advisory{ID: "CVE-2023-1393", Affected: []advisory.Affected{
-		{Ecosystem: "Debian:11", Package: "xorg-server"},
-		{Ecosystem: "Debian:10", Package: "xorg-server"},
-		{Ecosystem: "Debian:12", Package: "xorg-server"},
-	}}
-	if !ix.Attach(a) || strings.Join(a.Aliases, ",") != "DSA-5380-1,DLA-3372-1" || len(a.References) != 2 {
-		t.Errorf("attached %v %v", a.Aliases, a.References)
-	}
-	if ix.Attach(a) {
-		t.Error("second Attach added again")
 	}
 }
 

@@ -96,45 +96,6 @@ func FuzzSecDB(f *testing.F) {
 	})
 }
 
-func FuzzDebianTracker(f *testing.F) {
-	f.Add([]byte(`{"openssl":{"CVE-2024-1":{"releases":{"bookworm":{"status":"resolved","fixed_version":"1.0-1","urgency":"low"}}}}}`))
-	f.Add([]byte(`{"a":{"CVE-1":{"releases":{"sid":{"status":"open"}}}},"b":{"TEMP-1":{}}}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzLoad(t, "tracker.json", data)
-	})
-}
-
-func FuzzDSAList(f *testing.F) {
-	p := testutil.Data(f, "advisories", "debian-security-tracker-2023-04", "data", "DSA", "list")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		f.Fatal(err)
-	}
-	lines := strings.Split(string(b), "\n")
-	for i := 0; i+12 < len(lines) && i < 12*40; i += 12 {
-		f.Add([]byte(strings.Join(lines[i:i+12], "\n")))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		entries, bad, err := ParseDSAList(bytes.NewReader(data))
-		if err != nil {
-			return // over-long line: a read failure, reported
-		}
-		for _, e := range entries {
-			if e.ID == "" {
-				t.Fatalf("entry without id: %+v", e)
-			}
-		}
-		_ = bad
-		ix := NewDSAIndex(entries)
-		for _, e := range entries {
-			for _, c := range e.CVEs {
-				a := &advisory.Advisory{ID: c, Affected: []advisory.Affected{{Ecosystem: "Debian:11", Package: e.Package}}}
-				ix.Attach(a)
-			}
-		}
-	})
-}
-
 // ovalSample cuts a small, complete OVAL document out of a real one: its
 // first n definitions and the tests, objects and states they refer to.
 func ovalSample(doc []byte, n int) []byte {

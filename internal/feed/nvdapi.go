@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/enrich"
+	"github.com/scanfleet/scanfleet/internal/feed/format"
 )
 
 // NVDAPIPath ends the URL of the NVD CVE API 2.0
@@ -74,7 +75,7 @@ func (l *loader) loadNVDAPI(base *url.URL, opts Options) error {
 			return nil
 		}
 		p, err := enrich.ParseNVD(body, l.sendEnrichment)
-		var st errStop
+		var st format.Stop
 		if errors.As(err, &st) {
 			return err
 		}

@@ -21,11 +21,11 @@ func (l *loader) loadRedHatCSAF(name string, data []byte) error {
 		l.stats.Skipped++
 		return nil
 	case err != nil:
-		l.malformed(name, "%v", err)
+		l.Malformed(name, "%v", err)
 		return nil
 	}
 	for _, a := range advs {
-		if err := l.send(a); err != nil {
+		if err := l.Send(a); err != nil {
 			return err
 		}
 	}

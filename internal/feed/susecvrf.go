@@ -6,6 +6,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/ecosystem/suse/cvrf"
+	"github.com/scanfleet/scanfleet/internal/feed/format"
 )
 
 // SUSE CVRF documents (SUSE's XML, root <cvrfdoc>, and vuln-list's JSON
@@ -20,10 +21,10 @@ func (l *loader) loadSUSECVRFJSON(name string, data []byte) error {
 }
 
 // loadSUSECVRFXML handles an XML document whose root is <cvrfdoc>.
-func (l *loader) loadSUSECVRFXML(name string, s *xmlStream, se xml.StartElement) error {
+func (l *loader) loadSUSECVRFXML(name string, s *format.XMLStream, se xml.StartElement) error {
 	// The whole document is one advisory, bounded as a JSON one is.
-	s.budget.allow("<cvrfdoc>", maxXMLDocRecord)
-	return l.sendSUSECVRF(name, func() (*advisory.Advisory, error) { return cvrf.DecodeXML(s.dec, se) })
+	dec := s.Allow("<cvrfdoc>", format.MaxXMLDocRecord)
+	return l.sendSUSECVRF(name, func() (*advisory.Advisory, error) { return cvrf.DecodeXML(dec, se) })
 }
 
 func (l *loader) sendSUSECVRF(name string, parse func() (*advisory.Advisory, error)) error {
@@ -33,8 +34,8 @@ func (l *loader) sendSUSECVRF(name string, parse func() (*advisory.Advisory, err
 		l.stats.Skipped++
 		return nil
 	case err != nil:
-		l.malformed(name, "%v", err)
+		l.Malformed(name, "%v", err)
 		return nil
 	}
-	return l.send(a)
+	return l.Send(a)
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/ecosystem/debian/tracker"
 	"github.com/scanfleet/scanfleet/internal/feed"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
@@ -157,11 +158,11 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 // dsaSources splits the Debian security tracker's DSA/DLA lists (a tracker
 // checkout's directory, holding data/DSA/list and data/DLA/list, or a list
 // file itself) from the advisory sources, and indexes them.
-func dsaSources(sources []string) (*feed.DSAIndex, []string, []vulndb.SourceInfo, error) {
+func dsaSources(sources []string) (*tracker.DSAIndex, []string, []vulndb.SourceInfo, error) {
 	var (
 		rest    []string
 		infos   []vulndb.SourceInfo
-		entries [][]feed.DSAEntry
+		entries [][]tracker.DSAEntry
 	)
 	for _, src := range sources {
 		lists := dsaListFiles(src)
@@ -175,7 +176,7 @@ func dsaSources(sources []string) (*feed.DSAIndex, []string, []vulndb.SourceInfo
 			if err != nil {
 				return nil, nil, nil, fmt.Errorf("source %s: %w", src, err)
 			}
-			e, bad, err := feed.ParseDSAList(f)
+			e, bad, err := tracker.ParseDSAList(f)
 			f.Close()
 			if err != nil {
 				return nil, nil, nil, fmt.Errorf("source %s: %s: %w", src, l, err)
@@ -194,7 +195,7 @@ func dsaSources(sources []string) (*feed.DSAIndex, []string, []vulndb.SourceInfo
 	if len(entries) == 0 {
 		return nil, rest, nil, nil
 	}
-	return feed.NewDSAIndex(entries...), rest, infos, nil
+	return tracker.NewDSAIndex(entries...), rest, infos, nil
 }
 
 func dsaListFiles(src string) []string {

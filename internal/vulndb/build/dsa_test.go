@@ -9,7 +9,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/scanfleet/scanfleet/internal/feed"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/debian/tracker"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
@@ -17,13 +17,13 @@ import (
 // The tracker's DSA/DLA lists attach advisory ids to the Debian records of
 // other sources, and are counted as a source of their own.
 func TestBuildAttachesDSA(t *testing.T) {
-	tracker := testutil.Data(t, "advisories", "debian-security-tracker-2023-04")
-	dsaList := filepath.Join(tracker, "data", "DSA", "list")
+	trackerDir := testutil.Data(t, "advisories", "debian-security-tracker-2023-04")
+	dsaList := filepath.Join(trackerDir, "data", "DSA", "list")
 	f, err := os.Open(dsaList)
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, _, err := feed.ParseDSAList(f)
+	entries, _, err := tracker.ParseDSAList(f)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func TestBuildAttachesDSA(t *testing.T) {
 	var (
 		id  string
 		cve string
-		fix feed.DSAFix
+		fix tracker.DSAFix
 	)
 	for _, e := range entries {
 		for _, fx := range e.Fixes {
@@ -57,21 +57,21 @@ func TestBuildAttachesDSA(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "db")
-	info, err := Build(context.Background(), out, []string{tracker, osv}, BuildOptions{})
+	info, err := Build(context.Background(), out, []string{trackerDir, osv}, BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Independent count of list entries: header lines.
 	header := regexp.MustCompile(`(?m)^\[\d{1,2} [A-Z][a-z]{2} \d{4}\] (DSA|DLA)-`)
 	want := 0
-	for _, l := range []string{dsaList, filepath.Join(tracker, "data", "DLA", "list")} {
+	for _, l := range []string{dsaList, filepath.Join(trackerDir, "data", "DLA", "list")} {
 		b, err := os.ReadFile(l)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want += len(header.FindAll(b, -1))
 	}
-	if len(info.Sources) != 2 || info.Sources[0].Source != tracker || info.Sources[0].Records != want || info.Sources[0].Files != 2 {
+	if len(info.Sources) != 2 || info.Sources[0].Source != trackerDir || info.Sources[0].Records != want || info.Sources[0].Files != 2 {
 		t.Fatalf("sources %+v, want the tracker first with %d entries in 2 files", info.Sources, want)
 	}
 	db, err := vulndb.Open(out)

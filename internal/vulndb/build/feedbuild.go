@@ -19,6 +19,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/debian/tracker"
 	"github.com/scanfleet/scanfleet/internal/feed"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
@@ -80,7 +81,7 @@ type feedOut struct {
 type feedBuilder struct {
 	opts   BuildOptions
 	load   loadFunc
-	dsa    *feed.DSAIndex
+	dsa    *tracker.DSAIndex
 	dsaKey string // fingerprint of the DSA/DLA lists (with a cache only)
 	work   string // this build's scratch directory
 }
@@ -370,7 +371,7 @@ func dsaFingerprint(sources []string) (string, error) {
 // to records.bin.
 type feedWriter struct {
 	dir      string
-	dsa      *feed.DSAIndex
+	dsa      *tracker.DSAIndex
 	runs     runWriter
 	recFile  *os.File
 	rec      *bufio.Writer
@@ -403,7 +404,7 @@ type segment struct {
 	offset uint64
 }
 
-func newFeedWriter(dir string, dsa *feed.DSAIndex, seg segment) (*feedWriter, error) {
+func newFeedWriter(dir string, dsa *tracker.DSAIndex, seg segment) (*feedWriter, error) {
 	f, err := os.Create(filepath.Join(dir, seg.name))
 	if err != nil {
 		return nil, fmt.Errorf("creating records file: %w", err)

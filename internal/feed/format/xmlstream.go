@@ -1,4 +1,4 @@
-package feed
+package format
 
 import (
 	"bufio"
@@ -23,15 +23,15 @@ import (
 // "billion laughs" document fails at its first entity reference; a
 // document with a DTD is rejected anyway, since no feed has one.
 const (
-	// maxXMLToken bounds one token read between records: a start tag
+	// MaxXMLToken bounds one token read between records: a start tag
 	// with its attributes, the character data between two elements.
-	maxXMLToken = 1 << 20
-	// maxXMLRecord bounds one record (an OVAL definition, an <update>):
+	MaxXMLToken = 1 << 20
+	// MaxXMLRecord bounds one record (an OVAL definition, an <update>):
 	// the largest real ones are a few tens of kilobytes.
-	maxXMLRecord = 16 << 20
-	// maxXMLDocRecord bounds a format whose whole document is one
-	// record (SUSE CVRF), as maxDocSize does JSON documents.
-	maxXMLDocRecord = maxDocSize
+	MaxXMLRecord = 16 << 20
+	// MaxXMLDocRecord bounds a format whose whole document is one
+	// record (SUSE CVRF), as MaxDocSize does JSON documents.
+	MaxXMLDocRecord = MaxDocSize
 )
 
 // ErrXMLTooLarge is the error of an XML element or token larger than its
@@ -82,41 +82,50 @@ func (b *xmlBudget) Read(p []byte) (int, error) {
 	return 1, nil
 }
 
-// xmlStream is a document being read with bounded steps.
-type xmlStream struct {
+// XMLStream is a document being read with bounded steps.
+type XMLStream struct {
 	dec    *xml.Decoder
 	budget *xmlBudget
 }
 
-func newXMLStream(r io.Reader) *xmlStream {
+// NewXMLStream starts reading the XML document r.
+func NewXMLStream(r io.Reader) *XMLStream {
 	br, ok := r.(io.ByteReader)
 	if !ok {
 		br = bufio.NewReader(r)
 	}
 	b := &xmlBudget{r: br}
-	return &xmlStream{dec: xml.NewDecoder(b), budget: b}
+	return &XMLStream{dec: xml.NewDecoder(b), budget: b}
 }
 
-// token reads the next token between records.
-func (s *xmlStream) token() (xml.Token, error) {
-	s.budget.allow("an XML token between records", maxXMLToken)
+// Token reads the next token between records.
+func (s *XMLStream) Token() (xml.Token, error) {
+	s.budget.allow("an XML token between records", MaxXMLToken)
 	return s.dec.Token()
 }
 
-// decode reads the rest of the element se into v, at most limit bytes.
-func (s *xmlStream) decode(v any, se *xml.StartElement, limit int64) error {
+// Decode reads the rest of the element se into v, at most limit bytes.
+func (s *XMLStream) Decode(v any, se *xml.StartElement, limit int64) error {
 	s.budget.allow("<"+se.Name.Local+">", limit)
 	return s.dec.DecodeElement(v, se)
 }
 
-// isDTD reports whether a token is a document type declaration.
-func isDTD(tok xml.Token) bool {
+// Allow hands the decoder to a reader that decodes by itself (SUSE
+// CVRF's DecodeXML), which may then read at most limit bytes; what names
+// the element in the error of a document over it.
+func (s *XMLStream) Allow(what string, limit int64) *xml.Decoder {
+	s.budget.allow(what, limit)
+	return s.dec
+}
+
+// IsDTD reports whether a token is a document type declaration.
+func IsDTD(tok xml.Token) bool {
 	d, ok := tok.(xml.Directive)
 	return ok && bytes.HasPrefix(bytes.TrimSpace(d), []byte("DOCTYPE"))
 }
 
-// attr returns the value of the start element's attribute named local.
-func attr(se *xml.StartElement, local string) string {
+// Attr returns the value of the start element's attribute named local.
+func Attr(se *xml.StartElement, local string) string {
 	for _, a := range se.Attr {
 		if a.Name.Local == local {
 			return a.Value

@@ -1,18 +1,8 @@
-package feed
-
-import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"sort"
-	"strings"
-
-	"github.com/scanfleet/scanfleet/internal/advisory"
-	"github.com/scanfleet/scanfleet/internal/report"
-	"github.com/scanfleet/scanfleet/internal/version"
-)
-
+// Package tracker reads the Debian security tracker: its JSON export of
+// every source package's CVEs (Read), and its DSA/DLA list files
+// (ParseDSAList), whose advisory ids the database builder attaches to
+// Debian records (DSAIndex).
+//
 // The Debian security tracker's JSON export is
 //
 //	{source package: {CVE or TEMP id: {description, releases: {codename:
@@ -33,6 +23,33 @@ import (
 // NEGLIGIBLE); "not yet assigned" and "end-of-life" give none. A record
 // left without any entry is counted as Skipped. The same CVE is emitted
 // once per source package it affects.
+package tracker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/feed/format"
+	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/version"
+)
+
+// exportHead recognises the export: an object of source packages, each
+// an object keyed by CVE (or TEMP-) ids.
+var exportHead = regexp.MustCompile(`^\s*\{\s*"[^"]*"\s*:\s*\{\s*"(CVE|TEMP)-`)
+
+// IsExport reports whether the first bytes of a JSON document (leading
+// space and byte order mark removed) are the tracker export's.
+func IsExport(head []byte) bool { return exportHead.Match(head) }
 
 type debianCVE struct {
 	Description string                   `json:"description"`
@@ -45,24 +62,28 @@ type debianRelease struct {
 	Urgency      string `json:"urgency"`
 }
 
-func (l *loader) loadDebianTracker(name string, r io.Reader) error {
+// Read streams the export r, read from the file name, one source package
+// at a time, and sends its advisories to sink. Bad JSON ends the document
+// as one malformed record (what was sent stays); a read error ends the
+// load.
+func Read(ctx context.Context, name string, r io.Reader, sink format.Sink) error {
 	dec := json.NewDecoder(r)
 	if _, err := dec.Token(); err != nil { // the opening '{', checked by the sniffer
-		l.malformed(name, "bad JSON: %v", err)
+		sink.Malformed(name, "bad JSON: %v", err)
 		return nil
 	}
 	cmp, _ := version.For(advisory.EcoDebian)
 	for dec.More() {
-		if err := l.ctx.Err(); err != nil {
-			return errStop{err}
+		if err := format.Cancelled(ctx); err != nil {
+			return err
 		}
 		tok, err := dec.Token()
 		if err != nil {
-			return l.debianSyntax(name, err)
+			return debianSyntax(name, err, sink)
 		}
 		pkg, ok := tok.(string)
 		if !ok {
-			l.malformed(name, "bad JSON: package key %v", tok)
+			sink.Malformed(name, "bad JSON: package key %v", tok)
 			return nil
 		}
 		var cves map[string]debianCVE
@@ -71,37 +92,37 @@ func (l *loader) loadDebianTracker(name string, r io.Reader) error {
 			if errors.As(err, &te) {
 				// The decoder stays in step after a type error: only this
 				// package is lost.
-				l.malformed(name, "%s: %v", pkg, err)
+				sink.Malformed(name, "%s: %v", pkg, err)
 				continue
 			}
-			return l.debianSyntax(name, err)
+			return debianSyntax(name, err, sink)
 		}
-		for _, id := range sortedKeys(cves) {
+		for _, id := range slices.Sorted(maps.Keys(cves)) {
 			a, reason := debianAdvisory(pkg, id, cves[id], cmp)
 			switch {
 			case a != nil:
-				if err := l.send(a); err != nil {
+				if err := sink.Send(a); err != nil {
 					return err
 				}
 			case reason != "":
-				l.malformed(name, "%s %s: %s", pkg, id, reason)
+				sink.Malformed(name, "%s %s: %s", pkg, id, reason)
 			default:
-				l.stats.Skipped++
+				sink.Skip(1)
 			}
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return l.debianSyntax(name, err)
+		return debianSyntax(name, err, sink)
 	}
 	return nil
 }
 
 // debianSyntax handles a broken stream: a read error ends the load; bad
 // JSON ends this document, counted as one malformed record.
-func (l *loader) debianSyntax(name string, err error) error {
+func debianSyntax(name string, err error, sink format.Sink) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		l.malformed(name, "bad JSON: %v", err)
+		sink.Malformed(name, "bad JSON: %v", err)
 		return nil
 	}
 	return fmt.Errorf("%s: %w", name, err)
@@ -120,7 +141,7 @@ func debianAdvisory(pkg, id string, c debianCVE, cmp version.Comparer) (*advisor
 		Details:    c.Description,
 		References: []string{"https://security-tracker.debian.org/tracker/" + id},
 	}
-	codenames := sortedKeys(c.Releases)
+	codenames := slices.Sorted(maps.Keys(c.Releases))
 	for _, codename := range codenames {
 		rel := c.Releases[codename]
 		n, ok := advisory.DebianRelease(codename)

@@ -1,30 +1,24 @@
-package feed
+// Package osv converts OSV records (https://ossf.github.io/osv-schema/)
+// into advisory records: the ranges checked in each ecosystem's version
+// ordering, the CVSS vectors scored, a distribution's severity word kept.
+// Package feed finds the records (in directories, archives, OSV's
+// all.zip) and decodes them; a record is converted here.
+package osv
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
-	"github.com/scanfleet/scanfleet/internal/ecosystem/redhat/csaf"
-	"github.com/scanfleet/scanfleet/internal/ecosystem/suse/cvrf"
+	"github.com/scanfleet/scanfleet/internal/feed/format"
 	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/version"
 )
 
-// document is the union of the top-level fields of every JSON/YAML feed
-// document this package reads, so that one decode tells the kind and
-// carries the data: an OSV record (id, affected, ...), a secdb branch file
-// (distroversion, packages) or a vuln-list secdb split file (name,
-// secfixes, distroversion).
-type document struct {
-	// OSV
+// Record is the top level of an OSV record, as JSON or YAML.
+type Record struct {
 	ID               string         `json:"id" yaml:"id"`
 	Modified         string         `json:"modified" yaml:"modified"`
 	Published        string         `json:"published" yaml:"published"`
@@ -33,149 +27,61 @@ type document struct {
 	Related          []string       `json:"related" yaml:"related"`
 	Summary          string         `json:"summary" yaml:"summary"`
 	Details          string         `json:"details" yaml:"details"`
-	Severity         []osvSeverity  `json:"severity" yaml:"severity"`
-	Affected         []osvAffected  `json:"affected" yaml:"affected"`
-	References       []osvReference `json:"references" yaml:"references"`
+	Severity         []Severity     `json:"severity" yaml:"severity"`
+	Affected         []Affected     `json:"affected" yaml:"affected"`
+	References       []Reference    `json:"references" yaml:"references"`
 	DatabaseSpecific map[string]any `json:"database_specific" yaml:"database_specific"`
-
-	// Alpine secdb
-	Name          string              `json:"name" yaml:"name"`
-	Secfixes      map[string][]string `json:"secfixes" yaml:"secfixes"`
-	Distroversion string              `json:"distroversion" yaml:"distroversion"`
-	Reponame      string              `json:"reponame" yaml:"reponame"`
-	Packages      []secdbPackage      `json:"packages" yaml:"packages"`
 }
 
-type osvSeverity struct {
+// Severity is one of a record's (or an affected package's) severities.
+type Severity struct {
 	Type  string `json:"type" yaml:"type"`
 	Score string `json:"score" yaml:"score"`
 }
 
-type osvAffected struct {
+// Affected is one affected package.
+type Affected struct {
 	Package struct {
 		Ecosystem string `json:"ecosystem" yaml:"ecosystem"`
 		Name      string `json:"name" yaml:"name"`
 	} `json:"package" yaml:"package"`
-	Ranges            []osvRange     `json:"ranges" yaml:"ranges"`
+	Ranges            []Range        `json:"ranges" yaml:"ranges"`
 	Versions          []string       `json:"versions" yaml:"versions"`
-	Severity          []osvSeverity  `json:"severity" yaml:"severity"`
+	Severity          []Severity     `json:"severity" yaml:"severity"`
 	EcosystemSpecific map[string]any `json:"ecosystem_specific" yaml:"ecosystem_specific"`
 	DatabaseSpecific  map[string]any `json:"database_specific" yaml:"database_specific"`
 }
 
-type osvRange struct {
+// Range is one range of affected versions.
+type Range struct {
 	Type   string              `json:"type" yaml:"type"`
 	Events []map[string]string `json:"events" yaml:"events"`
 }
 
-type osvReference struct {
+// Reference is one of a record's links.
+type Reference struct {
 	Type string `json:"type" yaml:"type"`
 	URL  string `json:"url" yaml:"url"`
 }
 
-func (d *document) isOSV() bool { return d.ID != "" }
-func (d *document) isSecDB() bool {
-	return d.Packages != nil || d.Secfixes != nil || d.Distroversion != ""
-}
+// IsRecord reports whether a decoded document is an OSV record (it has
+// an id).
+func (d *Record) IsRecord() bool { return d.ID != "" }
 
-func (l *loader) parseJSONDoc(name string, data []byte) error {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '[' {
-		// A JSON array of OSV records, as OSV's query API returns.
-		var recs []json.RawMessage
-		if err := json.Unmarshal(data, &recs); err != nil {
-			l.malformed(name, "bad JSON: %v", err)
-			return nil
-		}
-		for i, raw := range recs {
-			var d document
-			rn := fmt.Sprintf("%s[%d]", name, i)
-			if err := json.Unmarshal(raw, &d); err != nil {
-				l.malformed(rn, "bad JSON: %v", err)
-				continue
-			}
-			if err := l.handleDoc(rn, &d); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	var d document
-	if err := json.Unmarshal(data, &d); err != nil {
-		l.malformed(name, "bad JSON: %v", err)
-		return nil
-	}
-	if !d.isOSV() && !d.isSecDB() && cvrf.IsJSON(data) {
-		return l.loadSUSECVRFJSON(name, data)
-	}
-	if !d.isOSV() && !d.isSecDB() && csaf.IsJSON(data) {
-		return l.loadRedHatCSAF(name, data)
-	}
-	return l.handleDoc(name, &d)
-}
-
-func (l *loader) parseYAMLDoc(name string, data []byte) (err error) {
-	var d document
-	// yaml.v3 has panicked on hostile input in the past; a record must not
-	// take the load down.
-	defer func() {
-		if r := recover(); r != nil {
-			l.malformed(name, "bad YAML: parser panic: %v", r)
-			err = nil
-		}
-	}()
-	if err := yaml.Unmarshal(data, &d); err != nil {
-		l.malformed(name, "bad YAML: %v", err)
-		return nil
-	}
-	return l.handleDoc(name, &d)
-}
-
-func (l *loader) handleDoc(name string, d *document) error {
-	switch {
-	case d.isOSV():
-		return l.handleOSV(name, d)
-	case d.isSecDB():
-		return l.handleSecDB(name, d)
-	}
-	l.malformed(name, "not an OSV record or Alpine secdb document")
-	return nil
-}
-
-// skipError marks a record that is deliberately not emitted (counted in
-// Skipped), as opposed to a malformed one.
-type skipError struct{ reason string }
-
-func (e skipError) Error() string { return e.reason }
-
-func (l *loader) handleOSV(name string, d *document) error {
-	l.member.ID, l.member.Modified = d.ID, d.Modified
-	if d.Withdrawn != "" {
-		l.stats.Withdrawn++
-		return nil
-	}
-	a, err := convertOSV(d)
-	if err != nil {
-		var skip skipError
-		if errors.As(err, &skip) {
-			l.stats.Skipped++
-			return nil
-		}
-		l.malformed(name, "%s: %v", d.ID, err)
-		return nil
-	}
-	return l.send(a)
-}
+// ErrNothingMatchable is Advisory's error for a record left with no
+// package to match because all it had were GIT ranges: it is skipped, not
+// malformed.
+var ErrNothingMatchable = errors.New("no matchable package (only GIT ranges)")
 
 // rpmSummarySeverity reads the severity Red Hat-style errata put in front
 // of their synopsis ("Important: kernel security update").
 var rpmSummarySeverity = map[string]bool{"Critical": true, "Important": true, "Moderate": true, "Low": true}
 
-// convertOSV turns one OSV record into an advisory. Affected entries in
+// Advisory turns the record into an advisory. Affected entries in
 // ecosystems without a version comparer, and GIT ranges, are dropped; a
 // record left with nothing to match is malformed when an ecosystem was
-// unsupported, skipped when it only had GIT ranges.
-func convertOSV(d *document) (*advisory.Advisory, error) {
+// unsupported, skipped (ErrNothingMatchable) when it only had GIT ranges.
+func (d *Record) Advisory() (*advisory.Advisory, error) {
 	if strings.TrimSpace(d.ID) == "" {
 		return nil, errors.New("missing id")
 	}
@@ -185,8 +91,8 @@ func convertOSV(d *document) (*advisory.Advisory, error) {
 		Summary: d.Summary,
 		Details: d.Details,
 	}
-	a.Published = parseTime(d.Published)
-	a.Modified = parseTime(d.Modified)
+	a.Published = format.ParseRFC3339(d.Published)
+	a.Modified = format.ParseRFC3339(d.Modified)
 	for _, al := range d.Aliases {
 		if al = strings.TrimSpace(al); al != "" && al != a.ID && !slices.Contains(a.Aliases, al) {
 			a.Aliases = append(a.Aliases, al)
@@ -276,7 +182,7 @@ func convertOSV(d *document) (*advisory.Advisory, error) {
 		if len(unsupported) > 0 {
 			return nil, fmt.Errorf("unsupported ecosystem %q", unsupported[0])
 		}
-		return nil, skipError{"no matchable package (only GIT ranges)"}
+		return nil, ErrNothingMatchable
 	}
 	if a.Severity == "" && distro {
 		if w, _, ok := strings.Cut(d.Summary, ":"); ok && rpmSummarySeverity[w] {
@@ -298,7 +204,7 @@ func convertOSV(d *document) (*advisory.Advisory, error) {
 // exactly one of introduced/fixed/last_affected/limit, at least one
 // introduced, every version valid in the range's ordering, and no fixed or
 // last_affected below the introduced it follows.
-func convertRange(eco string, r osvRange) (advisory.Range, error) {
+func convertRange(eco string, r Range) (advisory.Range, error) {
 	out := advisory.Range{Type: r.Type}
 	if len(r.Events) == 0 {
 		return out, errors.New("empty events")
@@ -366,11 +272,11 @@ func convertRange(eco string, r osvRange) (advisory.Range, error) {
 // report.CVSS (vectors that do not parse are dropped: a bad score must not
 // hide the advisory), and a distribution's word ("Ubuntu": "medium") is
 // returned as word.
-func scoreSeverities(ss []osvSeverity) (out []report.CVSS, word string) {
+func scoreSeverities(ss []Severity) (out []report.CVSS, word string) {
 	for _, s := range ss {
 		switch s.Type {
 		case "CVSS_V2", "CVSS_V3", "CVSS_V4":
-			if c, ok := ScoreCVSS(s.Score); ok {
+			if c, ok := advisory.ScoreCVSS(s.Score); ok {
 				out = appendCVSS(out, c)
 			}
 		default:
@@ -381,10 +287,6 @@ func scoreSeverities(ss []osvSeverity) (out []report.CVSS, word string) {
 	}
 	return out, word
 }
-
-// ScoreCVSS parses a CVSS v2, v3.0, v3.1 or v4.0 vector and computes its
-// base score (see advisory.ScoreCVSS, which does the work).
-func ScoreCVSS(vector string) (c report.CVSS, ok bool) { return advisory.ScoreCVSS(vector) }
 
 func appendCVSS(list []report.CVSS, cs ...report.CVSS) []report.CVSS {
 	for _, c := range cs {
@@ -400,12 +302,4 @@ func stringField(m map[string]any, key string) string {
 		return strings.TrimSpace(s)
 	}
 	return ""
-}
-
-func parseTime(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
-	if err != nil || t.Year() <= 1 {
-		return time.Time{}
-	}
-	return t.UTC()
 }

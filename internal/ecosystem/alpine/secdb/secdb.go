@@ -1,18 +1,8 @@
-package feed
-
-import (
-	"fmt"
-	"path"
-	"regexp"
-	"sort"
-	"strings"
-
-	"github.com/scanfleet/scanfleet/internal/advisory"
-	"github.com/scanfleet/scanfleet/internal/ecosystem"
-	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
-	"github.com/scanfleet/scanfleet/internal/version"
-)
-
+// Package secdb reads Alpine's secdb, the format Wolfi and Chainguard
+// publish too (told apart by their reponame, as their descriptors
+// declare). Package feed finds and decodes the documents; Read turns one
+// into advisories.
+//
 // Alpine secdb documents list, per package, fixed version -> vulnerability
 // ids ("secfixes"). This package turns them into one advisory per
 // vulnerability id per document, ID = the CVE (or XSA-, GHSA-... id),
@@ -24,8 +14,41 @@ import (
 //
 // A fixed version of "0" states that the package was never affected; such
 // entries are counted as Skipped and never produce a range.
+package secdb
 
-type secdbPackage struct {
+import (
+	"maps"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
+	"github.com/scanfleet/scanfleet/internal/feed/format"
+	"github.com/scanfleet/scanfleet/internal/version"
+)
+
+// Document is the top level of a secdb document: a branch file
+// (distroversion, packages) or a vuln-list split file (name, secfixes,
+// distroversion), as JSON or YAML.
+type Document struct {
+	Name          string              `json:"name" yaml:"name"`
+	Secfixes      map[string][]string `json:"secfixes" yaml:"secfixes"`
+	Distroversion string              `json:"distroversion" yaml:"distroversion"`
+	Reponame      string              `json:"reponame" yaml:"reponame"`
+	Packages      []Package           `json:"packages" yaml:"packages"`
+}
+
+// IsDocument reports whether a decoded document is a secdb one.
+func (d *Document) IsDocument() bool {
+	return d.Packages != nil || d.Secfixes != nil || d.Distroversion != ""
+}
+
+// Package is one package of a branch file.
+type Package struct {
 	Pkg struct {
 		Name     string              `json:"name" yaml:"name"`
 		Secfixes map[string][]string `json:"secfixes" yaml:"secfixes"`
@@ -34,10 +57,6 @@ type secdbPackage struct {
 
 var (
 	alpineBranch = regexp.MustCompile(`^v?\d+\.\d+$`)
-	// vulnID is the shape of an advisory id: CVE-2024-1234, XSA-214,
-	// GHSA-xxxx-xxxx-xxxx, ALPINE-13661, ...
-	// and Wireshark's lower-case wnpa-sec-2017-18.
-	vulnID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9][A-Za-z0-9._:-]*$`)
 	// spacedCVE repairs "CVE 2018-16859", a typo found in the legacy secdb.
 	spacedCVE = regexp.MustCompile(`^CVE[ _](\d{4}-\d+)`)
 	// cvePrefix cuts what the legacy secdb appends to some CVE ids
@@ -48,7 +67,7 @@ var (
 // secdbBranch finds the branch ("v3.20") of a secdb document: its
 // distroversion, else a path element that looks like one ("v3.9/main.yaml",
 // "alpine/3.20/main/openssl.json").
-func secdbBranch(name string, d *document) string {
+func secdbBranch(name string, d *Document) string {
 	if b := strings.TrimSpace(d.Distroversion); b != "" {
 		return b
 	}
@@ -78,7 +97,7 @@ func splitVulnIDs(entry string) (id string, aliases []string, ok bool) {
 			f = m
 		}
 		switch {
-		case !vulnID.MatchString(f):
+		case !format.IsVulnID(f):
 		case id == "":
 			id = f
 		case f != id:
@@ -92,7 +111,7 @@ func splitVulnIDs(entry string) (id string, aliases []string, ok bool) {
 // than Alpine by their reponame (Wolfi's "os", Chainguard's
 // "chainguard"), as their descriptors declare (ecosystem.Feed.Repo). Their
 // documents carry no Alpine branch, and their advisories no release.
-func secdbRepoEcosystem(d *document) (string, bool) {
+func secdbRepoEcosystem(d *Document) (string, bool) {
 	if d.Distroversion != "" || d.Reponame == "" {
 		return "", false
 	}
@@ -106,21 +125,23 @@ func secdbRepoEcosystem(d *document) (string, bool) {
 	return "", false
 }
 
-func (l *loader) handleSecDB(name string, d *document) error {
+// Read sends the advisories of the secdb document d, read from the file
+// name (whose path may give the branch), to sink.
+func Read(name string, d *Document, sink format.Sink) error {
 	var eco string
 	if repoEco, ok := secdbRepoEcosystem(d); ok {
 		eco = repoEco
 	} else {
 		branch := secdbBranch(name, d)
 		if !alpineBranch.MatchString(branch) && branch != "edge" {
-			l.malformed(name, "unknown Alpine branch %q (and reponame %q is no distribution's)", branch, d.Reponame)
+			sink.Malformed(name, "unknown Alpine branch %q (and reponame %q is no distribution's)", branch, d.Reponame)
 			return nil
 		}
 		eco = advisory.NormalizeEcosystem("Alpine:" + branch)
 	}
 	cmp, err := version.For(eco)
 	if err != nil {
-		l.malformed(name, "%v", err)
+		sink.Malformed(name, "%v", err)
 		return nil
 	}
 
@@ -144,23 +165,23 @@ func (l *loader) handleSecDB(name string, d *document) error {
 	for _, p := range pkgs {
 		pkg := strings.TrimSpace(p.name)
 		if pkg == "" {
-			l.malformed(name, "package without a name")
+			sink.Malformed(name, "package without a name")
 			continue
 		}
 		for fixed, ids := range p.secfixes {
 			fixed = strings.TrimSpace(fixed)
 			if fixed == "0" {
-				l.stats.Skipped += len(ids) // not affected
+				sink.Skip(len(ids)) // not affected
 				continue
 			}
 			if _, err := cmp.Compare(fixed, fixed); err != nil {
-				l.malformed(name, "%s: fixed version: %v", pkg, err)
+				sink.Malformed(name, "%s: fixed version: %v", pkg, err)
 				continue
 			}
 			for _, entry := range ids {
 				id, aliases, ok := splitVulnIDs(entry)
 				if !ok {
-					l.malformed(name, "%s %s: unreadable id %q", pkg, fixed, entry)
+					sink.Malformed(name, "%s %s: unreadable id %q", pkg, fixed, entry)
 					continue
 				}
 				v := vulns[id]
@@ -210,24 +231,11 @@ func (l *loader) handleSecDB(name string, d *document) error {
 			}
 			a.Affected = append(a.Affected, af)
 		}
-		if err := l.send(a); err != nil {
+		if err := sink.Send(a); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// String gives a one-line summary of the stats.
-func (s Stats) String() string {
-	return fmt.Sprintf("%s: %d files, %d records, %d withdrawn, %d skipped, %d malformed",
-		s.Source, s.Files, s.Records, s.Withdrawn, s.Skipped, s.Malformed)
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,21 +1,7 @@
-package feed
-
-import (
-	"encoding/xml"
-	"errors"
-	"fmt"
-	"io"
-	"path"
-	"regexp"
-	"sort"
-	"strings"
-
-	"github.com/scanfleet/scanfleet/internal/advisory"
-	"github.com/scanfleet/scanfleet/internal/ecosystem"
-	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
-	"github.com/scanfleet/scanfleet/internal/version"
-)
-
+// Package oval reads OVAL definitions documents, which several
+// distributions publish (see below). Package feed tells the document by
+// its root element and hands it here.
+//
 // OVAL definitions documents (Azure Linux / CBL-Mariner, Oracle ELSA,
 // Photon PHSA) say "package P is affected while its EVR is less than V"
 // as a definition whose criteria refer to rpminfo tests, each pairing an
@@ -28,9 +14,28 @@ import (
 // not evaluated; the release comes from the document's name or the
 // definition's platform, as the distribution's descriptor declares
 // (ecosystem.Feed.Documents, ecosystem.Feed.Platforms).
+package oval
 
-// SourceOVAL names advisories read from OVAL documents.
-const SourceOVAL = "oval"
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/ecosystem"
+	"github.com/scanfleet/scanfleet/internal/ecosystem/all"
+	"github.com/scanfleet/scanfleet/internal/feed/format"
+	"github.com/scanfleet/scanfleet/internal/version"
+)
+
+// Source names advisories read from OVAL documents.
+const Source = "oval"
 
 type ovalCriteria struct {
 	Criteria  []ovalCriteria `xml:"criteria"`
@@ -98,22 +103,26 @@ type ovalKept struct {
 	claimed bool
 }
 
-func (l *loader) loadOVAL(name string, s *xmlStream, _ xml.StartElement) error {
+// Read sends the advisories of the OVAL document s, read from the file
+// name (which may give the release), whose root element has been read,
+// to sink. A document broken anywhere is one malformed record and yields
+// nothing: a definition's tests follow every definition.
+func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sink) error {
 	var defs []ovalKept
 	tests := map[string]ovalTest{}
 	objects := map[string]string{}
 	states := map[string]ovalState{}
 	docDesc, docRel, docOK := ovalDocumentRelease(name)
 	for {
-		if err := l.ctx.Err(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		tok, err := s.token()
+		tok, err := s.Token()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			l.malformed(name, "bad XML after %d definitions (the document's definitions are not loaded): %v", len(defs), err)
+			sink.Malformed(name, "bad XML after %d definitions (the document's definitions are not loaded): %v", len(defs), err)
 			return nil
 		}
 		se, ok := tok.(xml.StartElement)
@@ -123,7 +132,7 @@ func (l *loader) loadOVAL(name string, s *xmlStream, _ xml.StartElement) error {
 		switch se.Name.Local {
 		case "definition":
 			d := new(ovalDef)
-			if err = s.decode(d, &se, maxXMLRecord); err != nil {
+			if err = s.Decode(d, &se, format.MaxXMLRecord); err != nil {
 				break
 			}
 			k := ovalKept{def: d, desc: docDesc, rel: docRel, claimed: docOK}
@@ -138,22 +147,22 @@ func (l *loader) loadOVAL(name string, s *xmlStream, _ xml.StartElement) error {
 			defs = append(defs, k)
 		case "rpminfo_test":
 			var t ovalTest
-			err = s.decode(&t, &se, maxXMLRecord)
+			err = s.Decode(&t, &se, format.MaxXMLRecord)
 			tests[t.ID] = t
 		case "rpminfo_object":
 			var o ovalObject
-			err = s.decode(&o, &se, maxXMLRecord)
+			err = s.Decode(&o, &se, format.MaxXMLRecord)
 			objects[o.ID] = strings.TrimSpace(o.Name)
 		case "rpminfo_state":
 			var st ovalState
-			err = s.decode(&st, &se, maxXMLRecord)
+			err = s.Decode(&st, &se, format.MaxXMLRecord)
 			states[st.ID] = st
 		}
 		if err != nil {
 			// A definition's tests come after every definition: a
 			// document broken anywhere yields nothing rather than
 			// advisories missing packages.
-			l.malformed(name+":"+attr(&se, "id"), "bad <%s> (the document's definitions are not loaded): %v", se.Name.Local, err)
+			sink.Malformed(name+":"+format.Attr(&se, "id"), "bad <%s> (the document's definitions are not loaded): %v", se.Name.Local, err)
 			return nil
 		}
 	}
@@ -161,20 +170,20 @@ func (l *loader) loadOVAL(name string, s *xmlStream, _ xml.StartElement) error {
 		k := &defs[i]
 		rn := name + ":" + k.def.ID
 		if !k.claimed {
-			l.malformed(rn, "no distribution claims this document or its platforms %v", k.def.Metadata.Platforms)
+			sink.Malformed(rn, "no distribution claims this document or its platforms %v", k.def.Metadata.Platforms)
 			continue
 		}
 		a, err := convertOVAL(k.def, k.desc, k.rel, k.refs, tests, objects, states)
 		defs[i] = ovalKept{} // emitted: let it go
 		if err != nil {
-			l.malformed(rn, "%v", err)
+			sink.Malformed(rn, "%v", err)
 			continue
 		}
 		if a == nil {
-			l.stats.Skipped++
+			sink.Skip(1)
 			continue
 		}
-		if err := l.send(a); err != nil {
+		if err := sink.Send(a); err != nil {
 			return err
 		}
 	}
@@ -274,19 +283,19 @@ func convertOVAL(d *ovalDef, desc ecosystem.Descriptor, release string, refs []c
 	md := &d.Metadata
 	id := strings.TrimSpace(d.ID)
 	if f := strings.Fields(md.Title); len(f) > 0 {
-		if t := strings.TrimRight(f[0], ":,"); vulnID.MatchString(t) {
+		if t := strings.TrimRight(f[0], ":,"); format.IsVulnID(t) {
 			id = t // PHSA-2020:00001, ELSA-2019-4820, CVE-2023-5678
 		}
 	}
 	if id == "" {
 		return nil, errors.New("definition without an id or an advisory id in its title")
 	}
-	a := &advisory.Advisory{ID: id, Source: SourceOVAL, Summary: strings.TrimSpace(md.Title), Details: strings.TrimSpace(md.Description)}
+	a := &advisory.Advisory{ID: id, Source: Source, Summary: strings.TrimSpace(md.Title), Details: strings.TrimSpace(md.Description)}
 	a.Severity = strings.TrimSpace(md.AdvSeverity)
 	if a.Severity == "" {
 		a.Severity = strings.TrimSpace(md.Severity)
 	}
-	a.Published = parseUITime(md.Issued.Date)
+	a.Published = format.ParseDate(md.Issued.Date)
 	aliases := map[string]bool{}
 	for _, c := range md.CVEs {
 		for _, m := range cveRe.FindAllString(c, -1) {
