@@ -50,6 +50,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/controller"
 	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/leader"
@@ -62,6 +63,7 @@ type options struct {
 	vulns, cves, samples, repos   int
 	baseLayers, ownLayers, leaseN int
 	replicas                      int
+	layerBatch                    bool
 }
 
 func main() {
@@ -79,6 +81,7 @@ func main() {
 	flag.IntVar(&o.ownLayers, "own-layers", 1, "layers of each image's own (looked up, claimed, stored)")
 	flag.IntVar(&o.leaseN, "lease-max", 1, "tasks a simulated scanner leases at once")
 	flag.IntVar(&o.replicas, "replicas", 1, "controllers sharing the PostgreSQL store, scanners spread over them")
+	flag.BoolVar(&o.layerBatch, "layer-batch", true, "look an image's layers up in one request (POST /api/v1/layers/lookup), as scanners do; false: one GET per layer, as scanners before it did")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the sustained-throughput phase (controller and simulated scanners: one process) here")
 	flag.StringVar(&o.pprof, "pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060) while running, for goroutine and block profiles of the controller")
 	flag.Parse()
@@ -703,6 +706,9 @@ func (b *bench) layers(ctx context.Context, scanner string, i int, requests *ato
 	if err != nil {
 		return err
 	}
+	if b.o.layerBatch {
+		return b.layerBatch(ctx, claim, keys, analysis, requests, lat)
+	}
 	for _, k := range keys {
 		path := "/api/v1/layers/" + url.PathEscape(k)
 		for {
@@ -735,6 +741,45 @@ func (b *bench) layers(ctx context.Context, scanner string, i int, requests *ato
 			}
 			break
 		}
+	}
+	return nil
+}
+
+// layerBatch looks keys up in one request, as a scanner's remote layer
+// cache does first, stores the analyses of those claimed for it and asks
+// again for those another scanner is analysing.
+func (b *bench) layerBatch(ctx context.Context, claim string, keys []string, analysis []byte, requests *atomic.Int64, lat *samples) error {
+	tok := b.tokens[controller.RoleScanner]
+	for len(keys) > 0 {
+		var lr api.LayerLookupResponse
+		t0 := time.Now()
+		err := b.call(ctx, http.MethodPost, "/api/v1/layers/lookup", tok, api.LayerLookupRequest{Claim: claim, Keys: keys}, &lr)
+		lat.add(time.Since(t0))
+		requests.Add(1)
+		if err != nil {
+			return err
+		}
+		var pending []string
+		for _, l := range lr.Layers {
+			switch l.Status {
+			case api.LayerFound:
+			case api.LayerClaimed:
+				// As in layers: a 409 is a claim that lapsed meanwhile.
+				path := "/api/v1/layers/" + url.PathEscape(l.Key) + "?claim=" + url.QueryEscape(claim)
+				if code, err := b.callStatus(ctx, http.MethodPut, path, tok, analysis, nil); err != nil && code != http.StatusConflict {
+					return err
+				}
+				requests.Add(1)
+			case api.LayerPending:
+				pending = append(pending, l.Key)
+			default:
+				return fmt.Errorf("layer lookup: %s: unexpected status %q", l.Key, l.Status)
+			}
+		}
+		if len(pending) > 0 {
+			time.Sleep(20 * time.Millisecond)
+		}
+		keys = pending
 	}
 	return nil
 }

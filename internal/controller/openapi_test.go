@@ -20,8 +20,10 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/scanfleet/scanfleet/internal/analyzer/all"
 	"github.com/scanfleet/scanfleet/internal/api"
 	"github.com/scanfleet/scanfleet/internal/autoscale"
+	"github.com/scanfleet/scanfleet/internal/layer"
 	"github.com/scanfleet/scanfleet/internal/queue"
 	"github.com/scanfleet/scanfleet/internal/store"
 )
@@ -226,6 +228,10 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"Subscription":        api.Subscription{},
 		"Delivery":            api.Delivery{},
 		"RunningWorkload":     api.RunningWorkload{},
+		// the batch layer lookup
+		"LayerLookupRequest":  api.LayerLookupRequest{},
+		"LayerLookupResponse": api.LayerLookupResponse{},
+		"LayerLookup":         api.LayerLookup{},
 	} {
 		ref := doc.Components.Schemas[name]
 		if ref == nil || ref.Value == nil {
@@ -256,6 +262,7 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 	doc := loadDoc(t, openAPIDoc)
 	f := newFixture(t, Config{})
 	ctx := context.Background()
+	layerKey := layer.Key(all.Version(), "sha256:"+strings.Repeat("5", 64))
 	if err := f.c.PutRegistry(ctx, api.RegistryInput{Registry: api.Registry{Name: "r", URL: "http://127.0.0.1:1", Username: "u", Filters: []string{"a/**"}},
 		Password: testPassword}); err != nil {
 		t.Fatal(err)
@@ -276,6 +283,10 @@ func TestOpenAPIResponsesMatch(t *testing.T) {
 		{"GET", "/api/v1/images", "/api/v1/images", f.reader, "", 200},
 		{"GET", "/api/v1/autoscaler", "/api/v1/autoscaler", f.reader, "", 200},
 		{"DELETE", "/api/v1/registries/q", "/api/v1/registries/{name}", f.reader, "", 403},
+		{"POST", "/api/v1/layers/lookup", "/api/v1/layers/lookup", f.scanner, `{"claim":"s/1","keys":["` + layerKey + `","` + layerKey + `"]}`, 200},
+		{"PUT", "/api/v1/layers/" + layerKey + "?claim=s/1", "/api/v1/layers/{key}", f.scanner, `{"entries":3}`, 204},
+		{"POST", "/api/v1/layers/lookup", "/api/v1/layers/lookup", f.scanner, `{"claim":"s/2","keys":["` + layerKey + `"]}`, 200},
+		{"POST", "/api/v1/layers/lookup", "/api/v1/layers/lookup", f.scanner, `{"claim":"s/1","keys":["nope"]}`, 400},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			code, body := f.do(t, tc.method, tc.path, tc.token, []byte(tc.body))

@@ -65,6 +65,14 @@ type Scanner struct {
 	Logger         *slog.Logger
 }
 
+// Prefetcher is a layer.Cache that can look up all of an image's layers
+// at once before they are analysed one by one (the fleet's remote cache
+// asks its controller in one request instead of one per layer); the
+// layers' Gets then follow as usual.
+type Prefetcher interface {
+	Prefetch(ctx context.Context, keys []string)
+}
+
 // Options are per-scan choices.
 type Options struct {
 	// Layers fills report.Image.Layers[i].Packages/Vulnerabilities.
@@ -142,6 +150,13 @@ func (s *Scanner) inventory(ctx context.Context, t Target, opts Options) (*repor
 		return nil, nil, err
 	}
 
+	if p, ok := s.Cache.(Prefetcher); ok {
+		keys := make([]string, len(meta))
+		for i := range meta {
+			keys[i] = layer.Key(s.AnalyzersVersion, cacheID(meta[i]))
+		}
+		p.Prefetch(ctx, keys)
+	}
 	analyses := make([]*layer.Analysis, len(layers))
 	conc := s.Concurrency
 	if conc <= 0 {

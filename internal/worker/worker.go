@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/analyzer/all"
@@ -410,8 +411,11 @@ type RemoteCache struct {
 	// ClaimWait is how long a lookup waits for a layer claimed by another
 	// scan before analysing it itself (default DefaultClaimWait).
 	ClaimWait time.Duration
-	// Logger says when a claim wait gives up (default: discard).
+	// Logger says when a claim wait gives up or an analysis is not
+	// stored (default: discard).
 	Logger *slog.Logger
+	// noBatch: the controller has no batch lookup (an older one).
+	noBatch atomic.Bool
 }
 
 // DefaultClaimWait bounds the wait for another scanner's claim on a
@@ -428,12 +432,22 @@ func NewRemoteCache(baseURL, token string, hc *http.Client, local layer.Cache) *
 	return &RemoteCache{cl: api.NewClient(baseURL, token, hc), local: local}
 }
 
-// claimSet records the layer claims one scan made, so that the claims it
-// did not fulfil (the scan failed or was cancelled) are handed back at
-// once instead of making other scanners wait for them to lapse.
+// claimSet is one scan's view of the layer store: the claims it made, so
+// that those it did not fulfil (the scan failed or was cancelled) are
+// handed back at once instead of making other scanners wait for them to
+// lapse, and what its batch lookup (Prefetch) answered.
 type claimSet struct {
+	// id is the scan's claim holder: the batch lookup claims for it, and
+	// so does each layer's first lookup, so that a lookup after a batch
+	// that failed part way takes back a claim of that batch rather than
+	// waiting on it.
+	id string
+
 	mu     sync.Mutex
-	claims map[string]string // layer key -> claim id
+	claims map[string]string          // layer key -> claim id, not yet fulfilled
+	found  map[string]*layer.Analysis // the batch's known layers
+	batch  map[string]bool            // claimed by the batch, not yet handed to a Get
+	asked  map[string]bool            // looked up in this scan (the batch counts)
 }
 
 type claimSetKey struct{}
@@ -442,7 +456,8 @@ type claimSetKey struct{}
 // a function that gives back those not fulfilled by a Put. Call it when
 // the scan is over, whatever its outcome.
 func (c *RemoteCache) WithClaims(ctx context.Context) (context.Context, func(context.Context)) {
-	cs := &claimSet{claims: map[string]string{}}
+	cs := &claimSet{id: c.ClaimPrefix + "/" + randomID(), claims: map[string]string{}, found: map[string]*layer.Analysis{},
+		batch: map[string]bool{}, asked: map[string]bool{}}
 	return context.WithValue(ctx, claimSetKey{}, cs), func(ctx context.Context) {
 		cs.mu.Lock()
 		left := cs.claims
@@ -459,6 +474,101 @@ func claimsOf(ctx context.Context) *claimSet {
 	return cs
 }
 
+// Prefetch implements scan.Prefetcher: the layers of an image not in the
+// local cache are looked up in one request, which also claims the unknown
+// ones for this scan; Get then answers those from what the batch said.
+// Layers another scan holds are left to Get, which waits for them as
+// before. It works only under WithClaims (the claims must be handed back
+// if the scan fails), and does nothing against a controller without the
+// route (404/405: Get looks each layer up, as before) or when the lookup
+// fails (the cache is an optimisation).
+func (c *RemoteCache) Prefetch(ctx context.Context, keys []string) {
+	cs := claimsOf(ctx)
+	if cs == nil || c.noBatch.Load() {
+		return
+	}
+	want := make([]string, 0, len(keys))
+	seen := map[string]bool{}
+	for _, key := range keys {
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if c.local != nil {
+			if _, ok := c.local.Get(ctx, key); ok {
+				continue
+			}
+		}
+		want = append(want, key)
+	}
+	for len(want) > 0 {
+		n := min(len(want), api.MaxLayerLookup)
+		if !c.prefetch(ctx, cs, want[:n]) {
+			return
+		}
+		want = want[n:]
+	}
+}
+
+// prefetch looks keys up in one request; false when the batch route is
+// not to be used (any more).
+func (c *RemoteCache) prefetch(ctx context.Context, cs *claimSet, keys []string) bool {
+	answers, err := c.cl.LookupLayers(ctx, cs.id, keys)
+	if err != nil {
+		if st := api.StatusOf(err); st == http.StatusNotFound || st == http.StatusMethodNotAllowed {
+			c.noBatch.Store(true)
+			c.logger().Info("the controller has no batch layer lookup; looking layers up one by one", "err", err)
+		} else {
+			c.logger().Warn("batch layer lookup failed; looking layers up one by one", "layers", len(keys), "err", err)
+		}
+		return false
+	}
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	for _, l := range answers {
+		switch l.Status {
+		case api.LayerFound:
+			a, err := l.Decode()
+			if err != nil {
+				c.logger().Warn("batch layer lookup: unreadable analysis; the layer is looked up again", "layer", l.Key, "err", err)
+				continue
+			}
+			cs.found[l.Key] = a
+		case api.LayerClaimed:
+			cs.claims[l.Key] = cs.id
+			cs.batch[l.Key] = true
+			cs.asked[l.Key] = true
+		}
+	}
+	return true
+}
+
+// claimFor is the claim id of a lookup of key, and what the scan's batch
+// lookup already answered for it: the known analysis, or claimed (for
+// this lookup: a miss the scan analyses). The first lookup of a layer in
+// a scan claims for the scan's id; a later one (an image with a layer
+// twice) under an id of its own, so it waits for the first's analysis.
+func (c *RemoteCache) claimFor(ctx context.Context, key string) (claim string, a *layer.Analysis, claimed bool) {
+	cs := claimsOf(ctx)
+	if cs == nil {
+		return c.ClaimPrefix + "/" + randomID(), nil, false
+	}
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if a := cs.found[key]; a != nil {
+		return "", a, false
+	}
+	if cs.batch[key] {
+		delete(cs.batch, key)
+		return cs.id, nil, true
+	}
+	if cs.asked[key] {
+		return c.ClaimPrefix + "/" + randomID(), nil, false
+	}
+	cs.asked[key] = true
+	return cs.id, nil, false
+}
+
 // Get implements layer.Cache.
 func (c *RemoteCache) Get(ctx context.Context, key string) (*layer.Analysis, bool) {
 	if c.local != nil {
@@ -466,7 +576,16 @@ func (c *RemoteCache) Get(ctx context.Context, key string) (*layer.Analysis, boo
 			return a, true
 		}
 	}
-	claim := c.ClaimPrefix + "/" + randomID()
+	claim, a, claimed := c.claimFor(ctx, key)
+	switch {
+	case a != nil:
+		if c.local != nil {
+			c.local.Put(ctx, key, a)
+		}
+		return a, true
+	case claimed:
+		return nil, false // the batch claimed it for this scan: our Put fulfils it
+	}
 	wait := c.Wait
 	if wait <= 0 {
 		wait = 100 * time.Millisecond
@@ -517,10 +636,8 @@ func (c *RemoteCache) Get(ctx context.Context, key string) (*layer.Analysis, boo
 		case <-ctx.Done():
 			return nil, false
 		case <-giveUp.C:
-			if c.Logger != nil {
-				c.Logger.Warn("layer claimed by another scan for too long; analysing it here",
-					"layer", key, "waited", time.Since(start).Round(time.Millisecond), "claim_wait", bound)
-			}
+			c.logger().Warn("layer claimed by another scan for too long; analysing it here",
+				"layer", key, "waited", time.Since(start).Round(time.Millisecond), "claim_wait", bound)
 			return nil, false
 		case <-time.After(wait):
 		}
@@ -536,18 +653,31 @@ func (c *RemoteCache) Put(ctx context.Context, key string, a *layer.Analysis) {
 	// miss; without one (a lookup that failed) the PUT is refused and
 	// the layer is simply not shared.
 	id := ""
-	if cs := claimsOf(ctx); cs != nil {
+	cs := claimsOf(ctx)
+	if cs != nil {
 		cs.mu.Lock()
 		id = cs.claims[key]
 		cs.mu.Unlock()
 	}
-	if c.cl.PutLayer(ctx, key, id, a) == nil {
-		if cs := claimsOf(ctx); cs != nil {
-			cs.mu.Lock()
-			delete(cs.claims, key)
-			cs.mu.Unlock()
-		}
+	if err := c.cl.PutLayer(ctx, key, id, a); err != nil {
+		// Most often the claim lapsed (the analysis took longer than the
+		// scanner timeout and another scanner took the layer over): the
+		// scan goes on, and the log names the layer and the claim.
+		c.logger().Warn("layer analysis not stored in the fleet's layer store", "layer", key, "claim", id, "err", err)
+		return
 	}
+	if cs != nil {
+		cs.mu.Lock()
+		delete(cs.claims, key)
+		cs.mu.Unlock()
+	}
+}
+
+func (c *RemoteCache) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Logger
 }
 
 func randomID() string {

@@ -110,6 +110,7 @@ func (c *Protocol) Routes(h web.Route) {
 	h("POST /api/v1/registries/{name}/rate-limited", web.ScannerAccess, web.MaxSmallBody, c.reportRateLimited)
 
 	h("GET /api/v1/layers/{key...}", web.ScannerAccess, 0, c.getLayer)
+	h("POST /api/v1/layers/lookup", web.ScannerAccess, web.MaxSmallBody, c.lookupLayers)
 	h("PUT /api/v1/layers/{key...}", web.ScannerAccess, web.MaxLayerBody, c.putLayer)
 	h("DELETE /api/v1/layers/{key...}", web.ScannerAccess, 0, c.unclaimLayer)
 }
@@ -241,12 +242,14 @@ func (c *Protocol) lease(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Max = min(max(in.Max, 1), 64)
-	tasks, err := c.leaseTasks(r.Context(), id, in.Max)
+	// The registries the lease read for their limits also give the
+	// tasks' credentials: one read of the table per lease, not one more
+	// per registry.
+	tasks, regs, err := c.leaseTasks(r.Context(), id, in.Max)
 	if err != nil {
 		return err
 	}
 	out := api.LeaseResponse{Tasks: []api.LeasedTask{}}
-	regs := map[string]store.Registry{}
 	for _, t := range tasks {
 		var p web.TaskPayload
 		if err := json.Unmarshal(t.Payload, &p); err != nil {
@@ -268,17 +271,11 @@ func (c *Protocol) lease(w http.ResponseWriter, r *http.Request) error {
 		}
 		lt := api.LeasedTask{ID: t.ID, Reference: p.Reference, Registry: p.Registry, Repository: p.Repository, Tag: p.Tag, Digest: p.Digest, Attempt: t.Attempts,
 			IndexDigest: p.IndexDigest, Platform: p.Platform}
-		rr, seen := regs[p.Registry]
-		if !seen {
-			var ok bool
-			if rr, ok, err = c.store.GetRegistry(r.Context(), p.Registry); err != nil {
-				return err
-			} else if !ok {
-				// The registry was deleted after the crawl: nothing to scan.
-				_ = c.queue.Complete(r.Context(), id, t.ID)
-				continue
-			}
-			regs[p.Registry] = rr
+		rr, known := regs[p.Registry]
+		if !known {
+			// The registry was deleted after the crawl: nothing to scan.
+			_ = c.queue.Complete(r.Context(), id, t.ID)
+			continue
 		}
 		acc, err := c.access(r.Context(), rr)
 		if err != nil {
@@ -301,14 +298,18 @@ func (c *Protocol) lease(w http.ResponseWriter, r *http.Request) error {
 // registry's fleet-wide politeness: a registry at its max pulls, out of
 // its pulls-per-second tokens or paused after a 429 has its tasks
 // skipped (the queue takes the next runnable ones), counted in the
-// lease's own transaction so replicas agree.
-func (c *Protocol) leaseTasks(ctx context.Context, id string, n int) ([]queue.Task, error) {
-	regs, err := c.store.ListRegistries(ctx)
+// lease's own transaction so replicas agree. It returns the registries
+// it read, by name: read before the tasks were leased, so a task of a
+// registry missing from them was deleted after its crawl.
+func (c *Protocol) leaseTasks(ctx context.Context, id string, n int) ([]queue.Task, map[string]store.Registry, error) {
+	list, err := c.store.ListRegistries(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	lims := make(map[string]politeness.Limits, len(regs))
-	for _, rr := range regs {
+	regs := make(map[string]store.Registry, len(list))
+	lims := make(map[string]politeness.Limits, len(list))
+	for _, rr := range list {
+		regs[rr.Name] = rr
 		lims[rr.Name] = politeness.Limits{MaxPulls: rr.MaxPulls, PullsPerSecond: rr.RequestsPerSecond}
 	}
 	// The rated registries' start tokens are reserved in the shared
@@ -316,23 +317,24 @@ func (c *Protocol) leaseTasks(ctx context.Context, id string, n int) ([]queue.Ta
 	// the rate holds for all replicas together.
 	res, err := c.politeness.Reserve(ctx, lims)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	took := map[string]int{}
 	defer func() { res.Done(ctx, took) }()
 	ll, ok := c.queue.(queue.LimitedLeaser)
 	if len(res.Limits) == 0 || !ok {
-		return c.queue.Lease(ctx, id, n, c.leaseDuration)
+		tasks, err := c.queue.Lease(ctx, id, n, c.leaseDuration)
+		return tasks, regs, err
 	}
 	tasks, err := ll.LeaseLimited(ctx, id, n, c.leaseDuration, res.Limits)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, t := range tasks {
 		reg, _, _ := strings.Cut(t.Key, "/")
 		took[reg]++
 	}
-	return tasks, nil
+	return tasks, regs, nil
 }
 
 // reportRateLimited is POST /api/v1/registries/{name}/rate-limited: a
@@ -562,63 +564,85 @@ func (c *Protocol) fail(w http.ResponseWriter, r *http.Request) error {
 // images sharing a base layer at the same moment from all downloading it.
 // Claims are rows in the shared store with an expiry, so scanners talking
 // to different controllers share them too, and a dead holder's claim
-// lapses on its own.
+// lapses on its own. POST /api/v1/layers/lookup (lookupLayers) does the
+// same for all of an image's layers in one request.
 func (c *Protocol) getLayer(w http.ResponseWriter, r *http.Request) error {
 	key := r.PathValue("key")
 	if err := checkLayerKey(key); err != nil {
 		return web.Errorf(http.StatusBadRequest, "%v", err)
 	}
-	raw, ok, err := c.store.GetLayer(r.Context(), key)
+	raw, status, err := c.lookupLayer(r.Context(), key, r.URL.Query().Get("claim"))
 	if err != nil {
 		return err
 	}
-	if ok {
-		// A stored entry that does not decode (corrupted, or written by
-		// an older controller without checks) is a miss: the layer is
-		// analysed again and the entry replaced, never served as an
-		// empty layer.
-		if _, derr := decodeLayer(raw); derr != nil {
-			c.log.Warn("unreadable layer analysis in the store; treated as a miss", "key", key, "err", derr)
-			ok = false
-		}
-	}
-	if ok {
-		c.layerLookup(true)
+	switch status {
+	case api.LayerFound:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(raw) // #nosec G705 -- a stored JSON document served as application/json, never HTML
 		return nil
+	case api.LayerPending:
+		web.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "being analysed by another scanner"})
+		return nil
 	}
-	if holder := r.URL.Query().Get("claim"); holder != "" {
-		got, err := c.claimLayer(r.Context(), key, holder)
-		if err != nil {
-			return err
-		}
-		if !got {
-			web.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "being analysed by another scanner"})
-			return nil
-		}
-		// The lookup and the claim are two statements: the previous
-		// holder may have stored its analysis (and so dropped its claim)
-		// between them, and this claim would then download the layer a
-		// second time. Look again now that the claim is ours.
-		raw, ok, err := c.store.GetLayer(r.Context(), key)
-		if err != nil {
-			return err
-		}
+	return web.Errorf(http.StatusNotFound, "layer not known")
+}
+
+// lookupLayer looks key up for holder: the stored analysis (found) when
+// it is known; else, with a holder, a claim for it (claimed) unless
+// another holder's claim is live (pending); without a holder, "" (a
+// miss). It counts hits and misses in the metrics.
+func (c *Protocol) lookupLayer(ctx context.Context, key, holder string) ([]byte, api.LayerStatus, error) {
+	if raw, ok, err := c.storedLayer(ctx, key); err != nil || ok {
 		if ok {
-			if _, derr := decodeLayer(raw); derr == nil {
-				if _, err := c.store.ReleaseLayerClaim(r.Context(), key, holder); err != nil && !errors.Is(err, store.ErrInvalid) {
-					return err
-				}
-				c.layerLookup(true)
-				w.Header().Set("Content-Type", "application/json")
-				_, _ = w.Write(raw) // #nosec G705 -- a stored JSON document served as application/json, never HTML
-				return nil
-			}
+			c.layerLookup(true)
+			return raw, api.LayerFound, nil
 		}
+		return nil, "", err
+	}
+	if holder == "" {
+		c.layerLookup(false)
+		return nil, "", nil
+	}
+	got, err := c.claimLayer(ctx, key, holder)
+	if err != nil {
+		return nil, "", err
+	}
+	if !got {
+		return nil, api.LayerPending, nil
+	}
+	// The lookup and the claim are two statements: the previous holder
+	// may have stored its analysis (and so dropped its claim) between
+	// them, and this claim would then download the layer a second time.
+	// Look again now that the claim is ours.
+	raw, ok, err := c.storedLayer(ctx, key)
+	if err != nil {
+		return nil, "", err
+	}
+	if ok {
+		if _, err := c.store.ReleaseLayerClaim(ctx, key, holder); err != nil && !errors.Is(err, store.ErrInvalid) {
+			return nil, "", err
+		}
+		c.layerLookup(true)
+		return raw, api.LayerFound, nil
 	}
 	c.layerLookup(false)
-	return web.Errorf(http.StatusNotFound, "layer not known")
+	return nil, api.LayerClaimed, nil
+}
+
+// storedLayer reads key's analysis from the store. A stored entry that
+// does not decode (corrupted, or written by an older controller without
+// checks) is a miss: the layer is analysed again and the entry replaced,
+// never served as an empty layer.
+func (c *Protocol) storedLayer(ctx context.Context, key string) ([]byte, bool, error) {
+	raw, ok, err := c.store.GetLayer(ctx, key)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	if _, derr := decodeLayer(raw); derr != nil {
+		c.log.Warn("unreadable layer analysis in the store; treated as a miss", "key", key, "err", derr)
+		return nil, false, nil
+	}
+	return raw, true, nil
 }
 
 // claimLayer gives key to holder ("<scanner id>/<random>") unless another
