@@ -291,6 +291,8 @@ type Controller struct {
 	// leadership runs the election and the leader's work (package
 	// leadership).
 	leadership *leadership.Leadership
+	// reap is the scanner reaper's view of its reach to the store.
+	reap reapSight
 	// crawler requests and runs crawls (package crawler).
 	crawler *crawler.Crawler
 	// started is when this process opened the store: on SQLite (one
@@ -653,13 +655,48 @@ func (c *Controller) sweep(ctx context.Context) {
 // crawlRetention is how long finished crawls stay listed.
 const crawlRetention = 7 * 24 * time.Hour
 
+// reapSight is what the reaper knows of its own reach to the store,
+// used only by Run's goroutine (and tests). A scanner's heartbeats go
+// through the same database: while a restart or a stall keeps the
+// database from answering, every scanner falls silent with it, and
+// reaping them all when it answers again would abandon every scan in
+// flight and count an attempt against each task (repeated outages would
+// fail images that never failed a scan).
+type reapSight struct {
+	// lastOK is when the reaper's query last returned.
+	lastOK time.Time
+	// blindUntil: after a gap in the reaper's answers (the database, or
+	// this process, stopped), no scanner is reaped before every one has
+	// had ScannerTimeout of answering database to heartbeat in.
+	blindUntil time.Time
+}
+
+// reapGap is the longest pause between two answers of the reaper's query
+// taken for ordinary scheduling (the reaper ticks every ScannerTimeout/8
+// at most): a quarter of the timeout, so that a stall just under it plus
+// a heartbeat interval (ScannerTimeout/3 at most) stays within the
+// timeout.
+func reapGap(timeout time.Duration) time.Duration { return timeout / 4 }
+
 // reapScanners marks scanners silent for ScannerTimeout gone and hands
 // their tasks back. Heartbeats from any replica land in the shared store,
-// so a reaper never takes the tasks of a scanner alive on another.
+// so a reaper never takes the tasks of a scanner alive on another. A
+// scanner's silence counts only while the store answered: after a gap
+// (reapSight) the reaper waits a full ScannerTimeout before reaping.
 func (c *Controller) reapScanners(ctx context.Context) error {
 	stale, err := c.store.ListScanners(ctx, store.ScannerFilter{State: store.ScannerActive, SeenBefore: time.Now().Add(-c.cfg.ScannerTimeout)})
 	if err != nil {
-		return err
+		return fmt.Errorf("listing silent scanners: %w", err)
+	}
+	now := time.Now()
+	if gap := now.Sub(c.reap.lastOK); !c.reap.lastOK.IsZero() && gap > reapGap(c.cfg.ScannerTimeout) {
+		c.reap.blindUntil = now.Add(c.cfg.ScannerTimeout)
+		c.log.Warn("the store did not answer the scanner reaper for a while (a database restart or stall, or this process paused); no scanner is reaped before it has had the scanner timeout to heartbeat",
+			"gap", gap.Round(time.Millisecond), "scanner_timeout", c.cfg.ScannerTimeout)
+	}
+	c.reap.lastOK = now
+	if now.Before(c.reap.blindUntil) {
+		return nil
 	}
 	for _, sc := range stale {
 		if err := c.store.SetScannerState(ctx, sc.ID, store.ScannerGone); err != nil {
