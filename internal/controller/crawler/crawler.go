@@ -233,7 +233,27 @@ func (c *Crawler) runCrawl(ctx context.Context, cr store.Crawl) {
 			}
 		}
 	}()
-	_, err := c.crawl(cctx, cr.Registry, queue.Priority(cr.Priority), counts)
+	var err error
+	for try := 1; ; try++ {
+		_, err = c.crawl(cctx, cr.Registry, queue.Priority(cr.Priority), counts)
+		var se *storeError
+		if err == nil || !errors.As(err, &se) || try >= storeTries || cctx.Err() != nil {
+			break
+		}
+		// The database failed, not the registry (a restart, a dropped
+		// connection): what was listed so far may not be enqueued, and
+		// finishing the crawl as failed would leave those images
+		// unscanned until the next crawl. Crawling is idempotent, so the
+		// crawl runs again once the store may be back.
+		wait := time.Duration(try) * storeRetryWait
+		c.log.Warn("crawl interrupted by a store error; crawling again", "registry", cr.Registry, "crawl", cr.ID,
+			"try", try, "of", storeTries, "retry_in", wait, "err", err)
+		counts.reset()
+		select {
+		case <-cctx.Done():
+		case <-time.After(wait):
+		}
+	}
 	cancel()
 	<-beatDone
 	select {
@@ -253,6 +273,32 @@ func (c *Crawler) runCrawl(ctx context.Context, cr store.Crawl) {
 	if err := c.store.FinishCrawl(ctx, cr.ID, c.identity, counts.progress(), msg, time.Now()); err != nil && ctx.Err() == nil {
 		c.log.Warn("finishing a crawl", "registry", cr.Registry, "crawl", cr.ID, "err", err)
 	}
+}
+
+// storeTries bounds the runs of one taken crawl that the store's (the
+// database's) errors cut short; storeRetryWait times the try number is
+// the pause before the next (1+2+3+4 = 10 s in all, the length of a
+// typical PostgreSQL restart or failover). A store that stays away longer
+// fails the crawl; if even that is not recorded, another runner takes the
+// crawl over once its heartbeat is stale.
+const (
+	storeTries     = 5
+	storeRetryWait = time.Second
+)
+
+// storeError marks a crawl's failure as the store's or the queue's, not
+// the registry's: runCrawl runs such a crawl again.
+type storeError struct{ err error }
+
+func (e *storeError) Error() string { return e.err.Error() }
+func (e *storeError) Unwrap() error { return e.err }
+
+// inStore marks err (when not nil) as a store or queue failure.
+func inStore(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &storeError{err}
 }
 
 // SetTriage makes failed crawls reach the subscribers (issue #20).
@@ -301,6 +347,13 @@ type crawlCounts struct {
 	images, enqueued, errors atomic.Int64
 }
 
+// reset starts the counts again, for a crawl run again from the start.
+func (p *crawlCounts) reset() {
+	p.images.Store(0)
+	p.enqueued.Store(0)
+	p.errors.Store(0)
+}
+
 func (p *crawlCounts) progress() store.CrawlProgress {
 	return store.CrawlProgress{Images: int(p.images.Load()), Enqueued: int(p.enqueued.Load()), Errors: int(p.errors.Load())}
 }
@@ -312,7 +365,7 @@ func (p *crawlCounts) progress() store.CrawlProgress {
 func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, counts *crawlCounts) (int, error) {
 	r, ok, err := c.store.GetRegistry(ctx, name)
 	if err != nil {
-		return 0, err
+		return 0, inStore(err)
 	}
 	if !ok {
 		return 0, fmt.Errorf("registry %q: not found", name)
@@ -342,7 +395,7 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 		k := store.ImageKey{Registry: r.Name, Repository: img.Repository, Digest: img.Digest}
 		if img.Tag != "" {
 			if err := c.store.PutTag(ctx, k, img.Tag, time.Now()); err != nil {
-				return err
+				return inStore(err)
 			}
 		}
 		for _, p := range platformTasks(r, img, dbDigest) {
@@ -353,7 +406,7 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 			}
 			done, err := c.store.ScannedWith(ctx, store.ImageKey{Registry: r.Name, Repository: img.Repository, Digest: p.Digest}, dbDigest)
 			if err != nil {
-				return err
+				return inStore(err)
 			}
 			if done {
 				continue
@@ -373,7 +426,7 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 			// crawl cut short keeps what it found.
 			n, err := c.enqueueUnscanned(ctx, tasks)
 			if err != nil {
-				return fmt.Errorf("enqueueing: %w", err)
+				return inStore(fmt.Errorf("enqueueing: %w", err))
 			}
 			added += n
 			counts.enqueued.Add(int64(n))
@@ -388,7 +441,7 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 	if len(tasks) > 0 {
 		n, qerr := c.enqueueUnscanned(ctx, tasks)
 		if qerr != nil {
-			err = errors.Join(err, fmt.Errorf("enqueueing: %w", qerr))
+			err = errors.Join(err, inStore(fmt.Errorf("enqueueing: %w", qerr)))
 		}
 		added += n
 		counts.enqueued.Add(int64(n))
@@ -403,7 +456,7 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 		msg = err.Error()
 	}
 	if serr := c.store.SetCrawled(context.WithoutCancel(ctx), r.Name, start, msg); serr != nil {
-		err = errors.Join(err, serr)
+		err = errors.Join(err, inStore(serr))
 	}
 	c.log.Info("crawled registry", "registry", r.Name, "images", stats.Images, "errors", stats.Errors, "enqueued", added, "duration", time.Since(start))
 	return added, err
@@ -478,7 +531,7 @@ func (c *Crawler) markGone(ctx context.Context, r store.Registry, seen []store.S
 	}
 	n, err := c.store.MarkGone(ctx, r.Name, seen, inScope, at)
 	if err != nil {
-		return err
+		return inStore(err)
 	}
 	if n != (store.GoneCounts{}) {
 		c.log.Info("images no longer in the registry marked gone", "registry", r.Name, "tags_gone", n.TagsGone, "images_gone", n.ImagesGone,
