@@ -92,7 +92,7 @@ func (s *Results) PutResult(ctx context.Context, r model.Result) (bool, error) {
 	return stored[0], nil
 }
 
-// The statements of a result write (prepared on SQLite: stmtCache).
+// The statements of a result write (prepared on SQLite: PreparedWrites).
 const (
 	// insertTaskResultSQL goes first, so that a concurrent put of the
 	// same task waits on it and then stores nothing.
