@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
 	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 // A token bucket is one settings row, "bucket.NAME" = "TOKENS NANOS"

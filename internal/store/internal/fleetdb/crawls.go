@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
 	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 const crawlCols = `id, registry, priority, reason, state, requested_at, started_by, started_at, heartbeat_at, attempts,

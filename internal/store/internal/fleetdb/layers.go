@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
 	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 // The fleet layer store and the claims on layers being analysed.

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
 	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 // Registries, scanners and settings (tokens are in tokens.go).

@@ -10,10 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
 	"github.com/scanfleet/scanfleet/internal/store/internal/triagedb"
 	"github.com/scanfleet/scanfleet/internal/store/model"
-
-	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
 )
 
 const tokenCols = `id, name, role, created_at, created_by, expires_at, last_used_at, revoked_at, revoked_by` // #nosec G101 -- column names of the tokens table, not a credential

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
 	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 // GoneBatch bounds the keys of one UPDATE ... IN (...) of MarkGone (3 per

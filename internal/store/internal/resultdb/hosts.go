@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
-	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
-
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 func (s *Hosts) PutHost(ctx context.Context, h model.HostSummary, rep *report.Report, raw []byte) error {

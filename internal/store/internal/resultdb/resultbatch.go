@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
 	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 // PutResults stores rs in one transaction: each as PutResult would (the

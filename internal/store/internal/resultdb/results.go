@@ -9,10 +9,9 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/exception"
+	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
 	"github.com/scanfleet/scanfleet/internal/store/model"
-
-	"github.com/scanfleet/scanfleet/internal/report"
 )
 
 // Severities counts a report's findings per upper-case severity, as JSON

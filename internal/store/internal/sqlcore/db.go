@@ -16,10 +16,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	_ "modernc.org/sqlite" // database/sql driver "sqlite"
-
 	"github.com/scanfleet/scanfleet/internal/pgpool"
 	"github.com/scanfleet/scanfleet/internal/store/model"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
 
 // dialect is what differs between the back ends; every statement is one

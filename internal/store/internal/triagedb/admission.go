@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
-	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
-
 	"github.com/scanfleet/scanfleet/internal/admission"
+	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 // The admission rules, settings and decision log.

@@ -9,13 +9,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
-	"github.com/scanfleet/scanfleet/internal/store/internal/resultdb"
-	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
-
 	"github.com/scanfleet/scanfleet/internal/exception"
 	"github.com/scanfleet/scanfleet/internal/report"
+	"github.com/scanfleet/scanfleet/internal/store/internal/resultdb"
+	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 // ---- exceptions

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/scanfleet/scanfleet/internal/store/model"
-
 	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
+	"github.com/scanfleet/scanfleet/internal/store/model"
 )
 
 const runningCols = `pod_uid, container, container_kind, namespace, pod, workload_kind, workload, image, registry, repository, tag, digest, seen_at`
