@@ -54,7 +54,7 @@ func (c *Controller) routes() (http.Handler, error) {
 	}
 	// package triageapi: exceptions, VEX, audit log, subscriptions,
 	// running workloads (issue #20)
-	(&triageapi.API{Engine: c.triage, Sealer: c.keys, Actor: c.actor}).Routes(h)
+	(&triageapi.API{Engine: c.triage, Sealer: c.keys, Actor: c.actor, Log: c.log}).Routes(h)
 	(&triageapi.Workloads{Store: c.store}).Routes(h)
 	h("GET /api/v1/whoami", web.ReadAccess, 0, c.whoami)
 	h("GET /api/v1/tokens", web.ReadAccess, 0, c.listTokens)

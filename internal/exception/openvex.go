@@ -182,9 +182,24 @@ func packageName(c *govex.Component) (string, error) {
 // the reason as impact statement and the exception's id, author and expiry
 // in the status notes. Exceptions are scoped by globs that VEX cannot
 // express, so the document states their effect on the images given,
-// which any OpenVEX consumer (FromVEX included) can apply.
+// which any OpenVEX consumer (FromVEX included) can apply. VEXWriter
+// writes the same document one report at a time.
 func ToVEX(docID, author string, now time.Time, reps []*report.Report) (*govex.VEX, error) {
-	doc := govex.VEX{Metadata: govex.Metadata{
+	doc := vexDocument(docID, author, now)
+	doc.Statements = []govex.Statement{}
+	for _, rep := range reps {
+		sts, err := vexStatements(rep, now)
+		if err != nil {
+			return nil, err
+		}
+		doc.Statements = append(doc.Statements, sts...)
+	}
+	return &doc, nil
+}
+
+// vexDocument is the document's metadata, without statements.
+func vexDocument(docID, author string, now time.Time) govex.VEX {
+	return govex.VEX{Metadata: govex.Metadata{
 		Context:   govex.ContextLocator(),
 		ID:        docID,
 		Author:    author,
@@ -192,60 +207,63 @@ func ToVEX(docID, author string, now time.Time, reps []*report.Report) (*govex.V
 		Version:   1,
 		Tooling:   "scanfleet",
 	}}
-	doc.Statements = []govex.Statement{}
-	for _, rep := range reps {
-		if rep == nil {
-			continue
+}
+
+// vexStatements are the statements of what exceptions suppressed in one
+// report (nil report: none).
+func vexStatements(rep *report.Report, now time.Time) ([]govex.Statement, error) {
+	if rep == nil {
+		return nil, nil
+	}
+	imgPURL := purl.Image(rep.Image)
+	if imgPURL == "" {
+		ref := "(no image)"
+		if rep.Image != nil {
+			ref = rep.Image.Reference
 		}
-		imgPURL := purl.Image(rep.Image)
-		if imgPURL == "" {
-			ref := "(no image)"
-			if rep.Image != nil {
-				ref = rep.Image.Reference
-			}
-			return nil, fmt.Errorf("exporting exceptions of %s: the report names no image digest", ref)
-		}
-		pkgPURLs := map[[3]string]string{}
-		for _, p := range rep.Packages {
-			k := [3]string{p.Name, p.Type, p.Version}
-			if _, ok := pkgPURLs[k]; !ok {
-				pkgPURLs[k] = purl.For(p, rep.OS)
-			}
-		}
-		for _, s := range rep.Suppressed {
-			if s.Status != StatusException {
-				continue
-			}
-			v := s.Vulnerability
-			pp := pkgPURLs[[3]string{v.Package, v.PackageType, v.InstalledVersion}]
-			if pp == "" {
-				pp = purl.For(report.Package{Name: v.Package, Type: v.PackageType, Version: v.InstalledVersion}, rep.OS)
-			}
-			prod := govex.Product{Component: govex.Component{ID: imgPURL}}
-			if pp != "" {
-				prod.Subcomponents = []govex.Subcomponent{{Component: govex.Component{ID: pp}}}
-			}
-			notes := fmt.Sprintf("scanfleet exception %s by %s", s.Exception, s.Author)
-			if s.Expires != nil {
-				notes += ", expires " + s.Expires.UTC().Format(time.RFC3339)
-			}
-			aliases := make([]govex.VulnerabilityID, 0, len(v.Aliases))
-			for _, a := range v.Aliases {
-				aliases = append(aliases, govex.VulnerabilityID(a))
-			}
-			st := govex.Statement{
-				Vulnerability:   govex.Vulnerability{Name: govex.VulnerabilityID(v.ID), Aliases: aliases},
-				Timestamp:       &now,
-				Products:        []govex.Product{prod},
-				Status:          govex.StatusNotAffected,
-				ImpactStatement: s.Statement,
-				StatusNotes:     notes,
-			}
-			if err := st.Validate(); err != nil {
-				return nil, fmt.Errorf("exporting exception %s on %s: %w", s.Exception, v.ID, err)
-			}
-			doc.Statements = append(doc.Statements, st)
+		return nil, fmt.Errorf("exporting exceptions of %s: the report names no image digest", ref)
+	}
+	pkgPURLs := map[[3]string]string{}
+	for _, p := range rep.Packages {
+		k := [3]string{p.Name, p.Type, p.Version}
+		if _, ok := pkgPURLs[k]; !ok {
+			pkgPURLs[k] = purl.For(p, rep.OS)
 		}
 	}
-	return &doc, nil
+	var out []govex.Statement
+	for _, s := range rep.Suppressed {
+		if s.Status != StatusException {
+			continue
+		}
+		v := s.Vulnerability
+		pp := pkgPURLs[[3]string{v.Package, v.PackageType, v.InstalledVersion}]
+		if pp == "" {
+			pp = purl.For(report.Package{Name: v.Package, Type: v.PackageType, Version: v.InstalledVersion}, rep.OS)
+		}
+		prod := govex.Product{Component: govex.Component{ID: imgPURL}}
+		if pp != "" {
+			prod.Subcomponents = []govex.Subcomponent{{Component: govex.Component{ID: pp}}}
+		}
+		notes := fmt.Sprintf("scanfleet exception %s by %s", s.Exception, s.Author)
+		if s.Expires != nil {
+			notes += ", expires " + s.Expires.UTC().Format(time.RFC3339)
+		}
+		aliases := make([]govex.VulnerabilityID, 0, len(v.Aliases))
+		for _, a := range v.Aliases {
+			aliases = append(aliases, govex.VulnerabilityID(a))
+		}
+		st := govex.Statement{
+			Vulnerability:   govex.Vulnerability{Name: govex.VulnerabilityID(v.ID), Aliases: aliases},
+			Timestamp:       &now,
+			Products:        []govex.Product{prod},
+			Status:          govex.StatusNotAffected,
+			ImpactStatement: s.Statement,
+			StatusNotes:     notes,
+		}
+		if err := st.Validate(); err != nil {
+			return nil, fmt.Errorf("exporting exception %s on %s: %w", s.Exception, v.ID, err)
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }

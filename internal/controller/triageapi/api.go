@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,7 +23,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/exception"
 	"github.com/scanfleet/scanfleet/internal/notify"
-	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/triage"
 	"github.com/scanfleet/scanfleet/internal/vex"
@@ -44,6 +44,9 @@ type API struct {
 	// Reevaluate bounds the re-evaluation a change waits for before
 	// answering (default 20s); the rest is left to Reconcile.
 	Reevaluate time.Duration
+	// Log records failures that can no longer be answered (a VEX export
+	// cut off mid-stream); nil: slog's default logger.
+	Log *slog.Logger
 }
 
 // Routes registers the routes through h.
@@ -356,7 +359,13 @@ func (a *API) importVEX(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// exportVEX writes what the exceptions suppress in every stored result.
+// exportVEX writes what the exceptions suppress in every stored result,
+// streamed: one stored report is read and decoded at a time and its
+// statements written before the next is read, so memory does not grow
+// with the number of images. A failure before the first statement is an
+// error answer; after it the response is cut off (the client sees a
+// truncated body, never a document that passes for complete) and the
+// failure logged.
 func (a *API) exportVEX(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	list, err := a.store().ListExceptions(ctx)
@@ -371,28 +380,59 @@ func (a *API) exportVEX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var reps []*report.Report
-	for _, k := range keys {
-		raw, ok, err := a.store().Report(ctx, k)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		var rep report.Report
-		if err := json.Unmarshal(raw, &rep); err != nil {
-			return fmt.Errorf("report of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err)
-		}
-		reps = append(reps, &rep)
-	}
 	now := a.Engine.Clock()
-	doc, err := exception.ToVEX("urn:scanfleet:exceptions:"+strconv.FormatInt(now.Unix(), 10), "scanfleet", now, reps)
+	out := &lazyHeader{w: w}
+	doc, err := exception.NewVEXWriter(out, "urn:scanfleet:exceptions:"+strconv.FormatInt(now.Unix(), 10), "scanfleet", now)
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, doc)
+	fail := func(err error) error {
+		if !out.wrote {
+			return err
+		}
+		log := a.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.ErrorContext(ctx, "VEX export cut off", "statements", doc.Statements(), "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	for _, k := range keys {
+		raw, ok, err := a.store().Report(ctx, k)
+		if err != nil {
+			return fail(err)
+		}
+		if !ok {
+			continue // deleted meanwhile
+		}
+		rep, err := exception.VEXReport(raw)
+		if err != nil {
+			return fail(fmt.Errorf("report of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err))
+		}
+		if err := doc.Add(rep); err != nil {
+			return fail(err)
+		}
+	}
+	if err := doc.Close(); err != nil {
+		return fail(err)
+	}
 	return nil
+}
+
+// lazyHeader answers 200 with a JSON body at the first write, so that a
+// handler failing before it writes can still answer an error.
+type lazyHeader struct {
+	w     http.ResponseWriter
+	wrote bool
+}
+
+func (l *lazyHeader) Write(b []byte) (int, error) {
+	if !l.wrote {
+		l.wrote = true
+		l.w.Header().Set("Content-Type", "application/json")
+		l.w.WriteHeader(http.StatusOK)
+	}
+	return l.w.Write(b)
 }
 
 func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
