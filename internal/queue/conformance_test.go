@@ -130,6 +130,7 @@ var conformance = []struct {
 	{"EnqueueFields", testEnqueueFields},
 	{"EnqueueDedup", testEnqueueDedup},
 	{"EnqueueBatch", testEnqueueBatch},
+	{"EnqueueAfterCheck", testEnqueueAfterCheck},
 	{"PriorityOrder", testPriorityOrder},
 	{"NotBefore", testNotBefore},
 	{"LeaseExclusiveConcurrent", testLeaseExclusiveConcurrent},
@@ -278,6 +279,60 @@ func testEnqueueBatch(t *testing.T, b backend) {
 	}
 	if c := e.counts()[StateQueued]; c != before {
 		t.Errorf("queued after failed batch = %d, want %d (rolled back)", c, before)
+	}
+}
+
+// testEnqueueAfterCheck: a task dated by its caller's check (CreatedAt)
+// is not added when a task of its key was completed after that check (a
+// crawl that found the image unscanned while its task was finishing: the
+// TestFleetLosesNothing duplicates), and is added when the completion
+// came before the check, or the earlier task failed.
+func testEnqueueAfterCheck(t *testing.T, b backend) {
+	e := openEnv(t, b)
+	finish := func(id, key string, fail bool) {
+		e.t.Helper()
+		e.enqueue(Task{ID: id, Key: key, MaxAttempts: 1})
+		if got := ids(e.lease("w", 1, time.Minute)); !slices.Equal(got, []string{id}) {
+			e.t.Fatalf("leased %v, want [%s]", got, id)
+		}
+		var err error
+		if fail {
+			err = e.q.Fail(e.ctx, "w", id, "boom")
+		} else {
+			err = e.q.Complete(e.ctx, "w", id)
+		}
+		if err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	checked := e.clock.Now()
+	e.clock.Advance(time.Second)
+	finish("a1", "A", false) // done after the check
+	finish("b1", "B", true)  // failed after the check
+	e.clock.Advance(time.Second)
+	finish("c1", "C", false)
+	checkedLater := e.clock.Now() // after c1 was done
+	e.clock.Advance(time.Second)
+	n, err := e.q.EnqueueBatch(e.ctx, []Task{
+		{ID: "a2", Key: "A", CreatedAt: checked},
+		{ID: "b2", Key: "B", CreatedAt: checked},
+		{ID: "c2", Key: "C", CreatedAt: checkedLater},
+		{ID: "d2", Key: "D", CreatedAt: checked},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("EnqueueBatch added %d, want 3 (all but A, done after its check)", n)
+	}
+	for id, want := range map[string]bool{"a2": false, "b2": true, "c2": true, "d2": true} {
+		if _, err := e.q.Get(e.ctx, id); (err == nil) != want {
+			t.Errorf("Get(%s) err = %v, want present = %v", id, err, want)
+		}
+	}
+	// Undated, A is added: only a caller's check date makes the skip.
+	if !e.enqueue(Task{ID: "a3", Key: "A"}) {
+		t.Error("undated task of a done key not added")
 	}
 }
 

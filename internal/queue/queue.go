@@ -35,7 +35,11 @@
 //     MaxAttempts instead of circling forever.
 //   - The dedup key is unique among queued and leased tasks only (a partial
 //     unique index), so a re-crawl cannot queue the same image twice, yet an
-//     image that was scanned (done or failed) can be queued again.
+//     image that was scanned (done or failed) can be queued again. A task
+//     given a CreatedAt (when its caller checked that the work is needed)
+//     is not added if a task of its key was completed after that: a crawl
+//     that checked an image unscanned while its task was finishing would
+//     otherwise queue it a second time.
 //   - LeasedBy is kept on done and failed tasks as the last holder, which
 //     is what one wants to know when a scan went wrong.
 //   - EnqueueBatch and Purge were added: a crawl enqueues thousands of tasks
@@ -122,7 +126,9 @@ type ListFilter struct {
 // processes.
 type Queue interface {
 	// Enqueue adds t as queued unless a queued or leased task with the same
-	// Key exists, so re-crawls are idempotent. It reports whether it added t.
+	// Key exists, so re-crawls are idempotent, or t has a CreatedAt and a
+	// task with its Key was completed (done) after it. It reports whether
+	// it added t.
 	// State, Attempts, LeasedBy and LeaseExpires of t are ignored.
 	Enqueue(ctx context.Context, t Task) (added bool, err error)
 	// EnqueueBatch enqueues tasks in one transaction and returns how many

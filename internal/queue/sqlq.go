@@ -290,9 +290,16 @@ func (q *sqlQueue) EnqueueBatch(ctx context.Context, tasks []Task) (int, error) 
 		if err != nil {
 			return err
 		}
+		doneAt, err := doneSince(ctx, tx, q.sql, tasks)
+		if err != nil {
+			return err
+		}
 		for _, t := range tasks {
 			if t.Key == "" || !validText(t.Key) || !validText(t.ID) {
 				return fmt.Errorf("task %q: key %q: id and key must be UTF-8 without NUL, and key non-empty", t.ID, t.Key)
+			}
+			if c := nanos(t.CreatedAt); c != 0 && doneAt[t.Key] > c {
+				continue // its work was done after the caller found it needed
 			}
 			if t.ID == "" {
 				if t.ID, err = newID(); err != nil {
@@ -323,6 +330,48 @@ func (q *sqlQueue) EnqueueBatch(ctx context.Context, tasks []Task) (int, error) 
 		return 0, fmt.Errorf("queue: enqueue: %w", err)
 	}
 	return added, nil
+}
+
+// doneSince returns, per key, when the last task of that key was
+// completed, for the tasks completed after the earliest CreatedAt a caller
+// gave in tasks (none given: none read). A caller dates a task with the
+// moment it checked that the work is needed (a crawl: the image had no
+// result yet); a task of the same key completed after that moment did the
+// work meanwhile, and the dedup key, unique among queued and leased tasks
+// only, would let the new one in as a second task for the same work. The
+// read uses the index of finished tasks by completion time, so it costs
+// the completions since the check, not the table.
+func doneSince(ctx context.Context, tx *sql.Tx, rewrite func(string) string, tasks []Task) (map[string]int64, error) {
+	var since int64
+	for _, t := range tasks {
+		if c := nanos(t.CreatedAt); c != 0 && (since == 0 || c < since) {
+			since = c
+		}
+	}
+	if since == 0 {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, rewrite(`SELECT dedup_key, state, updated_at FROM queue_tasks
+		WHERE state IN ('done', 'failed') AND updated_at > ?`), since)
+	if err != nil {
+		return nil, fmt.Errorf("reading the tasks completed since %v: %w", fromNanos(since), err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var (
+			key, state string
+			at         int64
+		)
+		if err := rows.Scan(&key, &state, &at); err != nil {
+			return nil, fmt.Errorf("reading the tasks completed since %v: %w", fromNanos(since), err)
+		}
+		// A failed task did not do the work: a new one may try again.
+		if State(state) == StateDone && at > out[key] {
+			out[key] = at
+		}
+	}
+	return out, rows.Err()
 }
 
 func (q *sqlQueue) Lease(ctx context.Context, worker string, n int, d time.Duration) ([]Task, error) {

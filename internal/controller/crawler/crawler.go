@@ -312,9 +312,12 @@ func (c *Crawler) SetTriage(e *triage.Engine) { c.triage = e }
 func (c *Crawler) enqueueUnscanned(ctx context.Context, tasks []queue.Task) (int, error) {
 	// Each kept task is created at the moment of its check: if the
 	// image's live task completes between the check and the insert (the
-	// key's dedup then no longer stops the new one), its result is stored
-	// after the new task's creation, and the lease completes the new task
-	// instead of scanning the image again.
+	// key's dedup then no longer stops the new one), the queue does not
+	// add it (a task of its key was done after its CreatedAt); should a
+	// completion still slip in (another controller's clock, a commit
+	// during the insert), its result is stored after the new task's
+	// creation, and the lease completes the new task instead of scanning
+	// the image again.
 	checked := time.Now()
 	keep := tasks[:0:0]
 	for _, t := range tasks {
