@@ -28,8 +28,13 @@ func TestLeaseElection(t *testing.T) {
 	cfg, cs := kubetest.Admin(t)
 	ns := kubetest.Namespace(t, cs, "sf-leader")
 	newLease := func(id string, release bool) *electortest.Running {
+		// A leader steps down when no renewal succeeds within RenewDeadline,
+		// and the test then sees another lead where it expects "two
+		// leaders" never: 6 s rides out an API server stalled by a loaded
+		// 2-core machine, which 2 s may not. The takeover after a crash
+		// waits for LeaseDuration, well within WaitFor's 30 s.
 		e, err := lease.New(lease.Options{Config: cfg, Namespace: ns, Name: "scanfleet-controller", Identity: id,
-			LeaseDuration: 3 * time.Second, RenewDeadline: 2 * time.Second, RetryPeriod: 200 * time.Millisecond, ReleaseOnCancel: release})
+			LeaseDuration: 8 * time.Second, RenewDeadline: 6 * time.Second, RetryPeriod: 200 * time.Millisecond, ReleaseOnCancel: release})
 		if err != nil {
 			t.Fatal(err)
 		}
