@@ -6,7 +6,6 @@
 package protocol
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,7 +26,6 @@ import (
 	"github.com/scanfleet/scanfleet/internal/notify"
 	"github.com/scanfleet/scanfleet/internal/politeness"
 	"github.com/scanfleet/scanfleet/internal/queue"
-	"github.com/scanfleet/scanfleet/internal/report"
 	"github.com/scanfleet/scanfleet/internal/store"
 	"github.com/scanfleet/scanfleet/internal/triage"
 )
@@ -427,18 +425,9 @@ func (c *Protocol) release(w http.ResponseWriter, r *http.Request) error {
 
 func (c *Protocol) result(w http.ResponseWriter, r *http.Request) error {
 	taskID := r.PathValue("id")
-	var in api.ResultRequest
-	if err := web.Decode(r, &in); err != nil {
+	in, rep, err := decodeResult(r, taskID)
+	if err != nil {
 		return err
-	}
-	// A report that is not an object (null decodes to nothing) would be
-	// stored as posted: refused here instead.
-	if r := bytes.TrimSpace(in.Report); len(r) == 0 || r[0] != '{' {
-		return web.Errorf(http.StatusBadRequest, "task %s: report missing or not a JSON object", taskID)
-	}
-	var rep report.Report
-	if err := json.Unmarshal(in.Report, &rep); err != nil {
-		return web.Errorf(http.StatusBadRequest, "task %s: report: %v", taskID, err)
 	}
 	// The body is in hand: from here on the work runs to its end even if
 	// the scanner hangs up (killed mid-post), so a task is never left done
@@ -483,14 +472,14 @@ func (c *Protocol) result(w http.ResponseWriter, r *http.Request) error {
 	// one evaluated and stored; the posted JSON is stored as sent unless
 	// an exception changed it (then the engine encodes it once).
 	raw := in.Report
-	pend, err := c.triage.PreparePosted(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, []string{p.Tag}, &rep, in.Report)
+	pend, err := c.triage.PreparePosted(ctx, store.ImageKey{Registry: p.Registry, Repository: p.Repository, Digest: p.Digest}, []string{p.Tag}, rep, in.Report)
 	if err != nil {
 		return err
 	}
 	if pend != nil {
 		raw = pend.Raw
 	}
-	fresh, err := c.results.Put(ctx, store.Result{TaskID: taskID, Image: im, Report: &rep, Raw: raw})
+	fresh, err := c.results.Put(ctx, store.Result{TaskID: taskID, Image: im, Report: rep, Raw: raw})
 	if err != nil {
 		return err
 	}
