@@ -36,7 +36,7 @@ type submitFlags struct {
 func (s *submitFlags) bind(fl *pflag.FlagSet, image bool) {
 	fl.StringVar(&s.controller, "controller", "", "also send the report to this controller, http(s)://host[:port] (env CLUSTER_JOIN_ADDR, CLUSTER_JOIN_PORT)")
 	// The token never becomes a flag default: help output would print it.
-	fl.StringVar(&s.token, "controller-token", "", "scanner or admin API token for --controller (prefer env SCANFLEET_TOKEN)")
+	fl.StringVar(&s.token, "controller-token", "", "submitter (or scanner or admin) API token for --controller (prefer env SCANFLEET_TOKEN)")
 	fl.StringVar(&s.caCert, "controller-ca", "", "PEM CA bundle to trust for the controller's TLS (env SCANFLEET_CONTROLLER_CA)")
 	if image {
 		fl.StringArrayVar(&s.refs, "controller-ref", nil, "registry reference the image is deployed as, e.g. REGISTRY/REPO:TAG (repeatable; default: the scanned reference)")
