@@ -9,8 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
-	"hash/crc32"
 	"io"
 	"math"
 	"os"
@@ -26,6 +24,7 @@ import (
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	"github.com/scanfleet/scanfleet/internal/vulndb/build/internal/runs"
 	"github.com/scanfleet/scanfleet/internal/vulndb/internal/atomicfile"
 )
 
@@ -38,17 +37,17 @@ func sha256Sum(b []byte) [32]byte { return sha256.Sum256(b) }
 // few bytes per key, record and 4 KiB block — are kept in memory; then
 // the head is written and the data copied behind it. With a cache
 // directory, the compressed entries of keys whose items did not change
-// are copied from the previous build's file (see mergecache.go).
+// are copied from the previous build's file (see package runs).
 func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut, builtAt time.Time, sources []vulndb.SourceInfo) (ms mergeStats, err error) {
 	var (
-		runs  []*runReader
+		rs    []*runs.Reader
 		recs  = make([]*segReader, len(feeds))
 		idxs  = make([][]byte, len(feeds))
 		newID = make([][]uint32, len(feeds))
 		total int
 	)
 	defer func() {
-		for _, r := range runs {
+		for _, r := range rs {
 			r.Close()
 		}
 		for _, f := range recs {
@@ -64,7 +63,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 		if err != nil {
 			return ms, err
 		}
-		runs, recs[i], idxs[i] = append(runs, rr...), rf, idx
+		rs, recs[i], idxs[i] = append(rs, rr...), rf, idx
 		newID[i] = make([]uint32, fo.meta.Records)
 		for j := range newID[i] {
 			newID[i][j] = math.MaxUint32
@@ -78,20 +77,20 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 	if total > math.MaxUint32-1 {
 		return ms, fmt.Errorf("too many records (%d)", total)
 	}
-	m, err := newMerger(runs)
+	m, err := runs.NewMerger(rs)
 	if err != nil {
 		return ms, err
 	}
-	prev := openPrevIndex(cacheDir, out)
+	prev := runs.OpenPrevIndex(cacheDir, out)
 	defer prev.Close()
-	midx, err := newMergeIdxWriter(cacheDir)
+	midx, err := runs.NewIndexWriter(cacheDir)
 	if err != nil {
 		return ms, err
 	}
 	committed := false
 	defer func() {
 		if !committed {
-			midx.abort()
+			midx.Abort()
 		}
 	}()
 
@@ -130,27 +129,27 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 					return err
 				}
 			}
-			first, _ := m.peek()
+			first, _ := m.Peek()
 			if first == nil {
 				return nil
 			}
-			grp := &keyGroup{key: first.key, z: make(chan mergedEntry, 1)}
+			grp := &keyGroup{key: first.Key, z: make(chan mergedEntry, 1)}
 			grp.enrich = strings.HasPrefix(grp.key, vulndb.EnrichEco+"\x00")
-			grp.prev = prev.find(grp.key)
+			grp.prev = prev.Find(grp.key)
 			if grp.enrich {
 				var err error
 				if grp.subs, grp.vals, err = collectBucket(m, grp.key, &einfo); err != nil {
 					return err
 				}
 			} else {
-				for it, fi := m.peek(); it != nil && it.key == grp.key; it, fi = m.peek() {
-					grp.vals = append(grp.vals, it.val)
-					if int(it.seq) >= len(newID[fi]) {
-						return fmt.Errorf("source %s: item names record %d of %d", feeds[fi].meta.Source, it.seq, len(newID[fi]))
+				for it, fi := m.Peek(); it != nil && it.Key == grp.key; it, fi = m.Peek() {
+					grp.vals = append(grp.vals, it.Val)
+					if int(it.Seq) >= len(newID[fi]) {
+						return fmt.Errorf("source %s: item names record %d of %d", feeds[fi].meta.Source, it.Seq, len(newID[fi]))
 					}
 					// (feed, seq) until the writer renumbers it.
-					grp.ids = append(grp.ids, uint32(fi), it.seq)
-					if err := m.advance(); err != nil {
+					grp.ids = append(grp.ids, uint32(fi), it.Seq)
+					if err := m.Advance(); err != nil {
 						return err
 					}
 				}
@@ -173,9 +172,9 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 			defer enc.Close()
 			var jbuf bytes.Buffer
 			for grp := range jobs {
-				e := mergedEntry{sum: groupSum(grp.enrich, grp.subs, grp.vals)}
-				if grp.prev != nil && grp.prev.sum == e.sum {
-					e.z = grp.prev.z // nil when damaged: encoded again
+				e := mergedEntry{sum: runs.GroupSum(grp.enrich, grp.subs, grp.vals)}
+				if grp.prev != nil && grp.prev.Sum == e.sum {
+					e.z = grp.prev.Z // nil when damaged: encoded again
 				}
 				if e.z != nil {
 					reused.Add(1)
@@ -188,7 +187,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 					}
 					e.z = enc.EncodeAll(joinJSON(&jbuf, vals), nil)
 				}
-				e.crc = crc32.Checksum(e.z, castagnoli)
+				e.crc = runs.Checksum(e.z)
 				grp.z <- e
 			}
 			return nil
@@ -209,13 +208,13 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 			}
 			affOff := data.n
 			data.Write(zbuf)
-			midx.add(key, me.sum, uint64(affOff), zbuf, me.crc)
+			midx.Add(key, me.sum, uint64(affOff), zbuf, me.crc)
 			h := ha
 			if grp.enrich {
 				h = he
 			}
-			digestWrite(h, []byte(key))
-			digestWrite(h, zbuf)
+			runs.DigestWrite(h, []byte(key))
+			runs.DigestWrite(h, zbuf)
 			nIDs := len(ids) / 2
 			entryIDs := make([]uint32, 0, nIDs)
 			for j := 0; j < len(ids); j += 2 {
@@ -229,7 +228,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 				if _, err := recs[fi].ReadAt(rbuf, int64(off)); err != nil {
 					return fmt.Errorf("source %s: reading record %d: %w", feeds[fi].meta.Source, seq, err)
 				}
-				digestWrite(ha, rbuf)
+				runs.DigestWrite(ha, rbuf)
 				id := newID[fi][seq]
 				if id == math.MaxUint32 {
 					id = next
@@ -308,7 +307,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 	committed = true
 	ms = mergeStats{Keys: nKeys, Reused: int(reused.Load())}
 	// A failure here only costs the next build its reuse.
-	return ms, midx.commit(cacheDir, head)
+	return ms, midx.Commit(cacheDir, head)
 }
 
 // mergeStats says how much of a merge was copied from the previous file.
@@ -321,7 +320,7 @@ type keyGroup struct {
 	subs   []string // enrichment: each item's CVE id
 	vals   [][]byte
 	ids    []uint32 // (source index, record number) pairs
-	prev   *prevEntry
+	prev   *runs.PrevEntry
 	z      chan mergedEntry
 }
 
@@ -337,26 +336,26 @@ type mergedEntry struct {
 // id, then source, then order) and counts its CVEs; mergeCVEs, run by the
 // compressing stage and only when the bucket's entry cannot be reused,
 // turns them into one record per CVE.
-func collectBucket(m *merger, key string, info *vulndb.EnrichmentInfo) (subs []string, vals [][]byte, err error) {
-	for it, _ := m.peek(); it != nil && it.key == key; {
-		id := it.sub
+func collectBucket(m *runs.Merger, key string, info *vulndb.EnrichmentInfo) (subs []string, vals [][]byte, err error) {
+	for it, _ := m.Peek(); it != nil && it.Key == key; {
+		id := it.Sub
 		var flags uint8
-		for ; it != nil && it.key == key && it.sub == id; it, _ = m.peek() {
+		for ; it != nil && it.Key == key && it.Sub == id; it, _ = m.Peek() {
 			subs = append(subs, id)
-			vals = append(vals, it.val)
-			flags |= it.flags
-			if err := m.advance(); err != nil {
+			vals = append(vals, it.Val)
+			flags |= it.Flags
+			if err := m.Advance(); err != nil {
 				return nil, nil, err
 			}
 		}
 		info.CVEs++
-		if flags&enrCVSS != 0 {
+		if flags&runs.EnrCVSS != 0 {
 			info.WithCVSS++
 		}
-		if flags&enrKEV != 0 {
+		if flags&runs.EnrKEV != 0 {
 			info.KEV++
 		}
-		if flags&enrEPSS != 0 {
+		if flags&runs.EnrEPSS != 0 {
 			info.EPSS++
 		}
 	}
@@ -398,14 +397,6 @@ func mergeCVEs(subs []string, vals [][]byte) ([][]byte, error) {
 	return out, nil
 }
 
-// digestWrite adds a length-prefixed value to a content digest.
-func digestWrite(h hash.Hash, b []byte) {
-	var lenBuf [8]byte
-	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(b)))
-	h.Write(lenBuf[:])
-	h.Write(b)
-}
-
 // writeFile writes head then the n bytes of data (from its start) to a
 // temporary file next to path, syncs it and renames it over path.
 func writeFile(path string, head []byte, data *os.File, n int64) error {
@@ -430,4 +421,75 @@ func writeFile(path string, head []byte, data *os.File, n int64) error {
 		return fmt.Errorf("writing %s: copied %d of %d data bytes: %v", tmp.Name(), c, n, err)
 	}
 	return atomicfile.Commit(tmp, path)
+}
+
+// blockHasher receives the data section as it is written and keeps the
+// sha256 of every vulndb.BlockSize slice. It stages the data itself (1 MiB)
+// and hashes the blocks where they lie, rather than copying every byte
+// once more into a block buffer behind a bufio.Writer: the 330 MB of a
+// real-volume file were copied twice on their way to the disk.
+type blockHasher struct {
+	w     io.Writer
+	stage []byte
+	sums  []byte
+	n     int64
+	err   error
+}
+
+const stageBytes = 1 << 20 // a multiple of vulndb.BlockSize
+
+func (h *blockHasher) Write(p []byte) (int, error) {
+	if h.err != nil {
+		return 0, h.err
+	}
+	n := len(p)
+	h.n += int64(n)
+	for len(p) > 0 {
+		if h.stage == nil {
+			h.stage = make([]byte, 0, stageBytes)
+		}
+		k := min(len(p), stageBytes-len(h.stage))
+		h.stage = append(h.stage, p[:k]...)
+		p = p[k:]
+		if len(h.stage) == stageBytes {
+			h.writeStage()
+		}
+	}
+	return n, h.err
+}
+
+// writeStage hashes the staged blocks (the last may be short only at the
+// end of the data) and writes them out.
+func (h *blockHasher) writeStage() {
+	for off := 0; off < len(h.stage); off += vulndb.BlockSize {
+		sum := sha256Sum(h.stage[off:min(off+vulndb.BlockSize, len(h.stage))])
+		h.sums = append(h.sums, sum[:]...)
+	}
+	if _, err := h.w.Write(h.stage); err != nil && h.err == nil {
+		h.err = err
+	}
+	h.stage = h.stage[:0]
+}
+
+// flush writes what is staged: call once, at the end of the data.
+func (h *blockHasher) flush() error {
+	if len(h.stage) > 0 {
+		h.writeStage()
+	}
+	return h.err
+}
+
+// joinJSON writes "[a,b,...]" of already encoded JSON values: what
+// json.Marshal gives for a slice of the values they encode.
+func joinJSON(buf *bytes.Buffer, vals [][]byte) []byte {
+	buf.Reset()
+	buf.WriteByte('[')
+	for i, v := range vals {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(v)
+	}
+	buf.WriteByte(']')
+	return buf.Bytes()
 }

@@ -12,11 +12,18 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/debian/tracker"
 	"github.com/scanfleet/scanfleet/internal/feed"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	"github.com/scanfleet/scanfleet/internal/vulndb/build/internal/cachedir"
+	"github.com/scanfleet/scanfleet/internal/vulndb/build/internal/members"
 )
 
 // maxErrorsKept bounds the per-source error list stored in the file; the
 // counts stay exact.
-const maxErrorsKept = 20
+const maxErrorsKept = members.MaxCauses
+
+// ErrCacheBusy is returned when another build holds the cache directory
+// for longer than BuildOptions.LockWait: two updates sharing a cache
+// would replace each other's entries under them.
+var ErrCacheBusy = cachedir.ErrBusy
 
 // BuildOptions tunes Build. The zero value is ready to use.
 type BuildOptions struct {
@@ -48,7 +55,7 @@ type BuildOptions struct {
 	// GOMAXPROCS, at most 4 (each holds a sorted run in memory).
 	Workers int
 
-	// runBytes overrides runBytes (tests force many sorted runs).
+	// runBytes overrides the size of a sorted run (tests force many).
 	runBytes int
 }
 
@@ -63,7 +70,7 @@ type loadFunc func(ctx context.Context, src string, emit feed.EmitFunc, opts fee
 // source's vulndb.SourceInfo and do not fail the build.
 //
 // Records are streamed: each source is turned into sorted runs of items
-// spilled to disk (see spill.go) and a records file, and the database is
+// spilled to disk (see package runs) and a records file, and the database is
 // written by merging the runs of every source, so memory does not grow
 // with the corpus. With BuildOptions.CacheDir, each source's runs are
 // kept there with its fingerprint and reused by the next build when the
@@ -90,9 +97,9 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 	if opts.CacheDir != "" {
 		wait := opts.LockWait
 		if wait <= 0 {
-			wait = defaultLockWait
+			wait = cachedir.DefaultWait
 		}
-		unlock, err := lockCache(ctx, opts.CacheDir, wait)
+		unlock, err := cachedir.Lock(ctx, opts.CacheDir, wait)
 		if err != nil {
 			return vulndb.Info{}, fmt.Errorf("building database: %w", err)
 		}
@@ -139,7 +146,7 @@ func build(ctx context.Context, out string, sources []string, opts BuildOptions,
 		for _, src := range rest {
 			keep[fb.cacheKey(src)] = true
 		}
-		for _, k := range pruneCache(opts.CacheDir, keep) {
+		for _, k := range cachedir.Prune(opts.CacheDir, keep) {
 			if opts.Logger != nil {
 				opts.Logger.Info("removed the cache entry of a source no longer built", "entry", k)
 			}

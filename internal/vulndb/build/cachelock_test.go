@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/testutil"
+	"github.com/scanfleet/scanfleet/internal/vulndb/build/internal/cachedir"
 	"github.com/scanfleet/scanfleet/internal/vulndb/internal/dbtest"
 )
 
@@ -29,7 +30,7 @@ func TestCacheLock(t *testing.T) {
 	}
 	before, _ := os.ReadFile(out)
 
-	unlock, err := lockCache(ctx, cache, time.Second)
+	unlock, err := cachedir.Lock(ctx, cache, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

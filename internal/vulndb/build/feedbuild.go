@@ -22,6 +22,8 @@ import (
 	"github.com/scanfleet/scanfleet/internal/ecosystem/debian/tracker"
 	"github.com/scanfleet/scanfleet/internal/feed"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	"github.com/scanfleet/scanfleet/internal/vulndb/build/internal/members"
+	"github.com/scanfleet/scanfleet/internal/vulndb/build/internal/runs"
 )
 
 // feedFormat versions the per-source intermediate kept in the cache: a
@@ -252,17 +254,14 @@ func (fb *feedBuilder) cacheKey(src string) string {
 // parse reads src (or its downloaded copy fetched) into an intermediate in
 // dir.
 func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp feed.Fingerprint) (*feedOut, error) {
-	w, err := newFeedWriter(dir, fb.dsa, segment{name: "records.bin"})
+	w, err := newFeedWriter(dir, fb.dsa, segment{name: "records.bin"}, "", fb.opts.runBytes)
 	if err != nil {
 		return nil, err
 	}
-	if fb.opts.runBytes > 0 {
-		w.runs.limit = fb.opts.runBytes
-	}
 	defer w.close()
-	var keep errorKeeper
+	var keep members.Causes
 	fopts := feed.Options{Client: fb.opts.HTTPClient, Enrich: w.addEnrichment, NVDAPIKey: fb.opts.NVDAPIKey, NVDInterval: fb.opts.NVDInterval,
-		Malformed: keep.add}
+		Malformed: keep.Add}
 	if fb.opts.CacheDir != "" && osvListURL(src) != "" {
 		// Keep what each member held, so the next update can replace
 		// single records (patch.go).
@@ -286,12 +285,12 @@ func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp f
 	}
 	si := vulndb.SourceInfo{
 		Source: src, Files: st.Files, Records: st.Records, Withdrawn: st.Withdrawn,
-		Skipped: st.Skipped, Malformed: st.Malformed, Errors: keep.list(st.Malformed),
+		Skipped: st.Skipped, Malformed: st.Malformed, Errors: keep.List(st.Malformed),
 		Enrichment: st.Enrichment,
 	}
 	table := ""
 	if w.table != nil && w.patchable() {
-		table = tableFile
+		table = members.TableFile
 	}
 	ecos := make([]string, 0, len(w.ecos))
 	for e := range w.ecos {
@@ -303,7 +302,7 @@ func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp f
 		// The URL fetched once by Fetch is identified by its fingerprint;
 		// anything the load requested beyond it is not.
 		Reusable: fp.SHA256 != "" && st.Requests <= 1 && (fetched != "" || st.Requests == 0),
-		Info:     si, Ecosystems: ecos, Records: int(w.seq), Runs: w.runs.runs, EPSSDate: w.epssDate,
+		Info:     si, Ecosystems: ecos, Records: int(w.seq), Runs: w.runs.Runs(), EPSSDate: w.epssDate,
 		Table: table,
 	}}, nil
 }
@@ -372,7 +371,7 @@ func dsaFingerprint(sources []string) (string, error) {
 type feedWriter struct {
 	dir      string
 	dsa      *tracker.DSAIndex
-	runs     runWriter
+	runs     *runs.Writer
 	recFile  *os.File
 	rec      *bufio.Writer
 	recOff   uint64
@@ -389,7 +388,7 @@ type feedWriter struct {
 
 	// The member table (patch.go), when kept: what each archive member
 	// held, written as the members go past.
-	table      *tableWriter
+	table      *members.TableWriter
 	base       uint32          // the number of the writer's first record
 	memberSeq  uint32          // w.seq when the current member began
 	memberEcos map[string]bool // ecosystems of its stored record
@@ -404,7 +403,7 @@ type segment struct {
 	offset uint64
 }
 
-func newFeedWriter(dir string, dsa *tracker.DSAIndex, seg segment) (*feedWriter, error) {
+func newFeedWriter(dir string, dsa *tracker.DSAIndex, seg segment, runPrefix string, runBytes int) (*feedWriter, error) {
 	f, err := os.Create(filepath.Join(dir, seg.name))
 	if err != nil {
 		return nil, fmt.Errorf("creating records file: %w", err)
@@ -417,7 +416,7 @@ func newFeedWriter(dir string, dsa *tracker.DSAIndex, seg segment) (*feedWriter,
 		f.Close()
 		return nil, err
 	}
-	return &feedWriter{dir: dir, dsa: dsa, runs: runWriter{dir: dir}, recFile: f, rec: bufio.NewWriterSize(f, 256<<10),
+	return &feedWriter{dir: dir, dsa: dsa, runs: runs.NewWriter(dir, runPrefix, runBytes), recFile: f, rec: bufio.NewWriterSize(f, 256<<10),
 		ecos: map[string]bool{}, enc: enc, groups: map[string][]advisory.Affected{},
 		seq: seg.seq, base: seg.seq, memberSeq: seg.seq, recOff: seg.offset}, nil
 }
@@ -426,7 +425,7 @@ func (w *feedWriter) close() {
 	w.recFile.Close()
 	w.enc.Close()
 	if w.table != nil {
-		w.table.close()
+		w.table.Close()
 	}
 }
 
@@ -466,7 +465,7 @@ func (w *feedWriter) add(a *advisory.Advisory) error {
 		// then the reading order): a record replaced on its own
 		// (patch.go) then takes the place a whole new reading of its
 		// archive would give it, wherever the archive put it.
-		if err := w.runs.add(item{key: k, sub: a.ID, seq: w.seq, val: js}); err != nil {
+		if err := w.runs.Add(runs.Item{Key: k, Sub: a.ID, Seq: w.seq, Val: js}); err != nil {
 			return err
 		}
 	}
@@ -494,18 +493,18 @@ func (w *feedWriter) addEnrichment(e *advisory.Enrichment) error {
 	}
 	var flags uint8
 	if len(e.CVSS) > 0 {
-		flags |= enrCVSS
+		flags |= runs.EnrCVSS
 	}
 	if e.KEV != nil {
-		flags |= enrKEV
+		flags |= runs.EnrKEV
 	}
 	if e.EPSS != nil {
-		flags |= enrEPSS
+		flags |= runs.EnrEPSS
 		if e.EPSS.Date > w.epssDate {
 			w.epssDate = e.EPSS.Date
 		}
 	}
-	if flags&(enrKEV|enrEPSS) == 0 && e.Title == "" && e.Description == "" && e.CNASeverity == "" && len(e.CVSS) == 0 && len(e.References) == 0 {
+	if flags&(runs.EnrKEV|runs.EnrEPSS) == 0 && e.Title == "" && e.Description == "" && e.CNASeverity == "" && len(e.CVSS) == 0 && len(e.References) == 0 {
 		return nil // nothing to store
 	}
 	js, err := json.Marshal(e)
@@ -513,13 +512,13 @@ func (w *feedWriter) addEnrichment(e *advisory.Enrichment) error {
 		return fmt.Errorf("encoding enrichment %s: %w", e.ID, err)
 	}
 	w.enrSeq++
-	return w.runs.add(item{key: vulndb.JoinKey(vulndb.EnrichEco, vulndb.BucketOf(e.ID)), sub: e.ID, seq: w.enrSeq, flags: flags, val: js})
+	return w.runs.Add(runs.Item{Key: vulndb.JoinKey(vulndb.EnrichEco, vulndb.BucketOf(e.ID)), Sub: e.ID, Seq: w.enrSeq, Flags: flags, Val: js})
 }
 
 // finish spills the last run and writes the records index (after the
 // entries of earlier segments, idxBefore).
 func (w *feedWriter) finish(idxBefore []byte) error {
-	if err := w.runs.spill(); err != nil {
+	if err := w.runs.Spill(); err != nil {
 		return err
 	}
 	if err := w.rec.Flush(); err != nil {
@@ -532,7 +531,7 @@ func (w *feedWriter) finish(idxBefore []byte) error {
 		return fmt.Errorf("writing records index: %w", err)
 	}
 	if w.table != nil {
-		if err := w.table.finish(); err != nil {
+		if err := w.table.Finish(); err != nil {
 			return err
 		}
 	}
@@ -546,7 +545,7 @@ var errNoFeedFiles = errors.New("intermediate files missing")
 // openFeed opens an intermediate for the merge: its runs (skipping the
 // items of dead records), its records and their index, and how many of
 // them are live.
-func openFeed(fo *feedOut, feedIdx int) (runs []*runReader, recs *segReader, idx []byte, live int, err error) {
+func openFeed(fo *feedOut, feedIdx int) (rs []*runs.Reader, recs *segReader, idx []byte, live int, err error) {
 	idx, err = os.ReadFile(filepath.Join(fo.dir, "records.idx"))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -566,16 +565,15 @@ func openFeed(fo *feedOut, feedIdx int) (runs []*runReader, recs *segReader, idx
 		return nil, nil, nil, 0, err
 	}
 	for _, r := range fo.meta.Runs {
-		rr, err := openRun(filepath.Join(fo.dir, r), feedIdx)
+		rr, err := runs.Open(filepath.Join(fo.dir, r), feedIdx, dead)
 		if err != nil {
 			recs.Close()
-			for _, o := range runs {
+			for _, o := range rs {
 				o.Close()
 			}
 			return nil, nil, nil, 0, err
 		}
-		rr.dead = dead
-		runs = append(runs, rr)
+		rs = append(rs, rr)
 	}
-	return runs, recs, idx, fo.meta.Records - nDead, nil
+	return rs, recs, idx, fo.meta.Records - nDead, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/feed"
 	"github.com/scanfleet/scanfleet/internal/vulndb"
+	"github.com/scanfleet/scanfleet/internal/vulndb/build/internal/members"
 )
 
 // buildInMemory is the in-memory builder that the streaming build
@@ -46,15 +47,15 @@ func buildInMemory(ctx context.Context, sources []string, opts BuildOptions, loa
 		}
 	}
 	for _, src := range rest {
-		var keep errorKeeper
+		var keep members.Causes
 		st, err := load(ctx, src, emit, feed.Options{Client: opts.HTTPClient, Enrich: b.addEnrichment, NVDAPIKey: opts.NVDAPIKey, NVDInterval: opts.NVDInterval,
-			Malformed: keep.add})
+			Malformed: keep.Add})
 		if err != nil {
 			return nil, fmt.Errorf("building database: source %s: %w", src, err)
 		}
 		si := vulndb.SourceInfo{
 			Source: src, Files: st.Files, Records: st.Records, Withdrawn: st.Withdrawn,
-			Skipped: st.Skipped, Malformed: st.Malformed, Errors: keep.list(st.Malformed),
+			Skipped: st.Skipped, Malformed: st.Malformed, Errors: keep.List(st.Malformed),
 			Enrichment: st.Enrichment,
 		}
 		infos = append(infos, si)

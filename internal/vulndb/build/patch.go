@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -13,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/scanfleet/scanfleet/internal/feed"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
+	"github.com/scanfleet/scanfleet/internal/vulndb/build/internal/members"
 )
 
 // Record-level updates of OSV archives (issue 19).
@@ -47,8 +46,6 @@ import (
 // cache entry stay as they were.
 
 const (
-	tableFile = "members.tab"
-	noSeq     = ^uint32(0)
 	// maxPatches and the dead share bound how far an intermediate drifts
 	// from a compact one before its archive is read whole again.
 	maxPatches = 30
@@ -74,194 +71,10 @@ func osvListURL(src string) string {
 	return ""
 }
 
-// errorKeeper keeps the maxErrorsKept smallest malformed-record causes of
-// a source, sorted: unlike the first ones read, they do not depend on the
-// order of an archive's members, which a record-level update cannot know.
-type errorKeeper struct{ errs []string }
-
-func (k *errorKeeper) add(msg string) {
-	i := sort.SearchStrings(k.errs, msg)
-	if i >= maxErrorsKept {
-		return
-	}
-	if len(k.errs) < maxErrorsKept {
-		k.errs = append(k.errs, "")
-	}
-	copy(k.errs[i+1:], k.errs[i:])
-	k.errs[i] = msg
-}
-
-// list returns the kept causes of total, saying how many more there were.
-func (k *errorKeeper) list(total int) []string {
-	if len(k.errs) == 0 {
-		return nil
-	}
-	out := append([]string(nil), k.errs...)
-	if total > len(out) {
-		out = append(out, fmt.Sprintf("... and %d more", total-len(out)))
-	}
-	return out
-}
-
-// memberEntry is one line of a member table.
-type memberEntry struct {
-	name, modified                                string
-	files, records, withdrawn, skipped, malformed uint32
-	seq                                           uint32 // the stored record, or noSeq
-	ecos                                          string // of the stored record, "\x00"-joined
-	errs                                          []string
-}
-
-func appendEntry(b []byte, e *memberEntry) []byte {
-	str := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	str(e.name)
-	str(e.modified)
-	for _, n := range []uint32{e.files, e.records, e.withdrawn, e.skipped, e.malformed, e.seq} {
-		b = binary.AppendUvarint(b, uint64(n))
-	}
-	str(e.ecos)
-	b = binary.AppendUvarint(b, uint64(len(e.errs)))
-	for _, m := range e.errs {
-		str(m)
-	}
-	return b
-}
-
-var errTable = errors.New("member table is damaged")
-
-func readEntry(r *bufio.Reader) (memberEntry, error) {
-	var e memberEntry
-	num := func() uint32 {
-		v, err := binary.ReadUvarint(r)
-		if err != nil || v > 1<<32-1 {
-			panic(errTable)
-		}
-		return uint32(v)
-	}
-	str := func() string {
-		n := num()
-		if n > 1<<20 {
-			panic(errTable)
-		}
-		b := make([]byte, n)
-		if _, err := io.ReadFull(r, b); err != nil {
-			panic(errTable)
-		}
-		return string(b)
-	}
-	if _, err := r.Peek(1); err != nil {
-		return e, io.EOF
-	}
-	err := func() (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = errTable
-			}
-		}()
-		e.name, e.modified = str(), str()
-		for _, p := range []*uint32{&e.files, &e.records, &e.withdrawn, &e.skipped, &e.malformed, &e.seq} {
-			*p = num()
-		}
-		e.ecos = str()
-		n := num()
-		if n > maxErrorsKept {
-			return errTable
-		}
-		for range n {
-			e.errs = append(e.errs, str())
-		}
-		return nil
-	}()
-	return e, err
-}
-
-func readTable(path string) ([]memberEntry, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 256<<10)
-	var out []memberEntry
-	for {
-		e, err := readEntry(r)
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		out = append(out, e)
-	}
-}
-
-// tableWriter writes a member table and sums what it says: the source's
-// counts, causes and ecosystems.
-type tableWriter struct {
-	f      *os.File
-	w      *bufio.Writer
-	buf    []byte
-	bad    string // why the source cannot be patched, if it cannot
-	names  map[string]bool
-	stored int
-	info   vulndb.SourceInfo
-	keep   errorKeeper
-	ecos   map[string]bool
-}
-
-func newTableWriter(dir string, members int) (*tableWriter, error) {
-	f, err := os.Create(filepath.Join(dir, tableFile))
-	if err != nil {
-		return nil, fmt.Errorf("creating member table: %w", err)
-	}
-	return &tableWriter{f: f, w: bufio.NewWriterSize(f, 256<<10), names: make(map[string]bool, members), ecos: map[string]bool{}}, nil
-}
-
-func (t *tableWriter) add(e *memberEntry) {
-	if t.names[e.name] && t.bad == "" {
-		t.bad = "member " + e.name + " appears twice"
-	}
-	t.names[e.name] = true
-	t.buf = appendEntry(t.buf[:0], e)
-	t.w.Write(t.buf)
-	t.info.Files += int(e.files)
-	t.info.Records += int(e.records)
-	t.info.Withdrawn += int(e.withdrawn)
-	t.info.Skipped += int(e.skipped)
-	t.info.Malformed += int(e.malformed)
-	for _, m := range e.errs {
-		t.keep.add(m)
-	}
-	if e.seq != noSeq {
-		t.stored++
-		for _, eco := range strings.Split(e.ecos, "\x00") {
-			if eco != "" {
-				t.ecos[eco] = true
-			}
-		}
-	}
-}
-
-func (t *tableWriter) finish() error {
-	err := t.w.Flush()
-	if cerr := t.f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("writing member table: %w", err)
-	}
-	return nil
-}
-
-func (t *tableWriter) close() { t.f.Close() }
-
-// startTable makes the writer keep a member table of about members
+// startTable makes the writer keep a member table of about n
 // entries.
-func (w *feedWriter) startTable(members int) error {
-	t, err := newTableWriter(w.dir, members)
+func (w *feedWriter) startTable(n int) error {
+	t, err := members.NewTableWriter(w.dir, n)
 	if err != nil {
 		return err
 	}
@@ -273,38 +86,38 @@ func (w *feedWriter) startTable(members int) error {
 // emitted (w.add) just before.
 func (w *feedWriter) member(m feed.MemberResult) {
 	t := w.table
-	e := memberEntry{name: m.Name, modified: m.Modified, files: uint32(m.Files), records: uint32(m.Records),
-		withdrawn: uint32(m.Withdrawn), skipped: uint32(m.Skipped), malformed: uint32(m.Malformed), seq: noSeq, errs: m.Errors}
+	e := members.Entry{Name: m.Name, Modified: m.Modified, Files: uint32(m.Files), Records: uint32(m.Records),
+		Withdrawn: uint32(m.Withdrawn), Skipped: uint32(m.Skipped), Malformed: uint32(m.Malformed), Seq: members.NoSeq, Errs: m.Errors}
 	switch n := w.seq - w.memberSeq; {
 	case n == 1:
-		e.seq = w.memberSeq
-	case n > 1 && t.bad == "":
-		t.bad = fmt.Sprintf("member %s holds %d records", m.Name, n)
+		e.Seq = w.memberSeq
+	case n > 1 && t.Bad == "":
+		t.Bad = fmt.Sprintf("member %s holds %d records", m.Name, n)
 	}
 	ecos := make([]string, 0, len(w.memberEcos))
 	for eco := range w.memberEcos {
 		ecos = append(ecos, eco)
 	}
 	sort.Strings(ecos)
-	e.ecos = strings.Join(ecos, "\x00")
+	e.Ecos = strings.Join(ecos, "\x00")
 	clear(w.memberEcos)
 	w.memberSeq = w.seq
 	switch {
-	case t.bad != "":
+	case t.Bad != "":
 	case m.Enrichment > 0:
-		t.bad = "member " + m.Name + " holds enrichment records"
+		t.Bad = "member " + m.Name + " holds enrichment records"
 	case m.Malformed > len(m.Errors):
-		t.bad = "member " + m.Name + " has more causes than are kept"
+		t.Bad = "member " + m.Name + " has more causes than are kept"
 	case strings.ContainsAny(m.Name, "/\\") || !strings.HasSuffix(m.Name, ".json"):
-		t.bad = "member " + m.Name + " is not named <id>.json"
+		t.Bad = "member " + m.Name + " is not named <id>.json"
 	}
-	t.add(&e)
+	t.Add(&e)
 }
 
 // patchable reports whether every record came from a member the table
 // describes, one record at most each.
 func (w *feedWriter) patchable() bool {
-	return w.table.bad == "" && w.enrSeq == 0 && w.table.stored == int(w.seq-w.base)
+	return w.table.Bad == "" && w.enrSeq == 0 && w.table.Stored == int(w.seq-w.base)
 }
 
 // segReader reads the records of an intermediate across its segments.
@@ -407,16 +220,16 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	if err != nil {
 		return fallback("%s/modified_id.csv: %v", dir, err)
 	}
-	ents, err := readTable(filepath.Join(cached, prev.Table))
+	ents, err := members.ReadTable(filepath.Join(cached, prev.Table))
 	if err != nil {
 		return fallback("%v", err)
 	}
 	byName := make(map[string]int, len(ents))
 	for i := range ents {
-		if _, dup := byName[ents[i].name]; dup {
-			return fallback("member table names %s twice", ents[i].name)
+		if _, dup := byName[ents[i].Name]; dup {
+			return fallback("member table names %s twice", ents[i].Name)
 		}
-		byName[ents[i].name] = i
+		byName[ents[i].Name] = i
 	}
 	// What changed: listed records that are new or whose modified time is
 	// not the one read (fetched), and members not matched by an unchanged
@@ -427,7 +240,7 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	}
 	var fetch []string
 	for _, r := range list {
-		if i, ok := byName[r.ID+".json"]; ok && feed.SameModified(ents[i].modified, r.Modified) {
+		if i, ok := byName[r.ID+".json"]; ok && feed.SameModified(ents[i].Modified, r.Modified) {
 			drop[i] = false
 			continue
 		}
@@ -437,7 +250,7 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	for i := range ents {
 		if drop[i] {
 			nDrop++
-			if ents[i].seq != noSeq {
+			if ents[i].Seq != members.NoSeq {
 				newDead++
 			}
 		}
@@ -463,7 +276,7 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 		return fallback("a quarter of its parsed records would be dead")
 	}
 	sort.Strings(fetch)
-	members, err := feed.FetchMembers(ctx, fb.opts.HTTPClient, dir, fetch, maxPatchFetch)
+	fetched, err := feed.FetchMembers(ctx, fb.opts.HTTPClient, dir, fetch, maxPatchFetch)
 	if errors.Is(err, feed.ErrRecordGone) || errors.Is(err, feed.ErrFetchBudget) {
 		return fallback("%v", err)
 	}
@@ -496,25 +309,21 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	oldSegs.Close()
 	n := prev.Patches + 1
 	seg := segment{name: fmt.Sprintf("records-%d.bin", n), seq: uint32(prev.Records), offset: uint64(end)}
-	w, err := newFeedWriter(tmp, fb.dsa, seg)
+	w, err := newFeedWriter(tmp, fb.dsa, seg, fmt.Sprintf("p%d-", n), fb.opts.runBytes)
 	if err != nil {
 		return nil, false, err
 	}
 	defer w.close()
 	w.base = seg.seq
-	w.runs.prefix = fmt.Sprintf("p%d-", n)
-	if fb.opts.runBytes > 0 {
-		w.runs.limit = fb.opts.runBytes
-	}
 	if err := w.startTable(len(ents) + len(fetch)); err != nil {
 		return nil, false, err
 	}
 	fopts := feed.Options{Client: fb.opts.HTTPClient, Enrich: w.addEnrichment, Member: w.member}
-	if _, err := feed.LoadMembers(ctx, src, members, w.add, fopts); err != nil {
+	if _, err := feed.LoadMembers(ctx, src, fetched, w.add, fopts); err != nil {
 		return nil, false, err
 	}
 	if !w.patchable() {
-		return fallback("a fetched record: %s", w.table.bad)
+		return fallback("a fetched record: %s", w.table.Bad)
 	}
 	// The kept members complete the table; the dropped ones' records die.
 	var dead []byte
@@ -525,13 +334,13 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	}
 	for i := range ents {
 		if !drop[i] {
-			w.table.add(&ents[i])
-		} else if ents[i].seq != noSeq {
-			dead = binary.LittleEndian.AppendUint32(dead, ents[i].seq)
+			w.table.Add(&ents[i])
+		} else if ents[i].Seq != members.NoSeq {
+			dead = binary.LittleEndian.AppendUint32(dead, ents[i].Seq)
 		}
 	}
-	if w.table.bad != "" {
-		return fallback("%s", w.table.bad)
+	if w.table.Bad != "" {
+		return fallback("%s", w.table.Bad)
 	}
 	oldIdx, err := os.ReadFile(filepath.Join(cached, "records.idx"))
 	if err != nil {
@@ -544,11 +353,11 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 		return nil, false, fmt.Errorf("cache: %w", err)
 	}
 	t := w.table
-	info := t.info
+	info := t.Info
 	info.Source = src
-	info.Errors = t.keep.list(info.Malformed)
-	ecos := make([]string, 0, len(t.ecos))
-	for e := range t.ecos {
+	info.Errors = t.Causes.List(info.Malformed)
+	ecos := make([]string, 0, len(t.Ecos))
+	for e := range t.Ecos {
 		ecos = append(ecos, e)
 	}
 	sort.Strings(ecos)
@@ -559,9 +368,9 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 		Fingerprint: feed.Fingerprint{},
 		Reusable:    true,
 		Info:        info, Ecosystems: ecos, Records: int(w.seq),
-		Runs:     append(append([]string(nil), prev.Runs...), w.runs.runs...),
+		Runs:     append(append([]string(nil), prev.Runs...), w.runs.Runs()...),
 		Segments: append(append([]string(nil), segs...), seg.name),
-		Dead:     "dead.u32", Table: tableFile, List: lf.Fingerprint, Patches: n,
+		Dead:     "dead.u32", Table: members.TableFile, List: lf.Fingerprint, Patches: n,
 	}
 	if err := writeFeedMeta(tmp, &m); err != nil {
 		return nil, false, err

@@ -1,4 +1,21 @@
-package build
+// Package runs is the database build's external sort and what makes its
+// merge cheap to repeat:
+//
+//   - items (one advisory's affected entries for one key, or one CVE's
+//     enrichment) gathered in memory up to a bound, sorted and spilled as
+//     s2-compressed run files (Writer);
+//   - run files read back item by item, skipping the items of dead
+//     records (Reader), and merged in the file's global order (Merger);
+//   - the merge index a build with a cache leaves behind (IndexWriter),
+//     with which the next build copies the compressed entry of every key
+//     whose items did not change from the previous file (PrevIndex).
+//
+// It is a package of its own because these are file formats with their
+// own invariants (an order, an encoding, a trailer that ties an index to
+// one database file) that the build's other parts — reading feeds,
+// patching the feed cache, assembling the file — only produce and
+// consume; it knows nothing of feeds or advisories.
+package runs
 
 import (
 	"bufio"
@@ -13,7 +30,6 @@ import (
 	"sort"
 
 	"github.com/klauspost/compress/s2"
-	"github.com/scanfleet/scanfleet/internal/vulndb"
 )
 
 // The file format needs a global order (keys sorted, each key's data
@@ -29,39 +45,39 @@ import (
 // sorts them and spills a run.
 const runBytes = 24 << 20
 
-// item is one sortable unit of a build.
-type item struct {
-	key   string // index key
-	sub   string // enrichment: the CVE id; "" for advisories
-	seq   uint32 // the record's number within its feed
-	flags uint8  // enrichment: what the record holds (enr* flags)
-	val   []byte // JSON of the key's []Affected, or of an Enrichment
+// Item is one sortable unit of a build.
+type Item struct {
+	Key   string // index key
+	Sub   string // enrichment: the CVE id; "" for advisories
+	Seq   uint32 // the record's number within its feed
+	Flags uint8  // enrichment: what the record holds (Enr* flags)
+	Val   []byte // JSON of the key's []Affected, or of an Enrichment
 }
 
 // Enrichment item flags, so the merge can count without decoding.
 const (
-	enrCVSS = 1 << iota
-	enrKEV
-	enrEPSS
+	EnrCVSS = 1 << iota
+	EnrKEV
+	EnrEPSS
 )
 
-func itemLess(a, b *item) bool {
-	if a.key != b.key {
-		return a.key < b.key
+func itemLess(a, b *Item) bool {
+	if a.Key != b.Key {
+		return a.Key < b.Key
 	}
-	if a.sub != b.sub {
-		return a.sub < b.sub
+	if a.Sub != b.Sub {
+		return a.Sub < b.Sub
 	}
-	return a.seq < b.seq
+	return a.Seq < b.Seq
 }
 
-// runWriter gathers items and spills them as sorted runs into dir. The
+// Writer gathers items and spills them as sorted runs into dir. The
 // gathered items are held encoded in one byte arena with a table of
 // pointer-free references, not as item values: a run holds some 100,000
 // items, and as strings and slices they were 300,000 pointers for the
 // garbage collector to scan at every cycle of a build that allocates tens
 // of GB.
-type runWriter struct {
+type Writer struct {
 	dir    string
 	arena  []byte
 	refs   []itemRef
@@ -70,6 +86,16 @@ type runWriter struct {
 	prefix string   // of the run files' names
 }
 
+// NewWriter returns a Writer of run files named <prefix>run-NNNN.s2 in
+// dir, spilling every limit bytes of items (24 MiB when limit is 0).
+func NewWriter(dir, prefix string, limit int) *Writer {
+	return &Writer{dir: dir, prefix: prefix, limit: limit}
+}
+
+// Runs returns the names of the run files written so far, relative to
+// the Writer's directory.
+func (w *Writer) Runs() []string { return w.runs }
+
 // itemRef locates one encoded item in the arena: key at off, then sub,
 // then the rest (seq, flags, value) up to end.
 type itemRef struct {
@@ -77,39 +103,41 @@ type itemRef struct {
 	seq                  uint32
 }
 
-func (w *runWriter) add(it item) error {
+// Add gathers one item, spilling a run when the gathered items reach the
+// Writer's limit.
+func (w *Writer) Add(it Item) error {
 	off := len(w.arena)
 	w.arena = appendItem(w.arena, &it)
-	w.refs = append(w.refs, itemRef{off: uint32(off), klen: uint32(len(it.key)), slen: uint32(len(it.sub)), end: uint32(len(w.arena)), seq: it.seq})
+	w.refs = append(w.refs, itemRef{off: uint32(off), klen: uint32(len(it.Key)), slen: uint32(len(it.Sub)), end: uint32(len(w.arena)), seq: it.Seq})
 	limit := runBytes
 	if w.limit > 0 {
 		limit = w.limit
 	}
 	if len(w.arena) >= limit {
-		return w.spill()
+		return w.Spill()
 	}
 	return nil
 }
 
 // appendItem encodes an item as run files hold it.
-func appendItem(b []byte, it *item) []byte {
-	b = binary.AppendUvarint(b, uint64(len(it.key)))
-	b = append(b, it.key...)
-	b = binary.AppendUvarint(b, uint64(len(it.sub)))
-	b = append(b, it.sub...)
-	b = binary.AppendUvarint(b, uint64(it.seq))
-	b = append(b, it.flags)
-	b = binary.AppendUvarint(b, uint64(len(it.val)))
-	return append(b, it.val...)
+func appendItem(b []byte, it *Item) []byte {
+	b = binary.AppendUvarint(b, uint64(len(it.Key)))
+	b = append(b, it.Key...)
+	b = binary.AppendUvarint(b, uint64(len(it.Sub)))
+	b = append(b, it.Sub...)
+	b = binary.AppendUvarint(b, uint64(it.Seq))
+	b = append(b, it.Flags)
+	b = binary.AppendUvarint(b, uint64(len(it.Val)))
+	return append(b, it.Val...)
 }
 
 // key and sub return the key and sub of an encoded item.
-func (w *runWriter) key(r *itemRef) []byte {
+func (w *Writer) key(r *itemRef) []byte {
 	o := int(r.off) + uvarintLen(uint64(r.klen))
 	return w.arena[o : o+int(r.klen)]
 }
 
-func (w *runWriter) sub(r *itemRef) []byte {
+func (w *Writer) sub(r *itemRef) []byte {
 	o := int(r.off) + uvarintLen(uint64(r.klen)) + int(r.klen) + uvarintLen(uint64(r.slen))
 	return w.arena[o : o+int(r.slen)]
 }
@@ -123,8 +151,8 @@ func uvarintLen(v uint64) int {
 	return n
 }
 
-// spill sorts the gathered items and writes them to a new run file.
-func (w *runWriter) spill() error {
+// Spill sorts the gathered items and writes them to a new run file.
+func (w *Writer) Spill() error {
 	if len(w.refs) == 0 {
 		return nil
 	}
@@ -165,42 +193,47 @@ func (w *runWriter) spill() error {
 	return nil
 }
 
-// runReader reads one run file back, item by item.
-type runReader struct {
+// Reader reads one run file back, item by item.
+type Reader struct {
 	name string
 	feed int // index of the run's feed in the build's source list
 	f    *os.File
 	zr   *s2.Reader
 	br   *bufio.Reader
-	cur  item
+	cur  Item
 	dead []uint64 // bit per record number: items of records to skip
 }
 
-func openRun(path string, feed int) (*runReader, error) {
+// Open opens the run file at path, of the feed numbered feed in the
+// build's source list (which orders the items of one key and CVE).
+// dead, when not nil, has a bit set per record number whose items are
+// skipped (records replaced or gone since the run was written).
+func Open(path string, feed int, dead []uint64) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening sorted run: %w", err)
 	}
 	zr := s2.NewReader(f, s2.ReaderMaxBlockSize(256<<10))
-	return &runReader{name: path, feed: feed, f: f, zr: zr, br: bufio.NewReaderSize(zr, 32<<10)}, nil
+	return &Reader{name: path, feed: feed, f: f, zr: zr, br: bufio.NewReaderSize(zr, 32<<10), dead: dead}, nil
 }
 
-func (r *runReader) Close() error { return r.f.Close() }
+// Close closes the run file.
+func (r *Reader) Close() error { return r.f.Close() }
 
 // next reads the next item of a live record into r.cur; io.EOF at the
 // end.
-func (r *runReader) next() error {
+func (r *Reader) next() error {
 	for {
 		if err := r.next1(); err != nil {
 			return err
 		}
-		if s := r.cur.seq; r.dead == nil || int(s/64) >= len(r.dead) || r.dead[s/64]&(1<<(s%64)) == 0 {
+		if s := r.cur.Seq; r.dead == nil || int(s/64) >= len(r.dead) || r.dead[s/64]&(1<<(s%64)) == 0 {
 			return nil
 		}
 	}
 }
 
-func (r *runReader) next1() error {
+func (r *Reader) next1() error {
 	key, err := r.bytesField()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -226,24 +259,24 @@ func (r *runReader) next1() error {
 	}
 	// Keys repeat from item to item: reuse the string when it did not
 	// change rather than allocate one per item.
-	if string(key) != r.cur.key {
-		r.cur.key = string(key)
+	if string(key) != r.cur.Key {
+		r.cur.Key = string(key)
 	}
-	r.cur.sub = string(sub)
-	r.cur.seq = uint32(seq)
-	r.cur.flags = flags
-	r.cur.val = val
+	r.cur.Sub = string(sub)
+	r.cur.Seq = uint32(seq)
+	r.cur.Flags = flags
+	r.cur.Val = val
 	return nil
 }
 
-func (r *runReader) bad(err error) error {
+func (r *Reader) bad(err error) error {
 	if errors.Is(err, io.EOF) {
 		err = io.ErrUnexpectedEOF
 	}
 	return fmt.Errorf("reading sorted run %s: %w", r.name, err)
 }
 
-func (r *runReader) bytesField() ([]byte, error) {
+func (r *Reader) bytesField() ([]byte, error) {
 	n, err := binary.ReadUvarint(r.br)
 	if err != nil {
 		return nil, err
@@ -261,25 +294,25 @@ func (r *runReader) bytesField() ([]byte, error) {
 // maxDocBytes bounds one item read back from a run.
 const maxDocBytes = 256 << 20
 
-// merger yields the items of many runs in global order: (key, sub, feed,
+// Merger yields the items of many runs in global order: (key, sub, feed,
 // seq), the order in which the feeds emitted them within one key.
-type merger struct{ h runHeap }
+type Merger struct{ h runHeap }
 
-type runHeap []*runReader
+type runHeap []*Reader
 
 func (h runHeap) Len() int { return len(h) }
 func (h runHeap) Less(i, j int) bool {
 	a, b := &h[i].cur, &h[j].cur
-	if a.key != b.key || a.sub != b.sub {
+	if a.Key != b.Key || a.Sub != b.Sub {
 		return itemLess(a, b)
 	}
 	if h[i].feed != h[j].feed {
 		return h[i].feed < h[j].feed
 	}
-	return a.seq < b.seq
+	return a.Seq < b.Seq
 }
 func (h runHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *runHeap) Push(x any)   { *h = append(*h, x.(*runReader)) }
+func (h *runHeap) Push(x any)   { *h = append(*h, x.(*Reader)) }
 func (h *runHeap) Pop() any {
 	old := *h
 	r := old[len(old)-1]
@@ -287,8 +320,10 @@ func (h *runHeap) Pop() any {
 	return r
 }
 
-func newMerger(runs []*runReader) (*merger, error) {
-	m := &merger{}
+// NewMerger merges runs, reading each one's first item (the runs stay
+// the caller's to close).
+func NewMerger(runs []*Reader) (*Merger, error) {
+	m := &Merger{}
 	for _, r := range runs {
 		switch err := r.next(); {
 		case errors.Is(err, io.EOF):
@@ -302,16 +337,17 @@ func newMerger(runs []*runReader) (*merger, error) {
 	return m, nil
 }
 
-// peek returns the smallest item and its feed, or nil at the end.
-func (m *merger) peek() (*item, int) {
+// Peek returns the smallest item and its feed, or nil at the end. The
+// item is valid until the next Advance.
+func (m *Merger) Peek() (*Item, int) {
 	if len(m.h) == 0 {
 		return nil, 0
 	}
 	return &m.h[0].cur, m.h[0].feed
 }
 
-// advance drops the smallest item.
-func (m *merger) advance() error {
+// Advance drops the smallest item.
+func (m *Merger) Advance() error {
 	r := m.h[0]
 	switch err := r.next(); {
 	case errors.Is(err, io.EOF):
@@ -322,75 +358,4 @@ func (m *merger) advance() error {
 		heap.Fix(&m.h, 0)
 	}
 	return nil
-}
-
-// blockHasher receives the data section as it is written and keeps the
-// sha256 of every vulndb.BlockSize slice. It stages the data itself (1 MiB)
-// and hashes the blocks where they lie, rather than copying every byte
-// once more into a block buffer behind a bufio.Writer: the 330 MB of a
-// real-volume file were copied twice on their way to the disk.
-type blockHasher struct {
-	w     io.Writer
-	stage []byte
-	sums  []byte
-	n     int64
-	err   error
-}
-
-const stageBytes = 1 << 20 // a multiple of vulndb.BlockSize
-
-func (h *blockHasher) Write(p []byte) (int, error) {
-	if h.err != nil {
-		return 0, h.err
-	}
-	n := len(p)
-	h.n += int64(n)
-	for len(p) > 0 {
-		if h.stage == nil {
-			h.stage = make([]byte, 0, stageBytes)
-		}
-		k := min(len(p), stageBytes-len(h.stage))
-		h.stage = append(h.stage, p[:k]...)
-		p = p[k:]
-		if len(h.stage) == stageBytes {
-			h.writeStage()
-		}
-	}
-	return n, h.err
-}
-
-// writeStage hashes the staged blocks (the last may be short only at the
-// end of the data) and writes them out.
-func (h *blockHasher) writeStage() {
-	for off := 0; off < len(h.stage); off += vulndb.BlockSize {
-		sum := sha256Sum(h.stage[off:min(off+vulndb.BlockSize, len(h.stage))])
-		h.sums = append(h.sums, sum[:]...)
-	}
-	if _, err := h.w.Write(h.stage); err != nil && h.err == nil {
-		h.err = err
-	}
-	h.stage = h.stage[:0]
-}
-
-// flush writes what is staged: call once, at the end of the data.
-func (h *blockHasher) flush() error {
-	if len(h.stage) > 0 {
-		h.writeStage()
-	}
-	return h.err
-}
-
-// joinJSON writes "[a,b,...]" of already encoded JSON values: what
-// json.Marshal gives for a slice of the values they encode.
-func joinJSON(buf *bytes.Buffer, vals [][]byte) []byte {
-	buf.Reset()
-	buf.WriteByte('[')
-	for i, v := range vals {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(v)
-	}
-	buf.WriteByte(']')
-	return buf.Bytes()
 }

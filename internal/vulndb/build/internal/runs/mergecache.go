@@ -1,4 +1,4 @@
-package build
+package runs
 
 import (
 	"bufio"
@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"hash"
 	"hash/crc32"
 	"io"
 	"os"
@@ -39,28 +40,38 @@ import (
 
 const mergeIdxMagic = "SFMIDX01"
 
+// IndexTempPrefix begins the name of a merge index being written; one
+// left behind by an interrupted build may be removed.
+const IndexTempPrefix = "merge.idx.tmp-"
+
 // mergeIdxTrailer is digest (32), data offset (8), entries (8), vulndb.Magic (8).
 const mergeIdxTrailer = 32 + 8 + 8 + 8
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// prevEntry is one key of the previous build's file.
-type prevEntry struct {
+// Checksum is the CRC-32C of a compressed entry, as the merge index
+// records it.
+func Checksum(z []byte) uint32 { return crc32.Checksum(z, castagnoli) }
+
+// PrevEntry is one key of the previous build's file.
+type PrevEntry struct {
 	key string
-	sum [32]byte
+	// Sum is the GroupSum of the key's items then.
+	Sum [32]byte
 	off uint64 // relative to the data section
 	n   uint32
 	crc uint32
-	z   []byte // the compressed entry, nil when unreadable or damaged
+	// Z is the compressed entry, nil when unreadable or damaged.
+	Z []byte
 }
 
-// prevIndex walks the previous build's merge index in key order.
-type prevIndex struct {
+// PrevIndex walks the previous build's merge index in key order.
+type PrevIndex struct {
 	f, db *os.File
 	r     *bufio.Reader
 	left  uint64
 	base  int64
-	cur   prevEntry
+	cur   PrevEntry
 	ok    bool
 	// The previous file's data, read forward: keys are asked for in
 	// order and their entries lie at increasing offsets, so one
@@ -71,10 +82,11 @@ type prevIndex struct {
 	dataLen uint64
 }
 
-// openPrevIndex opens CACHE/merge.idx and the database file dbPath it
+// OpenPrevIndex opens CACHE/merge.idx and the database file dbPath it
 // describes. It returns nil (nothing to reuse) when either is missing or
-// they do not belong together; errors are not fatal to a build.
-func openPrevIndex(cacheDir, dbPath string) *prevIndex {
+// they do not belong together; errors are not fatal to a build. A nil
+// PrevIndex finds nothing.
+func OpenPrevIndex(cacheDir, dbPath string) *PrevIndex {
 	if cacheDir == "" {
 		return nil
 	}
@@ -82,7 +94,7 @@ func openPrevIndex(cacheDir, dbPath string) *prevIndex {
 	if err != nil {
 		return nil
 	}
-	p := &prevIndex{f: f}
+	p := &PrevIndex{f: f}
 	ok := false
 	defer func() {
 		if !ok {
@@ -123,7 +135,8 @@ func openPrevIndex(cacheDir, dbPath string) *prevIndex {
 	return p
 }
 
-func (p *prevIndex) Close() {
+// Close closes the index and the file it describes.
+func (p *PrevIndex) Close() {
 	if p == nil {
 		return
 	}
@@ -135,10 +148,10 @@ func (p *prevIndex) Close() {
 	}
 }
 
-// find returns the previous entry of key, or nil. Keys must be asked for
+// Find returns the previous entry of key, or nil. Keys must be asked for
 // in increasing order. A damaged index stops reuse for the rest of the
 // build (everything after is recompressed), never the build.
-func (p *prevIndex) find(key string) *prevEntry {
+func (p *PrevIndex) Find(key string) *PrevEntry {
 	if p == nil {
 		return nil
 	}
@@ -156,7 +169,7 @@ func (p *prevIndex) find(key string) *prevEntry {
 		case p.cur.key == key:
 			p.ok = false
 			e := p.cur
-			e.z = p.load(e.off, e.n, e.crc)
+			e.Z = p.load(e.off, e.n, e.crc)
 			return &e
 		default:
 			return nil
@@ -164,7 +177,7 @@ func (p *prevIndex) find(key string) *prevEntry {
 	}
 }
 
-func (p *prevIndex) read() bool {
+func (p *PrevIndex) read() bool {
 	p.left--
 	kl, err := binary.ReadUvarint(p.r)
 	if err != nil || kl > 1<<20 {
@@ -178,16 +191,16 @@ func (p *prevIndex) read() bool {
 	if _, err := io.ReadFull(p.r, fixed[:]); err != nil {
 		return false
 	}
-	p.cur = prevEntry{key: string(k), off: binary.LittleEndian.Uint64(fixed[32:]), n: binary.LittleEndian.Uint32(fixed[40:]),
+	p.cur = PrevEntry{key: string(k), off: binary.LittleEndian.Uint64(fixed[32:]), n: binary.LittleEndian.Uint32(fixed[40:]),
 		crc: binary.LittleEndian.Uint32(fixed[44:])}
-	copy(p.cur.sum[:], fixed[:32])
+	copy(p.cur.Sum[:], fixed[:32])
 	return true
 }
 
 // load reads an entry's compressed bytes from the previous file, or
 // returns nil when they cannot be read or do not match their CRC (the
 // key is then encoded again).
-func (p *prevIndex) load(off uint64, n, crc uint32) []byte {
+func (p *PrevIndex) load(off uint64, n, crc uint32) []byte {
 	if off < p.dataPos || off+uint64(n) > p.dataLen {
 		return nil
 	}
@@ -204,29 +217,34 @@ func (p *prevIndex) load(off uint64, n, crc uint32) []byte {
 	return b
 }
 
-// mergeIdxWriter writes the merge index of the file being built.
-type mergeIdxWriter struct {
+// IndexWriter writes the merge index of the file being built. A nil
+// IndexWriter (a build without a cache) writes nothing.
+type IndexWriter struct {
 	f   *os.File
 	w   *bufio.Writer
 	n   uint64
 	buf []byte
 }
 
-func newMergeIdxWriter(cacheDir string) (*mergeIdxWriter, error) {
+// NewIndexWriter starts the merge index of a build in cacheDir; nil
+// when cacheDir is "".
+func NewIndexWriter(cacheDir string) (*IndexWriter, error) {
 	if cacheDir == "" {
 		return nil, nil
 	}
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	f, err := os.CreateTemp(cacheDir, "merge.idx.tmp-*")
+	f, err := os.CreateTemp(cacheDir, IndexTempPrefix+"*")
 	if err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	return &mergeIdxWriter{f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+	return &IndexWriter{f: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
 }
 
-func (m *mergeIdxWriter) add(key string, sum [32]byte, off uint64, z []byte, crc uint32) {
+// Add records key's compressed entry z, written at off in the data
+// section, with its GroupSum and Checksum. Keys come in increasing order.
+func (m *IndexWriter) Add(key string, sum [32]byte, off uint64, z []byte, crc uint32) {
 	if m == nil {
 		return
 	}
@@ -241,9 +259,9 @@ func (m *mergeIdxWriter) add(key string, sum [32]byte, off uint64, z []byte, crc
 	m.n++
 }
 
-// commit finishes the index of the file whose header is head (its root
+// Commit finishes the index of the file whose header is head (its root
 // digest and data offset) and puts it in place.
-func (m *mergeIdxWriter) commit(cacheDir string, head []byte) error {
+func (m *IndexWriter) Commit(cacheDir string, head []byte) error {
 	if m == nil {
 		return nil
 	}
@@ -267,8 +285,8 @@ func (m *mergeIdxWriter) commit(cacheDir string, head []byte) error {
 	return nil
 }
 
-// abort drops an unfinished index.
-func (m *mergeIdxWriter) abort() {
+// Abort drops an unfinished index.
+func (m *IndexWriter) Abort() {
 	if m == nil {
 		return
 	}
@@ -276,9 +294,9 @@ func (m *mergeIdxWriter) abort() {
 	os.Remove(m.f.Name())
 }
 
-// groupSum is what a key's compressed entry is a function of: its items
+// GroupSum is what a key's compressed entry is a function of: its items
 // in merge order (for an enrichment bucket, each item's CVE id too).
-func groupSum(enrich bool, subs []string, vals [][]byte) [32]byte {
+func GroupSum(enrich bool, subs []string, vals [][]byte) [32]byte {
 	h := sha256.New()
 	var lb [9]byte
 	if enrich {
@@ -287,11 +305,19 @@ func groupSum(enrich bool, subs []string, vals [][]byte) [32]byte {
 	h.Write(lb[8:])
 	for i, v := range vals {
 		if enrich {
-			digestWrite(h, []byte(subs[i]))
+			DigestWrite(h, []byte(subs[i]))
 		}
-		digestWrite(h, v)
+		DigestWrite(h, v)
 	}
 	var s [32]byte
 	h.Sum(s[:0])
 	return s
+}
+
+// DigestWrite adds a length-prefixed value to a content digest.
+func DigestWrite(h hash.Hash, b []byte) {
+	var lenBuf [8]byte
+	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(b)))
+	h.Write(lenBuf[:])
+	h.Write(b)
 }
