@@ -242,7 +242,9 @@ type page struct {
 
 func (p *page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	// A step waits for its element (which may come with an API answer):
+	// the bound stops a hung test, as waitFor's does.
+	ctx, cancel := context.WithTimeout(p.ctx, time.Minute)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		p.t.Fatalf("%s: %v", what, err)
@@ -262,8 +264,13 @@ func (p *page) eval(js string) string {
 }
 
 // waitFor polls a JavaScript expression until it gives a non-empty string.
+// timeout is what the step takes at most on an idle machine; the wait is
+// never shorter than a minute, since CI's cold 2-core machine under load
+// can take several times that and the bound is only there to stop a
+// hung test, not to time the page.
 func (p *page) waitFor(what, js string, timeout time.Duration) string {
 	p.t.Helper()
+	timeout = max(timeout, time.Minute)
 	deadline := time.Now().Add(timeout)
 	last := ""
 	for time.Now().Before(deadline) {
