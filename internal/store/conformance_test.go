@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -628,6 +629,24 @@ func testLayers(e *env) {
 	if !ok || string(raw) != `{"a":2}` {
 		e.t.Errorf("GetLayer = %s, %v", raw, ok)
 	}
+	// GetLayers: the stored ones of the keys asked for, in one query
+	// however many (over maxLayersPerQuery too), a key asked twice once.
+	e.must(e.s.PutLayer(e.ctx, "v1/sha256:m", []byte(`{"a":3}`)))
+	keys := []string{"v1/sha256:l", "v1/sha256:none", "v1/sha256:m", "v1/sha256:l"}
+	for i := range 600 {
+		keys = append(keys, fmt.Sprintf("v1/sha256:absent%d", i))
+	}
+	keys = append(keys, "v1/sha256:m")
+	got, err := e.s.GetLayers(e.ctx, keys)
+	e.must(err)
+	if len(got) != 2 || string(got["v1/sha256:l"]) != `{"a":2}` || string(got["v1/sha256:m"]) != `{"a":3}` {
+		e.t.Errorf("GetLayers = %q, want l and m", got)
+	}
+	if got, err := e.s.GetLayers(e.ctx, nil); err != nil || len(got) != 0 {
+		e.t.Errorf("GetLayers(none) = %q, %v", got, err)
+	}
+	_, err = e.s.DeleteLayer(e.ctx, "v1/sha256:m")
+	e.must(err)
 	for _, want := range []bool{true, false} {
 		ok, err := e.s.DeleteLayer(e.ctx, "v1/sha256:l")
 		e.must(err)

@@ -40,6 +40,12 @@ func (c *Protocol) lookupLayers(w http.ResponseWriter, r *http.Request) error {
 			return web.Errorf(http.StatusBadRequest, "layer lookup: key %d: %v", i, err)
 		}
 	}
+	// One read for every layer: most are known (the base layers the
+	// fleet shares). Only the missing ones are claimed, one by one.
+	stored, err := c.storedLayers(r.Context(), in.Keys)
+	if err != nil {
+		return fmt.Errorf("layer lookup for %s: %w", in.Claim, err)
+	}
 	out := api.LayerLookupResponse{Layers: make([]api.LayerLookup, len(in.Keys))}
 	seen := make(map[string]int, len(in.Keys))
 	var claimed []string
@@ -49,7 +55,12 @@ func (c *Protocol) lookupLayers(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		seen[key] = i
-		raw, status, err := c.lookupLayer(r.Context(), key, in.Claim)
+		if raw, ok := stored[key]; ok {
+			c.layerLookup(true)
+			out.Layers[i] = api.LayerLookup{Key: key, Status: api.LayerFound, Analysis: raw}
+			continue
+		}
+		raw, status, err := c.claimMissing(r.Context(), key, in.Claim)
 		if err != nil {
 			c.unclaimLayers(r.Context(), claimed, in.Claim)
 			return fmt.Errorf("layer lookup for %s: layer %d of %d (%s): %w", in.Claim, i+1, len(in.Keys), key, err)
@@ -61,6 +72,22 @@ func (c *Protocol) lookupLayers(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// storedLayers reads keys' analyses in one query, leaving out (as
+// storedLayer does) an entry that does not decode.
+func (c *Protocol) storedLayers(ctx context.Context, keys []string) (map[string][]byte, error) {
+	stored, err := c.store.GetLayers(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	for key, raw := range stored {
+		if _, derr := decodeLayer(raw); derr != nil {
+			c.log.Warn("unreadable layer analysis in the store; treated as a miss", "key", key, "err", derr)
+			delete(stored, key)
+		}
+	}
+	return stored, nil
 }
 
 // unclaimLayers hands back holder's claims on keys, best effort and

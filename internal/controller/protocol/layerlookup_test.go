@@ -172,8 +172,9 @@ func TestLookupLayersBadRequest(t *testing.T) {
 	}
 }
 
-// failingLayerStore fails GetLayer of one key, as a database lost (or a
-// request cancelled: the scanner died) part way through a batch does.
+// failingLayerStore fails GetLayer of one key (the batch's look again
+// after claiming a missing layer), as a database lost (or a request
+// cancelled: the scanner died) part way through a batch does.
 type failingLayerStore struct {
 	store.Store
 	failKey string
@@ -189,9 +190,10 @@ func (s *failingLayerStore) GetLayer(ctx context.Context, key string) ([]byte, b
 }
 
 // TestLookupLayersFailsPartWay: a batch that fails at its third layer
-// answers an error naming that layer and its holder, and hands back the
-// claims it took for the first two, so nobody waits on claims whose
-// holder never learnt of them; a retry by the same holder claims all.
+// (after claiming it) answers an error naming that layer and its holder,
+// and hands back the claims it took, the third's included, so nobody
+// waits on claims whose holder never learnt of them; a retry by the same
+// holder claims all.
 func TestLookupLayersFailsPartWay(t *testing.T) {
 	ctx := t.Context()
 	st := openLayerStore(t)

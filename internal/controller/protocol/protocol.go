@@ -577,21 +577,27 @@ func (c *Protocol) getLayer(w http.ResponseWriter, r *http.Request) error {
 }
 
 // lookupLayer looks key up for holder: the stored analysis (found) when
-// it is known; else, with a holder, a claim for it (claimed) unless
-// another holder's claim is live (pending); without a holder, "" (a
-// miss). It counts hits and misses in the metrics.
+// it is known; else, with a holder, claimMissing's answer; without one,
+// "" (a miss). It counts hits and misses in the metrics.
 func (c *Protocol) lookupLayer(ctx context.Context, key, holder string) ([]byte, api.LayerStatus, error) {
-	if raw, ok, err := c.storedLayer(ctx, key); err != nil || ok {
-		if ok {
-			c.layerLookup(true)
-			return raw, api.LayerFound, nil
-		}
+	raw, ok, err := c.storedLayer(ctx, key)
+	switch {
+	case err != nil:
 		return nil, "", err
-	}
-	if holder == "" {
+	case ok:
+		c.layerLookup(true)
+		return raw, api.LayerFound, nil
+	case holder == "":
 		c.layerLookup(false)
 		return nil, "", nil
 	}
+	return c.claimMissing(ctx, key, holder)
+}
+
+// claimMissing claims key, found missing, for holder: claimed, or pending
+// when another holder's claim is live, or found when the analysis was
+// stored meanwhile.
+func (c *Protocol) claimMissing(ctx context.Context, key, holder string) ([]byte, api.LayerStatus, error) {
 	got, err := c.claimLayer(ctx, key, holder)
 	if err != nil {
 		return nil, "", err
@@ -604,15 +610,18 @@ func (c *Protocol) lookupLayer(ctx context.Context, key, holder string) ([]byte,
 	// them, and this claim would then download the layer a second time.
 	// Look again now that the claim is ours.
 	raw, ok, err := c.storedLayer(ctx, key)
-	if err != nil {
-		return nil, "", err
-	}
-	if ok {
-		if _, err := c.store.ReleaseLayerClaim(ctx, key, holder); err != nil && !errors.Is(err, store.ErrInvalid) {
-			return nil, "", err
+	if err == nil && ok {
+		_, err = c.store.ReleaseLayerClaim(ctx, key, holder)
+		if err == nil || errors.Is(err, store.ErrInvalid) {
+			c.layerLookup(true)
+			return raw, api.LayerFound, nil
 		}
-		c.layerLookup(true)
-		return raw, api.LayerFound, nil
+	}
+	if err != nil {
+		// The caller learns of no claim: hand it back rather than
+		// leave others waiting on it until it lapses.
+		c.unclaimLayers(ctx, []string{key}, holder)
+		return nil, "", err
 	}
 	c.layerLookup(false)
 	return nil, api.LayerClaimed, nil

@@ -368,6 +368,9 @@ type Claim struct {
 // an expiry so a dead holder's claim lapses on its own.
 type Layers interface {
 	GetLayer(ctx context.Context, key string) ([]byte, bool, error)
+	// GetLayers reads the analyses of keys in one query (a scan's
+	// layers): those stored, by key; the others are absent.
+	GetLayers(ctx context.Context, keys []string) (map[string][]byte, error)
 	// PutLayer stores an analysis unconditionally and drops any claim.
 	PutLayer(ctx context.Context, key string, raw []byte) error
 	// PutClaimedLayer stores an analysis only if holder holds a live

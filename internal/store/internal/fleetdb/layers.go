@@ -3,6 +3,7 @@ package fleetdb
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/scanfleet/scanfleet/internal/store/internal/sqlcore"
@@ -19,6 +20,40 @@ func (s *Layers) GetLayer(ctx context.Context, key string) ([]byte, bool, error)
 	}
 	return raw, ok, nil
 }
+
+// GetLayers reads keys with one SELECT ... IN: a scan asks for all its
+// layers at once, and a query per layer was most of what the lookup cost.
+func (s *Layers) GetLayers(ctx context.Context, keys []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(keys))
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), maxLayersPerQuery)]
+		keys = keys[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, k := range chunk {
+			args[i] = sqlcore.CleanText(k)
+		}
+		marks := strings.Repeat("?,", len(chunk))
+		err := s.db.EachRow(ctx, func(r sqlcore.RowScanner) error {
+			var (
+				key string
+				raw []byte
+			)
+			if err := r.Scan(&key, &raw); err != nil {
+				return err
+			}
+			out[key] = raw
+			return nil
+		}, `SELECT key, analysis FROM layers WHERE key IN (`+marks[:len(marks)-1]+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("reading %d layers: %w", len(chunk), err)
+		}
+	}
+	return out, nil
+}
+
+// maxLayersPerQuery bounds the parameters of one GetLayers query (SQLite
+// builds before 3.32 allowed 999).
+const maxLayersPerQuery = 500
 
 func putLayer(t *sqlcore.Tx, key string, raw []byte) error {
 	if _, err := t.Exec(`INSERT INTO layers(key, analysis, stored_at) VALUES(?,?,?)
