@@ -1,6 +1,7 @@
 // Package chaos holds Scanfleet's fault-injection tests: the real binary
 // run as a controller and scanner processes against a real registry, with
-// scanners and controllers SIGKILLed mid-scan, asserting that every image
+// scanners and controllers SIGKILLed mid-scan, or the PostgreSQL server
+// they share restarted, cut off and stalled, asserting that every image
 // ends with exactly one result and no task is lost or stuck; and a scan of
 // a hostile image (gzip bombs, 100,000 files) by the real CLI process,
 // with its peak memory read from the kernel.
