@@ -194,6 +194,11 @@ func TestPostgresLeaderChecks(t *testing.T) {
 		during        func(t *testing.T, a, b *electortest.Running)
 		wantLog       string
 		wantLost      bool
+		// mayOverlap: the server frees the lock the moment the session
+		// ends, and the old leader learns of it only at its next check
+		// (RetryPeriod), so the other participant may lead meanwhile:
+		// the documented bound, not checked here (it is a duration).
+		mayOverlap bool
 	}{
 		{
 			name:          "slow check keeps leadership",
@@ -221,8 +226,9 @@ func TestPostgresLeaderChecks(t *testing.T) {
 			during: func(t *testing.T, a, b *electortest.Running) {
 				electortest.WaitFor(t, "the cut-off leader steps down", func() bool { return !a.IsLeader() })
 			},
-			wantLog:  "the connection is gone",
-			wantLost: true,
+			wantLog:    "the connection is gone",
+			wantLost:   true,
+			mayOverlap: true,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -257,7 +263,7 @@ func TestPostgresLeaderChecks(t *testing.T) {
 				electortest.WaitFor(t, "the stalled check completes", func() bool { return strings.Contains(logs.String(), tc.wantLog) })
 			}
 			electortest.WaitFor(t, "one participant leads after the fault", func() bool { return a.IsLeader() || b.IsLeader() })
-			if n := both(); n > 0 {
+			if n := both(); n > 0 && !tc.mayOverlap {
 				t.Errorf("both participants led at once in %d samples", n)
 			}
 			got := logs.String()
