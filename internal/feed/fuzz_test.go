@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/feed/format/formattest"
 	"github.com/scanfleet/scanfleet/internal/testutil"
 )
 
@@ -19,20 +20,8 @@ import (
 // record accounted for, and every emitted advisory usable.
 func fuzzLoad(t *testing.T, name string, data []byte) {
 	l := &loader{ctx: context.Background(), stats: &Stats{}, emit: func(a *advisory.Advisory) error {
-		if a.ID == "" || len(a.Affected) == 0 {
-			t.Fatalf("emitted unusable advisory %+v", a)
-		}
-		for _, af := range a.Affected {
-			if af.Ecosystem == "" || af.Package == "" {
-				t.Fatalf("affected without ecosystem or package: %+v", af)
-			}
-			for _, r := range af.Ranges {
-				for _, e := range r.Events {
-					if e.Fixed == "0" {
-						t.Fatalf("fixed \"0\" range emitted: %+v", af)
-					}
-				}
-			}
+		if why := formattest.Unusable(a); why != "" {
+			t.Fatalf("emitted %s", why)
 		}
 		return nil
 	}}

@@ -3,34 +3,12 @@ package tracker
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
+	"github.com/scanfleet/scanfleet/internal/feed/format/formattest"
 )
-
-// sink records what Read reports, as the feed loader would count it.
-type sink struct {
-	advs    []*advisory.Advisory
-	skipped int
-	errs    []string
-	check   func(*advisory.Advisory) // nil: none
-}
-
-func (s *sink) Send(a *advisory.Advisory) error {
-	if s.check != nil {
-		s.check(a)
-	}
-	s.advs = append(s.advs, a)
-	return nil
-}
-
-func (s *sink) Malformed(name, format string, args ...any) {
-	s.errs = append(s.errs, name+": "+fmt.Sprintf(format, args...))
-}
-
-func (s *sink) Skip(n int) { s.skipped += n }
 
 // TestRead: the export's statuses, urgencies and releases, and its faults
 // (an unknown status, a value of the wrong type), each a record of the
@@ -53,15 +31,15 @@ func TestRead(t *testing.T) {
 	if !IsExport([]byte(doc)) {
 		t.Fatal("IsExport does not recognise the export")
 	}
-	st := &sink{}
+	st := &formattest.Sink{}
 	if err := Read(context.Background(), "tracker.json", strings.NewReader(doc), st); err != nil {
 		t.Fatal(err)
 	}
-	advs := st.advs
+	advs := st.Advisories
 	// Records: CVE-2024-0001, TEMP-..., CVE-2024-0005. Skipped: 0002 (only
 	// not-affected and sid). Malformed: perl (unknown status), zlib (type).
-	if len(advs) != 3 || st.skipped != 1 || len(st.errs) != 2 {
-		t.Fatalf("%d advisories, %d skipped, malformed %q", len(advs), st.skipped, st.errs)
+	if len(advs) != 3 || st.Skipped != 1 || len(st.Errors) != 2 {
+		t.Fatalf("%d advisories, %d skipped, malformed %q", len(advs), st.Skipped, st.Errors)
 	}
 	a := advs[0]
 	if a.ID != "CVE-2024-0001" || a.Source != advisory.SourceDebianTracker || a.Details != "d1" || len(a.Affected) != 2 {
@@ -92,21 +70,9 @@ func FuzzDebianTracker(f *testing.F) {
 	f.Add([]byte(`{"openssl":{"CVE-2024-1":{"releases":{"bookworm":{"status":"resolved","fixed_version":"1.0-1","urgency":"low"}}}}}`))
 	f.Add([]byte(`{"a":{"CVE-1":{"releases":{"sid":{"status":"open"}}}},"b":{"TEMP-1":{}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st := &sink{check: func(a *advisory.Advisory) {
-			if a.ID == "" || len(a.Affected) == 0 {
-				t.Fatalf("emitted unusable advisory %+v", a)
-			}
-			for _, af := range a.Affected {
-				if af.Ecosystem == "" || af.Package == "" {
-					t.Fatalf("affected without ecosystem or package: %+v", af)
-				}
-				for _, r := range af.Ranges {
-					for _, e := range r.Events {
-						if e.Fixed == "0" {
-							t.Fatalf("fixed \"0\" range emitted: %+v", af)
-						}
-					}
-				}
+		st := &formattest.Sink{Check: func(a *advisory.Advisory) {
+			if why := formattest.Unusable(a); why != "" {
+				t.Fatalf("emitted %s", why)
 			}
 		}}
 		// A document's faults are the sink's, never an error (the
