@@ -168,6 +168,7 @@ func (c *Client) ExportVEX(ctx context.Context) (json.RawMessage, error) {
 }
 
 // AuditLog reads the audit log, newest first; empty filters match all.
+// Admin tokens only: other roles get a 403 *Error.
 func (c *Client) AuditLog(ctx context.Context, kind, object, actor string, limit int) ([]AuditEntry, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"kind": kind, "object": object, "actor": actor} {
