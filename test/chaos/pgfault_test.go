@@ -121,16 +121,6 @@ func TestPostgresFaults(t *testing.T) {
 		t.Fatalf("scan: %d", code)
 	}
 
-	// Fault 1: restart mid-crawl.
-	waitLog(t, logs, `"crawl started"`, 2*time.Minute)
-	waitUntil(t, "the crawl to read manifests", time.Minute, func() bool { return reg.manifests.Load() > 5 })
-	pg.restart(t)
-	if n := reg.manifests.Load(); n >= int64(nImages) {
-		t.Errorf("the crawl had read all %d manifests by the first restart: not mid-crawl", n)
-	}
-	restartedAt := reg.manifests.Load()
-	t.Logf("%v: restarted PostgreSQL mid-crawl after %d manifest reads", time.Since(began).Round(time.Millisecond), restartedAt)
-
 	queue := func() map[string]int {
 		var c map[string]int
 		if code, err := fleettest.Call("GET", lb.url+"/api/v1/queue", admin, nil, &c); err != nil || code != http.StatusOK {
@@ -138,19 +128,36 @@ func TestPostgresFaults(t *testing.T) {
 		}
 		return c
 	}
+	// The crawl enqueues at its end (fewer images than a batch), so an
+	// empty queue means it has not finished.
+	crawlRunning := func(when string) {
+		if c := queue(); c == nil || c["queued"]+c["leased"]+c["done"]+c["failed"] != 0 {
+			t.Errorf("queue %v %s: the crawl had ended, the fault was not mid-crawl", c, when)
+		}
+	}
+
+	// Fault 1: restart mid-crawl.
+	waitLog(t, logs, `"crawl started"`, 2*time.Minute)
+	waitUntil(t, "the crawl to read manifests", time.Minute, func() bool { return reg.manifests.Load() > 5 })
+	crawlRunning("before the first restart")
+	pg.restart(t)
+	restartedAt := reg.manifests.Load()
+	t.Logf("%v: restarted PostgreSQL mid-crawl after %d manifest reads", time.Since(began).Round(time.Millisecond), restartedAt)
 	// Fault 2: every database connection dropped while the crawl runs
 	// again (the server stays up, so the crawl's failure could be
-	// recorded at once: the crawl must be run again instead). The crawl
-	// enqueues at its end (fewer images than a batch), so an empty queue
-	// means it has not finished.
+	// recorded at once: the crawl must be run again instead).
 	waitUntil(t, "the crawl to run again after the restart", time.Minute, func() bool { return reg.manifests.Load() > restartedAt+10 })
-	if c := queue(); c == nil || c["queued"]+c["leased"]+c["done"]+c["failed"] != 0 {
-		t.Errorf("queue %v when the connections were dropped: the crawl had ended", c)
-	}
+	crawlRunning("before the connections were dropped")
 	t.Logf("%v: dropped %d database connections mid-crawl after %d manifest reads", time.Since(began).Round(time.Millisecond), dbProxy.DropAll(), reg.manifests.Load())
 	// Fault 3: stall while scanners work. The leader must keep leading
 	// through a stall shorter than its renew deadline.
-	waitUntil(t, "a fifth of the results", 5*time.Minute, func() bool { c := queue(); return c != nil && c["done"] >= nImages/5 })
+	waitUntil(t, "a fifth of the results", 5*time.Minute, func() bool {
+		c := queue()
+		if c != nil && c["done"] >= nImages {
+			t.Fatalf("queue %v: the scan ended before the stall", c)
+		}
+		return c != nil && c["done"] >= nImages/5
+	})
 	leaderStalled := waitOneLeader(t, ctls, admin, time.Minute)
 	lostBefore := countAll(logs, "leadership lost")
 	dbProxy.Pause()
@@ -164,6 +171,9 @@ func TestPostgresFaults(t *testing.T) {
 	// Fault 4: restart while results are being posted.
 	waitUntil(t, "half of the results, scans in flight", 5*time.Minute, func() bool {
 		c := queue()
+		if c != nil && c["done"] >= nImages {
+			t.Fatalf("queue %v: the scan ended before the last restart", c)
+		}
 		return c != nil && c["done"] >= nImages/2 && c["leased"] > 0
 	})
 	if lost := countAll(logs, "leadership lost"); lost != lostBefore {
