@@ -343,8 +343,9 @@ func newSubscriptionCmd(e *cmdio.Env) *cobra.Command {
 	}
 	list.Flags().StringVar(&format, "format", "table", "table or json")
 	rm := &cobra.Command{
-		Use:  "rm ID",
-		Args: cobra.ExactArgs(1),
+		Use:   "rm ID",
+		Short: "Delete a subscription",
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := cf.client(e)
 			if err != nil {
