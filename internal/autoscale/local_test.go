@@ -135,10 +135,11 @@ func (el *exitLog) state(pid int) *os.ProcessState {
 }
 
 // waitReady waits until every pid has installed its SIGTERM handler; the
-// deadline only guards against a hang.
+// deadline only guards against a hang (a minute: starting a process can
+// take seconds on a loaded CI machine).
 func waitReady(t *testing.T, dir string, pids []int) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for _, pid := range pids {
 		for {
 			if _, err := os.Stat(filepath.Join(dir, fmt.Sprintf("%d.ready", pid))); err == nil {
@@ -395,7 +396,8 @@ func TestLocalScannersStopWhenControllerIsKilled(t *testing.T) {
 	}
 	defer parent.Process.Kill()
 	var child int
-	deadline := time.Now().Add(20 * time.Second)
+	// Two processes start in turn: a minute bounds a hang on a loaded machine.
+	deadline := time.Now().Add(time.Minute)
 	for child == 0 {
 		if b, err := os.ReadFile(filepath.Join(dir, "child.pid")); err == nil && len(b) > 0 {
 			if child, err = strconv.Atoi(string(b)); err != nil {

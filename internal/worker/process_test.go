@@ -60,7 +60,7 @@ func TestProcessKillMidScan(t *testing.T) {
 	// downloading it now. Kill that process.
 	slowRef := br.host + "/" + debs[0].repo + "@" + debs[0].digest
 	var victim api.Scanner
-	for deadline := time.Now().Add(10 * time.Second); victim.ID == "" && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(time.Minute); victim.ID == "" && time.Now().Before(deadline); {
 		var list []api.Scanner
 		fleettest.Do(t, "GET", base+"/api/v1/scanners", admin, nil, &list)
 		for _, s := range list {

@@ -276,7 +276,8 @@ func TestRealRegistryFleet(t *testing.T) {
 	}
 	if code := fleettest.Do(t, "POST", ctl.Base+"/api/v1/registries/bad/scan", admin, nil, nil); code == http.StatusAccepted {
 		var v api.RegistryView
-		for deadline := time.Now().Add(20 * time.Second); v.LastError == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		// A bound against a hang, generous for a loaded CI machine.
+		for deadline := time.Now().Add(time.Minute); v.LastError == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 			fleettest.Do(t, "GET", ctl.Base+"/api/v1/registries/bad", admin, nil, &v)
 		}
 		if v.LastError == "" {

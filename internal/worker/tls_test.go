@@ -107,7 +107,9 @@ func TestProcessTLS(t *testing.T) {
 
 	sc := fleettest.StartScanner(t, bin, "https://"+addr, tok, "tls-scanner", io.Discard, "--ca-cert", certFile, "--poll-interval", "50ms")
 	var registered bool
-	for deadline := time.Now().Add(20 * time.Second); !registered && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	// The scanner process starts and registers: a minute bounds a hang,
+	// generous for a loaded CI machine.
+	for deadline := time.Now().Add(time.Minute); !registered && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		_, body, err := get("https://" + addr + "/api/v1/scanners")
 		var scs []api.Scanner
 		if err == nil && json.Unmarshal(body, &scs) == nil && len(scs) == 1 && scs[0].Name == "tls-scanner" && scs[0].State == api.ScannerActive {
