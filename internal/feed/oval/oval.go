@@ -17,15 +17,20 @@
 package oval
 
 import (
+	"bufio"
 	"context"
+	"encoding/gob"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/klauspost/compress/s2"
 
 	"github.com/scanfleet/scanfleet/internal/advisory"
 	"github.com/scanfleet/scanfleet/internal/ecosystem"
@@ -92,23 +97,33 @@ type ovalState struct {
 
 var cveRe = regexp.MustCompile(`CVE-\d{4}-\d{4,}`)
 
-// ovalKept is what a definition keeps until the document's tests,
-// objects and states (which follow the definitions) have been read: its
-// metadata, its release and its criteria flattened to test references.
-type ovalKept struct {
-	def     *ovalDef // Criteria emptied
-	desc    ecosystem.Descriptor
-	rel     string
-	refs    []critRef
-	claimed bool
+// keptDef is what a definition keeps until the document's tests, objects
+// and states (which follow the definitions) have been read: its metadata,
+// the distribution (descriptor name, "" when none claims it) and release
+// it is for, and its criteria flattened to test references.
+type keptDef struct {
+	Def  ovalDef // Criteria emptied
+	Desc string
+	Rel  string
+	Refs []critRef
 }
 
 // Read sends the advisories of the OVAL document s, read from the file
 // name (which may give the release), whose root element has been read,
 // to sink. A document broken anywhere is one malformed record and yields
 // nothing: a definition's tests follow every definition.
+//
+// So that memory does not grow with the number of definitions, each is
+// kept on disk (a defSpill) as it is read, and only the document's tests,
+// objects and states — a few small strings each — are held; once they
+// are all known, the definitions are read back one at a time and
+// converted. (Reading the document twice instead would need a second
+// copy of it anyway when it comes compressed, from an archive or over
+// HTTP, and would parse its XML twice.)
 func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sink) error {
-	var defs []ovalKept
+	var spill defSpill
+	defer spill.remove()
+	descs := map[string]ecosystem.Descriptor{}
 	tests := map[string]ovalTest{}
 	objects := map[string]string{}
 	states := map[string]ovalState{}
@@ -122,7 +137,7 @@ func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sin
 			break
 		}
 		if err != nil {
-			sink.Malformed(name, "bad XML after %d definitions (the document's definitions are not loaded): %v", len(defs), err)
+			sink.Malformed(name, "bad XML after %d definitions (the document's definitions are not loaded): %v", spill.n, err)
 			return nil
 		}
 		se, ok := tok.(xml.StartElement)
@@ -131,20 +146,24 @@ func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sin
 		}
 		switch se.Name.Local {
 		case "definition":
-			d := new(ovalDef)
-			if err = s.Decode(d, &se, format.MaxXMLRecord); err != nil {
+			k := keptDef{}
+			if err = s.Decode(&k.Def, &se, format.MaxXMLRecord); err != nil {
 				break
 			}
-			k := ovalKept{def: d, desc: docDesc, rel: docRel, claimed: docOK}
-			if !k.claimed {
-				k.desc, k.rel, k.claimed = ovalPlatformRelease(d.Metadata.Platforms)
+			desc, rel, claimed := docDesc, docRel, docOK
+			if !claimed {
+				desc, rel, claimed = ovalPlatformRelease(k.Def.Metadata.Platforms)
 			}
-			if k.claimed {
+			if claimed {
 				special := 0
-				collectTests(&d.Criteria, "", ovalPlatforms(k.desc), &k.refs, &special)
+				collectTests(&k.Def.Criteria, "", ovalPlatforms(desc), &k.Refs, &special)
+				k.Desc, k.Rel = desc.Name, rel
+				descs[desc.Name] = desc
 			}
-			d.Criteria = ovalCriteria{} // flattened into refs
-			defs = append(defs, k)
+			k.Def.Criteria = ovalCriteria{} // flattened into Refs
+			if err := spill.add(&k); err != nil {
+				return fmt.Errorf("%s: keeping OVAL definitions on disk: %w", name, err)
+			}
 		case "rpminfo_test":
 			var t ovalTest
 			err = s.Decode(&t, &se, format.MaxXMLRecord)
@@ -166,15 +185,21 @@ func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sin
 			return nil
 		}
 	}
-	for i := range defs {
-		k := &defs[i]
-		rn := name + ":" + k.def.ID
-		if !k.claimed {
-			sink.Malformed(rn, "no distribution claims this document or its platforms %v", k.def.Metadata.Platforms)
+	next, err := spill.rewind()
+	if err != nil {
+		return fmt.Errorf("%s: reading back OVAL definitions: %w", name, err)
+	}
+	for range spill.n {
+		var k keptDef
+		if err := next(&k); err != nil {
+			return fmt.Errorf("%s: reading back OVAL definitions: %w", name, err)
+		}
+		rn := name + ":" + k.Def.ID
+		if k.Desc == "" {
+			sink.Malformed(rn, "no distribution claims this document or its platforms %v", k.Def.Metadata.Platforms)
 			continue
 		}
-		a, err := convertOVAL(k.def, k.desc, k.rel, k.refs, tests, objects, states)
-		defs[i] = ovalKept{} // emitted: let it go
+		a, err := convertOVAL(&k.Def, descs[k.Desc], k.Rel, k.Refs, tests, objects, states)
 		if err != nil {
 			sink.Malformed(rn, "%v", err)
 			continue
@@ -188,6 +213,63 @@ func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sin
 		}
 	}
 	return nil
+}
+
+// defSpill keeps a document's definitions, in order, in a temporary file
+// (gob records, s2-compressed), created at the first definition.
+//
+// spillBlock is the compression block: the writer and the reader each
+// hold about one, so it is the spill's share of the read's memory.
+const spillBlock = 128 << 10
+
+// (A definition is at most format.MaxXMLRecord of XML, and its gob record
+// smaller still; s2 splits a record across blocks.)
+type defSpill struct {
+	f   *os.File
+	zw  *s2.Writer
+	enc *gob.Encoder
+	n   int
+}
+
+func (p *defSpill) add(k *keptDef) error {
+	if p.f == nil {
+		f, err := os.CreateTemp("", "scanfleet-oval-*")
+		if err != nil {
+			return err
+		}
+		p.f = f
+		p.zw = s2.NewWriter(f, s2.WriterConcurrency(1), s2.WriterBlockSize(spillBlock))
+		p.enc = gob.NewEncoder(p.zw)
+	}
+	if err := p.enc.Encode(k); err != nil {
+		return err
+	}
+	p.n++
+	return nil
+}
+
+// rewind finishes the file and returns the function that reads its
+// records back in order.
+func (p *defSpill) rewind() (func(*keptDef) error, error) {
+	if p.f == nil {
+		return nil, nil
+	}
+	if err := p.zw.Close(); err != nil {
+		return nil, err
+	}
+	if _, err := p.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	dec := gob.NewDecoder(bufio.NewReaderSize(s2.NewReader(p.f, s2.ReaderMaxBlockSize(spillBlock)), 64<<10))
+	return func(k *keptDef) error { return dec.Decode(k) }, nil
+}
+
+// remove deletes the file, if one was made.
+func (p *defSpill) remove() {
+	if p.f != nil {
+		p.f.Close()
+		os.Remove(p.f.Name())
+	}
 }
 
 func ovalFeeds(fn func(d ecosystem.Descriptor, f ecosystem.Feed) bool) {
@@ -243,7 +325,7 @@ func ovalPlatformRelease(platforms []string) (desc ecosystem.Descriptor, rel str
 
 // critRef is one criterion's test and the release its branch is for
 // ("" when the branch does not say).
-type critRef struct{ test, release string }
+type critRef struct{ Test, Release string }
 
 // collectTests walks a definition's criteria. A definition may cover
 // several releases, each branch guarded by a criterion such as "Oracle
@@ -325,8 +407,8 @@ func convertOVAL(d *ovalDef, desc ecosystem.Descriptor, release string, refs []c
 	events := map[key][]advisory.Event{}
 	lower := map[key]string{}
 	for _, cref := range refs {
-		ref := cref.test
-		rel := cref.release
+		ref := cref.Test
+		rel := cref.Release
 		if rel == "" {
 			rel = release
 		}
