@@ -3,7 +3,6 @@ package chaos_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -67,23 +65,8 @@ func TestHAControllers(t *testing.T) {
 	reg := newCountingRegistry(t, host, 150*time.Millisecond)
 	bases := baseLayerDigests(t)
 
-	// One key file for all: a Kubernetes Secret in a real deployment.
-	keyFile := filepath.Join(tmp, "secret.key")
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tok := map[string]string{}
-	for _, role := range []string{"admin", "scanner", "reader"} {
-		out, err := runBin(bin, "controller", "token", "create", "--role", role, "--postgres", dsn)
-		if err != nil {
-			t.Fatalf("token create %s: %v", role, err)
-		}
-		tok[role] = out
-	}
+	// One key file for all, and tokens created once.
+	keyFile, tok := sharedState(t, tmp, bin, dsn, "admin", "scanner", "reader")
 	admin := tok["admin"]
 
 	logs := make([]*testutil.SyncBuffer, 3)

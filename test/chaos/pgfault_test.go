@@ -71,22 +71,7 @@ func TestPostgresFaults(t *testing.T) {
 	// enough for a fault to land in each.
 	reg := newCountingRegistry(t, slowProxy(t, host, 300*time.Millisecond), 150*time.Millisecond)
 
-	keyFile := filepath.Join(tmp, "secret.key")
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tok := map[string]string{}
-	for _, role := range []string{"admin", "scanner"} {
-		out, err := runBin(bin, "controller", "token", "create", "--role", role, "--postgres", dsn)
-		if err != nil {
-			t.Fatalf("token create %s: %v", role, err)
-		}
-		tok[role] = out
-	}
+	keyFile, tok := sharedState(t, tmp, bin, dsn, "admin", "scanner")
 	admin := tok["admin"]
 
 	logs := []*testutil.SyncBuffer{{}, {}}
@@ -233,6 +218,31 @@ func TestPostgresFaults(t *testing.T) {
 	}
 	t.Logf("CHAOS pg-faults: images=%d restarts=2 drops=1 stall=%v leader_changes=%d manifest_reads=%d elapsed=%v lost=0 duplicated=0",
 		nImages, stall, countAll(logs, "this controller leads the fleet")-1, reg.manifests.Load(), time.Since(began).Round(time.Millisecond))
+}
+
+// sharedState prepares what controllers sharing the PostgreSQL database
+// at dsn share besides it: a sealing key file in dir (a Kubernetes Secret
+// in a real deployment), whose path it returns, and one token per role,
+// created once in the database with the binary.
+func sharedState(t *testing.T, dir, bin, dsn string, roles ...string) (string, map[string]string) {
+	t.Helper()
+	keyFile := filepath.Join(dir, "secret.key")
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tok := map[string]string{}
+	for _, role := range roles {
+		out, err := runBin(bin, "controller", "token", "create", "--role", role, "--postgres", dsn)
+		if err != nil {
+			t.Fatalf("token create %s: %v", role, err)
+		}
+		tok[role] = out
+	}
+	return keyFile, tok
 }
 
 // countAll counts the lines holding s in all logs.
