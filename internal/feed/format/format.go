@@ -40,6 +40,22 @@ type Sink interface {
 	Skip(n int)
 }
 
+// Deliver reports one record a reader converted: a conversion error as
+// the malformed record name, a nil advisory (nothing an installed package
+// could meet, not a security advisory) as skipped, else the advisory,
+// sent. The error is Send's, which ends the load.
+func Deliver(sink Sink, name string, a *advisory.Advisory, err error) error {
+	switch {
+	case err != nil:
+		sink.Malformed(name, "%v", err)
+		return nil
+	case a == nil:
+		sink.Skip(1)
+		return nil
+	}
+	return sink.Send(a)
+}
+
 // Stop wraps an error that ends the whole load — the consumer's, or a
 // cancelled context — as opposed to one that ends only the document being
 // read (which the loader counts as malformed when the document is an

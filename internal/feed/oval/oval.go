@@ -200,15 +200,7 @@ func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sin
 			continue
 		}
 		a, err := convertOVAL(&k.Def, descs[k.Desc], k.Rel, k.Refs, tests, objects, states)
-		if err != nil {
-			sink.Malformed(rn, "%v", err)
-			continue
-		}
-		if a == nil {
-			sink.Skip(1)
-			continue
-		}
-		if err := sink.Send(a); err != nil {
+		if err := format.Deliver(sink, rn, a, err); err != nil {
 			return err
 		}
 	}

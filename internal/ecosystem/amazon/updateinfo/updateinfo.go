@@ -107,15 +107,7 @@ func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sin
 			return nil
 		}
 		a, err := convertUpdate(&u)
-		if err != nil {
-			sink.Malformed(updateName(name, n, u.ID), "%v", err)
-			continue
-		}
-		if a == nil {
-			sink.Skip(1)
-			continue
-		}
-		if err := sink.Send(a); err != nil {
+		if err := format.Deliver(sink, updateName(name, n, u.ID), a, err); err != nil {
 			return err
 		}
 	}
