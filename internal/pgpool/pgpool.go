@@ -4,14 +4,17 @@
 package pgpool
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -50,11 +53,57 @@ func Open(dsn string) (*sql.DB, error) {
 		}
 		delete(cfg.RuntimeParams, MaxConnsParam)
 	}
-	db := stdlib.OpenDB(*cfg)
+	var ended sessionsEnded
+	onErr := cfg.OnPgError
+	cfg.OnPgError = func(c *pgconn.PgConn, e *pgconn.PgError) bool {
+		ended.saw(e)
+		if onErr != nil {
+			return onErr(c, e) // pgx's default closes the connection on FATAL
+		}
+		return !strings.EqualFold(e.Severity, "FATAL")
+	}
+	db := stdlib.OpenDB(*cfg, stdlib.OptionShouldPing(ended.shouldPing))
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	db.SetConnMaxIdleTime(maxIdleTime)
 	return db, nil
+}
+
+// sessionsEnded notes when one of the pool's connections was told its
+// session is over by the server: a restart (fast or immediate shutdown),
+// pg_terminate_backend, an idle-session timeout. The pool's other idle
+// connections have then most likely been ended too, with the FATAL
+// message waiting unread in their sockets, and each would fail the next
+// request it served (an HTTP 500 per pooled connection after every
+// database restart). pgx pings a connection before reuse only when it
+// sat idle for over a second, which busy connections never do; for a
+// while after such a message the pool pings every connection it hands
+// out, and database/sql replaces one that fails the ping without failing
+// the request. A ping cannot run a statement twice; retrying a failed
+// statement could (a commit whose answer was lost).
+type sessionsEnded struct{ last atomic.Int64 }
+
+// pingAfterEnded is how long after a session-ending message every
+// connection is pinged before reuse: long enough for a restart, after
+// which a stale connection fails at the latest when pgx's own one-second
+// idle ping catches it.
+const pingAfterEnded = time.Minute
+
+func (s *sessionsEnded) saw(e *pgconn.PgError) {
+	// Class 57: operator intervention (57P01 admin_shutdown, 57P02
+	// crash_shutdown, 57P03 cannot_connect_now, 57P05 idle session
+	// timeout, ...).
+	if strings.EqualFold(e.Severity, "FATAL") && strings.HasPrefix(e.Code, "57") {
+		s.last.Store(time.Now().UnixNano())
+	}
+}
+
+func (s *sessionsEnded) shouldPing(_ context.Context, p stdlib.ShouldPingParams) bool {
+	if p.IdleDuration > time.Second {
+		return true // pgx's default
+	}
+	last := s.last.Load()
+	return last != 0 && time.Since(time.Unix(0, last)) < pingAfterEnded
 }
 
 // Dollars rewrites a statement written with SQLite's ? placeholders for

@@ -2,6 +2,7 @@ package pgpool
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 	"testing"
@@ -104,5 +105,91 @@ func TestDollars(t *testing.T) {
 		if got := Dollars(tc.in); got != tc.want {
 			t.Errorf("Dollars(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestPoolReplacesEndedSessions: the server ends three of the pool's four
+// sessions (pg_terminate_backend, as a restart does to all: FATAL 57P01
+// waits unread in each socket) just after they were used. Of the next
+// requests, each on a connection of its own, only the first to meet an
+// ended session may fail: the pool then pings before reuse and replaces
+// the ended ones. On the code before the fix every ended session failed
+// a request (pgx pings only connections idle for over a second).
+func TestPoolReplacesEndedSessions(t *testing.T) {
+	dsn := testutil.Service(t, "SCANFLEET_TEST_POSTGRES")
+	const n = 4
+	db, err := Open(testutil.DSNParam(testutil.DSNParam(dsn, "pool_max_conns", "4"), "application_name", "pgpool-ended"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var conns []*sql.Conn
+	var pids []int
+	// Twice: pgx pings a connection on its first reuse (it has no time
+	// of last use yet), which a busy pool's connections are long past.
+	for round := range 2 {
+		for _, c := range conns {
+			c.Close()
+		}
+		conns, pids = nil, nil
+		for range n {
+			c, err := db.Conn(ctx)
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			var pid int
+			if err := c.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+				t.Fatal(err)
+			}
+			conns, pids = append(conns, c), append(pids, pid)
+		}
+	}
+	// The first connection ends the others' sessions, and waits until
+	// the server has let them go.
+	for _, c := range conns[1:] {
+		c.Close()
+	}
+	if _, err := conns[0].ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid`, pids[1:]); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		var left int
+		if err := conns[0].QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])`, pids[1:]).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the terminated sessions did not end")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	conns[0].Close()
+
+	var failed []string
+	var held []*sql.Conn
+	for range n {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+		var one int
+		if err := c.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+			failed = append(failed, err.Error())
+		}
+	}
+	for _, c := range held {
+		c.Close()
+	}
+	if len(failed) > 1 {
+		t.Errorf("%d of %d requests failed on sessions the server had ended, want at most the first: %q", len(failed), n, failed)
+	}
+	var one int
+	if err := db.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+		t.Errorf("the pool after the ended sessions: %v", err)
 	}
 }
