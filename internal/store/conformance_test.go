@@ -78,6 +78,7 @@ var conformance = []struct {
 	{"notification outbox", testOutbox},
 	{"concurrent delivery claims: each once", testConcurrentDeliveryClaims},
 	{"exceptions on stored results", testExceptionsOnResults},
+	{"images with exceptions, page by page", testImagesWithExceptionPages},
 	{"running workloads", testWorkloads},
 }
 

@@ -381,6 +381,57 @@ func testExceptionsOnResults(e *env) {
 	}
 }
 
+// testImagesWithExceptionPages: ImagesWithExceptionAfter walks the
+// images an exception suppresses findings in, a page at a time, in key
+// order: every image once, none of another exception, and the same
+// images as ImagesWithException lists at once.
+func testImagesWithExceptionPages(e *env) {
+	var want []ImageKey
+	for _, reg := range []string{"r1", "r2"} {
+		for _, repo := range []string{"a/x", "b"} {
+			for _, d := range []string{"sha256:1", "sha256:2"} {
+				r, _ := rep(1)
+				r.Suppressed = []report.Suppressed{{Vulnerability: report.Vulnerability{ID: "CVE-1", Package: "p"}, Status: exception.StatusException, Exception: "exc-p"}}
+				if reg == "r2" && repo == "b" && d == "sha256:2" {
+					r.Suppressed[0].Exception = "exc-other"
+				} else {
+					want = append(want, ImageKey{Registry: reg, Repository: repo, Digest: d})
+				}
+				raw, _ := json.Marshal(r)
+				putResult(e, "", ImageSummary{Registry: reg, Repository: repo, Digest: d, Tag: "v1", Reference: reg + "/" + repo + "@" + d,
+					DBDigest: "db1", ScannedAt: t0, ScannedBy: "s1"}, r, raw)
+			}
+		}
+	}
+	all, err := e.s.ImagesWithException(e.ctx, "exc-p")
+	e.must(err)
+	if !slices.Equal(all, want) {
+		e.t.Fatalf("ImagesWithException = %v, want %v", all, want)
+	}
+	for _, limit := range []int{1, 2, 3, 7, 100} {
+		var got []ImageKey
+		after := ImageKey{}
+		for range 10 {
+			page, err := e.s.ImagesWithExceptionAfter(e.ctx, after, limit, "exc-p")
+			e.must(err)
+			if len(page) > limit {
+				e.t.Fatalf("limit %d: a page of %d", limit, len(page))
+			}
+			if len(page) == 0 {
+				break
+			}
+			got = append(got, page...)
+			after = page[len(page)-1]
+		}
+		if !slices.Equal(got, want) {
+			e.t.Fatalf("limit %d: pages give %v, want %v", limit, got, want)
+		}
+	}
+	if _, err := e.s.ImagesWithExceptionAfter(e.ctx, ImageKey{}, 0, "exc-p"); !errors.Is(err, ErrInvalid) {
+		e.t.Fatalf("limit 0: %v, want ErrInvalid", err)
+	}
+}
+
 func testWorkloads(e *env) {
 	c := func(uid, ns, wl, ctr, digest string, seen time.Time) RunningContainer {
 		return RunningContainer{PodUID: uid, Namespace: ns, Pod: wl + "-abc", WorkloadKind: "Deployment", Workload: wl, Container: ctr,

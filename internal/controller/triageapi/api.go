@@ -5,6 +5,7 @@
 package triageapi
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -47,6 +48,8 @@ type API struct {
 	// Log records failures that can no longer be answered (a VEX export
 	// cut off mid-stream); nil: slog's default logger.
 	Log *slog.Logger
+	// vexPage overrides vexPage (tests walk several pages).
+	vexPage int
 }
 
 // Routes registers the routes through h.
@@ -376,10 +379,6 @@ func (a *API) exportVEX(w http.ResponseWriter, r *http.Request) error {
 	for _, x := range list {
 		ids = append(ids, x.ID)
 	}
-	keys, err := a.store().ImagesWithException(ctx, ids...)
-	if err != nil {
-		return err
-	}
 	now := a.Engine.Clock()
 	out := &lazyHeader{w: w}
 	doc, err := exception.NewVEXWriter(out, "urn:scanfleet:exceptions:"+strconv.FormatInt(now.Unix(), 10), "scanfleet", now)
@@ -397,27 +396,43 @@ func (a *API) exportVEX(w http.ResponseWriter, r *http.Request) error {
 		log.ErrorContext(ctx, "VEX export cut off", "statements", doc.Statements(), "err", err)
 		panic(http.ErrAbortHandler)
 	}
-	for _, k := range keys {
-		raw, ok, err := a.store().Report(ctx, k)
+	// The images a page at a time, so that not even their keys pile up.
+	page := cmp.Or(a.vexPage, vexPage)
+	for after := (store.ImageKey{}); ; {
+		keys, err := a.store().ImagesWithExceptionAfter(ctx, after, page, ids...)
 		if err != nil {
 			return fail(err)
 		}
-		if !ok {
-			continue // deleted meanwhile
+		for _, k := range keys {
+			raw, ok, err := a.store().Report(ctx, k)
+			if err != nil {
+				return fail(err)
+			}
+			if !ok {
+				continue // deleted meanwhile
+			}
+			rep, err := exception.VEXReport(raw)
+			if err != nil {
+				return fail(fmt.Errorf("report of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err))
+			}
+			if err := doc.Add(rep); err != nil {
+				return fail(err)
+			}
 		}
-		rep, err := exception.VEXReport(raw)
-		if err != nil {
-			return fail(fmt.Errorf("report of %s/%s@%s: %w", k.Registry, k.Repository, k.Digest, err))
+		if len(keys) < page {
+			break
 		}
-		if err := doc.Add(rep); err != nil {
-			return fail(err)
-		}
+		after = keys[len(keys)-1]
 	}
 	if err := doc.Close(); err != nil {
 		return fail(err)
 	}
 	return nil
 }
+
+// vexPage is how many excepted images the VEX export asks the store for
+// at a time (API.vexPage, when set, in tests).
+const vexPage = 200
 
 // lazyHeader answers 200 with a JSON body at the first write, so that a
 // handler failing before it writes can still answer an error.

@@ -77,6 +77,11 @@ type Exceptions interface {
 	// findings suppressed by one of the exceptions ids (every report
 	// write keeps this index from the report's suppressed entries).
 	ImagesWithException(ctx context.Context, ids ...string) ([]ImageKey, error)
+	// ImagesWithExceptionAfter is ImagesWithException a page at a time:
+	// at most limit images after 'after' in (registry, repository,
+	// digest) order (the zero key: from the first), so that a caller
+	// walks any number of images in bounded memory.
+	ImagesWithExceptionAfter(ctx context.Context, after ImageKey, limit int, ids ...string) ([]ImageKey, error)
 	// ReplaceReport stores rep (re-evaluated against the exceptions) as
 	// k's report, with its counts and CVE index, if the stored report is
 	// still exactly before; false when it changed meanwhile (a new scan

@@ -522,9 +522,33 @@ func (s *Notifications) PruneDeliveries(ctx context.Context, before time.Time) (
 }
 
 func (s *Exceptions) ImagesWithException(ctx context.Context, ids ...string) ([]model.ImageKey, error) {
+	return s.imagesWithException(ctx, model.ImageKey{}, 0, ids)
+}
+
+func (s *Exceptions) ImagesWithExceptionAfter(ctx context.Context, after model.ImageKey, limit int, ids ...string) ([]model.ImageKey, error) {
+	if limit < 1 {
+		return nil, fmt.Errorf("%w: images with exceptions: limit %d, want at least 1", model.ErrInvalid, limit)
+	}
+	return s.imagesWithException(ctx, after, limit, ids)
+}
+
+// imagesWithException lists the images of exceptions ids after 'after'
+// (the zero key: from the first), at most limit (0: all).
+func (s *Exceptions) imagesWithException(ctx context.Context, after model.ImageKey, limit int, ids []string) ([]model.ImageKey, error) {
 	out := []model.ImageKey{}
 	if len(ids) == 0 {
 		return out, nil
+	}
+	q := `SELECT DISTINCT registry, repository, digest FROM image_exceptions WHERE exception_id IN ` + sqlcore.In(len(ids))
+	args := sqlcore.Anys(ids)
+	if after != (model.ImageKey{}) {
+		q += ` AND (registry > ? OR (registry = ? AND (repository > ? OR (repository = ? AND digest > ?))))`
+		args = append(args, after.Registry, after.Registry, after.Repository, after.Repository, after.Digest)
+	}
+	q += ` ORDER BY registry, repository, digest`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
 	}
 	err := s.db.EachRow(ctx, func(r sqlcore.RowScanner) error {
 		var k model.ImageKey
@@ -533,8 +557,7 @@ func (s *Exceptions) ImagesWithException(ctx context.Context, ids ...string) ([]
 		}
 		out = append(out, k)
 		return nil
-	}, `SELECT DISTINCT registry, repository, digest FROM image_exceptions WHERE exception_id IN `+sqlcore.In(len(ids))+
-		` ORDER BY registry, repository, digest`, sqlcore.Anys(ids)...)
+	}, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("images with exceptions %v: %w", ids, err)
 	}
