@@ -172,6 +172,7 @@ func ParseConfig(b []byte) (*FileConfig, error) {
 // Config configures a Controller.
 type Config struct {
 	// DataDir holds state.db, queue.db and secret.key; created if missing.
+	// It may be empty when nothing is kept there (Diskless).
 	DataDir string
 	// StoreDSN, when set, puts the control-plane store in this PostgreSQL
 	// database instead of state.db in DataDir, so that several
@@ -330,8 +331,8 @@ func (c *Controller) enqueueRunning(ctx context.Context) error {
 
 // New opens (creating if needed) the data directory and applies cfg.File.
 func New(ctx context.Context, cfg Config) (*Controller, error) {
-	if cfg.DataDir == "" {
-		return nil, errors.New("controller: no data directory")
+	if cfg.DataDir == "" && !Diskless(cfg.QueueDSN, cfg.StoreDSN, cfg.SecretKeyFiles) {
+		return nil, errors.New("controller: no data directory (one is needed unless the queue and the store are in PostgreSQL and the sealing keys are files)")
 	}
 	if cfg.LeaseDuration <= 0 {
 		cfg.LeaseDuration = 2 * time.Minute
@@ -358,8 +359,10 @@ func New(ctx context.Context, cfg Config) (*Controller, error) {
 			cfg.Identity = leader.DefaultIdentity()
 		}
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("controller: data directory: %w", err)
+	if cfg.DataDir != "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("controller: data directory: %w", err)
+		}
 	}
 	keys, err := loadKeys(cfg)
 	if err != nil {
@@ -465,6 +468,15 @@ func (c *Controller) Close() error {
 	}
 	errs = append(errs, c.queue.Close(), c.store.Close())
 	return errors.Join(errs...)
+}
+
+// Diskless reports whether a controller keeps nothing in a data
+// directory: its queue and its store are in PostgreSQL and its sealing
+// keys are files given to it. Such a controller needs no --data-dir
+// (README, "One site or HA"), which is what lets replicas run without a
+// volume of their own.
+func Diskless(queueDSN, storeDSN string, keyFiles []string) bool {
+	return queueDSN != "" && storeDSN != "" && len(keyFiles) > 0
 }
 
 // openStore opens the PostgreSQL store at cfg.StoreDSN, else the SQLite

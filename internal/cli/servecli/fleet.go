@@ -66,9 +66,6 @@ func newControllerCmd(e *env) *cobra.Command {
 		Short: "Run the fleet controller: registries, crawls, task queue, results API",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if dataDir == "" {
-				return cmdio.Usagef("--data-dir is required")
-			}
 			if (tlsCert == "") != (tlsKey == "") {
 				return cmdio.Usagef("--tls-cert and --tls-key go together")
 			}
@@ -84,6 +81,9 @@ func newControllerCmd(e *env) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			queueDSN, storeDSN = postgresDSNs(e, bothDSN, queueDSN, storeDSN)
+			if dataDir == "" && !controller.Diskless(queueDSN, storeDSN, keyFiles) {
+				return cmdio.Usagef("--data-dir is required unless the queue and the store are in PostgreSQL (--postgres) and the sealing keys are files (--secret-key-file)")
+			}
 			cfg := controller.Config{DataDir: dataDir, DBPath: dbPath, QueueDSN: queueDSN, StoreDSN: storeDSN, SecretKeyFiles: keyFiles,
 				LeaseDuration: lease, ScannerTimeout: scannerTimeout, CrawlStale: crawlStale, Logger: e.Logger}
 			if e.cloud != nil { // scanfleet-controller: ecr, gar and acr registries
@@ -175,7 +175,7 @@ func newControllerCmd(e *env) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&listen, "listen", "127.0.0.1:8480", "address to serve the API on")
-	fl.StringVar(&dataDir, "data-dir", "", "directory for state.db, queue.db and secret.key")
+	fl.StringVar(&dataDir, "data-dir", "", "directory for state.db, queue.db and secret.key (not needed with --postgres and --secret-key-file)")
 	fl.StringVar(&queueDSN, "queue-postgres", "", "keep the task queue in this PostgreSQL database instead of queue.db (pgx DSN; or SCANFLEET_QUEUE_POSTGRES)")
 	fl.StringVar(&storeDSN, "store-postgres", "", "keep the control-plane state (tokens, registries, scanners, results, layers, ...) in this PostgreSQL database instead of state.db (pgx DSN; or SCANFLEET_STORE_POSTGRES)")
 	fl.StringVar(&bothDSN, "postgres", "", "shorthand for --queue-postgres and --store-postgres with one database: controllers given the same one (and the same --secret-key-file) are one control plane (or SCANFLEET_POSTGRES)")
