@@ -514,6 +514,7 @@ func TestSubmitHostsAndErrors(t *testing.T) {
 		{"platform without index", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), Platform: "linux/amd64"}), 400, "without index_digest"},
 		{"bad index digest", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), IndexDigest: "sha256:xyz", Platform: "linux/amd64"}), 400, "want sha256:"},
 		{"bad platform", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), IndexDigest: otherDigest, Platform: "linux"}), 400, "want os/arch"},
+		{"host with an index", f.scanner, mustJSON(t, api.SubmitRequest{Report: raw, IndexDigest: otherDigest, Platform: "linux/amd64"}), 400, "host report has no image index"},
 		{"index is the image", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), IndexDigest: img.Image.Digest, Platform: "linux/amd64"}), 400, "not the index's"},
 		{"reference names another digest", f.scanner, mustJSON(t, api.SubmitRequest{Report: mustJSON(t, img), IndexDigest: otherDigest, Platform: "linux/amd64",
 			References: []string{"r.example/a/b@sha256:" + strings.Repeat("b", 64)}}), 400, "names neither the image index"},

@@ -94,6 +94,9 @@ func (c *Handler) submitResult(w http.ResponseWriter, r *http.Request) error {
 	)
 	switch {
 	case rep.Host != nil && rep.Image == nil:
+		if in.IndexDigest != "" || in.Platform != "" {
+			return web.Errorf(http.StatusBadRequest, "a host report has no image index: give index_digest and platform with an image report only")
+		}
 		out, err = c.submitHost(r.Context(), in, &rep, scanner, at)
 	case rep.Image != nil && rep.Host == nil:
 		out, err = c.submitImage(r.Context(), in, &rep, scanner, at)
