@@ -216,8 +216,9 @@ func TestPostgresFaults(t *testing.T) {
 	if n := countAll(logs, "scanner missed heartbeats"); n != 0 {
 		t.Errorf("%d scanners reaped for missing heartbeats while the database was out of reach; all were alive", n)
 	}
-	t.Logf("CHAOS pg-faults: images=%d restarts=2 drops=1 stall=%v leader_changes=%d manifest_reads=%d elapsed=%v lost=0 duplicated=0",
-		nImages, stall, countAll(logs, "this controller leads the fleet")-1, reg.manifests.Load(), time.Since(began).Round(time.Millisecond))
+	t.Logf("CHAOS pg-faults: images=%d restarts=2 drops=1 stall=%v leader_changes=%d failed_requests=%d manifest_reads=%d elapsed=%v lost=0 duplicated=0",
+		nImages, stall, countAll(logs, "this controller leads the fleet")-1,
+		countAll(logs, `msg="request failed"`)+countAll(logs, `msg="token lookup"`), reg.manifests.Load(), time.Since(began).Round(time.Millisecond))
 }
 
 // sharedState prepares what controllers sharing the PostgreSQL database
