@@ -32,7 +32,7 @@ func BenchmarkBuild(b *testing.B) {
 // folder; bench/db.sh runs the same build through the command line.
 //
 //	go run ./bench/mkcorpus -out /tmp/corpus
-//	SCANFLEET_BENCH_CORPUS=/tmp/corpus go test -run '^$' -bench BuildCorpus -benchtime 1x -cpuprofile cpu.out ./internal/vulndb/
+//	SCANFLEET_BENCH_CORPUS=/tmp/corpus go test -run '^$' -bench BuildCorpus -benchtime 1x -cpuprofile cpu.out ./internal/vulndb/build/
 func BenchmarkBuildCorpus(b *testing.B) {
 	dir := os.Getenv("SCANFLEET_BENCH_CORPUS")
 	if dir == "" {
@@ -59,7 +59,7 @@ func BenchmarkBuildCorpus(b *testing.B) {
 // then every iteration builds again from it (no source is parsed; only
 // the merge runs).
 //
-//	SCANFLEET_BENCH_CORPUS=/tmp/corpus go test -run '^$' -bench RebuildCorpusCached -benchtime 2x -cpuprofile cpu.out ./internal/vulndb/
+//	SCANFLEET_BENCH_CORPUS=/tmp/corpus go test -run '^$' -bench RebuildCorpusCached -benchtime 2x -cpuprofile cpu.out ./internal/vulndb/build/
 func BenchmarkRebuildCorpusCached(b *testing.B) {
 	dir := os.Getenv("SCANFLEET_BENCH_CORPUS")
 	if dir == "" {
