@@ -104,7 +104,10 @@ func run(ctx context.Context, o options) error {
 	}
 	defer os.RemoveAll(dir)
 	cfg := controller.Config{DataDir: dir, Logger: slog.New(slog.DiscardHandler)}
-	var pg *pgx.Conn
+	var (
+		pg     *pgx.Conn
+		schema string
+	)
 	switch o.store {
 	case "sqlite":
 	case "postgres":
@@ -114,6 +117,9 @@ func run(ctx context.Context, o options) error {
 		}
 		defer drop()
 		pg = conn
+		if u, err := url.Parse(dsn); err == nil {
+			schema = u.Query().Get("search_path")
+		}
 		cfg.StoreDSN, cfg.QueueDSN = dsn, dsn
 	default:
 		return fmt.Errorf("-store %q: want sqlite or postgres", o.store)
@@ -144,7 +150,7 @@ func run(ctx context.Context, o options) error {
 	// request past the default two would open a new connection.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = o.scanners + 16
-	b := &bench{o: o, pg: pg, base: bases[0], bases: bases, tokens: tokens, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}
+	b := &bench{o: o, pg: pg, schema: schema, base: bases[0], bases: bases, tokens: tokens, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}}
 	b.makeTemplate()
 	fmt.Printf("# control plane: %d controller(s), %s store, %d CPUs (GOMAXPROCS %d), %d scanners, reports of %d findings (%d KB), %d+%d layers per image\n",
 		o.replicas, o.store, runtime.NumCPU(), runtime.GOMAXPROCS(0), o.scanners, o.vulns, len(b.report(0))/1024, o.baseLayers, o.ownLayers)
@@ -273,6 +279,7 @@ func freshSchema(ctx context.Context, dsn string) (string, *pgx.Conn, func(), er
 type bench struct {
 	o      options
 	pg     *pgx.Conn // PostgreSQL runs: the benchmark's own connection
+	schema string    // PostgreSQL runs: the schema the controllers use
 	base   string    // the controller this bench value talks to
 	bases  []string  // every replica; scanners are spread over them
 	tokens map[controller.Role]string
@@ -483,7 +490,8 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Micros
 
 type fleetResult struct {
 	images                    int
-	sessions                  int64 // PostgreSQL connections opened (-1: not PostgreSQL)
+	sessions                  int64      // PostgreSQL connections opened (-1: not PostgreSQL)
+	tables                    []tableUse // PostgreSQL: what the phase did to each table
 	elapsed                   time.Duration
 	cpu                       cpuTimes // spent during the phase
 	requests                  int64
@@ -497,6 +505,19 @@ func (r fleetResult) print(what string) {
 		ms(r.lease.pct(0.5)), ms(r.lease.pct(0.99)), ms(r.result.pct(0.5)), ms(r.result.pct(0.99)), ms(r.layerCalls.pct(0.5)), ms(r.layerCalls.pct(0.99)))
 	if r.sessions >= 0 {
 		fmt.Printf("  PostgreSQL connections opened meanwhile (by anyone on the server): %d\n", r.sessions)
+	}
+	if len(r.tables) > 0 {
+		// Per result: the benchmark's own schema only, so load from
+		// others does not count (unlike the CPU of the server's processes).
+		var line []string
+		var scans, writes int64
+		for _, t := range r.tables {
+			scans += t.seq + t.idx
+			writes += t.writes
+			line = append(line, fmt.Sprintf("%s %.1f/%.1f/%.1f", t.name, float64(t.seq)/float64(r.images), float64(t.idx)/float64(r.images), float64(t.writes)/float64(r.images)))
+		}
+		fmt.Printf("  PostgreSQL per result: %.1f table scans (sequential + index), %.1f rows written; by table (sequential/index scans/rows written): %s\n",
+			float64(scans)/float64(r.images), float64(writes)/float64(r.images), strings.Join(line, ", "))
 	}
 	per := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", d.Seconds()*1000/float64(r.images)) }
 	fmt.Printf("  CPU per result: this process %s (controller and simulated scanners), PostgreSQL server processes %s (anyone's); machine busy %.0f%% of %d CPUs (others' work included)\n",
@@ -570,6 +591,53 @@ func (b *bench) sessions(ctx context.Context) int64 {
 	return n
 }
 
+// tableUse is what was done to one table of the benchmark's schema
+// (pg_stat_user_tables): sequential scans, index scans, rows written.
+type tableUse struct {
+	name             string
+	seq, idx, writes int64
+}
+
+// tableUse reads the statistics of the benchmark's tables (nil: not
+// PostgreSQL, or unreadable).
+func (b *bench) tableUse(ctx context.Context) []tableUse {
+	if b.pg == nil || b.schema == "" {
+		return nil
+	}
+	rows, err := b.pg.Query(ctx, `SELECT relname, seq_scan, coalesce(idx_scan, 0), n_tup_ins + n_tup_upd + n_tup_del
+		FROM pg_stat_user_tables WHERE schemaname = $1 ORDER BY relname`, b.schema)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	var out []tableUse
+	for rows.Next() {
+		var t tableUse
+		if rows.Scan(&t.name, &t.seq, &t.idx, &t.writes) != nil {
+			return nil
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// subTableUse is after - before, leaving out the tables nothing touched.
+func subTableUse(after, before []tableUse) []tableUse {
+	was := map[string]tableUse{}
+	for _, t := range before {
+		was[t.name] = t
+	}
+	var out []tableUse
+	for _, t := range after {
+		w := was[t.name]
+		d := tableUse{name: t.name, seq: t.seq - w.seq, idx: t.idx - w.idx, writes: t.writes - w.writes}
+		if d.seq != 0 || d.idx != 0 || d.writes != 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // fleet runs o.scanners simulated scanners until want results are posted.
 func (b *bench) fleet(ctx context.Context, want int) (fleetResult, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -578,6 +646,7 @@ func (b *bench) fleet(ctx context.Context, want int) (fleetResult, error) {
 	var done, requests atomic.Int64
 	var wg sync.WaitGroup
 	sessions := b.sessions(ctx)
+	tables0 := b.tableUse(ctx)
 	cpu0 := readCPU()
 	start := time.Now()
 	for s := range b.o.scanners {
@@ -599,6 +668,9 @@ func (b *bench) fleet(ctx context.Context, want int) (fleetResult, error) {
 	res.sessions = -1
 	if sessions >= 0 {
 		res.sessions = b.sessions(ctx) - sessions
+		// A backend reports its statistics within a second or so.
+		time.Sleep(1500 * time.Millisecond)
+		res.tables = subTableUse(b.tableUse(ctx), tables0)
 	}
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return res, err
