@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,7 +97,7 @@ func TestPostgresFaults(t *testing.T) {
 	for i := range 3 {
 		scanners = append(scanners, startScanner(t, bin, lb.url, tok["scanner"], fmt.Sprintf("pgf-%d", i), 2, scanLogs))
 	}
-	leaderBefore := waitOneLeader(t, ctls, admin, time.Minute)
+	leaderBefore := waitOneLeader(t, ctls, admin, time.Time{}, time.Minute)
 
 	in := api.RegistryInput{Registry: api.Registry{Name: "pgf", URL: "http://" + reg.host, Filters: []string{ns + "/**"}}}
 	if code := fleettest.Do(t, "POST", ctls[0].Base+"/api/v1/registries", admin, in, nil); code != http.StatusCreated {
@@ -133,6 +134,7 @@ func TestPostgresFaults(t *testing.T) {
 	// recorded at once: the crawl must be run again instead).
 	waitUntil(t, "the crawl to run again after the restart", time.Minute, func() bool { return reg.manifests.Load() > restartedAt+10 })
 	crawlRunning("before the connections were dropped")
+	droppedAt := time.Now()
 	t.Logf("%v: dropped %d database connections mid-crawl after %d manifest reads", time.Since(began).Round(time.Millisecond), dbProxy.DropAll(), reg.manifests.Load())
 	// Fault 3: stall while scanners work. The leader must keep leading
 	// through a stall shorter than its renew deadline.
@@ -143,7 +145,9 @@ func TestPostgresFaults(t *testing.T) {
 		}
 		return c != nil && c["done"] >= nImages/5
 	})
-	leaderStalled := waitOneLeader(t, ctls, admin, time.Minute)
+	// The drop ended the leader's session too, which it learns only at
+	// its next check: the stall waits for a leader elected since.
+	leaderStalled := waitOneLeader(t, ctls, admin, droppedAt, time.Minute)
 	lostBefore := countAll(logs, "leadership lost")
 	dbProxy.Pause()
 	time.Sleep(stall)
@@ -164,12 +168,17 @@ func TestPostgresFaults(t *testing.T) {
 	if lost := countAll(logs, "leadership lost"); lost != lostBefore {
 		t.Errorf("the stall cost leadership (%d \"leadership lost\" lines since it began): a stall within the renew deadline is a slow check, not a lost session", lost-lostBefore)
 	}
-	if l := waitOneLeader(t, ctls, admin, time.Minute); l != leaderStalled {
+	if l := waitOneLeader(t, ctls, admin, time.Time{}, time.Minute); l != leaderStalled {
 		t.Errorf("leader %s before the stall, %s after it", leaderStalled, l)
 	}
+	restartedAt2 := time.Now()
 	pg.restart(t)
 	t.Logf("%v: restarted PostgreSQL while results were being posted", time.Since(began).Round(time.Millisecond))
 
+	// Once a leader elected after the last fault is settled, no second
+	// one may appear for the rest of the run.
+	waitOneLeader(t, ctls, admin, restartedAt2, time.Minute)
+	twoLeaders := watchLeaders(t, ctls, admin)
 	counts := fleettest.WaitDrained(t, lb.url, admin, nImages, 5*time.Minute)
 	if counts["failed"] != 0 || counts["done"] != nImages {
 		t.Errorf("queue %v, want %d done and none failed", counts, nImages)
@@ -180,7 +189,10 @@ func TestPostgresFaults(t *testing.T) {
 		})
 	}
 	pg.checkNoDuplicates(t, nImages)
-	waitOneLeader(t, ctls, admin, time.Minute)
+	if n := twoLeaders(); n != 0 {
+		t.Errorf("both controllers said they led in %d samples after the recovery", n)
+	}
+	waitOneLeader(t, ctls, admin, time.Time{}, time.Minute)
 	for i, c := range ctls {
 		select {
 		case <-c.Done():
@@ -255,11 +267,12 @@ func countAll(logs []*testutil.SyncBuffer, s string) int {
 	return n
 }
 
-// waitOneLeader waits until exactly one controller says it leads and
-// every controller names it as the holder, and returns its identity. The
-// answers are read one controller after the other, so the condition must
-// hold twice in a row to count.
-func waitOneLeader(t *testing.T, ctls []*fleettest.Controller, token string, timeout time.Duration) string {
+// waitOneLeader waits until exactly one controller says it leads, has led
+// since after (a fault that ended the sessions of a leader it has not yet
+// seen end), and every controller names it as the holder; it returns its
+// identity. The answers are read one controller after the other, so the
+// condition must hold twice in a row to count.
+func waitOneLeader(t *testing.T, ctls []*fleettest.Controller, token string, after time.Time, timeout time.Duration) string {
 	t.Helper()
 	var last []api.LeaderView
 	one := func() string {
@@ -272,7 +285,7 @@ func waitOneLeader(t *testing.T, ctls []*fleettest.Controller, token string, tim
 			}
 			last = append(last, v)
 			if v.Leader {
-				if leader != "" {
+				if leader != "" || !v.Since.After(after) {
 					return ""
 				}
 				leader = v.Identity
@@ -300,6 +313,43 @@ func waitOneLeader(t *testing.T, ctls []*fleettest.Controller, token string, tim
 		time.Sleep(100 * time.Millisecond)
 	}
 	return got
+}
+
+// watchLeaders asks every controller whether it leads, one after the
+// other, every 100 ms until the function it returns is called; that
+// returns in how many rounds more than one said so.
+func watchLeaders(t *testing.T, ctls []*fleettest.Controller, token string) func() int {
+	t.Helper()
+	stop, done := make(chan struct{}), make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { done <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			leading := 0
+			for _, c := range ctls {
+				var v api.LeaderView
+				if code, err := fleettest.Call("GET", c.Base+"/api/v1/leader", token, nil, &v); err == nil && code == http.StatusOK && v.Leader {
+					leading++
+				}
+			}
+			if leading > 1 {
+				n++
+			}
+		}
+	}()
+	var once sync.Once
+	n := 0
+	get := func() int {
+		once.Do(func() { close(stop); n = <-done })
+		return n
+	}
+	t.Cleanup(func() { get() })
+	return get
 }
 
 // pgCluster is a PostgreSQL server of the test's own, made with the
