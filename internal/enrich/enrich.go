@@ -32,6 +32,9 @@ const (
 	KindNVD
 	KindKEV
 	KindEPSS
+	// KindCVEDelta is the CVE List's delta log or delta (cvedelta.go):
+	// not records, read only to learn what changed.
+	KindCVEDelta
 )
 
 func (k Kind) String() string {
@@ -44,6 +47,8 @@ func (k Kind) String() string {
 		return "CISA KEV"
 	case KindEPSS:
 		return "FIRST EPSS"
+	case KindCVEDelta:
+		return "CVE List delta log"
 	}
 	return "none"
 }
@@ -54,7 +59,9 @@ var ErrRejected = errors.New("rejected CVE record")
 
 // markers are byte strings one of which every enrichment JSON document
 // holds; documents without any are not decoded twice.
-var markers = [][]byte{[]byte(`"cveMetadata"`), []byte(`"catalogVersion"`), []byte(`"sourceIdentifier"`), []byte(`"resultsPerPage"`)}
+var markers = [][]byte{[]byte(`"cveMetadata"`), []byte(`"catalogVersion"`), []byte(`"sourceIdentifier"`), []byte(`"resultsPerPage"`), deltaMarker}
+
+var deltaMarker = []byte(`"numberOfChanges"`)
 
 // DetectJSON tells the kind of a JSON document by its top-level keys.
 func DetectJSON(data []byte) Kind {
@@ -67,6 +74,9 @@ func DetectJSON(data []byte) Kind {
 	}
 	if !hit {
 		return KindNone
+	}
+	if bytes.Contains(data, deltaMarker) && isCVEDelta(data) {
+		return KindCVEDelta
 	}
 	// present, not json.RawMessage: the probe only needs to know which
 	// keys are there, and copying a CVE record's containers to find out

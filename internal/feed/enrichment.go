@@ -44,6 +44,11 @@ func (l *loader) parseEnrichment(name string, k enrich.Kind, data []byte) error 
 		_, err = enrich.ParseNVD(data, l.sendEnrichment)
 	case enrich.KindKEV:
 		_, err = enrich.ParseKEV(data, l.sendEnrichment)
+	case enrich.KindCVEDelta:
+		// The CVE List's delta log lists changes, not records; counted
+		// the same whatever it lists, so a build's counts do not change
+		// with it (it changes with every commit of the List).
+		l.stats.Skipped++
 	}
 	var st format.Stop
 	if errors.As(err, &st) {

@@ -139,10 +139,24 @@ var ErrFetchBudget = errors.New("records over the update's memory budget")
 // bytes when budget is positive). The first failure cancels the rest and
 // is returned, naming the URL.
 func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []string, budget int64) ([]Member, error) {
+	refs := make([]MemberRef, len(ids))
+	for i, id := range ids {
+		refs[i] = MemberRef{URL: strings.TrimRight(dir, "/") + "/" + url.PathEscape(id) + ".json", Name: id + ".json"}
+	}
+	return FetchDocs(ctx, client, refs, budget)
+}
+
+// MemberRef is a document to fetch on its own and the name it has inside
+// its archive.
+type MemberRef struct{ URL, Name string }
+
+// FetchDocs is FetchMembers for documents that do not share a folder
+// (the CVE List's records: cves/<year>/<n>xxx/<id>.json).
+func FetchDocs(ctx context.Context, client *http.Client, refs []MemberRef, budget int64) ([]Member, error) {
 	if client == nil {
 		client = http.DefaultClient
 	}
-	out := make([]Member, len(ids))
+	out := make([]Member, len(refs))
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -172,11 +186,10 @@ func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []st
 				i := next
 				next++
 				mu.Unlock()
-				if i >= len(ids) || ctx.Err() != nil {
+				if i >= len(refs) || ctx.Err() != nil {
 					return
 				}
-				u := strings.TrimRight(dir, "/") + "/" + url.PathEscape(ids[i]) + ".json"
-				b, err := fetchSmall(ctx, client, u)
+				b, err := fetchSmall(ctx, client, refs[i].URL)
 				if err != nil {
 					fail(err)
 					return
@@ -186,10 +199,10 @@ func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []st
 				over := budget > 0 && total > budget
 				mu.Unlock()
 				if over {
-					fail(fmt.Errorf("%d records from %s: over %d bytes: %w", len(ids), redacted(dir), budget, ErrFetchBudget))
+					fail(fmt.Errorf("%d records from %s: over %d bytes: %w", len(refs), redacted(path.Dir(refs[i].URL)), budget, ErrFetchBudget))
 					return
 				}
-				out[i] = Member{Name: ids[i] + ".json", Data: b}
+				out[i] = Member{Name: refs[i].Name, Data: b}
 			}
 		}()
 	}
@@ -200,7 +213,7 @@ func FetchMembers(ctx context.Context, client *http.Client, dir string, ids []st
 	// Cancelled between two fetches, the workers stop without an error:
 	// the members not fetched are empty, not a result.
 	if err := parent.Err(); err != nil {
-		return nil, fmt.Errorf("fetching records from %s: %w", redacted(dir), err)
+		return nil, fmt.Errorf("fetching records: %w", err)
 	}
 	return out, nil
 }

@@ -55,6 +55,12 @@ type BuildOptions struct {
 	// GOMAXPROCS, at most 4 (each holds a sorted run in memory).
 	Workers int
 
+	// CVEListRecords maps a CVE List archive source to the base URL of
+	// its repository's files (cves/deltaLog.json and cves/<year>/<n>xxx/
+	// <id>.json), with which an update with a cache fetches only the
+	// records changed since the archive it read (cvelist.go).
+	CVEListRecords map[string]string
+
 	// runBytes overrides the size of a sorted run (tests force many).
 	runBytes int
 }

@@ -29,7 +29,9 @@ import (
 // feedFormat versions the per-source intermediate kept in the cache: a
 // change of the item or record encoding must not reuse older ones.
 // 2: advisory items carry the advisory's id (the order within a key).
-const feedFormat = 2
+// 3: member tables count enrichment records; the CVE List's delta logs
+// are not read as records.
+const feedFormat = 3
 
 // feedMeta describes one source's intermediate: its sorted runs, its
 // records file (records.bin, indexed by records.idx: u64 offset, u32
@@ -63,6 +65,14 @@ type feedMeta struct {
 	Table    string           `json:"table,omitempty"`
 	List     feed.Fingerprint `json:"list,omitempty"`
 	Patches  int              `json:"patches,omitempty"`
+	// The CVE List (cvelist.go): Enrichments counts the enrichment items
+	// written (numbered 1..Enrichments); EnrTable says the member table
+	// and the dead file number those items, not advisory records;
+	// LogTime is the newest fetch of the List's delta log that the
+	// records reflect.
+	Enrichments int    `json:"enrichments,omitempty"`
+	EnrTable    bool   `json:"enr_table,omitempty"`
+	LogTime     string `json:"log_time,omitempty"`
 }
 
 // segments returns the records files of an intermediate.
@@ -118,7 +128,11 @@ func (fb *feedBuilder) build(ctx context.Context, src string) (*feedOut, error) 
 		// Read page by page: nothing to fingerprint.
 	case feed.IsURL(src):
 		if prev != nil && prev.Table != "" {
-			fo, done, err := fb.patch(ctx, src, cached, prev)
+			patch := fb.patch
+			if prev.EnrTable {
+				patch = fb.patchCVEList
+			}
+			fo, done, err := patch(ctx, src, cached, prev)
 			if err != nil || done {
 				return fo, err
 			}
@@ -166,6 +180,9 @@ func (fb *feedBuilder) build(ctx context.Context, src string) (*feedOut, error) 
 		return nil, err
 	}
 	fo.meta.Key = key
+	if fo.meta.EnrTable {
+		fo.meta.LogTime = fb.archiveLogTime(src, fetched)
+	}
 	if err := writeFeedMeta(tmp, &fo.meta); err != nil {
 		os.RemoveAll(tmp)
 		return nil, err
@@ -262,10 +279,10 @@ func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp f
 	var keep members.Causes
 	fopts := feed.Options{Client: fb.opts.HTTPClient, Enrich: w.addEnrichment, NVDAPIKey: fb.opts.NVDAPIKey, NVDInterval: fb.opts.NVDInterval,
 		Malformed: keep.Add}
-	if fb.opts.CacheDir != "" && osvListURL(src) != "" {
+	if fb.opts.CacheDir != "" && (osvListURL(src) != "" || fb.cveListBase(src) != "") {
 		// Keep what each member held, so the next update can replace
-		// single records (patch.go).
-		if err := w.startTable(0); err != nil {
+		// single records (patch.go, cvelist.go).
+		if err := w.startTable(0, osvListURL(src) == ""); err != nil {
 			return nil, err
 		}
 		fopts.Member = w.member
@@ -303,7 +320,7 @@ func (fb *feedBuilder) parse(ctx context.Context, src, dir, fetched string, fp f
 		// anything the load requested beyond it is not.
 		Reusable: fp.SHA256 != "" && st.Requests <= 1 && (fetched != "" || st.Requests == 0),
 		Info:     si, Ecosystems: ecos, Records: int(w.seq), Runs: w.runs.Runs(), EPSSDate: w.epssDate,
-		Table: table,
+		Table: table, Enrichments: int(w.enrSeq), EnrTable: table != "" && w.enrTable,
 	}}, nil
 }
 
@@ -392,6 +409,13 @@ type feedWriter struct {
 	base       uint32          // the number of the writer's first record
 	memberSeq  uint32          // w.seq when the current member began
 	memberEcos map[string]bool // ecosystems of its stored record
+	// A table of enrichment records (the CVE List): the writer's first
+	// enrichment item, w.enrSeq when the member began, the id of the
+	// last enrichment item.
+	enrTable  bool
+	enrBase   uint32
+	memberEnr uint32
+	lastEnr   string
 }
 
 // segment says where a writer's records go: the file, the number of its
@@ -512,6 +536,7 @@ func (w *feedWriter) addEnrichment(e *advisory.Enrichment) error {
 		return fmt.Errorf("encoding enrichment %s: %w", e.ID, err)
 	}
 	w.enrSeq++
+	w.lastEnr = e.ID
 	return w.runs.Add(runs.Item{Key: vulndb.JoinKey(vulndb.EnrichEco, vulndb.BucketOf(e.ID)), Sub: e.ID, Seq: w.enrSeq, Flags: flags, Val: js})
 }
 
@@ -575,5 +600,9 @@ func openFeed(fo *feedOut, feedIdx int) (rs []*runs.Reader, recs *segReader, idx
 		}
 		rs = append(rs, rr)
 	}
-	return rs, recs, idx, fo.meta.Records - nDead, nil
+	live = fo.meta.Records
+	if !fo.meta.EnrTable { // else the dead are enrichment items
+		live -= nDead
+	}
+	return rs, recs, idx, live, nil
 }

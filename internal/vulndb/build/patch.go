@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -72,27 +73,34 @@ func osvListURL(src string) string {
 }
 
 // startTable makes the writer keep a member table of about n
-// entries.
-func (w *feedWriter) startTable(n int) error {
+// entries; enr says the table is of enrichment records (the CVE List),
+// whose items' numbers it keeps instead of the advisory records'.
+func (w *feedWriter) startTable(n int, enr bool) error {
 	t, err := members.NewTableWriter(w.dir, n)
 	if err != nil {
 		return err
 	}
 	w.table, w.memberEcos, w.memberSeq = t, map[string]bool{}, w.seq
+	w.enrTable, w.enrBase, w.memberEnr = enr, w.enrSeq, w.enrSeq
 	return nil
 }
 
 // member is the feed.Options.Member callback: the member's records were
-// emitted (w.add) just before.
+// emitted (w.add, w.addEnrichment) just before.
 func (w *feedWriter) member(m feed.MemberResult) {
 	t := w.table
 	e := members.Entry{Name: m.Name, Modified: m.Modified, Files: uint32(m.Files), Records: uint32(m.Records),
-		Withdrawn: uint32(m.Withdrawn), Skipped: uint32(m.Skipped), Malformed: uint32(m.Malformed), Seq: members.NoSeq, Errs: m.Errors}
-	switch n := w.seq - w.memberSeq; {
-	case n == 1:
-		e.Seq = w.memberSeq
-	case n > 1 && t.Bad == "":
-		t.Bad = fmt.Sprintf("member %s holds %d records", m.Name, n)
+		Withdrawn: uint32(m.Withdrawn), Skipped: uint32(m.Skipped), Malformed: uint32(m.Malformed),
+		Enrichment: uint32(m.Enrichment), Seq: members.NoSeq, Errs: m.Errors}
+	if w.enrTable {
+		w.enrMember(m, &e)
+	} else {
+		switch n := w.seq - w.memberSeq; {
+		case n == 1:
+			e.Seq = w.memberSeq
+		case n > 1 && t.Bad == "":
+			t.Bad = fmt.Sprintf("member %s holds %d records", m.Name, n)
+		}
 	}
 	ecos := make([]string, 0, len(w.memberEcos))
 	for eco := range w.memberEcos {
@@ -101,22 +109,46 @@ func (w *feedWriter) member(m feed.MemberResult) {
 	sort.Strings(ecos)
 	e.Ecos = strings.Join(ecos, "\x00")
 	clear(w.memberEcos)
-	w.memberSeq = w.seq
+	w.memberSeq, w.memberEnr = w.seq, w.enrSeq
 	switch {
 	case t.Bad != "":
-	case m.Enrichment > 0:
-		t.Bad = "member " + m.Name + " holds enrichment records"
 	case m.Malformed > len(m.Errors):
 		t.Bad = "member " + m.Name + " has more causes than are kept"
+	case w.enrTable:
+	case m.Enrichment > 0:
+		t.Bad = "member " + m.Name + " holds enrichment records"
 	case strings.ContainsAny(m.Name, "/\\") || !strings.HasSuffix(m.Name, ".json"):
 		t.Bad = "member " + m.Name + " is not named <id>.json"
 	}
 	t.Add(&e)
 }
 
+// enrMember fills the entry of a CVE List member: the number of the one
+// enrichment item it stored, which must be that of the record its name
+// says (cvelist.go finds records by name).
+func (w *feedWriter) enrMember(m feed.MemberResult, e *members.Entry) {
+	t := w.table
+	if t.Bad != "" {
+		return
+	}
+	switch n := w.enrSeq - w.memberEnr; {
+	case w.seq != w.memberSeq:
+		t.Bad = "member " + m.Name + " holds advisories"
+	case n > 1:
+		t.Bad = fmt.Sprintf("member %s holds %d enrichment records", m.Name, n)
+	case n == 1 && path.Base(m.Name) != w.lastEnr+".json":
+		t.Bad = "member " + m.Name + " holds the record of " + w.lastEnr
+	case n == 1:
+		e.Seq = w.enrSeq
+	}
+}
+
 // patchable reports whether every record came from a member the table
 // describes, one record at most each.
 func (w *feedWriter) patchable() bool {
+	if w.enrTable {
+		return w.table.Bad == "" && w.seq == w.base && w.table.Stored == int(w.enrSeq-w.enrBase)
+	}
 	return w.table.Bad == "" && w.enrSeq == 0 && w.table.Stored == int(w.seq-w.base)
 }
 
@@ -161,6 +193,34 @@ func (s *segReader) Close() error {
 	return nil
 }
 
+// seqs returns how many numbers the items of an intermediate's stored
+// records may have: its advisory records, or for a table of enrichment
+// records its enrichment items (numbered from 1).
+func (m *feedMeta) seqs() int {
+	if m.EnrTable {
+		return m.Enrichments + 1
+	}
+	return m.Records
+}
+
+// tooFar says why an intermediate of n table entries should be read whole
+// rather than patched with changed records, newDead of them stored, or
+// "" when it can be patched.
+func (m *feedMeta) tooFar(dir string, changed, n, newDead int) string {
+	_, oldDead, err := readDead(dir, m)
+	if err != nil {
+		return err.Error()
+	}
+	live := m.seqs() - oldDead
+	if changed > max(1000, n/10) {
+		return fmt.Sprintf("%d records changed", changed)
+	}
+	if oldDead+newDead > live/4 {
+		return "a quarter of its parsed records would be dead"
+	}
+	return ""
+}
+
 // readDead returns the dead records of an intermediate as a bitmap.
 func readDead(dir string, m *feedMeta) ([]uint64, int, error) {
 	if m.Dead == "" {
@@ -173,12 +233,12 @@ func readDead(dir string, m *feedMeta) ([]uint64, int, error) {
 	if len(b)%4 != 0 {
 		return nil, 0, fmt.Errorf("%s: dead records file of %d bytes", m.Source, len(b))
 	}
-	bits := make([]uint64, (m.Records+63)/64)
+	bits := make([]uint64, (m.seqs()+63)/64)
 	n := 0
 	for i := 0; i < len(b); i += 4 {
 		s := binary.LittleEndian.Uint32(b[i:])
-		if int(s) >= m.Records {
-			return nil, 0, fmt.Errorf("%s: dead record %d of %d", m.Source, s, m.Records)
+		if int(s) >= m.seqs() {
+			return nil, 0, fmt.Errorf("%s: dead record %d of %d", m.Source, s, m.seqs())
 		}
 		if bits[s/64]&(1<<(s%64)) == 0 {
 			bits[s/64] |= 1 << (s % 64)
@@ -264,16 +324,8 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 		}
 		return &feedOut{dir: cached, meta: m}, true, nil
 	}
-	_, oldDead, err := readDead(cached, prev)
-	if err != nil {
-		return fallback("%v", err)
-	}
-	live := prev.Records - oldDead
-	if len(fetch)+nDrop > max(1000, len(ents)/10) {
-		return fallback("%d records changed", len(fetch)+nDrop)
-	}
-	if oldDead+newDead > live/4 {
-		return fallback("a quarter of its parsed records would be dead")
+	if why := prev.tooFar(cached, len(fetch)+nDrop, len(ents), newDead); why != "" {
+		return fallback("%s", why)
 	}
 	sort.Strings(fetch)
 	fetched, err := feed.FetchMembers(ctx, fb.opts.HTTPClient, dir, fetch, maxPatchFetch)
@@ -283,10 +335,38 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	if err != nil {
 		return nil, false, err
 	}
+	fo, why, err := fb.applyPatch(ctx, src, cached, prev, &patchSet{ents: ents, drop: drop, fetched: fetched, list: lf.Fingerprint})
+	if err != nil || why != "" {
+		if why != "" {
+			return fallback("%s", why)
+		}
+		return nil, false, err
+	}
+	if fb.opts.Logger != nil {
+		added := countNew(fetch, byName)
+		fb.opts.Logger.Info("source patched record by record", "source", src,
+			"added", added, "replaced", len(fetch)-added, "removed", nDrop-(len(fetch)-added))
+	}
+	return fo, true, nil
+}
 
+// patchSet is what a record-level update puts in the place of a cached
+// intermediate's records.
+type patchSet struct {
+	ents    []members.Entry // the cached member table
+	drop    []bool          // its entries replaced or gone
+	fetched []feed.Member   // the records fetched one by one
+	list    feed.Fingerprint
+	logTime string // the CVE List: the newest fetch of its delta log applied
+}
+
+// applyPatch writes the patched intermediate of src in the place of
+// cached (see the top of this file). A non-empty why says why it cannot,
+// and the archive must be read whole instead.
+func (fb *feedBuilder) applyPatch(ctx context.Context, src, cached string, prev *feedMeta, p *patchSet) (fo *feedOut, why string, err error) {
 	tmp, err := os.MkdirTemp(filepath.Dir(cached), filepath.Base(cached)+".tmp-")
 	if err != nil {
-		return nil, false, fmt.Errorf("cache: %w", err)
+		return nil, "", fmt.Errorf("cache: %w", err)
 	}
 	ok := false
 	defer func() {
@@ -298,12 +378,12 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	segs := prev.segments()
 	for _, name := range append(append([]string(nil), segs...), prev.Runs...) {
 		if err := os.Link(filepath.Join(cached, name), filepath.Join(tmp, name)); err != nil {
-			return fallback("cache: %v", err)
+			return nil, "cache: " + err.Error(), nil
 		}
 	}
 	oldSegs, err := openSegments(cached, segs)
 	if err != nil {
-		return fallback("%v", err)
+		return nil, err.Error(), nil
 	}
 	end := oldSegs.starts[len(oldSegs.starts)-1]
 	oldSegs.Close()
@@ -311,46 +391,48 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 	seg := segment{name: fmt.Sprintf("records-%d.bin", n), seq: uint32(prev.Records), offset: uint64(end)}
 	w, err := newFeedWriter(tmp, fb.dsa, seg, fmt.Sprintf("p%d-", n), fb.opts.runBytes)
 	if err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
 	defer w.close()
-	w.base = seg.seq
-	if err := w.startTable(len(ents) + len(fetch)); err != nil {
-		return nil, false, err
+	// New enrichment items are numbered on from the cached ones, so the
+	// dead file can name the replaced ones.
+	w.enrSeq = uint32(prev.Enrichments)
+	if err := w.startTable(len(p.ents)+len(p.fetched), prev.EnrTable); err != nil {
+		return nil, "", err
 	}
 	fopts := feed.Options{Client: fb.opts.HTTPClient, Enrich: w.addEnrichment, Member: w.member}
-	if _, err := feed.LoadMembers(ctx, src, fetched, w.add, fopts); err != nil {
-		return nil, false, err
+	if _, err := feed.LoadMembers(ctx, src, p.fetched, w.add, fopts); err != nil {
+		return nil, "", err
 	}
 	if !w.patchable() {
-		return fallback("a fetched record: %s", w.table.Bad)
+		return nil, "a fetched record: " + w.table.Bad, nil
 	}
 	// The kept members complete the table; the dropped ones' records die.
 	var dead []byte
 	if prev.Dead != "" {
 		if dead, err = os.ReadFile(filepath.Join(cached, prev.Dead)); err != nil {
-			return fallback("%v", err)
+			return nil, err.Error(), nil
 		}
 	}
-	for i := range ents {
-		if !drop[i] {
-			w.table.Add(&ents[i])
-		} else if ents[i].Seq != members.NoSeq {
-			dead = binary.LittleEndian.AppendUint32(dead, ents[i].Seq)
+	for i := range p.ents {
+		if !p.drop[i] {
+			w.table.Add(&p.ents[i])
+		} else if p.ents[i].Seq != members.NoSeq {
+			dead = binary.LittleEndian.AppendUint32(dead, p.ents[i].Seq)
 		}
 	}
 	if w.table.Bad != "" {
-		return fallback("%s", w.table.Bad)
+		return nil, w.table.Bad, nil
 	}
 	oldIdx, err := os.ReadFile(filepath.Join(cached, "records.idx"))
 	if err != nil {
-		return fallback("%v", err)
+		return nil, err.Error(), nil
 	}
 	if err := w.finish(oldIdx); err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, "dead.u32"), dead, 0o600); err != nil { // #nosec G703 -- a file of the cache directory the user named
-		return nil, false, fmt.Errorf("cache: %w", err)
+		return nil, "", fmt.Errorf("cache: %w", err)
 	}
 	t := w.table
 	info := t.Info
@@ -367,24 +449,20 @@ func (fb *feedBuilder) patch(ctx context.Context, src, cached string, prev *feed
 		// here: should the list fail later, the archive is downloaded.
 		Fingerprint: feed.Fingerprint{},
 		Reusable:    true,
-		Info:        info, Ecosystems: ecos, Records: int(w.seq),
+		Info:        info, Ecosystems: ecos, Records: int(w.seq), Enrichments: int(w.enrSeq),
 		Runs:     append(append([]string(nil), prev.Runs...), w.runs.Runs()...),
 		Segments: append(append([]string(nil), segs...), seg.name),
-		Dead:     "dead.u32", Table: members.TableFile, List: lf.Fingerprint, Patches: n,
+		Dead:     "dead.u32", Table: members.TableFile, EnrTable: prev.EnrTable, LogTime: p.logTime,
+		List: p.list, Patches: n, EPSSDate: prev.EPSSDate,
 	}
 	if err := writeFeedMeta(tmp, &m); err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
 	if err := replaceDir(tmp, cached); err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
 	ok = true
-	if fb.opts.Logger != nil {
-		added := countNew(fetch, byName)
-		fb.opts.Logger.Info("source patched record by record", "source", src,
-			"added", added, "replaced", len(fetch)-added, "removed", nDrop-(len(fetch)-added))
-	}
-	return &feedOut{dir: cached, meta: m}, true, nil
+	return &feedOut{dir: cached, meta: m}, "", nil
 }
 
 // countNew counts the fetched ids that were not members before.

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,9 +100,15 @@ type UpdateConfig struct {
 	// Chainguard secdb, ...); ["-"] disables them.
 	DistroFeeds []string `yaml:"distro_feeds"`
 	CVEListURL  string   `yaml:"cve_list_url"` // CVE JSON 5 archive; "-" disables
-	NVDAPIURL   string   `yaml:"nvd_api_url"`  // default: only with an API key; "-" disables
-	KEVURL      string   `yaml:"kev_url"`      // "-" disables
-	EPSSURL     string   `yaml:"epss_url"`     // "-" disables
+	// CVEListRecordsURL is where the CVE List repository's files are
+	// served one by one (cves/deltaLog.json, cves/<year>/<n>xxx/<id>.json),
+	// so an update fetches only the records changed since the archive it
+	// read. Default: raw.githubusercontent.com for a GitHub archive URL;
+	// "-" disables (the archive is read whole when it changed).
+	CVEListRecordsURL string `yaml:"cve_list_records_url"`
+	NVDAPIURL         string `yaml:"nvd_api_url"` // default: only with an API key; "-" disables
+	KEVURL            string `yaml:"kev_url"`     // "-" disables
+	EPSSURL           string `yaml:"epss_url"`    // "-" disables
 	// NVDAPIKey is sent to the NVD API as the apiKey header (never
 	// stored in the database); $NVD_API_KEY when empty.
 	NVDAPIKey string `yaml:"nvd_api_key"`
@@ -216,12 +224,34 @@ func Update(ctx context.Context, cfg UpdateConfig) (vulndb.Info, error) {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Minute}
 	}
-	info, err := Build(ctx, dest, cfg.SourceURLs(), BuildOptions{HTTPClient: client, Progress: cfg.Progress, BuiltAt: cfg.BuiltAt,
-		NVDAPIKey: cfg.NVDAPIKey, NVDInterval: cfg.NVDInterval, CacheDir: cfg.cacheDir(dest), Logger: cfg.Logger})
+	sources := cfg.SourceURLs()
+	info, err := Build(ctx, dest, sources, BuildOptions{HTTPClient: client, Progress: cfg.Progress, BuiltAt: cfg.BuiltAt,
+		NVDAPIKey: cfg.NVDAPIKey, NVDInterval: cfg.NVDInterval, CacheDir: cfg.cacheDir(dest), Logger: cfg.Logger,
+		CVEListRecords: cfg.cveListRecords(sources)})
 	if err != nil {
 		return vulndb.Info{}, fmt.Errorf("update: %w", err)
 	}
 	return info, nil
+}
+
+// githubArchive matches a GitHub branch archive URL.
+var githubArchive = regexp.MustCompile(`^https://github\.com/([^/]+)/([^/]+)/archive/refs/heads/([^/]+)\.zip$`)
+
+// cveListRecords maps the CVE List archive among sources to the location
+// of its repository's files (BuildOptions.CVEListRecords).
+func (cfg UpdateConfig) cveListRecords(sources []string) map[string]string {
+	archive := or(cfg.CVEListURL, DefaultCVEListURL)
+	if !slices.Contains(sources, archive) || cfg.CVEListRecordsURL == "-" {
+		return nil
+	}
+	base := cfg.CVEListRecordsURL
+	if m := githubArchive.FindStringSubmatch(archive); base == "" && m != nil {
+		base = "https://raw.githubusercontent.com/" + m[1] + "/" + m[2] + "/" + m[3]
+	}
+	if base == "" {
+		return nil
+	}
+	return map[string]string{archive: base}
 }
 
 func or(s, def string) string {

@@ -67,9 +67,14 @@ func (k *Causes) List(total int) []string {
 type Entry struct {
 	Name, Modified                                string
 	Files, Records, Withdrawn, Skipped, Malformed uint32
-	Seq                                           uint32 // the stored record, or NoSeq
-	Ecos                                          string // of the stored record, "\x00"-joined
-	Errs                                          []string
+	// Enrichment counts the enrichment records read (a CVE List
+	// archive's member holds one).
+	Enrichment uint32
+	// Seq is the number of the stored record (an advisory's, or for a
+	// table of enrichment records the enrichment item's), or NoSeq.
+	Seq  uint32
+	Ecos string // of the stored record, "\x00"-joined
+	Errs []string
 }
 
 func appendEntry(b []byte, e *Entry) []byte {
@@ -79,7 +84,7 @@ func appendEntry(b []byte, e *Entry) []byte {
 	}
 	str(e.Name)
 	str(e.Modified)
-	for _, n := range []uint32{e.Files, e.Records, e.Withdrawn, e.Skipped, e.Malformed, e.Seq} {
+	for _, n := range []uint32{e.Files, e.Records, e.Withdrawn, e.Skipped, e.Malformed, e.Enrichment, e.Seq} {
 		b = binary.AppendUvarint(b, uint64(n))
 	}
 	str(e.Ecos)
@@ -124,7 +129,7 @@ func readEntry(r *bufio.Reader) (Entry, error) {
 			}
 		}()
 		e.Name, e.Modified = str(), str()
-		for _, p := range []*uint32{&e.Files, &e.Records, &e.Withdrawn, &e.Skipped, &e.Malformed, &e.Seq} {
+		for _, p := range []*uint32{&e.Files, &e.Records, &e.Withdrawn, &e.Skipped, &e.Malformed, &e.Enrichment, &e.Seq} {
 			*p = num()
 		}
 		e.Ecos = str()
@@ -204,6 +209,7 @@ func (t *TableWriter) Add(e *Entry) {
 	t.Info.Withdrawn += int(e.Withdrawn)
 	t.Info.Skipped += int(e.Skipped)
 	t.Info.Malformed += int(e.Malformed)
+	t.Info.Enrichment += int(e.Enrichment)
 	for _, m := range e.Errs {
 		t.Causes.Add(m)
 	}
