@@ -397,7 +397,7 @@ func (k *kubeFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&k.leaseName, "leader-lease-name", "scanfleet-controller", "name of the leader Lease, or of the PostgreSQL election")
 	fl.StringVar(&k.id, "leader-identity", "", "this controller's name in the election (default: host name plus a random suffix)")
 	fl.BoolVar(&k.watchPods, "watch-pods", false, "record which image digests run where from the cluster's Pods (a read-only informer; RBAC: list and watch pods in every namespace); the lead controller watches")
-	fl.DurationVar(&k.leaseDuration, "leader-lease-duration", leader.DefaultLeaseDuration, "how long a dead leader keeps leadership before another controller takes over (PostgreSQL checks every fifth of it)")
+	fl.DurationVar(&k.leaseDuration, "leader-lease-duration", leader.DefaultLeaseDuration, "how long a dead leader keeps leadership before another controller takes over (PostgreSQL checks every fifth of it, and a leader with no successful check for two thirds of it steps down)")
 }
 
 // noKubernetes explains why this binary refuses the Kubernetes flags.
