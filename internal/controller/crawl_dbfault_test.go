@@ -65,7 +65,16 @@ func TestCrawlSurvivesStoreErrors(t *testing.T) {
 	if n := queuedCount(t, f.c); n != 3 {
 		t.Errorf("%d tasks queued, want 3", n)
 	}
-	if want := "crawl interrupted by a store error; crawling again"; strings.Count(f.logs.String(), want) != 2 {
-		t.Errorf("log does not say %q twice:\n%s", want, f.logs)
+	for _, want := range []struct {
+		line string
+		n    int
+	}{
+		{"crawl interrupted by a store error; crawling again", 2},
+		{"crawl of registry stopped", 2}, // not "crawled registry"
+		{"crawled registry", 1},
+	} {
+		if n := strings.Count(f.logs.String(), want.line); n != want.n {
+			t.Errorf("log says %q %d times, want %d:\n%s", want.line, n, want.n, f.logs)
+		}
 	}
 }

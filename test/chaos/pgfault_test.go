@@ -398,14 +398,23 @@ func startPrivatePostgres(t *testing.T) *pgCluster {
 	if out, err := c.cmd("initdb", "-D", c.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync").CombinedOutput(); err != nil {
 		t.Fatalf("initdb: %v\n%s", err, out)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.port = ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	if err := c.start(); err != nil {
-		t.Fatal(err)
+	// A free port: another process may take it between the check and the
+	// server's start, so a failed start tries another, three times.
+	for try := 1; ; try++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.port = ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		err = c.start()
+		if err == nil {
+			break
+		}
+		if try == 3 {
+			t.Fatal(err)
+		}
+		t.Logf("starting the test's PostgreSQL on port %d: %v; trying another port", c.port, err)
 	}
 	t.Cleanup(func() {
 		if err := c.stop(); err != nil {

@@ -461,8 +461,14 @@ func (c *Crawler) crawl(ctx context.Context, name string, prio queue.Priority, c
 	if serr := c.store.SetCrawled(context.WithoutCancel(ctx), r.Name, start, msg); serr != nil {
 		err = errors.Join(err, inStore(serr))
 	}
+	if err != nil {
+		// Not "crawled": the caller logs the error (and whether the
+		// crawl runs again).
+		c.log.Info("crawl of registry stopped", "registry", r.Name, "images", stats.Images, "errors", stats.Errors, "enqueued", added, "duration", time.Since(start))
+		return added, err
+	}
 	c.log.Info("crawled registry", "registry", r.Name, "images", stats.Images, "errors", stats.Errors, "enqueued", added, "duration", time.Since(start))
-	return added, err
+	return added, nil
 }
 
 // platformTasks is what scanning img takes: one task per platform of an
