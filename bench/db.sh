@@ -7,13 +7,16 @@
 #      Last-Modified / If-Modified-Since), laid out like the OSV bucket
 #      (all.zip, modified_id.csv, <id>.json): first update (empty cache), an
 #      update with nothing changed, an update after a day's changes
-#      (bench/mkcorpus -day: 1,000 records in 3 of the 11 files, fetched
-#      one by one from the list)
+#      (bench/mkcorpus -day: 1,000 OSV records in 3 of the 11 files,
+#      fetched one by one from the list; 300 CVE List records, fetched one
+#      by one from the repository's delta log, cve/repo/cves; a new EPSS
+#      file)
 #   3. `scan` of the shared images against the built database.
 # Usage: bench/db.sh            (WORK=/tmp/scanfleet-bench-db, SCALE=1)
 #        SCALE=0.05 bench/db.sh (a quick run)
 #        NO_CVE=1 bench/db.sh   (OSV feeds only)
 #        FULL_AGAIN=1           (also a full build of the changed corpus)
+#        CVE_RECORDS=-          (the CVE List read whole when it changed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
@@ -74,7 +77,11 @@ srv=$!
 trap 'kill $srv 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 cfg="$WORK/update.yaml"
-{ echo "sources:"; for f in $files; do echo "  - http://127.0.0.1:$PORT/$f"; done; } > "$cfg"
+{ echo "sources:"; for f in $files; do echo "  - http://127.0.0.1:$PORT/$f"; done
+  if [ -z "${NO_CVE:-}" ]; then
+    echo "cve_list_url: http://127.0.0.1:$PORT/cve/cves.zip"
+    echo "cve_list_records_url: ${CVE_RECORDS:-http://127.0.0.1:$PORT/cve/repo}"
+  fi; } > "$cfg"
 U="$WORK/update"; rm -rf "$U"; mkdir -p "$U"
 measure "db update, empty cache" "$WORK/scanfleet" db update --db "$U/scanfleet.db" --config "$cfg"
 measure "db update, nothing changed" "$WORK/scanfleet" db update --db "$U/scanfleet.db" --config "$cfg"

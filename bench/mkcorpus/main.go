@@ -21,7 +21,14 @@
 //
 // -day writes "a day's changes" over an existing corpus, rewriting only the
 // archives that change: 700 new npm MAL records, 200 modified Debian and
-// 100 modified Ubuntu records (1,000 records in three of the eleven files).
+// 100 modified Ubuntu records (1,000 records in three of the eleven files);
+// in the CVE List 200 modified and 100 new records (at -scale 1), and a
+// new EPSS file (the next day's scores: nearly every row changes).
+//
+// The CVE List archive holds cvelistV5-main/cves/deltaLog.json, as the
+// real one does; next to it, OUT/cve/repo/cves/ holds what the
+// repository serves file by file: deltaLog.json and the records -day
+// changes or adds (what a record-level update of the CVE List fetches).
 //
 // Next to each all.zip, as the OSV bucket publishes them, go
 // modified_id.csv ("<modified>,<id>" per record, newest first) and, as
@@ -106,9 +113,9 @@ func main() {
 		total += n
 		fmt.Printf("%s: %d records\n", s.dir, n)
 	}
-	if !*day && !*restore && !*index {
+	if !*index {
 		n := max(1, int(float64(*cves)**scale))
-		if err := g.writeCVEs(filepath.Join(*out, "cve"), n, *data); err != nil {
+		if err := g.writeCVEs(filepath.Join(*out, "cve"), n, *data, *day); err != nil {
 			log.Fatalf("mkcorpus: CVEs: %v", err)
 		}
 		fmt.Printf("CVE JSON 5: %d records, EPSS rows: %d\n", n, n)
@@ -459,15 +466,58 @@ func malRecord(id, name string, rng *rand.Rand) map[string]any {
 	}
 }
 
-func (g *gen) writeCVEs(dir string, n int, data string) error {
+// The CVE List's day: every cveDayMod-th record changes, cveDayNew per
+// 300,000 are added; the archive's fetches are at cveT0 and, with the
+// day, cveT1.
+const (
+	cveDayMod = 1500
+	cveDayNew = 100
+)
+
+var (
+	cveT0 = time.Date(2026, 12, 1, 0, 5, 0, 0, time.UTC)
+	cveT1 = cveT0.Add(24 * time.Hour)
+)
+
+func (g *gen) writeCVEs(dir string, n int, data string, day bool) error {
 	w, finish, err := createZip(filepath.Join(dir, "cves.zip"))
 	if err != nil {
 		return err
 	}
+	repo := filepath.Join(dir, "repo", "cves")
+	if err := os.RemoveAll(repo); err != nil {
+		return err
+	}
+	// The delta log: the base fetch, and the day's first when it is there.
+	type item struct {
+		CVEID       string `json:"cveId"`
+		CVEOrgLink  string `json:"cveOrgLink"`
+		GithubLink  string `json:"githubLink"`
+		DateUpdated string `json:"dateUpdated"`
+	}
+	type fetch struct {
+		FetchTime       string `json:"fetchTime"`
+		NumberOfChanges int    `json:"numberOfChanges"`
+		New             []item `json:"new"`
+		Updated         []item `json:"updated"`
+		Error           []item `json:"error"`
+	}
+	today := fetch{FetchTime: cveT1.Format(time.RFC3339Nano), New: []item{}, Updated: []item{}, Error: []item{}}
+	base := fetch{FetchTime: cveT0.Format(time.RFC3339Nano), New: []item{}, Updated: []item{}, Error: []item{}}
+	dayNew := max(1, n*cveDayNew/300000)
 	var epss bytes.Buffer
-	epss.WriteString("#model_version:v2025.03.14,score_date:2026-12-01T00:00:00+0000\ncve,epss,percentile\n")
+	scoreDate, shift := "2026-12-01", 0
+	if day {
+		scoreDate, shift = "2026-12-02", 7
+	}
+	epss.WriteString("#model_version:v2025.03.14,score_date:" + scoreDate + "T00:00:00+0000\ncve,epss,percentile\n")
 	perYear := n/28 + 1
-	for i := 0; i < n; i++ {
+	recs := map[string][]byte{}
+	total := n
+	if day {
+		total += dayNew
+	}
+	for i := 0; i < total; i++ {
 		shape := g.cve5[i%len(g.cve5)]
 		var m map[string]any
 		if err := json.Unmarshal(shape, &m); err != nil {
@@ -479,16 +529,57 @@ func (g *gen) writeCVEs(dir string, n int, data string) error {
 		id := fmt.Sprintf("CVE-%d-%d", year, 1000+i%perYear)
 		b := bytes.ReplaceAll(shape, []byte(old), []byte(id))
 		// Splice the id into the description so no two are identical.
-		b = bytes.Replace(b, []byte(`"value":"`), []byte(`"value":"`+id+`: `), 1)
-		b = bytes.Replace(b, []byte(`"value": "`), []byte(`"value": "`+id+`: `), 1)
+		prefix := id + ": "
+		changed := day && (i%cveDayMod == 0 || i >= n)
+		if changed && i < n {
+			prefix = id + " (updated 2026-12-02): "
+		}
+		b = bytes.Replace(b, []byte(`"value":"`), []byte(`"value":"`+prefix), 1)
+		b = bytes.Replace(b, []byte(`"value": "`), []byte(`"value": "`+prefix), 1)
 		num := 1000 + i%perYear
-		member := fmt.Sprintf("cvelistV5-main/cves/%d/%dxxx/%s.json", year, num/1000, id)
-		if err := addMember(w, member, b); err != nil {
+		path := fmt.Sprintf("%d/%dxxx/%s.json", year, num/1000, id)
+		if err := addMember(w, "cvelistV5-main/cves/"+path, b); err != nil {
 			return err
 		}
-		fmt.Fprintf(&epss, "%s,%.5f,%.5f\n", id, float64(i%997)/1000, float64(i%991)/1000)
+		if changed {
+			it := item{id, "https://www.cve.org/CVERecord?id=" + id,
+				"https://raw.githubusercontent.com/CVEProject/cvelistV5/main/cves/" + path, cveT1.Format(time.RFC3339Nano)}
+			if i >= n {
+				today.New = append(today.New, it)
+			} else {
+				today.Updated = append(today.Updated, it)
+			}
+			recs[path] = b
+		}
+		fmt.Fprintf(&epss, "%s,%.5f,%.5f\n", id, float64((i+shift)%997)/1000, float64((i+shift)%991)/1000)
+	}
+	log := []fetch{base}
+	if day {
+		today.NumberOfChanges = len(today.New) + len(today.Updated)
+		log = []fetch{today, base}
+	}
+	lb, err := json.MarshalIndent(log, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := addMember(w, "cvelistV5-main/cves/deltaLog.json", lb); err != nil {
+		return err
 	}
 	if err := finish(); err != nil {
+		return err
+	}
+	for path, b := range recs {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(repo, path)), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(repo, path), b, 0o644); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(repo, "deltaLog.json"), lb, 0o644); err != nil {
 		return err
 	}
 	var gzb bytes.Buffer
