@@ -16,9 +16,9 @@
 // Leadership is advisory in both real backends: a leader cut off from the
 // API server or the database keeps leading until its RenewDeadline passes
 // without a successful renewal (a Lease's, or the Postgres elector's
-// connection check), while a lost PostgreSQL session is noticed at the
-// next check, RetryPeriod at most; so a short overlap is possible (the
-// Postgres type's comment gives the bound). Both guarded jobs are
+// connection check), while a PostgreSQL session the server ends is
+// noticed as the server says so; a short overlap is possible (the
+// Postgres type's comment gives the bounds). Both guarded jobs are
 // idempotent enough for that: a crawl enqueues tasks the queue
 // deduplicates, and the auto-scaler re-reads the replica count before each
 // scale.

@@ -185,19 +185,21 @@ func TestPostgresConnectionLoss(t *testing.T) {
 //   - a stall past RenewDeadline makes the leader step down, naming the
 //     deadline, and after the stall exactly one participant leads;
 //   - a cut connection makes the leader step down at once, naming the
-//     lost connection, although RenewDeadline is an hour.
+//     lost connection, although its next check is an hour away: it
+//     listens on the connection between checks.
 func TestPostgresLeaderChecks(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
+		retryPeriod   time.Duration // default 100 ms
 		renewDeadline time.Duration
 		fault         func(p *faultproxy.Proxy)
 		during        func(t *testing.T, a, b *electortest.Running)
 		wantLog       string
 		wantLost      bool
-		// mayOverlap: the server frees the lock the moment the session
-		// ends, and the old leader learns of it only at its next check
-		// (RetryPeriod), so the other participant may lead meanwhile:
-		// the documented bound, not checked here (it is a duration).
+		// mayOverlap: the proxy closes both sides at once, and the
+		// server's freeing the lock races the old leader's reading the
+		// close, so the other participant may lead for a moment: the
+		// documented bound, not checked here (it is a duration).
 		mayOverlap bool
 	}{
 		{
@@ -221,7 +223,8 @@ func TestPostgresLeaderChecks(t *testing.T) {
 		},
 		{
 			name:          "lost connection steps down at once",
-			renewDeadline: time.Hour,
+			retryPeriod:   time.Hour,
+			renewDeadline: 2 * time.Hour,
 			fault:         func(p *faultproxy.Proxy) { p.DropAll() },
 			during: func(t *testing.T, a, b *electortest.Running) {
 				electortest.WaitFor(t, "the cut-off leader steps down", func() bool { return !a.IsLeader() })
@@ -240,8 +243,12 @@ func TestPostgresLeaderChecks(t *testing.T) {
 			proxy := faultproxy.Start(t, u.Host)
 			u.Host = proxy.Addr()
 			logs := &testutil.SyncBuffer{}
+			retry := tc.retryPeriod
+			if retry == 0 {
+				retry = 100 * time.Millisecond
+			}
 			ea, err := leader.NewPostgres(leader.PostgresOptions{DSN: u.String(), Identity: "checks-a",
-				RetryPeriod: 100 * time.Millisecond, RenewDeadline: tc.renewDeadline,
+				RetryPeriod: retry, RenewDeadline: tc.renewDeadline,
 				Logger: slog.New(slog.NewTextHandler(logs, nil))})
 			if err != nil {
 				t.Fatal(err)

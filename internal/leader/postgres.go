@@ -33,9 +33,10 @@ type PostgresOptions struct {
 	// connection's application_name, so keep it under 45 bytes.
 	Identity string
 	// RetryPeriod is how often a follower tries the lock and a leader
-	// checks its connection (default 2 s). A leader whose connection died
-	// knows within about RetryPeriod; a crashed leader's lock is freed by
-	// the server as soon as it sees the connection close.
+	// checks its connection (default 2 s). Between checks a leader listens
+	// on its connection, so it learns at once of a session the server
+	// ends or a connection closed on the way; a crashed leader's lock is
+	// freed by the server as soon as it sees the connection close.
 	RetryPeriod time.Duration
 	// RenewDeadline bounds how long a leader keeps leading without a
 	// successful connection check (default 5 × RetryPeriod, 10 s with the
@@ -68,11 +69,15 @@ type PostgresOptions struct {
 //     keeps the server's side open (pgbouncer in session mode, this
 //     package's tests' stall proxy) keeps the lock held instead: no
 //     leader until the session ends, never two.
-//   - Server restart, or the session terminated: the lock is free at
-//     once, but the old leader learns its session is gone only at its
-//     next check, so the overlap is at most RetryPeriod (plus the 200 ms
-//     poll), and only if another participant reconnects and takes the
-//     lock within that time.
+//   - Server restart, the session terminated, or the connection closed
+//     on the way: the server sends the session's end (a FATAL message)
+//     before its exit frees the lock, or both sides see the close at
+//     once, and the leader, listening on its connection between checks
+//     (watch), steps down as it arrives; another participant needs a
+//     connection and a query to take the lock. The overlap is thus the
+//     message's delivery plus the controller's 200 ms poll. A message
+//     lost on the way (a partition at that moment) falls under the first
+//     case.
 type Postgres struct {
 	opts   PostgresOptions
 	cfg    *pgx.ConnConfig
@@ -206,11 +211,39 @@ func (p *Postgres) term(ctx context.Context) error {
 		if err := p.step(ctx, conn); err != nil {
 			return err
 		}
+		if p.leader.Load() {
+			if err := p.watch(ctx, conn); err != nil || ctx.Err() != nil {
+				return err
+			}
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(p.opts.RetryPeriod):
 		}
+	}
+}
+
+// watch waits RetryPeriod between a leader's checks while listening on
+// its connection, so that a session the server ends (a restart or
+// pg_terminate_backend: a FATAL message) or a connection closed on the
+// way (EOF) ends leadership at once rather than at the next check: the
+// server frees the lock as the session ends, and another participant
+// could take it meanwhile. The wait reads with a deadline, which pgx
+// leaves the connection usable after (unlike a query's cancellation).
+// A silent partition sends nothing: the checks and RenewDeadline cover it.
+func (p *Postgres) watch(ctx context.Context, conn *pgx.Conn) error {
+	wctx, cancel := context.WithTimeout(ctx, p.opts.RetryPeriod)
+	defer cancel()
+	err := conn.PgConn().WaitForNotification(wctx)
+	switch {
+	case err == nil, wctx.Err() != nil:
+		// A notification (none is listened for), the period's end, or
+		// leaving (Run sees ctx).
+		return nil
+	default:
+		return fmt.Errorf("leader connection: the connection is gone: %w", err)
 	}
 }
 

@@ -155,8 +155,8 @@ func TestPostgresFaults(t *testing.T) {
 		}
 		return c != nil && c["done"] >= nImages/5
 	})
-	// The drop ended the leader's session too, which it learns only at
-	// its next check: the stall waits for a leader elected since.
+	// The drop ended the leader's session too: the stall waits for a
+	// leader elected since, not one about to learn of it.
 	leaderStalled := waitOneLeader(t, ctls, admin, droppedAt, time.Minute)
 	lostBefore := countAll(logs, "leadership lost")
 	dbProxy.Pause()
