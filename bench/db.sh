@@ -17,6 +17,7 @@
 #        NO_CVE=1 bench/db.sh   (OSV feeds only)
 #        FULL_AGAIN=1           (also a full build of the changed corpus)
 #        CVE_RECORDS=-          (the CVE List read whole when it changed)
+#        UPDATES_ONLY=1         (no full build, no scans: the updates only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
@@ -56,6 +57,7 @@ files=$(cd "$C" && ls osv/*/all.zip)
 paths=$(for f in $files; do printf '%s ' "$C/$f"; done)
 echo "corpus: $C ($(du -shL --apparent-size "$C" | cut -f1))"
 
+if [ -z "${UPDATES_ONLY:-}" ]; then
 rm -f "$WORK/full.db"
 measure "db build (full, local files)" "$WORK/scanfleet" db build --out "$WORK/full.db" $paths
 size=$(stat -c %s "$WORK/full.db")
@@ -69,6 +71,7 @@ cves = e.get("cves", 0) if isinstance(e, dict) else 0
 print(f"file: {size/1e6:.1f} MB, {adv} advisories + {cves} CVEs: {size/(adv+cves):.0f} bytes per record")
 if sys.argv[3]: print(f"zstd: {int(sys.argv[3])/1e6:.1f} MB")
 PY
+fi
 
 # Serve the corpus; python's http.server sends Last-Modified and answers
 # If-Modified-Since with 304.
@@ -80,7 +83,7 @@ cfg="$WORK/update.yaml"
 { echo "sources:"; for f in $files; do echo "  - http://127.0.0.1:$PORT/$f"; done
   if [ -z "${NO_CVE:-}" ]; then
     echo "cve_list_url: http://127.0.0.1:$PORT/cve/cves.zip"
-    echo "cve_list_records_url: ${CVE_RECORDS:-http://127.0.0.1:$PORT/cve/repo}"
+    echo "cve_list_records_url: \"${CVE_RECORDS:-http://127.0.0.1:$PORT/cve/repo}\""
   fi; } > "$cfg"
 U="$WORK/update"; rm -rf "$U"; mkdir -p "$U"
 measure "db update, empty cache" "$WORK/scanfleet" db update --db "$U/scanfleet.db" --config "$cfg"
@@ -98,6 +101,7 @@ if [ -n "${FULL_AGAIN:-}" ]; then
 fi
 "$WORK/mkcorpus" -testdata "$SHARED" -out "$C" -scale "$SCALE" -restore >/dev/null
 
+[ -z "${UPDATES_ONLY:-}" ] || exit 0
 for img in "$SHARED"/images/*.docker.tar; do
   measure "scan $(basename "$img")" "$WORK/scanfleet" scan -q --no-cache --db "$WORK/full.db" --format json "docker-archive:$img" || true
 done

@@ -25,6 +25,20 @@ const EnrichEco = "\x01cve"
 // bucketOf returns the bucket of a CVE id: the id without its last digit.
 func BucketOf(cve string) string { return cve[:len(cve)-1] }
 
+// EPSSSuffix marks the bucket holding the EPSS scores of a bucket's CVEs
+// (schema 4): the key of CVE-2024-12345's score is
+// EnrichEco\x00"CVE-2024-1234#epss". FIRST publishes new scores for
+// nearly every CVE every day; kept in the CVE's bucket, they made a day's
+// update compress every enrichment bucket again (30,000 for the CVE List,
+// 7 of a 13 s update), while in buckets of their own the others are
+// copied from the previous file and only these small ones are written
+// again. '#' sorts before the digits, so the EPSS bucket follows its
+// bucket in key order, before any other.
+const EPSSSuffix = "#epss"
+
+// EPSSBucketOf returns the bucket of a CVE's EPSS score.
+func EPSSBucketOf(cve string) string { return BucketOf(cve) + EPSSSuffix }
+
 // EnrichmentInfo counts what the database holds about CVEs.
 type EnrichmentInfo struct {
 	CVEs     int `json:"cves"`      // CVEs with any enrichment
@@ -79,20 +93,47 @@ func (db *DB) Enrichments(ctx context.Context, cves []string) (map[string]*advis
 		if err != nil {
 			return nil, db.wrap(err)
 		}
+		scores, err := db.bucketRaw(b+EPSSSuffix, byBucket[b][0])
+		if err != nil {
+			return nil, db.wrap(err)
+		}
 		// Only the records asked for are decoded: a bucket holds ten.
 		for _, cve := range byBucket[b] {
-			i := sort.Search(len(raw), func(i int) bool { return enrichmentID(raw[i]) >= cve })
-			if i == len(raw) || enrichmentID(raw[i]) != cve || out[cve] != nil {
+			if out[cve] != nil {
 				continue
 			}
-			e := new(advisory.Enrichment)
-			if err := json.Unmarshal(raw[i], e); err != nil {
-				return nil, db.wrap(fmt.Errorf("%w: enrichment of %s: %v", ErrCorrupt, cve, err))
+			e, err := decodeIn(raw, cve)
+			if err != nil {
+				return nil, db.wrap(err)
 			}
-			out[cve] = e
+			// The score, merged as the build merges a CVE's records.
+			if p, err := decodeIn(scores, cve); err != nil {
+				return nil, db.wrap(err)
+			} else if p != nil && e == nil {
+				e = p
+			} else if p != nil {
+				e.Merge(p)
+			}
+			if e != nil {
+				out[cve] = e
+			}
 		}
 	}
 	return out, nil
+}
+
+// decodeIn decodes the record of cve among a bucket's records (sorted by
+// id), or returns nil.
+func decodeIn(raw []json.RawMessage, cve string) (*advisory.Enrichment, error) {
+	i := sort.Search(len(raw), func(i int) bool { return enrichmentID(raw[i]) >= cve })
+	if i == len(raw) || enrichmentID(raw[i]) != cve {
+		return nil, nil
+	}
+	e := new(advisory.Enrichment)
+	if err := json.Unmarshal(raw[i], e); err != nil {
+		return nil, fmt.Errorf("%w: enrichment of %s: %v", ErrCorrupt, cve, err)
+	}
+	return e, nil
 }
 
 // enrichmentID reads the id of an encoded advisory.Enrichment: the first

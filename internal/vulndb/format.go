@@ -71,10 +71,13 @@ import (
 // package it asked for.
 
 // SchemaVersion is the version of the file format this package writes and
-// reads. Files of another version (schema 1, read whole into memory, and
-// schema 2, whose whole index was hashed on every Open) are refused with
-// ErrSchema: rebuild the database.
-const SchemaVersion = 3
+// reads. Files of another version (schema 1, read whole into memory,
+// schema 2, whose whole index was hashed on every Open, and schema 3,
+// whose EPSS scores sat in the CVEs' enrichment buckets rather than in
+// buckets of their own, EPSSSuffix) are refused with ErrSchema: rebuild
+// the database. (A schema 3 reader would find no EPSS in a schema 4 file
+// and say nothing; hence the new number.)
+const SchemaVersion = 4
 
 const (
 	Magic        = "SCANFDB\x00"

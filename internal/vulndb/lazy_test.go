@@ -78,7 +78,7 @@ func TestEnrichmentsBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	// Every CVE of every bucket, read from the index.
+	// Every CVE of every bucket (its EPSS bucket too), read from the index.
 	var cves []string
 	for i := 0; i < db.l.nKeys; i++ {
 		k, _, err := db.l.entry(i)
@@ -134,8 +134,13 @@ func TestEnrichmentsBatch(t *testing.T) {
 			t.Errorf("%q: batch %+v (present %v), one by one %+v", c, b, ok, one)
 		}
 	}
-	if len(got) != len(cves) {
-		t.Errorf("batch returned %d CVEs, the database holds %d", len(got), len(cves))
+	// A CVE with text and a score is in two buckets (EPSSSuffix).
+	distinct := map[string]bool{}
+	for _, c := range cves {
+		distinct[c] = true
+	}
+	if len(got) != len(distinct) {
+		t.Errorf("batch returned %d CVEs, the database holds %d", len(got), len(distinct))
 	}
 }
 

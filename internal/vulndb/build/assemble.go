@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -107,6 +108,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 		next             uint32
 		nKeys, nAdvKeys  int
 		einfo            vulndb.EnrichmentInfo
+		seen             seenCVEs
 		ha, he           = sha256.New(), sha256.New()
 		rbuf             []byte
 	)
@@ -138,7 +140,7 @@ func assemble(ctx context.Context, out, work, cacheDir string, feeds []*feedOut,
 			grp.prev = prev.Find(grp.key)
 			if grp.enrich {
 				var err error
-				if grp.subs, grp.vals, err = collectBucket(m, grp.key, &einfo); err != nil {
+				if grp.subs, grp.vals, err = collectBucket(m, grp.key, &einfo, &seen); err != nil {
 					return err
 				}
 			} else {
@@ -336,7 +338,15 @@ type mergedEntry struct {
 // id, then source, then order) and counts its CVEs; mergeCVEs, run by the
 // compressing stage and only when the bucket's entry cannot be reused,
 // turns them into one record per CVE.
-func collectBucket(m *runs.Merger, key string, info *vulndb.EnrichmentInfo) (subs []string, vals [][]byte, err error) {
+//
+// A CVE is counted once although its score is in another bucket (its
+// EPSS bucket, vulndb.EPSSSuffix): that bucket follows the CVE's in key
+// order, and seen carries the CVEs of the last bucket to it.
+func collectBucket(m *runs.Merger, key string, info *vulndb.EnrichmentInfo, seen *seenCVEs) (subs []string, vals [][]byte, err error) {
+	base, scores := strings.CutSuffix(key, vulndb.EPSSSuffix)
+	if !scores {
+		seen.key, seen.ids = key, seen.ids[:0]
+	}
 	for it, _ := m.Peek(); it != nil && it.Key == key; {
 		id := it.Sub
 		var flags uint8
@@ -348,7 +358,12 @@ func collectBucket(m *runs.Merger, key string, info *vulndb.EnrichmentInfo) (sub
 				return nil, nil, err
 			}
 		}
-		info.CVEs++
+		if !scores {
+			seen.ids = append(seen.ids, id)
+		}
+		if !scores || seen.key != base || !slices.Contains(seen.ids, id) {
+			info.CVEs++
+		}
 		if flags&runs.EnrCVSS != 0 {
 			info.WithCVSS++
 		}
@@ -360,6 +375,12 @@ func collectBucket(m *runs.Merger, key string, info *vulndb.EnrichmentInfo) (sub
 		}
 	}
 	return subs, vals, nil
+}
+
+// seenCVEs is the last enrichment bucket and its CVEs.
+type seenCVEs struct {
+	key string
+	ids []string
 }
 
 // mergeCVEs returns each CVE's record: the one record as the feed encoded

@@ -31,7 +31,8 @@ import (
 // 2: advisory items carry the advisory's id (the order within a key).
 // 3: member tables count enrichment records; the CVE List's delta logs
 // are not read as records.
-const feedFormat = 3
+// 4: EPSS scores are items of their own buckets (vulndb.EPSSSuffix).
+const feedFormat = 4
 
 // feedMeta describes one source's intermediate: its sorted runs, its
 // records file (records.bin, indexed by records.idx: u64 offset, u32
@@ -528,15 +529,33 @@ func (w *feedWriter) addEnrichment(e *advisory.Enrichment) error {
 			w.epssDate = e.EPSS.Date
 		}
 	}
-	if flags&(runs.EnrKEV|runs.EnrEPSS) == 0 && e.Title == "" && e.Description == "" && e.CNASeverity == "" && len(e.CVSS) == 0 && len(e.References) == 0 {
+	text := e.Title != "" || e.Description != "" || e.CNASeverity != "" || len(e.CVSS) > 0 || len(e.References) > 0
+	if flags&(runs.EnrKEV|runs.EnrEPSS) == 0 && !text {
 		return nil // nothing to store
+	}
+	w.enrSeq++
+	w.lastEnr = e.ID
+	if e.EPSS != nil {
+		// The score goes to the CVE's EPSS bucket (vulndb.EPSSSuffix), so
+		// a new day's scores leave the other buckets as they were.
+		js, err := json.Marshal(&advisory.Enrichment{ID: e.ID, EPSS: e.EPSS})
+		if err != nil {
+			return fmt.Errorf("encoding enrichment %s: %w", e.ID, err)
+		}
+		if err := w.runs.Add(runs.Item{Key: vulndb.JoinKey(vulndb.EnrichEco, vulndb.EPSSBucketOf(e.ID)), Sub: e.ID, Seq: w.enrSeq, Flags: runs.EnrEPSS, Val: js}); err != nil {
+			return err
+		}
+		if flags&runs.EnrKEV == 0 && !text {
+			return nil
+		}
+		rest := *e
+		rest.EPSS = nil
+		e, flags = &rest, flags&^runs.EnrEPSS
 	}
 	js, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("encoding enrichment %s: %w", e.ID, err)
 	}
-	w.enrSeq++
-	w.lastEnr = e.ID
 	return w.runs.Add(runs.Item{Key: vulndb.JoinKey(vulndb.EnrichEco, vulndb.BucketOf(e.ID)), Sub: e.ID, Seq: w.enrSeq, Flags: flags, Val: js})
 }
 

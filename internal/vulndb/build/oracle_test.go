@@ -279,6 +279,7 @@ func (b *builder) encodeEnrichment(keys []string, entries map[string]vulndb.KeyE
 	for bk, list := range buckets {
 		sort.Strings(list)
 		bucket := make([]advisory.Enrichment, 0, len(list))
+		var scores []advisory.Enrichment // the EPSS bucket (vulndb.EPSSSuffix)
 		for _, id := range list {
 			e := advisory.Enrichment{ID: id}
 			if z, ok := acc.text[id]; ok {
@@ -295,7 +296,7 @@ func (b *builder) encodeEnrichment(keys []string, entries map[string]vulndb.KeyE
 				info.KEV++
 			}
 			if p := acc.epss[id]; p != nil {
-				e.EPSS = p.EPSS
+				scores = append(scores, advisory.Enrichment{ID: id, EPSS: p.EPSS})
 				info.EPSS++
 				if p.EPSS.Date > info.EPSSDate {
 					info.EPSSDate = p.EPSS.Date
@@ -305,15 +306,25 @@ func (b *builder) encodeEnrichment(keys []string, entries map[string]vulndb.KeyE
 				info.WithCVSS++
 			}
 			info.CVEs++
-			bucket = append(bucket, e)
+			if _, text := acc.text[id]; text || e.KEV != nil {
+				bucket = append(bucket, e)
+			}
 		}
-		js, err := json.Marshal(bucket)
-		if err != nil {
-			return nil, info, fmt.Errorf("encoding enrichment: %w", err)
+		for _, part := range []struct {
+			key  string
+			recs []advisory.Enrichment
+		}{{bk, bucket}, {bk + vulndb.EPSSSuffix, scores}} {
+			if len(part.recs) == 0 {
+				continue
+			}
+			js, err := json.Marshal(part.recs)
+			if err != nil {
+				return nil, info, fmt.Errorf("encoding enrichment: %w", err)
+			}
+			k := vulndb.JoinKey(vulndb.EnrichEco, part.key)
+			keys = append(keys, k)
+			entries[k] = vulndb.KeyEntry{Affected: b.enc.EncodeAll(js, nil)}
 		}
-		k := vulndb.JoinKey(vulndb.EnrichEco, bk)
-		keys = append(keys, k)
-		entries[k] = vulndb.KeyEntry{Affected: b.enc.EncodeAll(js, nil)}
 	}
 	return keys, info, nil
 }
