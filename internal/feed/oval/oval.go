@@ -123,11 +123,11 @@ type keptDef struct {
 func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sink) error {
 	var spill defSpill
 	defer spill.remove()
-	descs := map[string]ecosystem.Descriptor{}
+	cat := newCatalog(all.Default().Descriptors())
 	tests := map[string]ovalTest{}
 	objects := map[string]string{}
 	states := map[string]ovalState{}
-	docDesc, docRel, docOK := ovalDocumentRelease(name)
+	docDesc, docRel := cat.documentRelease(name)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -150,15 +150,14 @@ func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sin
 			if err = s.Decode(&k.Def, &se, format.MaxXMLRecord); err != nil {
 				break
 			}
-			desc, rel, claimed := docDesc, docRel, docOK
-			if !claimed {
-				desc, rel, claimed = ovalPlatformRelease(k.Def.Metadata.Platforms)
+			desc, rel := docDesc, docRel
+			if desc == nil {
+				desc, rel = cat.platformRelease(k.Def.Metadata.Platforms)
 			}
-			if claimed {
+			if desc != nil {
 				special := 0
-				collectTests(&k.Def.Criteria, "", ovalPlatforms(desc), &k.Refs, &special)
+				collectTests(&k.Def.Criteria, "", desc.platforms, &k.Refs, &special)
 				k.Desc, k.Rel = desc.Name, rel
-				descs[desc.Name] = desc
 			}
 			k.Def.Criteria = ovalCriteria{} // flattened into Refs
 			if err := spill.add(&k); err != nil {
@@ -199,7 +198,7 @@ func Read(ctx context.Context, name string, s *format.XMLStream, sink format.Sin
 			sink.Malformed(rn, "no distribution claims this document or its platforms %v", k.Def.Metadata.Platforms)
 			continue
 		}
-		a, err := convertOVAL(&k.Def, descs[k.Desc], k.Rel, k.Refs, tests, objects, states)
+		a, err := convertOVAL(&k.Def, cat.byName[k.Desc].Descriptor, k.Rel, k.Refs, tests, objects, states)
 		if err := format.Deliver(sink, rn, a, err); err != nil {
 			return err
 		}
@@ -264,55 +263,82 @@ func (p *defSpill) remove() {
 	}
 }
 
-func ovalFeeds(fn func(d ecosystem.Descriptor, f ecosystem.Feed) bool) {
-	for _, d := range all.Descriptors() {
-		for _, f := range d.Feeds {
-			if f.Format == ecosystem.FeedOVAL && fn(d, f) {
-				return
-			}
-		}
-	}
+// catalog is what reading a document needs of the descriptors: the
+// distributions with OVAL feeds, in the descriptors' order. It is built
+// once per document: rebuilding the descriptors (all.Descriptors makes
+// each one, with its maps, afresh) for every definition cost more than
+// converting the definition.
+type catalog struct {
+	descs  []*ovalDesc // in the descriptors' order
+	byName map[string]*ovalDesc
 }
 
-// ovalDocumentRelease: the release of every definition of a document,
-// from its file name ("…/cbl-mariner-2.0-oval.xml").
-func ovalDocumentRelease(name string) (desc ecosystem.Descriptor, rel string, ok bool) {
+// ovalDesc is a descriptor with OVAL feeds, and every platform its OVAL
+// feeds name (a definition's criteria may name any of them).
+type ovalDesc struct {
+	ecosystem.Descriptor
+	feeds     []ecosystem.Feed // FeedOVAL only, in order
+	platforms map[string]string
+}
+
+func newCatalog(ds []ecosystem.Descriptor) *catalog {
+	c := &catalog{byName: map[string]*ovalDesc{}}
+	for _, d := range ds {
+		od := &ovalDesc{Descriptor: d, platforms: map[string]string{}}
+		for _, f := range d.Feeds {
+			if f.Format == ecosystem.FeedOVAL {
+				od.feeds = append(od.feeds, f)
+			}
+			// Every feed's platforms, as before the catalog: only OVAL
+			// feeds name any.
+			for p, r := range f.Platforms {
+				od.platforms[p] = r
+			}
+		}
+		if len(od.feeds) == 0 {
+			continue
+		}
+		c.descs = append(c.descs, od)
+		if _, dup := c.byName[d.Name]; !dup {
+			c.byName[d.Name] = od
+		}
+	}
+	return c
+}
+
+// documentRelease: the distribution and release of every definition of a
+// document, from its file name ("…/cbl-mariner-2.0-oval.xml"); nil when
+// the name does not tell.
+func (c *catalog) documentRelease(name string) (*ovalDesc, string) {
 	_, member, _ := strings.Cut(name, ":")
 	if member == "" {
 		member = name
 	}
 	base := strings.TrimSuffix(path.Base(member), ".gz")
-	ovalFeeds(func(d ecosystem.Descriptor, f ecosystem.Feed) bool {
-		if r, found := f.Documents[base]; found {
-			desc, rel, ok = d, r, true
-		}
-		return ok
-	})
-	return desc, rel, ok
-}
-
-// ovalPlatforms returns every platform a descriptor's OVAL feeds name.
-func ovalPlatforms(d ecosystem.Descriptor) map[string]string {
-	out := map[string]string{}
-	for _, f := range d.Feeds {
-		for p, r := range f.Platforms {
-			out[p] = r
-		}
-	}
-	return out
-}
-
-func ovalPlatformRelease(platforms []string) (desc ecosystem.Descriptor, rel string, ok bool) {
-	ovalFeeds(func(d ecosystem.Descriptor, f ecosystem.Feed) bool {
-		for _, p := range platforms {
-			if r, found := f.Platforms[strings.TrimSpace(p)]; found {
-				desc, rel, ok = d, r, true
-				return true
+	for _, d := range c.descs {
+		for _, f := range d.feeds {
+			if r, found := f.Documents[base]; found {
+				return d, r
 			}
 		}
-		return false
-	})
-	return desc, rel, ok
+	}
+	return nil, ""
+}
+
+// platformRelease: the distribution and release of a definition from the
+// platforms it names: the first feed, in the descriptors' order, that
+// knows one of them; nil when none does.
+func (c *catalog) platformRelease(platforms []string) (*ovalDesc, string) {
+	for _, d := range c.descs {
+		for _, f := range d.feeds {
+			for _, p := range platforms {
+				if r, found := f.Platforms[strings.TrimSpace(p)]; found {
+					return d, r
+				}
+			}
+		}
+	}
+	return nil, ""
 }
 
 // critRef is one criterion's test and the release its branch is for
