@@ -189,17 +189,7 @@ func TestCVEListRecordLevelUpdate(t *testing.T) {
 		CVEListRecordsURL: srv.URL + "/raw", BuiltAt: dbtest.BuiltAt,
 		CacheDir: filepath.Join(tmp, "cache"), Logger: slog.New(slog.NewTextHandler(&log, nil))}
 	ctx := context.Background()
-	dsaKey, err := dsaFingerprint(urls)
-	if err != nil {
-		t.Fatal(err)
-	}
-	entry := func(src string) string {
-		return filepath.Join(cfg.CacheDir, "feeds", (&feedBuilder{dsaKey: dsaKey}).cacheKey(src))
-	}
-	metaOf := func(src string) []byte {
-		b, _ := os.ReadFile(filepath.Join(entry(src), "meta.json"))
-		return b
-	}
+	metaOf := cacheMetaOf(t, cfg.CacheDir, urls)
 	gets := func() (archives, records int) {
 		fs.mu.Lock()
 		defer fs.mu.Unlock()
@@ -286,7 +276,6 @@ func TestCVEListRecordLevelUpdate(t *testing.T) {
 			if _, err := Update(ctx, cfg); err != nil {
 				t.Fatalf("update: %v\n%s", err, log.String())
 			}
-			after, _ := os.ReadFile(cfg.DB)
 			a1, r1 := gets()
 			if a1-a0 != st.archive {
 				t.Errorf("archive downloaded %d times, want %d\n%s", a1-a0, st.archive, log.String())
@@ -300,22 +289,7 @@ func TestCVEListRecordLevelUpdate(t *testing.T) {
 			if before != nil && !bytes.Equal(kevMeta, metaOf(kev)) {
 				t.Error("the unchanged feed's cache entry was rewritten")
 			}
-			full := filepath.Join(t.TempDir(), "full.db")
-			if _, err := Build(ctx, full, urls, BuildOptions{BuiltAt: dbtest.BuiltAt}); err != nil {
-				t.Fatalf("full build: %v", err)
-			}
-			want, _ := os.ReadFile(full)
-			if !bytes.Equal(after, want) {
-				d1, _ := vulndb.Open(cfg.DB)
-				d2, _ := vulndb.Open(full)
-				if d1 != nil && d2 != nil {
-					t.Logf("update: sources %+v", d1.Info().Sources)
-					t.Logf("full:   sources %+v", d2.Info().Sources)
-					d1.Close()
-					d2.Close()
-				}
-				t.Fatalf("update gave %d bytes, not the %d bytes of a full build of the same feeds\n%s", len(after), len(want), log.String())
-			}
+			sameAsFullBuild(t, cfg.DB, urls, log.String())
 		})
 	}
 	// What the patches left: the new record is found, the rejected one is
@@ -373,5 +347,44 @@ func TestCVEListRecordsURL(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// sameAsFullBuild fails t unless the database at db is byte for byte what
+// a full build (no cache) of sources gives; log is the update's.
+func sameAsFullBuild(t *testing.T, db string, sources []string, log string) {
+	t.Helper()
+	full := filepath.Join(t.TempDir(), "full.db")
+	if _, err := Build(context.Background(), full, sources, BuildOptions{BuiltAt: dbtest.BuiltAt}); err != nil {
+		t.Fatalf("full build: %v", err)
+	}
+	got, _ := os.ReadFile(db)
+	want, _ := os.ReadFile(full)
+	if bytes.Equal(got, want) {
+		return
+	}
+	d1, _ := vulndb.Open(db)
+	d2, _ := vulndb.Open(full)
+	if d1 != nil && d2 != nil {
+		i1, i2 := d1.Info(), d2.Info()
+		t.Logf("update: %d advisories, sources %+v", i1.Advisories, i1.Sources)
+		t.Logf("full:   %d advisories, sources %+v", i2.Advisories, i2.Sources)
+		d1.Close()
+		d2.Close()
+	}
+	t.Fatalf("update gave %d bytes, not the %d bytes of a full build of the same feeds\n%s", len(got), len(want), log)
+}
+
+// cacheMetaOf returns a function giving the cache entry's meta.json of a
+// source of sources, as a build with the cache at dir writes it.
+func cacheMetaOf(t *testing.T, dir string, sources []string) func(src string) []byte {
+	t.Helper()
+	dsaKey, err := dsaFingerprint(sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(src string) []byte {
+		b, _ := os.ReadFile(filepath.Join(dir, "feeds", (&feedBuilder{dsaKey: dsaKey}).cacheKey(src), "meta.json"))
+		return b
 	}
 }

@@ -186,17 +186,7 @@ func TestRecordLevelUpdate(t *testing.T) {
 	cfg := UpdateConfig{DB: filepath.Join(dir, "db", "scanfleet.db"), Sources: urls, BuiltAt: dbtest.BuiltAt,
 		CacheDir: filepath.Join(dir, "cache"), Logger: slog.New(slog.NewTextHandler(&log, nil))}
 	ctx := context.Background()
-	dsaKey, err := dsaFingerprint(urls)
-	if err != nil {
-		t.Fatal(err)
-	}
-	entry := func(src string) string {
-		return filepath.Join(cfg.CacheDir, "feeds", (&feedBuilder{dsaKey: dsaKey}).cacheKey(src))
-	}
-	metaOf := func(src string) []byte {
-		b, _ := os.ReadFile(filepath.Join(entry(src), "meta.json"))
-		return b
-	}
+	metaOf := cacheMetaOf(t, cfg.CacheDir, urls)
 	gets := func() (archive, list, records int) {
 		fs.mu.Lock()
 		defer fs.mu.Unlock()
@@ -312,23 +302,7 @@ func TestRecordLevelUpdate(t *testing.T) {
 			if before != nil && !bytes.Equal(cratesMeta, metaOf(urls[1])) {
 				t.Error("the unchanged feed's cache entry was rewritten")
 			}
-			full := filepath.Join(t.TempDir(), "full.db")
-			if _, err := Build(ctx, full, urls, BuildOptions{BuiltAt: dbtest.BuiltAt}); err != nil {
-				t.Fatalf("full build: %v", err)
-			}
-			want, _ := os.ReadFile(full)
-			if !bytes.Equal(after, want) {
-				d1, _ := vulndb.Open(cfg.DB)
-				d2, _ := vulndb.Open(full)
-				if d1 != nil && d2 != nil {
-					i1, i2 := d1.Info(), d2.Info()
-					t.Logf("update: %d advisories, sources %+v", i1.Advisories, i1.Sources)
-					t.Logf("full:   %d advisories, sources %+v", i2.Advisories, i2.Sources)
-					d1.Close()
-					d2.Close()
-				}
-				t.Fatalf("update gave %d bytes, not the %d bytes of a full build of the same feeds\n%s", len(after), len(want), log.String())
-			}
+			sameAsFullBuild(t, cfg.DB, urls, log.String())
 		})
 	}
 	// The patched entry holds what it should: the day's withdrawn and
