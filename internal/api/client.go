@@ -52,6 +52,9 @@ type Error struct {
 	// Message is the controller's {"error": ...}, or the start of a body
 	// that was not one.
 	Message string
+	// RetryAfter is the answer's Retry-After in seconds (a 503 while the
+	// controller's database is unavailable, a 429), 0 without one.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -59,7 +62,34 @@ func (e *Error) Error() string {
 	if e.Message != "" {
 		s += ": " + e.Message
 	}
+	if e.RetryAfter > 0 {
+		s += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
 	return s
+}
+
+// RetryAfterOf is the Retry-After of err's answer when it is (or wraps)
+// an *Error that carried one, else 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}
+
+// maxRetryAfter bounds the Retry-After taken from an answer: a client
+// waits no longer than this on the controller's word alone.
+const maxRetryAfter = 5 * time.Minute
+
+// retryAfter reads a Retry-After given in seconds (the controller's
+// form; an HTTP date is taken as none).
+func retryAfter(h http.Header) time.Duration {
+	n, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After")))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return min(time.Duration(n)*time.Second, maxRetryAfter)
 }
 
 // StatusOf is err's HTTP status when it is (or wraps) an *Error, else 0.
@@ -131,7 +161,7 @@ func (c *Client) errorOf(resp *http.Response, method, path string) error {
 	} else if len(msg) > 512 {
 		msg = msg[:512]
 	}
-	return &Error{Base: c.base, Method: method, Path: path, Status: resp.StatusCode, Message: msg}
+	return &Error{Base: c.base, Method: method, Path: path, Status: resp.StatusCode, Message: msg, RetryAfter: retryAfter(resp.Header)}
 }
 
 func (c *Client) decode(resp *http.Response, method, path string, out any) error {

@@ -3,7 +3,6 @@ package controller
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -77,8 +76,7 @@ func (c *Controller) auth(a web.Access, limit int64, fn web.Handler) http.Handle
 		}
 		t, refused, err := c.authenticate(r.Context(), tok, time.Now())
 		if err != nil {
-			c.log.Error("token lookup", "err", err)
-			web.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+			web.Fail(w, c.log, err, "token lookup", "method", r.Method, "path", r.URL.Path)
 			return
 		}
 		if refused != "" {
@@ -116,17 +114,7 @@ func (c *Controller) auth(a web.Access, limit int64, fn web.Handler) http.Handle
 			}
 		}
 		if err := fn(w, r); err != nil {
-			var he *web.Error
-			var mbe *http.MaxBytesError
-			switch {
-			case errors.As(err, &he):
-				web.WriteJSON(w, he.Code, map[string]string{"error": he.Msg})
-			case errors.As(err, &mbe):
-				web.WriteJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", mbe.Limit)})
-			default:
-				c.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-				web.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
-			}
+			web.Fail(w, c.log, err, "request failed", "method", r.Method, "path", r.URL.Path)
 		}
 	})
 }

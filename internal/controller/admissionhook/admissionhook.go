@@ -155,8 +155,7 @@ func (c *Hook) serveAdmission(w http.ResponseWriter, r *http.Request, decisions 
 	d, err := c.Review(r.Context(), req)
 	if err != nil {
 		// The API server applies the webhook's failurePolicy to errors.
-		c.log.Error("admission review failed", "uid", req.UID, "kind", req.Kind, "namespace", req.Namespace, "name", req.Name, "err", err)
-		web.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		web.Fail(w, c.log, err, "admission review failed", "uid", req.UID, "kind", req.Kind, "namespace", req.Namespace, "name", req.Name)
 		return
 	}
 	var warnings []string

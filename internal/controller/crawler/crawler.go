@@ -783,17 +783,7 @@ func (c *Crawler) WebhookRoutes(mux *http.ServeMux) {
 		if err == nil {
 			return
 		}
-		var he *web.Error
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &he):
-			web.WriteJSON(w, he.Code, map[string]string{"error": he.Msg})
-		case errors.As(err, &mbe):
-			web.WriteJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("request body over %d bytes", mbe.Limit)})
-		default:
-			c.log.Error("push webhook", "registry", r.PathValue("name"), "err", err)
-			web.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
-		}
+		web.Fail(w, c.log, err, "push webhook", "registry", r.PathValue("name"))
 	}))
 }
 
