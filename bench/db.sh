@@ -18,6 +18,7 @@
 #        FULL_AGAIN=1           (also a full build of the changed corpus)
 #        CVE_RECORDS=-          (the CVE List read whole when it changed)
 #        UPDATES_ONLY=1         (no full build, no scans: the updates only)
+#        PROFILE=FILE           (a CPU profile of the day's update)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=${GOTOOLCHAIN:-auto}
@@ -92,7 +93,7 @@ grep -E 'msg=merged' "$WORK/time.log" | sed 's/^/  /' || true
 "$WORK/mkcorpus" -testdata "$SHARED" -out "$C" -scale "$SCALE" -day >/dev/null
 touch "$C"/osv/npm/all.zip "$C"/osv/Debian/all.zip "$C"/osv/Ubuntu/all.zip
 sleep 1
-measure "db update, a day's changes" "$WORK/scanfleet" db update --db "$U/scanfleet.db" --config "$cfg"
+measure "db update, a day's changes" "$WORK/scanfleet" db update --db "$U/scanfleet.db" --config "$cfg" ${PROFILE:+--cpuprofile "$PROFILE"}
 echo "  feeds parsed whole: $(grep -c 'source parsed' "$WORK/time.log" || true)"
 grep -E 'source patched|reading the whole archive|msg=merged' "$WORK/time.log" | sed 's/^/  /' || true
 if [ -n "${FULL_AGAIN:-}" ]; then
