@@ -194,6 +194,11 @@ func (fb *feedBuilder) patchCVEList(ctx context.Context, src, cached string, pre
 	m := *prev
 	m.List = lf.Fingerprint
 	if len(changed) == 0 {
+		// Fetches that changed nothing still move the time on: the log
+		// keeps only the last weeks.
+		if newest.After(t0) {
+			m.LogTime = newest.Format(time.RFC3339Nano)
+		}
 		fb.log("no record changed since the archive: reusing the parsed records", src)
 		if err := writeFeedMeta(cached, &m); err != nil {
 			return nil, false, err

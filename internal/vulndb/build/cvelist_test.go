@@ -217,7 +217,7 @@ func TestCVEListRecordLevelUpdate(t *testing.T) {
 	}
 	steps := []step{
 		{name: "first update", change: func(time.Time) {}, archive: 1},
-		{name: "nothing changed", change: func(time.Time) {}},
+		{name: "nothing changed", change: func(day time.Time) { change(day, nil) }}, // a fetch listing nothing
 		{name: "a day's changes", change: func(day time.Time) {
 			cl.edit(t, ids[3], "", map[string]any{"title": "changed today"}, "")
 			cl.edit(t, ids[10], "", map[string]any{"descriptions": []any{map[string]any{"lang": "en", "value": "a new description"}}}, "")
