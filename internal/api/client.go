@@ -78,6 +78,22 @@ func RetryAfterOf(err error) time.Duration {
 	return 0
 }
 
+// DatabaseUnavailablePrefix starts the message of the controller's 503
+// for a database it cannot reach; the class of failure follows it
+// ("connection refused", "the server is shutting down (SQLSTATE 57P01,
+// admin shutdown)", ...).
+const DatabaseUnavailablePrefix = "the control-plane database is unavailable: "
+
+// DatabaseUnavailable is the class of failure the controller named when
+// err is its 503 for a database it cannot reach.
+func DatabaseUnavailable(err error) (cause string, ok bool) {
+	var e *Error
+	if !errors.As(err, &e) || e.Status != http.StatusServiceUnavailable {
+		return "", false
+	}
+	return strings.CutPrefix(e.Message, DatabaseUnavailablePrefix)
+}
+
 // maxRetryAfter bounds the Retry-After taken from an answer: a client
 // waits no longer than this on the controller's word alone.
 const maxRetryAfter = 5 * time.Minute

@@ -121,6 +121,7 @@ func Run(ctx context.Context, cfg Config) error {
 	w := &worker{
 		cfg: cfg, cl: cl, id: reg.ID, log: cfg.Logger.With("scanner", reg.ID), watcher: watcher,
 		running: map[string]context.CancelFunc{},
+		posting: map[string]bool{},
 		cache:   cache,
 		scanner: &scan.Scanner{
 			Analyzers:        all.Analyzers(),
@@ -150,6 +151,11 @@ type worker struct {
 
 	mu      sync.Mutex
 	running map[string]context.CancelFunc // task id -> cancel of its scan
+	// posting holds the running tasks whose scan is over and whose
+	// outcome is being posted: a heartbeat that crossed a post the
+	// controller took names the task as no longer ours, which is no
+	// loss of its lease.
+	posting map[string]bool
 	wg      sync.WaitGroup
 	freed   chan struct{}
 }
@@ -167,10 +173,14 @@ func (w *worker) loop(ctx context.Context, hbEvery time.Duration) error {
 	for ctx.Err() == nil {
 		free := w.cfg.Concurrency - w.inFlight()
 		leased := 0
+		pause := w.cfg.PollInterval
 		if free > 0 {
 			tasks, err := w.cl.Lease(ctx, w.id, free)
 			if err != nil && ctx.Err() == nil {
-				w.log.Warn("lease failed", "err", err)
+				w.logControllerError("lease failed", err)
+				// The controller's Retry-After, within the bound of
+				// every other wait on it.
+				pause = max(pause, min(api.RetryAfterOf(err), maxControllerWait))
 			}
 			for _, t := range tasks {
 				w.start(scanCtx, t)
@@ -183,7 +193,7 @@ func (w *worker) loop(ctx context.Context, hbEvery time.Duration) error {
 		select {
 		case <-ctx.Done():
 		case <-w.freed:
-		case <-time.After(w.cfg.PollInterval):
+		case <-time.After(pause):
 		}
 	}
 
@@ -228,6 +238,7 @@ func (w *worker) start(ctx context.Context, t api.LeasedTask) {
 			cancel()
 			w.mu.Lock()
 			delete(w.running, t.ID)
+			delete(w.posting, t.ID)
 			w.mu.Unlock()
 			select {
 			case w.freed <- struct{}{}:
@@ -248,7 +259,13 @@ func (w *worker) run(ctx context.Context, t api.LeasedTask) {
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
 	unclaim(pctx)
-	if ctx.Err() != nil {
+	w.mu.Lock()
+	lost := ctx.Err() != nil
+	if !lost {
+		w.posting[t.ID] = true
+	}
+	w.mu.Unlock()
+	if lost {
 		return
 	}
 	if err != nil {
@@ -282,6 +299,9 @@ func (w *worker) run(ctx context.Context, t api.LeasedTask) {
 // until the lease expired and then be scanned again. The task stays in
 // w.running meanwhile, so heartbeats keep its lease once the controller
 // is back. A 4xx (the lease was lost, the task is gone) is final.
+//
+// A Retry-After in the answer (the controller's database is unavailable)
+// lengthens the wait, never past maxControllerWait.
 func (w *worker) post(ctx context.Context, what string, send func(context.Context) error) error {
 	wait := 250 * time.Millisecond
 	for {
@@ -290,14 +310,30 @@ func (w *worker) post(ctx context.Context, what string, send func(context.Contex
 		if err == nil || (code != 0 && code < 500 && code != http.StatusTooManyRequests) || ctx.Err() != nil {
 			return err
 		}
-		w.log.Warn("controller unavailable; retrying", "post", what, "err", err, "retry_in", wait)
+		wait = max(wait, min(api.RetryAfterOf(err), maxControllerWait))
+		w.logControllerError("controller unavailable; retrying", err, "post", what, "retry_in", wait)
 		select {
 		case <-ctx.Done():
 			return err
 		case <-time.After(wait):
 		}
-		wait = min(2*wait, 5*time.Second)
+		wait = min(2*wait, maxControllerWait)
 	}
+}
+
+// maxControllerWait bounds every wait between two requests to a
+// controller that could not serve the first.
+const maxControllerWait = 5 * time.Second
+
+// logControllerError logs a failed request to the controller, with the
+// class of failure when the controller named its database unavailable
+// (a restart or an outage of PostgreSQL: the request is retried).
+func (w *worker) logControllerError(msg string, err error, args ...any) {
+	if cause, ok := api.DatabaseUnavailable(err); ok {
+		w.log.Warn(msg+": the controller's database is unavailable", append(args, "cause", cause, "err", err)...)
+		return
+	}
+	w.log.Warn(msg, append(args, "err", err)...)
 }
 
 func (w *worker) scan(ctx context.Context, t api.LeasedTask) (*report.Report, error) {
@@ -374,13 +410,22 @@ func (w *worker) heartbeats(ctx context.Context, every time.Duration) {
 		lost, err := w.cl.Heartbeat(ctx, w.id, ids)
 		if err != nil {
 			if ctx.Err() == nil {
-				w.log.Warn("heartbeat failed", "err", err)
+				w.logControllerError("heartbeat failed", err)
 			}
 			continue
 		}
 		w.mu.Lock()
 		for _, id := range lost {
-			if cancel, ok := w.running[id]; ok {
+			cancel, ok := w.running[id]
+			switch {
+			case !ok:
+			case w.posting[id]:
+				// The scan is over: most often its outcome reached the
+				// controller before this heartbeat did (the task is
+				// done, not lost). Were the lease really gone, the post
+				// is refused and says so.
+				w.log.Debug("heartbeat answer crossed the posting of the task's outcome", "task", id)
+			default:
 				w.log.Warn("lease lost; abandoning scan", "task", id)
 				cancel()
 			}

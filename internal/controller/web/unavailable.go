@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/scanfleet/scanfleet/internal/api"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -26,8 +27,8 @@ import (
 const DatabaseRetryAfter = 2 * time.Second
 
 // UnavailablePrefix starts the message of every 503 for an unreachable
-// database; the cause follows it.
-const UnavailablePrefix = "the control-plane database is unavailable: "
+// database; the cause follows it (clients read it: api.DatabaseUnavailable).
+const UnavailablePrefix = api.DatabaseUnavailablePrefix
 
 // DatabaseUnavailable names the class of failure when err says the
 // control-plane database (store or queue, PostgreSQL or SQLite) cannot
