@@ -61,6 +61,7 @@ import (
 	"github.com/scanfleet/scanfleet/internal/controller/protocol"
 	"github.com/scanfleet/scanfleet/internal/controller/rematch"
 	"github.com/scanfleet/scanfleet/internal/controller/submit"
+	"github.com/scanfleet/scanfleet/internal/controller/web"
 	"github.com/scanfleet/scanfleet/internal/leader"
 	"github.com/scanfleet/scanfleet/internal/notify"
 	"github.com/scanfleet/scanfleet/internal/politeness"
@@ -294,6 +295,8 @@ type Controller struct {
 	leadership *leadership.Leadership
 	// reap is the scanner reaper's view of its reach to the store.
 	reap reapSight
+	// reapOutage logs the reaper's failures as outages (Run's goroutine).
+	reapOutage outage
 	// crawler requests and runs crawls (package crawler).
 	crawler *crawler.Crawler
 	// started is when this process opened the store: on SQLite (one
@@ -563,8 +566,8 @@ func (c *Controller) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-reap.C:
-			if err := c.reapScanners(ctx); err != nil && ctx.Err() == nil {
-				c.log.Warn("reaping scanners", "err", err)
+			if err := c.reapScanners(ctx); ctx.Err() == nil {
+				c.reapOutage.note(c.log, time.Now(), err)
 			}
 		}
 	}
@@ -681,6 +684,43 @@ type reapSight struct {
 	// this process, stopped), no scanner is reaped before every one has
 	// had ScannerTimeout of answering database to heartbeat in.
 	blindUntil time.Time
+}
+
+// outage turns a failure that repeats on every tick of a loop (the
+// reaper's, each second, while the database is down) into three kinds of
+// log line: its start with the error, a reminder with its duration at
+// most every outageReminder, and its end; a failure a tick fixes is its
+// own start and end.
+type outage struct {
+	since, reminded time.Time // zero: no outage
+	failures        int
+}
+
+// outageReminder is the least time between two lines about one outage.
+const outageReminder = time.Minute
+
+// note records the outcome of one tick at now (err nil: it succeeded).
+func (o *outage) note(log *slog.Logger, now time.Time, err error) {
+	if err == nil {
+		if !o.since.IsZero() {
+			log.Info("the scanner reaper reaches the store again", "outage", now.Sub(o.since).Round(time.Millisecond), "failures", o.failures)
+			*o = outage{}
+		}
+		return
+	}
+	o.failures++
+	args := []any{"err", err}
+	if cause, ok := web.DatabaseUnavailable(err); ok {
+		args = append(args, "cause", cause)
+	}
+	switch {
+	case o.since.IsZero():
+		o.since, o.reminded = now, now
+		log.Warn("reaping scanners failed; retrying every tick, logging again every minute until the store answers", args...)
+	case now.Sub(o.reminded) >= outageReminder:
+		o.reminded = now
+		log.Warn("reaping scanners still fails", append(args, "for", now.Sub(o.since).Round(time.Second), "failures", o.failures)...)
+	}
 }
 
 // reapGap is the longest pause between two answers of the reaper's query
