@@ -427,11 +427,37 @@ func waitForRegistry(ctx context.Context, c *apiClient, e *cmdio.Env, name strin
 			return nil
 		}
 	}
+	// outage waits out a 503 for the controller's unavailable database
+	// (a PostgreSQL restart) instead of ending the wait, within the
+	// wait's own --timeout: true when err was one and it was waited out.
+	outage := func(err error) (bool, error) {
+		cause, ok := api.DatabaseUnavailable(err)
+		if !ok {
+			return false, nil
+		}
+		pause := max(api.RetryAfterOf(err), time.Second)
+		if tty {
+			fmt.Fprintln(e.Stderr)
+		}
+		fmt.Fprintf(e.Stderr, "registry %s: the controller's database is unavailable (%s); asking again in %s\n", name, cause, pause)
+		select {
+		case <-ctx.Done():
+			return true, fmt.Errorf("waiting for registry %s: %w (last answer: %w)", name, context.Cause(ctx), err)
+		case <-time.After(pause):
+			return true, nil
+		}
+	}
 	started := time.Now()
 	var view api.RegistryView
 	for {
 		var err error
 		if view, err = c.Registry(ctx, name); err != nil {
+			if waited, werr := outage(err); waited {
+				if werr != nil {
+					return werr
+				}
+				continue
+			}
 			return Humane(err)
 		}
 		if view.LastCrawl != nil && (prevCrawl == nil || view.LastCrawl.After(*prevCrawl)) {
@@ -450,6 +476,12 @@ func waitForRegistry(ctx context.Context, c *apiClient, e *cmdio.Env, name strin
 	for {
 		var err error
 		if p, err = registryProgress(ctx, c, name, crawlStart); err != nil {
+			if waited, werr := outage(err); waited {
+				if werr != nil {
+					return werr
+				}
+				continue
+			}
 			return err
 		}
 		line := fmt.Sprintf("registry %s: %s", name, p)
