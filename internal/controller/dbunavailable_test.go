@@ -118,7 +118,7 @@ func TestDatabaseUnavailableAnswers503(t *testing.T) {
 					t.Errorf("error %q shows %q", e.Error, leak)
 				}
 			}
-			if !strings.Contains(f.logs.String(), "the database is unavailable") {
+			if !strings.Contains(f.logs.String(), `"database_unavailable":"connection`) {
 				t.Errorf("the controller's log does not name the outage:\n%s", f.logs)
 			}
 

@@ -98,8 +98,8 @@ func DatabaseUnavailable(err error) (cause string, ok bool) {
 // Fail answers a handler's error, in one place for every route: an
 // *Error with its status and message, a body over its limit 413, a
 // database that cannot be reached 503 with Retry-After and the class of
-// failure (logged as a warning), anything else 500 "internal error"
-// (logged with the error). msg and args say what failed, for the log.
+// failure (logged as a warning with the attribute database_unavailable
+// naming it), anything else 500 "internal error" (logged as an error). msg and args say what failed, for the log.
 func Fail(w http.ResponseWriter, log *slog.Logger, err error, msg string, args ...any) {
 	var he *Error
 	var mbe *http.MaxBytesError
@@ -113,7 +113,9 @@ func Fail(w http.ResponseWriter, log *slog.Logger, err error, msg string, args .
 	}
 	args = append(args, "err", err)
 	if cause, ok := DatabaseUnavailable(err); ok {
-		log.Warn(msg+": the database is unavailable", append(args, "cause", cause)...)
+		// The same message as a 500's, so that counting failed requests
+		// by it stays right; the cause sets it apart.
+		log.Warn(msg, append(args, "database_unavailable", cause)...)
 		w.Header().Set("Retry-After", strconv.Itoa(int(DatabaseRetryAfter/time.Second)))
 		WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"error": UnavailablePrefix + cause})
 		return

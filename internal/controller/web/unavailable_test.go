@@ -118,10 +118,12 @@ func TestFail(t *testing.T) {
 		wantRetry  string
 		wantLogged string
 	}{
-		{"unavailable", refused, http.StatusServiceUnavailable, UnavailablePrefix + "connection refused", "2", "WARN"},
+		{"unavailable", refused, http.StatusServiceUnavailable, UnavailablePrefix + "connection refused", "2",
+			`level=WARN msg="request failed" path=/api/v1/x err=`},
 		{"status error", Errorf(http.StatusNotFound, "registry %q not found", "r"), http.StatusNotFound, `registry "r" not found`, "", ""},
 		{"body too large", fmt.Errorf("decode: %w", &http.MaxBytesError{Limit: 10}), http.StatusRequestEntityTooLarge, "request body over 10 bytes", "", ""},
-		{"other", errors.New("store: bad row"), http.StatusInternalServerError, "internal error", "", "ERROR"},
+		{"other", errors.New("store: bad row"), http.StatusInternalServerError, "internal error", "",
+			`level=ERROR msg="request failed" path=/api/v1/x err="store: bad row"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs strings.Builder
@@ -136,8 +138,11 @@ func TestFail(t *testing.T) {
 			if strings.Contains(rec.Body.String(), "secret") || strings.Contains(rec.Body.String(), "127.0.0.1") {
 				t.Errorf("the answer shows the DSN: %s", rec.Body)
 			}
-			if tc.wantLogged == "" && logs.Len() > 0 || tc.wantLogged != "" && !strings.Contains(logs.String(), "level="+tc.wantLogged) {
-				t.Errorf("logged %q, want level %q", logs.String(), tc.wantLogged)
+			if tc.wantLogged == "" && logs.Len() > 0 || tc.wantLogged != "" && !strings.Contains(logs.String(), tc.wantLogged) {
+				t.Errorf("logged %q, want %q", logs.String(), tc.wantLogged)
+			}
+			if cause := `database_unavailable="connection refused"`; strings.Contains(logs.String(), cause) != (tc.wantCode == http.StatusServiceUnavailable) {
+				t.Errorf("logged %q: %s only for a 503", logs.String(), cause)
 			}
 		})
 	}
