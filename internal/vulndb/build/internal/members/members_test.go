@@ -24,6 +24,7 @@ func TestTableRoundTrip(t *testing.T) {
 		{Name: "GHSA-2.json", Modified: "2024-01-02T03:04:06.5Z", Files: 1, Withdrawn: 1, Seq: NoSeq},
 		{Name: "GHSA-3.json", Files: 1, Malformed: 2, Seq: NoSeq, Errs: []string{"all.zip:GHSA-3.json: b", "all.zip:GHSA-3.json: a"}},
 		{Name: "OSV-4.json", Files: 1, Records: 1, Seq: 1, Ecos: "Debian:11\x00Debian:12"},
+		{Name: "cvelistV5-main/cves/2024/1xxx/CVE-2024-1000.json", Files: 1, Enrichment: 1, Seq: 7},
 	}
 	for i := range ents {
 		w.Add(&ents[i])
@@ -38,7 +39,7 @@ func TestTableRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, ents) {
 		t.Fatalf("read back %+v\nwant %+v", got, ents)
 	}
-	if w.Bad != "" || w.Stored != 2 || w.Info.Files != 4 || w.Info.Records != 2 || w.Info.Withdrawn != 1 || w.Info.Malformed != 2 {
+	if w.Bad != "" || w.Stored != 3 || w.Info.Files != 5 || w.Info.Records != 2 || w.Info.Withdrawn != 1 || w.Info.Malformed != 2 || w.Info.Enrichment != 1 {
 		t.Errorf("sums: bad %q stored %d info %+v", w.Bad, w.Stored, w.Info)
 	}
 	if fmt.Sprint(w.Causes.List(2)) != "[all.zip:GHSA-3.json: a all.zip:GHSA-3.json: b]" {
