@@ -20,14 +20,14 @@ log() { printf '== [%dm%02ds] %s\n' $(((SECONDS - start_time) / 60)) $(((SECONDS
 
 # kube-apiserver and kubectl have no Debian package: start-kube.sh builds
 # them from the module proxy once per version and caches them. On a cold
-# machine that build is most of this script's time (about 20 minutes of a
+# machine that build is most of this script's time (about 13 minutes of a
 # 2-core machine, more under load), so it starts first, in the background,
 # while the other services start and every package that does not need
 # Kubernetes is vetted and tested; the Kubernetes packages are tested last.
 kube_build_log=/tmp/scanfleet-kube-build.log
 kube_build_pid=
 if ! scripts/ci/start-kube.sh cached; then
-  log "building kube-apiserver + kubectl in the background (cold cache: about 20 minutes on 2 cores; log $kube_build_log)"
+  log "building kube-apiserver + kubectl in the background (cold cache: about 13 minutes on 2 cores, up to 45 under load; log $kube_build_log)"
   scripts/ci/start-kube.sh build >"$kube_build_log" 2>&1 &
   kube_build_pid=$!
 fi
@@ -38,7 +38,7 @@ wait_kube_build() {
   local waited=0
   while kill -0 "$kube_build_pid" 2>/dev/null; do
     if ((waited % 60 == 0)); then
-      log "waiting for the kube-apiserver build ($(grep -c . "$kube_build_log" 2>/dev/null || echo 0) log lines so far; a cold build takes about 20 minutes in all)"
+      log "waiting for the kube-apiserver build ($(grep -c . "$kube_build_log" 2>/dev/null || echo 0) log lines so far; a cold build takes about 13 minutes in all, more under load)"
     fi
     sleep 5
     waited=$((waited + 5))
