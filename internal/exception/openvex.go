@@ -29,7 +29,10 @@ type Skipped struct {
 // product, scoped to what the product names (an image digest, an image
 // reference, or a package purl), narrowed to the packages its
 // subcomponents name. affected and under_investigation statements change
-// nothing and are returned as skipped. An id is derived from the
+// nothing and are returned as skipped, as is a product that would make an
+// exception this import already makes (same vulnerability, scope and
+// reason: an image exported once per repository that holds its digest).
+// An id is derived from the
 // document, statement and product, so importing a document again
 // replaces its exceptions instead of adding copies. A product that names
 // nothing scanfleet can scope by fails the import, naming it.
@@ -37,6 +40,11 @@ func FromVEX(set *vex.Set, author string, now time.Time) ([]Exception, []Skipped
 	var (
 		out     []Exception
 		skipped []Skipped
+		// seen maps an exception's vulnerability, scope and reason to
+		// where it was first made: an export lists an image once per
+		// repository it is known in, and two repositories sharing one
+		// digest give two products whose scope is the same digest.
+		seen = map[string]string{}
 	)
 	for i, st := range set.Statements() {
 		vuln := string(st.Vulnerability.Name)
@@ -75,10 +83,29 @@ func FromVEX(set *vex.Set, author string, now time.Time) ([]Exception, []Skipped
 			if err := e.Validate(); err != nil {
 				return nil, nil, fmt.Errorf("vex %s: statement %d: %w", st.Document, i, err)
 			}
+			key := sameKey(&e)
+			if first, dup := seen[key]; dup {
+				skipped = append(skipped, Skipped{i, st.Document, fmt.Sprintf("%s, product %d: same vulnerability, scope and reason as %s", vuln, j, first)})
+				continue
+			}
+			seen[key] = fmt.Sprintf("statement %d, product %d", i, j)
 			out = append(out, e)
 		}
 	}
 	return out, skipped, nil
+}
+
+// sameKey identifies what an exception suppresses and why: two with the
+// same key are one decision made twice.
+func sameKey(e *Exception) string {
+	var b strings.Builder
+	b.WriteString(strings.ToUpper(e.Vulnerability))
+	for _, f := range [][]string{e.Registries, e.Repositories, e.Images, e.Tags, e.Digests, e.Packages, e.Namespaces} {
+		sorted := slices.Sorted(slices.Values(f))
+		b.WriteString("\x00" + strings.Join(sorted, "\x01"))
+	}
+	b.WriteString("\x00" + e.Reason)
+	return b.String()
 }
 
 func statementReason(st *govex.Statement) string {
